@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultIdentities, type Identity } from './identities';
+
+/**
+ * The embedded KMS's data folder: kms.sqlite (keys, material wrapped under root.key), root.key
+ * (mode 0600), identities.json (mode 0600: the credentials the server accepts) and a lock file so
+ * two servers never share one folder (each keeps state in memory and would overwrite the other).
+ */
+export function prepareDataFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+export function lockDataFolder(dir: string): () => void {
+  const lock = join(dir, 'kms.lock');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
+      throw new Error(`The KMS data folder ${dir} is in use by another KeyDrill process (pid ${pid}). Stop it, or choose another folder with --data.`);
+    }
+    rmSync(lock, { force: true }); // left behind by a process that is gone
+  }
+  const token = `${process.pid}\n${randomBytes(4).toString('hex')}\n`;
+  writeFileSync(lock, token, { flag: 'wx' });
+  return () => {
+    if (existsSync(lock) && readFileSync(lock, 'utf8') === token) rmSync(lock, { force: true });
+  };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The folder's identities, created on first use so credentials stay the same across restarts. */
+export function loadOrCreateIdentities(dir: string, account: string): Identity[] {
+  const file = join(dir, 'identities.json');
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { identities?: Identity[] };
+    if (!Array.isArray(parsed.identities) || parsed.identities.length === 0) throw new Error(`${file} holds no identities`);
+    return parsed.identities;
+  }
+  const identities = defaultIdentities(account);
+  writeFileSync(file, JSON.stringify({ identities }, null, 2), { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return identities;
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../../common/clock';
+import { lockDataFolder, loadOrCreateIdentities, prepareDataFolder } from './data-folder';
+import { KmsError } from './errors';
+import { DEFAULT_ACCOUNT, defaultIdentities, type Identity } from './identities';
+import { KmsCore } from './kms-core';
+import { KmsStore } from './kms-store';
+import { MaterialVault } from './material-vault';
+import { KMS_OPERATIONS } from './operations/index';
+import { RequestQuota } from './request-quota';
+import { SigV4Verifier } from './sigv4-verify';
+
+export interface EmbeddedKmsOptions {
+  /** Folder for kms.sqlite, root.key and identities.json; undefined keeps everything in memory. */
+  dataDir?: string | undefined;
+  /** Drives rotation dates and deletion windows; a drill passes its virtual clock. */
+  clock?: Clock;
+  account?: string;
+  /** Fixed identities (otherwise the data folder's, or fresh ones for an in-memory KMS). */
+  identities?: Identity[];
+  /** Cryptographic requests per second per region before ThrottlingException; undefined = no quota. */
+  requestsPerSecond?: number | undefined;
+}
+
+/** What every served request reports, for a request log; never carries request or response bodies. */
+export interface RequestRecord {
+  operation: string;
+  region: string | undefined;
+  caller: string | undefined;
+  status: number;
+  errorCode: string | undefined;
+  durationMs: number;
+}
+
+const MAX_BODY = 1024 * 1024;
+const TARGET_PREFIX = 'TrentService.';
+
+/**
+ * The embedded KMS: an HTTP server on 127.0.0.1 that speaks the AWS KMS JSON 1.1 protocol, so
+ * `@aws-sdk/client-kms`, the AWS CLI and any AWS SDK use it as they would use AWS.
+ */
+export class EmbeddedKms {
+  readonly core: KmsCore;
+  readonly identities: readonly Identity[];
+  readonly account: string;
+  onRequest: ((record: RequestRecord) => void) | undefined;
+  private readonly verifier: SigV4Verifier;
+  private readonly quota: RequestQuota | undefined;
+  private readonly releaseLock: () => void;
+  private server: Server | undefined;
+
+  constructor(options: EmbeddedKmsOptions = {}) {
+    this.account = options.account ?? DEFAULT_ACCOUNT;
+    const dir = options.dataDir;
+    if (dir) prepareDataFolder(dir);
+    this.releaseLock = dir ? lockDataFolder(dir) : () => undefined;
+    try {
+      this.identities = options.identities ?? (dir ? loadOrCreateIdentities(dir, this.account) : defaultIdentities(this.account));
+      const vault = dir ? MaterialVault.openOrCreate(dir) : MaterialVault.ephemeral();
+      this.core = new KmsCore(KmsStore.open(dir, vault), options.clock ?? systemClock);
+    } catch (err) {
+      this.releaseLock();
+      throw err;
+    }
+    this.verifier = new SigV4Verifier(this.identities, 'kms');
+    this.quota = options.requestsPerSecond ? new RequestQuota(options.requestsPerSecond) : undefined;
+  }
+
+  identity(name: string): Identity {
+    const id = this.identities.find((i) => i.name === name);
+    if (!id) throw new Error(`No identity named ${name}; known: ${this.identities.map((i) => i.name).join(', ')}`);
+    return id;
+  }
+
+  /** Starts serving on 127.0.0.1; port 0 picks a free port. Returns the endpoint URL. */
+  async listen(port = 0): Promise<string> {
+    const server = createServer({ keepAlive: true }, (req, res) => this.serve(req, res));
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    return this.endpoint;
+  }
+
+  get endpoint(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('The embedded KMS is not listening');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    this.core.store.close();
+    this.releaseLock();
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+      else if (size > 64 * MAX_BODY) req.destroy(); // do not drain an unbounded upload
+    });
+    req.on('end', () => {
+      const record: RequestRecord = { operation: '', region: undefined, caller: undefined, status: 200, errorCode: undefined, durationMs: 0 };
+      let status = 200;
+      let payload: unknown;
+      try {
+        if (size > MAX_BODY) throw new KmsError('ValidationException', `The request body is ${size} bytes; KMS accepts at most ${MAX_BODY} bytes.`);
+        payload = this.dispatch(req, Buffer.concat(chunks), record);
+      } catch (err) {
+        const error = err instanceof KmsError ? err : internalError(err);
+        status = error.httpStatus;
+        record.errorCode = error.code;
+        payload = error.toWire();
+      }
+      const body = JSON.stringify(payload);
+      res.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.1',
+        'content-length': Buffer.byteLength(body),
+        'x-amzn-requestid': randomUUID(),
+        ...(record.errorCode ? { 'x-amzn-errortype': record.errorCode } : {}),
+      });
+      res.end(body);
+      record.status = status;
+      record.durationMs = performance.now() - started;
+      this.onRequest?.(record);
+    });
+  }
+
+  private dispatch(req: IncomingMessage, body: Buffer, record: RequestRecord): unknown {
+    if (req.method !== 'POST') throw new KmsError('UnknownOperationException', `KMS accepts POST requests only, not ${req.method}.`);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    record.operation = name || target;
+    const operation = Object.hasOwn(KMS_OPERATIONS, name) ? KMS_OPERATIONS[name] : undefined;
+    if (!operation) throw new KmsError('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header');
+    const { identity, region } = this.verifier.verify(req.method, req.url ?? '/', req.headers, body);
+    record.region = region;
+    record.caller = identity.name;
+    let json: unknown;
+    try {
+      json = body.length ? JSON.parse(body.toString('utf8')) : {};
+    } catch {
+      throw new KmsError('SerializationException', 'The request body is not valid JSON.');
+    }
+    this.quota?.take(identity.account, region, name);
+    this.core.processDue();
+    const result = operation.handle(this.core, { caller: identity, region }, json);
+    if (operation.mutates) this.core.scheduleChanged();
+    return result;
+  }
+}
+
+function internalError(err: unknown): KmsError {
+  // The message stays generic: an internal error's text could quote state it should not.
+  process.emitWarning(`embedded KMS internal error: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.stack ?? String(err)}`);
+  return new KmsError('KMSInternalException', 'The request was rejected because an internal exception occurred. The request can be retried.');
+}

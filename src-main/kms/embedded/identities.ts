@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Who may call the embedded KMS. By default one account with two identities, as in a BYOK setup:
+ * the administrator who owns the customer's keys, and the service role a SaaS vendor assumes.
+ * The administrator's IAM policy allows kms:* in its account, so a key policy that trusts the
+ * account root lets it in; the service role has no IAM policy, so only a key policy statement
+ * naming it, or a grant, lets it in.
+ */
+export interface Identity {
+  /** Short name used on the command line and in logs, e.g. "admin". */
+  readonly name: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly account: string;
+  /** The IAM ARN a key policy names in `Principal` (user or role ARN). */
+  readonly principalArn: string;
+  /** The ARN CloudTrail shows as the caller (an assumed-role session for roles). */
+  readonly callerArn: string;
+  readonly type: 'IAMUser' | 'AssumedRole';
+  /** The identity's own IAM policy as JSON, or undefined for none. */
+  readonly iamPolicy: string | undefined;
+  /** Request context the identity's calls carry, to exercise kms:ViaService / aws:SourceVpce conditions. */
+  readonly viaService?: string | undefined;
+  readonly sourceVpce?: string | undefined;
+}
+
+export const DEFAULT_ACCOUNT = '111122223333';
+
+export function adminIamPolicy(account: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'AdministerKeysOfThisAccount', Effect: 'Allow', Action: 'kms:*', Resource: `arn:aws:kms:*:${account}:*` },
+      { Sid: 'OperationsOnNoKey', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:ListKeys', 'kms:ListAliases', 'kms:GenerateRandom'], Resource: '*' },
+    ],
+  });
+}
+
+/** Access key ids look like AWS's: a 4-letter prefix and 16 upper-case base32 characters. */
+function accessKeyId(prefix: 'AKIA' | 'ASIA'): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes = randomBytes(16);
+  let id = prefix;
+  for (const b of bytes) id += alphabet[b % 32];
+  return id;
+}
+
+function secret(): string {
+  return randomBytes(30).toString('base64');
+}
+
+/** Fresh credentials for the two default identities of `account`. */
+export function defaultIdentities(account: string = DEFAULT_ACCOUNT): Identity[] {
+  return [
+    {
+      name: 'admin',
+      accessKeyId: accessKeyId('AKIA'),
+      secretAccessKey: secret(),
+      account,
+      principalArn: `arn:aws:iam::${account}:user/keydrill-admin`,
+      callerArn: `arn:aws:iam::${account}:user/keydrill-admin`,
+      type: 'IAMUser',
+      iamPolicy: adminIamPolicy(account),
+    },
+    {
+      name: 'service',
+      accessKeyId: accessKeyId('ASIA'),
+      secretAccessKey: secret(),
+      account,
+      principalArn: `arn:aws:iam::${account}:role/keydrill-service`,
+      callerArn: `arn:aws:sts::${account}:assumed-role/keydrill-service/keydrill-session`,
+      type: 'AssumedRole',
+      iamPolicy: undefined,
+    },
+  ];
+}

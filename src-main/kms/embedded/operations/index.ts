@@ -1,0 +1,21 @@
+import { aliasOperations } from './aliases';
+import { cryptoOperations } from './crypto';
+import { grantOperations } from './grants';
+import { keyOperations } from './keys';
+import { multiRegionOperations } from './multi-region';
+import type { Operation } from './operation';
+import { policyOperations } from './policies';
+import { rotationOperations } from './rotation';
+import { tagOperations } from './tags';
+
+/** Every KMS operation the embedded server answers, by its X-Amz-Target name (TrentService.<name>). */
+export const KMS_OPERATIONS: Readonly<Record<string, Operation>> = {
+  ...keyOperations,
+  ...cryptoOperations,
+  ...rotationOperations,
+  ...multiRegionOperations,
+  ...aliasOperations,
+  ...policyOperations,
+  ...grantOperations,
+  ...tagOperations,
+};

@@ -1,0 +1,128 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { KmsError } from './errors';
+import type { Identity } from './identities';
+import { isKnownRegion } from './regions';
+
+/**
+ * Checks an AWS Signature Version 4 `Authorization` header the way AWS does for a JSON-protocol
+ * POST, and answers with AWS's own error names and messages. The region of the request is the one
+ * in the credential scope, which is how one embedded server serves every region.
+ */
+export interface VerifiedRequest {
+  identity: Identity;
+  region: string;
+}
+
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const MAX_SKEW_MS = 15 * 60_000;
+
+export class SigV4Verifier {
+  private readonly byAccessKey = new Map<string, Identity>();
+  // Signing keys change once a day per region; deriving one costs four HMACs, so keep them.
+  private readonly signingKeys = new Map<string, Buffer>();
+
+  constructor(identities: readonly Identity[], private readonly service: string, private readonly wallClock: () => number = Date.now) {
+    for (const id of identities) this.byAccessKey.set(id.accessKeyId, id);
+  }
+
+  verify(method: string, path: string, headers: IncomingHttpHeaders, body: Buffer): VerifiedRequest {
+    const auth = headerValue(headers, 'authorization');
+    if (!auth) throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+    const parsed = parseAuthorization(auth);
+    const [accessKeyId, date, region, service, terminator] = parsed.credential.split('/');
+    const identity = accessKeyId ? this.byAccessKey.get(accessKeyId) : undefined;
+    if (!identity) throw new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    if (!date || !region || !service || terminator !== 'aws4_request') {
+      throw new KmsError('IncompleteSignatureException', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${parsed.credential}'`);
+    }
+    if (!isKnownRegion(region)) throw new KmsError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'. `);
+    if (service !== this.service) throw new KmsError('InvalidSignatureException', `Credential should be scoped to correct service: '${this.service}'. `);
+
+    const amzDate = headerValue(headers, 'x-amz-date');
+    if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) throw new KmsError('InvalidSignatureException', 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.');
+    if (amzDate.slice(0, 8) !== date) throw new KmsError('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}'`);
+    const signedAt = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+    if (Math.abs(this.wallClock() - signedAt) > MAX_SKEW_MS) {
+      throw new KmsError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier or later than the server's time by more than 15 minutes.`);
+    }
+    if (!parsed.signedHeaders.includes('host')) throw new KmsError('InvalidSignatureException', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+
+    const payloadHash = createHash('sha256').update(body).digest('hex');
+    const declaredHash = headerValue(headers, 'x-amz-content-sha256');
+    if (declaredHash && declaredHash !== payloadHash && declaredHash !== 'UNSIGNED-PAYLOAD') {
+      throw new KmsError('InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.');
+    }
+    const canonicalHeaders = parsed.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(headers, name)}\n`).join('');
+    const canonicalRequest = [method, canonicalPath(path), canonicalQuery(path), canonicalHeaders, parsed.signedHeaders.join(';'), declaredHash ?? payloadHash].join('\n');
+    const scope = `${date}/${region}/${service}/aws4_request`;
+    const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
+    const expected = createHmac('sha256', this.signingKey(identity, date, region, service)).update(stringToSign).digest();
+    const given = Buffer.from(parsed.signature, 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new KmsError(
+        'InvalidSignatureException',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+      );
+    }
+    return { identity, region };
+  }
+
+  private signingKey(identity: Identity, date: string, region: string, service: string): Buffer {
+    const cacheKey = `${identity.accessKeyId}/${date}/${region}/${service}`;
+    let key = this.signingKeys.get(cacheKey);
+    if (!key) {
+      const kDate = createHmac('sha256', `AWS4${identity.secretAccessKey}`).update(date).digest();
+      const kRegion = createHmac('sha256', kDate).update(region).digest();
+      const kService = createHmac('sha256', kRegion).update(service).digest();
+      key = createHmac('sha256', kService).update('aws4_request').digest();
+      if (this.signingKeys.size > 1024) this.signingKeys.clear();
+      this.signingKeys.set(cacheKey, key);
+    }
+    return key;
+  }
+}
+
+function parseAuthorization(header: string): { credential: string; signedHeaders: string[]; signature: string } {
+  if (!header.startsWith(`${ALGORITHM} `)) {
+    throw new KmsError('IncompleteSignatureException', `Authorization header requires '${ALGORITHM}' as the algorithm.`);
+  }
+  const fields = new Map<string, string>();
+  for (const part of header.slice(ALGORITHM.length + 1).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  const credential = fields.get('Credential');
+  const signedHeaders = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (!credential || !signedHeaders || !signature || !/^[0-9a-f]{64}$/.test(signature)) {
+    throw new KmsError('IncompleteSignatureException', 'Authorization header requires \'Credential\', \'Signature\' and \'SignedHeaders\' parameters.');
+  }
+  return { credential, signedHeaders: signedHeaders.split(';'), signature };
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function canonicalHeaderValue(headers: IncomingHttpHeaders, name: string): string {
+  return (headerValue(headers, name) ?? '').trim().replace(/\s+/g, ' ');
+}
+
+function canonicalPath(path: string): string {
+  const q = path.indexOf('?');
+  return (q >= 0 ? path.slice(0, q) : path) || '/';
+}
+
+function canonicalQuery(path: string): string {
+  const q = path.indexOf('?');
+  if (q < 0) return '';
+  const params = new URLSearchParams(path.slice(q + 1));
+  const encode = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return [...params].map(([k, v]) => [encode(k), encode(v)] as const).sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('&');
+}
+
+function sha256Hex(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
