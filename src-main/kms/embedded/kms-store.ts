@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MaterialVault } from './material-vault';
 import type { AliasRecord, GrantRecord, KeyFamily, KeyRecord, MaterialVersion } from './model';
@@ -38,7 +39,10 @@ export class KmsStore {
 
   /** `dataDir` undefined: an in-memory store that forgets everything when the process ends. */
   static open(dataDir: string | undefined, vault: MaterialVault): KmsStore {
-    const db = new Database(dataDir ? join(dataDir, 'kms.sqlite') : ':memory:');
+    const file = dataDir ? join(dataDir, 'kms.sqlite') : ':memory:';
+    const db = new Database(file);
+    // Only wrapped material is in the file, but key ids, policies and grants are nobody else's business.
+    if (dataDir) chmodSync(file, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     return new KmsStore(db, vault);

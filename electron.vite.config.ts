@@ -1,0 +1,19 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import { resolve } from 'node:path';
+
+// Roots as ARCHITECTURE.md lays them out: the Electron shell in src-main/electron, the UI in src-renderer.
+export default defineConfig({
+  main: {
+    build: { rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts') } } },
+  },
+  preload: {
+    // A sandboxed preload must be CommonJS.
+    build: { rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/preload.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    build: { rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') } },
+    plugins: [react()],
+  },
+});

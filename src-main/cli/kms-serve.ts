@@ -1,0 +1,85 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EmbeddedKms, type RequestRecord } from '../kms/embedded/embedded-kms';
+import type { Identity } from '../kms/embedded/identities';
+import { AWS_REGIONS } from '../kms/embedded/regions';
+import { intOption, parseCommand } from './args';
+import { EXIT_OK, UsageError } from './usage-error';
+
+/** Where KeyDrill keeps its data unless told otherwise: $KEYDRILL_HOME, else ~/.keydrill. */
+export function keydrillHome(): string {
+  return process.env.KEYDRILL_HOME ? resolve(process.env.KEYDRILL_HOME) : join(homedir(), '.keydrill');
+}
+
+/** `keydrill kms serve`: the embedded KMS as a standalone endpoint for the AWS CLI and any SDK. */
+export async function kmsServe(argv: string[]): Promise<number> {
+  const { values } = parseCommand('kms serve', argv, {
+    port: { type: 'string' },
+    data: { type: 'string' },
+    'in-memory': { type: 'boolean' },
+    json: { type: 'boolean' },
+    log: { type: 'boolean' },
+    'requests-per-second': { type: 'string' },
+  });
+  if (values.data !== undefined && values['in-memory']) throw new UsageError('kms serve: --data and --in-memory exclude each other');
+  const port = intOption('port', values.port, 4566, 0, 65535);
+  const quota = values['requests-per-second'] === undefined ? undefined : intOption('requests-per-second', values['requests-per-second'], 0, 1, 1_000_000);
+  const dataDir = values['in-memory'] ? undefined : resolve(values.data ?? join(keydrillHome(), 'kms'));
+
+  const kms = new EmbeddedKms({ dataDir, requestsPerSecond: quota });
+  let endpoint: string;
+  try {
+    endpoint = await kms.listen(port);
+  } catch (err) {
+    await kms.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} on 127.0.0.1 is already in use (LocalStack?). Choose another with --port, or --port 0 for any free port.`, { cause: err });
+    throw err;
+  }
+  if (values.log) kms.onRequest = (r) => console.error(formatRequest(r));
+
+  if (values.json) {
+    console.log(JSON.stringify({ endpoint, port: Number(new URL(endpoint).port), dataDir: dataDir ?? null, account: kms.account, regions: AWS_REGIONS, identities: kms.identities.map(publicIdentity) }));
+  } else {
+    console.log(describeServer(endpoint, dataDir, kms));
+  }
+
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await kms.close();
+  if (!values.json) console.log('embedded KMS stopped');
+  return EXIT_OK;
+}
+
+function publicIdentity(id: Identity) {
+  return { name: id.name, type: id.type, principalArn: id.principalArn, callerArn: id.callerArn, accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey };
+}
+
+function describeServer(endpoint: string, dataDir: string | undefined, kms: EmbeddedKms): string {
+  const admin = kms.identity('admin');
+  const lines = [
+    `KeyDrill embedded KMS listening on ${endpoint}`,
+    `  data      ${dataDir ?? 'in memory (gone when the server stops)'}`,
+    `  account   ${kms.account}`,
+    `  regions   all ${AWS_REGIONS.length} AWS regions; a request's region is the one it is signed for`,
+    '',
+    ...kms.identities.flatMap((id) => [
+      `  ${id.name.padEnd(9)} ${id.callerArn}`,
+      `            AWS_ACCESS_KEY_ID=${id.accessKeyId} AWS_SECRET_ACCESS_KEY=${id.secretAccessKey}`,
+    ]),
+    '',
+    'Try it with the AWS CLI:',
+    `  AWS_ACCESS_KEY_ID=${admin.accessKeyId} AWS_SECRET_ACCESS_KEY=${admin.secretAccessKey} \\`,
+    `    aws kms create-key --endpoint-url ${endpoint} --region us-east-1`,
+    '',
+    'Ctrl+C stops it.',
+  ];
+  return lines.join('\n');
+}
+
+function formatRequest(r: RequestRecord): string {
+  const outcome = r.errorCode ? `${r.status} ${r.errorCode}` : String(r.status);
+  return `${new Date().toISOString()} ${r.region ?? '-'} ${r.caller ?? '-'} ${r.operation || '-'} ${outcome} ${r.durationMs.toFixed(1)}ms`;
+}
