@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * A CloudTrail record for a KMS API call, with CloudTrail's own field names, so KeyDrill's records
+ * and real CloudTrail logs are one format: exported files are read by Athena and CloudTrail Lake as
+ * they are, and imported logs land in the same table as KeyDrill's own events.
+ *
+ * Real logs carry more fields than KeyDrill writes (tlsDetails, additionalEventData, sessionContext,
+ * ...): the schema keeps them (`loose`) so an import loses nothing.
+ * Never holds key material: requestParameters carry keyId, encryptionContext, keySpec and the like,
+ * responseElements only identifiers.
+ */
+export const CloudTrailUserIdentity = z.looseObject({
+  type: z.string(),
+  principalId: z.string().optional(),
+  arn: z.string().optional(),
+  accountId: z.string().optional(),
+  accessKeyId: z.string().optional(),
+  userName: z.string().optional(),
+  invokedBy: z.string().optional(),
+});
+
+export const CloudTrailResource = z.looseObject({
+  ARN: z.string().optional(),
+  accountId: z.string().optional(),
+  type: z.string().optional(),
+});
+
+export const CloudTrailRecord = z.looseObject({
+  eventVersion: z.string(),
+  userIdentity: CloudTrailUserIdentity,
+  /** ISO 8601 UTC with seconds precision, e.g. 2026-01-01T00:00:00Z (CloudTrail's format). */
+  eventTime: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'expected an ISO 8601 UTC time like 2026-01-01T00:00:00Z'),
+  eventSource: z.string(),
+  eventName: z.string(),
+  awsRegion: z.string(),
+  sourceIPAddress: z.string().optional(),
+  userAgent: z.string().optional(),
+  requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
+  responseElements: z.record(z.string(), z.unknown()).nullable().optional(),
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional(),
+  requestID: z.string().optional(),
+  eventID: z.string().min(1),
+  readOnly: z.boolean().optional(),
+  resources: z.array(CloudTrailResource).optional(),
+  eventType: z.string().optional(),
+  managementEvent: z.boolean().optional(),
+  recipientAccountId: z.string().optional(),
+  eventCategory: z.string().optional(),
+});
+export type CloudTrailRecord = z.infer<typeof CloudTrailRecord>;
+
+/** A CloudTrail log file as delivered to S3: `{"Records": [...]}`. */
+export const CloudTrailLogFile = z.object({ Records: z.array(z.unknown()) });
+
+/** KMS operations that only read (CloudTrail's readOnly flag). Everything else is a write. */
+export const KMS_READ_ONLY_EVENTS: ReadonlySet<string> = new Set([
+  'Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext', 'GenerateRandom', 'ReEncrypt', 'DescribeKey', 'ListKeys', 'ListAliases',
+  'ListGrants', 'ListKeyPolicies', 'ListKeyRotations', 'ListResourceTags', 'ListRetirableGrants',
+  'GetKeyPolicy', 'GetKeyRotationStatus', 'GetPublicKey', 'Sign', 'Verify', 'GenerateMac', 'VerifyMac',
+]);
