@@ -82,8 +82,19 @@ function grantAllows(grants: readonly GrantRecord[], caller: Identity, action: s
   return grants.some((g) =>
     granteeMatches(g.granteePrincipal, caller) &&
     g.operations.includes(operation) &&
-    (!g.constraints?.EncryptionContextEquals || contextEquals(context, g.constraints.EncryptionContextEquals)) &&
-    (!g.constraints?.EncryptionContextSubset || contextContains(context, g.constraints.EncryptionContextSubset)));
+    (UNCONSTRAINED_OPERATIONS.has(operation) || constraintsHold(g, context)));
+}
+
+/** AWS: grant constraints do not apply to DescribeKey and RetireGrant, which take no encryption context. */
+const UNCONSTRAINED_OPERATIONS = new Set(['DescribeKey', 'RetireGrant']);
+
+/** AWS: "in a grant constraint, the key in each key-value pair is not case sensitive, but the value is case sensitive". */
+function constraintsHold(g: GrantRecord, context: EncryptionContext | undefined): boolean {
+  const folded = (c: EncryptionContext | undefined): EncryptionContext => Object.fromEntries(Object.entries(c ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const equals = g.constraints?.EncryptionContextEquals;
+  const subset = g.constraints?.EncryptionContextSubset;
+  return (!equals || (Object.keys(context ?? {}).length === Object.keys(equals).length && contextEquals(folded(context), folded(equals)))) &&
+    (!subset || contextContains(folded(context), folded(subset)));
 }
 
 export function granteeMatches(principal: string, caller: Identity): boolean {

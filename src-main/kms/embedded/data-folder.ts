@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultIdentities, type Identity } from './identities';
 
@@ -12,10 +12,15 @@ export function prepareDataFolder(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
+/** Folders locked by this process: the lock file's pid cannot tell two servers in one process apart. */
+const lockedHere = new Set<string>();
+
 export function lockDataFolder(dir: string): () => void {
   const lock = join(dir, 'kms.lock');
+  const folder = realpathSync(dir);
+  if (lockedHere.has(folder)) throw new Error(`The KMS data folder ${dir} is in use by another embedded KMS in this process. Close it first, or choose another folder with --data.`);
   if (existsSync(lock)) {
-    const pid = Number(readFileSync(lock, 'utf8').trim());
+    const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]); // the file is "<pid>\n<token>\n"
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
       throw new Error(`The KMS data folder ${dir} is in use by another KeyDrill process (pid ${pid}). Stop it, or choose another folder with --data.`);
     }
@@ -23,7 +28,12 @@ export function lockDataFolder(dir: string): () => void {
   }
   const token = `${process.pid}\n${randomBytes(4).toString('hex')}\n`;
   writeFileSync(lock, token, { flag: 'wx' });
+  lockedHere.add(folder);
+  let released = false;
   return () => {
+    if (released) return;
+    released = true;
+    lockedHere.delete(folder);
     if (existsSync(lock) && readFileSync(lock, 'utf8') === token) rmSync(lock, { force: true });
   };
 }

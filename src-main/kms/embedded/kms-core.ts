@@ -144,8 +144,11 @@ export class KmsCore {
     if (now < this.dueAt) return;
     this.store.atomically(() => {
       for (const family of this.store.allFamilies()) this.rotateIfDue(family, now);
-      for (const key of this.store.allKeys()) {
-        if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate <= now) this.deleteNow(key);
+      // Deleting a last replica can make its primary due too (its window starts at the replica's
+      // deletion date), so look again until nothing more is due, earliest date first.
+      const isDue = (k: KeyRecord): boolean => k.state === 'PendingDeletion' && k.deletionDate !== undefined && k.deletionDate <= now;
+      for (let due = this.store.allKeys().filter(isDue); due.length > 0; due = this.store.allKeys().filter(isDue)) {
+        due.sort((a, b) => (a.deletionDate ?? 0) - (b.deletionDate ?? 0)).forEach((key) => this.deleteNow(key));
       }
     });
     this.dueAt = this.nextDue();
@@ -186,7 +189,9 @@ export class KmsCore {
     const primary = rest.find((k) => k.region === family.primaryRegion);
     if (primary?.state === 'PendingReplicaDeletion' && rest.length === 1) {
       const days = primary.pendingWindowDays ?? 30;
-      this.store.putKey({ ...primary, state: 'PendingDeletion', deletionDate: this.now() + days * MS_PER_DAY });
+      // The window starts when the replica was deleted (its deletion date), not when a later request noticed.
+      const deletedAt = Math.min(key.deletionDate ?? this.now(), this.now());
+      this.store.putKey({ ...primary, state: 'PendingDeletion', deletionDate: deletedAt + days * MS_PER_DAY });
     }
     this.dueAt = -Infinity;
   }

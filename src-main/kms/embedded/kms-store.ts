@@ -43,9 +43,14 @@ export class KmsStore {
     const db = new Database(file);
     // Only wrapped material is in the file, but key ids, policies and grants are nobody else's business.
     if (dataDir) chmodSync(file, 0o600);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    return new KmsStore(db, vault);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      return new KmsStore(db, vault);
+    } catch (err) {
+      db.close(); // e.g. material that does not unwrap under root.key: leave no handle open on the file
+      throw err;
+    }
   }
 
   close(): void {

@@ -45,7 +45,10 @@ function unseal(
       throw new KmsError('IncorrectKeyException', 'The key ID in the request does not identify a KMS key that can perform this operation.');
     }
   }
-  const key = core.resolveKey(call, header.keyId, { allowAlias: false });
+  // A blob naming no key of this region (altered, from another region, or its key deleted) is an
+  // invalid ciphertext, as in AWS: not a NotFoundException about a key id the caller never gave.
+  const key = core.store.getKey(call.region, header.keyId);
+  if (!key) throw new KmsError('InvalidCiphertextException', INVALID_CIPHERTEXT);
   core.authorize(call, action, key, context);
   core.requireUsable(key);
   dryRunStop(dry);

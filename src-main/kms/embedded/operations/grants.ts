@@ -15,7 +15,8 @@ const GRANT_OPERATIONS = [
 ] as const;
 /** Operations a symmetric encryption key supports, and of those the ones that take an encryption context. */
 const SYMMETRIC_OPERATIONS = new Set(['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant', 'RetireGrant', 'DescribeKey', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext']);
-const CONTEXT_OPERATIONS = new Set(['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'CreateGrant', 'RetireGrant']);
+// AWS: "Grants with grant constraints can include the DescribeKey and RetireGrant operations, but the constraint doesn't apply to these operations."
+const CONTEXT_OPERATIONS = new Set(['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'CreateGrant', 'RetireGrant', 'DescribeKey']);
 const PRINCIPAL = /^(arn:aws:iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)|arn:aws:sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+|\d{12}|[a-z0-9.-]+\.amazonaws\.com)$/;
 
 const principal = str(1, 256).refine((p) => PRINCIPAL.test(p), 'Member must be a valid principal: an account, IAM user or role ARN, assumed-role ARN or service principal');

@@ -10,6 +10,12 @@ import { operation } from './operation';
 
 const MS_PER_DAY = 86_400_000;
 const LOCKOUT = 'The new key policy will not allow you to update the key policy in the future.';
+/** AWS's KeySpec enum (the SDK model's): an unknown name is a ValidationException, a known one we do not model is unsupported. */
+const KEY_SPECS = [
+  'SYMMETRIC_DEFAULT', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1',
+  'ECC_NIST_EDWARDS25519', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'SM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87',
+  'ML_KEM_512', 'ML_KEM_768', 'ML_KEM_1024',
+] as const;
 
 /**
  * Checks a policy for a new or changed key: it must parse, and unless the caller bypasses the
@@ -25,8 +31,8 @@ const createKey = operation(
     Policy: policyDocument.optional(),
     Description: str(0, 8192).optional(),
     KeyUsage: oneOf(['SIGN_VERIFY', 'ENCRYPT_DECRYPT', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT'] as const).optional(),
-    CustomerMasterKeySpec: z.string().optional(),
-    KeySpec: z.string().optional(),
+    CustomerMasterKeySpec: oneOf(KEY_SPECS).optional(),
+    KeySpec: oneOf(KEY_SPECS).optional(),
     Origin: oneOf(['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'] as const).optional(),
     CustomKeyStoreId: str(1, 64).optional(),
     BypassPolicyLockoutSafetyCheck: z.boolean().optional(),

@@ -63,11 +63,12 @@ const updatePrimaryRegion = operation(z.object({ KeyId: keyId, PrimaryRegion: st
   const primary = core.resolveKey(call, req.KeyId, { allowAlias: false });
   core.authorize(call, 'kms:UpdatePrimaryRegion', primary);
   requireMultiRegionPrimary(core, primary);
-  core.requireNotPendingDeletion(primary);
+  // AWS: "Both the primary key and the replica key must be in the Enabled key state when the operation starts."
+  core.requireUsable(primary);
   const replica = core.store.getKey(req.PrimaryRegion, primary.keyId);
   if (!replica) throw new KmsError('NotFoundException', `Multi-Region key ${primary.keyId} has no replica in ${req.PrimaryRegion}; create one with ReplicateKey first.`);
   core.authorize({ caller: call.caller, region: req.PrimaryRegion }, 'kms:UpdatePrimaryRegion', replica);
-  core.requireNotPendingDeletion(replica);
+  core.requireUsable(replica);
   core.store.putFamily({ ...core.family(primary), primaryRegion: req.PrimaryRegion });
   return {};
 });
