@@ -1,0 +1,78 @@
+/**
+ * Client-side faults per region, switchable at run time, applied by SDK middleware to every KMS
+ * call a factory's clients make: a regional outage (connection refused, or a timeout), added
+ * latency, and throttling at a rate. The KMS itself is untouched — as in a real regional outage,
+ * it is the path to the region that fails.
+ */
+export type OutageMode = 'refused' | 'timeout';
+
+export interface LatencySpec {
+  /** Fixed delay in milliseconds. */
+  fixedMs: number;
+  /** Up to this many more milliseconds, uniformly distributed. */
+  jitterMs?: number;
+}
+
+export interface RegionFaults {
+  outage: OutageMode | undefined;
+  latency: LatencySpec | undefined;
+  /** Probability in [0, 1] that a call is refused with ThrottlingException. */
+  throttleRate: number;
+}
+
+/** What the middleware should do to one call. */
+export type FaultDecision =
+  | { kind: 'none'; delayMs: number }
+  | { kind: 'outage'; mode: OutageMode; delayMs: number }
+  | { kind: 'throttle'; delayMs: number };
+
+export class FaultInjector {
+  private readonly regions = new Map<string, RegionFaults>();
+
+  /** `random` is injectable so a drill with a seed throttles the same calls every run. */
+  constructor(private readonly random: () => number = Math.random) {}
+
+  outage(region: string, mode: OutageMode = 'refused'): void {
+    this.update(region, { outage: mode });
+  }
+
+  restore(region: string): void {
+    this.update(region, { outage: undefined });
+  }
+
+  latency(region: string, spec: LatencySpec | number | undefined): void {
+    const latency = typeof spec === 'number' ? { fixedMs: spec } : spec;
+    if (latency && !(latency.fixedMs >= 0 && (latency.jitterMs ?? 0) >= 0)) throw new RangeError('latency must be non-negative milliseconds');
+    this.update(region, { latency });
+  }
+
+  throttle(region: string, rate: number): void {
+    if (!(rate >= 0 && rate <= 1)) throw new RangeError(`throttle rate must be between 0 and 1, got ${rate}`);
+    this.update(region, { throttleRate: rate });
+  }
+
+  clear(region?: string): void {
+    if (region === undefined) this.regions.clear();
+    else this.regions.delete(region);
+  }
+
+  /** The faults in force for a region now (a copy). */
+  state(region: string): RegionFaults {
+    return { ...(this.regions.get(region) ?? { outage: undefined, latency: undefined, throttleRate: 0 }) };
+  }
+
+  decide(region: string): FaultDecision {
+    const faults = this.regions.get(region);
+    if (!faults) return { kind: 'none', delayMs: 0 };
+    const delayMs = faults.latency ? faults.latency.fixedMs + (faults.latency.jitterMs ?? 0) * this.random() : 0;
+    if (faults.outage) return { kind: 'outage', mode: faults.outage, delayMs };
+    if (faults.throttleRate > 0 && this.random() < faults.throttleRate) return { kind: 'throttle', delayMs };
+    return { kind: 'none', delayMs };
+  }
+
+  private update(region: string, change: Partial<RegionFaults>): void {
+    const next = { ...this.state(region), ...change };
+    if (!next.outage && !next.latency && next.throttleRate === 0) this.regions.delete(region);
+    else this.regions.set(region, next);
+  }
+}

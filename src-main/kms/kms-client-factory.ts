@@ -1,0 +1,107 @@
+import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
+import { Agent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { systemClock, type Clock } from '../common/clock';
+import type { CloudTrailSink } from '../audit/cloudtrail-sink';
+import type { CallerIdentity } from './cloudtrail-event';
+import type { FaultInjector } from './fault-injector';
+import { installKmsMiddleware } from './kms-middleware';
+
+/**
+ * The one place KeyDrill builds @aws-sdk/client-kms clients, for every backend: the embedded KMS
+ * (an endpoint on loopback), LocalStack (default http://localhost:4566) or AWS (the standard
+ * credential chain, AWS_PROFILE, per-region clients). Every client carries the CloudTrail recorder
+ * and the fault injector, so the code that talks to AWS is the code the tests run.
+ */
+export type KmsBackend = 'embedded' | 'localstack' | 'aws';
+export const KMS_BACKENDS: readonly KmsBackend[] = ['embedded', 'localstack', 'aws'];
+
+export interface KmsClientFactoryOptions {
+  backend: KmsBackend;
+  /** Required for embedded; LocalStack defaults to $LOCALSTACK_ENDPOINT or http://localhost:4566; AWS uses AWS's endpoints (or AWS_ENDPOINT_URL_KMS). */
+  endpoint?: string | undefined;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  /** AWS only: a named profile from ~/.aws (otherwise AWS_PROFILE or the default chain). */
+  profile?: string | undefined;
+  /** Who the calls are made as, for CloudTrail's userIdentity (resolved from the credentials if absent). */
+  identity?: CallerIdentity | undefined;
+  sink?: CloudTrailSink | undefined;
+  faults?: FaultInjector | undefined;
+  clock?: Clock | undefined;
+  runId?: (() => string | undefined) | undefined;
+  /** SDK attempts per call (default 3, the SDK's standard retry mode). */
+  maxAttempts?: number | undefined;
+  /** How injected latency waits; a drill on a virtual clock passes its own. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+}
+
+const USER_AGENT = 'keydrill/0.1.0';
+
+export class KmsClientFactory {
+  private readonly clients = new Map<string, KMSClient>();
+  private readonly httpAgent = new Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
+  private identityPromise: Promise<CallerIdentity> | undefined;
+
+  constructor(readonly options: KmsClientFactoryOptions) {
+    if (options.backend === 'embedded' && !options.endpoint) throw new Error('The embedded backend needs the endpoint of a running embedded KMS');
+  }
+
+  get endpoint(): string | undefined {
+    if (this.options.backend === 'localstack') return this.options.endpoint ?? process.env.LOCALSTACK_ENDPOINT ?? 'http://localhost:4566';
+    return this.options.endpoint;
+  }
+
+  /** The client for a region, built once and reused (its connections stay open). */
+  clientFor(region: string): KMSClient {
+    let client = this.clients.get(region);
+    if (!client) {
+      client = this.build(region);
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  private build(region: string): KMSClient {
+    const { backend } = this.options;
+    const config: KMSClientConfig = {
+      region,
+      maxAttempts: this.options.maxAttempts ?? 3,
+      customUserAgent: USER_AGENT,
+      requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent },
+    };
+    if (this.endpoint) config.endpoint = this.endpoint;
+    if (this.options.credentials) config.credentials = this.options.credentials;
+    else if (backend === 'localstack') config.credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+    if (backend === 'aws' && this.options.profile) config.profile = this.options.profile;
+    const client = new KMSClient(config);
+    installKmsMiddleware(client, {
+      region,
+      sink: this.options.sink,
+      faults: this.options.faults,
+      clock: this.options.clock ?? systemClock,
+      runId: this.options.runId,
+      identity: () => this.identity(client),
+      userAgent: USER_AGENT,
+      sourceIPAddress: backend === 'aws' ? 'keydrill.client' : '127.0.0.1',
+      sleep: this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    });
+    return client;
+  }
+
+  private identity(client: KMSClient): Promise<CallerIdentity> {
+    if (this.options.identity) return Promise.resolve(this.options.identity);
+    this.identityPromise ??= client.config.credentials().then(
+      (creds) => ({ type: 'Unknown', accessKeyId: creds.accessKeyId }),
+      () => ({ type: 'Unknown' }),
+    );
+    return this.identityPromise;
+  }
+}
