@@ -1,3 +1,4 @@
+import { KmsError } from './errors';
 import type { KmsCore } from './kms-core';
 import type { KeyRecord } from './model';
 
@@ -52,15 +53,22 @@ export function defaultKeyPolicy(account: string): string {
   );
 }
 
-/** Opaque list markers: the offset of the next item. */
-export function page<T>(items: readonly T[], limit: number | undefined, marker: string | undefined, invalid: () => Error): { items: T[]; truncated: boolean; nextMarker: string | undefined } {
+/**
+ * Paging for List* operations. The opaque marker names the last item returned (its id and its
+ * position): the next page starts right after that item even if items were added before it
+ * meanwhile; if that item is gone, the position is the fallback.
+ */
+export function page<T>(items: readonly T[], limit: number | undefined, marker: string | undefined, idOf: (item: T) => string): { items: T[]; truncated: boolean; nextMarker: string | undefined } {
   let start = 0;
   if (marker !== undefined) {
-    const decoded = Buffer.from(marker, 'base64url').toString();
-    if (!/^o:\d+$/.test(decoded)) throw invalid();
-    start = Number(decoded.slice(2));
+    const match = /^(\d+):(.+)$/s.exec(Buffer.from(marker, 'base64url').toString());
+    if (!match) throw new KmsError('InvalidMarkerException', 'The marker is not valid for this request: pass the NextMarker of the previous response unchanged.');
+    const found = items.findIndex((item) => idOf(item) === match[2]);
+    start = found >= 0 ? found + 1 : Math.min(Number(match[1]), items.length);
   }
-  const end = start + (limit ?? 100);
+  const slice = items.slice(start, start + (limit ?? 100));
+  const end = start + slice.length;
   const truncated = end < items.length;
-  return { items: items.slice(start, end), truncated, nextMarker: truncated ? Buffer.from(`o:${end}`).toString('base64url') : undefined };
+  const last = slice[slice.length - 1];
+  return { items: slice, truncated, nextMarker: truncated && last !== undefined ? Buffer.from(`${end}:${idOf(last)}`).toString('base64url') : undefined };
 }

@@ -58,7 +58,7 @@ const listAliases = operation(z.object({ KeyId: keyId.optional(), Limit: limit, 
   core.authorize(call, 'kms:ListAliases', undefined);
   const target = req.KeyId === undefined ? undefined : core.resolveKey(call, req.KeyId, { allowAlias: false }).keyId;
   const aliases = core.store.aliasesIn(call.region).filter((a) => target === undefined || a.targetKeyId === target);
-  const p = page(aliases, req.Limit, req.Marker, () => new KmsError('InvalidMarkerException', 'The marker is not valid for this request.'));
+  const p = page(aliases, req.Limit, req.Marker, (a) => a.name);
   return {
     Aliases: p.items.map((a) => ({
       AliasName: a.name,

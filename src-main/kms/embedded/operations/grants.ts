@@ -85,7 +85,7 @@ const listGrants = operation(
     core.authorize(call, 'kms:ListGrants', key);
     const grants = core.store.grantsFor(key.region, key.keyId)
       .filter((g) => (req.GrantId === undefined || g.grantId === req.GrantId) && (req.GranteePrincipal === undefined || g.granteePrincipal === req.GranteePrincipal));
-    const p = page(grants, req.Limit, req.Marker, () => new KmsError('InvalidMarkerException', 'The marker is not valid for this request.'));
+    const p = page(grants, req.Limit, req.Marker, (g) => g.grantId);
     return {
       Grants: p.items.map((g) => ({
         KeyId: key.arn,

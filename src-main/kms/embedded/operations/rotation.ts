@@ -74,7 +74,7 @@ const listKeyRotations = operation(
     const family = core.family(key);
     const currentId = family.materials[family.materials.length - 1]?.id;
     const materials = req.IncludeKeyMaterial === 'ALL_KEY_MATERIAL' ? family.materials : family.materials.filter((m) => m.rotationType !== undefined);
-    const p = page(materials, req.Limit, req.Marker, () => new KmsError('InvalidMarkerException', 'The marker is not valid for this request.'));
+    const p = page(materials, req.Limit, req.Marker, (m) => m.id);
     return {
       Rotations: p.items.map((m) => ({
         KeyId: key.keyId,

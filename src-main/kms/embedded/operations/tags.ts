@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { KmsError } from '../errors';
 import { page } from '../key-metadata';
 import { keyId, marker, str, tagList } from '../wire-fields';
 import { operation } from './operation';
@@ -26,7 +25,7 @@ const untagResource = operation(z.object({ KeyId: keyId, TagKeys: z.array(str(1,
 const listResourceTags = operation(z.object({ KeyId: keyId, Limit: z.number().int().min(1).max(50).optional(), Marker: marker }), false, (core, call, req) => {
   const key = core.resolveKey(call, req.KeyId, { allowAlias: false });
   core.authorize(call, 'kms:ListResourceTags', key);
-  const p = page(toTagList(key.tags), req.Limit ?? 50, req.Marker, () => new KmsError('InvalidMarkerException', 'The marker is not valid for this request.'));
+  const p = page(toTagList(key.tags), req.Limit ?? 50, req.Marker, (t) => t.TagKey);
   return { Tags: p.items, Truncated: p.truncated, ...(p.nextMarker ? { NextMarker: p.nextMarker } : {}) };
 });
 
