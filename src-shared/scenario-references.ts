@@ -1,0 +1,92 @@
+import type { Scenario } from './scenario';
+
+/**
+ * Checks what a schema cannot: that every name a scenario uses is declared — tenants, keys, clusters,
+ * nodes, zones, regions, timeline step ids — and that times fall inside the drill. Each problem has
+ * the path of the offending value, so the loader can give its line.
+ */
+export interface ReferenceIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
+  const issues: ReferenceIssue[] = [];
+  const problem = (path: (string | number)[], message: string) => issues.push({ path, message });
+  const regions = new Set(s.topology.regions);
+  const inRegions = (path: (string | number)[], region: string) => {
+    if (!regions.has(region)) problem(path, `region ${region} is not in topology.regions (${[...regions].join(', ')})`);
+  };
+
+  const keys = new Map<string, { tenant: string; multiRegion: boolean }>();
+  const tenants = new Set<string>();
+  s.topology.tenants.forEach((tenant, t) => {
+    if (tenants.has(tenant.id)) problem(['topology', 'tenants', t, 'id'], `tenant ${tenant.id} is declared twice`);
+    tenants.add(tenant.id);
+    tenant.keys.forEach((key, k) => {
+      const path = ['topology', 'tenants', t, 'keys', k];
+      if (keys.has(key.id)) problem([...path, 'id'], `key ${key.id} is declared twice`);
+      keys.set(key.id, { tenant: tenant.id, multiRegion: key.multiRegion });
+      inRegions([...path, 'region'], key.region);
+      if (key.replicas.length > 0 && !key.multiRegion) problem([...path, 'replicas'], 'only a multi-Region key can have replicas: set multiRegion: true');
+      key.replicas.forEach((r, i) => {
+        inRegions([...path, 'replicas', i], r);
+        if (r === key.region) problem([...path, 'replicas', i], `a replica cannot be in the key's own region ${r}`);
+      });
+    });
+  });
+
+  const clusters = new Map<string, Scenario['topology']['clusters'][number]>();
+  const zones = new Set<string>();
+  s.topology.clusters.forEach((cluster, c) => {
+    const path = ['topology', 'clusters', c];
+    if (clusters.has(cluster.id)) problem([...path, 'id'], `cluster ${cluster.id} is declared twice`);
+    clusters.set(cluster.id, cluster);
+    if (!tenants.has(cluster.tenant)) problem([...path, 'tenant'], `no tenant named ${cluster.tenant}`);
+    const key = keys.get(cluster.key);
+    if (!key) problem([...path, 'key'], `no key named ${cluster.key}`);
+    else if (key.tenant !== cluster.tenant) problem([...path, 'key'], `key ${cluster.key} belongs to tenant ${key.tenant}, not ${cluster.tenant}`);
+    const nodeIds = new Set<string>();
+    cluster.nodes.forEach((node, n) => {
+      if (nodeIds.has(node.id)) problem([...path, 'nodes', n, 'id'], `node ${node.id} is declared twice in cluster ${cluster.id}`);
+      nodeIds.add(node.id);
+      inRegions([...path, 'nodes', n, 'region'], node.region);
+      zones.add(node.zone);
+    });
+    if (new Set(cluster.databases).size !== cluster.databases.length) problem([...path, 'databases'], 'a database is listed twice');
+  });
+
+  const stepIds = new Set<string>();
+  s.timeline.forEach((step, i) => {
+    const path = ['timeline', i];
+    if (step.at > s.duration) problem([...path, 'at'], `this step is after the end of the drill (duration ${s.duration / 1000}s)`);
+    if (step.id) {
+      if (stepIds.has(step.id)) problem([...path, 'id'], `step id ${step.id} is used twice`);
+      stepIds.add(step.id);
+    }
+    if ('key' in step && !keys.has(step.key)) problem([...path, 'key'], `no key named ${step.key}`);
+    if ('region' in step) inRegions([...path, 'region'], step.region);
+    if ('cluster' in step && step.cluster !== undefined && !clusters.has(step.cluster)) problem([...path, 'cluster'], `no cluster named ${step.cluster}`);
+    if (step.do === 'zone-outage' && !zones.has(step.zone)) problem([...path, 'zone'], `no node is in zone ${step.zone}`);
+    if ((step.do === 'node-crash' || step.do === 'node-restart') && step.node !== undefined) {
+      const [clusterId, nodeId] = step.node.split('/');
+      const cluster = clusterId ? clusters.get(clusterId) : undefined;
+      if (!cluster || !cluster.nodes.some((n) => n.id === nodeId)) problem([...path, 'node'], `no node ${step.node}: write it as "cluster/node"`);
+    }
+    if (step.do === 'node-restart' && (step.node === undefined) === (step.cluster === undefined)) problem(path, 'node-restart needs either node ("cluster/node") or cluster');
+    if (step.do === 'rotate-cmk' && step.mode === 'on-demand' && !step.reEncrypt) problem([...path, 'reEncrypt'], 'reEncrypt applies to mode new-key only');
+  });
+
+  s.expectations.forEach((e, i) => {
+    const path = ['expectations', i];
+    if ('after' in e && !stepIds.has(e.after)) problem([...path, 'after'], `no timeline step has id ${e.after}`);
+    if ('cluster' in e && e.cluster !== undefined) {
+      const cluster = clusters.get(e.cluster);
+      if (!cluster) problem([...path, 'cluster'], `no cluster named ${e.cluster}`);
+      else if (e.expect === 'availability' && e.database !== undefined && !cluster.databases.includes(e.database)) problem([...path, 'database'], `cluster ${e.cluster} has no database ${e.database}`);
+    }
+    if (e.expect === 'availability' && e.to !== undefined && (e.to > s.duration || e.to <= e.from)) problem([...path, 'to'], 'the window must end after it starts and within the drill');
+    if ('region' in e && e.region !== undefined) inRegions([...path, 'region'], e.region);
+  });
+  return issues;
+}

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { DURATION_HINT, parseDuration } from './duration';
+import { scenarioReferenceIssues } from './scenario-references';
+
+/**
+ * A drill scenario: the topology and key hierarchy, the policy nodes follow, the workload, a
+ * timeline of faults and operator actions, and the expectations judged at the end. Written in YAML
+ * or JSON; validated by this schema (errors name the path and the line); `resources/scenario.schema.json`
+ * is generated from it for editors.
+ */
+
+/** A duration such as "90m"; parsed to milliseconds. */
+export const Duration = z.string({ error: DURATION_HINT }).regex(/^\s*(0|(\d+(\.\d+)?(ms|s|m|h|d|w))+)\s*$/, DURATION_HINT).transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: DURATION_HINT });
+    return z.NEVER;
+  }
+  return ms;
+}).meta({ description: 'A duration: a number and a unit (ms, s, m, h, d, w), e.g. "90m", "1h30m", "365d".', examples: ['30s', '5m', '1h30m', '90d'] });
+
+/** A percentage such as "99.9%" or 99.9. */
+export const Percent = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a percentage like "99.9%"').transform((s) => Number(s.slice(0, -1)))])
+  .pipe(z.number().min(0, 'a percentage is at least 0').max(100, 'a percentage is at most 100'));
+
+const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected an id of lower-case letters, digits and dashes, like "acme-prod"');
+const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like "us-east-1"');
+
+export const KeySpec = z.object({
+  id: Id.describe('The key\'s name inside the scenario, used by clusters and timeline steps.'),
+  region: Region.describe('The region the key (its primary, for a multi-Region key) is created in.'),
+  multiRegion: z.boolean().default(false),
+  replicas: z.array(Region).default([]).describe('Regions of multi-Region replicas.'),
+  /** Per-service keys: the service this key protects (e.g. "database", "search"); omitted for a tenant-wide key. */
+  service: z.string().optional(),
+  alias: z.string().regex(/^alias\/[a-zA-Z0-9/_-]+$/, 'expected an alias like "alias/acme"').optional(),
+}).strict();
+
+export const Tenant = z.object({ id: Id, keys: z.array(KeySpec).min(1, 'a tenant needs at least one key') }).strict();
+
+export const NodeSpec = z.object({ id: Id, region: Region, zone: z.string().min(1) }).strict();
+
+export const Cluster = z.object({
+  id: Id,
+  tenant: Id,
+  /** The key that wraps this cluster's master keys (per-service keys: one per service). */
+  key: Id,
+  nodes: z.array(NodeSpec).min(1, 'a cluster needs at least one node'),
+  databases: z.array(Id).min(1, 'a cluster needs at least one database'),
+  /** Snapshots taken every `every`, each under the CMK current at that time. */
+  snapshots: z.object({ every: Duration, keep: z.number().int().min(1).default(7) }).strict().optional(),
+}).strict();
+
+export const Topology = z.object({
+  account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').default('111122223333'),
+  regions: z.array(Region).min(1),
+  tenants: z.array(Tenant).min(1),
+  clusters: z.array(Cluster).min(1),
+}).strict();
+
+export const Policy = z.object({
+  cache: z.object({
+    maxAge: Duration.prefault('24h'),
+    maxOperations: z.number().int().positive().default(5_000_000),
+    maxBytes: z.number().int().positive().optional(),
+  }).strict().prefault({}),
+  masterKeyRotation: Duration.prefault('90d').describe('Rolling rotation period of node master keys.'),
+  cmkRotation: z.object({ automatic: z.boolean(), period: Duration.prefault('365d') }).strict().prefault({ automatic: false }),
+  healthCheck: Duration.prefault('5m').describe('How often a node proves it can still reach its key.'),
+  onKeyAccessLoss: z.object({
+    action: z.enum(['serve-from-cache', 'shut-down']),
+    afterFailedChecks: z.number().int().min(1).default(3),
+  }).strict().prefault({ action: 'shut-down' }),
+  failover: z.enum(['none', 'manual', 'automatic']).default('none'),
+}).strict();
+
+export const Workload = z.object({
+  opsPerSecondPerDatabase: z.number().nonnegative(),
+  /** How often every database's canary records are written and read back for real. */
+  canaryEvery: Duration.prefault('5m'),
+}).strict();
+
+const at = { at: Duration, id: Id.optional().describe('A name expectations can refer to.') };
+const forDuration = { duration: Duration.optional().describe('Ends by itself after this long; otherwise until a later step ends it.') };
+const keyRef = { key: Id };
+
+export const TimelineStep = z.discriminatedUnion('do', [
+  // faults
+  z.object({ do: z.literal('kms-region-outage'), ...at, region: Region, mode: z.enum(['refused', 'timeout']).default('refused'), ...forDuration }).strict(),
+  z.object({ do: z.literal('kms-latency'), ...at, region: Region, ms: z.number().nonnegative(), jitterMs: z.number().nonnegative().default(0), ...forDuration }).strict(),
+  z.object({ do: z.literal('kms-throttle'), ...at, region: Region, rate: z.number().min(0).max(1), ...forDuration }).strict(),
+  z.object({ do: z.literal('key-disable'), ...at, ...keyRef }).strict(),
+  z.object({ do: z.literal('key-policy-revoke'), ...at, ...keyRef }).strict(),
+  z.object({ do: z.literal('grant-revoke'), ...at, ...keyRef }).strict(),
+  z.object({ do: z.literal('key-schedule-deletion'), ...at, ...keyRef, pendingWindowDays: z.number().int().min(7).max(30).default(7) }).strict(),
+  z.object({ do: z.literal('zone-outage'), ...at, zone: z.string().min(1), ...forDuration }).strict(),
+  z.object({ do: z.literal('node-crash'), ...at, node: z.string().min(1).describe('"cluster/node"') }).strict(),
+  z.object({ do: z.literal('node-restart'), ...at, node: z.string().min(1).optional(), cluster: Id.optional() }).strict(),
+  // operator actions
+  z.object({ do: z.literal('restore-access'), ...at, ...keyRef }).strict(),
+  z.object({ do: z.literal('enable-key'), ...at, ...keyRef }).strict(),
+  z.object({ do: z.literal('cancel-key-deletion'), ...at, ...keyRef }).strict(),
+  z.object({ do: z.literal('reconfigure-kms-region'), ...at, cluster: Id, region: Region }).strict(),
+  z.object({ do: z.literal('rotate-cmk'), ...at, ...keyRef, mode: z.enum(['on-demand', 'new-key']), reEncrypt: z.boolean().default(true) }).strict(),
+  z.object({ do: z.literal('rotate-master-keys'), ...at, cluster: Id }).strict(),
+  z.object({ do: z.literal('take-snapshot'), ...at, cluster: Id }).strict(),
+  z.object({ do: z.literal('restore-snapshot'), ...at, cluster: Id, snapshot: z.union([z.literal('latest'), z.literal('oldest'), Id]).default('latest') }).strict(),
+], { error: (issue) => (issue.code === 'invalid_union' ? `unknown step: "do" must be one of ${TIMELINE_KINDS.join(', ')}` : undefined) });
+export type TimelineStep = z.output<typeof TimelineStep>;
+
+export const TIMELINE_KINDS = [
+  'kms-region-outage', 'kms-latency', 'kms-throttle', 'key-disable', 'key-policy-revoke', 'grant-revoke', 'key-schedule-deletion',
+  'zone-outage', 'node-crash', 'node-restart', 'restore-access', 'enable-key', 'cancel-key-deletion', 'reconfigure-kms-region',
+  'rotate-cmk', 'rotate-master-keys', 'take-snapshot', 'restore-snapshot',
+] as const;
+
+const window = { from: Duration.prefault('0s'), to: Duration.optional().describe('Defaults to the end of the drill.') };
+
+export const Expectation = z.discriminatedUnion('expect', [
+  z.object({ expect: z.literal('availability'), cluster: Id, database: Id.optional(), ...window, atLeast: Percent }).strict(),
+  z.object({ expect: z.literal('unreadable-within'), after: Id.describe('The id of a timeline step.'), within: Duration, cluster: Id.optional() }).strict(),
+  z.object({ expect: z.literal('readable-within'), after: Id, within: Duration, cluster: Id.optional() }).strict(),
+  z.object({ expect: z.literal('no-canary-lost'), cluster: Id.optional() }).strict(),
+  z.object({ expect: z.literal('kms-calls-at-most'), count: z.number().int().nonnegative(), region: Region.optional(), operation: z.string().optional() }).strict(),
+  z.object({ expect: z.literal('no-success-during-outage'), region: Region }).strict(),
+  z.object({ expect: z.literal('snapshot-restorable'), cluster: Id, snapshot: z.union([z.literal('latest'), z.literal('oldest'), Id]).default('latest') }).strict(),
+]);
+export type Expectation = z.output<typeof Expectation>;
+
+export const ScenarioShape = z.object({
+  name: Id,
+  title: z.string().min(1),
+  description: z.string().default(''),
+  /** Where the story comes from (a seed document), for the report. */
+  source: z.string().optional(),
+  seed: z.number().int().nonnegative().default(1),
+  duration: Duration,
+  topology: Topology,
+  policy: Policy.prefault({}),
+  workload: Workload,
+  timeline: z.array(TimelineStep).default([]),
+  expectations: z.array(Expectation).default([]),
+}).strict();
+
+/** The scenario schema with its cross-reference checks (see scenario-references.ts). */
+export const Scenario = ScenarioShape.superRefine((scenario, ctx) => {
+  for (const issue of scenarioReferenceIssues(scenario)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});
+export type Scenario = z.output<typeof ScenarioShape>;
+export type ScenarioInput = z.input<typeof Scenario>;
