@@ -6,7 +6,7 @@ import {
   RevokeGrantCommand, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand, TagResourceCommand, UpdatePrimaryRegionCommand,
 } from '@aws-sdk/client-kms';
 import type { Peer } from './interop-peers';
-import { Transcript } from './transcript';
+import type { Transcript } from './transcript';
 
 /**
  * The KMS call sequences run against both peers. Each is a small story a drill depends on; every
