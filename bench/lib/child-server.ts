@@ -27,16 +27,10 @@ export async function startChildServer<T>(command: string, args: string[]): Prom
     });
   });
   const pid = child.pid!;
-  const ticksPerSecond = 100; // USER_HZ on Linux
   return {
     info,
     pid,
-    cpuMicros() {
-      // Fields 14 and 15 of /proc/<pid>/stat are utime and stime in clock ticks.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1e6;
-    },
+    cpuMicros: () => procCpuMicros(pid),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -44,4 +38,12 @@ export async function startChildServer<T>(command: string, args: string[]): Prom
       await exited;
     },
   };
+}
+
+/** CPU time (user + system) a process has used, in microseconds: fields 14 and 15 of /proc/<pid>/stat. */
+export function procCpuMicros(pid: number): number {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1e6;
 }
