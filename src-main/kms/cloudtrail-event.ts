@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import type { IdSource } from '../common/id-source';
 import { KMS_READ_ONLY_EVENTS, type CloudTrailRecord } from '../../src-shared/cloudtrail';
 
 /**
@@ -30,6 +30,8 @@ export interface KmsCallFacts {
   sourceIPAddress: string;
   /** False when the call never reached the KMS (an injected or real outage). */
   reachedKms: boolean;
+  /** Identifier source for eventID (and requestID when the call got no answer). */
+  ids: IdSource;
 }
 
 const DROPPED = new Set(['Plaintext', 'CiphertextBlob', 'GrantTokens', 'GrantToken', 'Recipient', 'CiphertextForRecipient', '$metadata']);
@@ -51,8 +53,8 @@ export function buildKmsEvent(facts: KmsCallFacts): CloudTrailRecord {
     userAgent: facts.userAgent,
     requestParameters: sanitize(facts.input) as Record<string, unknown>,
     responseElements: facts.output && KEEP_RESPONSE.has(eventName) ? (sanitize(facts.output) as Record<string, unknown>) : null,
-    requestID: facts.requestId ?? randomUUID(),
-    eventID: randomUUID(),
+    requestID: facts.requestId ?? facts.ids.uuid(),
+    eventID: facts.ids.uuid(),
     readOnly: KMS_READ_ONLY_EVENTS.has(eventName),
     resources: keyArns(facts).map((ARN) => ({ accountId: facts.account, type: 'AWS::KMS::Key', ARN })),
     eventType: 'AwsApiCall',

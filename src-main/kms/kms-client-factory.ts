@@ -2,6 +2,7 @@ import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { systemClock, type Clock } from '../common/clock';
+import { randomIds, type IdSource } from '../common/id-source';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import type { CallerIdentity } from './cloudtrail-event';
 import type { FaultInjector } from './fault-injector';
@@ -33,6 +34,8 @@ export interface KmsClientFactoryOptions {
   maxAttempts?: number | undefined;
   /** How injected latency waits; a drill on a virtual clock passes its own. */
   sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Source of CloudTrail event ids; a drill passes a seeded one for reproducible records. */
+  ids?: IdSource | undefined;
 }
 
 const USER_AGENT = 'keydrill/0.1.0';
@@ -92,6 +95,7 @@ export class KmsClientFactory {
       userAgent: USER_AGENT,
       sourceIPAddress: backend === 'aws' ? 'keydrill.client' : '127.0.0.1',
       sleep: this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      ids: this.options.ids ?? randomIds,
     });
     return client;
   }

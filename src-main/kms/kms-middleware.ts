@@ -1,5 +1,6 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { Clock } from '../common/clock';
+import type { IdSource } from '../common/id-source';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import { buildKmsEvent, type CallerIdentity } from './cloudtrail-event';
 import type { FaultInjector } from './fault-injector';
@@ -21,6 +22,7 @@ export interface MiddlewareOptions {
   userAgent: string;
   sourceIPAddress: string;
   sleep: (ms: number) => Promise<void>;
+  ids: IdSource;
 }
 
 type SdkError = Error & { $metadata?: { httpStatusCode?: number; requestId?: string }; code?: string };
@@ -62,6 +64,7 @@ export function installKmsMiddleware(client: KMSClient, options: MiddlewareOptio
               userAgent: options.userAgent,
               sourceIPAddress: options.sourceIPAddress,
               reachedKms,
+              ids: options.ids,
             }),
             options.runId?.(),
           );

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../common/clock';
+import type { IdSource } from '../../common/id-source';
 import { lockDataFolder, loadOrCreateIdentities, prepareDataFolder } from './data-folder';
 import { KmsError } from './errors';
 import { DEFAULT_ACCOUNT, defaultIdentities, type Identity } from './identities';
@@ -22,6 +22,8 @@ export interface EmbeddedKmsOptions {
   identities?: Identity[];
   /** Cryptographic requests per second per region before ThrottlingException; undefined = no quota. */
   requestsPerSecond?: number | undefined;
+  /** Source of key, material and grant ids and request ids; a drill passes a seeded one. Key material stays random. */
+  ids?: IdSource | undefined;
 }
 
 /** What every served request reports, for a request log; never carries request or response bodies. */
@@ -57,9 +59,9 @@ export class EmbeddedKms {
     if (dir) prepareDataFolder(dir);
     this.releaseLock = dir ? lockDataFolder(dir) : () => undefined;
     try {
-      this.identities = options.identities ?? (dir ? loadOrCreateIdentities(dir, this.account) : defaultIdentities(this.account));
+      this.identities = options.identities ?? (dir ? loadOrCreateIdentities(dir, this.account) : defaultIdentities(this.account, options.ids));
       const vault = dir ? MaterialVault.openOrCreate(dir) : MaterialVault.ephemeral();
-      this.core = new KmsCore(KmsStore.open(dir, vault), options.clock ?? systemClock);
+      this.core = new KmsCore(KmsStore.open(dir, vault), options.clock ?? systemClock, options.ids);
     } catch (err) {
       this.releaseLock();
       throw err;
@@ -130,7 +132,7 @@ export class EmbeddedKms {
       res.writeHead(status, {
         'content-type': 'application/x-amz-json-1.1',
         'content-length': Buffer.byteLength(body),
-        'x-amzn-requestid': randomUUID(),
+        'x-amzn-requestid': this.core.ids.uuid(),
         ...(record.errorCode ? { 'x-amzn-errortype': record.errorCode } : {}),
       });
       res.end(body);

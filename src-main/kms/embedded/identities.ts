@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomIds, type IdSource } from '../../common/id-source';
 
 /**
  * Who may call the embedded KMS. By default one account with two identities, as in a BYOK setup:
@@ -38,25 +38,25 @@ export function adminIamPolicy(account: string): string {
 }
 
 /** Access key ids look like AWS's: a 4-letter prefix and 16 upper-case base32 characters. */
-function accessKeyId(prefix: 'AKIA' | 'ASIA'): string {
+function accessKeyId(prefix: 'AKIA' | 'ASIA', ids: IdSource): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const bytes = randomBytes(16);
+  const bytes = ids.bytes(16);
   let id = prefix;
   for (const b of bytes) id += alphabet[b % 32];
   return id;
 }
 
-function secret(): string {
-  return randomBytes(30).toString('base64');
+function secret(ids: IdSource): string {
+  return ids.bytes(30).toString('base64');
 }
 
 /** Fresh credentials for the two default identities of `account`. */
-export function defaultIdentities(account: string = DEFAULT_ACCOUNT): Identity[] {
+export function defaultIdentities(account: string = DEFAULT_ACCOUNT, ids: IdSource = randomIds): Identity[] {
   return [
     {
       name: 'admin',
-      accessKeyId: accessKeyId('AKIA'),
-      secretAccessKey: secret(),
+      accessKeyId: accessKeyId('AKIA', ids),
+      secretAccessKey: secret(ids),
       account,
       principalArn: `arn:aws:iam::${account}:user/keydrill-admin`,
       callerArn: `arn:aws:iam::${account}:user/keydrill-admin`,
@@ -65,8 +65,8 @@ export function defaultIdentities(account: string = DEFAULT_ACCOUNT): Identity[]
     },
     {
       name: 'service',
-      accessKeyId: accessKeyId('ASIA'),
-      secretAccessKey: secret(),
+      accessKeyId: accessKeyId('ASIA', ids),
+      secretAccessKey: secret(ids),
       account,
       principalArn: `arn:aws:iam::${account}:role/keydrill-service`,
       callerArn: `arn:aws:sts::${account}:assumed-role/keydrill-service/keydrill-session`,

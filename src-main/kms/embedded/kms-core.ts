@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../common/clock';
+import { randomIds, type IdSource } from '../../common/id-source';
 import { AccessControl } from './access';
 import type { EncryptionContext } from './encryption-context';
 import { KmsError } from './errors';
@@ -27,7 +28,7 @@ export class KmsCore {
   readonly access = new AccessControl();
   private dueAt = -Infinity; // earliest scheduled rotation or deletion; -Infinity = recompute
 
-  constructor(readonly store: KmsStore, readonly clock: Clock) {}
+  constructor(readonly store: KmsStore, readonly clock: Clock, readonly ids: IdSource = randomIds) {}
 
   now(): number {
     return this.clock.now();
@@ -108,7 +109,7 @@ export class KmsCore {
   newMaterial(keyId: string, rotationType: MaterialVersion['rotationType']): MaterialVersion {
     const bytes = randomBytes(32);
     // The id is a digest of fresh randomness and the key id: unique, and it reveals nothing of the material.
-    const id = createHash('sha256').update(keyId).update(randomBytes(32)).digest('hex');
+    const id = createHash('sha256').update(keyId).update(this.ids.bytes(32)).digest('hex');
     return Object.freeze({ id, createdAt: this.now(), rotationType, bytes });
   }
 

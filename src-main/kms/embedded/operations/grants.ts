@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { granteeMatches } from '../access';
 import { KmsError } from '../errors';
@@ -58,10 +58,10 @@ const createGrant = operation(
       const same = core.store.grantsFor(key.region, key.keyId).find((g) => g.name === req.Name && g.granteePrincipal === req.GranteePrincipal && JSON.stringify(g.operations) === JSON.stringify(operations) && JSON.stringify(g.constraints) === JSON.stringify(constraints));
       if (same) return { GrantId: same.grantId, GrantToken: same.token };
     }
-    const grantId = createHash('sha256').update(randomBytes(32)).digest('hex');
+    const grantId = createHash('sha256').update(core.ids.bytes(32)).digest('hex');
     const grant: GrantRecord = {
       grantId,
-      token: randomBytes(48).toString('base64url'),
+      token: core.ids.bytes(48).toString('base64url'),
       region: key.region,
       keyId: key.keyId,
       name: req.Name,

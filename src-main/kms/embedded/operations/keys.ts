@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { KmsError } from '../errors';
 import type { CallContext, KmsCore } from '../kms-core';
@@ -50,7 +49,7 @@ const createKey = operation(
       throw new KmsError('UnsupportedOperationException', "KeyDrill's embedded KMS supports only Origin AWS_KMS keys (no imported material or custom key stores).");
     }
     const now = core.now();
-    const id = req.MultiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID();
+    const id = req.MultiRegion ? `mrk-${core.ids.bytes(16).toString('hex')}` : core.ids.uuid();
     const key: KeyRecord = {
       keyId: id,
       region: call.region,
