@@ -1,0 +1,83 @@
+import type { RunRecord } from '../../src-shared/run-record';
+import { csvRows, type CsvValue } from './csv-cell';
+import { describeExpectation, offset } from './html/format-text';
+import { validRecord } from './valid-record';
+
+/** The columns of the long-format CSV; docs/run-record.md describes what each section puts in them. */
+export const CSV_COLUMNS = ['section', 'subject', 'name', 'at_ms', 'at', 'value', 'outcome', 'detail', 'evidence'] as const;
+
+type Row = Partial<Record<(typeof CSV_COLUMNS)[number], CsvValue>> & { section: string };
+
+/**
+ * The run record as one CSV file in long format: a header, then one row per fact, each tagged with
+ * its `section` so a spreadsheet filter or a pivot table pulls out any part. Times are both
+ * milliseconds (`at_ms`, for sorting and arithmetic) and a readable offset (`at`).
+ */
+export function renderCsvReport(input: RunRecord): string {
+  const record = validRecord(input);
+  const rows: Row[] = [];
+  const push = (row: Row): void => {
+    rows.push(row.at_ms === undefined ? row : { ...row, at: offset(row.at_ms as number) });
+  };
+  const { scenario, backend, totals } = record;
+
+  push({ section: 'run', name: 'format', value: `${record.format} v${record.version}` });
+  push({ section: 'run', name: 'runId', value: record.runId });
+  push({ section: 'run', name: 'startTime', value: record.startTime });
+  push({ section: 'run', name: 'passed', value: record.passed, outcome: record.passed ? 'passed' : 'failed' });
+  push({ section: 'run', name: 'eventCount', value: record.eventCount });
+  push({ section: 'run', name: 'eventSetSha256', value: record.eventSetSha256 });
+  for (const field of ['name', 'title', 'description', 'source', 'seed'] as const) push({ section: 'scenario', name: field, value: scenario[field] });
+  push({ section: 'scenario', name: 'duration', at_ms: scenario.duration, value: scenario.duration });
+  push({ section: 'scenario', name: 'definition', value: JSON.stringify(scenario.definition) });
+
+  push({ section: 'backend', name: 'kind', value: backend.kind });
+  for (const [name, on] of Object.entries(backend.capabilities).sort((a, b) => a[0].localeCompare(b[0]))) push({ section: 'capability', name, value: on });
+  for (const s of backend.simulated) push({ section: 'simulated', subject: `timeline[${s.step}]`, name: s.do, detail: s.note });
+
+  record.verdicts.forEach((v, i) => push({ section: 'verdict', subject: `verdict ${i + 1}`, name: describeExpectation(v.expectation), value: v.measured, outcome: v.passed ? 'passed' : 'failed', detail: v.summary, evidence: v.evidence.join(' ') }));
+
+  for (const k of record.topology.keys) {
+    push({ section: 'key', subject: k.id, name: k.multiRegion ? 'multi-Region key' : 'single-Region key', value: k.arn, detail: [`tenant ${k.tenant}`, `region ${k.region}`, k.service && `service ${k.service}`, k.alias].filter(Boolean).join('; ') });
+    for (const r of k.replicas) push({ section: 'key', subject: k.id, name: 'replica', value: r.arn, detail: `region ${r.region}` });
+  }
+  for (const c of record.topology.clusters) {
+    for (const n of c.nodes) push({ section: 'cluster', subject: c.id, name: n.id, value: c.key, detail: `tenant ${c.tenant}; ${n.region} ${n.zone}; databases ${c.databases.join(' ')}` });
+  }
+  for (const n of record.hierarchy.nodes) {
+    push({ section: 'node', subject: `${n.cluster}/${n.node}`, name: n.status, value: n.masterKeyVersion, detail: `KMS ${n.kmsRegion}; ${n.cmkArn}${n.cmkMaterialId ? `; material ${n.cmkMaterialId}` : ''}; ${n.databases.map((d) => `${d.name} v${d.keyVersions}`).join(' ')}` });
+  }
+  for (const s of record.hierarchy.snapshots) {
+    push({ section: 'snapshot', subject: s.cluster, name: s.id, at_ms: s.takenAt, value: s.cmkArn, outcome: s.restorable ? 'restorable' : 'not restorable', detail: [s.cmkMaterialId && `material ${s.cmkMaterialId}`, s.reason].filter(Boolean).join('; ') });
+  }
+
+  for (const e of record.timeline) {
+    push({ section: 'timeline', subject: e.cluster ? `${e.cluster}${e.node ? `/${e.node}` : ''}` : '', name: e.name, at_ms: e.at, value: e.kind, outcome: e.outcome, detail: `${e.step !== undefined ? `timeline[${e.step}]${e.stepId ? ` (${e.stepId})` : ''}: ` : ''}${e.detail}`, evidence: e.evidence.join(' ') });
+  }
+
+  const seriesGroups = [
+    ['availability', record.series.availability],
+    ['kms-calls-by-region', record.series.kmsCallsByRegion],
+    ['kms-calls-by-operation', record.series.kmsCallsByOperation],
+    ['errors-by-code', record.series.errorsByCode],
+  ] as const;
+  push({ section: 'series', name: 'bucket', value: record.series.bucket, detail: 'bucket width in ms' });
+  for (const [group, list] of seriesGroups) for (const s of list) for (const [t, v] of s.points) push({ section: 'series', subject: group, name: s.label, at_ms: t, value: v });
+
+  const total = (name: string, value: number, subject?: string): void => push({ section: 'totals', name, value, subject });
+  total('kmsCalls', totals.kmsCalls);
+  for (const [region, n] of Object.entries(totals.kmsCallsByRegion).sort((a, b) => a[0].localeCompare(b[0]))) total('kmsCallsByRegion', n, region);
+  for (const [code, n] of Object.entries(totals.errorsByCode).sort((a, b) => a[0].localeCompare(b[0]))) total('errorsByCode', n, code);
+  total('bulkOperations', totals.bulkOperations);
+  total('cacheHits', totals.cacheHits);
+  total('cacheMisses', totals.cacheMisses);
+  total('cacheHitRatio', totals.cacheHitRatio);
+  total('canariesWritten', totals.canaries.written);
+  total('canariesRead', totals.canaries.read);
+  total('canariesLost', totals.canaries.lost);
+  total('kmsCostPerMonthUsd', totals.kmsCostPerMonthUsd);
+
+  for (const r of record.dataAtRisk) push({ section: 'data-at-risk', subject: r.cluster, name: r.what, detail: r.reason });
+
+  return csvRows([CSV_COLUMNS, ...rows.map((row) => CSV_COLUMNS.map((c) => row[c]))]);
+}

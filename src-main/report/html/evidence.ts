@@ -1,0 +1,45 @@
+import type { RunRecord } from '../../../src-shared/run-record';
+import { html, idFragment, type Html } from './html-template';
+import { offset } from './format-text';
+
+/** Inline evidence lists stop here; the evidence index at the end lists every ID with what cites it. */
+const INLINE_LIMIT = 20;
+
+/** The fragment an auditor can link to: `report.html#ev-<eventID>`. */
+export function evidenceAnchor(eventId: string): string {
+  return `ev-${idFragment(eventId)}`;
+}
+
+/** CloudTrail event IDs as code elements, each linking to its row in the evidence index. */
+export function evidenceLinks(ids: readonly string[]): Html {
+  if (ids.length === 0) return html``;
+  const shown = ids.slice(0, INLINE_LIMIT);
+  const more = ids.length - shown.length;
+  return html`<div class="evidence"><span class="muted">CloudTrail evidence: </span>${shown.map((id) => html`<a href="#${evidenceAnchor(id)}"><code>${id}</code></a> `)}${more > 0 ? html`<span class="muted">${`and ${more} more in the evidence index`}</span>` : html``}</div>`;
+}
+
+interface Citation {
+  id: string;
+  /** Anchors (`verdict-2`, `timeline-15`) and how each reads. */
+  citedBy: { anchor: string; label: string }[];
+}
+
+/** Every event ID the run cites, once, in first-cited order, with the verdicts and timeline entries citing it. */
+export function citations(record: RunRecord): Citation[] {
+  const byId = new Map<string, Citation>();
+  const cite = (id: string, anchor: string, label: string): void => {
+    const entry = byId.get(id) ?? { id, citedBy: [] };
+    if (!entry.citedBy.some((c) => c.anchor === anchor)) entry.citedBy.push({ anchor, label });
+    byId.set(id, entry);
+  };
+  record.verdicts.forEach((v, i) => v.evidence.forEach((id) => cite(id, `verdict-${i + 1}`, `verdict ${i + 1}`)));
+  record.timeline.forEach((t, i) => t.evidence.forEach((id) => cite(id, `timeline-${i + 1}`, `timeline #${i + 1} (${t.name} at ${offset(t.at)})`)));
+  return [...byId.values()];
+}
+
+export function evidenceIndex(record: RunRecord): Html {
+  const list = citations(record);
+  if (list.length === 0) return html`<p class="muted">No verdict or timeline entry cites a CloudTrail event.</p>`;
+  return html`<p>Every CloudTrail event ID cited above, once. Look each up in the exported CloudTrail logs or with <code>LookupEvents</code> (attribute <code>EventId</code>).</p>
+<table class="evidence-index"><thead><tr><th>CloudTrail event ID</th><th>Cited by</th></tr></thead><tbody>${list.map((c) => html`<tr><td class="nowrap"><code id="${evidenceAnchor(c.id)}">${c.id}</code></td><td>${c.citedBy.map((by, k) => html`${k > 0 ? '; ' : ''}<a href="#${by.anchor}">${by.label}</a>`)}</td></tr>`)}</tbody></table>`;
+}

@@ -1,0 +1,45 @@
+import type { RunRecord } from '../../../src-shared/run-record';
+import { faultWindows } from '../fault-windows';
+import { stackedBarChart } from '../svg/bar-chart';
+import { availabilityChart } from '../svg/availability-chart';
+import { lineChart, type ChartSeries } from '../svg/line-chart';
+import { seriesColour } from '../svg/palette';
+import { ratioBar } from '../svg/ratio-bar';
+import { html, type Html } from './html-template';
+import { count, offset, percent } from './format-text';
+import { legend } from './legend';
+
+type Series = RunRecord['series']['availability'];
+
+function coloured(series: Series): ChartSeries[] {
+  return series.map((s, i) => ({ label: s.label, colour: seriesColour(i), points: s.points }));
+}
+
+function figure(chart: Html, series: readonly ChartSeries[], caption: string): Html {
+  return html`<figure>${chart}${legend(series.filter((s) => s.points.length > 0).map((s) => ({ label: s.label, colour: s.colour })))}<figcaption>${caption}</figcaption></figure>`;
+}
+
+/** What was measured over the drill: availability, KMS call volume, errors and the key cache. */
+export function measurementsSection(record: RunRecord): Html {
+  const { series, totals, scenario } = record;
+  const bands = faultWindows(record);
+  const bucket = offset(series.bucket);
+  const availability = coloured(series.availability);
+  const byRegion = coloured(series.kmsCallsByRegion);
+  const byOperation = coloured(series.kmsCallsByOperation);
+  const errors = coloured(series.errorsByCode);
+  const errorRows = Object.entries(totals.errorsByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return html`<section id="measurements"><h2>Measurements</h2>
+<h3 id="availability">Availability per cluster</h3>
+${figure(availabilityChart(availability, scenario.duration, bands, { id: 'chart-availability', kind: 'availability', label: 'Availability per cluster over the drill, percent of each bucket serving' }), [], `Percent of each ${bucket} bucket a cluster was serving; red: time not serving; orange: faults in force.`)}
+<h3 id="kms-calls">KMS calls per minute</h3>
+${figure(lineChart(byRegion, { id: 'chart-kms-calls-by-region', kind: 'kms-calls-by-region', label: 'KMS calls per minute by region', duration: scenario.duration, unit: 'calls / min', bands, emptyText: 'No KMS calls were recorded' }), byRegion, 'By region.')}
+${figure(lineChart(byOperation, { id: 'chart-kms-calls-by-operation', kind: 'kms-calls-by-operation', label: 'KMS calls per minute by operation', duration: scenario.duration, unit: 'calls / min', bands, emptyText: 'No KMS calls were recorded' }), byOperation, 'By operation.')}
+<h3 id="errors">Errors by code</h3>
+${figure(stackedBarChart(errors, { id: 'chart-errors-by-code', kind: 'errors-by-code', label: 'Failed KMS calls per bucket by error code', duration: scenario.duration, bucket: series.bucket, unitPrefix: 'errors per', bands, emptyText: 'No KMS call failed' }), errors, 'Failed KMS calls, stacked by error code.')}
+${errorRows.length === 0 ? html`<p>No KMS call failed during the drill.</p>` : html`<table class="errors"><thead><tr><th>Error code</th><th class="num">Failed calls</th><th class="num">Share of all calls</th></tr></thead><tbody>${errorRows.map(([code, n]) => html`<tr><td><code>${code}</code></td><td class="num">${count(n)}</td><td class="num">${totals.kmsCalls > 0 ? percent((n / totals.kmsCalls) * 100, 2) : '—'}</td></tr>`)}</tbody></table>`}
+<h3 id="cache">Key cache</h3>
+<figure>${ratioBar({ id: 'chart-cache-hit-ratio', kind: 'cache-hit-ratio', label: 'Key cache hits and misses', ratio: totals.cacheHitRatio, hits: totals.cacheHits, misses: totals.cacheMisses, emptyText: 'The key cache was not used' })}
+<figcaption>${`Unwrapped keys served from the cache (green) versus misses that needed a KMS call (orange), over ${count(totals.bulkOperations)} counted operations.`}</figcaption></figure>
+</section>`;
+}

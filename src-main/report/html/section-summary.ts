@@ -1,0 +1,55 @@
+import type { RunRecord } from '../../../src-shared/run-record';
+import { html, type Html } from './html-template';
+import { clockTime, offset, words, yesNo } from './format-text';
+
+/** Title, overall verdict, scenario and run facts: what an auditor reads first. */
+export function summarySection(record: RunRecord): Html {
+  const { scenario } = record;
+  const failed = record.verdicts.filter((v) => !v.passed).length;
+  const total = record.verdicts.length;
+  const banner = record.passed
+    ? html`<div class="banner pass" id="overall-verdict" data-passed="true"><strong>Passed</strong><span>${total === 0 ? 'the drill ran to the end; it declared no expectations' : `all ${total} expectation${total === 1 ? '' : 's'} met`}</span></div>`
+    : html`<div class="banner fail" id="overall-verdict" data-passed="false"><strong>Failed</strong><span>${failed > 0 ? `${failed} of ${total} expectation${total === 1 ? '' : 's'} not met` : 'the drill did not complete as expected'}</span></div>`;
+  const end = clockTime(record.startTime, scenario.duration);
+  return html`<header id="summary">
+<p class="eyebrow">KeyDrill drill report</p>
+<h1>${scenario.title}</h1>
+${banner}
+${scenario.description ? html`<p class="description">${scenario.description}</p>` : html``}
+<dl class="facts">
+<dt>Scenario</dt><dd><code>${scenario.name}</code></dd>
+${scenario.source ? html`<dt>Source</dt><dd>${scenario.source}</dd>` : html``}
+<dt>Run</dt><dd><code>${record.runId}</code></dd>
+<dt>Seed</dt><dd>${scenario.seed}</dd>
+<dt>Drill time</dt><dd>${end ? `${clockTime(record.startTime, 0)} → ${end} (${offset(scenario.duration)})` : `${record.startTime}, ${offset(scenario.duration)}`}</dd>
+<dt>Backend</dt><dd>${record.backend.kind}</dd>
+<dt>Account</dt><dd><code>${record.topology.account}</code> · regions ${record.topology.regions.join(', ')}</dd>
+</dl>
+</header>`;
+}
+
+const BACKEND_NAMES: Record<RunRecord['backend']['kind'], string> = {
+  embedded: 'the embedded KMS (KeyDrill\'s own AWS KMS-compatible endpoint)',
+  localstack: 'LocalStack',
+  aws: 'AWS KMS',
+};
+
+/** Which KMS the drill ran against, what it enforces, and which steps had to be played on the client. */
+export function backendSection(record: RunRecord): Html {
+  const { backend } = record;
+  const capabilities = Object.entries(backend.capabilities);
+  const steps = Array.isArray(record.scenario.definition.timeline) ? record.scenario.definition.timeline : [];
+  const atOf = (step: number): string => {
+    const at = (steps[step] as Record<string, unknown> | undefined)?.at;
+    return typeof at === 'number' ? offset(at) : '';
+  };
+  return html`<section id="backend"><h2>Backend</h2>
+<p>The drill ran against ${BACKEND_NAMES[backend.kind]}. Every KMS call went through <code>@aws-sdk/client-kms</code> and was recorded as a CloudTrail event.</p>
+${capabilities.length > 0 ? html`<table class="capabilities"><thead><tr><th>Capability</th><th>Enforced</th></tr></thead><tbody>${capabilities.map(([name, on]) => html`<tr><td>${words(name)}</td><td><span class="pill ${on ? 'ok' : 'warn'}">${yesNo(on)}</span></td></tr>`)}</tbody></table>` : html`<p class="muted">No capabilities were recorded for this backend.</p>`}
+<h3>Steps simulated on the client</h3>
+${backend.simulated.length === 0
+    ? html`<p>None: the backend enforced every step of the scenario itself.</p>`
+    : html`<p>The backend cannot enforce these steps, so the simulator played them in the KMS client instead. Their outcome shows what AWS KMS would do, not what this backend did.</p>
+<table class="simulated"><thead><tr><th>Step</th><th>At</th><th>Kind</th><th>Note</th></tr></thead><tbody>${backend.simulated.map((s) => html`<tr><td class="nowrap"><code>${`timeline[${s.step}]`}</code></td><td class="nowrap">${atOf(s.step)}</td><td><code>${s.do}</code></td><td>${s.note}</td></tr>`)}</tbody></table>`}
+</section>`;
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { renderHtmlReport } from '../../src-main/report/html-report';
+import { sampleRunRecord, unmeasuredRunRecord } from '../fixtures/sample-run-record';
+
+const CHARTS = ['hierarchy', 'timeline', 'availability', 'kms-calls-by-region', 'kms-calls-by-operation', 'errors-by-code', 'cache-hit-ratio'];
+
+/** The opening tag of the element with this id. */
+function tagWithId(html: string, id: string): string {
+  const match = html.match(new RegExp(`<[a-z]+ [^>]*id="${id}"[^>]*>`));
+  if (!match) throw new Error(`no element with id ${id}`);
+  return match[0];
+}
+
+/** The markup of one chart, from its <svg> to its </svg>. */
+function chart(html: string, kind: string): string {
+  const start = html.indexOf(`<svg id="chart-${kind}"`);
+  expect(start, `chart ${kind}`).toBeGreaterThanOrEqual(0);
+  return html.slice(start, html.indexOf('</svg>', start) + 6);
+}
+
+describe('the HTML report', () => {
+  const record = sampleRunRecord();
+  const html = renderHtmlReport(record);
+
+  it('has every section an auditor reads: verdicts, backend, topology, timeline, measurements, data at risk, totals, integrity', () => {
+    for (const id of ['summary', 'verdicts', 'backend', 'topology', 'timeline', 'measurements', 'data-at-risk', 'totals', 'integrity', 'evidence-index', 'definition']) {
+      expect(html, `section ${id}`).toContain(`id="${id}"`);
+    }
+    expect(html).toContain(record.scenario.title);
+    expect(tagWithId(html, 'overall-verdict')).toContain('data-passed="false"');
+    expect(html).toContain('1 of 7 expectations not met');
+    expect(html).toContain('LocalStack does not enforce key policies');
+    expect(html).toContain(`<code id="event-set-sha256">${record.eventSetSha256}</code>`);
+    expect(html).toContain(`SHA-256 over the run&#39;s ${record.eventCount} CloudTrail events`);
+    expect(html).toContain('$0.16');
+    expect(html).toContain('recovery points at 90m, 150m, 210m');
+  });
+
+  it('draws each chart as inline SVG with an id and a data-chart attribute', () => {
+    for (const kind of CHARTS) {
+      const tag = tagWithId(html, `chart-${kind}`);
+      expect(tag).toMatch(/^<svg /);
+      expect(tag).toContain(`data-chart="${kind}"`);
+      expect(tag).not.toContain('data-empty');
+    }
+    expect(chart(html, 'availability').match(/<g class="series panel"/g)).toHaveLength(2);
+    expect(chart(html, 'hierarchy')).toContain('data-nodes="6"');
+    expect(chart(html, 'timeline')).toContain(`data-entries="${record.timeline.length}"`);
+  });
+
+  it('shows every cited CloudTrail event ID as a code element that can be linked to, and links verdicts to it', () => {
+    const failed = record.verdicts.find((v) => !v.passed);
+    const id = failed?.evidence[0] as string;
+    expect(html).toContain(`<code id="ev-${id}">${id}</code>`);
+    expect(html).toContain(`<a href="#ev-${id}"><code>${id}</code></a>`);
+    const anchors = [...html.matchAll(/<code id="ev-([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(anchors).size).toBe(anchors.length);
+    const cited = new Set([...record.verdicts, ...record.timeline].flatMap((x) => x.evidence));
+    expect(anchors.length).toBe(cited.size);
+  });
+
+  it('escapes scenario text: a <script> or an onerror attribute in the record is shown as text, never run', () => {
+    const hostile = sampleRunRecord();
+    hostile.scenario.description = '<script>alert(1)</script>';
+    hostile.scenario.title = '"><img src=x onerror=alert(2)>';
+    hostile.verdicts[0]!.summary = '<svg onload=alert(3)>';
+    hostile.timeline[0]!.detail = "' onmouseover='alert(4)";
+    hostile.series.availability[0]!.label = '</text><script>alert(5)</script>';
+    hostile.topology.keys[0]!.id = '<b>key</b>';
+    hostile.dataAtRisk[0]!.what = '<iframe src=javascript:alert(6)>';
+    const out = renderHtmlReport(hostile);
+    expect(out).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(out).toContain('&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
+    expect(out).toContain('&lt;svg onload=alert(3)&gt;');
+    expect(out).toContain('&#39; onmouseover=&#39;alert(4)');
+    expect(out.match(/<script|<img|<iframe|<svg onload|<b>key/i)).toBeNull();
+    // No tag anywhere carries an event handler attribute (the escaped text above has no raw "<").
+    expect(out.match(/<[^>]*\son[a-z]+=/i)).toBeNull();
+  });
+
+  it('references nothing outside itself: no script, no external URL, only in-page links', () => {
+    expect(html.match(/<script/i)).toBeNull();
+    expect(html.match(/https?:\/\//)).toBeNull();
+    expect(html.match(/url\(/i)).toBeNull();
+    expect(html.match(/\ssrc=/i)).toBeNull();
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1] as string);
+    expect(hrefs.length).toBeGreaterThan(10);
+    for (const href of hrefs) expect(href).toMatch(/^#/);
+    expect(tagWithId(html, 'csp')).toContain('content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:"');
+  });
+
+  it('keeps a URL written in the scenario as escaped text, not as a link', () => {
+    const withUrl = sampleRunRecord();
+    withUrl.scenario.source = 'https://runbooks.example.com/kms?a=1&b="2"';
+    const out = renderHtmlReport(withUrl);
+    expect(out).toContain('<dd>https://runbooks.example.com/kms?a=1&amp;b=&quot;2&quot;</dd>');
+    expect(out.match(/https?:\/\//g)).toHaveLength(1);
+    expect(out.match(/(href|src)="https?:/)).toBeNull();
+  });
+
+  it('says "no data" in a chart with nothing to draw instead of leaving an empty frame', () => {
+    const out = renderHtmlReport(unmeasuredRunRecord());
+    for (const kind of ['availability', 'kms-calls-by-region', 'kms-calls-by-operation', 'errors-by-code', 'cache-hit-ratio', 'timeline']) {
+      const svg = chart(out, kind);
+      expect(svg, kind).toContain('data-empty="true"');
+      expect(svg, kind).toMatch(/<text [^>]*>(No |Nothing |The key cache)[^<]+<\/text>/);
+      expect(svg, kind).not.toMatch(/NaN|Infinity|undefined/);
+    }
+    expect(out).toContain('No KMS call failed');
+  });
+
+  it('draws a year of one-minute buckets with at most 600 points per series and keeps a five-minute outage visible', () => {
+    const year = sampleRunRecord();
+    const minutes = 365 * 24 * 60;
+    year.scenario.duration = minutes * 60_000;
+    const points: [number, number][] = Array.from({ length: minutes }, (_, m) => [m * 60_000, m >= 200_000 && m < 200_005 ? 0 : 100]);
+    year.series.availability = [{ label: 'prod', points }];
+    year.series.kmsCallsByRegion = [{ label: 'us-east-1', points: points.map(([t, v]) => [t, v / 10]) }];
+    const out = renderHtmlReport(year);
+    const availability = chart(out, 'availability');
+    const line = availability.match(/<path class="line" d="([^"]+)"/)?.[1] as string;
+    expect(line.match(/[MLHV]/g)!.length).toBeLessThanOrEqual(2 * 600 + 2);
+    const bottoms = [...line.matchAll(/V([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(Math.max(...bottoms)).toBeGreaterThan(Math.min(...bottoms) + 50);
+    const calls = chart(out, 'kms-calls-by-region').match(/<path class="line" d="([^"]+)"/)?.[1] as string;
+    expect(calls.match(/[ML]/g)!.length).toBeLessThanOrEqual(600);
+    expect(out.length).toBeLessThan(1_000_000);
+  });
+
+  it('is the same text for the same record', () => {
+    expect(renderHtmlReport(sampleRunRecord())).toBe(html);
+  });
+});
