@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { auditExport } from './audit-export';
+import { auditImport } from './audit-import';
+import { auditQuery } from './audit-query';
 import { kmsServe } from './kms-serve';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 
@@ -8,6 +11,22 @@ Usage:
   keydrill kms serve [--port 4566] [--data DIR | --in-memory] [--json] [--log]
                      [--requests-per-second N]
                                    run the embedded AWS-KMS-compatible server on 127.0.0.1
+  keydrill audit import <file.json[.gz] | dir> [--db FILE]
+  keydrill audit import --lookup-events [--region R] [--start T] [--end T]
+                        [--endpoint URL] [--attribute Name=Value] [--db FILE]
+                                   import CloudTrail log files (a folder in the S3 AWSLogs/ layout
+                                   too), or events from CloudTrail LookupEvents (KMS events unless
+                                   --attribute says otherwise); an event already stored is skipped
+  keydrill audit export --cloudtrail-out DIR [--run ID] [--start T] [--end T] [--db FILE]
+                                   write CloudTrail log files (AWSLogs/…/YYYY/MM/DD/*.json.gz)
+                                   for Athena or CloudTrail Lake
+  keydrill audit query [--attribute Name=Value] [--start T] [--end T] [--errors]
+                       [--run ID] [--region R] [--max N] [--next-token T] [--json] [--db FILE]
+                                   CloudTrail event history, newest first. Name is one of EventId,
+                                   EventName, ReadOnly, Username, ResourceType, ResourceName,
+                                   EventSource, AccessKeyId
+                                   T: 2026-01-15T09:00:00Z, 2026-01-15, epoch seconds, or 24h (ago).
+                                   --db defaults to ~/.keydrill/events.sqlite ($KEYDRILL_HOME)
   keydrill --version               print the version
   keydrill help                    this text
 
@@ -17,6 +36,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Record<string, Command>> = {
   kms: { serve: kmsServe },
+  audit: { import: auditImport, export: auditExport, query: auditQuery },
 };
 
 /** Runs one command line; returns the process exit code. */

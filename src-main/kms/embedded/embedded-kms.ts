@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EventStore } from '../../audit/event-store';
+import { CLOUDTRAIL_TARGET_PREFIX, CloudTrailServiceError, serveCloudTrail } from '../../audit/lookup-events-server';
 import { systemClock, type Clock } from '../../common/clock';
 import type { IdSource } from '../../common/id-source';
 import { lockDataFolder, loadOrCreateIdentities, prepareDataFolder } from './data-folder';
@@ -24,6 +26,8 @@ export interface EmbeddedKmsOptions {
   requestsPerSecond?: number | undefined;
   /** Source of key, material and grant ids and request ids; a drill passes a seeded one. Key material stays random. */
   ids?: IdSource | undefined;
+  /** Answers CloudTrail LookupEvents (`CloudTrail_20131101.*`, signed for `cloudtrail`) from this store; undefined = not served. */
+  eventStore?: EventStore | undefined;
 }
 
 /** What every served request reports, for a request log; never carries request or response bodies. */
@@ -49,6 +53,8 @@ export class EmbeddedKms {
   readonly account: string;
   onRequest: ((record: RequestRecord) => void) | undefined;
   private readonly verifier: SigV4Verifier;
+  private readonly cloudTrailVerifier: SigV4Verifier;
+  private readonly eventStore: EventStore | undefined;
   private readonly quota: RequestQuota | undefined;
   private readonly releaseLock: () => void;
   private server: Server | undefined;
@@ -67,6 +73,8 @@ export class EmbeddedKms {
       throw err;
     }
     this.verifier = new SigV4Verifier(this.identities, 'kms');
+    this.cloudTrailVerifier = new SigV4Verifier(this.identities, 'cloudtrail');
+    this.eventStore = options.eventStore;
     this.quota = options.requestsPerSecond ? new RequestQuota(options.requestsPerSecond) : undefined;
   }
 
@@ -123,7 +131,7 @@ export class EmbeddedKms {
         if (size > MAX_BODY) throw new KmsError('ValidationException', `The request body is ${size} bytes; KMS accepts at most ${MAX_BODY} bytes.`);
         payload = this.dispatch(req, Buffer.concat(chunks), record);
       } catch (err) {
-        const error = err instanceof KmsError ? err : internalError(err);
+        const error = err instanceof KmsError || err instanceof CloudTrailServiceError ? err : internalError(err);
         status = error.httpStatus;
         record.errorCode = error.code;
         payload = error.toWire();
@@ -145,6 +153,7 @@ export class EmbeddedKms {
   private dispatch(req: IncomingMessage, body: Buffer, record: RequestRecord): unknown {
     if (req.method !== 'POST') throw new KmsError('UnknownOperationException', `KMS accepts POST requests only, not ${req.method}.`);
     const target = String(req.headers['x-amz-target'] ?? '');
+    if (this.eventStore && target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) return this.dispatchCloudTrail(this.eventStore, req, body, record, target);
     const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     record.operation = name || target;
     const operation = Object.hasOwn(KMS_OPERATIONS, name) ? KMS_OPERATIONS[name] : undefined;
@@ -163,6 +172,17 @@ export class EmbeddedKms {
     const result = operation.handle(this.core, { caller: identity, region }, json);
     if (operation.mutates) this.core.scheduleChanged();
     return result;
+  }
+
+  /** CloudTrail requests: signed for service `cloudtrail`, answered from the event store (audit/lookup-events-server.ts). */
+  private dispatchCloudTrail(store: EventStore, req: IncomingMessage, body: Buffer, record: RequestRecord, target: string): unknown {
+    const name = target.slice(CLOUDTRAIL_TARGET_PREFIX.length);
+    record.operation = target;
+    if (name !== 'LookupEvents') throw new CloudTrailServiceError('UnknownOperationException', `Unknown operation ${target}`);
+    const { identity, region } = this.cloudTrailVerifier.verify('POST', req.url ?? '/', req.headers, body);
+    record.region = region;
+    record.caller = identity.name;
+    return serveCloudTrail(store, name, body, region);
   }
 }
 

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import type { EventStore } from './event-store';
+
+/**
+ * Exports events as CloudTrail log files, exactly as CloudTrail delivers them to S3, so Athena's
+ * CloudTrail table and CloudTrail Lake's import read them as they are:
+ * `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<16 chars>.json.gz`,
+ * each gzipped `{"Records":[…]}` holding one account, region and day, oldest first, split at
+ * `maxRecordsPerFile`. The name's time is the file's last event, to the minute (CloudTrail names
+ * a file by when it delivered it, which is after its last event).
+ */
+export interface ExportOptions {
+  runId?: string | undefined;
+  startTime?: number | undefined;
+  endTime?: number | undefined;
+  /** Default 10,000 (CloudTrail's own files are usually far smaller; engines read either). */
+  maxRecordsPerFile?: number;
+  onProgress?: (progress: { files: number; records: number }) => void;
+  /** The 16-character suffix; random [A-Za-z0-9] by default. */
+  suffix?: () => string;
+}
+
+export interface ExportReport {
+  /** Paths relative to the output folder, in the order written. */
+  files: string[];
+  records: number;
+}
+
+const gzipAsync = promisify(gzip);
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+export async function exportCloudTrailLogs(store: EventStore, outDir: string, options: ExportOptions = {}): Promise<ExportReport> {
+  const maxRecords = options.maxRecordsPerFile ?? 10_000;
+  if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new RangeError(`maxRecordsPerFile must be a positive whole number, got ${maxRecords}`);
+  const suffix = options.suffix ?? randomSuffix;
+  const report: ExportReport = { files: [], records: 0 };
+  const groups = new Map<string, { account: string; region: string; day: string; records: CloudTrailRecord[] }>();
+
+  const writeGroup = async (key: string): Promise<void> => {
+    const group = groups.get(key);
+    if (!group || group.records.length === 0) return;
+    groups.delete(key);
+    const last = group.records[group.records.length - 1] as CloudTrailRecord;
+    const stamp = last.eventTime.slice(0, 16).replace(/[-:]/g, '');
+    const folder = join('AWSLogs', group.account, 'CloudTrail', group.region, ...group.day.split('-'));
+    const name = `${group.account}_CloudTrail_${group.region}_${stamp}Z_${suffix()}.json.gz`;
+    await mkdir(join(outDir, folder), { recursive: true });
+    await writeFile(join(outDir, folder, name), await gzipAsync(JSON.stringify({ Records: group.records })), { flag: 'wx' });
+    report.files.push(join(folder, name));
+    report.records += group.records.length;
+    options.onProgress?.({ files: report.files.length, records: report.records });
+  };
+
+  let currentDay = '';
+  let after: number | undefined;
+  do {
+    // Pages, not one open cursor: the store stays free for the batched ingest while files are written.
+    const page = store.scan({ after, runId: options.runId, startTime: options.startTime, endTime: options.endTime });
+    for (const { record } of page.events) {
+      const day = record.eventTime.slice(0, 10);
+      if (day !== currentDay) {
+        // Scans are in time order: once a new day starts, every earlier day's files are complete.
+        for (const key of [...groups.keys()]) await writeGroup(key);
+        currentDay = day;
+      }
+      const account = accountOf(record);
+      const region = REGION.test(record.awsRegion) ? record.awsRegion : 'unknown-region';
+      const key = `${account}/${region}/${day}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { account, region, day, records: [] };
+        groups.set(key, group);
+      }
+      group.records.push(record);
+      if (group.records.length >= maxRecords) await writeGroup(key);
+    }
+    after = page.next;
+  } while (after !== undefined);
+  for (const key of [...groups.keys()]) await writeGroup(key);
+  return report;
+}
+
+/** The account whose trail delivers the event: the recipient, else the caller's, else the resource's. Never a path-unsafe string. */
+function accountOf(record: CloudTrailRecord): string {
+  const candidates = [record.recipientAccountId, record.userIdentity.accountId, record.resources?.[0]?.accountId];
+  return candidates.find((a): a is string => typeof a === 'string' && ACCOUNT.test(a)) ?? '000000000000';
+}
+
+function randomSuffix(): string {
+  let s = '';
+  for (const b of randomBytes(16)) s += ALPHABET[b % ALPHABET.length];
+  return s;
+}

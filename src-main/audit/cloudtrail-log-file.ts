@@ -1,0 +1,80 @@
+import { readFile, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { z } from 'zod';
+import { CloudTrailLogFile, CloudTrailRecord } from '../../src-shared/cloudtrail';
+
+/**
+ * Reads one CloudTrail log file as CloudTrail delivers it to S3 — `{"Records": [...]}`, plain or
+ * gzipped — and validates every record. A file is all or nothing: the first problem is reported
+ * as a CloudTrailFileError naming the file, the record (index and eventID) and the field.
+ */
+const MAX_FILE_BYTES = 512 * 1024 * 1024;
+const gunzipAsync = promisify(gunzip);
+
+export class CloudTrailFileError extends Error {
+  override name = 'CloudTrailFileError';
+  constructor(
+    readonly file: string,
+    /** What is wrong, without the file name. */
+    readonly problem: string,
+    readonly recordIndex?: number,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+export async function readCloudTrailLogFile(file: string): Promise<CloudTrailRecord[]> {
+  let bytes: Buffer;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new CloudTrailFileError(file, 'is not a file');
+    if (info.size > MAX_FILE_BYTES) throw new CloudTrailFileError(file, `is ${info.size} bytes; a CloudTrail log file is at most ${MAX_FILE_BYTES} bytes here`);
+    bytes = await readFile(file);
+  } catch (err) {
+    if (err instanceof CloudTrailFileError) throw err;
+    throw new CloudTrailFileError(file, `cannot be read: ${(err as Error).message}`);
+  }
+  // By content, not name: CloudTrail's files are .json.gz, but a downloaded copy may have lost its suffix.
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = await gunzipAsync(bytes, { maxOutputLength: MAX_FILE_BYTES });
+    } catch (err) {
+      throw new CloudTrailFileError(file, `is not a valid gzip file: ${(err as Error).message}`);
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new CloudTrailFileError(file, `is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseCloudTrailLog(json, file);
+}
+
+/** Validates a parsed `{"Records": [...]}` document; `source` names it in errors. */
+export function parseCloudTrailLog(json: unknown, source: string): CloudTrailRecord[] {
+  const log = CloudTrailLogFile.safeParse(json);
+  if (!log.success) {
+    throw new CloudTrailFileError(source, `is not a CloudTrail log file ({"Records": [...]}): ${describeIssue(log.error.issues[0])}`);
+  }
+  const records: CloudTrailRecord[] = [];
+  log.data.Records.forEach((raw, index) => {
+    const parsed = CloudTrailRecord.safeParse(raw);
+    if (!parsed.success) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${describeIssue(parsed.error.issues[0])}`, index);
+    records.push(parsed.data);
+  });
+  return records;
+}
+
+/** "record 3 (eventID 1234…)" — the index counts from 0, as in the file's Records array. */
+export function recordName(raw: unknown, index: number): string {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { eventID?: unknown }).eventID : undefined;
+  return `Records[${index}]${typeof id === 'string' && id ? ` (eventID ${id.slice(0, 64)})` : ''}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid';
+  const path = issue.path.map(String).join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,109 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { resolve } from 'node:path';
+import { importCloudTrailLogs } from '../audit/cloudtrail-file-import';
+import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
+import { importLookupEvents, LookupEventsImportError } from '../audit/lookup-events-import';
+import { SqliteEventStore } from '../audit/sqlite-event-store';
+import { parseCommand } from './args';
+import { attributeOption, DB_OPTION, eventsDbPath, progressLine, regionOption, timeRange } from './audit-options';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
+
+/**
+ * `keydrill audit import <file|dir>` imports CloudTrail log files (.json, .json.gz, or a folder in
+ * the S3 AWSLogs/… layout); `keydrill audit import --lookup-events` pulls events from CloudTrail's
+ * LookupEvents API (KMS events unless --attribute says otherwise). Malformed files are reported
+ * with the record and field at fault, the others imported, and the exit code is then 2.
+ */
+export async function auditImport(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand('audit import', argv, {
+    ...DB_OPTION,
+    'lookup-events': { type: 'boolean' },
+    region: { type: 'string' },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    endpoint: { type: 'string' },
+    attribute: { type: 'string' },
+  }, { min: 0, max: 1 });
+  const lookup = values['lookup-events'] === true;
+  const target = positionals[0];
+  if (lookup === (target !== undefined)) throw new UsageError('audit import: give a log file or folder, or --lookup-events (one of them)');
+  if (!lookup) {
+    const stray = (['region', 'start', 'end', 'endpoint', 'attribute'] as const).filter((o) => values[o] !== undefined);
+    if (stray.length) throw new UsageError(`audit import: --${stray[0]} applies only with --lookup-events`);
+  }
+  const dbPath = eventsDbPath(values.db);
+  if (lookup) {
+    const region = regionOption(values.region);
+    const { startTime, endTime } = timeRange(values);
+    const attribute = attributeOption(values.attribute) ?? { key: 'EventSource', value: 'kms.amazonaws.com' };
+    const endpoint = endpointOption(values.endpoint);
+    return importFromLookupEvents(dbPath, { region, endpoint, startTime, endTime, attribute });
+  }
+  return importFiles(dbPath, resolve(target as string));
+}
+
+async function importFiles(dbPath: string, target: string): Promise<number> {
+  const store = SqliteEventStore.open(dbPath);
+  const progress = progressLine();
+  try {
+    const report = await importCloudTrailLogs(store, target, (p) => progress.update(`${p.filesDone}/${p.filesTotal} files, ${p.imported} events imported`));
+    progress.done();
+    console.log(`imported ${report.imported} events from ${report.files - report.failed.length} of ${report.files} files (${report.duplicates} already stored) into ${dbPath}`);
+    if (report.failed.length === 0) return EXIT_OK;
+    console.error(`keydrill: audit import: ${report.failed.length} file(s) not imported, nothing from them stored:`);
+    for (const f of report.failed) console.error(`  ${f.error}`);
+    return EXIT_USAGE;
+  } catch (err) {
+    progress.done();
+    if (err instanceof CloudTrailFileError) throw new UsageError(`audit import: ${err.message}`);
+    throw err;
+  } finally {
+    store.close();
+  }
+}
+
+interface LookupSettings {
+  region: string | undefined;
+  endpoint: string | undefined;
+  startTime: number | undefined;
+  endTime: number | undefined;
+  attribute: { key: string; value: string };
+}
+
+async function importFromLookupEvents(dbPath: string, s: LookupSettings): Promise<number> {
+  // The standard credential chain and region settings (AWS_PROFILE, AWS_REGION, ...), as every AWS tool.
+  const client = new CloudTrailClient({ ...(s.region ? { region: s.region } : {}), ...(s.endpoint ? { endpoint: s.endpoint } : {}) });
+  const store = SqliteEventStore.open(dbPath);
+  const progress = progressLine();
+  try {
+    const result = await importLookupEvents(client, store, {
+      startTime: s.startTime === undefined ? undefined : new Date(s.startTime),
+      endTime: s.endTime === undefined ? undefined : new Date(s.endTime),
+      attribute: s.attribute as { key: 'EventSource'; value: string },
+      onProgress: (p) => progress.update(`${p.pages} pages, ${p.events} events, ${p.imported} new`),
+    });
+    progress.done();
+    console.log(`imported ${result.imported} events from ${result.pages} LookupEvents pages (${result.duplicates} already stored) into ${dbPath}`);
+    return EXIT_OK;
+  } catch (err) {
+    progress.done();
+    if (err instanceof LookupEventsImportError) throw new UsageError(`audit import: ${err.message}`);
+    if (err instanceof Error && /region is missing/i.test(err.message)) throw new UsageError('audit import: --lookup-events needs a region: --region, AWS_REGION, or a profile with one');
+    throw err;
+  } finally {
+    client.destroy();
+    store.close();
+  }
+}
+
+function endpointOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--endpoint must be a URL like http://127.0.0.1:4566, got '${value}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--endpoint must be an http or https URL, got '${value}'`);
+  return value;
+}

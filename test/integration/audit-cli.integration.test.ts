@@ -1,0 +1,116 @@
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
+import { syntheticKmsEvents } from '../../src-main/audit/synthetic-events';
+import { startKms, type KmsHarness } from '../support/kms-harness';
+
+const ROOT = join(import.meta.dirname, '../..');
+const SAMPLES = join(ROOT, 'resources/sample-cloudtrail');
+let home: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `keydrill audit …` in its own process, as a user runs it, with KEYDRILL_HOME in a temp folder. */
+function keydrill(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/keydrill.mjs', 'audit', ...args], { cwd: ROOT, env: { ...process.env, KEYDRILL_HOME: home, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(() => {
+  home = mkdtempSync(join(tmpdir(), 'keydrill-cli-'));
+});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+describe('keydrill audit on the command line', () => {
+  it('imports the sample logs into ~/.keydrill/events.sqlite, then skips them on a second import', async () => {
+    const first = await keydrill(['import', SAMPLES]);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toMatch(/imported 11 events from 3 of 3 files \(0 already stored\)/);
+    expect(existsSync(join(home, 'events.sqlite'))).toBe(true);
+    const again = await keydrill(['import', SAMPLES]);
+    expect(again.stdout).toMatch(/imported 0 events from 3 of 3 files \(11 already stored\)/);
+  });
+
+  it('queries by attribute and errors, newest first, as JSON that is itself a CloudTrail log file', async () => {
+    const decrypts = await keydrill(['query', '--attribute', 'EventName=Decrypt', '--json']);
+    expect(decrypts.code).toBe(0);
+    const { Records } = JSON.parse(decrypts.stdout) as { Records: CloudTrailRecord[] };
+    expect(Records.map((r) => [r.eventName, r.eventTime])).toEqual([
+      ['Decrypt', '2026-01-16T14:11:27Z'], ['Decrypt', '2026-01-15T09:08:02Z'], ['Decrypt', '2026-01-15T09:06:10Z'], ['Decrypt', '2026-01-15T09:04:51Z'],
+    ]);
+    const errors = await keydrill(['query', '--errors', '--start', '2026-01-15', '--end', '2026-01-15T23:59:59Z']);
+    expect(errors.code).toBe(0);
+    expect(errors.stdout.trim().split('\n').slice(2)).toEqual([expect.stringMatching(/^2026-01-15T09:08:02Z\s+Decrypt\s+node-4\s+eu-west-1\s+key\/mrk-\S+\s+AccessDenied$/)]);
+  });
+
+  it('exports CloudTrail log files in the S3 layout', async () => {
+    const out = join(home, 'export');
+    const run = await keydrill(['export', '--cloudtrail-out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/exported 11 events into 3 CloudTrail log files/);
+    expect(readdirSync(join(out, 'AWSLogs/111122223333/CloudTrail')).sort()).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  it('imports from CloudTrail LookupEvents at an endpoint with the standard AWS credentials', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keydrill-cli-ct-'));
+    const source = SqliteEventStore.open(join(dir, 'source.sqlite'));
+    let h: KmsHarness | undefined;
+    try {
+      const records = [...syntheticKmsEvents({ count: 70, start: Date.UTC(2026, 1, 1), durationMs: 600_000, regions: ['ap-south-1'], seed: 21 })];
+      source.append(records.map((record) => ({ record })));
+      h = await startKms({ eventStore: source });
+      const admin = h.kms.identity('admin');
+      const env = { AWS_ACCESS_KEY_ID: admin.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.secretAccessKey, AWS_PROFILE: '', AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') };
+      const run = await keydrill(['import', '--lookup-events', '--region', 'ap-south-1', '--endpoint', h.endpoint, '--start', '2026-02-01', '--db', join(dir, 'copy.sqlite')], env);
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toMatch(/imported 70 events from 2 LookupEvents pages \(0 already stored\)/);
+    } finally {
+      await h?.close();
+      source.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits with 2 and says what is wrong and where, for each kind of bad input', async () => {
+    const bad = join(home, 'bad-logs');
+    cpSync(SAMPLES, bad, { recursive: true });
+    mkdirSync(join(bad, 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/17'), { recursive: true });
+    const broken = join(bad, 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/17/broken.json');
+    writeFileSync(broken, JSON.stringify({ Records: [{ eventVersion: '1.11' }] }));
+    const cases: [string[], RegExp][] = [
+      [['import', bad], new RegExp(`1 file\\(s\\) not imported, nothing from them stored:\\n  ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: Records\\[0\\]: userIdentity: `)],
+      [['import', join(home, 'missing.json')], /audit import: .*missing\.json: cannot be read: ENOENT/],
+      [['import'], /give a log file or folder, or --lookup-events/],
+      [['import', SAMPLES, '--region', 'us-east-1'], /--region applies only with --lookup-events/],
+      [['import', '--lookup-events', '--region', 'moon-1'], /--region must be an AWS region like us-east-1, got 'moon-1'/],
+      [['import', '--lookup-events', '--endpoint', 'ftp://x'], /--endpoint must be an http or https URL/],
+      [['query', '--attribute', 'Colour=red'], /--attribute must be Name=Value with Name one of EventId, /],
+      [['query', '--start', 'last tuesday'], /--start must be a time like 2026-01-15T09:00:00Z/],
+      [['query', '--start', '2026-01-16', '--end', '2026-01-15'], /--start \(2026-01-16T00:00:00.000Z\) is later than --end/],
+      [['query', '--max', '0'], /--max must be a whole number from 1 to 10000, got '0'/],
+      [['query', '--next-token', 'eyJ2IjoxfQ.AAAAAAAAAAAAAAAAAAAAAA'], /--next-token: The paging token is not valid/],
+      [['query', '--db', join(home, 'nothing-here.sqlite')], /no event store at .*nothing-here\.sqlite/],
+      [['query', '--colour'], /audit query: Unknown option '--colour'/],
+      [['export'], /--cloudtrail-out DIR is required/],
+      [['rotate'], /'keydrill audit' needs one of: import, export, query \(got 'rotate'\)/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await keydrill(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toMatch(message);
+    }
+    // The good files of the bad folder were imported all the same (they were already stored).
+    expect((await keydrill(['import', bad])).stdout).toMatch(/from 3 of 4 files \(11 already stored\)/);
+  }, 120_000);
+});

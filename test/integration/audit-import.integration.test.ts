@@ -1,0 +1,114 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importCloudTrailFile, importCloudTrailLogs } from '../../src-main/audit/cloudtrail-file-import';
+import { CloudTrailFileError } from '../../src-main/audit/cloudtrail-log-file';
+import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
+
+const SAMPLES = join(import.meta.dirname, '../../resources/sample-cloudtrail');
+const LOGS = join(SAMPLES, 'AWSLogs/111122223333/CloudTrail');
+const PLAIN = join(LOGS, 'us-east-1/2026/01/15/111122223333_CloudTrail_us-east-1_20260115T0905Z_Kd7fQm2ZpL4xRt8W.json');
+const GZIPPED = join(LOGS, 'eu-west-1/2026/01/15/111122223333_CloudTrail_eu-west-1_20260115T0910Z_b3NzQ8xLr2VtY6pA.json.gz');
+
+let dir: string;
+let store: SqliteEventStore;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'keydrill-import-'));
+  store = SqliteEventStore.open(join(dir, 'events.sqlite'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** What a user sees of the store: every event, oldest first. */
+const everything = () => store.scan({}).events.map((e) => e.record);
+
+/** The sample folder copied, plus one bad file written beside its logs. */
+function samplesWith(badName: string, content: string | Buffer): { folder: string; bad: string } {
+  const folder = join(dir, 'logs');
+  cpSync(SAMPLES, folder, { recursive: true });
+  const bad = join(folder, 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/17', badName);
+  mkdirSync(join(bad, '..'), { recursive: true });
+  writeFileSync(bad, content);
+  return { folder, bad };
+}
+
+const goodLog = () => JSON.parse(readFileSync(PLAIN, 'utf8')) as { Records: Record<string, unknown>[] };
+
+describe('importing CloudTrail log files', () => {
+  it('imports a plain .json file, a .json.gz file and a folder in the S3 AWSLogs layout', async () => {
+    expect(await importCloudTrailFile(store, PLAIN)).toEqual({ imported: 5, duplicates: 0 });
+    expect(await importCloudTrailFile(store, GZIPPED)).toEqual({ imported: 3, duplicates: 0 });
+    const progress: string[] = [];
+    const report = await importCloudTrailLogs(store, SAMPLES, (p) => progress.push(`${p.filesDone}/${p.filesTotal}`));
+    expect(report).toEqual({ files: 3, imported: 3, duplicates: 8, failed: [] });
+    expect(progress).toEqual(['1/3', '2/3', '3/3']);
+    const events = everything();
+    expect(events.map((r) => r.eventName)).toEqual(['CreateKey', 'CreateAlias', 'GenerateDataKey', 'Decrypt', 'DescribeKey', 'Decrypt', 'ReEncrypt', 'Decrypt', 'DisableKey', 'Decrypt', 'EnableKey']);
+    expect(events.slice(0, 5)).toEqual(goodLog().Records);
+    expect(store.lookup({ errorsOnly: true }).events.map((e) => e.record.errorCode)).toEqual(['DisabledException', 'AccessDenied']);
+  });
+
+  it('stores nothing twice when the same logs are imported again, and says how many were already there', async () => {
+    await importCloudTrailLogs(store, SAMPLES);
+    const before = everything();
+    expect(await importCloudTrailLogs(store, SAMPLES)).toEqual({ files: 3, imported: 0, duplicates: 11, failed: [] });
+    expect(everything()).toEqual(before);
+  });
+
+  const malformed: [string, string, string | Buffer, RegExp][] = [
+    ['bad JSON', 'broken.json', '{"Records": [ {"eventVersion": "1.11",', /broken\.json: is not valid JSON: /],
+    ['no Records array', 'no-records.json', JSON.stringify({ records: [] }), /no-records\.json: is not a CloudTrail log file \(\{"Records": \[\.\.\.\]\}\): Records: /],
+    ['a record without eventID', 'no-id.json.gz', gzipSync(JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[1], eventID: undefined }] })), /no-id\.json\.gz: Records\[1\]: eventID: /],
+    ['an eventTime in the wrong format', 'bad-time.json', JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[2], eventTime: '15/01/2026 09:03' }] }), /bad-time\.json: Records\[1\] \(eventID c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f\): eventTime: expected an ISO 8601 UTC time/],
+    ['an impossible date', 'bad-date.json', JSON.stringify({ Records: [{ ...goodLog().Records[0], eventID: 'fresh-id', eventTime: '2026-02-30T00:00:00Z' }] }), /bad-date\.json: Records\[0\] \(eventID fresh-id\): eventTime: eventTime 2026-02-30T00:00:00Z is not a calendar time/],
+    ['a field carrying key material', 'plaintext.json', JSON.stringify({ Records: [{ ...goodLog().Records[2], eventID: 'leak-1', responseElements: { Plaintext: 'AAAA' } }] }), /plaintext\.json: Records\[0\] \(eventID leak-1\): responseElements\.Plaintext: .*key material/],
+  ];
+  for (const [what, name, content, message] of malformed) {
+    it(`reports a file with ${what}, naming the file and record, stores nothing from it, and still imports the others`, async () => {
+      const { folder, bad } = samplesWith(name, content);
+      const report = await importCloudTrailLogs(store, folder);
+      expect(report.failed).toHaveLength(1);
+      expect(report.failed[0]!.file).toBe(bad);
+      expect(report.failed[0]!.error).toMatch(message);
+      expect(report).toMatchObject({ files: 4, imported: 11, duplicates: 0 });
+
+      const fresh = SqliteEventStore.open(':memory:');
+      try {
+        await importCloudTrailLogs(fresh, SAMPLES);
+        expect(everything()).toEqual(fresh.scan({}).events.map((e) => e.record));
+      } finally {
+        fresh.close();
+      }
+      await expect(importCloudTrailFile(store, bad)).rejects.toBeInstanceOf(CloudTrailFileError);
+      expect(store.count()).toBe(11);
+    });
+  }
+
+  it('leaves the store unchanged when one record of a file is bad, even if the others are new', async () => {
+    await importCloudTrailFile(store, PLAIN);
+    const before = everything();
+    const records: Record<string, unknown>[] = goodLog().Records.map((r, i) => ({ ...r, eventID: `new-${i}` }));
+    records[4] = { ...records[4], awsRegion: 42 };
+    const file = join(dir, 'mixed.json');
+    writeFileSync(file, JSON.stringify({ Records: records }));
+    await expect(importCloudTrailFile(store, file)).rejects.toThrow(/mixed\.json: Records\[4\] \(eventID new-4\): awsRegion: /);
+    expect(everything()).toEqual(before);
+  });
+
+  it('skips CloudTrail digest and Insights folders that sit beside the logs', async () => {
+    const folder = join(dir, 'bucket');
+    cpSync(SAMPLES, folder, { recursive: true });
+    const digest = join(folder, 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/15');
+    mkdirSync(digest, { recursive: true });
+    writeFileSync(join(digest, '111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20260115T091500Z.json.gz'), gzipSync('{"awsAccountId":"111122223333","digestStartTime":"2026-01-15T08:15:00Z"}'));
+    expect(await importCloudTrailLogs(store, folder)).toEqual({ files: 3, imported: 11, duplicates: 0, failed: [] });
+  });
+
+  it('says plainly when the path to import does not exist', async () => {
+    await expect(importCloudTrailLogs(store, join(dir, 'nowhere'))).rejects.toThrow(/nowhere: cannot be read: ENOENT/);
+  });
+});
