@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidQueryError, LOOKUP_ATTRIBUTE_KEYS, type LookupAttributeKey } from '../audit/event-store';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
-import { keydrillHome } from './kms-serve';
+import { keydrillHome } from './keydrill-home';
 import { UsageError } from './usage-error';
 
 /** Options the `keydrill audit …` commands share: the store file, times, lookup attributes, progress. */

@@ -1,15 +1,12 @@
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EmbeddedKms, type RequestRecord } from '../kms/embedded/embedded-kms';
 import type { Identity } from '../kms/embedded/identities';
 import { AWS_REGIONS } from '../kms/embedded/regions';
+import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { intOption, parseCommand } from './args';
+import { keydrillHome } from './keydrill-home';
+import { eventsDbPath } from './audit-options';
 import { EXIT_OK, UsageError } from './usage-error';
-
-/** Where KeyDrill keeps its data unless told otherwise: $KEYDRILL_HOME, else ~/.keydrill. */
-export function keydrillHome(): string {
-  return process.env.KEYDRILL_HOME ? resolve(process.env.KEYDRILL_HOME) : join(homedir(), '.keydrill');
-}
 
 /** `keydrill kms serve`: the embedded KMS as a standalone endpoint for the AWS CLI and any SDK. */
 export async function kmsServe(argv: string[]): Promise<number> {
@@ -20,27 +17,32 @@ export async function kmsServe(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
     log: { type: 'boolean' },
     'requests-per-second': { type: 'string' },
+    db: { type: 'string' },
   });
   if (values.data !== undefined && values['in-memory']) throw new UsageError('kms serve: --data and --in-memory exclude each other');
   const port = intOption('port', values.port, 4566, 0, 65535);
   const quota = values['requests-per-second'] === undefined ? undefined : intOption('requests-per-second', values['requests-per-second'], 0, 1, 1_000_000);
   const dataDir = values['in-memory'] ? undefined : resolve(values.data ?? join(keydrillHome(), 'kms'));
 
-  const kms = new EmbeddedKms({ dataDir, requestsPerSecond: quota });
+  // CloudTrail LookupEvents is answered from the event store drills and imports write to.
+  const eventsDb = values['in-memory'] && values.db === undefined ? undefined : eventsDbPath(values.db);
+  const eventStore = eventsDb ? SqliteEventStore.open(eventsDb) : undefined;
+  const kms = new EmbeddedKms({ dataDir, requestsPerSecond: quota, eventStore });
   let endpoint: string;
   try {
     endpoint = await kms.listen(port);
   } catch (err) {
     await kms.close();
+    eventStore?.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} on 127.0.0.1 is already in use (LocalStack?). Choose another with --port, or --port 0 for any free port.`, { cause: err });
     throw err;
   }
   if (values.log) kms.onRequest = (r) => console.error(formatRequest(r));
 
   if (values.json) {
-    console.log(JSON.stringify({ endpoint, port: Number(new URL(endpoint).port), dataDir: dataDir ?? null, account: kms.account, regions: AWS_REGIONS, identities: kms.identities.map(publicIdentity) }));
+    console.log(JSON.stringify({ endpoint, port: Number(new URL(endpoint).port), dataDir: dataDir ?? null, eventsDb: eventsDb ?? null, account: kms.account, regions: AWS_REGIONS, identities: kms.identities.map(publicIdentity) }));
   } else {
-    console.log(describeServer(endpoint, dataDir, kms));
+    console.log(describeServer(endpoint, dataDir, eventsDb, kms));
   }
 
   await new Promise<void>((done) => {
@@ -49,6 +51,7 @@ export async function kmsServe(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await kms.close();
+  eventStore?.close();
   if (!values.json) console.log('embedded KMS stopped');
   return EXIT_OK;
 }
@@ -57,11 +60,12 @@ function publicIdentity(id: Identity) {
   return { name: id.name, type: id.type, principalArn: id.principalArn, callerArn: id.callerArn, accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey };
 }
 
-function describeServer(endpoint: string, dataDir: string | undefined, kms: EmbeddedKms): string {
+function describeServer(endpoint: string, dataDir: string | undefined, eventsDb: string | undefined, kms: EmbeddedKms): string {
   const admin = kms.identity('admin');
   const lines = [
     `KeyDrill embedded KMS listening on ${endpoint}`,
     `  data      ${dataDir ?? 'in memory (gone when the server stops)'}`,
+    `  events    ${eventsDb ? `${eventsDb} (answers CloudTrail LookupEvents)` : 'none (CloudTrail LookupEvents not served)'}`,
     `  account   ${kms.account}`,
     `  regions   all ${AWS_REGIONS.length} AWS regions; a request's region is the one it is signed for`,
     '',

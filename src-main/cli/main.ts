@@ -8,7 +8,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 const HELP = `keydrill — drill customer-managed key rotation, revocation and regional failover
 
 Usage:
-  keydrill kms serve [--port 4566] [--data DIR | --in-memory] [--json] [--log]
+  keydrill kms serve [--port 4566] [--data DIR | --in-memory] [--db FILE] [--json] [--log]
                      [--requests-per-second N]
                                    run the embedded AWS-KMS-compatible server on 127.0.0.1
   keydrill audit import <file.json[.gz] | dir> [--db FILE]
