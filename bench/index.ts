@@ -3,13 +3,17 @@
  * measured in the same run (a ratio, never a fixed number of seconds) and writes JSON under
  * bench/results/.
  */
+import { runEnvelopeBench } from './envelope-bench';
 import { runKmsBench } from './kms-bench';
+import { runStoreBench } from './store-bench';
 
 // The SDK warns on every client that Node 20 support ends in 2027; the benchmark output is no place for it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const benches: Record<string, (argv: string[]) => Promise<number>> = {
   kms: runKmsBench,
+  store: runStoreBench,
+  envelope: runEnvelopeBench,
 };
 
 const [name = 'kms', ...rest] = process.argv.slice(2);

@@ -25,7 +25,13 @@ export interface KmsPort {
     sourceKeyId?: string;
     destinationKeyId: string;
     destinationEncryptionContext: EncryptionContext;
-  }): Promise<{ ciphertextBlob: Uint8Array; keyArn: string; sourceKeyArn: string }>;
+  }): Promise<{
+    ciphertextBlob: Uint8Array;
+    keyArn: string;
+    sourceKeyArn: string;
+    /** The destination key's material that now wraps the data (KMS's DestinationKeyMaterialId). */
+    keyMaterialId: string | undefined;
+  }>;
   encrypt(req: { region: string; keyId: string; plaintext: Uint8Array; encryptionContext: EncryptionContext }): Promise<{ ciphertextBlob: Uint8Array; keyArn: string }>;
   describeKey(req: { region: string; keyId: string }): Promise<KeyDescription>;
 }
