@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 // Roots as ARCHITECTURE.md lays them out: the Electron shell in src-main/electron, the UI in src-renderer.
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts') } } },
+    // The record cipher pool starts its workers from record-worker.js beside the main bundle.
+    build: { rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts'), 'record-worker': resolve(__dirname, 'src-main/envelope/record-worker.ts') } } },
   },
   preload: {
     // A sandboxed preload must be CommonJS.
