@@ -18,7 +18,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     if (!regions.has(region)) problem(path, `region ${region} is not in topology.regions (${[...regions].join(', ')})`);
   };
 
-  const keys = new Map<string, { tenant: string; multiRegion: boolean }>();
+  const keys = new Map<string, { tenant: string; multiRegion: boolean; serviceAccess: string }>();
   const tenants = new Set<string>();
   s.topology.tenants.forEach((tenant, t) => {
     if (tenants.has(tenant.id)) problem(['topology', 'tenants', t, 'id'], `tenant ${tenant.id} is declared twice`);
@@ -26,7 +26,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     tenant.keys.forEach((key, k) => {
       const path = ['topology', 'tenants', t, 'keys', k];
       if (keys.has(key.id)) problem([...path, 'id'], `key ${key.id} is declared twice`);
-      keys.set(key.id, { tenant: tenant.id, multiRegion: key.multiRegion });
+      keys.set(key.id, { tenant: tenant.id, multiRegion: key.multiRegion, serviceAccess: key.serviceAccess });
       inRegions([...path, 'region'], key.region);
       if (key.replicas.length > 0 && !key.multiRegion) problem([...path, 'replicas'], 'only a multi-Region key can have replicas: set multiRegion: true');
       key.replicas.forEach((r, i) => {
@@ -65,6 +65,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
       stepIds.add(step.id);
     }
     if ('key' in step && !keys.has(step.key)) problem([...path, 'key'], `no key named ${step.key}`);
+    if (step.do === 'grant-revoke' && keys.get(step.key)?.serviceAccess !== 'grant') problem([...path, 'key'], `key ${step.key} gives the service access by key policy: grant-revoke needs serviceAccess: grant`);
     if ('region' in step) inRegions([...path, 'region'], step.region);
     if ('cluster' in step && step.cluster !== undefined && !clusters.has(step.cluster)) problem([...path, 'cluster'], `no cluster named ${step.cluster}`);
     if (step.do === 'zone-outage' && !zones.has(step.zone)) problem([...path, 'zone'], `no node is in zone ${step.zone}`);

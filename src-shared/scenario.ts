@@ -34,6 +34,8 @@ export const KeySpec = z.object({
   /** Per-service keys: the service this key protects (e.g. "database", "search"); omitted for a tenant-wide key. */
   service: z.string().optional(),
   alias: z.string().regex(/^alias\/[a-zA-Z0-9/_-]+$/, 'expected an alias like "alias/acme"').optional(),
+  /** How the SaaS service role may use the key: a key policy statement naming it, or a grant. */
+  serviceAccess: z.enum(['key-policy', 'grant']).default('key-policy'),
 }).strict();
 
 export const Tenant = z.object({ id: Id, keys: z.array(KeySpec).min(1, 'a tenant needs at least one key') }).strict();
@@ -117,7 +119,8 @@ export const TIMELINE_KINDS = [
 const window = { from: Duration.prefault('0s'), to: Duration.optional().describe('Defaults to the end of the drill.') };
 
 export const Expectation = z.discriminatedUnion('expect', [
-  z.object({ expect: z.literal('availability'), cluster: Id, database: Id.optional(), ...window, atLeast: Percent }).strict(),
+  z.object({ expect: z.literal('availability'), cluster: Id, database: Id.optional(), ...window, atLeast: Percent.optional(), atMost: Percent.optional() }).strict()
+    .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'availability needs atLeast or atMost', path: ['atLeast'] }),
   z.object({ expect: z.literal('unreadable-within'), after: Id.describe('The id of a timeline step.'), within: Duration, cluster: Id.optional() }).strict(),
   z.object({ expect: z.literal('readable-within'), after: Id, within: Duration, cluster: Id.optional() }).strict(),
   z.object({ expect: z.literal('no-canary-lost'), cluster: Id.optional() }).strict(),
@@ -134,6 +137,8 @@ export const ScenarioShape = z.object({
   /** Where the story comes from (a seed document), for the report. */
   source: z.string().optional(),
   seed: z.number().int().nonnegative().default(1),
+  /** A step the backend cannot enforce (e.g. key-policy-revoke on LocalStack): play it on the client, with a note in the report, or refuse to run. */
+  onUnsupportedStep: z.enum(['simulate', 'refuse']).default('simulate'),
   duration: Duration,
   topology: Topology,
   policy: Policy.prefault({}),

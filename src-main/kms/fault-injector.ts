@@ -24,10 +24,13 @@ export interface RegionFaults {
 export type FaultDecision =
   | { kind: 'none'; delayMs: number }
   | { kind: 'outage'; mode: OutageMode; delayMs: number }
-  | { kind: 'throttle'; delayMs: number };
+  | { kind: 'throttle'; delayMs: number }
+  | { kind: 'denied'; delayMs: number };
 
 export class FaultInjector {
   private readonly regions = new Map<string, RegionFaults>();
+  /** Keys whose use is refused on the client (AccessDeniedException), for backends that do not enforce key policies. */
+  private readonly deniedKeys = new Set<string>();
 
   /** `random` is injectable so a drill with a seed throttles the same calls every run. */
   constructor(private readonly random: () => number = Math.random) {}
@@ -51,6 +54,15 @@ export class FaultInjector {
     this.update(region, { throttleRate: rate });
   }
 
+  /** Refuses every call naming `keyId` (a key id, or any ARN containing it) with AccessDeniedException. */
+  deny(keyId: string): void {
+    this.deniedKeys.add(keyId);
+  }
+
+  allow(keyId: string): void {
+    this.deniedKeys.delete(keyId);
+  }
+
   clear(region?: string): void {
     if (region === undefined) this.regions.clear();
     else this.regions.delete(region);
@@ -61,11 +73,13 @@ export class FaultInjector {
     return { ...(this.regions.get(region) ?? { outage: undefined, latency: undefined, throttleRate: 0 }) };
   }
 
-  decide(region: string): FaultDecision {
+  decide(region: string, keyRef?: string): FaultDecision {
     const faults = this.regions.get(region);
-    if (!faults) return { kind: 'none', delayMs: 0 };
+    const denied = keyRef !== undefined && [...this.deniedKeys].some((k) => keyRef.includes(k));
+    if (!faults) return denied ? { kind: 'denied', delayMs: 0 } : { kind: 'none', delayMs: 0 };
     const delayMs = faults.latency ? faults.latency.fixedMs + (faults.latency.jitterMs ?? 0) * this.random() : 0;
     if (faults.outage) return { kind: 'outage', mode: faults.outage, delayMs };
+    if (denied) return { kind: 'denied', delayMs };
     if (faults.throttleRate > 0 && this.random() < faults.throttleRate) return { kind: 'throttle', delayMs };
     return { kind: 'none', delayMs };
   }

@@ -32,10 +32,13 @@ export function installKmsMiddleware(client: KMSClient, options: MiddlewareOptio
   if (faults) {
     client.middlewareStack.add(
       (next) => async (args) => {
-        const decision = faults.decide(region);
+        const input = (args.input ?? {}) as Record<string, unknown>;
+        const keyRef = [input.KeyId, input.SourceKeyId, input.DestinationKeyId].find((v): v is string => typeof v === 'string');
+        const decision = faults.decide(region, keyRef);
         if (decision.delayMs > 0) await options.sleep(decision.delayMs);
         if (decision.kind === 'outage') throw outageError(region, decision.mode);
         if (decision.kind === 'throttle') throw throttlingError(region);
+        if (decision.kind === 'denied') throw deniedError(region, keyRef ?? '');
         return next(args);
       },
       { step: 'initialize', name: 'keydrillFaultInjection', priority: 'low' },
@@ -105,6 +108,13 @@ function outageError(region: string, mode: 'refused' | 'timeout'): SdkError {
   error.name = mode === 'refused' ? 'NetworkingError' : 'TimeoutError';
   error.code = mode === 'refused' ? 'ECONNREFUSED' : 'ETIMEDOUT';
   error.$metadata = {};
+  return error;
+}
+
+function deniedError(region: string, keyRef: string): SdkError {
+  const error: SdkError = new Error(`Access to ${keyRef} in ${region} is refused on the client: the drill simulates a key policy or grant revocation this backend does not enforce.`);
+  error.name = 'AccessDeniedException';
+  error.$metadata = {}; // never reached KMS: the record says so (reachedKms: false)
   return error;
 }
 

@@ -1,0 +1,100 @@
+import type { CloudTrailSink } from '../audit/cloudtrail-sink';
+import type { Clock } from '../common/clock';
+import { seededIds } from '../common/id-source';
+import { AWS_CAPABILITIES, probeCapabilities, type BackendCapabilities } from '../kms/backend-capabilities';
+import { startEmbeddedBackend, type EmbeddedBackend } from '../kms/embedded-backend';
+import { FaultInjector } from '../kms/fault-injector';
+import { KmsClientFactory, type KmsBackend } from '../kms/kms-client-factory';
+
+/**
+ * The KMS a drill runs against, as two client factories: the key administrator (the customer, who
+ * creates, disables and revokes keys) and the service role (the SaaS nodes). Both carry the
+ * CloudTrail recorder; only the service role's calls meet the injected regional faults, since a
+ * regional outage is between the service and KMS.
+ */
+export interface DrillBackendOptions {
+  kind: KmsBackend;
+  endpoint?: string | undefined;
+  profile?: string | undefined;
+  /** Regions for the capability probe (primary, replica). */
+  regions: string[];
+  clock: Clock;
+  seed: number;
+  runId: string;
+  sink: CloudTrailSink;
+  faults: FaultInjector;
+}
+
+export interface DrillBackend {
+  kind: KmsBackend;
+  account: string;
+  /** The service role's principal ARN, as key policies and grants name it. */
+  servicePrincipal: string;
+  admin: KmsClientFactory;
+  service: KmsClientFactory;
+  capabilities: BackendCapabilities;
+  /** The embedded KMS, when that is the backend: its clock follows the drill's. */
+  embedded: EmbeddedBackend | undefined;
+  close(): Promise<void>;
+}
+
+const SERVICE_ROLE_NAME = 'keydrill-service';
+
+export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBackend> {
+  const common = { sink: o.sink, clock: o.clock, runId: () => o.runId, ids: seededIds(`trail:${o.seed}`), maxAttempts: 1, sleep: async () => undefined };
+  if (o.kind === 'embedded') {
+    const embedded = await startEmbeddedBackend({ clock: o.clock, ids: seededIds(`kms:${o.seed}`) });
+    const admin = embedded.factory('admin', common);
+    const service = embedded.factory('service', { ...common, faults: o.faults });
+    return {
+      kind: 'embedded',
+      account: embedded.kms.account,
+      servicePrincipal: embedded.kms.identity('service').principalArn,
+      admin,
+      service,
+      // The embedded KMS is ours: it enforces everything AWS does (see docs/backends.md); probing would only add noise to the trail.
+      capabilities: { backend: 'embedded', ...AWS_CAPABILITIES, notes: ['The embedded KMS enforces key state, key policies, grants and multi-Region sync.'] },
+      embedded,
+      close: () => embedded.close(),
+    };
+  }
+  const account = o.kind === 'localstack' ? '000000000000' : (process.env.KEYDRILL_AWS_ACCOUNT ?? 'unknown');
+  const base = { backend: o.kind, endpoint: o.endpoint, profile: o.profile } as const;
+  const admin = new KmsClientFactory({ ...base, ...common });
+  // LocalStack takes any credentials: a second access key stands in for the service role.
+  const service = new KmsClientFactory({
+    ...base,
+    ...common,
+    faults: o.faults,
+    credentials: o.kind === 'localstack' ? { accessKeyId: 'ASIAKEYDRILLSERVICE1', secretAccessKey: 'keydrill' } : undefined,
+  });
+  const probeAdmin = new KmsClientFactory({ ...base, maxAttempts: 1 });
+  const probeOther = new KmsClientFactory({ ...base, maxAttempts: 1, credentials: o.kind === 'localstack' ? { accessKeyId: 'ASIAKEYDRILLPROBE001', secretAccessKey: 'probe' } : undefined });
+  const servicePrincipal = `arn:aws:iam::${account}:role/${SERVICE_ROLE_NAME}`;
+  try {
+    const [primary = 'us-east-1', replica = primary === 'us-west-2' ? 'us-east-1' : 'us-west-2'] = o.regions;
+    const capabilities = await probeCapabilities(o.kind, {
+      admin: (r) => probeAdmin.clientFor(r),
+      other: (r) => probeOther.clientFor(r),
+      otherPrincipalArn: servicePrincipal,
+      account,
+      regions: [primary, replica],
+    });
+    return {
+      kind: o.kind,
+      account,
+      servicePrincipal,
+      admin,
+      service,
+      capabilities,
+      embedded: undefined,
+      close: async () => {
+        admin.destroy();
+        service.destroy();
+      },
+    };
+  } finally {
+    probeAdmin.destroy();
+    probeOther.destroy();
+  }
+}

@@ -1,0 +1,278 @@
+import {
+  CancelKeyDeletionCommand, CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, PutKeyPolicyCommand,
+  ReplicateKeyCommand, RevokeGrantCommand, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
+import type { TimelineStep } from '../../src-shared/scenario';
+import { formatDuration } from '../../src-shared/duration';
+import type { DrillWorld, NodeRuntime } from './drill-world';
+import { scheduleWorkload } from './node-behaviour';
+import { grantService, keyPolicy, regionsOf, type ProvisionedKey } from './provision';
+
+/**
+ * The scenario's faults and operator actions, each done the way it happens for real: KMS calls as
+ * the customer's administrator (disable, revoke, schedule deletion, rotate), client-side faults on
+ * the path between the service and KMS (outage, latency, throttling), and node lifecycle. A step the
+ * backend cannot enforce is played on the client when the scenario allows it, and noted.
+ */
+const FAULTS = new Set(['kms-region-outage', 'kms-latency', 'kms-throttle', 'key-disable', 'key-policy-revoke', 'grant-revoke', 'key-schedule-deletion', 'zone-outage', 'node-crash', 'node-restart']);
+
+/** Steps whose effect the backend may not enforce, and the capability that decides it. */
+export function unsupportedNote(world: DrillWorld, step: TimelineStep): string | undefined {
+  const caps = world.backend.capabilities;
+  if ((step.do === 'key-policy-revoke' || step.do === 'grant-revoke') && !caps.keyPolicyEnforced) {
+    return `${world.backend.kind} does not enforce key policies or grants: the revocation is simulated on the client (the service role's calls naming this key are refused with AccessDeniedException before they leave KeyDrill).`;
+  }
+  return undefined;
+}
+
+export async function runStep(world: DrillWorld, index: number): Promise<void> {
+  const step = world.scenario.timeline[index] as TimelineStep;
+  const mark = world.trail.length;
+  const kind = FAULTS.has(step.do) ? 'fault' : 'action';
+  let outcome: 'ok' | 'failed' | 'simulated' = 'ok';
+  let detail: string;
+  try {
+    const result = await perform(world, step, index);
+    detail = result.detail;
+    if (result.simulated) outcome = 'simulated';
+  } catch (err) {
+    outcome = 'failed';
+    detail = `${step.do} failed: ${(err as Error).message}`;
+  }
+  world.note({ kind, name: step.do, detail, step: index, ...(step.id ? { stepId: step.id } : {}), outcome, ...('cluster' in step && step.cluster ? { cluster: step.cluster } : {}) }, mark);
+  world.changed();
+  for (const cluster of world.clusters.values()) world.refreshUptime(cluster);
+  if ('duration' in step && step.duration !== undefined) world.queue.schedule(world.t + step.duration, { type: 'step-end', index });
+}
+
+/** The end of a fault with a duration: the outage lifts, the latency goes, the zone comes back. */
+export async function endStep(world: DrillWorld, index: number): Promise<void> {
+  const step = world.scenario.timeline[index] as TimelineStep;
+  const mark = world.trail.length;
+  let detail = '';
+  if (step.do === 'kms-region-outage') {
+    world.faults.restore(step.region);
+    detail = `KMS in ${step.region} reachable again`;
+  } else if (step.do === 'kms-latency') {
+    world.faults.latency(step.region, undefined);
+    detail = `added latency in ${step.region} ends`;
+  } else if (step.do === 'kms-throttle') {
+    world.faults.throttle(step.region, 0);
+    detail = `throttling in ${step.region} ends`;
+  } else if (step.do === 'zone-outage') {
+    const back = await restartNodes(world, zoneNodes(world, step.zone), 'zone back');
+    detail = `zone ${step.zone} back: ${back}`;
+  } else return;
+  world.note({ kind: 'event', name: `${step.do}-ended`, detail, step: index, ...(step.id ? { stepId: step.id } : {}), outcome: 'ok' }, mark);
+  world.changed();
+}
+
+async function perform(world: DrillWorld, step: TimelineStep, index: number): Promise<{ detail: string; simulated?: boolean }> {
+  const admin = (region: string) => world.backend.admin.clientFor(region);
+  switch (step.do) {
+    case 'kms-region-outage':
+      world.faults.outage(step.region, step.mode);
+      return { detail: `KMS in ${step.region} unreachable (${step.mode === 'refused' ? 'connections refused' : 'connections time out'})${step.duration ? ` for ${formatDuration(step.duration)}` : ''}` };
+    case 'kms-latency':
+      world.faults.latency(step.region, { fixedMs: step.ms, jitterMs: step.jitterMs });
+      return { detail: `KMS calls to ${step.region} take ${step.ms} ms${step.jitterMs ? ` (+ up to ${step.jitterMs} ms)` : ''} more` };
+    case 'kms-throttle':
+      world.faults.throttle(step.region, step.rate);
+      return { detail: `${Math.round(step.rate * 100)}% of KMS calls to ${step.region} throttled` };
+    case 'key-disable': {
+      const key = keyOf(world, step.key);
+      for (const r of regionsOf(key)) await admin(r).send(new DisableKeyCommand({ KeyId: key.keyId }));
+      return { detail: `the customer disabled ${key.id} in ${regionsOf(key).join(', ')}` };
+    }
+    case 'enable-key': {
+      const key = keyOf(world, step.key);
+      for (const r of regionsOf(key)) await admin(r).send(new EnableKeyCommand({ KeyId: key.keyId }));
+      return { detail: `the customer enabled ${key.id} again` };
+    }
+    case 'key-policy-revoke':
+    case 'grant-revoke': {
+      const key = keyOf(world, step.key);
+      const note = unsupportedNote(world, step);
+      if (note) {
+        world.faults.deny(key.keyId);
+        world.simulated.push({ step: index, do: step.do, note });
+        return { detail: `the service role's access to ${key.id} revoked (simulated on the client)`, simulated: true };
+      }
+      if (step.do === 'key-policy-revoke') {
+        for (const r of regionsOf(key)) await admin(r).send(new PutKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default', Policy: keyPolicy(world.backend.account, undefined) }));
+        return { detail: `the customer removed the service role from the key policy of ${key.id}` };
+      }
+      for (const [r, grantId] of key.grants) await admin(r).send(new RevokeGrantCommand({ KeyId: key.keyId, GrantId: grantId }));
+      key.grants.clear();
+      return { detail: `the customer revoked the service role's grant on ${key.id}` };
+    }
+    case 'restore-access': {
+      const key = keyOf(world, step.key);
+      world.faults.allow(key.keyId);
+      if (key.serviceAccess === 'grant') {
+        for (const r of regionsOf(key)) if (!key.grants.has(r)) key.grants.set(r, await grantService(world.backend, key, r));
+      } else {
+        for (const r of regionsOf(key)) await admin(r).send(new PutKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default', Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal) }));
+      }
+      return { detail: `the customer gave the service role access to ${key.id} again` };
+    }
+    case 'key-schedule-deletion': {
+      const key = keyOf(world, step.key);
+      // Replicas first: a primary waits for its replicas.
+      let deletion: Date | undefined;
+      for (const r of [...key.replicas.map((x) => x.region), key.region]) {
+        const out = await admin(r).send(new ScheduleKeyDeletionCommand({ KeyId: key.keyId, PendingWindowInDays: step.pendingWindowDays }));
+        deletion ??= out.DeletionDate;
+      }
+      if (deletion) world.queue.schedule(Math.max(world.t + 1, deletion.getTime() - world.start + 1), { type: 'key-deletion-due', key: key.id });
+      return { detail: `the customer scheduled ${key.id} for deletion in ${step.pendingWindowDays} days` };
+    }
+    case 'cancel-key-deletion': {
+      const key = keyOf(world, step.key);
+      for (const r of regionsOf(key)) await admin(r).send(new CancelKeyDeletionCommand({ KeyId: key.keyId }));
+      return { detail: `the customer cancelled the deletion of ${key.id} (the key is disabled until enabled)` };
+    }
+    case 'zone-outage': {
+      const nodes = zoneNodes(world, step.zone);
+      for (const n of nodes) crash(n, `zone ${step.zone} outage`);
+      return { detail: `zone ${step.zone} down: ${nodes.map((n) => `${n.cluster}/${n.id}`).join(', ') || 'no nodes'}` };
+    }
+    case 'node-crash': {
+      const [c, id] = step.node.split('/') as [string, string];
+      crash(world.node(c, id), 'crashed');
+      return { detail: `${step.node} crashed` };
+    }
+    case 'node-restart': {
+      const nodes = step.node ? [world.node(...(step.node.split('/') as [string, string]))] : [...(world.clusters.get(step.cluster ?? '')?.nodes.values() ?? [])];
+      return { detail: `restart of ${nodes.map((n) => `${n.cluster}/${n.id}`).join(', ')}: ${await restartNodes(world, nodes, 'restarted')}` };
+    }
+    case 'reconfigure-kms-region': {
+      const cluster = world.clusters.get(step.cluster);
+      if (!cluster) throw new Error(`no cluster ${step.cluster}`);
+      await cluster.envelope.switchRegion(step.region);
+      const down = [...cluster.nodes.values()].filter((n) => n.node.status !== 'running' && !n.crashed);
+      const restarted = down.length ? `; ${await restartNodes(world, down, 'restarted on the new region')}` : '';
+      return { detail: `${cluster.id} now calls KMS in ${step.region}${restarted}` };
+    }
+    case 'rotate-cmk':
+      return rotateCmk(world, step);
+    case 'rotate-master-keys': {
+      const cluster = world.clusters.get(step.cluster);
+      if (!cluster) throw new Error(`no cluster ${step.cluster}`);
+      const report = await cluster.envelope.rotateMasterKeys();
+      return { detail: `rolling master-key rotation of ${cluster.id}: ${report.rotated.length} rotated (${report.rotated.reduce((s, r) => s + r.databaseKeysRewrapped, 0)} database keys re-wrapped, no record rewritten), ${report.skipped.length} skipped` };
+    }
+    case 'take-snapshot':
+      return { detail: await takeSnapshot(world, step.cluster) };
+    case 'restore-snapshot': {
+      const cluster = world.clusters.get(step.cluster);
+      if (!cluster) throw new Error(`no cluster ${step.cluster}`);
+      const snap = pickSnapshot(cluster.snapshots, step.snapshot);
+      if (!snap) throw new Error(`${cluster.id} has no snapshot ${step.snapshot}`);
+      const plain = await cluster.envelope.restoreSnapshot(snap.id, snap.records);
+      return { detail: `snapshot ${snap.id} of ${cluster.id} restored: ${plain.length} record(s) read` };
+    }
+  }
+}
+
+async function rotateCmk(world: DrillWorld, step: Extract<TimelineStep, { do: 'rotate-cmk' }>): Promise<{ detail: string }> {
+  const key = keyOf(world, step.key);
+  const admin = world.backend.admin.clientFor(key.region);
+  if (step.mode === 'on-demand') {
+    await admin.send(new RotateKeyOnDemandCommand({ KeyId: key.keyId }));
+    for (const c of world.clusters.values()) if (c.key === key) await c.envelope.refreshCmk();
+    return { detail: `${key.id} key material rotated on demand (same ARN; old material still decrypts)` };
+  }
+  const created = await admin.send(new CreateKeyCommand({ Description: `KeyDrill ${world.scenario.name}: replacement for ${key.id}`, MultiRegion: key.multiRegion, Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal) }));
+  const arn = created.KeyMetadata?.Arn;
+  if (!arn || !created.KeyMetadata?.KeyId) throw new Error('CreateKey returned no key');
+  for (const r of key.replicas) await admin.send(new ReplicateKeyCommand({ KeyId: created.KeyMetadata.KeyId, ReplicaRegion: r.region, Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal) }));
+  const parts: string[] = [];
+  for (const cluster of world.clusters.values()) {
+    if (cluster.key !== key) continue;
+    if (step.reEncrypt) {
+      const report = await cluster.envelope.replaceCmk(arn);
+      parts.push(`${cluster.id}: ${report.rewrapped.length} master key(s) re-encrypted under the new key; ${report.snapshotsNeedingOldKey.length} snapshot(s) still need the old one`);
+    } else {
+      // The Konnect story: the service is pointed at the new ARN but nothing is re-wrapped, so every
+      // wrapped master key now names a key that did not wrap it (IncorrectKeyException on next unwrap).
+      for (const n of cluster.nodes.values()) {
+        const wrapped = n.node.exportState().masterKey;
+        n.node.replaceWrappedMasterKey({ ciphertextBlob: wrapped.ciphertextBlob, cmkArn: arnForRegion(arn, n.node.region), keyMaterialId: undefined });
+      }
+      parts.push(`${cluster.id}: configured with the new ARN without re-wrapping; its master keys are still under the old key`);
+    }
+  }
+  return { detail: `${key.id} replaced by a new key ${arn} — ${parts.join('; ')}` };
+}
+
+export async function takeSnapshot(world: DrillWorld, clusterId: string): Promise<string> {
+  const cluster = world.clusters.get(clusterId);
+  if (!cluster) throw new Error(`no cluster ${clusterId}`);
+  const n = [...cluster.nodes.values()].find((x) => x.node.status === 'running' && !x.crashed);
+  if (!n) throw new Error(`${clusterId} has no running node to take a snapshot from`);
+  const db = cluster.databases[0] as string;
+  const records = n.canaries.get(db) ?? [];
+  const taken = await cluster.envelope.takeSnapshot(n.id, db, records);
+  cluster.snapshots.push({ id: taken.snapshot.id, takenAt: world.t, records: taken.records });
+  const keep = world.scenario.topology.clusters.find((c) => c.id === clusterId)?.snapshots?.keep;
+  while (keep !== undefined && cluster.snapshots.length > keep) {
+    const old = cluster.snapshots.shift();
+    if (old) cluster.envelope.deleteSnapshot(old.id);
+  }
+  return `snapshot ${taken.snapshot.id} of ${clusterId}/${db} (${records.length} canary records) under ${taken.snapshot.cmkArn} material ${taken.snapshot.keyMaterialId?.slice(0, 12) ?? 'unknown'}`;
+}
+
+export function pickSnapshot<T extends { id: string }>(snapshots: readonly T[], which: string): T | undefined {
+  if (which === 'latest') return snapshots[snapshots.length - 1];
+  if (which === 'oldest') return snapshots[0];
+  return snapshots.find((s) => s.id === which);
+}
+
+function crash(n: NodeRuntime, reason: string): void {
+  n.crashed = true;
+  n.node.shutdown(reason);
+}
+
+async function restartNodes(world: DrillWorld, nodes: NodeRuntime[], why: string): Promise<string> {
+  const results: string[] = [];
+  for (const n of nodes) {
+    n.crashed = false;
+    n.healthScheduled = false;
+    try {
+      await n.node.restart();
+      n.keyLoss = false;
+      n.servingFailure = false;
+      n.failedChecks = 0;
+      n.lastAccountedAt = world.t;
+      n.loadedAt = world.t;
+      n.opsSinceLoad = 0;
+      const cluster = world.clusters.get(n.cluster);
+      if (cluster) scheduleWorkload(world, cluster, n);
+      results.push(`${n.id} ${why}`);
+    } catch (err) {
+      n.keyLoss = true;
+      results.push(`${n.id} cannot start (${(err as { kmsCode?: string }).kmsCode ?? (err as Error).name})`);
+      world.scheduleHealth(n);
+    }
+  }
+  return results.join(', ') || 'no nodes';
+}
+
+function zoneNodes(world: DrillWorld, zone: string): NodeRuntime[] {
+  return [...world.clusters.values()].flatMap((c) => [...c.nodes.values()].filter((n) => n.zone === zone));
+}
+
+function keyOf(world: DrillWorld, id: string): ProvisionedKey {
+  const key = world.keys.get(id);
+  if (!key) throw new Error(`no key ${id}`);
+  return key;
+}
+
+function arnForRegion(arn: string, region: string): string {
+  const parts = arn.split(':');
+  parts[3] = region;
+  return parts.join(':');
+}
+
+

@@ -1,0 +1,91 @@
+import { CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, EnableKeyRotationCommand, ReplicateKeyCommand } from '@aws-sdk/client-kms';
+import type { Scenario } from '../../src-shared/scenario';
+import type { DrillBackend } from './drill-backend';
+
+/**
+ * Creates the scenario's keys in the backend as the customer would: each tenant key with a key
+ * policy that lets the SaaS service role use it (or a grant, if the scenario says so), its
+ * multi-Region replicas, its alias, and automatic rotation when the policy asks for it.
+ */
+export interface ProvisionedKey {
+  id: string;
+  tenant: string;
+  service: string | undefined;
+  keyId: string;
+  arn: string;
+  region: string;
+  multiRegion: boolean;
+  replicas: { region: string; arn: string }[];
+  alias: string | undefined;
+  serviceAccess: 'key-policy' | 'grant';
+  /** Grant ids per region, for serviceAccess: grant. */
+  grants: Map<string, string>;
+}
+
+const SERVICE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+
+export function keyPolicy(account: string, servicePrincipal: string | undefined): string {
+  const statements: object[] = [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }];
+  if (servicePrincipal) statements.push({ Sid: 'AllowSaaSServiceRole', Effect: 'Allow', Principal: { AWS: servicePrincipal }, Action: SERVICE_ACTIONS, Resource: '*' });
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+export async function grantService(backend: DrillBackend, key: ProvisionedKey, region: string): Promise<string> {
+  const arn = region === key.region ? key.arn : key.replicas.find((r) => r.region === region)?.arn;
+  const grant = await backend.admin.clientFor(region).send(new CreateGrantCommand({
+    KeyId: arn,
+    GranteePrincipal: backend.servicePrincipal,
+    Operations: ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey'],
+    Name: `keydrill-${key.id}`,
+  }));
+  if (!grant.GrantId) throw new Error(`CreateGrant for ${key.id} returned no GrantId`);
+  return grant.GrantId;
+}
+
+export async function provisionKeys(scenario: Scenario, backend: DrillBackend): Promise<Map<string, ProvisionedKey>> {
+  const keys = new Map<string, ProvisionedKey>();
+  for (const tenant of scenario.topology.tenants) {
+    for (const spec of tenant.keys) {
+      const policy = keyPolicy(backend.account, spec.serviceAccess === 'key-policy' ? backend.servicePrincipal : undefined);
+      const admin = backend.admin.clientFor(spec.region);
+      const created = await admin.send(new CreateKeyCommand({
+        Description: `KeyDrill ${scenario.name}: ${tenant.id}${spec.service ? ` ${spec.service}` : ''} CMK (${spec.id})`,
+        MultiRegion: spec.multiRegion,
+        Policy: policy,
+        Tags: [{ TagKey: 'keydrill:scenario', TagValue: scenario.name }, { TagKey: 'tenant', TagValue: tenant.id }],
+      }));
+      const meta = created.KeyMetadata;
+      if (!meta?.KeyId || !meta.Arn) throw new Error(`CreateKey for ${spec.id} returned no key`);
+      const key: ProvisionedKey = {
+        id: spec.id, tenant: tenant.id, service: spec.service, keyId: meta.KeyId, arn: meta.Arn, region: spec.region,
+        multiRegion: spec.multiRegion, replicas: [], alias: spec.alias, serviceAccess: spec.serviceAccess, grants: new Map(),
+      };
+      for (const region of spec.replicas) {
+        const replica = await admin.send(new ReplicateKeyCommand({ KeyId: meta.KeyId, ReplicaRegion: region, Policy: policy }));
+        key.replicas.push({ region, arn: replica.ReplicaKeyMetadata?.Arn ?? meta.Arn.replace(`:${spec.region}:`, `:${region}:`) });
+      }
+      if (spec.alias) {
+        await admin.send(new CreateAliasCommand({ AliasName: spec.alias, TargetKeyId: meta.KeyId }));
+        for (const r of key.replicas) await backend.admin.clientFor(r.region).send(new CreateAliasCommand({ AliasName: spec.alias, TargetKeyId: meta.KeyId }));
+      }
+      if (spec.serviceAccess === 'grant') {
+        for (const region of [spec.region, ...spec.replicas]) key.grants.set(region, await grantService(backend, key, region));
+      }
+      if (scenario.policy.cmkRotation.automatic) {
+        const days = Math.min(2560, Math.max(90, Math.round(scenario.policy.cmkRotation.period / 86_400_000)));
+        await admin.send(new EnableKeyRotationCommand({ KeyId: meta.KeyId, RotationPeriodInDays: days }));
+      }
+      keys.set(spec.id, key);
+    }
+  }
+  return keys;
+}
+
+/** The key's ARN in `region` (the primary's or a replica's). */
+export function arnIn(key: ProvisionedKey, region: string): string | undefined {
+  return region === key.region ? key.arn : key.replicas.find((r) => r.region === region)?.arn;
+}
+
+export function regionsOf(key: ProvisionedKey): string[] {
+  return [key.region, ...key.replicas.map((r) => r.region)];
+}

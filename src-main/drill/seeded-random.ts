@@ -1,0 +1,14 @@
+/**
+ * A small, fast, seedable random source (mulberry32) for the simulator's own choices — which calls
+ * a throttle refuses, latency jitter. Never for key material.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
