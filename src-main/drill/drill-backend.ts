@@ -3,7 +3,7 @@ import type { Clock } from '../common/clock';
 import { seededIds } from '../common/id-source';
 import { AWS_CAPABILITIES, probeCapabilities, type BackendCapabilities } from '../kms/backend-capabilities';
 import { startEmbeddedBackend, type EmbeddedBackend } from '../kms/embedded-backend';
-import { FaultInjector } from '../kms/fault-injector';
+import type { FaultInjector } from '../kms/fault-injector';
 import { KmsClientFactory, type KmsBackend } from '../kms/kms-client-factory';
 
 /**

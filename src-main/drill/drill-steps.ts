@@ -49,7 +49,7 @@ export async function runStep(world: DrillWorld, index: number): Promise<void> {
 export async function endStep(world: DrillWorld, index: number): Promise<void> {
   const step = world.scenario.timeline[index] as TimelineStep;
   const mark = world.trail.length;
-  let detail = '';
+  let detail: string;
   if (step.do === 'kms-region-outage') {
     world.faults.restore(step.region);
     detail = `KMS in ${step.region} reachable again`;

@@ -5,7 +5,7 @@ import type { EnvelopeCluster } from '../envelope/envelope-cluster';
 import type { EnvelopeNode } from '../envelope/envelope-node';
 import type { SealedRecord } from '../envelope/record-cipher-pool';
 import type { FaultInjector } from '../kms/fault-injector';
-import { UptimeTrack } from './availability';
+import type { UptimeTrack } from './availability';
 import type { DrillBackend } from './drill-backend';
 import type { EventQueue } from './event-queue';
 import type { ProvisionedKey } from './provision';
