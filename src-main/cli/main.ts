@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { auditExport } from './audit-export';
 import { auditImport } from './audit-import';
 import { auditQuery } from './audit-query';
+import { drillList, drillRun, drillValidate, reportCommand } from './drill-commands';
 import { kmsServe } from './kms-serve';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 
@@ -11,6 +12,14 @@ Usage:
   keydrill kms serve [--port 4566] [--data DIR | --in-memory] [--db FILE] [--json] [--log]
                      [--requests-per-second N]
                                    run the embedded AWS-KMS-compatible server on 127.0.0.1
+  keydrill drill run <file|name> [--backend embedded|localstack|aws] [--endpoint URL]
+                     [--profile P] [--seed N] [--db FILE] [--report FILE.html|.pdf|.json|.csv]...
+                     [--cloudtrail-out DIR] [--json]
+                                   run a drill; exit 1 when an expectation fails
+  keydrill drill list              the built-in scenarios
+  keydrill drill validate <file>   check a scenario file (errors name the path and the line)
+  keydrill report <run-id> --out FILE.html|.pdf|.json|.csv
+                                   export a saved run again
   keydrill audit import <file.json[.gz] | dir> [--db FILE]
   keydrill audit import --lookup-events [--region R] [--start T] [--end T]
                         [--endpoint URL] [--attribute Name=Value] [--db FILE]
@@ -36,6 +45,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Record<string, Command>> = {
   kms: { serve: kmsServe },
+  drill: { run: drillRun, list: drillList, validate: drillValidate },
   audit: { import: auditImport, export: auditExport, query: auditQuery },
 };
 
@@ -52,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(pkg.version);
       return EXIT_OK;
     }
+    if (group === 'report') return await reportCommand(argv.slice(1));
     const commands = COMMANDS[group];
     if (!commands) throw new UsageError(`unknown command '${group}'. Run 'keydrill help' for the list.`);
     const command = verb === undefined ? undefined : commands[verb];
