@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
+import { GetKeyRotationStatusCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import type { Scenario } from '../../src-shared/scenario';
 import type { RunRecord } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
@@ -10,13 +10,13 @@ import { SdkKmsPort } from '../envelope/sdk-kms-port';
 import { FaultInjector } from '../kms/fault-injector';
 import type { KmsBackend } from '../kms/kms-client-factory';
 import { UptimeTrack } from './availability';
-import { openDrillBackend } from './drill-backend';
+import { openDrillBackend, type DrillBackend } from './drill-backend';
 import { endStep, runStep, takeSnapshot, unsupportedNote } from './drill-steps';
 import { DrillWorld, type ClusterRuntime, type NodeRuntime, type SimEvent } from './drill-world';
 import { EventQueue } from './event-queue';
 import { finishRun } from './finish-run';
 import { accountWorkload, canarySweep, healthCheck, scheduleWorkload } from './node-behaviour';
-import { provisionKeys, regionsOf } from './provision';
+import { provisionKeys, regionsOf, type ProvisionedKey } from './provision';
 import { RunTrail } from './run-trail';
 import { seededRandom } from './seeded-random';
 
@@ -49,15 +49,16 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   const kind = options.backend ?? 'embedded';
   const start = kind === 'embedded' ? DRILL_EPOCH : Math.floor(Date.now() / 1000) * 1000;
   const clock = new ManualClock(start);
-  const runId = `${scenario.name}-s${seed}-${createHash('sha256').update(JSON.stringify(scenario)).update(String(seed)).digest('hex').slice(0, 8)}`;
+  const runId = `${scenario.name}-s${seed}${kind === 'embedded' ? '' : `-${kind}`}-${createHash('sha256').update(JSON.stringify(scenario)).update(String(seed)).digest('hex').slice(0, 8)}`;
   const trail = new RunTrail(() => clock.now(), start, options.eventSink);
   const faults = new FaultInjector(seededRandom(seed));
   const backend = await openDrillBackend({ kind, endpoint: options.endpoint, profile: options.profile, regions: scenario.topology.regions, clock, seed, runId, sink: trail, faults });
   const pool = new RecordCipherPool({ threads: 0 });
   const clusters: EnvelopeCluster[] = [];
+  let keys: Map<string, ProvisionedKey> | undefined;
   try {
     const queue = new EventQueue<SimEvent>();
-    const keys = await provisionKeys(scenario, backend);
+    keys = await provisionKeys(scenario, backend);
     const world = new DrillWorld(scenario, clock, start, backend, keys, faults, trail, queue);
     const refused = scenario.timeline.map((s, i) => ({ i, note: unsupportedNote(world, s) })).filter((x) => x.note);
     if (refused.length && scenario.onUnsupportedStep === 'refuse') {
@@ -70,7 +71,17 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   } finally {
     for (const c of clusters) await c.close();
     await pool.close();
+    // Keys a drill made in LocalStack or AWS are scheduled for deletion (7 days, the minimum) when it ends.
+    if (kind !== 'embedded' && keys) await scheduleCleanup(backend, keys);
     await backend.close();
+  }
+}
+
+async function scheduleCleanup(backend: DrillBackend, keys: Map<string, ProvisionedKey>): Promise<void> {
+  for (const key of keys.values()) {
+    for (const region of [...key.replicas.map((r) => r.region), key.region]) {
+      await backend.admin.clientFor(region).send(new ScheduleKeyDeletionCommand({ KeyId: key.keyId, PendingWindowInDays: 7 })).catch(() => undefined);
+    }
   }
 }
 
