@@ -3,6 +3,7 @@
  * measured in the same run (a ratio, never a fixed number of seconds) and writes JSON under
  * bench/results/.
  */
+import { runDrillBench } from './drill-bench';
 import { runEnvelopeBench } from './envelope-bench';
 import { runKmsBench } from './kms-bench';
 import { runStoreBench } from './store-bench';
@@ -14,6 +15,7 @@ const benches: Record<string, (argv: string[]) => Promise<number>> = {
   kms: runKmsBench,
   store: runStoreBench,
   envelope: runEnvelopeBench,
+  drill: runDrillBench,
 };
 
 const [name = 'kms', ...rest] = process.argv.slice(2);
