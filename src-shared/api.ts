@@ -1,60 +1,100 @@
 import { z } from 'zod';
-import { API_CHANNEL_NAMES, type ApiChannelName } from './api-channels';
+import { API_CHANNEL_NAMES, API_EVENT_NAMES, type ApiChannelName, type ApiEventName } from './api-channels';
+import {
+  AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, ConnectionReport, ExportedReport, KmsStatus, ReportFormat,
+  RunRecord, RunSummary, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
+} from './api-types';
+
+export * from './api-types';
 
 /**
  * The whole surface between the UI and the main process: request channels (`domain:verb`) with
- * the zod schemas of their arguments and results. Electron IPC, the web bridge and the renderer's
- * client are all derived from this one map, so the allowlist cannot drift from the types.
+ * the zod schemas of their arguments and results, and the events main pushes. Electron IPC, the
+ * web bridge and the renderer's client are all derived from these two maps, so the allowlist
+ * cannot drift from the types.
  */
 
-/** One KMS key as the UI lists it. Never carries key material. */
-export const KeySummary = z.object({
-  keyId: z.string(),
-  arn: z.string(),
-  region: z.string(),
-  state: z.enum(['Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion']),
-  description: z.string(),
-  multiRegion: z.boolean(),
-  role: z.enum(['single-region', 'primary', 'replica']),
-  aliases: z.array(z.string()),
-  materialVersions: z.number().int().nonnegative(),
-  rotationEnabled: z.boolean(),
-  nextRotation: z.string().nullable(),
-  deletionDate: z.string().nullable(),
-});
-export type KeySummary = z.infer<typeof KeySummary>;
-
-export const KmsStatus = z.object({
-  backend: z.literal('embedded'),
-  endpoint: z.string().nullable(),
-  account: z.string(),
-  dataDir: z.string().nullable(),
-  identities: z.array(z.object({ name: z.string(), arn: z.string() })),
-  keys: z.array(KeySummary),
-});
-export type KmsStatus = z.infer<typeof KmsStatus>;
-
 type ChannelSpec = { args: z.ZodType; result: z.ZodType };
+const none = z.object({}).strict();
+const RunId = z.string().regex(/^[a-z0-9-]+$/, 'expected a run id like revocation-and-restore-s11-1a2b3c4d').max(200);
 
+/** Request channels: arguments and result of each. */
 export const apiChannels = {
-  'kms:status': { args: z.object({}).strict(), result: KmsStatus },
+  /** The embedded KMS of the desktop window (keys by region and state). */
+  'kms:status': { args: none, result: KmsStatus },
+  /** The built-in scenarios with their YAML. */
+  'drills:list': { args: none, result: z.object({ scenarios: z.array(ScenarioSummary) }) },
+  /** Checks scenario text; every problem names its path and line. */
+  'drills:validate': {
+    args: z.object({ text: ScenarioText }).strict(),
+    result: z.object({ valid: z.boolean(), title: z.string().optional(), problems: z.array(ScenarioProblem) }),
+  },
+  /** Starts a drill; progress and the end arrive as `drill:progress` / `drill:finished` with the same jobId. */
+  'drills:run': {
+    args: z.object({ scenario: ScenarioRef, backend: BackendKind.optional(), seed: z.number().int().min(0).max(2 ** 31 - 1).optional() }).strict(),
+    result: z.object({ jobId: z.string(), title: z.string() }),
+  },
+  /** Saved runs, newest first. */
+  'runs:list': { args: none, result: z.object({ runs: z.array(RunSummary) }) },
+  /** One saved run record. */
+  'runs:get': { args: z.object({ runId: RunId }).strict(), result: RunRecord },
+  /** CloudTrail event history, newest first, a page at a time. */
+  'audit:lookup': { args: AuditQuery, result: AuditPage },
+  /** Calls per time bucket by operation, region or error code. */
+  'audit:aggregate': { args: AggregateQuery, result: AggregateResult },
+  /** The full CloudTrail record of one event. */
+  'audit:event': { args: z.object({ eventId: z.string().min(1).max(200) }).strict(), result: AuditEvent },
+  /** Writes a run's report in one format under <data folder>/reports and says where. */
+  'reports:export': { args: z.object({ runId: RunId, format: ReportFormat }).strict(), result: ExportedReport },
+  'settings:get': { args: none, result: Settings },
+  /** Replaces the settings; the stored settings come back. */
+  'settings:set': { args: Settings.strict(), result: Settings },
+  /** Connects to a backend (the given one, else the saved one) and probes what it enforces. */
+  'settings:test-connection': { args: z.object({ backend: BackendSettings.optional() }).strict(), result: ConnectionReport },
 } as const satisfies Record<ApiChannelName, ChannelSpec>;
 
-// Compile-time proof that the zod-free name list has no channel the map lacks, and vice versa.
+/** Pushed events: main → UI, never answered. */
+export const apiEvents = {
+  /** Fraction of a running drill's simulated time done. */
+  'drill:progress': z.object({ jobId: z.string(), fraction: z.number().min(0).max(1) }),
+  /** A drill ended: its saved run, or why it could not run. */
+  'drill:finished': z.discriminatedUnion('ok', [
+    z.object({ jobId: z.string(), ok: z.literal(true), runId: z.string(), passed: z.boolean() }),
+    z.object({ jobId: z.string(), ok: z.literal(false), error: z.string(), problems: z.array(ScenarioProblem) }),
+  ]),
+} as const satisfies Record<ApiEventName, z.ZodType>;
+
+// Compile-time proof that the zod-free name lists have no name the maps lack, and vice versa.
 type SameKeys<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : never;
 const channelListMatchesMap: SameKeys<ApiChannelName, keyof typeof apiChannels> = true;
+const eventListMatchesMap: SameKeys<ApiEventName, keyof typeof apiEvents> = true;
 void channelListMatchesMap;
+void eventListMatchesMap;
 
 export type ApiChannel = keyof typeof apiChannels;
 export type ApiArgs<C extends ApiChannel> = z.input<(typeof apiChannels)[C]['args']>;
 export type ApiResult<C extends ApiChannel> = z.output<(typeof apiChannels)[C]['result']>;
+export type ApiEvent = keyof typeof apiEvents;
+export type ApiEventPayload<E extends ApiEvent> = z.output<(typeof apiEvents)[E]>;
 
-export { API_CHANNEL_NAMES };
+export { API_CHANNEL_NAMES, API_EVENT_NAMES };
 
+/** True for a name of the request-channel map (own keys only: `toString` is not a channel). */
 export function isApiChannel(name: unknown): name is ApiChannel {
   return typeof name === 'string' && Object.hasOwn(apiChannels, name);
 }
 
+/** True for a name of the pushed-event map. */
+export function isApiEvent(name: unknown): name is ApiEvent {
+  return typeof name === 'string' && Object.hasOwn(apiEvents, name);
+}
+
 /** Errors cross the boundary as a typed code and a message, never as a stack. */
-export const ApiError = z.object({ code: z.enum(['bad-request', 'unknown-channel', 'failed']), message: z.string() });
+export const ApiError = z.object({
+  code: z.enum(['bad-request', 'unknown-channel', 'not-found', 'unauthorized', 'failed']),
+  message: z.string(),
+});
 export type ApiError = z.infer<typeof ApiError>;
+
+/** What every call answers, over IPC and HTTP alike. */
+export type ApiOutcome = { ok: true; result: unknown } | { ok: false; error: ApiError };

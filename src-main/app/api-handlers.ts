@@ -1,21 +1,38 @@
-import { apiChannels, isApiChannel, type ApiChannel, type ApiError, type ApiResult } from '../../src-shared/api';
+import type { z } from 'zod';
+import { apiChannels, isApiChannel, type ApiChannel, type ApiOutcome, type ApiResult } from '../../src-shared/api';
 import type { EmbeddedKms } from '../kms/embedded/embedded-kms';
+import { AppError } from './app-error';
+import type { AppServices } from './app-services';
+import { testConnection } from './connection-test';
 import { kmsStatus } from './kms-status-service';
 
-/** The services behind the API contract; Electron IPC and the web bridge both call only this. */
+/** What the handlers reach: the services, and the embedded KMS when the shell runs one (the desktop window does). */
 export interface AppContext {
-  kms: EmbeddedKms;
-  endpoint: string | null;
-  dataDir: string | null;
+  services: AppServices;
+  kms?: { kms: EmbeddedKms; endpoint: string | null; dataDir: string | null } | undefined;
 }
 
-type Handlers = { [C in ApiChannel]: (ctx: AppContext, args: unknown) => Promise<ApiResult<C>> | ApiResult<C> };
+type Handlers = { [C in ApiChannel]: (ctx: AppContext, args: ApiArgsOut<C>) => Promise<ApiResult<C>> | ApiResult<C> };
+type ApiArgsOut<C extends ApiChannel> = z.output<(typeof apiChannels)[C]['args']>;
 
 const handlers: Handlers = {
-  'kms:status': (ctx) => kmsStatus(ctx.kms, ctx.endpoint, ctx.dataDir),
+  'kms:status': ({ kms }) => {
+    if (!kms) throw new AppError('not-found', 'No embedded KMS runs in this shell: the KMS status is shown in the desktop window.');
+    return kmsStatus(kms.kms, kms.endpoint, kms.dataDir);
+  },
+  'drills:list': ({ services }) => ({ scenarios: services.drills.list() }),
+  'drills:validate': ({ services }, { text }) => services.drills.validate(text),
+  'drills:run': ({ services }, { scenario, backend, seed }) => services.drills.run(scenario, backend, seed),
+  'runs:list': ({ services }) => ({ runs: services.runs.list() }),
+  'runs:get': ({ services }, { runId }) => services.runs.get(runId),
+  'audit:lookup': ({ services }, query) => services.audit.lookup(query),
+  'audit:aggregate': ({ services }, query) => services.audit.aggregate(query),
+  'audit:event': ({ services }, { eventId }) => services.audit.event(eventId),
+  'reports:export': ({ services }, { runId, format }) => services.reports.export(runId, format),
+  'settings:get': ({ services }) => services.settings.get(),
+  'settings:set': ({ services }, settings) => services.settings.set(settings),
+  'settings:test-connection': ({ services }, { backend }) => testConnection(backend ?? services.settings.get().backend, services.now),
 };
-
-export type ApiOutcome = { ok: true; result: unknown } | { ok: false; error: ApiError };
 
 /** Validates channel and payload, runs the handler, validates the result: the one door into main. */
 export async function callApi(ctx: AppContext, channel: unknown, args: unknown): Promise<ApiOutcome> {
@@ -27,9 +44,11 @@ export async function callApi(ctx: AppContext, channel: unknown, args: unknown):
     return { ok: false, error: { code: 'bad-request', message: `${channel}: ${where}` } };
   }
   try {
-    const result = await handlers[channel](ctx, parsed.data);
+    const handler = handlers[channel] as (ctx: AppContext, args: unknown) => unknown;
+    const result = await handler(ctx, parsed.data);
     return { ok: true, result: spec.result.parse(result) };
   } catch (err) {
+    if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
     return { ok: false, error: { code: 'failed', message: (err as Error).message } };
   }
 }

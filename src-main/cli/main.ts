@@ -4,6 +4,7 @@ import { auditImport } from './audit-import';
 import { auditQuery } from './audit-query';
 import { drillList, drillRun, drillValidate, reportCommand } from './drill-commands';
 import { kmsServe } from './kms-serve';
+import { uiCommand } from './ui-command';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 
 const HELP = `keydrill — drill customer-managed key rotation, revocation and regional failover
@@ -36,6 +37,9 @@ Usage:
                                    EventSource, AccessKeyId
                                    T: 2026-01-15T09:00:00Z, 2026-01-15, epoch seconds, or 24h (ago).
                                    --db defaults to ~/.keydrill/events.sqlite ($KEYDRILL_HOME)
+  keydrill ui [--port P] [--no-open]
+                                   the app in a browser: serves the UI and its API on 127.0.0.1
+                                   behind a per-launch token, prints the URL and opens it
   keydrill --version               print the version
   keydrill help                    this text
 
@@ -63,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     if (group === 'report') return await reportCommand(argv.slice(1));
+    if (group === 'ui') return await uiCommand(argv.slice(1));
     const commands = COMMANDS[group];
     if (!commands) throw new UsageError(`unknown command '${group}'. Run 'keydrill help' for the list.`);
     const command = verb === undefined ? undefined : commands[verb];

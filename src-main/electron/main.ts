@@ -1,11 +1,14 @@
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { join } from 'node:path';
 import { callApi, type AppContext } from '../app/api-handlers';
+import { AppServices } from '../app/app-services';
+import { keydrillHome } from '../cli/keydrill-home';
 import { EmbeddedKms } from '../kms/embedded/embedded-kms';
 
 /**
  * The desktop shell: one locked-down window over the same services the CLI and the web bridge use.
- * The embedded KMS runs in this process with its data in the app's user-data folder.
+ * The embedded KMS runs in this process with its data in the app's user-data folder; drills, runs,
+ * events and reports live in the same data folder as the CLI's ($KEYDRILL_HOME, else ~/.keydrill).
  */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -14,7 +17,8 @@ async function start(): Promise<void> {
   const dataDir = join(app.getPath('userData'), 'kms');
   const kms = new EmbeddedKms({ dataDir });
   const endpoint = await kms.listen(0);
-  const ctx: AppContext = { kms, endpoint, dataDir };
+  const services = new AppServices({ home: keydrillHome() });
+  const ctx: AppContext = { services, kms: { kms, endpoint, dataDir } };
 
   session.defaultSession.webRequest.onHeadersReceived((details, respond) => {
     respond({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
@@ -45,6 +49,12 @@ async function start(): Promise<void> {
     return callApi(ctx, channel, args);
   });
 
+  // Pushed events go to this window only, as (name, payload); the preload strips the IPC event object.
+  const unsubscribe = services.events.onAny((name, payload) => {
+    if (!window.isDestroyed()) window.webContents.send('keydrill:event', name, payload);
+  });
+  window.on('closed', unsubscribe);
+
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (/^https:\/\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
@@ -57,7 +67,7 @@ async function start(): Promise<void> {
   else await window.loadFile(join(__dirname, '../renderer/index.html'));
 
   app.on('window-all-closed', () => {
-    void kms.close().finally(() => app.quit());
+    void Promise.allSettled([services.close(), kms.close()]).finally(() => app.quit());
   });
 }
 

@@ -1,12 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { KmsStatusPage } from './kms-status-page';
+import { App } from './app';
+import { AppStateProvider } from './app-state';
+import './styles.css';
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <KmsStatusPage />
+      <AppStateProvider>
+        <App />
+      </AppStateProvider>
     </StrictMode>,
   );
 }

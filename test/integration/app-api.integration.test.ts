@@ -1,16 +1,26 @@
 import { CreateAliasCommand, CreateKeyCommand, EnableKeyRotationCommand, ReplicateKeyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { callApi, type AppContext } from '../../src-main/app/api-handlers';
+import { AppServices } from '../../src-main/app/app-services';
 import { startKms, type KmsHarness } from '../support/kms-harness';
 
 describe('the API contract behind the desktop window', () => {
   let h: KmsHarness;
   let ctx: AppContext;
+  let home: string;
   beforeAll(async () => {
     h = await startKms();
-    ctx = { kms: h.kms, endpoint: h.endpoint, dataDir: null };
+    home = mkdtempSync(join(tmpdir(), 'keydrill-api-'));
+    ctx = { services: new AppServices({ home }), kms: { kms: h.kms, endpoint: h.endpoint, dataDir: null } };
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    await ctx.services.close();
+    await h.close();
+    rmSync(home, { recursive: true, force: true });
+  });
 
   it('kms:status lists keys created through the SDK with their region, role, aliases and rotation', async () => {
     const admin = h.client();

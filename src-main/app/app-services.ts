@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { EventStore } from '../audit/event-store';
+import { SqliteEventStore } from '../audit/sqlite-event-store';
+import { AppEvents } from './app-events';
+import { AuditService } from './audit-service';
+import { DrillService } from './drill-service';
+import { ReportService } from './report-service';
+import { RunService } from './run-service';
+import { SettingsService } from './settings-service';
+
+export interface AppServicesOptions {
+  /** The data folder: events.sqlite, runs/, reports/, settings.json (the CLI's $KEYDRILL_HOME). */
+  home: string;
+  /** Wall-clock time for elapsed times (injectable for tests). */
+  now?: () => number;
+  /** Job ids for drills (random by default). */
+  jobId?: () => string;
+  /** The event store; by default <home>/events.sqlite, opened on first use. */
+  store?: EventStore;
+}
+
+/**
+ * The services behind the API contract, built the same way by the Electron shell, the web bridge
+ * and the tests. Plain objects with their data folder injected; events go out through `events`.
+ */
+export class AppServices {
+  readonly events = new AppEvents();
+  readonly settings: SettingsService;
+  readonly runs: RunService;
+  readonly drills: DrillService;
+  readonly audit: AuditService;
+  readonly reports: ReportService;
+  readonly now: () => number;
+  private store: EventStore | undefined;
+
+  constructor(readonly options: AppServicesOptions) {
+    this.now = options.now ?? Date.now;
+    this.store = options.store;
+    const store = () => this.eventStore();
+    this.settings = new SettingsService(join(options.home, 'settings.json'));
+    this.runs = new RunService(join(options.home, 'runs'));
+    this.audit = new AuditService(store);
+    this.reports = new ReportService(join(options.home, 'reports'), this.runs, store);
+    this.drills = new DrillService({
+      runsDir: this.runs.dir,
+      store,
+      settings: () => this.settings.get(),
+      events: this.events,
+      jobId: options.jobId ?? (() => `job-${randomBytes(6).toString('hex')}`),
+    });
+  }
+
+  eventStore(): EventStore {
+    this.store ??= SqliteEventStore.open(join(this.options.home, 'events.sqlite'));
+    return this.store;
+  }
+
+  /** Waits for running drills, then closes the event store. */
+  async close(): Promise<void> {
+    await this.drills.idle();
+    this.store?.close();
+    this.store = undefined;
+  }
+}

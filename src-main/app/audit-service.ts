@@ -1,0 +1,93 @@
+import type { AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, AuditRow } from '../../src-shared/api';
+import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import { InvalidQueryError, MINUTE_MS, type EventStore, type StoredEvent } from '../audit/event-store';
+import { AppError } from './app-error';
+
+/**
+ * The CloudTrail event history as the Audit page asks for it: console lookups a page at a time,
+ * per-bucket aggregates, and one event's full record. A query the store refuses (an altered paging
+ * token, an impossible range) is the caller's bad request.
+ */
+export class AuditService {
+  constructor(private readonly store: () => EventStore) {}
+
+  lookup(query: AuditQuery): AuditPage {
+    const page = this.guard(() => this.store().lookup({
+      attribute: query.attribute,
+      startTime: time(query.startTime),
+      endTime: time(query.endTime),
+      errorsOnly: query.errorsOnly,
+      runId: query.runId,
+      region: query.region,
+      maxResults: query.maxResults ?? 200,
+      nextToken: query.nextToken,
+    }));
+    return { events: page.events.map(toRow), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+  }
+
+  aggregate(query: AggregateQuery): AggregateResult {
+    const rows = this.guard(() => this.store().aggregate({
+      by: query.by,
+      startTime: Date.parse(query.startTime),
+      endTime: Date.parse(query.endTime),
+      bucketMs: (query.bucketMinutes ?? 1) * MINUTE_MS,
+      runId: query.runId,
+    }));
+    return { rows: rows.map((r) => ({ time: new Date(r.time).toISOString(), key: r.key, calls: r.calls })) };
+  }
+
+  event(eventId: string): AuditEvent {
+    const found = this.guard(() => this.store().lookup({ attribute: { key: 'EventId', value: eventId }, maxResults: 1 })).events[0];
+    if (!found) throw new AppError('not-found', `No event ${eventId} in the event store.`);
+    return { record: found.record, runId: found.runId ?? null };
+  }
+
+  private guard<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      if (err instanceof InvalidQueryError) throw new AppError('bad-request', err.message);
+      throw err;
+    }
+  }
+}
+
+const time = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
+
+function toRow(e: StoredEvent): AuditRow {
+  const r = e.record;
+  return {
+    eventId: r.eventID,
+    eventTime: r.eventTime,
+    eventName: r.eventName,
+    region: r.awsRegion,
+    username: username(r),
+    resource: resource(r),
+    errorCode: r.errorCode ?? null,
+    encryptionContext: context(r),
+    readOnly: r.readOnly ?? null,
+    runId: e.runId ?? null,
+  };
+}
+
+/** What the CloudTrail console shows as "User name": the IAM user, else the role session or the ARN's last part. */
+function username(r: CloudTrailRecord): string {
+  const id = r.userIdentity;
+  if (id.userName) return id.userName;
+  const arn = id.arn ?? '';
+  return arn.slice(arn.lastIndexOf('/') + 1) || id.type;
+}
+
+function resource(r: CloudTrailRecord): string {
+  const keyId = r.requestParameters?.keyId;
+  if (typeof keyId === 'string') return keyId;
+  return r.resources?.[0]?.ARN ?? '';
+}
+
+function context(r: CloudTrailRecord): Record<string, string> | null {
+  const ctx = r.requestParameters?.encryptionContext;
+  if (!ctx || typeof ctx !== 'object' || Array.isArray(ctx)) return null;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx)) if (typeof v === 'string') out[k] = v;
+  return out;
+}

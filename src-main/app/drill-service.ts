@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiEventPayload, BackendKind, ScenarioProblem, ScenarioRef, ScenarioSummary, Settings } from '../../src-shared/api';
+import type { Scenario } from '../../src-shared/scenario';
+import { BatchedIngest } from '../audit/batched-ingest';
+import type { EventStore } from '../audit/event-store';
+import { runDrill } from '../drill/drill-runner';
+import { saveRun } from '../drill/run-archive';
+import { BUILT_IN_DIR, builtInScenarioNames } from '../drill/scenario-catalog';
+import { parseScenarioText, ScenarioError } from '../drill/scenario-loader';
+import { AppError } from './app-error';
+import type { AppEvents } from './app-events';
+
+export interface DrillServiceOptions {
+  runsDir: string;
+  /** The event store the drill's CloudTrail records go to (opened on first use). */
+  store: () => EventStore;
+  settings: () => Settings;
+  events: AppEvents;
+  /** A new job id each call. */
+  jobId: () => string;
+}
+
+/**
+ * Built-in scenarios, validation, and drills run in this process: `run` returns at once with a job
+ * id; progress and the end are pushed as `drill:progress` and `drill:finished`, and the run record
+ * is saved where `runs:list` and the CLI's `keydrill report` find it.
+ */
+export class DrillService {
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: DrillServiceOptions) {}
+
+  list(): ScenarioSummary[] {
+    return builtInScenarioNames().map((name) => {
+      const text = readFileSync(join(BUILT_IN_DIR, `${name}.yaml`), 'utf8');
+      const s = parseScenarioText(text, `${name}.yaml`);
+      return { name, title: s.title, description: s.description ?? '', durationMs: s.duration, steps: s.timeline.length, expectations: s.expectations.length, text };
+    });
+  }
+
+  validate(text: string): { valid: boolean; title?: string; problems: ScenarioProblem[] } {
+    try {
+      const s = parseScenarioText(text, 'scenario');
+      return { valid: true, title: s.title, problems: [] };
+    } catch (err) {
+      if (err instanceof ScenarioError) return { valid: false, problems: toProblems(err) };
+      throw err;
+    }
+  }
+
+  /** Validates, then starts the drill in the background; bad scenario text is refused here, before any job. */
+  run(ref: ScenarioRef, backend: BackendKind | undefined, seed: number | undefined): { jobId: string; title: string } {
+    const scenario = this.scenarioOf(ref);
+    const jobId = this.options.jobId();
+    const job = this.play(jobId, scenario, backend, seed).finally(() => this.running.delete(jobId));
+    this.running.set(jobId, job);
+    return { jobId, title: scenario.title };
+  }
+
+  /** Waits for every running drill to end (for an orderly shutdown and for tests). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.running.values()]);
+  }
+
+  private scenarioOf(ref: ScenarioRef): Scenario {
+    try {
+      if ('text' in ref) return parseScenarioText(ref.text, 'scenario');
+      if (!builtInScenarioNames().includes(ref.name)) throw new AppError('not-found', `No built-in scenario named '${ref.name}'.`);
+      return parseScenarioText(readFileSync(join(BUILT_IN_DIR, `${ref.name}.yaml`), 'utf8'), `${ref.name}.yaml`);
+    } catch (err) {
+      if (err instanceof ScenarioError) throw new AppError('bad-request', `The scenario is not valid: ${toProblems(err).map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}${p.line === null ? '' : ` (line ${p.line})`}`).join('; ')}`);
+      throw err;
+    }
+  }
+
+  private async play(jobId: string, scenario: Scenario, kind: BackendKind | undefined, seed: number | undefined): Promise<void> {
+    const { events } = this.options;
+    const settings = this.options.settings().backend;
+    const backend = kind ?? settings.kind;
+    // The endpoint and profile come from the settings when they describe the backend asked for.
+    const endpoint = settings.kind === 'localstack' && backend === 'localstack' ? settings.endpoint : undefined;
+    const profile = settings.kind === 'aws' && backend === 'aws' ? settings.profile : undefined;
+    let ingest: BatchedIngest | undefined;
+    let last = -1;
+    const finished = (payload: ApiEventPayload<'drill:finished'>) => events.emit('drill:finished', payload);
+    try {
+      // Yield once so the caller has the job id before the first progress event.
+      await new Promise((resolve) => setImmediate(resolve));
+      ingest = new BatchedIngest(this.options.store());
+      const record = await runDrill(scenario, {
+        backend, endpoint, profile, seed, eventSink: ingest,
+        onProgress: (fraction) => {
+          const pct = Math.floor(fraction * 100);
+          if (pct === last) return;
+          last = pct;
+          events.emit('drill:progress', { jobId, fraction: Math.min(1, Math.max(0, fraction)) });
+        },
+      });
+      await ingest.flush();
+      saveRun(this.options.runsDir, record);
+      finished({ jobId, ok: true, runId: record.runId, passed: record.passed });
+    } catch (err) {
+      finished({ jobId, ok: false, error: (err as Error).message, problems: err instanceof ScenarioError ? toProblems(err) : [] });
+    } finally {
+      await ingest?.close();
+    }
+  }
+}
+
+function toProblems(err: ScenarioError): ScenarioProblem[] {
+  return err.problems.map((p) => ({ path: p.path, line: p.line ?? null, message: p.message }));
+}

@@ -1,0 +1,73 @@
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import { transportName } from './api-client';
+import { PAGES, useAppState, type PageId } from './app-state';
+import { AuditPage } from './pages/audit-page';
+import { DrillsPage } from './pages/drills-page';
+import { ExplorerPage } from './pages/explorer-page';
+import { ReportsPage } from './pages/reports-page';
+import { SettingsPage } from './pages/settings-page';
+
+type Theme = 'system' | 'light' | 'dark';
+
+const PAGE_VIEWS: Record<PageId, () => React.JSX.Element> = {
+  drills: DrillsPage,
+  explorer: ExplorerPage,
+  audit: AuditPage,
+  reports: ReportsPage,
+  settings: SettingsPage,
+};
+
+/** The window: tabs for the pages (arrow keys move between them), a theme toggle, the page. */
+export function App() {
+  const { page, go, runsError } = useAppState();
+  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('keydrill-theme') as Theme | null) ?? 'system');
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+    localStorage.setItem('keydrill-theme', theme);
+  }, [theme]);
+
+  const onTabKey = (e: KeyboardEvent) => {
+    const i = PAGES.findIndex((p) => p.id === page);
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = PAGES[(i + step + PAGES.length) % PAGES.length];
+    if (next) {
+      go(next.id);
+      document.getElementById(`tab-${next.id}`)?.focus();
+    }
+  };
+  return (
+    <div className="app">
+      <header className="top">
+        <span className="brand">KeyDrill</span>
+        <nav role="tablist" aria-label="Pages" onKeyDown={onTabKey}>
+          {PAGES.map((p) => (
+            <button key={p.id} id={`tab-${p.id}`} type="button" role="tab" aria-selected={page === p.id} aria-controls={`page-${p.id}`} tabIndex={page === p.id ? 0 : -1} onClick={() => go(p.id)}>
+              {p.label}
+            </button>
+          ))}
+        </nav>
+        <label className="theme">
+          <span className="sr-only">Theme</span>
+          <select value={theme} onChange={(e) => setTheme(e.target.value as Theme)} aria-label="Theme">
+            <option value="system">System theme</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+      </header>
+      {runsError ? <p className="error banner" role="alert">Could not list the saved runs: {runsError}</p> : null}
+      {/* Every page stays mounted, so a running drill, the editor and the audit filters survive a tab switch. */}
+      {PAGES.map(({ id }) => {
+        const View = PAGE_VIEWS[id];
+        return (
+          <main key={id} id={`page-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`} hidden={page !== id}>
+            <View />
+          </main>
+        );
+      })}
+      <footer className="muted">KeyDrill · {transportName === 'desktop' ? 'desktop window' : 'browser, through keydrill ui'}</footer>
+    </div>
+  );
+}

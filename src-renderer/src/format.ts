@@ -1,0 +1,35 @@
+/** Small display helpers shared by the pages. */
+
+/** 5400000 → "1h30m", 0 → "0s". */
+export function formatDuration(ms: number): string {
+  if (ms <= 0) return '0s';
+  const parts: string[] = [];
+  let rest = Math.round(ms / 1000);
+  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.slice(0, 2).join('');
+}
+
+/** "2026-01-01T01:05:00Z" → "2026-01-01 01:05:00". */
+export function formatTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '');
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Enter or Space on an element that acts as a button. */
+export function onActivate(action: () => void): (e: { key: string; preventDefault(): void }) => void {
+  return (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      action();
+    }
+  };
+}

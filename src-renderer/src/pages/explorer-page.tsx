@@ -1,0 +1,96 @@
+import { useMemo, useState } from 'react';
+import { call } from '../api-client';
+import { useAppState } from '../app-state';
+import { formatTime } from '../format';
+import { HierarchyGraph } from '../hierarchy-graph';
+import { dependants, hierarchyGraph, type GraphNode } from '../hierarchy-model';
+import { RunPicker } from '../run-picker';
+import { useLoad } from '../use-call';
+
+/** The key hierarchy of a run at its end, with a side panel for the selected key. */
+export function ExplorerPage() {
+  const { runId } = useAppState();
+  const { data: record, error } = useLoad(() => (runId ? call('runs:get', { runId }) : Promise.resolve(undefined)), [runId]);
+  const nodes = useMemo(() => (record ? hierarchyGraph(record) : []), [record]);
+  const [selected, setSelected] = useState<string | undefined>();
+  const [search, setSearch] = useState('');
+  const [zoom, setZoom] = useState(1);
+  const node = nodes.find((n) => n.id === selected);
+  const term = search.trim().toLowerCase();
+
+  return (
+    <div className="page explorer">
+      <div className="toolbar">
+        <RunPicker />
+        <label className="field inline">
+          <span>Find</span>
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="node, database, key id…" />
+        </label>
+        <div className="zoom" role="group" aria-label="Zoom">
+          <button type="button" onClick={() => setZoom((z) => Math.max(0.4, z - 0.2))} aria-label="Zoom out">−</button>
+          <span>{Math.round(zoom * 100)}%</span>
+          <button type="button" onClick={() => setZoom((z) => Math.min(2, z + 0.2))} aria-label="Zoom in">+</button>
+        </div>
+        <ul className="legend states" aria-label="Colours">
+          <li><span className="swatch ok" />serving / readable</li>
+          <li><span className="swatch down" />down / unreadable</li>
+          <li><span className="swatch lost" />lost / crashed</li>
+          <li><span className="swatch idle" />idle</li>
+        </ul>
+      </div>
+      {error ? <p className="error" role="alert">{error}</p> : null}
+      {record ? (
+        <div className="explorer-grid">
+          <div className="graph-scroll" data-testid="hierarchy">
+            <HierarchyGraph nodes={nodes} selected={selected} onSelect={setSelected} zoom={zoom}
+              highlight={(n) => term !== '' && `${n.label} ${n.sub} ${n.arn ?? ''}`.toLowerCase().includes(term)} />
+          </div>
+          {node ? <KeyPanel node={node} nodes={nodes} runId={record.runId} /> : (
+            <aside className="detail empty">Select a key (click it, or Tab to it and press Enter) to see its ARN, key material, what depends on it and its latest CloudTrail events.</aside>
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+const KIND: Record<GraphNode['kind'], string> = { cmk: 'Customer managed key', master: 'Node master key', database: 'Database key', snapshot: 'Snapshot key' };
+
+function KeyPanel({ node, nodes, runId }: { node: GraphNode; nodes: readonly GraphNode[]; runId: string }) {
+  const { openInAudit } = useAppState();
+  const deps = dependants(nodes, node.id);
+  const wrapping = node.kind === 'database' ? nodes.find((n) => n.id === node.parent) : node;
+  const arn = wrapping?.arn;
+  const events = useLoad(async () => {
+    if (!arn) return [];
+    const page = await call('audit:lookup', { attribute: { key: 'ResourceName', value: arn }, runId, maxResults: 500 });
+    const own = node.node ? page.events.filter((e) => e.encryptionContext?.node === node.node && e.encryptionContext?.cluster === node.cluster) : page.events;
+    return own.slice(0, 8);
+  }, [arn, runId, node.id]);
+  const parts = [deps.masters ? `${deps.masters} node master key${deps.masters === 1 ? '' : 's'}` : '', deps.databases ? `${deps.databases} database key${deps.databases === 1 ? '' : 's'}` : '', deps.snapshots ? `${deps.snapshots} snapshot${deps.snapshots === 1 ? '' : 's'}` : ''].filter(Boolean);
+  return (
+    <aside className="detail key-panel" aria-label="Selected key" data-testid="key-panel">
+      <h3>{node.label}</h3>
+      <p className="muted">{KIND[node.kind]} · {node.sub}</p>
+      <p><span className={`badge ${node.state}`}>{node.stateText}</span></p>
+      <dl>
+        {node.arn ? <><dt>{node.kind === 'cmk' ? 'ARN' : 'Wrapped under'}</dt><dd className="mono">{node.arn}</dd></> : null}
+        {node.materialId ? <><dt>Key material</dt><dd className="mono">{node.materialId}</dd></> : null}
+        <dt>Depend on it</dt>
+        <dd>{parts.length ? `${parts.join(', ')} depend${parts.length === 1 && (deps.masters + deps.databases + deps.snapshots) === 1 ? 's' : ''} on this key` : 'nothing'}</dd>
+      </dl>
+      <h4>{node.node ? `Latest KMS calls of ${node.cluster}/${node.node}` : 'Latest CloudTrail events'}</h4>
+      {events.error ? <p className="error" role="alert">{events.error}</p> : null}
+      {events.data && events.data.length === 0 ? <p className="muted">No KMS call names this key in this run{node.kind === 'database' ? ' (database keys are wrapped locally by the master key)' : ''}.</p> : null}
+      <ul className="event-list">
+        {(events.data ?? []).map((e) => (
+          <li key={e.eventId}>
+            <button type="button" className="link" onClick={() => openInAudit({ eventId: e.eventId })}>
+              {formatTime(e.eventTime)} {e.eventName}{e.errorCode ? <span className="error-code"> {e.errorCode}</span> : null}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

@@ -1,0 +1,111 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { BackendSettings, ConnectionReport } from '../../../src-shared/api';
+import { call } from '../api-client';
+import { useLoad } from '../use-call';
+
+const CAPABILITY_TEXT: Record<string, string> = {
+  disabledKeyRefusesDecrypt: 'A disabled key refuses Decrypt (key state is enforced)',
+  keyPolicyEnforced: 'Key policies are enforced: removing the service role locks it out',
+  replicasFollowRotation: 'Multi-Region replicas follow the primary’s rotation',
+  unambiguousEncryptionContext: 'Encryption contexts are bound unambiguously',
+  listKeyRotations: 'ListKeyRotations is available',
+  updatePrimaryRegion: 'UpdatePrimaryRegion is available (failover of the primary)',
+};
+
+interface Form { kind: BackendSettings['kind']; endpoint: string; profile: string; regions: string }
+
+const toForm = (b: BackendSettings): Form => ({
+  kind: b.kind,
+  endpoint: b.kind === 'localstack' ? b.endpoint : 'http://localhost:4566',
+  profile: b.kind === 'aws' ? b.profile ?? '' : '',
+  regions: b.kind === 'aws' ? b.regions.join(', ') : 'us-east-1, us-west-2',
+});
+
+const toBackend = (f: Form): BackendSettings =>
+  f.kind === 'embedded' ? { kind: 'embedded' }
+    : f.kind === 'localstack' ? { kind: 'localstack', endpoint: f.endpoint.trim() }
+      : { kind: 'aws', ...(f.profile.trim() ? { profile: f.profile.trim() } : {}), regions: f.regions.split(/[\s,]+/).filter(Boolean) };
+
+/** The backend drills run against, and a connection test that says what it enforces. */
+export function SettingsPage() {
+  const saved = useLoad(() => call('settings:get', {}), []);
+  const [form, setForm] = useState<Form | undefined>();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
+  const [report, setReport] = useState<ConnectionReport | undefined>();
+  const [testing, setTesting] = useState(false);
+
+  useEffect(() => {
+    if (saved.data && !form) setForm(toForm(saved.data.backend));
+  }, [saved.data, form]);
+
+  if (saved.error) return <div className="page"><p className="error" role="alert">{saved.error}</p></div>;
+  if (!form) return <div className="page"><p className="muted">Loading settings…</p></div>;
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm({ ...form, [k]: v });
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await call('settings:set', { backend: toBackend(form) });
+      setMessage({ ok: true, text: 'Saved. New drills run on this backend unless the Drills page says otherwise.' });
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    }
+  };
+  const test = async () => {
+    setTesting(true);
+    setReport(undefined);
+    try {
+      setReport(await call('settings:test-connection', { backend: toBackend(form) }));
+      setMessage(undefined);
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    } finally {
+      setTesting(false);
+    }
+  };
+
+  return (
+    <div className="page settings">
+      <form onSubmit={save} aria-label="KMS backend">
+        <fieldset>
+          <legend>KMS backend for drills</legend>
+          {(['embedded', 'localstack', 'aws'] as const).map((k) => (
+            <label key={k} className="radio">
+              <input type="radio" name="backend" value={k} checked={form.kind === k} onChange={() => set('kind', k)} />
+              {k === 'embedded' ? 'Embedded KMS (in this process; enforces what AWS enforces)' : k === 'localstack' ? 'LocalStack' : 'AWS KMS (real keys, billed until deleted)'}
+            </label>
+          ))}
+          {form.kind === 'localstack' ? (
+            <label className="field"><span>Endpoint</span><input value={form.endpoint} onChange={(e) => set('endpoint', e.target.value)} /></label>
+          ) : null}
+          {form.kind === 'aws' ? (
+            <>
+              <label className="field"><span>Profile (empty: the default credential chain)</span><input value={form.profile} onChange={(e) => set('profile', e.target.value)} /></label>
+              <label className="field"><span>Regions</span><input value={form.regions} onChange={(e) => set('regions', e.target.value)} placeholder="eu-west-1, eu-central-1" /></label>
+            </>
+          ) : null}
+        </fieldset>
+        <div className="row">
+          <button type="submit" className="primary">Save</button>
+          <button type="button" onClick={() => void test()} disabled={testing}>{testing ? 'Testing…' : 'Test connection'}</button>
+        </div>
+        {message ? <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'}>{message.text}</p> : null}
+      </form>
+      {report ? (
+        <section className="connection" aria-label="Connection test" data-testid="connection-report">
+          <h3>{report.ok ? `Connected to ${report.backend} in ${(report.elapsedMs / 1000).toFixed(1)} s` : `Could not connect to ${report.backend}`}</h3>
+          {report.error ? <p className="error" role="alert">{report.error}</p> : null}
+          <ul className="capabilities">
+            {Object.entries(report.capabilities).map(([k, v]) => (
+              <li key={k} className={v ? 'pass' : 'fail'}><span className="mark">{v ? '✓' : '✗'}</span> {CAPABILITY_TEXT[k] ?? k}</li>
+            ))}
+          </ul>
+          {report.notes.length ? <ul className="notes">{report.notes.map((n) => <li key={n}>{n}</li>)}</ul> : null}
+          {report.ok && Object.values(report.capabilities).some((v) => !v) ? (
+            <p className="muted">Steps this backend cannot enforce are simulated on the client, with a note in the report (or refused when a scenario says onUnsupportedStep: refuse).</p>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+
+export interface Column<T> {
+  key: string;
+  label: string;
+  /** CSS grid track, e.g. "180px" or "1fr". */
+  width: string;
+  render: (row: T) => ReactNode;
+}
+
+export const ROW_HEIGHT = 28;
+const OVERSCAN = 8;
+
+/**
+ * A table that renders only the rows in view (fixed row height), so a million rows scroll as
+ * smoothly as fifty. Arrow keys, Page Up/Down, Home/End move the selection; `onNearEnd` asks for
+ * the next page when the last rows come into view.
+ */
+export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onNearEnd, height = 440, label }: {
+  rows: readonly T[];
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  selected: number | undefined;
+  onSelect: (index: number) => void;
+  onNearEnd?: () => void;
+  height?: number;
+  label: string;
+}) {
+  const body = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const template = columns.map((c) => c.width).join(' ');
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+
+  useEffect(() => {
+    if (onNearEnd && rows.length > 0 && last >= rows.length - OVERSCAN) onNearEnd();
+  }, [last, rows.length, onNearEnd]);
+
+  // Keep the selected row in view when the keyboard moves it.
+  useEffect(() => {
+    const el = body.current;
+    if (!el || selected === undefined) return;
+    const top = selected * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + height) el.scrollTop = top + ROW_HEIGHT - height;
+  }, [selected, height]);
+
+  const onKey = (e: KeyboardEvent) => {
+    if (rows.length === 0) return;
+    const page = Math.floor(height / ROW_HEIGHT);
+    const at = selected ?? -1;
+    const next = { ArrowDown: at + 1, ArrowUp: at - 1, PageDown: at + page, PageUp: at - page, Home: 0, End: rows.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    onSelect(Math.min(rows.length - 1, Math.max(0, next)));
+  };
+
+  return (
+    <div className="vtable" role="grid" aria-label={label} aria-rowcount={rows.length + 1}>
+      <div className="vhead" role="row" style={{ gridTemplateColumns: template }}>
+        {columns.map((c) => <div key={c.key} role="columnheader">{c.label}</div>)}
+      </div>
+      <div className="vbody" ref={body} tabIndex={0} style={{ height }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} onKeyDown={onKey}
+        aria-activedescendant={selected !== undefined ? `vrow-${selected}` : undefined}>
+        <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
+          {rows.slice(first, last).map((row, i) => {
+            const index = first + i;
+            return (
+              <div key={rowKey(row)} id={`vrow-${index}`} role="row" aria-rowindex={index + 2} aria-selected={index === selected}
+                className={`vrow ${index === selected ? 'selected' : ''} ${index % 2 ? 'odd' : ''}`}
+                style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT, gridTemplateColumns: template }} onClick={() => onSelect(index)}>
+                {columns.map((c) => <div key={c.key} role="gridcell">{c.render(row)}</div>)}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { CloudTrailRecord } from './cloudtrail';
+import { RunRecord } from './run-record';
+
+/**
+ * The shapes that travel over the API contract (api.ts): what the UI asks for and what main answers.
+ * Times the UI shows are ISO 8601 strings; nothing here ever carries key material.
+ */
+
+/** One KMS key as the UI lists it. Never carries key material. */
+export const KeySummary = z.object({
+  keyId: z.string(),
+  arn: z.string(),
+  region: z.string(),
+  state: z.enum(['Enabled', 'Disabled', 'PendingDeletion', 'PendingReplicaDeletion']),
+  description: z.string(),
+  multiRegion: z.boolean(),
+  role: z.enum(['single-region', 'primary', 'replica']),
+  aliases: z.array(z.string()),
+  materialVersions: z.number().int().nonnegative(),
+  rotationEnabled: z.boolean(),
+  nextRotation: z.string().nullable(),
+  deletionDate: z.string().nullable(),
+});
+export type KeySummary = z.infer<typeof KeySummary>;
+
+/** The embedded KMS the desktop window runs: endpoint, identities and keys. */
+export const KmsStatus = z.object({
+  backend: z.literal('embedded'),
+  endpoint: z.string().nullable(),
+  account: z.string(),
+  dataDir: z.string().nullable(),
+  identities: z.array(z.object({ name: z.string(), arn: z.string() })),
+  keys: z.array(KeySummary),
+});
+export type KmsStatus = z.infer<typeof KmsStatus>;
+
+/** The KMS backends a drill can run against. */
+export const BackendKind = z.enum(['embedded', 'localstack', 'aws']);
+export type BackendKind = z.infer<typeof BackendKind>;
+
+const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region like us-east-1');
+
+/** Where drills run: the embedded KMS, a LocalStack endpoint, or AWS with a profile and regions. */
+export const BackendSettings = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('embedded') }),
+  z.object({ kind: z.literal('localstack'), endpoint: z.url({ protocol: /^https?$/, error: 'expected a URL like http://localhost:4566' }) }),
+  z.object({ kind: z.literal('aws'), profile: z.string().max(128).optional(), regions: z.array(Region).min(1).max(8) }),
+]);
+export type BackendSettings = z.infer<typeof BackendSettings>;
+
+/** Everything the Settings page edits, kept in <data folder>/settings.json. */
+export const Settings = z.object({ backend: BackendSettings });
+export type Settings = z.infer<typeof Settings>;
+
+/** What a backend was found to enforce, from a probe on throwaway keys (see docs/backends.md). */
+export const ConnectionReport = z.object({
+  ok: z.boolean(),
+  backend: BackendKind,
+  /** Capability name → enforced; empty when the connection failed. */
+  capabilities: z.record(z.string(), z.boolean()),
+  notes: z.array(z.string()),
+  /** Why the connection failed, when it did. */
+  error: z.string().optional(),
+  elapsedMs: z.number().nonnegative(),
+});
+export type ConnectionReport = z.infer<typeof ConnectionReport>;
+
+/** A built-in scenario, with its YAML text for the editor. */
+export const ScenarioSummary = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  durationMs: z.number().nonnegative(),
+  steps: z.number().int(),
+  expectations: z.number().int(),
+  text: z.string(),
+});
+export type ScenarioSummary = z.infer<typeof ScenarioSummary>;
+
+/** One problem in a scenario, at a path (`timeline[3].at`) and a line when known. */
+export const ScenarioProblem = z.object({ path: z.string(), line: z.number().int().nullable(), message: z.string() });
+export type ScenarioProblem = z.infer<typeof ScenarioProblem>;
+
+/** Scenario YAML/JSON text, at most 2 MiB. */
+export const ScenarioText = z.string().min(1, 'the scenario is empty').max(2 * 1024 * 1024);
+
+/** A drill to run: a built-in scenario by name, or scenario text from the editor. */
+export const ScenarioRef = z.union([
+  z.object({ name: z.string().regex(/^[a-z0-9-]+$/, 'expected a built-in scenario name') }).strict(),
+  z.object({ text: ScenarioText }).strict(),
+]);
+export type ScenarioRef = z.infer<typeof ScenarioRef>;
+
+/** A saved run as the runs list shows it. */
+export const RunSummary = z.object({
+  runId: z.string(),
+  scenario: z.string(),
+  title: z.string(),
+  backend: BackendKind,
+  seed: z.number().int(),
+  passed: z.boolean(),
+  verdictsPassed: z.number().int(),
+  verdicts: z.number().int(),
+  kmsCalls: z.number().int(),
+  startTime: z.string(),
+  /** When the run was saved (wall clock), newest first in lists. */
+  savedAt: z.string(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export { RunRecord };
+
+export const LOOKUP_ATTRIBUTES = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;
+/** CloudTrail's LookupEvents attributes, as AWS spells them. */
+export const LookupAttribute = z.enum(LOOKUP_ATTRIBUTES);
+export type LookupAttribute = z.infer<typeof LookupAttribute>;
+
+const IsoTime = z.iso.datetime({ offset: true });
+
+/** A CloudTrail-console lookup: at most one attribute, a time range, errors only, one run. */
+export const AuditQuery = z.object({
+  attribute: z.object({ key: LookupAttribute, value: z.string().min(1).max(2048) }).optional(),
+  startTime: IsoTime.optional(),
+  endTime: IsoTime.optional(),
+  errorsOnly: z.boolean().optional(),
+  runId: z.string().max(200).optional(),
+  region: Region.optional(),
+  maxResults: z.number().int().min(1).max(2000).optional(),
+  /** From the previous page of the same query. */
+  nextToken: z.string().max(4096).optional(),
+}).strict();
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+/** One row of the audit table; the full record comes from `audit:event`. */
+export const AuditRow = z.object({
+  eventId: z.string(),
+  eventTime: z.string(),
+  eventName: z.string(),
+  region: z.string(),
+  username: z.string(),
+  resource: z.string(),
+  errorCode: z.string().nullable(),
+  /** The call's encryption context (tenant, cluster, node…), shown in the table and used to find a node's calls. */
+  encryptionContext: z.record(z.string(), z.string()).nullable(),
+  readOnly: z.boolean().nullable(),
+  runId: z.string().nullable(),
+});
+export type AuditRow = z.infer<typeof AuditRow>;
+
+export const AuditPage = z.object({ events: z.array(AuditRow), nextToken: z.string().optional() });
+export type AuditPage = z.infer<typeof AuditPage>;
+
+export const AggregateDimension = z.enum(['eventName', 'region', 'errorCode']);
+export type AggregateDimension = z.infer<typeof AggregateDimension>;
+
+/** Calls per bucket by operation, region or error code. */
+export const AggregateQuery = z.object({
+  by: AggregateDimension,
+  startTime: IsoTime,
+  endTime: IsoTime,
+  bucketMinutes: z.number().int().min(1).max(43_200).optional(),
+  runId: z.string().max(200).optional(),
+}).strict();
+export type AggregateQuery = z.infer<typeof AggregateQuery>;
+
+export const AggregateResult = z.object({ rows: z.array(z.object({ time: z.string(), key: z.string(), calls: z.number().int() })) });
+export type AggregateResult = z.infer<typeof AggregateResult>;
+
+/** The whole stored CloudTrail record of one event. */
+export const AuditEvent = z.object({ record: CloudTrailRecord, runId: z.string().nullable() });
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv', 'cloudtrail'] as const;
+/** Report formats; `cloudtrail` writes gzipped log files in the S3 AWSLogs/ layout. */
+export const ReportFormat = z.enum(REPORT_FORMATS);
+export type ReportFormat = z.infer<typeof ReportFormat>;
+
+export const ExportedReport = z.object({
+  format: ReportFormat,
+  /** The file written (a folder for cloudtrail). */
+  path: z.string(),
+  bytes: z.number().int().nonnegative(),
+  files: z.number().int().positive(),
+});
+export type ExportedReport = z.infer<typeof ExportedReport>;

@@ -1,0 +1,178 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppServices } from '../../src-main/app/app-services';
+import { CHROMIUM_ARGS, chromiumPath } from '../../src-main/report/chromium-path';
+import { startBridge, type Bridge } from '../../src-main/server/bridge-server';
+import { ensureRendererBuilt } from '../../src-main/server/renderer-build';
+import { decodePng, ink } from '../integration/report-png-ink';
+
+/**
+ * The app in Chromium through the web bridge, as a user drives it: run a built-in drill, read the
+ * verdicts, follow a verdict's evidence into the audit log, filter the log, look at the hierarchy,
+ * export a report, test the backend. A screenshot of each page goes to test-results/.
+ */
+const executablePath = chromiumPath();
+const SHOTS = join(process.cwd(), 'test-results', 'e2e');
+
+describe.skipIf(!executablePath)('KeyDrill in the browser (Playwright, Chromium, web bridge)', () => {
+  let home: string;
+  let services: AppServices;
+  let bridge: Bridge;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'keydrill-e2e-'));
+    mkdirSync(SHOTS, { recursive: true });
+    services = new AppServices({ home });
+    bridge = await startBridge({ ctx: { services }, rendererDir: ensureRendererBuilt(), port: 0 });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('response', (res) => {
+      if (res.status() >= 400) pageErrors.push(`${res.status()} ${res.url()}`);
+    });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await bridge?.close();
+    await services?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  async function screenshot(name: string): Promise<void> {
+    const png = await page.screenshot({ fullPage: true });
+    writeFileSync(join(SHOTS, `${name}.png`), png);
+    const measured = ink(decodePng(png));
+    // A blank or unstyled page has a handful of colours and no hue at all.
+    expect(measured.colours, `${name}.png looks blank`).toBeGreaterThan(40);
+    expect(measured.chromatic, `${name}.png has no colour`).toBeGreaterThan(0.001);
+  }
+
+  it('refuses the page without the token and opens it with the printed URL', async () => {
+    const stranger = await browser.newPage();
+    expect((await stranger.goto(bridge.origin))?.status()).toBe(401);
+    await stranger.close();
+    await page.goto(bridge.url);
+    expect(new URL(page.url()).search).toBe('');
+    await page.getByRole('tab', { name: 'Drills' }).waitFor();
+    await page.locator('[data-scenario="revocation-and-restore"]').waitFor();
+    await expect.poll(() => page.locator('#page-drills').getByText('No drill has run yet').count()).toBe(1);
+    await screenshot('drills-empty');
+  });
+
+  it('runs a built-in drill from the keyboard and shows its verdicts and charts', async () => {
+    await page.locator('[data-scenario="revocation-and-restore"]').focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('✓ Valid — ').waitFor();
+    await page.getByRole('button', { name: 'Run drill' }).click();
+    await page.getByTestId('run-view').waitFor({ timeout: 60_000 });
+    const verdicts = page.getByTestId('verdict');
+    await expect.poll(() => verdicts.count()).toBe(4);
+    expect(await page.getByTestId('run-view').textContent()).toContain('all expectations met');
+    await page.getByTestId('chart-availability').locator('polyline').first().waitFor();
+    await screenshot('drills');
+  });
+
+  it('shows validation problems in place with their line', async () => {
+    const editor = page.getByRole('textbox', { name: 'Scenario YAML' });
+    const text = await editor.inputValue();
+    await editor.fill(text.replace(/^duration: .*$/m, 'duration: soon'));
+    const problem = page.locator('.problem').first();
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/line \d+duration/);
+    await expect.poll(() => page.locator('.gutter .bad').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: 'Run drill' }).isDisabled()).toBe(true);
+    await screenshot('drills-validation');
+    await editor.fill(text);
+  });
+
+  it('opens the evidence event of a verdict in the audit view', async () => {
+    const evidence = page.getByTestId('verdict').first().locator('.evidence button').first();
+    const shortId = (await evidence.textContent()) ?? '';
+    await evidence.click();
+    await page.getByTestId('event-detail').locator('pre').waitFor();
+    const detail = (await page.getByTestId('event-detail').textContent()) ?? '';
+    expect(detail).toContain(`"eventID": "${shortId}`);
+    expect(detail).toContain('"eventSource": "kms.amazonaws.com"');
+    expect(await page.getByTestId('audit-count').textContent()).toBe('1 event');
+    await screenshot('audit-evidence');
+  });
+
+  it('filters the audit log to errors of the run, in a virtualized table', async () => {
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(async () => (await page.getByTestId('audit-count').textContent()) ?? '').toMatch(/^\d[\d,]*\+? events$/);
+    const all = parseInt(((await page.getByTestId('audit-count').textContent()) ?? '').replace(/,/g, ''), 10);
+    // Only the rows in view are in the DOM, however many events matched.
+    expect(await page.locator('.vrow').count()).toBeLessThan(40);
+    await page.getByLabel('Errors only').check();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(async () => parseInt(((await page.getByTestId('audit-count').textContent()) ?? '').replace(/,/g, ''), 10)).toBeLessThan(all);
+    const codes = await page.locator('.vrow .error-code').allTextContents();
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.every((c) => c === 'AccessDeniedException')).toBe(true);
+    expect(await page.locator('.vrow').count()).toBe(await page.locator('.vrow .error-code').count());
+    // Keyboard: the table takes focus and the arrow keys select rows.
+    await page.locator('.vbody').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.getByTestId('event-detail').locator('pre').waitFor();
+    expect(await page.getByTestId('event-detail').textContent()).toContain('AccessDeniedException');
+    await screenshot('audit');
+  });
+
+  it('draws the key hierarchy and explains a selected key', async () => {
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    await page.getByTestId('hierarchy').locator('svg').waitFor();
+    expect(await page.locator('[data-node^="master:"]').count()).toBe(4);
+    expect(await page.locator('[data-node^="db:"]').count()).toBe(7);
+    await page.locator('[data-node^="cmk:"]').first().click();
+    const panel = page.getByTestId('key-panel');
+    await panel.waitFor();
+    expect(await panel.textContent()).toMatch(/4 node master keys, 7 database keys depend on this key/);
+    await expect.poll(() => panel.locator('.event-list li').count()).toBeGreaterThan(0);
+    await screenshot('explorer');
+  });
+
+  it('exports a report and the file is there', async () => {
+    await page.getByRole('tab', { name: 'Reports' }).click();
+    await page.locator('[data-format="json"]').click();
+    const path = page.getByTestId('exported-path').first();
+    await path.waitFor();
+    const file = (await path.textContent()) ?? '';
+    expect(file.startsWith(join(home, 'reports'))).toBe(true);
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { runId: string; passed: boolean };
+    expect(record.passed).toBe(true);
+    await page.locator('[data-format="html"]').click();
+    await expect.poll(() => page.getByTestId('exported-path').count()).toBe(2);
+    const html = readFileSync((await page.getByTestId('exported-path').first().textContent()) ?? '', 'utf8');
+    expect(html).toContain(record.runId);
+    await screenshot('reports');
+  });
+
+  it('tests the backend connection and says what it enforces', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    const report = page.getByTestId('connection-report');
+    await report.waitFor({ timeout: 30_000 });
+    expect(await report.textContent()).toContain('Key policies are enforced');
+    expect(await report.locator('.capabilities .pass').count()).toBe(6);
+    await screenshot('settings');
+  });
+
+  it('switches to the dark theme and keeps it', async () => {
+    await page.getByLabel('Theme').selectOption('dark');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await page.getByRole('tab', { name: 'Drills' }).click();
+    await page.getByTestId('run-view').waitFor();
+    await screenshot('drills-dark');
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,127 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiEvents, type ApiEventPayload } from '../../src-shared/api';
+import { callApi, type AppContext } from '../../src-main/app/api-handlers';
+import { AppServices } from '../../src-main/app/app-services';
+
+/** Runs a drill through the contract and waits for its drill:finished event. */
+async function runToEnd(ctx: AppContext, args: unknown): Promise<{ finished: ApiEventPayload<'drill:finished'>; progress: number[] }> {
+  const progress: number[] = [];
+  let resolveFinished!: (p: ApiEventPayload<'drill:finished'>) => void;
+  const done = new Promise<ApiEventPayload<'drill:finished'>>((r) => { resolveFinished = r; });
+  const offProgress = ctx.services.events.on('drill:progress', (p) => progress.push(p.fraction));
+  const offFinished = ctx.services.events.on('drill:finished', (p) => resolveFinished(p));
+  const started = await callApi(ctx, 'drills:run', args);
+  if (!started.ok) throw new Error(started.error.message);
+  const finished = await done;
+  offProgress();
+  offFinished();
+  expect(finished.jobId).toBe((started.result as { jobId: string }).jobId);
+  return { finished, progress };
+}
+
+describe('the services behind the contract, as the UI uses them', () => {
+  let home: string;
+  let ctx: AppContext;
+  let runId: string;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'keydrill-services-'));
+    ctx = { services: new AppServices({ home }) };
+    const { finished, progress } = await runToEnd(ctx, { scenario: { name: 'revocation-and-restore' } });
+    if (!finished.ok) throw new Error(finished.error);
+    runId = finished.runId;
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.length).toBeGreaterThan(3);
+  }, 120_000);
+  afterAll(async () => {
+    await ctx.services.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('lists the built-in scenarios with their YAML for the editor', async () => {
+    const out = await callApi(ctx, 'drills:list', {});
+    const scenarios = (out as { result: { scenarios: { name: string; text: string }[] } }).result.scenarios;
+    expect(scenarios.map((s) => s.name)).toContain('revocation-and-restore');
+    expect(scenarios.find((s) => s.name === 'revocation-and-restore')?.text).toMatch(/^name: revocation-and-restore/m);
+  });
+
+  it('validation names the path and the line of each problem', async () => {
+    const text = readFileSync('test/fixtures/scenarios/invalid.yaml', 'utf8');
+    const out = await callApi(ctx, 'drills:validate', { text });
+    expect(out).toMatchObject({ ok: true, result: { valid: false } });
+    const problems = (out as { result: { problems: { path: string; line: number; message: string }[] } }).result.problems;
+    expect(problems).toContainEqual({ path: 'timeline[1].at', line: 21, message: 'expected a duration like "90m", "1h30m" or "7d"' });
+  });
+
+  it('a drill with invalid text is refused before any job starts', async () => {
+    const out = await callApi(ctx, 'drills:run', { scenario: { text: 'name: x\n' } });
+    expect(out).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('a finished drill is saved, listed, and its verdict evidence is in the audit log', async () => {
+    const runs = (await callApi(ctx, 'runs:list', {})) as { ok: true; result: { runs: { runId: string; passed: boolean }[] } };
+    expect(runs.result.runs).toContainEqual(expect.objectContaining({ runId, passed: true }));
+    const record = (await callApi(ctx, 'runs:get', { runId })) as { ok: true; result: { verdicts: { evidence: string[] }[] } };
+    const evidence = record.result.verdicts.flatMap((v) => v.evidence)[0];
+    expect(evidence).toBeDefined();
+    const event = await callApi(ctx, 'audit:event', { eventId: evidence });
+    expect(event).toMatchObject({ ok: true, result: { runId, record: { eventID: evidence } } });
+  });
+
+  it('audit lookups page with a token and filter errors', async () => {
+    const first = (await callApi(ctx, 'audit:lookup', { runId, maxResults: 5 })) as { ok: true; result: { events: unknown[]; nextToken?: string } };
+    expect(first.result.events).toHaveLength(5);
+    expect(first.result.nextToken).toBeDefined();
+    const second = (await callApi(ctx, 'audit:lookup', { runId, maxResults: 5, nextToken: first.result.nextToken })) as { ok: true; result: { events: { eventId: string }[] } };
+    expect(second.result.events[0]?.eventId).not.toBe((first.result.events[0] as { eventId: string }).eventId);
+    const errors = (await callApi(ctx, 'audit:lookup', { runId, errorsOnly: true, maxResults: 50 })) as { ok: true; result: { events: { errorCode: string | null }[] } };
+    expect(errors.result.events.length).toBeGreaterThan(0);
+    expect(errors.result.events.every((e) => e.errorCode)).toBe(true);
+    const altered = await callApi(ctx, 'audit:lookup', { runId, nextToken: 'not-a-token' });
+    expect(altered).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('aggregates calls per bucket by operation', async () => {
+    const out = (await callApi(ctx, 'audit:aggregate', { by: 'eventName', startTime: '2026-01-01T00:00:00Z', endTime: '2026-01-02T00:00:00Z', bucketMinutes: 60, runId })) as { ok: true; result: { rows: { key: string; calls: number }[] } };
+    expect(out.result.rows.some((r) => r.key === 'Decrypt' && r.calls > 0)).toBe(true);
+  });
+
+  it('exports a run as JSON and as CloudTrail log files', async () => {
+    const json = (await callApi(ctx, 'reports:export', { runId, format: 'json' })) as { ok: true; result: { path: string; bytes: number } };
+    expect(JSON.parse(readFileSync(json.result.path, 'utf8'))).toMatchObject({ runId });
+    const trail = (await callApi(ctx, 'reports:export', { runId, format: 'cloudtrail' })) as { ok: true; result: { path: string; files: number } };
+    expect(existsSync(join(trail.result.path, 'AWSLogs'))).toBe(true);
+    expect(trail.result.files).toBeGreaterThan(0);
+    expect(await callApi(ctx, 'reports:export', { runId: 'no-such-run', format: 'json' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('settings round-trip through the data folder and a bad endpoint is refused with where it is wrong', async () => {
+    expect(await callApi(ctx, 'settings:get', {})).toEqual({ ok: true, result: { backend: { kind: 'embedded' } } });
+    const set = await callApi(ctx, 'settings:set', { backend: { kind: 'aws', profile: 'audit', regions: ['eu-west-1', 'eu-central-1'] } });
+    expect(set.ok).toBe(true);
+    expect(JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8'))).toEqual({ backend: { kind: 'aws', profile: 'audit', regions: ['eu-west-1', 'eu-central-1'] } });
+    const bad = await callApi(ctx, 'settings:set', { backend: { kind: 'localstack', endpoint: 'not a url' } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect((bad as { error: { message: string } }).error.message).toContain('backend.endpoint');
+    await callApi(ctx, 'settings:set', { backend: { kind: 'embedded' } });
+  });
+
+  it('the connection test says what the embedded KMS enforces', async () => {
+    const out = (await callApi(ctx, 'settings:test-connection', {})) as { ok: true; result: { ok: boolean; capabilities: Record<string, boolean> } };
+    expect(out.result.ok).toBe(true);
+    expect(out.result.capabilities).toMatchObject({ disabledKeyRefusesDecrypt: true, keyPolicyEnforced: true, replicasFollowRotation: true });
+  });
+
+  it('a connection test against nothing fails with the reason, not an exception', async () => {
+    const out = (await callApi(ctx, 'settings:test-connection', { backend: { kind: 'localstack', endpoint: 'http://127.0.0.1:9' } })) as { ok: true; result: { ok: boolean; error?: string } };
+    expect(out.result.ok).toBe(false);
+    expect(out.result.error).toBeTruthy();
+  });
+
+  it('every pushed event payload is checked against the contract', () => {
+    expect(() => ctx.services.events.emit('drill:progress', { jobId: 'j', fraction: 2 })).toThrow();
+    expect(apiEvents['drill:progress'].safeParse({ jobId: 'j', fraction: 0.5 }).success).toBe(true);
+  });
+});
