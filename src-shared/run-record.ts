@@ -19,6 +19,20 @@ export const BackendInfo = z.object({
   capabilities: z.record(z.string(), z.boolean()),
   /** Steps the backend could not enforce and the simulator played on the client side instead. */
   simulated: z.array(z.object({ step: z.number().int(), do: z.string(), note: z.string() })),
+  /**
+   * Other moments the run depended on a capability the backend lacks: a KMS-side event due on the
+   * drill's clock that a wall-clock backend does not perform (a key deleted at the end of its
+   * window, an automatic rotation), which the simulator played itself, or a step the backend did
+   * its own way. Absent when there were none, and in records written before it existed.
+   */
+  departures: z.array(z.object({
+    at: Ms,
+    name: z.string(),
+    capability: z.string(),
+    key: z.string().optional(),
+    step: z.number().int().optional(),
+    note: z.string(),
+  })).optional(),
 });
 
 export const TopologyKey = z.object({

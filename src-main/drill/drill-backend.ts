@@ -1,7 +1,7 @@
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import type { Clock } from '../common/clock';
 import { seededIds } from '../common/id-source';
-import { AWS_CAPABILITIES, probeCapabilities, type BackendCapabilities } from '../kms/backend-capabilities';
+import { AWS_CAPABILITIES, drillCapabilities, probeCapabilities, type DrillCapabilities } from '../kms/backend-capabilities';
 import { startEmbeddedBackend, type EmbeddedBackend } from '../kms/embedded-backend';
 import type { FaultInjector } from '../kms/fault-injector';
 import { KmsClientFactory, type KmsBackend } from '../kms/kms-client-factory';
@@ -32,9 +32,11 @@ export interface DrillBackend {
   servicePrincipal: string;
   admin: KmsClientFactory;
   service: KmsClientFactory;
-  capabilities: BackendCapabilities;
+  capabilities: DrillCapabilities;
   /** The embedded KMS, when that is the backend: its clock follows the drill's. */
   embedded: EmbeddedBackend | undefined;
+  /** Keys (per region, in creation order) and aliases the drill made, for the clean-up at its end. */
+  created: { keys: { keyId: string; region: string }[]; aliases: { region: string; name: string }[] };
   close(): Promise<void>;
 }
 
@@ -53,8 +55,9 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
       admin,
       service,
       // The embedded KMS is ours: it enforces everything AWS does (see docs/backends.md); probing would only add noise to the trail.
-      capabilities: { backend: 'embedded', ...AWS_CAPABILITIES, notes: ['The embedded KMS enforces key state, key policies, grants and multi-Region sync.'] },
+      capabilities: drillCapabilities({ backend: 'embedded', ...AWS_CAPABILITIES, notes: ['The embedded KMS enforces key state, key policies, grants and multi-Region sync, on the drill\'s clock.'] }, true),
       embedded,
+      created: { keys: [], aliases: [] },
       close: () => embedded.close(),
     };
   }
@@ -73,7 +76,7 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
   const servicePrincipal = `arn:aws:iam::${account}:role/${SERVICE_ROLE_NAME}`;
   try {
     const [primary = 'us-east-1', replica = primary === 'us-west-2' ? 'us-east-1' : 'us-west-2'] = o.regions;
-    const capabilities = await probeCapabilities(o.kind, {
+    const probed = await probeCapabilities(o.kind, {
       admin: (r) => probeAdmin.clientFor(r),
       other: (r) => probeOther.clientFor(r),
       otherPrincipalArn: servicePrincipal,
@@ -86,8 +89,9 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
       servicePrincipal,
       admin,
       service,
-      capabilities,
+      capabilities: drillCapabilities(probed, false),
       embedded: undefined,
+      created: { keys: [], aliases: [] },
       close: async () => {
         admin.destroy();
         service.destroy();

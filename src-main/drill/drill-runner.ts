@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetKeyRotationStatusCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import { DeleteAliasCommand, GetKeyRotationStatusCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import type { Scenario } from '../../src-shared/scenario';
 import type { RunRecord } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
@@ -11,12 +11,13 @@ import { FaultInjector } from '../kms/fault-injector';
 import type { KmsBackend } from '../kms/kms-client-factory';
 import { UptimeTrack } from './availability';
 import { openDrillBackend, type DrillBackend } from './drill-backend';
-import { endStep, runStep, takeSnapshot, unsupportedNote } from './drill-steps';
+import { keyDeletionDue, nextRotationOnDrillClock, rotationDue, unsupportedNote, unsupportedPolicyNote } from './backend-departures';
+import { endStep, runStep, takeSnapshot } from './drill-steps';
 import { DrillWorld, type ClusterRuntime, type NodeRuntime, type SimEvent } from './drill-world';
 import { EventQueue } from './event-queue';
 import { finishRun } from './finish-run';
 import { accountWorkload, canarySweep, healthCheck, scheduleWorkload } from './node-behaviour';
-import { provisionKeys, regionsOf, type ProvisionedKey } from './provision';
+import { provisionKeys, regionsOf } from './provision';
 import { RunTrail } from './run-trail';
 import { seededRandom } from './seeded-random';
 
@@ -55,14 +56,15 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   const backend = await openDrillBackend({ kind, endpoint: options.endpoint, profile: options.profile, regions: scenario.topology.regions, clock, seed, runId, sink: trail, faults });
   const pool = new RecordCipherPool({ threads: 0 });
   const clusters: EnvelopeCluster[] = [];
-  let keys: Map<string, ProvisionedKey> | undefined;
   try {
     const queue = new EventQueue<SimEvent>();
-    keys = await provisionKeys(scenario, backend);
+    const keys = await provisionKeys(scenario, backend);
     const world = new DrillWorld(scenario, clock, start, backend, keys, faults, trail, queue);
-    const refused = scenario.timeline.map((s, i) => ({ i, note: unsupportedNote(world, s) })).filter((x) => x.note);
-    if (refused.length && scenario.onUnsupportedStep === 'refuse') {
-      throw new DrillRefusedError(`${backend.kind} cannot enforce ${refused.map((r) => `timeline[${r.i}] (${scenario.timeline[r.i]?.do})`).join(', ')}: ${refused[0]?.note} The scenario says onUnsupportedStep: refuse.`);
+    const refused = scenario.timeline.map((s, i) => ({ what: `timeline[${i}] (${s.do})`, note: unsupportedNote(world, s) }));
+    refused.push({ what: 'policy.cmkRotation', note: unsupportedPolicyNote(world) });
+    const notes = refused.filter((x) => x.note);
+    if (notes.length && scenario.onUnsupportedStep === 'refuse') {
+      throw new DrillRefusedError(`${backend.kind} cannot enforce ${notes.map((r) => r.what).join(', ')}: ${notes[0]?.note} The scenario says onUnsupportedStep: refuse.`);
     }
     for (const spec of scenario.topology.clusters) clusters.push(await buildCluster(world, spec, pool));
     scheduleAgenda(world);
@@ -72,16 +74,18 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
     for (const c of clusters) await c.close();
     await pool.close();
     // Keys a drill made in LocalStack or AWS are scheduled for deletion (7 days, the minimum) when it ends.
-    if (kind !== 'embedded' && keys) await scheduleCleanup(backend, keys);
+    if (kind !== 'embedded') await scheduleCleanup(backend);
     await backend.close();
   }
 }
 
-async function scheduleCleanup(backend: DrillBackend, keys: Map<string, ProvisionedKey>): Promise<void> {
-  for (const key of keys.values()) {
-    for (const region of [...key.replicas.map((r) => r.region), key.region]) {
-      await backend.admin.clientFor(region).send(new ScheduleKeyDeletionCommand({ KeyId: key.keyId, PendingWindowInDays: 7 })).catch(() => undefined);
-    }
+/** Aliases go at once (a key pending deletion keeps them, which would block the next run); keys replicas first, as a primary waits for its replicas. */
+async function scheduleCleanup(backend: DrillBackend): Promise<void> {
+  for (const { region, name } of backend.created.aliases) {
+    await backend.admin.clientFor(region).send(new DeleteAliasCommand({ AliasName: name })).catch(() => undefined);
+  }
+  for (const { keyId, region } of [...backend.created.keys].reverse()) {
+    await backend.admin.clientFor(region).send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 })).catch(() => undefined);
   }
 }
 
@@ -217,29 +221,32 @@ async function handle(world: DrillWorld, event: SimEvent, lastChange: number): P
     }
     case 'cmk-rotation-due': {
       const mark = world.trail.length;
-      for (const c of world.clusters.values()) {
+      const played = await rotationDue(world, event.key);
+      for (const c of played === 'not-rotated' ? [] : world.clusters.values()) {
         // A cluster moved to another CMK no longer depends on this key's rotation.
         if (c.key.id !== event.key || c.envelope.cmk.keyId !== c.key.keyId) continue;
         const cmk = await c.envelope.refreshCmk().catch(() => undefined);
-        if (cmk) world.note({ kind: 'event', name: 'cmk-rotated', detail: `${event.key} rotated automatically: current key material ${cmk.currentKeyMaterialId?.slice(0, 12) ?? 'unknown'}`, outcome: 'ok', cluster: c.id }, mark);
+        const how = played === 'simulated' ? `on demand by the drill, as ${world.backend.kind} keeps wall-clock time` : 'automatically';
+        if (cmk) world.note({ kind: 'event', name: 'cmk-rotated', detail: `${event.key} rotated ${how}: current key material ${cmk.currentKeyMaterialId?.slice(0, 12) ?? 'unknown'}`, outcome: played === 'simulated' ? 'simulated' : 'ok', cluster: c.id }, mark);
       }
       world.changed();
       await scheduleCmkRotationWatch(world, event.key);
       return;
     }
-    case 'key-deletion-due': {
-      const mark = world.trail.length;
-      world.note({ kind: 'event', name: 'key-deleted', detail: `${event.key}'s waiting period ended: KMS deleted it, and everything only it can decrypt is lost`, outcome: 'failed' }, mark);
-      world.changed();
-      return;
-    }
+    case 'key-deletion-due':
+      return keyDeletionDue(world, event.key, event.step);
   }
 }
 
-/** Asks KMS when the key rotates next and watches that moment (the KMS's clock is the drill's). */
+/** Asks KMS when the key rotates next and watches that moment (the embedded KMS's clock is the drill's; a wall-clock backend's is not). */
 async function scheduleCmkRotationWatch(world: DrillWorld, keyId: string): Promise<void> {
   const key = world.keys.get(keyId);
   if (!key) return;
+  if (!world.backend.capabilities.virtualClock) {
+    const due = nextRotationOnDrillClock(world);
+    if (due < world.scenario.duration) world.queue.schedule(due, { type: 'cmk-rotation-due', key: keyId });
+    return;
+  }
   const status = await world.backend.admin.clientFor(key.region).send(new GetKeyRotationStatusCommand({ KeyId: key.keyId })).catch(() => undefined);
   const next = status?.NextRotationDate?.getTime();
   if (next !== undefined && next - world.start < world.scenario.duration) world.queue.schedule(Math.max(world.t + 1, next - world.start + 1), { type: 'cmk-rotation-due', key: keyId });

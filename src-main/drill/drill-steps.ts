@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-kms';
 import type { TimelineStep } from '../../src-shared/scenario';
 import { formatDuration } from '../../src-shared/duration';
+import { deletedOnDrillClock, noteStepDeparture, unsupportedNote } from './backend-departures';
 import type { DrillWorld, NodeRuntime } from './drill-world';
 import { scheduleWorkload } from './node-behaviour';
 import { grantService, keyPolicy, regionsOf, type ProvisionedKey } from './provision';
@@ -16,15 +17,6 @@ import { grantService, keyPolicy, regionsOf, type ProvisionedKey } from './provi
  */
 const FAULTS = new Set(['kms-region-outage', 'kms-latency', 'kms-throttle', 'key-disable', 'key-policy-revoke', 'grant-revoke', 'key-schedule-deletion', 'zone-outage', 'node-crash', 'node-restart']);
 
-/** Steps whose effect the backend may not enforce, and the capability that decides it. */
-export function unsupportedNote(world: DrillWorld, step: TimelineStep): string | undefined {
-  const caps = world.backend.capabilities;
-  if ((step.do === 'key-policy-revoke' || step.do === 'grant-revoke') && !caps.keyPolicyEnforced) {
-    return `${world.backend.kind} does not enforce key policies or grants: the revocation is simulated on the client (the service role's calls naming this key are refused with AccessDeniedException before they leave KeyDrill).`;
-  }
-  return undefined;
-}
-
 export async function runStep(world: DrillWorld, index: number): Promise<void> {
   const step = world.scenario.timeline[index] as TimelineStep;
   const mark = world.trail.length;
@@ -35,6 +27,7 @@ export async function runStep(world: DrillWorld, index: number): Promise<void> {
     const result = await perform(world, step, index);
     detail = result.detail;
     if (result.simulated) outcome = 'simulated';
+    else noteStepDeparture(world, step, index);
   } catch (err) {
     outcome = 'failed';
     detail = `${step.do} failed: ${(err as Error).message}`;
@@ -124,11 +117,14 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
         const out = await admin(r).send(new ScheduleKeyDeletionCommand({ KeyId: key.keyId, PendingWindowInDays: step.pendingWindowDays }));
         deletion ??= out.DeletionDate;
       }
-      if (deletion) world.queue.schedule(Math.max(world.t + 1, deletion.getTime() - world.start + 1), { type: 'key-deletion-due', key: key.id });
+      // A wall-clock backend's DeletionDate counts from the wall-clock moment, not the drill's.
+      const due = world.backend.capabilities.virtualClock ? deletion && deletion.getTime() - world.start : world.t + step.pendingWindowDays * 86_400_000;
+      if (due !== undefined) world.queue.schedule(Math.max(world.t + 1, due + 1), { type: 'key-deletion-due', key: key.id, step: index });
       return { detail: `the customer scheduled ${key.id} for deletion in ${step.pendingWindowDays} days` };
     }
     case 'cancel-key-deletion': {
       const key = keyOf(world, step.key);
+      if (deletedOnDrillClock(world, key.id)) throw new Error(`NotFoundException: ${key.arn} was deleted when its window ended on the drill's clock (played on the client; ${world.backend.kind} still holds it pending deletion)`);
       for (const r of regionsOf(key)) await admin(r).send(new CancelKeyDeletionCommand({ KeyId: key.keyId }));
       return { detail: `the customer cancelled the deletion of ${key.id} (the key is disabled until enabled)` };
     }
@@ -186,7 +182,11 @@ async function rotateCmk(world: DrillWorld, step: Extract<TimelineStep, { do: 'r
   const created = await admin.send(new CreateKeyCommand({ Description: `KeyDrill ${world.scenario.name}: replacement for ${key.id}`, MultiRegion: key.multiRegion, Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal) }));
   const arn = created.KeyMetadata?.Arn;
   if (!arn || !created.KeyMetadata?.KeyId) throw new Error('CreateKey returned no key');
-  for (const r of key.replicas) await admin.send(new ReplicateKeyCommand({ KeyId: created.KeyMetadata.KeyId, ReplicaRegion: r.region, Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal) }));
+  world.backend.created.keys.push({ keyId: created.KeyMetadata.KeyId, region: key.region });
+  for (const r of key.replicas) {
+    await admin.send(new ReplicateKeyCommand({ KeyId: created.KeyMetadata.KeyId, ReplicaRegion: r.region, Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal) }));
+    world.backend.created.keys.push({ keyId: created.KeyMetadata.KeyId, region: r.region });
+  }
   const parts: string[] = [];
   for (const cluster of world.clusters.values()) {
     if (cluster.key !== key) continue;

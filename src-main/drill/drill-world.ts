@@ -21,7 +21,7 @@ export type SimEvent =
   | { type: 'master-key-rotation'; cluster: string }
   | { type: 'snapshot'; cluster: string }
   | { type: 'cmk-rotation-due'; key: string }
-  | { type: 'key-deletion-due'; key: string };
+  | { type: 'key-deletion-due'; key: string; step: number };
 
 export interface NodeRuntime {
   cluster: string;
@@ -62,6 +62,16 @@ export interface StepNote {
   note: string;
 }
 
+/** A moment the run depended on a capability the backend lacks (run record `backend.departures`). */
+export interface DepartureNote {
+  at: number;
+  name: string;
+  capability: string;
+  key?: string;
+  step?: number;
+  note: string;
+}
+
 /**
  * Everything a running drill knows: the scenario, the virtual clock, the backend and its keys, the
  * clusters with their envelope nodes, the faults in force, the agenda, and what has been observed.
@@ -72,6 +82,7 @@ export class DrillWorld {
   version = 0;
   readonly timeline: TimelineEntry[] = [];
   readonly simulated: StepNote[] = [];
+  readonly departures: DepartureNote[] = [];
   readonly clusters = new Map<string, ClusterRuntime>();
   /** Health checks elided while nodes were quiet (they would have succeeded: nothing had changed). */
   elidedHealthChecks = 0;

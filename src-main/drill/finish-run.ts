@@ -89,7 +89,7 @@ function buildRecord(world: DrillWorld, runId: string, seed: number, end: EndSta
     version: RUN_RECORD_VERSION,
     runId,
     scenario: { name: scenario.name, title: scenario.title, description: scenario.description, ...(scenario.source ? { source: scenario.source } : {}), seed, duration, definition: drillDefinition(scenario) },
-    backend: { kind: world.backend.kind, capabilities: capabilityFlags(world), simulated: world.simulated },
+    backend: { kind: world.backend.kind, capabilities: capabilityFlags(world), simulated: world.simulated, ...(world.departures.length ? { departures: world.departures } : {}) },
     startTime: new Date(world.start).toISOString(),
     topology: {
       account: world.backend.account,

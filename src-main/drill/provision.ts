@@ -56,29 +56,55 @@ export async function provisionKeys(scenario: Scenario, backend: DrillBackend): 
       }));
       const meta = created.KeyMetadata;
       if (!meta?.KeyId || !meta.Arn) throw new Error(`CreateKey for ${spec.id} returned no key`);
+      backend.created.keys.push({ keyId: meta.KeyId, region: spec.region });
       const key: ProvisionedKey = {
         id: spec.id, tenant: tenant.id, service: spec.service, keyId: meta.KeyId, arn: meta.Arn, region: spec.region,
         multiRegion: spec.multiRegion, replicas: [], alias: spec.alias, serviceAccess: spec.serviceAccess, grants: new Map(),
       };
       for (const region of spec.replicas) {
         const replica = await admin.send(new ReplicateKeyCommand({ KeyId: meta.KeyId, ReplicaRegion: region, Policy: policy }));
+        backend.created.keys.push({ keyId: meta.KeyId, region });
         key.replicas.push({ region, arn: replica.ReplicaKeyMetadata?.Arn ?? meta.Arn.replace(`:${spec.region}:`, `:${region}:`) });
       }
-      if (spec.alias) {
-        await admin.send(new CreateAliasCommand({ AliasName: spec.alias, TargetKeyId: meta.KeyId }));
-        for (const r of key.replicas) await backend.admin.clientFor(r.region).send(new CreateAliasCommand({ AliasName: spec.alias, TargetKeyId: meta.KeyId }));
-      }
+      if (spec.alias) key.alias = await createAliases(backend, spec.alias, meta.KeyId, regionsOf(key));
       if (spec.serviceAccess === 'grant') {
         for (const region of [spec.region, ...spec.replicas]) key.grants.set(region, await grantService(backend, key, region));
       }
       if (scenario.policy.cmkRotation.automatic) {
-        const days = Math.min(2560, Math.max(90, Math.round(scenario.policy.cmkRotation.period / 86_400_000)));
-        await admin.send(new EnableKeyRotationCommand({ KeyId: meta.KeyId, RotationPeriodInDays: days }));
+        await admin.send(new EnableKeyRotationCommand({ KeyId: meta.KeyId, RotationPeriodInDays: rotationPeriodDays(scenario) }));
       }
       keys.set(spec.id, key);
     }
   }
   return keys;
+}
+
+/** The automatic rotation period KMS accepts (90 to 2560 days) nearest the scenario's. */
+export function rotationPeriodDays(scenario: Scenario): number {
+  return Math.min(2560, Math.max(90, Math.round(scenario.policy.cmkRotation.period / 86_400_000)));
+}
+
+/**
+ * The scenario's alias in every region of the key. LocalStack and AWS keep aliases after a run (a
+ * key pending deletion keeps its aliases), so there a taken name gets the key id as a suffix rather
+ * than failing the drill or moving someone else's alias.
+ */
+async function createAliases(backend: DrillBackend, alias: string, keyId: string, regions: string[]): Promise<string | undefined> {
+  let name = alias;
+  let primaryName: string | undefined;
+  for (const region of regions) {
+    const create = () => backend.admin.clientFor(region).send(new CreateAliasCommand({ AliasName: name, TargetKeyId: keyId }));
+    try {
+      await create();
+    } catch (err) {
+      if ((err as Error).name !== 'AlreadyExistsException' || backend.kind === 'embedded' || name !== alias) throw err;
+      name = `${alias}-${keyId.replace(/^mrk-/, '').slice(0, 8)}`;
+      await create();
+    }
+    backend.created.aliases.push({ region, name });
+    primaryName ??= name;
+  }
+  return primaryName;
 }
 
 /** The key's ARN in `region` (the primary's or a replica's). */

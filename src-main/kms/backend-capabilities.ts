@@ -36,6 +36,20 @@ export const AWS_CAPABILITIES: Omit<BackendCapabilities, 'backend' | 'notes'> = 
   updatePrimaryRegion: true,
 };
 
+/**
+ * What a drill also needs to know: whether KMS-side schedules — a key's deletion at the end of its
+ * window, automatic rotation — follow the drill's virtual clock. Not probed: a server on its own
+ * clock cannot follow a drill's, and only the embedded KMS a drill starts is given the drill's.
+ */
+export interface DrillCapabilities extends BackendCapabilities {
+  virtualClock: boolean;
+}
+
+export function drillCapabilities(caps: BackendCapabilities, sharesDrillClock: boolean): DrillCapabilities {
+  const note = 'Key deletion and automatic rotation follow the wall clock, not the drill\'s virtual clock: the drill plays them at their time on its clock and notes each in the run record.';
+  return { ...caps, virtualClock: sharesDrillClock, notes: sharesDrillClock ? caps.notes : [...caps.notes, note] };
+}
+
 export interface ProbeClients {
   /** The key administrator in the primary and replica regions. */
   admin: (region: string) => KMSClient;

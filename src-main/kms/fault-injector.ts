@@ -25,12 +25,15 @@ export type FaultDecision =
   | { kind: 'none'; delayMs: number }
   | { kind: 'outage'; mode: OutageMode; delayMs: number }
   | { kind: 'throttle'; delayMs: number }
-  | { kind: 'denied'; delayMs: number };
+  | { kind: 'denied'; delayMs: number }
+  | { kind: 'deleted'; delayMs: number };
 
 export class FaultInjector {
   private readonly regions = new Map<string, RegionFaults>();
   /** Keys whose use is refused on the client (AccessDeniedException), for backends that do not enforce key policies. */
   private readonly deniedKeys = new Set<string>();
+  /** Keys treated as deleted on the client (NotFoundException), for backends whose deletion windows run on the wall clock. */
+  private readonly deletedKeys = new Set<string>();
 
   /** `random` is injectable so a drill with a seed throttles the same calls every run. */
   constructor(private readonly random: () => number = Math.random) {}
@@ -63,6 +66,11 @@ export class FaultInjector {
     this.deniedKeys.delete(keyId);
   }
 
+  /** Refuses every call naming `keyId` with NotFoundException, as KMS answers once a key is deleted. */
+  markDeleted(keyId: string): void {
+    this.deletedKeys.add(keyId);
+  }
+
   clear(region?: string): void {
     if (region === undefined) this.regions.clear();
     else this.regions.delete(region);
@@ -75,11 +83,13 @@ export class FaultInjector {
 
   decide(region: string, keyRef?: string): FaultDecision {
     const faults = this.regions.get(region);
-    const denied = keyRef !== undefined && [...this.deniedKeys].some((k) => keyRef.includes(k));
-    if (!faults) return denied ? { kind: 'denied', delayMs: 0 } : { kind: 'none', delayMs: 0 };
+    const names = (keys: Set<string>): boolean => keyRef !== undefined && keys.size > 0 && [...keys].some((k) => keyRef.includes(k));
+    // A deleted key is gone whatever its policy said: NotFoundException wins over AccessDeniedException, as in KMS.
+    const refusal = names(this.deletedKeys) ? 'deleted' : names(this.deniedKeys) ? 'denied' : undefined;
+    if (!faults) return { kind: refusal ?? 'none', delayMs: 0 };
     const delayMs = faults.latency ? faults.latency.fixedMs + (faults.latency.jitterMs ?? 0) * this.random() : 0;
     if (faults.outage) return { kind: 'outage', mode: faults.outage, delayMs };
-    if (denied) return { kind: 'denied', delayMs };
+    if (refusal) return { kind: refusal, delayMs };
     if (faults.throttleRate > 0 && this.random() < faults.throttleRate) return { kind: 'throttle', delayMs };
     return { kind: 'none', delayMs };
   }

@@ -39,6 +39,7 @@ export function installKmsMiddleware(client: KMSClient, options: MiddlewareOptio
         if (decision.kind === 'outage') throw outageError(region, decision.mode);
         if (decision.kind === 'throttle') throw throttlingError(region);
         if (decision.kind === 'denied') throw deniedError(region, keyRef ?? '');
+        if (decision.kind === 'deleted') throw deletedError(region, keyRef ?? '');
         return next(args);
       },
       { step: 'initialize', name: 'keydrillFaultInjection', priority: 'low' },
@@ -115,6 +116,13 @@ function deniedError(region: string, keyRef: string): SdkError {
   const error: SdkError = new Error(`Access to ${keyRef} in ${region} is refused on the client: the drill simulates a key policy or grant revocation this backend does not enforce.`);
   error.name = 'AccessDeniedException';
   error.$metadata = {}; // never reached KMS: the record says so (reachedKms: false)
+  return error;
+}
+
+function deletedError(region: string, keyRef: string): SdkError {
+  const error: SdkError = new Error(`Key ${keyRef} in ${region} does not exist: its deletion window ended on the drill's clock (played on the client; this backend keeps wall-clock time).`);
+  error.name = 'NotFoundException';
+  error.$metadata = {};
   return error;
 }
 

@@ -34,6 +34,7 @@ export function renderCsvReport(input: RunRecord): string {
   push({ section: 'backend', name: 'kind', value: backend.kind });
   for (const [name, on] of Object.entries(backend.capabilities).sort((a, b) => a[0].localeCompare(b[0]))) push({ section: 'capability', name, value: on });
   for (const s of backend.simulated) push({ section: 'simulated', subject: `timeline[${s.step}]`, name: s.do, detail: s.note });
+  for (const d of backend.departures ?? []) push({ section: 'departure', subject: d.key ?? '', name: d.name, at_ms: d.at, value: d.capability, detail: d.note });
 
   record.verdicts.forEach((v, i) => push({ section: 'verdict', subject: `verdict ${i + 1}`, name: describeExpectation(v.expectation), value: v.measured, outcome: v.passed ? 'passed' : 'failed', detail: v.summary, evidence: v.evidence.join(' ') }));
 

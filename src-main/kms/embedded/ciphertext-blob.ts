@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { encodeEncryptionContext, type EncryptionContext } from './encryption-context';
+import { pooledRandomBytes } from './random-pool';
 
 /**
  * The ciphertext blob the embedded KMS hands out for symmetric keys. It names the key and the
@@ -32,7 +33,7 @@ export interface BlobHeader {
 
 export function sealBlob(header: BlobHeader, material: Buffer, plaintext: Buffer, context: EncryptionContext | undefined): Buffer {
   const head = encodeHeader(header);
-  const nonce = randomBytes(NONCE_LEN);
+  const nonce = pooledRandomBytes(NONCE_LEN);
   const cipher = createCipheriv('aes-256-gcm', material, nonce);
   cipher.setAAD(Buffer.concat([head, encodeEncryptionContext(context)]));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);

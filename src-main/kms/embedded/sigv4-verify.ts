@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { KmsError } from './errors';
 import type { Identity } from './identities';
@@ -48,7 +48,7 @@ export class SigV4Verifier {
     }
     if (!parsed.signedHeaders.includes('host')) throw new KmsError('InvalidSignatureException', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
-    const payloadHash = createHash('sha256').update(body).digest('hex');
+    const payloadHash = sha256Hex(body);
     const declaredHash = headerValue(headers, 'x-amz-content-sha256');
     if (declaredHash && declaredHash !== payloadHash && declaredHash !== 'UNSIGNED-PAYLOAD') {
       throw new KmsError('InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.');
@@ -123,6 +123,7 @@ function canonicalQuery(path: string): string {
   return [...params].map(([k, v]) => [encode(k), encode(v)] as const).sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('&');
 }
 
-function sha256Hex(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
+/** One-shot hashing: half the cost of createHash().update().digest(), twice on every request. */
+function sha256Hex(data: string | Buffer): string {
+  return hash('sha256', data, 'hex');
 }

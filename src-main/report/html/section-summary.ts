@@ -51,5 +51,10 @@ ${backend.simulated.length === 0
     ? html`<p>None: the backend enforced every step of the scenario itself.</p>`
     : html`<p>The backend cannot enforce these steps, so the simulator played them in the KMS client instead. Their outcome shows what AWS KMS would do, not what this backend did.</p>
 <table class="simulated"><thead><tr><th>Step</th><th>At</th><th>Kind</th><th>Note</th></tr></thead><tbody>${backend.simulated.map((s) => html`<tr><td class="nowrap"><code>${`timeline[${s.step}]`}</code></td><td class="nowrap">${atOf(s.step)}</td><td><code>${s.do}</code></td><td>${s.note}</td></tr>`)}</tbody></table>`}
+${backend.departures?.length
+    ? html`<h3>Where the backend departs from AWS KMS</h3>
+<p>The run depended on these capabilities the backend lacks; the note says what the drill did instead.</p>
+<table class="simulated departures"><thead><tr><th>At</th><th>Event</th><th>Capability</th><th>Note</th></tr></thead><tbody>${backend.departures.map((d) => html`<tr><td class="nowrap">${offset(d.at)}</td><td><code>${d.name}</code>${d.key ? html` <code>${d.key}</code>` : html``}</td><td>${words(d.capability)}</td><td>${d.note}</td></tr>`)}</tbody></table>`
+    : html``}
 </section>`;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { openBlob, readBlobHeader, sealBlob } from '../ciphertext-blob';
+import { pooledRandomBytes } from '../random-pool';
 import type { EncryptionContext } from '../encryption-context';
 import { KmsError } from '../errors';
 import type { CallContext, KmsCore } from '../kms-core';
@@ -156,7 +157,7 @@ function generateDataKey(core: KmsCore, call: CallContext, req: z.output<typeof 
   core.authorize(call, action, key, req.EncryptionContext);
   core.requireUsable(key);
   dryRunStop(req.DryRun);
-  const plaintext = randomBytes(req.NumberOfBytes ?? (req.KeySpec === 'AES_128' ? 16 : 32));
+  const plaintext = pooledRandomBytes(req.NumberOfBytes ?? (req.KeySpec === 'AES_128' ? 16 : 32));
   const sealed = seal(core, key, plaintext, req.EncryptionContext);
   return { key, plaintext, blob: sealed.blob, material: sealed.material };
 }
