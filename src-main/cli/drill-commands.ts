@@ -33,11 +33,14 @@ export async function drillRun(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand('drill run', argv, {
     backend: { type: 'string' }, endpoint: { type: 'string' }, profile: { type: 'string' }, seed: { type: 'string' },
     db: { type: 'string' }, report: { type: 'string', multiple: true }, 'cloudtrail-out': { type: 'string' }, json: { type: 'boolean' },
+    live: { type: 'boolean' }, speed: { type: 'string' },
   }, { min: 1, max: 1 });
   const backend = (values.backend ?? 'embedded') as KmsBackend;
   if (!KMS_BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${KMS_BACKENDS.join(', ')}, got '${values.backend}'`);
   if (values.endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(values.endpoint)) throw new UsageError(`--endpoint must be a URL like http://localhost:4566, got '${values.endpoint}'`);
   const seed = values.seed === undefined ? undefined : intOption('seed', values.seed, 0, 0, 2 ** 31 - 1);
+  if (values.speed !== undefined && !values.live) throw new UsageError('--speed goes with --live');
+  const live = values.live ? { speed: intOption('speed', values.speed, 1, 1, 1_000_000) } : undefined;
   for (const file of values.report ?? []) {
     try {
       reportFormatFor(file);
@@ -50,7 +53,7 @@ export async function drillRun(argv: string[]): Promise<number> {
   const ingest = new BatchedIngest(store);
   const progress = process.stderr.isTTY && !values.json ? progressBar(scenario.title) : undefined;
   try {
-    const record = await runDrill(scenario, { backend, endpoint: values.endpoint, profile: values.profile, seed, eventSink: ingest, onProgress: progress });
+    const record = await runDrill(scenario, { backend, endpoint: values.endpoint, profile: values.profile, seed, eventSink: ingest, onProgress: progress, live });
     progress?.(1, true);
     await ingest.flush();
     const saved = saveRun(runsDir(), record);

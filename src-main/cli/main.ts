@@ -15,8 +15,9 @@ Usage:
                                    run the embedded AWS-KMS-compatible server on 127.0.0.1
   keydrill drill run <file|name> [--backend embedded|localstack|aws] [--endpoint URL]
                      [--profile P] [--seed N] [--db FILE] [--report FILE.html|.pdf|.json|.csv]...
-                     [--cloudtrail-out DIR] [--json]
-                                   run a drill; exit 1 when an expectation fails
+                     [--cloudtrail-out DIR] [--json] [--live [--speed N]]
+                                   run a drill; exit 1 when an expectation fails. --live plays it
+                                   on the wall clock (N times faster), for LocalStack or AWS
   keydrill drill list              the built-in scenarios
   keydrill drill validate <file>   check a scenario file (errors name the path and the line)
   keydrill report <run-id> --out FILE.html|.pdf|.json|.csv

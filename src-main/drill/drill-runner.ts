@@ -36,6 +36,11 @@ export interface RunDrillOptions {
   eventSink?: CloudTrailSink | undefined;
   /** Fraction of simulated time done, for a progress bar. */
   onProgress?: ((fraction: number) => void) | undefined;
+  /**
+   * Live mode: events happen on the wall clock (divided by `speed`), for drills against LocalStack or
+   * AWS where KMS keeps its own time and people watch the drill as it unfolds. Undefined: virtual time.
+   */
+  live?: { speed: number } | undefined;
 }
 
 export class DrillRefusedError extends Error {
@@ -68,7 +73,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
     }
     for (const spec of scenario.topology.clusters) clusters.push(await buildCluster(world, spec, pool));
     scheduleAgenda(world);
-    await play(world, options.onProgress);
+    await play(world, options.onProgress, options.live);
     return await finishRun(world, runId, seed);
   } finally {
     for (const c of clusters) await c.close();
@@ -147,14 +152,16 @@ function scheduleAgenda(world: DrillWorld): void {
   }
 }
 
-async function play(world: DrillWorld, onProgress: ((f: number) => void) | undefined): Promise<void> {
+async function play(world: DrillWorld, onProgress: ((f: number) => void) | undefined, live: { speed: number } | undefined): Promise<void> {
   const { queue, scenario } = world;
+  const wallStart = Date.now();
   if (scenario.policy.cmkRotation.automatic) {
     for (const key of world.keys.values()) await scheduleCmkRotationWatch(world, key.id);
   }
   let lastChange = 0;
   for (let next = queue.peek(); next && next.at <= scenario.duration; next = queue.peek()) {
     queue.pop();
+    if (live) await sleepUntil(wallStart + next.at / live.speed);
     world.clock.set(world.start + next.at);
     const versionBefore = world.version;
     await handle(world, next.event, lastChange);
@@ -236,6 +243,11 @@ async function handle(world: DrillWorld, event: SimEvent, lastChange: number): P
     case 'key-deletion-due':
       return keyDeletionDue(world, event.key, event.step);
   }
+}
+
+function sleepUntil(wallTime: number): Promise<void> {
+  const wait = wallTime - Date.now();
+  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
 }
 
 /** Asks KMS when the key rotates next and watches that moment (the embedded KMS's clock is the drill's; a wall-clock backend's is not). */

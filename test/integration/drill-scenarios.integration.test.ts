@@ -61,3 +61,14 @@ describe('what the drills show', () => {
     expect(text).not.toMatch(/"Plaintext"|"plaintext"/);
   });
 });
+
+describe('live mode', () => {
+  it('a drill played on the wall clock reaches the same verdicts as on the virtual clock', async () => {
+    const { loadScenarioFile } = await import('../../src-main/drill/scenario-loader');
+    const scenario = loadScenarioFile('test/fixtures/scenarios/live-short.yaml');
+    const virtual = await runDrill(scenario);
+    const live = await runDrill(scenario, { live: { speed: 40 } });
+    expect(live.verdicts.map((v) => [v.passed, v.summary])).toEqual(virtual.verdicts.map((v) => [v.passed, v.summary]));
+    expect(live.passed).toBe(true);
+  });
+});
