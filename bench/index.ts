@@ -7,6 +7,7 @@ import { runDrillBench } from './drill-bench';
 import { runEnvelopeBench } from './envelope-bench';
 import { runKmsBench } from './kms-bench';
 import { runStoreBench } from './store-bench';
+import { runUiBench } from './ui-bench';
 
 // The SDK warns on every client that Node 20 support ends in 2027; the benchmark output is no place for it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -16,6 +17,7 @@ const benches: Record<string, (argv: string[]) => Promise<number>> = {
   store: runStoreBench,
   envelope: runEnvelopeBench,
   drill: runDrillBench,
+  ui: runUiBench,
 };
 
 const [name = 'kms', ...rest] = process.argv.slice(2);
