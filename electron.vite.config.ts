@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 export default defineConfig({
   main: {
     // The record cipher pool starts its workers from record-worker.js beside the main bundle.
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts'), 'record-worker': resolve(__dirname, 'src-main/envelope/record-worker.ts') } } },
+    build: { rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts'), 'record-worker': resolve(__dirname, 'src-main/envelope/record-worker.ts'), 'store-writer': resolve(__dirname, 'src-main/audit/store-writer-worker.ts') } } },
   },
   preload: {
     // A sandboxed preload must be CommonJS.

@@ -1,5 +1,8 @@
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import { WriterUnavailableError, type BackgroundWritable, type BackgroundWriter } from './background-writer';
+import type { WriteResult } from './batch-writer';
 import type { CloudTrailSink } from './cloudtrail-sink';
+import { BatchPacker } from './event-batch';
 import type { EventStore, InvalidEventError, NewEvent } from './event-store';
 
 /**
@@ -13,6 +16,11 @@ import type { EventStore, InvalidEventError, NewEvent } from './event-store';
  * the queue to be retried with backoff; only if the queue outgrows `maxQueued` are the oldest
  * events dropped, and that is reported with their number.
  *
+ * A store that offers a writer thread (SqliteEventStore on a file) gets its batches encoded here and
+ * written there, several in flight, so encoding and SQLite overlap on two cores (and batches that
+ * queue up share a transaction); otherwise, or if that thread cannot start, batches go through the
+ * store's own append().
+ *
  * A record handed to `record()` belongs to the ingest from then on: the caller must not change it.
  */
 export interface IngestProblem {
@@ -25,16 +33,18 @@ export interface IngestProblem {
 }
 
 export interface BatchedIngestOptions {
-  /** Events per transaction (default 5,000). */
+  /** Events per batch (default 5,000): per transaction, except that the writer thread may write queued batches together. */
   maxBatch?: number;
   /** Longest an event waits before a flush starts (default 100 ms). */
   maxDelayMs?: number;
-  /** Queue bound while writes keep failing (default 500,000). */
+  /** Queue bound while writes fail or fall behind (default 500,000). */
   maxQueued?: number;
   /** First retry delay after a failed write; doubles up to 5 s (default 100 ms). */
   retryDelayMs?: number;
   /** Hears every problem; by default a process warning. */
   onProblem?: (problem: IngestProblem) => void;
+  /** Write on the store's writer thread when it offers one (default true). */
+  writerThread?: boolean;
 }
 
 export interface IngestStats {
@@ -47,19 +57,37 @@ export interface IngestStats {
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
+/**
+ * Batches handed to the writer thread and not yet stored: enough that while it writes some in one
+ * transaction, the next few are already encoded and waiting.
+ */
+const MAX_IN_FLIGHT = 8;
+
+/** A queued event and its place in the order of recording, which flush() waits on. */
+type Queued = NewEvent & { seq: number };
 
 export class BatchedIngest implements CloudTrailSink {
-  private queue: NewEvent[] = [];
-  /** Index of the first queued event not yet written: the queue is compacted lazily. */
+  private queue: Queued[] = [];
+  /** Index of the first queued event not yet stored: the queue is compacted lazily. */
   private head = 0;
+  /** Writer thread: index of the first event not yet sent; [head, sent) is in flight. */
+  private sent = 0;
+  /** Writer thread: events before this index are due to be sent even as a partial batch. */
+  private due = 0;
+  /** Writer thread: sizes of the batches in flight, oldest first. */
+  private inFlight: number[] = [];
+  /** Raised when a write fails or the writer thread is given up: replies to older sends are ignored. */
+  private epoch = 0;
+  private background: BackgroundWriter | undefined;
+  private readonly packer: BatchPacker | undefined;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private retryDelay: number;
   /** A write failed and a retry is scheduled: new events wait for it rather than hammer a failing store. */
   private retrying = false;
   private closed = false;
-  /** Events taken off the queue so far (written or dropped): flush() waits until this reaches its target. */
-  private consumed = 0;
+  /** Events queued so far: each gets the next number, so flush() waits for a number. */
+  private seq = 0;
   private readonly waiters: { target: number; resolve: () => void; reject: (err: Error) => void }[] = [];
   private readonly totals = { recorded: 0, inserted: 0, duplicates: 0, invalid: 0, dropped: 0 };
   private readonly maxBatch: number;
@@ -75,6 +103,9 @@ export class BatchedIngest implements CloudTrailSink {
     this.baseRetryDelay = positive(options.retryDelayMs, 100, 'retryDelayMs');
     this.retryDelay = this.baseRetryDelay;
     this.onProblem = options.onProblem ?? ((p) => process.emitWarning(`audit ingest: ${p.kind}: ${p.error.message} (${p.events} events, ${p.pending} pending)`));
+    // Started now, not at the first batch: the worker takes a moment to load.
+    this.background = options.writerThread === false ? undefined : openWriter(store);
+    this.packer = this.background ? new BatchPacker() : undefined;
   }
 
   record(event: CloudTrailRecord, runId: string | undefined): void {
@@ -84,10 +115,10 @@ export class BatchedIngest implements CloudTrailSink {
         return;
       }
       this.totals.recorded++;
-      this.queue.push({ record: event, runId });
+      this.queue.push({ record: event, runId, seq: this.seq++ });
       if (this.pending > this.maxQueued) this.dropOldest();
       if (this.retrying) return;
-      if (this.pending >= this.maxBatch) this.scheduleNow();
+      if (this.queue.length - this.sent >= this.maxBatch) this.scheduleNow();
       else this.timer ??= setTimeout(() => this.drainSoon(), this.maxDelayMs);
     } catch {
       // record() must never throw into a KMS call; report() already guards itself.
@@ -97,26 +128,29 @@ export class BatchedIngest implements CloudTrailSink {
   /** Resolves when everything queued so far is stored; rejects with the write error if a write fails. */
   flush(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
-    const target = this.consumed + this.pending;
+    const target = this.seq;
     return new Promise((resolve, reject) => {
       this.waiters.push({ target, resolve, reject });
       this.scheduleNow();
     });
   }
 
-  /** Flushes, then refuses further events (reported as 'closed'). Does not close the store. */
+  /** Flushes, then refuses further events (reported as 'closed') and ends its writer thread. Does not close the store. */
   async close(): Promise<void> {
     try {
       await this.flush();
     } finally {
       this.closed = true;
       this.clearTimers();
+      this.epoch++;
       if (this.pending > 0) {
         this.totals.dropped += this.pending;
         this.report({ kind: 'closed', error: new Error('the audit ingest closed with events it could not write'), events: this.pending, pending: 0 });
-        this.consumed += this.pending;
-        this.head = this.queue.length;
+        this.queue = [];
+        this.head = this.sent = this.due = 0;
+        this.inFlight = [];
       }
+      await this.background?.close();
     }
   }
 
@@ -136,44 +170,97 @@ export class BatchedIngest implements CloudTrailSink {
 
   private drainSoon(): void {
     this.clearTimers();
-    if (this.writeOneBatch() && this.pending > 0) this.immediate = setImmediate(() => this.drainSoon());
+    if (this.background) {
+      this.due = this.queue.length;
+      this.sendBatches();
+    } else if (this.writeOneBatch() && this.pending > 0) this.immediate = setImmediate(() => this.drainSoon());
   }
 
-  /** Writes one batch; false when the write failed (a retry is then scheduled). */
+  /** Writes one batch on this thread; false when the write failed (a retry is then scheduled). */
   private writeOneBatch(): boolean {
     const end = Math.min(this.queue.length, this.head + this.maxBatch);
     const batch = this.queue.slice(this.head, end);
     if (batch.length === 0) return true;
     try {
-      const result = this.store.append(batch, { onInvalid: (err) => this.invalid(err) });
-      this.totals.inserted += result.inserted;
-      this.totals.duplicates += result.duplicates;
+      this.stored(end - this.head, this.store.append(batch, { onInvalid: (err) => this.invalid(err) }));
+      return true;
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      this.report({ kind: 'write-failed', error, events: batch.length, pending: this.pending });
-      for (const w of this.waiters.splice(0)) w.reject(error);
-      this.retrying = true;
-      // Unreferenced: a store that keeps failing must not keep the process alive (the loss was reported).
-      this.timer = setTimeout(() => this.drainSoon(), this.retryDelay).unref();
-      this.retryDelay = Math.min(MAX_RETRY_DELAY_MS, this.retryDelay * 2);
+      this.writeFailed(err, batch.length);
       return false;
     }
+  }
+
+  /** Encodes batches and sends them to the writer thread while fewer than MAX_IN_FLIGHT are there. */
+  private sendBatches(): void {
+    const writer = this.background as BackgroundWriter;
+    while (this.inFlight.length < MAX_IN_FLIGHT && this.sent < this.queue.length && (this.sent < this.due || this.queue.length - this.sent >= this.maxBatch)) {
+      const end = Math.min(this.queue.length, this.sent + this.maxBatch);
+      let batch;
+      try {
+        batch = (this.packer as BatchPacker).pack(this.queue.slice(this.sent, end), (err) => this.invalid(err));
+      } catch (err) {
+        // Not expected (refused events are reported, not thrown), but this runs from a timer: never throw.
+        if (this.inFlight.length === 0) this.writeFailed(err, end - this.sent);
+        return;
+      }
+      const epoch = this.epoch;
+      this.inFlight.push(end - this.sent);
+      this.sent = end;
+      writer.write(batch).then(
+        (result) => {
+          if (epoch !== this.epoch) return;
+          this.stored(this.inFlight.shift() as number, result);
+          this.sendBatches();
+        },
+        (err: unknown) => {
+          if (epoch !== this.epoch) return;
+          this.epoch++;
+          const size = this.inFlight[0] as number;
+          this.inFlight = [];
+          this.sent = this.head;
+          if (err instanceof WriterUnavailableError) {
+            // The events of unanswered batches may be stored already: rewritten, they count as duplicates.
+            this.background = undefined;
+            if (this.pending > 0) this.scheduleNow();
+          } else this.writeFailed(err, size);
+        },
+      );
+    }
+  }
+
+  /** The oldest `count` queued events are stored. */
+  private stored(count: number, result: WriteResult): void {
+    this.totals.inserted += result.inserted;
+    this.totals.duplicates += result.duplicates;
     this.retrying = false;
     this.retryDelay = this.baseRetryDelay;
-    this.consumed += end - this.head;
-    this.head = end;
+    this.head += count;
+    this.sent = Math.max(this.sent, this.head);
     if (this.head > 10_000 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
+      this.sent -= this.head;
+      this.due = Math.max(0, this.due - this.head);
       this.head = 0;
     }
     this.settleWaiters();
-    return true;
+  }
+
+  private writeFailed(err: unknown, events: number): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.report({ kind: 'write-failed', error, events, pending: this.pending });
+    for (const w of this.waiters.splice(0)) w.reject(error);
+    this.retrying = true;
+    // Unreferenced: a store that keeps failing must not keep the process alive (the loss was reported).
+    this.timer = setTimeout(() => this.drainSoon(), this.retryDelay).unref();
+    this.retryDelay = Math.min(MAX_RETRY_DELAY_MS, this.retryDelay * 2);
   }
 
   private settleWaiters(): void {
+    // Everything recorded before the oldest queued event is stored (or was dropped).
+    const settled = this.pending > 0 ? (this.queue[this.head] as Queued).seq : this.seq;
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const w = this.waiters[i] as (typeof this.waiters)[number];
-      if (w.target <= this.consumed) {
+      if (w.target <= settled) {
         this.waiters.splice(i, 1);
         w.resolve();
       }
@@ -186,11 +273,16 @@ export class BatchedIngest implements CloudTrailSink {
   }
 
   private dropOldest(): void {
-    const excess = this.pending - this.maxQueued;
-    this.head += excess;
-    this.consumed += excess;
+    // Batches in flight stay; the oldest of the rest go.
+    const excess = Math.min(this.pending - this.maxQueued, this.queue.length - this.sent);
+    if (excess <= 0) return;
+    if (this.sent === this.head) this.head = this.sent += excess;
+    else {
+      this.queue.splice(this.sent, excess);
+      this.due = Math.max(this.due - excess, this.sent);
+    }
     this.totals.dropped += excess;
-    this.report({ kind: 'queue-overflow', error: new Error(`the audit queue is full (${this.maxQueued} events) while writes fail; the oldest were dropped`), events: excess, pending: this.pending });
+    this.report({ kind: 'queue-overflow', error: new Error(`the audit queue is full (${this.maxQueued} events) while writes fail or fall behind; the oldest were dropped`), events: excess, pending: this.pending });
   }
 
   private report(problem: IngestProblem): void {
@@ -206,6 +298,15 @@ export class BatchedIngest implements CloudTrailSink {
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
+  }
+}
+
+function openWriter(store: EventStore): BackgroundWriter | undefined {
+  const open = (store as Partial<BackgroundWritable>).openBackgroundWriter;
+  try {
+    return typeof open === 'function' ? open.call(store) : undefined;
+  } catch {
+    return undefined; // no thread to be had: the store's own append() still works
   }
 }
 

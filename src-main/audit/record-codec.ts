@@ -188,11 +188,12 @@ export function eventIdText(key: Buffer | string): string {
 
 /**
  * How an eventID is stored: 16 bytes for a lower-case UUID (CloudTrail's form), the text as given
- * otherwise. `into` is a buffer to reuse (the caller binds it at once; SQLite copies it).
+ * otherwise. `into` is a buffer to reuse (the caller binds it at once; SQLite copies it), written
+ * from `at`.
  */
-export function eventIdKey(eventId: string, into: Buffer = Buffer.allocUnsafe(16)): Buffer | string {
+export function eventIdKey(eventId: string, into: Uint8Array = Buffer.allocUnsafe(16), at = 0): Uint8Array | string {
   if (eventId.length !== 36 || !CANONICAL_UUID.test(eventId)) return eventId;
-  let j = 0;
+  let j = at;
   for (let i = 0; i < 36; i += 2) {
     if (i === 8 || i === 13 || i === 18 || i === 23) i++;
     into[j++] = (HEX_VALUE[eventId.charCodeAt(i)] as number) * 16 + (HEX_VALUE[eventId.charCodeAt(i + 1)] as number);
