@@ -4,6 +4,7 @@ import type { WriteResult } from './batch-writer';
 import { transferList, type PackedBatch } from './event-batch';
 import { InvalidEventError } from './event-store';
 import type { WriterFailure, WriterOptions, WriterReply, WriterRequest } from './store-writer-worker';
+import { workerEntry } from '../common/worker-entry';
 
 /** A store that can hand its writes to a worker thread (SqliteEventStore on a file). */
 export interface BackgroundWritable {
@@ -36,7 +37,7 @@ export class BackgroundWriter {
   private readonly exited: Promise<void>;
 
   constructor(file: string, busyTimeoutMs: number, private readonly onClosed: () => void = () => undefined) {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, 'store-writer.js', 'store-writer-worker.ts');
     this.worker = new Worker(entry.source, { eval: entry.eval, workerData: { file: resolve(file), busyTimeoutMs } satisfies WriterOptions });
     this.worker.unref();
     this.worker.on('message', (reply: WriterReply) => this.settle(reply));
@@ -98,13 +99,4 @@ function rebuild(failure: WriterFailure): Error {
   error.name = failure.name;
   if (failure.code !== undefined) error.code = failure.code;
   return error;
-}
-
-/** The built store-writer.js beside the bundle, or the TypeScript source through tsx in development and tests. */
-function workerEntry(): { source: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { source: new URL('./store-writer.js', here), eval: false };
-  const target = new URL('./store-writer-worker.ts', here).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return { source: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`, eval: true };
 }

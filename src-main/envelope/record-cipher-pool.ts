@@ -8,6 +8,7 @@ import { chunks, offsetsOf, openInline, outputFor, outputLength, sealInline, sta
 import { RECORD_OVERHEAD, checkRecordId, recordPrefix, type KeyRef } from './record-format';
 import type { WorkerReply, WorkerRequest } from './record-worker';
 import type { SecretKey } from './secret-key';
+import { workerEntry } from '../common/worker-entry';
 
 export type { PlainRecord, SealedRecord } from './record-batch';
 
@@ -222,7 +223,7 @@ export class RecordCipherPool {
   }
 
   private spawn(): PoolWorker {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, 'record-worker.js', 'record-worker.ts');
     const worker = new Worker(entry.source, { eval: entry.eval });
     worker.unref();
     const pending: PoolWorker['pending'] = new Map();
@@ -266,13 +267,4 @@ export class RecordCipherPool {
     });
     return self;
   }
-}
-
-/** Where the worker code is: the TypeScript source through tsx (CLI, tests, bench) or a built record-worker.js. */
-function workerEntry(): { source: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { source: new URL('./record-worker.js', here), eval: false };
-  const target = new URL('./record-worker.ts', here).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return { source: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`, eval: true };
 }
