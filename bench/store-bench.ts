@@ -17,7 +17,8 @@ import { BatchedIngest } from '../src-main/audit/batched-ingest';
 import { LOOKUP_ATTRIBUTE_KEYS, type AggregateDimension, type LookupAttributeKey } from '../src-main/audit/event-store';
 import { usernameOf } from '../src-main/audit/record-codec';
 import { SqliteEventStore } from '../src-main/audit/sqlite-event-store';
-import { mulberry32, syntheticKmsEvents } from '../src-main/audit/synthetic-events';
+import { syntheticKmsEvents } from '../src-main/audit/synthetic-events';
+import { seededRandom } from '../src-main/common/seeded-random';
 import { percentile, printTable } from './lib/stats';
 
 const TARGET_RATE = 100_000;
@@ -53,7 +54,7 @@ export async function runStoreBench(argv: string[]): Promise<number> {
     });
     await ingest.close();
     const ingestLoad = load();
-    const random = mulberry32(99);
+    const random = seededRandom(99);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
     const dims: AggregateDimension[] = ['eventName', 'region', 'errorCode'];
     const ours = {

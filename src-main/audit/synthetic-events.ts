@@ -1,5 +1,6 @@
 import { KMS_READ_ONLY_EVENTS, type CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { formatEventTime } from './event-time';
+import { seededRandom } from '../common/seeded-random';
 
 /**
  * Realistic KMS CloudTrail records from a seed, for the store benchmark, tests and demo data:
@@ -38,11 +39,11 @@ const NODES = 12;
 const TLS = { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_256_GCM_SHA384' };
 
 export function* syntheticKmsEvents(options: SyntheticOptions): Generator<CloudTrailRecord> {
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const account = options.account ?? '111122223333';
   const regions = options.regions ?? ['us-east-1', 'us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'];
   const errorRate = options.errorRate ?? 0.02;
-  const keys = regions.map((region, r) => Array.from({ length: 24 }, (_, k) => `arn:aws:kms:${region}:${account}:key/${k % 4 === 0 ? 'mrk-' : ''}${uuid(mulberry32(r * 1000 + k + 7))}`));
+  const keys = regions.map((region, r) => Array.from({ length: 24 }, (_, k) => `arn:aws:kms:${region}:${account}:key/${k % 4 === 0 ? 'mrk-' : ''}${uuid(seededRandom(r * 1000 + k + 7))}`));
   const totalWeight = OPERATIONS.reduce((n, [, w]) => n + w, 0);
   const step = options.count > 0 ? options.durationMs / options.count : 0;
   const sessions = new Map<string, { key: string; identity: CloudTrailRecord['userIdentity'] }>();
@@ -138,17 +139,6 @@ function pick(weighted: readonly [string, number][], roll: number): string {
   return (weighted[0] as [string, number])[0];
 }
 
-/** A small fast seeded PRNG (mulberry32): reproducible data, no crypto needed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEX = '0123456789abcdef';
 function hex(random: () => number, length: number): string {

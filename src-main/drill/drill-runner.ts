@@ -19,7 +19,7 @@ import { finishRun } from './finish-run';
 import { accountWorkload, canarySweep, healthCheck, scheduleWorkload } from './node-behaviour';
 import { provisionKeys, regionsOf } from './provision';
 import { RunTrail } from './run-trail';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../common/seeded-random';
 
 /**
  * Runs a drill: provisions the scenario's keys in the chosen KMS, builds the envelope hierarchy,

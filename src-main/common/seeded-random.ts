@@ -1,9 +1,9 @@
 /**
- * A small, fast, seedable random source (mulberry32) for the simulator's own choices — which calls
- * a throttle refuses, latency jitter. Never for key material.
+ * A small, fast, seedable random source (mulberry32) for reproducible choices: which calls a
+ * throttle refuses, latency jitter, synthetic benchmark data. Never for key material.
  */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
+  let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
