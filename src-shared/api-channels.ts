@@ -15,12 +15,14 @@ export const API_CHANNEL_NAMES = [
   'audit:aggregate',
   'audit:event',
   'reports:export',
+  'audit:import-files',
+  'audit:import-lookup',
   'settings:get',
   'settings:set',
   'settings:test-connection',
 ] as const;
 export type ApiChannelName = (typeof API_CHANNEL_NAMES)[number];
 
-/** Events main pushes to the UI without being asked (a drill's progress and its end). */
-export const API_EVENT_NAMES = ['drill:progress', 'drill:finished'] as const;
+/** Events main pushes to the UI without being asked: a drill's progress, frames and end; imports; menu commands. */
+export const API_EVENT_NAMES = ['drill:progress', 'drill:finished', 'drill:frame', 'import:progress', 'import:finished', 'menu:command'] as const;
 export type ApiEventName = (typeof API_EVENT_NAMES)[number];

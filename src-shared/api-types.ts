@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CloudTrailRecord } from './cloudtrail';
-import { RunRecord } from './run-record';
+import { HierarchyFrame, RunRecord } from './run-record';
 
 /**
  * The shapes that travel over the API contract (api.ts): what the UI asks for and what main answers.
@@ -109,7 +109,7 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
-export { RunRecord };
+export { HierarchyFrame, RunRecord };
 
 export const LOOKUP_ATTRIBUTES = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;
 /** CloudTrail's LookupEvents attributes, as AWS spells them. */
@@ -184,3 +184,68 @@ export const ExportedReport = z.object({
   files: z.number().int().positive(),
 });
 export type ExportedReport = z.infer<typeof ExportedReport>;
+
+/** What `reports:export` answers: the export, or that the user closed the save dialog. */
+export const ExportOutcome = z.union([ExportedReport.extend({ cancelled: z.literal(false) }), z.object({ cancelled: z.literal(true) })]);
+export type ExportOutcome = z.infer<typeof ExportOutcome>;
+
+/** Base64 characters of one uploaded log file: at most 48 MiB of text, 36 MiB of bytes. */
+const MAX_IMPORT_BASE64 = 48 * 1024 * 1024;
+
+/**
+ * One CloudTrail log file handed over by the UI (a file picker or a drop): its name and its bytes
+ * in base64, `.json` or `.json.gz` with a `Records` array. The same path serves the desktop window
+ * and the browser, which has no file paths to give.
+ */
+export const ImportFile = z.object({
+  name: z.string().min(1).max(300).regex(/^[^/\\\0]+$/, 'expected a file name without folders'),
+  data: z.base64('expected the file bytes in base64').max(MAX_IMPORT_BASE64, 'a log file may be at most 36 MiB'),
+}).strict();
+export type ImportFile = z.infer<typeof ImportFile>;
+
+/** Where LookupEvents imports from: the configured backend's CloudTrail (AWS, or the embedded KMS's own). */
+export const LookupImportQuery = z.object({
+  region: Region,
+  startTime: IsoTime.optional(),
+  endTime: IsoTime.optional(),
+  /** Stop after this many pages of 50 (LookupEvents allows 2 requests per second). */
+  maxPages: z.number().int().min(1).max(10_000).optional(),
+}).strict();
+export type LookupImportQuery = z.infer<typeof LookupImportQuery>;
+
+/** A running import: how far it is. `total` is null while unknown (LookupEvents pages). */
+export const ImportProgress = z.object({
+  jobId: z.string(),
+  source: z.enum(['files', 'lookup-events']),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative().nullable(),
+  stored: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  /** The file being read, or "page N". */
+  current: z.string(),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;
+
+/** An import ended: what was stored; `failed` lists files refused whole (with the record at fault). */
+export const ImportFinished = z.discriminatedUnion('ok', [
+  z.object({
+    jobId: z.string(), ok: z.literal(true), source: z.enum(['files', 'lookup-events']),
+    stored: z.number().int().nonnegative(), duplicates: z.number().int().nonnegative(),
+    failed: z.array(z.object({ file: z.string(), error: z.string() })),
+  }),
+  z.object({ jobId: z.string(), ok: z.literal(false), source: z.enum(['files', 'lookup-events']), error: z.string(), stored: z.number().int().nonnegative() }),
+]);
+export type ImportFinished = z.infer<typeof ImportFinished>;
+
+/** What a native menu asks the window to do (the desktop shell only; the browser has no menu bar). */
+export const MenuCommand = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('navigate'), page: z.enum(['drills', 'explorer', 'audit', 'reports', 'settings']) }),
+  /** File › Open Scenario…: the file's text goes into the Drills editor. */
+  z.object({ command: z.literal('open-scenario'), name: z.string(), text: z.string() }),
+  /** File › Export Report…: the Reports page for the selected run. */
+  z.object({ command: z.literal('export-report') }),
+  /** File › Import CloudTrail Logs…: an import started from a native dialog; its events follow. */
+  z.object({ command: z.literal('import-started'), jobId: z.string(), files: z.number().int().nonnegative() }),
+  z.object({ command: z.literal('toggle-theme') }),
+]);
+export type MenuCommand = z.infer<typeof MenuCommand>;

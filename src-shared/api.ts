@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { API_CHANNEL_NAMES, API_EVENT_NAMES, type ApiChannelName, type ApiEventName } from './api-channels';
 import {
-  AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, ConnectionReport, ExportedReport, KmsStatus, ReportFormat,
-  RunRecord, RunSummary, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
+  AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, ConnectionReport, ExportOutcome, ImportFile, ImportFinished, ImportProgress,
+  KmsStatus, LookupImportQuery, MenuCommand, ReportFormat,
+  HierarchyFrame, RunRecord, RunSummary, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
 } from './api-types';
 
 export * from './api-types';
@@ -44,8 +45,15 @@ export const apiChannels = {
   'audit:aggregate': { args: AggregateQuery, result: AggregateResult },
   /** The full CloudTrail record of one event. */
   'audit:event': { args: z.object({ eventId: z.string().min(1).max(200) }).strict(), result: AuditEvent },
-  /** Writes a run's report in one format under <data folder>/reports and says where. */
-  'reports:export': { args: z.object({ runId: RunId, format: ReportFormat }).strict(), result: ExportedReport },
+  /**
+   * Writes a run's report in one format and says where: under <data folder>/reports, or — with
+   * `saveAs` in the desktop window — where the user picks in a native save dialog (`cancelled` if closed).
+   */
+  'reports:export': { args: z.object({ runId: RunId, format: ReportFormat, saveAs: z.boolean().optional() }).strict(), result: ExportOutcome },
+  /** Starts importing CloudTrail log files; progress and the end arrive as `import:progress` / `import:finished`. */
+  'audit:import-files': { args: z.object({ files: z.array(ImportFile).min(1).max(100) }).strict(), result: z.object({ jobId: z.string() }) },
+  /** Starts importing from CloudTrail LookupEvents of the configured backend (AWS, or the embedded KMS). */
+  'audit:import-lookup': { args: LookupImportQuery, result: z.object({ jobId: z.string() }) },
   'settings:get': { args: none, result: Settings },
   /** Replaces the settings; the stored settings come back. */
   'settings:set': { args: Settings.strict(), result: Settings },
@@ -62,6 +70,12 @@ export const apiEvents = {
     z.object({ jobId: z.string(), ok: z.literal(true), runId: z.string(), passed: z.boolean() }),
     z.object({ jobId: z.string(), ok: z.literal(false), error: z.string(), problems: z.array(ScenarioProblem) }),
   ]),
+  /** The key hierarchy of a running drill changed: the Explorer follows it live. */
+  'drill:frame': z.object({ jobId: z.string(), title: z.string(), frame: HierarchyFrame }),
+  'import:progress': ImportProgress,
+  'import:finished': ImportFinished,
+  /** A native menu item was chosen (desktop window only). */
+  'menu:command': MenuCommand,
 } as const satisfies Record<ApiEventName, z.ZodType>;
 
 // Compile-time proof that the zod-free name lists have no name the maps lack, and vice versa.

@@ -54,7 +54,7 @@ export const TopologyCluster = z.object({
   databases: z.array(z.string()),
 });
 
-/** The key hierarchy at the end of the run (and at each snapshot of the timeline, for scrubbing). */
+/** The key hierarchy at the end of the run (frames through the run are in `hierarchy.history`). */
 export const HierarchyNode = z.object({
   cluster: z.string(),
   node: z.string(),
@@ -76,6 +76,40 @@ export const SnapshotInfo = z.object({
   /** Why not, when not restorable (e.g. "its CMK was deleted"). */
   reason: z.string().optional(),
 });
+
+/** A CMK (or replica) as a frame of the hierarchy sees it. */
+export const FrameKey = z.object({
+  arn: z.string(),
+  region: z.string(),
+  /** The key state in KMS as the drill set it (Deleted once its deletion window ended). */
+  state: z.enum(['Enabled', 'Disabled', 'PendingDeletion', 'Deleted']),
+  /** False while the drill has KMS in this region out of reach. */
+  reachable: z.boolean(),
+  /** False while the service role's access (key policy or grant) is revoked. */
+  serviceAccess: z.boolean(),
+});
+
+/** A node in a frame: HierarchyNode plus whether its master key is in the cache and still usable. */
+export const FrameNode = HierarchyNode.extend({
+  /** cached: unwrapped and serving; expired: running but its last refresh or crypto failed; none: no key in memory. */
+  cache: z.enum(['cached', 'expired', 'none']),
+});
+
+/** A snapshot in a frame (whether it restores is judged only at the end of the run). */
+export const FrameSnapshot = SnapshotInfo.pick({ id: true, cluster: true, takenAt: true, cmkArn: true, cmkMaterialId: true });
+
+/**
+ * The key hierarchy at one moment of the run, taken whenever it changed, so the Explorer can follow
+ * a running drill and scrub back through a finished one. `cause` is what changed it.
+ */
+export const HierarchyFrame = z.object({
+  at: Ms,
+  cause: z.string(),
+  keys: z.array(FrameKey),
+  nodes: z.array(FrameNode),
+  snapshots: z.array(FrameSnapshot),
+});
+export type HierarchyFrame = z.infer<typeof HierarchyFrame>;
 
 export const TimelineEntry = z.object({
   at: Ms,
@@ -125,7 +159,12 @@ export const RunRecord = z.object({
   /** The virtual start of the drill; every `at` is an offset from it. */
   startTime: z.string(),
   topology: z.object({ account: z.string(), regions: z.array(z.string()), keys: z.array(TopologyKey), clusters: z.array(TopologyCluster) }),
-  hierarchy: z.object({ nodes: z.array(HierarchyNode), snapshots: z.array(SnapshotInfo) }),
+  hierarchy: z.object({
+    nodes: z.array(HierarchyNode),
+    snapshots: z.array(SnapshotInfo),
+    /** Frames of the hierarchy through the run, oldest first (absent in records written before frames were kept). */
+    history: z.array(HierarchyFrame).optional(),
+  }),
   timeline: z.array(TimelineEntry),
   verdicts: z.array(Verdict),
   passed: z.boolean(),

@@ -3,6 +3,7 @@ import { apiChannels, isApiChannel, type ApiChannel, type ApiOutcome, type ApiRe
 import type { EmbeddedKms } from '../kms/embedded/embedded-kms';
 import { AppError } from './app-error';
 import type { AppServices } from './app-services';
+import type { DesktopShell } from './desktop-shell';
 import { testConnection } from './connection-test';
 import { kmsStatus } from './kms-status-service';
 
@@ -10,6 +11,8 @@ import { kmsStatus } from './kms-status-service';
 export interface AppContext {
   services: AppServices;
   kms?: { kms: EmbeddedKms; endpoint: string | null; dataDir: string | null } | undefined;
+  /** Save dialogs and printToPDF, in the desktop window only. */
+  desktop?: DesktopShell | undefined;
 }
 
 type Handlers = { [C in ApiChannel]: (ctx: AppContext, args: ApiArgsOut<C>) => Promise<ApiResult<C>> | ApiResult<C> };
@@ -28,7 +31,9 @@ const handlers: Handlers = {
   'audit:lookup': ({ services }, query) => services.audit.lookup(query),
   'audit:aggregate': ({ services }, query) => services.audit.aggregate(query),
   'audit:event': ({ services }, { eventId }) => services.audit.event(eventId),
-  'reports:export': ({ services }, { runId, format }) => services.reports.export(runId, format),
+  'reports:export': ({ services, desktop }, { runId, format, saveAs }) => services.reports.export(runId, format, { saveAs: saveAs === true, desktop }),
+  'audit:import-files': ({ services }, { files }) => services.imports.startFiles(files),
+  'audit:import-lookup': ({ services }, query) => services.imports.startLookup(query),
   'settings:get': ({ services }) => services.settings.get(),
   'settings:set': ({ services }, settings) => services.settings.set(settings),
   'settings:test-connection': ({ services }, { backend }) => testConnection(backend ?? services.settings.get().backend, services.now),
