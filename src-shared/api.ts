@@ -32,7 +32,13 @@ export const apiChannels = {
   },
   /** Starts a drill; progress and the end arrive as `drill:progress` / `drill:finished` with the same jobId. */
   'drills:run': {
-    args: z.object({ scenario: ScenarioRef, backend: BackendKind.optional(), seed: z.number().int().min(0).max(2 ** 31 - 1).optional() }).strict(),
+    args: z.object({
+      scenario: ScenarioRef,
+      backend: BackendKind.optional(),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      /** Play on the wall clock at this many simulated seconds per second, to watch it unfold; absent: as fast as it goes. */
+      speed: z.number().min(1).max(10_000_000).optional(),
+    }).strict(),
     result: z.object({ jobId: z.string(), title: z.string() }),
   },
   /** Saved runs, newest first. */

@@ -66,6 +66,8 @@ export const HierarchyNode = z.object({
   databases: z.array(z.object({ name: z.string(), keyVersions: z.number().int() })),
 });
 
+export type HierarchyNode = z.infer<typeof HierarchyNode>;
+
 export const SnapshotInfo = z.object({
   id: z.string(),
   cluster: z.string(),
@@ -96,6 +98,8 @@ export const FrameNode = HierarchyNode.extend({
 });
 
 /** A snapshot in a frame (whether it restores is judged only at the end of the run). */
+export type FrameKey = z.infer<typeof FrameKey>;
+export type FrameNode = z.infer<typeof FrameNode>;
 export const FrameSnapshot = SnapshotInfo.pick({ id: true, cluster: true, takenAt: true, cmkArn: true, cmkMaterialId: true });
 
 /**

@@ -25,7 +25,7 @@ const handlers: Handlers = {
   },
   'drills:list': ({ services }) => ({ scenarios: services.drills.list() }),
   'drills:validate': ({ services }, { text }) => services.drills.validate(text),
-  'drills:run': ({ services }, { scenario, backend, seed }) => services.drills.run(scenario, backend, seed),
+  'drills:run': ({ services }, { scenario, backend, seed, speed }) => services.drills.run(scenario, backend, seed, speed),
   'runs:list': ({ services }) => ({ runs: services.runs.list() }),
   'runs:get': ({ services }, { runId }) => services.runs.get(runId),
   'audit:lookup': ({ services }, query) => services.audit.lookup(query),

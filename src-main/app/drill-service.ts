@@ -50,10 +50,10 @@ export class DrillService {
   }
 
   /** Validates, then starts the drill in the background; bad scenario text is refused here, before any job. */
-  run(ref: ScenarioRef, backend: BackendKind | undefined, seed: number | undefined): { jobId: string; title: string } {
+  run(ref: ScenarioRef, backend: BackendKind | undefined, seed: number | undefined, speed?: number): { jobId: string; title: string } {
     const scenario = this.scenarioOf(ref);
     const jobId = this.options.jobId();
-    const job = this.play(jobId, scenario, backend, seed).finally(() => this.running.delete(jobId));
+    const job = this.play(jobId, scenario, backend, seed, speed).finally(() => this.running.delete(jobId));
     this.running.set(jobId, job);
     return { jobId, title: scenario.title };
   }
@@ -74,7 +74,8 @@ export class DrillService {
     }
   }
 
-  private async play(jobId: string, scenario: Scenario, kind: BackendKind | undefined, seed: number | undefined): Promise<void> {
+  /** `speed`: simulated time per wall-clock time, so people can watch the drill unfold; undefined: as fast as it goes. */
+  private async play(jobId: string, scenario: Scenario, kind: BackendKind | undefined, seed: number | undefined, speed: number | undefined): Promise<void> {
     const { events } = this.options;
     const settings = this.options.settings().backend;
     const backend = kind ?? settings.kind;
@@ -90,6 +91,8 @@ export class DrillService {
       ingest = new BatchedIngest(this.options.store());
       const record = await runDrill(scenario, {
         backend, endpoint, profile, seed, eventSink: ingest,
+        live: speed === undefined ? undefined : { speed },
+        onFrame: (frame) => events.emit('drill:frame', { jobId, title: scenario.title, frame }),
         onProgress: (fraction) => {
           const pct = Math.floor(fraction * 100);
           if (pct === last) return;

@@ -3,6 +3,7 @@ import type { TimelineStep } from '../../src-shared/scenario';
 import { formatDuration } from '../../src-shared/duration';
 import type { DrillCapabilities } from '../kms/backend-capabilities';
 import type { DrillWorld } from './drill-world';
+import { setKeyCondition } from './hierarchy-frames';
 import { rotationPeriodDays } from './provision';
 
 /**
@@ -85,12 +86,16 @@ export async function keyDeletionDue(world: DrillWorld, keyId: string, step: num
   const mark = world.trail.length;
   const kind = world.backend.kind;
   if (world.backend.capabilities.virtualClock) {
+    // A deletion cancelled in the meantime does not happen (KMS, on the drill's clock, kept the key).
+    if (world.keyConditions.get(keyId)?.state !== 'PendingDeletion') return;
+    setKeyCondition(world, key, { state: 'Deleted' });
     world.note({ kind: 'event', name: 'key-deleted', detail: `${keyId}'s waiting period ended: KMS deleted it, and everything only it can decrypt is lost`, outcome: 'failed' }, mark);
   } else {
     // A deletion cancelled in the meantime does not happen.
     const state = await world.backend.admin.clientFor(key.region).send(new DescribeKeyCommand({ KeyId: key.keyId })).then((o) => o.KeyMetadata?.KeyState, () => undefined);
     if (state !== 'PendingDeletion') return;
     world.faults.markDeleted(key.keyId);
+    setKeyCondition(world, key, { state: 'Deleted' });
     const note = unsupportedStep(world, world.scenario.timeline[step] as TimelineStep)?.note ?? `${kind} keeps wall-clock time: the drill played ${keyId}'s deletion at the end of its window.`;
     world.departures.push({ at: world.t, name: 'key-deleted', capability: 'virtualClock', key: keyId, step, note });
     world.note({ kind: 'event', name: 'key-deleted', detail: `${keyId}'s waiting period ended on the drill's clock: deleted (played on the client; ${kind} still holds it pending deletion), and everything only it can decrypt is lost`, outcome: 'simulated' }, mark);

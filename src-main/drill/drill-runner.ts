@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteAliasCommand, GetKeyRotationStatusCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import type { Scenario } from '../../src-shared/scenario';
-import type { RunRecord } from '../../src-shared/run-record';
+import type { HierarchyFrame, RunRecord } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import { ManualClock } from '../common/clock';
 import { EnvelopeCluster } from '../envelope/envelope-cluster';
@@ -15,6 +15,7 @@ import { keyDeletionDue, nextRotationOnDrillClock, rotationDue, unsupportedNote,
 import { endStep, runStep, takeSnapshot } from './drill-steps';
 import { DrillWorld, type ClusterRuntime, type NodeRuntime, type SimEvent } from './drill-world';
 import { EventQueue } from './event-queue';
+import { FrameRecorder } from './hierarchy-frames';
 import { finishRun } from './finish-run';
 import { accountWorkload, canarySweep, healthCheck, scheduleWorkload } from './node-behaviour';
 import { provisionKeys, regionsOf } from './provision';
@@ -41,6 +42,8 @@ export interface RunDrillOptions {
    * AWS where KMS keeps its own time and people watch the drill as it unfolds. Undefined: virtual time.
    */
   live?: { speed: number } | undefined;
+  /** Each new frame of the key hierarchy as the drill plays (the Explorer follows a running drill with these). */
+  onFrame?: ((frame: HierarchyFrame) => void) | undefined;
 }
 
 export class DrillRefusedError extends Error {
@@ -64,7 +67,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   try {
     const queue = new EventQueue<SimEvent>();
     const keys = await provisionKeys(scenario, backend);
-    const world = new DrillWorld(scenario, clock, start, backend, keys, faults, trail, queue);
+    const world = new DrillWorld(scenario, clock, start, backend, keys, faults, trail, queue, new FrameRecorder(options.onFrame));
     const refused = scenario.timeline.map((s, i) => ({ what: `timeline[${i}] (${s.do})`, note: unsupportedNote(world, s) }));
     refused.push({ what: 'policy.cmkRotation', note: unsupportedPolicyNote(world) });
     const notes = refused.filter((x) => x.note);
@@ -73,6 +76,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
     }
     for (const spec of scenario.topology.clusters) clusters.push(await buildCluster(world, spec, pool));
     scheduleAgenda(world);
+    world.frames.capture(world, 'the nodes started and unwrapped their master keys');
     await play(world, options.onProgress, options.live);
     return await finishRun(world, runId, seed);
   } finally {
@@ -164,12 +168,21 @@ async function play(world: DrillWorld, onProgress: ((f: number) => void) | undef
     if (live) await sleepUntil(wallStart + next.at / live.speed);
     world.clock.set(world.start + next.at);
     const versionBefore = world.version;
+    const entriesBefore = world.timeline.length;
     await handle(world, next.event, lastChange);
     if (world.version !== versionBefore) lastChange = world.t;
+    world.frames.capture(world, frameCause(world, entriesBefore, next.event));
     onProgress?.(next.at / scenario.duration);
   }
   world.clock.set(world.start + scenario.duration);
   onProgress?.(1);
+}
+
+/** What changed the hierarchy at this instant: the timeline entry it made, else the kind of event. */
+function frameCause(world: DrillWorld, entriesBefore: number, event: SimEvent): string {
+  const entry = world.timeline.length > entriesBefore ? world.timeline[world.timeline.length - 1] : undefined;
+  if (entry) return entry.detail;
+  return 'node' in event ? `${event.type} of ${event.cluster}/${event.node}` : 'cluster' in event ? `${event.type} of ${event.cluster}` : event.type;
 }
 
 async function handle(world: DrillWorld, event: SimEvent, lastChange: number): Promise<void> {

@@ -5,6 +5,7 @@ import {
 import type { TimelineStep } from '../../src-shared/scenario';
 import { formatDuration } from '../../src-shared/duration';
 import { deletedOnDrillClock, noteStepDeparture, unsupportedNote } from './backend-departures';
+import { setKeyCondition } from './hierarchy-frames';
 import type { DrillWorld, NodeRuntime } from './drill-world';
 import { scheduleWorkload } from './node-behaviour';
 import { grantService, keyPolicy, regionsOf, type ProvisionedKey } from './provision';
@@ -75,17 +76,20 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
     case 'key-disable': {
       const key = keyOf(world, step.key);
       for (const r of regionsOf(key)) await admin(r).send(new DisableKeyCommand({ KeyId: key.keyId }));
+      setKeyCondition(world, key, { state: 'Disabled' });
       return { detail: `the customer disabled ${key.id} in ${regionsOf(key).join(', ')}` };
     }
     case 'enable-key': {
       const key = keyOf(world, step.key);
       for (const r of regionsOf(key)) await admin(r).send(new EnableKeyCommand({ KeyId: key.keyId }));
+      setKeyCondition(world, key, { state: 'Enabled' });
       return { detail: `the customer enabled ${key.id} again` };
     }
     case 'key-policy-revoke':
     case 'grant-revoke': {
       const key = keyOf(world, step.key);
       const note = unsupportedNote(world, step);
+      setKeyCondition(world, key, { serviceAccess: false });
       if (note) {
         world.faults.deny(key.keyId);
         world.simulated.push({ step: index, do: step.do, note });
@@ -102,6 +106,7 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
     case 'restore-access': {
       const key = keyOf(world, step.key);
       world.faults.allow(key.keyId);
+      setKeyCondition(world, key, { serviceAccess: true });
       if (key.serviceAccess === 'grant') {
         for (const r of regionsOf(key)) if (!key.grants.has(r)) key.grants.set(r, await grantService(world.backend, key, r));
       } else {
@@ -117,6 +122,7 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
         const out = await admin(r).send(new ScheduleKeyDeletionCommand({ KeyId: key.keyId, PendingWindowInDays: step.pendingWindowDays }));
         deletion ??= out.DeletionDate;
       }
+      setKeyCondition(world, key, { state: 'PendingDeletion' });
       // A wall-clock backend's DeletionDate counts from the wall-clock moment, not the drill's.
       const due = world.backend.capabilities.virtualClock ? deletion && deletion.getTime() - world.start : world.t + step.pendingWindowDays * 86_400_000;
       if (due !== undefined) world.queue.schedule(Math.max(world.t + 1, due + 1), { type: 'key-deletion-due', key: key.id, step: index });
@@ -126,6 +132,7 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
       const key = keyOf(world, step.key);
       if (deletedOnDrillClock(world, key.id)) throw new Error(`NotFoundException: ${key.arn} was deleted when its window ended on the drill's clock (played on the client; ${world.backend.kind} still holds it pending deletion)`);
       for (const r of regionsOf(key)) await admin(r).send(new CancelKeyDeletionCommand({ KeyId: key.keyId }));
+      setKeyCondition(world, key, { state: 'Disabled' });
       return { detail: `the customer cancelled the deletion of ${key.id} (the key is disabled until enabled)` };
     }
     case 'zone-outage': {

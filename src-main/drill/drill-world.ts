@@ -8,6 +8,7 @@ import type { FaultInjector } from '../kms/fault-injector';
 import type { UptimeTrack } from './availability';
 import type { DrillBackend } from './drill-backend';
 import type { EventQueue } from './event-queue';
+import type { FrameRecorder, KeyCondition } from './hierarchy-frames';
 import type { ProvisionedKey } from './provision';
 import type { RunTrail } from './run-trail';
 
@@ -87,6 +88,8 @@ export class DrillWorld {
   /** Health checks elided while nodes were quiet (they would have succeeded: nothing had changed). */
   elidedHealthChecks = 0;
   bulkOperations = 0;
+  /** Scenario keys whose state or service access a step changed (by scenario key id). */
+  readonly keyConditions = new Map<string, KeyCondition>();
   canaryWritten = 0;
   canaryRead = 0;
 
@@ -99,6 +102,8 @@ export class DrillWorld {
     readonly faults: FaultInjector,
     readonly trail: RunTrail,
     readonly queue: EventQueue<SimEvent>,
+    /** Frames of the hierarchy for the Explorer (run record `hierarchy.history`). */
+    readonly frames: FrameRecorder,
   ) {}
 
   /** Milliseconds since the start of the drill. */

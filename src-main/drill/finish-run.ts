@@ -2,6 +2,7 @@ import { RUN_RECORD_FORMAT, RUN_RECORD_VERSION, type RunRecord } from '../../src
 import { drillDefinition } from './drill-definition';
 import { judge, reachedKms, type EndState } from './drill-judge';
 import type { DrillWorld } from './drill-world';
+import { hierarchyNodes } from './hierarchy-frames';
 import { accountWorkload, canaryPlaintext, canarySweep } from './node-behaviour';
 import { availabilitySeries, bucketFor, rateSeries } from './run-series';
 
@@ -13,6 +14,7 @@ import { availabilitySeries, bucketFor, rateSeries } from './run-series';
 export async function finishRun(world: DrillWorld, runId: string, seed: number): Promise<RunRecord> {
   for (const cluster of world.clusters.values()) for (const n of cluster.nodes.values()) await accountWorkload(world, cluster, n);
   await canarySweep(world);
+  world.frames.capture(world, 'the end of the drill');
   const end = await verifyEnd(world);
   const verdicts = await judge(world, end);
   return buildRecord(world, runId, seed, end, verdicts);
@@ -98,19 +100,13 @@ function buildRecord(world: DrillWorld, runId: string, seed: number, end: EndSta
       clusters: scenario.topology.clusters.map((c) => ({ id: c.id, tenant: c.tenant, key: c.key, nodes: c.nodes, databases: c.databases })),
     },
     hierarchy: {
-      nodes: [...world.clusters.values()].flatMap((c) => [...c.nodes.values()].map((n) => {
-        const state = n.node.exportState();
-        return {
-          cluster: c.id, node: n.id, status: n.crashed ? 'crashed' : n.node.status, kmsRegion: n.node.region, masterKeyVersion: n.node.masterKeyVersion,
-          cmkArn: state.masterKey.cmkArn, ...(state.masterKey.keyMaterialId ? { cmkMaterialId: state.masterKey.keyMaterialId } : {}),
-          databases: state.databases.map((d) => ({ name: d.name, keyVersions: d.keys.length })),
-        };
-      })),
+      nodes: hierarchyNodes(world),
       snapshots: [...world.clusters.values()].flatMap((c) => c.snapshots.map((s) => {
         const state = c.envelope.snapshot(s.id);
         const r = end.snapshotRestorable.get(s.id);
         return { id: s.id, cluster: c.id, takenAt: s.takenAt, cmkArn: state.cmkArn, ...(state.keyMaterialId ? { cmkMaterialId: state.keyMaterialId } : {}), restorable: r?.ok ?? false, ...(r && !r.ok && r.reason ? { reason: r.reason } : {}) };
       })),
+      history: world.frames.frames,
     },
     timeline: world.timeline,
     verdicts,
