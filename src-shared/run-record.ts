@@ -83,6 +83,8 @@ export const SnapshotInfo = z.object({
 export const FrameKey = z.object({
   arn: z.string(),
   region: z.string(),
+  /** The scenario's id for the key (absent for a key made during the run, such as a replacement ARN). */
+  name: z.string().optional(),
   /** The key state in KMS as the drill set it (Deleted once its deletion window ended). */
   state: z.enum(['Enabled', 'Disabled', 'PendingDeletion', 'Deleted']),
   /** False while the drill has KMS in this region out of reach. */

@@ -62,13 +62,13 @@ function snapshotsOf(c: ClusterRuntime): HierarchyFrame['snapshots'] {
 /** Every CMK and replica of the scenario, then keys made during the run (a replacement ARN) that something uses. */
 function frameKeys(world: DrillWorld, used: string[]): FrameKey[] {
   const out: FrameKey[] = [];
-  const add = (arn: string, region: string, condition: KeyCondition) => {
-    out.push({ arn, region, state: condition.state, reachable: !world.faults.state(region).outage, serviceAccess: condition.serviceAccess });
+  const add = (arn: string, region: string, condition: KeyCondition, name?: string) => {
+    out.push({ arn, region, ...(name ? { name } : {}), state: condition.state, reachable: !world.faults.state(region).outage, serviceAccess: condition.serviceAccess });
   };
   for (const key of world.keys.values()) {
     const condition = world.keyConditions.get(key.id) ?? FRESH;
-    add(key.arn, key.region, condition);
-    for (const r of key.replicas) add(r.arn, r.region, condition);
+    add(key.arn, key.region, condition, key.id);
+    for (const r of key.replicas) add(r.arn, r.region, condition, key.id);
   }
   for (const arn of new Set(used)) if (!out.some((k) => k.arn === arn)) add(arn, arn.split(':')[3] ?? '', FRESH);
   return out;
