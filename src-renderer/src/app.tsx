@@ -1,13 +1,11 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, type KeyboardEvent } from 'react';
 import { transportName } from './api-client';
-import { PAGES, useAppState, type PageId } from './app-state';
+import { PAGES, useAppState, useAppStore, type PageId, type Theme } from './app-state';
 import { AuditPage } from './pages/audit-page';
 import { DrillsPage } from './pages/drills-page';
 import { ExplorerPage } from './pages/explorer-page';
 import { ReportsPage } from './pages/reports-page';
 import { SettingsPage } from './pages/settings-page';
-
-type Theme = 'system' | 'light' | 'dark';
 
 const PAGE_VIEWS: Record<PageId, () => React.JSX.Element> = {
   drills: DrillsPage,
@@ -20,11 +18,11 @@ const PAGE_VIEWS: Record<PageId, () => React.JSX.Element> = {
 /** The window: tabs for the pages (arrow keys move between them), a theme toggle, the page. */
 export function App() {
   const { page, go, runsError } = useAppState();
-  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('keydrill-theme') as Theme | null) ?? 'system');
+  const theme = useAppStore((s) => s.theme);
+  const setTheme = useAppStore((s) => s.setTheme);
   useEffect(() => {
     if (theme === 'system') delete document.documentElement.dataset.theme;
     else document.documentElement.dataset.theme = theme;
-    localStorage.setItem('keydrill-theme', theme);
   }, [theme]);
 
   const onTabKey = (e: KeyboardEvent) => {

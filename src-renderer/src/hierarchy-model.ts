@@ -1,5 +1,5 @@
 import { formatDuration } from './format';
-import type { RunRecord } from '../../src-shared/api';
+import type { HierarchyFrame, RunRecord } from '../../src-shared/api';
 
 /** One box of the key-hierarchy graph. */
 export interface GraphNode {
@@ -7,8 +7,8 @@ export interface GraphNode {
   kind: 'cmk' | 'master' | 'database' | 'snapshot';
   label: string;
   sub: string;
-  /** Drives the colour: ok, down, lost, idle. */
-  state: 'ok' | 'down' | 'lost' | 'idle';
+  /** Drives the colour: ok (serving), warn (at risk / expiring), down, lost, idle. */
+  state: 'ok' | 'warn' | 'down' | 'lost' | 'idle';
   stateText: string;
   arn?: string | undefined;
   materialId?: string | undefined;
@@ -21,59 +21,104 @@ export interface GraphNode {
   row: number;
 }
 
+type ViewKey = HierarchyFrame['keys'][number] & { alias?: string | undefined };
+type ViewNode = RunRecord['hierarchy']['nodes'][number] & { cache?: HierarchyFrame['nodes'][number]['cache'] };
+type ViewSnapshot = HierarchyFrame['snapshots'][number] & { restorable?: boolean; reason?: string | undefined };
+
+/** The hierarchy at one moment, from a frame or from a run's judged end state. */
+export interface HierarchyView {
+  keys: ViewKey[];
+  nodes: ViewNode[];
+  snapshots: ViewSnapshot[];
+}
+
+/** A frame as a view; the record (when there is one) adds the aliases. */
+export function viewOfFrame(frame: HierarchyFrame, record?: RunRecord): HierarchyView {
+  const alias = (name: string | undefined) => record?.topology.keys.find((k) => k.id === name)?.alias;
+  return { keys: frame.keys.map((k) => ({ ...k, alias: alias(k.name) })), nodes: frame.nodes, snapshots: frame.snapshots };
+}
+
+/** A run's end state as judged (snapshots restorable or not), with the key states of its last frame. */
+export function viewOfRecordEnd(record: RunRecord): HierarchyView {
+  const last = record.hierarchy.history?.at(-1);
+  const keys: ViewKey[] = last
+    ? viewOfFrame(last, record).keys
+    : record.topology.keys.flatMap((k) => [k, ...k.replicas].map((r) => ({ arn: r.arn, region: r.region, name: k.id, alias: k.alias, state: 'Enabled' as const, reachable: true, serviceAccess: true })));
+  return { keys, nodes: record.hierarchy.nodes, snapshots: record.hierarchy.snapshots };
+}
+
 const NODE_STATE: Record<string, { state: GraphNode['state']; text: string }> = {
   running: { state: 'ok', text: 'running: its master key is unwrapped and cached' },
   starting: { state: 'idle', text: 'starting: unwrapping its master key' },
   stopped: { state: 'down', text: 'stopped: no key in memory' },
-  'shut-down': { state: 'down', text: 'shut down: lost access to its key' },
+  failed: { state: 'down', text: 'down: its last start was refused by KMS' },
   crashed: { state: 'lost', text: 'crashed' },
 };
 
+function keyState(k: ViewKey, users: ViewNode[]): Pick<GraphNode, 'state' | 'stateText'> {
+  if (k.state === 'Deleted') return { state: 'lost', stateText: 'deleted: everything only it can decrypt is lost' };
+  if (k.state === 'PendingDeletion') return { state: 'warn', stateText: 'pending deletion: unusable, and deleted when the window ends' };
+  if (k.state === 'Disabled') return { state: 'down', stateText: 'disabled by the customer' };
+  if (!k.reachable) return { state: 'down', stateText: `region unreachable: KMS in ${k.region} is out of reach` };
+  if (!k.serviceAccess) return { state: 'down', stateText: "enabled, but the service role's access is revoked" };
+  if (users.length === 0) return { state: 'idle', stateText: 'enabled; no node calls KMS with it now' };
+  const serving = users.filter((n) => nodeServes(n)).length;
+  return serving > 0
+    ? { state: 'ok', stateText: `enabled, serving ${serving} node${serving === 1 ? '' : 's'}` }
+    : { state: 'warn', stateText: 'enabled, but every node using it is down' };
+}
+
+const nodeServes = (n: ViewNode) => n.status === 'running' && n.cache !== 'expired';
+
+function snapshotState(s: ViewSnapshot, key: ViewKey | undefined): Pick<GraphNode, 'state' | 'stateText'> {
+  if (s.restorable !== undefined) return s.restorable ? { state: 'ok', stateText: 'restorable' } : { state: 'lost', stateText: `not restorable${s.reason ? `: ${s.reason}` : ''}` };
+  if (key?.state === 'Deleted') return { state: 'lost', stateText: 'lost: the CMK it is pinned to was deleted' };
+  if (key?.state === 'PendingDeletion') return { state: 'warn', stateText: 'at risk: the CMK it is pinned to is pending deletion' };
+  if (key && (key.state === 'Disabled' || !key.serviceAccess)) return { state: 'warn', stateText: 'not restorable while its CMK is disabled or access is revoked' };
+  return { state: 'ok', stateText: 'restorable while its CMK lives' };
+}
+
 /**
- * The hierarchy at the end of a run as graph boxes in four columns: CMK (and each replica) per
- * region → node master keys → database keys; snapshots pinned to the CMK they were taken under.
+ * The hierarchy as graph boxes in four columns: CMK (and each replica) per region → node master
+ * keys → database keys; snapshots pinned to the CMK they were taken under.
  */
-export function hierarchyGraph(record: RunRecord): GraphNode[] {
+export function hierarchyGraph(view: HierarchyView): GraphNode[] {
   const out: GraphNode[] = [];
-  const cmks: GraphNode[] = [];
-  let row = 0;
-  const addCmk = (label: string, region: string, arn: string, alias: string | undefined) => {
+  // Each CMK box beside the key it draws, to place what depends on it.
+  const cmks: { box: GraphNode; key: ViewKey }[] = [];
+  const known = (arn: string) => cmks.some((c) => c.key.arn === arn);
+  const addCmk = (k: ViewKey) => {
+    const replica = k.name !== undefined && cmks.some((c) => c.key.name === k.name);
     // A node uses the key in the region it calls KMS in: for a multi-Region key, the replica there.
-    const users = record.hierarchy.nodes.filter((n) => sameKey(n.cmkArn, arn) && n.kmsRegion === region);
-    const serving = users.some((n) => n.status === 'running');
-    const node: GraphNode = {
-      id: `cmk:${arn}`, kind: 'cmk', label, sub: `${region}${alias ? ` · ${alias}` : ''}`,
-      state: users.length === 0 ? 'idle' : serving ? 'ok' : 'down',
-      stateText: users.length === 0 ? 'no node calls KMS with this key at the end' : serving ? 'serving running nodes' : 'every node using it is down',
-      arn, column: 0, row: row++,
+    const users = view.nodes.filter((n) => sameKey(n.cmkArn, k.arn) && n.kmsRegion === k.region);
+    const box: GraphNode = {
+      id: `cmk:${k.arn}`, kind: 'cmk', label: k.name ? `${k.name}${replica ? ' replica' : ''}` : `new CMK ${keyIdOf(k.arn).slice(0, 8)}`,
+      sub: `${k.region}${k.alias ? ` · ${k.alias}` : ''}`, ...keyState(k, users), arn: k.arn, column: 0, row: cmks.length,
     };
-    cmks.push(node);
-    out.push(node);
+    cmks.push({ box, key: k });
+    out.push(box);
   };
-  for (const key of record.topology.keys) {
-    addCmk(key.id, key.region, key.arn, key.alias);
-    for (const r of key.replicas) addCmk(`${key.id} replica`, r.region, r.arn, key.alias);
+  for (const k of view.keys) if (!known(k.arn)) addCmk(k);
+  // Keys a node or snapshot uses that the view does not list (a replacement ARN in an old record).
+  for (const arn of [...view.nodes.map((n) => n.cmkArn), ...view.snapshots.map((s) => s.cmkArn)]) {
+    if (!cmks.some((c) => sameKey(c.key.arn, arn))) addCmk({ arn, region: regionOf(arn), state: 'Enabled', reachable: true, serviceAccess: true });
   }
-  // Keys made during the run (a CMK replaced by a new ARN) are not in the topology: show them too.
-  for (const arn of new Set([...record.hierarchy.nodes.map((n) => n.cmkArn), ...record.hierarchy.snapshots.map((s) => s.cmkArn)])) {
-    if (!cmks.some((c) => c.arn && sameKey(c.arn, arn))) addCmk(`new CMK ${keyIdOf(arn).slice(0, 8)}`, regionOf(arn), arn, undefined);
-  }
-  const cmkFor = (arn: string, region: string) =>
-    cmks.find((c) => c.arn && sameKey(c.arn, arn) && regionOf(c.arn) === region) ?? cmks.find((c) => c.arn === arn);
+  const cmkFor = (arn: string, region: string) => cmks.find((c) => sameKey(c.key.arn, arn) && c.key.region === region) ?? cmks.find((c) => sameKey(c.key.arn, arn));
   let masterRow = 0;
   let dbRow = 0;
-  for (const n of record.hierarchy.nodes) {
-    const st = NODE_STATE[n.status] ?? { state: 'idle' as const, text: n.status };
+  for (const n of view.nodes) {
+    const base = NODE_STATE[n.status] ?? { state: 'idle' as const, text: n.status };
+    const st = n.status === 'running' && n.cache === 'expired' ? { state: 'warn' as const, text: 'running, but its cached key expired and could not be refreshed' } : base;
     const master: GraphNode = {
       id: `master:${n.cluster}/${n.node}`, kind: 'master', label: `${n.cluster}/${n.node}`, sub: `master key v${n.masterKeyVersion} · KMS ${n.kmsRegion}`,
       state: st.state, stateText: st.text, arn: n.cmkArn, materialId: n.cmkMaterialId, cluster: n.cluster, node: n.node,
-      parent: cmkFor(n.cmkArn, n.kmsRegion)?.id, column: 1, row: masterRow,
+      parent: cmkFor(n.cmkArn, n.kmsRegion)?.box.id, column: 1, row: masterRow,
     };
     out.push(master);
     for (const db of n.databases) {
       out.push({
         id: `db:${n.cluster}/${n.node}/${db.name}`, kind: 'database', label: db.name, sub: `${n.node} · ${db.keyVersions} key version${db.keyVersions === 1 ? '' : 's'}`,
-        state: st.state, stateText: st.state === 'ok' ? 'readable' : 'unreadable while its node is down', cluster: n.cluster, node: n.node,
+        state: st.state === 'ok' ? 'ok' : 'down', stateText: st.state === 'ok' ? 'readable' : 'unreadable while its node has no usable master key', cluster: n.cluster, node: n.node,
         parent: master.id, column: 2, row: dbRow++,
       });
     }
@@ -81,11 +126,11 @@ export function hierarchyGraph(record: RunRecord): GraphNode[] {
     master.row = Math.max(masterRow, dbRow - n.databases.length);
     masterRow = master.row + 1;
   }
-  record.hierarchy.snapshots.forEach((s, i) => {
+  view.snapshots.forEach((s, i) => {
+    const cmk = cmkFor(s.cmkArn, regionOf(s.cmkArn));
     out.push({
-      id: `snap:${s.id}`, kind: 'snapshot', label: s.id, sub: `${s.cluster} · taken at +${formatDuration(s.takenAt)}`,
-      state: s.restorable ? 'ok' : 'lost', stateText: s.restorable ? 'restorable' : `not restorable${s.reason ? `: ${s.reason}` : ''}`,
-      arn: s.cmkArn, materialId: s.cmkMaterialId, parent: cmkFor(s.cmkArn, regionOf(s.cmkArn))?.id, column: 3, row: i,
+      id: `snap:${s.id}`, kind: 'snapshot', label: s.id, sub: `${s.cluster} · taken at +${formatDuration(s.takenAt)}`, ...snapshotState(s, cmk?.key),
+      arn: s.cmkArn, materialId: s.cmkMaterialId, parent: cmk?.box.id, column: 3, row: i,
     });
   });
   return out;

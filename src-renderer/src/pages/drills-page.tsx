@@ -1,18 +1,30 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { BackendKind, ScenarioSummary } from '../../../src-shared/api';
-import { call, subscribe } from '../api-client';
-import { useAppState } from '../app-state';
+import { call } from '../api-client';
+import { useAppState, useAppStore } from '../app-state';
 import { formatDuration, onActivate } from '../format';
 import { RunPicker } from '../run-picker';
+import { LiveAvailability } from '../live-availability';
 import { RunView } from '../run-view';
 import { ScenarioEditor, type Validation } from '../scenario-editor';
 import { useLoad } from '../use-call';
 
-type Job = { jobId: string; title: string; fraction: number } | undefined;
+/** How fast a drill plays: as fast as it goes (virtual time), or on the wall clock to watch it unfold. */
+const PACES = [
+  { label: 'As fast as it goes', speed: undefined },
+  { label: 'Watch: 1 minute a second', speed: 60 },
+  { label: 'Watch: 10 minutes a second', speed: 600 },
+  { label: 'Watch: 1 hour a second', speed: 3600 },
+  { label: 'Watch: 1 day a second', speed: 86_400 },
+] as const;
 
 /** Built-in and edited scenarios, run on a chosen backend with progress, and the selected run's result. */
 export function DrillsPage() {
-  const { runId, selectRun, refreshRuns } = useAppState();
+  const { runId, go } = useAppState();
+  const job = useAppStore((st) => st.job);
+  const jobError = useAppStore((st) => st.jobError);
+  const startJob = useAppStore((st) => st.startJob);
+  const draft = useAppStore((st) => st.draft);
   const scenarios = useLoad(() => call('drills:list', {}).then((r) => r.scenarios), []);
   const settings = useLoad(() => call('settings:get', {}), []);
   const [chosen, setChosen] = useState<ScenarioSummary | undefined>();
@@ -20,30 +32,15 @@ export function DrillsPage() {
   const [validation, setValidation] = useState<Validation | undefined>();
   const [backend, setBackend] = useState<BackendKind | undefined>();
   const [seed, setSeed] = useState('');
-  const [job, setJob] = useState<Job>();
+  const [pace, setPace] = useState(0);
   const [runError, setRunError] = useState<string | undefined>();
-  const jobRef = useRef<Job>(undefined);
-  jobRef.current = job;
 
+  // File › Open Scenario… hands its text over through the store.
   useEffect(() => {
-    const offProgress = subscribe('drill:progress', (p) => {
-      if (jobRef.current?.jobId === p.jobId) setJob({ ...jobRef.current, fraction: p.fraction });
-    });
-    const offFinished = subscribe('drill:finished', (p) => {
-      if (jobRef.current?.jobId !== p.jobId) return;
-      setJob(undefined);
-      if (p.ok) {
-        refreshRuns();
-        selectRun(p.runId);
-      } else {
-        setRunError(p.error);
-      }
-    });
-    return () => {
-      offProgress();
-      offFinished();
-    };
-  }, [refreshRuns, selectRun]);
+    if (!draft) return;
+    setChosen(undefined);
+    setText(draft.text);
+  }, [draft]);
 
   const pick = (s: ScenarioSummary) => {
     setChosen(s);
@@ -60,8 +57,9 @@ export function DrillsPage() {
     }
     const scenario = chosen && text === chosen.text ? { name: chosen.name } : { text };
     try {
-      const started = await call('drills:run', { scenario, backend: backend ?? settings.data?.backend.kind, seed: seedNumber });
-      setJob({ ...started, fraction: 0 });
+      const speed = PACES[pace]?.speed;
+      const started = await call('drills:run', { scenario, backend: backend ?? settings.data?.backend.kind, seed: seedNumber, ...(speed ? { speed } : {}) });
+      startJob(started);
     } catch (err) {
       setRunError((err as Error).message);
     }
@@ -103,15 +101,23 @@ export function DrillsPage() {
               <span>Seed</span>
               <input value={seed} onChange={(e) => setSeed(e.target.value)} inputMode="numeric" placeholder="scenario’s" size={8} />
             </label>
+            <label className="field inline">
+              <span>Pace</span>
+              <select value={pace} onChange={(e) => setPace(Number(e.target.value))} aria-label="Pace">
+                {PACES.map((p, i) => <option key={p.label} value={i}>{p.label}</option>)}
+              </select>
+            </label>
             <button type="button" className="primary" disabled={!canRun} onClick={() => void run()}>Run drill</button>
             {job ? (
               <div className="progress" role="status" aria-live="polite">
                 <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />
                 <span>{Math.round(job.fraction * 100)}% · {job.title}</span>
+                <button type="button" className="link" onClick={() => go('explorer')}>Watch the hierarchy</button>
               </div>
             ) : null}
           </div>
-          {runError ? <p className="error" role="alert">The drill did not run: {runError}</p> : null}
+          {job && job.frames.length > 0 ? <LiveAvailability job={job} /> : null}
+          {runError ?? jobError ? <p className="error" role="alert">The drill did not run: {runError ?? jobError}</p> : null}
         </section>
       </div>
       <div className="run-select"><RunPicker label="Showing run" /></div>

@@ -1,17 +1,33 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { HierarchyFrame, RunRecord } from '../../../src-shared/api';
 import { call } from '../api-client';
-import { useAppState } from '../app-state';
+import { useAppState, useAppStore } from '../app-state';
 import { formatTime } from '../format';
 import { HierarchyGraph } from '../hierarchy-graph';
-import { dependants, hierarchyGraph, type GraphNode } from '../hierarchy-model';
+import { dependants, hierarchyGraph, viewOfFrame, viewOfRecordEnd, type GraphNode, type HierarchyView } from '../hierarchy-model';
 import { RunPicker } from '../run-picker';
+import { Scrubber } from '../scrubber';
+import './explorer.css';
 import { useLoad } from '../use-call';
 
-/** The key hierarchy of a run at its end, with a side panel for the selected key. */
+/**
+ * The key hierarchy, moment by moment: the frames of a drill running now (followed live), or of a
+ * saved run (scrubbed back and forth, ending on its judged end state), with a side panel for the
+ * selected key.
+ */
 export function ExplorerPage() {
   const { runId } = useAppState();
+  const job = useAppStore((s) => s.job);
+  const [showSaved, setShowSaved] = useState(false);
   const { data: record, error } = useLoad(() => (runId ? call('runs:get', { runId }) : Promise.resolve(undefined)), [runId]);
-  const nodes = useMemo(() => (record ? hierarchyGraph(record) : []), [record]);
+  const live = job !== undefined && job.frames.length > 0 && !showSaved;
+  const moments = useMemo(() => (live ? liveMoments(job.frames) : record ? recordMoments(record) : []), [live, job?.frames, record]);
+  // undefined: follow the last moment (live: the newest frame; saved: the judged end).
+  const [chosen, setChosen] = useState<number | undefined>();
+  useEffect(() => setChosen(undefined), [runId, live, job?.jobId]);
+  const index = Math.min(chosen ?? moments.length - 1, moments.length - 1);
+  const moment = moments[index];
+  const nodes = useMemo(() => (moment ? hierarchyGraph(moment.view) : []), [moment]);
   const [selected, setSelected] = useState<string | undefined>();
   const [search, setSearch] = useState('');
   const [zoom, setZoom] = useState(1);
@@ -21,7 +37,15 @@ export function ExplorerPage() {
   return (
     <div className="page explorer">
       <div className="toolbar">
-        <RunPicker />
+        {live ? (
+          <p className="live-badge" role="status">● Following <strong>{job.title}</strong> live ({Math.round(job.fraction * 100)}%)
+            {' '}<button type="button" className="link" onClick={() => setShowSaved(true)}>show a saved run instead</button></p>
+        ) : (
+          <>
+            <RunPicker />
+            {job ? <button type="button" className="link" onClick={() => setShowSaved(false)}>Follow the running drill</button> : null}
+          </>
+        )}
         <label className="field inline">
           <span>Find</span>
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="node, database, key id…" />
@@ -33,19 +57,21 @@ export function ExplorerPage() {
         </div>
         <ul className="legend states" aria-label="Colours">
           <li><span className="swatch ok" />serving / readable</li>
-          <li><span className="swatch down" />down / unreadable</li>
-          <li><span className="swatch lost" />lost / crashed</li>
+          <li><span className="swatch warn" />at risk / expired</li>
+          <li><span className="swatch down" />disabled / unreachable / down</li>
+          <li><span className="swatch lost" />deleted / lost / crashed</li>
           <li><span className="swatch idle" />idle</li>
         </ul>
       </div>
-      {error ? <p className="error" role="alert">{error}</p> : null}
-      {record ? (
+      {error && !live ? <p className="error" role="alert">{error}</p> : null}
+      {moments.length > 1 ? <Scrubber stops={moments} index={index} onIndex={(i) => setChosen(live && i === moments.length - 1 ? undefined : i)} live={live} /> : null}
+      {moment ? (
         <div className="explorer-grid">
           <div className="graph-scroll" data-testid="hierarchy">
             <HierarchyGraph nodes={nodes} selected={selected} onSelect={setSelected} zoom={zoom}
               highlight={(n) => term !== '' && `${n.label} ${n.sub} ${n.arn ?? ''}`.toLowerCase().includes(term)} />
           </div>
-          {node ? <KeyPanel node={node} nodes={nodes} runId={record.runId} /> : (
+          {node ? <KeyPanel node={node} nodes={nodes} runId={live ? undefined : record?.runId} /> : (
             <aside className="detail empty">Select a key (click it, or Tab to it and press Enter) to see its ARN, key material, what depends on it and its latest CloudTrail events.</aside>
           )}
         </div>
@@ -54,16 +80,32 @@ export function ExplorerPage() {
   );
 }
 
+interface Moment {
+  at: number;
+  cause: string;
+  view: HierarchyView;
+}
+
+function liveMoments(frames: readonly HierarchyFrame[]): Moment[] {
+  return frames.map((f) => ({ at: f.at, cause: f.cause, view: viewOfFrame(f) }));
+}
+
+/** A saved run's frames, then its end state as judged (which snapshots restore); old records have only the end. */
+function recordMoments(record: RunRecord): Moment[] {
+  const frames = (record.hierarchy.history ?? []).map((f) => ({ at: f.at, cause: f.cause, view: viewOfFrame(f, record) }));
+  return [...frames, { at: record.scenario.duration, cause: 'the end of the run, as judged (snapshots tried for restore)', view: viewOfRecordEnd(record) }];
+}
+
 const KIND: Record<GraphNode['kind'], string> = { cmk: 'Customer managed key', master: 'Node master key', database: 'Database key', snapshot: 'Snapshot key' };
 
-function KeyPanel({ node, nodes, runId }: { node: GraphNode; nodes: readonly GraphNode[]; runId: string }) {
+function KeyPanel({ node, nodes, runId }: { node: GraphNode; nodes: readonly GraphNode[]; runId: string | undefined }) {
   const { openInAudit } = useAppState();
   const deps = dependants(nodes, node.id);
   const wrapping = node.kind === 'database' ? nodes.find((n) => n.id === node.parent) : node;
   const arn = wrapping?.arn;
   const events = useLoad(async () => {
     if (!arn) return [];
-    const page = await call('audit:lookup', { attribute: { key: 'ResourceName', value: arn }, runId, maxResults: 500 });
+    const page = await call('audit:lookup', { attribute: { key: 'ResourceName', value: arn }, ...(runId ? { runId } : {}), maxResults: 500 });
     const own = node.node ? page.events.filter((e) => e.encryptionContext?.node === node.node && e.encryptionContext?.cluster === node.cluster) : page.events;
     return own.slice(0, 8);
   }, [arn, runId, node.id]);

@@ -1,0 +1,163 @@
+import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import type { HierarchyFrame, MenuCommand, RunSummary } from '../../src-shared/api';
+import { call, subscribe } from './api-client';
+
+export const PAGES = [
+  { id: 'drills', label: 'Drills' },
+  { id: 'explorer', label: 'Explorer' },
+  { id: 'audit', label: 'Audit' },
+  { id: 'reports', label: 'Reports' },
+  { id: 'settings', label: 'Settings' },
+] as const;
+export type PageId = (typeof PAGES)[number]['id'];
+
+export type Theme = 'system' | 'light' | 'dark';
+
+/** What one page asks another to show: the audit log filtered to an event id, say. */
+export interface AuditPreset {
+  eventId?: string;
+  runId?: string;
+  /** Bumped on each request, so asking twice for the same event still applies. */
+  nonce: number;
+}
+
+/** A drill running in main: its progress and the hierarchy frames pushed so far (the Explorer follows them). */
+export interface DrillJob {
+  jobId: string;
+  title: string;
+  fraction: number;
+  frames: HierarchyFrame[];
+}
+
+/** Scenario text handed to the Drills editor from elsewhere (File › Open Scenario…). */
+export interface ScenarioDraft {
+  name: string;
+  text: string;
+  nonce: number;
+}
+
+interface AppStore {
+  page: PageId;
+  /** The run chosen by the user; undefined means the newest. */
+  chosenRun: string | undefined;
+  runs: RunSummary[];
+  runsError: string | undefined;
+  auditPreset: AuditPreset | undefined;
+  job: DrillJob | undefined;
+  /** Why the last drill could not run, shown on the Drills page. */
+  jobError: string | undefined;
+  draft: ScenarioDraft | undefined;
+  /** Bumped by File › Export Report… so the Reports page can bring its export into view. */
+  exportRequest: number;
+  theme: Theme;
+  go: (page: PageId) => void;
+  selectRun: (runId: string | undefined) => void;
+  refreshRuns: () => Promise<void>;
+  openInAudit: (preset: Omit<AuditPreset, 'nonce'>) => void;
+  startJob: (job: { jobId: string; title: string }) => void;
+  setTheme: (theme: Theme) => void;
+}
+
+const storedTheme = (): Theme => {
+  const t = globalThis.localStorage?.getItem('keydrill-theme');
+  return t === 'light' || t === 'dark' ? t : 'system';
+};
+
+/**
+ * The renderer's shared state (zustand): navigation, the runs and the selected one, a running
+ * drill with its live frames, and hand-overs between pages. Pushed events from main feed it in
+ * one place (`connectAppEvents`), so every page sees the same drill whichever page started it.
+ */
+export const useAppStore = create<AppStore>()((set, get) => ({
+  page: 'drills',
+  chosenRun: undefined,
+  runs: [],
+  runsError: undefined,
+  auditPreset: undefined,
+  job: undefined,
+  jobError: undefined,
+  draft: undefined,
+  exportRequest: 0,
+  theme: storedTheme(),
+  go: (page) => set({ page }),
+  selectRun: (chosenRun) => set({ chosenRun }),
+  refreshRuns: async () => {
+    try {
+      const { runs } = await call('runs:list', {});
+      set({ runs, runsError: undefined });
+    } catch (err) {
+      set({ runsError: (err as Error).message });
+    }
+  },
+  openInAudit: (preset) => set({ auditPreset: { ...preset, nonce: (get().auditPreset?.nonce ?? 0) + 1 }, page: 'audit' }),
+  startJob: ({ jobId, title }) => set((s) => ({
+    jobError: undefined,
+    // A frame can arrive before the call that started the job returns: keep those.
+    job: { jobId, title, fraction: s.job?.jobId === jobId ? s.job.fraction : 0, frames: s.job?.jobId === jobId ? s.job.frames : [] },
+  })),
+  setTheme: (theme) => {
+    globalThis.localStorage?.setItem('keydrill-theme', theme);
+    set({ theme });
+  },
+}));
+
+/** The selected run: the user's choice, else the newest. */
+export const selectedRunId = (s: Pick<AppStore, 'chosenRun' | 'runs'>): string | undefined => s.chosenRun ?? s.runs[0]?.runId;
+
+/** Navigation and run selection, as most pages need them. */
+export function useAppState() {
+  return useAppStore(useShallow((s) => ({
+    page: s.page, go: s.go, runId: selectedRunId(s), selectRun: s.selectRun, runs: s.runs, runsError: s.runsError,
+    refreshRuns: s.refreshRuns, auditPreset: s.auditPreset, openInAudit: s.openInAudit,
+  })));
+}
+
+const THEMES: Theme[] = ['system', 'light', 'dark'];
+
+/** Applies a native menu's command (desktop window only). */
+function onMenu(command: MenuCommand): void {
+  const store = useAppStore.getState();
+  switch (command.command) {
+    case 'navigate':
+      return store.go(command.page);
+    case 'open-scenario':
+      useAppStore.setState({ draft: { name: command.name, text: command.text, nonce: (store.draft?.nonce ?? 0) + 1 }, page: 'drills' });
+      return;
+    case 'export-report':
+      useAppStore.setState({ exportRequest: store.exportRequest + 1, page: 'reports' });
+      return;
+    case 'import-started':
+      return store.go('reports');
+    case 'toggle-theme':
+      return store.setTheme(THEMES[(THEMES.indexOf(store.theme) + 1) % THEMES.length] ?? 'system');
+  }
+}
+
+/** Loads the runs and wires main's pushed events into the store; returns the unsubscribe. */
+export function connectAppEvents(): () => void {
+  void useAppStore.getState().refreshRuns();
+  const sameJob = (jobId: string) => useAppStore.getState().job?.jobId === jobId;
+  const offs = [
+    subscribe('drill:progress', (p) => {
+      const job = useAppStore.getState().job;
+      if (job && sameJob(p.jobId)) useAppStore.setState({ job: { ...job, fraction: p.fraction } });
+    }),
+    subscribe('drill:frame', (p) => {
+      const job = useAppStore.getState().job;
+      // The first frame may beat the answer to drills:run; it starts the job's record here.
+      const base = job && job.jobId === p.jobId ? job : { jobId: p.jobId, title: p.title, fraction: 0, frames: [] };
+      useAppStore.setState({ job: { ...base, frames: [...base.frames, p.frame] } });
+    }),
+    subscribe('drill:finished', (p) => {
+      if (!sameJob(p.jobId)) return;
+      if (!p.ok) {
+        useAppStore.setState({ job: undefined, jobError: p.error });
+        return;
+      }
+      void useAppStore.getState().refreshRuns().then(() => useAppStore.setState({ job: undefined, chosenRun: p.runId }));
+    }),
+    subscribe('menu:command', onMenu),
+  ];
+  return () => offs.forEach((off) => off());
+}
