@@ -1,6 +1,6 @@
 import { ListKeysCommand } from '@aws-sdk/client-kms';
 import type { BackendSettings, ConnectionReport } from '../../src-shared/api';
-import { probeCapabilities, type BackendCapabilities } from '../kms/backend-capabilities';
+import { drillCapabilities, probeCapabilities, type BackendCapabilities } from '../kms/backend-capabilities';
 import { startEmbeddedBackend } from '../kms/embedded-backend';
 import { KmsClientFactory } from '../kms/kms-client-factory';
 
@@ -13,8 +13,9 @@ const TIMEOUT_MS = 20_000;
  */
 export async function testConnection(backend: BackendSettings, now: () => number = Date.now): Promise<ConnectionReport> {
   const started = now();
-  const done = (caps: BackendCapabilities): ConnectionReport => {
-    const { backend: kind, notes, ...flags } = caps;
+  const done = (probed: BackendCapabilities): ConnectionReport => {
+    // Only the embedded KMS a drill starts runs on the drill's virtual clock; say so beside what is enforced.
+    const { backend: kind, notes, ...flags } = drillCapabilities(probed, backend.kind === 'embedded');
     return { ok: true, backend: kind, capabilities: flags, notes, elapsedMs: now() - started };
   };
   try {

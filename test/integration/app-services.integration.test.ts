@@ -111,7 +111,7 @@ describe('the services behind the contract, as the UI uses them', () => {
   it('the connection test says what the embedded KMS enforces', async () => {
     const out = (await callApi(ctx, 'settings:test-connection', {})) as { ok: true; result: { ok: boolean; capabilities: Record<string, boolean> } };
     expect(out.result.ok).toBe(true);
-    expect(out.result.capabilities).toMatchObject({ disabledKeyRefusesDecrypt: true, keyPolicyEnforced: true, replicasFollowRotation: true });
+    expect(out.result.capabilities).toMatchObject({ disabledKeyRefusesDecrypt: true, keyPolicyEnforced: true, replicasFollowRotation: true, virtualClock: true });
   });
 
   it('a connection test against nothing fails with the reason, not an exception', async () => {

@@ -10,6 +10,7 @@ const CAPABILITY_TEXT: Record<string, string> = {
   unambiguousEncryptionContext: 'Encryption contexts are bound unambiguously',
   listKeyRotations: 'ListKeyRotations is available',
   updatePrimaryRegion: 'UpdatePrimaryRegion is available (failover of the primary)',
+  virtualClock: 'Key deletion and automatic rotation follow the drill’s virtual clock',
 };
 
 interface Form { kind: BackendSettings['kind']; endpoint: string; profile: string; regions: string }
