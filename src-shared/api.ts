@@ -39,7 +39,7 @@ export const apiChannels = {
       /** Play on the wall clock at this many simulated seconds per second, to watch it unfold; absent: as fast as it goes. */
       speed: z.number().min(1).max(10_000_000).optional(),
     }).strict(),
-    result: z.object({ jobId: z.string(), title: z.string() }),
+    result: z.object({ jobId: z.string(), title: z.string(), durationMs: z.number().nonnegative() }),
   },
   /** Saved runs, newest first. */
   'runs:list': { args: none, result: z.object({ runs: z.array(RunSummary) }) },
@@ -77,7 +77,14 @@ export const apiEvents = {
     z.object({ jobId: z.string(), ok: z.literal(false), error: z.string(), problems: z.array(ScenarioProblem) }),
   ]),
   /** The key hierarchy of a running drill changed: the Explorer follows it live. */
-  'drill:frame': z.object({ jobId: z.string(), title: z.string(), frame: HierarchyFrame }),
+  'drill:frame': z.object({
+    jobId: z.string(),
+    title: z.string(),
+    /** The run's id and virtual start: its CloudTrail events are in the store under this id while it plays. */
+    runId: z.string(),
+    startTime: z.string(),
+    frame: HierarchyFrame,
+  }),
   'import:progress': ImportProgress,
   'import:finished': ImportFinished,
   /** A native menu item was chosen (desktop window only). */

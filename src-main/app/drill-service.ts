@@ -50,12 +50,12 @@ export class DrillService {
   }
 
   /** Validates, then starts the drill in the background; bad scenario text is refused here, before any job. */
-  run(ref: ScenarioRef, backend: BackendKind | undefined, seed: number | undefined, speed?: number): { jobId: string; title: string } {
+  run(ref: ScenarioRef, backend: BackendKind | undefined, seed: number | undefined, speed?: number): { jobId: string; title: string; durationMs: number } {
     const scenario = this.scenarioOf(ref);
     const jobId = this.options.jobId();
     const job = this.play(jobId, scenario, backend, seed, speed).finally(() => this.running.delete(jobId));
     this.running.set(jobId, job);
-    return { jobId, title: scenario.title };
+    return { jobId, title: scenario.title, durationMs: scenario.duration };
   }
 
   /** Waits for every running drill to end (for an orderly shutdown and for tests). */
@@ -84,6 +84,7 @@ export class DrillService {
     const profile = settings.kind === 'aws' && backend === 'aws' ? settings.profile : undefined;
     let ingest: BatchedIngest | undefined;
     let last = -1;
+    let run = { runId: '', startTime: '' };
     const finished = (payload: ApiEventPayload<'drill:finished'>) => events.emit('drill:finished', payload);
     try {
       // Yield once so the caller has the job id before the first progress event.
@@ -92,7 +93,10 @@ export class DrillService {
       const record = await runDrill(scenario, {
         backend, endpoint, profile, seed, eventSink: ingest,
         live: speed === undefined ? undefined : { speed },
-        onFrame: (frame) => events.emit('drill:frame', { jobId, title: scenario.title, frame }),
+        onStart: (started) => {
+          run = started;
+        },
+        onFrame: (frame) => events.emit('drill:frame', { jobId, title: scenario.title, ...run, frame }),
         onProgress: (fraction) => {
           const pct = Math.floor(fraction * 100);
           if (pct === last) return;

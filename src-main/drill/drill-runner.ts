@@ -44,6 +44,8 @@ export interface RunDrillOptions {
   live?: { speed: number } | undefined;
   /** Each new frame of the key hierarchy as the drill plays (the Explorer follows a running drill with these). */
   onFrame?: ((frame: HierarchyFrame) => void) | undefined;
+  /** Called once before anything is played: the run's id and virtual start, so a UI can query its events while it runs. */
+  onStart?: ((run: { runId: string; startTime: string }) => void) | undefined;
 }
 
 export class DrillRefusedError extends Error {
@@ -59,6 +61,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   const start = kind === 'embedded' ? DRILL_EPOCH : Math.floor(Date.now() / 1000) * 1000;
   const clock = new ManualClock(start);
   const runId = `${scenario.name}-s${seed}${kind === 'embedded' ? '' : `-${kind}`}-${createHash('sha256').update(JSON.stringify(scenario)).update(String(seed)).digest('hex').slice(0, 8)}`;
+  options.onStart?.({ runId, startTime: new Date(start).toISOString() });
   const trail = new RunTrail(() => clock.now(), start, options.eventSink);
   const faults = new FaultInjector(seededRandom(seed));
   const backend = await openDrillBackend({ kind, endpoint: options.endpoint, profile: options.profile, regions: scenario.topology.regions, clock, seed, runId, sink: trail, faults });

@@ -26,8 +26,12 @@ export interface AuditPreset {
 export interface DrillJob {
   jobId: string;
   title: string;
+  /** The scenario's simulated length (known once drills:run answers). */
+  durationMs: number | undefined;
   fraction: number;
   frames: HierarchyFrame[];
+  /** Known from the first frame: the run's id and virtual start, to chart its calls while it plays. */
+  run?: { runId: string; startTime: string } | undefined;
 }
 
 /** Scenario text handed to the Drills editor from elsewhere (File › Open Scenario…). */
@@ -55,7 +59,7 @@ interface AppStore {
   selectRun: (runId: string | undefined) => void;
   refreshRuns: () => Promise<void>;
   openInAudit: (preset: Omit<AuditPreset, 'nonce'>) => void;
-  startJob: (job: { jobId: string; title: string }) => void;
+  startJob: (job: { jobId: string; title: string; durationMs: number }) => void;
   setTheme: (theme: Theme) => void;
 }
 
@@ -91,10 +95,10 @@ export const useAppStore = create<AppStore>()((set, get) => ({
     }
   },
   openInAudit: (preset) => set({ auditPreset: { ...preset, nonce: (get().auditPreset?.nonce ?? 0) + 1 }, page: 'audit' }),
-  startJob: ({ jobId, title }) => set((s) => ({
+  startJob: ({ jobId, title, durationMs }) => set((s) => ({
     jobError: undefined,
     // A frame can arrive before the call that started the job returns: keep those.
-    job: { jobId, title, fraction: s.job?.jobId === jobId ? s.job.fraction : 0, frames: s.job?.jobId === jobId ? s.job.frames : [] },
+    job: s.job?.jobId === jobId ? { ...s.job, title, durationMs } : { jobId, title, durationMs, fraction: 0, frames: [] },
   })),
   setTheme: (theme) => {
     globalThis.localStorage?.setItem('keydrill-theme', theme);
@@ -146,8 +150,8 @@ export function connectAppEvents(): () => void {
     subscribe('drill:frame', (p) => {
       const job = useAppStore.getState().job;
       // The first frame may beat the answer to drills:run; it starts the job's record here.
-      const base = job && job.jobId === p.jobId ? job : { jobId: p.jobId, title: p.title, fraction: 0, frames: [] };
-      useAppStore.setState({ job: { ...base, frames: [...base.frames, p.frame] } });
+      const base = job && job.jobId === p.jobId ? job : { jobId: p.jobId, title: p.title, durationMs: undefined, fraction: 0, frames: [] };
+      useAppStore.setState({ job: { ...base, run: { runId: p.runId, startTime: p.startTime }, frames: [...base.frames, p.frame] } });
     }),
     subscribe('drill:finished', (p) => {
       if (!sameJob(p.jobId)) return;

@@ -5,6 +5,7 @@ import { useAppState, useAppStore } from '../app-state';
 import { formatDuration, onActivate } from '../format';
 import { RunPicker } from '../run-picker';
 import { LiveAvailability } from '../live-availability';
+import { LiveCalls } from '../live-calls';
 import { RunView } from '../run-view';
 import { ScenarioEditor, type Validation } from '../scenario-editor';
 import { useLoad } from '../use-call';
@@ -117,6 +118,7 @@ export function DrillsPage() {
             ) : null}
           </div>
           {job && job.frames.length > 0 ? <LiveAvailability job={job} /> : null}
+          {job?.durationMs ? <LiveCalls job={job} durationMs={job.durationMs} /> : null}
           {runError ?? jobError ? <p className="error" role="alert">The drill did not run: {runError ?? jobError}</p> : null}
         </section>
       </div>
