@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStore } from '../audit/event-store';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { AppEvents } from './app-events';
 import { AuditService } from './audit-service';
 import { DrillService } from './drill-service';
+import { ImportService, type CloudTrailClientFactory, type CloudTrailEndpoint } from './import-service';
 import { ReportService } from './report-service';
 import { RunService } from './run-service';
 import { SettingsService } from './settings-service';
@@ -18,6 +20,15 @@ export interface AppServicesOptions {
   jobId?: () => string;
   /** The event store; by default <home>/events.sqlite, opened on first use. */
   store?: EventStore;
+  /**
+   * The CloudTrail that LookupEvents imports read when the backend is `embedded`: an embedded KMS
+   * started with an event store, and the identity to sign as. Without it such an import is refused.
+   */
+  cloudTrailEndpoint?: CloudTrailEndpoint | undefined;
+  /** Builds CloudTrail clients for LookupEvents imports (the SDK's standard client by default). */
+  cloudTrailClient?: CloudTrailClientFactory | undefined;
+  /** Where uploaded log files are unpacked while they import (the OS temp folder by default). */
+  tempDir?: string | undefined;
 }
 
 /**
@@ -31,6 +42,7 @@ export class AppServices {
   readonly drills: DrillService;
   readonly audit: AuditService;
   readonly reports: ReportService;
+  readonly imports: ImportService;
   readonly now: () => number;
   private store: EventStore | undefined;
 
@@ -42,12 +54,16 @@ export class AppServices {
     this.runs = new RunService(join(options.home, 'runs'));
     this.audit = new AuditService(store);
     this.reports = new ReportService(join(options.home, 'reports'), this.runs, store);
-    this.drills = new DrillService({
-      runsDir: this.runs.dir,
+    const jobId = options.jobId ?? (() => `job-${randomBytes(6).toString('hex')}`);
+    this.drills = new DrillService({ runsDir: this.runs.dir, store, settings: () => this.settings.get(), events: this.events, jobId });
+    this.imports = new ImportService({
       store,
       settings: () => this.settings.get(),
       events: this.events,
-      jobId: options.jobId ?? (() => `job-${randomBytes(6).toString('hex')}`),
+      jobId,
+      tempDir: options.tempDir ?? tmpdir(),
+      cloudTrailEndpoint: options.cloudTrailEndpoint,
+      cloudTrailClient: options.cloudTrailClient,
     });
   }
 
@@ -56,9 +72,9 @@ export class AppServices {
     return this.store;
   }
 
-  /** Waits for running drills, then closes the event store. */
+  /** Waits for running drills and imports (imports stop after the file or page in hand), then closes the event store. */
   async close(): Promise<void> {
-    await this.drills.idle();
+    await Promise.all([this.drills.idle(), this.imports.close()]);
     this.store?.close();
     this.store = undefined;
   }

@@ -1,29 +1,108 @@
-import { mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ExportedReport, ReportFormat } from '../../src-shared/api';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { ExportedReport, ExportOutcome, ReportFormat, RunRecord } from '../../src-shared/api';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import type { EventStore } from '../audit/event-store';
 import { writeReport } from '../report/write-report';
+import { AppError } from './app-error';
+import type { DesktopShell } from './desktop-shell';
 import type { RunService } from './run-service';
 
+export interface ExportOptions {
+  /** Ask where to save with the desktop window's save dialog; without a desktop shell it is ignored. */
+  saveAs?: boolean;
+  /** The desktop window's save dialog and PDF printer; absent in the CLI and the web bridge. */
+  desktop?: DesktopShell | undefined;
+}
+
 /**
- * Exports a saved run into <data folder>/reports: a report file (HTML, PDF, JSON, CSV) named after
- * the run, or its CloudTrail records as log files in the S3 AWSLogs/ layout under a folder.
+ * Exports a saved run: a report file (HTML, PDF, JSON, CSV) named after the run, or its CloudTrail
+ * records as log files in the S3 AWSLogs/ layout under a folder. They land in <data folder>/reports,
+ * or where the user chose in the desktop window's save dialog. Either way nothing half-written is
+ * ever left where the user looks: files and folders are built aside and renamed into place.
  */
 export class ReportService {
   constructor(private readonly dir: string, private readonly runs: RunService, private readonly store: () => EventStore) {}
 
-  async export(runId: string, format: ReportFormat): Promise<ExportedReport> {
+  async export(runId: string, format: ReportFormat, options: ExportOptions = {}): Promise<ExportOutcome> {
+    // An unknown run fails before any dialog opens.
     const record = this.runs.get(runId);
-    mkdirSync(this.dir, { recursive: true });
-    if (format === 'cloudtrail') {
-      const folder = join(this.dir, `${runId}-cloudtrail`);
-      const out = await exportCloudTrailLogs(this.store(), folder, { runId });
-      if (out.files.length === 0) throw new Error(`The event store holds no CloudTrail records of ${runId} (was it run on another machine?).`);
-      const bytes = out.files.reduce((sum, f) => sum + statSync(join(folder, f)).size, 0);
-      return { format, path: folder, bytes, files: out.files.length };
-    }
-    const written = await writeReport(record, join(this.dir, `${runId}.${format}`));
-    return { format, path: written.file, bytes: written.bytes, files: 1 };
+    const target = await this.target(runId, format, options);
+    if (target === undefined) return { cancelled: true };
+    const exported = format === 'cloudtrail' ? await this.exportTrail(runId, target) : await this.exportReport(record, target, options.desktop);
+    return { ...exported, cancelled: false };
   }
+
+  /** Where the export goes; undefined when the user closed the save dialog. */
+  private async target(runId: string, format: ReportFormat, { saveAs, desktop }: ExportOptions): Promise<string | undefined> {
+    const suggested = format === 'cloudtrail' ? `${runId}-cloudtrail` : `${runId}.${format}`;
+    if (saveAs && desktop) {
+      const chosen = await desktop.chooseSavePath(suggested, format);
+      if (chosen === undefined) return undefined;
+      return format === 'cloudtrail' ? chosen : withExtension(chosen, format);
+    }
+    mkdirSync(this.dir, { recursive: true });
+    return join(this.dir, suggested);
+  }
+
+  private async exportReport(record: RunRecord, file: string, desktop: DesktopShell | undefined): Promise<ExportedReport> {
+    // The desktop window prints with its own Chromium; elsewhere writeReport prints headless.
+    const printPdf = desktop ? (html: string, footer: string) => desktop.printPdf(html, footer) : undefined;
+    const written = await writeReport(record, file, { printPdf });
+    return { format: written.format, path: written.file, bytes: written.bytes, files: 1 };
+  }
+
+  /** The run's CloudTrail records as log files, written into a hidden folder beside `folder`, then renamed to it. */
+  private async exportTrail(runId: string, folder: string): Promise<ExportedReport> {
+    const temp = join(dirname(folder), `.${basename(folder)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      const out = await exportCloudTrailLogs(this.store(), temp, { runId });
+      if (out.files.length === 0) throw new AppError('not-found', `The event store holds no CloudTrail records of ${runId} (was it run on another machine?).`);
+      let bytes = 0;
+      for (const file of out.files) bytes += (await stat(join(temp, file))).size;
+      await replaceFolder(temp, folder);
+      return { format: 'cloudtrail', path: folder, bytes, files: out.files.length };
+    } finally {
+      await rm(temp, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Save dialogs on Linux do not add the extension of the chosen filter, and writeReport tells the
+ * format by the extension: a name without the right one gets it.
+ */
+function withExtension(file: string, format: Exclude<ReportFormat, 'cloudtrail'>): string {
+  return extname(file).toLowerCase() === `.${format}` ? file : `${file}.${format}`;
+}
+
+/**
+ * Puts the finished folder `from` at `to`. An existing `to` is replaced only when it is empty or
+ * holds nothing but an earlier export's AWSLogs/ tree: a folder typed into a save dialog may be one
+ * the user keeps other files in, and those are neither deleted nor mixed with log files.
+ */
+async function replaceFolder(from: string, to: string): Promise<void> {
+  const existing = await readdir(to).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    if (err.code === 'ENOTDIR') throw new AppError('failed', `${to} is a file: CloudTrail logs are exported into a folder, so choose a folder name.`);
+    throw err;
+  });
+  if (existing === undefined) {
+    await rename(from, to);
+    return;
+  }
+  if (existing.some((name) => name !== 'AWSLogs')) {
+    throw new AppError('failed', `${to} already holds other files: CloudTrail logs are exported into a new or empty folder (or over an earlier export), so choose another folder name.`);
+  }
+  const old = `${from}.old`;
+  await rename(to, old);
+  try {
+    await rename(from, to);
+  } catch (err) {
+    await rename(old, to);
+    throw err;
+  }
+  await rm(old, { recursive: true, force: true });
 }

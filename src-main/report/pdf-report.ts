@@ -1,22 +1,23 @@
 import { CHROMIUM_ARGS, requireChromium } from './chromium-path';
-import { escapeHtml } from './html/html-template';
+import { PDF_HEADER_TEMPLATE, PDF_MARGINS_MM, pdfFooterTemplate } from './pdf-page';
 import { ReportError } from './report-error';
 
-export interface PdfOptions {
+export interface HeadlessPdfOptions {
   /** A Chromium binary; looked for as chromiumPath() does when omitted. */
-  executablePath?: string;
+  executablePath?: string | undefined;
   /** Printed in every page's footer beside the page number, e.g. the run id. */
-  footer?: string;
+  footer?: string | undefined;
 }
 
 /**
- * Prints a report's HTML to PDF with headless Chromium (through playwright-core). Only printing
- * lives here: the HTML comes from renderHtmlReport, which the desktop app prints with Electron's
- * printToPDF instead. Every network request is refused while printing — the report needs none.
+ * Prints a report's HTML to PDF with headless Chromium through playwright-core: the printer of the
+ * CLI and the web bridge. The desktop window brings its own (Electron's printToPDF) and never
+ * loads this module, so its bundle leaves playwright-core out. Every network request is refused
+ * while printing — the report needs none.
  */
-export async function printHtmlToPdf(html: string, options: PdfOptions = {}): Promise<Buffer> {
+export async function printHtmlToPdf(html: string, options: HeadlessPdfOptions = {}): Promise<Buffer> {
   const executablePath = options.executablePath ?? requireChromium();
-  const { chromium } = await import('playwright-core');
+  const chromium = await loadChromium();
   let browser;
   try {
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -29,18 +30,28 @@ export async function printHtmlToPdf(html: string, options: PdfOptions = {}): Pr
     const page = await context.newPage();
     await page.setContent(html, { waitUntil: 'load' });
     await page.emulateMedia({ media: 'print' });
+    const mm = (n: number) => `${n}mm`;
     return await page.pdf({
       format: 'A4',
       printBackground: true,
-      margin: { top: '14mm', bottom: '16mm', left: '12mm', right: '12mm' },
+      margin: { top: mm(PDF_MARGINS_MM.top), bottom: mm(PDF_MARGINS_MM.bottom), left: mm(PDF_MARGINS_MM.left), right: mm(PDF_MARGINS_MM.right) },
       displayHeaderFooter: true,
-      headerTemplate: '<span></span>',
-      footerTemplate: `<div style="width:100%;font-size:8px;color:#6b7280;padding:0 12mm;display:flex;justify-content:space-between;font-family:sans-serif"><span>${escapeHtml(options.footer ?? 'KeyDrill report')}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+      headerTemplate: PDF_HEADER_TEMPLATE,
+      footerTemplate: pdfFooterTemplate(options.footer ?? 'KeyDrill report'),
     });
   } catch (err) {
     throw new ReportError('print-failed', `Chromium could not print the report: ${firstLine(err)}`, { cause: err });
   } finally {
     await browser.close();
+  }
+}
+
+/** playwright-core is a development dependency: an install without it can still export every other format. */
+async function loadChromium() {
+  try {
+    return (await import('playwright-core')).chromium;
+  } catch (err) {
+    throw new ReportError('no-chromium', `PDF export prints with headless Chromium through playwright-core, which is not installed here (${firstLine(err)}): run npm install, or export HTML and print it from a browser.`, { cause: err });
   }
 }
 

@@ -5,7 +5,6 @@ import type { RunRecord } from '../../src-shared/run-record';
 import { renderCsvReport } from './csv-report';
 import { renderHtmlReport } from './html-report';
 import { renderJsonReport } from './json-report';
-import { printHtmlToPdf, type PdfOptions } from './pdf-report';
 import { ReportError } from './report-error';
 
 export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv'] as const;
@@ -21,14 +20,52 @@ export function reportFormatFor(file: string): ReportFormat {
   return format;
 }
 
+/** Prints a self-contained HTML page to PDF; `footer` goes on every page beside the page number. */
+export type PdfPrinter = (html: string, footer: string) => Promise<Buffer>;
+
+export interface PdfOptions {
+  /**
+   * Who prints: the desktop window passes Electron's printToPDF. Without one, headless Chromium
+   * prints (the CLI and the web bridge), loaded only then.
+   */
+  printPdf?: PdfPrinter | undefined;
+  /** For the headless printer: a Chromium binary, else looked for as chromiumPath() does. */
+  executablePath?: string | undefined;
+  /** The footer text; by default the scenario title and the run id. */
+  footer?: string | undefined;
+}
+
 /** The bytes of a report in one format. */
 export async function renderReport(record: RunRecord, format: ReportFormat, pdf: PdfOptions = {}): Promise<Buffer> {
   switch (format) {
     case 'html': return Buffer.from(renderHtmlReport(record), 'utf8');
     case 'json': return Buffer.from(renderJsonReport(record), 'utf8');
     case 'csv': return Buffer.from(renderCsvReport(record), 'utf8');
-    case 'pdf': return printHtmlToPdf(renderHtmlReport(record), { footer: `KeyDrill · ${record.scenario.title} · ${record.runId}`, ...pdf });
+    case 'pdf': return printReport(renderHtmlReport(record), pdf.footer ?? `KeyDrill · ${record.scenario.title} · ${record.runId}`, pdf);
   }
+}
+
+async function printReport(html: string, footer: string, options: PdfOptions): Promise<Buffer> {
+  const print = options.printPdf ?? (await headlessPrinter(options.executablePath));
+  let bytes: Buffer;
+  try {
+    bytes = await print(html, footer);
+  } catch (err) {
+    if (err instanceof ReportError) throw err;
+    throw new ReportError('print-failed', `The report could not be printed to PDF: ${(err as Error).message}`, { cause: err });
+  }
+  // A printer that answered something else must not leave a .pdf that no reader opens.
+  if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new ReportError('print-failed', 'The PDF printer returned something that is not a PDF file.');
+  return bytes;
+}
+
+/**
+ * Imported on the first PDF only, and never by the desktop window, which always passes its own
+ * printer: its bundle leaves the headless browser driver out (see electron.vite.config.ts).
+ */
+async function headlessPrinter(executablePath: string | undefined): Promise<PdfPrinter> {
+  const { printHtmlToPdf } = await import('./pdf-report');
+  return (html, footer) => printHtmlToPdf(html, { executablePath, footer });
 }
 
 export interface WrittenReport {

@@ -1,11 +1,11 @@
 import {
-  apiChannels, ApiError, apiEvents, API_EVENT_NAMES, type ApiArgs, type ApiChannel, type ApiEvent, type ApiEventPayload, type ApiResult,
+  apiChannels, ApiError, apiEvents, type ApiArgs, type ApiChannel, type ApiEvent, type ApiEventPayload, type ApiResult,
 } from '../../src-shared/api';
 
 /**
  * The typed client every page uses. It picks its transport once: the Electron preload's
  * `window.keydrill` when present, else the web bridge (HTTP POST /api/<channel>, pushed events over
- * server-sent events) of `keydrill ui`. Results and events are checked against the contract here.
+ * a WebSocket) of `keydrill ui`. Results and events are checked against the contract here.
  */
 interface Transport {
   invoke(channel: string, args: unknown): Promise<unknown>;
@@ -24,23 +24,41 @@ export class ApiCallError extends Error {
   }
 }
 
-/** The web bridge: same origin, the token travels in the HttpOnly cookie the bridge set. */
+/**
+ * The web bridge: same origin, the token travels in the HttpOnly cookie the bridge set. Calls are
+ * fetch POSTs (a plain status and JSON error per call); pushed events arrive on one WebSocket at
+ * /api/ws, opened on the first subscribe, as `{ event, payload }` messages. If it drops (the laptop
+ * slept, `keydrill ui` restarted) it reconnects with a growing delay; events sent meanwhile are missed.
+ */
 function bridgeTransport(): Transport {
-  let source: EventSource | undefined;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let socket: WebSocket | undefined;
+  let failures = 0;
   const connect = () => {
-    source = new EventSource('/api/events');
-    for (const name of API_EVENT_NAMES) {
-      source.addEventListener(name, (e) => {
-        let payload: unknown;
-        try {
-          payload = JSON.parse((e as MessageEvent<string>).data);
-        } catch {
-          return;
-        }
-        for (const l of listeners.get(name) ?? []) l(payload);
-      });
-    }
+    const url = new URL('/api/ws', window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.onopen = () => {
+      failures = 0;
+    };
+    ws.onmessage = (e: MessageEvent) => {
+      let message: { event?: unknown; payload?: unknown };
+      try {
+        message = JSON.parse(String(e.data)) as typeof message;
+      } catch {
+        return;
+      }
+      if (typeof message?.event !== 'string') return;
+      for (const l of listeners.get(message.event) ?? []) l(message.payload);
+    };
+    ws.onclose = (e: CloseEvent) => {
+      // 0.5 s, 1 s, 2 s … up to 30 s, with jitter so many tabs do not knock at once.
+      const delay = Math.min(30_000, 500 * 2 ** failures) * (0.75 + Math.random() / 2);
+      failures += 1;
+      console.warn(`KeyDrill: the event connection closed (${e.code}${e.reason ? ` ${e.reason}` : ''}); reconnecting in ${(delay / 1000).toFixed(1)} s.`);
+      setTimeout(connect, delay);
+    };
   };
   return {
     async invoke(channel, args) {
@@ -57,7 +75,7 @@ function bridgeTransport(): Transport {
       }
     },
     on(event, listener) {
-      if (!source) connect();
+      if (!socket) connect();
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
       set.add(listener);

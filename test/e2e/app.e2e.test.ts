@@ -1,61 +1,33 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppServices } from '../../src-main/app/app-services';
-import { CHROMIUM_ARGS, chromiumPath } from '../../src-main/report/chromium-path';
-import { startBridge, type Bridge } from '../../src-main/server/bridge-server';
-import { ensureRendererBuilt } from '../../src-main/server/renderer-build';
-import { decodePng, ink } from '../integration/report-png-ink';
+import { e2eChromium, openBrowserApp, type BrowserApp } from '../support/browser-app';
 
 /**
  * The app in Chromium through the web bridge, as a user drives it: run a built-in drill, read the
  * verdicts, follow a verdict's evidence into the audit log, filter the log, look at the hierarchy,
  * export a report, test the backend. A screenshot of each page goes to test-results/.
  */
-const executablePath = chromiumPath();
-const SHOTS = join(process.cwd(), 'test-results', 'e2e');
-
-describe.skipIf(!executablePath)('KeyDrill in the browser (Playwright, Chromium, web bridge)', () => {
+describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, web bridge)', () => {
   let home: string;
-  let services: AppServices;
-  let bridge: Bridge;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let app: BrowserApp;
+  let bridge: BrowserApp['bridge'];
+  let browser: BrowserApp['browser'];
+  let page: BrowserApp['page'];
+  let pageErrors: string[];
+  const screenshot = (name: string) => app.screenshot(name);
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'keydrill-e2e-'));
-    mkdirSync(SHOTS, { recursive: true });
-    services = new AppServices({ home });
-    bridge = await startBridge({ ctx: { services }, rendererDir: ensureRendererBuilt(), port: 0 });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('response', (res) => {
-      if (res.status() >= 400) pageErrors.push(`${res.status()} ${res.url()}`);
-    });
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
+    app = await openBrowserApp({ home });
+    ({ bridge, browser, page, pageErrors } = app);
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await bridge?.close();
-    await services?.close();
+    await app?.close();
     if (home) rmSync(home, { recursive: true, force: true });
   });
-
-  async function screenshot(name: string): Promise<void> {
-    const png = await page.screenshot({ fullPage: true });
-    writeFileSync(join(SHOTS, `${name}.png`), png);
-    const measured = ink(decodePng(png));
-    // A blank or unstyled page has a handful of colours and no hue at all.
-    expect(measured.colours, `${name}.png looks blank`).toBeGreaterThan(40);
-    expect(measured.chromatic, `${name}.png has no colour`).toBeGreaterThan(0.001);
-  }
 
   it('refuses the page without the token and opens it with the printed URL', async () => {
     const stranger = await browser.newPage();
@@ -78,7 +50,7 @@ describe.skipIf(!executablePath)('KeyDrill in the browser (Playwright, Chromium,
     const verdicts = page.getByTestId('verdict');
     await expect.poll(() => verdicts.count()).toBe(4);
     expect(await page.getByTestId('run-view').textContent()).toContain('all expectations met');
-    await page.getByTestId('chart-availability').locator('polyline').first().waitFor();
+    await page.getByTestId('chart-availability').locator('path.recharts-line-curve').first().waitFor({ state: 'attached' });
     await screenshot('drills');
   });
 
@@ -141,6 +113,28 @@ describe.skipIf(!executablePath)('KeyDrill in the browser (Playwright, Chromium,
     await screenshot('explorer');
   });
 
+  it('scrubs back through the run: access revoked takes every master key down, restored brings them back', async () => {
+    const slider = page.getByRole('slider', { name: 'Moment of the run' });
+    await slider.focus();
+    await page.keyboard.press('Home');
+    const masters = page.locator('[data-node^="master:"]');
+    const mastersIn = (state: string) => page.locator(`[data-node^="master:"].${state}`).count();
+    await expect.poll(() => mastersIn('ok')).toBe(4);
+    expect(await page.getByTestId('scrubber').textContent()).toContain('+0s');
+    // Step forward until every node has lost its key.
+    for (let i = 0; i < 30 && (await mastersIn('down')) < 4; i++) await page.keyboard.press('ArrowRight');
+    expect(await mastersIn('down')).toBe(4);
+    const cmk = page.locator('[data-node^="cmk:"]').first();
+    expect(await cmk.getAttribute('class')).toContain('down');
+    expect(await cmk.getAttribute('aria-label')).toContain("service role's access is revoked");
+    expect(await page.locator('[data-node^="db:"].down').count()).toBe(7);
+    await screenshot('explorer-scrubbed');
+    await page.keyboard.press('End');
+    await expect.poll(() => mastersIn('ok')).toBe(4);
+    expect(await masters.count()).toBe(4);
+    expect(await page.getByTestId('scrubber').textContent()).toContain('as judged');
+  });
+
   it('exports a report and the file is there', async () => {
     await page.getByRole('tab', { name: 'Reports' }).click();
     await page.locator('[data-format="json"]').click();
@@ -163,9 +157,31 @@ describe.skipIf(!executablePath)('KeyDrill in the browser (Playwright, Chromium,
     const report = page.getByTestId('connection-report');
     await report.waitFor({ timeout: 30_000 });
     expect(await report.textContent()).toContain('Key policies are enforced');
-    expect(await report.locator('.capabilities .pass').count()).toBe(6);
+    expect(await report.locator('.capabilities .pass').count()).toBe(7);
+    expect(await report.textContent()).toContain('follow the drill’s virtual clock');
     await screenshot('settings');
   });
+
+  it('follows a drill live in the Explorer while it plays on the wall clock', async () => {
+    await page.getByRole('tab', { name: 'Drills' }).click();
+    await page.locator('[data-scenario="revocation-and-restore"]').click();
+    await page.getByLabel('Pace').selectOption({ label: 'Watch: 1 hour a second' });
+    await page.getByText('✓ Valid — ').waitFor();
+    await page.getByRole('button', { name: 'Run drill' }).click();
+    await page.getByTestId('live-availability').waitFor({ timeout: 20_000 });
+    // The drill's KMS calls are charted from the event store while it plays.
+    await expect.poll(() => page.getByTestId('live-calls').locator('.recharts-bar-rectangle').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Watch the hierarchy' }).click();
+    const badge = page.getByText('Following', { exact: false }).first();
+    await badge.waitFor();
+    // 75 minutes into the drill (about 1.3 s of wall time) the nodes shut down: the graph follows.
+    await expect.poll(() => page.locator('[data-node^="master:"].down').count(), { timeout: 20_000 }).toBe(4);
+    await screenshot('explorer-live');
+    // At 3 h access comes back; when the run ends the Explorer shows the saved run, judged.
+    await expect.poll(() => page.getByTestId('scrubber').textContent(), { timeout: 30_000 }).toContain('as judged');
+    expect(await page.locator('.live-badge').count()).toBe(0);
+    expect(await page.locator('[data-node^="master:"].ok').count()).toBe(4);
+  }, 60_000);
 
   it('switches to the dark theme and keeps it', async () => {
     await page.getByLabel('Theme').selectOption('dark');

@@ -1,5 +1,7 @@
-import { useId } from 'react';
+import { useMemo } from 'react';
+import { CartesianGrid, Line, LineChart as Chart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDuration } from '../format';
+import { AXIS, formatCount, seriesColour, TOOLTIP_STYLE } from './chart-colours';
 
 export interface ChartSeries {
   label: string;
@@ -7,14 +9,10 @@ export interface ChartSeries {
   points: readonly (readonly [number, number])[];
 }
 
-const PALETTE = ['#2563eb', '#d97706', '#059669', '#dc2626', '#7c3aed', '#0891b2', '#be185d', '#65a30d'];
-const W = 640;
-const H = 200;
-const M = { top: 12, right: 12, bottom: 26, left: 44 };
 const MAX_POINTS = 320;
 
 /**
- * A small SVG line chart of several series over drill time. Long series are thinned to at most
+ * A line chart of several series over drill time (recharts). Long series are thinned to at most
  * MAX_POINTS per line, keeping each stretch's extreme (`keep`: the dips of availability, the peaks
  * of call counts), so a one-minute outage in a year still shows.
  */
@@ -26,42 +24,50 @@ export function LineChart({ title, series, unit, keep = 'max', yMax, testId }: {
   yMax?: number;
   testId?: string;
 }) {
-  const titleId = useId();
-  const all = series.flatMap((s) => s.points);
-  if (all.length === 0) {
+  const { rows, xMax, top } = useMemo(() => merge(series, keep, yMax), [series, keep, yMax]);
+  if (rows.length === 0) {
     return <figure className="chart" data-testid={testId}><figcaption>{title}</figcaption><p className="empty">Nothing was measured.</p></figure>;
   }
-  const xMax = Math.max(...all.map((p) => p[0]), 1);
-  const top = yMax ?? niceCeil(Math.max(...all.map((p) => p[1]), 1));
-  const x = (t: number) => M.left + ((W - M.left - M.right) * t) / xMax;
-  const y = (v: number) => H - M.bottom - ((H - M.top - M.bottom) * v) / top;
-  const ticks = [0, top / 2, top];
   return (
     <figure className="chart" data-testid={testId}>
-      <figcaption id={titleId}>{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={titleId} preserveAspectRatio="none">
-        {ticks.map((v) => (
-          <g key={v}>
-            <line x1={M.left} x2={W - M.right} y1={y(v)} y2={y(v)} className="grid" />
-            <text x={M.left - 6} y={y(v) + 4} textAnchor="end" className="axis">{formatNumber(v)}</text>
-          </g>
-        ))}
-        <text x={M.left} y={H - 6} className="axis">0s</text>
-        <text x={W - M.right} y={H - 6} textAnchor="end" className="axis">{formatDuration(xMax)}</text>
+      <figcaption>{title}</figcaption>
+      <Chart responsive style={{ width: '100%', height: 200 }} data={rows} margin={{ top: 12, right: 16, bottom: 4, left: 0 }} accessibilityLayer title={title}>
+        <CartesianGrid vertical={false} stroke={AXIS.stroke} />
+        <XAxis dataKey="t" type="number" domain={[0, xMax]} ticks={[0, xMax / 4, xMax / 2, (3 * xMax) / 4, xMax]} tickFormatter={formatDuration} stroke={AXIS.stroke} tick={AXIS.tick} />
+        <YAxis domain={[0, top]} ticks={[0, top / 2, top]} tickFormatter={formatCount} stroke={AXIS.stroke} tick={AXIS.tick} width={44} />
+        <Tooltip {...TOOLTIP_STYLE} labelFormatter={(t) => `+${formatDuration(Number(t))}`} formatter={(v) => `${formatCount(Number(v))} ${unit}`} />
         {/* Earlier series are drawn wider, so a line hidden under an identical one still shows at its edges. */}
         {series.map((s, i) => (
-          <polyline key={s.label} fill="none" stroke={PALETTE[i % PALETTE.length]} strokeWidth={1.6 + (series.length - 1 - i) * 1.4} vectorEffect="non-scaling-stroke"
-            points={thin(s.points, keep).map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ')} />
+          <Line key={s.label} dataKey={`s${i}`} name={s.label} type="linear" stroke={seriesColour(i)} strokeWidth={1.6 + (series.length - 1 - i) * 1.4}
+            dot={false} connectNulls isAnimationActive={false} />
         ))}
-      </svg>
+      </Chart>
       <ul className="legend">
         {series.map((s, i) => (
-          <li key={s.label}><span className="swatch" style={{ background: PALETTE[i % PALETTE.length] }} />{s.label}</li>
+          <li key={s.label}><span className="swatch" style={{ background: seriesColour(i) }} />{s.label}</li>
         ))}
         <li className="unit">{unit}</li>
       </ul>
     </figure>
   );
+}
+
+/** One row per time any series has a point: `{ t, s0, s1, … }`, as recharts wants one data array. */
+function merge(series: readonly ChartSeries[], keep: 'min' | 'max', yMax: number | undefined) {
+  const byTime = new Map<number, Record<string, number>>();
+  let xMax = 1;
+  let highest = 1;
+  series.forEach((s, i) => {
+    for (const [t, v] of thin(s.points, keep)) {
+      let row = byTime.get(t);
+      if (!row) byTime.set(t, (row = { t }));
+      row[`s${i}`] = v;
+      xMax = Math.max(xMax, t);
+      highest = Math.max(highest, v);
+    }
+  });
+  const rows = [...byTime.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
+  return { rows, xMax, top: yMax ?? niceCeil(highest) };
 }
 
 function thin(points: readonly (readonly [number, number])[], keep: 'min' | 'max'): (readonly [number, number])[] {
@@ -82,8 +88,4 @@ function thin(points: readonly (readonly [number, number])[], keep: 'min' | 'max
 function niceCeil(v: number): number {
   const p = 10 ** Math.floor(Math.log10(v));
   return [1, 2, 5, 10].map((m) => m * p).find((c) => c >= v) ?? v;
-}
-
-function formatNumber(v: number): string {
-  return v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 0 : 1)}k` : String(Math.round(v * 10) / 10);
 }

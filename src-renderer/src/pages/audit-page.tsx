@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { LOOKUP_ATTRIBUTES, type AuditQuery, type AuditRow, type LookupAttribute } from '../../../src-shared/api';
-import { call } from '../api-client';
+import { call, subscribe } from '../api-client';
 import { useAppState } from '../app-state';
+import { AuditCharts } from '../charts/audit-charts';
 import { formatTime } from '../format';
 import { useLoad } from '../use-call';
 import { VirtualTable, type Column } from '../virtual-table';
@@ -27,7 +28,7 @@ const COLUMNS: Column<AuditRow>[] = [
   { key: 'error', label: 'Error code', width: '170px', render: (r) => (r.errorCode ? <span className="error-code">{r.errorCode}</span> : '') },
 ];
 
-/** The CloudTrail event history: console lookups, a virtualized table of the results, one event's full JSON. */
+/** The CloudTrail event history: calls per minute charted, console lookups, a virtualized table of the results, one event's full JSON. */
 export function AuditPage() {
   const { runs, auditPreset } = useAppState();
   const [filters, setFilters] = useState<Filters>(EMPTY);
@@ -81,6 +82,10 @@ export function AuditPage() {
   useEffect(() => {
     if (runCount > 0) apply(applied.current);
   }, [runCount, apply]);
+  // So did an import (from the Reports page or the desktop File menu).
+  useEffect(() => subscribe('import:finished', (f) => {
+    if (f.stored > 0) apply(applied.current);
+  }), [apply]);
 
   const onNearEnd = useCallback(() => {
     if (next && !loading) void fetchPage(query, next, true);
@@ -129,6 +134,8 @@ export function AuditPage() {
         <button type="button" onClick={() => { setFilters(EMPTY); apply(EMPTY); }}>Reset</button>
       </form>
       {error ? <p className="error" role="alert">{error}</p> : null}
+      {/* The applied query, not the form being edited: the charts and the table show the same filter. */}
+      <AuditCharts startTime={query.startTime} endTime={query.endTime} runId={query.runId} version={query} />
       <p className="muted count" aria-live="polite" data-testid="audit-count">
         {loading && rows.length === 0 ? 'Looking up…' : `${rows.length.toLocaleString()}${next ? '+' : ''} event${rows.length === 1 ? '' : 's'}`}
       </p>

@@ -71,7 +71,7 @@ export function ExplorerPage() {
             <HierarchyGraph nodes={nodes} selected={selected} onSelect={setSelected} zoom={zoom}
               highlight={(n) => term !== '' && `${n.label} ${n.sub} ${n.arn ?? ''}`.toLowerCase().includes(term)} />
           </div>
-          {node ? <KeyPanel node={node} nodes={nodes} runId={live ? undefined : record?.runId} /> : (
+          {node ? <KeyPanel node={node} nodes={nodes} runId={live ? job.run?.runId : record?.runId} at={moment.at} /> : (
             <aside className="detail empty">Select a key (click it, or Tab to it and press Enter) to see its ARN, key material, what depends on it and its latest CloudTrail events.</aside>
           )}
         </div>
@@ -98,7 +98,8 @@ function recordMoments(record: RunRecord): Moment[] {
 
 const KIND: Record<GraphNode['kind'], string> = { cmk: 'Customer managed key', master: 'Node master key', database: 'Database key', snapshot: 'Snapshot key' };
 
-function KeyPanel({ node, nodes, runId }: { node: GraphNode; nodes: readonly GraphNode[]; runId: string | undefined }) {
+/** `at`: the moment shown, so the latest events follow the scrubber and a live drill. */
+function KeyPanel({ node, nodes, runId, at }: { node: GraphNode; nodes: readonly GraphNode[]; runId: string | undefined; at: number }) {
   const { openInAudit } = useAppState();
   const deps = dependants(nodes, node.id);
   const wrapping = node.kind === 'database' ? nodes.find((n) => n.id === node.parent) : node;
@@ -108,7 +109,7 @@ function KeyPanel({ node, nodes, runId }: { node: GraphNode; nodes: readonly Gra
     const page = await call('audit:lookup', { attribute: { key: 'ResourceName', value: arn }, ...(runId ? { runId } : {}), maxResults: 500 });
     const own = node.node ? page.events.filter((e) => e.encryptionContext?.node === node.node && e.encryptionContext?.cluster === node.cluster) : page.events;
     return own.slice(0, 8);
-  }, [arn, runId, node.id]);
+  }, [arn, runId, node.id, at]);
   const parts = [deps.masters ? `${deps.masters} node master key${deps.masters === 1 ? '' : 's'}` : '', deps.databases ? `${deps.databases} database key${deps.databases === 1 ? '' : 's'}` : '', deps.snapshots ? `${deps.snapshots} snapshot${deps.snapshots === 1 ? '' : 's'}` : ''].filter(Boolean);
   return (
     <aside className="detail key-panel" aria-label="Selected key" data-testid="key-panel">

@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { REPORT_FORMATS, type ExportedReport, type ReportFormat } from '../../../src-shared/api';
-import { call } from '../api-client';
-import { useAppState } from '../app-state';
+import { call, transportName } from '../api-client';
+import { useAppState, useAppStore } from '../app-state';
+import { CloudTrailImport } from '../cloudtrail-import';
 import { formatBytes, formatTime } from '../format';
 import { RunPicker } from '../run-picker';
 
@@ -13,23 +14,40 @@ const DESCRIPTIONS: Record<ReportFormat, string> = {
   cloudtrail: 'The run’s KMS calls as CloudTrail log files in the S3 AWSLogs/ layout, for Athena or CloudTrail Lake.',
 };
 
-/** Exports the selected run in each format, into the data folder's reports/. */
+/** The desktop window asks where to save; a browser gets the file from the data folder's reports/ through a download link. */
+const desktop = transportName === 'desktop';
+
+/** Exports the selected run in each format, and imports CloudTrail logs into the event store. */
 export function ReportsPage() {
   const { runId, runs } = useAppState();
+  const exportRequest = useAppStore((s) => s.exportRequest);
   const [busy, setBusy] = useState<ReportFormat | undefined>();
   const [done, setDone] = useState<ExportedReport[]>([]);
-  const [errors, setErrors] = useState<Partial<Record<ReportFormat, string>>>({});
+  const [notes, setNotes] = useState<Partial<Record<ReportFormat, { text: string; error: boolean }>>>({});
+  const exportsRef = useRef<HTMLElement>(null);
   const summary = runs.find((r) => r.runId === runId);
+
+  // File › Export Report… lands here: bring the export buttons into view and focus the first.
+  useEffect(() => {
+    if (exportRequest === 0) return;
+    exportsRef.current?.scrollIntoView({ block: 'start' });
+    exportsRef.current?.querySelector<HTMLButtonElement>('button[data-format]')?.focus();
+  }, [exportRequest]);
 
   const exportAs = async (format: ReportFormat) => {
     if (!runId) return;
     setBusy(format);
-    setErrors((e) => ({ ...e, [format]: undefined }));
+    setNotes((n) => ({ ...n, [format]: undefined }));
     try {
-      const out = await call('reports:export', { runId, format });
-      setDone((d) => [out, ...d]);
+      const out = await call('reports:export', { runId, format, ...(desktop ? { saveAs: true } : {}) });
+      if (out.cancelled) {
+        setNotes((n) => ({ ...n, [format]: { text: 'Not exported: the save dialog was closed.', error: false } }));
+        return;
+      }
+      const { cancelled: _cancelled, ...report } = out;
+      setDone((d) => [report, ...d]);
     } catch (err) {
-      setErrors((e) => ({ ...e, [format]: (err as Error).message }));
+      setNotes((n) => ({ ...n, [format]: { text: (err as Error).message, error: true } }));
     } finally {
       setBusy(undefined);
     }
@@ -37,36 +55,46 @@ export function ReportsPage() {
 
   return (
     <div className="page reports">
-      <RunPicker label="Export run" />
-      {summary ? (
-        <p className="muted">{summary.title} · {summary.verdictsPassed}/{summary.verdicts} expectations met · {summary.kmsCalls.toLocaleString()} KMS calls · saved {formatTime(summary.savedAt)}</p>
-      ) : null}
-      {runId ? (
-        <ul className="formats">
-          {REPORT_FORMATS.map((f) => (
-            <li key={f}>
-              <button type="button" className="primary" disabled={busy !== undefined} onClick={() => void exportAs(f)} data-format={f}>
-                {busy === f ? 'Exporting…' : `Export ${f === 'cloudtrail' ? 'CloudTrail logs' : f.toUpperCase()}`}
-              </button>
-              <span className="muted">{DESCRIPTIONS[f]}</span>
-              {errors[f] ? <p className="error" role="alert">{errors[f]}</p> : null}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {done.length > 0 ? (
-        <>
-          <h3>Written</h3>
-          <ul className="written" data-testid="exported">
-            {done.map((d, i) => (
-              <li key={`${d.path}-${i}`}>
-                <strong>{d.format.toUpperCase()}</strong> <code className="mono" data-testid="exported-path">{d.path}</code>{' '}
-                <span className="muted">({d.files > 1 ? `${d.files} files, ` : ''}{formatBytes(d.bytes)})</span>
+      <section className="exports" ref={exportsRef} aria-label="Export a run's report">
+        <RunPicker label="Export run" />
+        {summary ? (
+          <p className="muted">{summary.title} · {summary.verdictsPassed}/{summary.verdicts} expectations met · {summary.kmsCalls.toLocaleString()} KMS calls · saved {formatTime(summary.savedAt)}</p>
+        ) : null}
+        {runId ? (
+          <ul className="formats">
+            {REPORT_FORMATS.map((f) => (
+              <li key={f}>
+                <button type="button" className="primary" disabled={busy !== undefined} onClick={() => void exportAs(f)} data-format={f}>
+                  {busy === f ? 'Exporting…' : `Export ${f === 'cloudtrail' ? 'CloudTrail logs' : f.toUpperCase()}${desktop ? '…' : ''}`}
+                </button>
+                <span className="muted">{DESCRIPTIONS[f]}</span>
+                {notes[f] ? <p className={notes[f].error ? 'error' : 'muted'} role={notes[f].error ? 'alert' : 'status'}>{notes[f].text}</p> : null}
               </li>
             ))}
           </ul>
-        </>
-      ) : null}
+        ) : null}
+        {done.length > 0 ? (
+          <>
+            <h3>Written</h3>
+            <ul className="written" data-testid="exported">
+              {done.map((d, i) => (
+                <li key={`${d.path}-${i}`}>
+                  <strong>{d.format.toUpperCase()}</strong> <code className="mono" data-testid="exported-path">{d.path}</code>{' '}
+                  <span className="muted">({d.files > 1 ? `${d.files} files, ` : ''}{formatBytes(d.bytes)})</span>
+                  {/* A folder of log files has no single download; it stays in the data folder. */}
+                  {!desktop && d.format !== 'cloudtrail' ? <> <a href={`/downloads/reports/${encodeURIComponent(baseName(d.path))}`} download data-testid="exported-download">Download</a></> : null}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+      <CloudTrailImport />
     </div>
   );
+}
+
+/** The file's own name, whichever separator the main process's platform uses. */
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }

@@ -1,0 +1,55 @@
+import { useAppState } from './app-state';
+import type { ImportJob } from './import-jobs';
+
+/**
+ * One import as it runs and how it ended: a progress bar (indeterminate while LookupEvents pages
+ * keep coming), the counts, each refused file with its error, and a way into the Audit page.
+ */
+export function ImportProgressView({ job, expectedFiles }: { job: ImportJob; expectedFiles?: number | undefined }) {
+  const { openInAudit } = useAppState();
+  const { progress, finished } = job;
+  if (finished && !finished.ok) {
+    return (
+      <div className="import-status failed" data-testid="import-status" data-state="failed" role="alert">
+        <p className="error">The import stopped: {finished.error}</p>
+        {finished.stored > 0 ? <p><span data-testid="import-stored">{finished.stored.toLocaleString()} stored</span> before it stopped. <AuditButton open={() => openInAudit({})} /></p> : null}
+      </div>
+    );
+  }
+  if (finished?.ok) {
+    const read = finished.stored + finished.duplicates;
+    return (
+      <div className="import-status done" data-testid="import-status" data-state="done" aria-live="polite">
+        <p>
+          <strong data-testid="import-stored">{finished.stored.toLocaleString()} stored</strong>
+          {' · '}{finished.duplicates.toLocaleString()} already stored (duplicates, not stored twice)
+          {finished.failed.length > 0 ? <span className="error"> · {finished.failed.length} file{finished.failed.length === 1 ? '' : 's'} refused</span> : null}
+        </p>
+        {finished.failed.length > 0 ? (
+          <ul className="import-failed" data-testid="import-failed" aria-label="Files not imported">
+            {finished.failed.map((f) => (
+              <li key={f.file}><code>{f.file}</code> — nothing from it was stored: <span className="error">{f.error}</span></li>
+            ))}
+          </ul>
+        ) : null}
+        {read > 0 ? <AuditButton open={() => openInAudit({})} /> : finished.failed.length === 0 ? <p className="muted">No events were found.</p> : null}
+      </div>
+    );
+  }
+  const total = progress?.total ?? (progress?.source === 'lookup-events' ? null : expectedFiles ?? null);
+  const done = progress?.done ?? 0;
+  return (
+    <div className="import-status running progress" data-testid="import-status" data-state="running" aria-live="polite">
+      {total === null ? <progress aria-label="Import progress" /> : <progress aria-label="Import progress" value={done} max={Math.max(total, 1)} />}
+      <span>
+        {progress?.source === 'lookup-events' ? `${progress.current} read` : total === null ? 'Starting…' : `${done} of ${total} file${total === 1 ? '' : 's'}`}
+        {progress ? ` · ${progress.stored.toLocaleString()} stored · ${progress.duplicates.toLocaleString()} duplicates` : ''}
+      </span>
+      {progress && progress.source === 'files' ? <span className="muted current">{progress.current}</span> : null}
+    </div>
+  );
+}
+
+function AuditButton({ open }: { open: () => void }) {
+  return <button type="button" onClick={open} data-testid="import-open-audit">Open the events in the Audit page</button>;
+}
