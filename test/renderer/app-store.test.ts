@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callApi, type AppContext } from '../../src-main/app/api-handlers';
+import { AppServices } from '../../src-main/app/app-services';
+import type { ApiEvent } from '../../src-shared/api';
+
+/**
+ * The renderer's store against the real services, through a window.keydrill transport shaped
+ * exactly as the Electron preload exposes it (invoke → the one door `callApi`; on → pushed
+ * events). What a user sees depends on this state: the running drill and its frames, the run
+ * selected when it ends, hand-overs from the native menus.
+ */
+let home: string;
+let services: AppServices;
+let store: typeof import('../../src-renderer/src/app-state');
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'keydrill-store-'));
+  services = new AppServices({ home });
+  const ctx: AppContext = { services };
+  (globalThis as { window?: unknown }).window = {
+    keydrill: {
+      invoke: (channel: string, args: unknown) => callApi(ctx, channel, args),
+      on: (event: string, listener: (payload: unknown) => void) => services.events.on(event as ApiEvent, listener),
+    },
+  };
+  // Imported after the transport exists: the client picks it once, at load, as in the window.
+  store = await import('../../src-renderer/src/app-state');
+  store.connectAppEvents();
+});
+
+afterAll(async () => {
+  await services.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+const state = () => store.useAppStore.getState();
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('the renderer store', () => {
+  it('follows a drill: frames arrive while it runs, and the finished run becomes the selected one', async () => {
+    const { call } = await import('../../src-renderer/src/api-client');
+    const started = await call('drills:run', { scenario: { name: 'revocation-and-restore' }, speed: 36_000 });
+    state().startJob(started);
+    await until(() => (state().job?.frames.length ?? 0) >= 3, 'live frames');
+    const job = state().job!;
+    expect(job.title).toBe(started.title);
+    expect(job.run?.runId).toMatch(/^revocation-and-restore-s11-/);
+    // Every frame so far is in time order: the Explorer's slider relies on it.
+    expect(job.frames.map((f) => f.at)).toEqual([...job.frames.map((f) => f.at)].sort((a, b) => a - b));
+    await until(() => state().job === undefined, 'the drill to finish');
+    expect(state().jobError).toBeUndefined();
+    expect(store.selectedRunId(state())).toBe(job.run?.runId);
+    expect(state().runs.map((r) => r.runId)).toContain(job.run?.runId);
+  });
+
+  it('a drill that cannot run leaves its reason for the Drills page', async () => {
+    const { call } = await import('../../src-renderer/src/api-client');
+    // Valid scenario text, but LocalStack at a port where nothing listens: the job starts and fails.
+    await call('settings:set', { backend: { kind: 'localstack', endpoint: 'http://127.0.0.1:9' } });
+    const started = await call('drills:run', { scenario: { name: 'revocation-and-restore' }, backend: 'localstack' });
+    state().startJob(started);
+    await until(() => state().job === undefined, 'the failed drill to end');
+    expect(state().jobError).toMatch(/127\.0\.0\.1:9|ECONNREFUSED|connect/);
+    await call('settings:set', { backend: { kind: 'embedded' } });
+  });
+
+  it('native menu commands navigate, hand a scenario to the editor and ask for an export', () => {
+    services.events.emit('menu:command', { command: 'navigate', page: 'audit' });
+    expect(state().page).toBe('audit');
+    services.events.emit('menu:command', { command: 'open-scenario', name: 'mine.yaml', text: 'name: mine\n' });
+    expect(state().page).toBe('drills');
+    expect(state().draft).toMatchObject({ name: 'mine.yaml', text: 'name: mine\n' });
+    const before = state().exportRequest;
+    services.events.emit('menu:command', { command: 'export-report' });
+    expect(state().exportRequest).toBe(before + 1);
+    expect(state().page).toBe('reports');
+    const theme = state().theme;
+    services.events.emit('menu:command', { command: 'toggle-theme' });
+    expect(state().theme).not.toBe(theme);
+  });
+
+  it('opening an event in the audit log goes there, and asking twice still applies', () => {
+    state().openInAudit({ eventId: 'abc' });
+    const first = state().auditPreset!;
+    state().openInAudit({ eventId: 'abc' });
+    expect(state().page).toBe('audit');
+    expect(state().auditPreset!.nonce).toBe(first.nonce + 1);
+  });
+});
