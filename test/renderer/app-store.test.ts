@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi, type AppContext } from '../../src-main/app/api-handlers';
 import { AppServices } from '../../src-main/app/app-services';
 import type { ApiEvent } from '../../src-shared/api';
+import type * as AppState from '../../src-renderer/src/app-state';
 
 /**
  * The renderer's store against the real services, through a window.keydrill transport shaped
@@ -14,7 +15,8 @@ import type { ApiEvent } from '../../src-shared/api';
  */
 let home: string;
 let services: AppServices;
-let store: typeof import('../../src-renderer/src/app-state');
+type AppStateModule = typeof AppState;
+let store: AppStateModule;
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'keydrill-store-'));
