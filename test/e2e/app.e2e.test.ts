@@ -111,6 +111,16 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     expect(await panel.textContent()).toMatch(/4 node master keys, 7 database keys depend on this key/);
     await expect.poll(() => panel.locator('.event-list li').count()).toBeGreaterThan(0);
     await screenshot('explorer');
+    // Zoomed in, dragging the background pans the graph.
+    for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
+    const area = page.getByTestId('hierarchy');
+    const box = (await area.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 30, box.y + box.height - 30);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 30, box.y + 30, { steps: 5 });
+    await page.mouse.up();
+    expect(await area.evaluate((el) => el.scrollLeft + el.scrollTop)).toBeGreaterThan(100);
+    for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
   });
 
   it('scrubs back through the run: access revoked takes every master key down, restored brings them back', async () => {

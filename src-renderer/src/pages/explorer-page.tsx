@@ -9,6 +9,7 @@ import { RunPicker } from '../run-picker';
 import { Scrubber } from '../scrubber';
 import './explorer.css';
 import { useLoad } from '../use-call';
+import { useDragPan } from '../use-drag-pan';
 
 /**
  * The key hierarchy, moment by moment: the frames of a drill running now (followed live), or of a
@@ -31,6 +32,7 @@ export function ExplorerPage() {
   const [selected, setSelected] = useState<string | undefined>();
   const [search, setSearch] = useState('');
   const [zoom, setZoom] = useState(1);
+  const pan = useDragPan<HTMLDivElement>();
   const node = nodes.find((n) => n.id === selected);
   const term = search.trim().toLowerCase();
 
@@ -67,7 +69,7 @@ export function ExplorerPage() {
       {moments.length > 1 ? <Scrubber stops={moments} index={index} onIndex={(i) => setChosen(live && i === moments.length - 1 ? undefined : i)} live={live} /> : null}
       {moment ? (
         <div className="explorer-grid">
-          <div className="graph-scroll" data-testid="hierarchy">
+          <div className="graph-scroll" data-testid="hierarchy" {...pan}>
             <HierarchyGraph nodes={nodes} selected={selected} onSelect={setSelected} zoom={zoom}
               highlight={(n) => term !== '' && `${n.label} ${n.sub} ${n.arn ?? ''}`.toLowerCase().includes(term)} />
           </div>
