@@ -3,10 +3,13 @@ import { needs } from '../common/needs';
 import { RecordIntegrityError } from './envelope-errors';
 import { openInto, sealInto } from './record-codec';
 import { NONCE_LENGTH, RECORD_OVERHEAD, recordIdBytes } from './record-format';
+import { FAILED, LAYOUT_FIELDS, descriptorBytes, descriptorViews, stepFor, type LaneBatch } from './record-lane';
 
 /**
- * The memory side of a record batch: where inputs and outputs live, how a batch is cut into chunks
- * for the workers, and the single-thread path. Shared by RecordCipherPool and nothing else.
+ * The memory side of a record batch: where inputs and outputs live, how a batch is described to
+ * its lanes (record-lane.ts), and the single-thread path. Shared by RecordCipherPool and nothing
+ * else. The worker path runs while the workers wait between batches, so it makes one pass over
+ * the records where it can.
  */
 
 /** A record to seal. */
@@ -24,16 +27,26 @@ export interface SealedRecord {
 /** Sealing or opening. */
 export type Direction = 'seal' | 'open';
 
+/** A batch as the pool hands it on: ids and inputs in order, and the sum of the input lengths. */
+export interface BatchInput {
+  direction: Direction;
+  ids: string[];
+  inputs: Uint8Array[];
+  bytes: number;
+}
+
 /** Output length of one record in each direction. */
 export const outputLength = (direction: Direction, inputLength: number): number => (direction === 'seal' ? inputLength + RECORD_OVERHEAD : inputLength - RECORD_OVERHEAD);
+
+/** Output length of a whole batch. */
+export const outputTotal = (b: BatchInput): number => (b.direction === 'seal' ? b.bytes + b.inputs.length * RECORD_OVERHEAD : b.bytes - b.inputs.length * RECORD_OVERHEAD);
 
 /**
  * Where a batch's output goes: the caller's buffer (`into`, reused across batches like a write
  * buffer), or a new one. A new buffer is not zero-filled — every byte of a sealed or opened record
  * is written before it is returned, and a failed open wipes the whole output.
  */
-export function outputFor(lengths: readonly number[], into: Uint8Array | undefined, shared: boolean): Buffer {
-  const total = lengths.reduce((n, l) => n + l, 0);
+export function outputFor(total: number, into: Uint8Array | undefined, shared: boolean): Buffer {
   if (into) {
     needs(into.length >= total, 'An output buffer holds the whole batch.');
     return Buffer.from(into.buffer, into.byteOffset, into.length);
@@ -41,77 +54,93 @@ export function outputFor(lengths: readonly number[], into: Uint8Array | undefin
   return shared ? Buffer.from(new SharedArrayBuffer(Math.max(1, total))) : Buffer.allocUnsafeSlow(total);
 }
 
-/** Offsets of consecutive records of `lengths` from `base`. */
-export function offsetsOf(lengths: readonly number[], base: number): number[] {
-  const offsets: number[] = [];
-  let at = base;
-  for (const length of lengths) {
-    offsets.push(at);
+/** Views of each record's output in `out`, in order, from its start. */
+export function outputViews(b: BatchInput, out: Buffer): Buffer[] {
+  const views: Buffer[] = new Array(b.inputs.length);
+  let at = 0;
+  for (let i = 0; i < views.length; i++) {
+    const length = outputLength(b.direction, (b.inputs[i] as Uint8Array).length);
+    views[i] = out.subarray(at, at + length);
     at += length;
   }
-  return offsets;
-}
-
-/** Puts every input on one SharedArrayBuffer: in place when they already share one, else one copy. */
-export function stage(inputs: readonly Uint8Array[]): { input: SharedArrayBuffer; offsets: number[]; staged: boolean } {
-  const first = inputs[0]?.buffer;
-  if (first instanceof SharedArrayBuffer && inputs.every((b) => b.buffer === first)) {
-    return { input: first, offsets: inputs.map((b) => b.byteOffset), staged: false };
-  }
-  const lengths = inputs.map((b) => b.length);
-  const input = new SharedArrayBuffer(Math.max(1, lengths.reduce((n, l) => n + l, 0)));
-  const view = Buffer.from(input);
-  const offsets = offsetsOf(lengths, 0);
-  // Buffer#fill is a plain memcpy; TypedArray#set into shared memory at odd offsets is not.
-  inputs.forEach((b, i) => b.length && view.fill(b, offsets[i], (offsets[i] as number) + b.length));
-  return { input, offsets, staged: true };
+  return views;
 }
 
 /**
- * Cuts a batch into contiguous chunks of about `target` bytes (a record costs ~4 KiB extra for its
- * fixed per-record work). Many chunks rather than one per worker: a worker whose core is taken by
- * something else falls behind and the others take more chunks.
+ * Puts every input on one SharedArrayBuffer: in place when they already share one (`inPlace`:
+ * offsets are the inputs' own), else one copy laid end to end, which the pool wipes afterwards.
  */
-export function chunks(lengths: readonly number[], target: number): [number, number][] {
-  const out: [number, number][] = [];
-  let from = 0;
-  let weight = 0;
-  lengths.forEach((length, i) => {
-    weight += length + 4096;
-    if (weight >= target) {
-      out.push([from, i + 1]);
-      from = i + 1;
-      weight = 0;
-    }
-  });
-  if (from < lengths.length) out.push([from, lengths.length]);
-  return out;
+export function stage(b: BatchInput): { input: SharedArrayBuffer; inPlace: boolean } {
+  const first = b.inputs[0]?.buffer;
+  if (first instanceof SharedArrayBuffer && b.inputs.every((x) => x.buffer === first)) return { input: first, inPlace: true };
+  const input = new SharedArrayBuffer(Math.max(1, b.bytes));
+  const view = Buffer.from(input);
+  let at = 0;
+  // Buffer#fill is a plain memcpy; TypedArray#set into shared memory at odd offsets is not.
+  for (const x of b.inputs) {
+    if (x.length) view.fill(x, at, at + x.length);
+    at += x.length;
+  }
+  return { input, inPlace: false };
+}
+
+/**
+ * Describes a staged batch for its lanes (record-lane.ts) in one new descriptor: where each
+ * record's input, output and id are, the prefix, and the ids as UTF-8 — encoded in one call on
+ * their concatenation, as per-id writes cost more than the whole layout.
+ */
+export function describeBatch(b: BatchInput, staged: { input: SharedArrayBuffer; inPlace: boolean }, out: Buffer, prefix: Uint8Array | undefined): LaneBatch {
+  const count = b.ids.length;
+  const joined = b.ids.join('');
+  const idBytes = Buffer.byteLength(joined, 'utf8');
+  const descriptor = new SharedArrayBuffer(descriptorBytes(count, idBytes));
+  const views = descriptorViews(descriptor, count);
+  // All-ASCII (the usual case): UTF-16 and UTF-8 lengths agree, no id needs measuring.
+  const ascii = idBytes === joined.length;
+  Buffer.from(views.ids.buffer, views.ids.byteOffset, idBytes).write(joined, 0, 'utf8');
+  if (prefix) Buffer.from(views.prefix.buffer, views.prefix.byteOffset, views.prefix.length).fill(prefix);
+  const layout = views.layout;
+  let inAt = 0;
+  let outAt = out.byteOffset;
+  let idAt = 0;
+  for (let i = 0; i < count; i++) {
+    const input = b.inputs[i] as Uint8Array;
+    const idLength = ascii ? (b.ids[i] as string).length : Buffer.byteLength(b.ids[i] as string, 'utf8');
+    const f = i * LAYOUT_FIELDS;
+    layout[f] = staged.inPlace ? input.byteOffset : inAt;
+    layout[f + 1] = input.length;
+    layout[f + 2] = outAt;
+    layout[f + 3] = idAt;
+    layout[f + 4] = idLength;
+    inAt += input.length;
+    outAt += outputLength(b.direction, input.length);
+    idAt += idLength;
+  }
+  views.control[FAILED] = -1;
+  return { direction: b.direction, input: staged.input, output: out.buffer as SharedArrayBuffer, descriptor, count, step: stepFor(b.bytes / Math.max(1, count)) };
 }
 
 /** Seals a batch on the calling thread. */
 export function sealInline(key: KeyObject, prefix: Uint8Array, records: readonly PlainRecord[], into: Uint8Array | undefined): Uint8Array[] {
-  const lengths = records.map((r) => outputLength('seal', r.plaintext.length));
-  const out = outputFor(lengths, into, false);
+  const b: BatchInput = { direction: 'seal', ids: [], inputs: records.map((r) => r.plaintext), bytes: records.reduce((n, r) => n + r.plaintext.length, 0) };
+  const out = outputFor(outputTotal(b), into, false);
   const nonces = randomFillSync(Buffer.alloc(records.length * NONCE_LENGTH));
-  const offsets = offsetsOf(lengths, 0);
-  return records.map((r, i) => {
-    const at = offsets[i] as number;
-    sealInto(key, prefix, nonces.subarray(i * NONCE_LENGTH, (i + 1) * NONCE_LENGTH), recordIdBytes(r.recordId), r.plaintext, out, at);
-    return out.subarray(at, at + (lengths[i] as number));
-  });
+  const views = outputViews(b, out);
+  records.forEach((r, i) => sealInto(key, prefix, nonces.subarray(i * NONCE_LENGTH, (i + 1) * NONCE_LENGTH), recordIdBytes(r.recordId), r.plaintext, out, (views[i] as Buffer).byteOffset - out.byteOffset));
+  return views;
 }
 
 /** Opens a batch on the calling thread; the first record that fails authentication fails the batch and wipes its output. */
 export function openInline(key: KeyObject, records: readonly SealedRecord[], into: Uint8Array | undefined): Uint8Array[] {
-  const lengths = records.map((r) => outputLength('open', r.sealed.length));
-  const out = outputFor(lengths, into, false);
-  const offsets = offsetsOf(lengths, 0);
-  return records.map((r, i) => {
-    const at = offsets[i] as number;
-    if (!openInto(key, r.sealed, recordIdBytes(r.recordId), out, at)) {
-      out.fill(0, 0, (offsets.at(-1) ?? 0) + (lengths.at(-1) ?? 0));
+  const b: BatchInput = { direction: 'open', ids: [], inputs: records.map((r) => r.sealed), bytes: records.reduce((n, r) => n + r.sealed.length, 0) };
+  const total = outputTotal(b);
+  const out = outputFor(total, into, false);
+  const views = outputViews(b, out);
+  records.forEach((r, i) => {
+    if (!openInto(key, r.sealed, recordIdBytes(r.recordId), out, (views[i] as Buffer).byteOffset - out.byteOffset)) {
+      out.fill(0, 0, total);
       throw new RecordIntegrityError(r.recordId);
     }
-    return out.subarray(at, at + (lengths[i] as number));
   });
+  return views;
 }

@@ -58,6 +58,38 @@ describe('bulk record crypto on worker threads', () => {
     await expect(pool.open(key, altered)).rejects.toEqual(new RecordIntegrityError('rec-37'));
   });
 
+  it('runs batches handed in at the same time, each whole, whichever worker takes which record', async () => {
+    const key = SecretKey.random('k');
+    const batches = [batch(40, () => 16 * 1024), batch(300, (i) => i % 90), batch(7, (i) => 100_000 + i), batch(64, () => 1024)];
+    const sealed = await Promise.all(batches.map((b) => pool.seal(key, ref, b)));
+    const opened = await Promise.all(sealed.map((s) => pool.open(key, s.map((x, i) => ({ recordId: `rec-${i}`, sealed: x })))));
+    opened.forEach((o, b) => o.forEach((x, i) => expect(Buffer.from(x).equals(batches[b]?.[i]?.plaintext as Buffer)).toBe(true)));
+  });
+
+  it('binds non-ASCII record ids on the workers exactly as the calling thread does', async () => {
+    const key = SecretKey.random('k');
+    const records = batch(30, () => 3000).map((r, i) => ({ ...r, recordId: `zählung-${i}-記録${'é'.repeat(i % 4)}` }));
+    const sealed = await pool.seal(key, ref, records);
+    const opened = await inline.open(key, sealed.map((s, i) => ({ recordId: records[i]?.recordId as string, sealed: s })));
+    opened.forEach((o, i) => expect(Buffer.from(o).equals(records[i]?.plaintext as Buffer)).toBe(true));
+    const back = await pool.open(key, sealed.map((s, i) => ({ recordId: records[i]?.recordId as string, sealed: s })));
+    expect(Buffer.from(back[29] as Uint8Array).equals(records[29]?.plaintext as Buffer)).toBe(true);
+  });
+
+  it('wipes exactly its own part of a reused output buffer when a record was forged', async () => {
+    const key = SecretKey.random('k');
+    const records = batch(20, () => 4000);
+    const sealed = await pool.seal(key, ref, records);
+    const arena = Buffer.from(new SharedArrayBuffer(100 + 20 * 4000 + 100)).fill(7);
+    const into = arena.subarray(100, 100 + 20 * 4000);
+    const opened = await pool.open(key, sealed.map((s, i) => ({ recordId: `rec-${i}`, sealed: s })), { into });
+    expect(Buffer.from(opened[3] as Uint8Array).equals(records[3]?.plaintext as Buffer)).toBe(true);
+    const forged = sealed.map((s, i) => ({ recordId: `rec-${i}`, sealed: i === 11 ? Buffer.from(s).fill(9, 40, 41) : s }));
+    await expect(pool.open(key, forged, { into })).rejects.toEqual(new RecordIntegrityError('rec-11'));
+    expect(into.every((x) => x === 0)).toBe(true);
+    expect(arena.subarray(0, 100).every((x) => x === 7) && arena.subarray(100 + 20 * 4000).every((x) => x === 7)).toBe(true);
+  });
+
   it('keeps working with a key it was told to forget, by giving it to the workers again', async () => {
     const key = SecretKey.random('k');
     const records = batch(20, () => 5000);
