@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { LOOKUP_ATTRIBUTES, type AuditQuery, type AuditRow, type LookupAttribute } from '../../../src-shared/api';
 import { call, subscribe } from '../api-client';
-import { useAppState } from '../app-state';
+import { useAppState, useAppStore } from '../app-state';
 import { AuditCharts } from '../charts/audit-charts';
 import { formatTime } from '../format';
 import { useLoad } from '../use-call';
@@ -31,6 +31,13 @@ const COLUMNS: Column<AuditRow>[] = [
 /** The CloudTrail event history: calls per minute charted, console lookups, a virtualized table of the results, one event's full JSON. */
 export function AuditPage() {
   const { runs, auditPreset } = useAppState();
+  // The charts count a whole store's calls per minute: wait until the page is first shown, so a
+  // launch over a million events is not kept waiting by a page nobody has opened yet.
+  const visible = useAppStore((s) => s.page === 'audit');
+  const [shown, setShown] = useState(visible);
+  useEffect(() => {
+    if (visible) setShown(true);
+  }, [visible]);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [query, setQuery] = useState<AuditQuery>({});
   const [rows, setRows] = useState<AuditRow[]>([]);
@@ -38,6 +45,8 @@ export function AuditPage() {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [selected, setSelected] = useState<number | undefined>();
+  // The query the charts draw: set once the table has its rows, so the rows never wait behind the counting.
+  const [chartQuery, setChartQuery] = useState<AuditQuery | undefined>();
   const generation = useRef(0);
 
   const fetchPage = useCallback(async (q: AuditQuery, token: string | undefined, append: boolean) => {
@@ -49,9 +58,13 @@ export function AuditPage() {
       setRows((old) => (append ? [...old, ...page.events] : page.events));
       setNext(page.nextToken);
       setError(undefined);
+      if (!append) setChartQuery(q);
       if (!append) setSelected(page.events.length > 0 && q.attribute?.key === 'EventId' ? 0 : undefined);
     } catch (err) {
-      if (mine === generation.current) setError((err as Error).message);
+      if (mine === generation.current) {
+        setError((err as Error).message);
+        if (!append) setChartQuery(q);
+      }
     } finally {
       if (mine === generation.current) setLoading(false);
     }
@@ -135,7 +148,7 @@ export function AuditPage() {
       </form>
       {error ? <p className="error" role="alert">{error}</p> : null}
       {/* The applied query, not the form being edited: the charts and the table show the same filter. */}
-      <AuditCharts startTime={query.startTime} endTime={query.endTime} runId={query.runId} version={query} />
+      {shown && chartQuery ? <AuditCharts startTime={chartQuery.startTime} endTime={chartQuery.endTime} runId={chartQuery.runId} version={chartQuery} /> : null}
       <p className="muted count" aria-live="polite" data-testid="audit-count">
         {loading && rows.length === 0 ? 'Looking up…' : `${rows.length.toLocaleString()}${next ? '+' : ''} event${rows.length === 1 ? '' : 's'}`}
       </p>
