@@ -24,7 +24,7 @@ export interface ExportOptions {
  * ever left where the user looks: files and folders are built aside and renamed into place.
  */
 export class ReportService {
-  constructor(private readonly dir: string, private readonly runs: RunService, private readonly store: () => EventStore) {}
+  constructor(readonly dir: string, private readonly runs: RunService, private readonly store: () => EventStore) {}
 
   async export(runId: string, format: ReportFormat, options: ExportOptions = {}): Promise<ExportOutcome> {
     // An unknown run fails before any dialog opens.

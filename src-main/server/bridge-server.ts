@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { callApi, type AppContext } from '../app/api-handlers';
 import { attachApiSocket, SOCKET_PATH } from './api-socket';
 import { bodyLimit, readBody, tooLargeMessage } from './body-limits';
@@ -45,7 +44,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const guards = new BridgeGuards(options.token ?? randomBytes(32).toString('hex'));
   const files = new StaticFiles(options.rendererDir);
   // ReportService writes exports into <data folder>/reports; the bridge serves that folder's files.
-  const reportsDir = join(options.ctx.services.options.home, 'reports');
+  const reportsDir = options.ctx.services.reports.dir;
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
