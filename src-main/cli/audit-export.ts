@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
-import { parseCommand } from './args';
-import { DB_OPTION, eventsDbPath, openExistingStore, progressLine, timeRange } from './audit-options';
+import { defineCommand } from './command-spec';
+import { DB_OPTION, eventsDbPath, openExistingStore } from './audit-options';
+import { progressReporter } from './progress';
+import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import { EXIT_OK, UsageError } from './usage-error';
 
 /**
@@ -9,33 +11,43 @@ import { EXIT_OK, UsageError } from './usage-error';
  * as CloudTrail log files in the S3 key layout (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/),
  * ready to copy to a bucket for Athena or CloudTrail Lake.
  */
-export async function auditExport(argv: string[]): Promise<number> {
-  const { values } = parseCommand('audit export', argv, {
+export const auditExportCommand = defineCommand({
+  path: ['audit', 'export'],
+  summary: 'write stored events as CloudTrail log files (S3 layout) for Athena or CloudTrail Lake',
+  description: 'Writes AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/…json.gz under the folder, the layout Athena\'s CloudTrail table and CloudTrail Lake read as they are. Drill events carry the drill\'s clock: select a drill\'s events with --run rather than a time range.',
+  options: {
+    'cloudtrail-out': { type: 'string', value: 'DIR', complete: 'dir', description: 'the folder that receives AWSLogs/… (required)' },
+    run: { type: 'string', value: 'ID', description: 'only the events of this drill run (keydrill runs list)' },
+    ...TIME_RANGE_OPTIONS,
     ...DB_OPTION,
-    'cloudtrail-out': { type: 'string' },
-    run: { type: 'string' },
-    start: { type: 'string' },
-    end: { type: 'string' },
-  });
-  if (!values['cloudtrail-out']) throw new UsageError('audit export: --cloudtrail-out DIR is required (the folder that receives AWSLogs/…)');
-  if (values.run === '') throw new UsageError('audit export: --run needs a run id');
-  const { startTime, endTime } = timeRange(values);
-  const outDir = resolve(values['cloudtrail-out']);
-  const store = openExistingStore('audit export', eventsDbPath(values.db));
-  const progress = progressLine();
-  try {
-    const report = await exportCloudTrailLogs(store, outDir, {
-      runId: values.run,
-      startTime,
-      endTime,
-      onProgress: (p) => progress.update(`${p.files} files, ${p.records} events`),
-    });
-    progress.done();
-    if (report.records === 0) console.log(`no events to export${values.run ? ` for run ${values.run}` : ''}`);
-    else console.log(`exported ${report.records} events into ${report.files.length} CloudTrail log files under ${outDir}`);
-    return EXIT_OK;
-  } finally {
-    progress.done();
-    store.close();
-  }
-}
+    json: { type: 'boolean', description: 'print {"records", "files": [...]} as JSON' },
+  },
+  examples: [
+    { command: 'keydrill audit export --cloudtrail-out ./trail --run revocation-and-restore-s11-1a2b3c4d', note: 'one drill\'s CloudTrail records' },
+    { command: 'keydrill audit export --cloudtrail-out ./trail --start 2026-01-15 --end 2026-01-16T00:00+01:00', note: 'imported events of one day' },
+  ],
+  async run({ values }) {
+    if (!values['cloudtrail-out']) throw new UsageError('audit export: --cloudtrail-out DIR is required (the folder that receives AWSLogs/…)');
+    if (values.run === '') throw new UsageError('audit export: --run needs a run id');
+    const { startTime, endTime } = timeRange(values);
+    const outDir = resolve(values['cloudtrail-out']);
+    const store = openExistingStore('audit export', eventsDbPath(values.db));
+    const progress = progressReporter();
+    try {
+      const report = await exportCloudTrailLogs(store, outDir, {
+        runId: values.run,
+        startTime,
+        endTime,
+        onProgress: (p) => progress.update(`audit export: ${p.files} files, ${p.records} events`),
+      });
+      progress.done();
+      if (values.json) console.log(JSON.stringify({ outDir, records: report.records, files: report.files }));
+      else if (report.records === 0) console.log(`no events to export${values.run ? ` for run ${values.run}` : ''}`);
+      else console.log(`exported ${report.records} events into ${report.files.length} CloudTrail log files under ${outDir}`);
+      return EXIT_OK;
+    } finally {
+      progress.done();
+      store.close();
+    }
+  },
+});

@@ -4,8 +4,10 @@ import { importCloudTrailLogs } from '../audit/cloudtrail-file-import';
 import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
 import { importLookupEvents, LookupEventsImportError } from '../audit/lookup-events-import';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
-import { parseCommand } from './args';
-import { attributeOption, DB_OPTION, eventsDbPath, progressLine, regionOption, timeRange } from './audit-options';
+import { defineCommand } from './command-spec';
+import { attributeOption, DB_OPTION, eventsDbPath, regionOption } from './audit-options';
+import { progressReporter } from './progress';
+import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 
 /**
@@ -14,41 +16,53 @@ import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
  * LookupEvents API (KMS events unless --attribute says otherwise). Malformed files are reported
  * with the record and field at fault, the others imported, and the exit code is then 2.
  */
-export async function auditImport(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand('audit import', argv, {
+export const auditImportCommand = defineCommand({
+  path: ['audit', 'import'],
+  summary: 'import CloudTrail log files, or events from CloudTrail LookupEvents',
+  description: 'Imports .json and .json.gz CloudTrail log files, or a folder in the S3 AWSLogs/ layout, into the event store; or, with --lookup-events, pulls events from the CloudTrail LookupEvents API of an AWS account (the standard credential chain: AWS_PROFILE, AWS_REGION, SSO, instance roles). An event already stored is skipped. A malformed file is named with the record and field at fault and nothing from it is stored; the exit code is then 2.',
+  args: [{ name: 'file-or-dir', optional: true, complete: 'file', description: 'a CloudTrail log file or a folder of them (not with --lookup-events)' }],
+  options: {
+    'lookup-events': { type: 'boolean', description: 'pull events from CloudTrail LookupEvents instead of reading files' },
+    region: { type: 'string', value: 'R', description: 'with --lookup-events: the region to look up (default: AWS_REGION or the profile\'s)' },
+    ...TIME_RANGE_OPTIONS,
+    endpoint: { type: 'string', value: 'URL', description: 'with --lookup-events: a CloudTrail endpoint (keydrill kms serve answers LookupEvents)' },
+    attribute: { type: 'string', value: 'Name=Value', description: 'with --lookup-events: one lookup attribute (default EventSource=kms.amazonaws.com)' },
     ...DB_OPTION,
-    'lookup-events': { type: 'boolean' },
-    region: { type: 'string' },
-    start: { type: 'string' },
-    end: { type: 'string' },
-    endpoint: { type: 'string' },
-    attribute: { type: 'string' },
-  }, { min: 0, max: 1 });
-  const lookup = values['lookup-events'] === true;
-  const target = positionals[0];
-  if (lookup === (target !== undefined)) throw new UsageError('audit import: give a log file or folder, or --lookup-events (one of them)');
-  if (!lookup) {
-    const stray = (['region', 'start', 'end', 'endpoint', 'attribute'] as const).filter((o) => values[o] !== undefined);
-    if (stray.length) throw new UsageError(`audit import: --${stray[0]} applies only with --lookup-events`);
-  }
-  const dbPath = eventsDbPath(values.db);
-  if (lookup) {
-    const region = regionOption(values.region);
-    const { startTime, endTime } = timeRange(values);
-    const attribute = attributeOption(values.attribute) ?? { key: 'EventSource', value: 'kms.amazonaws.com' };
-    const endpoint = endpointOption(values.endpoint);
-    return importFromLookupEvents(dbPath, { region, endpoint, startTime, endTime, attribute });
-  }
-  return importFiles(dbPath, resolve(target as string));
-}
+    json: { type: 'boolean', description: 'print the import\'s counts and failed files as JSON' },
+  },
+  examples: [
+    { command: 'keydrill audit import ./AWSLogs', note: 'a folder of CloudTrail log files as copied from S3' },
+    { command: 'keydrill audit import --lookup-events --region eu-west-1 --start 7d', note: 'the last week of KMS events of an AWS account' },
+  ],
+  async run({ values, positionals }) {
+    const lookup = values['lookup-events'] === true;
+    const target = positionals[0];
+    if (lookup === (target !== undefined)) throw new UsageError('audit import: give a log file or folder, or --lookup-events (one of them)');
+    if (!lookup) {
+      const stray = (['region', 'start', 'end', 'endpoint', 'attribute'] as const).filter((o) => values[o] !== undefined);
+      if (stray.length) throw new UsageError(`audit import: --${stray[0]} applies only with --lookup-events`);
+    }
+    const dbPath = eventsDbPath(values.db);
+    const json = values.json === true;
+    if (lookup) {
+      const region = regionOption(values.region);
+      const { startTime, endTime } = timeRange(values);
+      const attribute = attributeOption(values.attribute) ?? { key: 'EventSource', value: 'kms.amazonaws.com' };
+      const endpoint = endpointOption(values.endpoint);
+      return importFromLookupEvents(dbPath, { region, endpoint, startTime, endTime, attribute, json });
+    }
+    return importFiles(dbPath, resolve(target as string), json);
+  },
+});
 
-async function importFiles(dbPath: string, target: string): Promise<number> {
+async function importFiles(dbPath: string, target: string, json: boolean): Promise<number> {
   const store = SqliteEventStore.open(dbPath);
-  const progress = progressLine();
+  const progress = progressReporter();
   try {
-    const report = await importCloudTrailLogs(store, target, (p) => progress.update(`${p.filesDone}/${p.filesTotal} files, ${p.imported} events imported`));
+    const report = await importCloudTrailLogs(store, target, (p) => progress.update(`audit import: ${p.filesDone}/${p.filesTotal} files, ${p.imported} events imported`));
     progress.done();
-    console.log(`imported ${report.imported} events from ${report.files - report.failed.length} of ${report.files} files (${report.duplicates} already stored) into ${dbPath}`);
+    if (json) console.log(JSON.stringify({ db: dbPath, files: report.files, imported: report.imported, duplicates: report.duplicates, failed: report.failed }));
+    else console.log(`imported ${report.imported} events from ${report.files - report.failed.length} of ${report.files} files (${report.duplicates} already stored) into ${dbPath}`);
     if (report.failed.length === 0) return EXIT_OK;
     console.error(`keydrill: audit import: ${report.failed.length} file(s) not imported, nothing from them stored:`);
     for (const f of report.failed) console.error(`  ${f.error}`);
@@ -68,22 +82,24 @@ interface LookupSettings {
   startTime: number | undefined;
   endTime: number | undefined;
   attribute: { key: string; value: string };
+  json: boolean;
 }
 
 async function importFromLookupEvents(dbPath: string, s: LookupSettings): Promise<number> {
   // The standard credential chain and region settings (AWS_PROFILE, AWS_REGION, ...), as every AWS tool.
   const client = new CloudTrailClient({ ...(s.region ? { region: s.region } : {}), ...(s.endpoint ? { endpoint: s.endpoint } : {}) });
   const store = SqliteEventStore.open(dbPath);
-  const progress = progressLine();
+  const progress = progressReporter();
   try {
     const result = await importLookupEvents(client, store, {
       startTime: s.startTime === undefined ? undefined : new Date(s.startTime),
       endTime: s.endTime === undefined ? undefined : new Date(s.endTime),
       attribute: s.attribute as { key: 'EventSource'; value: string },
-      onProgress: (p) => progress.update(`${p.pages} pages, ${p.events} events, ${p.imported} new`),
+      onProgress: (p) => progress.update(`audit import: ${p.pages} pages, ${p.events} events, ${p.imported} new`),
     });
     progress.done();
-    console.log(`imported ${result.imported} events from ${result.pages} LookupEvents pages (${result.duplicates} already stored) into ${dbPath}`);
+    if (s.json) console.log(JSON.stringify({ db: dbPath, pages: result.pages, imported: result.imported, duplicates: result.duplicates }));
+    else console.log(`imported ${result.imported} events from ${result.pages} LookupEvents pages (${result.duplicates} already stored) into ${dbPath}`);
     return EXIT_OK;
   } catch (err) {
     progress.done();

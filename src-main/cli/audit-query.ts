@@ -1,7 +1,8 @@
-import type { StoredEvent } from '../audit/event-store';
+import { LOOKUP_ATTRIBUTE_KEYS, type EventStore, type LookupQuery, type StoredEvent } from '../audit/event-store';
 import { usernameOf } from '../audit/record-codec';
-import { intOption, parseCommand } from './args';
-import { asUsageError, attributeOption, DB_OPTION, eventsDbPath, openExistingStore, regionOption, timeRange } from './audit-options';
+import { defineCommand, intOption } from './command-spec';
+import { asUsageError, attributeOption, DB_OPTION, eventsDbPath, openExistingStore, regionOption } from './audit-options';
+import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import { EXIT_OK, UsageError } from './usage-error';
 
 /**
@@ -9,42 +10,67 @@ import { EXIT_OK, UsageError } from './usage-error';
  * attribute, a time range, errors only — newest first. `--json` prints `{"Records": […]}`, a
  * CloudTrail log file `audit import` reads back, with `NextToken` when more events match.
  */
-export async function auditQuery(argv: string[]): Promise<number> {
-  const { values } = parseCommand('audit query', argv, {
+export const auditQueryCommand = defineCommand({
+  path: ['audit', 'query'],
+  summary: 'CloudTrail event history over the event store, newest first',
+  description: `The lookups of the CloudTrail console's event history: one lookup attribute (Name is one of ${LOOKUP_ATTRIBUTE_KEYS.join(', ')}), a time range, errors only, a drill run, a region. Drill events are stamped with the drill's own clock (drills on the embedded KMS start on 2026-01-01), so find them with --run rather than --start.`,
+  options: {
+    attribute: { type: 'string', value: 'Name=Value', description: 'one lookup attribute, e.g. EventName=Decrypt' },
+    ...TIME_RANGE_OPTIONS,
+    errors: { type: 'boolean', description: 'only calls that failed (an errorCode)' },
+    run: { type: 'string', value: 'ID', description: 'only the events of this drill run (keydrill runs list)' },
+    region: { type: 'string', value: 'R', description: 'only events of this AWS region' },
+    max: { type: 'string', value: 'N', description: 'events per page, 1 to 10000 (default 50)' },
+    'next-token': { type: 'string', value: 'T', description: 'the next page of the same query (printed when more events match)' },
     ...DB_OPTION,
-    attribute: { type: 'string' },
-    start: { type: 'string' },
-    end: { type: 'string' },
-    errors: { type: 'boolean' },
-    run: { type: 'string' },
-    region: { type: 'string' },
-    max: { type: 'string' },
-    'next-token': { type: 'string' },
-    json: { type: 'boolean' },
-  });
-  const attribute = attributeOption(values.attribute);
-  const { startTime, endTime } = timeRange(values);
-  const maxResults = intOption('max', values.max, 50, 1, 10_000);
-  const region = regionOption(values.region);
-  if (values.run === '') throw new UsageError('audit query: --run needs a run id');
-  const store = openExistingStore('audit query', eventsDbPath(values.db));
-  try {
-    let page;
+    json: { type: 'boolean', description: 'print {"Records": [...], "NextToken"} as CloudTrail writes it' },
+  },
+  examples: [
+    { command: 'keydrill audit query --attribute EventName=Decrypt --errors --start 24h', note: 'failed Decrypt calls of the last day' },
+    { command: 'keydrill audit query --run revocation-and-restore-s11-1a2b3c4d --errors', note: 'the errors of one drill' },
+    { command: 'keydrill audit query --start 2026-01-15T09:00+01:00 --end 1h30m --json', note: 'a window with a zone offset, as JSON' },
+  ],
+  async run({ values }) {
+    const attribute = attributeOption(values.attribute);
+    const { startTime, endTime } = timeRange(values);
+    const maxResults = intOption('max', values.max, 50, 1, 10_000);
+    const region = regionOption(values.region);
+    if (values.run === '') throw new UsageError('audit query: --run needs a run id');
+    const store = openExistingStore('audit query', eventsDbPath(values.db));
     try {
-      page = store.lookup({ attribute, startTime, endTime, errorsOnly: values.errors, runId: values.run, region, maxResults, nextToken: values['next-token'] });
-    } catch (err) {
-      throw asUsageError(err, values['next-token'] !== undefined ? '--next-token' : 'audit query');
-    }
-    if (values.json) {
-      console.log(JSON.stringify({ Records: page.events.map((e) => e.record), ...(page.nextToken ? { NextToken: page.nextToken } : {}) }));
-    } else {
+      const query = { attribute, startTime, endTime, errorsOnly: values.errors, runId: values.run, region, maxResults, nextToken: values['next-token'] };
+      let page;
+      try {
+        page = store.lookup(query);
+      } catch (err) {
+        throw asUsageError(err, values['next-token'] !== undefined ? '--next-token' : 'audit query');
+      }
+      if (values.json) {
+        console.log(JSON.stringify({ Records: page.events.map((e) => e.record), ...(page.nextToken ? { NextToken: page.nextToken } : {}) }));
+        return EXIT_OK;
+      }
       console.log(table(page.events));
       if (page.nextToken) console.log(`\nmore events match: add --next-token ${page.nextToken}`);
+      if (page.events.length === 0 && (startTime !== undefined || endTime !== undefined)) {
+        const outside = outsideTheRange(store, { ...query, startTime: undefined, endTime: undefined, nextToken: undefined });
+        if (outside) console.log(outside);
+      }
+      return EXIT_OK;
+    } finally {
+      store.close();
     }
-    return EXIT_OK;
-  } finally {
-    store.close();
-  }
+  },
+});
+
+/**
+ * Why a time range found nothing when the same query without it finds events: most often they are
+ * drill events, stamped with the drill's clock rather than today's.
+ */
+function outsideTheRange(store: EventStore, query: LookupQuery): string | undefined {
+  const newest = store.lookup({ ...query, maxResults: 1 }).events[0];
+  if (!newest) return undefined;
+  const drill = newest.runId ? ` (from drill run ${newest.runId}: drill events carry the drill's clock; use --run ${newest.runId} instead of a time range)` : '';
+  return `events matching the other filters exist outside this time range; the newest is at ${newest.record.eventTime}${drill}`;
 }
 
 function table(events: StoredEvent[]): string {

@@ -3,22 +3,35 @@ import { EmbeddedKms, type RequestRecord } from '../kms/embedded/embedded-kms';
 import type { Identity } from '../kms/embedded/identities';
 import { AWS_REGIONS } from '../kms/embedded/regions';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
-import { intOption, parseCommand } from './args';
+import { defineCommand, intOption, type OptionSpecs, type OptionValues } from './command-spec';
 import { keydrillHome } from './keydrill-home';
 import { eventsDbPath } from './audit-options';
 import { EXIT_OK, UsageError } from './usage-error';
 
+const KMS_SERVE_OPTIONS = {
+  port: { type: 'string', value: 'N', description: 'the port on 127.0.0.1 (default 4566; 0 picks a free one)' },
+  data: { type: 'string', value: 'DIR', complete: 'dir', description: 'the data folder (default: kms in the data folder, $KEYDRILL_HOME or ~/.keydrill)' },
+  'in-memory': { type: 'boolean', description: 'keep keys in memory only (gone when the server stops)' },
+  db: { type: 'string', value: 'FILE', complete: 'file', description: 'the event store that answers CloudTrail LookupEvents (default: events.sqlite in the data folder)' },
+  json: { type: 'boolean', description: 'print the endpoint, account, regions and identities as one JSON line' },
+  log: { type: 'boolean', description: 'log every request (time, region, caller, operation, status) on stderr' },
+  'requests-per-second': { type: 'string', value: 'N', description: 'a per-region quota for cryptographic calls (ThrottlingException above it), as AWS has' },
+} as const satisfies OptionSpecs;
+
 /** `keydrill kms serve`: the embedded KMS as a standalone endpoint for the AWS CLI and any SDK. */
-export async function kmsServe(argv: string[]): Promise<number> {
-  const { values } = parseCommand('kms serve', argv, {
-    port: { type: 'string' },
-    data: { type: 'string' },
-    'in-memory': { type: 'boolean' },
-    json: { type: 'boolean' },
-    log: { type: 'boolean' },
-    'requests-per-second': { type: 'string' },
-    db: { type: 'string' },
-  });
+export const kmsServeCommand = defineCommand({
+  path: ['kms', 'serve'],
+  summary: 'run the embedded AWS-KMS-compatible server on 127.0.0.1',
+  description: 'Serves the AWS KMS JSON 1.1 protocol on 127.0.0.1 for the AWS CLI (--endpoint-url) and any AWS SDK, with SigV4 checked, key policies and grants enforced, and keys kept in the data folder (one server per folder: a lock file enforces it). It prints the endpoint and the credentials of its two identities (the key administrator and the service role), and also answers CloudTrail LookupEvents from the event store. Ctrl-C stops it.',
+  options: KMS_SERVE_OPTIONS,
+  examples: [
+    { command: 'keydrill kms serve', note: 'serve on http://127.0.0.1:4566 with keys kept in ~/.keydrill/kms' },
+    { command: 'keydrill kms serve --port 0 --in-memory --json', note: 'a throwaway server on a free port, described as JSON (for scripts)' },
+  ],
+  run: ({ values }) => kmsServe(values),
+});
+
+async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>): Promise<number> {
   if (values.data !== undefined && values['in-memory']) throw new UsageError('kms serve: --data and --in-memory exclude each other');
   const port = intOption('port', values.port, 4566, 0, 65535);
   const quota = values['requests-per-second'] === undefined ? undefined : intOption('requests-per-second', values['requests-per-second'], 0, 1, 1_000_000);

@@ -1,85 +1,86 @@
 import { readFileSync } from 'node:fs';
-import { auditExport } from './audit-export';
-import { auditImport } from './audit-import';
-import { auditQuery } from './audit-query';
-import { drillList, drillRun, drillValidate, reportCommand } from './drill-commands';
-import { kmsServe } from './kms-serve';
-import { uiCommand } from './ui-command';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
+import { BackendUnavailableError } from '../kms/kms-client-factory';
+import { parseCommandLine, type CommandSpec } from './command-spec';
+import { COMMANDS, GROUPS } from './commands';
+import { commandHelp, groupHelp, overviewHelp } from './help';
+import { CouldNotRunError, EXIT_COULD_NOT_RUN, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 
-const HELP = `keydrill — drill customer-managed key rotation, revocation and regional failover
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
-Usage:
-  keydrill kms serve [--port 4566] [--data DIR | --in-memory] [--db FILE] [--json] [--log]
-                     [--requests-per-second N]
-                                   run the embedded AWS-KMS-compatible server on 127.0.0.1
-  keydrill drill run <file|name> [--backend embedded|localstack|aws] [--endpoint URL]
-                     [--profile P] [--seed N] [--db FILE] [--report FILE.html|.pdf|.json|.csv]...
-                     [--cloudtrail-out DIR] [--json] [--live [--speed N]]
-                                   run a drill; exit 1 when an expectation fails. --live plays it
-                                   on the wall clock (N times faster), for LocalStack or AWS
-  keydrill drill list              the built-in scenarios
-  keydrill drill validate <file>   check a scenario file (errors name the path and the line)
-  keydrill report <run-id> --out FILE.html|.pdf|.json|.csv
-                                   export a saved run again
-  keydrill audit import <file.json[.gz] | dir> [--db FILE]
-  keydrill audit import --lookup-events [--region R] [--start T] [--end T]
-                        [--endpoint URL] [--attribute Name=Value] [--db FILE]
-                                   import CloudTrail log files (a folder in the S3 AWSLogs/ layout
-                                   too), or events from CloudTrail LookupEvents (KMS events unless
-                                   --attribute says otherwise); an event already stored is skipped
-  keydrill audit export --cloudtrail-out DIR [--run ID] [--start T] [--end T] [--db FILE]
-                                   write CloudTrail log files (AWSLogs/…/YYYY/MM/DD/*.json.gz)
-                                   for Athena or CloudTrail Lake
-  keydrill audit query [--attribute Name=Value] [--start T] [--end T] [--errors]
-                       [--run ID] [--region R] [--max N] [--next-token T] [--json] [--db FILE]
-                                   CloudTrail event history, newest first. Name is one of EventId,
-                                   EventName, ReadOnly, Username, ResourceType, ResourceName,
-                                   EventSource, AccessKeyId
-                                   T: 2026-01-15T09:00:00Z, 2026-01-15, epoch seconds, or 24h (ago).
-                                   --db defaults to ~/.keydrill/events.sqlite ($KEYDRILL_HOME)
-  keydrill ui [--port P] [--no-open]
-                                   the app in a browser: serves the UI and its API on 127.0.0.1
-                                   behind a per-launch token, prints the URL and opens it
-  keydrill --version               print the version
-  keydrill help                    this text
+/** The command the words name (the longest matching path), and the words after it. */
+function findCommand(words: string[]): { spec: CommandSpec; rest: string[] } | undefined {
+  for (const spec of COMMANDS) {
+    if (spec.path.every((w, i) => words[i] === w)) return { spec, rest: words.slice(spec.path.length) };
+  }
+  return undefined;
+}
 
-Exit codes: 0 success, 1 failure, 2 bad input.`;
+/** The help text for `keydrill help <words>`, or a UsageError naming what is unknown. */
+export function helpFor(words: string[]): string {
+  if (words.length === 0) return overviewHelp(GROUPS, COMMANDS, version());
+  const found = findCommand(words);
+  if (found && found.rest.length === 0) return commandHelp(found.spec);
+  const group = GROUPS.find((g) => g.name === words[0]);
+  if (group && words.length === 1) return groupHelp(group, COMMANDS);
+  throw new UsageError(`help: no command 'keydrill ${words.join(' ')}'. Run 'keydrill help' for the list.`);
+}
 
-type Command = (argv: string[]) => Promise<number>;
-
-const COMMANDS: Record<string, Record<string, Command>> = {
-  kms: { serve: kmsServe },
-  drill: { run: drillRun, list: drillList, validate: drillValidate },
-  audit: { import: auditImport, export: auditExport, query: auditQuery },
-};
-
-/** Runs one command line; returns the process exit code. */
+/** Runs one command line; returns the process exit code (0 ok, 1 an expectation failed, 2 bad input, 3 could not run). */
 export async function main(argv: string[]): Promise<number> {
-  const [group, verb, ...rest] = argv;
   try {
-    if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
-      console.log(HELP);
+    const [first] = argv;
+    if (first === undefined || first === '--help' || first === '-h') {
+      console.log(helpFor([]));
       return EXIT_OK;
     }
-    if (group === '--version' || group === '-v') {
-      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-      console.log(pkg.version);
+    if (first === 'help') {
+      console.log(helpFor(argv.slice(1).filter((w) => w !== '--help' && w !== '-h')));
       return EXIT_OK;
     }
-    if (group === 'report') return await reportCommand(argv.slice(1));
-    if (group === 'ui') return await uiCommand(argv.slice(1));
-    const commands = COMMANDS[group];
-    if (!commands) throw new UsageError(`unknown command '${group}'. Run 'keydrill help' for the list.`);
-    const command = verb === undefined ? undefined : commands[verb];
-    if (!command) throw new UsageError(`'keydrill ${group}' needs one of: ${Object.keys(commands).join(', ')}${verb ? ` (got '${verb}')` : ''}`);
-    return await command(rest);
+    if (first === '--version' || first === '-v' || first === 'version') {
+      console.log(version());
+      return EXIT_OK;
+    }
+    const found = findCommand(argv);
+    if (!found) {
+      const group = GROUPS.find((g) => g.name === first);
+      if (!group) throw new UsageError(`unknown command '${first}'. Run 'keydrill help' for the list.`);
+      const verb = argv[1];
+      if (verb === '--help' || verb === '-h') {
+        console.log(groupHelp(group, COMMANDS));
+        return EXIT_OK;
+      }
+      const verbs = COMMANDS.filter((c) => c.path[0] === group.name && !c.hidden).map((c) => c.path[1]);
+      throw new UsageError(`'keydrill ${group.name}' needs one of: ${verbs.join(', ')}${verb ? ` (got '${verb}')` : ''}. Run 'keydrill ${group.name} --help'.`);
+    }
+    const input = parseCommandLine(found.spec, found.rest);
+    if (input === 'help') {
+      console.log(commandHelp(found.spec));
+      return EXIT_OK;
+    }
+    return await found.spec.run(input);
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`keydrill: ${err.message}`);
-      return EXIT_USAGE;
-    }
-    console.error(`keydrill: ${(err as Error).message}`);
-    return EXIT_FAILED;
+    return reportError(err);
   }
 }
+
+function reportError(err: unknown): number {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof UsageError) {
+    console.error(`keydrill: ${message}`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof CouldNotRunError || err instanceof BackendUnavailableError) {
+    console.error(`keydrill: could not run: ${message}`);
+    return EXIT_COULD_NOT_RUN;
+  }
+  // Anything else is not a verdict either: exit 3, so CI never reads an accident as a failed drill.
+  console.error(`keydrill: could not run: ${message}`);
+  if (process.env.KEYDRILL_DEBUG) console.error((err as Error).stack);
+  return EXIT_COULD_NOT_RUN;
+}
+
+

@@ -3,6 +3,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The command could not do its work for a reason outside the input (a backend unreachable, a folder locked): exit code 3. */
+export class CouldNotRunError extends Error {
+  override name = 'CouldNotRunError';
+}
+
+/** The exit codes CI reads: see EXIT_CODES_TEXT in help.ts and the README. */
 export const EXIT_OK = 0;
+/** A drill ran and at least one expectation failed. */
 export const EXIT_FAILED = 1;
+/** Bad input: options, arguments, scenario files, imported files. */
 export const EXIT_USAGE = 2;
+/** Could not run: the KMS backend unreachable or refusing the credentials, an unexpected error. */
+export const EXIT_COULD_NOT_RUN = 3;

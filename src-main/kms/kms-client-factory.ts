@@ -109,3 +109,47 @@ export class KmsClientFactory {
     return this.identityPromise;
   }
 }
+
+/**
+ * The backend could not be used at all: nothing answers at its endpoint, or it refused the
+ * credentials. Not a drill outcome (a drill's own faults are answered errors it expects): the CLI
+ * exits 3 ("could not run") on it, so CI tells a broken pipeline from a failed drill.
+ */
+export class BackendUnavailableError extends Error {
+  override name = 'BackendUnavailableError';
+  constructor(readonly backend: KmsBackend, readonly reason: 'unreachable' | 'credentials', message: string, options?: { cause: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Socket-level failures: no server, no route, no name, no answer. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+/** What AWS, LocalStack and the SDK's credential chain answer when the caller cannot be authenticated. */
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError', 'UnrecognizedClientException', 'InvalidSignatureException', 'IncompleteSignatureException',
+  'SignatureDoesNotMatch', 'InvalidClientTokenId', 'ExpiredTokenException', 'ExpiredToken', 'TokenRefreshRequired', 'MissingAuthenticationTokenException',
+]);
+
+/**
+ * The typed reading of an error from a KMS call: a BackendUnavailableError when the SDK's error says
+ * the endpoint is unreachable or the credentials were refused, else undefined (the caller keeps the
+ * original error).
+ */
+export function backendUnavailable(err: unknown, backend: KmsBackend, endpoint: string | undefined): BackendUnavailableError | undefined {
+  if (err instanceof BackendUnavailableError) return err;
+  if (!(err instanceof Error)) return undefined;
+  const where = endpoint ?? 'AWS KMS';
+  const e = err as Error & { code?: string; errors?: unknown[]; $metadata?: { httpStatusCode?: number } };
+  const codes = [e.code, ...(Array.isArray(e.errors) ? e.errors.map((x) => (x as { code?: string }).code) : [])];
+  if (codes.some((c) => c !== undefined && UNREACHABLE_CODES.has(c)) || e.name === 'TimeoutError' || (e.name === 'AbortError' && e.$metadata?.httpStatusCode === undefined)) {
+    return new BackendUnavailableError(backend, 'unreachable', `the ${backend} KMS at ${where} is unreachable (${e.code ?? e.name}: ${firstLine(e.message)})`, { cause: err });
+  }
+  if (CREDENTIAL_ERRORS.has(e.name)) {
+    return new BackendUnavailableError(backend, 'credentials', `the ${backend} KMS at ${where} refused the credentials (${e.name}: ${firstLine(e.message)})`, { cause: err });
+  }
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? '').slice(0, 300) || 'no message';
+}

@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error';
+
+/**
+ * How a `keydrill` command is declared: its words, a one-line summary, its arguments and options
+ * (each with the text `--help` shows and what shell completion offers), examples, and the function
+ * that runs it. Help, parsing and the completion scripts are all derived from this one declaration,
+ * so they cannot drift apart. A new command is a `defineCommand({...})` in its own file plus one line
+ * in commands.ts.
+ */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** The placeholder for the value in help: FILE, N, URL… (string options only). */
+  value?: string;
+  description: string;
+  /** The only values accepted; listed in help, offered by completion, checked when parsing. */
+  choices?: readonly string[];
+  /** What completion offers for the value when there are no choices. */
+  complete?: 'file' | 'dir';
+}
+
+export type OptionSpecs = Record<string, OptionSpec>;
+
+export interface ArgumentSpec {
+  name: string;
+  description: string;
+  optional?: boolean;
+  /** What completion offers: files, folders, built-in scenario names (and files), run ids. */
+  complete?: 'file' | 'dir' | 'scenario' | 'run';
+}
+
+export interface Example {
+  command: string;
+  /** What it does, in a few words. */
+  note: string;
+}
+
+export type OptionValues<O extends OptionSpecs> = {
+  [K in keyof O]?: O[K] extends { type: 'boolean' }
+    ? O[K] extends { multiple: true } ? boolean[] : boolean
+    : O[K] extends { multiple: true } ? string[] : string;
+};
+
+export interface CommandInput<O extends OptionSpecs> {
+  values: OptionValues<O>;
+  positionals: string[];
+}
+
+export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
+  /** The words after `keydrill`: ['drill', 'run'], or ['report']. */
+  path: readonly string[];
+  summary: string;
+  /** Paragraphs shown under the usage line. */
+  description?: string;
+  args?: readonly ArgumentSpec[];
+  options: O;
+  examples: readonly Example[];
+  /** Not listed in help or completion (internal helpers). */
+  hidden?: boolean;
+  run(input: CommandInput<O>): Promise<number>;
+}
+
+/** Declares a command; `const` keeps the option types literal so `values` is typed exactly. */
+export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>): CommandSpec<O> {
+  return spec;
+}
+
+/** Every command takes -h/--help. */
+export const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help and exit' };
+
+export function commandName(spec: Pick<CommandSpec, 'path'>): string {
+  return spec.path.join(' ');
+}
+
+/**
+ * Parses a command's argv strictly: an unknown option, a missing value, a value outside the option's
+ * choices, a missing or stray argument is a UsageError naming it (exit code 2), so a typo never
+ * silently runs something else. Returns 'help' when -h/--help is present anywhere.
+ */
+export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, argv: string[]): CommandInput<O> | 'help' {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
+  const name = commandName(spec);
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [option, o] of Object.entries(spec.options)) {
+    config[option] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  }
+  const args = spec.args ?? [];
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: config, allowPositionals: args.length > 0, strict: true });
+  } catch (err) {
+    const message = (err as Error).message.replace(/\. To specify a positional.*$/s, '');
+    throw new UsageError(`${name}: ${message}. See 'keydrill ${name} --help'.`);
+  }
+  const required = args.filter((a) => !a.optional);
+  if (parsed.positionals.length < required.length) {
+    const missing = required[parsed.positionals.length] as ArgumentSpec;
+    throw new UsageError(`${name}: missing <${missing.name}> (${missing.description}). See 'keydrill ${name} --help'.`);
+  }
+  if (parsed.positionals.length > args.length) throw new UsageError(`${name}: unexpected argument '${parsed.positionals[args.length]}'`);
+  for (const [option, o] of Object.entries(spec.options)) {
+    const value: unknown = parsed.values[option];
+    if (!o.choices || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (!o.choices.includes(String(v))) throw new UsageError(`--${option} must be one of ${o.choices.join(', ')}, got '${String(v)}'`);
+    }
+    if (o.type === 'string' && !o.multiple && value === '') throw new UsageError(`--${option} needs a value`);
+  }
+  return { values: parsed.values as OptionValues<O>, positionals: parsed.positionals };
+}
+
+/** A whole number in [min, max], or a UsageError naming the option and what it got. */
+export function intOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${value}'`);
+  }
+  return n;
+}

@@ -1,0 +1,162 @@
+import { resolve } from 'node:path';
+import { formatDuration } from '../../src-shared/duration';
+import type { RunRecord } from '../../src-shared/run-record';
+import type { Scenario } from '../../src-shared/scenario';
+import { BatchedIngest } from '../audit/batched-ingest';
+import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
+import { SqliteEventStore } from '../audit/sqlite-event-store';
+import { DrillRefusedError, runDrill } from '../drill/drill-runner';
+import { saveRun } from '../drill/run-archive';
+import { backendUnavailable, KMS_BACKENDS, type KmsBackend } from '../kms/kms-client-factory';
+import { reportFormatFor, writeReport } from '../report/write-report';
+import { DB_OPTION, eventsDbPath } from './audit-options';
+import { defineCommand, intOption, type OptionSpecs, type OptionValues } from './command-spec';
+import { summariseRun, type DrillSummary } from './drill-summary';
+import { writeJUnit, type JUnitOutcome } from './junit-report';
+import { bar, progressReporter } from './progress';
+import { runsDir, scenarioFrom } from './scenario-input';
+import { CouldNotRunError, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
+
+const DRILL_RUN_OPTIONS = {
+  backend: { type: 'string', choices: KMS_BACKENDS, description: 'the KMS the drill runs against (default embedded: an in-process KMS on a virtual clock)' },
+  endpoint: { type: 'string', value: 'URL', description: 'the KMS endpoint for localstack or aws (default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, the profile\'s endpoint_url, then LocalStack\'s http://localhost:4566 or AWS\'s own)' },
+  profile: { type: 'string', value: 'P', description: 'the AWS profile (credentials, region, endpoint_url), as AWS_PROFILE=P' },
+  seed: { type: 'string', value: 'N', description: 'the random seed (default: the scenario\'s); same scenario and seed, same result' },
+  report: { type: 'string', multiple: true, value: 'FILE', complete: 'file', description: 'write a report: .html, .pdf, .json, .csv, or .xml for the verdicts as JUnit XML (CI test results)' },
+  'cloudtrail-out': { type: 'string', value: 'DIR', complete: 'dir', description: 'also write the run\'s CloudTrail log files (S3 layout) under DIR' },
+  live: { type: 'boolean', description: 'play the drill on the wall clock (for LocalStack and AWS, or to watch it)' },
+  speed: { type: 'string', value: 'N', description: 'with --live: N times faster than real time (default 1)' },
+  ...DB_OPTION,
+  json: { type: 'boolean', description: 'print the outcome as JSON: run id, status, backend and what it simulated on the client, verdicts with kind, measured and expected values' },
+} as const satisfies OptionSpecs;
+
+/** `keydrill drill run <scenario>`: runs a drill, prints its verdicts, exits 0/1 by them (2 bad input, 3 could not run). */
+export const drillRunCommand = defineCommand({
+  path: ['drill', 'run'],
+  summary: 'run a drill and judge its expectations (exit 1 when one fails)',
+  description: 'Provisions the scenario\'s keys in the chosen KMS, builds the envelope hierarchy (master keys per node, database keys, canary records), plays the timeline of faults and operator actions, records every KMS call as a CloudTrail record, judges the expectations and saves the run. On the embedded KMS the drill runs on a virtual clock: a year takes about a second, and the same scenario and seed give the same result. Keys a drill creates in LocalStack or AWS are tagged keydrill:scenario and scheduled for deletion when it ends.',
+  args: [{ name: 'scenario', complete: 'scenario', description: 'a scenario file (YAML or JSON) or the name of a built-in scenario (keydrill drill list)' }],
+  options: DRILL_RUN_OPTIONS,
+  examples: [
+    { command: 'keydrill drill run revocation-and-restore --report report.html', note: 'a built-in drill on the embedded KMS, with an HTML report' },
+    { command: 'keydrill drill run my-drill.yaml --report verdicts.xml --json > outcome.json', note: 'in CI: JUnit XML for the test results view, JSON for scripts' },
+    { command: 'AWS_ENDPOINT_URL_KMS=http://localhost:4566 keydrill drill run my-drill.yaml --backend localstack --live --speed 10', note: 'against LocalStack, on the wall clock, ten times faster' },
+  ],
+  run: ({ values, positionals }) => drillRun(values, positionals[0] as string),
+});
+
+type DrillRunValues = OptionValues<typeof DRILL_RUN_OPTIONS>;
+
+interface Outputs {
+  reports: string[];
+  junit: string[];
+}
+
+function outputsFrom(values: DrillRunValues): Outputs {
+  const outputs: Outputs = { reports: [], junit: [] };
+  for (const file of values.report ?? []) {
+    if (/\.xml$/i.test(file)) {
+      outputs.junit.push(resolve(file));
+      continue;
+    }
+    try {
+      reportFormatFor(file);
+    } catch (err) {
+      throw new UsageError(`--report ${file}: ${(err as Error).message.replace(/\.$/, '')}, or .xml for JUnit XML.`);
+    }
+    outputs.reports.push(resolve(file));
+  }
+  return outputs;
+}
+
+async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
+  const backend = (values.backend ?? 'embedded') as KmsBackend;
+  if (values.endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(values.endpoint)) throw new UsageError(`--endpoint must be a URL like http://localhost:4566, got '${values.endpoint}'`);
+  if (backend === 'embedded' && (values.endpoint !== undefined || values.profile !== undefined)) throw new UsageError(`--${values.endpoint !== undefined ? 'endpoint' : 'profile'} goes with --backend localstack or aws (the embedded KMS runs in this process)`);
+  const seed = values.seed === undefined ? undefined : intOption('seed', values.seed, 0, 0, 2 ** 31 - 1);
+  if (values.speed !== undefined && !values.live) throw new UsageError('--speed goes with --live');
+  const live = values.live ? { speed: intOption('speed', values.speed, 1, 1, 1_000_000) } : undefined;
+  const outputs = outputsFrom(values);
+  const { scenario } = scenarioFrom(ref, 'drill run');
+
+  const started = Date.now();
+  const store = SqliteEventStore.open(eventsDbPath(values.db));
+  const ingest = new BatchedIngest(store);
+  const progress = drillProgress(scenario, backend, live);
+  let record: RunRecord;
+  try {
+    record = await runDrill(scenario, { backend, endpoint: values.endpoint, profile: values.profile, seed, eventSink: ingest, onProgress: progress.onProgress, live });
+    progress.done();
+    await ingest.flush();
+  } catch (err) {
+    progress.done();
+    const reason = couldNotRun(err, backend, values.endpoint);
+    if (reason) {
+      for (const file of outputs.junit) await writeJUnit(file, { kind: 'could-not-run', scenario: scenario.name, title: scenario.title, message: reason.message, seconds: (Date.now() - started) / 1000 });
+      throw reason;
+    }
+    throw err;
+  } finally {
+    await ingest.close().catch(() => undefined);
+  }
+  try {
+    const saved = saveRun(runsDir(), record);
+    const summary = summariseRun(record);
+    const written = await writeOutputs(record, summary, outputs, (Date.now() - started) / 1000);
+    const cloudtrail = values['cloudtrail-out'] ? await exportCloudTrailLogs(store, resolve(values['cloudtrail-out']), { runId: record.runId }) : undefined;
+    if (values.json) {
+      console.log(JSON.stringify({ ...summary, saved, reports: written, cloudTrailOut: cloudtrail ? { dir: resolve(values['cloudtrail-out'] as string), files: cloudtrail.files.length, records: cloudtrail.records } : null }));
+    } else {
+      printVerdicts(summary);
+      for (const w of written) console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);
+      if (cloudtrail) console.log(`CloudTrail logs: ${cloudtrail.files.length} file(s), ${cloudtrail.records} record(s) under ${values['cloudtrail-out']}`);
+      console.log(`run ${record.runId} saved; export it again with: keydrill report ${record.runId} --out report.html`);
+    }
+    return summary.passed ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    store.close();
+  }
+}
+
+/** A reason the drill could not run at all (exit 3), or undefined for anything else. */
+function couldNotRun(err: unknown, backend: KmsBackend, endpoint: string | undefined): Error | undefined {
+  if (err instanceof DrillRefusedError) return new CouldNotRunError(err.message);
+  return backendUnavailable(err, backend, endpoint);
+}
+
+async function writeOutputs(record: RunRecord, summary: DrillSummary, outputs: Outputs, seconds: number): Promise<{ file: string; format: string; bytes: number }[]> {
+  const written: { file: string; format: string; bytes: number }[] = [];
+  for (const file of outputs.reports) written.push(await writeReport(record, file));
+  const outcome: JUnitOutcome = { kind: 'ran', summary, seconds };
+  for (const file of outputs.junit) written.push({ ...(await writeJUnit(file, outcome)), format: 'junit' });
+  return written;
+}
+
+function printVerdicts(s: DrillSummary): void {
+  console.log(`\n${s.scenario.title} — ${s.backend.kind} KMS${s.backend.endpoint ? ` at ${s.backend.endpoint}` : ''}, seed ${s.scenario.seed}`);
+  for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
+  for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
+  const outcome = s.status === 'cancelled' ? 'cancelled before its end' : s.passed ? 'all expectations met' : 'some expectations failed';
+  console.log(`  ${outcome} · ${s.totals.kmsCalls} KMS calls · ${s.totals.cloudTrailRecords} CloudTrail records · event set SHA-256 ${s.eventSetSha256.slice(0, 16)}…\n`);
+}
+
+/**
+ * Progress of a drill on stderr: a bar on a terminal; plain lines elsewhere, so a live drill in CI
+ * shows it is running (and how far) rather than staying silent for its whole length.
+ */
+function drillProgress(scenario: Scenario, backend: KmsBackend, live: { speed: number } | undefined): { onProgress: (fraction: number) => void; done(): void } {
+  const first = live && process.stderr.isTTY !== true
+    ? `drill ${scenario.name}: live on ${backend}, ${formatDuration(scenario.duration)} of drill time at speed ${live.speed} (about ${formatDuration(Math.ceil(scenario.duration / live.speed / 1000) * 1000)})`
+    : undefined;
+  const reporter = progressReporter({ first });
+  const tty = process.stderr.isTTY === true;
+  const state: { onProgress: (fraction: number) => void; done(): void } = {
+    onProgress: (fraction) => {
+      const at = formatDuration(Math.round((fraction * scenario.duration) / 1000) * 1000);
+      reporter.update(tty ? `${bar(fraction)} ${scenario.title}` : `drill ${scenario.name}: ${Math.floor(fraction * 100)}% (drill time ${at} of ${formatDuration(scenario.duration)})`);
+    },
+    done: () => reporter.done(),
+  };
+  if (live) state.onProgress(0);
+  return state;
+}

@@ -1,0 +1,83 @@
+import { writeFile } from 'node:fs/promises';
+import { formatDuration } from '../../src-shared/duration';
+import type { DrillSummary } from './drill-summary';
+
+/**
+ * A drill's verdicts as JUnit XML, the format CI systems (GitHub Actions, GitLab, Jenkins, Azure
+ * Pipelines) show as test results: one <testsuite> per drill, one <testcase> per expectation, a
+ * <failure> for each one that did not hold, and one <error> case when the drill could not run or
+ * was cancelled. Counts in the suite and the root agree with the cases.
+ */
+export type JUnitOutcome =
+  | { kind: 'ran'; summary: DrillSummary; seconds: number }
+  | { kind: 'could-not-run'; scenario: string; title: string; message: string; seconds: number };
+
+export function renderJUnit(outcome: JUnitOutcome, timestamp = new Date()): string {
+  const cases: string[] = [];
+  let failures = 0;
+  let errors = 0;
+  let suiteName: string;
+  const properties: [string, string][] = [];
+  const stamp = timestamp.toISOString().replace(/\.\d+Z$/, '');
+  if (outcome.kind === 'ran') {
+    const s = outcome.summary;
+    suiteName = `${s.scenario.title} (${s.scenario.name})`;
+    properties.push(['runId', s.runId], ['backend', s.backend.kind], ['seed', String(s.scenario.seed)], ['status', s.status]);
+    if (s.backend.endpoint) properties.push(['endpoint', s.backend.endpoint]);
+    s.backend.simulatedOnClient.forEach((n) => properties.push([`simulatedOnClient.timeline[${n.step}]`, `${n.do}: ${n.note}`]));
+    const classname = `keydrill.${s.scenario.name}`;
+    s.verdicts.forEach((v, i) => {
+      const name = `expectations[${i}] ${v.kind}: ${v.summary}`;
+      const measured = v.measuredText ?? (v.measured === null ? 'nothing measured' : String(v.measured));
+      if (v.passed) {
+        cases.push(`    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0"/>`);
+        return;
+      }
+      failures++;
+      const body = [`expected: ${v.expected ?? JSON.stringify(v.expectation)}`, `measured: ${measured}`, `backend: ${s.backend.kind}`, `run: ${s.runId}`].join('\n');
+      cases.push(`    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0">\n      <failure message="${attr(v.summary)}" type="${attr(v.kind)}">${text(body)}</failure>\n    </testcase>`);
+    });
+    if (s.status === 'cancelled') {
+      errors++;
+      cases.push(`    <testcase classname="${attr(classname)}" name="drill completed" time="${outcome.seconds.toFixed(3)}">\n      <error message="the drill was cancelled before its end" type="cancelled">${text(`run ${s.runId} was stopped before its end; its verdicts were not judged.`)}</error>\n    </testcase>`);
+    }
+  } else {
+    suiteName = `${outcome.title} (${outcome.scenario})`;
+    errors++;
+    cases.push(`    <testcase classname="keydrill.${attr(outcome.scenario)}" name="drill could run" time="${outcome.seconds.toFixed(3)}">\n      <error message="${attr(outcome.message)}" type="could-not-run">${text(outcome.message)}</error>\n    </testcase>`);
+  }
+  const tests = cases.length;
+  const seconds = outcome.seconds.toFixed(3);
+  const props = properties.length ? `    <properties>\n${properties.map(([n, v]) => `      <property name="${attr(n)}" value="${attr(v)}"/>`).join('\n')}\n    </properties>\n` : '';
+  const duration = outcome.kind === 'ran' ? ` (${formatDuration(outcome.summary.scenario.duration)} of drill time)` : '';
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="keydrill" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds}">`,
+    `  <testsuite name="${attr(suiteName)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}" timestamp="${stamp}" hostname="keydrill">`,
+    `${props}${cases.join('\n')}`,
+    `    <system-out>${text(`KeyDrill drill${duration}`)}</system-out>`,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+export async function writeJUnit(file: string, outcome: JUnitOutcome): Promise<{ file: string; bytes: number }> {
+  const xml = renderJUnit(outcome);
+  await writeFile(file, xml, 'utf8');
+  return { file, bytes: Buffer.byteLength(xml) };
+}
+
+/** XML 1.0 cannot carry most control characters even escaped: they are dropped. */
+function clean(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+}
+
+function text(value: string): string {
+  return clean(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function attr(value: string): string {
+  return text(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}

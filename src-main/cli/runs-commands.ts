@@ -1,0 +1,72 @@
+import { AppServices } from '../app/app-services';
+import { summariseRun } from './drill-summary';
+import { defineCommand } from './command-spec';
+import { keydrillHome } from './keydrill-home';
+import { EXIT_OK, UsageError } from './usage-error';
+
+/** `keydrill runs list | show`: the saved runs of the data folder, as the UI's run picker shows them. */
+
+function withRuns<T>(use: (runs: AppServices['runs']) => T): T {
+  const services = new AppServices({ home: keydrillHome() });
+  try {
+    return use(services.runs);
+  } finally {
+    void services.close();
+  }
+}
+
+export const runsListCommand = defineCommand({
+  path: ['runs', 'list'],
+  summary: 'the saved runs, newest first',
+  description: 'Lists the runs saved in the data folder ($KEYDRILL_HOME or ~/.keydrill) by keydrill drill run, the desktop window and keydrill ui.',
+  options: {
+    json: { type: 'boolean', description: 'print the run summaries as a JSON array' },
+    quiet: { type: 'boolean', short: 'q', description: 'print only the run ids, one a line (for scripts and completion)' },
+  },
+  examples: [
+    { command: 'keydrill runs list', note: 'id, scenario, backend, outcome and when' },
+    { command: 'keydrill runs list -q | head -1', note: 'the newest run\'s id' },
+  ],
+  async run({ values }) {
+    const runs = withRuns((r) => r.list());
+    if (values.json) console.log(JSON.stringify(runs));
+    else if (values.quiet) for (const r of runs) console.log(r.runId);
+    else if (runs.length === 0) console.log(`no saved runs in ${keydrillHome()} (keydrill drill run saves one)`);
+    else {
+      const rows = runs.map((r) => [r.runId, r.backend, r.passed ? 'passed' : 'failed', `${r.verdictsPassed}/${r.verdicts}`, r.savedAt.replace(/\.\d+Z$/, 'Z')]);
+      const headers = ['run', 'backend', 'outcome', 'verdicts', 'saved'];
+      const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
+      const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd();
+      console.log([line(headers), ...rows.map(line)].join('\n'));
+    }
+    return EXIT_OK;
+  },
+});
+
+export const runsShowCommand = defineCommand({
+  path: ['runs', 'show'],
+  summary: 'a saved run: scenario, backend, verdicts and totals',
+  args: [{ name: 'run-id', complete: 'run', description: 'the id of a saved run (keydrill runs list)' }],
+  options: { json: { type: 'boolean', description: 'print the outcome as keydrill drill run --json does' } },
+  examples: [{ command: 'keydrill runs show revocation-and-restore-s11-1a2b3c4d', note: 'what a run found' }],
+  async run({ values, positionals }) {
+    const runId = positionals[0] as string;
+    const record = withRuns((r) => {
+      try {
+        return r.get(runId);
+      } catch (err) {
+        throw new UsageError(`runs show: ${(err as Error).message}`);
+      }
+    });
+    const s = summariseRun(record);
+    if (values.json) {
+      console.log(JSON.stringify(s));
+      return EXIT_OK;
+    }
+    console.log(`${s.runId}\n  ${s.scenario.title} (${s.scenario.name}), seed ${s.scenario.seed}\n  ${s.backend.kind} KMS${s.backend.endpoint ? ` at ${s.backend.endpoint}` : ''} · started ${record.startTime} (drill clock) · ${s.status}`);
+    for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
+    for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
+    console.log(`  ${s.totals.kmsCalls} KMS calls · ${s.totals.cloudTrailRecords} CloudTrail records (keydrill audit query --run ${s.runId})`);
+    return EXIT_OK;
+  },
+});

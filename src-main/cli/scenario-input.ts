@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import type { Scenario } from '../../src-shared/scenario';
+import { builtInScenarioNames, resolveScenario } from '../drill/scenario-catalog';
+import { loadScenarioFile, ScenarioError } from '../drill/scenario-loader';
+import { keydrillHome } from './keydrill-home';
+import { UsageError } from './usage-error';
+
+/** Where saved runs live: <data folder>/runs. */
+export const runsDir = (): string => join(keydrillHome(), 'runs');
+
+/**
+ * A scenario named on the command line: a file, or the name of a built-in scenario, everywhere a
+ * scenario is accepted. Problems become a UsageError (exit 2) listing each with its path and line.
+ */
+export function scenarioFrom(ref: string, command: string): { scenario: Scenario; file: string } {
+  const file = resolveScenario(ref);
+  if (!file) throw new UsageError(`${command}: no file or built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`);
+  try {
+    return { scenario: loadScenarioFile(file), file };
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new UsageError(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,166 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DrillSummary } from '../../src-main/cli/drill-summary';
+import { EmbeddedKms } from '../../src-main/kms/embedded/embedded-kms';
+import { checkJUnit } from '../support/junit-check';
+import { childrenNamed } from '../support/xml-tree';
+
+/**
+ * The command line as CI uses it: exit codes that tell a failed drill (1) from bad input (2) and a
+ * drill that could not run (3), JUnit XML and complete JSON, built-in names where a file is taken,
+ * and progress lines in a log when stderr is not a terminal.
+ */
+const home = mkdtempSync(join(tmpdir(), 'keydrill-cli-ci-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && k !== 'LOCALSTACK_ENDPOINT'));
+
+function keydrill(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ['bin/keydrill.mjs', ...args], { encoding: 'utf8', env: { ...CLEAN_ENV, KEYDRILL_HOME: home, ...env }, timeout: 120_000 });
+}
+
+/** For a server in this process: spawnSync would block the event loop that answers it. */
+function keydrillAsync(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/keydrill.mjs', ...args], { env: { ...CLEAN_ENV, KEYDRILL_HOME: home, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('keydrill drill run for CI', () => {
+  it('exits 1 on a failed expectation, with complete JSON and a JUnit failure', () => {
+    const xml = join(home, 'verdicts.xml');
+    const r = keydrill(['drill', 'run', 'test/fixtures/scenarios/expectation-fails.yaml', '--json', '--report', xml]);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as DrillSummary & { reports: unknown[] };
+    const verdict = out.verdicts[0]!;
+    expect(out).toMatchObject({ status: 'failed', passed: false, scenario: { name: 'expectation-fails', seed: 1 }, backend: { kind: 'embedded', simulatedOnClient: [] } });
+    expect(out.verdicts).toEqual([expect.objectContaining({ kind: 'availability', passed: false, measured: expect.any(Number) })]);
+    expect(verdict.measured).toBeLessThan(99);
+    expect(out.totals.kmsCalls).toBeGreaterThan(0);
+    expect(out.reports).toEqual([expect.objectContaining({ file: xml, format: 'junit' })]);
+    const doc = checkJUnit(readFileSync(xml, 'utf8'));
+    expect(doc.attributes).toMatchObject({ tests: '1', failures: '1', errors: '0' });
+    const failure = childrenNamed(childrenNamed(childrenNamed(doc, 'testsuite')[0]!, 'testcase')[0]!, 'failure')[0]!;
+    expect(failure.attributes.type).toBe('availability');
+    expect(failure.text).toContain(`measured: ${verdict.measuredText ?? String(verdict.measured)}`);
+  });
+
+  it('exits 0 with a JUnit file whose cases all pass', () => {
+    const xml = join(home, 'passed.xml');
+    const r = keydrill(['drill', 'run', 'revocation-and-restore', '--report', xml]);
+    expect(r.status).toBe(0);
+    const doc = checkJUnit(readFileSync(xml, 'utf8'));
+    expect(Number(doc.attributes.tests)).toBeGreaterThan(1);
+    expect(doc.attributes).toMatchObject({ failures: '0', errors: '0' });
+  });
+
+  it('exits 3 when the backend is unreachable, and says so in the JUnit file', async () => {
+    const port = await closedPort();
+    const xml = join(home, 'unreachable.xml');
+    const r = keydrill(['drill', 'run', 'revocation-and-restore', '--backend', 'localstack', '--endpoint', `http://127.0.0.1:${port}`, '--report', xml]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain(`could not run: the localstack KMS at http://127.0.0.1:${port} is unreachable`);
+    const doc = checkJUnit(readFileSync(xml, 'utf8'));
+    expect(doc.attributes).toMatchObject({ tests: '1', failures: '0', errors: '1' });
+  });
+
+  describe('against a KMS that refuses the credentials', () => {
+    const kms = new EmbeddedKms({});
+    let endpoint = '';
+    beforeAll(async () => {
+      endpoint = await kms.listen(0);
+    });
+    afterAll(() => kms.close());
+
+    it('exits 3 naming the refusal', async () => {
+      const r = await keydrillAsync(['drill', 'run', 'revocation-and-restore', '--backend', 'aws', '--endpoint', endpoint], {
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_REGION: 'us-east-1',
+      });
+      expect(r.status).toBe(3);
+      expect(r.stderr).toMatch(/could not run: the aws KMS at .* refused the credentials \(UnrecognizedClientException/);
+    });
+  });
+
+  it('exits 2 on bad input', () => {
+    expect(keydrill(['drill', 'run', 'revocation-and-restore', '--report', 'out.docx']).status).toBe(2);
+    expect(keydrill(['drill', 'run', 'revocation-and-restore', '--speed', '3']).stderr).toContain('--speed goes with --live');
+    expect(keydrill(['drill', 'run', 'revocation-and-restore', '--endpoint', 'http://x:1']).stderr).toContain('--endpoint goes with --backend localstack or aws');
+  });
+
+  it('prints progress lines to a log (stderr not a terminal) through a live drill', async () => {
+    const child = spawn(process.execPath, ['bin/keydrill.mjs', 'drill', 'run', 'test/fixtures/scenarios/live-short.yaml', '--live', '--speed', '4'], {
+      env: { ...CLEAN_ENV, KEYDRILL_HOME: home, KEYDRILL_PROGRESS_INTERVAL_MS: '400' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toContain('drill live-short: live on embedded, 20s of drill time at speed 4 (about 5s)');
+    const progress = lines.filter((l) => /^drill live-short: \d+% \(drill time/.test(l));
+    expect(progress.length).toBeGreaterThanOrEqual(3);
+    expect(stderr).not.toContain('\r');
+  });
+});
+
+describe('built-in scenarios wherever a scenario is taken', () => {
+  it('validates a built-in by name and prints it for copying', () => {
+    const v = keydrill(['drill', 'validate', 'revocation-and-restore']);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toContain('valid');
+    const shown = keydrill(['drill', 'show', 'revocation-and-restore']);
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toBe(readFileSync('resources/scenarios/revocation-and-restore.yaml', 'utf8'));
+    const copy = join(home, 'my.yaml');
+    writeFileSync(copy, shown.stdout.replace(/^name: .*$/m, 'name: my-copy'));
+    const again = keydrill(['drill', 'validate', copy, '--json']);
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ valid: true, name: 'my-copy' });
+  });
+
+  it('reports every problem with its line as JSON, exit 2', () => {
+    const r = keydrill(['drill', 'validate', 'test/fixtures/scenarios/invalid.yaml', '--json']);
+    expect(r.status).toBe(2);
+    const out = JSON.parse(r.stdout) as { valid: boolean; problems: { path: string; line: number; message: string }[] };
+    expect(out.valid).toBe(false);
+    expect(out.problems).toContainEqual({ path: 'timeline[1].at', line: 21, message: 'expected a duration like "90m", "1h30m" or "7d"' });
+  });
+
+  it('lists the built-ins as JSON', () => {
+    const r = keydrill(['drill', 'list', '--json']);
+    const list = JSON.parse(r.stdout) as { name: string; title: string }[];
+    expect(list.map((s) => s.name)).toContain('revocation-and-restore');
+  });
+});
+
+describe('audit query after a drill', () => {
+  it('says why a recent time range finds no drill events, and how to find them', () => {
+    expect(keydrill(['drill', 'run', 'revocation-and-restore']).status).toBe(0);
+    const r = keydrill(['audit', 'query', '--start', '24h']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('no matching events');
+    expect(r.stdout).toMatch(/drill events carry the drill's clock; use --run revocation-and-restore-\S+ instead of a time range/);
+    const week = keydrill(['audit', 'query', '--start', '2025-12-31T23:00:00-01:00', '--end', '1w', '--max', '1', '--json']);
+    expect(week.status).toBe(0);
+    expect((JSON.parse(week.stdout) as { Records: unknown[] }).Records).toHaveLength(1);
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { KMSServiceException } from '@aws-sdk/client-kms';
+import { renderJUnit } from '../../src-main/cli/junit-report';
+import type { DrillSummary } from '../../src-main/cli/drill-summary';
+import { timeOption, timeRange } from '../../src-main/cli/time-options';
+import { UsageError } from '../../src-main/cli/usage-error';
+import { backendUnavailable, BackendUnavailableError } from '../../src-main/kms/kms-client-factory';
+import { checkJUnit } from '../support/junit-check';
+import { childrenNamed } from '../support/xml-tree';
+
+const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
+
+describe('time options (--start, --end)', () => {
+  it.each([
+    ['24h', NOW - 24 * 3_600_000],
+    ['1h30m', NOW - 90 * 60_000],
+    ['1w', NOW - 7 * 86_400_000],
+    ['90s', NOW - 90_000],
+    ['2026-01-15', Date.UTC(2026, 0, 15)],
+    ['2026-01-15T09:00:00Z', Date.UTC(2026, 0, 15, 9)],
+    ['2026-01-15T10:00:00+01:00', Date.UTC(2026, 0, 15, 9)],
+    ['2026-01-15T10:00+0100', Date.UTC(2026, 0, 15, 9)],
+    ['2026-01-15T04:30-04:30', Date.UTC(2026, 0, 15, 9)],
+    ['2026-01-15 11:00:00.250+02', Date.UTC(2026, 0, 15, 9, 0, 0, 250)],
+    ['1768467600', 1_768_467_600_000],
+  ])('reads %s as the scenarios and ISO 8601 write it', (text, ms) => {
+    expect(timeOption('start', text, NOW)).toBe(ms);
+  });
+
+  it.each(['yesterday', '2026-02-30', '2026-13-01', '2026-01-15T25:00Z', '1y', '-5m', '2026-01-15T09:00'])('refuses %s with the accepted forms (exit 2)', (text) => {
+    expect(() => timeOption('start', text, NOW)).toThrow(UsageError);
+    expect(() => timeOption('start', text, NOW)).toThrow(/--start must be a time like .*1h30m/);
+  });
+
+  it('says to add a zone to a time of day without one', () => {
+    expect(() => timeOption('end', '2026-01-15T09:00', NOW)).toThrow(/add the zone: Z for UTC, or an offset like \+01:00/);
+  });
+
+  it('refuses a start after the end', () => {
+    expect(() => timeRange({ start: '1h', end: '2h' }, NOW)).toThrow(/--start .* is later than --end/);
+    expect(timeRange({ start: '2h', end: '1h' }, NOW)).toEqual({ startTime: NOW - 7_200_000, endTime: NOW - 3_600_000 });
+  });
+});
+
+function summary(over: Partial<DrillSummary> = {}): DrillSummary {
+  return {
+    runId: 'demo-s1-abc',
+    status: 'failed',
+    passed: false,
+    scenario: { name: 'demo', title: 'A <demo> & "its" title', seed: 1, duration: 3_600_000 },
+    backend: { kind: 'localstack', endpoint: 'http://localhost:4566', capabilities: {}, simulatedOnClient: [{ step: 2, do: 'key-policy-revoke', note: 'LocalStack stores key policies without enforcing them' }], departures: [] },
+    verdicts: [
+      { kind: 'availability', passed: true, summary: 'prod was available 100%', measured: 100, measuredText: '100%', expected: 'at least 99%', expectation: { expect: 'availability' } },
+      { kind: 'unreadable-within', passed: false, summary: 'prod stayed readable for 15m (expected within 1m)', measured: 900_000, measuredText: '15m', expected: 'within 1m', expectation: { expect: 'unreadable-within' } },
+      { kind: 'kms-calls-at-most', passed: false, summary: 'bad\u0001control & <chars>', measured: null, measuredText: undefined, expected: undefined, expectation: { expect: 'kms-calls-at-most' } },
+    ],
+    totals: { kmsCalls: 10, cloudTrailRecords: 10, errorsByCode: {} },
+    eventSetSha256: '0'.repeat(64),
+    ...over,
+  };
+}
+
+describe('JUnit XML of a drill', () => {
+  it('has one testcase per expectation, a failure for each that did not hold, counts that agree', () => {
+    const doc = checkJUnit(renderJUnit({ kind: 'ran', summary: summary(), seconds: 1.5 }));
+    expect(doc.attributes).toMatchObject({ tests: '3', failures: '2', errors: '0' });
+    const suite = childrenNamed(doc, 'testsuite')[0]!;
+    expect(suite.attributes.name).toBe('A <demo> & "its" title (demo)');
+    const cases = childrenNamed(suite, 'testcase');
+    expect(cases.map((c) => childrenNamed(c, 'failure').length)).toEqual([0, 1, 1]);
+    const failure = childrenNamed(cases[1]!, 'failure')[0]!;
+    expect(failure.attributes.type).toBe('unreadable-within');
+    expect(failure.text).toContain('measured: 15m');
+    expect(failure.text).toContain('expected: within 1m');
+    expect(childrenNamed(cases[2]!, 'failure')[0]!.attributes.message).toBe('badcontrol & <chars>');
+    const props = childrenNamed(childrenNamed(suite, 'properties')[0]!, 'property');
+    expect(props.find((p) => p.attributes.name === 'backend')?.attributes.value).toBe('localstack');
+    expect(props.find((p) => p.attributes.name === 'simulatedOnClient.timeline[2]')?.attributes.value).toContain('without enforcing');
+  });
+
+  it('reports a drill that could not run as one errored case', () => {
+    const doc = checkJUnit(renderJUnit({ kind: 'could-not-run', scenario: 'demo', title: 'Demo', message: 'the localstack KMS at http://127.0.0.1:1 is unreachable', seconds: 0.1 }));
+    expect(doc.attributes).toMatchObject({ tests: '1', failures: '0', errors: '1' });
+    const error = childrenNamed(childrenNamed(childrenNamed(doc, 'testsuite')[0]!, 'testcase')[0]!, 'error')[0]!;
+    expect(error.attributes.message).toContain('unreachable');
+  });
+
+  it('adds an errored case to a cancelled drill', () => {
+    const doc = checkJUnit(renderJUnit({ kind: 'ran', summary: summary({ status: 'cancelled', verdicts: [] }), seconds: 2 }));
+    expect(doc.attributes).toMatchObject({ tests: '1', failures: '0', errors: '1' });
+  });
+
+  it('the checker itself refuses counts that disagree and malformed XML', () => {
+    const xml = renderJUnit({ kind: 'ran', summary: summary(), seconds: 1 });
+    expect(() => checkJUnit(xml.replace('failures="2" errors="0" skipped', 'failures="1" errors="0" skipped'))).toThrow(/failures=1 but holds 2/);
+    expect(() => checkJUnit(xml.replace('</testcase>', ''))).toThrow(/closes/);
+    expect(() => checkJUnit(xml.replace('<testsuites ', '<results '))).toThrow(/closes|not <testsuites>/);
+  });
+});
+
+describe('a backend that cannot be used is told apart from a drill outcome', () => {
+  it('classifies refused connections, timeouts and credential errors', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' });
+    const a = backendUnavailable(refused, 'localstack', 'http://127.0.0.1:4566');
+    expect(a).toBeInstanceOf(BackendUnavailableError);
+    expect(a?.reason).toBe('unreachable');
+    expect(a?.message).toContain('http://127.0.0.1:4566 is unreachable');
+    const happyEyeballs = Object.assign(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })], ''), {});
+    expect(backendUnavailable(happyEyeballs, 'localstack', undefined)?.reason).toBe('unreachable');
+    const creds = new KMSServiceException({ name: 'UnrecognizedClientException', $fault: 'client', message: 'The security token included in the request is invalid.', $metadata: {} });
+    expect(backendUnavailable(creds, 'aws', undefined)?.reason).toBe('credentials');
+    expect(backendUnavailable(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'aws', undefined)?.reason).toBe('credentials');
+  });
+
+  it('leaves the errors a drill provokes alone', () => {
+    const disabled = new KMSServiceException({ name: 'DisabledException', $fault: 'client', message: 'key is disabled', $metadata: {} });
+    expect(backendUnavailable(disabled, 'aws', undefined)).toBeUndefined();
+    expect(backendUnavailable(new Error('something else'), 'aws', undefined)).toBeUndefined();
+  });
+});
