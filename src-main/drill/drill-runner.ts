@@ -168,7 +168,7 @@ async function play(world: DrillWorld, onProgress: ((f: number) => void) | undef
   let lastChange = 0;
   for (let next = queue.peek(); next && next.at <= scenario.duration; next = queue.peek()) {
     queue.pop();
-    if (live) await sleepUntil(wallStart + next.at / live.speed);
+    if (live) await watchUntil(wallStart, next.at, live.speed, scenario.duration, onProgress);
     world.clock.set(world.start + next.at);
     const versionBefore = world.version;
     const entriesBefore = world.timeline.length;
@@ -177,6 +177,8 @@ async function play(world: DrillWorld, onProgress: ((f: number) => void) | undef
     world.frames.capture(world, frameCause(world, entriesBefore, next.event));
     onProgress?.(next.at / scenario.duration);
   }
+  // Watch mode plays to the end on the wall clock too: the quiet stretch after the last event takes its time.
+  if (live) await watchUntil(wallStart, scenario.duration, live.speed, scenario.duration, onProgress);
   world.clock.set(world.start + scenario.duration);
   onProgress?.(1);
 }
@@ -261,9 +263,20 @@ async function handle(world: DrillWorld, event: SimEvent, lastChange: number): P
   }
 }
 
-function sleepUntil(wallTime: number): Promise<void> {
-  const wait = wallTime - Date.now();
-  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
+/** How often a watched drill reports progress while it waits for its next event. */
+const WATCH_TICK_MS = 250;
+
+/**
+ * Watch mode: waits until simulated time `at` comes round on the wall clock (`speed` simulated ms
+ * per wall ms), reporting progress as wall time passes, so the bar climbs steadily through quiet
+ * stretches instead of jumping when the next event comes.
+ */
+async function watchUntil(wallStart: number, at: number, speed: number, duration: number, onProgress: ((f: number) => void) | undefined): Promise<void> {
+  const due = wallStart + at / speed;
+  for (let now = Date.now(); now < due; now = Date.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(WATCH_TICK_MS, due - now)));
+    onProgress?.(Math.min(at, (Date.now() - wallStart) * speed) / duration);
+  }
 }
 
 /** Asks KMS when the key rotates next and watches that moment (the embedded KMS's clock is the drill's; a wall-clock backend's is not). */

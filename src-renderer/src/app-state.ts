@@ -55,12 +55,20 @@ interface AppStore {
   /** Bumped by File › Export Report… so the Reports page can bring its export into view. */
   exportRequest: number;
   theme: Theme;
+  /**
+   * The moment the Explorer shows, as an index into a run's moments; none (or another run's) means
+   * follow the newest frame of a live drill, or the judged end of a saved run. Kept by run id, so a
+   * live drill that finishes and becomes its saved run stays where the user scrubbed to.
+   */
+  explorerMoment: { runId: string; index: number } | undefined;
   go: (page: PageId) => void;
   selectRun: (runId: string | undefined) => void;
   refreshRuns: () => Promise<void>;
   openInAudit: (preset: Omit<AuditPreset, 'nonce'>) => void;
   startJob: (job: { jobId: string; title: string; durationMs: number }) => void;
   setTheme: (theme: Theme) => void;
+  /** Scrubs the Explorer to a moment of a run, or back to following its newest moment (undefined). */
+  scrubTo: (runId: string, index: number | undefined) => void;
 }
 
 const storedTheme = (): Theme => {
@@ -84,6 +92,7 @@ export const useAppStore = create<AppStore>()((set, get) => ({
   draft: undefined,
   exportRequest: 0,
   theme: storedTheme(),
+  explorerMoment: undefined,
   go: (page) => set({ page }),
   selectRun: (chosenRun) => set({ chosenRun }),
   refreshRuns: async () => {
@@ -104,7 +113,12 @@ export const useAppStore = create<AppStore>()((set, get) => ({
     globalThis.localStorage?.setItem('keydrill-theme', theme);
     set({ theme });
   },
+  scrubTo: (runId, index) => set({ explorerMoment: index === undefined ? undefined : { runId, index } }),
 }));
+
+/** The Explorer's chosen moment of `runId`, or undefined to follow its newest (live) or judged end (saved). */
+export const momentOf = (s: Pick<AppStore, 'explorerMoment'>, runId: string | undefined): number | undefined =>
+  runId !== undefined && s.explorerMoment?.runId === runId ? s.explorerMoment.index : undefined;
 
 /** The selected run: the user's choice, else the newest. */
 export const selectedRunId = (s: Pick<AppStore, 'chosenRun' | 'runs'>): string | undefined => s.chosenRun ?? s.runs[0]?.runId;

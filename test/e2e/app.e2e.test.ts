@@ -187,9 +187,22 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     // 75 minutes into the drill (about 1.3 s of wall time) the nodes shut down: the graph follows.
     await expect.poll(() => page.locator('[data-node^="master:"].down').count(), { timeout: 20_000 }).toBe(4);
     await screenshot('explorer-live');
-    // At 3 h access comes back; when the run ends the Explorer shows the saved run, judged.
-    await expect.poll(() => page.getByTestId('scrubber').textContent(), { timeout: 30_000 }).toContain('as judged');
-    expect(await page.locator('.live-badge').count()).toBe(0);
+    // Scrubbed back to the start while it plays: the view stays there, live or finished.
+    const slider = page.getByRole('slider', { name: 'Moment of the run' });
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.locator('[data-node^="master:"].ok').count()).toBe(4);
+    const scrubber = page.getByTestId('scrubber');
+    expect(await scrubber.locator('.moment strong').textContent()).toBe('+0s');
+    // The drill plays all 6 simulated hours on the wall clock (6 s), then is saved.
+    await expect.poll(() => page.locator('.live-badge').count(), { timeout: 30_000 }).toBe(0);
+    await page.getByRole('tab', { name: 'Explorer' }).waitFor();
+    expect(await scrubber.locator('.moment strong').textContent()).toBe('+0s');
+    expect(await page.locator('[data-node^="master:"].ok').count()).toBe(4);
+    // End goes to the saved run's judged end: access came back at 3 h.
+    await slider.focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => scrubber.textContent()).toContain('as judged');
     expect(await page.locator('[data-node^="master:"].ok').count()).toBe(4);
   }, 60_000);
 

@@ -65,6 +65,41 @@ describe('the renderer store', () => {
     expect(state().runs.map((r) => r.runId)).toContain(job.run?.runId);
   });
 
+  it('a watched drill plays to its end on the wall clock, its progress climbing without a jump', async () => {
+    const { call, subscribe } = await import('../../src-renderer/src/api-client');
+    // 6 simulated hours at 2 hours a second: 3 s of wall time, though its last event is at 3 h.
+    const started = await call('drills:run', { scenario: { name: 'revocation-and-restore' }, speed: 7_200 });
+    const t0 = Date.now();
+    const seen: number[] = [];
+    const off = subscribe('drill:progress', (p) => {
+      if (p.jobId === started.jobId) seen.push(p.fraction);
+    });
+    state().startJob(started);
+    await until(() => state().job === undefined, 'the watched drill to finish');
+    off();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2_900);
+    expect(seen.at(-1)).toBe(1);
+    const jumps = seen.slice(1).map((f, i) => f - seen[i]!);
+    expect(Math.min(...jumps)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...jumps)).toBeLessThan(0.15);
+  });
+
+  it('a moment scrubbed back to during a live drill stays chosen when the drill finishes and is saved', async () => {
+    const { call } = await import('../../src-renderer/src/api-client');
+    const started = await call('drills:run', { scenario: { name: 'revocation-and-restore' }, speed: 36_000 });
+    state().startJob(started);
+    await until(() => (state().job?.frames.length ?? 0) >= 2, 'live frames');
+    const runId = state().job!.run!.runId;
+    state().scrubTo(runId, 1);
+    expect(store.momentOf(state(), runId)).toBe(1);
+    await until(() => state().job === undefined, 'the drill to finish');
+    // The saved run is the one shown now, at the moment the user chose.
+    expect(store.selectedRunId(state())).toBe(runId);
+    expect(store.momentOf(state(), store.selectedRunId(state()))).toBe(1);
+    state().scrubTo(runId, undefined);
+    expect(store.momentOf(state(), runId)).toBeUndefined();
+  });
+
   it('a drill that cannot run leaves its reason for the Drills page', async () => {
     const { call } = await import('../../src-renderer/src/api-client');
     // Valid scenario text, but LocalStack at a port where nothing listens: the job starts and fails.

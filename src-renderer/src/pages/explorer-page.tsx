@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { HierarchyFrame, RunRecord } from '../../../src-shared/api';
 import { call } from '../api-client';
-import { useAppState, useAppStore } from '../app-state';
+import { momentOf, useAppState, useAppStore } from '../app-state';
 import { formatTime } from '../format';
 import { HierarchyGraph } from '../hierarchy-graph';
 import { dependants, hierarchyGraph, viewOfFrame, viewOfRecordEnd, type GraphNode, type HierarchyView } from '../hierarchy-model';
@@ -19,13 +19,22 @@ import { useDragPan } from '../use-drag-pan';
 export function ExplorerPage() {
   const { runId } = useAppState();
   const job = useAppStore((s) => s.job);
+  const scrubTo = useAppStore((s) => s.scrubTo);
   const [showSaved, setShowSaved] = useState(false);
-  const { data: record, error } = useLoad(() => (runId ? call('runs:get', { runId }) : Promise.resolve(undefined)), [runId]);
+  const loaded = useLoad(() => (runId ? call('runs:get', { runId }) : Promise.resolve(undefined)), [runId]);
+  // A record still on screen while the next one loads is not the selected run's.
+  const record = loaded.data?.runId === runId ? loaded.data : undefined;
+  const error = loaded.error;
   const live = job !== undefined && job.frames.length > 0 && !showSaved;
-  const moments = useMemo(() => (live ? liveMoments(job.frames) : record ? recordMoments(record) : []), [live, job?.frames, record]);
-  // undefined: follow the last moment (live: the newest frame; saved: the judged end).
-  const [chosen, setChosen] = useState<number | undefined>();
-  useEffect(() => setChosen(undefined), [runId, live, job?.jobId]);
+  const jobMoments = useMemo(() => (job ? liveMoments(job.frames) : []), [job?.frames]);
+  // The last live drill's moments, kept until its saved record has loaded: no blank flash when it ends.
+  const lastLive = useRef<{ runId: string | undefined; moments: Moment[] }>({ runId: undefined, moments: [] });
+  if (job?.run) lastLive.current = { runId: job.run.runId, moments: jobMoments };
+  const savedMoments = useMemo(() => (record ? recordMoments(record) : undefined), [record]);
+  const shownRun = live ? job.run?.runId : runId;
+  const moments = live ? jobMoments : savedMoments ?? (lastLive.current.runId === runId ? lastLive.current.moments : []);
+  // Undefined: follow the last moment (live: the newest frame; saved: the judged end).
+  const chosen = useAppStore((s) => momentOf(s, shownRun));
   const index = Math.min(chosen ?? moments.length - 1, moments.length - 1);
   const moment = moments[index];
   const nodes = useMemo(() => (moment ? hierarchyGraph(moment.view) : []), [moment]);
@@ -66,7 +75,7 @@ export function ExplorerPage() {
         </ul>
       </div>
       {error && !live ? <p className="error" role="alert">{error}</p> : null}
-      {moments.length > 1 ? <Scrubber stops={moments} index={index} onIndex={(i) => setChosen(live && i === moments.length - 1 ? undefined : i)} live={live} /> : null}
+      {moments.length > 1 ? <Scrubber stops={moments} index={index} onIndex={(i) => shownRun && scrubTo(shownRun, live && i === moments.length - 1 ? undefined : i)} live={live} /> : null}
       {moment ? (
         <div className="explorer-grid">
           <div className="graph-scroll" data-testid="hierarchy" {...pan}>
