@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CloudTrailRecord } from './cloudtrail';
-import { HierarchyFrame, RunRecord } from './run-record';
+import { FrameEntry, HierarchyFrame, RunRecord, RunStatus, TimelineEntry } from './run-record';
 
 /**
  * The shapes that travel over the API contract (api.ts): what the UI asks for and what main answers.
@@ -92,24 +92,49 @@ export const ScenarioRef = z.union([
 ]);
 export type ScenarioRef = z.infer<typeof ScenarioRef>;
 
-/** A saved run as the runs list shows it. */
+/** A run as the runs list shows it. */
 export const RunSummary = z.object({
   runId: z.string(),
+  /** The same for every execution of the same drill (scenario, seed, backend, scenario hash). */
+  label: z.string(),
   scenario: z.string(),
   title: z.string(),
   backend: BackendKind,
   seed: z.number().int(),
+  /** started: still playing; interrupted: its process died before the end; cancelled: stopped by the user. */
+  status: RunStatus,
+  reason: z.string().optional(),
+  /** Every expectation met (false until the run completes). */
   passed: z.boolean(),
   verdictsPassed: z.number().int(),
   verdicts: z.number().int(),
   kmsCalls: z.number().int(),
+  /** Items of data at risk at the end (databases, snapshots, canaries). */
+  dataAtRisk: z.number().int(),
+  /** The drill's virtual start. */
   startTime: z.string(),
-  /** When the run was saved (wall clock), newest first in lists. */
-  savedAt: z.string(),
+  /** Wall-clock start and end of the execution, newest first in lists. */
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  pid: z.number().int(),
+  host: z.string(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
-export { HierarchyFrame, RunRecord };
+/** A page of a run's timeline. */
+export const TimelinePage = z.object({ entries: z.array(TimelineEntry), total: z.number().int().nonnegative() });
+export type TimelinePage = z.infer<typeof TimelinePage>;
+
+/** Hierarchy history from a keyframe: replay `entries` to get the hierarchy at each moment from there. */
+export const FramesPage = z.object({
+  entries: z.array(FrameEntry),
+  /** Entries in the run's whole history, and the moment of the last one. */
+  total: z.number().int().nonnegative(),
+  lastAt: z.number().nonnegative(),
+});
+export type FramesPage = z.infer<typeof FramesPage>;
+
+export { FrameEntry, HierarchyFrame, RunRecord, TimelineEntry };
 
 export const LOOKUP_ATTRIBUTES = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;
 /** CloudTrail's LookupEvents attributes, as AWS spells them. */

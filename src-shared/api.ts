@@ -3,7 +3,7 @@ import { API_CHANNEL_NAMES, API_EVENT_NAMES, type ApiChannelName, type ApiEventN
 import {
   AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, ConnectionReport, ExportOutcome, ImportFile, ImportFinished, ImportProgress,
   KmsStatus, LookupImportQuery, MenuCommand, ReportFormat,
-  HierarchyFrame, RunRecord, RunSummary, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
+  FrameEntry, FramesPage, RunRecord, RunSummary, TimelinePage, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
 } from './api-types';
 
 export * from './api-types';
@@ -41,10 +41,26 @@ export const apiChannels = {
     }).strict(),
     result: z.object({ jobId: z.string(), title: z.string(), durationMs: z.number().nonnegative() }),
   },
-  /** Saved runs, newest first. */
+  /** Stops a running drill at its next event; it is kept as cancelled. False when the job is not running. */
+  'drills:cancel': { args: z.object({ jobId: z.string().min(1).max(200) }).strict(), result: z.object({ cancelled: z.boolean() }) },
+  /** Runs, newest first (interrupted ones marked so). */
   'runs:list': { args: none, result: z.object({ runs: z.array(RunSummary) }) },
-  /** One saved run record. */
+  /** One run record's head: everything but its timeline and hierarchy history, which load in pages. */
   'runs:get': { args: z.object({ runId: RunId }).strict(), result: RunRecord },
+  /** A page of a run's timeline, optionally one cluster's. */
+  'runs:timeline': {
+    args: z.object({ runId: RunId, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional(), cluster: z.string().min(1).max(200).optional() }).strict(),
+    result: TimelinePage,
+  },
+  /** The hierarchy history from the keyframe at or before `at` (ms of the drill) up to the next keyframe. */
+  'runs:frames': { args: z.object({ runId: RunId, at: z.number().min(0), limit: z.number().int().min(1).max(20_000).optional() }).strict(), result: FramesPage },
+  /** The CloudTrail event ids of a run's records, by number (evidence cites records by number). */
+  'runs:event-ids': {
+    args: z.object({ runId: RunId, records: z.array(z.number().int().positive()).max(1000) }).strict(),
+    result: z.object({ eventIds: z.array(z.string()) }),
+  },
+  /** Deletes a finished run and its history (its CloudTrail records stay in the event store). */
+  'runs:delete': { args: z.object({ runId: RunId }).strict(), result: z.object({ deleted: z.boolean() }) },
   /** CloudTrail event history, newest first, a page at a time. */
   'audit:lookup': { args: AuditQuery, result: AuditPage },
   /** Calls per time bucket by operation, region or error code. */
@@ -73,7 +89,7 @@ export const apiEvents = {
   'drill:progress': z.object({ jobId: z.string(), fraction: z.number().min(0).max(1) }),
   /** A drill ended: its saved run, or why it could not run. */
   'drill:finished': z.discriminatedUnion('ok', [
-    z.object({ jobId: z.string(), ok: z.literal(true), runId: z.string(), passed: z.boolean() }),
+    z.object({ jobId: z.string(), ok: z.literal(true), runId: z.string(), passed: z.boolean(), status: z.enum(['completed', 'cancelled']) }),
     z.object({ jobId: z.string(), ok: z.literal(false), error: z.string(), problems: z.array(ScenarioProblem) }),
   ]),
   /** The key hierarchy of a running drill changed: the Explorer follows it live. */
@@ -83,7 +99,8 @@ export const apiEvents = {
     /** The run's id and virtual start: its CloudTrail events are in the store under this id while it plays. */
     runId: z.string(),
     startTime: z.string(),
-    frame: HierarchyFrame,
+    /** A keyframe or a delta of the hierarchy history (replay from a keyframe: src-shared/hierarchy-replay.ts). */
+    entry: FrameEntry,
   }),
   'import:progress': ImportProgress,
   'import:finished': ImportFinished,

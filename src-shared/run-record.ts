@@ -3,15 +3,70 @@ import { z } from 'zod';
 /**
  * The record of one drill run: what was drilled, against which backend, what happened when, what
  * was measured and the verdicts with their evidence. It is the JSON report (a stable, documented
- * schema: `format` and `version` change only with a migration note) and the source of the HTML, CSV
- * and PDF reports. Times are milliseconds from the start of the drill unless named `...Time` (ISO).
- * Deterministic: the same scenario and seed give a byte-identical record (no wall-clock times, ids
- * derived from the seed). Never carries key material.
+ * schema: docs/run-record.md; `format` and `version` change only with a migration note) and the
+ * source of the HTML, CSV and PDF reports. Times are milliseconds from the start of the drill unless
+ * named `...Time`/`...At` (ISO).
+ *
+ * Two parts:
+ *  - `execution`: this execution of the drill — its run id (unique per execution), wall-clock start
+ *    and end, status, KeyDrill version, endpoint, and the digest of its CloudTrail records, whose
+ *    event ids are unique to the execution;
+ *  - everything else is deterministic: the same scenario and seed give the same bytes. That is why
+ *    evidence cites CloudTrail records by their number in the run (`#1` is the run's first record)
+ *    rather than by event id: `eventIdOf(runId, n)` (src-main/drill/run-trail.ts) gives the id.
+ *
+ * The frames of the hierarchy and the timeline are not in the record's head: a run keeps them in its
+ * run store (a fleet drill makes millions of entries) and the JSON report streams them after the head.
+ * Never carries key material.
  */
 export const RUN_RECORD_FORMAT = 'keydrill-run';
-export const RUN_RECORD_VERSION = 1;
+export const RUN_RECORD_VERSION = 2;
 
 const Ms = z.number().nonnegative();
+const Count = z.number().int().nonnegative();
+
+/** started: playing (or killed, until someone notices); interrupted: its process died before the end. */
+export const RunStatus = z.enum(['started', 'completed', 'cancelled', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** The CloudTrail records (and client-side observations) a timeline entry or verdict cites, by number in the run. */
+export const Evidence = z.object({
+  /** Numbers (from 1) of the run's CloudTrail records. */
+  records: z.array(z.number().int().positive()),
+  /** Numbers (from 1) of the run's client-side observations: calls that never reached KMS. */
+  observations: z.array(z.number().int().positive()).optional(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+/** A contiguous stretch of the run's records: `from` to `from + count - 1`. */
+export const CallRange = z.object({ from: z.number().int().positive(), count: Count });
+export type CallRange = z.infer<typeof CallRange>;
+
+/** This execution of the drill: everything that differs between two runs of the same scenario and seed. */
+export const Execution = z.object({
+  /** Unique per execution: `<label>-<UTC start yyyymmddthhmmss>-<4 hex>`. */
+  runId: z.string(),
+  /** The same for every execution of the same drill: scenario name, seed, backend, scenario hash. */
+  label: z.string(),
+  status: RunStatus,
+  /** Wall-clock start and end of the execution (ISO 8601 UTC). */
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  /** Why a run was cancelled or interrupted. */
+  reason: z.string().optional(),
+  /** The drill-clock offset the run reached (its end unless cancelled or interrupted). */
+  reachedAt: Ms,
+  keydrillVersion: z.string(),
+  nodeVersion: z.string(),
+  platform: z.string(),
+  /** Where the KMS calls went: the endpoint URL (the embedded KMS's port changes each run), or "AWS" for the AWS default endpoints. */
+  endpoint: z.string(),
+  /** Principals that made the calls: the customer's key administrator and the SaaS service role. */
+  principals: z.object({ administrator: z.string(), service: z.string() }),
+  /** SHA-256 over the run's CloudTrail records (canonical JSON lines, in order): recompute it over the export. */
+  eventSetSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
+export type Execution = z.infer<typeof Execution>;
 
 export const BackendInfo = z.object({
   kind: z.enum(['embedded', 'localstack', 'aws']),
@@ -23,7 +78,7 @@ export const BackendInfo = z.object({
    * Other moments the run depended on a capability the backend lacks: a KMS-side event due on the
    * drill's clock that a wall-clock backend does not perform (a key deleted at the end of its
    * window, an automatic rotation), which the simulator played itself, or a step the backend did
-   * its own way. Absent when there were none, and in records written before it existed.
+   * its own way. Absent when there were none.
    */
   departures: z.array(z.object({
     at: Ms,
@@ -54,7 +109,7 @@ export const TopologyCluster = z.object({
   databases: z.array(z.string()),
 });
 
-/** The key hierarchy at the end of the run (frames through the run are in `hierarchy.history`). */
+/** A node of the key hierarchy (its state at the end of the run in `hierarchy.nodes`). */
 export const HierarchyNode = z.object({
   cluster: z.string(),
   node: z.string(),
@@ -65,18 +120,21 @@ export const HierarchyNode = z.object({
   cmkMaterialId: z.string().optional(),
   databases: z.array(z.object({ name: z.string(), keyVersions: z.number().int() })),
 });
-
 export type HierarchyNode = z.infer<typeof HierarchyNode>;
 
 export const SnapshotInfo = z.object({
   id: z.string(),
   cluster: z.string(),
+  /** The database it is a snapshot of. */
+  database: z.string(),
   takenAt: Ms,
   cmkArn: z.string(),
   cmkMaterialId: z.string().optional(),
   restorable: z.boolean(),
   /** Why not, when not restorable (e.g. "its CMK was deleted"). */
   reason: z.string().optional(),
+  /** Numbers of the CloudTrail records of the restore attempt at the end of the run. */
+  evidence: Evidence.optional(),
 });
 
 /** A CMK (or replica) as a frame of the hierarchy sees it. */
@@ -92,22 +150,20 @@ export const FrameKey = z.object({
   /** False while the service role's access (key policy or grant) is revoked. */
   serviceAccess: z.boolean(),
 });
+export type FrameKey = z.infer<typeof FrameKey>;
 
 /** A node in a frame: HierarchyNode plus whether its master key is in the cache and still usable. */
 export const FrameNode = HierarchyNode.extend({
   /** cached: unwrapped and serving; expired: running but its last refresh or crypto failed; none: no key in memory. */
   cache: z.enum(['cached', 'expired', 'none']),
 });
+export type FrameNode = z.infer<typeof FrameNode>;
 
 /** A snapshot in a frame (whether it restores is judged only at the end of the run). */
-export type FrameKey = z.infer<typeof FrameKey>;
-export type FrameNode = z.infer<typeof FrameNode>;
-export const FrameSnapshot = SnapshotInfo.pick({ id: true, cluster: true, takenAt: true, cmkArn: true, cmkMaterialId: true });
+export const FrameSnapshot = SnapshotInfo.pick({ id: true, cluster: true, database: true, takenAt: true, cmkArn: true, cmkMaterialId: true });
+export type FrameSnapshot = z.infer<typeof FrameSnapshot>;
 
-/**
- * The key hierarchy at one moment of the run, taken whenever it changed, so the Explorer can follow
- * a running drill and scrub back through a finished one. `cause` is what changed it.
- */
+/** The whole key hierarchy at one moment (rebuilt from frame entries by HierarchyReplay). */
 export const HierarchyFrame = z.object({
   at: Ms,
   cause: z.string(),
@@ -117,7 +173,28 @@ export const HierarchyFrame = z.object({
 });
 export type HierarchyFrame = z.infer<typeof HierarchyFrame>;
 
+/**
+ * One entry of a run's hierarchy history, kept whenever something drawn changed. A keyframe holds the
+ * whole hierarchy; a delta only the keys, nodes and snapshots that changed since the entry before it
+ * (and the snapshots no longer kept). Keyframes come often enough that the history's size follows
+ * the number of changes, not changes × topology, and a reader can start at any keyframe.
+ */
+export const FrameEntry = z.object({
+  /** Position in the run's history, from 0. */
+  seq: Count,
+  at: Ms,
+  cause: z.string(),
+  keyframe: z.boolean(),
+  keys: z.array(FrameKey),
+  nodes: z.array(FrameNode),
+  snapshots: z.array(FrameSnapshot),
+  removedSnapshots: z.array(z.string()).optional(),
+});
+export type FrameEntry = z.infer<typeof FrameEntry>;
+
 export const TimelineEntry = z.object({
+  /** Position in the run's timeline, from 0. */
+  seq: Count,
   at: Ms,
   /** fault / action: a scenario step; event: something the simulator observed (node shut down, cache refreshed...). */
   kind: z.enum(['fault', 'action', 'event']),
@@ -128,18 +205,27 @@ export const TimelineEntry = z.object({
   outcome: z.enum(['ok', 'failed', 'simulated']),
   cluster: z.string().optional(),
   node: z.string().optional(),
-  /** CloudTrail event IDs of the KMS calls this entry caused. */
-  evidence: z.array(z.string()),
+  /** Who acted: the principal ARN whose KMS calls (or whose change) this was. */
+  principal: z.string().optional(),
+  /** The run's CloudTrail records this entry caused (a contiguous stretch), and its client-side observations. */
+  calls: CallRange,
+  observations: CallRange.optional(),
 });
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
 export const Verdict = z.object({
   expectation: z.record(z.string(), z.unknown()),
   passed: z.boolean(),
-  /** One sentence a reader understands: "prod was available 99.2% of 0s–6h (needed 99.5%)". */
+  /** One sentence a reader understands, with what was measured: "prod was available 99.2% of 0s–6h (expected at least 99.5%)". */
   summary: z.string(),
   measured: z.union([z.number(), z.string(), z.null()]),
-  evidence: z.array(z.string()),
+  /** The measured value as a reader writes it ("15m", "99.2%", "3 calls"); absent when nothing was measured. */
+  measuredText: z.string().optional(),
+  /** What the expectation asked for, as a reader writes it ("within 1m", "at least 99.5%"). */
+  expected: z.string(),
+  evidence: Evidence,
 });
+export type Verdict = z.infer<typeof Verdict>;
 
 export const Series = z.object({
   label: z.string(),
@@ -147,10 +233,41 @@ export const Series = z.object({
   points: z.array(z.tuple([Ms, z.number()])),
 });
 
+/** A cluster (tenant) over the whole run: the per-tenant table of a fleet report. */
+export const ClusterSummary = z.object({
+  cluster: z.string(),
+  tenant: z.string(),
+  availabilityPercent: z.number(),
+  /** Minutes of the drill the cluster was not serving. */
+  minutesUnavailable: z.number(),
+  /** [from, to) stretches (ms) the cluster was not serving. */
+  downIntervals: z.array(z.tuple([Ms, Ms])),
+  nodes: Count,
+  /** Nodes not running at the end. */
+  nodesDownAtEnd: Count,
+  /** Items of `dataAtRisk` for this cluster. */
+  dataAtRisk: Count,
+  kmsCalls: Count,
+  failedKmsCalls: Count,
+});
+
+export const RegionSummary = z.object({
+  region: z.string(),
+  /** CloudTrail records (calls that reached KMS) in the region, and those that failed. */
+  kmsCalls: Count,
+  failedKmsCalls: Count,
+  /** Calls to the region that never reached KMS (outages). */
+  clientSideFailures: Count,
+  /** Minutes the region's KMS was out of reach (regional outage steps). */
+  outageMinutes: z.number(),
+  /** Clusters with a node calling KMS in this region that were not serving at some moment of the run. */
+  clustersDown: Count,
+});
+
 export const RunRecord = z.object({
   format: z.literal(RUN_RECORD_FORMAT),
   version: z.literal(RUN_RECORD_VERSION),
-  runId: z.string(),
+  execution: Execution,
   scenario: z.object({
     name: z.string(),
     title: z.string(),
@@ -158,6 +275,8 @@ export const RunRecord = z.object({
     source: z.string().optional(),
     seed: z.number().int(),
     duration: Ms,
+    /** SHA-256 (first 16 hex digits) of the scenario as validated: two runs of the same drill share it. */
+    hash: z.string(),
     /** The scenario as validated (normalised JSON), so the report is self-contained. */
     definition: z.record(z.string(), z.unknown()),
   }),
@@ -168,40 +287,60 @@ export const RunRecord = z.object({
   hierarchy: z.object({
     nodes: z.array(HierarchyNode),
     snapshots: z.array(SnapshotInfo),
-    /** Frames of the hierarchy through the run, oldest first (absent in records written before frames were kept). */
-    history: z.array(HierarchyFrame).optional(),
   }),
-  timeline: z.array(TimelineEntry),
+  /** How many entries the run's hierarchy history and timeline hold (they are streamed after the head). */
+  history: z.object({ frames: Count, keyframes: Count, timeline: Count }),
   verdicts: z.array(Verdict),
   passed: z.boolean(),
   series: z.object({
     bucket: Ms,
-    /** Percent of each bucket a cluster was serving, one series per cluster. */
+    /** Percent of each bucket a cluster was serving: one series per cluster for up to 24 clusters, else none (see `clusters`). */
     availability: z.array(Series),
-    /** KMS calls per minute, one series per region and one per operation. */
+    /** Percent of the fleet's clusters serving, averaged over each bucket. */
+    fleetAvailability: Series,
+    /** CloudTrail records (calls that reached KMS) per bucket, one series per region and one per operation. */
     kmsCallsByRegion: z.array(Series),
     kmsCallsByOperation: z.array(Series),
-    /** Failed KMS calls per bucket, one series per error code. */
+    /** Failed KMS calls (CloudTrail records with an errorCode) per bucket, one series per error code. */
     errorsByCode: z.array(Series),
+    /** Calls that never reached KMS per bucket, one series per client-side error. */
+    clientSideByCode: z.array(Series),
   }),
+  clusters: z.array(ClusterSummary),
+  regions: z.array(RegionSummary),
   totals: z.object({
-    kmsCalls: z.number().int(),
-    kmsCallsByRegion: z.record(z.string(), z.number().int()),
-    errorsByCode: z.record(z.string(), z.number().int()),
+    /** CloudTrail records of the run: every call that reached KMS (= eventCount). */
+    kmsCalls: Count,
+    kmsCallsByRegion: z.record(z.string(), Count),
+    errorsByCode: z.record(z.string(), Count),
+    /** Calls that never reached KMS (client-side observations), by the error the client saw. */
+    clientSideCalls: Count,
+    clientSideByCode: z.record(z.string(), Count),
     bulkOperations: z.number(),
     cacheHits: z.number(),
     cacheMisses: z.number(),
     cacheHitRatio: z.number(),
-    canaries: z.object({ written: z.number().int(), read: z.number().int(), lost: z.number().int() }),
+    canaries: z.object({ written: Count, read: Count, lost: Count }),
+    /** Master keys rotated (rolling rotations) and CMK key material rotations, over the run. */
+    masterKeyRotations: Count,
+    cmkRotations: Count,
     /** Estimated KMS request cost at $0.03 per 10,000 requests, extrapolated to a 30-day month. */
     kmsCostPerMonthUsd: z.number(),
   }),
   /** What is unreadable at the end and why: databases whose node cannot reach its key, snapshots lost. */
   dataAtRisk: z.array(z.object({ what: z.string(), cluster: z.string(), reason: z.string() })),
-  eventCount: z.number().int(),
-  /** SHA-256 over the run's CloudTrail records (canonical JSON, in order), so an auditor can check the export. */
-  eventSetSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** CloudTrail records the run made (= totals.kmsCalls) and its client-side observations. */
+  eventCount: Count,
+  observationCount: Count,
 });
 export type RunRecord = z.infer<typeof RunRecord>;
-export type TimelineEntry = z.infer<typeof TimelineEntry>;
-export type Verdict = z.infer<typeof Verdict>;
+export type Series = z.infer<typeof Series>;
+export type ClusterSummary = z.infer<typeof ClusterSummary>;
+export type RegionSummary = z.infer<typeof RegionSummary>;
+
+/** A run as the JSON report holds it whole: the head, then its timeline and hierarchy history. */
+export const FullRunRecord = RunRecord.extend({
+  timeline: z.array(TimelineEntry),
+  frames: z.array(FrameEntry),
+});
+export type FullRunRecord = z.infer<typeof FullRunRecord>;

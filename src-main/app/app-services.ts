@@ -12,7 +12,7 @@ import { RunService } from './run-service';
 import { SettingsService } from './settings-service';
 
 export interface AppServicesOptions {
-  /** The data folder: events.sqlite, runs/, reports/, settings.json (the CLI's $KEYDRILL_HOME). */
+  /** The data folder: events.sqlite, runs.sqlite, reports/, settings.json (the CLI's $KEYDRILL_HOME). */
   home: string;
   /** Wall-clock time for elapsed times (injectable for tests). */
   now?: () => number;
@@ -51,11 +51,11 @@ export class AppServices {
     this.store = options.store;
     const store = () => this.eventStore();
     this.settings = new SettingsService(join(options.home, 'settings.json'));
-    this.runs = new RunService(join(options.home, 'runs'));
+    this.runs = new RunService(join(options.home, 'runs.sqlite'));
     this.audit = new AuditService(store);
     this.reports = new ReportService(join(options.home, 'reports'), this.runs, store);
     const jobId = options.jobId ?? (() => `job-${randomBytes(6).toString('hex')}`);
-    this.drills = new DrillService({ runsDir: this.runs.dir, store, settings: () => this.settings.get(), events: this.events, jobId });
+    this.drills = new DrillService({ runStore: () => this.runs.runStore(), store, settings: () => this.settings.get(), events: this.events, jobId });
     this.imports = new ImportService({
       store,
       settings: () => this.settings.get(),
@@ -72,9 +72,11 @@ export class AppServices {
     return this.store;
   }
 
-  /** Waits for running drills and imports (imports stop after the file or page in hand), then closes the event store. */
+  /** Stops running drills (kept as cancelled) and imports (after the file or page in hand), then closes the stores. */
   async close(): Promise<void> {
+    this.drills.cancelAll('the app closed');
     await Promise.all([this.drills.idle(), this.imports.close()]);
+    this.runs.close();
     this.store?.close();
     this.store = undefined;
   }

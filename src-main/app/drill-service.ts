@@ -5,14 +5,15 @@ import type { Scenario } from '../../src-shared/scenario';
 import { BatchedIngest } from '../audit/batched-ingest';
 import type { EventStore } from '../audit/event-store';
 import { runDrill } from '../drill/drill-runner';
-import { saveRun } from '../drill/run-archive';
+import type { RunStore } from '../runs/run-store';
 import { BUILT_IN_DIR, builtInScenarioNames } from '../drill/scenario-catalog';
 import { parseScenarioText, ScenarioError } from '../drill/scenario-loader';
 import { AppError } from './app-error';
 import type { AppEvents } from './app-events';
 
 export interface DrillServiceOptions {
-  runsDir: string;
+  /** Where runs are kept as they play. */
+  runStore: () => RunStore;
   /** The event store the drill's CloudTrail records go to (opened on first use). */
   store: () => EventStore;
   settings: () => Settings;
@@ -27,7 +28,7 @@ export interface DrillServiceOptions {
  * is saved where `runs:list` and the CLI's `keydrill report` find it.
  */
 export class DrillService {
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, { job: Promise<void>; stop: AbortController }>();
 
   constructor(private readonly options: DrillServiceOptions) {}
 
@@ -53,14 +54,28 @@ export class DrillService {
   run(ref: ScenarioRef, backend: BackendKind | undefined, seed: number | undefined, speed?: number): { jobId: string; title: string; durationMs: number } {
     const scenario = this.scenarioOf(ref);
     const jobId = this.options.jobId();
-    const job = this.play(jobId, scenario, backend, seed, speed).finally(() => this.running.delete(jobId));
-    this.running.set(jobId, job);
+    const stop = new AbortController();
+    const job = this.play(jobId, scenario, backend, seed, speed, stop.signal).finally(() => this.running.delete(jobId));
+    this.running.set(jobId, { job, stop });
     return { jobId, title: scenario.title, durationMs: scenario.duration };
+  }
+
+  /** Stops a running drill at its next event (it is kept as cancelled); false when no such drill is running. */
+  cancel(jobId: string): boolean {
+    const run = this.running.get(jobId);
+    if (!run) return false;
+    run.stop.abort('stopped from the UI');
+    return true;
+  }
+
+  /** Stops every running drill (the app is closing): each is kept as cancelled. */
+  cancelAll(reason: string): void {
+    for (const run of this.running.values()) run.stop.abort(reason);
   }
 
   /** Waits for every running drill to end (for an orderly shutdown and for tests). */
   async idle(): Promise<void> {
-    await Promise.all([...this.running.values()]);
+    await Promise.all([...this.running.values()].map((r) => r.job));
   }
 
   private scenarioOf(ref: ScenarioRef): Scenario {
@@ -75,7 +90,7 @@ export class DrillService {
   }
 
   /** `speed`: simulated time per wall-clock time, so people can watch the drill unfold; undefined: as fast as it goes. */
-  private async play(jobId: string, scenario: Scenario, kind: BackendKind | undefined, seed: number | undefined, speed: number | undefined): Promise<void> {
+  private async play(jobId: string, scenario: Scenario, kind: BackendKind | undefined, seed: number | undefined, speed: number | undefined, signal: AbortSignal): Promise<void> {
     const { events } = this.options;
     const settings = this.options.settings().backend;
     const backend = kind ?? settings.kind;
@@ -91,12 +106,12 @@ export class DrillService {
       await new Promise((resolve) => setImmediate(resolve));
       ingest = new BatchedIngest(this.options.store());
       const record = await runDrill(scenario, {
-        backend, endpoint, profile, seed, eventSink: ingest,
+        backend, endpoint, profile, seed, eventSink: ingest, runSink: this.options.runStore().sink(), signal,
         live: speed === undefined ? undefined : { speed },
         onStart: (started) => {
           run = started;
         },
-        onFrame: (frame) => events.emit('drill:frame', { jobId, title: scenario.title, ...run, frame }),
+        onFrame: (entry) => events.emit('drill:frame', { jobId, title: scenario.title, ...run, entry }),
         onProgress: (fraction) => {
           const pct = Math.floor(fraction * 100);
           if (pct === last) return;
@@ -105,8 +120,7 @@ export class DrillService {
         },
       });
       await ingest.flush();
-      saveRun(this.options.runsDir, record);
-      finished({ jobId, ok: true, runId: record.runId, passed: record.passed });
+      finished({ jobId, ok: true, runId: record.execution.runId, passed: record.passed, status: record.execution.status === 'cancelled' ? 'cancelled' : 'completed' });
     } catch (err) {
       finished({ jobId, ok: false, error: (err as Error).message, problems: err instanceof ScenarioError ? toProblems(err) : [] });
     } finally {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { ExportedReport, ExportOutcome, ReportFormat, RunRecord } from '../../src-shared/api';
+import type { ExportedReport, ExportOutcome, ReportFormat } from '../../src-shared/api';
+import type { FullRunRecord } from '../../src-shared/run-record';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import type { EventStore } from '../audit/event-store';
 import { writeReport } from '../report/write-report';
@@ -28,10 +29,10 @@ export class ReportService {
 
   async export(runId: string, format: ReportFormat, options: ExportOptions = {}): Promise<ExportOutcome> {
     // An unknown run fails before any dialog opens.
-    const record = this.runs.get(runId);
+    this.runs.get(runId);
     const target = await this.target(runId, format, options);
     if (target === undefined) return { cancelled: true };
-    const exported = format === 'cloudtrail' ? await this.exportTrail(runId, target) : await this.exportReport(record, target, options.desktop);
+    const exported = format === 'cloudtrail' ? await this.exportTrail(runId, target) : await this.exportReport(this.runs.full(runId), target, options.desktop);
     return { ...exported, cancelled: false };
   }
 
@@ -47,7 +48,7 @@ export class ReportService {
     return join(this.dir, suggested);
   }
 
-  private async exportReport(record: RunRecord, file: string, desktop: DesktopShell | undefined): Promise<ExportedReport> {
+  private async exportReport(record: FullRunRecord, file: string, desktop: DesktopShell | undefined): Promise<ExportedReport> {
     // The desktop window prints with its own Chromium; elsewhere writeReport prints headless.
     const printPdf = desktop ? (html: string, footer: string) => desktop.printPdf(html, footer) : undefined;
     const written = await writeReport(record, file, { printPdf });

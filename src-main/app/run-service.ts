@@ -1,62 +1,69 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { RunRecord, RunSummary } from '../../src-shared/api';
-import { loadRun } from '../drill/run-archive';
+import type { FramesPage, RunRecord, RunSummary, TimelinePage } from '../../src-shared/api';
+import type { FullRunRecord } from '../../src-shared/run-record';
+import { eventIdOf } from '../drill/run-trail';
+import { RunStore, type TimelineQuery } from '../runs/run-store';
 import { AppError } from './app-error';
 
 /**
- * The saved runs under <data folder>/runs. Summaries are cached by file and modification time, so
- * listing does not re-read a year-long run record every time the page asks.
+ * The runs of this data folder (`<home>/runs.sqlite`): the list, a run's head, its timeline and
+ * hierarchy history in pages, the event ids its evidence cites, and deletion. The store opens on first use.
  */
 export class RunService {
-  private readonly cache = new Map<string, { mtimeMs: number; summary: RunSummary }>();
+  private store: RunStore | undefined;
 
-  constructor(readonly dir: string) {}
+  constructor(readonly file: string) {}
+
+  runStore(): RunStore {
+    this.store ??= RunStore.open(this.file);
+    return this.store;
+  }
 
   list(): RunSummary[] {
-    if (!existsSync(this.dir)) return [];
-    const runs: RunSummary[] = [];
-    for (const file of readdirSync(this.dir)) {
-      if (!/^[a-z0-9-]+\.json$/.test(file)) continue;
-      const runId = file.slice(0, -'.json'.length);
-      const mtimeMs = statSync(join(this.dir, file)).mtimeMs;
-      const cached = this.cache.get(runId);
-      if (cached && cached.mtimeMs === mtimeMs) {
-        runs.push(cached.summary);
-        continue;
-      }
-      try {
-        const summary = summarise(loadRun(this.dir, runId), mtimeMs);
-        this.cache.set(runId, { mtimeMs, summary });
-        runs.push(summary);
-      } catch {
-        // A damaged or foreign file is not a run; the CLI's `keydrill report` names the problem.
-      }
-    }
-    return runs.sort((a, b) => b.savedAt.localeCompare(a.savedAt) || a.runId.localeCompare(b.runId));
+    return this.runStore().list();
   }
 
   get(runId: string): RunRecord {
+    const head = this.runStore().head(runId);
+    if (!head) throw new AppError('not-found', `There is no run ${runId}.`);
+    return head;
+  }
+
+  /** The whole run — head, timeline, frames — for exports. */
+  full(runId: string): FullRunRecord {
+    const head = this.get(runId);
+    const store = this.runStore();
+    return { ...head, timeline: [...store.allTimeline(runId)], frames: [...store.allFrames(runId)] };
+  }
+
+  timeline(runId: string, query: TimelineQuery): TimelinePage {
+    this.get(runId);
+    return this.runStore().timeline(runId, query);
+  }
+
+  frames(runId: string, at: number, limit?: number): FramesPage {
+    this.get(runId);
+    return this.runStore().frames(runId, at, limit);
+  }
+
+  /** The CloudTrail eventIDs of records `n` of the run (derived from its run id: nothing to look up). */
+  eventIds(runId: string, records: readonly number[]): string[] {
+    const head = this.get(runId);
+    return records.map((n) => {
+      if (n > head.eventCount && head.execution.status === 'completed') throw new AppError('bad-request', `Run ${runId} made ${head.eventCount} CloudTrail records; there is no record ${n}.`);
+      return eventIdOf(runId, n);
+    });
+  }
+
+  delete(runId: string): boolean {
     try {
-      return loadRun(this.dir, runId);
+      return this.runStore().delete(runId);
     } catch (err) {
-      throw new AppError('not-found', (err as Error).message);
+      throw new AppError('bad-request', (err as Error).message);
     }
   }
-}
 
-function summarise(record: RunRecord, mtimeMs: number): RunSummary {
-  return {
-    runId: record.runId,
-    scenario: record.scenario.name,
-    title: record.scenario.title,
-    backend: record.backend.kind,
-    seed: record.scenario.seed,
-    passed: record.passed,
-    verdictsPassed: record.verdicts.filter((v) => v.passed).length,
-    verdicts: record.verdicts.length,
-    kmsCalls: record.totals.kmsCalls,
-    startTime: record.startTime,
-    savedAt: new Date(mtimeMs).toISOString(),
-  };
+  close(): void {
+    this.store?.close();
+    this.store = undefined;
+  }
 }

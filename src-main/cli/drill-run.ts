@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
 import { formatDuration } from '../../src-shared/duration';
-import type { RunRecord } from '../../src-shared/run-record';
+import type { FullRunRecord, RunRecord } from '../../src-shared/run-record';
 import type { Scenario } from '../../src-shared/scenario';
 import { BatchedIngest } from '../audit/batched-ingest';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { DrillRefusedError, runDrill } from '../drill/drill-runner';
-import { saveRun } from '../drill/run-archive';
 import { backendUnavailable, KMS_BACKENDS, type KmsBackend } from '../kms/kms-client-factory';
 import { reportFormatFor, writeReport } from '../report/write-report';
 import { DB_OPTION, eventsDbPath } from './audit-options';
@@ -14,8 +13,8 @@ import { defineCommand, intOption, type OptionSpecs, type OptionValues } from '.
 import { summariseRun, type DrillSummary } from './drill-summary';
 import { writeJUnit, type JUnitOutcome } from './junit-report';
 import { bar, progressReporter } from './progress';
-import { runsDir, scenarioFrom } from './scenario-input';
-import { CouldNotRunError, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
+import { runService, scenarioFrom } from './scenario-input';
+import { CouldNotRunError, EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 
 const DRILL_RUN_OPTIONS = {
   backend: { type: 'string', choices: KMS_BACKENDS, description: 'the KMS the drill runs against (default embedded: an in-process KMS on a virtual clock)' },
@@ -82,13 +81,24 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   const started = Date.now();
   const store = SqliteEventStore.open(eventsDbPath(values.db));
   const ingest = new BatchedIngest(store);
+  const runs = runService();
   const progress = drillProgress(scenario, backend, live);
+  // Ctrl-C or a TERM signal stops the drill at its next event: the run is kept as cancelled, and keys
+  // made in LocalStack or AWS are scheduled for deletion as at any end.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stop.signal.aborted) process.stderr.write(`\nkeydrill: ${signal}: stopping the drill at its next event (the run is kept as cancelled)…\n`);
+    stop.abort(`stopped by ${signal}`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let record: RunRecord;
   try {
-    record = await runDrill(scenario, { backend, endpoint: values.endpoint, profile: values.profile, seed, eventSink: ingest, onProgress: progress.onProgress, live });
+    record = await runDrill(scenario, { backend, endpoint: values.endpoint, profile: values.profile, seed, eventSink: ingest, runSink: runs.runStore().sink(), onProgress: progress.onProgress, live, signal: stop.signal });
     progress.done();
     await ingest.flush();
   } catch (err) {
+    runs.close();
     progress.done();
     const reason = couldNotRun(err, backend, values.endpoint);
     if (reason) {
@@ -97,23 +107,28 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
     }
     throw err;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await ingest.close().catch(() => undefined);
   }
   try {
-    const saved = saveRun(runsDir(), record);
+    const runId = record.execution.runId;
     const summary = summariseRun(record);
-    const written = await writeOutputs(record, summary, outputs, (Date.now() - started) / 1000);
-    const cloudtrail = values['cloudtrail-out'] ? await exportCloudTrailLogs(store, resolve(values['cloudtrail-out']), { runId: record.runId }) : undefined;
+    const written = await writeOutputs(runs.full(runId), summary, outputs, (Date.now() - started) / 1000);
+    const cloudtrail = values['cloudtrail-out'] ? await exportCloudTrailLogs(store, resolve(values['cloudtrail-out']), { runId }) : undefined;
     if (values.json) {
-      console.log(JSON.stringify({ ...summary, saved, reports: written, cloudTrailOut: cloudtrail ? { dir: resolve(values['cloudtrail-out'] as string), files: cloudtrail.files.length, records: cloudtrail.records } : null }));
+      console.log(JSON.stringify({ ...summary, store: runs.file, reports: written, cloudTrailOut: cloudtrail ? { dir: resolve(values['cloudtrail-out'] as string), files: cloudtrail.files.length, records: cloudtrail.records } : null }));
     } else {
       printVerdicts(summary);
       for (const w of written) console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);
       if (cloudtrail) console.log(`CloudTrail logs: ${cloudtrail.files.length} file(s), ${cloudtrail.records} record(s) under ${values['cloudtrail-out']}`);
-      console.log(`run ${record.runId} saved; export it again with: keydrill report ${record.runId} --out report.html`);
+      console.log(`run ${runId} ${summary.status === 'cancelled' ? 'cancelled and kept' : 'saved'}; export it again with: keydrill report ${runId} --out report.html`);
     }
+    // A cancelled drill ends as the signal that stopped it would have (128 + SIGINT).
+    if (summary.status === 'cancelled') return EXIT_CANCELLED;
     return summary.passed ? EXIT_OK : EXIT_FAILED;
   } finally {
+    runs.close();
     store.close();
   }
 }
@@ -124,7 +139,7 @@ function couldNotRun(err: unknown, backend: KmsBackend, endpoint: string | undef
   return backendUnavailable(err, backend, endpoint);
 }
 
-async function writeOutputs(record: RunRecord, summary: DrillSummary, outputs: Outputs, seconds: number): Promise<{ file: string; format: string; bytes: number }[]> {
+async function writeOutputs(record: FullRunRecord, summary: DrillSummary, outputs: Outputs, seconds: number): Promise<{ file: string; format: string; bytes: number }[]> {
   const written: { file: string; format: string; bytes: number }[] = [];
   for (const file of outputs.reports) written.push(await writeReport(record, file));
   const outcome: JUnitOutcome = { kind: 'ran', summary, seconds };
@@ -136,8 +151,9 @@ function printVerdicts(s: DrillSummary): void {
   console.log(`\n${s.scenario.title} — ${s.backend.kind} KMS${s.backend.endpoint ? ` at ${s.backend.endpoint}` : ''}, seed ${s.scenario.seed}`);
   for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
   for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
-  const outcome = s.status === 'cancelled' ? 'cancelled before its end' : s.passed ? 'all expectations met' : 'some expectations failed';
-  console.log(`  ${outcome} · ${s.totals.kmsCalls} KMS calls · ${s.totals.cloudTrailRecords} CloudTrail records · event set SHA-256 ${s.eventSetSha256.slice(0, 16)}…\n`);
+  if (s.dataAtRisk.length) console.log(`  DATA AT RISK: ${s.dataAtRisk.length} item(s) unreadable at the end, e.g. ${s.dataAtRisk[0]?.what} (${s.dataAtRisk[0]?.reason})`);
+  const outcome = s.status === 'cancelled' ? `cancelled at ${formatDuration(s.reachedAt)} of ${formatDuration(s.scenario.duration)}: nothing was judged` : s.passed ? 'all expectations met' : 'some expectations failed';
+  console.log(`  ${outcome} · ${s.totals.kmsCalls} KMS calls (CloudTrail records) · ${s.totals.clientSideCalls} calls that never reached KMS · event set SHA-256 ${s.eventSetSha256?.slice(0, 16) ?? '-'}…\n`);
 }
 
 /**

@@ -7,10 +7,17 @@ import type { RunRecord } from '../../src-shared/run-record';
  */
 export interface DrillSummary {
   runId: string;
-  /** passed: every expectation met; failed: one or more not; cancelled: stopped before its end. */
-  status: 'passed' | 'failed' | 'cancelled';
+  /** The same for every execution of the same drill (scenario, seed, backend, scenario hash). */
+  label: string;
+  /** passed: every expectation met; failed: one or more not; cancelled: stopped before its end; interrupted: its process died first. */
+  status: 'passed' | 'failed' | 'cancelled' | 'interrupted';
   passed: boolean;
-  scenario: { name: string; title: string; seed: number; duration: number };
+  /** Wall-clock start and end of the execution, the KeyDrill version, and the drill time it reached. */
+  startedAt: string;
+  endedAt: string | undefined;
+  keydrillVersion: string;
+  reachedAt: number;
+  scenario: { name: string; title: string; seed: number; duration: number; hash: string };
   backend: {
     kind: string;
     endpoint: string | undefined;
@@ -21,8 +28,9 @@ export interface DrillSummary {
     departures: { at: number; name: string; capability: string; note: string }[];
   };
   verdicts: VerdictSummary[];
-  totals: { kmsCalls: number; cloudTrailRecords: number; errorsByCode: Record<string, number> };
-  eventSetSha256: string;
+  totals: { kmsCalls: number; cloudTrailRecords: number; errorsByCode: Record<string, number>; clientSideCalls: number; clientSideByCode: Record<string, number> };
+  dataAtRisk: { what: string; cluster: string; reason: string }[];
+  eventSetSha256: string | undefined;
 }
 
 export interface VerdictSummary {
@@ -40,23 +48,22 @@ export interface VerdictSummary {
   expectation: Record<string, unknown>;
 }
 
-/** Reads fields that newer run records carry and older ones do not, without trusting their type. */
-function optionalText(from: object, field: string): string | undefined {
-  const value = (from as Record<string, unknown>)[field];
-  return typeof value === 'string' ? value : undefined;
-}
-
 export function summariseRun(record: RunRecord): DrillSummary {
-  const cancelled = optionalText(record as object, 'status') === 'cancelled'
-    || optionalText(((record as unknown as Record<string, unknown>).execution ?? {}) as object, 'status') === 'cancelled';
+  const { execution } = record;
+  const status = execution.status === 'cancelled' || execution.status === 'interrupted' ? execution.status : execution.status === 'completed' && record.passed ? 'passed' : 'failed';
   return {
-    runId: record.runId,
-    status: cancelled ? 'cancelled' : record.passed ? 'passed' : 'failed',
-    passed: record.passed && !cancelled,
-    scenario: { name: record.scenario.name, title: record.scenario.title, seed: record.scenario.seed, duration: record.scenario.duration },
+    runId: execution.runId,
+    label: execution.label,
+    status,
+    passed: status === 'passed',
+    startedAt: execution.startedAt,
+    endedAt: execution.endedAt,
+    keydrillVersion: execution.keydrillVersion,
+    reachedAt: execution.reachedAt,
+    scenario: { name: record.scenario.name, title: record.scenario.title, seed: record.scenario.seed, duration: record.scenario.duration, hash: record.scenario.hash },
     backend: {
       kind: record.backend.kind,
-      endpoint: optionalText(record.backend, 'endpoint'),
+      endpoint: execution.endpoint,
       capabilities: record.backend.capabilities,
       simulatedOnClient: record.backend.simulated.map((s) => ({ step: s.step, do: s.do, note: s.note })),
       departures: (record.backend.departures ?? []).map((d) => ({ at: d.at, name: d.name, capability: d.capability, note: d.note })),
@@ -66,11 +73,12 @@ export function summariseRun(record: RunRecord): DrillSummary {
       passed: v.passed,
       summary: v.summary,
       measured: v.measured,
-      measuredText: optionalText(v, 'measuredText'),
-      expected: optionalText(v, 'expected'),
+      measuredText: v.measuredText,
+      expected: v.expected,
       expectation: v.expectation,
     })),
-    totals: { kmsCalls: record.totals.kmsCalls, cloudTrailRecords: record.eventCount, errorsByCode: record.totals.errorsByCode },
-    eventSetSha256: record.eventSetSha256,
+    totals: { kmsCalls: record.totals.kmsCalls, cloudTrailRecords: record.eventCount, errorsByCode: record.totals.errorsByCode, clientSideCalls: record.totals.clientSideCalls, clientSideByCode: record.totals.clientSideByCode },
+    dataAtRisk: record.dataAtRisk,
+    eventSetSha256: execution.eventSetSha256,
   };
 }

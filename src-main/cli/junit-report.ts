@@ -37,9 +37,9 @@ export function renderJUnit(outcome: JUnitOutcome, timestamp = new Date()): stri
       const body = [`expected: ${v.expected ?? JSON.stringify(v.expectation)}`, `measured: ${measured}`, `backend: ${s.backend.kind}`, `run: ${s.runId}`].join('\n');
       cases.push(`    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0">\n      <failure message="${attr(v.summary)}" type="${attr(v.kind)}">${text(body)}</failure>\n    </testcase>`);
     });
-    if (s.status === 'cancelled') {
+    if (s.status === 'cancelled' || s.status === 'interrupted') {
       errors++;
-      cases.push(`    <testcase classname="${attr(classname)}" name="drill completed" time="${outcome.seconds.toFixed(3)}">\n      <error message="the drill was cancelled before its end" type="cancelled">${text(`run ${s.runId} was stopped before its end; its verdicts were not judged.`)}</error>\n    </testcase>`);
+      cases.push(`    <testcase classname="${attr(classname)}" name="drill completed" time="${outcome.seconds.toFixed(3)}">\n      <error message="the drill was ${s.status} before its end" type="${s.status}">${text(`run ${s.runId} was ${s.status} before its end; its verdicts were not judged.`)}</error>\n    </testcase>`);
     }
   } else {
     suiteName = `${outcome.title} (${outcome.scenario})`;

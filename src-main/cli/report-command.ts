@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
-import { loadRun } from '../drill/run-archive';
 import { reportFormatFor, writeReport } from '../report/write-report';
 import { defineCommand } from './command-spec';
 import { writeJUnit } from './junit-report';
 import { summariseRun } from './drill-summary';
-import { runsDir } from './scenario-input';
+import { runService } from './scenario-input';
 import { EXIT_OK, UsageError } from './usage-error';
 
 /** `keydrill report <run-id> --out FILE`: a saved run exported again, in any format. */
@@ -30,11 +29,14 @@ export const reportCommand = defineCommand({
         throw new UsageError(`--out ${file}: ${(err as Error).message.replace(/\.$/, '')}, or .xml for JUnit XML.`);
       }
     }
+    const runs = runService();
     let record;
     try {
-      record = loadRun(runsDir(), positionals[0] as string);
+      record = runs.full(positionals[0] as string);
     } catch (err) {
       throw new UsageError(`report: ${(err as Error).message}`);
+    } finally {
+      runs.close();
     }
     const written: { file: string; format: string; bytes: number }[] = [];
     for (const file of values.out) {

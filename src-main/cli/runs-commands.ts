@@ -33,8 +33,9 @@ export const runsListCommand = defineCommand({
     else if (values.quiet) for (const r of runs) console.log(r.runId);
     else if (runs.length === 0) console.log(`no saved runs in ${keydrillHome()} (keydrill drill run saves one)`);
     else {
-      const rows = runs.map((r) => [r.runId, r.backend, r.passed ? 'passed' : 'failed', `${r.verdictsPassed}/${r.verdicts}`, r.savedAt.replace(/\.\d+Z$/, 'Z')]);
-      const headers = ['run', 'backend', 'outcome', 'verdicts', 'saved'];
+      const outcome = (r: (typeof runs)[number]) => (r.status === 'completed' ? (r.passed ? 'passed' : 'failed') : r.status);
+      const rows = runs.map((r) => [r.runId, r.backend, outcome(r), `${r.verdictsPassed}/${r.verdicts}`, r.dataAtRisk ? `${r.dataAtRisk} at risk` : '', r.startedAt.replace(/\.\d+Z$/, 'Z')]);
+      const headers = ['run', 'backend', 'outcome', 'verdicts', 'data', 'started'];
       const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
       const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd();
       console.log([line(headers), ...rows.map(line)].join('\n'));

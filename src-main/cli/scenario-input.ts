@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import type { Scenario } from '../../src-shared/scenario';
 import { builtInScenarioNames, resolveScenario } from '../drill/scenario-catalog';
 import { loadScenarioFile, ScenarioError } from '../drill/scenario-loader';
+import { RunService } from '../app/run-service';
 import { keydrillHome } from './keydrill-home';
 import { UsageError } from './usage-error';
 
-/** Where saved runs live: <data folder>/runs. */
-export const runsDir = (): string => join(keydrillHome(), 'runs');
+/** The run store shared with the desktop window and `keydrill ui`: <data folder>/runs.sqlite. */
+export const runService = (): RunService => new RunService(join(keydrillHome(), 'runs.sqlite'));
 
 /**
  * A scenario named on the command line: a file, or the name of a built-in scenario, everywhere a

@@ -46,4 +46,15 @@ export class UptimeTrack {
     }
     return undefined;
   }
+
+  /** The [from, to) stretches spent down before `until`, in time order. */
+  downIntervals(until: number): [number, number][] {
+    const out: [number, number][] = [];
+    this.changes.forEach(([at, up], i) => {
+      if (up || at >= until) return;
+      const next = Math.min(this.changes[i + 1]?.[0] ?? until, until);
+      if (next > at) out.push([at, next]);
+    });
+    return out;
+  }
 }

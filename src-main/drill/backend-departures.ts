@@ -83,13 +83,13 @@ export function deletedOnDrillClock(world: DrillWorld, keyId: string): boolean {
 export async function keyDeletionDue(world: DrillWorld, keyId: string, step: number): Promise<void> {
   const key = world.keys.get(keyId);
   if (!key) return;
-  const mark = world.trail.length;
+  const mark = world.trail.mark;
   const kind = world.backend.kind;
   if (world.backend.capabilities.virtualClock) {
     // A deletion cancelled in the meantime does not happen (KMS, on the drill's clock, kept the key).
     if (world.keyConditions.get(keyId)?.state !== 'PendingDeletion') return;
     setKeyCondition(world, key, { state: 'Deleted' });
-    world.note({ kind: 'event', name: 'key-deleted', detail: `${keyId}'s waiting period ended: KMS deleted it, and everything only it can decrypt is lost`, outcome: 'failed' }, mark);
+    world.note({ kind: 'event', name: 'key-deleted', detail: `${keyId}'s waiting period ended: KMS deleted it, and everything only it can decrypt is lost`, outcome: 'failed', principal: 'kms.amazonaws.com' }, mark);
   } else {
     // A deletion cancelled in the meantime does not happen.
     const state = await world.backend.admin.clientFor(key.region).send(new DescribeKeyCommand({ KeyId: key.keyId })).then((o) => o.KeyMetadata?.KeyState, () => undefined);
@@ -98,9 +98,9 @@ export async function keyDeletionDue(world: DrillWorld, keyId: string, step: num
     setKeyCondition(world, key, { state: 'Deleted' });
     const note = unsupportedStep(world, world.scenario.timeline[step] as TimelineStep)?.note ?? `${kind} keeps wall-clock time: the drill played ${keyId}'s deletion at the end of its window.`;
     world.departures.push({ at: world.t, name: 'key-deleted', capability: 'virtualClock', key: keyId, step, note });
-    world.note({ kind: 'event', name: 'key-deleted', detail: `${keyId}'s waiting period ended on the drill's clock: deleted (played on the client; ${kind} still holds it pending deletion), and everything only it can decrypt is lost`, outcome: 'simulated' }, mark);
+    world.note({ kind: 'event', name: 'key-deleted', detail: `${keyId}'s waiting period ended on the drill's clock: deleted (played on the client; ${kind} still holds it pending deletion), and everything only it can decrypt is lost`, outcome: 'simulated', principal: 'kms.amazonaws.com (played by KeyDrill on the client)' }, mark);
   }
-  world.changed();
+  world.changed(world.clustersOfKey(keyId));
 }
 
 /**

@@ -30,6 +30,10 @@ export interface DrillBackend {
   account: string;
   /** The service role's principal ARN, as key policies and grants name it. */
   servicePrincipal: string;
+  /** Who makes the calls, as CloudTrail and the report name them: the customer's key administrator and the SaaS service role. */
+  principals: { administrator: string; service: string };
+  /** Where the calls go: the endpoint URL, or "AWS KMS regional endpoints". */
+  endpoint: string;
   admin: KmsClientFactory;
   service: KmsClientFactory;
   capabilities: DrillCapabilities;
@@ -43,7 +47,8 @@ export interface DrillBackend {
 const SERVICE_ROLE_NAME = 'keydrill-service';
 
 export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBackend> {
-  const common = { sink: o.sink, clock: o.clock, runId: () => o.runId, ids: seededIds(`trail:${o.seed}`), maxAttempts: 1, sleep: async () => undefined };
+  // Request ids of calls that got no answer are this execution's own (the run id is unique per execution).
+  const common = { sink: o.sink, clock: o.clock, runId: () => o.runId, ids: seededIds(`trail:${o.runId}`), maxAttempts: 1, sleep: async () => undefined };
   if (o.kind === 'embedded') {
     const embedded = await startEmbeddedBackend({ clock: o.clock, ids: seededIds(`kms:${o.seed}`) });
     const admin = embedded.factory('admin', common);
@@ -52,6 +57,8 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
       kind: 'embedded',
       account: embedded.kms.account,
       servicePrincipal: embedded.kms.identity('service').principalArn,
+      principals: { administrator: embedded.kms.identity('admin').callerArn, service: embedded.kms.identity('service').callerArn },
+      endpoint: embedded.endpoint,
       admin,
       service,
       // The embedded KMS is ours: it enforces everything AWS does (see docs/backends.md); probing would only add noise to the trail.
@@ -87,6 +94,11 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
       kind: o.kind,
       account,
       servicePrincipal,
+      principals: {
+        administrator: o.kind === 'localstack' ? `arn:aws:iam::${account}:root` : `the credentials of ${o.profile ? `AWS profile "${o.profile}"` : 'the default AWS credential chain'}`,
+        service: servicePrincipal,
+      },
+      endpoint: admin.endpoint ?? 'AWS KMS regional endpoints',
       admin,
       service,
       capabilities: drillCapabilities(probed, false),

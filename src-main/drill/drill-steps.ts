@@ -6,7 +6,7 @@ import type { TimelineStep } from '../../src-shared/scenario';
 import { formatDuration } from '../../src-shared/duration';
 import { deletedOnDrillClock, noteStepDeparture, unsupportedNote } from './backend-departures';
 import { setKeyCondition } from './hierarchy-frames';
-import type { DrillWorld, NodeRuntime } from './drill-world';
+import type { ClusterRuntime, DrillWorld, NodeRuntime } from './drill-world';
 import { scheduleWorkload } from './node-behaviour';
 import { grantService, keyPolicy, regionsOf, type ProvisionedKey } from './provision';
 
@@ -20,7 +20,8 @@ const FAULTS = new Set(['kms-region-outage', 'kms-latency', 'kms-throttle', 'key
 
 export async function runStep(world: DrillWorld, index: number): Promise<void> {
   const step = world.scenario.timeline[index] as TimelineStep;
-  const mark = world.trail.length;
+  const scope = stepScope(world, step);
+  const mark = world.trail.mark;
   const kind = FAULTS.has(step.do) ? 'fault' : 'action';
   let outcome: 'ok' | 'failed' | 'simulated' = 'ok';
   let detail: string;
@@ -33,16 +34,18 @@ export async function runStep(world: DrillWorld, index: number): Promise<void> {
     outcome = 'failed';
     detail = `${step.do} failed: ${(err as Error).message}`;
   }
-  world.note({ kind, name: step.do, detail, step: index, ...(step.id ? { stepId: step.id } : {}), outcome, ...('cluster' in step && step.cluster ? { cluster: step.cluster } : {}) }, mark);
-  world.changed();
-  for (const cluster of world.clusters.values()) world.refreshUptime(cluster);
+  world.note({ kind, name: step.do, detail, step: index, ...(step.id ? { stepId: step.id } : {}), outcome, ...('cluster' in step && step.cluster ? { cluster: step.cluster } : {}), principal: stepPrincipal(world, step) }, mark);
+  // A step may change which clusters depend on what (a reconfigured region): affected before or after.
+  const affected = new Set([...scope, ...stepScope(world, step)]);
+  world.changed(affected);
+  for (const cluster of affected) world.refreshUptime(cluster);
   if ('duration' in step && step.duration !== undefined) world.queue.schedule(world.t + step.duration, { type: 'step-end', index });
 }
 
 /** The end of a fault with a duration: the outage lifts, the latency goes, the zone comes back. */
 export async function endStep(world: DrillWorld, index: number): Promise<void> {
   const step = world.scenario.timeline[index] as TimelineStep;
-  const mark = world.trail.length;
+  const mark = world.trail.mark;
   let detail: string;
   if (step.do === 'kms-region-outage') {
     world.faults.restore(step.region);
@@ -57,8 +60,35 @@ export async function endStep(world: DrillWorld, index: number): Promise<void> {
     const back = await restartNodes(world, zoneNodes(world, step.zone), 'zone back');
     detail = `zone ${step.zone} back: ${back}`;
   } else return;
-  world.note({ kind: 'event', name: `${step.do}-ended`, detail, step: index, ...(step.id ? { stepId: step.id } : {}), outcome: 'ok' }, mark);
-  world.changed();
+  world.note({ kind: 'event', name: `${step.do}-ended`, detail, step: index, ...(step.id ? { stepId: step.id } : {}), outcome: 'ok', principal: stepPrincipal(world, step) }, mark);
+  const affected = stepScope(world, step);
+  world.changed(affected);
+  for (const cluster of affected) world.refreshUptime(cluster);
+}
+
+/** The clusters a step can affect: those of its key, its region, its zone, its cluster or node. */
+export function stepScope(world: DrillWorld, step: TimelineStep): ClusterRuntime[] {
+  if ('key' in step) return world.clustersOfKey(step.key);
+  if ('region' in step && step.do !== 'reconfigure-kms-region') return world.clustersInRegion(step.region);
+  if ('zone' in step) return world.clustersInZone(step.zone);
+  if ('cluster' in step && step.cluster) return [world.clusters.get(step.cluster)].filter((c): c is ClusterRuntime => c !== undefined);
+  if ('node' in step && step.node) return [world.clusters.get(step.node.split('/')[0] ?? '')].filter((c): c is ClusterRuntime => c !== undefined);
+  return [...world.clusters.values()];
+}
+
+/**
+ * Who performs a step: the customer's key administrator for changes to keys, the SaaS operator
+ * (its service role) for node operations, KeyDrill's fault injector for what happens to the network
+ * and the machines (a regional outage is nobody's KMS call).
+ */
+export function stepPrincipal(world: DrillWorld, step: TimelineStep): string {
+  if ('key' in step) return world.principals.administrator;
+  switch (step.do) {
+    case 'kms-region-outage': case 'kms-latency': case 'kms-throttle': case 'zone-outage': case 'node-crash':
+      return 'KeyDrill fault injector (client side: no KMS call)';
+    default:
+      return world.principals.service;
+  }
 }
 
 async function perform(world: DrillWorld, step: TimelineStep, index: number): Promise<{ detail: string; simulated?: boolean }> {
@@ -163,6 +193,7 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
       const cluster = world.clusters.get(step.cluster);
       if (!cluster) throw new Error(`no cluster ${step.cluster}`);
       const report = await cluster.envelope.rotateMasterKeys();
+      world.masterKeyRotations += report.rotated.length;
       return { detail: `rolling master-key rotation of ${cluster.id}: ${report.rotated.length} rotated (${report.rotated.reduce((s, r) => s + r.databaseKeysRewrapped, 0)} database keys re-wrapped, no record rewritten), ${report.skipped.length} skipped` };
     }
     case 'take-snapshot':
@@ -183,6 +214,7 @@ async function rotateCmk(world: DrillWorld, step: Extract<TimelineStep, { do: 'r
   const admin = world.backend.admin.clientFor(key.region);
   if (step.mode === 'on-demand') {
     await admin.send(new RotateKeyOnDemandCommand({ KeyId: key.keyId }));
+    world.cmkRotations++;
     for (const c of world.clusters.values()) if (c.key === key) await c.envelope.refreshCmk();
     return { detail: `${key.id} key material rotated on demand (same ARN; old material still decrypts)` };
   }
@@ -190,10 +222,13 @@ async function rotateCmk(world: DrillWorld, step: Extract<TimelineStep, { do: 'r
   const arn = created.KeyMetadata?.Arn;
   if (!arn || !created.KeyMetadata?.KeyId) throw new Error('CreateKey returned no key');
   world.backend.created.keys.push({ keyId: created.KeyMetadata.KeyId, region: key.region });
+  world.extraKeyArns.add(arn);
   for (const r of key.replicas) {
-    await admin.send(new ReplicateKeyCommand({ KeyId: created.KeyMetadata.KeyId, ReplicaRegion: r.region, Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal) }));
+    const replica = await admin.send(new ReplicateKeyCommand({ KeyId: created.KeyMetadata.KeyId, ReplicaRegion: r.region, Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal) }));
     world.backend.created.keys.push({ keyId: created.KeyMetadata.KeyId, region: r.region });
+    world.extraKeyArns.add(replica.ReplicaKeyMetadata?.Arn ?? arnForRegion(arn, r.region));
   }
+  world.cmkRotations++;
   const parts: string[] = [];
   for (const cluster of world.clusters.values()) {
     if (cluster.key !== key) continue;
@@ -221,7 +256,7 @@ export async function takeSnapshot(world: DrillWorld, clusterId: string): Promis
   const db = cluster.databases[0] as string;
   const records = n.canaries.get(db) ?? [];
   const taken = await cluster.envelope.takeSnapshot(n.id, db, records);
-  cluster.snapshots.push({ id: taken.snapshot.id, takenAt: world.t, records: taken.records });
+  cluster.snapshots.push({ id: taken.snapshot.id, database: db, takenAt: world.t, records: taken.records });
   const keep = world.scenario.topology.clusters.find((c) => c.id === clusterId)?.snapshots?.keep;
   while (keep !== undefined && cluster.snapshots.length > keep) {
     const old = cluster.snapshots.shift();
@@ -252,8 +287,8 @@ async function restartNodes(world: DrillWorld, nodes: NodeRuntime[], why: string
       n.servingFailure = false;
       n.failedChecks = 0;
       n.lastAccountedAt = world.t;
-      n.loadedAt = world.t;
-      n.opsSinceLoad = 0;
+      n.opsCarry = 0;
+      n.keyExpiresAt = undefined;
       const cluster = world.clusters.get(n.cluster);
       if (cluster) scheduleWorkload(world, cluster, n);
       results.push(`${n.id} ${why}`);

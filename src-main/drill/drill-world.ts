@@ -10,7 +10,7 @@ import type { DrillBackend } from './drill-backend';
 import type { EventQueue } from './event-queue';
 import type { FrameRecorder, KeyCondition } from './hierarchy-frames';
 import type { ProvisionedKey } from './provision';
-import type { RunTrail } from './run-trail';
+import type { RunTrail, TrailMark } from './run-trail';
 
 /** What the simulator can be asked to do at an instant. */
 export type SimEvent =
@@ -18,7 +18,7 @@ export type SimEvent =
   | { type: 'step-end'; index: number }
   | { type: 'health'; cluster: string; node: string }
   | { type: 'workload'; cluster: string; node: string }
-  | { type: 'canary' }
+  | { type: 'canary'; cluster: string }
   | { type: 'master-key-rotation'; cluster: string }
   | { type: 'snapshot'; cluster: string }
   | { type: 'cmk-rotation-due'; key: string }
@@ -36,12 +36,17 @@ export interface NodeRuntime {
   failedChecks: number;
   /** The last real crypto (workload refresh or canary) failed: running, but not serving. */
   servingFailure: boolean;
+  /** Drill time up to which the node's bulk workload has been counted. */
   lastAccountedAt: number;
-  loadedAt: number;
-  opsSinceLoad: number;
-  /** world.version at the last health check: unchanged and healthy means the node goes quiet. */
-  checkedVersion: number;
+  /** Fractions of an operation not yet counted (rates are per second; accounting is per stretch). */
+  opsCarry: number;
+  /** When the cached master key reaches its age limit (drill time), as of the last scheduling. */
+  keyExpiresAt: number | undefined;
+  /** Changes that concern this node so far, and how many its last health check had seen. */
+  changes: number;
+  checkedChanges: number;
   healthScheduled: boolean;
+  /** The instant of the node's one pending workload event (others in the queue are stale). */
   workloadAt: number | undefined;
   canaries: Map<string, SealedRecord[]>;
 }
@@ -54,7 +59,11 @@ export interface ClusterRuntime {
   nodes: Map<string, NodeRuntime>;
   databases: string[];
   uptime: UptimeTrack;
-  snapshots: { id: string; takenAt: number; records: SealedRecord[] }[];
+  snapshots: { id: string; database: string; takenAt: number; records: SealedRecord[] }[];
+  /** When something last changed for this cluster (canaries run often for a while after). */
+  lastChange: number;
+  /** The instant of the cluster's one pending canary sweep (others in the queue are stale). */
+  canaryAt: number | undefined;
 }
 
 export interface StepNote {
@@ -73,25 +82,38 @@ export interface DepartureNote {
   note: string;
 }
 
+/** What the world reports as it plays: each timeline entry (the run store keeps them as they come). */
+export type TimelineSink = (entry: TimelineEntry) => void;
+
 /**
  * Everything a running drill knows: the scenario, the virtual clock, the backend and its keys, the
  * clusters with their envelope nodes, the faults in force, the agenda, and what has been observed.
- * `version` counts changes to the world; nodes that are healthy and have seen the latest version go
- * quiet (no KMS calls) until something changes — which is why a year of steady state costs little.
+ *
+ * Changes are scoped: a step names what it affects (a key's clusters, a region's nodes, a zone, a
+ * cluster) and only those nodes check their key access again; nodes that are healthy and have seen
+ * every change that concerns them go quiet (no KMS calls, no events) — which is why a year of steady
+ * state costs little, and why one tenant's drama costs nothing for the rest of the fleet.
  */
 export class DrillWorld {
-  version = 0;
-  readonly timeline: TimelineEntry[] = [];
+  /** How many timeline entries so far; the entries go to the timeline sink. */
+  timelineCount = 0;
+  lastEntry: TimelineEntry | undefined;
   readonly simulated: StepNote[] = [];
   readonly departures: DepartureNote[] = [];
   readonly clusters = new Map<string, ClusterRuntime>();
   /** Health checks elided while nodes were quiet (they would have succeeded: nothing had changed). */
   elidedHealthChecks = 0;
   bulkOperations = 0;
+  masterKeyRotations = 0;
+  cmkRotations = 0;
   /** Scenario keys whose state or service access a step changed (by scenario key id). */
   readonly keyConditions = new Map<string, KeyCondition>();
+  /** Key ARNs made during the run (a replacement key and its replicas), drawn beside the scenario's keys. */
+  readonly extraKeyArns = new Set<string>();
   canaryWritten = 0;
   canaryRead = 0;
+  /** Set when the run is asked to stop: the agenda ends at the next event. */
+  cancelled: { reason: string } | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -102,8 +124,9 @@ export class DrillWorld {
     readonly faults: FaultInjector,
     readonly trail: RunTrail,
     readonly queue: EventQueue<SimEvent>,
-    /** Frames of the hierarchy for the Explorer (run record `hierarchy.history`). */
+    /** Frames of the hierarchy for the Explorer (the run's hierarchy history). */
     readonly frames: FrameRecorder,
+    private readonly timelineSink: TimelineSink,
   ) {}
 
   /** Milliseconds since the start of the drill. */
@@ -111,10 +134,16 @@ export class DrillWorld {
     return this.clock.now() - this.start;
   }
 
-  /** Something changed: every quiet node checks its key access again at its next interval. */
-  changed(): void {
-    this.version++;
-    for (const cluster of this.clusters.values()) for (const n of cluster.nodes.values()) this.scheduleHealth(n);
+  /** Something changed for these clusters (all by default): their nodes check key access again at their next interval. */
+  changed(scope: Iterable<ClusterRuntime> = this.clusters.values()): void {
+    for (const cluster of scope) {
+      cluster.lastChange = this.t;
+      for (const n of cluster.nodes.values()) {
+        n.changes++;
+        this.scheduleHealth(n);
+      }
+      this.scheduleCanary(cluster, this.scenario.workload.canaryEvery);
+    }
   }
 
   scheduleHealth(n: NodeRuntime, delay = this.scenario.policy.healthCheck): void {
@@ -123,10 +152,19 @@ export class DrillWorld {
     this.queue.schedule(this.t + delay, { type: 'health', cluster: n.cluster, node: n.id });
   }
 
-  /** Records an entry of the drill's timeline, with the CloudTrail events made since `trailMark`. */
-  note(entry: Omit<TimelineEntry, 'at' | 'evidence'>, trailMark: number): TimelineEntry {
-    const full: TimelineEntry = { at: this.t, evidence: this.trail.since(trailMark).map((e) => e.record.eventID), ...entry };
-    this.timeline.push(full);
+  /** The cluster's next canary sweep, unless one is due sooner already. */
+  scheduleCanary(cluster: ClusterRuntime, delay: number): void {
+    const at = this.t + delay;
+    if (cluster.canaryAt !== undefined && cluster.canaryAt > this.t && cluster.canaryAt <= at) return;
+    cluster.canaryAt = at;
+    this.queue.schedule(at, { type: 'canary', cluster: cluster.id });
+  }
+
+  /** Records an entry of the drill's timeline, citing the KMS calls made since `mark`. */
+  note(entry: Omit<TimelineEntry, 'at' | 'seq' | 'calls' | 'observations'>, mark: TrailMark): TimelineEntry {
+    const full: TimelineEntry = { seq: this.timelineCount++, at: this.t, ...entry, ...this.trail.since(mark) };
+    this.lastEntry = full;
+    this.timelineSink(full);
     return full;
   }
 
@@ -136,10 +174,31 @@ export class DrillWorld {
     return n;
   }
 
+  /** The clusters whose CMK is the scenario key `keyId`. */
+  clustersOfKey(keyId: string): ClusterRuntime[] {
+    return [...this.clusters.values()].filter((c) => c.key.id === keyId);
+  }
+
+  /** The clusters with a node calling KMS in `region`, or whose key lives there. */
+  clustersInRegion(region: string): ClusterRuntime[] {
+    return [...this.clusters.values()].filter((c) => c.key.region === region || c.key.replicas.some((r) => r.region === region) || [...c.nodes.values()].some((n) => n.node.region === region));
+  }
+
+  /** The clusters with a node in `zone`. */
+  clustersInZone(zone: string): ClusterRuntime[] {
+    return [...this.clusters.values()].filter((c) => [...c.nodes.values()].some((n) => n.zone === zone));
+  }
+
   /** A cluster serves while at least one of its nodes runs and its last real crypto succeeded. */
   refreshUptime(cluster: ClusterRuntime): void {
-    const up = [...cluster.nodes.values()].some((n) => serving(n));
+    let up = false;
+    for (const n of cluster.nodes.values()) if (serving(n)) up = true;
     cluster.uptime.set(this.t, up);
+  }
+
+  /** The customer's key administrator (faults and actions on keys) and the SaaS service role (its nodes' calls). */
+  get principals(): { administrator: string; service: string } {
+    return this.backend.principals;
   }
 }
 

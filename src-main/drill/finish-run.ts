@@ -1,23 +1,26 @@
-import { RUN_RECORD_FORMAT, RUN_RECORD_VERSION, type RunRecord } from '../../src-shared/run-record';
-import { drillDefinition } from './drill-definition';
-import { judge, reachedKms, type EndState } from './drill-judge';
+import type { ClusterSummary, RegionSummary, RunRecord } from '../../src-shared/run-record';
+import { judge, outageWindows, type EndState } from './drill-judge';
 import type { DrillWorld } from './drill-world';
 import { hierarchyNodes } from './hierarchy-frames';
 import { accountWorkload, canaryPlaintext, canarySweep } from './node-behaviour';
-import { availabilitySeries, bucketFor, rateSeries } from './run-series';
+import { backendBlock, executionOf, headAtStart, type RunContext } from './run-head';
+import { availabilitySeries, bucketFor, countSeries, fleetSeries, PER_CLUSTER_SERIES_LIMIT } from './run-series';
+import { evidenceOf } from './run-trail';
 
 /**
  * The end of a drill: a last canary sweep, then the checks that need real cryptography — can every
  * canary still be read (restarting nodes that are down, as an operator would), can every snapshot
- * be restored — then the verdicts and the run record.
+ * be restored — then the verdicts and the run record's head. A cancelled run stops where it was:
+ * what it measured until then, no verdicts.
  */
-export async function finishRun(world: DrillWorld, runId: string, seed: number): Promise<RunRecord> {
+export async function finishRun(world: DrillWorld, run: RunContext): Promise<RunRecord> {
+  if (world.cancelled) return buildRecord(world, run, undefined, []);
   for (const cluster of world.clusters.values()) for (const n of cluster.nodes.values()) await accountWorkload(world, cluster, n);
-  await canarySweep(world);
-  world.frames.capture(world, 'the end of the drill');
+  for (const cluster of world.clusters.values()) await canarySweep(world, cluster);
+  world.frames.capture(world, 'the end of the drill', 'all');
   const end = await verifyEnd(world);
   const verdicts = await judge(world, end);
-  return buildRecord(world, runId, seed, end, verdicts);
+  return buildRecord(world, run, end, verdicts);
 }
 
 async function verifyEnd(world: DrillWorld): Promise<EndState> {
@@ -37,33 +40,34 @@ async function verifyEnd(world: DrillWorld): Promise<EndState> {
     }
     lostCanaries.set(cluster.id, lost);
     for (const snap of cluster.snapshots) {
-      const mark = world.trail.length;
+      const mark = world.trail.mark;
+      const evidence = () => evidenceOf(world.trail.entries.slice(mark.records), world.trail.observations.slice(mark.observations));
       try {
         await cluster.envelope.restoreSnapshot(snap.id, snap.records);
-        snapshotRestorable.set(snap.id, { ok: true, evidence: world.trail.since(mark).map((e) => e.record.eventID) });
+        snapshotRestorable.set(snap.id, { ok: true, evidence: evidence() });
       } catch (err) {
-        snapshotRestorable.set(snap.id, { ok: false, reason: (err as Error).message, evidence: world.trail.since(mark).map((e) => e.record.eventID) });
+        snapshotRestorable.set(snap.id, { ok: false, reason: (err as Error).message, evidence: evidence() });
       }
     }
   }
   return { lostCanaries, snapshotRestorable };
 }
 
-function buildRecord(world: DrillWorld, runId: string, seed: number, end: EndState, verdicts: RunRecord['verdicts']): RunRecord {
+function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefined, verdicts: RunRecord['verdicts']): RunRecord {
   const { scenario, trail } = world;
-  const duration = scenario.duration;
-  const bucket = bucketFor(duration);
-  const entries = trail.entries;
+  const reached = Math.min(world.t, scenario.duration);
+  const duration = Math.max(1, reached);
+  const bucket = bucketFor(scenario.duration);
+  const records = trail.entries;
+  const observations = trail.observations;
   const kmsCallsByRegion: Record<string, number> = {};
   const errorsByCode: Record<string, number> = {};
-  let kmsCalls = 0;
-  for (const { record } of entries) {
-    if (reachedKms(record)) {
-      kmsCalls++;
-      kmsCallsByRegion[record.awsRegion] = (kmsCallsByRegion[record.awsRegion] ?? 0) + 1;
-    }
-    if (record.errorCode) errorsByCode[record.errorCode] = (errorsByCode[record.errorCode] ?? 0) + 1;
+  const clientSideByCode: Record<string, number> = {};
+  for (const e of records) {
+    kmsCallsByRegion[e.region] = (kmsCallsByRegion[e.region] ?? 0) + 1;
+    if (e.error) errorsByCode[e.error] = (errorsByCode[e.error] ?? 0) + 1;
   }
+  for (const o of observations) clientSideByCode[o.error ?? 'Error'] = (clientSideByCode[o.error ?? 'Error'] ?? 0) + 1;
   let hits = 0;
   let misses = 0;
   for (const c of world.clusters.values()) for (const n of c.nodes.values()) {
@@ -73,71 +77,116 @@ function buildRecord(world: DrillWorld, runId: string, seed: number, end: EndSta
   }
   // Bulk operations are counted in slices, so the cache's own hit counter undercounts them: a hit is any bulk operation that needed no KMS call.
   const bulkHits = Math.max(0, world.bulkOperations - misses);
+  const dataAtRisk = end ? risks(world, end) : [];
   const uptime = new Map([...world.clusters.values()].map((c) => [c.id, c.uptime]));
-  const dataAtRisk: RunRecord['dataAtRisk'] = [];
-  for (const c of world.clusters.values()) {
-    for (const n of c.nodes.values()) {
-      if (n.node.status !== 'running') dataAtRisk.push({ what: `${c.id}/${n.id} databases ${c.databases.join(', ')}`, cluster: c.id, reason: n.node.lastFailure?.reason ?? (n.crashed ? 'the node is down' : 'the node is not running') });
-    }
-    for (const s of c.snapshots) {
-      const r = end.snapshotRestorable.get(s.id);
-      if (r && !r.ok) dataAtRisk.push({ what: `snapshot ${s.id}`, cluster: c.id, reason: r.reason ?? 'cannot be restored' });
-    }
-    const lost = end.lostCanaries.get(c.id) ?? [];
-    if (lost.length) dataAtRisk.push({ what: `${lost.length} canary record(s)`, cluster: c.id, reason: 'unreadable at the end of the drill' });
-  }
+  const head = headAtStart(run, world);
   return {
-    format: RUN_RECORD_FORMAT,
-    version: RUN_RECORD_VERSION,
-    runId,
-    scenario: { name: scenario.name, title: scenario.title, description: scenario.description, ...(scenario.source ? { source: scenario.source } : {}), seed, duration, definition: drillDefinition(scenario) },
-    backend: { kind: world.backend.kind, capabilities: capabilityFlags(world), simulated: world.simulated, ...(world.departures.length ? { departures: world.departures } : {}) },
-    startTime: new Date(world.start).toISOString(),
-    topology: {
-      account: world.backend.account,
-      regions: scenario.topology.regions,
-      keys: [...world.keys.values()].map((k) => ({ id: k.id, tenant: k.tenant, ...(k.service ? { service: k.service } : {}), arn: k.arn, region: k.region, multiRegion: k.multiRegion, replicas: k.replicas, ...(k.alias ? { alias: k.alias } : {}) })),
-      clusters: scenario.topology.clusters.map((c) => ({ id: c.id, tenant: c.tenant, key: c.key, nodes: c.nodes, databases: c.databases })),
-    },
+    ...head,
+    execution: executionOf(run, world.cancelled ? 'cancelled' : 'completed', reached, { eventSetSha256: trail.sha256(), ...(world.cancelled ? { reason: world.cancelled.reason } : {}) }),
+    backend: backendBlock(run, world),
     hierarchy: {
       nodes: hierarchyNodes(world),
       snapshots: [...world.clusters.values()].flatMap((c) => c.snapshots.map((s) => {
-        const state = c.envelope.snapshot(s.id);
-        const r = end.snapshotRestorable.get(s.id);
-        return { id: s.id, cluster: c.id, takenAt: s.takenAt, cmkArn: state.cmkArn, ...(state.keyMaterialId ? { cmkMaterialId: state.keyMaterialId } : {}), restorable: r?.ok ?? false, ...(r && !r.ok && r.reason ? { reason: r.reason } : {}) };
+        const state = c.envelope.snapshotView(s.id);
+        const r = end?.snapshotRestorable.get(s.id);
+        return {
+          id: s.id, cluster: c.id, database: s.database, takenAt: s.takenAt, cmkArn: state?.cmkArn ?? '', ...(state?.keyMaterialId ? { cmkMaterialId: state.keyMaterialId } : {}),
+          restorable: r?.ok ?? false, ...(r && !r.ok && r.reason ? { reason: r.reason } : {}), ...(r ? { evidence: r.evidence } : {}),
+        };
       })),
-      history: world.frames.frames,
     },
-    timeline: world.timeline,
+    history: { frames: world.frames.frames, keyframes: world.frames.keyframes, timeline: world.timelineCount },
     verdicts,
-    passed: verdicts.every((v) => v.passed),
+    // Every expectation met, and the drill ran to its end (data at risk is reported beside it, in the headline).
+    passed: !world.cancelled && verdicts.every((v) => v.passed),
     series: {
       bucket,
-      availability: availabilitySeries(uptime, duration, bucket),
-      kmsCallsByRegion: rateSeries(entries, duration, bucket, (e) => (reachedKms(e.record) ? e.record.awsRegion : undefined)),
-      kmsCallsByOperation: rateSeries(entries, duration, bucket, (e) => (reachedKms(e.record) ? e.record.eventName : undefined)),
-      errorsByCode: rateSeries(entries, duration, bucket, (e) => e.record.errorCode),
+      availability: uptime.size <= PER_CLUSTER_SERIES_LIMIT ? availabilitySeries(uptime, duration, bucket) : [],
+      fleetAvailability: fleetSeries(uptime.values(), duration, bucket),
+      kmsCallsByRegion: countSeries(records, duration, bucket, (e) => e.region),
+      kmsCallsByOperation: countSeries(records, duration, bucket, (e) => e.name),
+      errorsByCode: countSeries(records, duration, bucket, (e) => e.error),
+      clientSideByCode: countSeries(observations, duration, bucket, (e) => e.error ?? 'Error'),
     },
+    clusters: clusterSummaries(world, reached, dataAtRisk),
+    regions: regionSummaries(world, reached),
     totals: {
-      kmsCalls,
+      kmsCalls: records.length,
       kmsCallsByRegion,
       errorsByCode,
+      clientSideCalls: observations.length,
+      clientSideByCode,
       bulkOperations: world.bulkOperations,
       cacheHits: bulkHits + hits,
       cacheMisses: misses,
       cacheHitRatio: bulkHits + hits + misses === 0 ? 1 : (bulkHits + hits) / (bulkHits + hits + misses),
-      canaries: { written: world.canaryWritten, read: world.canaryRead, lost: [...end.lostCanaries.values()].reduce((s, l) => s + l.length, 0) },
-      kmsCostPerMonthUsd: Math.round(((kmsCalls * (30 * 86_400_000)) / duration / 10_000) * 0.03 * 100) / 100,
+      canaries: { written: world.canaryWritten, read: world.canaryRead, lost: end ? [...end.lostCanaries.values()].reduce((s, l) => s + l.length, 0) : 0 },
+      masterKeyRotations: world.masterKeyRotations,
+      cmkRotations: world.cmkRotations,
+      kmsCostPerMonthUsd: Math.round(((records.length * (30 * 86_400_000)) / duration / 10_000) * 0.03 * 100) / 100,
     },
     dataAtRisk,
-    eventCount: entries.length,
-    eventSetSha256: trail.sha256(),
+    eventCount: records.length,
+    observationCount: observations.length,
   };
 }
 
-function capabilityFlags(world: DrillWorld): Record<string, boolean> {
-  const { notes: _notes, backend: _backend, ...flags } = world.backend.capabilities;
-  return flags;
+function risks(world: DrillWorld, end: EndState): RunRecord['dataAtRisk'] {
+  const out: RunRecord['dataAtRisk'] = [];
+  for (const c of world.clusters.values()) {
+    for (const n of c.nodes.values()) {
+      if (n.node.status !== 'running') out.push({ what: `${c.id}/${n.id} databases ${c.databases.join(', ')}`, cluster: c.id, reason: n.node.lastFailure?.reason ?? (n.crashed ? 'the node is down' : 'the node is not running') });
+    }
+    for (const s of c.snapshots) {
+      const r = end.snapshotRestorable.get(s.id);
+      if (r && !r.ok) out.push({ what: `snapshot ${s.id}`, cluster: c.id, reason: r.reason ?? 'cannot be restored' });
+    }
+    const lost = end.lostCanaries.get(c.id) ?? [];
+    if (lost.length) out.push({ what: `${lost.length} canary record(s)`, cluster: c.id, reason: 'unreadable at the end of the drill' });
+  }
+  return out;
 }
 
+function clusterSummaries(world: DrillWorld, reached: number, dataAtRisk: RunRecord['dataAtRisk']): ClusterSummary[] {
+  const calls = new Map<string, { all: number; failed: number }>();
+  for (const e of world.trail.entries) {
+    if (!e.cluster) continue;
+    const c = calls.get(e.cluster) ?? { all: 0, failed: 0 };
+    c.all++;
+    if (e.error) c.failed++;
+    calls.set(e.cluster, c);
+  }
+  const risks = new Map<string, number>();
+  for (const r of dataAtRisk) risks.set(r.cluster, (risks.get(r.cluster) ?? 0) + 1);
+  return [...world.clusters.values()].map((c) => {
+    const down = c.uptime.downIntervals(reached);
+    const downMs = down.reduce((s, [a, b]) => s + (b - a), 0);
+    return {
+      cluster: c.id,
+      tenant: c.tenant,
+      availabilityPercent: reached > 0 ? Math.round((100 - (100 * downMs) / reached) * 1000) / 1000 : 100,
+      minutesUnavailable: Math.round((downMs / 60_000) * 100) / 100,
+      downIntervals: down,
+      nodes: c.nodes.size,
+      nodesDownAtEnd: [...c.nodes.values()].filter((n) => n.node.status !== 'running' || n.crashed).length,
+      dataAtRisk: risks.get(c.id) ?? 0,
+      kmsCalls: calls.get(c.id)?.all ?? 0,
+      failedKmsCalls: calls.get(c.id)?.failed ?? 0,
+    };
+  });
+}
 
+function regionSummaries(world: DrillWorld, reached: number): RegionSummary[] {
+  return world.scenario.topology.regions.map((region) => {
+    const records = world.trail.entries.filter((e) => e.region === region);
+    const outage = outageWindows(world, region).reduce((s, [a, b]) => s + Math.max(0, Math.min(b, reached) - a), 0);
+    return {
+      region,
+      kmsCalls: records.length,
+      failedKmsCalls: records.filter((e) => e.error).length,
+      clientSideFailures: world.trail.observations.filter((o) => o.region === region).length,
+      outageMinutes: Math.round((outage / 60_000) * 100) / 100,
+      clustersDown: world.clustersInRegion(region).filter((c) => c.uptime.downIntervals(reached).length > 0).length,
+    };
+  });
+}

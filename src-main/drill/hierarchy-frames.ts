@@ -1,5 +1,5 @@
-import type { FrameKey, FrameNode, HierarchyFrame, HierarchyNode } from '../../src-shared/run-record';
-import type { ClusterRuntime, DrillWorld } from './drill-world';
+import type { FrameEntry, FrameKey, FrameNode, FrameSnapshot, HierarchyNode } from '../../src-shared/run-record';
+import type { ClusterRuntime, DrillWorld, NodeRuntime } from './drill-world';
 import type { ProvisionedKey } from './provision';
 
 /** A scenario key's state as the drill's own steps set it (KMS is not asked: that would be a call). */
@@ -8,61 +8,125 @@ export interface KeyCondition {
   serviceAccess: boolean;
 }
 
+/** What changed at an instant: every key and cluster (a step), or the clusters an event touched. */
+export type FrameScope = 'all' | Iterable<ClusterRuntime>;
+
 /**
- * Keeps frames of the key hierarchy through a run: one whenever something the Explorer shows
- * changed (a node's status or cache, a key's state or reachability, a master-key version, a
- * snapshot). Unchanged moments add nothing, so a year of steady state costs a handful of frames.
+ * Keeps the history of the key hierarchy through a run as frame entries: a delta whenever something
+ * the Explorer draws changed (a node's status or cache, a key's state or reachability, a master-key
+ * version, a snapshot), holding only what changed, and a keyframe (the whole hierarchy) whenever the
+ * deltas since the last one add up to the size of the hierarchy — so the history grows with the
+ * changes, not changes × topology, and a reader can start at any keyframe.
+ *
+ * Only what the event that just played could have touched is compared (its cluster, or everything
+ * after a step), so a change costs what it changed, not the size of the fleet.
  */
 export class FrameRecorder {
-  readonly frames: HierarchyFrame[] = [];
-  private lastShape = '';
+  private readonly nodeSigs = new Map<string, string>();
+  private readonly keySigs = new Map<string, string>();
+  private readonly snapshotIds = new Map<string, Set<string>>();
+  private seq = 0;
+  private sinceKeyframe = Infinity;
+  frames = 0;
+  keyframes = 0;
 
-  constructor(private readonly onFrame?: (frame: HierarchyFrame) => void) {}
+  constructor(private readonly sink: (entry: FrameEntry) => void) {}
 
-  capture(world: DrillWorld, cause: string): void {
-    const frame = hierarchyFrame(world, cause);
-    // Compare without the moment and the cause: only a change of what is drawn makes a new frame.
-    const shape = JSON.stringify([frame.keys, frame.nodes, frame.snapshots]);
-    if (shape === this.lastShape) return;
-    this.lastShape = shape;
-    this.frames.push(frame);
-    this.onFrame?.(frame);
+  capture(world: DrillWorld, cause: string, scope: FrameScope): void {
+    const keys: FrameKey[] = [];
+    const nodes: FrameNode[] = [];
+    const snapshots: FrameSnapshot[] = [];
+    const removed: string[] = [];
+    const clusters = scope === 'all' ? world.clusters.values() : scope;
+    for (const c of clusters) {
+      for (const n of c.nodes.values()) {
+        const node = frameNode(c, n);
+        const sig = nodeSignature(node);
+        const id = `${c.id}/${n.id}`;
+        if (this.nodeSigs.get(id) !== sig) {
+          this.nodeSigs.set(id, sig);
+          nodes.push(node);
+        }
+      }
+      const known = this.snapshotIds.get(c.id) ?? new Set<string>();
+      const now = new Set(c.snapshots.map((s) => s.id));
+      for (const id of known) if (!now.has(id)) removed.push(id);
+      for (const s of c.snapshots) if (!known.has(s.id)) snapshots.push(frameSnapshot(c, s));
+      this.snapshotIds.set(c.id, now);
+    }
+    // Keys change only with steps and KMS-side events (scope 'all'), or when a node starts using a key made during the run.
+    const newKeyUsed = nodes.some((n) => !this.keySigs.has(n.cmkArn)) || snapshots.some((s) => !this.keySigs.has(s.cmkArn));
+    if (scope === 'all' || newKeyUsed) {
+      for (const key of frameKeys(world)) {
+        const sig = `${key.state}|${key.reachable}|${key.serviceAccess}`;
+        if (this.keySigs.get(key.arn) !== sig) {
+          this.keySigs.set(key.arn, sig);
+          keys.push(key);
+        }
+      }
+    }
+    const changed = keys.length + nodes.length + snapshots.length + removed.length;
+    if (changed === 0 && this.seq > 0) return;
+    this.sinceKeyframe += changed;
+    if (this.sinceKeyframe >= Math.max(64, this.nodeSigs.size + this.keySigs.size)) {
+      this.sinceKeyframe = 0;
+      this.keyframes++;
+      this.emit({ seq: this.seq++, at: world.t, cause, keyframe: true, ...wholeHierarchy(world) });
+      return;
+    }
+    this.emit({ seq: this.seq++, at: world.t, cause, keyframe: false, keys, nodes, snapshots, ...(removed.length ? { removedSnapshots: removed } : {}) });
+  }
+
+  private emit(entry: FrameEntry): void {
+    this.frames++;
+    this.sink(entry);
   }
 }
 
-/** The hierarchy's nodes as the run record keeps them (end state, and inside every frame). */
+/** The hierarchy's nodes as the run record keeps them at the end. */
 export function hierarchyNodes(world: DrillWorld): HierarchyNode[] {
   return [...world.clusters.values()].flatMap((c) => [...c.nodes.values()].map((n) => {
-    const state = n.node.exportState();
-    return {
-      cluster: c.id, node: n.id, status: n.crashed ? 'crashed' : n.node.status, kmsRegion: n.node.region, masterKeyVersion: n.node.masterKeyVersion,
-      cmkArn: state.masterKey.cmkArn, ...(state.masterKey.keyMaterialId ? { cmkMaterialId: state.masterKey.keyMaterialId } : {}),
-      databases: state.databases.map((d) => ({ name: d.name, keyVersions: d.keys.length })),
-    };
+    const { cache: _cache, ...node } = frameNode(c, n);
+    return node;
   }));
 }
 
-export function hierarchyFrame(world: DrillWorld, cause: string): HierarchyFrame {
-  const nodes: FrameNode[] = hierarchyNodes(world).map((h) => {
-    const runtime = world.node(h.cluster, h.node);
-    const cache = h.status !== 'running' ? 'none' : runtime.servingFailure ? 'expired' : 'cached';
-    return { ...h, cache };
-  });
-  const snapshots = [...world.clusters.values()].flatMap((c) => snapshotsOf(c));
-  return { at: world.t, cause, keys: frameKeys(world, [...nodes.map((n) => n.cmkArn), ...snapshots.map((s) => s.cmkArn)]), nodes, snapshots };
+function frameNode(c: ClusterRuntime, n: NodeRuntime): FrameNode {
+  const v = n.node.view();
+  const status = n.crashed ? 'crashed' : v.status;
+  return {
+    cluster: c.id, node: n.id, status, kmsRegion: v.region, masterKeyVersion: v.masterKeyVersion, cmkArn: v.cmkArn,
+    ...(v.keyMaterialId ? { cmkMaterialId: v.keyMaterialId } : {}),
+    databases: v.databases,
+    cache: status !== 'running' ? 'none' : n.servingFailure ? 'expired' : 'cached',
+  };
 }
 
-function snapshotsOf(c: ClusterRuntime): HierarchyFrame['snapshots'] {
-  return c.snapshots.map((s) => {
-    const state = c.envelope.snapshot(s.id);
-    return { id: s.id, cluster: c.id, takenAt: s.takenAt, cmkArn: state.cmkArn, ...(state.keyMaterialId ? { cmkMaterialId: state.keyMaterialId } : {}) };
-  });
+function nodeSignature(n: FrameNode): string {
+  return `${n.status}|${n.kmsRegion}|${n.masterKeyVersion}|${n.cmkArn}|${n.cmkMaterialId ?? ''}|${n.cache}|${n.databases.map((d) => d.keyVersions).join(',')}`;
+}
+
+function frameSnapshot(c: ClusterRuntime, s: ClusterRuntime['snapshots'][number]): FrameSnapshot {
+  const state = c.envelope.snapshotView(s.id);
+  return { id: s.id, cluster: c.id, database: s.database, takenAt: s.takenAt, cmkArn: state?.cmkArn ?? '', ...(state?.keyMaterialId ? { cmkMaterialId: state.keyMaterialId } : {}) };
+}
+
+function wholeHierarchy(world: DrillWorld): Pick<FrameEntry, 'keys' | 'nodes' | 'snapshots'> {
+  const clusters = [...world.clusters.values()];
+  return {
+    keys: frameKeys(world),
+    nodes: clusters.flatMap((c) => [...c.nodes.values()].map((n) => frameNode(c, n))),
+    snapshots: clusters.flatMap((c) => c.snapshots.map((s) => frameSnapshot(c, s))),
+  };
 }
 
 /** Every CMK and replica of the scenario, then keys made during the run (a replacement ARN) that something uses. */
-function frameKeys(world: DrillWorld, used: string[]): FrameKey[] {
+function frameKeys(world: DrillWorld): FrameKey[] {
   const out: FrameKey[] = [];
+  const seen = new Set<string>();
   const add = (arn: string, region: string, condition: KeyCondition, name?: string) => {
+    if (seen.has(arn)) return;
+    seen.add(arn);
     out.push({ arn, region, ...(name ? { name } : {}), state: condition.state, reachable: !world.faults.state(region).outage, serviceAccess: condition.serviceAccess });
   };
   for (const key of world.keys.values()) {
@@ -70,7 +134,7 @@ function frameKeys(world: DrillWorld, used: string[]): FrameKey[] {
     add(key.arn, key.region, condition, key.id);
     for (const r of key.replicas) add(r.arn, r.region, condition, key.id);
   }
-  for (const arn of new Set(used)) if (!out.some((k) => k.arn === arn)) add(arn, arn.split(':')[3] ?? '', FRESH);
+  for (const arn of world.extraKeyArns) add(arn, arn.split(':')[3] ?? '', FRESH);
   return out;
 }
 

@@ -1,47 +1,100 @@
 import { createHash } from 'node:crypto';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import type { CallRange, Evidence } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
+import { formatUuid } from '../common/id-source';
 
 /**
- * The CloudTrail records of one drill run, kept in order so the simulator can judge expectations
- * against them (which call failed first, which succeeded during an outage) and summarise them, and
- * passed on to the event store. Every record carries the drill's clock in `eventTime`; `at` keeps
- * the exact millisecond offset for the judge.
+ * The KMS calls of one drill run, in order: CloudTrail records (calls that reached KMS) and
+ * client-side observations (calls that never did: an outage between the service and KMS, a step the
+ * backend cannot enforce played on the client). The full records go on to the event store as they
+ * come; the run keeps only a slim entry per call — enough to judge expectations, draw the series and
+ * cite evidence — so a fleet drill's memory follows its calls, not their size.
+ *
+ * Records are numbered from 1 in the order they were made. The number is the run's citation of a
+ * record (deterministic: the same scenario and seed give the same numbers), and a record's eventID is
+ * derived from the run id and its number (`eventIdOf`): unique to this execution, recomputable by
+ * anyone who holds the run record.
  */
 export interface TrailEntry {
+  /** Number of the record (or observation) in the run, from 1. */
+  n: number;
+  /** Milliseconds from the start of the drill. */
   at: number;
-  record: CloudTrailRecord;
+  name: string;
+  region: string;
+  /** The error code, for a failed call. */
+  error: string | undefined;
+  /** The first key ARN the call named. */
+  key: string | undefined;
+  /** The cluster whose node made the call (from its encryption context), when one did. */
+  cluster: string | undefined;
+}
+
+/** A position in the trail: how many records and observations existed then. */
+export interface TrailMark {
+  records: number;
+  observations: number;
 }
 
 export class RunTrail implements CloudTrailSink {
   readonly entries: TrailEntry[] = [];
+  /** Calls that never reached KMS: kept apart, never CloudTrail records. */
+  readonly observations: TrailEntry[] = [];
+  private readonly hash = createHash('sha256');
 
   constructor(
     private readonly now: () => number,
     private readonly start: number,
+    readonly runId: string,
     private readonly downstream?: CloudTrailSink,
   ) {}
 
   record(event: CloudTrailRecord, runId: string | undefined): void {
-    this.entries.push({ at: this.now() - this.start, record: event });
+    const clientSide = (event.additionalEventData as { reachedKms?: boolean } | undefined)?.reachedKms === false;
+    const list = clientSide ? this.observations : this.entries;
+    const n = list.length + 1;
+    // The run names its records: the id is the run's, numbered, so evidence can cite it by number.
+    event.eventID = clientSide ? observationIdOf(this.runId, n) : eventIdOf(this.runId, n);
+    const context = event.requestParameters?.encryptionContext as Record<string, unknown> | undefined;
+    const cluster = typeof context?.cluster === 'string' ? context.cluster : undefined;
+    list.push({ n, at: this.now() - this.start, name: event.eventName, region: event.awsRegion, error: event.errorCode, key: event.resources?.[0]?.ARN, cluster });
+    if (!clientSide) this.hash.update(`${canonicalJson(event)}\n`);
     this.downstream?.record(event, runId);
   }
 
-  /** Records since `index`, for evidence of what one step caused. */
-  since(index: number): TrailEntry[] {
-    return this.entries.slice(index);
+  get mark(): TrailMark {
+    return { records: this.entries.length, observations: this.observations.length };
   }
 
-  get length(): number {
-    return this.entries.length;
+  /** The records and observations made since `mark`, as the ranges a timeline entry cites. */
+  since(mark: TrailMark): { calls: CallRange; observations?: CallRange } {
+    const observations = this.observations.length - mark.observations;
+    return {
+      calls: { from: mark.records + 1, count: this.entries.length - mark.records },
+      ...(observations > 0 ? { observations: { from: mark.observations + 1, count: observations } } : {}),
+    };
   }
 
   /** SHA-256 over the records as canonical JSON lines, in order: what an auditor recomputes from the export. */
   sha256(): string {
-    const hash = createHash('sha256');
-    for (const { record } of this.entries) hash.update(`${canonicalJson(record)}\n`);
-    return hash.digest('hex');
+    return this.hash.copy().digest('hex');
   }
+}
+
+/** Evidence citing records (and observations) by number. */
+export function evidenceOf(records: readonly TrailEntry[], observations: readonly TrailEntry[] = []): Evidence {
+  return { records: records.map((e) => e.n), ...(observations.length ? { observations: observations.map((e) => e.n) } : {}) };
+}
+
+/** The eventID of record `n` of run `runId`: a UUID from SHA-256, so anyone holding the run record can recompute it. */
+export function eventIdOf(runId: string, n: number): string {
+  return formatUuid(createHash('sha256').update(`keydrill-event\0${runId}\0${n}`).digest().subarray(0, 16));
+}
+
+/** The id of client-side observation `n` of run `runId`. */
+export function observationIdOf(runId: string, n: number): string {
+  return formatUuid(createHash('sha256').update(`keydrill-observation\0${runId}\0${n}`).digest().subarray(0, 16));
 }
 
 /** JSON with object keys sorted at every level, so equal records hash equally. */

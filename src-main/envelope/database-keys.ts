@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { needs } from '../common/needs';
 import { UnknownRecordKeyError } from './envelope-errors';
 import { fromBase64, toBase64, type DatabaseKeyState, type DatabaseState } from './hierarchy-state';
@@ -35,10 +34,10 @@ export function keyVersion(db: DatabaseState, version: number): DatabaseKeyState
   return db.keys.find((k) => k.version === version);
 }
 
-/** A new database with a fresh random key, version 1, wrapped by `master`. */
-export function createDatabase(ids: NodeIds, name: string, master: SecretKey, masterKeyVersion: number, now: number): { state: DatabaseState; key: SecretKey } {
+/** A new database with a fresh random key, version 1, wrapped by `master`; `keyId` names it in every record's key reference. */
+export function createDatabase(ids: NodeIds, name: string, master: SecretKey, masterKeyVersion: number, now: number, keyId: string): { state: DatabaseState; key: SecretKey } {
   const key = SecretKey.random(databaseKeyName(ids.node, name, 1));
-  const shell: DatabaseState = { name, keyId: randomUUID(), currentVersion: 1, keys: [] };
+  const shell: DatabaseState = { name, keyId, currentVersion: 1, keys: [] };
   const wrapped = wrapDatabaseKey(master, key, binding(ids, shell, 1, masterKeyVersion));
   return { state: { ...shell, keys: [{ version: 1, wrappedKey: toBase64(wrapped), masterKeyVersion, createdAt: now }] }, key };
 }

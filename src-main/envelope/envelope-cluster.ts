@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../common/clock';
+import { randomIds, type IdSource } from '../common/id-source';
 import { replaceCmk, rotateMasterKeysRolling, sameKey, type CmkReplacementReport, type RollingRotationReport } from './cmk-rotation';
 import { masterKeyName, type NodeIds } from './database-keys';
 import { EnvelopeError } from './envelope-errors';
@@ -19,6 +20,8 @@ export interface EnvelopeOptions {
   /** The only way to KMS (SdkKmsPort over KmsClientFactory.clientFor in the app). */
   kms: KmsPort;
   clock?: Clock;
+  /** Database key ids and snapshot ids; random by default, a seeded source makes a drill repeat exactly. */
+  ids?: IdSource;
   logger?: Logger;
   /** Shared worker pool for bulk record crypto; by default the cluster makes one and closes it in close(). */
   pool?: RecordCipherPool;
@@ -81,6 +84,7 @@ export class EnvelopeCluster {
       events,
       logger,
       clock: options.clock ?? systemClock,
+      ids: options.ids ?? randomIds,
       cacheLimits: options.cacheLimits ?? {},
       shutDownOnRevocation: options.shutDownOnRevocation ?? true,
       cmk: () => this.cmkState,
@@ -232,6 +236,11 @@ export class EnvelopeCluster {
     const found = this.snapshotList.find((s) => s.id === id);
     if (!found) throw new EnvelopeError('NOT_FOUND', `Cluster ${this.cluster} has no snapshot ${id}.`);
     return frozenCopy(found);
+  }
+
+  /** The stored state of a snapshot, not copied (snapshot states are never changed once taken): for views that read many. */
+  snapshotView(id: string): Readonly<SnapshotState> | undefined {
+    return this.snapshotList.find((s) => s.id === id);
   }
 
   snapshots(): SnapshotState[] {

@@ -11,6 +11,16 @@ import type { PlainRecord, SealedRecord } from './record-cipher-pool';
 import { runReencryptJob, type ReencryptOptions, type ReencryptResult } from './reencrypt-job';
 import { KEY_BYTES, SecretKey } from './secret-key';
 
+/** A node as views of the hierarchy draw it (see EnvelopeNode.view). */
+export interface NodeView {
+  status: NodeStatus;
+  region: string;
+  masterKeyVersion: number;
+  cmkArn: string;
+  keyMaterialId: string | undefined;
+  databases: { name: string; keyVersions: number }[];
+}
+
 /** The outcome of a node's health check (a KMS Decrypt of its wrapped master key). */
 export interface HealthCheckResult {
   ok: boolean;
@@ -103,6 +113,29 @@ export class EnvelopeNode {
   cacheStats(): CacheStats {
     return this.cache.stats();
   }
+  /**
+   * What a view of the hierarchy draws of this node, read without copying its state (a drill of a
+   * thousand tenants reads it at every change): status, Region, master key and the CMK wrapping it,
+   * and how many versions each database key has.
+   */
+  view(): NodeView {
+    const { masterKey, region, databases } = this.state;
+    return {
+      status: this.statusNow,
+      region,
+      masterKeyVersion: masterKey.version,
+      cmkArn: masterKey.cmkArn,
+      keyMaterialId: masterKey.keyMaterialId,
+      databases: databases.map((d) => ({ name: d.name, keyVersions: d.keys.length })),
+    };
+  }
+
+  /** What the cached master key may still serve before a limit makes the node fetch it from KMS again; undefined when it is not cached. */
+  masterKeyBudget(): { operations: number; ms: number } | undefined {
+    const budget = this.cache.budget(this.masterName);
+    return budget && { operations: budget.operations, ms: budget.ms };
+  }
+
   /** What is persisted for this node: wrapped keys, ids, versions, Region. A frozen copy. */
   exportState(): NodeState {
     return frozenCopy(this.state);
@@ -160,7 +193,7 @@ export class EnvelopeNode {
   async addDatabase(name: string): Promise<void> {
     if (this.state.databases.some((d) => d.name === name)) throw new EnvelopeError('CONFLICT', `Node ${this.id} already has a database named ${name}.`);
     const master = await this.masterKey();
-    const { state, key } = createDatabase(this.ids, name, master, this.masterKeyVersion, this.ctx.clock.now());
+    const { state, key } = createDatabase(this.ids, name, master, this.masterKeyVersion, this.ctx.clock.now(), this.ctx.ids.uuid());
     this.state = { ...this.state, databases: [...this.state.databases, state] };
     this.cache.put(key.name, key, this.masterName);
   }

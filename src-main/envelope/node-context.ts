@@ -1,4 +1,5 @@
 import type { Clock } from '../common/clock';
+import type { IdSource } from '../common/id-source';
 import type { EnvelopeEvents, Logger } from './envelope-events';
 import type { CmkState } from './hierarchy-state';
 import type { CacheLimits } from './key-cache';
@@ -19,6 +20,8 @@ export interface NodeContext {
   readonly events: EnvelopeEvents;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Where database key ids and snapshot ids come from (random; seeded in drills, so a run repeats). */
+  readonly ids: IdSource;
   readonly cacheLimits: Partial<CacheLimits>;
   /** Whether a health check that KMS refuses (revocation, not an outage) shuts the node down. */
   readonly shutDownOnRevocation: boolean;

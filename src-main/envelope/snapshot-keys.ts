@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { SnapshotUnrecoverableError, UnknownRecordKeyError } from './envelope-errors';
 import type { EnvelopeNode } from './envelope-node';
 import { fromBase64, toBase64, type SnapshotState } from './hierarchy-state';
@@ -22,7 +21,7 @@ export async function takeSnapshot(ctx: NodeContext, node: EnvelopeNode, databas
   node.databaseState(database);
   const plain = await node.decryptRecords(records);
   try {
-    const id = randomUUID();
+    const id = ctx.ids.uuid();
     const context = { ...ctx.encryptionContext(node.id), snapshot: id };
     const cmk = ctx.cmk();
     const { result, region } = await ctx.router.run(cmk.keyArn, node.region, (r, keyId) =>

@@ -79,6 +79,9 @@ export class KmsClientFactory {
       maxAttempts: this.options.maxAttempts ?? 3,
       customUserAgent: USER_AGENT,
       requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent },
+      // Resolve each command's middleware stack once, not on every call (a drill makes 100,000s of calls;
+      // measured: ~0.1 ms a call). Our middleware reads everything per call from its arguments.
+      cacheMiddleware: true,
     };
     if (this.endpoint) config.endpoint = this.endpoint;
     if (this.options.credentials) config.credentials = this.options.credentials;

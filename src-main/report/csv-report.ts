@@ -1,4 +1,6 @@
-import type { RunRecord } from '../../src-shared/run-record';
+import type { FullRunRecord } from '../../src-shared/run-record';
+import { eventIdOf } from '../drill/run-trail';
+import { callsEvidence } from './html/evidence';
 import { csvRows, type CsvValue } from './csv-cell';
 import { describeExpectation, offset } from './html/format-text';
 import { validRecord } from './valid-record';
@@ -13,7 +15,7 @@ type Row = Partial<Record<(typeof CSV_COLUMNS)[number], CsvValue>> & { section: 
  * its `section` so a spreadsheet filter or a pivot table pulls out any part. Times are both
  * milliseconds (`at_ms`, for sorting and arithmetic) and a readable offset (`at`).
  */
-export function renderCsvReport(input: RunRecord): string {
+export function renderCsvReport(input: FullRunRecord): string {
   const record = validRecord(input);
   const rows: Row[] = [];
   const push = (row: Row): void => {
@@ -22,11 +24,18 @@ export function renderCsvReport(input: RunRecord): string {
   const { scenario, backend, totals } = record;
 
   push({ section: 'run', name: 'format', value: `${record.format} v${record.version}` });
-  push({ section: 'run', name: 'runId', value: record.runId });
+  const runId = record.execution.runId;
+  const ids = (records: readonly number[]): string => records.map((n) => eventIdOf(runId, n)).join(' ');
+  push({ section: 'run', name: 'runId', value: runId });
+  push({ section: 'run', name: 'status', value: record.execution.status });
+  push({ section: 'run', name: 'startedAt', value: record.execution.startedAt });
+  push({ section: 'run', name: 'endedAt', value: record.execution.endedAt });
+  push({ section: 'run', name: 'keydrillVersion', value: record.execution.keydrillVersion });
+  push({ section: 'run', name: 'endpoint', value: record.execution.endpoint });
   push({ section: 'run', name: 'startTime', value: record.startTime });
   push({ section: 'run', name: 'passed', value: record.passed, outcome: record.passed ? 'passed' : 'failed' });
   push({ section: 'run', name: 'eventCount', value: record.eventCount });
-  push({ section: 'run', name: 'eventSetSha256', value: record.eventSetSha256 });
+  push({ section: 'run', name: 'eventSetSha256', value: record.execution.eventSetSha256 });
   for (const field of ['name', 'title', 'description', 'source', 'seed'] as const) push({ section: 'scenario', name: field, value: scenario[field] });
   push({ section: 'scenario', name: 'duration', at_ms: scenario.duration, value: scenario.duration });
   push({ section: 'scenario', name: 'definition', value: JSON.stringify(scenario.definition) });
@@ -36,7 +45,7 @@ export function renderCsvReport(input: RunRecord): string {
   for (const s of backend.simulated) push({ section: 'simulated', subject: `timeline[${s.step}]`, name: s.do, detail: s.note });
   for (const d of backend.departures ?? []) push({ section: 'departure', subject: d.key ?? '', name: d.name, at_ms: d.at, value: d.capability, detail: d.note });
 
-  record.verdicts.forEach((v, i) => push({ section: 'verdict', subject: `verdict ${i + 1}`, name: describeExpectation(v.expectation), value: v.measured, outcome: v.passed ? 'passed' : 'failed', detail: v.summary, evidence: v.evidence.join(' ') }));
+  record.verdicts.forEach((v, i) => push({ section: 'verdict', subject: `verdict ${i + 1}`, name: describeExpectation(v.expectation), value: v.measured, outcome: v.passed ? 'passed' : 'failed', detail: v.summary, evidence: ids(v.evidence.records) }));
 
   for (const k of record.topology.keys) {
     push({ section: 'key', subject: k.id, name: k.multiRegion ? 'multi-Region key' : 'single-Region key', value: k.arn, detail: [`tenant ${k.tenant}`, `region ${k.region}`, k.service && `service ${k.service}`, k.alias].filter(Boolean).join('; ') });
@@ -53,7 +62,7 @@ export function renderCsvReport(input: RunRecord): string {
   }
 
   for (const e of record.timeline) {
-    push({ section: 'timeline', subject: e.cluster ? `${e.cluster}${e.node ? `/${e.node}` : ''}` : '', name: e.name, at_ms: e.at, value: e.kind, outcome: e.outcome, detail: `${e.step !== undefined ? `timeline[${e.step}]${e.stepId ? ` (${e.stepId})` : ''}: ` : ''}${e.detail}`, evidence: e.evidence.join(' ') });
+    push({ section: 'timeline', subject: e.cluster ? `${e.cluster}${e.node ? `/${e.node}` : ''}` : '', name: e.name, at_ms: e.at, value: e.kind, outcome: e.outcome, detail: `${e.step !== undefined ? `timeline[${e.step}]${e.stepId ? ` (${e.stepId})` : ''}: ` : ''}${e.detail}`, evidence: ids(callsEvidence(e).records) });
   }
 
   const seriesGroups = [
@@ -61,6 +70,8 @@ export function renderCsvReport(input: RunRecord): string {
     ['kms-calls-by-region', record.series.kmsCallsByRegion],
     ['kms-calls-by-operation', record.series.kmsCallsByOperation],
     ['errors-by-code', record.series.errorsByCode],
+    ['client-side-by-code', record.series.clientSideByCode],
+    ['fleet-availability', [record.series.fleetAvailability]],
   ] as const;
   push({ section: 'series', name: 'bucket', value: record.series.bucket, detail: 'bucket width in ms' });
   for (const [group, list] of seriesGroups) for (const s of list) for (const [t, v] of s.points) push({ section: 'series', subject: group, name: s.label, at_ms: t, value: v });
@@ -69,6 +80,10 @@ export function renderCsvReport(input: RunRecord): string {
   total('kmsCalls', totals.kmsCalls);
   for (const [region, n] of Object.entries(totals.kmsCallsByRegion).sort((a, b) => a[0].localeCompare(b[0]))) total('kmsCallsByRegion', n, region);
   for (const [code, n] of Object.entries(totals.errorsByCode).sort((a, b) => a[0].localeCompare(b[0]))) total('errorsByCode', n, code);
+  total('clientSideCalls', totals.clientSideCalls);
+  for (const [code, n] of Object.entries(totals.clientSideByCode).sort((a, b) => a[0].localeCompare(b[0]))) total('clientSideByCode', n, code);
+  total('masterKeyRotations', totals.masterKeyRotations);
+  total('cmkRotations', totals.cmkRotations);
   total('bulkOperations', totals.bulkOperations);
   total('cacheHits', totals.cacheHits);
   total('cacheMisses', totals.cacheMisses);
@@ -77,6 +92,12 @@ export function renderCsvReport(input: RunRecord): string {
   total('canariesRead', totals.canaries.read);
   total('canariesLost', totals.canaries.lost);
   total('kmsCostPerMonthUsd', totals.kmsCostPerMonthUsd);
+
+  for (const c of record.clusters) {
+    push({ section: 'cluster-summary', subject: c.cluster, name: 'availabilityPercent', value: c.availabilityPercent, detail: `tenant ${c.tenant}; ${c.minutesUnavailable} min unavailable; ${c.nodesDownAtEnd}/${c.nodes} nodes down at the end; ${c.dataAtRisk} item(s) at risk; ${c.kmsCalls} KMS calls, ${c.failedKmsCalls} failed` });
+    for (const [from, to] of c.downIntervals) push({ section: 'cluster-down', subject: c.cluster, name: 'not serving', at_ms: from, value: to - from, detail: `until ${offset(to)}` });
+  }
+  for (const r of record.regions) push({ section: 'region-summary', subject: r.region, name: 'kmsCalls', value: r.kmsCalls, detail: `${r.failedKmsCalls} failed; ${r.clientSideFailures} never reached KMS; ${r.outageMinutes} min outage; ${r.clustersDown} cluster(s) down at some moment` });
 
   for (const r of record.dataAtRisk) push({ section: 'data-at-risk', subject: r.cluster, name: r.what, detail: r.reason });
 

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../src-shared/run-record';
+import type { FullRunRecord } from '../../src-shared/run-record';
 import { offset } from './html/format-text';
 
 export interface FaultWindow {
@@ -12,7 +12,7 @@ export interface FaultWindow {
  * definition the record carries (the timeline entry says when a fault began, the step how long it
  * lasts). Charts shade them so a dip or a spike can be read against its cause.
  */
-export function faultWindows(record: RunRecord): FaultWindow[] {
+export function faultWindows(record: Pick<FullRunRecord, 'scenario' | 'timeline'>): FaultWindow[] {
   const steps = record.scenario.definition.timeline;
   if (!Array.isArray(steps)) return [];
   const windows: FaultWindow[] = [];

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../src-shared/run-record';
+import type { FullRunRecord } from '../../src-shared/run-record';
 import { html, trusted } from './html/html-template';
 import { REPORT_CSS } from './html/report-styles';
 import { backendSection, summarySection } from './html/section-summary';
@@ -25,7 +25,7 @@ const CONTENTS: readonly [string, string][] = [
  * URL, so it opens offline and prints as it shows. The same string feeds Chromium's PDF printing
  * here and Electron's printToPDF in the desktop app.
  */
-export function renderHtmlReport(input: RunRecord): string {
+export function renderHtmlReport(input: FullRunRecord): string {
   const record = validRecord(input);
   const doc = html`<!doctype html>
 <html lang="en">
@@ -50,7 +50,7 @@ ${dataAtRiskSection(record)}
 ${totalsSection(record)}
 ${integritySection(record)}
 ${definitionSection(record)}
-<footer>${`KeyDrill report · run ${record.runId} · ${record.format} v${record.version} · the JSON export of this run holds the same data in a documented schema.`}</footer>
+<footer>${`KeyDrill report · run ${record.execution.runId} · ${record.format} v${record.version} · the JSON export of this run holds the same data in a documented schema.`}</footer>
 </main>
 </body>
 </html>

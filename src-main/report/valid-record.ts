@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunRecord } from '../../src-shared/run-record';
+import { FullRunRecord } from '../../src-shared/run-record';
 import { ReportError } from './report-error';
 
 /**
@@ -7,8 +7,8 @@ import { ReportError } from './report-error';
  * through here first: an auditor must never receive a report built from a record that does not
  * match the documented schema. Unknown keys are dropped, as the schema strips them.
  */
-export function validRecord(record: unknown): RunRecord {
-  const parsed = RunRecord.safeParse(record);
+export function validRecord(record: unknown): FullRunRecord {
+  const parsed = FullRunRecord.safeParse(record);
   if (!parsed.success) throw new ReportError('invalid-record', `The run record does not match the run record schema:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

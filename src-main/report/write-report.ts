@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { RunRecord } from '../../src-shared/run-record';
+import type { FullRunRecord } from '../../src-shared/run-record';
 import { renderCsvReport } from './csv-report';
 import { renderHtmlReport } from './html-report';
 import { renderJsonReport } from './json-report';
@@ -36,12 +36,12 @@ export interface PdfOptions {
 }
 
 /** The bytes of a report in one format. */
-export async function renderReport(record: RunRecord, format: ReportFormat, pdf: PdfOptions = {}): Promise<Buffer> {
+export async function renderReport(record: FullRunRecord, format: ReportFormat, pdf: PdfOptions = {}): Promise<Buffer> {
   switch (format) {
     case 'html': return Buffer.from(renderHtmlReport(record), 'utf8');
     case 'json': return Buffer.from(renderJsonReport(record), 'utf8');
     case 'csv': return Buffer.from(renderCsvReport(record), 'utf8');
-    case 'pdf': return printReport(renderHtmlReport(record), pdf.footer ?? `KeyDrill · ${record.scenario.title} · ${record.runId}`, pdf);
+    case 'pdf': return printReport(renderHtmlReport(record), pdf.footer ?? `KeyDrill · ${record.scenario.title} · ${record.execution.runId}`, pdf);
   }
 }
 
@@ -80,7 +80,7 @@ export interface WrittenReport {
  * temporary file beside the target, flushed and renamed over it — so a failed export leaves either
  * the previous file or nothing, never half a report.
  */
-export async function writeReport(record: RunRecord, file: string, pdf: PdfOptions = {}): Promise<WrittenReport> {
+export async function writeReport(record: FullRunRecord, file: string, pdf: PdfOptions = {}): Promise<WrittenReport> {
   const format = reportFormatFor(file);
   // Each renderer validates the record first, so nothing below runs for an invalid one.
   const bytes = await renderReport(record, format, pdf);

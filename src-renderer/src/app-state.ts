@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { HierarchyFrame, MenuCommand, RunSummary } from '../../src-shared/api';
 import { call, subscribe } from './api-client';
+import { HierarchyReplay } from '../../src-shared/hierarchy-replay';
 
 export const PAGES = [
   { id: 'drills', label: 'Drills' },
@@ -30,6 +31,8 @@ export interface DrillJob {
   durationMs: number | undefined;
   fraction: number;
   frames: HierarchyFrame[];
+  /** Rebuilds whole frames from the pushed keyframes and deltas. */
+  replay: HierarchyReplay;
   /** Known from the first frame: the run's id and virtual start, to chart its calls while it plays. */
   run?: { runId: string; startTime: string } | undefined;
 }
@@ -107,7 +110,7 @@ export const useAppStore = create<AppStore>()((set, get) => ({
   startJob: ({ jobId, title, durationMs }) => set((s) => ({
     jobError: undefined,
     // A frame can arrive before the call that started the job returns: keep those.
-    job: s.job?.jobId === jobId ? { ...s.job, title, durationMs } : { jobId, title, durationMs, fraction: 0, frames: [] },
+    job: s.job?.jobId === jobId ? { ...s.job, title, durationMs } : { jobId, title, durationMs, fraction: 0, frames: [], replay: new HierarchyReplay() },
   })),
   setTheme: (theme) => {
     globalThis.localStorage?.setItem('keydrill-theme', theme);
@@ -164,8 +167,10 @@ export function connectAppEvents(): () => void {
     subscribe('drill:frame', (p) => {
       const job = useAppStore.getState().job;
       // The first frame may beat the answer to drills:run; it starts the job's record here.
-      const base = job && job.jobId === p.jobId ? job : { jobId: p.jobId, title: p.title, durationMs: undefined, fraction: 0, frames: [] };
-      useAppStore.setState({ job: { ...base, run: { runId: p.runId, startTime: p.startTime }, frames: [...base.frames, p.frame] } });
+      const base = job && job.jobId === p.jobId ? job : { jobId: p.jobId, title: p.title, durationMs: undefined, fraction: 0, frames: [], replay: new HierarchyReplay() };
+      if (!p.entry.keyframe && !base.replay.started) return;
+      base.replay.apply(p.entry);
+      useAppStore.setState({ job: { ...base, run: { runId: p.runId, startTime: p.startTime }, frames: [...base.frames, base.replay.frame()] } });
     }),
     subscribe('drill:finished', (p) => {
       if (!sameJob(p.jobId)) return;

@@ -39,8 +39,7 @@ export function viewOfFrame(frame: HierarchyFrame, record?: RunRecord): Hierarch
 }
 
 /** A run's end state as judged (snapshots restorable or not), with the key states of its last frame. */
-export function viewOfRecordEnd(record: RunRecord): HierarchyView {
-  const last = record.hierarchy.history?.at(-1);
+export function viewOfRecordEnd(record: RunRecord, last: HierarchyFrame | undefined): HierarchyView {
   const keys: ViewKey[] = last
     ? viewOfFrame(last, record).keys
     : record.topology.keys.flatMap((k) => [k, ...k.replicas].map((r) => ({ arn: r.arn, region: r.region, name: k.id, alias: k.alias, state: 'Enabled' as const, reachable: true, serviceAccess: true })));

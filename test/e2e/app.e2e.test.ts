@@ -152,12 +152,12 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await path.waitFor();
     const file = (await path.textContent()) ?? '';
     expect(file.startsWith(join(home, 'reports'))).toBe(true);
-    const record = JSON.parse(readFileSync(file, 'utf8')) as { runId: string; passed: boolean };
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { execution: { runId: string }; passed: boolean };
     expect(record.passed).toBe(true);
     await page.locator('[data-format="html"]').click();
     await expect.poll(() => page.getByTestId('exported-path').count()).toBe(2);
     const html = readFileSync((await page.getByTestId('exported-path').first().textContent()) ?? '', 'utf8');
-    expect(html).toContain(record.runId);
+    expect(html).toContain(record.execution.runId);
     await screenshot('reports');
   });
 

@@ -63,9 +63,12 @@ describe('the services behind the contract, as the UI uses them', () => {
   it('a finished drill is saved, listed, and its verdict evidence is in the audit log', async () => {
     const runs = (await callApi(ctx, 'runs:list', {})) as { ok: true; result: { runs: { runId: string; passed: boolean }[] } };
     expect(runs.result.runs).toContainEqual(expect.objectContaining({ runId, passed: true }));
-    const record = (await callApi(ctx, 'runs:get', { runId })) as { ok: true; result: { verdicts: { evidence: string[] }[] } };
-    const evidence = record.result.verdicts.flatMap((v) => v.evidence)[0];
-    expect(evidence).toBeDefined();
+    const record = (await callApi(ctx, 'runs:get', { runId })) as { ok: true; result: { verdicts: { evidence: { records: number[] } }[] } };
+    const cited = record.result.verdicts.flatMap((v) => v.evidence.records)[0];
+    expect(cited).toBeDefined();
+    // Evidence cites records by number; the run's event ids come from its run id.
+    const ids = (await callApi(ctx, 'runs:event-ids', { runId, records: [cited] })) as { ok: true; result: { eventIds: string[] } };
+    const evidence = ids.result.eventIds[0];
     const event = await callApi(ctx, 'audit:event', { eventId: evidence });
     expect(event).toMatchObject({ ok: true, result: { runId, record: { eventID: evidence } } });
   });
@@ -90,7 +93,7 @@ describe('the services behind the contract, as the UI uses them', () => {
 
   it('exports a run as JSON and as CloudTrail log files', async () => {
     const json = (await callApi(ctx, 'reports:export', { runId, format: 'json' })) as { ok: true; result: { path: string; bytes: number } };
-    expect(JSON.parse(readFileSync(json.result.path, 'utf8'))).toMatchObject({ runId });
+    expect(JSON.parse(readFileSync(json.result.path, 'utf8'))).toMatchObject({ execution: { runId } });
     const trail = (await callApi(ctx, 'reports:export', { runId, format: 'cloudtrail' })) as { ok: true; result: { path: string; files: number } };
     expect(existsSync(join(trail.result.path, 'AWSLogs'))).toBe(true);
     expect(trail.result.files).toBeGreaterThan(0);

@@ -1,27 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { HierarchyFrame } from '../../src-shared/run-record';
-import { runDrill } from '../../src-main/drill/drill-runner';
-import { builtInScenarios } from '../../src-main/drill/scenario-catalog';
+import type { FrameEntry } from '../../src-shared/run-record';
+import { HierarchyReplay } from '../../src-shared/hierarchy-replay';
+import { builtIn as scenario, runWhole } from '../support/drill-run';
 
 /**
  * The hierarchy frames a run keeps, which the Explorer scrubs through and follows live: each
  * must show what a user watching the drill would have seen at that moment.
  */
-const scenario = (name: string) => {
-  const found = builtInScenarios().find((s) => s.name === name);
-  if (!found) throw new Error(`no built-in scenario ${name}`);
-  return found;
-};
 const cached = (f: HierarchyFrame) => f.nodes.filter((n) => n.cache === 'cached').length;
 
 describe('hierarchy frames through a run', () => {
   it('revocation: every node loses its key after the policy is removed, and gets it back after access is restored', async () => {
-    const live: HierarchyFrame[] = [];
-    const record = await runDrill(scenario('revocation-and-restore'), { onFrame: (f) => live.push(f) });
-    const frames = record.hierarchy.history ?? [];
+    const live: FrameEntry[] = [];
+    const { full, frames } = await runWhole(scenario('revocation-and-restore'), { onFrame: (f) => live.push(f) });
     // What was pushed live is exactly what the record keeps.
-    expect(live).toEqual(frames);
+    expect(live).toEqual(full.frames);
     expect(frames[0]?.at).toBe(0);
+    expect(full.frames[0]?.keyframe).toBe(true);
     expect(cached(frames[0]!)).toBe(frames[0]!.nodes.length);
     const revoked = frames.findIndex((f) => f.keys.every((k) => !k.serviceAccess));
     expect(revoked).toBeGreaterThan(0);
@@ -37,8 +33,7 @@ describe('hierarchy frames through a run', () => {
   });
 
   it('a regional outage shows the key unreachable in that region for the outage, then reachable again', async () => {
-    const record = await runDrill(scenario('regional-outage-single-region-key'));
-    const frames = record.hierarchy.history ?? [];
+    const { frames } = await runWhole(scenario('regional-outage-single-region-key'));
     const during = frames.filter((f) => f.keys.some((k) => k.region === 'us-east-1' && !k.reachable));
     expect(during.length).toBeGreaterThan(0);
     expect(Math.min(...during.map((f) => f.at))).toBe(2 * 3_600_000);
@@ -46,8 +41,7 @@ describe('hierarchy frames through a run', () => {
   });
 
   it('a year of operation: the old key goes pending deletion, then deleted, while snapshots pinned to it remain', async () => {
-    const record = await runDrill(scenario('year-of-operation'));
-    const frames = record.hierarchy.history ?? [];
+    const { frames } = await runWhole(scenario('year-of-operation'));
     const states = frames.map((f) => f.keys[0]!.state);
     const pending = states.indexOf('PendingDeletion');
     const deleted = states.indexOf('Deleted');
@@ -58,5 +52,27 @@ describe('hierarchy frames through a run', () => {
     expect(frames[deleted]!.snapshots.some((s) => s.cmkArn === oldArn)).toBe(true);
     // A year of steady state costs frames only where something changed.
     expect(frames.length).toBeLessThan(100);
+  }, 60_000);
+});
+
+describe('the hierarchy history at fleet size', () => {
+  it('deltas hold only what changed and keyframes come rarely, yet replaying from any keyframe rebuilds the same hierarchy', async () => {
+    const { fleetScenario } = await import('../../bench/fleet-scenario');
+    const { Scenario } = await import('../../src-shared/scenario');
+    const fleet = Scenario.parse(fleetScenario({ tenants: 12, days: 3, outageAtHours: 30, outageHours: 2 }));
+    const { full, frames } = await runWhole(fleet);
+    const nodes = 12 * 3;
+    const deltas = full.frames.filter((f) => !f.keyframe);
+    expect(deltas.length).toBeGreaterThan(10);
+    // A delta of one node's event names that node, not the whole fleet.
+    expect(deltas.filter((d) => d.nodes.length === 1).length).toBeGreaterThan(0);
+    expect(Math.max(...deltas.map((d) => d.nodes.length))).toBeLessThanOrEqual(nodes);
+    expect(full.frames.filter((f) => f.keyframe).length).toBeLessThan(full.frames.length / 4);
+    // Starting at the last keyframe gives the same end as replaying everything.
+    const lastKey = full.frames.map((f) => f.keyframe).lastIndexOf(true);
+    const replay = new HierarchyReplay();
+    for (const e of full.frames.slice(lastKey)) replay.apply(e);
+    expect(replay.frame()).toEqual(frames.at(-1));
+    expect(frames.at(-1)!.nodes).toHaveLength(nodes);
   }, 60_000);
 });

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { runDrill } from '../../src-main/drill/drill-runner';
 import { builtInScenarios } from '../../src-main/drill/scenario-catalog';
 import { renderJsonReport } from '../../src-main/report/json-report';
+import { builtIn, runWhole, withoutExecution } from '../support/drill-run';
 
 /** Every built-in scenario, on the real embedded KMS, reaches the verdicts its story promises. */
 describe('the built-in scenarios pass on the embedded KMS', () => {
   for (const scenario of builtInScenarios()) {
     it(`${scenario.name}: ${scenario.title}`, async () => {
-      const record = await runDrill(scenario);
+      const { record } = await runWhole(scenario);
       const failed = record.verdicts.filter((v) => !v.passed).map((v) => v.summary);
       expect(failed).toEqual([]);
       expect(record.verdicts.length).toBe(scenario.expectations.length);
@@ -18,29 +19,41 @@ describe('the built-in scenarios pass on the embedded KMS', () => {
 });
 
 describe('what the drills show', () => {
-  it('the same scenario and seed give a byte-identical JSON report', async () => {
-    const scenario = builtInScenarios().find((s) => s.name === 'revocation-and-restore')!;
-    const a = renderJsonReport(await runDrill(scenario));
-    const b = renderJsonReport(await runDrill(scenario));
-    expect(b).toBe(a);
-    const c = renderJsonReport(await runDrill(scenario, { seed: 12 }));
-    expect(c).not.toBe(a);
+  it('the same scenario and seed give a byte-identical JSON report but for its execution part; each execution has its own run id and event ids', async () => {
+    const scenario = builtIn('revocation-and-restore');
+    const first = await runWhole(scenario);
+    const second = await runWhole(scenario);
+    expect(renderJsonReport(withoutExecution(second.full))).toBe(renderJsonReport(withoutExecution(first.full)));
+    expect(second.record.execution.runId).not.toBe(first.record.execution.runId);
+    expect(second.record.execution.label).toBe(first.record.execution.label);
+    expect(second.record.execution.eventSetSha256).not.toBe(first.record.execution.eventSetSha256);
+    const other = await runWhole(scenario, { seed: 12 });
+    expect(renderJsonReport(withoutExecution(other.full))).not.toBe(renderJsonReport(withoutExecution(first.full)));
   });
 
+  it('year-of-operation twice is byte-identical (ids of snapshots and database keys come from the seed)', async () => {
+    const scenario = builtIn('year-of-operation');
+    const a = await runWhole(scenario);
+    const b = await runWhole(scenario);
+    expect(renderJsonReport(withoutExecution(b.full))).toBe(renderJsonReport(withoutExecution(a.full)));
+    expect(a.record.hierarchy.snapshots.length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('a single-Region key cannot fail over, and the timeline says why', async () => {
-    const scenario = builtInScenarios().find((s) => s.name === 'regional-outage-single-region-key')!;
-    const record = await runDrill(scenario);
-    const reconfigure = record.timeline.find((e) => e.name === 'reconfigure-kms-region')!;
+    const { record, full } = await runWhole(builtIn('regional-outage-single-region-key'));
+    const reconfigure = full.timeline.find((e) => e.name === 'reconfigure-kms-region')!;
     expect(reconfigure.outcome).toBe('failed');
     expect(reconfigure.detail).toMatch(/single-Region key/);
-    expect(record.totals.errorsByCode.NetworkingError).toBeGreaterThan(0);
-    // Calls that never reached KMS are recorded but not counted as KMS calls.
-    expect(Object.keys(record.totals.kmsCallsByRegion)).toEqual(['us-east-1']);
+    // Calls that never reached KMS are client-side observations, not CloudTrail records, and totals agree with each.
+    expect(record.totals.errorsByCode.NetworkingError).toBeUndefined();
+    expect(record.totals.clientSideByCode.NetworkingError).toBeGreaterThan(0);
+    expect(record.totals.clientSideCalls).toBe(record.observationCount);
+    expect(record.totals.kmsCalls).toBe(record.eventCount);
+    expect(Object.values(record.totals.kmsCallsByRegion).reduce((a, b) => a + b, 0)).toBe(record.totals.kmsCalls);
   });
 
   it('a year of operation costs events, not days: the old key\'s deletion loses exactly the snapshots taken before the replacement', async () => {
-    const scenario = builtInScenarios().find((s) => s.name === 'year-of-operation')!;
-    const record = await runDrill(scenario);
+    const { record, full } = await runWhole(builtIn('year-of-operation'));
     // Steady state is quiet: a year of three nodes makes about a thousand KMS calls, not one per health check.
     expect(record.totals.kmsCalls).toBeLessThan(2_000);
     const lost = record.hierarchy.snapshots.filter((s) => !s.restorable);
@@ -50,13 +63,14 @@ describe('what the drills show', () => {
     expect(lost.every((s) => s.takenAt < 200 * 86_400_000)).toBe(true);
     expect(kept.every((s) => s.takenAt > 200 * 86_400_000)).toBe(true);
     expect(record.dataAtRisk.some((d) => d.what.startsWith('snapshot'))).toBe(true);
-    expect(record.timeline.filter((e) => e.name === 'cmk-rotated').length).toBeGreaterThanOrEqual(1);
-    expect(record.timeline.filter((e) => e.name === 'master-keys-rotated').length).toBe(4);
+    expect(full.timeline.filter((e) => e.name === 'cmk-rotated').length).toBeGreaterThanOrEqual(1);
+    expect(full.timeline.filter((e) => e.name === 'master-keys-rotated').length).toBe(4);
+    expect(record.totals.cmkRotations).toBeGreaterThanOrEqual(1);
+    expect(record.totals.masterKeyRotations).toBe(4 * 3);
   }, 60_000);
 
   it('CloudTrail records carry no key material: the run record holds no plaintext of any canary', async () => {
-    const scenario = builtInScenarios().find((s) => s.name === 'cmk-replacement-with-reencrypt')!;
-    const text = JSON.stringify(await runDrill(scenario));
+    const text = JSON.stringify((await runWhole(builtIn('cmk-replacement-with-reencrypt'))).full);
     expect(text).not.toContain('keydrill canary');
     expect(text).not.toMatch(/"Plaintext"|"plaintext"/);
   });

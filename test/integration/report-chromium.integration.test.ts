@@ -1,8 +1,9 @@
+import { eventIdOf } from '../../src-main/drill/run-trail';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src-shared/run-record';
+import type { FullRunRecord as RunRecord } from '../../src-shared/run-record';
 import { CHROMIUM_ARGS, chromiumPath } from '../../src-main/report/chromium-path';
 import { writeReport } from '../../src-main/report/write-report';
 import { sampleRunRecord, unmeasuredRunRecord } from '../fixtures/sample-run-record';
@@ -14,7 +15,7 @@ const OUT = new URL('../../test-results/', import.meta.url);
 /** Each chart and the fewest marks (paths with a `d`, rects with a size, circles) it must hold for the sample run. */
 const CHARTS: [kind: string, minMarks: number][] = [
   ['hierarchy', 40], ['timeline', 25], ['availability', 6], ['kms-calls-by-region', 2],
-  ['kms-calls-by-operation', 3], ['errors-by-code', 30], ['cache-hit-ratio', 2],
+  ['kms-calls-by-operation', 3], ['errors-by-code', 5], ['client-side-by-code', 30], ['cache-hit-ratio', 2],
 ];
 
 async function openReport(browser: Browser, record: RunRecord, name: string): Promise<{ page: Page; requests: string[] }> {
@@ -116,7 +117,7 @@ describe('the HTML report opened in Chromium', () => {
   it.skipIf(!executablePath)('a cited CloudTrail event id links to its entry in the evidence index', async () => {
     const record = sampleRunRecord();
     const { page } = await openReport(browser, record, 'evidence');
-    const id = record.verdicts.find((v) => !v.passed)?.evidence[0] as string;
+    const id = eventIdOf(record.execution.runId, record.verdicts.find((v) => !v.passed)?.evidence.records[0] as number);
     await page.locator(`#verdicts a[href="#ev-${id}"]`).first().click();
     expect(new URL(page.url()).hash).toBe(`#ev-${id}`);
     await expect.poll(() => page.locator(`#ev-${id}`).evaluate((el) => {

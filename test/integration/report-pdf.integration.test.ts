@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src-shared/run-record';
+import type { FullRunRecord as RunRecord } from '../../src-shared/run-record';
 import { chromiumPath } from '../../src-main/report/chromium-path';
 import { writeReport } from '../../src-main/report/write-report';
 import { sampleRunRecord } from '../fixtures/sample-run-record';
@@ -16,6 +16,7 @@ function pageCount(pdf: Buffer): number {
 function longTimeline(): RunRecord {
   const record = sampleRunRecord();
   const extra = Array.from({ length: 400 }, (_, i) => ({
+    seq: record.timeline.length + i,
     at: Math.round(((i + 0.5) / 400) * record.scenario.duration),
     kind: 'event' as const,
     name: 'health check passed',
@@ -23,7 +24,7 @@ function longTimeline(): RunRecord {
     outcome: 'ok' as const,
     cluster: 'orders-prod',
     node: `n${(i % 3) + 1}`,
-    evidence: [`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`],
+    calls: { from: 1 + (i % record.eventCount), count: 1 },
   }));
   record.timeline = [...record.timeline, ...extra].sort((a, b) => a.at - b.at);
   return record;

@@ -74,7 +74,7 @@ describe('exporting a report from the desktop window', () => {
     const out = await exportVia(desktop, { format: 'json' });
     const path = join(home, 'reports', `${runId}.json`);
     expect(out).toEqual({ ok: true, result: { cancelled: false, format: 'json', path, bytes: statSync(path).size, files: 1 } });
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ runId });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ execution: { runId } });
     expect(desktop.asked).toEqual([]);
   });
 
@@ -89,7 +89,7 @@ describe('exporting a report from the desktop window', () => {
     const out = await exportVia(desktop, { format: 'html', saveAs: true });
     expect(out).toEqual({ ok: true, result: { cancelled: false, format: 'html', path: target, bytes: statSync(target).size, files: 1 } });
     expect(desktop.asked).toEqual([{ suggestedName: `${runId}.html`, format: 'html' }]);
-    expect(readFileSync(target, 'utf8')).toBe(renderHtmlReport(services.runs.get(runId)));
+    expect(readFileSync(target, 'utf8')).toBe(renderHtmlReport(services.runs.full(runId)));
     expect(readdirSync(saveDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
@@ -117,7 +117,7 @@ describe('exporting a report from the desktop window', () => {
     const out = await exportVia(desktop, { format: 'pdf', saveAs: true });
     expect(out).toEqual({ ok: true, result: { cancelled: false, format: 'pdf', path: target, bytes: PRINTED.length, files: 1 } });
     expect(readFileSync(target)).toEqual(PRINTED);
-    const record = services.runs.get(runId);
+    const record = services.runs.full(runId);
     expect(desktop.printed).toEqual([{ html: renderHtmlReport(record), footer: `KeyDrill · ${record.scenario.title} · ${runId}` }]);
   });
 

@@ -7,6 +7,7 @@ import { builtInScenarios } from '../../src-main/drill/scenario-catalog';
 import { parseScenarioText } from '../../src-main/drill/scenario-loader';
 import { KmsClientFactory } from '../../src-main/kms/kms-client-factory';
 import { LOCALSTACK_ENDPOINT, requireLocalStackInCi } from './interop-peers';
+import { runWhole } from '../support/drill-run';
 
 requireLocalStackInCi();
 
@@ -32,8 +33,8 @@ describe.skipIf(!LOCALSTACK_ENDPOINT)('every built-in scenario reaches the same 
 
   for (const scenario of builtInScenarios()) {
     it(scenario.name, async () => {
-      const embedded = await runDrill(scenario);
-      const localstack = await runDrill(scenario, { backend: 'localstack', endpoint });
+      const embedded = (await runWhole(scenario)).full;
+      const localstack = (await runWhole(scenario, { backend: 'localstack', endpoint })).full;
       expect(localstack.backend.kind).toBe('localstack');
       expect(localstack.verdicts.map((v) => v.expectation)).toEqual(embedded.verdicts.map((v) => v.expectation));
 
@@ -85,8 +86,8 @@ describe.skipIf(!LOCALSTACK_ENDPOINT)('a drill on LocalStack cleans up and can r
     const yaml = readFileSync(new URL('../../resources/scenarios/regional-outage-multi-region-key.yaml', import.meta.url), 'utf8')
       .replace('timeline:\n', 'timeline:\n  - { do: rotate-cmk, id: rotate, at: 1h, key: acme-mrk, mode: on-demand }\n');
     const scenario = parseScenarioText(yaml);
-    const embedded = await runDrill(scenario);
-    const localstack = await runDrill(scenario, { backend: 'localstack', endpoint });
+    const embedded = (await runWhole(scenario)).full;
+    const localstack = (await runWhole(scenario, { backend: 'localstack', endpoint })).full;
     expect(localstack.verdicts.map((v) => v.passed)).toEqual(embedded.verdicts.map((v) => v.passed));
     expect(embedded.backend.departures).toBeUndefined();
     expect(localstack.backend.departures?.map((d) => [d.name, d.capability, d.step, d.key])).toEqual([['rotate-cmk', 'replicasFollowRotation', 0, 'acme-mrk']]);

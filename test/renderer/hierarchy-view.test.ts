@@ -1,23 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src-shared/run-record';
-import { runDrill } from '../../src-main/drill/drill-runner';
-import { builtInScenarios } from '../../src-main/drill/scenario-catalog';
+import type { HierarchyFrame, RunRecord } from '../../src-shared/run-record';
+import { builtIn, runWhole } from '../support/drill-run';
 import { dependants, hierarchyGraph, viewOfFrame, viewOfRecordEnd, type GraphNode } from '../../src-renderer/src/hierarchy-model';
 
 /**
  * The Explorer's view of real runs on the embedded KMS: each moment's boxes carry the colour and
  * the words a user reads (disabled, pending deletion, unreachable, revoked, lost).
  */
-const runs = new Map<string, RunRecord>();
+const runs = new Map<string, { record: RunRecord; frames: HierarchyFrame[] }>();
 beforeAll(async () => {
   for (const name of ['revocation-and-restore', 'regional-outage-single-region-key', 'year-of-operation']) {
-    runs.set(name, await runDrill(builtInScenarios().find((s) => s.name === name)!));
+    runs.set(name, await runWhole(builtIn(name)));
   }
 }, 120_000);
 
 const moments = (name: string) => {
-  const record = runs.get(name)!;
-  return (record.hierarchy.history ?? []).map((f) => ({ at: f.at, boxes: hierarchyGraph(viewOfFrame(f, record)) }));
+  const { record, frames } = runs.get(name)!;
+  return frames.map((f) => ({ at: f.at, boxes: hierarchyGraph(viewOfFrame(f, record)) }));
 };
 const of = (boxes: GraphNode[], kind: GraphNode['kind']) => boxes.filter((b) => b.kind === kind);
 
@@ -53,7 +52,7 @@ describe('the hierarchy view of a run, moment by moment', () => {
     expect(deleted.at).toBeGreaterThan(pending.at);
     expect(of(deleted.boxes, 'snapshot').some((b) => b.state === 'lost')).toBe(true);
     // The judged end agrees: snapshots pinned to the deleted key do not restore.
-    const end = hierarchyGraph(viewOfRecordEnd(runs.get('year-of-operation')!));
+    const end = hierarchyGraph(viewOfRecordEnd(runs.get('year-of-operation')!.record, runs.get('year-of-operation')!.frames.at(-1)));
     expect(of(end, 'snapshot').filter((b) => b.state === 'lost').length).toBeGreaterThan(0);
     expect(of(end, 'cmk')[0]!.state).toBe('lost');
   });

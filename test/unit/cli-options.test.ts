@@ -44,17 +44,23 @@ describe('time options (--start, --end)', () => {
 
 function summary(over: Partial<DrillSummary> = {}): DrillSummary {
   return {
-    runId: 'demo-s1-abc',
+    runId: 'demo-s1-abc-20260101t000000-abcd',
+    label: 'demo-s1-abc',
     status: 'failed',
     passed: false,
-    scenario: { name: 'demo', title: 'A <demo> & "its" title', seed: 1, duration: 3_600_000 },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: '2026-01-01T00:00:02.000Z',
+    keydrillVersion: '0.1.0',
+    reachedAt: 3_600_000,
+    scenario: { name: 'demo', title: 'A <demo> & "its" title', seed: 1, duration: 3_600_000, hash: '0123456789abcdef' },
     backend: { kind: 'localstack', endpoint: 'http://localhost:4566', capabilities: {}, simulatedOnClient: [{ step: 2, do: 'key-policy-revoke', note: 'LocalStack stores key policies without enforcing them' }], departures: [] },
     verdicts: [
       { kind: 'availability', passed: true, summary: 'prod was available 100%', measured: 100, measuredText: '100%', expected: 'at least 99%', expectation: { expect: 'availability' } },
       { kind: 'unreadable-within', passed: false, summary: 'prod stayed readable for 15m (expected within 1m)', measured: 900_000, measuredText: '15m', expected: 'within 1m', expectation: { expect: 'unreadable-within' } },
       { kind: 'kms-calls-at-most', passed: false, summary: 'bad\u0001control & <chars>', measured: null, measuredText: undefined, expected: undefined, expectation: { expect: 'kms-calls-at-most' } },
     ],
-    totals: { kmsCalls: 10, cloudTrailRecords: 10, errorsByCode: {} },
+    totals: { kmsCalls: 10, cloudTrailRecords: 10, errorsByCode: {}, clientSideCalls: 0, clientSideByCode: {} },
+    dataAtRisk: [],
     eventSetSha256: '0'.repeat(64),
     ...over,
   };

@@ -23,7 +23,7 @@ const pool = new RecordCipherPool({ threads: 0 });
 /** A node whose databaseKey() forgets to cache what it returns: a broken NodeKeyAccess. */
 function leakyNode(): { node: NodeKeyAccess; db: DatabaseState } {
   const master = SecretKey.random('m');
-  const { state: db } = createDatabase(ids, 'orders', master, 1, 0);
+  const { state: db } = createDatabase(ids, 'orders', master, 1, 0, randomUUID());
   const node: NodeKeyAccess = {
     id: 'n1',
     cache: new KeyCache(new ManualClock()),
@@ -57,7 +57,7 @@ const cases: [string, () => unknown][] = [
     'A database key is unwrapped by the master key version that wrapped it.',
     () => {
       const master = SecretKey.random('m');
-      const { state } = createDatabase(ids, 'orders', master, 1, 0);
+      const { state } = createDatabase(ids, 'orders', master, 1, 0, randomUUID());
       return unwrapVersion(ids, state, 1, master, 2);
     },
   ],

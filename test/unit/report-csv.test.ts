@@ -1,3 +1,4 @@
+import { eventIdOf } from '../../src-main/drill/run-trail';
 import { describe, expect, it } from 'vitest';
 import { csvCell } from '../../src-main/report/csv-cell';
 import { CSV_COLUMNS, renderCsvReport } from '../../src-main/report/csv-report';
@@ -64,15 +65,17 @@ describe('the CSV report', () => {
     const failed = section('verdict').filter((r) => r[col('outcome')] === 'failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]![col('detail')]).toBe(record.verdicts[1]!.summary);
-    expect(failed[0]![col('evidence')]!.split(' ')).toEqual(record.verdicts[1]!.evidence);
+    expect(failed[0]![col('evidence')]!.split(' ')).toEqual(record.verdicts[1]!.evidence.records.map((n) => eventIdOf(record.execution.runId, n)));
     expect(section('timeline')).toHaveLength(record.timeline.length);
-    const points = [record.series.availability, record.series.kmsCallsByRegion, record.series.kmsCallsByOperation, record.series.errorsByCode].flat().reduce((n, s) => n + s.points.length, 0);
+    const points = [record.series.availability, record.series.kmsCallsByRegion, record.series.kmsCallsByOperation, record.series.errorsByCode, record.series.clientSideByCode, [record.series.fleetAvailability]].flat().reduce((n, s) => n + s.points.length, 0);
     expect(section('series').filter((r) => r[col('at_ms')] !== '')).toHaveLength(points);
+    expect(section('cluster-summary')).toHaveLength(record.clusters.length);
+    expect(section('region-summary')).toHaveLength(record.regions.length);
     const dip = section('series').find((r) => r[col('subject')] === 'availability' && r[col('name')] === 'ledger-prod' && r[col('at_ms')] === String(150 * 60_000));
     expect(dip?.[col('at')]).toBe('2h30m');
     expect(Number(dip?.[col('value')])).toBeCloseTo(66.67, 2);
     expect(section('totals').find((r) => r[col('name')] === 'kmsCalls')?.[col('value')]).toBe(String(record.totals.kmsCalls));
-    expect(section('run').find((r) => r[col('name')] === 'eventSetSha256')?.[col('value')]).toBe(record.eventSetSha256);
+    expect(section('run').find((r) => r[col('name')] === 'eventSetSha256')?.[col('value')]).toBe(record.execution.eventSetSha256);
     expect(section('data-at-risk')).toHaveLength(record.dataAtRisk.length);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src-shared/run-record';
+import type { FullRunRecord as RunRecord } from '../../src-shared/run-record';
 import { renderCsvReport } from '../../src-main/report/csv-report';
 import { renderHtmlReport } from '../../src-main/report/html-report';
 import { renderJsonReport } from '../../src-main/report/json-report';

@@ -1,3 +1,5 @@
+import { eventIdOf } from '../../src-main/drill/run-trail';
+import { callsEvidence } from '../../src-main/report/html/evidence';
 import { describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../src-main/report/html-report';
 import { sampleRunRecord, unmeasuredRunRecord } from '../fixtures/sample-run-record';
@@ -30,9 +32,9 @@ describe('the HTML report', () => {
     expect(tagWithId(html, 'overall-verdict')).toContain('data-passed="false"');
     expect(html).toContain('1 of 7 expectations not met');
     expect(html).toContain('LocalStack does not enforce key policies');
-    expect(html).toContain(`<code id="event-set-sha256">${record.eventSetSha256}</code>`);
+    expect(html).toContain(`<code id="event-set-sha256">${record.execution.eventSetSha256}</code>`);
     expect(html).toContain(`SHA-256 over the run&#39;s ${record.eventCount} CloudTrail events`);
-    expect(html).toContain('$0.16');
+    expect(html).toContain('$0.11');
     expect(html).toContain('recovery points at 90m, 150m, 210m');
   });
 
@@ -50,12 +52,12 @@ describe('the HTML report', () => {
 
   it('shows every cited CloudTrail event ID as a code element that can be linked to, and links verdicts to it', () => {
     const failed = record.verdicts.find((v) => !v.passed);
-    const id = failed?.evidence[0] as string;
+    const id = eventIdOf(record.execution.runId, failed?.evidence.records[0] as number);
     expect(html).toContain(`<code id="ev-${id}">${id}</code>`);
     expect(html).toContain(`<a href="#ev-${id}"><code>${id}</code></a>`);
     const anchors = [...html.matchAll(/<code id="ev-([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(anchors).size).toBe(anchors.length);
-    const cited = new Set([...record.verdicts, ...record.timeline].flatMap((x) => x.evidence));
+    const cited = new Set([...record.verdicts.flatMap((v) => v.evidence.records), ...record.timeline.flatMap((t) => callsEvidence(t).records)]);
     expect(anchors.length).toBe(cited.size);
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { RunRecord } from '../../src-shared/run-record';
+import { FullRunRecord } from '../../src-shared/run-record';
 import { renderJsonReport } from '../../src-main/report/json-report';
 import { ReportError } from '../../src-main/report/report-error';
 import { sampleRunRecord } from '../fixtures/sample-run-record';
@@ -29,26 +29,26 @@ describe('the JSON report', () => {
   const record = sampleRunRecord();
 
   it('is byte-identical for the same record, however its objects and maps were filled', () => {
-    const shuffled = RunRecord.parse(reversedKeys(record));
+    const shuffled = FullRunRecord.parse(reversedKeys(record));
     expect(Object.keys(shuffled.totals.kmsCallsByRegion)).toEqual(Object.keys(record.totals.kmsCallsByRegion).reverse());
     expect(renderJsonReport(shuffled)).toBe(renderJsonReport(record));
   });
 
   it('round-trips through the run record schema to the same record', () => {
     const text = renderJsonReport(record);
-    expect(RunRecord.parse(JSON.parse(text))).toEqual(record);
-    expect(text.startsWith('{\n  "format": "keydrill-run",\n  "version": 1,\n')).toBe(true);
+    expect(FullRunRecord.parse(JSON.parse(text))).toEqual(record);
+    expect(text.startsWith('{\n  "format": "keydrill-run",\n  "version": 2,\n  "execution": {\n')).toBe(true);
     expect(text).toContain('"points": [\n');
     expect(text).toMatch(/\n {10}\[0, 100\],\n/);
   });
 
   it('the committed sample fixture is exactly its own JSON report', () => {
     const fixture = readFileSync(new URL('../fixtures/run-record.sample.json', import.meta.url), 'utf8');
-    expect(renderJsonReport(RunRecord.parse(JSON.parse(fixture))) === fixture).toBe(true);
+    expect(renderJsonReport(FullRunRecord.parse(JSON.parse(fixture))) === fixture).toBe(true);
   });
 
   it('refuses a record that does not match the schema, naming the field', () => {
-    const broken = { ...record, eventSetSha256: 'not-a-digest', totals: { ...record.totals, kmsCalls: 1.5 } };
+    const broken = { ...record, execution: { ...record.execution, eventSetSha256: 'not-a-digest' }, totals: { ...record.totals, kmsCalls: 1.5 } };
     let error: unknown;
     try {
       renderJsonReport(broken);
@@ -62,7 +62,7 @@ describe('the JSON report', () => {
   });
 
   it('drops fields the schema does not know rather than exporting them unchecked', () => {
-    const extra = { ...record, debugKeyBytes: 'AAAA', totals: { ...record.totals, secret: 1 } } as unknown as RunRecord;
+    const extra = { ...record, debugKeyBytes: 'AAAA', totals: { ...record.totals, secret: 1 } } as unknown as FullRunRecord;
     const text = renderJsonReport(extra);
     expect(text).not.toContain('debugKeyBytes');
     expect(text).not.toContain('"secret"');
@@ -70,7 +70,7 @@ describe('the JSON report', () => {
 
   it('docs/run-record.md documents every field of the run record', () => {
     const doc = readFileSync(new URL('../../docs/run-record.md', import.meta.url), 'utf8');
-    const missing = fieldPaths(RunRecord).filter((path) => !doc.includes(`\`${path}\``));
+    const missing = fieldPaths(FullRunRecord).filter((path) => !doc.includes(`\`${path}\``));
     expect(missing).toEqual([]);
   });
 });

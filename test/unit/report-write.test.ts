@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunRecord } from '../../src-shared/run-record';
+import { FullRunRecord as RunRecord } from '../../src-shared/run-record';
 import { requireChromium } from '../../src-main/report/chromium-path';
 import { ReportError } from '../../src-main/report/report-error';
 import { reportFormatFor, writeReport } from '../../src-main/report/write-report';

@@ -1,4 +1,5 @@
-import type { RunRecord } from '../../../src-shared/run-record';
+import type { Evidence, FullRunRecord, TimelineEntry } from '../../../src-shared/run-record';
+import { eventIdOf, observationIdOf } from '../../drill/run-trail';
 import { html, idFragment, type Html } from './html-template';
 import { offset } from './format-text';
 
@@ -10,12 +11,21 @@ export function evidenceAnchor(eventId: string): string {
   return `ev-${idFragment(eventId)}`;
 }
 
-/** CloudTrail event IDs as code elements, each linking to its row in the evidence index. */
-export function evidenceLinks(ids: readonly string[]): Html {
-  if (ids.length === 0) return html``;
+/** The records a timeline entry caused, as evidence (the first INLINE_LIMIT of a long stretch are cited by id). */
+export function callsEvidence(e: TimelineEntry): Evidence & { more: number } {
+  const cite = (r: { from: number; count: number } | undefined) => Array.from({ length: Math.min(r?.count ?? 0, INLINE_LIMIT) }, (_, i) => (r?.from ?? 0) + i);
+  const more = Math.max(0, e.calls.count - INLINE_LIMIT) + Math.max(0, (e.observations?.count ?? 0) - INLINE_LIMIT);
+  return { records: cite(e.calls), ...(e.observations ? { observations: cite(e.observations) } : {}), more };
+}
+
+/** CloudTrail event IDs (and client-side observation ids) as code elements, each linking to its row in the evidence index. */
+export function evidenceLinks(runId: string, evidence: Evidence & { more?: number }): Html {
+  const ids = evidence.records.map((n) => eventIdOf(runId, n));
+  const observed = (evidence.observations ?? []).map((n) => observationIdOf(runId, n));
+  if (ids.length === 0 && observed.length === 0) return html``;
   const shown = ids.slice(0, INLINE_LIMIT);
-  const more = ids.length - shown.length;
-  return html`<div class="evidence"><span class="muted">CloudTrail evidence: </span>${shown.map((id) => html`<a href="#${evidenceAnchor(id)}"><code>${id}</code></a> `)}${more > 0 ? html`<span class="muted">${`and ${more} more in the evidence index`}</span>` : html``}</div>`;
+  const more = ids.length - shown.length + (evidence.more ?? 0);
+  return html`<div class="evidence">${shown.length ? html`<span class="muted">CloudTrail evidence: </span>${shown.map((id) => html`<a href="#${evidenceAnchor(id)}"><code>${id}</code></a> `)}` : html``}${observed.length ? html`<span class="muted">calls that never reached KMS (client-side, not CloudTrail): </span>${observed.slice(0, INLINE_LIMIT).map((id) => html`<code>${id}</code> `)}` : html``}${more > 0 ? html`<span class="muted">${`and ${more} more`}</span>` : html``}</div>`;
 }
 
 interface Citation {
@@ -25,19 +35,20 @@ interface Citation {
 }
 
 /** Every event ID the run cites, once, in first-cited order, with the verdicts and timeline entries citing it. */
-export function citations(record: RunRecord): Citation[] {
+export function citations(record: FullRunRecord): Citation[] {
+  const runId = record.execution.runId;
   const byId = new Map<string, Citation>();
   const cite = (id: string, anchor: string, label: string): void => {
     const entry = byId.get(id) ?? { id, citedBy: [] };
     if (!entry.citedBy.some((c) => c.anchor === anchor)) entry.citedBy.push({ anchor, label });
     byId.set(id, entry);
   };
-  record.verdicts.forEach((v, i) => v.evidence.forEach((id) => cite(id, `verdict-${i + 1}`, `verdict ${i + 1}`)));
-  record.timeline.forEach((t, i) => t.evidence.forEach((id) => cite(id, `timeline-${i + 1}`, `timeline #${i + 1} (${t.name} at ${offset(t.at)})`)));
+  record.verdicts.forEach((v, i) => v.evidence.records.forEach((n) => cite(eventIdOf(runId, n), `verdict-${i + 1}`, `verdict ${i + 1}`)));
+  record.timeline.forEach((t, i) => callsEvidence(t).records.forEach((n) => cite(eventIdOf(runId, n), `timeline-${i + 1}`, `timeline #${i + 1} (${t.name} at ${offset(t.at)})`)));
   return [...byId.values()];
 }
 
-export function evidenceIndex(record: RunRecord): Html {
+export function evidenceIndex(record: FullRunRecord): Html {
   const list = citations(record);
   if (list.length === 0) return html`<p class="muted">No verdict or timeline entry cites a CloudTrail event.</p>`;
   return html`<p>Every CloudTrail event ID cited above, once. Look each up in the exported CloudTrail logs or with <code>LookupEvents</code> (attribute <code>EventId</code>).</p>

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../../src-shared/run-record';
+import type { FullRunRecord, RunRecord } from '../../../src-shared/run-record';
 import { faultWindows } from '../fault-windows';
 import { stackedBarChart } from '../svg/bar-chart';
 import { availabilityChart } from '../svg/availability-chart';
@@ -20,7 +20,7 @@ function figure(chart: Html, series: readonly ChartSeries[], caption: string): H
 }
 
 /** What was measured over the drill: availability, KMS call volume, errors and the key cache. */
-export function measurementsSection(record: RunRecord): Html {
+export function measurementsSection(record: FullRunRecord): Html {
   const { series, totals, scenario } = record;
   const bands = faultWindows(record);
   const bucket = offset(series.bucket);
@@ -28,16 +28,22 @@ export function measurementsSection(record: RunRecord): Html {
   const byRegion = coloured(series.kmsCallsByRegion);
   const byOperation = coloured(series.kmsCallsByOperation);
   const errors = coloured(series.errorsByCode);
+  const clientSide = coloured(series.clientSideByCode);
+  const clientRows = Object.entries(totals.clientSideByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const errorRows = Object.entries(totals.errorsByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return html`<section id="measurements"><h2>Measurements</h2>
 <h3 id="availability">Availability per cluster</h3>
 ${figure(availabilityChart(availability, scenario.duration, bands, { id: 'chart-availability', kind: 'availability', label: 'Availability per cluster over the drill, percent of each bucket serving' }), [], `Percent of each ${bucket} bucket a cluster was serving; red: time not serving; orange: faults in force.`)}
-<h3 id="kms-calls">KMS calls per minute</h3>
-${figure(lineChart(byRegion, { id: 'chart-kms-calls-by-region', kind: 'kms-calls-by-region', label: 'KMS calls per minute by region', duration: scenario.duration, unit: 'calls / min', bands, emptyText: 'No KMS calls were recorded' }), byRegion, 'By region.')}
-${figure(lineChart(byOperation, { id: 'chart-kms-calls-by-operation', kind: 'kms-calls-by-operation', label: 'KMS calls per minute by operation', duration: scenario.duration, unit: 'calls / min', bands, emptyText: 'No KMS calls were recorded' }), byOperation, 'By operation.')}
+<h3 id="kms-calls">KMS calls per bucket</h3>
+${figure(lineChart(byRegion, { id: 'chart-kms-calls-by-region', kind: 'kms-calls-by-region', label: `KMS calls per ${bucket} by region`, duration: scenario.duration, unit: `calls / ${bucket}`, bands, emptyText: 'No KMS calls were recorded' }), byRegion, 'By region: CloudTrail records, failed calls included.')}
+${figure(lineChart(byOperation, { id: 'chart-kms-calls-by-operation', kind: 'kms-calls-by-operation', label: `KMS calls per ${bucket} by operation`, duration: scenario.duration, unit: `calls / ${bucket}`, bands, emptyText: 'No KMS calls were recorded' }), byOperation, 'By operation.')}
 <h3 id="errors">Errors by code</h3>
 ${figure(stackedBarChart(errors, { id: 'chart-errors-by-code', kind: 'errors-by-code', label: 'Failed KMS calls per bucket by error code', duration: scenario.duration, bucket: series.bucket, unitPrefix: 'errors per', bands, emptyText: 'No KMS call failed' }), errors, 'Failed KMS calls, stacked by error code.')}
 ${errorRows.length === 0 ? html`<p>No KMS call failed during the drill.</p>` : html`<table class="errors"><thead><tr><th>Error code</th><th class="num">Failed calls</th><th class="num">Share of all calls</th></tr></thead><tbody>${errorRows.map(([code, n]) => html`<tr><td><code>${code}</code></td><td class="num">${count(n)}</td><td class="num">${totals.kmsCalls > 0 ? percent((n / totals.kmsCalls) * 100, 2) : '—'}</td></tr>`)}</tbody></table>`}
+<h3 id="client-side">Calls that never reached KMS</h3>
+<p>A call refused before it reached KMS — a regional outage between the service and KMS, or a step the backend cannot enforce played on the client — is not a CloudTrail record: AWS never saw it. The drill keeps it as a client-side observation, counted apart from the KMS calls above and never exported as CloudTrail.</p>
+${figure(stackedBarChart(clientSide, { id: 'chart-client-side-by-code', kind: 'client-side-by-code', label: 'Calls that never reached KMS per bucket, by the error the client saw', duration: scenario.duration, bucket: series.bucket, unitPrefix: 'calls per', bands, emptyText: 'Every call reached KMS' }), clientSide, 'Client-side observations, stacked by the error the client saw.')}
+${clientRows.length === 0 ? html`<p>Every call of the drill reached KMS.</p>` : html`<table class="errors client-side"><thead><tr><th>Client-side error</th><th class="num">Calls</th></tr></thead><tbody>${clientRows.map(([code, n]) => html`<tr><td><code>${code}</code></td><td class="num">${count(n)}</td></tr>`)}</tbody></table>`}
 <h3 id="cache">Key cache</h3>
 <figure>${ratioBar({ id: 'chart-cache-hit-ratio', kind: 'cache-hit-ratio', label: 'Key cache hits and misses', ratio: totals.cacheHitRatio, hits: totals.cacheHits, misses: totals.cacheMisses, emptyText: 'The key cache was not used' })}
 <figcaption>${`Unwrapped keys served from the cache (green) versus misses that needed a KMS call (orange), over ${count(totals.bulkOperations)} counted operations.`}</figcaption></figure>

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../../src-shared/run-record';
+import type { FullRunRecord, RunRecord } from '../../../src-shared/run-record';
 import { evidenceIndex } from './evidence';
 import { html, type Html } from './html-template';
 import { count, percent, usd } from './format-text';
@@ -42,10 +42,10 @@ ${regions.map(([region, n]) => html`<tr><td>${`KMS calls in ${region}`}</td><td 
 }
 
 /** The SHA-256 an auditor checks the exported CloudTrail events against, and the evidence index. */
-export function integritySection(record: RunRecord): Html {
+export function integritySection(record: FullRunRecord): Html {
   return html`<section id="integrity"><h2>Event set integrity</h2>
 <p>${`SHA-256 over the run's ${count(record.eventCount)} CloudTrail events (canonical JSON, in order):`}</p>
-<p class="hash"><code id="event-set-sha256">${record.eventSetSha256}</code></p>
+<p class="hash"><code id="event-set-sha256">${record.execution.eventSetSha256 ?? 'not computed: the run did not finish'}</code></p>
 <p class="muted">Recompute it over the exported CloudTrail records of this run; a different digest means the event set is not the one this report was made from.</p>
 <h3 id="evidence-index">Evidence index</h3>
 ${evidenceIndex(record)}

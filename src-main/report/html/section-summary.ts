@@ -19,7 +19,7 @@ ${scenario.description ? html`<p class="description">${scenario.description}</p>
 <dl class="facts">
 <dt>Scenario</dt><dd><code>${scenario.name}</code></dd>
 ${scenario.source ? html`<dt>Source</dt><dd>${scenario.source}</dd>` : html``}
-<dt>Run</dt><dd><code>${record.runId}</code></dd>
+<dt>Run</dt><dd><code>${record.execution.runId}</code></dd>
 <dt>Seed</dt><dd>${scenario.seed}</dd>
 <dt>Drill time</dt><dd>${end ? `${clockTime(record.startTime, 0)} → ${end} (${offset(scenario.duration)})` : `${record.startTime}, ${offset(scenario.duration)}`}</dd>
 <dt>Backend</dt><dd>${record.backend.kind}</dd>

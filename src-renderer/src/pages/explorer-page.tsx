@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import type { HierarchyFrame, RunRecord } from '../../../src-shared/api';
 import { call } from '../api-client';
+import { replayAll } from '../../../src-shared/hierarchy-replay';
 import { momentOf, useAppState, useAppStore } from '../app-state';
 import { formatTime } from '../format';
 import { HierarchyGraph } from '../hierarchy-graph';
@@ -21,16 +22,21 @@ export function ExplorerPage() {
   const job = useAppStore((s) => s.job);
   const scrubTo = useAppStore((s) => s.scrubTo);
   const [showSaved, setShowSaved] = useState(false);
-  const loaded = useLoad(() => (runId ? call('runs:get', { runId }) : Promise.resolve(undefined)), [runId]);
+  const loaded = useLoad(async () => {
+    if (!runId) return undefined;
+    const [head, history] = await Promise.all([call('runs:get', { runId }), call('runs:frames', { runId, at: 0, limit: 20_000 })]);
+    return { record: head, frames: replayAll(history.entries) };
+  }, [runId]);
   // A record still on screen while the next one loads is not the selected run's.
-  const record = loaded.data?.runId === runId ? loaded.data : undefined;
+  const saved = loaded.data?.record.execution.runId === runId ? loaded.data : undefined;
+  const record = saved?.record;
   const error = loaded.error;
   const live = job !== undefined && job.frames.length > 0 && !showSaved;
   const jobMoments = useMemo(() => (job ? liveMoments(job.frames) : []), [job?.frames]);
   // The last live drill's moments, kept until its saved record has loaded: no blank flash when it ends.
   const lastLive = useRef<{ runId: string | undefined; moments: Moment[] }>({ runId: undefined, moments: [] });
   if (job?.run) lastLive.current = { runId: job.run.runId, moments: jobMoments };
-  const savedMoments = useMemo(() => (record ? recordMoments(record) : undefined), [record]);
+  const savedMoments = useMemo(() => (saved ? recordMoments(saved.record, saved.frames) : undefined), [saved]);
   const shownRun = live ? job.run?.runId : runId;
   const moments = live ? jobMoments : savedMoments ?? (lastLive.current.runId === runId ? lastLive.current.moments : []);
   // Undefined: follow the last moment (live: the newest frame; saved: the judged end).
@@ -82,7 +88,7 @@ export function ExplorerPage() {
             <HierarchyGraph nodes={nodes} selected={selected} onSelect={setSelected} zoom={zoom}
               highlight={(n) => term !== '' && `${n.label} ${n.sub} ${n.arn ?? ''}`.toLowerCase().includes(term)} />
           </div>
-          {node ? <KeyPanel node={node} nodes={nodes} runId={live ? job.run?.runId : record?.runId} at={moment.at} /> : (
+          {node ? <KeyPanel node={node} nodes={nodes} runId={live ? job.run?.runId : record?.execution.runId} at={moment.at} /> : (
             <aside className="detail empty">Select a key (click it, or Tab to it and press Enter) to see its ARN, key material, what depends on it and its latest CloudTrail events.</aside>
           )}
         </div>
@@ -102,9 +108,10 @@ function liveMoments(frames: readonly HierarchyFrame[]): Moment[] {
 }
 
 /** A saved run's frames, then its end state as judged (which snapshots restore); old records have only the end. */
-function recordMoments(record: RunRecord): Moment[] {
-  const frames = (record.hierarchy.history ?? []).map((f) => ({ at: f.at, cause: f.cause, view: viewOfFrame(f, record) }));
-  return [...frames, { at: record.scenario.duration, cause: 'the end of the run, as judged (snapshots tried for restore)', view: viewOfRecordEnd(record) }];
+function recordMoments(record: RunRecord, history: readonly HierarchyFrame[]): Moment[] {
+  const frames = history.map((f) => ({ at: f.at, cause: f.cause, view: viewOfFrame(f, record) }));
+  if (record.execution.status !== 'completed') return frames;
+  return [...frames, { at: record.scenario.duration, cause: 'the end of the run, as judged (snapshots tried for restore)', view: viewOfRecordEnd(record, history.at(-1)) }];
 }
 
 const KIND: Record<GraphNode['kind'], string> = { cmk: 'Customer managed key', master: 'Node master key', database: 'Database key', snapshot: 'Snapshot key' };

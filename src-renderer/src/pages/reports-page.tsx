@@ -58,7 +58,7 @@ export function ReportsPage() {
       <section className="exports" ref={exportsRef} aria-label="Export a run's report">
         <RunPicker label="Export run" />
         {summary ? (
-          <p className="muted">{summary.title} · {summary.verdictsPassed}/{summary.verdicts} expectations met · {summary.kmsCalls.toLocaleString()} KMS calls · saved {formatTime(summary.savedAt)}</p>
+          <p className="muted">{summary.title} · {summary.verdictsPassed}/{summary.verdicts} expectations met · {summary.kmsCalls.toLocaleString()} KMS calls · {summary.status} · started {formatTime(summary.startedAt)}</p>
         ) : null}
         {runId ? (
           <ul className="formats">

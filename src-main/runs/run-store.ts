@@ -1,0 +1,199 @@
+import Database from 'better-sqlite3';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { RunRecord, type FrameEntry, type TimelineEntry } from '../../src-shared/run-record';
+import type { RunSummary } from '../../src-shared/api-types';
+import { migrateRunStore } from './run-store-schema';
+import { StoreRunSink } from './store-run-sink';
+
+/** A run whose process has not said it is alive for this long was interrupted (killed, crashed, power lost). */
+export const HEARTBEAT_STALE_MS = 120_000;
+
+export interface TimelineQuery {
+  offset?: number | undefined;
+  limit?: number | undefined;
+  cluster?: string | undefined;
+}
+
+/**
+ * Every drill run kept on this machine: SQLite (WAL) in `<data folder>/runs.sqlite`, shared by the
+ * desktop window, the web bridge and the CLI. A run is written as it plays (see StoreRunSink), so a
+ * drill of any size never has to fit in one string, and a run whose process died keeps what it did
+ * and is marked interrupted the next time anyone looks. Readers get a run's head, its timeline in
+ * pages and its hierarchy history from any keyframe — never the whole run at once.
+ */
+export class RunStore {
+  private constructor(readonly db: Database.Database, readonly file: string) {}
+
+  static open(file: string): RunStore {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    try {
+      if (file !== ':memory:') chmodSync(file, 0o600);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+      migrateRunStore(db);
+      return new RunStore(db, file);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  /** A sink for a new run: the drill writes its record here as it plays. */
+  sink(): StoreRunSink {
+    return new StoreRunSink(this.db);
+  }
+
+  /** Every run, newest first; runs whose process died are marked interrupted first. */
+  list(): RunSummary[] {
+    this.markInterrupted();
+    const rows = this.db.prepare<[], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM runs ORDER BY started_at DESC, run_id`).all();
+    return rows.map(toSummary);
+  }
+
+  summary(runId: string): RunSummary | undefined {
+    this.markInterrupted();
+    const row = this.db.prepare<[string], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM runs WHERE run_id = ?`).get(runId);
+    return row && toSummary(row);
+  }
+
+  /** The run record's head (no timeline, no frames), with its current status. */
+  head(runId: string): RunRecord | undefined {
+    this.markInterrupted();
+    const row = this.db.prepare<[string], { head: string; status: string; reason: string | null }>('SELECT head, status, reason FROM runs WHERE run_id = ?').get(runId);
+    if (!row) return undefined;
+    const parsed = RunRecord.safeParse(JSON.parse(row.head));
+    if (!parsed.success) throw new Error(`the stored record of run ${runId} is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const head = parsed.data;
+    if (row.status === 'interrupted' && head.execution.status !== 'interrupted') {
+      head.execution = { ...head.execution, status: 'interrupted', ...(row.reason ? { reason: row.reason } : {}) };
+    }
+    return head;
+  }
+
+  /** A page of the timeline, in order; `total` counts every entry that matches. */
+  timeline(runId: string, query: TimelineQuery = {}): { entries: TimelineEntry[]; total: number } {
+    const limit = Math.min(Math.max(query.limit ?? 200, 1), 5000);
+    const offset = Math.max(query.offset ?? 0, 0);
+    const where = query.cluster !== undefined ? 'run_id = ? AND cluster = ?' : 'run_id = ?';
+    const args = query.cluster !== undefined ? [runId, query.cluster] : [runId];
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM timeline WHERE ${where}`).get(...args) as { n: number }).n;
+    const rows = this.db.prepare(`SELECT body FROM timeline WHERE ${where} ORDER BY seq LIMIT ? OFFSET ?`).all(...args, limit, offset) as { body: string }[];
+    return { entries: rows.map((r) => JSON.parse(r.body) as TimelineEntry), total };
+  }
+
+  /**
+   * The hierarchy history from the keyframe at or before `at` (the first keyframe when none is),
+   * up to the next keyframe or `limit` entries: replaying these gives the hierarchy at every moment
+   * from that keyframe on. `total` is the number of entries in the whole history.
+   */
+  frames(runId: string, at: number, limit = 5000): { entries: FrameEntry[]; total: number; lastAt: number } {
+    const keyframe = this.db.prepare<[string, number], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1').get(runId, at)
+      ?? this.db.prepare<[string], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 ORDER BY seq LIMIT 1').get(runId);
+    const stats = this.db.prepare<[string], { n: number; last: number | null }>('SELECT count(*) AS n, max(at) AS last FROM frames WHERE run_id = ?').get(runId) ?? { n: 0, last: null };
+    if (!keyframe) return { entries: [], total: stats.n, lastAt: stats.last ?? 0 };
+    const rows = this.db.prepare<[string, number, number], { body: string; keyframe: number; seq: number }>('SELECT body, keyframe, seq FROM frames WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(runId, keyframe.seq, Math.min(Math.max(limit, 1), 20_000));
+    const entries: FrameEntry[] = [];
+    for (const r of rows) {
+      if (r.keyframe === 1 && r.seq !== keyframe.seq) break;
+      entries.push(JSON.parse(r.body) as FrameEntry);
+    }
+    return { entries, total: stats.n, lastAt: stats.last ?? 0 };
+  }
+
+  /** Every timeline entry of a run, in order, read a page at a time (for exports). */
+  *allTimeline(runId: string): Generator<TimelineEntry> {
+    for (const r of this.db.prepare<[string], { body: string }>('SELECT body FROM timeline WHERE run_id = ? ORDER BY seq').iterate(runId)) yield JSON.parse(r.body) as TimelineEntry;
+  }
+
+  /** Every frame entry of a run, in order (for exports). */
+  *allFrames(runId: string): Generator<FrameEntry> {
+    for (const r of this.db.prepare<[string], { body: string }>('SELECT body FROM frames WHERE run_id = ? ORDER BY seq').iterate(runId)) yield JSON.parse(r.body) as FrameEntry;
+  }
+
+  /** Forgets a run and its history; false when there was none. A run still playing is refused. */
+  delete(runId: string): boolean {
+    const summary = this.summary(runId);
+    if (!summary) return false;
+    if (summary.status === 'started') throw new Error(`run ${runId} is still playing (pid ${summary.pid} on ${summary.host}); stop it first`);
+    this.db.prepare('DELETE FROM runs WHERE run_id = ?').run(runId);
+    return true;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs still marked started whose process is gone (or silent for too long) become interrupted. */
+  private markInterrupted(): void {
+    const stale = this.db.prepare<[], { run_id: string; pid: number; host: string; heartbeat: number }>("SELECT run_id, pid, host, heartbeat FROM runs WHERE status = 'started'").all();
+    const now = Date.now();
+    for (const r of stale) {
+      const here = r.host === hostname();
+      const dead = here && !processAlive(r.pid);
+      const silent = now - r.heartbeat > HEARTBEAT_STALE_MS;
+      if (!dead && !silent) continue;
+      const reason = dead ? `its process (pid ${r.pid}) ended before the drill did` : `its process (pid ${r.pid} on ${r.host}) stopped reporting at ${new Date(r.heartbeat).toISOString()}`;
+      this.db.prepare("UPDATE runs SET status = 'interrupted', reason = ?, ended_at = ? WHERE run_id = ? AND status = 'started'").run(reason, new Date(r.heartbeat).toISOString(), r.run_id);
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const SUMMARY_COLUMNS = 'run_id, label, scenario, title, backend, seed, status, reason, started_at, ended_at, start_time, pid, host, passed, verdicts, verdicts_passed, kms_calls, data_at_risk';
+
+interface SummaryRow {
+  run_id: string;
+  label: string;
+  scenario: string;
+  title: string;
+  backend: string;
+  seed: number;
+  status: RunSummary['status'];
+  reason: string | null;
+  started_at: string;
+  ended_at: string | null;
+  start_time: string;
+  pid: number;
+  host: string;
+  passed: number | null;
+  verdicts: number;
+  verdicts_passed: number;
+  kms_calls: number;
+  data_at_risk: number;
+}
+
+function toSummary(r: SummaryRow): RunSummary {
+  return {
+    runId: r.run_id,
+    label: r.label,
+    scenario: r.scenario,
+    title: r.title,
+    backend: r.backend as RunSummary['backend'],
+    seed: r.seed,
+    status: r.status,
+    ...(r.reason ? { reason: r.reason } : {}),
+    passed: r.passed === 1,
+    verdictsPassed: r.verdicts_passed,
+    verdicts: r.verdicts,
+    kmsCalls: r.kms_calls,
+    dataAtRisk: r.data_at_risk,
+    startTime: r.start_time,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    pid: r.pid,
+    host: r.host,
+  };
+}
