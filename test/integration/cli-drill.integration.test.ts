@@ -154,12 +154,15 @@ describe('built-in scenarios wherever a scenario is taken', () => {
 
 describe('audit query after a drill', () => {
   it('says why a recent time range finds no drill events, and how to find them', () => {
-    expect(keydrill(['drill', 'run', 'revocation-and-restore']).status).toBe(0);
-    const r = keydrill(['audit', 'query', '--start', '24h']);
+    // A data folder of its own: the refused runs above recorded calls on today's clock.
+    const own = { KEYDRILL_HOME: mkdtempSync(join(tmpdir(), 'keydrill-cli-query-')) };
+    expect(keydrill(['drill', 'run', 'revocation-and-restore'], own).status).toBe(0);
+    const r = keydrill(['audit', 'query', '--start', '24h'], own);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('no matching events');
     expect(r.stdout).toMatch(/drill events carry the drill's clock; use --run revocation-and-restore-\S+ instead of a time range/);
-    const week = keydrill(['audit', 'query', '--start', '2025-12-31T23:00:00-01:00', '--end', '1w', '--max', '1', '--json']);
+    const week = keydrill(['audit', 'query', '--start', '2025-12-31T23:00:00-01:00', '--end', '1w', '--max', '1', '--json'], own);
+    rmSync(own.KEYDRILL_HOME, { recursive: true, force: true });
     expect(week.status).toBe(0);
     expect((JSON.parse(week.stdout) as { Records: unknown[] }).Records).toHaveLength(1);
   });
