@@ -152,6 +152,8 @@ export const AuditQuery = z.object({
   runId: z.string().max(200).optional(),
   region: Region.optional(),
   maxResults: z.number().int().min(1).max(2000).optional(),
+  /** Newest first (CloudTrail's order, the default) or oldest first. */
+  order: z.enum(['newest', 'oldest']).optional(),
   /** From the previous page of the same query. */
   nextToken: z.string().max(4096).optional(),
 }).strict();
@@ -179,13 +181,16 @@ export type AuditPage = z.infer<typeof AuditPage>;
 export const AggregateDimension = z.enum(['eventName', 'region', 'errorCode']);
 export type AggregateDimension = z.infer<typeof AggregateDimension>;
 
-/** Calls per bucket by operation, region or error code. */
+/** Calls per bucket by operation, region or error code, of the calls that match the lookup filters given. */
 export const AggregateQuery = z.object({
   by: AggregateDimension,
   startTime: IsoTime,
   endTime: IsoTime,
   bucketMinutes: z.number().int().min(1).max(43_200).optional(),
   runId: z.string().max(200).optional(),
+  attribute: AuditQuery.shape.attribute,
+  errorsOnly: z.boolean().optional(),
+  region: Region.optional(),
 }).strict();
 export type AggregateQuery = z.infer<typeof AggregateQuery>;
 

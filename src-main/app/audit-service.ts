@@ -20,6 +20,7 @@ export class AuditService {
       runId: query.runId,
       region: query.region,
       maxResults: query.maxResults ?? 200,
+      order: query.order,
       nextToken: query.nextToken,
     }));
     return { events: page.events.map(toRow), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
@@ -32,6 +33,9 @@ export class AuditService {
       endTime: Date.parse(query.endTime),
       bucketMs: (query.bucketMinutes ?? 1) * MINUTE_MS,
       runId: query.runId,
+      attribute: query.attribute,
+      errorsOnly: query.errorsOnly,
+      region: query.region,
     }));
     return { rows: rows.map((r) => ({ time: new Date(r.time).toISOString(), key: r.key, calls: r.calls })) };
   }

@@ -61,6 +61,8 @@ export interface LookupQuery {
   region?: string | undefined;
   /** 1 to MAX_PAGE_SIZE; default 50. */
   maxResults?: number | undefined;
+  /** Newest first (CloudTrail's order, the default) or oldest first. */
+  order?: 'newest' | 'oldest' | undefined;
   /** From a previous page of the same query. */
   nextToken?: string | undefined;
 }
@@ -81,6 +83,10 @@ export interface AggregateQuery {
   /** A whole number of minutes, in ms; default one minute. */
   bucketMs?: number | undefined;
   runId?: string | undefined;
+  /** The lookup filters a chart follows beside time and run: only the calls that match them are counted. */
+  attribute?: LookupQuery['attribute'];
+  errorsOnly?: boolean | undefined;
+  region?: string | undefined;
 }
 
 /** Calls in the bucket starting at `time` whose operation, region or error code is `key`. Successful calls have no error-code row. */

@@ -41,78 +41,128 @@ export function idRange(startTime: number | undefined, endTime: number | undefin
   return [first * SEQ_SPAN, (last + 1) * SEQ_SPAN - 1];
 }
 
-/** Undefined when the query cannot match anything (a value or run never stored). */
-export function planLookup(query: LookupQuery, index: LookupIndex, lo: number, hi: number, limit: number): LookupPlan | undefined {
+interface Narrowed {
+  filters: string[];
+  params: unknown[];
+  lo: number;
+  hi: number;
+}
+
+/** The filters without an index of their own: the run (whose id range also narrows lo..hi), region, errors. */
+function narrow(query: Pick<LookupQuery, 'runId' | 'region' | 'errorsOnly'>, index: LookupIndex, lo: number, hi: number): Narrowed | undefined {
   const filters: string[] = [];
-  const filterParams: unknown[] = [];
+  const params: unknown[] = [];
   if (query.runId !== undefined) {
     const run = index.find(query.runId);
     const span = run === undefined ? undefined : index.runSpan(run);
     if (run === undefined || !span) return undefined;
     [lo, hi] = [Math.max(lo, span[0]), Math.min(hi, span[1])];
     filters.push('e.run_id = ?');
-    filterParams.push(run);
+    params.push(run);
   }
   if (query.region !== undefined) {
     const region = index.find(query.region);
     if (region === undefined) return undefined;
     filters.push('e.region = ?');
-    filterParams.push(region);
+    params.push(region);
   }
   if (query.errorsOnly) filters.push('e.error_code IS NOT NULL');
-  if (lo > hi) return undefined;
+  return lo > hi ? undefined : { filters, params, lo, hi };
+}
 
-  const walk = (from: string, conditions: string[], params: unknown[]): LookupPlan => ({
-    sql: `SELECT ${EVENT_COLUMNS} FROM ${from} WHERE ${[...conditions, ...filters, 'e.id BETWEEN ? AND ?'].join(' AND ')} ORDER BY e.id DESC LIMIT ?`,
-    params: [...params, ...filterParams, lo, hi, limit],
-  });
-  /** Newest first across several index walks, each at most a page: merged, then cut to a page. */
-  const merge = (walks: { from: string; condition: string; param: number; position: string }[]): LookupPlan => {
-    const where = filters.length ? ` AND ${filters.join(' AND ')}` : '';
-    const parts = walks.map((w) => `SELECT id FROM (SELECT e.id FROM ${w.from} WHERE ${w.condition}${where} AND ${w.position} BETWEEN ? AND ? ORDER BY ${w.position} DESC LIMIT ?)`);
-    return {
-      sql: `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.id IN (${parts.join(' UNION ALL ')}) ORDER BY e.id DESC LIMIT ?`,
-      params: [...walks.flatMap((w) => [w.param, ...filterParams, lo, hi, limit]), limit],
-    };
-  };
+/** How to find one attribute's events: one walk (a table or index, with conditions), or several index walks to merge. */
+type AttributeMatch =
+  | { from: string; conditions: string[]; params: unknown[] }
+  | { merged: { from: string; condition: string; param: number; position: string }[]; all: { condition: string; params: unknown[] } };
 
-  const attribute = query.attribute;
-  if (!attribute) {
-    if (query.errorsOnly) return walk('events e INDEXED BY events_errors', [], []);
-    return walk('events e', [], []);
-  }
+function attributeMatch(attribute: NonNullable<LookupQuery['attribute']>, index: LookupIndex): AttributeMatch | undefined {
   if (!LOOKUP_ATTRIBUTE_KEYS.includes(attribute.key)) {
     throw new InvalidQueryError(`unknown lookup attribute '${String(attribute.key)}'; use one of ${LOOKUP_ATTRIBUTE_KEYS.join(', ')}`, 'attribute');
   }
   const value = attribute.value;
   if (attribute.key === 'EventId') {
     const hash = eventIdHash(value);
-    return walk('events e INDEXED BY events_by_event_id', ['(e.id_hash & 63) = ?', 'e.id_hash = ?', 'e.event_id = ?'], [hash & 63, hash, eventIdKey(value)]);
+    return { from: 'events e INDEXED BY events_by_event_id', conditions: ['(e.id_hash & 63) = ?', 'e.id_hash = ?', 'e.event_id = ?'], params: [hash & 63, hash, eventIdKey(value)] };
   }
   if (attribute.key === 'ReadOnly') {
     if (value !== 'true' && value !== 'false') throw new InvalidQueryError(`ReadOnly must be 'true' or 'false', not '${value}'`, 'attribute');
-    return value === 'true' ? walk('events e NOT INDEXED', ['e.read_only = 1'], []) : walk('events e INDEXED BY events_writes', ['e.read_only = 0'], []);
+    return value === 'true' ? { from: 'events e NOT INDEXED', conditions: ['e.read_only = 1'], params: [] } : { from: 'events e INDEXED BY events_writes', conditions: ['e.read_only = 0'], params: [] };
   }
   const id = index.find(value);
   if (id === undefined) return undefined;
   switch (attribute.key) {
     case 'EventName':
-      return id > LAST_BULK_ID ? walk('events e INDEXED BY events_by_rare_name', ['e.event_name = ?', RARE_NAME], [id]) : walk('events e NOT INDEXED', ['e.event_name = ?'], [id]);
+      return id > LAST_BULK_ID ? { from: 'events e INDEXED BY events_by_rare_name', conditions: ['e.event_name = ?', RARE_NAME], params: [id] } : { from: 'events e NOT INDEXED', conditions: ['e.event_name = ?'], params: [id] };
     case 'EventSource':
-      return id === KMS_EVENT_SOURCE_ID ? walk('events e NOT INDEXED', ['e.event_source = ?'], [id]) : walk('events e INDEXED BY events_other_sources', ['e.event_source = ?', OTHER_SOURCE], [id]);
+      return id === KMS_EVENT_SOURCE_ID ? { from: 'events e NOT INDEXED', conditions: ['e.event_source = ?'], params: [id] } : { from: 'events e INDEXED BY events_other_sources', conditions: ['e.event_source = ?', OTHER_SOURCE], params: [id] };
     case 'ResourceType':
-      return walk('events e NOT INDEXED', ['e.resources IN (SELECT resources FROM resource_set_types WHERE type = ?)'], [id]);
+      return { from: 'events e NOT INDEXED', conditions: ['e.resources IN (SELECT resources FROM resource_set_types WHERE type = ?)'], params: [id] };
     case 'ResourceName':
-      return merge([
-        { from: 'events e INDEXED BY events_by_resource', condition: 'e.resource = ?', param: id, position: 'e.id' },
-        { from: 'more_resources m JOIN events e ON e.id = m.event', condition: 'm.value = ?', param: id, position: 'm.event' },
-      ]);
+      return {
+        merged: [
+          { from: 'events e INDEXED BY events_by_resource', condition: 'e.resource = ?', param: id, position: 'e.id' },
+          { from: 'more_resources m JOIN events e ON e.id = m.event', condition: 'm.value = ?', param: id, position: 'm.event' },
+        ],
+        all: { condition: 'e.id IN (SELECT id FROM events WHERE resource = ? UNION ALL SELECT event FROM more_resources WHERE value = ?)', params: [id, id] },
+      };
     default: {
       const column = attribute.key === 'Username' ? 'username' : 'access_key_id';
       const actors = index.actorsBy(column, id);
       if (actors.length === 0) return undefined;
-      if (actors.length > MAX_MERGED_WALKS) return walk('events e NOT INDEXED', [`e.actor IN (SELECT actor FROM actors WHERE ${column} = ?)`], [id]);
-      return merge(actors.map((actor) => ({ from: 'events e INDEXED BY events_by_actor', condition: 'e.actor = ?', param: actor, position: 'e.id' })));
+      const all = { condition: `e.actor IN (SELECT actor FROM actors WHERE ${column} = ?)`, params: [id] };
+      if (actors.length > MAX_MERGED_WALKS) return { from: 'events e NOT INDEXED', conditions: [all.condition], params: all.params };
+      return { merged: actors.map((actor) => ({ from: 'events e INDEXED BY events_by_actor', condition: 'e.actor = ?', param: actor, position: 'e.id' })), all };
     }
   }
+}
+
+/** Undefined when the query cannot match anything (a value or run never stored). Newest first unless `order` is 'oldest'. */
+export function planLookup(query: LookupQuery, index: LookupIndex, lo: number, hi: number, limit: number): LookupPlan | undefined {
+  const n = narrow(query, index, lo, hi);
+  if (!n) return undefined;
+  const { filters, params: filterParams } = n;
+  const dir = query.order === 'oldest' ? 'ASC' : 'DESC';
+  const walk = (from: string, conditions: string[], params: unknown[]): LookupPlan => ({
+    sql: `SELECT ${EVENT_COLUMNS} FROM ${from} WHERE ${[...conditions, ...filters, 'e.id BETWEEN ? AND ?'].join(' AND ')} ORDER BY e.id ${dir} LIMIT ?`,
+    params: [...params, ...filterParams, n.lo, n.hi, limit],
+  });
+  if (!query.attribute) {
+    if (query.errorsOnly) return walk('events e INDEXED BY events_errors', [], []);
+    return walk('events e', [], []);
+  }
+  const match = attributeMatch(query.attribute, index);
+  if (!match) return undefined;
+  if ('from' in match) return walk(match.from, match.conditions, match.params);
+  // In order across several index walks, each at most a page: merged, then cut to a page.
+  const where = filters.length ? ` AND ${filters.join(' AND ')}` : '';
+  const parts = match.merged.map((w) => `SELECT id FROM (SELECT e.id FROM ${w.from} WHERE ${w.condition}${where} AND ${w.position} BETWEEN ? AND ? ORDER BY ${w.position} ${dir} LIMIT ?)`);
+  return {
+    sql: `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.id IN (${parts.join(' UNION ALL ')}) ORDER BY e.id ${dir} LIMIT ?`,
+    params: [...match.merged.flatMap((w) => [w.param, ...filterParams, n.lo, n.hi, limit]), limit],
+  };
+}
+
+/** The column each aggregate dimension counts by. */
+const DIMENSION_COLUMN = { eventName: 'e.event_name', region: 'e.region', errorCode: 'e.error_code' } as const;
+
+/**
+ * Calls per bucket of the events a lookup would find (any attribute, errors only, region, run),
+ * grouped by operation, region or error code: `bucketIds` is the bucket's length in rowids, so a
+ * bucket is a rowid range. Undefined when nothing can match.
+ */
+export function planAggregate(
+  query: Pick<LookupQuery, 'attribute' | 'runId' | 'region' | 'errorsOnly'>, by: keyof typeof DIMENSION_COLUMN, index: LookupIndex, lo: number, hi: number, bucketIds: number,
+): LookupPlan | undefined {
+  const n = narrow(query, index, lo, hi);
+  if (!n) return undefined;
+  const match = query.attribute ? attributeMatch(query.attribute, index) : { from: query.errorsOnly ? 'events e INDEXED BY events_errors' : 'events e', conditions: [], params: [] };
+  if (!match) return undefined;
+  const column = DIMENSION_COLUMN[by];
+  const [from, conditions, params] = 'from' in match ? [match.from, match.conditions, match.params] : ['events e', [match.all.condition], match.all.params];
+  const where = [...conditions, ...n.filters, 'e.id BETWEEN ? AND ?', ...(by === 'errorCode' ? ['e.error_code IS NOT NULL'] : [])];
+  // `%` works on integers; better-sqlite3 binds numbers as REAL, so `/` would not round down.
+  return {
+    sql: `SELECT e.id - e.id % ? AS bucket, ${column} AS value, count(*) AS calls FROM ${from} WHERE ${where.join(' AND ')} GROUP BY bucket, value`,
+    params: [bucketIds, ...params, ...n.params, n.lo, n.hi],
+  };
 }

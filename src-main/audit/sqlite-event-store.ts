@@ -9,10 +9,10 @@ import {
   type AggregateQuery, type AggregateRow, type AppendOptions, type AppendResult, type EventStore, type LookupPage,
   type LookupQuery, type NewEvent, type ScanPage, type ScanQuery, type StoredEvent,
 } from './event-store';
-import { EVENT_COLUMNS, idRange, planLookup, type LookupIndex } from './lookup-plan';
-import { minuteQuery, SELECT_BUCKETS, SELECT_BUCKETS_OF_RUN } from './minute-counts';
+import { EVENT_COLUMNS, idRange, planAggregate, planLookup, type LookupIndex } from './lookup-plan';
+import { minuteQuery, SELECT_BUCKETS, SELECT_BUCKETS_OF_RUN, type MinuteQuery } from './minute-counts';
 import { fingerprint, PagingTokens } from './paging-token';
-import { decodeRow } from './record-codec';
+import { decodeRow, SEQ_SPAN } from './record-codec';
 import { configure, migrate } from './store-schema';
 import { StringDictionary } from './string-dictionary';
 
@@ -36,6 +36,13 @@ interface EventRow {
 }
 
 const DEFAULT_SCAN_PAGE = 5_000;
+
+/** One bucket of an aggregate: its first minute since the epoch, a dictionary id, the calls. */
+interface BucketRow {
+  bucket: number;
+  value: number;
+  calls: number;
+}
 
 /** The event store on better-sqlite3: a file (WAL) or `:memory:`. See store-schema.ts for the layout. */
 export class SqliteEventStore implements EventStore {
@@ -92,12 +99,15 @@ export class SqliteEventStore implements EventStore {
   lookup(query: LookupQuery): LookupPage {
     const limit = pageSize(query.maxResults);
     const range = idRange(query.startTime, query.endTime);
-    const print = fingerprint([query.attribute?.key, query.attribute?.value, query.startTime, query.endTime, Boolean(query.errorsOnly), query.runId, query.region]);
+    const oldest = query.order === 'oldest';
+    const print = fingerprint([query.attribute?.key, query.attribute?.value, query.startTime, query.endTime, Boolean(query.errorsOnly), query.runId, query.region, ...(oldest ? ['oldest'] : [])]);
     const cursor = query.nextToken === undefined ? undefined : this.tokens.open(query.nextToken, print);
     if (!range) return { events: [], nextToken: undefined };
-    const hi = cursor === undefined ? range[1] : Math.min(range[1], cursor - 1);
-    const plan = planLookup(query, this.lookupIndex(), range[0], hi, limit + 1);
-    if (!plan || range[0] > hi) return { events: [], nextToken: undefined };
+    // The next page starts just past the last event of the previous one, in the order asked for.
+    const lo = cursor === undefined || !oldest ? range[0] : Math.max(range[0], cursor + 1);
+    const hi = cursor === undefined || oldest ? range[1] : Math.min(range[1], cursor - 1);
+    const plan = planLookup(query, this.lookupIndex(), lo, hi, limit + 1);
+    if (!plan || lo > hi) return { events: [], nextToken: undefined };
     const rows = this.statement(plan.sql).all(...plan.params) as EventRow[];
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
@@ -111,11 +121,28 @@ export class SqliteEventStore implements EventStore {
     const run = query.runId === undefined ? undefined : this.dict.find(query.runId);
     const q = minuteQuery(query.by, query.startTime, query.endTime, query.bucketMs ?? MINUTE_MS, run);
     if (query.runId !== undefined && run === undefined) return [];
-    const params = { per: q.minutesPerBucket, dimension: q.dimension, first: q.firstMinute, last: q.lastMinute, ...(run === undefined ? {} : { run }) };
-    const rows = this.statement(run === undefined ? SELECT_BUCKETS : SELECT_BUCKETS_OF_RUN).all(params) as { bucket: number; value: number; calls: number }[];
+    // Only time and run (or errors only, counted by error code: every counted call failed): the per-minute counts answer.
+    const counted = !query.attribute && query.region === undefined && (!query.errorsOnly || query.by === 'errorCode');
+    const rows = counted ? this.countedBuckets(q, run) : this.matchingBuckets(query, q.minutesPerBucket);
     return rows
       .map((r) => ({ time: r.bucket * MINUTE_MS, key: this.dict.valueOf(r.value), calls: r.calls }))
       .sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private countedBuckets(q: MinuteQuery, run: number | undefined): BucketRow[] {
+    const params = { per: q.minutesPerBucket, dimension: q.dimension, first: q.firstMinute, last: q.lastMinute, ...(run === undefined ? {} : { run }) };
+    return this.statement(run === undefined ? SELECT_BUCKETS : SELECT_BUCKETS_OF_RUN).all(params) as BucketRow[];
+  }
+
+  /** Groups the matching events themselves: a filter the per-minute counts cannot answer (an operation's calls by region, say). */
+  private matchingBuckets(query: AggregateQuery, minutesPerBucket: number): BucketRow[] {
+    // Whole minutes, as the per-minute counts would answer.
+    const range = idRange(Math.floor(query.startTime / MINUTE_MS) * MINUTE_MS, (Math.floor(query.endTime / MINUTE_MS) + 1) * MINUTE_MS - 1);
+    const bucketIds = minutesPerBucket * 60 * SEQ_SPAN;
+    const plan = range && planAggregate(query, query.by, this.lookupIndex(), range[0], range[1], bucketIds);
+    if (!plan) return [];
+    const rows = this.statement(plan.sql).all(...plan.params) as BucketRow[];
+    return rows.map((r) => ({ bucket: (r.bucket / SEQ_SPAN / 60), value: r.value, calls: r.calls }));
   }
 
   scan(query: ScanQuery): ScanPage {

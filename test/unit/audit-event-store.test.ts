@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
-import { InvalidEventError, InvalidQueryError, LOOKUP_ATTRIBUTE_KEYS, type LookupAttributeKey, type LookupQuery } from '../../src-main/audit/event-store';
+import { InvalidEventError, InvalidQueryError, LOOKUP_ATTRIBUTE_KEYS, type LookupAttributeKey } from '../../src-main/audit/event-store';
 import { usernameOf } from '../../src-main/audit/record-codec';
+import { allPages, lookupMatchers } from '../support/lookup-matchers';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { syntheticKmsEvents } from '../../src-main/audit/synthetic-events';
 
@@ -27,28 +28,7 @@ function byHand(records: CloudTrailRecord[], match: (r: CloudTrailRecord) => boo
     .map(({ r }) => r.eventID);
 }
 
-/** Every page of a lookup, following its tokens. */
-function allPages(query: LookupQuery): string[] {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = store.lookup({ ...query, nextToken });
-    ids.push(...page.events.map((e) => e.record.eventID));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return ids;
-}
 
-const matchers: Record<LookupAttributeKey, (r: CloudTrailRecord, v: string) => boolean> = {
-  EventId: (r, v) => r.eventID === v,
-  EventName: (r, v) => r.eventName === v,
-  ReadOnly: (r, v) => String(r.readOnly) === v,
-  Username: (r, v) => usernameOf(r.userIdentity) === v,
-  ResourceType: (r, v) => (r.resources ?? []).some((x) => x.type === v),
-  ResourceName: (r, v) => (r.resources ?? []).some((x) => x.ARN === v),
-  EventSource: (r, v) => r.eventSource === v,
-  AccessKeyId: (r, v) => r.userIdentity.accessKeyId === v,
-};
 
 describe('the event store', () => {
   it('reads a record back exactly as it went in, unknown fields, fractions of seconds and upper-case ids included', () => {
@@ -91,8 +71,8 @@ describe('the event store', () => {
     };
     for (const key of LOOKUP_ATTRIBUTE_KEYS) {
       for (const value of values[key]) {
-        const expected = byHand(records, (r) => matchers[key](r, value));
-        expect(allPages({ attribute: { key, value }, maxResults: 97 }), `${key}=${value}`).toEqual(expected);
+        const expected = byHand(records, (r) => lookupMatchers[key](r, value));
+        expect(allPages(store, { attribute: { key, value }, maxResults: 97 }), `${key}=${value}`).toEqual(expected);
       }
     }
   });
@@ -103,13 +83,13 @@ describe('the event store', () => {
     const from = START + 10 * 60_000;
     const to = START + 40 * 60_000 + 500;
     const inRange = (r: CloudTrailRecord) => Date.parse(r.eventTime) >= from && Date.parse(r.eventTime) <= to;
-    expect(allPages({ startTime: from, endTime: to, maxResults: 500 })).toEqual(byHand(records, inRange));
-    expect(allPages({ errorsOnly: true, maxResults: 7 })).toEqual(byHand(records, (r) => r.errorCode !== undefined));
-    expect(allPages({ attribute: { key: 'EventName', value: 'Decrypt' }, region: 'eu-west-1', errorsOnly: true, startTime: from, endTime: to }))
+    expect(allPages(store, { startTime: from, endTime: to, maxResults: 500 })).toEqual(byHand(records, inRange));
+    expect(allPages(store, { errorsOnly: true, maxResults: 7 })).toEqual(byHand(records, (r) => r.errorCode !== undefined));
+    expect(allPages(store, { attribute: { key: 'EventName', value: 'Decrypt' }, region: 'eu-west-1', errorsOnly: true, startTime: from, endTime: to }))
       .toEqual(byHand(records, (r) => r.eventName === 'Decrypt' && r.awsRegion === 'eu-west-1' && r.errorCode !== undefined && inRange(r)));
     const odd = new Set(records.filter((_, i) => i % 2).map((r) => r.eventID));
-    expect(allPages({ runId: 'odd', maxResults: 333 })).toEqual(byHand(records, (r) => odd.has(r.eventID)));
-    expect(allPages({ runId: 'never-ran' })).toEqual([]);
+    expect(allPages(store, { runId: 'odd', maxResults: 333 })).toEqual(byHand(records, (r) => odd.has(r.eventID)));
+    expect(allPages(store, { runId: 'never-ran' })).toEqual([]);
   });
 
   it('refuses a paging token that was altered, that belongs to another query, or that another store issued', () => {
