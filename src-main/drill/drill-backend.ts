@@ -3,6 +3,7 @@ import type { Clock } from '../common/clock';
 import { seededIds } from '../common/id-source';
 import { AWS_CAPABILITIES, drillCapabilities, probeCapabilities, type DrillCapabilities } from '../kms/backend-capabilities';
 import { startEmbeddedBackend, type EmbeddedBackend } from '../kms/embedded-backend';
+import { inProcessTransport } from '../kms/in-process-handler';
 import type { FaultInjector } from '../kms/fault-injector';
 import { KmsClientFactory, type KmsBackend } from '../kms/kms-client-factory';
 
@@ -50,7 +51,8 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
   // Request ids of calls that got no answer are this execution's own (the run id is unique per execution).
   const common = { sink: o.sink, clock: o.clock, runId: () => o.runId, ids: seededIds(`trail:${o.runId}`), maxAttempts: 1, sleep: async () => undefined };
   if (o.kind === 'embedded') {
-    const embedded = await startEmbeddedBackend({ clock: o.clock, ids: seededIds(`kms:${o.seed}`) });
+    // A drill's own clients hand their requests to the embedded KMS in this process (see in-process-handler.ts).
+    const embedded = await startEmbeddedBackend({ clock: o.clock, ids: seededIds(`kms:${o.seed}`), inProcess: inProcessTransport() });
     const admin = embedded.factory('admin', common);
     const service = embedded.factory('service', { ...common, faults: o.faults });
     return {
@@ -58,7 +60,7 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
       account: embedded.kms.account,
       servicePrincipal: embedded.kms.identity('service').principalArn,
       principals: { administrator: embedded.kms.identity('admin').callerArn, service: embedded.kms.identity('service').callerArn },
-      endpoint: embedded.endpoint,
+      endpoint: embedded.inProcess ? `the embedded KMS in this process (calls handed over in-process; it also listens at ${embedded.endpoint})` : embedded.endpoint,
       admin,
       service,
       // The embedded KMS is ours: it enforces everything AWS does (see docs/backends.md); probing would only add noise to the trail.

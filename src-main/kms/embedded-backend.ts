@@ -1,6 +1,7 @@
 import type { CallerIdentity } from './cloudtrail-event';
 import { EmbeddedKms, type EmbeddedKmsOptions } from './embedded/embedded-kms';
 import type { Identity } from './embedded/identities';
+import { InProcessHandler, inProcessTransport } from './in-process-handler';
 import { KmsClientFactory, type KmsClientFactoryOptions } from './kms-client-factory';
 
 /**
@@ -10,18 +11,23 @@ import { KmsClientFactory, type KmsClientFactoryOptions } from './kms-client-fac
 export interface EmbeddedBackend {
   kms: EmbeddedKms;
   endpoint: string;
+  /** True when this process's clients hand requests to the server directly rather than over loopback HTTP. */
+  inProcess: boolean;
   /** A client factory calling as `identity` ('admin' or 'service'). */
   factory(identity: string, options?: Omit<KmsClientFactoryOptions, 'backend' | 'endpoint' | 'credentials' | 'identity'>): KmsClientFactory;
   close(): Promise<void>;
 }
 
-export async function startEmbeddedBackend(options: EmbeddedKmsOptions = {}): Promise<EmbeddedBackend> {
+export async function startEmbeddedBackend(options: EmbeddedKmsOptions & { inProcess?: boolean } = {}): Promise<EmbeddedBackend> {
   const kms = new EmbeddedKms(options);
   const endpoint = await kms.listen(0);
   const factories: KmsClientFactory[] = [];
+  const inProcess = options.inProcess ?? false;
+  const handler = inProcess ? new InProcessHandler(kms) : undefined;
   return {
     kms,
     endpoint,
+    inProcess,
     factory(identityName, factoryOptions = {}) {
       const identity = kms.identity(identityName);
       const factory = new KmsClientFactory({
@@ -31,6 +37,7 @@ export async function startEmbeddedBackend(options: EmbeddedKmsOptions = {}): Pr
         endpoint,
         credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
         identity: cloudTrailIdentity(identity),
+        inProcess: handler,
       });
       factories.push(factory);
       return factory;

@@ -6,6 +6,7 @@ import { randomIds, type IdSource } from '../common/id-source';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import type { CallerIdentity } from './cloudtrail-event';
 import type { FaultInjector } from './fault-injector';
+import type { InProcessHandler } from './in-process-handler';
 import { installKmsMiddleware } from './kms-middleware';
 
 /**
@@ -36,6 +37,8 @@ export interface KmsClientFactoryOptions {
   sleep?: ((ms: number) => Promise<void>) | undefined;
   /** Source of CloudTrail event ids; a drill passes a seeded one for reproducible records. */
   ids?: IdSource | undefined;
+  /** The SDK's request handler instead of HTTP: the embedded KMS in this process (see in-process-handler.ts). */
+  inProcess?: InProcessHandler | undefined;
 }
 
 const USER_AGENT = 'keydrill/0.1.0';
@@ -78,7 +81,7 @@ export class KmsClientFactory {
       region,
       maxAttempts: this.options.maxAttempts ?? 3,
       customUserAgent: USER_AGENT,
-      requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent },
+      requestHandler: this.options.inProcess ?? { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent },
       // Resolve each command's middleware stack once, not on every call (a drill makes 100,000s of calls;
       // measured: ~0.1 ms a call). Our middleware reads everything per call from its arguments.
       cacheMiddleware: true,

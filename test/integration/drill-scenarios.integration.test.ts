@@ -31,6 +31,20 @@ describe('what the drills show', () => {
     expect(renderJsonReport(withoutExecution(other.full))).not.toBe(renderJsonReport(withoutExecution(first.full)));
   });
 
+  it('a drill over loopback HTTP to the embedded KMS makes the same record as one whose calls are handed over in-process', async () => {
+    const scenario = builtIn('regional-outage-multi-region-key');
+    const inProcess = await runWhole(scenario);
+    expect(inProcess.record.execution.endpoint).toMatch(/in-process/);
+    process.env.KEYDRILL_EMBEDDED_TRANSPORT = 'http';
+    try {
+      const http = await runWhole(scenario);
+      expect(http.record.execution.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(renderJsonReport(withoutExecution(http.full))).toBe(renderJsonReport(withoutExecution(inProcess.full)));
+    } finally {
+      delete process.env.KEYDRILL_EMBEDDED_TRANSPORT;
+    }
+  });
+
   it('year-of-operation twice is byte-identical (ids of snapshots and database keys come from the seed)', async () => {
     const scenario = builtIn('year-of-operation');
     const a = await runWhole(scenario);

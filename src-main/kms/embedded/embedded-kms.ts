@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventStore } from '../../audit/event-store';
 import { CLOUDTRAIL_TARGET_PREFIX, CloudTrailServiceError, serveCloudTrail } from '../../audit/lookup-events-server';
@@ -38,6 +38,21 @@ export interface RequestRecord {
   status: number;
   errorCode: string | undefined;
   durationMs: number;
+}
+
+/** One request as it came off the wire: what the server needs of it, whether it came over HTTP or in-process. */
+export interface WireRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** The answer to a WireRequest: status, headers and the JSON body. */
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -115,7 +130,6 @@ export class EmbeddedKms {
   }
 
   private serve(req: IncomingMessage, res: ServerResponse): void {
-    const started = performance.now();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -124,33 +138,48 @@ export class EmbeddedKms {
       else if (size > 64 * MAX_BODY) req.destroy(); // do not drain an unbounded upload
     });
     req.on('end', () => {
-      const record: RequestRecord = { operation: '', region: undefined, caller: undefined, status: 200, errorCode: undefined, durationMs: 0 };
-      let status = 200;
-      let payload: unknown;
-      try {
-        if (size > MAX_BODY) throw new KmsError('ValidationException', `The request body is ${size} bytes; KMS accepts at most ${MAX_BODY} bytes.`);
-        payload = this.dispatch(req, Buffer.concat(chunks), record);
-      } catch (err) {
-        const error = err instanceof KmsError || err instanceof CloudTrailServiceError ? err : internalError(err);
-        status = error.httpStatus;
-        record.errorCode = error.code;
-        payload = error.toWire();
-      }
-      const body = JSON.stringify(payload);
-      res.writeHead(status, {
-        'content-type': 'application/x-amz-json-1.1',
-        'content-length': Buffer.byteLength(body),
-        'x-amzn-requestid': this.core.ids.uuid(),
-        ...(record.errorCode ? { 'x-amzn-errortype': record.errorCode } : {}),
-      });
-      res.end(body);
-      record.status = status;
-      record.durationMs = performance.now() - started;
-      this.onRequest?.(record);
+      const answer = this.answer({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) }, size);
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+      res.end(answer.body);
     });
   }
 
-  private dispatch(req: IncomingMessage, body: Buffer, record: RequestRecord): unknown {
+  /**
+   * Answers one request exactly as the HTTP server does — signature, quota, operation, errors — for
+   * the server itself and for clients in this process that hand requests over without a socket (a
+   * drill's SDK clients: see src-main/kms/in-process-handler.ts). `size` is the body's size on the
+   * wire when larger than what was kept.
+   */
+  answer(request: WireRequest, size = request.body.length): WireResponse {
+    const started = performance.now();
+    const record: RequestRecord = { operation: '', region: undefined, caller: undefined, status: 200, errorCode: undefined, durationMs: 0 };
+    let status = 200;
+    let payload: unknown;
+    try {
+      if (size > MAX_BODY) throw new KmsError('ValidationException', `The request body is ${size} bytes; KMS accepts at most ${MAX_BODY} bytes.`);
+      payload = this.dispatch(request, request.body, record);
+    } catch (err) {
+      const error = err instanceof KmsError || err instanceof CloudTrailServiceError ? err : internalError(err);
+      status = error.httpStatus;
+      record.errorCode = error.code;
+      payload = error.toWire();
+    }
+    const body = JSON.stringify(payload);
+    record.status = status;
+    record.durationMs = performance.now() - started;
+    this.onRequest?.(record);
+    return {
+      status,
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-requestid': this.core.ids.uuid(),
+        ...(record.errorCode ? { 'x-amzn-errortype': record.errorCode } : {}),
+      },
+      body,
+    };
+  }
+
+  private dispatch(req: WireRequest, body: Buffer, record: RequestRecord): unknown {
     if (req.method !== 'POST') throw new KmsError('UnknownOperationException', `KMS accepts POST requests only, not ${req.method}.`);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (this.eventStore && target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) return this.dispatchCloudTrail(this.eventStore, req, body, record, target);
@@ -158,7 +187,7 @@ export class EmbeddedKms {
     record.operation = name || target;
     const operation = Object.hasOwn(KMS_OPERATIONS, name) ? KMS_OPERATIONS[name] : undefined;
     if (!operation) throw new KmsError('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header');
-    const { identity, region } = this.verifier.verify(req.method, req.url ?? '/', req.headers, body);
+    const { identity, region } = this.verifier.verify(req.method, req.url, req.headers, body);
     record.region = region;
     record.caller = identity.name;
     let json: unknown;
@@ -175,11 +204,11 @@ export class EmbeddedKms {
   }
 
   /** CloudTrail requests: signed for service `cloudtrail`, answered from the event store (audit/lookup-events-server.ts). */
-  private dispatchCloudTrail(store: EventStore, req: IncomingMessage, body: Buffer, record: RequestRecord, target: string): unknown {
+  private dispatchCloudTrail(store: EventStore, req: WireRequest, body: Buffer, record: RequestRecord, target: string): unknown {
     const name = target.slice(CLOUDTRAIL_TARGET_PREFIX.length);
     record.operation = target;
     if (name !== 'LookupEvents') throw new CloudTrailServiceError('UnknownOperationException', `Unknown operation ${target}`);
-    const { identity, region } = this.cloudTrailVerifier.verify('POST', req.url ?? '/', req.headers, body);
+    const { identity, region } = this.cloudTrailVerifier.verify('POST', req.url, req.headers, body);
     record.region = region;
     record.caller = identity.name;
     return serveCloudTrail(store, name, body, region);
