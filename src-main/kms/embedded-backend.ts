@@ -1,7 +1,7 @@
 import type { CallerIdentity } from './cloudtrail-event';
 import { EmbeddedKms, type EmbeddedKmsOptions } from './embedded/embedded-kms';
 import type { Identity } from './embedded/identities';
-import { InProcessHandler, inProcessTransport } from './in-process-handler';
+import { InProcessHandler } from './in-process-handler';
 import { KmsClientFactory, type KmsClientFactoryOptions } from './kms-client-factory';
 
 /**
