@@ -28,7 +28,13 @@ export const apiChannels = {
   /** Checks scenario text; every problem names its path and line. */
   'drills:validate': {
     args: z.object({ text: ScenarioText }).strict(),
-    result: z.object({ valid: z.boolean(), title: z.string().optional(), problems: z.array(ScenarioProblem) }),
+    result: z.object({
+      valid: z.boolean(),
+      title: z.string().optional(),
+      problems: z.array(ScenarioProblem),
+      /** How big the drill will be (a valid scenario): simulator events and KMS calls, and in words. */
+      estimate: z.object({ events: z.number().nonnegative(), kmsCalls: z.number().nonnegative(), summary: z.string(), large: z.boolean() }).optional(),
+    }),
   },
   /** Starts a drill; progress and the end arrive as `drill:progress` / `drill:finished` with the same jobId. */
   'drills:run': {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATION_HINT, parseDuration } from './duration';
+import { describeEstimate, estimateDrill, MAX_ESTIMATED_EVENTS } from './drill-estimate';
 import { scenarioReferenceIssues } from './scenario-references';
 
 /**
@@ -18,6 +19,32 @@ export const Duration = z.string({ error: DURATION_HINT }).regex(/^\s*(0|(\d+(\.
   }
   return ms;
 }).meta({ description: 'A duration: a number and a unit (ms, s, m, h, d, w), e.g. "90m", "1h30m", "365d".', examples: ['30s', '5m', '1h30m', '90d'] });
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * A duration within bounds a drill can play: a zero health-check interval or a canary every
+ * millisecond for a year would make a drill of billions of events, and a 99999999999h drill is not
+ * one anybody means. The message says the bounds, so the author knows what to write instead.
+ */
+function boundedDuration(min: number, max: number, what: string) {
+  return Duration.refine((ms) => ms >= min, { message: `${what} must be at least ${formatBound(min)}` })
+    .refine((ms) => ms <= max, { message: `${what} can be at most ${formatBound(max)}` });
+}
+
+function formatBound(ms: number): string {
+  if (ms % DAY === 0) return `${ms / DAY}d`;
+  if (ms % HOUR === 0) return `${ms / HOUR}h`;
+  if (ms % MINUTE === 0) return `${ms / MINUTE}m`;
+  if (ms % SECOND === 0) return `${ms / SECOND}s`;
+  return `${ms}ms`;
+}
+
+/** The longest drill: ten years of simulated time. */
+export const MAX_DRILL_DURATION = 3650 * DAY;
 
 /** A percentage such as "99.9%" or 99.9. */
 export const Percent = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a percentage like "99.9%"').transform((s) => Number(s.slice(0, -1)))])
@@ -50,7 +77,7 @@ export const Cluster = z.object({
   nodes: z.array(NodeSpec).min(1, 'a cluster needs at least one node'),
   databases: z.array(Id).min(1, 'a cluster needs at least one database'),
   /** Snapshots taken every `every`, each under the CMK current at that time. */
-  snapshots: z.object({ every: Duration, keep: z.number().int().min(1).default(7) }).strict().optional(),
+  snapshots: z.object({ every: boundedDuration(MINUTE, MAX_DRILL_DURATION, 'a snapshot interval'), keep: z.number().int().min(1).max(10_000).default(7) }).strict().optional(),
 }).strict();
 
 export const Topology = z.object({
@@ -62,13 +89,13 @@ export const Topology = z.object({
 
 export const Policy = z.object({
   cache: z.object({
-    maxAge: Duration.prefault('24h'),
-    maxOperations: z.number().int().positive().default(5_000_000),
+    maxAge: boundedDuration(SECOND, MAX_DRILL_DURATION, 'the key cache age limit').prefault('24h'),
+    maxOperations: z.number().int().positive().max(1e12, 'a cache operation limit can be at most 1,000,000,000,000').default(5_000_000),
     maxBytes: z.number().int().positive().optional(),
   }).strict().prefault({}),
-  masterKeyRotation: Duration.prefault('90d').describe('Rolling rotation period of node master keys.'),
-  cmkRotation: z.object({ automatic: z.boolean(), period: Duration.prefault('365d') }).strict().prefault({ automatic: false }),
-  healthCheck: Duration.prefault('5m').describe('How often a node proves it can still reach its key.'),
+  masterKeyRotation: boundedDuration(HOUR, MAX_DRILL_DURATION, 'the master-key rotation period').prefault('90d').describe('Rolling rotation period of node master keys.'),
+  cmkRotation: z.object({ automatic: z.boolean(), period: boundedDuration(DAY, 2560 * DAY, 'the CMK rotation period').prefault('365d') }).strict().prefault({ automatic: false }),
+  healthCheck: boundedDuration(SECOND, 7 * DAY, 'the health-check interval').prefault('5m').describe('How often a node proves it can still reach its key.'),
   onKeyAccessLoss: z.object({
     action: z.enum(['serve-from-cache', 'shut-down']),
     afterFailedChecks: z.number().int().min(1).default(3),
@@ -77,19 +104,19 @@ export const Policy = z.object({
 }).strict();
 
 export const Workload = z.object({
-  opsPerSecondPerDatabase: z.number().nonnegative(),
+  opsPerSecondPerDatabase: z.number().nonnegative().max(10_000_000, 'a database can do at most 10,000,000 operations a second in a drill'),
   /** How often every database's canary records are written and read back for real. */
-  canaryEvery: Duration.prefault('5m'),
+  canaryEvery: boundedDuration(SECOND, 365 * DAY, 'the canary interval').prefault('5m'),
 }).strict();
 
 const at = { at: Duration, id: Id.optional().describe('A name expectations can refer to.') };
-const forDuration = { duration: Duration.optional().describe('Ends by itself after this long; otherwise until a later step ends it.') };
+const forDuration = { duration: boundedDuration(1, MAX_DRILL_DURATION, 'a fault\'s duration').optional().describe('Ends by itself after this long; otherwise until a later step ends it.') };
 const keyRef = { key: Id };
 
 export const TimelineStep = z.discriminatedUnion('do', [
   // faults
   z.object({ do: z.literal('kms-region-outage'), ...at, region: Region, mode: z.enum(['refused', 'timeout']).default('refused'), ...forDuration }).strict(),
-  z.object({ do: z.literal('kms-latency'), ...at, region: Region, ms: z.number().nonnegative(), jitterMs: z.number().nonnegative().default(0), ...forDuration }).strict(),
+  z.object({ do: z.literal('kms-latency'), ...at, region: Region, ms: z.number().nonnegative().max(600_000, 'added latency can be at most 600000 ms (10 minutes)'), jitterMs: z.number().nonnegative().max(600_000, 'jitter can be at most 600000 ms').default(0), ...forDuration }).strict(),
   z.object({ do: z.literal('kms-throttle'), ...at, region: Region, rate: z.number().min(0).max(1), ...forDuration }).strict(),
   z.object({ do: z.literal('key-disable'), ...at, ...keyRef }).strict(),
   z.object({ do: z.literal('key-policy-revoke'), ...at, ...keyRef }).strict(),
@@ -139,7 +166,7 @@ export const ScenarioShape = z.object({
   seed: z.number().int().nonnegative().default(1),
   /** A step the backend cannot enforce (e.g. key-policy-revoke on LocalStack): play it on the client, with a note in the report, or refuse to run. */
   onUnsupportedStep: z.enum(['simulate', 'refuse']).default('simulate'),
-  duration: Duration,
+  duration: boundedDuration(SECOND, MAX_DRILL_DURATION, 'a drill'),
   topology: Topology,
   policy: Policy.prefault({}),
   workload: Workload,
@@ -149,7 +176,14 @@ export const ScenarioShape = z.object({
 
 /** The scenario schema with its cross-reference checks (see scenario-references.ts). */
 export const Scenario = ScenarioShape.superRefine((scenario, ctx) => {
-  for (const issue of scenarioReferenceIssues(scenario)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  const issues = scenarioReferenceIssues(scenario);
+  for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  if (issues.length || scenario.duration > MAX_DRILL_DURATION) return;
+  // A scenario that passes every field check can still mean billions of events: refuse it, naming why.
+  const estimate = estimateDrill(scenario);
+  if (estimate.events > MAX_ESTIMATED_EVENTS) {
+    ctx.addIssue({ code: 'custom', path: estimate.drivers[0]?.path ?? [], message: `this drill would play ${describeEstimate(estimate)}: more than the ${MAX_ESTIMATED_EVENTS.toLocaleString('en')} a drill may. Lengthen the interval, lower the rate, shorten the duration or split the fleet` });
+  }
 });
 export type Scenario = z.output<typeof ScenarioShape>;
 export type ScenarioInput = z.input<typeof Scenario>;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiEventPayload, BackendKind, ScenarioProblem, ScenarioRef, ScenarioSummary, Settings } from '../../src-shared/api';
+import type { ApiEventPayload, ApiResult, BackendKind, ScenarioProblem, ScenarioRef, ScenarioSummary, Settings } from '../../src-shared/api';
+import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../src-shared/drill-estimate';
 import type { Scenario } from '../../src-shared/scenario';
 import { BatchedIngest } from '../audit/batched-ingest';
 import type { EventStore } from '../audit/event-store';
@@ -40,10 +41,11 @@ export class DrillService {
     });
   }
 
-  validate(text: string): { valid: boolean; title?: string; problems: ScenarioProblem[] } {
+  validate(text: string): ApiResult<'drills:validate'> {
     try {
       const s = parseScenarioText(text, 'scenario');
-      return { valid: true, title: s.title, problems: [] };
+      const e = estimateDrill(s);
+      return { valid: true, title: s.title, problems: [], estimate: { events: Math.round(e.events), kmsCalls: Math.round(e.kmsCalls), summary: describeEstimate(e), large: e.events > LARGE_ESTIMATED_EVENTS } };
     } catch (err) {
       if (err instanceof ScenarioError) return { valid: false, problems: toProblems(err) };
       throw err;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { formatDuration } from '../../src-shared/duration';
 import type { FullRunRecord, RunRecord } from '../../src-shared/run-record';
 import type { Scenario } from '../../src-shared/scenario';
+import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../src-shared/drill-estimate';
 import { BatchedIngest } from '../audit/batched-ingest';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
@@ -77,6 +78,9 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   const live = values.live ? { speed: intOption('speed', values.speed, 1, 1, 1_000_000) } : undefined;
   const outputs = outputsFrom(values);
   const { scenario } = scenarioFrom(ref, 'drill run');
+  const estimate = estimateDrill(scenario);
+  // A big drill says how big before it starts, so nobody waits blind (a drill too big to play was refused above).
+  if (estimate.events > LARGE_ESTIMATED_EVENTS) process.stderr.write(`keydrill: ${scenario.name} will play ${describeEstimate(estimate)}\n`);
 
   const started = Date.now();
   const store = SqliteEventStore.open(eventsDbPath(values.db));

@@ -112,7 +112,9 @@ export async function healthCheck(world: DrillWorld, cluster: ClusterRuntime, n:
       world.note({ kind: 'event', name: 'node-recovered', detail: `${cluster.id}/${n.id} started again: its master key unwrapped in ${n.node.region}`, outcome: 'ok', cluster: cluster.id, node: n.id, principal: service }, mark);
       scheduleWorkload(world, cluster, n);
     } catch {
-      world.scheduleHealth(n);
+      // A node that cannot start goes quiet: it tries again when something that concerns it changes
+      // (access restored, the outage over, a reconfiguration) — not every interval for a year.
+      n.checkedChanges = changesSeen;
     }
     world.refreshUptime(cluster);
     return;
@@ -132,14 +134,17 @@ export async function healthCheck(world: DrillWorld, cluster: ClusterRuntime, n:
   n.failedChecks++;
   n.checkedChanges = changesSeen;
   const refused = REVOCATION_CODES.has(result.kmsCode ?? '');
-  if (refused && policy.onKeyAccessLoss.action === 'shut-down' && n.failedChecks >= policy.onKeyAccessLoss.afterFailedChecks) {
+  const shutsDown = refused && policy.onKeyAccessLoss.action === 'shut-down';
+  if (shutsDown && n.failedChecks >= policy.onKeyAccessLoss.afterFailedChecks) {
     n.node.shutdown('key access lost');
     n.keyLoss = true;
     world.note({ kind: 'event', name: 'node-shut-down', detail: `${cluster.id}/${n.id} shut down after ${n.failedChecks} failed health check(s): KMS answered ${result.kmsCode}`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: service }, mark);
   } else if (n.failedChecks === 1) {
     world.note({ kind: 'event', name: 'health-check-failed', detail: `${cluster.id}/${n.id} health check failed in ${result.region} (${result.kmsCode}); ${refused ? policy.onKeyAccessLoss.action === 'shut-down' ? `shuts down after ${policy.onKeyAccessLoss.afterFailedChecks}` : 'serving from cache' : 'KMS unreachable: serving from cache'}`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: service }, mark);
   }
-  world.scheduleHealth(n);
+  // Checking again can only fail the same way until something that concerns the node changes — except
+  // on the way to a shut-down, which the policy counts in failed checks.
+  if (shutsDown && n.failedChecks < policy.onKeyAccessLoss.afterFailedChecks) world.scheduleHealth(n);
   world.refreshUptime(cluster);
 }
 
