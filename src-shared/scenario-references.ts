@@ -80,7 +80,25 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
 
   s.expectations.forEach((e, i) => {
     const path = ['expectations', i];
-    if ('after' in e && !stepIds.has(e.after)) problem([...path, 'after'], `no timeline step has id ${e.after}`);
+    if ('after' in e && e.after !== undefined && !stepIds.has(e.after)) problem([...path, 'after'], `no timeline step has id ${e.after}`);
+    if (e.expect === 'snapshots-lost') {
+      for (const field of ['takenBefore', 'takenAfter'] as const) {
+        const id = e[field];
+        if (id !== undefined && !stepIds.has(id)) problem([...path, field], `no timeline step has id ${id}`);
+      }
+    }
+    if (e.expect === 'node-availability') {
+      const [clusterId, nodeId] = e.node.split('/');
+      const cluster = clusterId ? clusters.get(clusterId) : undefined;
+      if (!cluster || !cluster.nodes.some((n) => n.id === nodeId)) problem([...path, 'node'], `no node ${e.node}: write it as "cluster/node"`);
+      if (e.to !== undefined && (e.to > s.duration || e.to <= e.from)) problem([...path, 'to'], 'the window must end after it starts and within the drill');
+    }
+    if (e.expect === 'kms-calls') {
+      if (e.after !== undefined && e.from !== 0) problem([...path, 'from'], 'give either after (a step) or from, not both');
+      if (e.within !== undefined && e.after === undefined) problem([...path, 'within'], 'within goes with after');
+      if (e.allIn !== undefined) inRegions([...path, 'allIn'], e.allIn);
+      if (e.atLeast === undefined && e.atMost === undefined && e.allIn === undefined && !e.allSucceed) problem(path, 'kms-calls needs atLeast, atMost, allIn or allSucceed');
+    }
     if ('cluster' in e && e.cluster !== undefined) {
       const cluster = clusters.get(e.cluster);
       if (!cluster) problem([...path, 'cluster'], `no cluster named ${e.cluster}`);

@@ -154,6 +154,37 @@ export const Expectation = z.discriminatedUnion('expect', [
   z.object({ expect: z.literal('kms-calls-at-most'), count: z.number().int().nonnegative(), region: Region.optional(), operation: z.string().optional() }).strict(),
   z.object({ expect: z.literal('no-success-during-outage'), region: Region }).strict(),
   z.object({ expect: z.literal('snapshot-restorable'), cluster: Id, snapshot: z.union([z.literal('latest'), z.literal('oldest'), Id]).default('latest') }).strict(),
+  z.object({ expect: z.literal('snapshot-not-restorable'), cluster: Id, snapshot: z.union([z.literal('latest'), z.literal('oldest'), Id]).default('latest') }).strict()
+    .describe('The snapshot cannot be restored at the end of the drill (e.g. its CMK was deleted).'),
+  z.object({
+    expect: z.literal('snapshots-lost'),
+    cluster: Id,
+    takenBefore: Id.optional().describe('Only snapshots taken before this timeline step.'),
+    takenAfter: Id.optional().describe('Only snapshots taken at or after this timeline step.'),
+    lost: z.enum(['all', 'none']).default('all').describe('all: every such snapshot is lost for good (no action brings it back); none: every one restores.'),
+  }).strict().describe('Which snapshots are lost for good at the end: "deleting the old key loses these snapshots".'),
+  z.object({ expect: z.literal('data-lost'), cluster: Id.optional(), atLeast: z.number().int().min(0).default(1), atMost: z.number().int().min(0).optional() }).strict()
+    .describe('Items of data at risk at the end of the drill (databases, snapshots, canary records) within bounds.'),
+  z.object({ expect: z.literal('node-availability'), node: z.string().min(1).describe('"cluster/node"'), ...window, atLeast: Percent.optional(), atMost: Percent.optional() }).strict()
+    .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'node-availability needs atLeast or atMost', path: ['atLeast'] }),
+  z.object({
+    expect: z.literal('kms-calls'),
+    after: Id.optional().describe('From this timeline step on (instead of from).'),
+    within: Duration.optional().describe('With after: only this long after the step.'),
+    ...window,
+    cluster: Id.optional(),
+    region: Region.optional(),
+    operation: z.string().optional(),
+    errorCode: z.string().optional().describe('Only calls that failed with this error code.'),
+    atLeast: z.number().int().min(0).optional(),
+    atMost: z.number().int().min(0).optional(),
+    allIn: Region.optional().describe('Every matching call went to this region.'),
+    allSucceed: z.boolean().optional().describe('Every matching call succeeded.'),
+  }).strict().describe('KMS calls (CloudTrail records) in a window or after a step: how many, where, whether they succeeded.'),
+  z.object({ expect: z.literal('error-code-after'), after: Id, code: z.string().min(1), within: Duration.optional(), cluster: Id.optional() }).strict()
+    .describe('A KMS call failed with this error code after the step (within the time given).'),
+  z.object({ expect: z.literal('rotations'), kind: z.enum(['master-key', 'cmk']), cluster: Id.optional(), atLeast: z.number().int().min(0).optional(), atMost: z.number().int().min(0).optional() }).strict()
+    .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'rotations needs atLeast or atMost', path: ['atLeast'] }),
 ]);
 export type Expectation = z.output<typeof Expectation>;
 

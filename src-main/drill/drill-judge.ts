@@ -4,6 +4,7 @@ import { formatDuration } from '../../src-shared/duration';
 import type { DrillWorld } from './drill-world';
 import { pickSnapshot } from './drill-steps';
 import { evidenceOf, type TrailEntry } from './run-trail';
+import { judgeMore } from './judge-more';
 
 /**
  * Judges each expectation at the end of the drill against what was observed: uptime intervals, the
@@ -20,7 +21,10 @@ export async function judge(world: DrillWorld, endState: EndState): Promise<Verd
 export interface EndState {
   /** Canary records unreadable at the end, by cluster. */
   lostCanaries: Map<string, string[]>;
-  snapshotRestorable: Map<string, { ok: boolean; reason?: string; evidence: Evidence }>;
+  /** Whether each snapshot restored at the end; when not, why, and whether it is lost for good (its CMK gone). */
+  snapshotRestorable: Map<string, { ok: boolean; lost?: boolean; reason?: string; evidence: Evidence }>;
+  /** What is unreadable at the end (the record's dataAtRisk). */
+  dataAtRisk: { what: string; cluster: string; reason: string }[];
 }
 
 const NONE: Evidence = { records: [] };
@@ -92,6 +96,8 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       const result = snap ? end.snapshotRestorable.get(snap.id) : undefined;
       return { expectation, passed: result?.ok ?? false, measured: snap?.id ?? null, measuredText: !snap ? 'no such snapshot' : result?.ok ? 'restorable' : 'not restorable', expected: 'restorable', evidence: result?.evidence ?? NONE, summary: !snap ? `${e.cluster} has no ${e.snapshot} snapshot` : result?.ok ? `snapshot ${snap.id} of ${e.cluster} restores` : `snapshot ${snap.id} of ${e.cluster} cannot be restored: ${result?.reason ?? 'unknown'}` };
     }
+    default:
+      return judgeMore(world, e, end, expectation);
   }
 }
 
@@ -104,11 +110,11 @@ export function outageWindows(world: DrillWorld, region: string): [number, numbe
   return windows;
 }
 
-function stepById(world: DrillWorld, id: string): TimelineStep | undefined {
+export function stepById(world: DrillWorld, id: string): TimelineStep | undefined {
   return world.scenario.timeline.find((s) => s.id === id);
 }
 
-function firstErrors(world: DrillWorld, from: number, to: number, n: number): TrailEntry[] {
+export function firstErrors(world: DrillWorld, from: number, to: number, n: number): TrailEntry[] {
   return take(world.trail.entries, n, (x) => x.at >= from && x.at <= to && x.error !== undefined);
 }
 
@@ -121,7 +127,7 @@ function firstSuccesses(world: DrillWorld, from: number, n: number): TrailEntry[
 }
 
 /** The first `n` entries that match, without filtering the whole trail. */
-function take(entries: readonly TrailEntry[], n: number, match: (e: TrailEntry) => boolean): TrailEntry[] {
+export function take(entries: readonly TrailEntry[], n: number, match: (e: TrailEntry) => boolean): TrailEntry[] {
   const out: TrailEntry[] = [];
   for (const e of entries) {
     if (out.length >= n) break;
@@ -130,6 +136,6 @@ function take(entries: readonly TrailEntry[], n: number, match: (e: TrailEntry) 
   return out;
 }
 
-function round(v: number): number {
+export function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }

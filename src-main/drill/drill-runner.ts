@@ -172,7 +172,10 @@ async function buildCluster(world: DrillWorld, spec: Scenario['topology']['clust
     // The drill applies the scenario's policy on key loss itself (serve from cache / shut down after N checks).
     shutDownOnRevocation: false,
   });
-  const runtime: ClusterRuntime = { id: spec.id, tenant: spec.tenant, key, envelope, nodes: new Map(), databases: spec.databases, uptime: new UptimeTrack(0, true), snapshots: [], lastChange: 0, canaryAt: undefined };
+  const runtime: ClusterRuntime = {
+    id: spec.id, tenant: spec.tenant, key, envelope, nodes: new Map(), databases: spec.databases, uptime: new UptimeTrack(0, true), snapshots: [],
+    lastChange: 0, canaryAt: undefined, masterKeyRotations: 0, cmkRotations: 0,
+  };
   world.clusters.set(spec.id, runtime);
   for (const nodeSpec of spec.nodes) {
     // A node calls KMS in its own region when the key exists there (a replica), else in the key's region.
@@ -182,6 +185,7 @@ async function buildCluster(world: DrillWorld, spec: Scenario['topology']['clust
     const n: NodeRuntime = {
       cluster: spec.id, id: nodeSpec.id, zone: nodeSpec.zone, node, crashed: false, keyLoss: false, failedChecks: 0, servingFailure: false,
       lastAccountedAt: world.t, opsCarry: 0, keyExpiresAt: undefined, changes: 0, checkedChanges: -1, healthScheduled: false, workloadAt: undefined, canaries: new Map(),
+      uptime: new UptimeTrack(0, true),
     };
     runtime.nodes.set(nodeSpec.id, n);
   }
@@ -283,6 +287,7 @@ async function handle(world: DrillWorld, event: SimEvent): Promise<void> {
       try {
         const report = await cluster.envelope.rotateMasterKeys();
         world.masterKeyRotations += report.rotated.length;
+        cluster.masterKeyRotations += report.rotated.length;
         world.note({ kind: 'event', name: 'master-keys-rotated', detail: `scheduled rolling master-key rotation of ${cluster.id}: ${report.rotated.length} node(s), ${report.rotated.reduce((s, r) => s + r.databaseKeysRewrapped, 0)} database keys re-wrapped, ${report.skipped.length} skipped`, outcome: report.skipped.length ? 'failed' : 'ok', cluster: cluster.id, principal: world.principals.service }, mark);
       } catch (err) {
         world.note({ kind: 'event', name: 'master-keys-rotated', detail: `scheduled master-key rotation of ${cluster.id} failed: ${(err as Error).message}`, outcome: 'failed', cluster: cluster.id, principal: world.principals.service }, mark);
@@ -305,7 +310,7 @@ async function handle(world: DrillWorld, event: SimEvent): Promise<void> {
     case 'cmk-rotation-due': {
       const mark = world.trail.mark;
       const played = await rotationDue(world, event.key);
-      if (played !== 'not-rotated') world.cmkRotations++;
+      if (played !== 'not-rotated') world.countCmkRotation(event.key);
       for (const c of played === 'not-rotated' ? [] : world.clusters.values()) {
         // A cluster moved to another CMK no longer depends on this key's rotation.
         if (c.key.id !== event.key || c.envelope.cmk.keyId !== c.key.keyId) continue;

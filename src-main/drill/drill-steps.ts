@@ -194,6 +194,7 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
       if (!cluster) throw new Error(`no cluster ${step.cluster}`);
       const report = await cluster.envelope.rotateMasterKeys();
       world.masterKeyRotations += report.rotated.length;
+      cluster.masterKeyRotations += report.rotated.length;
       return { detail: `rolling master-key rotation of ${cluster.id}: ${report.rotated.length} rotated (${report.rotated.reduce((s, r) => s + r.databaseKeysRewrapped, 0)} database keys re-wrapped, no record rewritten), ${report.skipped.length} skipped` };
     }
     case 'take-snapshot':
@@ -214,7 +215,7 @@ async function rotateCmk(world: DrillWorld, step: Extract<TimelineStep, { do: 'r
   const admin = world.backend.admin.clientFor(key.region);
   if (step.mode === 'on-demand') {
     await admin.send(new RotateKeyOnDemandCommand({ KeyId: key.keyId }));
-    world.cmkRotations++;
+    world.countCmkRotation(key.id);
     for (const c of world.clusters.values()) if (c.key === key) await c.envelope.refreshCmk();
     return { detail: `${key.id} key material rotated on demand (same ARN; old material still decrypts)` };
   }
@@ -223,12 +224,12 @@ async function rotateCmk(world: DrillWorld, step: Extract<TimelineStep, { do: 'r
   if (!arn || !created.KeyMetadata?.KeyId) throw new Error('CreateKey returned no key');
   world.backend.created.keys.push({ keyId: created.KeyMetadata.KeyId, region: key.region });
   world.extraKeyArns.add(arn);
+  world.countCmkRotation(key.id);
   for (const r of key.replicas) {
     const replica = await admin.send(new ReplicateKeyCommand({ KeyId: created.KeyMetadata.KeyId, ReplicaRegion: r.region, Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal) }));
     world.backend.created.keys.push({ keyId: created.KeyMetadata.KeyId, region: r.region });
     world.extraKeyArns.add(replica.ReplicaKeyMetadata?.Arn ?? arnForRegion(arn, r.region));
   }
-  world.cmkRotations++;
   const parts: string[] = [];
   for (const cluster of world.clusters.values()) {
     if (cluster.key !== key) continue;

@@ -49,6 +49,8 @@ export interface NodeRuntime {
   /** The instant of the node's one pending workload event (others in the queue are stale). */
   workloadAt: number | undefined;
   canaries: Map<string, SealedRecord[]>;
+  /** When this node served (for per-node availability). */
+  uptime: UptimeTrack;
 }
 
 export interface ClusterRuntime {
@@ -64,6 +66,9 @@ export interface ClusterRuntime {
   lastChange: number;
   /** The instant of the cluster's one pending canary sweep (others in the queue are stale). */
   canaryAt: number | undefined;
+  /** Node master keys rotated, and CMK rotations (material or a new key) of the cluster's key, so far. */
+  masterKeyRotations: number;
+  cmkRotations: number;
 }
 
 export interface StepNote {
@@ -192,8 +197,18 @@ export class DrillWorld {
   /** A cluster serves while at least one of its nodes runs and its last real crypto succeeded. */
   refreshUptime(cluster: ClusterRuntime): void {
     let up = false;
-    for (const n of cluster.nodes.values()) if (serving(n)) up = true;
+    for (const n of cluster.nodes.values()) {
+      const s = serving(n);
+      n.uptime.set(this.t, s);
+      if (s) up = true;
+    }
     cluster.uptime.set(this.t, up);
+  }
+
+  /** Counts a CMK rotation (material rotated, or the key replaced) for every cluster on that scenario key. */
+  countCmkRotation(keyId: string): void {
+    this.cmkRotations++;
+    for (const c of this.clustersOfKey(keyId)) c.cmkRotations++;
   }
 
   /** The customer's key administrator (faults and actions on keys) and the SaaS service role (its nodes' calls). */

@@ -46,11 +46,14 @@ async function verifyEnd(world: DrillWorld): Promise<EndState> {
         await cluster.envelope.restoreSnapshot(snap.id, snap.records);
         snapshotRestorable.set(snap.id, { ok: true, evidence: evidence() });
       } catch (err) {
-        snapshotRestorable.set(snap.id, { ok: false, reason: (err as Error).message, evidence: evidence() });
+        // Lost for good when no action can bring it back (its CMK is gone); otherwise unreadable for now.
+        snapshotRestorable.set(snap.id, { ok: false, lost: (err as { lost?: unknown }).lost === true, reason: (err as Error).message, evidence: evidence() });
       }
     }
   }
-  return { lostCanaries, snapshotRestorable };
+  const end: EndState = { lostCanaries, snapshotRestorable, dataAtRisk: [] };
+  end.dataAtRisk = risks(world, end);
+  return end;
 }
 
 function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefined, verdicts: RunRecord['verdicts']): RunRecord {
@@ -77,7 +80,7 @@ function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefin
   }
   // Bulk operations are counted in slices, so the cache's own hit counter undercounts them: a hit is any bulk operation that needed no KMS call.
   const bulkHits = Math.max(0, world.bulkOperations - misses);
-  const dataAtRisk = end ? risks(world, end) : [];
+  const dataAtRisk = end?.dataAtRisk ?? [];
   const uptime = new Map([...world.clusters.values()].map((c) => [c.id, c.uptime]));
   const head = headAtStart(run, world);
   return {
