@@ -1,3 +1,4 @@
+import { runService } from './scenario-input';
 import { LOOKUP_ATTRIBUTE_KEYS, type EventStore, type LookupQuery, type StoredEvent } from '../audit/event-store';
 import { usernameOf } from '../audit/record-codec';
 import { defineCommand, intOption } from './command-spec';
@@ -45,10 +46,13 @@ export const auditQueryCommand = defineCommand({
       } catch (err) {
         throw asUsageError(err, values['next-token'] !== undefined ? '--next-token' : 'audit query');
       }
+      // A run that did not complete is never served as a normal one: say what became of it.
+      const run = values.run ? runStatus(values.run) : undefined;
       if (values.json) {
-        console.log(JSON.stringify({ Records: page.events.map((e) => e.record), ...(page.nextToken ? { NextToken: page.nextToken } : {}) }));
+        console.log(JSON.stringify({ Records: page.events.map((e) => e.record), ...(page.nextToken ? { NextToken: page.nextToken } : {}), ...(run ? { Run: run } : {}) }));
         return EXIT_OK;
       }
+      if (run && run.status !== 'completed') console.log(`note: run ${values.run} ${run.status === 'started' ? 'is still playing' : `was ${run.status}`}${run.reason ? ` (${run.reason})` : ''}: its records stop where it did\n`);
       console.log(table(page.events));
       if (page.nextToken) console.log(`\nmore events match: add --next-token ${page.nextToken}`);
       if (page.events.length === 0 && (startTime !== undefined || endTime !== undefined)) {
@@ -71,6 +75,19 @@ function outsideTheRange(store: EventStore, query: LookupQuery): string | undefi
   if (!newest) return undefined;
   const drill = newest.runId ? ` (from drill run ${newest.runId}: drill events carry the drill's clock; use --run ${newest.runId} instead of a time range)` : '';
   return `events matching the other filters exist outside this time range; the newest is at ${newest.record.eventTime}${drill}`;
+}
+
+/** What the run store says of a run: its status, or undefined when it holds no such run (imported events, another machine). */
+function runStatus(runId: string): { status: string; reason?: string } | undefined {
+  const runs = runService();
+  try {
+    const summary = runs.runStore().summary(runId);
+    return summary && { status: summary.status, ...(summary.reason ? { reason: summary.reason } : {}) };
+  } catch {
+    return undefined;
+  } finally {
+    runs.close();
+  }
 }
 
 function table(events: StoredEvent[]): string {

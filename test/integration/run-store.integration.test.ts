@@ -1,0 +1,103 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RunService } from '../../src-main/app/run-service';
+import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
+import { runDrill } from '../../src-main/drill/drill-runner';
+import { RunStore } from '../../src-main/runs/run-store';
+import { builtIn } from '../support/drill-run';
+
+/**
+ * The run store as a user meets it: every execution its own run, kept as it plays, and a run whose
+ * process was killed shown as interrupted — never as a normal run.
+ */
+const home = mkdtempSync(join(tmpdir(), 'keydrill-runs-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the run store', () => {
+  it('kill -9 during a drill leaves the run marked interrupted, with what it did so far', async () => {
+    const child = spawn(process.execPath, ['bin/keydrill.mjs', 'drill', 'run', 'test/fixtures/scenarios/live-short.yaml', '--live'], {
+      env: { ...process.env, KEYDRILL_HOME: home }, stdio: 'ignore',
+    });
+    const runs = new RunService(join(home, 'runs.sqlite'));
+    try {
+      // Wait until the drill has started and written part of its timeline.
+      let started;
+      for (let i = 0; i < 200 && !started; i++) {
+        await sleep(100);
+        try {
+          started = runs.list().find((r) => r.status === 'started' && runs.timeline(r.runId, {}).total > 0);
+        } catch {
+          // the store is being created
+        }
+      }
+      expect(started).toBeDefined();
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const after = runs.list().find((r) => r.runId === started!.runId)!;
+      expect(after.status).toBe('interrupted');
+      expect(after.reason).toMatch(new RegExp(`its process \\(pid ${child.pid}\\) ended before the drill did`));
+      expect(after.passed).toBe(false);
+      const head = runs.get(started!.runId);
+      expect(head.execution.status).toBe('interrupted');
+      expect(runs.timeline(started!.runId, {}).total).toBeGreaterThan(0);
+      // Its CloudTrail records made so far are in the event store under its run id.
+      const store = SqliteEventStore.open(join(home, 'events.sqlite'));
+      try {
+        expect(store.lookup({ runId: started!.runId, maxResults: 5 }).events.length).toBeGreaterThan(0);
+      } finally {
+        store.close();
+      }
+      // ...and the audit log says the run was interrupted rather than serving them as a normal run.
+      const query = spawnSync(process.execPath, ['bin/keydrill.mjs', 'audit', 'query', '--run', started!.runId, '--max', '3'], { env: { ...process.env, KEYDRILL_HOME: home }, encoding: 'utf8' });
+      expect(query.stdout).toContain(`note: run ${started!.runId} was interrupted (its process (pid ${child.pid}) ended before the drill did)`);
+    } finally {
+      child.kill('SIGKILL');
+      runs.close();
+    }
+  }, 60_000);
+
+  it('two executions of the same drill are two runs with one label; a run still playing cannot be deleted', async () => {
+    const store = RunStore.open(join(home, 'two.sqlite'));
+    try {
+      const scenario = builtIn('revocation-and-restore');
+      const a = await runDrill(scenario, { runSink: store.sink() });
+      const b = await runDrill(scenario, { runSink: store.sink() });
+      expect(a.execution.runId).not.toBe(b.execution.runId);
+      const listed = store.list().filter((r) => r.label === a.execution.label);
+      expect(listed.map((r) => r.status)).toEqual(['completed', 'completed']);
+      expect(store.timeline(a.execution.runId).total).toBe(a.history.timeline);
+      expect(store.frames(a.execution.runId, 0).total).toBe(a.history.frames);
+      expect(store.delete(a.execution.runId)).toBe(true);
+      expect(store.head(a.execution.runId)).toBeUndefined();
+      expect(store.timeline(a.execution.runId).total).toBe(0);
+      expect(store.head(b.execution.runId)?.execution.status).toBe('completed');
+      const live = store.sink();
+      live.started({ ...b, execution: { ...b.execution, runId: 'still-playing-1', status: 'started' } });
+      expect(() => store.delete('still-playing-1')).toThrow(/still playing/);
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
+  it('a drill stopped by its signal is kept as cancelled, having judged nothing', async () => {
+    const store = RunStore.open(join(home, 'cancel.sqlite'));
+    try {
+      const stop = new AbortController();
+      const record = await runDrill(builtIn('year-of-operation'), { runSink: store.sink(), signal: stop.signal, onProgress: (f) => (f > 0.3 ? stop.abort('stopped by the test') : undefined) });
+      expect(record.execution.status).toBe('cancelled');
+      expect(record.execution.reason).toBe('stopped by the test');
+      expect(record.execution.reachedAt).toBeGreaterThan(0.3 * record.scenario.duration);
+      expect(record.execution.reachedAt).toBeLessThan(record.scenario.duration);
+      expect(record.verdicts).toEqual([]);
+      expect(record.passed).toBe(false);
+      expect(store.list()[0]).toMatchObject({ status: 'cancelled', passed: false });
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+});
