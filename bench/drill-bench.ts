@@ -1,15 +1,23 @@
 /**
- * `npm run bench -- drill`: the year-long built-in scenario on the embedded KMS, and the same
- * topology over 1, 30 and 365 days in the same run. Prints simulated seconds per wall second,
- * events per second and peak memory, and shows that wall time tracks the number of events (KMS
- * calls, steps, state changes), not the simulated duration.
+ * `npm run bench -- drill [--tenants 10,100,1000] [--skip-year]`:
+ *  1. the fleet sweep: a generated fleet (bench/fleet-scenario.ts: each tenant a 3-node cluster with 2
+ *     databases and a multi-Region key, 30 days, a 3 h us-east-1 outage with automatic failover, hourly
+ *     canaries) at each size, each in a process of its own — wall time, time per KMS call and per
+ *     event, peak RSS and the bytes of the stored run, as ratios to the smallest size (the baseline);
+ *  2. "revoked for a year": the 10-tenant fleet for 365 days with and without one tenant's key
+ *     revoked from day 1 — a node that cannot do anything costs nothing while nothing changes for it;
+ *  3. the year-long built-in scenario over 1, 30 and 365 days: wall time tracks events, not simulated time.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resourceUsage } from 'node:process';
 import type { Scenario } from '../src-shared/scenario';
 import { runDrill } from '../src-main/drill/drill-runner';
 import { builtInScenarios } from '../src-main/drill/scenario-catalog';
+import type { FleetOptions } from './fleet-scenario';
+import type { FleetMeasurement } from './lib/fleet-drill-run';
 import { printTable } from './lib/stats';
 
 const DAY = 86_400_000;
@@ -19,7 +27,58 @@ function shortened(scenario: Scenario, days: number): Scenario {
   return { ...scenario, duration, timeline: scenario.timeline.filter((s) => s.at < duration), expectations: [] };
 }
 
-export async function runDrillBench(): Promise<number> {
+/** One fleet drill in a child process (its peak RSS is its own). */
+function measureFleet(options: FleetOptions, dir: string): FleetMeasurement {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/lib/fleet-drill-run.ts', JSON.stringify(options), join(dir, `runs-${options.tenants}-${options.days ?? 30}.sqlite`)], {
+    encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  return JSON.parse(out.trim().split('\n').at(-1) as string) as FleetMeasurement;
+}
+
+function fleetSweep(sizes: number[], dir: string): { sweep: FleetMeasurement[]; revoked: FleetMeasurement[] } {
+  const sweep = sizes.map((tenants) => measureFleet({ tenants, days: 30 }, dir));
+  const base = sweep[0] as FleetMeasurement;
+  const ratio = (v: number, b: number) => (b > 0 ? `${(v / b).toFixed(2)}×` : '-');
+  console.log(`Fleet sweep: N tenants × 3 nodes × 2 databases, multi-Region keys, 30 days, a 3 h us-east-1 outage, automatic failover (each in its own process; load ${loadAverage()})\n`);
+  printTable(
+    ['tenants', 'nodes', 'events', 'KMS calls', 'wall s', 'ms / KMS call', 'vs base', 'µs / event', 'vs base', 'peak RSS MiB', 'record MB', 'record KB / tenant', 'frames', 'passed'],
+    sweep.map((m) => [
+      m.tenants, m.nodes, m.events, m.kmsCalls, (m.wallMs / 1000).toFixed(1), m.msPerKmsCall.toFixed(3), ratio(m.msPerKmsCall, base.msPerKmsCall), m.usPerEvent.toFixed(0), ratio(m.usPerEvent, base.usPerEvent),
+      m.peakRssMiB.toFixed(0), (m.recordBytes / 1e6).toFixed(2), (m.recordBytes / 1e3 / m.tenants).toFixed(1), `${m.frames} (${m.keyframes} key)`, String(m.passed),
+    ]),
+  );
+  const revoked = [measureFleet({ tenants: 10, days: 365, outageHours: 0 }, dir), measureFleet({ tenants: 10, days: 365, outageHours: 0, revokeFirstTenant: true }, dir)];
+  console.log(`\nRevoked for a year: 10 tenants × 365 days, without and with one tenant's key revoked from day 1 (its 3 nodes shut down and stay down)\n`);
+  printTable(['case', 'events', 'KMS calls', 'wall s', 'timeline entries'], [
+    ['no revocation', revoked[0]!.events, revoked[0]!.kmsCalls, (revoked[0]!.wallMs / 1000).toFixed(1), revoked[0]!.timeline],
+    ['one tenant revoked for a year', revoked[1]!.events, revoked[1]!.kmsCalls, (revoked[1]!.wallMs / 1000).toFixed(1), revoked[1]!.timeline],
+  ]);
+  return { sweep, revoked };
+}
+
+function loadAverage(): string {
+  try {
+    return execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function runDrillBench(argv: string[] = []): Promise<number> {
+  const sizesArg = argv[argv.indexOf('--tenants') + 1];
+  const sizes = argv.includes('--tenants') && sizesArg ? sizesArg.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : [10, 100, 1000];
+  const dir = mkdtempSync(join(tmpdir(), 'keydrill-drill-bench-'));
+  let fleet: ReturnType<typeof fleetSweep>;
+  try {
+    fleet = fleetSweep(sizes, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (argv.includes('--skip-year')) {
+    writeResults({ fleet });
+    return 0;
+  }
+  console.log('');
   const year = builtInScenarios().find((s) => s.name === 'year-of-operation');
   if (!year) throw new Error('the year-of-operation scenario is missing');
   const rows: (string | number)[][] = [];
@@ -29,10 +88,11 @@ export async function runDrillBench(): Promise<number> {
     const scenario = days === 365 ? year : shortened(year, days);
     const started = performance.now();
     const record = await runDrill(scenario, { onProgress: () => void events++ });
+    const trailRecords = record.eventCount;
     const wallMs = performance.now() - started;
     const simSecondsPerWallSecond = scenario.duration / 1000 / (wallMs / 1000);
     const peakRssMiB = resourceUsage().maxRSS / 1024;
-    rows.push([`${days} d`, events, record.totals.kmsCalls, record.eventCount, wallMs.toFixed(0), (events / (wallMs / 1000)).toFixed(0), simSecondsPerWallSecond.toExponential(2), peakRssMiB.toFixed(0)]);
+    rows.push([`${days} d`, events, record.totals.kmsCalls, trailRecords, wallMs.toFixed(0), (events / (wallMs / 1000)).toFixed(0), simSecondsPerWallSecond.toExponential(2), peakRssMiB.toFixed(0)]);
     results.push({ days, events, kmsCalls: record.totals.kmsCalls, trailRecords: record.eventCount, wallMs, simSecondsPerWallSecond, peakRssMiB });
   }
   console.log('Drill benchmark: year-of-operation topology (3 nodes, 2 databases, monthly snapshots) on the embedded KMS\n');
@@ -40,9 +100,13 @@ export async function runDrillBench(): Promise<number> {
   const first = results[0] as { events: number; wallMs: number };
   const last = results[results.length - 1] as { events: number; wallMs: number };
   console.log(`\n365 days vs 1 day: ${365}× the simulated time, ${(last.events / first.events).toFixed(1)}× the events, ${(last.wallMs / first.wallMs).toFixed(1)}× the wall time`);
+  writeResults({ fleet, year: results });
+  return 0;
+}
+
+function writeResults(results: Record<string, unknown>): void {
   mkdirSync('bench/results', { recursive: true });
   const file = join('bench/results', `drill-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ bench: 'drill', node: process.version, results }, null, 2));
+  writeFileSync(file, JSON.stringify({ bench: 'drill', node: process.version, load: loadAverage(), ...results }, null, 2));
   console.log(`Results written to ${file}`);
-  return 0;
 }

@@ -275,6 +275,8 @@ async function handle(world: DrillWorld, event: SimEvent): Promise<void> {
       if (!cluster || cluster.canaryAt !== world.t) return;
       cluster.canaryAt = undefined;
       await canarySweep(world, cluster);
+      // A cluster with no node running has nothing to sweep: its next sweep comes with the next change for it.
+      if (![...cluster.nodes.values()].some((n) => n.node.status === 'running' && !n.crashed)) return;
       // Canaries every canaryEvery while things are changing for this cluster; once a day in steady state.
       const busy = world.t - cluster.lastChange < 4 * scenario.policy.healthCheck || !cluster.uptime.up;
       world.scheduleCanary(cluster, busy ? scenario.workload.canaryEvery : Math.max(scenario.workload.canaryEvery, 86_400_000));
