@@ -38,17 +38,20 @@ export async function accountWorkload(world: DrillWorld, cluster: ClusterRuntime
     if (!n.servingFailure) world.bulkOperations += before * cluster.databases.length;
     from = n.keyExpiresAt;
   }
-  n.keyExpiresAt = undefined;
   const perDatabaseExact = perDatabaseRate * Math.max(0, now - from) + n.opsCarry;
   const perDatabase = Math.floor(perDatabaseExact);
   n.opsCarry = perDatabaseExact - perDatabase;
   // A node whose last refresh failed serves nothing; it tries the refresh again with one operation.
   const served = n.servingFailure ? 0 : perDatabase;
   const count = n.servingFailure ? 1 : perDatabase;
-  if (count <= 0) return;
+  if (count <= 0) {
+    noteKeyExpiry(world, n);
+    return;
+  }
   const mark = world.trail.mark;
   try {
     for (const db of cluster.databases) await n.node.countOperations(db, count);
+    noteKeyExpiry(world, n);
     world.bulkOperations += served * cluster.databases.length;
     if (n.servingFailure) {
       n.servingFailure = false;
@@ -62,6 +65,12 @@ export async function accountWorkload(world: DrillWorld, cluster: ClusterRuntime
     world.scheduleHealth(n);
   }
   world.refreshUptime(cluster);
+}
+
+/** When the master key now cached reaches its age limit: the next accounting splits its stretch there. */
+function noteKeyExpiry(world: DrillWorld, n: NodeRuntime): void {
+  const budget = n.node.masterKeyBudget();
+  n.keyExpiresAt = budget ? world.t + budget.ms : undefined;
 }
 
 /**
