@@ -97,12 +97,20 @@ export function observationIdOf(runId: string, n: number): string {
   return formatUuid(createHash('sha256').update(`keydrill-observation\0${runId}\0${n}`).digest().subarray(0, 16));
 }
 
-/** JSON with object keys sorted at every level, so equal records hash equally. */
+/** JSON with object keys sorted at every level, so equal records hash equally (undefined members left out, as JSON does). */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += `${i ? ',' : ''}${canonicalJson(value[i])}`;
+    return `${out}]`;
   }
-  return JSON.stringify(value);
+  const o = value as Record<string, unknown>;
+  let out = '{';
+  for (const k of Object.keys(o).sort()) {
+    const v = o[k];
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
