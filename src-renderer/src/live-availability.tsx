@@ -1,38 +1,57 @@
 import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DrillJob } from './app-state';
+import { AXIS, seriesColour, TOOLTIP_STYLE } from './charts/chart-colours';
+import { drillTickLabel, drillTicks } from './charts/time-ticks';
 import { formatDuration } from './format';
 
-const COLOURS = ['var(--series-1, #2563eb)', 'var(--series-2, #16a34a)', 'var(--series-3, #d97706)', 'var(--series-4, #9333ea)', 'var(--series-5, #dc2626)'];
+/** Beyond this many clusters one line counts the fleet's serving nodes. */
+const MAX_LINES = 8;
+
+/** Where a live drill is on its own clock: its progress, not its last frame (quiet stretches make no frames). */
+export const liveElapsed = (job: DrillJob): number => Math.round(job.fraction * (job.durationMs ?? 0));
 
 /**
  * While a drill runs: how many nodes of each cluster serve (their master key cached), frame by
- * frame as main pushes them — the live view of availability before the run record exists.
+ * frame as main pushes them, on an axis that spans the whole drill so nothing moves as it grows.
  */
 export function LiveAvailability({ job }: { job: DrillJob }) {
-  const { rows, clusters } = useMemo(() => {
+  const { rows, lines } = useMemo(() => {
     const names = [...new Set(job.frames.flatMap((f) => f.nodes.map((n) => n.cluster)))];
+    const fleet = names.length > MAX_LINES;
+    const keys = fleet ? ['all clusters'] : names;
     const points = job.frames.map((f) => {
       const row: Record<string, number> = { at: f.at };
-      for (const c of names) row[c] = f.nodes.filter((n) => n.cluster === c && n.cache === 'cached').length;
+      keys.forEach((_, i) => (row[`s${i}`] = 0));
+      for (const n of f.nodes) {
+        if (n.cache !== 'cached') continue;
+        const i = fleet ? 0 : names.indexOf(n.cluster);
+        row[`s${i}`] = (row[`s${i}`] ?? 0) + 1;
+      }
       return row;
     });
-    return { rows: points, clusters: names };
+    return { rows: points, lines: keys };
   }, [job.frames]);
-  const latest = job.frames[job.frames.length - 1];
+  const duration = Math.max(job.durationMs ?? 0, job.frames.at(-1)?.at ?? 0, 1);
+  const elapsed = liveElapsed(job);
+  // The newest state holds until now: extend it to the present moment of the drill.
+  const last = rows.at(-1);
+  const data = last && elapsed > (last.at ?? 0) ? [...rows, { ...last, at: elapsed }] : rows;
+  const title = `Nodes serving, live · +${formatDuration(elapsed)} of ${formatDuration(duration)}`;
   return (
-    <figure className="live-chart" data-testid="live-availability" aria-label={`Nodes serving in ${job.title}, live`}>
-      <figcaption>Nodes serving, live · +{formatDuration(latest?.at ?? 0)}: {latest?.cause}</figcaption>
-      <ResponsiveContainer width="100%" height={180}>
-        <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="var(--border, #d1d5db)" />
-          <XAxis dataKey="at" type="number" domain={[0, 'dataMax']} tickFormatter={(v: number) => formatDuration(v)} stroke="var(--muted, #6b7280)" />
-          <YAxis allowDecimals={false} stroke="var(--muted, #6b7280)" width={32} />
-          <Tooltip labelFormatter={(v) => `+${formatDuration(Number(v))}`} />
-          <Legend />
-          {clusters.map((c, i) => <Line key={c} type="stepAfter" dataKey={c} stroke={COLOURS[i % COLOURS.length]} dot={false} isAnimationActive={false} />)}
-        </LineChart>
-      </ResponsiveContainer>
+    <figure className="chart live-chart" data-testid="live-availability" aria-label={`Nodes serving in ${job.title}, live`}>
+      <figcaption>{title}{job.frames.at(-1) ? <span className="muted"> · last change: {job.frames.at(-1)?.cause}</span> : null}</figcaption>
+      <LineChart responsive style={{ width: '100%', height: 180 }} data={data} margin={{ top: 8, right: 18, bottom: 4, left: 0 }} title={title}>
+        <CartesianGrid vertical={false} stroke={AXIS.stroke} />
+        <XAxis dataKey="at" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} tickFormatter={drillTickLabel} stroke={AXIS.stroke} tick={AXIS.tick} />
+        <YAxis allowDecimals={false} stroke={AXIS.stroke} tick={AXIS.tick} width={40} />
+        <Tooltip {...TOOLTIP_STYLE} labelFormatter={(v) => `+${formatDuration(Number(v))}`} />
+        {lines.map((c, i) => <Line key={c} name={c} type="stepAfter" dataKey={`s${i}`} stroke={seriesColour(i)} dot={false} isAnimationActive={false} />)}
+      </LineChart>
+      <ul className="legend">
+        {lines.map((c, i) => <li key={c}><span className="swatch" style={{ background: seriesColour(i) }} />{c}</li>)}
+        <li className="unit">nodes with their master key cached</li>
+      </ul>
     </figure>
   );
 }

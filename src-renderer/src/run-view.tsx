@@ -1,12 +1,15 @@
+import { memo, useMemo } from 'react';
 import type { RunRecord } from '../../src-shared/api';
 import { call } from './api-client';
 import { useAppState } from './app-state';
 import { useLoad } from './use-call';
+import { BucketBars, type BucketAxis } from './charts/bucket-bars';
+import { coarserBucket, rebucket } from './charts/chart-range';
 import { LineChart } from './charts/line-chart';
 import { formatDuration } from './format';
 
-/** A finished run: its verdicts with links to their evidence events, and its charts. */
-export function RunView({ record }: { record: RunRecord }) {
+/** A finished run: its verdicts with links to their evidence events, and its charts (not redrawn while a drill's progress ticks). */
+export const RunView = memo(function RunView({ record }: { record: RunRecord }) {
   const { openInAudit } = useAppState();
   const t = record.totals;
   const runId = record.execution.runId;
@@ -51,11 +54,7 @@ export function RunView({ record }: { record: RunRecord }) {
           </li>
         ))}
       </ul>
-      <div className="charts">
-        <LineChart title="Availability per cluster" unit="% of each bucket serving" series={record.series.availability} keep="min" yMax={100} testId="chart-availability" />
-        <LineChart title="KMS calls by region" unit="calls per bucket" series={record.series.kmsCallsByRegion} testId="chart-kms-calls" />
-        {record.series.errorsByCode.length > 0 ? <LineChart title="Failed KMS calls by error code" unit="errors per bucket" series={record.series.errorsByCode} /> : null}
-      </div>
+      <RunCharts record={record} />
       {record.dataAtRisk.length > 0 ? (
         <>
           <h3>Data at risk at the end</h3>
@@ -63,5 +62,29 @@ export function RunView({ record }: { record: RunRecord }) {
         </>
       ) : null}
     </section>
+  );
+});
+
+/** The run's own series, on drill time from 0 to its end: availability, and sums per bucket of its calls. */
+function RunCharts({ record }: { record: RunRecord }) {
+  const duration = record.scenario.duration;
+  const { series, totals } = record;
+  // Bars a reader can see: the record's buckets summed into round ones, at most ~100 across the drill.
+  const bucket = coarserBucket(series.bucket, duration, 100);
+  const axis = useMemo((): BucketAxis => ({ kind: 'drill', from: 0, to: duration, bucketMs: bucket }), [duration, bucket]);
+  const bars = useMemo(() => ({ region: rebucket(series.kmsCallsByRegion, bucket), errors: rebucket(series.errorsByCode, bucket), clientSide: rebucket(series.clientSideByCode, bucket) }), [series, bucket]);
+  // A fleet has one availability line for all its clusters; the per-cluster table says which were down.
+  const perCluster = series.availability.length > 0;
+  return (
+    <div className="charts">
+      <LineChart title={perCluster ? 'Availability per cluster' : `Fleet availability (${record.clusters.length.toLocaleString('en')} clusters)`} unit="% of each bucket serving"
+        series={perCluster ? series.availability : [series.fleetAvailability]} keep="min" yMax={100} duration={duration} bucketMs={series.bucket} testId="chart-availability" />
+      <BucketBars title="KMS calls by region" series={bars.region} axis={axis} empty="No call reached KMS." testId="chart-kms-calls" />
+      <BucketBars title="Failed KMS calls by error code" series={bars.errors} axis={axis} noun="failed calls" empty="No KMS call failed." testId="chart-errors" />
+      {totals.clientSideCalls > 0 ? (
+        <BucketBars title="Calls that never reached KMS (client-side, not CloudTrail records) by error" series={bars.clientSide} axis={axis} noun="calls"
+          empty="Every call reached KMS." testId="chart-client-side" />
+      ) : null}
+    </div>
   );
 }

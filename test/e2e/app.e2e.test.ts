@@ -93,7 +93,7 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     expect(codes.every((c) => c === 'AccessDeniedException')).toBe(true);
     expect(await page.locator('.vrow').count()).toBe(await page.locator('.vrow .error-code').count());
     // Keyboard: the table takes focus and the arrow keys select rows.
-    await page.locator('.vbody').focus();
+    await page.getByRole('grid', { name: 'CloudTrail events' }).focus();
     await page.keyboard.press('ArrowDown');
     await page.getByTestId('event-detail').locator('pre').waitFor();
     expect(await page.getByTestId('event-detail').textContent()).toContain('AccessDeniedException');
@@ -179,8 +179,6 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await page.getByText('✓ Valid — ').waitFor();
     await page.getByRole('button', { name: 'Run drill' }).click();
     await page.getByTestId('live-availability').waitFor({ timeout: 20_000 });
-    // The drill's KMS calls are charted from the event store while it plays.
-    await expect.poll(() => page.getByTestId('live-calls').locator('.recharts-bar-rectangle').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Watch the hierarchy' }).click();
     const badge = page.getByText('Following', { exact: false }).first();
     await badge.waitFor();
@@ -194,6 +192,11 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await expect.poll(() => page.locator('[data-node^="master:"].ok').count()).toBe(4);
     const scrubber = page.getByTestId('scrubber');
     expect(await scrubber.locator('.moment strong').textContent()).toBe('+0s');
+    // Meanwhile the Drills page charts the drill's KMS calls from the event store as it plays.
+    await page.getByRole('tab', { name: 'Drills' }).click();
+    await expect.poll(() => page.getByTestId('live-calls').locator('.recharts-bar-rectangle').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('live-availability').locator('figcaption').textContent()).toMatch(/^Nodes serving, live · \+\d+h(\d+m)? of 6h/);
+    await page.getByRole('tab', { name: 'Explorer' }).click();
     // The drill plays all 6 simulated hours on the wall clock (6 s), then is saved.
     await expect.poll(() => page.locator('.live-badge').count(), { timeout: 30_000 }).toBe(0);
     await page.getByRole('tab', { name: 'Explorer' }).waitFor();

@@ -12,8 +12,9 @@ import { e2eChromium, openBrowserApp, type BrowserApp } from '../support/browser
 /**
  * Importing CloudTrail logs and reading them as charts, in Chromium through the web bridge: a real
  * .json.gz log file goes in through the Reports page's file input, its progress ends with every
- * event stored, a malformed file is refused in place, and the Audit page draws calls per minute
- * by operation, region and error code (recharts) in both themes. Then a drill's own charts.
+ * event stored, a malformed file is refused in place, and the Audit page draws the calls of each
+ * bucket by operation, region and error code (recharts) in both themes, following every filter of
+ * the table. Then a drill's own charts.
  * Uses the built renderer (`npx electron-vite build` first, as app.e2e.test.ts does).
  */
 const START = Date.UTC(2026, 2, 9, 14, 0);
@@ -57,12 +58,24 @@ describe.skipIf(!e2eChromium)('importing CloudTrail logs and charting them (Play
 
   const screenshot = (name: string, target?: Page | Locator) => app.screenshot(name, target);
 
-  /** The drawn lines of a recharts chart: one path per series, each with a point per bucket. */
+  /** The drawn lines of a recharts line chart: one path per series. */
   async function curves(chart: Locator): Promise<string[]> {
     // 'attached', not 'visible': a steady rate is a flat line, whose box has no height.
     await chart.locator('path.recharts-line-curve').first().waitFor({ state: 'attached' });
     return chart.locator('path.recharts-line-curve').evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
   }
+
+  /** How many bars a bucket chart draws (a stacked bucket draws one per series with calls in it). */
+  async function bars(chart: Locator): Promise<number> {
+    await chart.locator('.recharts-bar-rectangle path').first().waitFor({ state: 'attached' });
+    return chart.locator('.recharts-bar-rectangle path').count();
+  }
+
+  /** What the chart says it counted (its caption, and data-total for the test). */
+  const charted = async (id: string) => Number(await page.getByTestId(id).getAttribute('data-total'));
+  const audit = () => page.locator('#page-audit');
+  const count = async () => (await page.getByTestId('audit-count').textContent()) ?? '';
+  const errorsStored = () => services.eventStore().lookup({ errorsOnly: true, maxResults: 10_000 }).events.length;
 
   it('shows the Audit page\'s empty charts with what to do while no event is stored', async () => {
     await page.getByRole('tab', { name: 'Audit' }).click();
@@ -96,22 +109,29 @@ describe.skipIf(!e2eChromium)('importing CloudTrail logs and charting them (Play
     expect(services.eventStore().count()).toBe(EVENTS);
   });
 
-  it('opens the imported events in the Audit page and draws calls per minute by operation, region and error code', async () => {
+  it('does not offer a LookupEvents import from the embedded KMS, whose events are already here', async () => {
+    const note = page.getByTestId('lookup-backend-note');
+    await expect.poll(() => note.textContent()).toMatch(/already on the Audit page/);
+    expect(await page.getByRole('button', { name: 'Import from LookupEvents' }).isDisabled()).toBe(true);
+  });
+
+  it('opens the imported events in the Audit page and draws the calls of each bucket by operation, region and error code', async () => {
     await page.getByTestId('import-open-audit').click();
     expect(await page.getByRole('tab', { name: 'Audit' }).getAttribute('aria-selected')).toBe('true');
-    await expect.poll(async () => (await page.getByTestId('audit-count').textContent()) ?? '').toBe(`${EVENTS} events`);
+    await expect.poll(count).toBe(`${EVENTS} events`);
     const byOperation = page.getByTestId('chart-calls-eventName');
-    const operations = await curves(byOperation);
-    expect(operations.length).toBe(Number(await byOperation.getAttribute('data-keys')));
-    expect(operations.length).toBeGreaterThan(2);
-    // 90 minutes in one-minute buckets: each line has a point per minute, so it is far from flat or empty.
-    for (const d of operations) expect(d.split(/[LM]/).length).toBeGreaterThan(80);
-    const regions = await curves(page.getByTestId('chart-calls-region'));
-    expect(regions).toHaveLength(1);
+    expect(await bars(byOperation)).toBeGreaterThan(40);
+    // Sums per bucket: the bars add up to every stored call, and the failed ones to every error.
+    expect(await charted('chart-calls-eventName')).toBe(EVENTS);
+    expect(await charted('chart-calls-region')).toBe(EVENTS);
+    expect(await charted('chart-calls-errorCode')).toBe(errorsStored());
+    expect(await bars(page.getByTestId('chart-calls-errorCode'))).toBeGreaterThan(0);
     expect(await page.getByTestId('chart-calls-region').locator('.legend').textContent()).toContain('eu-west-1');
-    expect((await curves(page.getByTestId('chart-calls-errorCode'))).length).toBeGreaterThan(0);
-    // The time axis reads in UTC, like the table.
-    expect(await page.getByTestId('chart-calls-region').locator('.recharts-xAxis-tick-labels').textContent()).toMatch(/^14:\d\d/);
+    // 90 minutes: round buckets and round ticks, in UTC like the table.
+    expect(await byOperation.locator('figcaption').textContent()).toMatch(/^KMS calls by operation, per (minute|2 minutes) · 360 calls$/);
+    const ticks = await page.getByTestId('chart-calls-region').locator('.recharts-xAxis-tick-labels tspan').allTextContents();
+    expect(ticks.length).toBeGreaterThan(2);
+    for (const t of ticks) expect(t).toMatch(/^1[45]:(00|15|30|45)$/);
 
     for (const id of ['chart-calls-eventName', 'chart-calls-region', 'chart-calls-errorCode']) {
       const shot = ink(decodePng(await page.getByTestId(id).locator('svg.recharts-surface').screenshot()));
@@ -120,29 +140,77 @@ describe.skipIf(!e2eChromium)('importing CloudTrail logs and charting them (Play
     await screenshot('audit-charts');
   });
 
-  it('narrows the charts to the page\'s time range and says so when nothing is in it', async () => {
-    await page.getByLabel('From (UTC)').fill('2026-03-09T14:30');
-    await page.getByLabel('To (UTC)').fill('2026-03-09T14:59');
-    await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(async () => (await curves(page.getByTestId('chart-calls-region')))[0]?.split(/[LM]/).length ?? 0).toBeLessThan(40);
-    await page.getByLabel('From (UTC)').fill('2027-01-01T00:00');
-    await page.getByLabel('To (UTC)').fill('2027-01-01T01:00');
-    await page.getByRole('button', { name: 'Apply' }).click();
+  it('charts follow every filter the table follows, and the count is the true total', async () => {
+    const errors = errorsStored();
+    await audit().getByLabel('Errors only').check();
+    await audit().getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => charted('chart-calls-eventName')).toBe(errors);
+    await expect.poll(count).toBe(`${errors} events`);
+    await audit().getByLabel('Errors only').uncheck();
+    await audit().getByLabel('Lookup attribute').selectOption('EventName');
+    await audit().getByLabel('Value').fill('Decrypt');
+    await audit().getByRole('button', { name: 'Apply' }).click();
+    const decrypts = services.eventStore().lookup({ attribute: { key: 'EventName', value: 'Decrypt' }, maxResults: 10_000 }).events.length;
+    await expect.poll(() => charted('chart-calls-region')).toBe(decrypts);
+    expect(await page.getByTestId('chart-calls-eventName').locator('.legend li:not(.unit)').allTextContents()).toEqual(['Decrypt']);
+    await audit().getByLabel('Region').fill('us-east-1');
+    await audit().getByRole('button', { name: 'Apply' }).click();
     await page.getByTestId('audit-charts-empty').waitFor();
-    expect(await page.getByTestId('audit-charts-empty').textContent()).toMatch(/widen the time range/i);
-    await page.getByRole('button', { name: 'Reset' }).click();
-    await page.getByTestId('chart-calls-region').locator('path.recharts-line-curve').waitFor({ state: 'attached' });
+    await audit().getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(count).toBe(`${EVENTS} events`);
   });
 
-  it('keeps the chart lines readable in the dark theme', async () => {
+  it('takes times as UTC ISO text, narrows the charts to them, and refuses a reversed range', async () => {
+    await audit().getByLabel('From (UTC)', { exact: true }).fill('2026-03-09 14:30');
+    await audit().getByLabel('To (UTC)', { exact: true }).fill('2026-03-09 14:59');
+    await audit().getByRole('button', { name: 'Apply' }).click();
+    const inRange = [...syntheticKmsEvents({ count: EVENTS, start: START, durationMs: 90 * 60_000, regions: ['eu-west-1'], errorRate: 0.05, seed: 5 })]
+      .filter((r) => r.eventTime >= '2026-03-09T14:30:00Z' && r.eventTime <= '2026-03-09T14:59:59Z').length;
+    await expect.poll(() => charted('chart-calls-region')).toBe(inRange);
+    await expect.poll(count).toBe(`${inRange} events`);
+    await audit().getByLabel('From (UTC)', { exact: true }).fill('2026-03-09 15:00');
+    await audit().getByRole('button', { name: 'Apply' }).click();
+    expect(await page.getByTestId('audit-filter-error').textContent()).toMatch(/From \(2026-03-09 15:00\) is after To/);
+    expect(await audit().getByLabel('From (UTC)', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    // Nothing changed behind the message.
+    expect(await charted('chart-calls-region')).toBe(inRange);
+    await audit().getByLabel('From (UTC)', { exact: true }).fill('2027-01-01');
+    await audit().getByLabel('To (UTC)', { exact: true }).fill('2027-01-01 01:00');
+    await audit().getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('audit-charts-empty').waitFor();
+    expect(await page.getByTestId('audit-charts-empty').textContent()).toMatch(/Loosen the filters/);
+    await audit().getByRole('button', { name: 'Reset' }).click();
+    await page.getByTestId('chart-calls-region').locator('.recharts-bar-rectangle').first().waitFor({ state: 'attached' });
+  });
+
+  it('charts events months apart on separate axes, counts them all, and jumps to the oldest', async () => {
+    // A second stretch, eight months earlier (as a drill's own clock would put it): 1,000 more events.
+    const early = [...syntheticKmsEvents({ count: 1_000, start: Date.UTC(2025, 6, 1), durationMs: 3_600_000, regions: ['us-east-1'], seed: 8 })];
+    services.eventStore().append(early.map((record) => ({ record })));
+    await audit().getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(count).toBe(`500 of ${(EVENTS + 1_000).toLocaleString('en')} events shown, newest first`);
+    expect(await page.getByTestId('audit-stretch').count()).toBe(2);
+    expect(await page.getByTestId('audit-stretches').textContent()).toMatch(/2 stretches of time months apart/);
+    const totals = await page.locator('[data-testid="audit-stretch"] [data-testid="chart-calls-region"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-total'))));
+    expect(totals).toEqual([1_000, EVENTS]);
+    await page.getByTestId('audit-order').click();
+    await expect.poll(count).toMatch(/, oldest first$/);
+    const oldest = [...early].sort((a, b) => a.eventTime.localeCompare(b.eventTime))[0]!;
+    expect(await page.locator('.vrow').first().locator('[role="gridcell"]').first().textContent()).toBe(oldest.eventTime.replace('T', ' ').replace(/(\.\d+)?Z$/, ''));
+    await screenshot('audit-stretches');
+    await page.getByTestId('audit-order').click();
+    await expect.poll(count).toMatch(/, newest first$/);
+  });
+
+  it('keeps the chart bars readable in the dark theme', async () => {
     // Runs in the page; the tests' own TypeScript has no DOM types.
-    type Styles = { getComputedStyle(element: unknown): { stroke: string } };
-    const stroke = () => page.getByTestId('chart-calls-region').locator('path.recharts-line-curve').first().evaluate((p) => (globalThis as unknown as Styles).getComputedStyle(p).stroke);
-    const light = await stroke();
+    type Styles = { getComputedStyle(element: unknown): { fill: string } };
+    const fill = () => page.getByTestId('chart-calls-region').locator('.recharts-bar-rectangle path').first().evaluate((p) => (globalThis as unknown as Styles).getComputedStyle(p).fill);
+    const light = await fill();
     await page.getByLabel('Theme').selectOption('dark');
-    await expect.poll(stroke).not.toBe(light);
-    const [r, g, b] = ((await stroke()).match(/\d+/g) ?? []).map(Number) as [number, number, number];
-    // A light line on the dark panel: its brightest channel well above the background's.
+    await expect.poll(fill).not.toBe(light);
+    const [r, g, b] = ((await fill()).match(/\d+/g) ?? []).map(Number) as [number, number, number];
+    // A light bar on the dark panel: its brightest channel well above the background's.
     expect(Math.max(r, g, b)).toBeGreaterThan(200);
     await screenshot('audit-charts-dark');
     await page.getByLabel('Theme').selectOption('light');
@@ -159,7 +227,9 @@ describe.skipIf(!e2eChromium)('importing CloudTrail logs and charting them (Play
     const availability = await curves(page.getByTestId('chart-availability'));
     expect(availability.length).toBeGreaterThan(0);
     expect(availability.every((d) => d.split(/[LM]/).length > 3)).toBe(true);
-    expect((await curves(page.getByTestId('chart-kms-calls'))).length).toBeGreaterThan(0);
+    expect(await bars(page.getByTestId('chart-kms-calls'))).toBeGreaterThan(0);
+    // The axis spans the whole drill: its last tick is the end, 6 hours in.
+    expect((await page.getByTestId('chart-kms-calls').locator('.recharts-xAxis-tick-labels tspan').allTextContents()).at(-1)).toBe('+6h');
     const shot = ink(decodePng(await page.getByTestId('chart-availability').locator('svg.recharts-surface').screenshot()));
     expect(looksDrawn(shot), `availability chart looks blank: ${JSON.stringify(shot)}`).toBe(true);
     await screenshot('drills-recharts');

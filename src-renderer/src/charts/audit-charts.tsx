@@ -1,52 +1,83 @@
+import { useEffect } from 'react';
 import type { AggregateDimension } from '../../../src-shared/api';
 import { call } from '../api-client';
 import { useLoad } from '../use-call';
-import { CallsChart } from './calls-chart';
-import { chartRange, DIMENSIONS, iso, toChartData, type ChartData, type ChartRange } from './chart-range';
+import { BucketBars, type CountSeries } from './bucket-bars';
+import { chartRanges, DIMENSIONS, iso, MINUTE_MS, toCountSeries, type ChartFilter, type ChartRange } from './chart-range';
+import { utcLabel } from './time-ticks';
 
-const TITLES: Record<AggregateDimension, { title: string; empty: string }> = {
-  eventName: { title: 'KMS calls per minute by operation', empty: 'No calls in this range.' },
-  region: { title: 'KMS calls per minute by region', empty: 'No calls in this range.' },
-  errorCode: { title: 'Failed KMS calls per minute by error code', empty: 'No call failed in this range.' },
+const TITLES: Record<AggregateDimension, { title: string; noun: string; empty: string }> = {
+  eventName: { title: 'KMS calls by operation', noun: 'calls', empty: 'No calls in this range.' },
+  region: { title: 'KMS calls by region', noun: 'calls', empty: 'No calls in this range.' },
+  errorCode: { title: 'Failed KMS calls by error code', noun: 'failed calls', empty: 'No call failed in this range.' },
 };
 
-interface Loaded {
+interface Stretch {
   range: ChartRange;
-  charts: Record<AggregateDimension, ChartData>;
+  charts: Record<AggregateDimension, CountSeries[]>;
+  /** Every matching call in the stretch (each call has exactly one operation). */
+  total: number;
+}
+
+interface Loaded {
+  stretches: Stretch[];
+  /** Stretches of events too small to get charts of their own. */
+  leftOut: number;
 }
 
 /**
- * The Audit page's charts for its applied filter's time range and run (the event-name and
- * errors-only filters narrow the table only: the counts behind the charts are per minute, not per event).
+ * The Audit page's charts for its applied filter: every filter the table follows (time, run,
+ * attribute, errors only, region) narrows what is counted, bars are sums per round bucket, and
+ * events that lie months apart (the drill clock, the wall clock) are charted as separate stretches.
+ * `onTotal` hears how many events match in all, for the table's count.
  * `version` changes on every Apply, so pressing it again after a drill or an import redraws.
  */
-export function AuditCharts({ startTime, endTime, runId, version }: { startTime?: string | undefined; endTime?: string | undefined; runId?: string | undefined; version: unknown }) {
-  const { data, error, loading } = useLoad(async (): Promise<Loaded | undefined> => {
-    const run = runId ? { runId } : {};
-    const range = await chartRange((q) => call('audit:aggregate', q), { startTime, endTime, runId });
-    if (!range) return undefined;
-    const results = await Promise.all(DIMENSIONS.map((by) => call('audit:aggregate', { by, startTime: iso(range.start), endTime: iso(range.end - 1), bucketMinutes: range.bucketMinutes, ...run })));
-    const [eventName, region, errorCode] = results.map((r) => toChartData(r, range)) as [ChartData, ChartData, ChartData];
-    return { range, charts: { eventName, region, errorCode } };
-  }, [startTime, endTime, runId, version]);
+export function AuditCharts({ filter, version, onTotal }: { filter: ChartFilter; version: unknown; onTotal: (total: number | undefined) => void }) {
+  const { data, error, loading } = useLoad(async (): Promise<Loaded> => {
+    const { ranges, leftOut } = await chartRanges((q) => call('audit:aggregate', q), filter);
+    const { startTime: _s, endTime: _e, ...rest } = filter;
+    const stretches = await Promise.all(ranges.map(async (range): Promise<Stretch> => {
+      const results = await Promise.all(DIMENSIONS.map((by) => call('audit:aggregate', { ...rest, by, startTime: iso(range.start), endTime: iso(range.end - 1), bucketMinutes: range.bucketMinutes })));
+      const [eventName, region, errorCode] = results.map(toCountSeries) as [CountSeries[], CountSeries[], CountSeries[]];
+      const total = eventName.reduce((n, s) => n + s.points.reduce((m, [, c]) => m + c, 0), 0);
+      return { range, charts: { eventName, region, errorCode }, total };
+    }));
+    return { stretches, leftOut };
+  }, [version]);
+  // The count is known only when every stretch was charted.
+  const total = data && data.leftOut === 0 ? data.stretches.reduce((n, s) => n + s.total, 0) : undefined;
+  useEffect(() => onTotal(loading ? undefined : total), [total, loading, onTotal]);
 
   if (error) return <p className="error" role="alert">The charts could not be drawn: {error}</p>;
-  if (!data) {
-    if (loading) return <p className="muted" data-testid="audit-charts-loading">Counting calls per minute…</p>;
+  if (!data) return loading ? <p className="muted" data-testid="audit-charts-loading">Counting the calls…</p> : null;
+  const narrowed = Boolean(filter.startTime || filter.endTime || filter.runId || filter.attribute || filter.errorsOnly || filter.region);
+  if (data.stretches.every((s) => s.total === 0)) {
     return (
       <p className="empty" data-testid="audit-charts-empty">
-        No KMS calls {startTime || endTime ? 'in this time range' : runId ? 'in this run' : 'recorded yet'}, so there is nothing to chart.{' '}
-        Run a drill on the Drills page or import CloudTrail logs on the Reports page{startTime || endTime || runId ? ', or widen the time range and run filter (Reset)' : ''}.
+        No KMS calls {narrowed ? 'match these filters' : 'recorded yet'}, so there is nothing to chart.{' '}
+        {narrowed ? 'Loosen the filters, or press Reset.' : 'Run a drill on the Drills page or import CloudTrail logs on the Reports page.'}
       </p>
     );
   }
-  if (data.charts.region.total === 0) {
-    return <p className="empty" data-testid="audit-charts-empty">No KMS calls between {iso(data.range.start)} and {iso(data.range.end - 1)}. Widen the time range, or press Reset.</p>;
-  }
+  const split = data.stretches.length > 1;
   return (
-    <section className="charts audit-charts" aria-label="KMS calls per minute" data-testid="audit-charts">
-      {DIMENSIONS.map((by) => (
-        <CallsChart key={by} title={TITLES[by].title} empty={TITLES[by].empty} data={data.charts[by]} range={data.range} testId={`chart-calls-${by}`} />
+    <section className="audit-charts" aria-label="KMS calls over time" data-testid="audit-charts" aria-busy={loading}>
+      {split ? (
+        <p className="muted" data-testid="audit-stretches">
+          These events lie in {data.stretches.length} stretches of time months apart — drill runs on the embedded KMS carry the drill&apos;s own clock, imported and
+          live events the wall clock — so each stretch is charted on its own axis.{data.leftOut ? ` ${data.leftOut} smaller stretch${data.leftOut === 1 ? '' : 'es'} not charted: choose a run or a time range to see them.` : ''}
+        </p>
+      ) : null}
+      {data.stretches.map((s) => (
+        <div key={s.range.start} className="stretch" data-testid="audit-stretch">
+          {split ? <h3 className="stretch-title">{utcLabel(s.range.start)} to {utcLabel(s.range.end)} · {s.total.toLocaleString('en')} calls</h3> : null}
+          <div className="charts">
+            {DIMENSIONS.map((by) => (
+              <BucketBars key={by} title={TITLES[by].title} noun={TITLES[by].noun} empty={TITLES[by].empty} series={s.charts[by]} testId={`chart-calls-${by}`}
+                axis={{ kind: 'wall', from: s.range.start, to: s.range.end, bucketMs: s.range.bucketMinutes * MINUTE_MS, origin: Math.floor(s.range.start / (s.range.bucketMinutes * MINUTE_MS)) * s.range.bucketMinutes * MINUTE_MS }} />
+            ))}
+          </div>
+        </div>
       ))}
     </section>
   );

@@ -1,21 +1,29 @@
 import type { AggregateDimension, AggregateQuery, AggregateResult } from '../../../src-shared/api';
+import type { CountSeries } from './bucket-bars';
 
 /**
- * The time axis of the Audit page's charts: the range (the page's filter, else the span of the
- * matching events, found from the per-minute counts), a bucket size that keeps a chart at or below
- * MAX_BUCKETS points, and dense rows with every empty bucket at zero.
+ * The time axes of the Audit page's charts: the range (the page's filter, else the span of the
+ * matching events), cut into stretches where the events lie months apart — drill runs on the
+ * embedded KMS are stamped with the drill's own clock (from 2026-01-01), imported and wall-clock
+ * events with the real one — so neither squeezes the other; and a round bucket size that keeps a
+ * chart at or below MAX_BUCKETS bars.
  */
 export const MINUTE_MS = 60_000;
-export const MAX_BUCKETS = 300;
+export const MAX_BUCKETS = 150;
 /** Bucket sizes a reader recognises; the contract allows up to 30 days. */
 const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10_080, 43_200];
 const LONGEST = 43_200;
 const EARLIEST = '1970-01-01T00:00:00Z';
 const LATEST = '2200-01-01T00:00:00Z';
-/** The finer look at the span may return this many buckets per value: still a small answer. */
+/** The finer look at a stretch may return this many buckets per value: still a small answer. */
 const PROBE_BUCKETS = 2_000;
+/** At most this many stretches get their own charts (the busiest). */
+export const MAX_STRETCHES = 3;
 
 export type Aggregate = (query: AggregateQuery) => Promise<AggregateResult>;
+
+/** The filters a chart follows, as the table applies them (time, run, attribute, errors, region). */
+export type ChartFilter = Omit<AggregateQuery, 'by' | 'startTime' | 'endTime' | 'bucketMinutes'> & { startTime?: string | undefined; endTime?: string | undefined };
 
 export interface ChartRange {
   start: number;
@@ -30,72 +38,82 @@ export function bucketMinutesFor(spanMs: number, buckets = MAX_BUCKETS): number 
   return STEPS.find((step) => minutes / step <= buckets) ?? LONGEST;
 }
 
-/** The range to chart, or undefined when no event matches the run (and the range, if any). */
-export async function chartRange(aggregate: Aggregate, filter: { startTime?: string | undefined; endTime?: string | undefined; runId?: string | undefined }): Promise<ChartRange | undefined> {
-  let start = filter.startTime ? Date.parse(filter.startTime) : undefined;
-  // The page's end time is inclusive (hh:mm:59Z); the range's end is not.
-  let end = filter.endTime ? Date.parse(filter.endTime) + 1 : undefined;
-  if (start === undefined || end === undefined) {
-    const span = await eventSpan(aggregate, filter.runId, start, end);
-    if (!span) return undefined;
-    start ??= span.start;
-    end ??= span.end;
+/**
+ * The round bucket, a whole multiple of `baseMs`, that shows `spanMs` in at most `buckets` bars: a
+ * run's series, counted per minute over 6 hours, is drawn per 5 minutes (sums, so nothing is lost).
+ */
+export function coarserBucket(baseMs: number, spanMs: number, buckets = MAX_BUCKETS): number {
+  const base = baseMs / MINUTE_MS;
+  const step = STEPS.find((m) => m >= base && m % base === 0 && spanMs / (m * MINUTE_MS) <= buckets);
+  return step === undefined ? baseMs * Math.ceil(spanMs / baseMs / buckets) : step * MINUTE_MS;
+}
+
+/** Series summed into buckets of `size` (a multiple of theirs), starting at 0. */
+export function rebucket(series: readonly CountSeries[], size: number): CountSeries[] {
+  return series.map((s) => {
+    const sums = new Map<number, number>();
+    for (const [t, c] of s.points) sums.set(Math.floor(t / size) * size, (sums.get(Math.floor(t / size) * size) ?? 0) + c);
+    return { label: s.label, points: [...sums] };
+  });
+}
+
+const rangeOf = (start: number, end: number): ChartRange => {
+  const e = end <= start ? start + MINUTE_MS : end;
+  return { start, end: e, bucketMinutes: bucketMinutesFor(e - start) };
+};
+
+/**
+ * The ranges to chart, oldest first: the filter's own time range when it has both ends, else each
+ * stretch of matching events (at most MAX_STRETCHES, the busiest), or none when nothing matches.
+ */
+export async function chartRanges(aggregate: Aggregate, filter: ChartFilter): Promise<{ ranges: ChartRange[]; leftOut: number }> {
+  const { startTime, endTime, ...rest } = filter;
+  const from = startTime ? Date.parse(startTime) : undefined;
+  // The page's end time is inclusive (hh:mm:59Z); a range's end is not.
+  const to = endTime ? Date.parse(endTime) + 1 : undefined;
+  if (from !== undefined && to !== undefined) return { ranges: [rangeOf(from, to)], leftOut: 0 };
+  const coarse = await aggregate({ ...rest, by: 'region', startTime: from === undefined ? EARLIEST : iso(from), endTime: to === undefined ? LATEST : iso(to - 1), bucketMinutes: LONGEST });
+  const stretches = stretchesOf(coarse, LONGEST * MINUTE_MS, from, to);
+  const busiest = [...stretches].sort((a, b) => b.calls - a.calls).slice(0, MAX_STRETCHES);
+  const kept = stretches.filter((s) => busiest.includes(s));
+  const ranges: ChartRange[] = [];
+  for (const s of kept) {
+    // A finer look finds the first and last minute of the stretch.
+    const bucket = bucketMinutesFor(s.end - s.start, PROBE_BUCKETS);
+    const fine = await aggregate({ ...rest, by: 'region', startTime: iso(s.start), endTime: iso(s.end - 1), bucketMinutes: bucket });
+    const a = fine.rows[0];
+    const b = fine.rows[fine.rows.length - 1];
+    if (!a || !b) continue;
+    ranges.push(rangeOf(from ?? Math.max(Date.parse(a.time), s.start), to ?? Math.min(Date.parse(b.time) + bucket * MINUTE_MS, s.end)));
   }
-  if (end <= start) end = start + MINUTE_MS;
-  return { start, end, bucketMinutes: bucketMinutesFor(end - start) };
+  return { ranges, leftOut: stretches.length - kept.length };
 }
 
-/** First and last minute with events, from two cheap looks at the per-minute counts: 30-day buckets, then finer ones. */
-async function eventSpan(aggregate: Aggregate, runId: string | undefined, from: number | undefined, to: number | undefined): Promise<{ start: number; end: number } | undefined> {
-  const run = runId ? { runId } : {};
-  const coarse = await aggregate({ by: 'region', startTime: from === undefined ? EARLIEST : iso(from), endTime: to === undefined ? LATEST : iso(to - 1), bucketMinutes: LONGEST, ...run });
-  const first = coarse.rows[0];
-  const last = coarse.rows[coarse.rows.length - 1];
-  if (!first || !last) return undefined;
-  const lo = Math.max(Date.parse(first.time), from ?? -Infinity);
-  const hi = Math.min(Date.parse(last.time) + LONGEST * MINUTE_MS, to ?? Infinity);
-  const bucket = bucketMinutesFor(hi - lo, PROBE_BUCKETS);
-  const fine = await aggregate({ by: 'region', startTime: iso(lo), endTime: iso(hi - 1), bucketMinutes: bucket, ...run });
-  const a = fine.rows[0];
-  const b = fine.rows[fine.rows.length - 1];
-  if (!a || !b) return undefined;
-  return { start: Math.max(Date.parse(a.time), lo), end: Math.min(Date.parse(b.time) + bucket * MINUTE_MS, hi) };
-}
-
-export interface ChartData {
-  /** One row per bucket: `t` (ms) and `s0`, `s1`, … calls per minute of each key. */
-  rows: Record<string, number>[];
-  /** The series, most calls first; the tail folded into "all others". */
-  keys: string[];
-  total: number;
-}
-
-/** Dense rows over the range, calls per minute (a bucket's calls over its minutes), the top `maxKeys` keys apart. */
-export function toChartData(result: AggregateResult, range: ChartRange, maxKeys = 7): ChartData {
-  const totals = new Map<string, number>();
-  for (const r of result.rows) totals.set(r.key, (totals.get(r.key) ?? 0) + r.calls);
-  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
-  const kept = ranked.length > maxKeys ? ranked.slice(0, maxKeys - 1) : ranked;
-  const keys = ranked.length > kept.length ? [...kept, 'all others'] : kept;
-  const index = new Map(kept.map((k, i) => [k, i]));
-  const size = range.bucketMinutes * MINUTE_MS;
-  const first = Math.floor(range.start / size) * size;
-  const rows: Record<string, number>[] = [];
-  const byTime = new Map<number, Record<string, number>>();
-  // `end` is exclusive: a bucket starting at it would hold nothing of the range.
-  for (let t = first; t < range.end; t += size) {
-    const row: Record<string, number> = { t };
-    keys.forEach((_, i) => (row[`s${i}`] = 0));
-    rows.push(row);
-    byTime.set(t, row);
+/** Runs of non-empty buckets, split where at least one whole bucket is empty; clipped to [from, to). */
+function stretchesOf(result: AggregateResult, size: number, from: number | undefined, to: number | undefined): { start: number; end: number; calls: number }[] {
+  const calls = new Map<number, number>();
+  for (const r of result.rows) calls.set(Date.parse(r.time), (calls.get(Date.parse(r.time)) ?? 0) + r.calls);
+  const out: { start: number; end: number; calls: number }[] = [];
+  for (const t of [...calls.keys()].sort((a, b) => a - b)) {
+    const last = out.at(-1);
+    if (last && t <= last.end) {
+      last.end = t + size;
+      last.calls += calls.get(t) ?? 0;
+    } else out.push({ start: t, end: t + size, calls: calls.get(t) ?? 0 });
   }
+  return out.map((s) => ({ ...s, start: Math.max(s.start, from ?? -Infinity), end: Math.min(s.end, to ?? Infinity) }));
+}
+
+/** An aggregate's rows as one series per key: [bucket start (epoch ms), calls]. Successful calls have no error-code key. */
+export function toCountSeries(result: AggregateResult): CountSeries[] {
+  const byKey = new Map<string, [number, number][]>();
   for (const r of result.rows) {
-    const row = byTime.get(Date.parse(r.time));
-    if (!row) continue;
-    const i = index.get(r.key) ?? keys.length - 1;
-    row[`s${i}`] = (row[`s${i}`] ?? 0) + r.calls / range.bucketMinutes;
+    if (r.key === '') continue;
+    let points = byKey.get(r.key);
+    if (!points) byKey.set(r.key, (points = []));
+    points.push([Date.parse(r.time), r.calls]);
   }
-  return { rows, keys, total: [...totals.values()].reduce((n, c) => n + c, 0) };
+  return [...byKey].map(([label, points]) => ({ label, points }));
 }
 
 export function iso(ms: number): string {

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart as Chart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDuration } from '../format';
 import { AXIS, formatCount, seriesColour, TOOLTIP_STYLE } from './chart-colours';
+import { bucketName, drillTickLabel, drillTicks } from './time-ticks';
 
 export interface ChartSeries {
   label: string;
@@ -9,36 +10,42 @@ export interface ChartSeries {
   points: readonly (readonly [number, number])[];
 }
 
-const MAX_POINTS = 320;
+const MAX_POINTS = 400;
 
 /**
- * A line chart of several series over drill time (recharts). Long series are thinned to at most
- * MAX_POINTS per line, keeping each stretch's extreme (`keep`: the dips of availability, the peaks
- * of call counts), so a one-minute outage in a year still shows.
+ * A step chart of several series over drill time (recharts): each point holds for its bucket, the
+ * axis runs from 0 to the drill's end with round ticks. Long series are thinned to at most
+ * MAX_POINTS per line, keeping each stretch's extreme (`keep`: the dips of availability), so a
+ * one-minute outage in a year still shows.
  */
-export function LineChart({ title, series, unit, keep = 'max', yMax, testId }: {
+export function LineChart({ title, series, unit, duration, bucketMs, keep = 'max', yMax, testId }: {
   title: string;
   series: readonly ChartSeries[];
   unit: string;
+  /** The drill's length: the axis ends there. */
+  duration: number;
+  /** The series' bucket, named in the tooltip. */
+  bucketMs?: number;
   keep?: 'min' | 'max';
   yMax?: number;
   testId?: string;
 }) {
-  const { rows, xMax, top } = useMemo(() => merge(series, keep, yMax), [series, keep, yMax]);
+  const { rows, top } = useMemo(() => merge(series, keep, yMax, duration), [series, keep, yMax, duration]);
   if (rows.length === 0) {
     return <figure className="chart" data-testid={testId}><figcaption>{title}</figcaption><p className="empty">Nothing was measured.</p></figure>;
   }
+  const at = (t: number) => `+${formatDuration(t)}${bucketMs ? ` (the ${bucketName(bucketMs)} from there)` : ''}`;
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
-      <Chart responsive style={{ width: '100%', height: 200 }} data={rows} margin={{ top: 12, right: 16, bottom: 4, left: 0 }} accessibilityLayer title={title}>
+      <Chart responsive style={{ width: '100%', height: 200 }} data={rows} margin={{ top: 12, right: 18, bottom: 4, left: 0 }} title={title}>
         <CartesianGrid vertical={false} stroke={AXIS.stroke} />
-        <XAxis dataKey="t" type="number" domain={[0, xMax]} ticks={[0, xMax / 4, xMax / 2, (3 * xMax) / 4, xMax]} tickFormatter={formatDuration} stroke={AXIS.stroke} tick={AXIS.tick} />
+        <XAxis dataKey="t" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} tickFormatter={drillTickLabel} stroke={AXIS.stroke} tick={AXIS.tick} />
         <YAxis domain={[0, top]} ticks={[0, top / 2, top]} tickFormatter={formatCount} stroke={AXIS.stroke} tick={AXIS.tick} width={44} />
-        <Tooltip {...TOOLTIP_STYLE} labelFormatter={(t) => `+${formatDuration(Number(t))}`} formatter={(v) => `${formatCount(Number(v))} ${unit}`} />
+        <Tooltip {...TOOLTIP_STYLE} labelFormatter={(t) => at(Number(t))} formatter={(v) => `${formatCount(Number(v))} ${unit}`} />
         {/* Earlier series are drawn wider, so a line hidden under an identical one still shows at its edges. */}
         {series.map((s, i) => (
-          <Line key={s.label} dataKey={`s${i}`} name={s.label} type="linear" stroke={seriesColour(i)} strokeWidth={1.6 + (series.length - 1 - i) * 1.4}
+          <Line key={s.label} dataKey={`s${i}`} name={s.label} type="stepAfter" stroke={seriesColour(i)} strokeWidth={1.6 + (series.length - 1 - i) * 1.4}
             dot={false} connectNulls isAnimationActive={false} />
         ))}
       </Chart>
@@ -52,22 +59,27 @@ export function LineChart({ title, series, unit, keep = 'max', yMax, testId }: {
   );
 }
 
-/** One row per time any series has a point: `{ t, s0, s1, … }`, as recharts wants one data array. */
-function merge(series: readonly ChartSeries[], keep: 'min' | 'max', yMax: number | undefined) {
+/** One row per time any series has a point, `{ t, s0, s1, … }`, and each series' last value held to the end. */
+function merge(series: readonly ChartSeries[], keep: 'min' | 'max', yMax: number | undefined, duration: number) {
   const byTime = new Map<number, Record<string, number>>();
-  let xMax = 1;
   let highest = 1;
+  const row = (t: number) => {
+    let r = byTime.get(t);
+    if (!r) byTime.set(t, (r = { t }));
+    return r;
+  };
   series.forEach((s, i) => {
-    for (const [t, v] of thin(s.points, keep)) {
-      let row = byTime.get(t);
-      if (!row) byTime.set(t, (row = { t }));
-      row[`s${i}`] = v;
-      xMax = Math.max(xMax, t);
+    const points = thin(s.points, keep);
+    for (const [t, v] of points) {
+      row(t)[`s${i}`] = v;
       highest = Math.max(highest, v);
     }
+    // A step chart draws a bucket from its start to the next point: the last bucket runs to the end.
+    const last = points.at(-1);
+    if (last && last[0] < duration) row(duration)[`s${i}`] = last[1];
   });
   const rows = [...byTime.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
-  return { rows, xMax, top: yMax ?? niceCeil(highest) };
+  return { rows, top: yMax ?? niceCeil(highest) };
 }
 
 function thin(points: readonly (readonly [number, number])[], keep: 'min' | 'max'): (readonly [number, number])[] {

@@ -1,0 +1,99 @@
+import { memo, useMemo } from 'react';
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import { AXIS, formatCount, seriesColour, TOOLTIP_STYLE } from './chart-colours';
+import { bucketName, drillTickLabel, drillTicks, utcLabel, wallTickLabel, wallTicks } from './time-ticks';
+import { formatDuration } from '../format';
+
+/** Counts per bucket of one key (a region, an operation, an error code): [bucket start, count]. */
+export interface CountSeries {
+  label: string;
+  points: readonly (readonly [number, number])[];
+}
+
+export interface BucketAxis {
+  /** 'drill': ms from the drill's start, labelled "+6h"; 'wall': UTC epoch ms. */
+  kind: 'drill' | 'wall';
+  /** The span drawn, [from, to). A drill axis is [0, its duration]. */
+  from: number;
+  to: number;
+  bucketMs: number;
+  /** Where the bucket grid starts (a bucket boundary at or before `from`); default `from`. */
+  origin?: number;
+}
+
+const MAX_KEYS = 7;
+
+/**
+ * Stacked bars of counts per bucket: each bar is a bucket's sum (never a rate), the axis spans the
+ * whole range with round ticks, and a bucket with a single call still shows a sliver, so a handful
+ * of errors in a year is drawn, not just listed. Keys beyond the seventh fold into "all others".
+ */
+export const BucketBars = memo(function BucketBars({ title, note, series, axis, noun = 'calls', empty, testId, height = 200 }: {
+  title: string;
+  /** Said after the title and the total: "live, +2h". */
+  note?: string;
+  series: readonly CountSeries[];
+  axis: BucketAxis;
+  /** What a bar counts, plural: "calls", "errors". */
+  noun?: string;
+  /** Said instead of a chart when nothing was counted. */
+  empty: string;
+  testId?: string;
+  height?: number;
+}) {
+  const { rows, keys, total } = useMemo(() => denseRows(series, axis), [series, axis]);
+  const heading = `${title}, per ${bucketName(axis.bucketMs)}`;
+  if (total === 0) {
+    return <figure className="chart" data-testid={testId} data-total={0}><figcaption>{heading}{note ? <span className="muted"> · {note}</span> : null}</figcaption><p className="empty">{empty}</p></figure>;
+  }
+  const ticks = axis.kind === 'drill' ? drillTicks(axis.to) : wallTicks(axis.from, axis.to);
+  const tickLabel = axis.kind === 'drill' ? drillTickLabel : wallTickLabel(axis.from, axis.to);
+  const bucketLabel = (mid: number) => {
+    const start = mid - axis.bucketMs / 2;
+    const end = start + axis.bucketMs;
+    return axis.kind === 'drill' ? `+${formatDuration(Math.max(0, start))} to +${formatDuration(Math.min(end, axis.to))}` : `${utcLabel(start)} to ${utcLabel(end).slice(11)}`;
+  };
+  return (
+    <figure className="chart" data-testid={testId} data-keys={keys.length} data-total={total}>
+      <figcaption>{heading} <span className="muted">· {total.toLocaleString('en')} {noun}{note ? ` · ${note}` : ''}</span></figcaption>
+      <BarChart responsive style={{ width: '100%', height }} data={rows} margin={{ top: 12, right: 18, bottom: 4, left: 0 }} barCategoryGap="8%" title={heading}>
+        <CartesianGrid vertical={false} stroke={AXIS.stroke} />
+        <XAxis dataKey="mid" type="number" domain={[axis.from, axis.to]} allowDataOverflow ticks={ticks} tickFormatter={tickLabel} interval={0} stroke={AXIS.stroke} tick={AXIS.tick} />
+        <YAxis allowDecimals={false} tickFormatter={formatCount} stroke={AXIS.stroke} tick={AXIS.tick} width={44} />
+        <Tooltip {...TOOLTIP_STYLE} labelFormatter={(mid) => bucketLabel(Number(mid))} formatter={(v) => `${Number(v).toLocaleString('en')} ${noun}`} />
+        {keys.map((key, i) => (
+          <Bar key={key} dataKey={`s${i}`} name={key} stackId="bucket" fill={seriesColour(i)} isAnimationActive={false} minPointSize={(v) => (Number(v) > 0 ? 2 : 0)} />
+        ))}
+      </BarChart>
+      <ul className="legend">
+        {keys.map((key, i) => <li key={key}><span className="swatch" style={{ background: seriesColour(i) }} />{key}</li>)}
+        <li className="unit">{noun} per {bucketName(axis.bucketMs)}</li>
+      </ul>
+    </figure>
+  );
+});
+
+/** One row per bucket of the axis, zeros included (recharts sizes bars by the gap between rows): `{ mid, s0, s1, … }`. */
+export function denseRows(series: readonly CountSeries[], axis: BucketAxis): { rows: Record<string, number>[]; keys: string[]; total: number } {
+  const totals = series.map((s) => ({ label: s.label, total: s.points.reduce((n, [, c]) => n + c, 0), s }))
+    .filter((s) => s.total > 0)
+    .sort((a, b) => b.total - a.total || (a.label < b.label ? -1 : 1));
+  const kept = totals.length > MAX_KEYS ? totals.slice(0, MAX_KEYS - 1) : totals;
+  const keys = [...kept.map((k) => k.label), ...(totals.length > kept.length ? ['all others'] : [])];
+  const size = axis.bucketMs;
+  const origin = axis.origin ?? axis.from;
+  const rows: Record<string, number>[] = [];
+  for (let t = origin; t < axis.to; t += size) {
+    const row: Record<string, number> = { mid: t + size / 2 };
+    keys.forEach((_, i) => (row[`s${i}`] = 0));
+    rows.push(row);
+  }
+  totals.forEach((s, rank) => {
+    const i = Math.min(rank, keys.length - 1);
+    for (const [t, c] of s.s.points) {
+      const row = rows[Math.floor((t - origin) / size)];
+      if (row) row[`s${i}`] = (row[`s${i}`] ?? 0) + c;
+    }
+  });
+  return { rows, keys, total: totals.reduce((n, s) => n + s.total, 0) };
+}
