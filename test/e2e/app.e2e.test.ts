@@ -48,7 +48,7 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await page.getByRole('button', { name: 'Run drill' }).click();
     await page.getByTestId('run-view').waitFor({ timeout: 60_000 });
     const verdicts = page.getByTestId('verdict');
-    await expect.poll(() => verdicts.count()).toBe(4);
+    await expect.poll(() => verdicts.count()).toBe(5);
     expect(await page.getByTestId('run-view').textContent()).toContain('all expectations met');
     await page.getByTestId('chart-availability').locator('path.recharts-line-curve').first().waitFor({ state: 'attached' });
     await screenshot('drills');
