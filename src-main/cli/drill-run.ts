@@ -7,6 +7,7 @@ import { BatchedIngest } from '../audit/batched-ingest';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { DrillRefusedError, runDrill } from '../drill/drill-runner';
+import { resolveKmsEndpoint } from '../kms/aws-endpoint-config';
 import { backendUnavailable, KMS_BACKENDS, type KmsBackend } from '../kms/kms-client-factory';
 import { reportFormatFor, writeReport } from '../report/write-report';
 import { DB_OPTION, eventsDbPath } from './audit-options';
@@ -82,6 +83,9 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   // A big drill says how big before it starts, so nobody waits blind (a drill too big to play was refused above).
   if (estimate.events > LARGE_ESTIMATED_EVENTS) process.stderr.write(`keydrill: ${scenario.name} will play ${describeEstimate(estimate)}\n`);
 
+  const resolved = backend === 'embedded' ? undefined : resolveKmsEndpoint({ backend, explicit: values.endpoint, profile: values.profile });
+  if (resolved) console.error(`drill ${scenario.name}: ${backend} KMS at ${resolved.url ?? 'AWS KMS regional endpoints'} (from ${resolved.source})${values.profile ?? process.env.AWS_PROFILE ? `, profile ${values.profile ?? process.env.AWS_PROFILE}` : ''}`);
+
   const started = Date.now();
   const store = SqliteEventStore.open(eventsDbPath(values.db));
   const ingest = new BatchedIngest(store);
@@ -104,7 +108,7 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   } catch (err) {
     runs.close();
     progress.done();
-    const reason = couldNotRun(err, backend, values.endpoint);
+    const reason = couldNotRun(err, backend, resolved?.url);
     if (reason) {
       for (const file of outputs.junit) await writeJUnit(file, { kind: 'could-not-run', scenario: scenario.name, title: scenario.title, message: reason.message, seconds: (Date.now() - started) / 1000 });
       throw reason;

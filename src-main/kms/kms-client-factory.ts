@@ -4,6 +4,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { systemClock, type Clock } from '../common/clock';
 import { randomIds, type IdSource } from '../common/id-source';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
+import { resolveKmsEndpoint, type ResolvedEndpoint } from './aws-endpoint-config';
 import type { CallerIdentity } from './cloudtrail-event';
 import type { FaultInjector } from './fault-injector';
 import type { InProcessHandler } from './in-process-handler';
@@ -20,10 +21,10 @@ export const KMS_BACKENDS: readonly KmsBackend[] = ['embedded', 'localstack', 'a
 
 export interface KmsClientFactoryOptions {
   backend: KmsBackend;
-  /** Required for embedded; LocalStack defaults to $LOCALSTACK_ENDPOINT or http://localhost:4566; AWS uses AWS's endpoints (or AWS_ENDPOINT_URL_KMS). */
+  /** Required for embedded; otherwise as the AWS CLI chooses: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, the profile's endpoint_url, then $LOCALSTACK_ENDPOINT or http://localhost:4566 for LocalStack and AWS's own endpoints for AWS. */
   endpoint?: string | undefined;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
-  /** AWS only: a named profile from ~/.aws (otherwise AWS_PROFILE or the default chain). */
+  /** A named profile from ~/.aws (otherwise AWS_PROFILE): its endpoint_url for every backend, its credentials for AWS. */
   profile?: string | undefined;
   /** Who the calls are made as, for CloudTrail's userIdentity (resolved from the credentials if absent). */
   identity?: CallerIdentity | undefined;
@@ -48,14 +49,22 @@ export class KmsClientFactory {
   private readonly httpAgent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
   private identityPromise: Promise<CallerIdentity> | undefined;
+  private resolved: ResolvedEndpoint | undefined;
 
   constructor(readonly options: KmsClientFactoryOptions) {
     if (options.backend === 'embedded' && !options.endpoint) throw new Error('The embedded backend needs the endpoint of a running embedded KMS');
   }
 
+  /** Where the calls go: for LocalStack and AWS chosen as the AWS CLI chooses (aws-endpoint-config.ts); undefined for AWS's regional endpoints. */
   get endpoint(): string | undefined {
-    if (this.options.backend === 'localstack') return this.options.endpoint ?? process.env.LOCALSTACK_ENDPOINT ?? 'http://localhost:4566';
-    return this.options.endpoint;
+    return this.resolvedEndpoint().url;
+  }
+
+  /** The endpoint and where it came from (--endpoint, AWS_ENDPOINT_URL_KMS, a profile…), resolved once. */
+  resolvedEndpoint(): ResolvedEndpoint {
+    const { backend, endpoint, profile } = this.options;
+    this.resolved ??= backend === 'embedded' ? { url: endpoint, source: 'the embedded KMS' } : resolveKmsEndpoint({ backend, explicit: endpoint, profile });
+    return this.resolved;
   }
 
   /** The client for a region, built once and reused (its connections stay open). */
