@@ -64,7 +64,10 @@ interface AppStore {
    * live drill that finishes and becomes its saved run stays where the user scrubbed to.
    */
   explorerMoment: { runId: string; index: number } | undefined;
+  /** Bumped by "Run a built-in drill" (the empty state): the Drills page picks one and puts focus on it. */
+  scenarioOffer: number;
   go: (page: PageId) => void;
+  offerScenarios: () => void;
   selectRun: (runId: string | undefined) => void;
   refreshRuns: () => Promise<void>;
   openInAudit: (preset: Omit<AuditPreset, 'nonce'>) => void;
@@ -96,7 +99,9 @@ export const useAppStore = create<AppStore>()((set, get) => ({
   exportRequest: 0,
   theme: storedTheme(),
   explorerMoment: undefined,
+  scenarioOffer: 0,
   go: (page) => set({ page }),
+  offerScenarios: () => set((s) => ({ page: 'drills', scenarioOffer: s.scenarioOffer + 1 })),
   selectRun: (chosenRun) => set({ chosenRun }),
   refreshRuns: async () => {
     try {

@@ -1,5 +1,6 @@
 import type { FormEvent } from 'react';
 import { LOOKUP_ATTRIBUTES, type AuditQuery, type LookupAttribute, type RunSummary } from '../../src-shared/api';
+import { runOptionText } from './run-picker';
 import { parseUtcRange, UtcTimeInput } from './utc-time';
 
 /** The Audit page's filters as typed (applied only when valid). */
@@ -69,7 +70,7 @@ export function AuditFilterForm({ filters, onChange, onApply, onReset, runs, inv
         <span>Run</span>
         <select value={filters.runId} onChange={(e) => set('runId', e.target.value)}>
           <option value="">(all events)</option>
-          {runs.map((r) => <option key={r.runId} value={r.runId}>{r.runId}</option>)}
+          {runs.map((r) => <option key={r.runId} value={r.runId} title={r.runId}>{runOptionText(r)}</option>)}
         </select>
       </label>
       <label className="check">

@@ -13,9 +13,14 @@ export function formatDuration(ms: number): string {
   return parts.slice(0, 2).join('');
 }
 
-/** "2026-01-01T01:05:00Z" → "2026-01-01 01:05:00". */
+/** "2026-01-01T01:05:00Z" → "2026-01-01 01:05:00" (UTC, 24-hour; where a column or label already says UTC). */
 export function formatTime(iso: string): string {
   return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '');
+}
+
+/** "2026-01-01T01:05:00Z" → "2026-01-01 01:05:00 UTC": a time shown on its own. */
+export function formatUtc(iso: string): string {
+  return `${formatTime(new Date(iso).toISOString())} UTC`;
 }
 
 export function formatBytes(n: number): string {

@@ -1,11 +1,14 @@
 import type { GraphNode } from './hierarchy-model';
 import { onActivate } from './format';
 
-export const BOX_W = 190;
+export const BOX_W = 220;
 const BOX_H = 40;
-const COL_GAP = 70;
+const COL_GAP = 64;
 const ROW_GAP = 12;
 const COLUMN_TITLES = ['CMK per region', 'Node master keys', 'Database keys', 'Snapshots'];
+/** How many characters fit a box's width at each line's font size (12.5 px bold, 11 px). */
+const LABEL_CHARS = 27;
+const SUB_CHARS = 34;
 
 const x = (column: number) => 10 + column * (BOX_W + COL_GAP);
 const y = (row: number) => 34 + row * (BOX_H + ROW_GAP);
@@ -25,7 +28,7 @@ export function HierarchyGraph({ nodes, selected, onSelect, highlight, zoom }: {
   const height = y(rows) + 10;
   return (
     <svg className="hierarchy" width={width * zoom} height={height * zoom} viewBox={`0 0 ${width} ${height}`} role="tree" aria-label="Key hierarchy">
-      {COLUMN_TITLES.slice(0, columns).map((t, i) => <text key={t} x={x(i)} y={18} className="col-title">{t}</text>)}
+      {COLUMN_TITLES.slice(0, columns).map((t, i) => <text key={t} x={x(i)} y={18} className="col-title" aria-hidden="true">{t}</text>)}
       {nodes.map((n) => {
         const p = n.parent ? byId.get(n.parent) : undefined;
         if (!p) return null;
@@ -35,17 +38,27 @@ export function HierarchyGraph({ nodes, selected, onSelect, highlight, zoom }: {
         const y2 = y(n.row) + BOX_H / 2;
         // A snapshot skips two columns: its edge bends above the others.
         const mid = (x1 + x2) / 2;
-        return <path key={`e-${n.id}`} d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`} className={`edge ${n.kind === 'snapshot' ? 'pinned' : ''}`} />;
+        return <path key={`e-${n.id}`} d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`} className={`edge ${n.kind === 'snapshot' ? 'pinned' : ''}`} aria-hidden="true" />;
       })}
-      {nodes.map((n) => (
-        <g key={n.id} role="treeitem" tabIndex={0} aria-selected={selected === n.id} aria-label={`${n.label}: ${n.stateText}`} data-node={n.id}
-          className={`box ${n.state} ${selected === n.id ? 'selected' : ''} ${highlight(n) ? 'match' : ''}`}
-          transform={`translate(${x(n.column)},${y(n.row)})`} onClick={() => onSelect(n.id)} onKeyDown={onActivate(() => onSelect(n.id))}>
-          <rect width={BOX_W} height={BOX_H} rx={6} />
-          <text x={10} y={16} className="label">{clip(n.label, 23)}</text>
-          <text x={10} y={31} className="sub">{clip(n.sub, 31)}</text>
-        </g>
-      ))}
+      {nodes.map((n) => {
+        // Its name comes from its text: what it shows, then its state (invisible: the colour says it),
+        // so what is read out starts with what is seen. A label too long for the box is cut with "…",
+        // and said whole.
+        const label = clip(n.label, LABEL_CHARS);
+        const sub = clip(n.sub, SUB_CHARS);
+        return (
+          <g key={n.id} role="treeitem" tabIndex={0} aria-selected={selected === n.id} data-node={n.id}
+            className={`box ${n.state} ${selected === n.id ? 'selected' : ''} ${highlight(n) ? 'match' : ''}`}
+            transform={`translate(${x(n.column)},${y(n.row)})`} onClick={() => onSelect(n.id)} onKeyDown={onActivate(() => onSelect(n.id))}>
+            <rect width={BOX_W} height={BOX_H} rx={6} />
+            <text>
+              <tspan x={10} y={16} className="label">{label}</tspan>{' '}
+              <tspan x={10} y={31} className="sub">{sub}</tspan>{' '}
+              <tspan className="state-text">{`${label === n.label && sub === n.sub ? '' : `(${n.label} · ${n.sub}) `}${n.stateText}`}</tspan>
+            </text>
+          </g>
+        );
+      })}
     </svg>
   );
 }

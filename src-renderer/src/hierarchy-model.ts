@@ -30,12 +30,15 @@ export interface HierarchyView {
   keys: ViewKey[];
   nodes: ViewNode[];
   snapshots: ViewSnapshot[];
+  /** The drill's start (epoch ms), to date what happened at an offset into it (a snapshot's time). */
+  start?: number | undefined;
 }
 
 /** A frame as a view; the record (when there is one) adds the aliases. */
-export function viewOfFrame(frame: HierarchyFrame, record?: RunRecord): HierarchyView {
+export function viewOfFrame(frame: HierarchyFrame, record?: RunRecord, startTime?: string): HierarchyView {
   const alias = (name: string | undefined) => record?.topology.keys.find((k) => k.id === name)?.alias;
-  return { keys: frame.keys.map((k) => ({ ...k, alias: alias(k.name) })), nodes: frame.nodes, snapshots: frame.snapshots };
+  const start = record?.startTime ?? startTime;
+  return { keys: frame.keys.map((k) => ({ ...k, alias: alias(k.name) })), nodes: frame.nodes, snapshots: frame.snapshots, start: start ? Date.parse(start) : undefined };
 }
 
 /** A run's end state as judged (snapshots restorable or not), with the key states of its last frame. */
@@ -43,7 +46,7 @@ export function viewOfRecordEnd(record: RunRecord, last: HierarchyFrame | undefi
   const keys: ViewKey[] = last
     ? viewOfFrame(last, record).keys
     : record.topology.keys.flatMap((k) => [k, ...k.replicas].map((r) => ({ arn: r.arn, region: r.region, name: k.id, alias: k.alias, state: 'Enabled' as const, reachable: true, serviceAccess: true })));
-  return { keys, nodes: record.hierarchy.nodes, snapshots: record.hierarchy.snapshots };
+  return { keys, nodes: record.hierarchy.nodes, snapshots: record.hierarchy.snapshots, start: Date.parse(record.startTime) };
 }
 
 const NODE_STATE: Record<string, { state: GraphNode['state']; text: string }> = {
@@ -128,7 +131,10 @@ export function hierarchyGraph(view: HierarchyView): GraphNode[] {
   view.snapshots.forEach((s, i) => {
     const cmk = cmkFor(s.cmkArn, regionOf(s.cmkArn));
     out.push({
-      id: `snap:${s.id}`, kind: 'snapshot', label: s.id, sub: `${s.cluster} · taken at +${formatDuration(s.takenAt)}`, ...snapshotState(s, cmk?.key),
+      // Which database, and when (UTC, to the minute; the drill's offset when its start is unknown).
+      id: `snap:${s.id}`, kind: 'snapshot', label: `${s.database} snapshot`,
+      sub: view.start === undefined ? `${s.cluster} · +${formatDuration(s.takenAt)}` : `${new Date(view.start + s.takenAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      ...snapshotState(s, cmk?.key),
       arn: s.cmkArn, materialId: s.cmkMaterialId, parent: cmk?.box.id, column: 3, row: i,
     });
   });

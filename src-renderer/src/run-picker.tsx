@@ -1,24 +1,29 @@
-import { useAppState } from './app-state';
+import type { RunSummary } from '../../src-shared/api';
+import { useAppState, useAppStore } from './app-state';
+import { formatUtc } from './format';
+
+/** A run as one line of the picker: its outcome, title, backend and seed, and when it ran (UTC). */
+export function runOptionText(r: RunSummary): string {
+  const outcome = r.status === 'completed' ? (r.passed ? '✓' : '✗') : r.status === 'started' ? '● running' : r.status;
+  return `${outcome} ${r.title} · ${r.backend}, seed ${r.seed} · ${formatUtc(r.startedAt).slice(0, 16)} UTC`;
+}
 
 /** Chooses the run a page shows; says what to do when there is none yet. */
 export function RunPicker({ label = 'Run' }: { label?: string }) {
-  const { runs, runId, selectRun, go } = useAppState();
+  const { runs, runId, selectRun } = useAppState();
+  const offerScenarios = useAppStore((s) => s.offerScenarios);
   if (runs.length === 0) {
     return (
       <p className="empty">
-        No drill has run yet. <button type="button" className="link" onClick={() => go('drills')}>Run a built-in drill</button> to see it here.
+        No drill has run yet. <button type="button" className="link" onClick={offerScenarios}>Run a built-in drill</button> to see it here.
       </p>
     );
   }
   return (
-    <label className="field inline">
+    <label className="field inline run-picker">
       <span>{label}</span>
-      <select value={runId ?? ''} onChange={(e) => selectRun(e.target.value)} aria-label={label}>
-        {runs.map((r) => (
-          <option key={r.runId} value={r.runId}>
-            {r.passed ? '✓' : '✗'} {r.title} — {r.backend}, seed {r.seed} ({r.runId})
-          </option>
-        ))}
+      <select value={runId ?? ''} onChange={(e) => selectRun(e.target.value)} title={runId}>
+        {runs.map((r) => <option key={r.runId} value={r.runId} title={r.runId}>{runOptionText(r)}</option>)}
       </select>
     </label>
   );

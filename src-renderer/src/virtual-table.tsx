@@ -9,6 +9,8 @@ export interface Column<T> {
 }
 
 export const ROW_HEIGHT = 28;
+/** The column headers' row, which stays on top as the grid scrolls (styles.css .vhead). */
+const HEAD_HEIGHT = 30;
 const OVERSCAN = 8;
 
 /**
@@ -55,31 +57,30 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onN
     onSelect(Math.min(rows.length - 1, Math.max(0, next)));
   };
 
-  // The grid itself takes focus and names the selected row (aria-activedescendant), as the ARIA
-  // grid pattern has it; the body only scrolls. The inner box keeps every column wide enough to
-  // read, scrolling sideways in a narrow window rather than cutting the error codes.
+  // The grid is one focusable scroller (so the keyboard reaches everything it holds, as axe asks),
+  // owning aria-activedescendant as the ARIA grid pattern has it; the header row sticks to its top.
+  // The inner box keeps every column wide enough to read, scrolling sideways in a narrow window.
   return (
-    <div className="vtable" role="grid" aria-label={label} aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKey}
+    <div className="vtable" role="grid" aria-label={label} aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKey} ref={body}
+      style={{ height: height + HEAD_HEIGHT + 2 }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       aria-activedescendant={selected !== undefined && selected >= first && selected < last ? `vrow-${selected}` : undefined}>
       <div className="vtable-inner" role="presentation">
-        <div role="rowgroup">
-          <div className="vhead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+        <div className="vhead-group" role="rowgroup">
+          <div className="vhead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, height: HEAD_HEIGHT }}>
             {columns.map((c) => <div key={c.key} role="columnheader">{c.label}</div>)}
           </div>
         </div>
-        <div className="vbody" role="rowgroup" ref={body} style={{ height }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
-          <div role="presentation" style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
-            {rows.slice(first, last).map((row, i) => {
-              const index = first + i;
-              return (
-                <div key={rowKey(row)} id={`vrow-${index}`} role="row" aria-rowindex={index + 2} aria-selected={index === selected}
-                  className={`vrow ${index === selected ? 'selected' : ''} ${index % 2 ? 'odd' : ''}`}
-                  style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT, gridTemplateColumns: template }} onClick={() => onSelect(index)}>
-                  {columns.map((c) => <div key={c.key} role="gridcell">{c.render(row)}</div>)}
-                </div>
-              );
-            })}
-          </div>
+        <div className="vbody" role="rowgroup" style={{ height: rows.length * ROW_HEIGHT }}>
+          {rows.slice(first, last).map((row, i) => {
+            const index = first + i;
+            return (
+              <div key={rowKey(row)} id={`vrow-${index}`} role="row" aria-rowindex={index + 2} aria-selected={index === selected}
+                className={`vrow ${index === selected ? 'selected' : ''} ${index % 2 ? 'odd' : ''}`}
+                style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT, gridTemplateColumns: template }} onClick={() => onSelect(index)}>
+                {columns.map((c) => <div key={c.key} role="gridcell">{c.render(row)}</div>)}
+              </div>
+            );
+          })}
         </div>
       </div>
     </div>

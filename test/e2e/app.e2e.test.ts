@@ -18,6 +18,15 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
   let pageErrors: string[];
   const screenshot = (name: string) => app.screenshot(name);
 
+  /** Starts revocation-and-restore from the Drills page at a watchable pace. */
+  async function watchDrill(pace: string): Promise<void> {
+    await page.getByRole('tab', { name: 'Drills' }).click();
+    await page.locator('[data-scenario="revocation-and-restore"]').click();
+    await page.getByLabel('Pace').selectOption({ label: pace });
+    await page.getByText('✓ Valid — ').waitFor();
+    await page.getByRole('button', { name: 'Run drill' }).click();
+  }
+
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'keydrill-e2e-'));
     app = await openBrowserApp({ home });
@@ -39,6 +48,11 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await page.locator('[data-scenario="revocation-and-restore"]').waitFor();
     await expect.poll(() => page.locator('#page-drills').getByText('No drill has run yet').count()).toBe(1);
     await screenshot('drills-empty');
+    // The empty state's link picks a short built-in drill and puts focus on it.
+    await page.locator('#page-drills').getByRole('button', { name: 'Run a built-in drill' }).click();
+    const offered = page.locator('[data-scenario="revocation-and-restore"]');
+    await expect.poll(() => offered.getAttribute('aria-selected')).toBe('true');
+    expect(await offered.evaluate((el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true);
   });
 
   it('runs a built-in drill from the keyboard and shows its verdicts and charts', async () => {
@@ -136,7 +150,8 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     expect(await mastersIn('down')).toBe(4);
     const cmk = page.locator('[data-node^="cmk:"]').first();
     expect(await cmk.getAttribute('class')).toContain('down');
-    expect(await cmk.getAttribute('aria-label')).toContain("service role's access is revoked");
+    // What the colour shows is also what a screen reader says, after the box's visible text.
+    expect(await page.getByRole('treeitem', { name: /^globex-cmk eu-west-1 · alias\/globex .*service role's access is revoked/ }).count()).toBe(1);
     expect(await page.locator('[data-node^="db:"].down').count()).toBe(7);
     await screenshot('explorer-scrubbed');
     await page.keyboard.press('End');
@@ -173,11 +188,7 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
   });
 
   it('follows a drill live in the Explorer while it plays on the wall clock', async () => {
-    await page.getByRole('tab', { name: 'Drills' }).click();
-    await page.locator('[data-scenario="revocation-and-restore"]').click();
-    await page.getByLabel('Pace').selectOption({ label: 'Watch: 1 hour a second' });
-    await page.getByText('✓ Valid — ').waitFor();
-    await page.getByRole('button', { name: 'Run drill' }).click();
+    await watchDrill('Watch: 1 hour a second');
     await page.getByTestId('live-availability').waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Watch the hierarchy' }).click();
     const badge = page.getByText('Following', { exact: false }).first();
@@ -207,6 +218,16 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await page.keyboard.press('End');
     await expect.poll(() => scrubber.textContent()).toContain('as judged');
     expect(await page.locator('[data-node^="master:"].ok').count()).toBe(4);
+  }, 60_000);
+
+  it('stops a watched drill with Stop, and keeps the run as cancelled', async () => {
+    await watchDrill('Watch: 1 minute a second');
+    await page.getByTestId('stop-drill').click();
+    await page.getByTestId('run-view').locator('.badge', { hasText: 'cancelled' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('stop-drill').count()).toBe(0);
+    const shown = page.locator('#page-drills').getByLabel('Showing run');
+    expect(await shown.locator('option:checked').textContent()).toMatch(/^cancelled Revocation and restore/);
+    await page.getByLabel('Pace').selectOption({ label: 'As fast as it goes' });
   }, 60_000);
 
   it('switches to the dark theme and keeps it', async () => {

@@ -46,6 +46,8 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
   if (total === 0) {
     return <figure className="chart" data-testid={testId} data-total={0}><figcaption>{heading}{note ? <span className="muted"> · {note}</span> : null}</figcaption><p className="empty">{empty}</p></figure>;
   }
+  // A last bucket cut short by the end still gets its whole bar: the plot runs to the bucket grid's end.
+  const gridEnd = rows.length ? (rows.at(-1)?.mid ?? 0) + axis.bucketMs / 2 : axis.to;
   const ticks = axis.kind === 'drill' ? drillTicks(axis.to) : wallTicks(axis.from, axis.to);
   const tickLabel = axis.kind === 'drill' ? drillTickLabel : wallTickLabel(axis.from, axis.to);
   const bucketLabel = (mid: number) => {
@@ -58,7 +60,7 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
       <figcaption>{heading} <span className="muted">· {total.toLocaleString('en')} {noun}{note ? ` · ${note}` : ''}</span></figcaption>
       <BarChart responsive style={{ width: '100%', height }} data={rows} margin={{ top: 12, right: 18, bottom: 4, left: 0 }} barCategoryGap="8%" title={heading}>
         <CartesianGrid vertical={false} stroke={AXIS.stroke} />
-        <XAxis dataKey="mid" type="number" domain={[axis.from, axis.to]} allowDataOverflow ticks={ticks} tickFormatter={tickLabel} interval={0} stroke={AXIS.stroke} tick={AXIS.tick} />
+        <XAxis dataKey="mid" type="number" domain={[axis.from, Math.max(axis.to, gridEnd)]} allowDataOverflow ticks={ticks} tickFormatter={tickLabel} interval={0} stroke={AXIS.stroke} tick={AXIS.tick} />
         <YAxis allowDecimals={false} tickFormatter={formatCount} stroke={AXIS.stroke} tick={AXIS.tick} width={44} />
         <Tooltip {...TOOLTIP_STYLE} labelFormatter={(mid) => bucketLabel(Number(mid))} formatter={(v) => `${Number(v).toLocaleString('en')} ${noun}`} />
         {keys.map((key, i) => (

@@ -38,13 +38,19 @@ export function bucketMinutesFor(spanMs: number, buckets = MAX_BUCKETS): number 
   return STEPS.find((step) => minutes / step <= buckets) ?? LONGEST;
 }
 
+/** Round bucket lengths in minutes for drill time: minutes, hours, days, weeks. */
+const DRILL_STEPS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440, 2880, 4320, 7200, 10_080, 14_400, 20_160, 43_200];
+
 /**
- * The round bucket, a whole multiple of `baseMs`, that shows `spanMs` in at most `buckets` bars: a
- * run's series, counted per minute over 6 hours, is drawn per 5 minutes (sums, so nothing is lost).
+ * The round bucket, a whole multiple of `baseMs`, that shows `spanMs` in at most `buckets` bars —
+ * one that divides the span exactly when there is one (a year: 5 days), so the last bar is as wide
+ * as the others. A run's series, counted per minute over 6 hours, is drawn per 5 minutes: sums, so
+ * nothing is lost.
  */
 export function coarserBucket(baseMs: number, spanMs: number, buckets = MAX_BUCKETS): number {
   const base = baseMs / MINUTE_MS;
-  const step = STEPS.find((m) => m >= base && m % base === 0 && spanMs / (m * MINUTE_MS) <= buckets);
+  const fits = DRILL_STEPS.filter((m) => m >= base && m % base === 0 && spanMs / (m * MINUTE_MS) <= buckets);
+  const step = fits.find((m) => spanMs % (m * MINUTE_MS) === 0) ?? fits[0];
   return step === undefined ? baseMs * Math.ceil(spanMs / baseMs / buckets) : step * MINUTE_MS;
 }
 

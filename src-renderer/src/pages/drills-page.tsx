@@ -26,6 +26,7 @@ export function DrillsPage() {
   const jobError = useAppStore((st) => st.jobError);
   const startJob = useAppStore((st) => st.startJob);
   const draft = useAppStore((st) => st.draft);
+  const scenarioOffer = useAppStore((st) => st.scenarioOffer);
   const scenarios = useLoad(() => call('drills:list', {}).then((r) => r.scenarios), []);
   const settings = useLoad(() => call('settings:get', {}), []);
   const [chosen, setChosen] = useState<ScenarioSummary | undefined>();
@@ -46,6 +47,33 @@ export function DrillsPage() {
   const pick = (s: ScenarioSummary) => {
     setChosen(s);
     setText(s.text);
+  };
+
+  // "Run a built-in drill" (shown while no run exists): choose a short, telling drill and put focus on it.
+  useEffect(() => {
+    const list = scenarios.data;
+    if (scenarioOffer === 0 || !list?.length) return;
+    const offered = list.find((s) => s.name === 'revocation-and-restore') ?? list[0];
+    if (!offered) return;
+    setChosen(offered);
+    setText(offered.text);
+    const item = document.querySelector<HTMLElement>(`[data-scenario="${offered.name}"]`);
+    item?.scrollIntoView({ block: 'nearest' });
+    item?.focus();
+  }, [scenarioOffer, scenarios.data]);
+
+  const [stopping, setStopping] = useState(false);
+  useEffect(() => setStopping(false), [job?.jobId]);
+  const stop = async () => {
+    if (!job) return;
+    setStopping(true);
+    try {
+      const { cancelled } = await call('drills:cancel', { jobId: job.jobId });
+      if (!cancelled) setStopping(false);
+    } catch (err) {
+      setStopping(false);
+      setRunError((err as Error).message);
+    }
   };
   const onValidated = useCallback((v: Validation | undefined) => setValidation(v), []);
 
@@ -113,6 +141,7 @@ export function DrillsPage() {
               <div className="progress" role="status" aria-live="polite">
                 <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />
                 <span>{Math.round(job.fraction * 100)}% · {job.title}</span>
+                <button type="button" onClick={() => void stop()} disabled={stopping} data-testid="stop-drill">{stopping ? 'Stopping…' : 'Stop'}</button>
                 <button type="button" className="link" onClick={() => go('explorer')}>Watch the hierarchy</button>
               </div>
             ) : null}

@@ -3,7 +3,7 @@ import type { HierarchyFrame, RunRecord } from '../../../src-shared/api';
 import { call } from '../api-client';
 import { replayAll } from '../../../src-shared/hierarchy-replay';
 import { momentOf, useAppState, useAppStore } from '../app-state';
-import { formatTime } from '../format';
+import { formatUtc } from '../format';
 import { HierarchyGraph } from '../hierarchy-graph';
 import { dependants, hierarchyGraph, viewOfFrame, viewOfRecordEnd, type GraphNode, type HierarchyView } from '../hierarchy-model';
 import { RunPicker } from '../run-picker';
@@ -32,7 +32,7 @@ export function ExplorerPage() {
   const record = saved?.record;
   const error = loaded.error;
   const live = job !== undefined && job.frames.length > 0 && !showSaved;
-  const jobMoments = useMemo(() => (job ? liveMoments(job.frames) : []), [job?.frames]);
+  const jobMoments = useMemo(() => (job ? liveMoments(job.frames, job.run?.startTime) : []), [job?.frames, job?.run?.startTime]);
   // The last live drill's moments, kept until its saved record has loaded: no blank flash when it ends.
   const lastLive = useRef<{ runId: string | undefined; moments: Moment[] }>({ runId: undefined, moments: [] });
   if (job?.run) lastLive.current = { runId: job.run.runId, moments: jobMoments };
@@ -103,8 +103,8 @@ interface Moment {
   view: HierarchyView;
 }
 
-function liveMoments(frames: readonly HierarchyFrame[]): Moment[] {
-  return frames.map((f) => ({ at: f.at, cause: f.cause, view: viewOfFrame(f) }));
+function liveMoments(frames: readonly HierarchyFrame[], startTime: string | undefined): Moment[] {
+  return frames.map((f) => ({ at: f.at, cause: f.cause, view: viewOfFrame(f, undefined, startTime) }));
 }
 
 /** A saved run's frames, then its end state as judged (which snapshots restore); old records have only the end. */
@@ -147,7 +147,7 @@ function KeyPanel({ node, nodes, runId, at }: { node: GraphNode; nodes: readonly
         {(events.data ?? []).map((e) => (
           <li key={e.eventId}>
             <button type="button" className="link" onClick={() => openInAudit({ eventId: e.eventId })}>
-              {formatTime(e.eventTime)} {e.eventName}{e.errorCode ? <span className="error-code"> {e.errorCode}</span> : null}
+              {formatUtc(e.eventTime)} {e.eventName}{e.errorCode ? <span className="error-code"> {e.errorCode}</span> : null}
             </button>
           </li>
         ))}

@@ -3,7 +3,7 @@ import { REPORT_FORMATS, type ExportedReport, type ReportFormat } from '../../..
 import { call, transportName } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { CloudTrailImport } from '../cloudtrail-import';
-import { formatBytes, formatTime } from '../format';
+import { formatBytes, formatUtc } from '../format';
 import { RunPicker } from '../run-picker';
 
 const DESCRIPTIONS: Record<ReportFormat, string> = {
@@ -58,7 +58,7 @@ export function ReportsPage() {
       <section className="exports" ref={exportsRef} aria-label="Export a run's report">
         <RunPicker label="Export run" />
         {summary ? (
-          <p className="muted">{summary.title} · {summary.verdictsPassed}/{summary.verdicts} expectations met · {summary.kmsCalls.toLocaleString()} KMS calls · {summary.status} · started {formatTime(summary.startedAt)}</p>
+          <p className="muted">{summary.title} · {summary.verdictsPassed}/{summary.verdicts} expectations met · {summary.kmsCalls.toLocaleString()} KMS calls · {summary.status} · started {formatUtc(summary.startedAt)}</p>
         ) : null}
         {runId ? (
           <ul className="formats">
