@@ -13,15 +13,8 @@ state=.venv/localstack-run
 port=${LOCALSTACK_PORT:-4566}
 endpoint="http://127.0.0.1:$port"
 
-find_python() {
-  for candidate in python3.14 python3.13 "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[3-9]*/bin/python python3; do
-    local py
-    py=$(command -v "$candidate" 2>/dev/null || true)
-    [ -n "$py" ] || continue
-    if "$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else 1)' 2>/dev/null; then echo "$py"; return 0; fi
-  done
-  return 1
-}
+# shellcheck source=scripts/localstack/find-python.sh
+source scripts/localstack/find-python.sh
 
 case "${1:-}" in
   install)

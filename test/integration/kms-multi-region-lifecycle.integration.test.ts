@@ -62,7 +62,7 @@ describe('UpdatePrimaryRegion', () => {
     // The old primary is now a replica: it cannot move the primary again.
     const again = await failure(east.send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: 'us-east-1' })));
     expect(again.name).toBe('UnsupportedOperationException');
-    expect(again.message).toContain('replica');
+    expect(again.message).toBe(`${arnIn('us-east-1')} is not a multi-region primary key.`);
   });
 
   it('refuses to move the primary while the primary or the replica is disabled', async () => {

@@ -118,7 +118,7 @@ describe('cryptography across regions', () => {
     // The blob names a key eu-west-1 does not have: AWS answers InvalidCiphertextException.
     const err = await failure(decrypt(west, dk.CiphertextBlob));
     expect(err.name).toBe('InvalidCiphertextException');
-    expect(err.message).toContain('ciphertext is invalid');
+    expect(err.message).toBe('UnknownError'); // AWS sends no message with it
     // Naming the key as well makes it a NotFoundException about that key in eu-west-1.
     const named = await failure(west.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob, KeyId: KeyMetadata?.KeyId, EncryptionContext: { app: 'mrk-test' } })));
     expect(named.name).toBe('NotFoundException');

@@ -1,14 +1,12 @@
 import { CreateKeyCommand, DescribeKeyCommand, ListKeysCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKms, type KmsHarness } from '../support/kms-harness';
+import { signedRequest, type RawResponse } from '../support/signed-request';
 
 const hasAwsCli = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -17,47 +15,16 @@ interface Credentials {
   secretAccessKey: string;
 }
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  json: Record<string, unknown>;
-}
-
 let h: KmsHarness;
 let kms: KMSClient;
 let admin: Credentials;
 let sentinel: Record<string, unknown>;
 let keysBefore: string[];
 
-/**
- * One KMS request over plain HTTP, as any AWS SDK would send it: `credentials` undefined sends it
- * unsigned; `region` is the one in the SigV4 credential scope.
- */
-async function raw(target: string, body: string | Buffer, opts: { credentials?: Credentials | undefined; region?: string } = {}): Promise<RawResponse> {
-  const url = new URL(h.endpoint);
-  const unsigned = {
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target } as Record<string, string>,
-    body,
-  };
+/** One KMS request over plain HTTP as the SDK would send it; `credentials` undefined sends it unsigned. */
+function raw(target: string, body: string | Buffer, opts: { credentials?: Credentials | undefined; region?: string } = {}): Promise<RawResponse> {
   const credentials = 'credentials' in opts ? opts.credentials : admin;
-  const signed = credentials
-    ? await new SignatureV4({ credentials, region: opts.region ?? 'us-east-1', service: 'kms', sha256: Sha256 }).sign(unsigned)
-    : unsigned;
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: { ...signed.headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return signedRequest(h.endpoint, { target, body, credentials, ...(opts.region ? { region: opts.region } : {}), contentType: 'application/x-amz-json-1.1' });
 }
 
 function expectAwsError(res: RawResponse, type: string, messagePart: string | RegExp): void {

@@ -42,8 +42,9 @@ export class KmsError extends Error {
     this.name = code;
   }
 
-  toWire(): { __type: string; message: string } {
-    return { __type: this.code, message: this.message };
+  /** AWS sends some errors with no message at all (InvalidCiphertextException): then none is sent. */
+  toWire(): { __type: string; message?: string } {
+    return this.message ? { __type: this.code, message: this.message } : { __type: this.code };
   }
 }
 

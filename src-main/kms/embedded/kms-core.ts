@@ -52,14 +52,14 @@ export class KmsCore {
       if (keyArn[1] !== call.region || keyArn[2] !== call.caller.account) throw new KmsError('NotFoundException', `Invalid arn ${keyArn[1]}`);
       keyId = keyArn[3] as string;
     } else if (aliasArn || ref.startsWith('alias/')) {
-      if (!opts.allowAlias) throw new KmsError('NotFoundException', `Invalid keyId ${ref}`);
+      if (!opts.allowAlias) throw new KmsError('NotFoundException', `Invalid keyId '${ref}'`);
       const name = aliasArn ? (aliasArn[3] as string) : ref;
       if (aliasArn && (aliasArn[1] !== call.region || aliasArn[2] !== call.caller.account)) throw new KmsError('NotFoundException', `Invalid arn ${aliasArn[1]}`);
       const alias = this.store.getAlias(call.region, name);
       if (!alias) throw new KmsError('NotFoundException', `Alias arn:aws:kms:${call.region}:${call.caller.account}:${name} is not found.`);
       keyId = alias.targetKeyId;
     }
-    if (!KEY_ID.test(keyId)) throw new KmsError('NotFoundException', `Invalid keyId ${ref}`);
+    if (!KEY_ID.test(keyId)) throw new KmsError('NotFoundException', `Invalid keyId '${ref}'`);
     const key = this.store.getKey(call.region, keyId);
     if (!key) throw new KmsError('NotFoundException', `Key '${this.arn(call.region, call.caller.account, keyId)}' does not exist`);
     return key;

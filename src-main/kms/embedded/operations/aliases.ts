@@ -14,7 +14,9 @@ const aliasName = z.string()
 const aliasArn = (call: CallContext, name: string): string => `arn:aws:kms:${call.region}:${call.caller.account}:${name}`;
 
 function checkNewName(name: string): void {
-  if (!name.startsWith('alias/') || name.length <= 'alias/'.length) throw new KmsError('ValidationException', `Alias must start with the prefix "alias/": ${name}`);
+  if (!name.startsWith('alias/') || name.length <= 'alias/'.length) {
+    throw new KmsError('ValidationException', 'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
+  }
   if (name.startsWith('alias/aws/')) throw new KmsError('InvalidAliasNameException', 'Alias must not begin with alias/aws/: that prefix is reserved for AWS managed keys.');
 }
 

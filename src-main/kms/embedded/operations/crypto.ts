@@ -10,7 +10,12 @@ import { currentMaterial } from '../model';
 import { blob, dryRun, encryptionAlgorithm, encryptionContext, grantTokens, int, keyId, oneOf } from '../wire-fields';
 import { b64, operation } from './operation';
 
-const INVALID_CIPHERTEXT = 'The ciphertext is invalid: it was altered, was not produced by this KMS, or the encryption context does not match.';
+/**
+ * AWS answers a ciphertext it cannot open (altered, from another key or region, or a different
+ * encryption context) with InvalidCiphertextException and no message at all: saying which of these
+ * it was would help an attacker probe.
+ */
+const invalidCiphertext = (): KmsError => new KmsError('InvalidCiphertextException', '');
 
 function requireSymmetricAlgorithm(algorithm: string | undefined, key: KeyRecord): void {
   if (algorithm !== undefined && algorithm !== 'SYMMETRIC_DEFAULT') {
@@ -39,23 +44,23 @@ function unseal(
   dry: boolean | undefined,
 ): { key: KeyRecord; plaintext: Buffer; material: MaterialVersion } {
   const header = readBlobHeader(ciphertext);
-  if (!header) throw new KmsError('InvalidCiphertextException', INVALID_CIPHERTEXT);
+  if (!header) throw invalidCiphertext();
   if (keyIdParam !== undefined) {
     const named = core.resolveKey(call, keyIdParam, { allowAlias: true });
     if (named.keyId !== header.keyId) {
-      throw new KmsError('IncorrectKeyException', 'The key ID in the request does not identify a KMS key that can perform this operation.');
+      throw new KmsError('IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.');
     }
   }
   // A blob naming no key of this region (altered, from another region, or its key deleted) is an
   // invalid ciphertext, as in AWS: not a NotFoundException about a key id the caller never gave.
   const key = core.store.getKey(call.region, header.keyId);
-  if (!key) throw new KmsError('InvalidCiphertextException', INVALID_CIPHERTEXT);
+  if (!key) throw invalidCiphertext();
   core.authorize(call, action, key, context);
   core.requireUsable(key);
   dryRunStop(dry);
   const material = core.family(key).materials.find((m) => m.id === header.materialId);
   const plaintext = material ? openBlob(ciphertext, material.bytes, context) : undefined;
-  if (!material || !plaintext) throw new KmsError('InvalidCiphertextException', INVALID_CIPHERTEXT);
+  if (!material || !plaintext) throw invalidCiphertext();
   return { key, plaintext, material };
 }
 
@@ -181,7 +186,7 @@ const generateRandom = operation(
     if (req.CustomKeyStoreId !== undefined || req.Recipient !== undefined) {
       throw new KmsError('UnsupportedOperationException', 'Custom key stores and Recipient are not supported by the embedded KMS.');
     }
-    if (req.NumberOfBytes === undefined) throw new KmsError('ValidationException', "1 validation error detected: Value null at 'numberOfBytes' failed to satisfy constraint: Member must not be null");
+    if (req.NumberOfBytes === undefined) throw new KmsError('ValidationException', 'NumberOfBytes is required.');
     return { Plaintext: takePlaintext(randomBytes(req.NumberOfBytes)) };
   },
 );

@@ -11,7 +11,7 @@ import { applyTags, tagList as toTagList } from './tag-rules';
 
 function requireMultiRegionPrimary(core: KmsCore, key: KeyRecord): void {
   if (!key.multiRegion) throw new KmsError('UnsupportedOperationException', `${key.arn} is not a multi-Region key. Only multi-Region keys (key ids beginning mrk-) can be replicated or change their primary Region.`);
-  if (core.isReplica(key)) throw new KmsError('UnsupportedOperationException', `${key.arn} is a multi-Region replica key; call this operation on the primary key in ${core.family(key).primaryRegion}.`);
+  if (core.isReplica(key)) throw new KmsError('UnsupportedOperationException', `${key.arn} is not a multi-region primary key.`);
 }
 
 function requireRegion(region: string, member: string): void {
@@ -45,7 +45,7 @@ const replicateKey = operation(
       region: req.ReplicaRegion,
       arn: core.arn(req.ReplicaRegion, primary.account, primary.keyId),
       createdAt: core.now(),
-      description: req.Description ?? primary.description,
+      description: req.Description ?? '',
       state: primary.state === 'Disabled' ? 'Disabled' : 'Enabled',
       deletionDate: undefined,
       pendingWindowDays: undefined,
@@ -54,7 +54,15 @@ const replicateKey = operation(
     };
     if (req.Policy !== undefined) checkNewPolicy(core, replicaCall, replica, req.Policy, req.BypassPolicyLockoutSafetyCheck);
     core.store.putKey(replica);
-    return { ReplicaKeyMetadata: keyMetadata(core, replica), ReplicaPolicy: replica.policy, ReplicaTags: toTagList(replica.tags) };
+    // AWS answers while the replica is still being made: Creating, not yet enabled, no key material id
+    // shown. The embedded KMS finishes at once, so the next request already sees it Enabled (or
+    // Disabled, as its primary); AWS takes a few seconds (docs/backends.md).
+    const { CurrentKeyMaterialId: _notYet, ...metadata } = keyMetadata(core, replica);
+    return {
+      ReplicaKeyMetadata: { ...metadata, KeyState: 'Creating', Enabled: false },
+      ReplicaPolicy: replica.policy,
+      ...(req.Tags?.length ? { ReplicaTags: toTagList(replica.tags) } : {}),
+    };
   },
 );
 

@@ -59,10 +59,10 @@ const rotateKeyOnDemand = operation(z.object({ KeyId: keyId }), true, (core, cal
   const key = rotationTarget(core, call, req.KeyId, 'kms:RotateKeyOnDemand');
   const family = core.family(key);
   if (family.onDemandRotations >= ON_DEMAND_LIMIT) {
-    throw new KmsError('LimitExceededException', `${key.arn} has reached the limit of ${ON_DEMAND_LIMIT} on-demand rotations.`);
+    throw new KmsError('LimitExceededException', `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`);
   }
   core.store.putFamily(core.rotate(family, 'ON_DEMAND', core.now()));
-  return { KeyId: key.keyId };
+  return { KeyId: key.arn };
 });
 
 const listKeyRotations = operation(

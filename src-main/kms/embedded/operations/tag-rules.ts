@@ -1,13 +1,19 @@
 import { KmsError } from '../errors';
 
-/** AWS's rules for KMS tags: no "aws:" prefix, at most 50 per key. */
+/**
+ * AWS's rules for KMS tags, with AWS's own messages: no key twice in one request, no "aws:" prefix
+ * (in any case), at most 50 tags on a key.
+ */
 export function applyTags(existing: Readonly<Record<string, string>>, tags: readonly { TagKey: string; TagValue: string }[] | undefined): Record<string, string> {
   const next = { ...existing };
+  const given = new Set<string>();
   for (const { TagKey, TagValue } of tags ?? []) {
-    if (TagKey.toLowerCase().startsWith('aws:')) throw new KmsError('TagException', `Tag key '${TagKey}' is reserved: keys beginning with 'aws:' are for AWS use.`);
+    if (given.has(TagKey)) throw new KmsError('TagException', 'Duplicate tag keys');
+    given.add(TagKey);
+    if (TagKey.toLowerCase().startsWith('aws:')) throw new KmsError('TagException', 'Tags beginning with aws: are reserved');
     next[TagKey] = TagValue;
   }
-  if (Object.keys(next).length > 50) throw new KmsError('TagException', 'A KMS key can have at most 50 tags.');
+  if (Object.keys(next).length > 50) throw new KmsError('TagException', 'Too many tags');
   return next;
 }
 
