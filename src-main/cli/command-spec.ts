@@ -57,6 +57,8 @@ export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
   args?: readonly ArgumentSpec[];
   options: O;
   examples: readonly Example[];
+  /** The last argument may be repeated (`runs delete ID ID…`). */
+  variadic?: boolean;
   /** Not listed in help or completion (internal helpers). */
   hidden?: boolean;
   run(input: CommandInput<O>): Promise<number>;
@@ -99,7 +101,7 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
     const missing = required[parsed.positionals.length] as ArgumentSpec;
     throw new UsageError(`${name}: missing <${missing.name}> (${missing.description}). See 'keydrill ${name} --help'.`);
   }
-  if (parsed.positionals.length > args.length) throw new UsageError(`${name}: unexpected argument '${parsed.positionals[args.length]}'`);
+  if (parsed.positionals.length > args.length && !spec.variadic) throw new UsageError(`${name}: unexpected argument '${parsed.positionals[args.length]}'`);
   for (const [option, o] of Object.entries(spec.options)) {
     const value: unknown = parsed.values[option];
     if (!o.choices || value === undefined) continue;

@@ -9,7 +9,8 @@ import { drillListCommand, drillShowCommand, drillValidateCommand } from './dril
 import type { CommandGroup } from './help';
 import { kmsServeCommand } from './kms-serve';
 import { reportCommand } from './report-command';
-import { runsListCommand, runsShowCommand } from './runs-commands';
+import { runsDeleteCommand, runsListCommand, runsShowCommand } from './runs-commands';
+import { cleanupCommand } from './cleanup-command';
 import { uiCommand } from './ui-command';
 import { EXIT_OK, UsageError } from './usage-error';
 
@@ -53,10 +54,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   drillShowCommand,
   runsListCommand,
   runsShowCommand,
+  runsDeleteCommand,
   reportCommand,
   auditImportCommand,
   auditExportCommand,
   auditQueryCommand,
+  cleanupCommand,
   kmsServeCommand,
   uiCommand,
   completionCommand,

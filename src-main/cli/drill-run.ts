@@ -12,6 +12,7 @@ import { backendUnavailable, KMS_BACKENDS, type KmsBackend } from '../kms/kms-cl
 import { reportFormatFor, writeReport } from '../report/write-report';
 import { DB_OPTION, eventsDbPath } from './audit-options';
 import { defineCommand, intOption, type OptionSpecs, type OptionValues } from './command-spec';
+import { describePlan, planDrill } from './dry-run';
 import { summariseRun, type DrillSummary } from './drill-summary';
 import { writeJUnit, type JUnitOutcome } from './junit-report';
 import { bar, progressReporter } from './progress';
@@ -25,6 +26,7 @@ const DRILL_RUN_OPTIONS = {
   seed: { type: 'string', value: 'N', description: 'the random seed (default: the scenario\'s); same scenario and seed, same result' },
   report: { type: 'string', multiple: true, value: 'FILE', complete: 'file', description: 'write a report: .html, .pdf, .json, .csv, or .xml for the verdicts as JUnit XML (CI test results)' },
   'cloudtrail-out': { type: 'string', value: 'DIR', complete: 'dir', description: 'also write the run\'s CloudTrail log files (S3 layout) under DIR' },
+  'dry-run': { type: 'boolean', description: 'list the keys, replicas, aliases and grants the drill would create, and create nothing' },
   live: { type: 'boolean', description: 'play the drill on the wall clock (for LocalStack and AWS, or to watch it)' },
   speed: { type: 'string', value: 'N', description: 'with --live: N times faster than real time (default 1)' },
   ...DB_OPTION,
@@ -41,6 +43,7 @@ export const drillRunCommand = defineCommand({
   examples: [
     { command: 'keydrill drill run revocation-and-restore --report report.html', note: 'a built-in drill on the embedded KMS, with an HTML report' },
     { command: 'keydrill drill run my-drill.yaml --report verdicts.xml --json > outcome.json', note: 'in CI: JUnit XML for the test results view, JSON for scripts' },
+    { command: 'keydrill drill run my-drill.yaml --backend aws --profile prod-keys --dry-run', note: 'what a drill would create in AWS, before it costs anything' },
     { command: 'AWS_ENDPOINT_URL_KMS=http://localhost:4566 keydrill drill run my-drill.yaml --backend localstack --live --speed 10', note: 'against LocalStack, on the wall clock, ten times faster' },
   ],
   run: ({ values, positionals }) => drillRun(values, positionals[0] as string),
@@ -84,7 +87,15 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   if (estimate.events > LARGE_ESTIMATED_EVENTS) process.stderr.write(`keydrill: ${scenario.name} will play ${describeEstimate(estimate)}\n`);
 
   const resolved = backend === 'embedded' ? undefined : resolveKmsEndpoint({ backend, explicit: values.endpoint, profile: values.profile });
-  if (resolved) console.error(`drill ${scenario.name}: ${backend} KMS at ${resolved.url ?? 'AWS KMS regional endpoints'} (from ${resolved.source})${values.profile ?? process.env.AWS_PROFILE ? `, profile ${values.profile ?? process.env.AWS_PROFILE}` : ''}`);
+  if (resolved && !values['dry-run']) console.error(`drill ${scenario.name}: ${backend} KMS at ${resolved.url ?? 'AWS KMS regional endpoints'} (from ${resolved.source})${values.profile ?? process.env.AWS_PROFILE ? `, profile ${values.profile ?? process.env.AWS_PROFILE}` : ''}`);
+
+  if (values['dry-run']) {
+    const plan = planDrill(scenario);
+    const where = backend === 'embedded' ? 'in this process' : (resolved?.url ?? 'AWS KMS regional endpoints');
+    if (values.json) console.log(JSON.stringify({ dryRun: true, backend, endpoint: resolved?.url ?? null, ...plan }));
+    else console.log(describePlan(plan, backend, where));
+    return EXIT_OK;
+  }
 
   const started = Date.now();
   const store = SqliteEventStore.open(eventsDbPath(values.db));

@@ -12,6 +12,7 @@ export interface CommandGroup {
 /** The usage line: `keydrill drill run <scenario> [options]`. */
 export function usageLine(spec: CommandSpec): string {
   const args = (spec.args ?? []).map((a) => (a.optional ? `[${a.name}]` : `<${a.name}>`));
+  if (spec.variadic && args.length) args[args.length - 1] += '...';
   return ['keydrill', ...spec.path, ...args, '[options]'].join(' ');
 }
 

@@ -71,3 +71,28 @@ export const runsShowCommand = defineCommand({
     return EXIT_OK;
   },
 });
+
+export const runsDeleteCommand = defineCommand({
+  path: ['runs', 'delete'],
+  summary: 'delete saved runs (their CloudTrail records stay in the event store)',
+  description: 'Removes runs from the run store. A run still playing is refused. The CloudTrail records a run made stay in events.sqlite: they are evidence of real KMS calls.',
+  args: [{ name: 'run-id', complete: 'run', description: 'the id of a saved run (keydrill runs list); more may follow' }],
+  options: { json: { type: 'boolean', description: 'print {deleted: [...]} as JSON' } },
+  examples: [{ command: 'keydrill runs delete revocation-and-restore-s11-1a2b3c4d', note: 'forget one run' }],
+  variadic: true,
+  async run({ values, positionals }) {
+    const deleted = withRuns((r) => positionals.map((runId) => {
+      let gone: boolean;
+      try {
+        gone = r.delete(runId);
+      } catch (err) {
+        throw new UsageError(`runs delete: ${(err as Error).message}`);
+      }
+      if (!gone) throw new UsageError(`runs delete: there is no run ${runId} in ${keydrillHome()} (keydrill runs list)`);
+      return runId;
+    }));
+    if (values.json) console.log(JSON.stringify({ deleted }));
+    else for (const id of deleted) console.log(`deleted run ${id}`);
+    return EXIT_OK;
+  },
+});

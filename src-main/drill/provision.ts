@@ -48,11 +48,12 @@ export async function provisionKeys(scenario: Scenario, backend: DrillBackend): 
     for (const spec of tenant.keys) {
       const policy = keyPolicy(backend.account, spec.serviceAccess === 'key-policy' ? backend.servicePrincipal : undefined);
       const admin = backend.admin.clientFor(spec.region);
+      const tags = [{ TagKey: 'keydrill:scenario', TagValue: scenario.name }, { TagKey: 'tenant', TagValue: tenant.id }];
       const created = await admin.send(new CreateKeyCommand({
         Description: `KeyDrill ${scenario.name}: ${tenant.id}${spec.service ? ` ${spec.service}` : ''} CMK (${spec.id})`,
         MultiRegion: spec.multiRegion,
         Policy: policy,
-        Tags: [{ TagKey: 'keydrill:scenario', TagValue: scenario.name }, { TagKey: 'tenant', TagValue: tenant.id }],
+        Tags: tags,
       }));
       const meta = created.KeyMetadata;
       if (!meta?.KeyId || !meta.Arn) throw new Error(`CreateKey for ${spec.id} returned no key`);
@@ -62,7 +63,8 @@ export async function provisionKeys(scenario: Scenario, backend: DrillBackend): 
         multiRegion: spec.multiRegion, replicas: [], alias: spec.alias, serviceAccess: spec.serviceAccess, grants: new Map(),
       };
       for (const region of spec.replicas) {
-        const replica = await admin.send(new ReplicateKeyCommand({ KeyId: meta.KeyId, ReplicaRegion: region, Policy: policy }));
+        // A replica does not inherit its primary's tags: tag it too, so keydrill cleanup finds it in its own region.
+        const replica = await admin.send(new ReplicateKeyCommand({ KeyId: meta.KeyId, ReplicaRegion: region, Policy: policy, Tags: tags }));
         backend.created.keys.push({ keyId: meta.KeyId, region });
         key.replicas.push({ region, arn: replica.ReplicaKeyMetadata?.Arn ?? meta.Arn.replace(`:${spec.region}:`, `:${region}:`) });
       }
