@@ -6,6 +6,7 @@
 import { runDrillBench } from './drill-bench';
 import { runEnvelopeBench } from './envelope-bench';
 import { runKmsBench } from './kms-bench';
+import { runReportBench } from './report-bench';
 import { runStoreBench } from './store-bench';
 import { runUiBench } from './ui-bench';
 
@@ -18,6 +19,7 @@ const benches: Record<string, (argv: string[]) => Promise<number>> = {
   envelope: runEnvelopeBench,
   drill: runDrillBench,
   ui: runUiBench,
+  report: runReportBench,
 };
 
 const [name = 'kms', ...rest] = process.argv.slice(2);

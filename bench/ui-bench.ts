@@ -214,8 +214,8 @@ export async function runUiBench(argv: string[]): Promise<number> {
     const yearRun = await runDrillVia(services, 'year-of-operation');
     const drillSeconds = (performance.now() - dt) / 1000;
     const endOf = (runId: string) => {
-      const full = services!.runs.full(runId);
-      return viewOfRecordEnd(full, replayAll(full.frames).at(-1));
+      const run = services!.runs.source(runId);
+      return viewOfRecordEnd(run.head, replayAll([...run.frames()]).at(-1));
     };
     const smallNodes = hierarchyGraph(endOf(smallRun)).length;
     const yearNodes = hierarchyGraph(endOf(yearRun)).length;

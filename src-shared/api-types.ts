@@ -201,17 +201,23 @@ export type AggregateResult = z.infer<typeof AggregateResult>;
 export const AuditEvent = z.object({ record: CloudTrailRecord, runId: z.string().nullable() });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
-export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv', 'cloudtrail'] as const;
-/** Report formats; `cloudtrail` writes gzipped log files in the S3 AWSLogs/ layout. */
+export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv', 'cloudtrail', 'bundle'] as const;
+/**
+ * Report formats; `cloudtrail` writes gzipped log files in the S3 AWSLogs/ layout; `bundle` writes a
+ * sealed audit bundle folder (every report, the CloudTrail logs, manifest.json and SHA256SUMS).
+ */
 export const ReportFormat = z.enum(REPORT_FORMATS);
 export type ReportFormat = z.infer<typeof ReportFormat>;
 
 export const ExportedReport = z.object({
   format: ReportFormat,
-  /** The file written (a folder for cloudtrail). */
+  /** The file written (a folder for cloudtrail and bundle). */
   path: z.string(),
   bytes: z.number().int().nonnegative(),
   files: z.number().int().positive(),
+  /** For a bundle: the SHA-256 of its SHA256SUMS (quote it in the sign-off), and what it lacks and why. */
+  sealSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  notes: z.array(z.string()).optional(),
 });
 export type ExportedReport = z.infer<typeof ExportedReport>;
 

@@ -3,9 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ExportedReport, ExportOutcome, ReportFormat } from '../../src-shared/api';
-import type { FullRunRecord } from '../../src-shared/run-record';
+import type { RunSource } from '../report/run-source';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import type { EventStore } from '../audit/event-store';
+import { writeAuditBundle } from '../report/audit-bundle';
+import { swapFolder } from '../report/report-file';
 import { writeReport } from '../report/write-report';
 import { AppError } from './app-error';
 import type { DesktopShell } from './desktop-shell';
@@ -32,27 +34,40 @@ export class ReportService {
     this.runs.get(runId);
     const target = await this.target(runId, format, options);
     if (target === undefined) return { cancelled: true };
-    const exported = format === 'cloudtrail' ? await this.exportTrail(runId, target) : await this.exportReport(this.runs.full(runId), target, options.desktop);
+    const exported = format === 'cloudtrail' ? await this.exportTrail(runId, target)
+      : format === 'bundle' ? await this.exportBundle(runId, target, options.desktop)
+        : await this.exportReport(this.runs.source(runId), target, options.desktop);
     return { ...exported, cancelled: false };
   }
 
   /** Where the export goes; undefined when the user closed the save dialog. */
   private async target(runId: string, format: ReportFormat, { saveAs, desktop }: ExportOptions): Promise<string | undefined> {
-    const suggested = format === 'cloudtrail' ? `${runId}-cloudtrail` : `${runId}.${format}`;
+    const suggested = format === 'cloudtrail' ? `${runId}-cloudtrail` : format === 'bundle' ? `${runId}-audit` : `${runId}.${format}`;
     if (saveAs && desktop) {
       const chosen = await desktop.chooseSavePath(suggested, format);
       if (chosen === undefined) return undefined;
-      return format === 'cloudtrail' ? chosen : withExtension(chosen, format);
+      return format === 'cloudtrail' || format === 'bundle' ? chosen : withExtension(chosen, format);
     }
     mkdirSync(this.dir, { recursive: true });
     return join(this.dir, suggested);
   }
 
-  private async exportReport(record: FullRunRecord, file: string, desktop: DesktopShell | undefined): Promise<ExportedReport> {
+  private async exportReport(record: RunSource, file: string, desktop: DesktopShell | undefined): Promise<ExportedReport> {
     // The desktop window prints with its own Chromium; elsewhere writeReport prints headless.
     const printPdf = desktop ? (html: string, footer: string) => desktop.printPdf(html, footer) : undefined;
     const written = await writeReport(record, file, { printPdf });
     return { format: written.format, path: written.file, bytes: written.bytes, files: 1 };
+  }
+
+  /**
+   * A sealed audit bundle: every report, the run's CloudTrail log files from the event store,
+   * manifest.json and SHA256SUMS (see src-main/report/audit-bundle.ts), in a folder.
+   */
+  private async exportBundle(runId: string, folder: string, desktop: DesktopShell | undefined): Promise<ExportedReport> {
+    const printPdf = desktop ? (html: string, footer: string) => desktop.printPdf(html, footer) : undefined;
+    const out = await writeAuditBundle(this.runs.source(runId), folder, { printPdf, exportCloudTrail: (dir) => exportCloudTrailLogs(this.store(), dir, { runId }) });
+    // files: every file the seal lists, and the seal itself.
+    return { format: 'bundle', path: folder, bytes: out.bytes, files: out.files.length + 1, sealSha256: out.sealSha256, notes: out.notes };
   }
 
   /** The run's CloudTrail records as log files, written into a hidden folder beside `folder`, then renamed to it. */
@@ -75,7 +90,7 @@ export class ReportService {
  * Save dialogs on Linux do not add the extension of the chosen filter, and writeReport tells the
  * format by the extension: a name without the right one gets it.
  */
-function withExtension(file: string, format: Exclude<ReportFormat, 'cloudtrail'>): string {
+function withExtension(file: string, format: Exclude<ReportFormat, 'cloudtrail' | 'bundle'>): string {
   return extname(file).toLowerCase() === `.${format}` ? file : `${file}.${format}`;
 }
 
@@ -97,13 +112,5 @@ async function replaceFolder(from: string, to: string): Promise<void> {
   if (existing.some((name) => name !== 'AWSLogs')) {
     throw new AppError('failed', `${to} already holds other files: CloudTrail logs are exported into a new or empty folder (or over an earlier export), so choose another folder name.`);
   }
-  const old = `${from}.old`;
-  await rename(to, old);
-  try {
-    await rename(from, to);
-  } catch (err) {
-    await rename(old, to);
-    throw err;
-  }
-  await rm(old, { recursive: true, force: true });
+  await swapFolder(from, to);
 }

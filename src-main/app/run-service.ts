@@ -1,6 +1,6 @@
 import type { FramesPage, RunRecord, RunSummary, TimelinePage } from '../../src-shared/api';
-import type { FullRunRecord } from '../../src-shared/run-record';
 import { eventIdOf } from '../drill/run-trail';
+import type { RunSource } from '../report/run-source';
 import { RunStore, type TimelineQuery } from '../runs/run-store';
 import { AppError } from './app-error';
 
@@ -28,11 +28,11 @@ export class RunService {
     return head;
   }
 
-  /** The whole run — head, timeline, frames — for exports. */
-  full(runId: string): FullRunRecord {
+  /** The whole run for exports: its head, and its timeline and frames read a page at a time as a report asks for them. */
+  source(runId: string): RunSource {
     const head = this.get(runId);
     const store = this.runStore();
-    return { ...head, timeline: [...store.allTimeline(runId)], frames: [...store.allFrames(runId)] };
+    return { head, timeline: () => store.allTimeline(runId), frames: () => store.allFrames(runId) };
   }
 
   timeline(runId: string, query: TimelineQuery): TimelinePage {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { formatDuration } from '../../src-shared/duration';
-import type { FullRunRecord, RunRecord } from '../../src-shared/run-record';
+import type { RunRecord } from '../../src-shared/run-record';
 import type { Scenario } from '../../src-shared/scenario';
 import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../src-shared/drill-estimate';
 import { BatchedIngest } from '../audit/batched-ingest';
@@ -9,6 +9,7 @@ import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { DrillRefusedError, runDrill } from '../drill/drill-runner';
 import { resolveKmsEndpoint } from '../kms/aws-endpoint-config';
 import { backendUnavailable, KMS_BACKENDS, type KmsBackend } from '../kms/kms-client-factory';
+import type { RunSource } from '../report/run-source';
 import { reportFormatFor, writeReport } from '../report/write-report';
 import { DB_OPTION, eventsDbPath } from './audit-options';
 import { defineCommand, intOption, type OptionSpecs, type OptionValues } from './command-spec';
@@ -133,7 +134,7 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   try {
     const runId = record.execution.runId;
     const summary = summariseRun(record);
-    const written = await writeOutputs(runs.full(runId), summary, outputs, (Date.now() - started) / 1000);
+    const written = await writeOutputs(runs.source(runId), summary, outputs, (Date.now() - started) / 1000);
     const cloudtrail = values['cloudtrail-out'] ? await exportCloudTrailLogs(store, resolve(values['cloudtrail-out']), { runId }) : undefined;
     if (values.json) {
       console.log(JSON.stringify({ ...summary, store: runs.file, reports: written, cloudTrailOut: cloudtrail ? { dir: resolve(values['cloudtrail-out'] as string), files: cloudtrail.files.length, records: cloudtrail.records } : null }));
@@ -158,7 +159,7 @@ function couldNotRun(err: unknown, backend: KmsBackend, endpoint: string | undef
   return backendUnavailable(err, backend, endpoint);
 }
 
-async function writeOutputs(record: FullRunRecord, summary: DrillSummary, outputs: Outputs, seconds: number): Promise<{ file: string; format: string; bytes: number }[]> {
+async function writeOutputs(record: RunSource, summary: DrillSummary, outputs: Outputs, seconds: number): Promise<{ file: string; format: string; bytes: number }[]> {
   const written: { file: string; format: string; bytes: number }[] = [];
   for (const file of outputs.reports) written.push(await writeReport(record, file));
   const outcome: JUnitOutcome = { kind: 'ran', summary, seconds };

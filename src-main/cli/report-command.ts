@@ -1,27 +1,35 @@
 import { resolve } from 'node:path';
+import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
+import { writeAuditBundle, type BundleOutcome } from '../report/audit-bundle';
+import { SUMS_FILE } from '../report/manifest';
 import { reportFormatFor, writeReport } from '../report/write-report';
+import { DB_OPTION, eventsDbPath, openExistingStore } from './audit-options';
 import { defineCommand } from './command-spec';
 import { writeJUnit } from './junit-report';
 import { summariseRun } from './drill-summary';
 import { runService } from './scenario-input';
 import { EXIT_OK, UsageError } from './usage-error';
 
-/** `keydrill report <run-id> --out FILE`: a saved run exported again, in any format. */
+/** `keydrill report <run-id> --out FILE`: a saved run exported again, in any format, or as a sealed audit bundle. */
 export const reportCommand = defineCommand({
   path: ['report'],
-  summary: 'export a saved run again: HTML, PDF, JSON, CSV or JUnit XML',
-  description: 'Writes a report of a saved run (keydrill runs list shows them). The format follows the file name: .html (self-contained, with charts), .pdf (printed by an installed Chrome, Chromium or Edge), .json (the run record), .csv, or .xml (the verdicts as JUnit XML).',
+  summary: 'export a saved run again: HTML, PDF, JSON, CSV, JUnit XML, or a sealed audit bundle',
+  description: 'Writes a report of a saved run (keydrill runs list shows them). The format follows the file name: .html (self-contained, with charts), .pdf (printed by an installed Chrome, Chromium or Edge), .json (the run record), .csv, or .xml (the verdicts as JUnit XML). --bundle DIR writes an audit bundle instead: every report, the run\'s CloudTrail log files from the event store, manifest.json and SHA256SUMS, which an auditor checks with sha256sum -c SHA256SUMS in that folder.',
   args: [{ name: 'run-id', complete: 'run', description: 'the id of a saved run (printed by keydrill drill run; keydrill runs list)' }],
   options: {
-    out: { type: 'string', multiple: true, value: 'FILE', complete: 'file', description: 'the report file (.html, .pdf, .json, .csv or .xml); required' },
-    json: { type: 'boolean', description: 'print [{file, format, bytes}] as JSON' },
+    out: { type: 'string', multiple: true, value: 'FILE', complete: 'file', description: 'the report file (.html, .pdf, .json, .csv or .xml); --out or --bundle is required' },
+    bundle: { type: 'string', value: 'DIR', complete: 'dir', description: 'write a sealed audit bundle into DIR (a new or empty folder, or an earlier bundle to replace)' },
+    ...DB_OPTION,
+    json: { type: 'boolean', description: 'print [{file, format, bytes, sha256}] as JSON (a bundle adds its seal and notes)' },
   },
   examples: [
     { command: 'keydrill report revocation-and-restore-s11-1a2b3c4d --out report.pdf --out report.csv', note: 'two formats at once' },
+    { command: 'keydrill report revocation-and-restore-s11-1a2b3c4d --bundle audit/ && (cd audit && sha256sum -c SHA256SUMS)', note: 'a sealed bundle for the auditor, checked' },
   ],
   async run({ values, positionals }) {
-    if (!values.out?.length) throw new UsageError('report: --out FILE is required (.html, .pdf, .json, .csv or .xml)');
-    for (const file of values.out) {
+    const outs = values.out ?? [];
+    if (outs.length === 0 && values.bundle === undefined) throw new UsageError('report: --out FILE (.html, .pdf, .json, .csv or .xml) or --bundle DIR is required');
+    for (const file of outs) {
       if (/\.xml$/i.test(file)) continue;
       try {
         reportFormatFor(file);
@@ -30,21 +38,44 @@ export const reportCommand = defineCommand({
       }
     }
     const runs = runService();
-    let record;
+    const written: { file: string; format: string; bytes: number; sealSha256?: string; notes?: string[] }[] = [];
     try {
-      record = runs.full(positionals[0] as string);
-    } catch (err) {
-      throw new UsageError(`report: ${(err as Error).message}`);
+      let source;
+      try {
+        source = runs.source(positionals[0] as string);
+      } catch (err) {
+        throw new UsageError(`report: ${(err as Error).message}`);
+      }
+      // The timeline and frames are read from the run store as each report is written, so the store stays open until the last.
+      for (const file of outs) {
+        if (/\.xml$/i.test(file)) written.push({ ...(await writeJUnit(resolve(file), { kind: 'ran', summary: summariseRun(source.head), seconds: 0 })), format: 'junit' });
+        else written.push(await writeReport(source, resolve(file)));
+      }
+      if (values.bundle !== undefined) {
+        const runId = source.head.execution.runId;
+        const store = openExistingStore('report --bundle', eventsDbPath(values.db));
+        let bundle: BundleOutcome;
+        try {
+          bundle = await writeAuditBundle(source, resolve(values.bundle), { exportCloudTrail: (dir) => exportCloudTrailLogs(store, dir, { runId }) });
+        } finally {
+          store.close();
+        }
+        written.push({ file: bundle.dir, format: 'bundle', bytes: bundle.bytes, sealSha256: bundle.sealSha256, notes: bundle.notes });
+      }
     } finally {
       runs.close();
     }
-    const written: { file: string; format: string; bytes: number }[] = [];
-    for (const file of values.out) {
-      if (/\.xml$/i.test(file)) written.push({ ...(await writeJUnit(resolve(file), { kind: 'ran', summary: summariseRun(record), seconds: 0 })), format: 'junit' });
-      else written.push(await writeReport(record, resolve(file)));
-    }
     if (values.json) console.log(JSON.stringify(written));
-    else for (const w of written) console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);
+    else {
+      for (const w of written) {
+        if (w.format !== 'bundle') console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);
+        else {
+          console.log(`audit bundle: ${w.file} (${w.bytes} bytes); check it with: cd ${w.file} && sha256sum -c ${SUMS_FILE}`);
+          console.log(`  seal: SHA-256 of ${SUMS_FILE} = ${w.sealSha256}`);
+          for (const note of w.notes ?? []) console.log(`  note: ${note}`);
+        }
+      }
+    }
     return EXIT_OK;
   },
 });

@@ -4,13 +4,14 @@ import type { ReportFormat } from '../../src-shared/api';
 import type { DesktopShell } from '../app/desktop-shell';
 import { printHtmlInHiddenWindow } from './pdf-printer';
 
-/** Save dialog wording per format; `cloudtrail` names a folder the log files go into. */
+/** Save dialog wording per format; `cloudtrail` and `bundle` name a folder the files go into. */
 const SAVE_DIALOGS: Record<ReportFormat, { title: string; filters: FileFilter[] }> = {
   html: { title: 'Export Report as HTML', filters: [{ name: 'HTML report', extensions: ['html'] }] },
   pdf: { title: 'Export Report as PDF', filters: [{ name: 'PDF report', extensions: ['pdf'] }] },
   json: { title: 'Export Run Record as JSON', filters: [{ name: 'JSON run record', extensions: ['json'] }] },
   csv: { title: 'Export Report as CSV', filters: [{ name: 'CSV report', extensions: ['csv'] }] },
   cloudtrail: { title: 'Export CloudTrail Log Files into a New Folder', filters: [] },
+  bundle: { title: 'Export a Sealed Audit Bundle into a New Folder', filters: [] },
 };
 
 /** The services' view of the desktop window: its native save dialog and its printToPDF. */
@@ -24,6 +25,7 @@ export function createDesktopShell(window: BrowserWindow): DesktopShell {
         filters,
         properties: ['createDirectory', 'showOverwriteConfirmation'],
         ...(format === 'cloudtrail' ? { buttonLabel: 'Export', message: 'The log files go under AWSLogs/ in this folder: a new one, an empty one, or an earlier export to replace.' } : {}),
+        ...(format === 'bundle' ? { buttonLabel: 'Export', message: 'Every report, the CloudTrail logs and a SHA256SUMS seal go into this folder: a new one, an empty one, or an earlier bundle to replace.' } : {}),
       };
       const chosen = await dialog.showSaveDialog(window, options);
       return chosen.canceled || !chosen.filePath ? undefined : chosen.filePath;

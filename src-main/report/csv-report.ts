@@ -1,42 +1,62 @@
-import type { FullRunRecord } from '../../src-shared/run-record';
+import type { FullRunRecord, TimelineEntry } from '../../src-shared/run-record';
 import { eventIdOf } from '../drill/run-trail';
 import { callsEvidence } from './html/evidence';
 import { csvRows, type CsvValue } from './csv-cell';
 import { describeExpectation, offset } from './html/format-text';
-import { validRecord } from './valid-record';
+import { historyRows } from './csv-history';
+import type { RunSource } from './run-source';
+import { checkedSource } from './valid-record';
 
 /** The columns of the long-format CSV; docs/run-record.md describes what each section puts in them. */
-export const CSV_COLUMNS = ['section', 'subject', 'name', 'at_ms', 'at', 'value', 'outcome', 'detail', 'evidence'] as const;
+export const CSV_COLUMNS = ['section', 'subject', 'name', 'at_ms', 'at', 'value', 'outcome', 'detail', 'evidence', 'principal'] as const;
 
-type Row = Partial<Record<(typeof CSV_COLUMNS)[number], CsvValue>> & { section: string };
+export type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], CsvValue>> & { section: string };
+
+/** Rows are turned into text this many at a time. */
+const ROWS_PER_CHUNK = 2000;
 
 /**
  * The run record as one CSV file in long format: a header, then one row per fact, each tagged with
  * its `section` so a spreadsheet filter or a pivot table pulls out any part. Times are both
  * milliseconds (`at_ms`, for sorting and arithmetic) and a readable offset (`at`).
  */
-export function renderCsvReport(input: FullRunRecord): string {
-  const record = validRecord(input);
-  const rows: Row[] = [];
-  const push = (row: Row): void => {
-    rows.push(row.at_ms === undefined ? row : { ...row, at: offset(row.at_ms as number) });
+export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<string> {
+  const source = checkedSource(input);
+  let rows: CsvValue[][] = [[...CSV_COLUMNS]];
+  function* flush(): Generator<string> {
+    if (rows.length > 0) yield csvRows(rows);
+    rows = [];
+  }
+  const push = (row: CsvRow): void => {
+    const full = row.at_ms === undefined ? row : { ...row, at: offset(row.at_ms as number) };
+    rows.push(CSV_COLUMNS.map((c) => full[c]));
   };
+  const record = source.head;
   const { scenario, backend, totals } = record;
 
   push({ section: 'run', name: 'format', value: `${record.format} v${record.version}` });
   const runId = record.execution.runId;
   const ids = (records: readonly number[]): string => records.map((n) => eventIdOf(runId, n)).join(' ');
   push({ section: 'run', name: 'runId', value: runId });
-  push({ section: 'run', name: 'status', value: record.execution.status });
-  push({ section: 'run', name: 'startedAt', value: record.execution.startedAt });
-  push({ section: 'run', name: 'endedAt', value: record.execution.endedAt });
-  push({ section: 'run', name: 'keydrillVersion', value: record.execution.keydrillVersion });
-  push({ section: 'run', name: 'endpoint', value: record.execution.endpoint });
+  const execution = record.execution;
+  push({ section: 'run', name: 'label', value: execution.label });
+  push({ section: 'run', name: 'status', value: execution.status, detail: execution.reason });
+  push({ section: 'run', name: 'startedAt', value: execution.startedAt });
+  push({ section: 'run', name: 'endedAt', value: execution.endedAt });
+  push({ section: 'run', name: 'reachedAt', at_ms: execution.reachedAt, value: execution.reachedAt });
+  push({ section: 'run', name: 'keydrillVersion', value: execution.keydrillVersion });
+  push({ section: 'run', name: 'nodeVersion', value: execution.nodeVersion });
+  push({ section: 'run', name: 'platform', value: execution.platform });
+  push({ section: 'run', name: 'endpoint', value: execution.endpoint });
+  push({ section: 'run', name: 'administrator', value: execution.principals.administrator, principal: execution.principals.administrator, detail: 'the customer\'s key administrator: faults and actions on keys' });
+  push({ section: 'run', name: 'service', value: execution.principals.service, principal: execution.principals.service, detail: 'the SaaS service role whose nodes use the keys' });
+  push({ section: 'run', name: 'account', value: record.topology.account });
+  push({ section: 'run', name: 'regions', value: record.topology.regions.join(' ') });
   push({ section: 'run', name: 'startTime', value: record.startTime });
   push({ section: 'run', name: 'passed', value: record.passed, outcome: record.passed ? 'passed' : 'failed' });
   push({ section: 'run', name: 'eventCount', value: record.eventCount });
   push({ section: 'run', name: 'eventSetSha256', value: record.execution.eventSetSha256 });
-  for (const field of ['name', 'title', 'description', 'source', 'seed'] as const) push({ section: 'scenario', name: field, value: scenario[field] });
+  for (const field of ['name', 'title', 'description', 'source', 'seed', 'hash'] as const) push({ section: 'scenario', name: field, value: scenario[field] });
   push({ section: 'scenario', name: 'duration', at_ms: scenario.duration, value: scenario.duration });
   push({ section: 'scenario', name: 'definition', value: JSON.stringify(scenario.definition) });
 
@@ -45,7 +65,7 @@ export function renderCsvReport(input: FullRunRecord): string {
   for (const s of backend.simulated) push({ section: 'simulated', subject: `timeline[${s.step}]`, name: s.do, detail: s.note });
   for (const d of backend.departures ?? []) push({ section: 'departure', subject: d.key ?? '', name: d.name, at_ms: d.at, value: d.capability, detail: d.note });
 
-  record.verdicts.forEach((v, i) => push({ section: 'verdict', subject: `verdict ${i + 1}`, name: describeExpectation(v.expectation), value: v.measured, outcome: v.passed ? 'passed' : 'failed', detail: v.summary, evidence: ids(v.evidence.records) }));
+  record.verdicts.forEach((v, i) => push({ section: 'verdict', subject: `verdict ${i + 1}`, name: describeExpectation(v.expectation), value: v.measured, outcome: v.passed ? 'passed' : 'failed', detail: `${v.summary} — measured: ${v.measuredText ?? (v.measured === null ? 'nothing' : String(v.measured))}; expected: ${v.expected}`, evidence: ids(v.evidence.records) }));
 
   for (const k of record.topology.keys) {
     push({ section: 'key', subject: k.id, name: k.multiRegion ? 'multi-Region key' : 'single-Region key', value: k.arn, detail: [`tenant ${k.tenant}`, `region ${k.region}`, k.service && `service ${k.service}`, k.alias].filter(Boolean).join('; ') });
@@ -61,9 +81,12 @@ export function renderCsvReport(input: FullRunRecord): string {
     push({ section: 'snapshot', subject: s.cluster, name: s.id, at_ms: s.takenAt, value: s.cmkArn, outcome: s.restorable ? 'restorable' : 'not restorable', detail: [s.cmkMaterialId && `material ${s.cmkMaterialId}`, s.reason].filter(Boolean).join('; ') });
   }
 
-  for (const e of record.timeline) {
-    push({ section: 'timeline', subject: e.cluster ? `${e.cluster}${e.node ? `/${e.node}` : ''}` : '', name: e.name, at_ms: e.at, value: e.kind, outcome: e.outcome, detail: `${e.step !== undefined ? `timeline[${e.step}]${e.stepId ? ` (${e.stepId})` : ''}: ` : ''}${e.detail}`, evidence: ids(callsEvidence(e).records) });
+  yield* flush();
+  for (const e of source.timeline()) {
+    push(timelineRow(e, ids));
+    if (rows.length >= ROWS_PER_CHUNK) yield* flush();
   }
+  yield* flush();
 
   const seriesGroups = [
     ['availability', record.series.availability],
@@ -100,6 +123,27 @@ export function renderCsvReport(input: FullRunRecord): string {
   for (const r of record.regions) push({ section: 'region-summary', subject: r.region, name: 'kmsCalls', value: r.kmsCalls, detail: `${r.failedKmsCalls} failed; ${r.clientSideFailures} never reached KMS; ${r.outageMinutes} min outage; ${r.clustersDown} cluster(s) down at some moment` });
 
   for (const r of record.dataAtRisk) push({ section: 'data-at-risk', subject: r.cluster, name: r.what, detail: r.reason });
+  yield* flush();
 
-  return csvRows([CSV_COLUMNS, ...rows.map((row) => CSV_COLUMNS.map((c) => row[c]))]);
+  for (const row of historyRows(source.frames())) {
+    push(row);
+    if (rows.length >= ROWS_PER_CHUNK) yield* flush();
+  }
+  yield* flush();
+}
+
+/**
+ * A timeline entry as a row: who acted (`principal`) goes in the subject beside the cluster, and
+ * the CloudTrail records it caused are cited by event id (the first ones of a long stretch).
+ */
+function timelineRow(e: TimelineEntry, ids: (records: readonly number[]) => string): CsvRow {
+  const where = e.cluster ? `${e.cluster}${e.node ? `/${e.node}` : ''}` : '';
+  const step = e.step !== undefined ? `timeline[${e.step}]${e.stepId ? ` (${e.stepId})` : ''}: ` : '';
+  const calls = e.calls.count > 0 ? ` [${e.calls.count} CloudTrail record(s) from #${e.calls.from}]` : '';
+  return { section: 'timeline', subject: where, name: e.name, at_ms: e.at, value: e.kind, outcome: e.outcome, detail: `${step}${e.detail}${calls}`, evidence: ids(callsEvidence(e).records), principal: e.principal };
+}
+
+/** The whole CSV report as one string: for tests and small records (files are written with csvReportChunks). */
+export function renderCsvReport(record: RunSource | FullRunRecord): string {
+  return [...csvReportChunks(record)].join('');
 }

@@ -1,4 +1,4 @@
-import type { FullRunRecord } from '../../src-shared/run-record';
+import type { RunRecord, TimelineEntry } from '../../src-shared/run-record';
 import { offset } from './html/format-text';
 
 export interface FaultWindow {
@@ -12,11 +12,11 @@ export interface FaultWindow {
  * definition the record carries (the timeline entry says when a fault began, the step how long it
  * lasts). Charts shade them so a dip or a spike can be read against its cause.
  */
-export function faultWindows(record: Pick<FullRunRecord, 'scenario' | 'timeline'>): FaultWindow[] {
+export function faultWindows(record: Pick<RunRecord, 'scenario'>, timeline: Iterable<TimelineEntry>): FaultWindow[] {
   const steps = record.scenario.definition.timeline;
   if (!Array.isArray(steps)) return [];
   const windows: FaultWindow[] = [];
-  for (const entry of record.timeline) {
+  for (const entry of timeline) {
     if (entry.kind !== 'fault' || entry.step === undefined) continue;
     const step: unknown = steps[entry.step];
     const duration = step && typeof step === 'object' ? (step as Record<string, unknown>).duration : undefined;

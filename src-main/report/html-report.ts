@@ -1,13 +1,19 @@
 import type { FullRunRecord } from '../../src-shared/run-record';
+import { faultWindows } from './fault-windows';
+import { fleetView } from './html/fleet-view';
 import { html, trusted } from './html/html-template';
 import { REPORT_CSS } from './html/report-styles';
-import { backendSection, summarySection } from './html/section-summary';
+import { backendSection } from './html/section-backend';
 import { dataAtRiskSection, definitionSection, integritySection, totalsSection } from './html/section-outcome';
 import { measurementsSection } from './html/section-measurements';
+import { summarySection } from './html/section-summary';
+import { tenantsSection } from './html/section-tenants';
 import { timelineSection } from './html/section-timeline';
 import { topologySection } from './html/section-topology';
 import { verdictsSection } from './html/section-verdicts';
-import { validRecord } from './valid-record';
+import { digestTimeline } from './html/timeline-digest';
+import type { RunSource } from './run-source';
+import { checkedSource } from './valid-record';
 
 /**
  * No scripts, no fetches: even if some text escaped its escaping, the browser would refuse to run
@@ -16,17 +22,23 @@ import { validRecord } from './valid-record';
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 const CONTENTS: readonly [string, string][] = [
-  ['verdicts', 'Verdicts'], ['backend', 'Backend'], ['topology', 'Topology and key hierarchy'], ['timeline', 'Timeline'],
-  ['measurements', 'Measurements'], ['data-at-risk', 'Data at risk'], ['totals', 'Totals'], ['integrity', 'Event set integrity'], ['definition', 'Scenario definition'],
+  ['verdicts', 'Verdicts'], ['tenants', 'Tenants and regions'], ['data-at-risk', 'Data at risk'], ['timeline', 'Timeline'], ['measurements', 'Measurements'],
+  ['backend', 'Backend'], ['topology', 'Topology and key hierarchy'], ['totals', 'Totals'], ['integrity', 'Event set integrity'], ['definition', 'Scenario definition'],
 ];
 
 /**
  * The run record as one self-contained HTML document: inline CSS and SVG, no script, no external
  * URL, so it opens offline and prints as it shows. The same string feeds Chromium's PDF printing
- * here and Electron's printToPDF in the desktop app.
+ * here and Electron's printToPDF in the desktop app. Verdicts first, then the tenants and what they
+ * lost; a fleet's report shows the worst in detail and the rest in compact tables, so a 1,000-tenant
+ * drill still reads (and prints) in a few megabytes. The timeline is read once, as the source yields it.
  */
-export function renderHtmlReport(input: FullRunRecord): string {
-  const record = validRecord(input);
+export function renderHtmlReport(input: RunSource | FullRunRecord): string {
+  const source = checkedSource(input);
+  const record = source.head;
+  const fleet = fleetView(record);
+  const timeline = digestTimeline(source.timeline(), record, fleet.worst.map((c) => c.cluster));
+  const bands = faultWindows(record, timeline.shown);
   const doc = html`<!doctype html>
 <html lang="en">
 <head>
@@ -39,18 +51,19 @@ export function renderHtmlReport(input: FullRunRecord): string {
 </head>
 <body>
 <main>
-${summarySection(record)}
+${summarySection(record, fleet, timeline)}
 <nav class="toc" aria-label="Contents"><ol>${CONTENTS.map(([id, label]) => html`<li><a href="#${id}">${label}</a></li>`)}</ol></nav>
 ${verdictsSection(record)}
-${backendSection(record)}
-${topologySection(record)}
-${timelineSection(record)}
-${measurementsSection(record)}
+${tenantsSection(record, fleet, timeline)}
 ${dataAtRiskSection(record)}
+${timelineSection(record, timeline, bands)}
+${measurementsSection(record, bands, fleet.large)}
+${backendSection(record)}
+${topologySection(record, fleet)}
 ${totalsSection(record)}
-${integritySection(record)}
+${integritySection(record, timeline)}
 ${definitionSection(record)}
-<footer>${`KeyDrill report · run ${record.execution.runId} · ${record.format} v${record.version} · the JSON export of this run holds the same data in a documented schema.`}</footer>
+<footer>${`KeyDrill report · run ${record.execution.runId} · ${record.execution.status} · ${record.format} v${record.version} · the JSON export of this run holds the same data in a documented schema, with every timeline entry and the whole hierarchy history.`}</footer>
 </main>
 </body>
 </html>

@@ -10,6 +10,14 @@ export function stableJson(value: unknown, schema: z.ZodType): string {
   return `${write(value, schema, '')}\n`;
 }
 
+/**
+ * One value as stableJson writes it at `indent` (its first line unindented, as after `"key": `), so a
+ * document too large for one string can be written a piece at a time with the same bytes.
+ */
+export function stableJsonAt(value: unknown, schema: z.ZodType | undefined, indent: string): string {
+  return write(value, schema, indent);
+}
+
 function write(value: unknown, schema: z.ZodType | undefined, indent: string): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   const inner = `${indent}  `;

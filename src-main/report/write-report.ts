@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { extname } from 'node:path';
 import type { FullRunRecord } from '../../src-shared/run-record';
-import { renderCsvReport } from './csv-report';
+import { csvReportChunks } from './csv-report';
 import { renderHtmlReport } from './html-report';
-import { renderJsonReport } from './json-report';
+import { jsonReportChunks } from './json-report';
 import { ReportError } from './report-error';
+import { writeFileAtomically, type WrittenFile } from './report-file';
+import type { RunSource } from './run-source';
+import { checkedSource } from './valid-record';
 
 export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -35,14 +36,11 @@ export interface PdfOptions {
   footer?: string | undefined;
 }
 
-/** The bytes of a report in one format. */
-export async function renderReport(record: FullRunRecord, format: ReportFormat, pdf: PdfOptions = {}): Promise<Buffer> {
-  switch (format) {
-    case 'html': return Buffer.from(renderHtmlReport(record), 'utf8');
-    case 'json': return Buffer.from(renderJsonReport(record), 'utf8');
-    case 'csv': return Buffer.from(renderCsvReport(record), 'utf8');
-    case 'pdf': return printReport(renderHtmlReport(record), pdf.footer ?? `KeyDrill · ${record.scenario.title} · ${record.execution.runId}`, pdf);
-  }
+/** The HTML report printed to PDF by the desktop window's printer or headless Chromium. */
+export async function renderPdfReport(input: RunSource | FullRunRecord, pdf: PdfOptions = {}): Promise<Buffer> {
+  const source = checkedSource(input);
+  const html = renderHtmlReport(source);
+  return printReport(html, pdf.footer ?? `KeyDrill · ${source.head.scenario.title} · ${source.head.execution.runId}`, pdf);
 }
 
 async function printReport(html: string, footer: string, options: PdfOptions): Promise<Buffer> {
@@ -72,31 +70,28 @@ export interface WrittenReport {
   file: string;
   format: ReportFormat;
   bytes: number;
+  /** SHA-256 of the bytes written (for a manifest). */
+  sha256: string;
 }
 
 /**
- * Writes the report for `record` to `file`, in the format its extension names. The record is
- * validated and the whole report rendered before anything touches the disk; then it goes to a
- * temporary file beside the target, flushed and renamed over it — so a failed export leaves either
- * the previous file or nothing, never half a report.
+ * Writes the report of a run to `file`, in the format its extension names. JSON and CSV stream
+ * from the source (the head, then the timeline and the frames as the run store yields them), so a
+ * run too large for one string still exports; HTML and PDF are bounded by design (see
+ * html/report-limits.ts). The head is validated before anything touches the disk, each entry as it
+ * is written; the file goes to a temporary name beside the target, flushed and renamed over it —
+ * so a failed export leaves either the previous file or nothing, never half a report.
  */
-export async function writeReport(record: FullRunRecord, file: string, pdf: PdfOptions = {}): Promise<WrittenReport> {
+export async function writeReport(input: RunSource | FullRunRecord, file: string, pdf: PdfOptions = {}): Promise<WrittenReport> {
   const format = reportFormatFor(file);
-  // Each renderer validates the record first, so nothing below runs for an invalid one.
-  const bytes = await renderReport(record, format, pdf);
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw new ReportError('write-failed', `Could not write the ${format} report to ${file}: ${(err as Error).message}`, { cause: err });
+  const source = checkedSource(input);
+  const what = `${format} report`;
+  let written: WrittenFile;
+  switch (format) {
+    case 'json': written = await writeFileAtomically(file, jsonReportChunks(source), what); break;
+    case 'csv': written = await writeFileAtomically(file, csvReportChunks(source), what); break;
+    case 'html': written = await writeFileAtomically(file, [renderHtmlReport(source)], what); break;
+    case 'pdf': written = await writeFileAtomically(file, [await renderPdfReport(source, pdf)], what); break;
   }
-  return { file, format, bytes: bytes.length };
+  return { file, format, bytes: written.bytes, sha256: written.sha256 };
 }

@@ -10,6 +10,9 @@ import { StoreRunSink } from './store-run-sink';
 /** A run whose process has not said it is alive for this long was interrupted (killed, crashed, power lost). */
 export const HEARTBEAT_STALE_MS = 120_000;
 
+/** Rows an export reads at a time: a keyframe of a 1,000-tenant hierarchy is ~1 MB, so pages stay small. */
+const EXPORT_PAGE_ROWS = 256;
+
 export interface TimelineQuery {
   offset?: number | undefined;
   limit?: number | undefined;
@@ -105,14 +108,29 @@ export class RunStore {
     return { entries, total: stats.n, lastAt: stats.last ?? 0 };
   }
 
-  /** Every timeline entry of a run, in order, read a page at a time (for exports). */
-  *allTimeline(runId: string): Generator<TimelineEntry> {
-    for (const r of this.db.prepare<[string], { body: string }>('SELECT body FROM timeline WHERE run_id = ? ORDER BY seq').iterate(runId)) yield JSON.parse(r.body) as TimelineEntry;
+  /**
+   * Every timeline entry of a run, in order, read a page at a time (for exports). No statement stays
+   * open between pages, so a reader that awaits between entries (an export writing to disk) never
+   * holds the connection a running drill writes through.
+   */
+  allTimeline(runId: string): Generator<TimelineEntry> {
+    return this.pages<TimelineEntry>('timeline', runId);
   }
 
-  /** Every frame entry of a run, in order (for exports). */
-  *allFrames(runId: string): Generator<FrameEntry> {
-    for (const r of this.db.prepare<[string], { body: string }>('SELECT body FROM frames WHERE run_id = ? ORDER BY seq').iterate(runId)) yield JSON.parse(r.body) as FrameEntry;
+  /** Every frame entry of a run, in order, a page at a time (for exports). */
+  allFrames(runId: string): Generator<FrameEntry> {
+    return this.pages<FrameEntry>('frames', runId);
+  }
+
+  private *pages<T>(table: 'timeline' | 'frames', runId: string): Generator<T> {
+    const page = this.db.prepare<[string, number, number], { seq: number; body: string }>(`SELECT seq, body FROM ${table} WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
+    let after = -1;
+    for (;;) {
+      const rows = page.all(runId, after, EXPORT_PAGE_ROWS);
+      for (const r of rows) yield JSON.parse(r.body) as T;
+      if (rows.length < EXPORT_PAGE_ROWS) return;
+      after = (rows[rows.length - 1] as { seq: number }).seq;
+    }
   }
 
   /** Forgets a run and its history; false when there was none. A run still playing is refused. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -8,6 +9,7 @@ import { callApi, type AppContext } from '../../src-main/app/api-handlers';
 import { AppServices } from '../../src-main/app/app-services';
 import type { DesktopShell } from '../../src-main/app/desktop-shell';
 import { renderHtmlReport } from '../../src-main/report/html-report';
+import { verifyBundle } from '../../src-main/report/manifest';
 
 /**
  * Exports through the contract as the desktop window makes them: a real drill on the embedded KMS,
@@ -89,7 +91,7 @@ describe('exporting a report from the desktop window', () => {
     const out = await exportVia(desktop, { format: 'html', saveAs: true });
     expect(out).toEqual({ ok: true, result: { cancelled: false, format: 'html', path: target, bytes: statSync(target).size, files: 1 } });
     expect(desktop.asked).toEqual([{ suggestedName: `${runId}.html`, format: 'html' }]);
-    expect(readFileSync(target, 'utf8')).toBe(renderHtmlReport(services.runs.full(runId)));
+    expect(readFileSync(target, 'utf8')).toBe(renderHtmlReport(services.runs.source(runId)));
     expect(readdirSync(saveDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
@@ -117,8 +119,8 @@ describe('exporting a report from the desktop window', () => {
     const out = await exportVia(desktop, { format: 'pdf', saveAs: true });
     expect(out).toEqual({ ok: true, result: { cancelled: false, format: 'pdf', path: target, bytes: PRINTED.length, files: 1 } });
     expect(readFileSync(target)).toEqual(PRINTED);
-    const record = services.runs.full(runId);
-    expect(desktop.printed).toEqual([{ html: renderHtmlReport(record), footer: `KeyDrill · ${record.scenario.title} · ${runId}` }]);
+    const record = services.runs.source(runId);
+    expect(desktop.printed).toEqual([{ html: renderHtmlReport(record), footer: `KeyDrill · ${record.head.scenario.title} · ${runId}` }]);
   });
 
   it('the desktop printer also prints PDFs exported into the data folder', async () => {
@@ -172,6 +174,26 @@ describe('exporting a report from the desktop window', () => {
     expect(out).toMatchObject({ ok: false, error: { code: 'failed', message: `${folder} already holds other files: CloudTrail logs are exported into a new or empty folder (or over an earlier export), so choose another folder name.` } });
     expect(filesUnder(folder)).toEqual(['notes.txt']);
     expect(readdirSync(saveDir).filter((f) => f.startsWith('.my-documents.'))).toEqual([]);
+  });
+
+  it('an audit bundle goes into the folder the dialog named: every report, the CloudTrail logs, a manifest and its SHA256SUMS seal', async () => {
+    const folder = join(saveDir, 'for-the-auditor');
+    const desktop = new DesktopStandIn(folder);
+    const out = await exportVia(desktop, { format: 'bundle', saveAs: true });
+    expect(desktop.asked).toEqual([{ suggestedName: `${runId}-audit`, format: 'bundle' }]);
+    const files = filesUnder(folder);
+    expect(out).toMatchObject({ ok: true, result: { cancelled: false, format: 'bundle', path: folder, files: files.length } });
+    const result = (out as { result: { sealSha256: string; bytes: number } }).result;
+    expect(result.bytes).toBe(files.reduce((sum, f) => sum + statSync(join(folder, f)).size, 0));
+    expect(files).toEqual(expect.arrayContaining(['SHA256SUMS', 'manifest.json', 'run-record.json', 'report.html', 'report.pdf', 'report.csv']));
+    expect(files.filter((f) => f.startsWith('cloudtrail/AWSLogs/')).length).toBeGreaterThan(0);
+    // The PDF in the bundle is the desktop window's print, and the seal lists every other file.
+    expect(readFileSync(join(folder, 'report.pdf'))).toEqual(PRINTED);
+    expect(createHash('sha256').update(readFileSync(join(folder, 'SHA256SUMS'))).digest('hex')).toBe(result.sealSha256);
+    expect(await verifyBundle(folder)).toMatchObject({ ok: true, checked: files.length - 1 });
+    // Exported again over it, the earlier bundle is replaced; a folder of the user's own files is refused.
+    expect(await exportVia(new DesktopStandIn(folder), { format: 'bundle', saveAs: true })).toMatchObject({ ok: true });
+    expect(await exportVia(new DesktopStandIn(join(saveDir, 'my-documents')), { format: 'bundle', saveAs: true })).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringContaining('already holds other files') } });
   });
 
   it('an unknown run is refused before any save dialog opens', async () => {

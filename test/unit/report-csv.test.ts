@@ -64,9 +64,12 @@ describe('the CSV report', () => {
     expect(section('verdict')).toHaveLength(record.verdicts.length);
     const failed = section('verdict').filter((r) => r[col('outcome')] === 'failed');
     expect(failed).toHaveLength(1);
-    expect(failed[0]![col('detail')]).toBe(record.verdicts[1]!.summary);
+    expect(failed[0]![col('detail')]).toBe(`${record.verdicts[1]!.summary} — measured: 88.74%; expected: at least 99.5%`);
     expect(failed[0]![col('evidence')]!.split(' ')).toEqual(record.verdicts[1]!.evidence.records.map((n) => eventIdOf(record.execution.runId, n)));
     expect(section('timeline')).toHaveLength(record.timeline.length);
+    expect(section('timeline').map((r) => r[col('principal')])).toEqual(record.timeline.map((e) => e.principal ?? ''));
+    expect(section('run').find((r) => r[col('name')] === 'administrator')?.[col('value')]).toBe(record.execution.principals.administrator);
+    expect(section('run').find((r) => r[col('name')] === 'startedAt')?.[col('value')]).toBe(record.execution.startedAt);
     const points = [record.series.availability, record.series.kmsCallsByRegion, record.series.kmsCallsByOperation, record.series.errorsByCode, record.series.clientSideByCode, [record.series.fleetAvailability]].flat().reduce((n, s) => n + s.points.length, 0);
     expect(section('series').filter((r) => r[col('at_ms')] !== '')).toHaveLength(points);
     expect(section('cluster-summary')).toHaveLength(record.clusters.length);

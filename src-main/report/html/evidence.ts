@@ -1,4 +1,4 @@
-import type { Evidence, FullRunRecord, TimelineEntry } from '../../../src-shared/run-record';
+import type { Evidence, TimelineEntry, Verdict } from '../../../src-shared/run-record';
 import { eventIdOf, observationIdOf } from '../../drill/run-trail';
 import { html, idFragment, type Html } from './html-template';
 import { offset } from './format-text';
@@ -11,10 +11,10 @@ export function evidenceAnchor(eventId: string): string {
   return `ev-${idFragment(eventId)}`;
 }
 
-/** The records a timeline entry caused, as evidence (the first INLINE_LIMIT of a long stretch are cited by id). */
-export function callsEvidence(e: TimelineEntry): Evidence & { more: number } {
-  const cite = (r: { from: number; count: number } | undefined) => Array.from({ length: Math.min(r?.count ?? 0, INLINE_LIMIT) }, (_, i) => (r?.from ?? 0) + i);
-  const more = Math.max(0, e.calls.count - INLINE_LIMIT) + Math.max(0, (e.observations?.count ?? 0) - INLINE_LIMIT);
+/** The records a timeline entry caused, as evidence (the first `limit` of a long stretch are cited by id). */
+export function callsEvidence(e: TimelineEntry, limit = INLINE_LIMIT): Evidence & { more: number } {
+  const cite = (r: { from: number; count: number } | undefined) => Array.from({ length: Math.min(r?.count ?? 0, limit) }, (_, i) => (r?.from ?? 0) + i);
+  const more = Math.max(0, e.calls.count - limit) + Math.max(0, (e.observations?.count ?? 0) - limit);
   return { records: cite(e.calls), ...(e.observations ? { observations: cite(e.observations) } : {}), more };
 }
 
@@ -34,22 +34,21 @@ interface Citation {
   citedBy: { anchor: string; label: string }[];
 }
 
-/** Every event ID the run cites, once, in first-cited order, with the verdicts and timeline entries citing it. */
-export function citations(record: FullRunRecord): Citation[] {
-  const runId = record.execution.runId;
+/** Every event ID the report cites, once, in first-cited order, with the verdicts and timeline entries (those listed) citing it. */
+export function citations(runId: string, verdicts: readonly Verdict[], timeline: readonly TimelineEntry[], perEntry = INLINE_LIMIT): Citation[] {
   const byId = new Map<string, Citation>();
   const cite = (id: string, anchor: string, label: string): void => {
     const entry = byId.get(id) ?? { id, citedBy: [] };
     if (!entry.citedBy.some((c) => c.anchor === anchor)) entry.citedBy.push({ anchor, label });
     byId.set(id, entry);
   };
-  record.verdicts.forEach((v, i) => v.evidence.records.forEach((n) => cite(eventIdOf(runId, n), `verdict-${i + 1}`, `verdict ${i + 1}`)));
-  record.timeline.forEach((t, i) => callsEvidence(t).records.forEach((n) => cite(eventIdOf(runId, n), `timeline-${i + 1}`, `timeline #${i + 1} (${t.name} at ${offset(t.at)})`)));
+  verdicts.forEach((v, i) => v.evidence.records.slice(0, INLINE_LIMIT).forEach((n) => cite(eventIdOf(runId, n), `verdict-${i + 1}`, `verdict ${i + 1}`)));
+  timeline.forEach((t) => callsEvidence(t, perEntry).records.forEach((n) => cite(eventIdOf(runId, n), `timeline-${t.seq + 1}`, `timeline #${t.seq + 1} (${t.name} at ${offset(t.at)})`)));
   return [...byId.values()];
 }
 
-export function evidenceIndex(record: FullRunRecord): Html {
-  const list = citations(record);
+export function evidenceIndex(runId: string, verdicts: readonly Verdict[], timeline: readonly TimelineEntry[], perEntry = INLINE_LIMIT): Html {
+  const list = citations(runId, verdicts, timeline, perEntry);
   if (list.length === 0) return html`<p class="muted">No verdict or timeline entry cites a CloudTrail event.</p>`;
   return html`<p>Every CloudTrail event ID cited above, once. Look each up in the exported CloudTrail logs or with <code>LookupEvents</code> (attribute <code>EventId</code>).</p>
 <table class="evidence-index"><thead><tr><th>CloudTrail event ID</th><th>Cited by</th></tr></thead><tbody>${list.map((c) => html`<tr><td class="nowrap"><code id="${evidenceAnchor(c.id)}">${c.id}</code></td><td>${c.citedBy.map((by, k) => html`${k > 0 ? '; ' : ''}<a href="#${by.anchor}">${by.label}</a>`)}</td></tr>`)}</tbody></table>`;

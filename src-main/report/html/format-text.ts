@@ -54,3 +54,12 @@ export function describeExpectation(expectation: Record<string, unknown>): strin
   });
   return [typeof expect === 'string' ? expect : 'expectation', ...parts].join(' · ');
 }
+
+/**
+ * Long text cut for a table cell: a fleet-wide step's detail can name a thousand nodes. The cut says
+ * how much was left out and where the whole text is.
+ */
+export function clip(text: string, max = 320): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max).replace(/[,;\s]+\S*$/, '')} … (${count(text.length - max)} more characters in the CSV and JSON reports)`;
+}

@@ -25,6 +25,25 @@ code { background: #f3f4f6; border-radius: 4px; padding: 1px 4px; overflow-wrap:
 .banner strong { font-size: 20px; }
 .banner.pass { background: var(--ok-bg); color: var(--ok); border: 1px solid #86efac; }
 .banner.fail { background: var(--bad-bg); color: var(--bad); border: 1px solid #fca5a5; }
+.banner.warn { background: var(--warn-bg); color: var(--warn); border: 1px solid #fcd34d; }
+.banner.stopped { background: #f3f4f6; color: #374151; border: 2px dashed #6b7280; }
+.banner span { flex: 1; }
+.notice.stopped { padding: 8px 12px; border-left: 4px solid #6b7280; background: #f3f4f6; }
+dl.measured { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 6px 0; font-size: 14px; }
+dl.measured dt { color: var(--muted); }
+dl.measured dd { margin: 0; font-weight: 600; }
+.verdict.failed dd.measured-value { color: var(--bad); }
+h4 { font-size: 15px; margin: 0 0 6px; }
+article.tenant { border: 1px solid var(--line); border-left: 5px solid var(--bad); border-radius: 6px; padding: 10px 14px; margin: 12px 0; }
+article.tenant table { margin: 6px 0; }
+ul.tenant-risks { margin: 4px 0 8px; padding-left: 20px; font-size: 0.9em; }
+table.compact { font-size: 0.82em; }
+table.compact th, table.compact td { padding: 2px 6px; }
+table.tenant-table td:nth-child(n+3), table.tenant-table th:nth-child(n+3) { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.tenant-table td:first-child { white-space: nowrap; }
+tr.affected td:first-child { font-weight: 600; }
+tr.gap td { font-style: italic; }
+code.principal { font-size: 0.78em; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 12px 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
@@ -37,7 +56,7 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.nowrap, span.nowrap { white-space: nowrap; }
-.clock { font-size: 0.85em; }
+.clock { font-size: 0.85em; white-space: nowrap; }
 .hex { overflow-wrap: anywhere; }
 .pill { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; white-space: nowrap; }
 .pill.ok { background: var(--ok-bg); color: var(--ok); }
@@ -55,7 +74,7 @@ figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
 svg.chart { display: block; width: 100%; height: auto; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif; }
 ul.legend { list-style: none; padding: 0; margin: 6px 0 0; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 13px; }
 ul.legend li::before { content: ""; display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; background: var(--swatch); }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; margin: 12px 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: 10px; margin: 12px 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; break-inside: avoid; }
 .card .value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; }
 .card .label { font-size: 12.5px; color: var(--muted); }

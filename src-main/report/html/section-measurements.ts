@@ -1,5 +1,5 @@
-import type { FullRunRecord, RunRecord } from '../../../src-shared/run-record';
-import { faultWindows } from '../fault-windows';
+import type { RunRecord } from '../../../src-shared/run-record';
+import type { FaultWindow } from '../fault-windows';
 import { stackedBarChart } from '../svg/bar-chart';
 import { availabilityChart } from '../svg/availability-chart';
 import { lineChart, type ChartSeries } from '../svg/line-chart';
@@ -20,9 +20,8 @@ function figure(chart: Html, series: readonly ChartSeries[], caption: string): H
 }
 
 /** What was measured over the drill: availability, KMS call volume, errors and the key cache. */
-export function measurementsSection(record: FullRunRecord): Html {
+export function measurementsSection(record: RunRecord, bands: readonly FaultWindow[], large: boolean): Html {
   const { series, totals, scenario } = record;
-  const bands = faultWindows(record);
   const bucket = offset(series.bucket);
   const availability = coloured(series.availability);
   const byRegion = coloured(series.kmsCallsByRegion);
@@ -32,8 +31,12 @@ export function measurementsSection(record: FullRunRecord): Html {
   const clientRows = Object.entries(totals.clientSideByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const errorRows = Object.entries(totals.errorsByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return html`<section id="measurements"><h2>Measurements</h2>
+<h3 id="fleet-availability">Availability of the fleet</h3>
+${figure(availabilityChart(series.fleetAvailability.points.length ? [{ label: `fleet: ${count(Math.max(record.clusters.length, record.topology.clusters.length))} clusters`, colour: seriesColour(0), points: series.fleetAvailability.points }] : [], scenario.duration, bands, { id: 'chart-fleet-availability', kind: 'fleet-availability', label: 'Percent of the fleet\'s clusters serving over the drill' }), [], `Percent of the clusters serving, averaged over each ${bucket} bucket; red: the share not serving; orange: faults in force. The tenants table says which clusters, and for how long.`)}
 <h3 id="availability">Availability per cluster</h3>
-${figure(availabilityChart(availability, scenario.duration, bands, { id: 'chart-availability', kind: 'availability', label: 'Availability per cluster over the drill, percent of each bucket serving' }), [], `Percent of each ${bucket} bucket a cluster was serving; red: time not serving; orange: faults in force.`)}
+${large && availability.length === 0
+    ? html`<p class="muted" id="availability-per-cluster-note">${`A chart per cluster is drawn for up to 24 clusters; this run has ${count(record.clusters.length)}. Each cluster's availability and the stretches it was not serving are in the tenants table above and in the CSV report (sections cluster-summary and cluster-down).`}</p>`
+    : figure(availabilityChart(availability, scenario.duration, bands, { id: 'chart-availability', kind: 'availability', label: 'Availability per cluster over the drill, percent of each bucket serving' }), [], `Percent of each ${bucket} bucket a cluster was serving; red: time not serving; orange: faults in force.`)}
 <h3 id="kms-calls">KMS calls per bucket</h3>
 ${figure(lineChart(byRegion, { id: 'chart-kms-calls-by-region', kind: 'kms-calls-by-region', label: `KMS calls per ${bucket} by region`, duration: scenario.duration, unit: `calls / ${bucket}`, bands, emptyText: 'No KMS calls were recorded' }), byRegion, 'By region: CloudTrail records, failed calls included.')}
 ${figure(lineChart(byOperation, { id: 'chart-kms-calls-by-operation', kind: 'kms-calls-by-operation', label: `KMS calls per ${bucket} by operation`, duration: scenario.duration, unit: `calls / ${bucket}`, bands, emptyText: 'No KMS calls were recorded' }), byOperation, 'By operation.')}

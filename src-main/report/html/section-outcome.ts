@@ -1,16 +1,36 @@
-import type { FullRunRecord, RunRecord } from '../../../src-shared/run-record';
+import type { RunRecord } from '../../../src-shared/run-record';
 import { evidenceIndex } from './evidence';
 import { html, type Html } from './html-template';
 import { count, percent, usd } from './format-text';
+import { LIMITS } from './report-limits';
+import type { TimelineDigest } from './timeline-digest';
 
-/** What cannot be read at the end of the drill, and why. */
+/**
+ * What cannot be read at the end of the drill, and why. A fleet can lose thousands of items: then
+ * the tenants come first (how many items each, and the first reason), then the first items one by
+ * one, and the CSV holds them all.
+ */
 export function dataAtRiskSection(record: RunRecord): Html {
   const risks = record.dataAtRisk;
+  if (risks.length === 0) {
+    return html`<section id="data-at-risk"><h2>Data at risk</h2>
+<p><span class="pill ok">none</span> ${record.execution.status === 'completed' ? 'Every database and snapshot was readable at the end of the drill.' : 'None recorded: the run did not finish, so what was readable at its end was never checked.'}</p>
+</section>`;
+  }
+  const byCluster = new Map<string, { items: number; first: (typeof risks)[number] }>();
+  for (const r of risks) {
+    const entry = byCluster.get(r.cluster);
+    if (entry) entry.items++;
+    else byCluster.set(r.cluster, { items: 1, first: r });
+  }
+  const listed = risks.slice(0, LIMITS.dataAtRiskItems);
+  const grouped = byCluster.size > 1 && risks.length > LIMITS.dataAtRiskPerTenant;
+  const tenants = [...byCluster].sort((a, b) => b[1].items - a[1].items || (a[0] < b[0] ? -1 : 1)).slice(0, LIMITS.tenantRows);
   return html`<section id="data-at-risk"><h2>Data at risk</h2>
-${risks.length === 0
-    ? html`<p><span class="pill ok">none</span> Every database and snapshot was readable at the end of the drill.</p>`
-    : html`<p><span class="pill bad">${`${risks.length} at risk`}</span> Unreadable at the end of the drill:</p>
-<table class="data-at-risk"><thead><tr><th>What</th><th>Cluster</th><th>Why</th></tr></thead><tbody>${risks.map((r) => html`<tr><td>${r.what}</td><td>${r.cluster}</td><td>${r.reason}</td></tr>`)}</tbody></table>`}
+<p><span class="pill bad">${`${count(risks.length)} at risk`}</span> ${`Unreadable at the end of the drill, in ${count(byCluster.size)} tenant${byCluster.size === 1 ? '' : 's'}${record.passed ? ' — although every expectation was met' : ''}:`}</p>
+${grouped ? html`<table class="data-at-risk-by-tenant"><thead><tr><th>Cluster</th><th class="num">Items</th><th>For example</th></tr></thead><tbody>${tenants.map(([cluster, t]) => html`<tr><td class="nowrap">${cluster}</td><td class="num">${count(t.items)}</td><td>${t.first.what}: <span class="muted">${t.first.reason}</span></td></tr>`)}</tbody></table>` : html``}
+${listed.length < risks.length ? html`<p>${`The first ${count(listed.length)} of ${count(risks.length)} items; the CSV report (section data-at-risk) and the JSON report (dataAtRisk) list every one.`}</p>` : html``}
+<table class="data-at-risk"><thead><tr><th>What</th><th>Cluster</th><th>Why</th></tr></thead><tbody>${listed.map((r) => html`<tr><td>${r.what}</td><td>${r.cluster}</td><td>${r.reason}</td></tr>`)}</tbody></table>
 </section>`;
 }
 
@@ -41,21 +61,39 @@ ${regions.map(([region, n]) => html`<tr><td>${`KMS calls in ${region}`}</td><td 
 </section>`;
 }
 
-/** The SHA-256 an auditor checks the exported CloudTrail events against, and the evidence index. */
-export function integritySection(record: FullRunRecord): Html {
+/** The SHA-256 an auditor checks the exported CloudTrail events against, how to check a sealed bundle, and the evidence index. */
+export function integritySection(record: RunRecord, timeline: TimelineDigest): Html {
   return html`<section id="integrity"><h2>Event set integrity</h2>
-<p>${`SHA-256 over the run's ${count(record.eventCount)} CloudTrail events (canonical JSON, in order):`}</p>
+<p>${`SHA-256 over the run's ${count(record.eventCount)} CloudTrail records (canonical JSON lines, in order):`}</p>
 <p class="hash"><code id="event-set-sha256">${record.execution.eventSetSha256 ?? 'not computed: the run did not finish'}</code></p>
 <p class="muted">Recompute it over the exported CloudTrail records of this run; a different digest means the event set is not the one this report was made from.</p>
+<p id="manifest-note">An audit bundle of this run (<code>${`keydrill report ${record.execution.runId} --bundle DIR`}</code>, or <em>Audit bundle</em> on the Reports page) holds this report, the run record (JSON), the CSV, the PDF and the CloudTrail log files, with a <code>SHA256SUMS</code> manifest of every file: <code>sha256sum -c SHA256SUMS</code> in that folder says whether the files handed over are the ones KeyDrill wrote.</p>
 <h3 id="evidence-index">Evidence index</h3>
-${evidenceIndex(record)}
+${evidenceIndex(record.execution.runId, record.verdicts, timeline.shown, timeline.evidencePerEntry)}
 </section>`;
 }
 
-/** The scenario as validated, so the report alone says exactly what was drilled. */
+/**
+ * The scenario as validated, so the report alone says exactly what was drilled. A fleet's topology
+ * lists every tenant and cluster (megabytes of JSON): past LIMITS.definitionChars those two lists are
+ * counted instead, and the JSON report (scenario.definition) holds them; the scenario hash names the whole.
+ */
 export function definitionSection(record: RunRecord): Html {
+  const whole = JSON.stringify(record.scenario.definition, null, 2);
+  const abridged = whole.length > LIMITS.definitionChars;
   return html`<section id="definition"><h2>Appendix: the scenario as validated</h2>
-<p class="muted">Durations are in milliseconds; defaults are filled in.</p>
-<pre class="definition">${JSON.stringify(record.scenario.definition, null, 2)}</pre>
+<p class="muted">${`Durations are in milliseconds; defaults are filled in. Scenario hash ${record.scenario.hash}.`}${abridged ? ' Abridged: the topology\'s tenants and clusters are counted here, and listed in full in the JSON report (scenario.definition).' : ''}</p>
+<pre class="definition">${abridged ? JSON.stringify(abridge(record.scenario.definition), null, 2) : whole}</pre>
 </section>`;
+}
+
+function abridge(definition: Record<string, unknown>): Record<string, unknown> {
+  const topology = definition.topology as Record<string, unknown> | undefined;
+  if (!topology || typeof topology !== 'object') return definition;
+  const counted = (list: unknown, what: string): unknown => (Array.isArray(list) ? `${list.length} ${what} (listed in the JSON report)` : list);
+  const rest = { ...definition, topology: { ...topology, tenants: counted(topology.tenants, 'tenants'), clusters: counted(topology.clusters, 'clusters') } };
+  const text = JSON.stringify(rest);
+  // A scenario whose own timeline or expectations run to megabytes is counted the same way.
+  if (text.length <= LIMITS.definitionChars) return rest;
+  return { ...rest, timeline: counted(definition.timeline, 'steps'), expectations: counted(definition.expectations, 'expectations') };
 }

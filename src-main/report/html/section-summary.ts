@@ -1,60 +1,91 @@
 import type { RunRecord } from '../../../src-shared/run-record';
+import type { FleetView } from './fleet-view';
 import { html, type Html } from './html-template';
-import { clockTime, offset, words, yesNo } from './format-text';
+import { clockTime, count, offset } from './format-text';
+import type { TimelineDigest } from './timeline-digest';
 
-/** Title, overall verdict, scenario and run facts: what an auditor reads first. */
-export function summarySection(record: RunRecord): Html {
-  const { scenario } = record;
-  const failed = record.verdicts.filter((v) => !v.passed).length;
+export type HeadlineTone = 'pass' | 'warn' | 'fail' | 'stopped';
+
+/** The first thing an auditor reads: passed or failed, and data at risk beside it — never green beside lost data. */
+export interface Headline {
+  tone: HeadlineTone;
+  title: string;
+  text: string;
+}
+
+export function headline(record: RunRecord, timeline: Pick<TimelineDigest, 'lastAt'>): Headline {
+  const { execution, scenario } = record;
+  const risks = record.dataAtRisk.length;
+  const tenantsAtRisk = new Set(record.dataAtRisk.map((d) => d.cluster)).size;
+  const atRisk = `${count(risks)} item${risks === 1 ? '' : 's'} of data at risk${tenantsAtRisk > 1 ? ` in ${count(tenantsAtRisk)} tenants` : ''}`;
+  const reached = Math.max(execution.reachedAt, timeline.lastAt);
+  const stopped = (how: string): Headline => ({
+    tone: 'stopped',
+    title: how === 'started' ? 'Not finished' : how === 'cancelled' ? 'Cancelled' : 'Interrupted',
+    text: `${execution.reason ?? (how === 'started' ? 'this run has not finished (it may still be playing)' : how === 'cancelled' ? 'stopped before its end' : 'its process ended before the drill did')}. It reached ${offset(reached)} of ${offset(scenario.duration)}; nothing was judged, so it has neither passed nor failed. What it recorded is below.`,
+  });
+  if (execution.status !== 'completed') return stopped(execution.status);
   const total = record.verdicts.length;
-  const banner = record.passed
-    ? html`<div class="banner pass" id="overall-verdict" data-passed="true"><strong>Passed</strong><span>${total === 0 ? 'the drill ran to the end; it declared no expectations' : `all ${total} expectation${total === 1 ? '' : 's'} met`}</span></div>`
-    : html`<div class="banner fail" id="overall-verdict" data-passed="false"><strong>Failed</strong><span>${failed > 0 ? `${failed} of ${total} expectation${total === 1 ? '' : 's'} not met` : 'the drill did not complete as expected'}</span></div>`;
+  const failed = record.verdicts.filter((v) => !v.passed).length;
+  if (!record.passed) {
+    const what = failed > 0 ? `${failed} of ${total} expectation${total === 1 ? '' : 's'} not met` : 'the drill did not complete as expected';
+    return { tone: 'fail', title: 'Failed', text: `${what} · ${risks > 0 ? atRisk : 'no data at risk'}` };
+  }
+  const met = total === 0 ? 'the drill declared no expectations' : `all ${total} expectation${total === 1 ? '' : 's'} met`;
+  if (risks > 0) return { tone: 'warn', title: 'Expectations met, but data at risk', text: `${met}, but ${atRisk}: unreadable at the end of the drill` };
+  return { tone: 'pass', title: 'Passed', text: `${met} · no data at risk` };
+}
+
+/** Title, overall verdict with data at risk, the figures that matter, and the facts an auditor signs off on: when, where, with what, by whom. */
+export function summarySection(record: RunRecord, fleet: FleetView, timeline: TimelineDigest): Html {
+  const { scenario, execution } = record;
+  const h = headline(record, timeline);
   const end = clockTime(record.startTime, scenario.duration);
+  const clusters = Math.max(record.clusters.length, record.topology.clusters.length);
+  const failedCalls = Object.values(record.totals.errorsByCode).reduce((a, b) => a + b, 0);
+  const judged = execution.status === 'completed';
+  // A cancelled run summed up what it played; an interrupted one never did.
+  const summed = record.clusters.length > 0;
   return html`<header id="summary">
 <p class="eyebrow">KeyDrill drill report</p>
 <h1>${scenario.title}</h1>
-${banner}
+<div class="banner ${h.tone}" id="overall-verdict" data-passed="${String(judged && record.passed)}" data-status="${execution.status}" data-tone="${h.tone}" data-data-at-risk="${record.dataAtRisk.length}"><strong>${h.title}</strong><span>${h.text}</span></div>
+<div class="cards headline-figures">
+${card(summed ? `${count(fleet.tenantsDown)} of ${count(clusters)}` : '—', 'tenants (clusters) not serving at some moment', 'tenants-down')}
+${card(summed ? count(Math.round(fleet.minutesUnavailable)) : '—', 'minutes unavailable, summed over tenants', 'minutes-unavailable')}
+${card(count(record.dataAtRisk.length), `items of data at risk${fleet.tenantsAtRisk ? ` in ${count(fleet.tenantsAtRisk)} tenant${fleet.tenantsAtRisk === 1 ? '' : 's'}` : ''}`, 'data-at-risk-count')}
+${card(count(record.totals.kmsCalls), `KMS calls (CloudTrail records), ${count(failedCalls)} failed`, 'kms-calls')}
+${card(count(record.totals.clientSideCalls), 'calls that never reached KMS', 'client-side-calls')}
+</div>
 ${scenario.description ? html`<p class="description">${scenario.description}</p>` : html``}
-<dl class="facts">
-<dt>Scenario</dt><dd><code>${scenario.name}</code></dd>
+<dl class="facts" id="audit-facts">
+<dt>Run</dt><dd><code>${execution.runId}</code> <span class="muted">${`label ${execution.label}`}</span></dd>
+<dt>Status</dt><dd><span class="pill ${judged ? 'ok' : 'bad'}">${execution.status}</span>${execution.reason ? html` ${execution.reason}` : html``}</dd>
+<dt>Executed (wall clock)</dt><dd>${wallClock(execution.startedAt, execution.endedAt)}</dd>
+<dt>Drill time</dt><dd>${end ? `${clockTime(record.startTime, 0)} → ${end} (${offset(scenario.duration)})` : `${record.startTime}, ${offset(scenario.duration)}`}${judged ? '' : `; reached ${offset(Math.max(execution.reachedAt, timeline.lastAt))}`}</dd>
+<dt>Scenario</dt><dd><code>${scenario.name}</code> · hash <code>${scenario.hash}</code> · seed ${scenario.seed}</dd>
 ${scenario.source ? html`<dt>Source</dt><dd>${scenario.source}</dd>` : html``}
-<dt>Run</dt><dd><code>${record.execution.runId}</code></dd>
-<dt>Seed</dt><dd>${scenario.seed}</dd>
-<dt>Drill time</dt><dd>${end ? `${clockTime(record.startTime, 0)} → ${end} (${offset(scenario.duration)})` : `${record.startTime}, ${offset(scenario.duration)}`}</dd>
-<dt>Backend</dt><dd>${record.backend.kind}</dd>
+<dt>Backend</dt><dd>${record.backend.kind} · endpoint <code>${execution.endpoint}</code></dd>
 <dt>Account</dt><dd><code>${record.topology.account}</code> · regions ${record.topology.regions.join(', ')}</dd>
+<dt>Key administrator</dt><dd><code>${execution.principals.administrator}</code> <span class="muted">(faults and actions on keys)</span></dd>
+<dt>Service role</dt><dd><code>${execution.principals.service}</code> <span class="muted">(the nodes' KMS calls)</span></dd>
+<dt>Made with</dt><dd>${`KeyDrill ${execution.keydrillVersion} · Node.js ${execution.nodeVersion} · ${execution.platform}`}</dd>
+<dt>Event set SHA-256</dt><dd><a href="#integrity"><code class="hex">${execution.eventSetSha256 ?? 'not computed: the run did not finish'}</code></a></dd>
 </dl>
 </header>`;
 }
 
-const BACKEND_NAMES: Record<RunRecord['backend']['kind'], string> = {
-  embedded: 'the embedded KMS (KeyDrill\'s own AWS KMS-compatible endpoint)',
-  localstack: 'LocalStack',
-  aws: 'AWS KMS',
-};
+function card(value: string, label: string, id: string): Html {
+  return html`<div class="card" id="figure-${id}"><div class="value">${value}</div><div class="label">${label}</div></div>`;
+}
 
-/** Which KMS the drill ran against, what it enforces, and which steps had to be played on the client. */
-export function backendSection(record: RunRecord): Html {
-  const { backend } = record;
-  const capabilities = Object.entries(backend.capabilities);
-  const steps = Array.isArray(record.scenario.definition.timeline) ? record.scenario.definition.timeline : [];
-  const atOf = (step: number): string => {
-    const at = (steps[step] as Record<string, unknown> | undefined)?.at;
-    return typeof at === 'number' ? offset(at) : '';
-  };
-  return html`<section id="backend"><h2>Backend</h2>
-<p>The drill ran against ${BACKEND_NAMES[backend.kind]}. Every KMS call went through <code>@aws-sdk/client-kms</code> and was recorded as a CloudTrail event.</p>
-${capabilities.length > 0 ? html`<table class="capabilities"><thead><tr><th>Capability</th><th>Enforced</th></tr></thead><tbody>${capabilities.map(([name, on]) => html`<tr><td>${words(name)}</td><td><span class="pill ${on ? 'ok' : 'warn'}">${yesNo(on)}</span></td></tr>`)}</tbody></table>` : html`<p class="muted">No capabilities were recorded for this backend.</p>`}
-<h3>Steps simulated on the client</h3>
-${backend.simulated.length === 0
-    ? html`<p>None: the backend enforced every step of the scenario itself.</p>`
-    : html`<p>The backend cannot enforce these steps, so the simulator played them in the KMS client instead. Their outcome shows what AWS KMS would do, not what this backend did.</p>
-<table class="simulated"><thead><tr><th>Step</th><th>At</th><th>Kind</th><th>Note</th></tr></thead><tbody>${backend.simulated.map((s) => html`<tr><td class="nowrap"><code>${`timeline[${s.step}]`}</code></td><td class="nowrap">${atOf(s.step)}</td><td><code>${s.do}</code></td><td>${s.note}</td></tr>`)}</tbody></table>`}
-${backend.departures?.length
-    ? html`<h3>Where the backend departs from AWS KMS</h3>
-<p>The run depended on these capabilities the backend lacks; the note says what the drill did instead.</p>
-<table class="simulated departures"><thead><tr><th>At</th><th>Event</th><th>Capability</th><th>Note</th></tr></thead><tbody>${backend.departures.map((d) => html`<tr><td class="nowrap">${offset(d.at)}</td><td><code>${d.name}</code>${d.key ? html` <code>${d.key}</code>` : html``}</td><td>${words(d.capability)}</td><td>${d.note}</td></tr>`)}</tbody></table>`
-    : html``}
-</section>`;
+/** "2026-03-02 09:00:05Z → 09:01:12Z (1m7s)": start and end of the execution in UTC, and how long it took. */
+function wallClock(startedAt: string, endedAt: string | undefined): string {
+  const start = Date.parse(startedAt);
+  const startText = Number.isNaN(start) ? startedAt : clockTime(startedAt, 0);
+  if (!endedAt) return `${startText} → not ended`;
+  const end = Date.parse(endedAt);
+  if (Number.isNaN(start) || Number.isNaN(end)) return `${startText} → ${endedAt}`;
+  const took = Math.max(0, end - start);
+  return `${startText} → ${clockTime(endedAt, 0)} (${took < 1000 ? `${took} ms` : offset(Math.round(took / 1000) * 1000)})`;
 }

@@ -1,20 +1,29 @@
-import type { FullRunRecord } from '../../../src-shared/run-record';
-import { faultWindows } from '../fault-windows';
+import type { RunRecord } from '../../../src-shared/run-record';
+import type { FaultWindow } from '../fault-windows';
 import { INK } from '../svg/palette';
 import { timelineStrip } from '../svg/timeline-strip';
 import { callsEvidence, evidenceLinks } from './evidence';
 import { html, type Html } from './html-template';
-import { clockTime, offset } from './format-text';
+import { clip, clockTime, count, offset } from './format-text';
 import { legend } from './legend';
+import { principalCell, principalRole } from './principal';
+import { LIMITS } from './report-limits';
+import type { TimelineDigest } from './timeline-digest';
 
 const OUTCOME_TONE = { ok: 'ok', failed: 'bad', simulated: 'warn' } as const;
 
-/** Faults, operator actions and what the simulator observed: a strip over the drill, then every entry. */
-export function timelineSection(record: FullRunRecord): Html {
-  const { timeline } = record;
+/**
+ * Faults, operator actions and what the simulator observed: a strip over the drill, who acted, and
+ * the entries. A short timeline is listed whole; a long one (thousands of observed events in a
+ * fleet) lists every step, counts observed events by kind and outcome, and lists the first of each
+ * kind and the first failures — the CSV and JSON reports hold every entry.
+ */
+export function timelineSection(record: RunRecord, digest: TimelineDigest, bands: readonly FaultWindow[]): Html {
+  const events = digest.total - digest.stepsTotal;
+  const stepsCut = digest.stepsTotal > LIMITS.steps;
   return html`<section id="timeline"><h2>Timeline</h2>
 <figure>
-${timelineStrip(timeline, faultWindows(record), record.scenario.duration, { id: 'chart-timeline', kind: 'timeline', label: 'Timeline of faults, actions and observed events over the drill' })}
+${timelineStrip(digest.shown, digest.full ? undefined : digest.histogram, bands, record.scenario.duration, { id: 'chart-timeline', kind: 'timeline', label: 'Timeline of faults, actions and observed events over the drill' })}
 ${legend([
     { label: 'fault', colour: INK.fault },
     { label: 'operator action', colour: INK.action },
@@ -22,8 +31,25 @@ ${legend([
     { label: 'failed (diamond)', colour: INK.bad },
     { label: 'fault in force', colour: INK.faultBand },
   ])}
-<figcaption>Numbers match the table below; simulated steps are drawn hollow.</figcaption>
+<figcaption>${digest.full ? 'Numbers match the # column of the table below; simulated steps are drawn hollow.' : 'Numbers match the # column of the table below; the observed lane shows how many events happened when (grey: ok, red: failed).'}</figcaption>
 </figure>
-${timeline.length === 0 ? html`<p class="muted">The timeline is empty.</p>` : html`<table class="timeline"><thead><tr><th class="num">#</th><th>At</th><th>Kind</th><th>What</th><th>Where</th><th>Outcome</th></tr></thead><tbody>${timeline.map((e, i) => html`<tr id="timeline-${i + 1}" data-kind="${e.kind}"><td class="num">${i + 1}</td><td><span class="nowrap">${offset(e.at)}</span><br><span class="muted clock">${clockTime(record.startTime, e.at)}</span></td><td class="nowrap">${e.kind}${e.step !== undefined ? html`<br><code>${`timeline[${e.step}]`}</code>` : html``}${e.stepId ? html` <span class="muted">${e.stepId}</span>` : html``}</td><td><strong>${e.name}</strong><br>${e.detail}${evidenceLinks(record.execution.runId, callsEvidence(e))}</td><td class="nowrap">${e.cluster ? `${e.cluster}${e.node ? `/${e.node}` : ''}` : ''}</td><td><span class="pill ${OUTCOME_TONE[e.outcome]}">${e.outcome}</span></td></tr>`)}</tbody></table>`}
+${digest.full ? html`` : html`<p id="timeline-summary">${`The timeline holds ${count(digest.total)} entries: ${count(digest.stepsTotal)} fault and action steps (${stepsCut ? `the first ${count(LIMITS.steps)} listed` : 'all listed'}) and ${count(events)} observed events, counted below by kind and outcome; the first of each kind and the first ${count(LIMITS.failedEvents)} failures are listed. The CSV report (section timeline) and the JSON report hold every entry.`}</p>`}
+${principalsTable(record, digest)}
+${digest.full ? html`` : groupsTable(record, digest)}
+<h3 id="timeline-entries">${digest.full ? 'Every entry' : 'Steps, and the first events of each kind'}</h3>
+${digest.shown.length === 0 ? html`<p class="muted">The timeline is empty.</p>` : html`<table class="timeline"><thead><tr><th class="num">#</th><th>At</th><th>Kind</th><th>What</th><th>Where</th><th>By</th><th>Outcome</th></tr></thead><tbody>${digest.shown.map((e) => html`<tr id="timeline-${e.seq + 1}" data-kind="${e.kind}"><td class="num">${e.seq + 1}</td><td><span class="nowrap">${offset(e.at)}</span><br><span class="muted clock">${clockTime(record.startTime, e.at)}</span></td><td class="nowrap">${e.kind}${e.step !== undefined ? html`<br><code>${`timeline[${e.step}]`}</code>` : html``}${e.stepId ? html` <span class="muted">${e.stepId}</span>` : html``}</td><td><strong>${e.name}</strong><br>${clip(e.detail)}${evidenceLinks(record.execution.runId, callsEvidence(e, digest.evidencePerEntry))}</td><td class="nowrap">${e.cluster ? `${e.cluster}${e.node ? `/${e.node}` : ''}` : ''}</td><td>${principalCell(e.principal, record.execution)}</td><td><span class="pill ${OUTCOME_TONE[e.outcome]}">${e.outcome}</span></td></tr>`)}</tbody></table>`}
 </section>`;
+}
+
+/** Who did what: each principal whose change or KMS calls the timeline records. */
+function principalsTable(record: RunRecord, digest: TimelineDigest): Html {
+  if (digest.principals.length === 0) return html``;
+  return html`<h3 id="who-acted">Who acted</h3>
+<table class="principals"><thead><tr><th>Principal</th><th>Role</th><th class="num">Timeline entries</th><th class="num">Of them steps</th><th class="num">CloudTrail records caused</th></tr></thead><tbody>${digest.principals.map((p) => html`<tr><td><code class="principal">${p.principal}</code></td><td>${principalRole(p.principal, record.execution) ?? ''}</td><td class="num">${count(p.entries)}</td><td class="num">${count(p.steps)}</td><td class="num">${count(p.calls)}</td></tr>`)}</tbody></table>`;
+}
+
+function groupsTable(record: RunRecord, digest: TimelineDigest): Html {
+  return html`<h3 id="observed-events">Observed events by kind</h3>
+<table class="event-groups"><thead><tr><th>Event</th><th>Outcome</th><th class="num">Count</th><th class="num">Tenants</th><th>First</th><th>Last</th><th class="num">CloudTrail records</th><th class="num">Never reached KMS</th></tr></thead><tbody>${digest.groups.map((g) => html`<tr data-event="${g.name}" data-outcome="${g.outcome}"><td><strong>${g.name}</strong></td><td><span class="pill ${OUTCOME_TONE[g.outcome]}">${g.outcome}</span></td><td class="num">${count(g.count)}</td><td class="num">${count(g.clusters)}</td><td class="nowrap"><a href="#timeline-${g.first.seq + 1}">${`#${g.first.seq + 1}`}</a>${` at ${offset(g.first.at)}`}</td><td class="nowrap">${`#${g.last.seq + 1} at ${offset(g.last.at)}`}</td><td class="num">${count(g.calls)}</td><td class="num">${count(g.observations)}</td></tr>`)}</tbody></table>
+<p class="muted">${`First and last are entry numbers (#) in the run's timeline; the first of each kind is listed below, with its CloudTrail evidence. Times are offsets from the start of the drill at ${clockTime(record.startTime, 0)}.`}</p>`;
 }

@@ -12,7 +12,10 @@ const DESCRIPTIONS: Record<ReportFormat, string> = {
   json: 'The run record as stable JSON: the same scenario and seed give the same bytes.',
   csv: 'Long-format CSV of verdicts, timeline and series, for spreadsheets.',
   cloudtrail: 'The run’s KMS calls as CloudTrail log files in the S3 AWSLogs/ layout, for Athena or CloudTrail Lake.',
+  bundle: 'For the auditor: every report and the CloudTrail logs in one folder, sealed by a SHA256SUMS manifest (check with sha256sum -c SHA256SUMS).',
 };
+
+const LABELS: Partial<Record<ReportFormat, string>> = { cloudtrail: 'CloudTrail logs', bundle: 'audit bundle' };
 
 /** The desktop window asks where to save; a browser gets the file from the data folder's reports/ through a download link. */
 const desktop = transportName === 'desktop';
@@ -65,7 +68,7 @@ export function ReportsPage() {
             {REPORT_FORMATS.map((f) => (
               <li key={f}>
                 <button type="button" className="primary" disabled={busy !== undefined} onClick={() => void exportAs(f)} data-format={f}>
-                  {busy === f ? 'Exporting…' : `Export ${f === 'cloudtrail' ? 'CloudTrail logs' : f.toUpperCase()}${desktop ? '…' : ''}`}
+                  {busy === f ? 'Exporting…' : `Export ${LABELS[f] ?? f.toUpperCase()}${desktop ? '…' : ''}`}
                 </button>
                 <span className="muted">{DESCRIPTIONS[f]}</span>
                 {notes[f] ? <p className={notes[f].error ? 'error' : 'muted'} role={notes[f].error ? 'alert' : 'status'}>{notes[f].text}</p> : null}
@@ -81,8 +84,10 @@ export function ReportsPage() {
                 <li key={`${d.path}-${i}`}>
                   <strong>{d.format.toUpperCase()}</strong> <code className="mono" data-testid="exported-path">{d.path}</code>{' '}
                   <span className="muted">({d.files > 1 ? `${d.files} files, ` : ''}{formatBytes(d.bytes)})</span>
-                  {/* A folder of log files has no single download; it stays in the data folder. */}
-                  {!desktop && d.format !== 'cloudtrail' ? <> <a href={`/downloads/reports/${encodeURIComponent(baseName(d.path))}`} download data-testid="exported-download">Download</a></> : null}
+                  {d.sealSha256 ? <> <span className="muted">seal (SHA-256 of SHA256SUMS)</span> <code className="mono" data-testid="exported-seal">{d.sealSha256}</code></> : null}
+                  {d.notes?.map((note) => <p key={note} className="muted">{note}</p>)}
+                  {/* A folder (log files, a bundle) has no single download; it stays in the data folder. */}
+                  {!desktop && d.format !== 'cloudtrail' && d.format !== 'bundle' ? <> <a href={`/downloads/reports/${encodeURIComponent(baseName(d.path))}`} download data-testid="exported-download">Download</a></> : null}
                 </li>
               ))}
             </ul>

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { KEYDRILL_VERSION } from '../common/version';
+import { chromiumPath } from './chromium-path';
+import { digestFile, filesUnder, MANIFEST_FILE, SUMS_FILE, sumsText, type BundleFileKind, type ManifestEntry } from './manifest';
+import { ReportError } from './report-error';
+import { swapFolder } from './report-file';
+import type { RunSource } from './run-source';
+import { checkedSource } from './valid-record';
+import { writeReport, type PdfPrinter } from './write-report';
+
+export const BUNDLE_FORMAT = 'keydrill-audit-bundle';
+
+/** The files of a bundle, by what they are (docs/run-record.md, "Audit bundle"). */
+export const BUNDLE_FILES = { record: 'run-record.json', html: 'report.html', pdf: 'report.pdf', csv: 'report.csv', cloudtrail: 'cloudtrail' } as const;
+
+export interface BundleOptions {
+  /** Writes the run's CloudTrail log files (S3 layout) under a folder; omitted, the bundle has none and says so. */
+  exportCloudTrail?: ((dir: string) => Promise<{ files: string[]; records: number }>) | undefined;
+  /** The desktop window's printer; otherwise headless Chromium when one is installed. */
+  printPdf?: PdfPrinter | undefined;
+  executablePath?: string | undefined;
+}
+
+export interface BundleOutcome {
+  dir: string;
+  files: ManifestEntry[];
+  bytes: number;
+  /** SHA-256 of SHA256SUMS: quote it in the sign-off, and the whole bundle is pinned. */
+  sealSha256: string;
+  /** What the bundle lacks, and why (no Chromium for the PDF; CloudTrail records not in this event store). */
+  notes: string[];
+}
+
+/**
+ * An audit bundle of one run, in a folder: the run record (the JSON report), the HTML, PDF and CSV
+ * reports, the run's CloudTrail log files, `manifest.json` saying what each file is, and
+ * `SHA256SUMS` sealing them all (see manifest.ts). Built in a hidden folder beside `dir` and renamed
+ * into place, so a failed export leaves nothing half-written; an earlier bundle at `dir` is replaced,
+ * any other non-empty folder is refused.
+ */
+export async function writeAuditBundle(input: RunSource, dir: string, options: BundleOptions = {}): Promise<BundleOutcome> {
+  const source = checkedSource(input);
+  await refuseForeignFolder(dir);
+  const temp = join(dirname(dir), `.${basename(dir)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const notes: string[] = [];
+  const files: ManifestEntry[] = [];
+  const add = (path: string, kind: BundleFileKind, written: { bytes: number; sha256: string }) => files.push({ path, kind, bytes: written.bytes, sha256: written.sha256 });
+  try {
+    await mkdir(temp, { recursive: false }).catch((err: unknown) => {
+      throw new ReportError('write-failed', `Could not create the audit bundle beside ${dir}: ${(err as Error).message}`, { cause: err });
+    });
+    add(BUNDLE_FILES.record, 'run-record', await writeReport(source, join(temp, BUNDLE_FILES.record)));
+    add(BUNDLE_FILES.html, 'html', await writeReport(source, join(temp, BUNDLE_FILES.html)));
+    const pdf = await pdfInto(source, join(temp, BUNDLE_FILES.pdf), options);
+    if (typeof pdf === 'string') notes.push(pdf);
+    else add(BUNDLE_FILES.pdf, 'pdf', pdf);
+    add(BUNDLE_FILES.csv, 'csv', await writeReport(source, join(temp, BUNDLE_FILES.csv)));
+    const trail = await cloudTrailInto(source, join(temp, BUNDLE_FILES.cloudtrail), options, notes);
+    for (const file of trail.files) add(`${BUNDLE_FILES.cloudtrail}/${file}`, 'cloudtrail', await digestFile(join(temp, BUNDLE_FILES.cloudtrail, ...file.split('/'))));
+
+    const head = source.head;
+    const manifest = {
+      format: BUNDLE_FORMAT,
+      version: 1,
+      runId: head.execution.runId,
+      label: head.execution.label,
+      status: head.execution.status,
+      scenario: { name: head.scenario.name, title: head.scenario.title, hash: head.scenario.hash, seed: head.scenario.seed },
+      executed: { startedAt: head.execution.startedAt, endedAt: head.execution.endedAt ?? null, keydrillVersion: head.execution.keydrillVersion, endpoint: head.execution.endpoint },
+      exportedAt: new Date().toISOString(),
+      exportedBy: `KeyDrill ${KEYDRILL_VERSION}`,
+      runRecord: { path: BUNDLE_FILES.record, sha256: files[0]?.sha256 },
+      eventSet: { sha256: head.execution.eventSetSha256 ?? null, records: head.eventCount, exported: trail.records },
+      files,
+      notes,
+      verify: `sha256sum -c ${SUMS_FILE}`,
+    };
+    const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+    await writeFile(join(temp, MANIFEST_FILE), manifestText, { flag: 'wx' });
+    add(MANIFEST_FILE, 'manifest', await digestFile(join(temp, MANIFEST_FILE)));
+    await writeFile(join(temp, SUMS_FILE), sumsText(files), { flag: 'wx' });
+    const seal = await digestFile(join(temp, SUMS_FILE));
+    await moveIntoPlace(temp, dir);
+    return { dir, files, bytes: files.reduce((n, f) => n + f.bytes, 0) + seal.bytes, sealSha256: seal.sha256, notes };
+  } catch (err) {
+    await rm(temp, { recursive: true, force: true });
+    if (err instanceof ReportError) throw err;
+    throw new ReportError('write-failed', `Could not write the audit bundle ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The PDF, or why there is none: a bundle without a PDF is still whole (the HTML is the same report). */
+async function pdfInto(source: RunSource, file: string, options: BundleOptions): Promise<{ bytes: number; sha256: string } | string> {
+  if (!options.printPdf && !options.executablePath && !chromiumPath()) return 'report.pdf is not included: no Chromium was found to print it (install Chromium or set CHROMIUM_PATH); report.html is the same report.';
+  try {
+    return await writeReport(source, file, { printPdf: options.printPdf, executablePath: options.executablePath });
+  } catch (err) {
+    if (err instanceof ReportError && (err.code === 'no-chromium' || err.code === 'print-failed')) return `report.pdf is not included: ${err.message}`;
+    throw err;
+  }
+}
+
+async function cloudTrailInto(source: RunSource, dir: string, options: BundleOptions, notes: string[]): Promise<{ files: string[]; records: number }> {
+  const expected = source.head.eventCount;
+  if (!options.exportCloudTrail) {
+    if (expected > 0) notes.push(`The run's ${expected} CloudTrail records are not included: this export had no event store to read them from.`);
+    return { files: [], records: 0 };
+  }
+  const out = await options.exportCloudTrail(dir);
+  if (out.records !== expected) {
+    notes.push(`The event store holds ${out.records} CloudTrail records of this run, and the run made ${expected}: ${out.records < expected ? 'records are missing (was the run made on another machine, or with another events database?)' : 'the store holds records the run did not count'}.`);
+  }
+  return { files: out.files, records: out.records };
+}
+
+/** A folder the user keeps other files in is neither written into nor emptied; an earlier bundle is replaced. */
+async function refuseForeignFolder(dir: string): Promise<void> {
+  const existing = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    if (err.code === 'ENOTDIR') throw new ReportError('write-failed', `${dir} is a file: an audit bundle is a folder, so choose a folder name.`);
+    throw err;
+  });
+  if (existing === undefined || existing.length === 0) return;
+  const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8').then((t) => JSON.parse(t) as { format?: unknown }).catch(() => undefined);
+  if (manifest?.format !== BUNDLE_FORMAT) {
+    throw new ReportError('write-failed', `${dir} already holds other files: an audit bundle goes into a new or empty folder (or over an earlier bundle), so choose another folder name.`);
+  }
+}
+
+async function moveIntoPlace(temp: string, dir: string): Promise<void> {
+  const existing = await filesUnder(dir).catch(() => undefined);
+  if (existing === undefined) {
+    await rename(temp, dir);
+    return;
+  }
+  await swapFolder(temp, dir);
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+
+/**
+ * The seal of an audit bundle: `SHA256SUMS`, one line per file in the format `sha256sum` writes and
+ * checks (`<64 hex>  <path>`, two spaces, paths relative to the bundle with `/`), so an auditor runs
+ * `sha256sum -c SHA256SUMS` (or `shasum -a 256 -c SHA256SUMS`) in the folder and sees, file by file,
+ * whether what was handed over is what KeyDrill wrote. `manifest.json` says what each file is; it is
+ * listed in SHA256SUMS too, and the digest of SHA256SUMS itself is what to write in the sign-off.
+ */
+export const SUMS_FILE = 'SHA256SUMS';
+export const MANIFEST_FILE = 'manifest.json';
+
+export type BundleFileKind = 'run-record' | 'html' | 'pdf' | 'csv' | 'cloudtrail' | 'manifest';
+
+export interface ManifestEntry {
+  /** Relative to the bundle, `/`-separated. */
+  path: string;
+  kind: BundleFileKind;
+  bytes: number;
+  sha256: string;
+}
+
+/** The lines of SHA256SUMS. A path sha256sum would have to escape (a newline, a backslash) is refused: ours never have one. */
+export function sumsText(entries: readonly ManifestEntry[]): string {
+  return entries.map((e) => {
+    if (/[\n\r\\]/.test(e.path) || e.path.startsWith('/') || e.path.split('/').includes('..')) throw new Error(`a bundle path cannot be listed in ${SUMS_FILE}: ${JSON.stringify(e.path)}`);
+    return `${e.sha256}  ${e.path}\n`;
+  }).join('');
+}
+
+/** SHA-256 and size of a file, read as a stream (CloudTrail log files may be large). */
+export async function digestFile(file: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+export interface BundleCheck {
+  /** True when every listed file is present with its digest and no file is unlisted. */
+  ok: boolean;
+  checked: number;
+  /** One line per problem: `changed: report.html`, `missing: …`, `not listed: …`. */
+  problems: string[];
+}
+
+/** What `sha256sum -c SHA256SUMS` checks, plus files added to the folder that the seal does not list. */
+export async function verifyBundle(dir: string): Promise<BundleCheck> {
+  const text = await readFile(join(dir, SUMS_FILE), 'utf8');
+  const problems: string[] = [];
+  const listed = new Set<string>([SUMS_FILE]);
+  let checked = 0;
+  for (const [i, line] of text.split('\n').entries()) {
+    if (line === '') continue;
+    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (!match) {
+      problems.push(`line ${i + 1} of ${SUMS_FILE} is not "<sha256>  <path>"`);
+      continue;
+    }
+    const [, expected, path] = match as unknown as [string, string, string];
+    listed.add(path);
+    checked++;
+    const actual = await digestFile(join(dir, ...path.split('/'))).catch(() => undefined);
+    if (!actual) problems.push(`missing: ${path}`);
+    else if (actual.sha256 !== expected) problems.push(`changed: ${path}`);
+  }
+  for (const file of await filesUnder(dir)) if (!listed.has(file)) problems.push(`not listed: ${file}`);
+  return { ok: problems.length === 0, checked, problems };
+}
+
+/** Every file under `dir`, relative and `/`-separated, sorted. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/')).sort();
+}

@@ -1,0 +1,67 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FullRunRecord } from '../../src-shared/run-record';
+import { RunService } from '../../src-main/app/run-service';
+
+/**
+ * A drill killed half-way is reported as what it is: the CLI's report of it says "Interrupted" in a
+ * banner that is never green, judges nothing, and still shows what it did before it died.
+ */
+const home = mkdtempSync(join(tmpdir(), 'keydrill-report-interrupted-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const cli = (args: string[]) => spawnSync(process.execPath, ['bin/keydrill.mjs', ...args], { env: { ...process.env, KEYDRILL_HOME: home }, encoding: 'utf8' });
+
+describe('the report of an interrupted run', () => {
+  it('kill -9 mid-drill: the HTML says interrupted (no green, nothing judged) and the JSON and CSV carry the status and what was recorded', async () => {
+    const child = spawn(process.execPath, ['bin/keydrill.mjs', 'drill', 'run', 'test/fixtures/scenarios/live-short.yaml', '--live'], { env: { ...process.env, KEYDRILL_HOME: home }, stdio: 'ignore' });
+    const runs = new RunService(join(home, 'runs.sqlite'));
+    let runId: string | undefined;
+    try {
+      for (let i = 0; i < 300 && !runId; i++) {
+        await sleep(100);
+        try {
+          runId = runs.list().find((r) => r.status === 'started' && runs.timeline(r.runId, {}).total > 0)?.runId;
+        } catch {
+          // the store is being created
+        }
+      }
+      expect(runId).toBeDefined();
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    } finally {
+      child.kill('SIGKILL');
+      runs.close();
+    }
+
+    const html = join(home, 'interrupted.html');
+    const json = join(home, 'interrupted.json');
+    const csv = join(home, 'interrupted.csv');
+    const out = cli(['report', runId as string, '--out', html, '--out', json, '--out', csv]);
+    expect(out.status, out.stderr).toBe(0);
+
+    const page = readFileSync(html, 'utf8');
+    const banner = page.match(/<div class="banner [^"]+" id="overall-verdict"[^>]*>.*?<\/div>/s)?.[0] ?? '';
+    expect(banner).toContain('class="banner stopped"');
+    expect(banner).toContain('data-status="interrupted"');
+    expect(banner).toContain('data-passed="false"');
+    expect(banner).toContain('<strong>Interrupted</strong>');
+    expect(banner).toMatch(/ended before the drill did\. It reached \S+ of \S+; nothing was judged/);
+    expect(page).not.toMatch(/class="banner pass"/);
+    expect(page).toContain('id="not-judged"');
+    expect(page).not.toMatch(/class="verdict (passed|failed)"/);
+    // What it did before it died is still there: its timeline entries, with who acted.
+    expect(page).toMatch(/<tr id="timeline-1" data-kind=/);
+
+    const record = FullRunRecord.parse(JSON.parse(readFileSync(json, 'utf8')));
+    expect(record.execution.status).toBe('interrupted');
+    expect(record.execution.reason).toMatch(/ended before the drill did/);
+    expect(record.passed).toBe(false);
+    expect(record.timeline.length).toBeGreaterThan(0);
+    expect(readFileSync(csv, 'utf8')).toContain('\r\nrun,,status,,,interrupted,,');
+  }, 90_000);
+});
