@@ -40,6 +40,10 @@ export async function readCloudTrailLogFile(file: string): Promise<CloudTrailRec
     try {
       bytes = await gunzipAsync(bytes, { maxOutputLength: MAX_FILE_BYTES });
     } catch (err) {
+      // zlib stops at maxOutputLength: say that, not "invalid gzip", for a file that only expands too far (a gzip bomb).
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new CloudTrailFileError(file, `decompresses to more than ${MAX_FILE_BYTES / 1024 / 1024} MiB, the limit for one CloudTrail log file (CloudTrail writes far smaller ones): a gzip bomb, or not a CloudTrail log file`);
+      }
       throw new CloudTrailFileError(file, `is not a valid gzip file: ${(err as Error).message}`);
     }
   }

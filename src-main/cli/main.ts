@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DataFolderLockedError } from '../kms/embedded/data-folder';
 import { BackendUnavailableError } from '../kms/kms-client-factory';
 import { parseCommandLine, type CommandSpec } from './command-spec';
 import { COMMANDS, GROUPS } from './commands';
@@ -69,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(err: unknown): number {
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || err instanceof DataFolderLockedError) {
     console.error(`keydrill: ${message}`);
     return EXIT_USAGE;
   }

@@ -17,15 +17,25 @@ import { connectWindow, pushEvent } from './window-bridge';
  * ($KEYDRILL_HOME, else ~/.keydrill).
  */
 async function start(): Promise<void> {
+  // One window per user: a second launch hands over to the first (which comes to the front) and quits,
+  // so two processes never open the same data folder and the embedded KMS's lock.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
   await app.whenReady();
   const dataDir = join(app.getPath('userData'), 'kms');
   const kms = new EmbeddedKms({ dataDir });
   const endpoint = await kms.listen(0);
   const services = new AppServices({ home: keydrillHome() });
 
-  const { window, allowedOrigin, load } = createMainWindow();
+  const { window, location, load } = createMainWindow();
   const ctx: AppContext = { services, kms: { kms, endpoint, dataDir }, desktop: createDesktopShell(window) };
-  connectWindow(window, allowedOrigin, ctx);
+  connectWindow(window, location, ctx);
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
   installAppMenu({ window, services, send: (command) => pushEvent(window, 'menu:command', command) });
 
   app.on('window-all-closed', () => {

@@ -1,6 +1,7 @@
 import { ipcMain, type BrowserWindow } from 'electron';
 import { apiEvents, type ApiEvent, type ApiEventPayload } from '../../src-shared/api';
 import { callApi, type AppContext } from '../app/api-handlers';
+import { isAppUrl, type AppLocation } from './security-policy';
 
 /**
  * The window's two IPC channels: `keydrill:invoke` into the API contract and `keydrill:event` out
@@ -13,11 +14,11 @@ export function pushEvent<E extends ApiEvent>(window: BrowserWindow, event: E, p
 }
 
 /** Answers the window's API calls and forwards the services' events to it, until the window closes. */
-export function connectWindow(window: BrowserWindow, allowedOrigin: string, ctx: AppContext): void {
+export function connectWindow(window: BrowserWindow, location: AppLocation, ctx: AppContext): void {
   // One door in: the channel and the sender's frame are checked, then the payload by its schema.
   ipcMain.handle('keydrill:invoke', async (event, channel: unknown, args: unknown) => {
     const frameUrl = event.senderFrame?.url ?? '';
-    if (event.sender !== window.webContents || !frameUrl.startsWith(allowedOrigin)) {
+    if (event.sender !== window.webContents || !isAppUrl(location, frameUrl)) {
       return { ok: false, error: { code: 'unknown-channel', message: 'Refused: the request did not come from the KeyDrill window.' } };
     }
     return callApi(ctx, channel, args);

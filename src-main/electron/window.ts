@@ -1,5 +1,6 @@
 import { BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
+import { appLocation, externalUrlAllowed, isAppUrl, permissionAllowed, type AppLocation } from './security-policy';
 
 /**
  * The one app window, locked down: sandboxed renderer with a narrow preload, a strict CSP on every
@@ -10,8 +11,8 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 
 export interface MainWindow {
   window: BrowserWindow;
-  /** Where the renderer is served from; IPC from any other frame is refused. */
-  allowedOrigin: string;
+  /** The app's own page (the dev server's exact origin, or the exact index.html); IPC from any other frame is refused. */
+  location: AppLocation;
   /** Loads the renderer (the dev server in development, the built files otherwise). */
   load(): Promise<void>;
 }
@@ -20,7 +21,11 @@ export function createMainWindow(): MainWindow {
   session.defaultSession.webRequest.onHeadersReceived((details, respond) => {
     respond({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, allow) => allow(false));
+  const rendererUrl = process.env.ELECTRON_RENDERER_URL;
+  const indexHtml = join(__dirname, '../renderer/index.html');
+  const location = appLocation(rendererUrl, indexHtml);
+  session.defaultSession.setPermissionRequestHandler((wc, permission, allow, details) => allow(permissionAllowed(permission, details.requestingUrl ?? wc?.getURL(), location)));
+  session.defaultSession.setPermissionCheckHandler((wc, permission, requestingOrigin) => permissionAllowed(permission, wc?.getURL() ?? requestingOrigin, location));
 
   const window = new BrowserWindow({
     width: 1280,
@@ -34,20 +39,19 @@ export function createMainWindow(): MainWindow {
       webSecurity: true,
     },
   });
-  const rendererUrl = process.env.ELECTRON_RENDERER_URL;
-  const allowedOrigin = rendererUrl ? new URL(rendererUrl).origin : 'file://';
 
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    if (externalUrlAllowed(url)) void shell.openExternal(url);
+    else console.warn(`KeyDrill: refused to open ${url} (not an allowed https link)`);
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(allowedOrigin)) event.preventDefault();
+    if (!isAppUrl(location, url)) event.preventDefault();
   });
 
   const load = async (): Promise<void> => {
     if (rendererUrl) await window.loadURL(rendererUrl);
-    else await window.loadFile(join(__dirname, '../renderer/index.html'));
+    else await window.loadFile(indexHtml);
   };
-  return { window, allowedOrigin, load };
+  return { window, location, load };
 }

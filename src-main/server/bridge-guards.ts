@@ -1,9 +1,17 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { refusal, type Refusal } from './http-replies';
 
-/** The cookie the per-launch token is traded for (HttpOnly, SameSite=Strict). */
-export const TOKEN_COOKIE = 'keydrill_token';
+/**
+ * The name of the cookie the per-launch token is traded for (HttpOnly, SameSite=Strict): it names
+ * the port and a per-launch random part. Browsers scope cookies by host, not port, so a fixed name
+ * would let one launch's cookie (or one set by another service on 127.0.0.1) stand for another's;
+ * this name is only ever accepted by the bridge that chose it. (Other local services still see the
+ * cookie's value in their requests: scripts that want nothing in cookies send x-keydrill-token.)
+ */
+export function tokenCookieName(port: number, random: string = randomBytes(6).toString('hex')): string {
+  return `keydrill_${port}_${random}`;
+}
 
 /**
  * The checks every request and every WebSocket upgrade passes before anything else runs:
@@ -17,12 +25,15 @@ export const TOKEN_COOKIE = 'keydrill_token';
  */
 export class BridgeGuards {
   private hosts = new Set<string>();
+  /** Set with the port; no cookie is accepted before. */
+  cookieName = '';
 
   constructor(readonly token: string) {}
 
   /** Until the port is known no Host matches, so nothing is answered. */
   listeningOn(port: number): void {
     this.hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+    this.cookieName = tokenCookieName(port);
   }
 
   hostAllowed(req: IncomingMessage): boolean {
@@ -43,8 +54,9 @@ export class BridgeGuards {
   authorised(req: IncomingMessage): boolean {
     const header = req.headers['x-keydrill-token'];
     if (typeof header === 'string') return this.tokenMatches(header);
-    const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim()).find((c) => c.startsWith(`${TOKEN_COOKIE}=`));
-    return cookie !== undefined && this.tokenMatches(cookie.slice(TOKEN_COOKIE.length + 1));
+    if (!this.cookieName) return false;
+    const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim()).find((c) => c.startsWith(`${this.cookieName}=`));
+    return cookie !== undefined && this.tokenMatches(cookie.slice(this.cookieName.length + 1));
   }
 
   /** Host first (421: this is not the server the name was meant for). The token is checked by the caller, after a possible token-for-cookie trade. */

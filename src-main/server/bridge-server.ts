@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { callApi, type AppContext } from '../app/api-handlers';
 import { attachApiSocket, SOCKET_PATH } from './api-socket';
 import { bodyLimit, readBody, tooLargeMessage } from './body-limits';
-import { BridgeGuards, TOKEN_COOKIE } from './bridge-guards';
+import { BridgeGuards } from './bridge-guards';
 import { failure, sendJson, STATUS_OF_CODE } from './http-replies';
 import { serveReport } from './report-downloads';
 import { StaticFiles } from './static-files';
@@ -37,6 +37,8 @@ export interface Bridge {
   socketUrl: string;
   port: number;
   token: string;
+  /** The name of the token cookie (per launch and port). */
+  cookieName: string;
   close(): Promise<void>;
 }
 
@@ -63,7 +65,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (fromQuery !== null && req.method === 'GET' && !url.pathname.startsWith('/api/')) {
       if (!guards.tokenMatches(fromQuery)) return sendJson(res, 401, failure('unauthorized', 'This link is from another launch of keydrill ui: use the URL it printed.'));
       // Trade the token in the URL for a cookie, and drop it from the address bar and history.
-      res.writeHead(303, { 'set-cookie': `${TOKEN_COOKIE}=${guards.token}; HttpOnly; SameSite=Strict; Path=/`, location: url.pathname });
+      res.writeHead(303, { 'set-cookie': `${guards.cookieName}=${guards.token}; HttpOnly; SameSite=Strict; Path=/`, location: url.pathname });
       return void res.end();
     }
     const noToken = guards.checkToken(req);
@@ -118,6 +120,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     socketUrl: `ws://127.0.0.1:${port}${SOCKET_PATH}`,
     port,
     token: guards.token,
+    cookieName: guards.cookieName,
     close: async () => {
       await socket.close();
       server.closeAllConnections();

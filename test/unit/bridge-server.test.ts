@@ -27,7 +27,7 @@ describe('the web bridge: the API contract over HTTP and a WebSocket on loopback
     symlinkSync(join(home, 'secret.txt'), join(reports, 'escape.html'));
     services = new AppServices({ home });
     bridge = await startBridge({ ctx: { services }, rendererDir: renderer, port: 0 });
-    cookie = `keydrill_token=${bridge.token}`;
+    cookie = `${bridge.cookieName}=${bridge.token}`;
   });
   afterAll(async () => {
     await bridge.close();
@@ -86,6 +86,7 @@ describe('the web bridge: the API contract over HTTP and a WebSocket on loopback
       expect(set).toMatch(/HttpOnly/);
       expect(set).toMatch(/SameSite=Strict/);
       expect(set.split(';')[0]).toBe(cookie);
+      expect(bridge.cookieName).toMatch(new RegExp(`^keydrill_${bridge.port}_[0-9a-f]{12}$`));
       const page = await fetch(`${bridge.origin}/`, { headers: { cookie } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<title>KeyDrill</title>');
@@ -190,7 +191,9 @@ describe('the web bridge: the API contract over HTTP and a WebSocket on loopback
     // Headers are built when the test runs: the bridge's origin and cookie are known only then.
     const upgrades: [string, () => Record<string, string>, number][] = [
       ['without the token cookie', () => ({ origin: bridge.origin }), 401],
-      ['with a wrong token', () => ({ cookie: `keydrill_token=${'f'.repeat(64)}`, origin: bridge.origin }), 401],
+      ['with a wrong token', () => ({ cookie: `${bridge.cookieName}=${'f'.repeat(64)}`, origin: bridge.origin }), 401],
+      ['with the right token under a fixed cookie name', () => ({ cookie: `keydrill_token=${bridge.token}`, origin: bridge.origin }), 401],
+      ['with the right token under another launch\'s cookie name', () => ({ cookie: `keydrill_${bridge.port}_000000000000=${bridge.token}`, origin: bridge.origin }), 401],
       ['from a foreign origin', () => ({ cookie, origin: 'http://evil.example' }), 403],
       ['from the right host but another port', () => ({ cookie, origin: 'http://127.0.0.1:1' }), 403],
       ['without an Origin header', () => ({ cookie }), 403],
@@ -233,7 +236,7 @@ describe('the web bridge: the API contract over HTTP and a WebSocket on loopback
 
     it('drops a socket that stops answering pings, keeps one that answers, and closes all when the server closes', async () => {
       const quick = await startBridge({ ctx: { services }, rendererDir: join(home, 'renderer'), port: 0, token: bridge.token, heartbeatMs: 40 });
-      const headers = { cookie, origin: quick.origin };
+      const headers = { cookie: `${quick.cookieName}=${quick.token}`, origin: quick.origin };
       const silent = await open(quick.socketUrl, headers, { autoPong: false });
       const healthy = await open(quick.socketUrl, headers);
       const silentClosed = new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));

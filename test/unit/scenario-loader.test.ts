@@ -66,10 +66,25 @@ describe('scenario files', () => {
     ]);
   });
 
-  it('a misspelt member is refused rather than ignored', () => {
-    expect(problems(valid.replace('workload:\n  opsPerSecondPerDatabase: 100', 'workload:\n  opsPerSecondPerDatabase: 100\n  opsPerSecnd: 5'))).toEqual([
-      'workload: Unrecognized key: "opsPerSecnd" (line 18)',
+  it('a misspelt member is refused rather than ignored, on its own line', () => {
+    const text = valid.replace('workload:\n  opsPerSecondPerDatabase: 100', 'workload:\n  opsPerSecondPerDatabase: 100\n  opsPerSecnd: 5\n  canaryEvry: 1m');
+    const line = (key: string) => text.split('\n').findIndex((l) => l.includes(`${key}:`)) + 1;
+    expect(problems(text)).toEqual([
+      `workload.opsPerSecnd: unknown key "opsPerSecnd" (line ${line('opsPerSecnd')})`,
+      `workload.canaryEvry: unknown key "canaryEvry" (line ${line('canaryEvry')})`,
     ]);
+  });
+
+  it('a YAML alias bomb is refused with the line of its first alias', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g']]) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    const [message, ...more] = problems(`name: bomb\n${levels.join('\n')}\n`);
+    expect(more).toEqual([]);
+    expect(message).toMatch(/the YAML aliases expand too far \(more than 100 expansions: an alias bomb\?\); the first alias is \*a \(line 3\)/);
+  });
+
+  it('an alias that names no anchor is refused with its line', () => {
+    expect(problems('name: x\ntitle: y\nduration: *later\nlater: &later 1h\n')).toEqual(['the alias *later names no anchor (&later) defined before it (line 3)']);
   });
 
   it('JSON scenarios get line numbers too', () => {

@@ -15,6 +15,14 @@ export function prepareDataFolder(dir: string): void {
 /** Folders locked by this process: the lock file's pid cannot tell two servers in one process apart. */
 const lockedHere = new Set<string>();
 
+/** The data folder's lock file names a live process: the message names the file and when to remove it. */
+export class DataFolderLockedError extends Error {
+  override name = 'DataFolderLockedError';
+  constructor(readonly lockFile: string, message: string) {
+    super(message);
+  }
+}
+
 export function lockDataFolder(dir: string): () => void {
   const lock = join(dir, 'kms.lock');
   const folder = realpathSync(dir);
@@ -22,7 +30,7 @@ export function lockDataFolder(dir: string): () => void {
   if (existsSync(lock)) {
     const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]); // the file is "<pid>\n<token>\n"
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
-      throw new Error(`The KMS data folder ${dir} is in use by another KeyDrill process (pid ${pid}). Stop it, or choose another folder with --data.`);
+      throw new DataFolderLockedError(lock, `The KMS data folder ${dir} is in use by another KeyDrill process (pid ${pid}), says its lock file ${lock}. Stop that process, or choose another folder with --data. If pid ${pid} is not a KeyDrill KMS (a crashed server's pid taken by another program), remove ${lock} and start again.`);
     }
     rmSync(lock, { force: true }); // left behind by a process that is gone
   }
