@@ -1,52 +1,54 @@
 /**
- * `npm run bench -- ui [--events N]`: the app in Chromium through the web bridge with N synthetic
- * KMS events stored (default 1,000,000). Times the first interactive page, the audit page's first
- * rows, an errors-only filter, and the Explorer's render of the year-of-operation hierarchy. Each
- * figure is the median of a few fresh browser contexts and is shown as a ratio to a baseline
- * measured in the same run in the same Chromium: a trivial static page from a bare node http server.
+ * `npm run bench -- ui [--events 1m,10m]`: the app in Chromium through the web bridge with N
+ * synthetic KMS events stored (by default 1,000,000, then 10,000,000 in the same store). Times the
+ * first interactive page, the audit page's first rows, two filters, the charts' count, and the
+ * Explorer's render of the year-of-operation hierarchy. Each figure is the median of a few fresh
+ * browser contexts and is shown as a ratio to a baseline measured in the same run in the same
+ * Chromium (a trivial static page from a bare node http server); the larger size is also shown as
+ * a ratio to the smaller. The load average is printed beside the numbers: this machine is shared.
  */
-import { replayAll } from '../src-shared/hierarchy-replay';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { CloudTrailRecord } from '../src-shared/cloudtrail';
+import { chromium, type Browser } from 'playwright-core';
 import { AppServices } from '../src-main/app/app-services';
-import type { NewEvent } from '../src-main/audit/event-store';
+import { BatchedIngest } from '../src-main/audit/batched-ingest';
 import { SqliteEventStore } from '../src-main/audit/sqlite-event-store';
 import { syntheticKmsEvents } from '../src-main/audit/synthetic-events';
 import { CHROMIUM_ARGS, chromiumPath } from '../src-main/report/chromium-path';
 import { startBridge, type Bridge } from '../src-main/server/bridge-server';
 import { ensureRendererBuilt } from '../src-main/server/renderer-build';
+import { replayAll } from '../src-shared/hierarchy-replay';
 import { hierarchyGraph, viewOfRecordEnd } from '../src-renderer/src/hierarchy-model';
+import { closeServer, startBaselineServer, timeApp, timeBaseline, type ExplorerRuns, type Sample } from './lib/ui-timing';
 import { printTable } from './lib/stats';
 
-const DEFAULT_EVENTS = 1_000_000;
-const BATCH = 10_000;
+const DEFAULT_SIZES = [1_000_000, 10_000_000];
 const REPS = 3;
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 1);
-const TIMEOUT = 120_000;
-const VIEWPORT = { width: 1440, height: 1000 };
 
-const BASELINE_HTML = '<!doctype html><html><head><meta charset="utf-8"><title>baseline</title></head><body><main><h1 id="ready">Hello</h1><ul><li>one</li><li>two</li><li>three</li></ul></main></body></html>';
+const FIGURES: [keyof Sample, string, number | undefined][] = [
+  ['firstInteractive', 'goto → first interactive page (Drills tab, scenario list)', 300],
+  ['auditGotoToRows', 'audit: goto → first rows visible', undefined],
+  ['auditTabToRows', 'audit: open the tab → first rows visible', 300],
+  ['auditFilter', 'audit: Errors only + Apply → filtered rows visible', 100],
+  ['auditNameFilter', 'audit: EventName=Decrypt + Apply → filtered rows visible', 100],
+  ['auditCounted', 'audit: EventName=Decrypt + Apply → charts drawn, total counted', undefined],
+  ['explorerSelectToGraph', 'explorer: select year-of-operation → graph drawn', undefined],
+];
 
-interface Sample {
-  firstInteractive: number;
-  auditGotoToRows: number;
-  auditTabToRows: number;
-  auditFilter: number;
-  explorerSelectToGraph: number;
-}
-
-function parseEvents(argv: string[]): number {
+/** "1m,10m" or "1000000" → sizes, ascending. */
+function parseSizes(argv: string[]): number[] {
   const i = argv.indexOf('--events');
-  if (i < 0) return DEFAULT_EVENTS;
-  const n = Number((argv[i + 1] ?? '').replace(/[_,]/g, ''));
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--events wants a whole number, got '${argv[i + 1] ?? ''}'`);
-  return n;
+  if (i < 0) return DEFAULT_SIZES;
+  const sizes = (argv[i + 1] ?? '').split(',').map((v) => {
+    const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(v.trim().replace(/[_]/g, ''));
+    const n = m ? Number(m[1]) * ({ k: 1e3, m: 1e6 }[(m[2] ?? '').toLowerCase() as 'k' | 'm'] ?? 1) : NaN;
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--events wants sizes like 1m,10m or 1000000, got '${argv[i + 1] ?? ''}'`);
+    return n;
+  });
+  return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
 function median(values: readonly number[]): number {
@@ -55,23 +57,32 @@ function median(values: readonly number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-/** Fills `<home>/events.sqlite` straight through the store, in batches; returns the seconds spent appending. */
-function fillStore(file: string, count: number): number {
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/** Adds events `from`..`to` of one synthetic stream (30 days from START per 1M events) to the store, on its writer thread. */
+async function fillStore(file: string, from: number, to: number): Promise<number> {
   const store = SqliteEventStore.open(file);
+  const ingest = new BatchedIngest(store, { maxBatch: 10_000, onProblem: (p) => console.error(`ingest problem: ${p.kind}: ${p.error.message}`) });
   try {
-    const source = syntheticKmsEvents({ count, start: START, durationMs: 30 * DAY, seed: 2026 });
-    let seconds = 0;
-    for (let done = 0; done < count; done += BATCH) {
-      const batch: NewEvent[] = [];
-      for (let i = 0; i < BATCH && done + i < count; i++) batch.push({ record: source.next().value as CloudTrailRecord });
-      const t0 = performance.now();
-      store.append(batch);
-      seconds += (performance.now() - t0) / 1000;
-      if (process.stderr.isTTY) process.stderr.write(`\r  ${(done + batch.length).toLocaleString('en')} events\x1b[K`);
+    const t0 = performance.now();
+    // Each million spans its own 30 days, so a larger store is a longer history, as a real trail grows.
+    for (let base = from; base < to; base += 1_000_000) {
+      const count = Math.min(1_000_000, to - base);
+      const source = syntheticKmsEvents({ count, start: START + (base / 1_000_000) * 30 * DAY, durationMs: 30 * DAY, seed: 2026 + base / 1_000_000 });
+      let n = 0;
+      for (const record of source) {
+        ingest.record(record, undefined);
+        if (++n % 50_000 === 0) {
+          await ingest.flush();
+          if (process.stderr.isTTY) process.stderr.write(`\r  ${(base + n).toLocaleString('en')} events\x1b[K`);
+        }
+      }
     }
+    await ingest.flush();
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    return seconds;
+    return (performance.now() - t0) / 1000;
   } finally {
+    await ingest.close();
     store.close();
   }
 }
@@ -86,114 +97,53 @@ async function runDrillVia(services: AppServices, name: string): Promise<string>
   return run.runId;
 }
 
-async function startBaselineServer(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    if (req.url === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(BASELINE_HTML);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+function graphNodes(services: AppServices, runId: string): number {
+  const record = services.runs.get(runId);
+  const frames = replayAll(services.runs.frames(runId, 0, 20_000).entries);
+  return hierarchyGraph(viewOfRecordEnd(record, frames.at(-1))).length;
 }
 
-async function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+interface SizeResult {
+  events: number;
+  loadBefore: string;
+  loadAfter: string;
+  baseline: { medianMs: number; samplesMs: number[] };
+  results: Record<string, { medianMs: number; samplesMs: number[]; ratio: number }>;
 }
 
-async function timeBaseline(browser: Browser, url: string): Promise<number> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  try {
-    const page = await context.newPage();
-    const t0 = performance.now();
-    await page.goto(url);
-    await page.locator('#ready').waitFor({ state: 'visible' });
-    return performance.now() - t0;
-  } finally {
-    await context.close();
+async function measure(browser: Browser, bridge: Bridge, baselineUrl: string, runs: ExplorerRuns, events: number): Promise<SizeResult> {
+  const loadBefore = load();
+  // Warm-up: the first page of a fresh browser and a freshly opened store pay for start-up; neither side is charged for it.
+  await timeBaseline(browser, baselineUrl);
+  await timeApp(browser, bridge, runs);
+  const baselineMs: number[] = [];
+  const samples: Sample[] = [];
+  for (let r = 0; r < REPS; r++) {
+    baselineMs.push(await timeBaseline(browser, baselineUrl));
+    samples.push(await timeApp(browser, bridge, runs));
   }
-}
-
-/** The little of the DOM the page-side checks use (this project's Node tsconfig has no DOM lib). */
-interface MiniElement {
-  querySelector(selector: string): MiniElement | null;
-  querySelectorAll(selector: string): ArrayLike<MiniElement>;
-}
-type MiniDocument = MiniElement;
-
-/** Waits until the audit page shows rows and every one of them has an error code. */
-async function auditRowsAllErrors(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const doc = (globalThis as unknown as { document: MiniDocument }).document;
-    const rows = Array.from(doc.querySelectorAll('#page-audit .vrow'));
-    return rows.length > 0 && rows.every((r) => r.querySelector('.error-code') !== null);
-  }, undefined, { timeout: TIMEOUT, polling: 'raf' });
-}
-
-async function waitNodeCount(page: Page, count: number): Promise<void> {
-  await page.waitForFunction((n) => {
-    const doc = (globalThis as unknown as { document: MiniDocument }).document;
-    const svg = doc.querySelector('#page-explorer [data-testid="hierarchy"] svg');
-    return svg !== null && svg.querySelectorAll('[data-node]').length === n;
-  }, count, { timeout: TIMEOUT, polling: 'raf' });
-}
-
-async function timeApp(browser: Browser, bridge: Bridge, smallRun: string, smallNodes: number, yearRun: string, yearNodes: number): Promise<Sample> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  try {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-
-    // 1. The first interactive page: the Drills tab and the scenario list.
-    const t0 = performance.now();
-    await page.goto(bridge.url);
-    await page.getByRole('tab', { name: 'Drills' }).waitFor({ state: 'visible', timeout: TIMEOUT });
-    await page.locator('#page-drills [data-scenario="year-of-operation"]').waitFor({ state: 'visible', timeout: TIMEOUT });
-    const firstInteractive = performance.now() - t0;
-
-    // 2. The audit page, opened as soon as the app is interactive, to its first rows visible.
-    // Every page stays mounted, so its data may have started loading at launch: both clocks are shown.
-    const t1 = performance.now();
-    await page.getByRole('tab', { name: 'Audit' }).click();
-    await page.locator('#page-audit .vrow').first().waitFor({ state: 'visible', timeout: TIMEOUT });
-    const now = performance.now();
-    const auditTabToRows = now - t1;
-    const auditGotoToRows = now - t0;
-
-    // 3. Errors only, Apply, until every row shown is an error.
-    const audit = page.locator('#page-audit');
-    await audit.getByLabel('Errors only').check();
-    const t2 = performance.now();
-    await audit.getByRole('button', { name: 'Apply' }).click();
-    await auditRowsAllErrors(page);
-    const auditFilter = performance.now() - t2;
-
-    // 4. Explorer: show a small run first, then time selecting the year-long run until its graph is drawn.
-    await page.getByRole('tab', { name: 'Explorer' }).click();
-    const picker = page.locator('#page-explorer').getByLabel('Run', { exact: true });
-    await picker.selectOption(smallRun);
-    await waitNodeCount(page, smallNodes);
-    const t3 = performance.now();
-    await picker.selectOption(yearRun);
-    await waitNodeCount(page, yearNodes);
-    await page.locator('#page-explorer [data-testid="hierarchy"] svg').waitFor({ state: 'visible' });
-    const explorerSelectToGraph = performance.now() - t3;
-
-    if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
-    return { firstInteractive, auditGotoToRows, auditTabToRows, auditFilter, explorerSelectToGraph };
-  } finally {
-    await context.close();
+  const floor = median(baselineMs);
+  const results: SizeResult['results'] = {};
+  for (const [key] of FIGURES) {
+    const values = samples.map((s) => s[key]);
+    results[key] = { medianMs: median(values), samplesMs: values, ratio: median(values) / floor };
   }
+  return { events, loadBefore, loadAfter: load(), baseline: { medianMs: floor, samplesMs: baselineMs }, results };
+}
+
+function printSize(r: SizeResult, runs: ExplorerRuns): void {
+  console.log(`\n${r.events.toLocaleString('en')} stored events (load average ${r.loadBefore} before, ${r.loadAfter} after)`);
+  const rows: (string | number)[][] = [['baseline: bare http page, goto → visible', r.baseline.medianMs.toFixed(0), r.baseline.samplesMs.map((v) => v.toFixed(0)).join(' '), '1.0×', '']];
+  for (const [key, label, target] of FIGURES) {
+    const x = r.results[key]!;
+    const name = key === 'explorerSelectToGraph' ? `${label} (${runs.yearNodes} boxes)` : label;
+    rows.push([name, x.medianMs.toFixed(0), x.samplesMs.map((v) => v.toFixed(0)).join(' '), `${x.ratio.toFixed(1)}×`, target ? `≤ ${target}` : '']);
+  }
+  printTable(['measure', 'median ms', 'samples ms', 'vs baseline', 'target ms'], rows);
 }
 
 export async function runUiBench(argv: string[]): Promise<number> {
-  const events = parseEvents(argv);
+  const sizes = parseSizes(argv);
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('the ui benchmark needs Chromium: install it or set CHROMIUM_PATH');
   const home = mkdtempSync(join(tmpdir(), 'keydrill-ui-bench-'));
@@ -202,74 +152,52 @@ export async function runUiBench(argv: string[]): Promise<number> {
   let services: AppServices | undefined;
   let bridge: Bridge | undefined;
   let browser: Browser | undefined;
-  let baseline: Server | undefined;
+  let baseline: Awaited<ReturnType<typeof startBaselineServer>> | undefined;
   try {
-    console.log(`UI benchmark: ${events.toLocaleString('en')} stored events, Chromium through the web bridge, median of ${REPS} fresh browser contexts\n`);
-    const ingestSeconds = fillStore(join(home, 'events.sqlite'), events);
-    console.log(`Ingest: ${events.toLocaleString('en')} events in ${ingestSeconds.toFixed(1)} s (${(events / Math.max(ingestSeconds, 1e-9)).toFixed(0)} events/s, batches of ${BATCH.toLocaleString('en')})`);
-
-    services = new AppServices({ home });
-    const dt = performance.now();
-    const smallRun = await runDrillVia(services, 'revocation-and-restore');
-    const yearRun = await runDrillVia(services, 'year-of-operation');
-    const drillSeconds = (performance.now() - dt) / 1000;
-    const endOf = (runId: string) => {
-      const run = services!.runs.source(runId);
-      return viewOfRecordEnd(run.head, replayAll([...run.frames()]).at(-1));
-    };
-    const smallNodes = hierarchyGraph(endOf(smallRun)).length;
-    const yearNodes = hierarchyGraph(endOf(yearRun)).length;
-    if (smallNodes === yearNodes) throw new Error('the two runs draw the same number of nodes: the Explorer timing could not tell them apart');
-    console.log(`Drills through the services: revocation-and-restore and year-of-operation in ${drillSeconds.toFixed(1)} s (${smallNodes} and ${yearNodes} graph nodes)\n`);
-
-    bridge = await startBridge({ ctx: { services }, rendererDir: ensureRendererBuilt(), port: 0 });
-    const base = await startBaselineServer();
-    baseline = base.server;
+    console.log(`UI benchmark: ${sizes.map((n) => n.toLocaleString('en')).join(' then ')} stored events, Chromium through the web bridge, median of ${REPS} fresh browser contexts, load average ${load()}`);
+    baseline = await startBaselineServer();
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-
-    // Warm-up: the first page of a fresh browser pays for process start-up; neither side is charged for it.
-    await timeBaseline(browser, base.url);
-    await timeApp(browser, bridge, smallRun, smallNodes, yearRun, yearNodes);
-
-    const baselineMs: number[] = [];
-    const samples: Sample[] = [];
-    for (let r = 0; r < REPS; r++) {
-      baselineMs.push(await timeBaseline(browser, base.url));
-      samples.push(await timeApp(browser, bridge, smallRun, smallNodes, yearRun, yearNodes));
+    const measured: SizeResult[] = [];
+    let stored = 0;
+    let runs: ExplorerRuns | undefined;
+    const ingest: { events: number; seconds: number }[] = [];
+    for (const size of sizes) {
+      // The services are closed while the store grows, as if the app were restarted on a bigger trail.
+      await bridge?.close();
+      await services?.close();
+      const seconds = await fillStore(join(home, 'events.sqlite'), stored, size);
+      ingest.push({ events: size - stored, seconds });
+      console.log(`Ingest: ${(size - stored).toLocaleString('en')} events in ${seconds.toFixed(1)} s (${((size - stored) / Math.max(seconds, 1e-9)).toFixed(0)} events/s, writer thread)`);
+      stored = size;
+      services = new AppServices({ home });
+      if (!runs) {
+        const smallRun = await runDrillVia(services, 'revocation-and-restore');
+        const yearRun = await runDrillVia(services, 'year-of-operation');
+        runs = { smallRun, smallNodes: graphNodes(services, smallRun), yearRun, yearNodes: graphNodes(services, yearRun) };
+        if (runs.smallNodes === runs.yearNodes) throw new Error('the two runs draw the same number of boxes: the Explorer timing could not tell them apart');
+      }
+      bridge = await startBridge({ ctx: { services }, rendererDir: ensureRendererBuilt(), port: 0 });
+      const result = await measure(browser, bridge, baseline.url, runs, size);
+      measured.push(result);
+      printSize(result, runs);
     }
-    const floor = median(baselineMs);
-    const figures: [keyof Sample, string][] = [
-      ['firstInteractive', 'goto → first interactive page (Drills tab, scenario list)'],
-      ['auditGotoToRows', `audit: goto → first rows visible (${events.toLocaleString('en')} events)`],
-      ['auditTabToRows', 'audit: open the tab → first rows visible'],
-      ['auditFilter', 'audit: Errors only + Apply → filtered rows visible'],
-      ['explorerSelectToGraph', `explorer: select year-of-operation → graph drawn (${yearNodes} nodes)`],
-    ];
-    const results: Record<string, { medianMs: number; samplesMs: number[]; ratio: number }> = {};
-    const rows: (string | number)[][] = [['baseline: bare http page, goto → visible', floor.toFixed(0), baselineMs.map((v) => v.toFixed(0)).join(' '), '1.0×']];
-    for (const [key, label] of figures) {
-      const values = samples.map((s) => s[key]);
-      const m = median(values);
-      results[key] = { medianMs: m, samplesMs: values, ratio: m / floor };
-      rows.push([label, m.toFixed(0), values.map((v) => v.toFixed(0)).join(' '), `${(m / floor).toFixed(1)}×`]);
+    if (measured.length > 1) {
+      const [small, ...larger] = measured as [SizeResult, ...SizeResult[]];
+      for (const big of larger) {
+        console.log(`\n${big.events.toLocaleString('en')} against ${small.events.toLocaleString('en')} events (target: within 2×)`);
+        printTable(['measure', `${small.events / 1e6}M ms`, `${big.events / 1e6}M ms`, 'ratio'],
+          FIGURES.map(([key, label]) => [label, small.results[key]!.medianMs.toFixed(0), big.results[key]!.medianMs.toFixed(0), `${(big.results[key]!.medianMs / small.results[key]!.medianMs).toFixed(2)}×`]));
+      }
     }
-    printTable(['measure', 'median ms', 'samples ms', 'vs baseline'], rows);
-
     mkdirSync('bench/results', { recursive: true });
     const file = join('bench/results', `ui-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({
-      bench: 'ui', events, reps: REPS, node: process.version, chromium: browser.version(),
-      ingest: { seconds: ingestSeconds, eventsPerSecond: events / Math.max(ingestSeconds, 1e-9), batch: BATCH },
-      drills: { seconds: drillSeconds, smallRun, smallNodes, yearRun, yearNodes },
-      baseline: { medianMs: floor, samplesMs: baselineMs },
-      results,
-    }, null, 2));
+    writeFileSync(file, JSON.stringify({ bench: 'ui', sizes, reps: REPS, node: process.version, chromium: browser.version(), ingest, runs, measured }, null, 2));
     console.log(`\nResults written to ${file}`);
     return 0;
   } finally {
     await browser?.close().catch(() => undefined);
     await bridge?.close().catch(() => undefined);
-    if (baseline) await closeServer(baseline).catch(() => undefined);
+    if (baseline) await closeServer(baseline.server).catch(() => undefined);
     await services?.close().catch(() => undefined);
     if (previousHome === undefined) delete process.env.KEYDRILL_HOME;
     else process.env.KEYDRILL_HOME = previousHome;

@@ -8,7 +8,8 @@ import {
  * a WebSocket) of `keydrill ui`. Results and events are checked against the contract here.
  */
 interface Transport {
-  invoke(channel: string, args: unknown): Promise<unknown>;
+  /** `signal` aborts a web-bridge request (a request not yet sent is never sent); IPC ignores it. */
+  invoke(channel: string, args: unknown, signal?: AbortSignal): Promise<unknown>;
   on(event: string, listener: (payload: unknown) => void): () => void;
 }
 
@@ -61,11 +62,12 @@ function bridgeTransport(): Transport {
     };
   };
   return {
-    async invoke(channel, args) {
+    async invoke(channel, args, signal) {
       let res: Response;
       try {
-        res = await fetch(`/api/${encodeURIComponent(channel)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args ?? {}) });
-      } catch {
+        res = await fetch(`/api/${encodeURIComponent(channel)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args ?? {}), ...(signal ? { signal } : {}) });
+      } catch (err) {
+        if (signal?.aborted) throw err;
         return { ok: false, error: { code: 'failed', message: 'KeyDrill is not answering: is `keydrill ui` still running?' } };
       }
       try {
@@ -89,9 +91,14 @@ const transport: Transport = window.keydrill ?? bridgeTransport();
 /** Which shell this page runs in, for the footer. */
 export const transportName = window.keydrill ? 'desktop' : 'browser';
 
-/** Typed call of one contract channel; throws ApiCallError with the typed code when it fails. */
-export async function call<C extends ApiChannel>(channel: C, args: ApiArgs<C>): Promise<ApiResult<C>> {
-  const outcome = (await transport.invoke(channel, args)) as { ok?: boolean; result?: unknown; error?: unknown } | undefined;
+/**
+ * Typed call of one contract channel; throws ApiCallError with the typed code when it fails.
+ * `signal`: a call nobody waits for any more (the filters changed) is dropped, so it does not hold
+ * up the calls that matter now.
+ */
+export async function call<C extends ApiChannel>(channel: C, args: ApiArgs<C>, options: { signal?: AbortSignal } = {}): Promise<ApiResult<C>> {
+  const outcome = (await transport.invoke(channel, args, options.signal)) as { ok?: boolean; result?: unknown; error?: unknown } | undefined;
+  options.signal?.throwIfAborted();
   if (!outcome?.ok) {
     const error = ApiError.safeParse(outcome?.error);
     throw new ApiCallError(error.success ? error.data.code : 'failed', error.success ? error.data.message : 'The call failed.');

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { HierarchyFrame, MenuCommand, RunSummary } from '../../src-shared/api';
 import { call, subscribe } from './api-client';
+import { connectImportEvents } from './import-jobs';
 import { HierarchyReplay } from '../../src-shared/hierarchy-replay';
 
 export const PAGES = [
@@ -186,6 +187,7 @@ export function connectAppEvents(): () => void {
       void useAppStore.getState().refreshRuns().then(() => useAppStore.setState({ job: undefined, chosenRun: p.runId }));
     }),
     subscribe('menu:command', onMenu),
+    connectImportEvents(),
   ];
   return () => offs.forEach((off) => off());
 }

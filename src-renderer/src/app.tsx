@@ -1,18 +1,18 @@
-import { useEffect, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type ComponentType, type KeyboardEvent } from 'react';
 import { transportName } from './api-client';
 import { PAGES, useAppState, useAppStore, type PageId, type Theme } from './app-state';
-import { AuditPage } from './pages/audit-page';
 import { DrillsPage } from './pages/drills-page';
-import { ExplorerPage } from './pages/explorer-page';
-import { ReportsPage } from './pages/reports-page';
-import { SettingsPage } from './pages/settings-page';
 
-const PAGE_VIEWS: Record<PageId, () => React.JSX.Element> = {
+/**
+ * The first page is in the first bundle; the others (and recharts, which only they and the run
+ * view draw with) load when first opened, so the window is interactive before they are parsed.
+ */
+const PAGE_VIEWS: Record<PageId, ComponentType> = {
   drills: DrillsPage,
-  explorer: ExplorerPage,
-  audit: AuditPage,
-  reports: ReportsPage,
-  settings: SettingsPage,
+  explorer: lazy(() => import('./pages/explorer-page').then((m) => ({ default: m.ExplorerPage }))),
+  audit: lazy(() => import('./pages/audit-page').then((m) => ({ default: m.AuditPage }))),
+  reports: lazy(() => import('./pages/reports-page').then((m) => ({ default: m.ReportsPage }))),
+  settings: lazy(() => import('./pages/settings-page').then((m) => ({ default: m.SettingsPage }))),
 };
 
 /** The window: tabs for the pages (arrow keys move between them), a theme toggle, the page. */
@@ -20,6 +20,10 @@ export function App() {
   const { page, go, runsError } = useAppState();
   const theme = useAppStore((s) => s.theme);
   const setTheme = useAppStore((s) => s.setTheme);
+  // Pages mount when first opened and then stay mounted, so a page nobody opened costs nothing at
+  // launch, and a running drill, the editor and the audit filters survive a tab switch.
+  const [opened, setOpened] = useState<ReadonlySet<PageId>>(() => new Set([page]));
+  useEffect(() => setOpened((o) => (o.has(page) ? o : new Set([...o, page]))), [page]);
   useEffect(() => {
     if (theme === 'system') delete document.documentElement.dataset.theme;
     else document.documentElement.dataset.theme = theme;
@@ -56,12 +60,11 @@ export function App() {
         </label>
       </header>
       {runsError ? <p className="error banner" role="alert">Could not list the saved runs: {runsError}</p> : null}
-      {/* Every page stays mounted, so a running drill, the editor and the audit filters survive a tab switch. */}
       {PAGES.map(({ id }) => {
         const View = PAGE_VIEWS[id];
         return (
           <main key={id} id={`page-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`} hidden={page !== id}>
-            <View />
+            {opened.has(id) || page === id ? <Suspense fallback={<p className="muted">Loading…</p>}><View /></Suspense> : null}
           </main>
         );
       })}

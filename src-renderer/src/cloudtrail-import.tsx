@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
-import { subscribe } from './api-client';
 import { ImportFilesForm } from './import-files';
-import { useImportJobs } from './import-jobs';
+import { useImportJobs, useImportJobsStore } from './import-jobs';
 import { ImportLookupForm } from './import-lookup';
 import { ImportProgressView } from './import-progress';
 
@@ -21,9 +20,10 @@ export function CloudTrailImport() {
   const [lookupJob, setLookupJob] = useState<Tracked | undefined>();
 
   // File › Import CloudTrail Logs… starts the job in main; its progress shows here like an upload's.
-  useEffect(() => subscribe('menu:command', (command) => {
-    if (command.command === 'import-started') setFilesJob({ jobId: command.jobId, files: command.files });
-  }), []);
+  const fromMenu = useImportJobsStore((s) => s.fromMenu);
+  useEffect(() => {
+    if (fromMenu) setFilesJob(fromMenu);
+  }, [fromMenu]);
 
   const view = (tracked: Tracked | undefined) => {
     if (!tracked) return null;

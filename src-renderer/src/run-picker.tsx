@@ -22,7 +22,7 @@ export function RunPicker({ label = 'Run' }: { label?: string }) {
   return (
     <label className="field inline run-picker">
       <span>{label}</span>
-      <select value={runId ?? ''} onChange={(e) => selectRun(e.target.value)} title={runId}>
+      <select value={runId ?? ''} onChange={(e) => selectRun(e.target.value)} title={runId} aria-label={label}>
         {runs.map((r) => <option key={r.runId} value={r.runId} title={r.runId}>{runOptionText(r)}</option>)}
       </select>
     </label>

@@ -7,19 +7,25 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** Runs `load` when `deps` change, keeping the last result, the error and a reload function. */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+/**
+ * Runs `load` when `deps` change, keeping the last result, the error and a reload function. The
+ * signal given to `load` aborts when the deps change again or the component goes: pass it to
+ * `call` so superseded requests are dropped.
+ */
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
+    const abort = new AbortController();
     setState((s) => ({ ...s, loading: true }));
-    load().then(
+    load(abort.signal).then(
       (data) => live && setState({ data, error: undefined, loading: false }),
       (err: Error) => live && setState((s) => ({ data: s.data, error: err.message, loading: false })),
     );
     return () => {
       live = false;
+      abort.abort();
     };
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);

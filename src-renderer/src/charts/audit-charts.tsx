@@ -1,10 +1,13 @@
 import { useEffect } from 'react';
-import type { AggregateDimension } from '../../../src-shared/api';
+import type { AggregateDimension, AggregateQuery, AggregateResult } from '../../../src-shared/api';
 import { call } from '../api-client';
 import { useLoad } from '../use-call';
 import { BucketBars, type CountSeries } from './bucket-bars';
 import { chartRanges, DIMENSIONS, iso, MINUTE_MS, toCountSeries, type ChartFilter, type ChartRange } from './chart-range';
 import { utcLabel } from './time-ticks';
+
+/** How long the filters stay unchanged before the counting starts. */
+const SETTLE_MS = 250;
 
 const TITLES: Record<AggregateDimension, { title: string; noun: string; empty: string }> = {
   eventName: { title: 'KMS calls by operation', noun: 'calls', empty: 'No calls in this range.' },
@@ -33,15 +36,23 @@ interface Loaded {
  * `version` changes on every Apply, so pressing it again after a drill or an import redraws.
  */
 export function AuditCharts({ filter, version, onTotal }: { filter: ChartFilter; version: unknown; onTotal: (total: number | undefined) => void }) {
-  const { data, error, loading } = useLoad(async (): Promise<Loaded> => {
-    const { ranges, leftOut } = await chartRanges((q) => call('audit:aggregate', q), filter);
+  const { data, error, loading } = useLoad(async (signal): Promise<Loaded> => {
+    // The table's rows come first: counting waits until the filters have been still for a moment,
+    // and then asks one question at a time, so a filter applied meanwhile is answered at once and
+    // the counting it made pointless is dropped (the signal aborts).
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    signal.throwIfAborted();
+    const aggregate = (q: AggregateQuery) => call('audit:aggregate', q, { signal });
+    const { ranges, leftOut } = await chartRanges(aggregate, filter);
     const { startTime: _s, endTime: _e, ...rest } = filter;
-    const stretches = await Promise.all(ranges.map(async (range): Promise<Stretch> => {
-      const results = await Promise.all(DIMENSIONS.map((by) => call('audit:aggregate', { ...rest, by, startTime: iso(range.start), endTime: iso(range.end - 1), bucketMinutes: range.bucketMinutes })));
+    const stretches: Stretch[] = [];
+    for (const range of ranges) {
+      const results: AggregateResult[] = [];
+      for (const by of DIMENSIONS) results.push(await aggregate({ ...rest, by, startTime: iso(range.start), endTime: iso(range.end - 1), bucketMinutes: range.bucketMinutes }));
       const [eventName, region, errorCode] = results.map(toCountSeries) as [CountSeries[], CountSeries[], CountSeries[]];
       const total = eventName.reduce((n, s) => n + s.points.reduce((m, [, c]) => m + c, 0), 0);
-      return { range, charts: { eventName, region, errorCode }, total };
-    }));
+      stretches.push({ range, charts: { eventName, region, errorCode }, total });
+    }
     return { stretches, leftOut };
   }, [version]);
   // The count is known only when every stretch was charted.

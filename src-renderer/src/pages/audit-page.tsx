@@ -44,12 +44,17 @@ export function AuditPage() {
   const [chartQuery, setChartQuery] = useState<AuditQuery | undefined>();
   const [total, setTotal] = useState<number | undefined>();
   const generation = useRef(0);
+  const inflight = useRef<AbortController | undefined>(undefined);
 
   const fetchPage = useCallback(async (q: AuditQuery, o: Order, token: string | undefined, append: boolean) => {
     const mine = ++generation.current;
+    // A lookup the user has moved on from is dropped rather than answered first.
+    inflight.current?.abort();
+    const abort = new AbortController();
+    inflight.current = abort;
     setLoading(true);
     try {
-      const page = await call('audit:lookup', { ...q, order: o, maxResults: PAGE, ...(token ? { nextToken: token } : {}) });
+      const page = await call('audit:lookup', { ...q, order: o, maxResults: PAGE, ...(token ? { nextToken: token } : {}) }, { signal: abort.signal });
       if (mine !== generation.current) return;
       setRows((old) => (append ? [...old, ...page.events] : page.events));
       setNext(page.nextToken);
@@ -88,10 +93,12 @@ export function AuditPage() {
   // A drill that just finished added events: look again with the filters on screen.
   const applied = useRef(filters);
   applied.current = filters;
-  const runCount = runs.length;
+  const runCount = useRef(runs.length);
   useEffect(() => {
-    if (runCount > 0) apply(applied.current);
-  }, [runCount, apply]);
+    if (runs.length === runCount.current) return;
+    runCount.current = runs.length;
+    apply(applied.current);
+  }, [runs.length, apply]);
   // So did an import (from the Reports page or the desktop File menu).
   useEffect(() => subscribe('import:finished', (f) => {
     if (f.stored > 0) apply(applied.current);

@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { BackendKind, ScenarioSummary } from '../../../src-shared/api';
 import { call } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { formatDuration, onActivate } from '../format';
 import { RunPicker } from '../run-picker';
-import { LiveAvailability } from '../live-availability';
-import { LiveCalls } from '../live-calls';
-import { RunView } from '../run-view';
+
+// The charts (recharts) load after the scenario list is on screen: the page is usable before them.
+const RunView = lazy(() => import('../run-view').then((m) => ({ default: m.RunView })));
+const LiveAvailability = lazy(() => import('../live-availability').then((m) => ({ default: m.LiveAvailability })));
+const LiveCalls = lazy(() => import('../live-calls').then((m) => ({ default: m.LiveCalls })));
 import { ScenarioEditor, type Validation } from '../scenario-editor';
 import { useLoad } from '../use-call';
 
@@ -146,14 +148,16 @@ export function DrillsPage() {
               </div>
             ) : null}
           </div>
-          {job && job.frames.length > 0 ? <LiveAvailability job={job} /> : null}
-          {job?.durationMs ? <LiveCalls job={job} durationMs={job.durationMs} /> : null}
+          <Suspense fallback={null}>
+            {job && job.frames.length > 0 ? <LiveAvailability job={job} /> : null}
+            {job?.durationMs ? <LiveCalls job={job} durationMs={job.durationMs} /> : null}
+          </Suspense>
           {runError ?? jobError ? <p className="error" role="alert">The drill did not run: {runError ?? jobError}</p> : null}
         </section>
       </div>
       <div className="run-select"><RunPicker label="Showing run" /></div>
       {recordError ? <p className="error" role="alert">{recordError}</p> : null}
-      {record ? <RunView record={record} /> : null}
+      {record ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView record={record} /></Suspense> : null}
     </div>
   );
 }

@@ -1,0 +1,148 @@
+/**
+ * The UI benchmark's browser side: the timings of one fresh browser context on the app, and of
+ * the bare page it is compared with. Times are wall-clock milliseconds seen from the test driver.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import type { Bridge } from '../../src-main/server/bridge-server';
+
+export const TIMEOUT = 120_000;
+export const VIEWPORT = { width: 1440, height: 1000 };
+
+const BASELINE_HTML = '<!doctype html><html><head><meta charset="utf-8"><title>baseline</title></head><body><main><h1 id="ready">Hello</h1><ul><li>one</li><li>two</li><li>three</li></ul></main></body></html>';
+
+export interface Sample {
+  firstInteractive: number;
+  auditGotoToRows: number;
+  auditTabToRows: number;
+  auditFilter: number;
+  auditNameFilter: number;
+  auditCounted: number;
+  explorerSelectToGraph: number;
+}
+
+/** The runs the Explorer timing switches between, and how many boxes each draws. */
+export interface ExplorerRuns {
+  smallRun: string;
+  smallNodes: number;
+  yearRun: string;
+  yearNodes: number;
+}
+
+export async function startBaselineServer(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    if (req.url === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(BASELINE_HTML);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
+export async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export async function timeBaseline(browser: Browser, url: string): Promise<number> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    const page = await context.newPage();
+    const t0 = performance.now();
+    await page.goto(url);
+    await page.locator('#ready').waitFor({ state: 'visible' });
+    return performance.now() - t0;
+  } finally {
+    await context.close();
+  }
+}
+
+/** The little of the DOM the page-side checks use (this project's Node tsconfig has no DOM lib). */
+interface MiniElement {
+  querySelector(selector: string): MiniElement | null;
+  querySelectorAll(selector: string): ArrayLike<MiniElement>;
+  textContent: string | null;
+}
+
+/** Waits until the audit page shows rows and every one of them passes `check` (run in the page). */
+async function auditRowsWhere(page: Page, check: 'error' | 'decrypt'): Promise<void> {
+  await page.waitForFunction((what) => {
+    const rows = Array.from((globalThis as unknown as { document: MiniElement }).document.querySelectorAll('#page-audit .vrow'));
+    return rows.length > 0 && rows.every((r) => (what === 'error' ? r.querySelector('.error-code') !== null : (r.querySelector('[role="gridcell"]:nth-child(2)')?.textContent ?? '') === 'Decrypt'));
+  }, check, { timeout: TIMEOUT, polling: 'raf' });
+}
+
+async function waitNodeCount(page: Page, count: number): Promise<void> {
+  await page.waitForFunction((n) => {
+    const svg = (globalThis as unknown as { document: MiniElement }).document.querySelector('#page-explorer [data-testid="hierarchy"] svg');
+    return svg !== null && svg.querySelectorAll('[data-node]').length === n;
+  }, count, { timeout: TIMEOUT, polling: 'raf' });
+}
+
+/** One visit as a user makes it: launch, open the audit log, filter it twice, let it count, draw a year in the Explorer. */
+export async function timeApp(browser: Browser, bridge: Bridge, runs: ExplorerRuns): Promise<Sample> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+
+    // 1. The first interactive page: the Drills tab and the scenario list.
+    const t0 = performance.now();
+    await page.goto(bridge.url);
+    await page.getByRole('tab', { name: 'Drills' }).waitFor({ state: 'visible', timeout: TIMEOUT });
+    await page.locator('#page-drills [data-scenario="year-of-operation"]').waitFor({ state: 'visible', timeout: TIMEOUT });
+    const firstInteractive = performance.now() - t0;
+
+    // 2. The audit page, opened as soon as the app is interactive, to its first rows visible.
+    const t1 = performance.now();
+    await page.getByRole('tab', { name: 'Audit' }).click();
+    await page.locator('#page-audit .vrow').first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    const now = performance.now();
+    const auditTabToRows = now - t1;
+    const auditGotoToRows = now - t0;
+
+    // 3. Errors only, Apply, until every row shown is an error.
+    const audit = page.locator('#page-audit');
+    await audit.getByLabel('Errors only').check();
+    const t2 = performance.now();
+    await audit.getByRole('button', { name: 'Apply' }).click();
+    await auditRowsWhere(page, 'error');
+    const auditFilter = performance.now() - t2;
+
+    // 4. A console lookup on top: EventName = Decrypt (errors only still on).
+    await audit.getByLabel('Lookup attribute').selectOption('EventName');
+    await audit.getByLabel('Value').fill('Decrypt');
+    await audit.getByLabel('Errors only').uncheck();
+    const t3 = performance.now();
+    await audit.getByRole('button', { name: 'Apply' }).click();
+    await auditRowsWhere(page, 'decrypt');
+    const auditNameFilter = performance.now() - t3;
+
+    // 5. Until the charts have counted every matching call (the count says "of N events").
+    await page.getByTestId('audit-count').filter({ hasText: / of [\d,]+ events shown|^[\d,]+ events?$/ }).waitFor({ timeout: TIMEOUT });
+    const auditCounted = performance.now() - t3;
+
+    // 6. Explorer: show a small run first, then time selecting the year-long run until its graph is drawn.
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    const picker = page.locator('#page-explorer').getByLabel('Run', { exact: true });
+    await picker.selectOption(runs.smallRun);
+    await waitNodeCount(page, runs.smallNodes);
+    const t4 = performance.now();
+    await picker.selectOption(runs.yearRun);
+    await waitNodeCount(page, runs.yearNodes);
+    await page.locator('#page-explorer [data-testid="hierarchy"] svg').waitFor({ state: 'visible' });
+    const explorerSelectToGraph = performance.now() - t4;
+
+    if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
+    return { firstInteractive, auditGotoToRows, auditTabToRows, auditFilter, auditNameFilter, auditCounted, explorerSelectToGraph };
+  } finally {
+    await context.close();
+  }
+}
