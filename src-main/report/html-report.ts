@@ -9,7 +9,7 @@ import { measurementsSection } from './html/section-measurements';
 import { summarySection } from './html/section-summary';
 import { tenantsSection } from './html/section-tenants';
 import { timelineSection } from './html/section-timeline';
-import { topologySection } from './html/section-topology';
+import { lastRecordedHierarchy, topologySection } from './html/section-topology';
 import { verdictsSection } from './html/section-verdicts';
 import { digestTimeline } from './html/timeline-digest';
 import type { RunSource } from './run-source';
@@ -39,6 +39,8 @@ export function renderHtmlReport(input: RunSource | FullRunRecord): string {
   const fleet = fleetView(record);
   const timeline = digestTimeline(source.timeline(), record, fleet.worst.map((c) => c.cluster));
   const bands = faultWindows(record, timeline.shown);
+  // A run that did not finish has no end state in its head: show the hierarchy its last frame left.
+  const lastRecorded = record.execution.status !== 'completed' && record.hierarchy.nodes.length === 0 ? lastRecordedHierarchy(source.frames()) : undefined;
   const doc = html`<!doctype html>
 <html lang="en">
 <head>
@@ -59,7 +61,7 @@ ${dataAtRiskSection(record)}
 ${timelineSection(record, timeline, bands)}
 ${measurementsSection(record, bands, fleet.large)}
 ${backendSection(record)}
-${topologySection(record, fleet)}
+${topologySection(record, fleet, lastRecorded)}
 ${totalsSection(record)}
 ${integritySection(record, timeline)}
 ${definitionSection(record)}

@@ -56,6 +56,8 @@ describe('the report of an interrupted run', () => {
     expect(page).not.toMatch(/class="verdict (passed|failed)"/);
     // What it did before it died is still there: its timeline entries, with who acted.
     expect(page).toMatch(/<tr id="timeline-1" data-kind=/);
+    // Its head has no end state: the hierarchy is the one its last recorded frame left.
+    expect(page).toMatch(/<h3>Nodes as last recorded, at \S+ \(the run did not finish\)<\/h3>\s*<table class="nodes">/);
 
     const record = FullRunRecord.parse(JSON.parse(readFileSync(json, 'utf8')));
     expect(record.execution.status).toBe('interrupted');

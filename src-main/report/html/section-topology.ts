@@ -1,4 +1,5 @@
-import type { RunRecord } from '../../../src-shared/run-record';
+import { HierarchyReplay } from '../../../src-shared/hierarchy-replay';
+import type { FrameEntry, HierarchyNode, RunRecord } from '../../../src-shared/run-record';
 import { hierarchyDiagram } from '../svg/hierarchy-diagram';
 import { INK } from '../svg/palette';
 import type { FleetView } from './fleet-view';
@@ -9,6 +10,24 @@ import { LIMITS } from './report-limits';
 import { statusTone } from './status-tone';
 
 type Topology = RunRecord['topology'];
+
+/** The hierarchy of a run that did not finish, as its last frame left it (its head has no end state). */
+export interface LastRecorded {
+  at: number;
+  nodes: HierarchyNode[];
+}
+
+/** Replays a run's frames to its last one; undefined when it recorded none. */
+export function lastRecordedHierarchy(frames: Iterable<FrameEntry>): LastRecorded | undefined {
+  const replay = new HierarchyReplay();
+  for (const f of frames) {
+    if (!f.keyframe && !replay.started) continue;
+    replay.apply(f);
+  }
+  if (!replay.started) return undefined;
+  const last = replay.frame();
+  return { at: last.at, nodes: last.nodes.map(({ cache: _cache, ...node }) => node) };
+}
 type Hierarchy = RunRecord['hierarchy'];
 
 /**
@@ -16,26 +35,28 @@ type Hierarchy = RunRecord['hierarchy'];
  * tables print every ARN (a PDF has no tooltips). A fleet is drawn by its worst tenants only, and
  * its nodes and snapshots are listed where something went wrong; the CSV lists every one.
  */
-export function topologySection(record: RunRecord, fleet: FleetView): Html {
-  const { topology, hierarchy } = record;
+export function topologySection(record: RunRecord, fleet: FleetView, lastRecorded?: LastRecorded): Html {
+  const { topology } = record;
+  const hierarchy = lastRecorded ? { nodes: lastRecorded.nodes, snapshots: record.hierarchy.snapshots } : record.hierarchy;
+  const when = lastRecorded ? `as last recorded, at ${offset(lastRecorded.at)} (the run did not finish)` : 'at the end of the drill';
   const nodeCount = topology.clusters.reduce((n, c) => n + c.nodes.length, 0);
   const drawn = nodeCount <= LIMITS.diagramNodes ? undefined : diagramClusters(topology, fleet);
   const subset = drawn ? only(topology, hierarchy, drawn) : { topology, hierarchy };
   return html`<section id="topology"><h2>Topology and key hierarchy</h2>
 <p>Each node's master key is a data key generated under the cluster's CMK (in the region the node calls) and stored only wrapped; each database key is wrapped locally by its node's master key. Snapshots keep the CMK material they were taken under.</p>
 <figure>
-${hierarchyDiagram(subset.topology, subset.hierarchy, { id: 'chart-hierarchy', kind: 'hierarchy', label: drawn ? `Key hierarchy at the end of the drill: ${drawn.length} of ${topology.clusters.length} tenants` : 'Key hierarchy at the end of the drill' })}
+${hierarchyDiagram(subset.topology, subset.hierarchy, { id: 'chart-hierarchy', kind: 'hierarchy', label: drawn ? `Key hierarchy ${when}: ${drawn.length} of ${topology.clusters.length} tenants` : `Key hierarchy ${when}` })}
 ${legend([
     { label: 'serving', colour: INK.ok },
     { label: 'degraded or starting', colour: INK.warn },
     { label: 'down, or snapshot not restorable', colour: INK.bad },
   ])}
 <figcaption>${drawn
-    ? `The key hierarchy at the end of the drill, drawn for ${drawn.length === 1 ? 'the tenant' : `the ${drawn.length} tenants`} ${drawn.join(', ')} (${fleet.affected.length > 0 ? 'the worst affected' : 'the first'}) of ${count(topology.clusters.length)}; the tables below cover the rest. `
-    : 'The key hierarchy at the end of the drill. '}Edges from a CMK show the key and region each node's master key is wrapped under. Dashed boxes: replicas of a multi-Region key (indented under their primary) and snapshots that cannot be restored. The full ARN of every key, replica and node's wrapping key is printed in the tables below.</figcaption>
+    ? `The key hierarchy ${when}, drawn for ${drawn.length === 1 ? 'the tenant' : `the ${drawn.length} tenants`} ${drawn.join(', ')} (${fleet.affected.length > 0 ? 'the worst affected' : 'the first'}) of ${count(topology.clusters.length)}; the tables below cover the rest. `
+    : `The key hierarchy ${when}. `}Edges from a CMK show the key and region each node's master key is wrapped under. Dashed boxes: replicas of a multi-Region key (indented under their primary) and snapshots that cannot be restored. The full ARN of every key, replica and node's wrapping key is printed in the tables below.</figcaption>
 </figure>
 ${keysTable(topology, fleet)}
-${nodesTable(hierarchy, fleet)}
+${nodesTable(hierarchy, fleet, when)}
 ${snapshotsTable(hierarchy)}
 </section>`;
 }
@@ -67,13 +88,13 @@ ${whole ? html`` : html`<p>${`${count(topology.keys.length)} keys: listed here a
 }
 
 /** Every node when there are few; otherwise the nodes not serving at the end and those of the worst tenants. */
-function nodesTable(hierarchy: Hierarchy, fleet: FleetView): Html {
-  if (hierarchy.nodes.length === 0) return html`<h3>Nodes at the end of the drill</h3><p class="muted">No node reached a recorded state.</p>`;
+function nodesTable(hierarchy: Hierarchy, fleet: FleetView, when: string): Html {
+  if (hierarchy.nodes.length === 0) return html`<h3>Nodes ${when}</h3><p class="muted">No node reached a recorded state.</p>`;
   const whole = hierarchy.nodes.length <= LIMITS.nodes;
   const worst = new Set(fleet.worst.map((c) => c.cluster));
   const nodes = whole ? hierarchy.nodes : hierarchy.nodes.filter((n) => statusTone(n.status) !== 'ok' || worst.has(n.cluster)).slice(0, LIMITS.exceptions);
   const serving = hierarchy.nodes.filter((n) => statusTone(n.status) === 'ok').length;
-  return html`<h3>Nodes at the end of the drill</h3>
+  return html`<h3>Nodes ${when}</h3>
 ${whole ? html`` : html`<p id="nodes-note">${`${count(hierarchy.nodes.length)} nodes, ${count(serving)} serving at the end. Listed: ${nodes.length === 0 ? 'none — every node was serving at the end' : `the ${count(nodes.length)} nodes that were not serving at the end or belong to the worst tenants`}; the CSV report (section node) lists every node.`}</p>`}
 ${nodes.length === 0 ? html`` : html`<table class="nodes"><thead><tr><th>Cluster / node</th><th>Status</th><th>KMS region</th><th class="num">Master key</th><th>CMK</th><th>Database keys</th></tr></thead><tbody>${nodes.map((n) => html`<tr><td class="nowrap">${`${n.cluster}/${n.node}`}</td><td><span class="pill ${statusTone(n.status)}">${n.status}</span></td><td>${n.kmsRegion}</td><td class="num">${`v${n.masterKeyVersion}`}</td><td><code>${n.cmkArn}</code>${n.cmkMaterialId ? html`<br><span class="muted hex">${`material ${n.cmkMaterialId}`}</span>` : html``}</td><td>${n.databases.map((d) => `${d.name} v${d.keyVersions}`).join(', ')}</td></tr>`)}</tbody></table>`}`;
 }
