@@ -19,6 +19,8 @@ export const API_CHANNEL_NAMES = [
   'audit:lookup',
   'audit:aggregate',
   'audit:event',
+  'audit:observations',
+  'audit:observation-aggregate',
   'reports:export',
   'audit:import-files',
   'audit:import-lookup',

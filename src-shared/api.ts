@@ -5,8 +5,10 @@ import {
   KmsStatus, LookupImportQuery, MenuCommand, ReportFormat,
   FrameEntry, FramesPage, RunRecord, RunSummary, TimelinePage, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
 } from './api-types';
+import { ObservationAggregateQuery, ObservationPage, ObservationQuery } from './api-observations';
 
 export * from './api-types';
+export * from './api-observations';
 
 /**
  * The whole surface between the UI and the main process: request channels (`domain:verb`) with
@@ -73,6 +75,10 @@ export const apiChannels = {
   'audit:aggregate': { args: AggregateQuery, result: AggregateResult },
   /** The full CloudTrail record of one event. */
   'audit:event': { args: z.object({ eventId: z.string().min(1).max(200) }).strict(), result: AuditEvent },
+  /** Client-side observations (calls that never reached KMS: never CloudTrail records), a page at a time. */
+  'audit:observations': { args: ObservationQuery, result: ObservationPage },
+  /** Client-side observations per time bucket by operation, region, error code or cause. */
+  'audit:observation-aggregate': { args: ObservationAggregateQuery, result: AggregateResult },
   /**
    * Writes a run's report in one format and says where: under <data folder>/reports, or — with
    * `saveAs` in the desktop window — where the user picks in a native save dialog (`cancelled` if closed).

@@ -36,6 +36,8 @@ const handlers: Handlers = {
   'audit:lookup': ({ services }, query) => services.audit.lookup(query),
   'audit:aggregate': ({ services }, query) => services.audit.aggregate(query),
   'audit:event': ({ services }, { eventId }) => services.audit.event(eventId),
+  'audit:observations': ({ services }, query) => services.audit.observations(query),
+  'audit:observation-aggregate': ({ services }, query) => services.audit.observationAggregate(query),
   'reports:export': ({ services, desktop }, { runId, format, saveAs }) => services.reports.export(runId, format, { saveAs: saveAs === true, desktop }),
   'audit:import-files': ({ services }, { files }) => services.imports.startFiles(files),
   'audit:import-lookup': ({ services }, query) => services.imports.startLookup(query),

@@ -1,12 +1,15 @@
-import type { AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, AuditRow } from '../../src-shared/api';
+import type {
+  AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, AuditRow, ObservationAggregateQuery, ObservationPage, ObservationQuery,
+} from '../../src-shared/api';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
-import { InvalidQueryError, MINUTE_MS, type EventStore, type StoredEvent } from '../audit/event-store';
+import { InvalidQueryError, MINUTE_MS, type AggregateRow, type EventStore, type StoredEvent } from '../audit/event-store';
 import { AppError } from './app-error';
 
 /**
  * The CloudTrail event history as the Audit page asks for it: console lookups a page at a time,
- * per-bucket aggregates, and one event's full record. A query the store refuses (an altered paging
- * token, an impossible range) is the caller's bad request.
+ * per-bucket aggregates, and one event's full record; and apart from them, the client-side
+ * observations of calls that never reached KMS, with their own per-bucket counts. A query the store
+ * refuses (an altered paging token, an impossible range) is the caller's bad request.
  */
 export class AuditService {
   constructor(private readonly store: () => EventStore) {}
@@ -37,13 +40,41 @@ export class AuditService {
       errorsOnly: query.errorsOnly,
       region: query.region,
     }));
-    return { rows: rows.map((r) => ({ time: new Date(r.time).toISOString(), key: r.key, calls: r.calls })) };
+    return aggregateResult(rows);
   }
 
   event(eventId: string): AuditEvent {
     const found = this.guard(() => this.store().lookup({ attribute: { key: 'EventId', value: eventId }, maxResults: 1 })).events[0];
     if (!found) throw new AppError('not-found', `No event ${eventId} in the event store.`);
     return { record: found.record, runId: found.runId ?? null };
+  }
+
+  /** Calls that never reached KMS, newest first (unless asked otherwise), 200 a page by default. */
+  observations(query: ObservationQuery): ObservationPage {
+    const page = this.guard(() => this.store().observations({
+      runId: query.runId,
+      startTime: time(query.startTime),
+      endTime: time(query.endTime),
+      region: query.region,
+      maxResults: query.maxResults ?? 200,
+      order: query.order,
+      nextToken: query.nextToken,
+    }));
+    return {
+      observations: page.observations.map((o) => ({ ...o.observation, runId: o.runId ?? null })),
+      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+    };
+  }
+
+  observationAggregate(query: ObservationAggregateQuery): AggregateResult {
+    const rows = this.guard(() => this.store().observationCounts({
+      by: query.by,
+      startTime: Date.parse(query.startTime),
+      endTime: Date.parse(query.endTime),
+      bucketMs: (query.bucketMinutes ?? 1) * MINUTE_MS,
+      runId: query.runId,
+    }));
+    return aggregateResult(rows);
   }
 
   private guard<T>(run: () => T): T {
@@ -57,6 +88,8 @@ export class AuditService {
 }
 
 const time = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
+
+const aggregateResult = (rows: AggregateRow[]): AggregateResult => ({ rows: rows.map((r) => ({ time: new Date(r.time).toISOString(), key: r.key, calls: r.calls })) });
 
 function toRow(e: StoredEvent): AuditRow {
   const r = e.record;

@@ -75,7 +75,7 @@ export class BackgroundWriter {
     this.pending.delete(reply.job);
     if (this.pending.size === 0 && !this.unavailable) this.worker.unref();
     if (!job) return;
-    if (reply.type === 'done') job.resolve({ inserted: reply.inserted, duplicates: reply.duplicates });
+    if (reply.type === 'done') job.resolve(reply.result);
     else if (reply.type === 'skipped') job.reject(new WriteSkippedError('an earlier write failed; this batch was not written'));
     else {
       this.epoch++;

@@ -1,15 +1,20 @@
+import type { ClientObservation } from '../../src-shared/client-observation';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { WriterUnavailableError, type BackgroundWritable, type BackgroundWriter } from './background-writer';
 import type { WriteResult } from './batch-writer';
 import type { CloudTrailSink } from './cloudtrail-sink';
 import { BatchPacker } from './event-batch';
 import type { EventStore, InvalidEventError, NewEvent } from './event-store';
+import type { NewObservation } from './observation-codec';
 
 /**
  * The CloudTrail sink the KMS client middleware calls on every KMS call. `record()` only queues:
  * it never blocks and never throws, so auditing cannot slow or break a KMS call. A writer drains
  * the queue into the store in transactions of up to `maxBatch` events, as soon as a batch is full
  * or `maxDelayMs` after the first queued event, yielding to the event loop between batches.
+ *
+ * Client-side observations (calls that never reached KMS) take the same path, in the same order and
+ * transactions, to their own table.
  *
  * Nothing is lost silently: an event the store refuses is reported and skipped; a failed write
  * (disk full, another process holding the lock) is reported and its batch stays at the head of
@@ -21,12 +26,18 @@ import type { EventStore, InvalidEventError, NewEvent } from './event-store';
  * queue up share a transaction); otherwise, or if that thread cannot start, batches go through the
  * store's own append().
  *
+ * A drill's own records are never dropped as duplicates silently: by default an event (or
+ * observation) whose id the store already holds is reported as a `duplicate-event` problem and the
+ * next flush() rejects with DuplicateEventsError naming them — a drill's eventIDs are its own, so a
+ * duplicate means evidence would go missing. Imports, which re-deliver CloudTrail's own events, go
+ * through the store's append() and keep deduplicating.
+ *
  * A record handed to `record()` belongs to the ingest from then on: the caller must not change it.
  */
 export interface IngestProblem {
-  kind: 'invalid-event' | 'write-failed' | 'queue-overflow' | 'closed';
+  kind: 'invalid-event' | 'write-failed' | 'queue-overflow' | 'closed' | 'duplicate-event';
   error: Error;
-  /** Events concerned: skipped (invalid, closed), waiting for a retry (write-failed) or dropped (overflow). */
+  /** Events concerned: skipped (invalid, closed, duplicate), waiting for a retry (write-failed) or dropped (overflow). */
   events: number;
   /** Events still queued. */
   pending: number;
@@ -45,15 +56,34 @@ export interface BatchedIngestOptions {
   onProblem?: (problem: IngestProblem) => void;
   /** Write on the store's writer thread when it offers one (default true). */
   writerThread?: boolean;
+  /**
+   * What an id the store already holds means: 'error' (the default, for a drill's own records) reports
+   * it and makes the next flush() reject; 'skip' counts it quietly, as CloudTrail consumers do with a
+   * re-delivered event.
+   */
+  duplicates?: 'error' | 'skip';
 }
 
 export interface IngestStats {
+  /** CloudTrail records handed to record(). */
   recorded: number;
   inserted: number;
   duplicates: number;
+  /** Client-side observations handed to observe(), stored, and refused as duplicates. */
+  observed: number;
+  observationsInserted: number;
+  observationDuplicates: number;
   invalid: number;
   dropped: number;
   pending: number;
+}
+
+/** Records or observations the store already held: they were not stored again, and a drill's evidence would miss them. */
+export class DuplicateEventsError extends Error {
+  override name = 'DuplicateEventsError';
+  constructor(readonly records: number, readonly observations: number, readonly ids: readonly string[]) {
+    super(`${records} CloudTrail record(s) and ${observations} client-side observation(s) of this run were not stored: the event store already holds their ids (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`);
+  }
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -63,8 +93,8 @@ const MAX_RETRY_DELAY_MS = 5_000;
  */
 const MAX_IN_FLIGHT = 8;
 
-/** A queued event and its place in the order of recording, which flush() waits on. */
-type Queued = NewEvent & { seq: number };
+/** A queued record or observation and its place in the order of recording, which flush() waits on. */
+type Queued = (NewEvent | NewObservation) & { seq: number };
 
 export class BatchedIngest implements CloudTrailSink {
   private queue: Queued[] = [];
@@ -89,7 +119,10 @@ export class BatchedIngest implements CloudTrailSink {
   /** Events queued so far: each gets the next number, so flush() waits for a number. */
   private seq = 0;
   private readonly waiters: { target: number; resolve: () => void; reject: (err: Error) => void }[] = [];
-  private readonly totals = { recorded: 0, inserted: 0, duplicates: 0, invalid: 0, dropped: 0 };
+  private readonly totals = { recorded: 0, inserted: 0, duplicates: 0, observed: 0, observationsInserted: 0, observationDuplicates: 0, invalid: 0, dropped: 0 };
+  /** Duplicates not yet surfaced by a flush(): records, observations, and the first ids. */
+  private unsurfaced = { records: 0, observations: 0, ids: [] as string[] };
+  private readonly duplicateMode: 'error' | 'skip';
   private readonly maxBatch: number;
   private readonly maxDelayMs: number;
   private readonly maxQueued: number;
@@ -103,19 +136,30 @@ export class BatchedIngest implements CloudTrailSink {
     this.baseRetryDelay = positive(options.retryDelayMs, 100, 'retryDelayMs');
     this.retryDelay = this.baseRetryDelay;
     this.onProblem = options.onProblem ?? ((p) => process.emitWarning(`audit ingest: ${p.kind}: ${p.error.message} (${p.events} events, ${p.pending} pending)`));
+    this.duplicateMode = options.duplicates ?? 'error';
     // Started now, not at the first batch: the worker takes a moment to load.
     this.background = options.writerThread === false ? undefined : openWriter(store);
     this.packer = this.background ? new BatchPacker() : undefined;
   }
 
   record(event: CloudTrailRecord, runId: string | undefined): void {
+    this.enqueue({ record: event, runId, seq: 0 });
+  }
+
+  observe(observation: ClientObservation, runId: string | undefined): void {
+    this.enqueue({ observation, runId, seq: 0 });
+  }
+
+  private enqueue(item: Queued): void {
     try {
       if (this.closed) {
         this.report({ kind: 'closed', error: new Error('the audit ingest is closed; the event was not stored'), events: 1, pending: this.pending });
         return;
       }
-      this.totals.recorded++;
-      this.queue.push({ record: event, runId, seq: this.seq++ });
+      if ('record' in item) this.totals.recorded++;
+      else this.totals.observed++;
+      item.seq = this.seq++;
+      this.queue.push(item);
       if (this.pending > this.maxQueued) this.dropOldest();
       if (this.retrying) return;
       if (this.queue.length - this.sent >= this.maxBatch) this.scheduleNow();
@@ -125,14 +169,24 @@ export class BatchedIngest implements CloudTrailSink {
     }
   }
 
-  /** Resolves when everything queued so far is stored; rejects with the write error if a write fails. */
-  flush(): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
-    const target = this.seq;
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ target, resolve, reject });
-      this.scheduleNow();
-    });
+  /**
+   * Resolves when everything queued so far is stored; rejects with the write error if a write fails,
+   * and with DuplicateEventsError if records or observations were refused as duplicates since the
+   * last flush (unless duplicates are 'skip').
+   */
+  async flush(): Promise<void> {
+    if (this.pending > 0) {
+      const target = this.seq;
+      await new Promise<void>((resolve, reject) => {
+        this.waiters.push({ target, resolve, reject });
+        this.scheduleNow();
+      });
+    }
+    const { records, observations, ids } = this.unsurfaced;
+    if (records + observations > 0) {
+      this.unsurfaced = { records: 0, observations: 0, ids: [] };
+      throw new DuplicateEventsError(records, observations, ids);
+    }
   }
 
   /** Flushes, then refuses further events (reported as 'closed') and ends its writer thread. Does not close the store. */
@@ -182,7 +236,8 @@ export class BatchedIngest implements CloudTrailSink {
     const batch = this.queue.slice(this.head, end);
     if (batch.length === 0) return true;
     try {
-      this.stored(end - this.head, this.store.append(batch, { onInvalid: (err) => this.invalid(err) }));
+      const { events, observations } = split(batch);
+      this.stored(end - this.head, this.store.append(events, { onInvalid: (err) => this.invalid(err), observations }));
       return true;
     } catch (err) {
       this.writeFailed(err, batch.length);
@@ -197,7 +252,8 @@ export class BatchedIngest implements CloudTrailSink {
       const end = Math.min(this.queue.length, this.sent + this.maxBatch);
       let batch;
       try {
-        batch = (this.packer as BatchPacker).pack(this.queue.slice(this.sent, end), (err) => this.invalid(err));
+        const { events, observations } = split(this.queue.slice(this.sent, end));
+        batch = (this.packer as BatchPacker).pack(events, (err) => this.invalid(err), observations);
       } catch (err) {
         // Not expected (refused events are reported, not thrown), but this runs from a timer: never throw.
         if (this.inFlight.length === 0) this.writeFailed(err, end - this.sent);
@@ -232,6 +288,9 @@ export class BatchedIngest implements CloudTrailSink {
   private stored(count: number, result: WriteResult): void {
     this.totals.inserted += result.inserted;
     this.totals.duplicates += result.duplicates;
+    this.totals.observationsInserted += result.observations.inserted;
+    this.totals.observationDuplicates += result.observations.duplicates;
+    if (this.duplicateMode === 'error' && result.duplicates + result.observations.duplicates > 0) this.duplicated(result);
     this.retrying = false;
     this.retryDelay = this.baseRetryDelay;
     this.head += count;
@@ -267,6 +326,16 @@ export class BatchedIngest implements CloudTrailSink {
     }
   }
 
+  private duplicated(result: WriteResult): void {
+    const ids = [...result.duplicateIds, ...result.observations.duplicateIds];
+    const u = this.unsurfaced;
+    u.records += result.duplicates;
+    u.observations += result.observations.duplicates;
+    u.ids.push(...ids.slice(0, Math.max(0, 10 - u.ids.length)));
+    const error = new DuplicateEventsError(result.duplicates, result.observations.duplicates, ids);
+    this.report({ kind: 'duplicate-event', error, events: result.duplicates + result.observations.duplicates, pending: this.pending });
+  }
+
   private invalid(error: InvalidEventError): void {
     this.totals.invalid++;
     this.report({ kind: 'invalid-event', error, events: 1, pending: this.pending });
@@ -299,6 +368,17 @@ export class BatchedIngest implements CloudTrailSink {
     this.timer = undefined;
     this.immediate = undefined;
   }
+}
+
+/** A batch's records and observations, each in the order they came. */
+function split(items: readonly Queued[]): { events: NewEvent[]; observations: NewObservation[] } {
+  const events: NewEvent[] = [];
+  const observations: NewObservation[] = [];
+  for (const item of items) {
+    if ('record' in item) events.push(item);
+    else observations.push(item);
+  }
+  return { events, observations };
 }
 
 function openWriter(store: EventStore): BackgroundWriter | undefined {

@@ -1,4 +1,5 @@
 import { InvalidEventError, type NewEvent } from './event-store';
+import { encodeObservation, type EncodedObservation, type NewObservation } from './observation-codec';
 import { eventIdKey, RecordEncoder, usernameOf } from './record-codec';
 
 /**
@@ -25,6 +26,8 @@ export interface PackedBatch {
   actors: Int32Array;
   /** Per distinct resources array and resource type in it: resources, type (string indexes). */
   resourceTypes: Int32Array;
+  /** Client-side observations, written to their own table in the same transaction (few: plain objects). */
+  observations: EncodedObservation[];
 }
 
 /** Fields of PackedBatch.rows. */
@@ -55,10 +58,11 @@ export class BatchPacker {
   private readonly people = new Map<string, [string | undefined, string | undefined]>();
 
   /**
-   * Without onInvalid, the first event that cannot be stored throws InvalidEventError (naming its
-   * index) and nothing is packed; with it, such events are reported and left out.
+   * Without onInvalid, the first event (or observation) that cannot be stored throws
+   * InvalidEventError (naming its index) and nothing is packed; with it, such items are reported
+   * and left out.
    */
-  pack(events: readonly NewEvent[], onInvalid?: (error: InvalidEventError) => void): PackedBatch {
+  pack(events: readonly NewEvent[], onInvalid?: (error: InvalidEventError) => void, observations: readonly NewObservation[] = []): PackedBatch {
     const strings: string[] = [];
     const index = new Map<string, number>();
     const ref = (value: string): number => {
@@ -125,8 +129,19 @@ export class BatchPacker {
         for (const type of e.resourceTypes) resourceTypes.push(resources, ref(type));
       }
     }
+    const packedObservations: EncodedObservation[] = [];
+    for (let i = 0; i < observations.length; i++) {
+      try {
+        packedObservations.push(encodeObservation(observations[i] as NewObservation));
+      } catch (err) {
+        const error = err instanceof InvalidEventError ? new InvalidEventError(err.message, err.path, i) : new InvalidEventError(`the observation cannot be read: ${(err as Error).message}`, ['observation'], i);
+        if (!onInvalid) throw error;
+        invalid++;
+        onInvalid(error);
+      }
+    }
     return {
-      count, invalid, strings, eventIds, keys, bodies,
+      count, invalid, strings, eventIds, keys, bodies, observations: packedObservations,
       rows: count === events.length ? rows : rows.slice(0, count * ROW),
       more: Int32Array.from(more),
       actors: Int32Array.from(actors),

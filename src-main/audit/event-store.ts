@@ -1,4 +1,8 @@
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import type { NewObservation, StoredObservation } from './observation-codec';
+import type { ObservationDimension } from './observation-schema';
+
+export type { NewObservation, StoredObservation, ObservationDimension };
 
 /**
  * The event store: one CloudTrail record per KMS call, with the lookups the CloudTrail console
@@ -12,7 +16,9 @@ export interface EventStore {
    * skipped and counted as a duplicate — found among the events of its own second, since a
    * re-delivered or re-imported CloudTrail event always carries its original eventTime. An event
    * that cannot be stored throws InvalidEventError (nothing stored) unless `onInvalid` is given,
-   * which then hears about it while the rest is stored.
+   * which then hears about it while the rest is stored. Client-side observations given in
+   * `options.observations` go to their own table in the same transaction (an observation id already
+   * stored is a duplicate too).
    */
   append(events: readonly NewEvent[], options?: AppendOptions): AppendResult;
   /** CloudTrail-console lookup: newest first, at most one attribute, an opaque paging token. */
@@ -21,7 +27,17 @@ export interface EventStore {
   aggregate(query: AggregateQuery): AggregateRow[];
   /** Oldest first, in pages, for exports: pass `after` the previous page's `next`. */
   scan(query: ScanQuery): ScanPage;
+  /** CloudTrail records stored. */
   count(): number;
+  /**
+   * Client-side observations (calls that never reached KMS), a page at a time: never CloudTrail
+   * records, so never in lookup(), scan(), aggregate() or an export.
+   */
+  observations(query: ObservationQuery): ObservationPage;
+  /** Observations per time bucket (a whole number of minutes) by operation, region, error code or cause. */
+  observationCounts(query: ObservationCountQuery): AggregateRow[];
+  /** Observations stored, of one run or of all. */
+  countObservations(runId?: string): number;
   close(): void;
 }
 
@@ -33,12 +49,18 @@ export interface NewEvent {
 
 export interface AppendOptions {
   onInvalid?: (error: InvalidEventError) => void;
+  /** Client-side observations to store in the same transaction. */
+  observations?: readonly NewObservation[] | undefined;
 }
 
 export interface AppendResult {
   inserted: number;
   duplicates: number;
+  /** Events and observations refused (see InvalidEventError). */
   invalid: number;
+  /** The eventIDs of the first few duplicates. */
+  duplicateIds: string[];
+  observations: { inserted: number; duplicates: number; duplicateIds: string[] };
 }
 
 export interface StoredEvent {
@@ -108,6 +130,33 @@ export interface ScanPage {
   events: StoredEvent[];
   /** Pass as `after` for the next page; undefined when this was the last. */
   next: number | undefined;
+}
+
+export interface ObservationQuery {
+  runId?: string | undefined;
+  /** Inclusive bounds in ms; either may be left open. */
+  startTime?: number | undefined;
+  endTime?: number | undefined;
+  region?: string | undefined;
+  /** Newest first (the default) or oldest first. */
+  order?: 'newest' | 'oldest' | undefined;
+  /** 1 to MAX_PAGE_SIZE; default 50. */
+  maxResults?: number | undefined;
+  nextToken?: string | undefined;
+}
+
+export interface ObservationPage {
+  observations: StoredObservation[];
+  nextToken: string | undefined;
+}
+
+export interface ObservationCountQuery {
+  by: ObservationDimension;
+  startTime: number;
+  endTime: number;
+  /** A whole number of minutes, in ms; default one minute. */
+  bucketMs?: number | undefined;
+  runId?: string | undefined;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;

@@ -7,10 +7,11 @@ import { BatchPacker } from './event-batch';
 import {
   DEFAULT_PAGE_SIZE, InvalidQueryError, MAX_PAGE_SIZE, MINUTE_MS,
   type AggregateQuery, type AggregateRow, type AppendOptions, type AppendResult, type EventStore, type LookupPage,
-  type LookupQuery, type NewEvent, type ScanPage, type ScanQuery, type StoredEvent,
+  type LookupQuery, type NewEvent, type ObservationCountQuery, type ObservationPage, type ObservationQuery, type ScanPage, type ScanQuery, type StoredEvent,
 } from './event-store';
 import { EVENT_COLUMNS, idRange, planAggregate, planLookup, type LookupIndex } from './lookup-plan';
 import { minuteQuery, SELECT_BUCKETS, SELECT_BUCKETS_OF_RUN, type MinuteQuery } from './minute-counts';
+import { ObservationQueries } from './observation-queries';
 import { fingerprint, PagingTokens } from './paging-token';
 import { decodeRow, SEQ_SPAN } from './record-codec';
 import { configure, migrate } from './store-schema';
@@ -52,6 +53,7 @@ export class SqliteEventStore implements EventStore {
   private readonly tokens: PagingTokens;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly backgroundWriters = new Set<BackgroundWriter>();
+  private readonly observationQueries: ObservationQueries;
 
   private constructor(private readonly db: Database.Database, private readonly file: string, private readonly busyTimeoutMs: number) {
     this.dict = new StringDictionary(db);
@@ -59,6 +61,7 @@ export class SqliteEventStore implements EventStore {
     if (!secret) throw new Error('the event store has no paging secret: the database is damaged');
     this.tokens = new PagingTokens(secret.value);
     this.writer = new BatchWriter(db, this.dict);
+    this.observationQueries = new ObservationQueries((sql) => this.statement(sql), this.dict, this.tokens);
   }
 
   /** Opens (creating and migrating as needed) the store in `file`, or an in-memory one for ':memory:'. */
@@ -80,8 +83,21 @@ export class SqliteEventStore implements EventStore {
   }
 
   append(events: readonly NewEvent[], options: AppendOptions = {}): AppendResult {
-    const batch = this.packer.pack(events, options.onInvalid);
-    return { ...(this.writer.write([batch])[0] as WriteResult), invalid: batch.invalid };
+    const batch = this.packer.pack(events, options.onInvalid, options.observations);
+    const { inserted, duplicates, duplicateIds, observations } = this.writer.write([batch])[0] as WriteResult;
+    return { inserted, duplicates, duplicateIds, observations, invalid: batch.invalid };
+  }
+
+  observations(query: ObservationQuery): ObservationPage {
+    return this.observationQueries.page(query);
+  }
+
+  observationCounts(query: ObservationCountQuery): AggregateRow[] {
+    return this.observationQueries.counts(query);
+  }
+
+  countObservations(runId?: string): number {
+    return this.observationQueries.count(runId);
   }
 
   /**

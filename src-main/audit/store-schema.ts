@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { moveLegacyClientSideEvents, OBSERVATION_TABLES } from './observation-schema';
 
 /**
  * The event store's schema, as forward migrations: migration N brings `user_version` from N-1 to
@@ -35,7 +36,10 @@ export const LAST_BULK_ID = KMS_EVENT_SOURCE_ID + BULK_OPERATIONS.length;
 export const RARE_NAME = `e.event_name > ${LAST_BULK_ID}`;
 export const OTHER_SOURCE = `e.event_source <> ${KMS_EVENT_SOURCE_ID}`;
 
-const MIGRATIONS: readonly string[] = [
+/** A migration: SQL, or a function for what SQL alone cannot say; either runs inside the migration's transaction. */
+type Migration = string | ((db: Database.Database) => void);
+
+const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
    INSERT INTO meta (key, value) VALUES ('token_secret', randomblob(32));
    CREATE TABLE dict (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
@@ -74,6 +78,12 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE minute_counts (
      dimension INTEGER NOT NULL, minute INTEGER NOT NULL, run INTEGER NOT NULL, value INTEGER NOT NULL, calls INTEGER NOT NULL,
      PRIMARY KEY (dimension, minute, run, value)) WITHOUT ROWID;`,
+  // 2: client-side observations (calls that never reached KMS) in tables of their own; what older
+  // versions stored among the CloudTrail records, marked reachedKms: false, moves there.
+  (db) => {
+    db.exec(OBSERVATION_TABLES);
+    moveLegacyClientSideEvents(db);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -86,7 +96,9 @@ export function migrate(db: Database.Database): void {
   }
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v] as string);
+      const migration = MIGRATIONS[v] as Migration;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }

@@ -32,7 +32,7 @@ export interface WriterFailure {
 
 export type WriterReply =
   | { type: 'ready' }
-  | { type: 'done'; job: number; inserted: number; duplicates: number }
+  | { type: 'done'; job: number; result: WriteResult }
   | { type: 'failed'; job: number; error: WriterFailure }
   | { type: 'skipped'; job: number };
 
@@ -73,7 +73,7 @@ port.postMessage({ type: 'ready' } satisfies WriterReply);
 function write(group: Extract<WriterRequest, { type: 'write' }>[]): void {
   try {
     const results = writer.write(group.map((m) => m.batch));
-    group.forEach((m, i) => port.postMessage({ type: 'done', job: m.job, ...(results[i] as WriteResult) } satisfies WriterReply));
+    group.forEach((m, i) => port.postMessage({ type: 'done', job: m.job, result: results[i] as WriteResult } satisfies WriterReply));
   } catch (err) {
     // All of the group was rolled back: the first batch failed, those after it were not written.
     failedEpoch = Math.max(...group.map((m) => m.epoch));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ClientObservation } from '../../src-shared/client-observation';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import type { CallRange, Evidence } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
@@ -51,16 +52,23 @@ export class RunTrail implements CloudTrailSink {
   ) {}
 
   record(event: CloudTrailRecord, runId: string | undefined): void {
-    const clientSide = (event.additionalEventData as { reachedKms?: boolean } | undefined)?.reachedKms === false;
-    const list = clientSide ? this.observations : this.entries;
-    const n = list.length + 1;
+    const n = this.entries.length + 1;
     // The run names its records: the id is the run's, numbered, so evidence can cite it by number.
-    event.eventID = clientSide ? observationIdOf(this.runId, n) : eventIdOf(this.runId, n);
+    event.eventID = eventIdOf(this.runId, n);
     const context = event.requestParameters?.encryptionContext as Record<string, unknown> | undefined;
     const cluster = typeof context?.cluster === 'string' ? context.cluster : undefined;
-    list.push({ n, at: this.now() - this.start, name: event.eventName, region: event.awsRegion, error: event.errorCode, key: event.resources?.[0]?.ARN, cluster });
-    if (!clientSide) this.hash.update(`${canonicalJson(event)}\n`);
+    this.entries.push({ n, at: this.now() - this.start, name: event.eventName, region: event.awsRegion, error: event.errorCode, key: event.resources?.[0]?.ARN, cluster });
+    this.hash.update(`${canonicalJson(event)}\n`);
     this.downstream?.record(event, runId);
+  }
+
+  /** A call that never reached KMS: numbered apart from the records, never hashed or exported with them. */
+  observe(observation: ClientObservation, runId: string | undefined): void {
+    const n = this.observations.length + 1;
+    observation.observationId = observationIdOf(this.runId, n);
+    const cluster = observation.encryptionContext?.cluster;
+    this.observations.push({ n, at: this.now() - this.start, name: observation.operation, region: observation.region, error: observation.errorCode, key: observation.keyId, cluster });
+    this.downstream?.observe(observation, runId);
   }
 
   get mark(): TrailMark {

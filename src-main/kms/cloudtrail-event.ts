@@ -1,18 +1,46 @@
 import type { IdSource } from '../common/id-source';
 import { KMS_READ_ONLY_EVENTS, type CloudTrailRecord } from '../../src-shared/cloudtrail';
+import {
+  DROPPED_MEMBERS, KEEP_RESPONSE, KEY_ARN_RESPONSE, KEY_MATERIAL_OPERATIONS, KMS_EVENT_VERSION, NO_REQUEST_PARAMETERS, OMITTED_WHEN_EMPTY, REQUEST_DEFAULTS, VERBATIM_MAPS,
+} from './cloudtrail-kms-rules';
 
 /**
- * Builds the CloudTrail record of one KMS call from what the SDK saw: the command's input, its
- * output or error. The shape follows CloudTrail's KMS events (requestParameters in lowerCamelCase,
- * responseElements null for cryptographic calls, the key ARN under resources). Blobs — plaintext,
- * ciphertext, grant tokens — are dropped before anything is kept: no key material can reach a record.
+ * Builds the CloudTrail record of one KMS call that reached KMS, field for field as AWS KMS writes
+ * it (see cloudtrail-kms-rules.ts for the per-operation rules and where each comes from): the
+ * request as KMS understood it (defaults filled in, lowerCamelCase, encryption contexts verbatim),
+ * responseElements only where KMS keeps them, the key material a cryptographic call used, the keys
+ * it touched under resources (ReEncrypt: source, then destination), who called (an assumed role with
+ * its session context), and tlsDetails when the call went over TLS. Blobs — plaintext, ciphertext,
+ * grant tokens — are dropped before anything is kept: no key material can reach a record.
+ *
+ * A call that never reached KMS is not a CloudTrail record: see client-observation-event.ts.
  */
 export interface CallerIdentity {
   type: string;
+  principalId?: string | undefined;
   arn?: string | undefined;
   accountId?: string | undefined;
   accessKeyId?: string | undefined;
-  principalId?: string | undefined;
+  userName?: string | undefined;
+  /** For temporary credentials: the role the session was issued for, and when. */
+  sessionContext?: {
+    sessionIssuer: { type: string; principalId: string; arn: string; accountId: string; userName: string };
+    attributes: { creationDate: string; mfaAuthenticated: 'true' | 'false' };
+  } | undefined;
+}
+
+/** What a KMS server can tell of one of its own ciphertexts (the embedded KMS's name their key and key material). */
+export interface CiphertextInfo {
+  keyId: string;
+  keyMaterialId: string;
+}
+
+/** How the call travelled, as the SDK sent it. */
+export interface CallTransport {
+  /** The User-Agent header sent. */
+  userAgent: string | undefined;
+  /** Present when the call went over TLS (https): what CloudTrail's tlsDetails records. */
+  tls: { tlsVersion: string; cipherSuite: string; clientProvidedHostHeader: string } | undefined;
 }
 
 export interface KmsCallFacts {
@@ -20,55 +48,51 @@ export interface KmsCallFacts {
   region: string;
   input: Record<string, unknown>;
   output?: Record<string, unknown> | undefined;
+  /** The error KMS answered with (its exception name and message). */
   error?: { name: string; message: string } | undefined;
   identity: CallerIdentity;
   account: string | undefined;
   /** Epoch ms of the call, from the drill's clock. */
   at: number;
   requestId: string | undefined;
+  transport: CallTransport;
+  /** Used when the transport did not say (a test building a record by hand). */
   userAgent: string;
   sourceIPAddress: string;
-  /** False when the call never reached the KMS (an injected or real outage). */
-  reachedKms: boolean;
-  /** Identifier source for eventID (and requestID when the call got no answer). */
+  /** Identifier source for eventID (and requestID when KMS sent none). */
   ids: IdSource;
+  /** Reads a ciphertext of this backend, where it can (the embedded KMS): the key material an Encrypt used, the key a failed Decrypt named. */
+  ciphertextInfo?: ((blob: Uint8Array) => CiphertextInfo | undefined) | undefined;
 }
-
-const DROPPED = new Set(['Plaintext', 'CiphertextBlob', 'GrantTokens', 'GrantToken', 'Recipient', 'CiphertextForRecipient', '$metadata']);
-/** Members that are maps of caller-chosen keys: their keys are kept verbatim, not camelCased. */
-const VERBATIM_MAPS = new Set(['EncryptionContext', 'SourceEncryptionContext', 'DestinationEncryptionContext', 'EncryptionContextSubset', 'EncryptionContextEquals']);
-/** Write calls whose response CloudTrail keeps (identifiers and metadata only). */
-const KEEP_RESPONSE = new Set(['CreateKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'ReplicateKey', 'CreateGrant', 'RotateKeyOnDemand']);
 
 export function buildKmsEvent(facts: KmsCallFacts): CloudTrailRecord {
   const eventName = facts.operation;
+  const resources = keyArns(facts);
+  const additional = facts.error ? undefined : keyMaterial(facts);
+  // CloudTrail's own field order.
   const record: CloudTrailRecord = {
-    eventVersion: '1.11',
-    userIdentity: { ...compact(facts.identity as unknown as Record<string, unknown>), type: facts.identity.type },
+    eventVersion: KMS_EVENT_VERSION,
+    userIdentity: userIdentity(facts.identity),
     eventTime: cloudTrailTime(facts.at),
     eventSource: 'kms.amazonaws.com',
     eventName,
     awsRegion: facts.region,
     sourceIPAddress: facts.sourceIPAddress,
-    userAgent: facts.userAgent,
-    requestParameters: sanitize(facts.input) as Record<string, unknown>,
-    responseElements: facts.output && KEEP_RESPONSE.has(eventName) ? (sanitize(facts.output) as Record<string, unknown>) : null,
+    userAgent: facts.transport.userAgent ?? facts.userAgent,
+    ...(facts.error ? { errorCode: facts.error.name, errorMessage: facts.error.message } : {}),
+    requestParameters: requestParameters(eventName, facts.input),
+    responseElements: responseElements(eventName, facts, resources),
+    ...(additional ? { additionalEventData: additional } : {}),
     requestID: facts.requestId ?? facts.ids.uuid(),
     eventID: facts.ids.uuid(),
     readOnly: KMS_READ_ONLY_EVENTS.has(eventName),
-    resources: keyArns(facts).map((ARN) => ({ accountId: facts.account, type: 'AWS::KMS::Key', ARN })),
+    resources: resources.map((ARN) => ({ accountId: facts.account, type: 'AWS::KMS::Key', ARN })),
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: facts.account,
     eventCategory: 'Management',
+    ...(facts.transport.tls ? { tlsDetails: { ...facts.transport.tls } } : {}),
   };
-  if (facts.error) {
-    record.errorCode = facts.error.name;
-    record.errorMessage = facts.error.message;
-  }
-  // CloudTrail never sees a call that did not reach KMS; KeyDrill records it so a drill can show the
-  // outage, and marks it as such.
-  if (!facts.reachedKms) record.additionalEventData = { keydrillClientSide: true, reachedKms: false };
   return record;
 }
 
@@ -77,14 +101,69 @@ export function cloudTrailTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * How KMS writes dates inside responseElements (keyMetadata.creationDate, deletionDate): "Aug 10,
+ * 2022, 10:38:27 PM", in UTC (ct-createkey, ct-schedule-key-deletion, ct-replicate-key).
+ */
+export function responseDate(date: Date): string {
+  const h = date.getUTCHours();
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}, ${h % 12 === 0 ? 12 : h % 12}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+/** userIdentity in CloudTrail's field order; sessionContext only for temporary credentials. */
+function userIdentity(identity: CallerIdentity): CloudTrailRecord['userIdentity'] {
+  const { type, principalId, arn, accountId, accessKeyId, userName, sessionContext } = identity;
+  return compact({
+    type, principalId, arn, accountId, accessKeyId, userName,
+    sessionContext: sessionContext && { sessionIssuer: { ...sessionContext.sessionIssuer }, attributes: { ...sessionContext.attributes } },
+  }) as CloudTrailRecord['userIdentity'];
+}
+
+function requestParameters(eventName: string, input: Record<string, unknown>): Record<string, unknown> | null {
+  if (NO_REQUEST_PARAMETERS.has(eventName)) return null;
+  const params = { ...(sanitize(input) as Record<string, unknown>) };
+  for (const [name, value] of Object.entries(REQUEST_DEFAULTS[eventName] ?? {})) params[name] ??= value;
+  return Object.keys(params).length === 0 ? null : params;
+}
+
+function responseElements(eventName: string, facts: KmsCallFacts, resources: string[]): Record<string, unknown> | null {
+  if (facts.error || !facts.output) return null;
+  if (KEEP_RESPONSE.has(eventName)) return sanitize(facts.output) as Record<string, unknown>;
+  if (KEY_ARN_RESPONSE.has(eventName) && resources[0]) return { keyId: resources[0] };
+  return null;
+}
+
+/** additionalEventData.keyMaterialId (ReEncrypt: source and destination) of a successful cryptographic call. */
+function keyMaterial(facts: KmsCallFacts): Record<string, string> | undefined {
+  if (!KEY_MATERIAL_OPERATIONS.has(facts.operation) || !facts.output) return undefined;
+  const out = facts.output;
+  const read = (blob: unknown) => (blob instanceof Uint8Array ? facts.ciphertextInfo?.(blob) : undefined);
+  if (facts.operation === 'ReEncrypt') {
+    const destination = text(out.DestinationKeyMaterialId) ?? read(out.CiphertextBlob)?.keyMaterialId;
+    const source = text(out.SourceKeyMaterialId) ?? read(facts.input.CiphertextBlob)?.keyMaterialId;
+    if (!destination && !source) return undefined;
+    return compact({ destinationKeyMaterialId: destination, sourceKeyMaterialId: source }) as Record<string, string>;
+  }
+  // Encrypt's response does not name its key material (AWS's API has no such member): only the server's own ciphertext can.
+  const id = text(out.KeyMaterialId) ?? read(out.CiphertextBlob)?.keyMaterialId ?? (facts.operation === 'Decrypt' ? read(facts.input.CiphertextBlob)?.keyMaterialId : undefined);
+  return id ? { keyMaterialId: id } : undefined;
+}
+
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v ? v : undefined;
+}
+
 function sanitize(value: unknown, verbatim = false): unknown {
   if (value instanceof Uint8Array) return undefined;
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return responseDate(value);
   if (Array.isArray(value)) return value.map((v) => sanitize(v)).filter((v) => v !== undefined);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (!verbatim && DROPPED.has(key)) continue;
+    if (!verbatim && (DROPPED_MEMBERS.has(key) || (OMITTED_WHEN_EMPTY.has(key) && Array.isArray(v) && v.length === 0))) continue;
     const clean = sanitize(v, !verbatim && VERBATIM_MAPS.has(key));
     if (clean !== undefined) out[verbatim ? key : key.charAt(0).toLowerCase() + key.slice(1)] = clean;
   }
@@ -97,23 +176,51 @@ function compact(obj: Record<string, unknown>): Record<string, unknown> {
 
 const KEY_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
-/** The key ARNs a call touched: from the response where KMS named them, else from the request. */
+/**
+ * The key (and alias) ARNs a call touched, in AWS's order: from the response where KMS named them,
+ * else from the request, else (a failed Decrypt or ReEncrypt naming no key) from the ciphertext
+ * where the backend can read it. ReEncrypt lists its source, then its destination (ct-reencrypt);
+ * CreateAlias the key, then the alias (ct-createalias).
+ */
 function keyArns(facts: KmsCallFacts): string[] {
-  const arns = new Set<string>();
-  const add = (v: unknown) => {
-    if (typeof v !== 'string') return;
-    if (v.startsWith('arn:aws:kms:') && v.includes(':key/')) arns.add(v);
-    else if (KEY_ID.test(v) && facts.account) arns.add(`arn:aws:kms:${facts.region}:${facts.account}:key/${v}`);
-  };
+  const { input, region, account } = facts;
   const out = facts.output ?? {};
-  add(out.KeyId);
-  add(out.SourceKeyId);
-  add((out.KeyMetadata as { Arn?: unknown } | undefined)?.Arn);
-  if (arns.size === 0) {
-    add(facts.input.KeyId);
-    add(facts.input.TargetKeyId);
-    add(facts.input.SourceKeyId);
-    add(facts.input.DestinationKeyId);
+  const arns: string[] = [];
+  const add = (v: unknown) => {
+    const arn = typeof v === 'string' ? keyArn(v, region, account) : undefined;
+    if (arn && !arns.includes(arn)) arns.push(arn);
+  };
+  const fromBlob = (blob: unknown) => (blob instanceof Uint8Array ? facts.ciphertextInfo?.(blob)?.keyId : undefined);
+  switch (facts.operation) {
+    case 'ReEncrypt':
+      add(out.SourceKeyId ?? input.SourceKeyId ?? fromBlob(input.CiphertextBlob));
+      add(out.KeyId ?? input.DestinationKeyId);
+      return arns;
+    case 'CreateAlias':
+    case 'UpdateAlias':
+      add(input.TargetKeyId);
+      add(aliasArn(input.AliasName, region, account));
+      return arns;
+    case 'DeleteAlias':
+      add(aliasArn(input.AliasName, region, account));
+      return arns;
+    case 'CreateKey':
+      add((out.KeyMetadata as { Arn?: unknown } | undefined)?.Arn);
+      return arns;
+    default:
+      add(out.KeyId);
+      if (arns.length === 0) add(input.KeyId);
+      if (arns.length === 0 && facts.operation === 'Decrypt') add(fromBlob(input.CiphertextBlob));
+      return arns;
   }
-  return [...arns];
+}
+
+function keyArn(v: string, region: string, account: string | undefined): string | undefined {
+  if (v.startsWith('arn:aws:kms:') && (v.includes(':key/') || v.includes(':alias/'))) return v;
+  if (KEY_ID.test(v) && account) return `arn:aws:kms:${region}:${account}:key/${v}`;
+  return undefined;
+}
+
+function aliasArn(name: unknown, region: string, account: string | undefined): string | undefined {
+  return typeof name === 'string' && name.startsWith('alias/') && account ? `arn:aws:kms:${region}:${account}:${name}` : undefined;
 }

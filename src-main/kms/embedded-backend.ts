@@ -1,4 +1,6 @@
-import type { CallerIdentity } from './cloudtrail-event';
+import { systemClock } from '../common/clock';
+import { cloudTrailTime, type CallerIdentity, type CiphertextInfo } from './cloudtrail-event';
+import { readBlobHeader } from './embedded/ciphertext-blob';
 import { EmbeddedKms, type EmbeddedKmsOptions } from './embedded/embedded-kms';
 import type { Identity } from './embedded/identities';
 import { InProcessHandler } from './in-process-handler';
@@ -30,14 +32,17 @@ export async function startEmbeddedBackend(options: EmbeddedKmsOptions & { inPro
     inProcess,
     factory(identityName, factoryOptions = {}) {
       const identity = kms.identity(identityName);
+      const clock = factoryOptions.clock ?? options.clock;
       const factory = new KmsClientFactory({
         ...factoryOptions,
-        clock: factoryOptions.clock ?? options.clock,
+        clock,
         backend: 'embedded',
         endpoint,
         credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
-        identity: cloudTrailIdentity(identity),
+        // The session of an assumed role begins when its credentials are handed out: now, on the caller's clock.
+        identity: cloudTrailIdentity(identity, (clock ?? systemClock).now()),
         inProcess: handler,
+        ciphertextInfo: embeddedCiphertextInfo,
       });
       factories.push(factory);
       return factory;
@@ -49,13 +54,30 @@ export async function startEmbeddedBackend(options: EmbeddedKmsOptions & { inPro
   };
 }
 
-/** CloudTrail's userIdentity for an embedded-KMS identity. */
-export function cloudTrailIdentity(identity: Identity): CallerIdentity {
+/**
+ * CloudTrail's userIdentity for an embedded-KMS identity, as AWS writes it: an IAM user with its
+ * user name; an assumed role with its session context (the role that issued the session, when it
+ * was created, no MFA). Principal ids have AWS's shape: AIDA/AROA and 17 characters from the key.
+ */
+export function cloudTrailIdentity(identity: Identity, sessionCreatedAt: number): CallerIdentity {
+  const uniqueId = identity.accessKeyId.slice(4).padEnd(17, 'X').slice(0, 17);
+  const name = identity.principalArn.slice(identity.principalArn.lastIndexOf('/') + 1);
+  const common = { arn: identity.callerArn, accountId: identity.account, accessKeyId: identity.accessKeyId };
+  if (identity.type !== 'AssumedRole') return { type: identity.type, principalId: `AIDA${uniqueId}`, ...common, userName: name };
+  const session = identity.callerArn.slice(identity.callerArn.lastIndexOf('/') + 1);
   return {
-    type: identity.type,
-    arn: identity.callerArn,
-    accountId: identity.account,
-    accessKeyId: identity.accessKeyId,
-    principalId: identity.type === 'AssumedRole' ? `AROA${identity.accessKeyId.slice(4)}:keydrill-session` : `AIDA${identity.accessKeyId.slice(4)}`,
+    type: 'AssumedRole',
+    principalId: `AROA${uniqueId}:${session}`,
+    ...common,
+    sessionContext: {
+      sessionIssuer: { type: 'Role', principalId: `AROA${uniqueId}`, arn: identity.principalArn, accountId: identity.account, userName: name },
+      attributes: { creationDate: cloudTrailTime(sessionCreatedAt), mfaAuthenticated: 'false' },
+    },
   };
+}
+
+/** The embedded KMS's ciphertexts name their key and key material (see embedded/ciphertext-blob.ts). */
+function embeddedCiphertextInfo(blob: Uint8Array): CiphertextInfo | undefined {
+  const header = readBlobHeader(Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
+  return header && { keyId: header.keyId, keyMaterialId: header.materialId };
 }

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../common/clock';
 import { randomIds, type IdSource } from '../common/id-source';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import { resolveKmsEndpoint, type ResolvedEndpoint } from './aws-endpoint-config';
-import type { CallerIdentity } from './cloudtrail-event';
+import type { CallerIdentity, CiphertextInfo } from './cloudtrail-event';
 import type { FaultInjector } from './fault-injector';
 import type { InProcessHandler } from './in-process-handler';
 import { installKmsMiddleware } from './kms-middleware';
@@ -40,6 +40,8 @@ export interface KmsClientFactoryOptions {
   ids?: IdSource | undefined;
   /** The SDK's request handler instead of HTTP: the embedded KMS in this process (see in-process-handler.ts). */
   inProcess?: InProcessHandler | undefined;
+  /** Reads the backend's own ciphertexts, where it can (the embedded KMS): CloudTrail's keyMaterialId of an Encrypt. */
+  ciphertextInfo?: ((blob: Uint8Array) => CiphertextInfo | undefined) | undefined;
 }
 
 const USER_AGENT = 'keydrill/0.1.0';
@@ -111,18 +113,37 @@ export class KmsClientFactory {
       sourceIPAddress: backend === 'aws' ? 'keydrill.client' : '127.0.0.1',
       sleep: this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       ids: this.options.ids ?? randomIds,
+      ciphertextInfo: this.options.ciphertextInfo,
     });
     return client;
   }
 
   private identity(client: KMSClient): Promise<CallerIdentity> {
     if (this.options.identity) return Promise.resolve(this.options.identity);
+    const backend = this.options.backend;
     this.identityPromise ??= client.config.credentials().then(
-      (creds) => ({ type: 'Unknown', accessKeyId: creds.accessKeyId }),
-      () => ({ type: 'Unknown' }),
+      (creds) => (backend === 'localstack' ? localStackIdentity(creds.accessKeyId) : { type: 'Unknown', accessKeyId: creds.accessKeyId, accountId: awsAccount() }),
+      () => ({ type: 'Unknown', accountId: backend === 'localstack' ? LOCALSTACK_ACCOUNT : awsAccount() }),
     );
     return this.identityPromise;
   }
+}
+
+const LOCALSTACK_ACCOUNT = '000000000000';
+
+/**
+ * Who calls LocalStack: it takes any credentials as the root of an account — the access key itself
+ * when it is twelve digits, else 000000000000 — and CloudTrail writes a root caller so.
+ */
+function localStackIdentity(accessKeyId: string): CallerIdentity {
+  const account = /^\d{12}$/.test(accessKeyId) ? accessKeyId : LOCALSTACK_ACCOUNT;
+  return { type: 'Root', principalId: account, arn: `arn:aws:iam::${account}:root`, accountId: account, accessKeyId };
+}
+
+/** The AWS account when the user named it (KEYDRILL_AWS_ACCOUNT); otherwise records learn it from the key ARNs KMS answers with. */
+function awsAccount(): string | undefined {
+  const account = process.env.KEYDRILL_AWS_ACCOUNT;
+  return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
 /**

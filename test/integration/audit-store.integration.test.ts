@@ -72,7 +72,7 @@ describe('the event store in a file', () => {
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => SqliteEventStore.open(file)).toThrow(/written by a newer KeyDrill \(schema 2, this version knows 1\)/);
+    expect(() => SqliteEventStore.open(file)).toThrow(new RegExp(`written by a newer KeyDrill \\(schema ${SCHEMA_VERSION + 1}, this version knows ${SCHEMA_VERSION}\\)`));
   });
 
   it('takes 20,000 events through the batched ingest into the file, every one queryable', async () => {

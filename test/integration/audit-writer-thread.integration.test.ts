@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { BackgroundWriter } from '../../src-main/audit/background-writer';
-import { BatchedIngest, type IngestProblem } from '../../src-main/audit/batched-ingest';
+import { BatchedIngest, DuplicateEventsError, type IngestProblem } from '../../src-main/audit/batched-ingest';
 import type { EventStore } from '../../src-main/audit/event-store';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { syntheticKmsEvents } from '../../src-main/audit/synthetic-events';
@@ -55,12 +55,33 @@ describe('the batched ingest on the store\'s writer thread', () => {
     expect(stored[0]).toEqual(stored[1]);
   });
 
-  it('counts events another connection already stored as duplicates', async () => {
+  it('never drops a drill\'s record as a duplicate silently: it is reported, and the next flush fails naming it', async () => {
     const store = SqliteEventStore.open(join(dir, 'events.sqlite'));
     try {
       const records = sample(2_000, 5);
       store.append(records.slice(0, 700).map((record) => ({ record })));
-      const ingest = new BatchedIngest(store, { maxBatch: 300 });
+      const problems: IngestProblem[] = [];
+      const ingest = new BatchedIngest(store, { maxBatch: 300, onProblem: (p) => problems.push(p) });
+      for (const r of records) ingest.record(r, 'run-1');
+      const failure = await ingest.flush().then(() => undefined, (err: unknown) => err);
+      expect(failure).toBeInstanceOf(DuplicateEventsError);
+      expect(failure).toMatchObject({ records: 700, observations: 0 });
+      expect((failure as DuplicateEventsError).ids).toEqual(records.slice(0, 10).map((r) => r.eventID));
+      expect(problems.filter((p) => p.kind === 'duplicate-event').reduce((n, p) => n + p.events, 0)).toBe(700);
+      await ingest.close();
+      expect(ingest.stats()).toMatchObject({ inserted: 1_300, duplicates: 700 });
+      expect(store.scan({ limit: 5_000 }).events.map((e) => e.record)).toEqual(records);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('counts events another connection already stored as duplicates, quietly, when told they are re-deliveries', async () => {
+    const store = SqliteEventStore.open(join(dir, 'events.sqlite'));
+    try {
+      const records = sample(2_000, 5);
+      store.append(records.slice(0, 700).map((record) => ({ record })));
+      const ingest = new BatchedIngest(store, { maxBatch: 300, duplicates: 'skip' });
       for (const r of records) ingest.record(r, undefined);
       await ingest.close();
       expect(ingest.stats()).toMatchObject({ inserted: 1_300, duplicates: 700 });

@@ -1,5 +1,6 @@
 import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, GenerateDataKeyCommand, ListKeysCommand, ReplicateKeyCommand } from '@aws-sdk/client-kms';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClientObservation } from '../../src-shared/client-observation';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { CloudTrailRecord as CloudTrailRecordSchema } from '../../src-shared/cloudtrail';
 import type { CloudTrailSink } from '../../src-main/audit/cloudtrail-sink';
@@ -9,11 +10,15 @@ import { FaultInjector } from '../../src-main/kms/fault-injector';
 import { KmsClientFactory } from '../../src-main/kms/kms-client-factory';
 import { failure } from '../support/kms-harness';
 
-/** A sink that keeps what it is given, so a test can read the records the middleware produced. */
+/** A sink that keeps what it is given, so a test can read the records and observations the middleware produced. */
 class CollectingSink implements CloudTrailSink {
   readonly events: { event: CloudTrailRecord; runId: string | undefined }[] = [];
+  readonly observations: { observation: ClientObservation; runId: string | undefined }[] = [];
   record(event: CloudTrailRecord, runId: string | undefined): void {
     this.events.push({ event, runId });
+  }
+  observe(observation: ClientObservation, runId: string | undefined): void {
+    this.observations.push({ observation, runId });
   }
 }
 
@@ -90,9 +95,13 @@ describe('the KMS client layer: CloudTrail recording and fault injection on ever
     faults.restore('us-east-1');
     await expect(east.send(new DescribeKeyCommand({ KeyId: mrk.KeyMetadata?.KeyId }))).resolves.toBeDefined();
 
-    const outageRecords = sink.events.filter((e) => e.event.errorCode === 'NetworkingError' || e.event.errorCode === 'TimeoutError');
-    expect(outageRecords).toHaveLength(2);
-    expect(outageRecords.every((e) => e.event.awsRegion === 'us-east-1' && (e.event.additionalEventData as { reachedKms?: boolean }).reachedKms === false)).toBe(true);
+    // The two refused calls never reached KMS: client-side observations, never CloudTrail records.
+    expect(sink.events.filter((e) => e.event.errorCode !== undefined)).toEqual([]);
+    expect(sink.observations.map((o) => [o.observation.operation, o.observation.region, o.observation.errorCode, o.observation.cause])).toEqual([
+      ['DescribeKey', 'us-east-1', 'NetworkingError', 'injected-outage'],
+      ['DescribeKey', 'us-east-1', 'TimeoutError', 'injected-timeout'],
+    ]);
+    expect(sink.observations.every((o) => o.runId === 'run-1' && o.observation.keyId === mrk.KeyMetadata?.KeyId)).toBe(true);
   });
 
   it('throttling refuses calls at the configured rate with ThrottlingException, and latency delays them', async () => {
@@ -107,7 +116,9 @@ describe('the KMS client layer: CloudTrail recording and fault injection on ever
     faults.latency('ap-southeast-2', { fixedMs: 120, jitterMs: 40 });
     await kms.send(new ListKeysCommand({}));
     expect(delays).toEqual([130]);
-    expect(sink.events.map((e) => e.event.errorCode ?? 'ok')).toEqual(['ThrottlingException', 'ok', 'ok']);
+    // The injected throttling refused the first call before it was sent: an observation; the two that went are records.
+    expect(sink.events.map((e) => e.event.errorCode ?? 'ok')).toEqual(['ok', 'ok']);
+    expect(sink.observations.map((o) => [o.observation.errorCode, o.observation.cause])).toEqual([['ThrottlingException', 'injected-throttling']]);
   });
 
   it('calls as the service role are recorded as an assumed role, and its refusals as AccessDeniedException', async () => {

@@ -9,7 +9,7 @@ async function drillOnce(seed: string) {
   const events: CloudTrailRecord[] = [];
   const backend = await startEmbeddedBackend({ clock: new ManualClock(), ids: seededIds(`kms:${seed}`) });
   try {
-    const kms = backend.factory('admin', { ids: seededIds(`trail:${seed}`), sink: { record: (e) => events.push(e) }, maxAttempts: 1 }).clientFor('us-east-1');
+    const kms = backend.factory('admin', { ids: seededIds(`trail:${seed}`), sink: { record: (e) => events.push(e), observe: () => undefined }, maxAttempts: 1 }).clientFor('us-east-1');
     const key = await kms.send(new CreateKeyCommand({ MultiRegion: true }));
     const grant = await kms.send(new CreateGrantCommand({ KeyId: key.KeyMetadata?.KeyId, GranteePrincipal: backend.kms.identity('service').principalArn, Operations: ['Decrypt'] }));
     const dk = await kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyMetadata?.KeyId, KeySpec: 'AES_256' }));

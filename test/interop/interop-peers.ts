@@ -1,4 +1,5 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
+import type { CloudTrailSink } from '../../src-main/audit/cloudtrail-sink';
 import { ManualClock } from '../../src-main/common/clock';
 import { startEmbeddedBackend } from '../../src-main/kms/embedded-backend';
 import { KmsClientFactory } from '../../src-main/kms/kms-client-factory';
@@ -26,10 +27,11 @@ export function requireLocalStackInCi(): void {
   }
 }
 
-export async function embeddedPeer(): Promise<Peer> {
+/** `sink` hears the CloudTrail records (and client-side observations) of every call, as a drill's does. */
+export async function embeddedPeer(sink?: CloudTrailSink): Promise<Peer> {
   const backend = await startEmbeddedBackend({ clock: new ManualClock() });
-  const admin = backend.factory('admin', { maxAttempts: 1 });
-  const service = backend.factory('service', { maxAttempts: 1 });
+  const admin = backend.factory('admin', { maxAttempts: 1, sink });
+  const service = backend.factory('service', { maxAttempts: 1, sink });
   return {
     name: 'embedded',
     account: backend.kms.account,
@@ -40,9 +42,9 @@ export async function embeddedPeer(): Promise<Peer> {
   };
 }
 
-export function localstackPeer(endpoint: string): Peer {
-  const admin = new KmsClientFactory({ backend: 'localstack', endpoint, maxAttempts: 1 });
-  const other = new KmsClientFactory({ backend: 'localstack', endpoint, maxAttempts: 1, credentials: { accessKeyId: 'ASIAKEYDRILLOTHER001', secretAccessKey: 'other' } });
+export function localstackPeer(endpoint: string, sink?: CloudTrailSink): Peer {
+  const admin = new KmsClientFactory({ backend: 'localstack', endpoint, maxAttempts: 1, sink });
+  const other = new KmsClientFactory({ backend: 'localstack', endpoint, maxAttempts: 1, sink, credentials: { accessKeyId: 'ASIAKEYDRILLOTHER001', secretAccessKey: 'other' } });
   return {
     name: 'localstack',
     account: '000000000000',

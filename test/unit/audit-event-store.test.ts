@@ -112,9 +112,12 @@ describe('the event store', () => {
 
   it('stores an eventID it already holds only once, and counts it as a duplicate', () => {
     const records = sample(500);
-    expect(store.append(records.map((record) => ({ record })))).toEqual({ inserted: 500, duplicates: 0, invalid: 0 });
-    expect(store.append(records.slice(100, 300).map((record) => ({ record })))).toEqual({ inserted: 0, duplicates: 200, invalid: 0 });
-    expect(store.append([{ record: records[0]! }, { record: records[0]! }])).toEqual({ inserted: 0, duplicates: 2, invalid: 0 });
+    expect(store.append(records.map((record) => ({ record })))).toMatchObject({ inserted: 500, duplicates: 0, invalid: 0, duplicateIds: [] });
+    const again = store.append(records.slice(100, 300).map((record) => ({ record })));
+    expect(again).toMatchObject({ inserted: 0, duplicates: 200, invalid: 0 });
+    // The first few are named, so whoever reports them can say which.
+    expect(again.duplicateIds).toEqual(records.slice(100, 110).map((r) => r.eventID));
+    expect(store.append([{ record: records[0]! }, { record: records[0]! }])).toMatchObject({ inserted: 0, duplicates: 2, invalid: 0 });
     expect(store.count()).toBe(500);
     expect(store.aggregate({ by: 'eventName', startTime: START, endTime: START + HOUR }).reduce((n, r) => n + r.calls, 0)).toBe(500);
   });
@@ -160,7 +163,7 @@ describe('the event store', () => {
     const [a, b, c] = sample(3);
     const reported: InvalidEventError[] = [];
     const result = store.append([{ record: a! }, { record: { ...b!, eventTime: '2026-02-30T00:00:00Z' } }, { record: c! }], { onInvalid: (e) => reported.push(e) });
-    expect(result).toEqual({ inserted: 2, duplicates: 0, invalid: 1 });
+    expect(result).toMatchObject({ inserted: 2, duplicates: 0, invalid: 1 });
     expect(reported.map((e) => [e.index, e.path, e.message])).toEqual([[1, ['eventTime'], 'eventTime 2026-02-30T00:00:00Z is not a calendar time']]);
   });
 
