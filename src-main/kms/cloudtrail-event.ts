@@ -1,7 +1,7 @@
 import type { IdSource } from '../common/id-source';
 import { KMS_READ_ONLY_EVENTS, type CloudTrailRecord } from '../../src-shared/cloudtrail';
 import {
-  DROPPED_MEMBERS, KEEP_RESPONSE, KEY_ARN_RESPONSE, KEY_MATERIAL_OPERATIONS, KMS_EVENT_VERSION, NO_REQUEST_PARAMETERS, OMITTED_WHEN_EMPTY, REQUEST_DEFAULTS, VERBATIM_MAPS,
+  DROPPED_MEMBERS, KEEP_RESPONSE, KEY_ARN_RESPONSE, KEY_MATERIAL_OPERATIONS, KMS_EVENT_VERSION, NO_REQUEST_PARAMETERS, OMITTED_WHEN_EMPTY, REQUEST_DEFAULTS, RESPONSE_KEY_ID_BARE, VERBATIM_MAPS,
 } from './cloudtrail-kms-rules';
 
 /**
@@ -131,7 +131,11 @@ function requestParameters(eventName: string, input: Record<string, unknown>): R
 
 function responseElements(eventName: string, facts: KmsCallFacts, resources: string[]): Record<string, unknown> | null {
   if (facts.error || !facts.output) return null;
-  if (KEEP_RESPONSE.has(eventName)) return sanitize(facts.output) as Record<string, unknown>;
+  if (KEEP_RESPONSE.has(eventName)) {
+    const kept = sanitize(facts.output) as Record<string, unknown>;
+    if (RESPONSE_KEY_ID_BARE.has(eventName) && typeof kept.keyId === 'string') kept.keyId = kept.keyId.slice(kept.keyId.lastIndexOf('/') + 1);
+    return kept;
+  }
   if (KEY_ARN_RESPONSE.has(eventName) && resources[0]) return { keyId: resources[0] };
   return null;
 }

@@ -37,6 +37,12 @@ export const NO_REQUEST_PARAMETERS: ReadonlySet<string> = new Set(['GenerateRand
  */
 export const KEEP_RESPONSE: ReadonlySet<string> = new Set(['CreateKey', 'ReplicateKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'CreateGrant', 'RotateKeyOnDemand']);
 
+/**
+ * Operations whose responseElements.keyId is the bare key id, though KMS answers with the key ARN
+ * (ct-rotatekeyondemand shows the id under both requestParameters and responseElements).
+ */
+export const RESPONSE_KEY_ID_BARE: ReadonlySet<string> = new Set(['RotateKeyOnDemand']);
+
 /** Response members CloudTrail leaves out when empty: a replica made without tags shows no replicaTags (ct-replicate-key). */
 export const OMITTED_WHEN_EMPTY: ReadonlySet<string> = new Set(['ReplicaTags']);
 

@@ -1,3 +1,4 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { BatchedIngest, DuplicateEventsError } from '../../src-main/audit/batche
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { syntheticKmsEvents } from '../../src-main/audit/synthetic-events';
 import { sampleObservations } from '../support/audit-observations';
+import { startKms } from '../support/kms-harness';
 
 const START = Date.UTC(2026, 2, 1, 12);
 const HOUR = 3_600_000;
@@ -81,6 +83,32 @@ describe('client-side observations in a store file', () => {
       expect(ingest.stats()).toMatchObject({ observed: 401, observationsInserted: 400, observationDuplicates: 1 });
       expect(store.observations({ runId: 'run-t', order: 'oldest', maxResults: 500 }).observations.map((o) => o.observation)).toEqual(observed);
     } finally {
+      store.close();
+    }
+  });
+
+  it('CloudTrail LookupEvents answered from the store never serves an observation', async () => {
+    const store = SqliteEventStore.open(join(dir, 'events.sqlite'));
+    const h = await startKms({ eventStore: store });
+    const admin = h.kms.identity('admin');
+    const client = new CloudTrailClient({ endpoint: h.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey } });
+    try {
+      const records = [...syntheticKmsEvents({ count: 120, start: START, durationMs: HOUR, regions: ['us-east-1'], seed: 5 })];
+      const observed = sampleObservations(80, 6).map((o) => ({ ...o, region: 'us-east-1' }));
+      store.append(records.map((record) => ({ record })), { observations: observed.map((observation) => ({ observation })) });
+      const ids: string[] = [];
+      let NextToken: string | undefined;
+      do {
+        const page = await client.send(new LookupEventsCommand({ StartTime: new Date(START), EndTime: new Date(START + HOUR), MaxResults: 50, NextToken }));
+        ids.push(...(page.Events ?? []).map((e) => e.EventId!));
+        NextToken = page.NextToken;
+      } while (NextToken);
+      expect(ids.sort()).toEqual(records.map((r) => r.eventID).sort());
+      const byId = await client.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: observed[0]!.observationId }] }));
+      expect(byId.Events).toEqual([]);
+    } finally {
+      client.destroy();
+      await h.close();
       store.close();
     }
   });
