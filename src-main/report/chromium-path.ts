@@ -45,7 +45,7 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | und
 export function requireChromium(candidates: readonly string[] = chromiumCandidates()): string {
   const found = candidates.find((p) => existsSync(p));
   if (found) return found;
-  throw new ReportError('no-chromium', `PDF export needs Chromium and none was found (looked at ${candidates.join(', ') || 'nothing'}): install Chrome, Chromium or Edge, or set CHROMIUM_PATH to one.`);
+  throw new ReportError('no-chromium', `PDF export needs Chromium and none was found (looked at ${candidates.join(', ') || 'nothing'}): install Chromium or set CHROMIUM_PATH.`);
 }
 
 /** Loaded only when asked for, so exporting JSON or HTML never pays for loading Playwright. */
