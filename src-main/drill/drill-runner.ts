@@ -81,6 +81,15 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   const clusters: EnvelopeCluster[] = [];
   const run: RunContext = { ...ids, scenario, seed, backend, start, startedAt: new Date() };
   let world: DrillWorld | undefined;
+  let cleanedUp = false;
+  // Keys a drill made in LocalStack or AWS are scheduled for deletion (7 days, the minimum) when it
+  // ends, however it ends — before its record is built when it ends normally, so those calls are
+  // counted with the rest of the run's CloudTrail records.
+  const cleanup = async () => {
+    if (cleanedUp || kind === 'embedded') return;
+    cleanedUp = true;
+    await scheduleCleanup(backend);
+  };
   let abort: (() => void) | undefined;
   try {
     sink.started(headAtStart(run, undefined));
@@ -108,7 +117,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
     scheduleAgenda(w);
     w.frames.capture(w, 'the nodes started and unwrapped their master keys', 'all');
     await play(w, options.onProgress, options.live);
-    const record = await finishRun(w, run);
+    const record = await finishRun(w, run, cleanup);
     sink.finished(record);
     return record;
   } catch (err) {
@@ -118,8 +127,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
     if (abort) options.signal?.removeEventListener('abort', abort);
     for (const c of clusters) await c.close();
     await pool.close();
-    // Keys a drill made in LocalStack or AWS are scheduled for deletion (7 days, the minimum) when it ends, however it ends.
-    if (kind !== 'embedded') await scheduleCleanup(backend);
+    await cleanup();
     await backend.close();
   }
 }

@@ -168,7 +168,7 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
     case 'zone-outage': {
       const nodes = zoneNodes(world, step.zone);
       for (const n of nodes) crash(n, `zone ${step.zone} outage`);
-      return { detail: `zone ${step.zone} down: ${nodes.map((n) => `${n.cluster}/${n.id}`).join(', ') || 'no nodes'}` };
+      return { detail: `zone ${step.zone} down: ${nodeList(nodes)}` };
     }
     case 'node-crash': {
       const [c, id] = step.node.split('/') as [string, string];
@@ -299,7 +299,16 @@ async function restartNodes(world: DrillWorld, nodes: NodeRuntime[], why: string
       world.scheduleHealth(n);
     }
   }
-  return results.join(', ') || 'no nodes';
+  if (results.length <= 12) return results.join(', ') || 'no nodes';
+  const failed = results.filter((r) => r.includes('cannot start')).length;
+  return `${results.slice(0, 12).join(', ')} and ${results.length - 12} more (${results.length - failed} ${why}, ${failed} cannot start)`;
+}
+
+/** The nodes a step touched, by name, summarised past a dozen (a fleet's zone holds thousands). */
+function nodeList(nodes: readonly NodeRuntime[]): string {
+  if (nodes.length === 0) return 'no nodes';
+  const names = nodes.slice(0, 12).map((n) => `${n.cluster}/${n.id}`).join(', ');
+  return nodes.length > 12 ? `${names} and ${nodes.length - 12} more (${nodes.length} nodes in ${new Set(nodes.map((n) => n.cluster)).size} clusters)` : names;
 }
 
 function zoneNodes(world: DrillWorld, zone: string): NodeRuntime[] {

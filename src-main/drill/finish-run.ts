@@ -10,16 +10,21 @@ import { evidenceOf } from './run-trail';
 /**
  * The end of a drill: a last canary sweep, then the checks that need real cryptography — can every
  * canary still be read (restarting nodes that are down, as an operator would), can every snapshot
- * be restored — then the verdicts and the run record's head. A cancelled run stops where it was:
+ * be restored — then the verdicts, `beforeRecord` (the clean-up of keys made in LocalStack or AWS,
+ * whose calls belong to the run), and the run record's head. A cancelled run stops where it was:
  * what it measured until then, no verdicts.
  */
-export async function finishRun(world: DrillWorld, run: RunContext): Promise<RunRecord> {
-  if (world.cancelled) return buildRecord(world, run, undefined, []);
+export async function finishRun(world: DrillWorld, run: RunContext, beforeRecord: () => Promise<void>): Promise<RunRecord> {
+  if (world.cancelled) {
+    await beforeRecord();
+    return buildRecord(world, run, undefined, []);
+  }
   for (const cluster of world.clusters.values()) for (const n of cluster.nodes.values()) await accountWorkload(world, cluster, n);
   for (const cluster of world.clusters.values()) await canarySweep(world, cluster);
   world.frames.capture(world, 'the end of the drill', 'all');
   const end = await verifyEnd(world);
   const verdicts = await judge(world, end);
+  await beforeRecord();
   return buildRecord(world, run, end, verdicts);
 }
 

@@ -1,4 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchedIngest } from '../../src-main/audit/batched-ingest';
+import { exportCloudTrailLogs } from '../../src-main/audit/cloudtrail-export';
+import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
+import { eventIdOf } from '../../src-main/drill/run-trail';
+import { exportedRecords } from '../support/exported-trail';
 import { DescribeKeyCommand, ListAliasesCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src-shared/run-record';
@@ -93,6 +100,30 @@ describe.skipIf(!LOCALSTACK_ENDPOINT)('a drill on LocalStack cleans up and can r
     expect(localstack.backend.departures?.map((d) => [d.name, d.capability, d.step, d.key])).toEqual([['rotate-cmk', 'replicasFollowRotation', 0, 'acme-mrk']]);
     expect(localstack.timeline.find((e) => e.step === 0)?.outcome).toBe('ok');
   }, 120_000);
+
+  it('a LocalStack run after an embedded run of the same drill: both keep and export every record they made', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keydrill-interop-evidence-'));
+    const store = SqliteEventStore.open(join(dir, 'events.sqlite'));
+    try {
+      const scenario = builtInScenarios().find((s) => s.name === 'revocation-and-restore')!;
+      const runs = [];
+      for (const options of [{}, { backend: 'localstack' as const, endpoint }]) {
+        const ingest = new BatchedIngest(store);
+        runs.push(await runDrill(scenario, { ...options, eventSink: ingest }));
+        await ingest.close();
+      }
+      for (const run of runs) {
+        const out = await exportCloudTrailLogs(store, join(dir, run.execution.runId), { runId: run.execution.runId });
+        expect(out.records).toBe(run.eventCount);
+        const ids = new Set(exportedRecords(join(dir, run.execution.runId)).map((r) => r.eventID));
+        expect(ids.size).toBe(run.eventCount);
+        for (let n = 1; n <= run.eventCount; n++) expect(ids.has(eventIdOf(run.execution.runId, n))).toBe(true);
+      }
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('a scenario that says onUnsupportedStep: refuse is refused for its deletion window and automatic rotation', async () => {
     const year = builtInScenarios().find((s) => s.name === 'year-of-operation')!;
