@@ -8,7 +8,9 @@ import { CloudTrailFileError, readCloudTrailLogFile, recordName } from './cloudt
  * layout `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/…json.gz`). Each file is one
  * transaction: a malformed file stores nothing and is reported with the record and field at
  * fault, while the other files of the folder still import. An eventID already stored is counted
- * as a duplicate, not stored again.
+ * as a duplicate, not stored again. A record an older KeyDrill exported for a call that never
+ * reached KMS (marked `reachedKms: false`) is not CloudTrail: it is kept as a client-side
+ * observation and counted apart.
  */
 export interface FileImportProgress {
   file: string;
@@ -16,12 +18,15 @@ export interface FileImportProgress {
   filesTotal: number;
   imported: number;
   duplicates: number;
+  /** Client-side observations found among the records (see above), stored apart from them. */
+  observations: number;
 }
 
 export interface FileImportReport {
   files: number;
   imported: number;
   duplicates: number;
+  observations: number;
   failed: { file: string; error: string }[];
 }
 
@@ -37,27 +42,28 @@ export async function importCloudTrailLogs(store: EventStore, target: string, on
     throw new CloudTrailFileError(target, `cannot be read: ${(err as Error).message}`);
   }
   const files = info.isDirectory() ? await listLogFiles(target) : [target];
-  const report: FileImportReport = { files: files.length, imported: 0, duplicates: 0, failed: [] };
+  const report: FileImportReport = { files: files.length, imported: 0, duplicates: 0, observations: 0, failed: [] };
   for (const [i, file] of files.entries()) {
     try {
       const result = await importCloudTrailFile(store, file);
       report.imported += result.imported;
       report.duplicates += result.duplicates;
+      report.observations += result.observations;
     } catch (err) {
       if (!(err instanceof CloudTrailFileError)) throw err; // the store itself failed: stop, do not pretend
       report.failed.push({ file, error: err.message });
     }
-    onProgress?.({ file, filesDone: i + 1, filesTotal: files.length, imported: report.imported, duplicates: report.duplicates });
+    onProgress?.({ file, filesDone: i + 1, filesTotal: files.length, imported: report.imported, duplicates: report.duplicates, observations: report.observations });
   }
   return report;
 }
 
 /** One file in one transaction; throws CloudTrailFileError (nothing stored) if any record is malformed. */
-export async function importCloudTrailFile(store: EventStore, file: string): Promise<{ imported: number; duplicates: number }> {
+export async function importCloudTrailFile(store: EventStore, file: string): Promise<{ imported: number; duplicates: number; observations: number }> {
   const records = await readCloudTrailLogFile(file);
   try {
     const result = store.append(records.map((record) => ({ record })));
-    return { imported: result.inserted, duplicates: result.duplicates };
+    return { imported: result.inserted, duplicates: result.duplicates, observations: result.observations.inserted };
   } catch (err) {
     if (!(err instanceof InvalidEventError) || err.index === undefined) throw err;
     const where = err.path.length ? `${err.path.join('.')}: ` : '';

@@ -1,5 +1,5 @@
 import { InvalidEventError, type NewEvent } from './event-store';
-import { encodeObservation, type EncodedObservation, type NewObservation } from './observation-codec';
+import { encodeObservation, legacyObservationOf, type EncodedObservation, type NewObservation } from './observation-codec';
 import { eventIdKey, RecordEncoder, usernameOf } from './record-codec';
 
 /**
@@ -84,8 +84,18 @@ export class BatchPacker {
     const seenResources = new Set<number>();
     let count = 0;
     let invalid = 0;
+    const diverted: NewObservation[] = [];
+    /** Where each diverted record stood in `events`, so a refusal names it. */
+    const divertedAt: number[] = [];
     for (let i = 0; i < events.length; i++) {
       const event = events[i] as NewEvent;
+      // A call that never reached KMS, as KeyDrill before schema 2 wrote it (in its store and its exports): not CloudTrail.
+      const legacy = legacyObservationOf(event.record);
+      if (legacy) {
+        diverted.push({ observation: legacy, runId: event.runId });
+        divertedAt.push(i);
+        continue;
+      }
       let e;
       try {
         e = this.encoder.encode(event.record);
@@ -130,11 +140,13 @@ export class BatchPacker {
       }
     }
     const packedObservations: EncodedObservation[] = [];
-    for (let i = 0; i < observations.length; i++) {
+    const allObservations = diverted.length ? [...observations, ...diverted] : observations;
+    for (let i = 0; i < allObservations.length; i++) {
       try {
-        packedObservations.push(encodeObservation(observations[i] as NewObservation));
+        packedObservations.push(encodeObservation(allObservations[i] as NewObservation));
       } catch (err) {
-        const error = err instanceof InvalidEventError ? new InvalidEventError(err.message, err.path, i) : new InvalidEventError(`the observation cannot be read: ${(err as Error).message}`, ['observation'], i);
+        const at = i < observations.length ? i : (divertedAt[i - observations.length] as number);
+        const error = err instanceof InvalidEventError ? new InvalidEventError(err.message, err.path, at) : new InvalidEventError(`the observation cannot be read: ${(err as Error).message}`, ['observation'], at);
         if (!onInvalid) throw error;
         invalid++;
         onInvalid(error);

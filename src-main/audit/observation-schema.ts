@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { ClientObservation, ObservationCause } from '../../src-shared/client-observation';
-import { formatEventTime } from './event-time';
-import { eventIdText, SEQ_SPAN } from './record-codec';
+import { legacyObservationOf } from './observation-codec';
+import { decodeRow, SEQ_SPAN } from './record-codec';
 
 /**
  * Tables of client-side observations (store-schema.ts migration 2): calls that never reached KMS,
@@ -38,9 +37,11 @@ interface LegacyRow {
   run_id: number | null;
   region: number;
   event_name: number;
+  event_source: number;
+  read_only: number | null;
   error_code: number | null;
   actor: number;
-  resource: number | null;
+  resources: number | null;
   body: string;
 }
 
@@ -51,7 +52,7 @@ interface LegacyRow {
  * counts and its run's count, so every count agrees with the records that remain.
  */
 export function moveLegacyClientSideEvents(db: Database.Database): void {
-  const rows = db.prepare(`SELECT id, event_id, run_id, region, event_name, error_code, actor, resource, body FROM events
+  const rows = db.prepare(`SELECT id, event_id, run_id, region, event_name, event_source, read_only, error_code, actor, resources, body FROM events
     WHERE body LIKE '%"reachedKms":false%'`).all() as LegacyRow[];
   if (rows.length === 0) return;
   const valueOf = db.prepare<[number], { value: string }>('SELECT value FROM dict WHERE id = ?');
@@ -69,31 +70,15 @@ export function moveLegacyClientSideEvents(db: Database.Database): void {
   const deleteMore = db.prepare('DELETE FROM more_resources WHERE event = ?');
   const uncountRun = db.prepare('UPDATE runs SET events = events - 1 WHERE run = ?');
   for (const row of rows) {
-    const body = JSON.parse(row.body) as Record<string, unknown>;
-    if ((body.additionalEventData as { reachedKms?: unknown } | undefined)?.reachedKms !== false) continue;
-    const identity = (JSON.parse(text(row.actor)) as { userIdentity?: { arn?: string; accessKeyId?: string } }).userIdentity;
-    const params = (body.requestParameters ?? {}) as Record<string, unknown>;
-    const errorCode = row.error_code === null ? 'Error' : text(row.error_code);
-    const errorMessage = typeof body.errorMessage === 'string' ? body.errorMessage : '';
-    const second = Math.floor(row.id / SEQ_SPAN);
-    const keyId = [params.keyId, params.destinationKeyId, row.resource === null ? undefined : text(row.resource)].find((k): k is string => typeof k === 'string');
-    const context = params.encryptionContext;
-    const observation: ClientObservation = {
-      observationId: eventIdText(row.event_id),
-      time: `${formatEventTime(second).slice(0, 19)}.000Z`,
-      region: text(row.region),
-      operation: text(row.event_name),
-      ...(keyId ? { keyId } : {}),
-      errorCode,
-      errorMessage,
-      cause: legacyCause(errorCode, errorMessage),
-      ...(identity?.arn ? { principal: identity.arn } : {}),
-      ...(identity?.accessKeyId ? { accessKeyId: identity.accessKeyId } : {}),
-      ...(context && typeof context === 'object' ? { encryptionContext: context as Record<string, string> } : {}),
-    };
+    const record = decodeRow({
+      id: row.id, eventId: row.event_id, eventName: text(row.event_name), eventSource: text(row.event_source), region: text(row.region), readOnly: row.read_only,
+      errorCode: row.error_code === null ? undefined : text(row.error_code), actor: text(row.actor), resources: row.resources === null ? undefined : text(row.resources), body: row.body,
+    });
+    const observation = legacyObservationOf(record);
+    if (!observation) continue;
     const run = row.run_id ?? 0;
-    const minute = Math.floor(second / 60);
-    const values = [row.event_name, row.region, dictId(errorCode), dictId(observation.cause)];
+    const minute = Math.floor(row.id / SEQ_SPAN / 60);
+    const values = [row.event_name, row.region, dictId(observation.errorCode), dictId(observation.cause)];
     insert.run(row.id, observation.observationId, row.run_id, row.region, row.event_name, values[2], values[3], JSON.stringify(observation));
     values.forEach((value, dimension) => count.run(dimension, minute, run, value as number, 1));
     uncount.run(0, minute, run, row.event_name);
@@ -104,14 +89,4 @@ export function moveLegacyClientSideEvents(db: Database.Database): void {
     if (row.run_id !== null) uncountRun.run(row.run_id);
   }
   db.exec('DELETE FROM minute_counts WHERE calls <= 0');
-}
-
-/** Why an old client-side record never reached KMS, from what it says. */
-function legacyCause(errorCode: string, message: string): ObservationCause {
-  const injected = message.includes('(regional outage)');
-  if (errorCode === 'TimeoutError') return injected ? 'injected-timeout' : 'timeout';
-  if (errorCode === 'AccessDeniedException') return 'simulated-denial';
-  if (errorCode === 'NotFoundException') return 'simulated-deletion';
-  if (errorCode === 'ThrottlingException') return 'injected-throttling';
-  return injected ? 'injected-outage' : 'unreachable';
 }

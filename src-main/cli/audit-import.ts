@@ -61,8 +61,12 @@ async function importFiles(dbPath: string, target: string, json: boolean): Promi
   try {
     const report = await importCloudTrailLogs(store, target, (p) => progress.update(`audit import: ${p.filesDone}/${p.filesTotal} files, ${p.imported} events imported`));
     progress.done();
-    if (json) console.log(JSON.stringify({ db: dbPath, files: report.files, imported: report.imported, duplicates: report.duplicates, failed: report.failed }));
-    else console.log(`imported ${report.imported} events from ${report.files - report.failed.length} of ${report.files} files (${report.duplicates} already stored) into ${dbPath}`);
+    if (json) console.log(JSON.stringify({ db: dbPath, files: report.files, imported: report.imported, duplicates: report.duplicates, observations: report.observations, failed: report.failed }));
+    else {
+      console.log(`imported ${report.imported} events from ${report.files - report.failed.length} of ${report.files} files (${report.duplicates} already stored) into ${dbPath}`);
+      // Older KeyDrill exports wrote calls that never reached KMS as records: not CloudTrail, kept apart.
+      if (report.observations > 0) console.log(`${report.observations} record(s) of calls that never reached KMS kept as client-side observations, not as CloudTrail`);
+    }
     if (report.failed.length === 0) return EXIT_OK;
     console.error(`keydrill: audit import: ${report.failed.length} file(s) not imported, nothing from them stored:`);
     for (const f of report.failed) console.error(`  ${f.error}`);

@@ -40,11 +40,11 @@ const goodLog = () => JSON.parse(readFileSync(PLAIN, 'utf8')) as { Records: Reco
 
 describe('importing CloudTrail log files', () => {
   it('imports a plain .json file, a .json.gz file and a folder in the S3 AWSLogs layout', async () => {
-    expect(await importCloudTrailFile(store, PLAIN)).toEqual({ imported: 5, duplicates: 0 });
-    expect(await importCloudTrailFile(store, GZIPPED)).toEqual({ imported: 3, duplicates: 0 });
+    expect(await importCloudTrailFile(store, PLAIN)).toEqual({ imported: 5, duplicates: 0, observations: 0 });
+    expect(await importCloudTrailFile(store, GZIPPED)).toEqual({ imported: 3, duplicates: 0, observations: 0 });
     const progress: string[] = [];
     const report = await importCloudTrailLogs(store, SAMPLES, (p) => progress.push(`${p.filesDone}/${p.filesTotal}`));
-    expect(report).toEqual({ files: 3, imported: 3, duplicates: 8, failed: [] });
+    expect(report).toEqual({ files: 3, imported: 3, duplicates: 8, observations: 0, failed: [] });
     expect(progress).toEqual(['1/3', '2/3', '3/3']);
     const events = everything();
     expect(events.map((r) => r.eventName)).toEqual(['CreateKey', 'CreateAlias', 'GenerateDataKey', 'Decrypt', 'DescribeKey', 'Decrypt', 'ReEncrypt', 'Decrypt', 'DisableKey', 'Decrypt', 'EnableKey']);
@@ -55,7 +55,7 @@ describe('importing CloudTrail log files', () => {
   it('stores nothing twice when the same logs are imported again, and says how many were already there', async () => {
     await importCloudTrailLogs(store, SAMPLES);
     const before = everything();
-    expect(await importCloudTrailLogs(store, SAMPLES)).toEqual({ files: 3, imported: 0, duplicates: 11, failed: [] });
+    expect(await importCloudTrailLogs(store, SAMPLES)).toEqual({ files: 3, imported: 0, duplicates: 11, observations: 0, failed: [] });
     expect(everything()).toEqual(before);
   });
 
@@ -105,7 +105,7 @@ describe('importing CloudTrail log files', () => {
     const digest = join(folder, 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/15');
     mkdirSync(digest, { recursive: true });
     writeFileSync(join(digest, '111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20260115T091500Z.json.gz'), gzipSync('{"awsAccountId":"111122223333","digestStartTime":"2026-01-15T08:15:00Z"}'));
-    expect(await importCloudTrailLogs(store, folder)).toEqual({ files: 3, imported: 11, duplicates: 0, failed: [] });
+    expect(await importCloudTrailLogs(store, folder)).toEqual({ files: 3, imported: 11, duplicates: 0, observations: 0, failed: [] });
   });
 
   it('says plainly when the path to import does not exist', async () => {

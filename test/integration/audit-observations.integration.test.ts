@@ -1,11 +1,13 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { BatchedIngest, DuplicateEventsError } from '../../src-main/audit/batched-ingest';
+import { importCloudTrailLogs } from '../../src-main/audit/cloudtrail-file-import';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { syntheticKmsEvents } from '../../src-main/audit/synthetic-events';
 import { sampleObservations } from '../support/audit-observations';
@@ -38,12 +40,15 @@ describe('client-side observations in a store file', () => {
     const file = join(dir, 'events.sqlite');
     const real = [...syntheticKmsEvents({ count: 2_000, start: START, durationMs: HOUR, seed: 21 })];
     const legacy = real.filter((_, i) => i % 25 === 0).map((r, i) => legacyClientSide(r, i));
-    // Write them as the old version did: all in the events table, then take the file back to schema 1.
+    // Write them as the old version did: all in the events table (this version would keep them apart,
+    // so they go in under another marker that is then renamed), then take the file back to schema 1.
+    const disguised = legacy.map((r) => ({ ...r, additionalEventData: { keydrillClientSide: true, reachedKmsThen: false } }));
     const old = SqliteEventStore.open(file);
-    old.append([...real, ...legacy].sort((a, b) => a.eventTime.localeCompare(b.eventTime)).map((record) => ({ record, runId: 'run-old' })));
+    old.append([...real, ...disguised].sort((a, b) => a.eventTime.localeCompare(b.eventTime)).map((record) => ({ record, runId: 'run-old' })));
     old.close();
     const db = new Database(file);
-    db.exec('DROP TABLE observations; DROP TABLE observation_counts;');
+    db.exec(`UPDATE events SET body = replace(body, '"reachedKmsThen":false', '"reachedKms":false');
+      DROP TABLE observations; DROP TABLE observation_counts;`);
     db.pragma('user_version = 1');
     db.close();
 
@@ -109,6 +114,28 @@ describe('client-side observations in a store file', () => {
     } finally {
       client.destroy();
       await h.close();
+      store.close();
+    }
+  });
+
+  it('a log file an older KeyDrill exported imports its calls that never reached KMS as observations, not as CloudTrail records', async () => {
+    const real = [...syntheticKmsEvents({ count: 300, start: START, durationMs: HOUR, seed: 31 })];
+    const legacy = real.filter((_, i) => i % 10 === 0).map((r, i) => legacyClientSide(r, i + 100));
+    const file = join(dir, 'old-export.json.gz');
+    writeFileSync(file, gzipSync(JSON.stringify({ Records: [...real, ...legacy] })));
+    const store = SqliteEventStore.open(join(dir, 'events.sqlite'));
+    try {
+      const report = await importCloudTrailLogs(store, file);
+      expect(report).toMatchObject({ files: 1, imported: real.length, duplicates: 0, observations: legacy.length, failed: [] });
+      expect(store.count()).toBe(real.length);
+      expect(store.countObservations()).toBe(legacy.length);
+      const ids = new Set(legacy.map((r) => r.eventID));
+      expect(store.scan({ limit: 1_000 }).events.some((e) => ids.has(e.record.eventID))).toBe(false);
+      // Imported again: both kinds are re-deliveries, counted as duplicates, stored once.
+      const again = await importCloudTrailLogs(store, file);
+      expect(again).toMatchObject({ imported: 0, duplicates: real.length, observations: 0 });
+      expect(store.countObservations()).toBe(legacy.length);
+    } finally {
       store.close();
     }
   });
