@@ -11,6 +11,17 @@ import { usernameOf } from './record-codec';
  * returned too (a drill's virtual clock may be anywhere).
  */
 export const CLOUDTRAIL_TARGET_PREFIX = 'CloudTrail_20131101.';
+/**
+ * Every prefix an SDK puts before the operation: Smithy-based SDKs (JS v3, Go v2, Java v2) send the
+ * service shape's name, botocore (boto3, the AWS CLI) the model's full `targetPrefix`.
+ */
+export const CLOUDTRAIL_TARGET_PREFIXES = ['com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.', CLOUDTRAIL_TARGET_PREFIX] as const;
+
+/** The CloudTrail operation an X-Amz-Target names, or undefined if it names none. */
+export function cloudTrailOperation(target: string): string | undefined {
+  const prefix = CLOUDTRAIL_TARGET_PREFIXES.find((p) => target.startsWith(p));
+  return prefix === undefined ? undefined : target.slice(prefix.length);
+}
 const MAX_RESULTS = 50;
 
 export type CloudTrailErrorName =

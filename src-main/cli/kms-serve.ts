@@ -70,7 +70,10 @@ async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>): Promise
 }
 
 function publicIdentity(id: Identity) {
-  return { name: id.name, type: id.type, principalArn: id.principalArn, callerArn: id.callerArn, accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey };
+  return {
+    name: id.name, type: id.type, account: id.account, principalArn: id.principalArn, callerArn: id.callerArn,
+    accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey, ...(id.sessionToken ? { sessionToken: id.sessionToken } : {}),
+  };
 }
 
 function describeServer(endpoint: string, dataDir: string | undefined, eventsDb: string | undefined, kms: EmbeddedKms): string {
@@ -85,6 +88,7 @@ function describeServer(endpoint: string, dataDir: string | undefined, eventsDb:
     ...kms.identities.flatMap((id) => [
       `  ${id.name.padEnd(9)} ${id.callerArn}`,
       `            AWS_ACCESS_KEY_ID=${id.accessKeyId} AWS_SECRET_ACCESS_KEY=${id.secretAccessKey}`,
+      ...(id.sessionToken ? [`            AWS_SESSION_TOKEN=${id.sessionToken}`] : []),
     ]),
     '',
     'Try it with the AWS CLI:',

@@ -38,7 +38,7 @@ export async function startEmbeddedBackend(options: EmbeddedKmsOptions & { inPro
         clock,
         backend: 'embedded',
         endpoint,
-        credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
+        credentials: credentialsOf(identity),
         // The session of an assumed role begins when its credentials are handed out: now, on the caller's clock.
         identity: cloudTrailIdentity(identity, (clock ?? systemClock).now()),
         inProcess: handler,
@@ -52,6 +52,12 @@ export async function startEmbeddedBackend(options: EmbeddedKmsOptions & { inPro
       await kms.close();
     },
   };
+}
+
+/** The SDK credentials of an embedded-KMS identity: a temporary one's session token included, as the server requires. */
+export function credentialsOf(identity: Identity): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } {
+  const { accessKeyId, secretAccessKey, sessionToken } = identity;
+  return sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
 }
 
 /**

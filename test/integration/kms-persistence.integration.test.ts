@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedKms } from '../../src-main/kms/embedded/embedded-kms';
 import type { Identity } from '../../src-main/kms/embedded/identities';
+import { credentialsOf } from '../../src-main/kms/embedded-backend';
 import { failure, startKms, type KmsHarness } from '../support/kms-harness';
 
 const ACCOUNT = '111122223333';
@@ -73,7 +74,7 @@ function openHandlesTo(file: string): number {
 
 function clientFor(endpoint: string, name: string, region = 'us-east-1'): KMSClient {
   const id = identitiesFile().find((i) => i.name === name)!;
-  return new KMSClient({ endpoint, region, maxAttempts: 1, credentials: { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey } });
+  return new KMSClient({ endpoint, region, maxAttempts: 1, credentials: credentialsOf(id) });
 }
 
 beforeAll(async () => {
@@ -159,6 +160,27 @@ describe('a persistent embedded KMS across a restart', () => {
       }
     } finally {
       await second.close();
+    }
+  });
+
+  it('a folder written before session tokens: its temporary identity is given one, kept in identities.json, the same on every restart', async () => {
+    const file = join(dataDir, 'identities.json');
+    const original = readFileSync(file, 'utf8');
+    try {
+      const old = identitiesFile().map(({ sessionToken: _none, ...rest }) => rest);
+      writeFileSync(file, JSON.stringify({ identities: old }, null, 2), { mode: 0o600 });
+      const opened = await startKms({ dataDir, clock: first.clock });
+      const token = opened.kms.identity('service').sessionToken;
+      await opened.close();
+      expect(token).toMatch(/^IQoJ/);
+      expect(identitiesFile().find((i) => i.name === 'service')?.sessionToken).toBe(token);
+      expect(identitiesFile().find((i) => i.name === 'admin')?.sessionToken).toBeUndefined();
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const again = await startKms({ dataDir, clock: first.clock });
+      expect(again.kms.identity('service').sessionToken).toBe(token);
+      await again.close();
+    } finally {
+      writeFileSync(file, original, { mode: 0o600 });
     }
   });
 

@@ -10,6 +10,7 @@ import { EnvelopeCluster, type CreateClusterOptions } from '../../src-main/envel
 import type { EnvelopeEventMap, EnvelopeEventName } from '../../src-main/envelope/envelope-events';
 import { RecordCipherPool } from '../../src-main/envelope/record-cipher-pool';
 import { SdkKmsPort } from '../../src-main/envelope/sdk-kms-port';
+import { credentialsOf } from '../../src-main/kms/embedded-backend';
 import { FaultInjector } from '../../src-main/kms/fault-injector';
 import { KmsClientFactory } from '../../src-main/kms/kms-client-factory';
 import { startKms, type KmsHarness } from './kms-harness';
@@ -63,7 +64,7 @@ export async function startEnvelope(options: { persistent?: boolean } = {}): Pro
   const factory = new KmsClientFactory({
     backend: 'embedded',
     endpoint: h.endpoint,
-    credentials: { accessKeyId: service.accessKeyId, secretAccessKey: service.secretAccessKey },
+    credentials: credentialsOf(service),
     faults,
     clock: h.clock,
     maxAttempts: 1,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src-main/common/clock';
 import { EmbeddedKms, type EmbeddedKmsOptions } from '../../src-main/kms/embedded/embedded-kms';
+import { credentialsOf } from '../../src-main/kms/embedded-backend';
 
 /**
  * A real embedded KMS on a loopback port, reached through the real @aws-sdk/client-kms over HTTP.
@@ -35,7 +36,7 @@ export async function startKms(options: EmbeddedKmsOptions & { persistent?: bool
         endpoint,
         region,
         maxAttempts: 1,
-        credentials: { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey },
+        credentials: credentialsOf(id),
       });
       clients.push(client);
       return client;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultIdentities, type Identity } from './identities';
+import { defaultIdentities, withSessionToken, type Identity } from './identities';
 
 /**
  * The embedded KMS's data folder: kms.sqlite (keys, material wrapped under root.key), root.key
@@ -61,7 +61,10 @@ export function loadOrCreateIdentities(dir: string, account: string): Identity[]
   if (existsSync(file)) {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { identities?: Identity[] };
     if (!Array.isArray(parsed.identities) || parsed.identities.length === 0) throw new Error(`${file} holds no identities`);
-    return parsed.identities;
+    const identities = parsed.identities.map(withSessionToken);
+    // A folder from before session tokens: keep the tokens it now has, so they stay the same.
+    if (identities.some((id, i) => id !== parsed.identities?.[i])) writeFileSync(file, JSON.stringify({ identities }, null, 2), { mode: 0o600 });
+    return identities;
   }
   const identities = defaultIdentities(account);
   writeFileSync(file, JSON.stringify({ identities }, null, 2), { mode: 0o600, flag: 'wx' });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventStore } from '../../audit/event-store';
-import { CLOUDTRAIL_TARGET_PREFIX, CloudTrailServiceError, serveCloudTrail } from '../../audit/lookup-events-server';
+import { CloudTrailServiceError, cloudTrailOperation, serveCloudTrail } from '../../audit/lookup-events-server';
 import { systemClock, type Clock } from '../../common/clock';
 import type { IdSource } from '../../common/id-source';
 import { lockDataFolder, loadOrCreateIdentities, prepareDataFolder } from './data-folder';
@@ -13,6 +13,7 @@ import { MaterialVault } from './material-vault';
 import { KMS_OPERATIONS } from './operations/index';
 import { RequestQuota } from './request-quota';
 import { SigV4Verifier } from './sigv4-verify';
+import { isJsonProtocol, UNKNOWN_OPERATION_RESPONSE } from './wire-protocol';
 
 export interface EmbeddedKmsOptions {
   /** Folder for kms.sqlite, root.key and identities.json; undefined keeps everything in memory. */
@@ -26,7 +27,7 @@ export interface EmbeddedKmsOptions {
   requestsPerSecond?: number | undefined;
   /** Source of key, material and grant ids and request ids; a drill passes a seeded one. Key material stays random. */
   ids?: IdSource | undefined;
-  /** Answers CloudTrail LookupEvents (`CloudTrail_20131101.*`, signed for `cloudtrail`) from this store; undefined = not served. */
+  /** Answers CloudTrail LookupEvents (any SDK's `…CloudTrail_20131101.*` target, signed for `cloudtrail`) from this store; undefined = not served. */
   eventStore?: EventStore | undefined;
 }
 
@@ -153,6 +154,13 @@ export class EmbeddedKms {
   answer(request: WireRequest, size = request.body.length): WireResponse {
     const started = performance.now();
     const record: RequestRecord = { operation: '', region: undefined, caller: undefined, status: 200, errorCode: undefined, durationMs: 0 };
+    if (!isJsonProtocol(request.method, request.headers)) {
+      record.status = UNKNOWN_OPERATION_RESPONSE.status;
+      record.errorCode = 'UnknownOperationException';
+      record.durationMs = performance.now() - started;
+      this.onRequest?.(record);
+      return { ...UNKNOWN_OPERATION_RESPONSE, headers: { ...UNKNOWN_OPERATION_RESPONSE.headers, 'x-amzn-requestid': this.core.ids.uuid() } };
+    }
     let status = 200;
     let payload: unknown;
     try {
@@ -180,9 +188,9 @@ export class EmbeddedKms {
   }
 
   private dispatch(req: WireRequest, body: Buffer, record: RequestRecord): unknown {
-    if (req.method !== 'POST') throw new KmsError('UnknownOperationException', `KMS accepts POST requests only, not ${req.method}.`);
     const target = String(req.headers['x-amz-target'] ?? '');
-    if (this.eventStore && target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) return this.dispatchCloudTrail(this.eventStore, req, body, record, target);
+    const cloudTrail = cloudTrailOperation(target);
+    if (this.eventStore && cloudTrail !== undefined) return this.dispatchCloudTrail(this.eventStore, req, body, record, target, cloudTrail);
     const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     record.operation = name || target;
     const operation = Object.hasOwn(KMS_OPERATIONS, name) ? KMS_OPERATIONS[name] : undefined;
@@ -204,8 +212,7 @@ export class EmbeddedKms {
   }
 
   /** CloudTrail requests: signed for service `cloudtrail`, answered from the event store (audit/lookup-events-server.ts). */
-  private dispatchCloudTrail(store: EventStore, req: WireRequest, body: Buffer, record: RequestRecord, target: string): unknown {
-    const name = target.slice(CLOUDTRAIL_TARGET_PREFIX.length);
+  private dispatchCloudTrail(store: EventStore, req: WireRequest, body: Buffer, record: RequestRecord, target: string, name: string): unknown {
     record.operation = target;
     if (name !== 'LookupEvents') throw new CloudTrailServiceError('UnknownOperationException', `Unknown operation ${target}`);
     const { identity, region } = this.cloudTrailVerifier.verify('POST', req.url, req.headers, body);

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { randomIds, type IdSource } from '../../common/id-source';
 
 /**
@@ -12,6 +13,11 @@ export interface Identity {
   readonly name: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /**
+   * Temporary (ASIA…) credentials come with a session token, as STS issues them; a request signed
+   * with such a key must carry it in X-Amz-Security-Token. Undefined for long-term (AKIA…) keys.
+   */
+  readonly sessionToken?: string | undefined;
   readonly account: string;
   /** The IAM ARN a key policy names in `Principal` (user or role ARN). */
   readonly principalArn: string;
@@ -50,6 +56,21 @@ function secret(ids: IdSource): string {
   return ids.bytes(30).toString('base64');
 }
 
+/**
+ * The session token of a temporary identity: derived from its secret (so it is as hard to guess,
+ * stays the same across restarts of a data folder, and costs a seeded drill no random bytes), and
+ * as long as STS's tokens so clients that size buffers for them see a realistic one.
+ */
+export function sessionTokenFor(secretAccessKey: string): string {
+  const block = (i: number): Buffer => createHmac('sha256', secretAccessKey).update(`keydrill-session-token-${i}`).digest();
+  return `IQoJb3JpZ2luX2Vj${Buffer.concat([0, 1, 2, 3, 4, 5, 6, 7].map(block)).toString('base64')}`;
+}
+
+/** An identity read from an older data folder gets the session token its temporary key now needs. */
+export function withSessionToken(identity: Identity): Identity {
+  return identity.accessKeyId.startsWith('ASIA') && !identity.sessionToken ? { ...identity, sessionToken: sessionTokenFor(identity.secretAccessKey) } : identity;
+}
+
 /** Fresh credentials for the two default identities of `account`. */
 export function defaultIdentities(account: string = DEFAULT_ACCOUNT, ids: IdSource = randomIds): Identity[] {
   return [
@@ -63,7 +84,7 @@ export function defaultIdentities(account: string = DEFAULT_ACCOUNT, ids: IdSour
       type: 'IAMUser',
       iamPolicy: adminIamPolicy(account),
     },
-    {
+    withSessionToken({
       name: 'service',
       accessKeyId: accessKeyId('ASIA', ids),
       secretAccessKey: secret(ids),
@@ -72,6 +93,6 @@ export function defaultIdentities(account: string = DEFAULT_ACCOUNT, ids: IdSour
       callerArn: `arn:aws:sts::${account}:assumed-role/keydrill-service/keydrill-session`,
       type: 'AssumedRole',
       iamPolicy: undefined,
-    },
+    }),
   ];
 }

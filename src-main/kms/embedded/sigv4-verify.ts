@@ -33,6 +33,10 @@ export class SigV4Verifier {
     const [accessKeyId, date, region, service, terminator] = parsed.credential.split('/');
     const identity = accessKeyId ? this.byAccessKey.get(accessKeyId) : undefined;
     if (!identity) throw new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    // AWS: a temporary (ASIA…) key is valid only with its session token, and a long-term key with none.
+    if (!sameToken(headerValue(headers, 'x-amz-security-token'), identity.sessionToken)) {
+      throw new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
     if (!date || !region || !service || terminator !== 'aws4_request') {
       throw new KmsError('IncompleteSignatureException', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${parsed.credential}'`);
     }
@@ -99,6 +103,13 @@ function parseAuthorization(header: string): { credential: string; signedHeaders
     throw new KmsError('IncompleteSignatureException', 'Authorization header requires \'Credential\', \'Signature\' and \'SignedHeaders\' parameters.');
   }
   return { credential, signedHeaders: signedHeaders.split(';'), signature };
+}
+
+function sameToken(given: string | undefined, expected: string | undefined): boolean {
+  if (given === undefined || expected === undefined) return given === expected;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
