@@ -10,8 +10,10 @@ import { ClientObservation } from './client-observation';
 const IsoTime = z.iso.datetime({ offset: true });
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region like us-east-1');
 
-/** Observations of one run, a time range or a region, newest first unless asked otherwise, a page at a time. */
+/** Observations of one run, a time range or a region (or one by its id), newest first unless asked otherwise, a page at a time. */
 export const ObservationQuery = z.object({
+  /** One observation by its id: a verdict's evidence cites observations by id as it cites records. */
+  observationId: z.string().min(1).max(200).optional(),
   runId: z.string().max(200).optional(),
   startTime: IsoTime.optional(),
   endTime: IsoTime.optional(),

@@ -52,6 +52,7 @@ export class AuditService {
   /** Calls that never reached KMS, newest first (unless asked otherwise), 200 a page by default. */
   observations(query: ObservationQuery): ObservationPage {
     const page = this.guard(() => this.store().observations({
+      observationId: query.observationId,
       runId: query.runId,
       startTime: time(query.startTime),
       endTime: time(query.endTime),

@@ -133,6 +133,8 @@ export interface ScanPage {
 }
 
 export interface ObservationQuery {
+  /** One observation by its id (a drill's evidence cites observations by id). */
+  observationId?: string | undefined;
   runId?: string | undefined;
   /** Inclusive bounds in ms; either may be left open. */
   startTime?: number | undefined;

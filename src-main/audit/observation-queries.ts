@@ -30,7 +30,7 @@ export class ObservationQueries {
     const limit = query.maxResults ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new InvalidQueryError(`a page holds 1 to ${MAX_PAGE_SIZE} observations, not ${String(query.maxResults)}`, 'maxResults');
     const oldest = query.order === 'oldest';
-    const print = fingerprint(['observations', query.runId, query.startTime, query.endTime, query.region, oldest]);
+    const print = fingerprint(['observations', query.observationId, query.runId, query.startTime, query.endTime, query.region, oldest]);
     const cursor = query.nextToken === undefined ? undefined : this.tokens.open(query.nextToken, print);
     const range = idRange(query.startTime, query.endTime);
     if (!range) return { observations: [], nextToken: undefined };
@@ -44,6 +44,10 @@ export class ObservationQueries {
       if (id === undefined) return { observations: [], nextToken: undefined };
       where.push(`${column} = ?`);
       params.push(id);
+    }
+    if (query.observationId !== undefined) {
+      where.push('o.observation_id = ?');
+      params.push(query.observationId);
     }
     if (lo > hi) return { observations: [], nextToken: undefined };
     const sql = `SELECT o.id, o.run_id, o.body FROM observations o WHERE ${where.join(' AND ')} ORDER BY o.id ${oldest ? 'ASC' : 'DESC'} LIMIT ?`;

@@ -55,7 +55,7 @@ describe('totals agree with the records and observations they count, for a drill
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('the calls refused by the outage are client-side observations, in their own channel, as many as the run record counts', () => {
+  it('the calls refused by the outage are client-side observations, in their own channel, as many as the run record counts', async () => {
     const runId = record.execution.runId;
     expect(record.totals.clientSideCalls).toBeGreaterThan(0);
     expect(observations).toHaveLength(record.totals.clientSideCalls);
@@ -64,6 +64,9 @@ describe('totals agree with the records and observations they count, for a drill
     const byCode: Record<string, number> = {};
     for (const o of observations) byCode[o.errorCode] = (byCode[o.errorCode] ?? 0) + 1;
     expect(byCode).toEqual(record.totals.clientSideByCode);
+    // One by its id, as a verdict's evidence cites it.
+    const one = await call<ApiResult<'audit:observations'>>(ctx, 'audit:observations', { observationId: observations[0]!.observationId });
+    expect(one.observations).toEqual([observations[0]]);
     // Ordered by the drill's clock, as they happened.
     const times = observations.map((o) => Date.parse(o.time));
     expect(times).toEqual([...times].sort((a, b) => a - b));

@@ -74,6 +74,8 @@ describe('client-side observations in the event store', () => {
     expect(pages({ runId: 'run-a', startTime: from, endTime: to, order: 'oldest' })).toEqual(a.filter(inWindow));
     expect(pages({ region: 'eu-west-1', order: 'oldest' }).map((o) => o.observationId).sort()).toEqual([...a, ...b].filter((o) => o.region === 'eu-west-1').map((o) => o.observationId).sort());
     expect(store.observations({ runId: 'no-such-run' })).toEqual({ observations: [], nextToken: undefined });
+    expect(store.observations({ observationId: b[7]!.observationId })).toEqual({ observations: [{ observation: b[7], runId: 'run-b' }], nextToken: undefined });
+    expect(store.observations({ observationId: 'no-such-id' }).observations).toEqual([]);
     expect(store.observations({ runId: 'run-a', maxResults: 1 }).observations[0]).toEqual({ observation: a[a.length - 1], runId: 'run-a' });
   });
 
