@@ -1,6 +1,7 @@
 import { builtInScenarioNames } from '../drill/scenario-catalog';
 import { auditExportCommand } from './audit-export';
 import { auditImportCommand } from './audit-import';
+import { auditObservationsCommand } from './audit-observations';
 import { auditQueryCommand } from './audit-query';
 import { defineCommand, type CommandSpec } from './command-spec';
 import { completionScript, SHELLS, type Shell } from './completion';
@@ -59,6 +60,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   auditImportCommand,
   auditExportCommand,
   auditQueryCommand,
+  auditObservationsCommand,
   cleanupCommand,
   kmsServeCommand,
   uiCommand,

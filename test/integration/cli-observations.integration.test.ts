@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** `keydrill audit observations`: what an outage refused, apart from the CloudTrail records, and as many as the run counted. */
+const home = mkdtempSync(join(tmpdir(), 'keydrill-cli-observations-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+const keydrill = (args: string[]) => spawnSync(process.execPath, ['bin/keydrill.mjs', ...args], { encoding: 'utf8', env: { ...process.env, KEYDRILL_HOME: home }, timeout: 120_000 });
+
+describe('keydrill audit observations', () => {
+  it('lists the calls a regional outage refused, as many as the run counted, and none of them among the CloudTrail records', () => {
+    const run = keydrill(['drill', 'run', 'regional-outage-multi-region-key', '--json']);
+    expect(run.status).toBe(0);
+    const { runId } = JSON.parse(run.stdout) as { runId: string };
+    const shown = keydrill(['runs', 'show', runId, '--json']);
+    const clientSide = (JSON.parse(shown.stdout) as { totals: { clientSideCalls: number } }).totals.clientSideCalls;
+    expect(clientSide).toBeGreaterThan(0);
+    const out = keydrill(['audit', 'observations', '--run', runId, '--max', '10000', '--json']);
+    expect(out.status).toBe(0);
+    const observations = (JSON.parse(out.stdout) as { Observations: { errorCode: string; cause: string; region: string; runId: string }[] }).Observations;
+    expect(observations).toHaveLength(clientSide);
+    expect(new Set(observations.map((o) => `${o.errorCode} ${o.cause} ${o.region} ${o.runId}`))).toEqual(new Set([`NetworkingError injected-outage us-east-1 ${runId}`]));
+    const records = keydrill(['audit', 'query', '--run', runId, '--errors', '--max', '10000', '--json']);
+    const codes = (JSON.parse(records.stdout) as { Records: { errorCode?: string }[] }).Records.map((r) => r.errorCode);
+    expect(codes).not.toContain('NetworkingError');
+  }, 120_000);
+});
