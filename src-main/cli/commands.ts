@@ -8,6 +8,7 @@ import { completionScript, SHELLS, type Shell } from './completion';
 import { drillRunCommand } from './drill-run';
 import { drillListCommand, drillShowCommand, drillValidateCommand } from './drill-scenarios';
 import type { CommandGroup } from './help';
+import { kmsEnvCommand } from './kms-env';
 import { kmsServeCommand } from './kms-serve';
 import { reportCommand } from './report-command';
 import { runsDeleteCommand, runsListCommand, runsShowCommand } from './runs-commands';
@@ -63,6 +64,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   auditObservationsCommand,
   cleanupCommand,
   kmsServeCommand,
+  kmsEnvCommand,
   uiCommand,
   completionCommand,
 ] as CommandSpec[];

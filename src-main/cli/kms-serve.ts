@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EmbeddedKms, type RequestRecord } from '../kms/embedded/embedded-kms';
 import type { Identity } from '../kms/embedded/identities';
@@ -7,6 +8,8 @@ import { defineCommand, intOption, type OptionSpecs, type OptionValues } from '.
 import { keydrillHome } from './keydrill-home';
 import { eventsDbPath } from './audit-options';
 import { EXIT_OK, UsageError } from './usage-error';
+import { writeServerState } from '../kms/embedded/server-state';
+import { dataOption } from './kms-env';
 
 const KMS_SERVE_OPTIONS = {
   port: { type: 'string', value: 'N', description: 'the port on 127.0.0.1 (default 4566; 0 picks a free one)' },
@@ -16,6 +19,7 @@ const KMS_SERVE_OPTIONS = {
   json: { type: 'boolean', description: 'print the endpoint, account, regions and identities as one JSON line' },
   log: { type: 'boolean', description: 'log every request (time, region, caller, operation, status) on stderr' },
   'requests-per-second': { type: 'string', value: 'N', description: 'a per-region quota for cryptographic calls (ThrottlingException above it), as AWS has' },
+  'accept-test-credentials': { type: 'boolean', description: "also accept LocalStack's test/test credentials (awslocal, tflocal…) as the key administrator; anyone who can reach the port may then administer the keys" },
 } as const satisfies OptionSpecs;
 
 /** `keydrill kms serve`: the embedded KMS as a standalone endpoint for the AWS CLI and any SDK. */
@@ -26,6 +30,9 @@ export const kmsServeCommand = defineCommand({
   options: KMS_SERVE_OPTIONS,
   examples: [
     { command: 'keydrill kms serve', note: 'serve on http://127.0.0.1:4566 with keys kept in ~/.keydrill/kms' },
+    { command: 'eval "$(keydrill kms env)"', note: 'then, in another shell: the running server\'s endpoint and administrator credentials as AWS_* variables' },
+    { command: 'keydrill kms serve --accept-test-credentials', note: 'LocalStack habits: awslocal and AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test work as the administrator' },
+    { command: 'curl -s localhost:4566/_localstack/health', note: 'the health check, in LocalStack\'s shape (also at /health)' },
     { command: 'keydrill kms serve --port 0 --in-memory --json', note: 'a throwaway server on a free port, described as JSON (for scripts)' },
   ],
   run: ({ values }) => kmsServe(values),
@@ -40,7 +47,7 @@ async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>): Promise
   // CloudTrail LookupEvents is answered from the event store drills and imports write to.
   const eventsDb = values['in-memory'] && values.db === undefined ? undefined : eventsDbPath(values.db);
   const eventStore = eventsDb ? SqliteEventStore.open(eventsDb) : undefined;
-  const kms = new EmbeddedKms({ dataDir, requestsPerSecond: quota, eventStore });
+  const kms = new EmbeddedKms({ dataDir, requestsPerSecond: quota, eventStore, acceptTestCredentials: values['accept-test-credentials'] ?? false, version: keydrillVersion() });
   let endpoint: string;
   try {
     endpoint = await kms.listen(port);
@@ -51,9 +58,16 @@ async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>): Promise
     throw err;
   }
   if (values.log) kms.onRequest = (r) => console.error(formatRequest(r));
+  // `keydrill kms env` finds this server through its data folder.
+  const forgetState = dataDir
+    ? writeServerState(dataDir, { endpoint, pid: process.pid, cloudTrail: eventStore !== undefined, acceptsTestCredentials: kms.acceptsTestCredentials, startedAt: new Date().toISOString() })
+    : () => undefined;
 
   if (values.json) {
-    console.log(JSON.stringify({ endpoint, port: Number(new URL(endpoint).port), dataDir: dataDir ?? null, eventsDb: eventsDb ?? null, account: kms.account, regions: AWS_REGIONS, identities: kms.identities.map(publicIdentity) }));
+    console.log(JSON.stringify({
+      endpoint, port: Number(new URL(endpoint).port), dataDir: dataDir ?? null, eventsDb: eventsDb ?? null, account: kms.account, regions: AWS_REGIONS,
+      identities: kms.identities.map(publicIdentity), acceptsTestCredentials: kms.acceptsTestCredentials, health: `${endpoint}/_localstack/health`,
+    }));
   } else {
     console.log(describeServer(endpoint, dataDir, eventsDb, kms));
   }
@@ -63,10 +77,20 @@ async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>): Promise
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  forgetState();
   await kms.close();
   eventStore?.close();
   if (!values.json) console.log('embedded KMS stopped');
   return EXIT_OK;
+}
+
+/** KeyDrill's version, as the health check reports it (package.json is two folders up from src-main/cli and out/cli alike). */
+function keydrillVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'dev';
+  }
 }
 
 function publicIdentity(id: Identity) {
@@ -90,10 +114,14 @@ function describeServer(endpoint: string, dataDir: string | undefined, eventsDb:
       `            AWS_ACCESS_KEY_ID=${id.accessKeyId} AWS_SECRET_ACCESS_KEY=${id.secretAccessKey}`,
       ...(id.sessionToken ? [`            AWS_SESSION_TOKEN=${id.sessionToken}`] : []),
     ]),
+    ...(kms.acceptsTestCredentials ? ['  test      AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test are accepted as the admin (--accept-test-credentials)'] : []),
+    '',
+    `  health    ${endpoint}/_localstack/health (also /health)`,
     '',
     'Try it with the AWS CLI:',
-    `  AWS_ACCESS_KEY_ID=${admin.accessKeyId} AWS_SECRET_ACCESS_KEY=${admin.secretAccessKey} \\`,
-    `    aws kms create-key --endpoint-url ${endpoint} --region us-east-1`,
+    ...(dataDir
+      ? [`  eval "$(keydrill kms env${dataOption(dataDir)})"`, '  aws kms create-key']
+      : [`  AWS_ACCESS_KEY_ID=${admin.accessKeyId} AWS_SECRET_ACCESS_KEY=${admin.secretAccessKey} \\`, `    aws kms create-key --endpoint-url ${endpoint} --region us-east-1`]),
     '',
     'Ctrl+C stops it.',
   ];

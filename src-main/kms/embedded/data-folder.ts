@@ -46,7 +46,8 @@ export function lockDataFolder(dir: string): () => void {
   };
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -14,6 +14,7 @@ import { KMS_OPERATIONS } from './operations/index';
 import { RequestQuota } from './request-quota';
 import { SigV4Verifier } from './sigv4-verify';
 import { isJsonProtocol, UNKNOWN_OPERATION_RESPONSE } from './wire-protocol';
+import { healthAnswer } from './health';
 
 export interface EmbeddedKmsOptions {
   /** Folder for kms.sqlite, root.key and identities.json; undefined keeps everything in memory. */
@@ -27,6 +28,13 @@ export interface EmbeddedKmsOptions {
   requestsPerSecond?: number | undefined;
   /** Source of key, material and grant ids and request ids; a drill passes a seeded one. Key material stays random. */
   ids?: IdSource | undefined;
+  /**
+   * Also accept LocalStack's habitual `test`/`test` credentials as the administrator (opt-in: anyone
+   * who can reach the port could then administer the keys, as with LocalStack).
+   */
+  acceptTestCredentials?: boolean | undefined;
+  /** What the health check reports as the version (the CLI passes KeyDrill's). */
+  version?: string | undefined;
   /** Answers CloudTrail LookupEvents (any SDK's `…CloudTrail_20131101.*` target, signed for `cloudtrail`) from this store; undefined = not served. */
   eventStore?: EventStore | undefined;
 }
@@ -67,6 +75,8 @@ export class EmbeddedKms {
   readonly core: KmsCore;
   readonly identities: readonly Identity[];
   readonly account: string;
+  readonly acceptsTestCredentials: boolean;
+  private readonly version: string;
   onRequest: ((record: RequestRecord) => void) | undefined;
   private readonly verifier: SigV4Verifier;
   private readonly cloudTrailVerifier: SigV4Verifier;
@@ -88,8 +98,11 @@ export class EmbeddedKms {
       this.releaseLock();
       throw err;
     }
-    this.verifier = new SigV4Verifier(this.identities, 'kms');
-    this.cloudTrailVerifier = new SigV4Verifier(this.identities, 'cloudtrail');
+    this.acceptsTestCredentials = options.acceptTestCredentials ?? false;
+    this.version = options.version ?? 'dev';
+    const accepted = this.acceptsTestCredentials ? [...this.identities, testCredentialsAdmin(this.identity('admin'))] : this.identities;
+    this.verifier = new SigV4Verifier(accepted, 'kms');
+    this.cloudTrailVerifier = new SigV4Verifier(accepted, 'cloudtrail');
     this.eventStore = options.eventStore;
     this.quota = options.requestsPerSecond ? new RequestQuota(options.requestsPerSecond) : undefined;
   }
@@ -154,6 +167,8 @@ export class EmbeddedKms {
   answer(request: WireRequest, size = request.body.length): WireResponse {
     const started = performance.now();
     const record: RequestRecord = { operation: '', region: undefined, caller: undefined, status: 200, errorCode: undefined, durationMs: 0 };
+    const health = healthAnswer(request.method, request.url, { version: this.version, cloudTrail: this.eventStore !== undefined });
+    if (health) return health;
     if (!isJsonProtocol(request.method, request.headers)) {
       record.status = UNKNOWN_OPERATION_RESPONSE.status;
       record.errorCode = 'UnknownOperationException';
@@ -220,6 +235,11 @@ export class EmbeddedKms {
     record.caller = identity.name;
     return serveCloudTrail(store, name, body, region);
   }
+}
+
+/** LocalStack's `test`/`test`, signing as the administrator (same ARN, so CloudTrail and policies see the admin). */
+function testCredentialsAdmin(admin: Identity): Identity {
+  return { ...admin, accessKeyId: 'test', secretAccessKey: 'test', sessionToken: undefined };
 }
 
 function internalError(err: unknown): KmsError {
