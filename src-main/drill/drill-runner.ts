@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteAliasCommand, GetKeyRotationStatusCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import { DeleteAliasCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import type { Scenario } from '../../src-shared/scenario';
 import type { FrameEntry, RunRecord } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
@@ -11,15 +11,14 @@ import { FaultInjector } from '../kms/fault-injector';
 import type { KmsBackend } from '../kms/kms-client-factory';
 import { UptimeTrack } from './availability';
 import { openDrillBackend, type DrillBackend } from './drill-backend';
-import { keyDeletionDue, nextRotationOnDrillClock, rotationDue, unsupportedNote, unsupportedPolicyNote } from './backend-departures';
-import { endStep, runStep, takeSnapshot } from './drill-steps';
+import { unsupportedNote, unsupportedPolicyNote } from './backend-departures';
 import { DrillWorld, type ClusterRuntime, type NodeRuntime, type SimEvent } from './drill-world';
 import { EventQueue } from './event-queue';
-import { FrameRecorder, type FrameScope } from './hierarchy-frames';
+import { FrameRecorder } from './hierarchy-frames';
+import { play, scheduleAgenda } from './drill-agenda';
 import { finishRun } from './finish-run';
 import { headAtStart, type RunContext } from './run-head';
 import { MemoryRunSink, type RunSink } from './run-sink';
-import { accountWorkload, canarySweep, healthCheck, scheduleWorkload } from './node-behaviour';
 import { provisionKeys, regionsOf } from './provision';
 import { RunTrail } from './run-trail';
 import { seededRandom } from '../common/seeded-random';
@@ -201,169 +200,4 @@ async function buildCluster(world: DrillWorld, spec: Scenario['topology']['clust
     world.note({ kind: 'event', name: 'failover', detail: `${spec.id}/${node} ${automatic ? 'failed over automatically' : 'moved'} from ${from} to ${to}`, outcome: 'ok', cluster: spec.id, node, principal: world.principals.service }, world.trail.mark);
   });
   return envelope;
-}
-
-function scheduleAgenda(world: DrillWorld): void {
-  const { scenario, queue } = world;
-  scenario.timeline.forEach((s, index) => queue.schedule(s.at, { type: 'step', index }));
-  for (const cluster of world.clusters.values()) {
-    world.scheduleCanary(cluster, 0);
-    for (const n of cluster.nodes.values()) {
-      scheduleWorkload(world, cluster, n);
-      world.scheduleHealth(n);
-    }
-    if (scenario.policy.masterKeyRotation < scenario.duration) queue.schedule(scenario.policy.masterKeyRotation, { type: 'master-key-rotation', cluster: cluster.id });
-    const snap = scenario.topology.clusters.find((c) => c.id === cluster.id)?.snapshots;
-    if (snap && snap.every < scenario.duration) queue.schedule(snap.every, { type: 'snapshot', cluster: cluster.id });
-  }
-}
-
-async function play(world: DrillWorld, onProgress: ((f: number) => void) | undefined, live: { speed: number } | undefined): Promise<void> {
-  const { queue, scenario } = world;
-  const wallStart = Date.now();
-  if (scenario.policy.cmkRotation.automatic) {
-    for (const key of world.keys.values()) await scheduleCmkRotationWatch(world, key.id);
-  }
-  for (let next = queue.peek(); next && next.at <= scenario.duration && !world.cancelled; next = queue.peek()) {
-    queue.pop();
-    if (live) await watchUntil(world, wallStart, next.at, live.speed, onProgress);
-    if (world.cancelled) break;
-    world.clock.set(world.start + next.at);
-    const entriesBefore = world.timelineCount;
-    await handle(world, next.event);
-    world.frames.capture(world, frameCause(world, entriesBefore, next.event), frameScope(world, next.event));
-    onProgress?.(next.at / scenario.duration);
-  }
-  if (world.cancelled) return;
-  // Watch mode plays to the end on the wall clock too: the quiet stretch after the last event takes its time.
-  if (live) await watchUntil(world, wallStart, scenario.duration, live.speed, onProgress);
-  if (world.cancelled) return;
-  world.clock.set(world.start + scenario.duration);
-  onProgress?.(1);
-}
-
-/** What an event could have changed: a step or a KMS-side event, everything; else the cluster it concerns. */
-function frameScope(world: DrillWorld, event: SimEvent): FrameScope {
-  if (!('cluster' in event)) return 'all';
-  const cluster = world.clusters.get(event.cluster);
-  return cluster ? [cluster] : [];
-}
-
-/** What changed the hierarchy at this instant: the timeline entry it made, else the kind of event. */
-function frameCause(world: DrillWorld, entriesBefore: number, event: SimEvent): string {
-  const entry = world.timelineCount > entriesBefore ? world.lastEntry : undefined;
-  if (entry) return entry.detail;
-  return 'node' in event ? `${event.type} of ${event.cluster}/${event.node}` : 'cluster' in event ? `${event.type} of ${event.cluster}` : event.type;
-}
-
-async function handle(world: DrillWorld, event: SimEvent): Promise<void> {
-  const { scenario, queue } = world;
-  switch (event.type) {
-    case 'step':
-      return runStep(world, event.index);
-    case 'step-end':
-      return endStep(world, event.index);
-    case 'health': {
-      const cluster = world.clusters.get(event.cluster);
-      const n = cluster?.nodes.get(event.node);
-      if (cluster && n) await healthCheck(world, cluster, n);
-      return;
-    }
-    case 'workload': {
-      const cluster = world.clusters.get(event.cluster);
-      const n = cluster?.nodes.get(event.node);
-      if (!cluster || !n || n.workloadAt !== world.t) return;
-      n.workloadAt = undefined;
-      await accountWorkload(world, cluster, n);
-      scheduleWorkload(world, cluster, n);
-      return;
-    }
-    case 'canary': {
-      const cluster = world.clusters.get(event.cluster);
-      if (!cluster || cluster.canaryAt !== world.t) return;
-      cluster.canaryAt = undefined;
-      await canarySweep(world, cluster);
-      // A cluster with no node running has nothing to sweep: its next sweep comes with the next change for it.
-      if (![...cluster.nodes.values()].some((n) => n.node.status === 'running' && !n.crashed)) return;
-      // Canaries every canaryEvery while things are changing for this cluster; once a day in steady state.
-      const busy = world.t - cluster.lastChange < 4 * scenario.policy.healthCheck || !cluster.uptime.up;
-      world.scheduleCanary(cluster, busy ? scenario.workload.canaryEvery : Math.max(scenario.workload.canaryEvery, 86_400_000));
-      return;
-    }
-    case 'master-key-rotation': {
-      const cluster = world.clusters.get(event.cluster);
-      if (!cluster) return;
-      const mark = world.trail.mark;
-      try {
-        const report = await cluster.envelope.rotateMasterKeys();
-        world.masterKeyRotations += report.rotated.length;
-        cluster.masterKeyRotations += report.rotated.length;
-        world.note({ kind: 'event', name: 'master-keys-rotated', detail: `scheduled rolling master-key rotation of ${cluster.id}: ${report.rotated.length} node(s), ${report.rotated.reduce((s, r) => s + r.databaseKeysRewrapped, 0)} database keys re-wrapped, ${report.skipped.length} skipped`, outcome: report.skipped.length ? 'failed' : 'ok', cluster: cluster.id, principal: world.principals.service }, mark);
-      } catch (err) {
-        world.note({ kind: 'event', name: 'master-keys-rotated', detail: `scheduled master-key rotation of ${cluster.id} failed: ${(err as Error).message}`, outcome: 'failed', cluster: cluster.id, principal: world.principals.service }, mark);
-      }
-      queue.schedule(world.t + scenario.policy.masterKeyRotation, { type: 'master-key-rotation', cluster: cluster.id });
-      return;
-    }
-    case 'snapshot': {
-      const mark = world.trail.mark;
-      try {
-        const detail = await takeSnapshot(world, event.cluster);
-        world.note({ kind: 'event', name: 'snapshot-taken', detail: `scheduled ${detail}`, outcome: 'ok', cluster: event.cluster, principal: world.principals.service }, mark);
-      } catch (err) {
-        world.note({ kind: 'event', name: 'snapshot-taken', detail: `scheduled snapshot of ${event.cluster} failed: ${(err as Error).message}`, outcome: 'failed', cluster: event.cluster, principal: world.principals.service }, mark);
-      }
-      const every = scenario.topology.clusters.find((c) => c.id === event.cluster)?.snapshots?.every;
-      if (every) queue.schedule(world.t + every, { type: 'snapshot', cluster: event.cluster });
-      return;
-    }
-    case 'cmk-rotation-due': {
-      const mark = world.trail.mark;
-      const played = await rotationDue(world, event.key);
-      if (played !== 'not-rotated') world.countCmkRotation(event.key);
-      for (const c of played === 'not-rotated' ? [] : world.clusters.values()) {
-        // A cluster moved to another CMK no longer depends on this key's rotation.
-        if (c.key.id !== event.key || c.envelope.cmk.keyId !== c.key.keyId) continue;
-        const cmk = await c.envelope.refreshCmk().catch(() => undefined);
-        const how = played === 'simulated' ? `on demand by the drill, as ${world.backend.kind} keeps wall-clock time` : 'automatically';
-        if (cmk) world.note({ kind: 'event', name: 'cmk-rotated', detail: `${event.key} rotated ${how}: current key material ${cmk.currentKeyMaterialId?.slice(0, 12) ?? 'unknown'}`, outcome: played === 'simulated' ? 'simulated' : 'ok', cluster: c.id, principal: played === 'simulated' ? world.principals.administrator : 'kms.amazonaws.com' }, mark);
-      }
-      world.changed(world.clustersOfKey(event.key));
-      await scheduleCmkRotationWatch(world, event.key);
-      return;
-    }
-    case 'key-deletion-due':
-      return keyDeletionDue(world, event.key, event.step);
-  }
-}
-
-/** How often a watched drill reports progress while it waits for its next event. */
-const WATCH_TICK_MS = 250;
-
-/**
- * Watch mode: waits until simulated time `at` comes round on the wall clock (`speed` simulated ms
- * per wall ms), reporting progress as wall time passes, so the bar climbs steadily through quiet
- * stretches instead of jumping when the next event comes; a cancelled run stops waiting at once.
- */
-async function watchUntil(world: DrillWorld, wallStart: number, at: number, speed: number, onProgress: ((f: number) => void) | undefined): Promise<void> {
-  const due = wallStart + at / speed;
-  const duration = world.scenario.duration;
-  for (let now = Date.now(); now < due && !world.cancelled; now = Date.now()) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(WATCH_TICK_MS, due - now)));
-    onProgress?.(Math.min(at, (Date.now() - wallStart) * speed) / duration);
-  }
-}
-
-/** Asks KMS when the key rotates next and watches that moment (the embedded KMS's clock is the drill's; a wall-clock backend's is not). */
-async function scheduleCmkRotationWatch(world: DrillWorld, keyId: string): Promise<void> {
-  const key = world.keys.get(keyId);
-  if (!key) return;
-  if (!world.backend.capabilities.virtualClock) {
-    const due = nextRotationOnDrillClock(world);
-    if (due < world.scenario.duration) world.queue.schedule(due, { type: 'cmk-rotation-due', key: keyId });
-    return;
-  }
-  const status = await world.backend.admin.clientFor(key.region).send(new GetKeyRotationStatusCommand({ KeyId: key.keyId })).catch(() => undefined);
-  const next = status?.NextRotationDate?.getTime();
-  if (next !== undefined && next - world.start < world.scenario.duration) world.queue.schedule(Math.max(world.t + 1, next - world.start + 1), { type: 'cmk-rotation-due', key: keyId });
 }
