@@ -14,6 +14,7 @@ export const API_CHANNEL_NAMES = [
   'runs:get',
   'runs:timeline',
   'runs:frames',
+  'runs:moments',
   'runs:event-ids',
   'runs:delete',
   'audit:lookup',

@@ -134,6 +134,14 @@ export const FramesPage = z.object({
 });
 export type FramesPage = z.infer<typeof FramesPage>;
 
+/** The moments of a run's hierarchy history from `offset`: `at[i]` is when entry offset+i happened; `keyframes` lists the keyframes' entry numbers among them. */
+export const MomentsPage = z.object({
+  at: z.array(z.number().nonnegative()),
+  keyframes: z.array(z.number().int().nonnegative()),
+  total: z.number().int().nonnegative(),
+});
+export type MomentsPage = z.infer<typeof MomentsPage>;
+
 export { FrameEntry, HierarchyFrame, RunRecord, TimelineEntry };
 
 export const LOOKUP_ATTRIBUTES = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;

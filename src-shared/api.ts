@@ -3,7 +3,7 @@ import { API_CHANNEL_NAMES, API_EVENT_NAMES, type ApiChannelName, type ApiEventN
 import {
   AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, ConnectionReport, ExportOutcome, ImportFile, ImportFinished, ImportProgress,
   KmsStatus, LookupImportQuery, MenuCommand, ReportFormat,
-  FrameEntry, FramesPage, RunRecord, RunSummary, TimelinePage, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
+  FrameEntry, FramesPage, MomentsPage, RunRecord, RunSummary, TimelinePage, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
 } from './api-types';
 import { ObservationAggregateQuery, ObservationPage, ObservationQuery } from './api-observations';
 
@@ -60,8 +60,20 @@ export const apiChannels = {
     args: z.object({ runId: RunId, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional(), cluster: z.string().min(1).max(200).optional() }).strict(),
     result: TimelinePage,
   },
-  /** The hierarchy history from the keyframe at or before `at` (ms of the drill) up to the next keyframe. */
-  'runs:frames': { args: z.object({ runId: RunId, at: z.number().min(0), limit: z.number().int().min(1).max(20_000).optional() }).strict(), result: FramesPage },
+  /**
+   * The hierarchy history from the keyframe at or before `at` (ms of the drill) — or, given `seq`,
+   * at or before that entry — up to the next keyframe.
+   */
+  'runs:frames': {
+    args: z.object({ runId: RunId, at: z.number().min(0).optional(), seq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(20_000).optional() })
+      .strict().refine((a) => a.at !== undefined || a.seq !== undefined, { message: 'give at (ms of the drill) or seq (an entry of the history)' }),
+    result: FramesPage,
+  },
+  /** When each entry of a run's hierarchy history happened, and which are keyframes: what the Explorer's scrubber steps through. */
+  'runs:moments': {
+    args: z.object({ runId: RunId, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(200_000).optional() }).strict(),
+    result: MomentsPage,
+  },
   /** The CloudTrail event ids of a run's records, by number (evidence cites records by number). */
   'runs:event-ids': {
     args: z.object({ runId: RunId, records: z.array(z.number().int().positive()).max(1000) }).strict(),

@@ -1,4 +1,4 @@
-import type { FramesPage, RunRecord, RunSummary, TimelinePage } from '../../src-shared/api';
+import type { FramesPage, MomentsPage, RunRecord, RunSummary, TimelinePage } from '../../src-shared/api';
 import { eventIdOf } from '../drill/run-trail';
 import type { RunSource } from '../report/run-source';
 import { RunStore, type TimelineQuery } from '../runs/run-store';
@@ -40,9 +40,14 @@ export class RunService {
     return this.runStore().timeline(runId, query);
   }
 
-  frames(runId: string, at: number, limit?: number): FramesPage {
+  frames(runId: string, from: number | { at: number } | { seq: number }, limit?: number): FramesPage {
     this.get(runId);
-    return this.runStore().frames(runId, at, limit);
+    return this.runStore().frames(runId, from, limit);
+  }
+
+  moments(runId: string, offset?: number, limit?: number): MomentsPage {
+    this.get(runId);
+    return this.runStore().moments(runId, offset, limit);
   }
 
   /** The CloudTrail eventIDs of records `n` of the run (derived from its run id: nothing to look up). */

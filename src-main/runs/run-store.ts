@@ -90,12 +90,15 @@ export class RunStore {
   }
 
   /**
-   * The hierarchy history from the keyframe at or before `at` (the first keyframe when none is),
-   * up to the next keyframe or `limit` entries: replaying these gives the hierarchy at every moment
-   * from that keyframe on. `total` is the number of entries in the whole history.
+   * The hierarchy history from the keyframe at or before `at` (or at or before entry `seq`; the
+   * first keyframe when none is), up to the next keyframe or `limit` entries: replaying these gives
+   * the hierarchy at every moment from that keyframe on. `total` is the number of entries in the whole history.
    */
-  frames(runId: string, at: number, limit = 5000): { entries: FrameEntry[]; total: number; lastAt: number } {
-    const keyframe = this.db.prepare<[string, number], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1').get(runId, at)
+  frames(runId: string, from: number | { at: number } | { seq: number }, limit = 5000): { entries: FrameEntry[]; total: number; lastAt: number } {
+    const f = typeof from === 'number' ? { at: from } : from;
+    const keyframe = ('seq' in f
+      ? this.db.prepare<[string, number], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 AND seq <= ? ORDER BY seq DESC LIMIT 1').get(runId, f.seq)
+      : this.db.prepare<[string, number], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1').get(runId, f.at))
       ?? this.db.prepare<[string], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 ORDER BY seq LIMIT 1').get(runId);
     const stats = this.db.prepare<[string], { n: number; last: number | null }>('SELECT count(*) AS n, max(at) AS last FROM frames WHERE run_id = ?').get(runId) ?? { n: 0, last: null };
     if (!keyframe) return { entries: [], total: stats.n, lastAt: stats.last ?? 0 };
@@ -106,6 +109,13 @@ export class RunStore {
       entries.push(JSON.parse(r.body) as FrameEntry);
     }
     return { entries, total: stats.n, lastAt: stats.last ?? 0 };
+  }
+
+  /** When each history entry from `offset` happened and which are keyframes (no bodies read): the Explorer's scrubber. */
+  moments(runId: string, offset = 0, limit = 200_000): { at: number[]; keyframes: number[]; total: number } {
+    const rows = this.db.prepare<[string, number, number], { seq: number; at: number; keyframe: number }>('SELECT seq, at, keyframe FROM frames WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(runId, offset, limit);
+    const total = (this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM frames WHERE run_id = ?').get(runId) ?? { n: 0 }).n;
+    return { at: rows.map((r) => r.at), keyframes: rows.filter((r) => r.keyframe === 1).map((r) => r.seq), total };
   }
 
   /**

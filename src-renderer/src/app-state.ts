@@ -1,9 +1,9 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { HierarchyFrame, MenuCommand, RunSummary } from '../../src-shared/api';
+import type { MenuCommand, RunSummary } from '../../src-shared/api';
 import { call, subscribe } from './api-client';
 import { connectImportEvents } from './import-jobs';
-import { HierarchyReplay } from '../../src-shared/hierarchy-replay';
+import { LiveHistory } from './live-history';
 
 export const PAGES = [
   { id: 'drills', label: 'Drills' },
@@ -31,9 +31,10 @@ export interface DrillJob {
   /** The scenario's simulated length (known once drills:run answers). */
   durationMs: number | undefined;
   fraction: number;
-  frames: HierarchyFrame[];
-  /** Rebuilds whole frames from the pushed keyframes and deltas. */
-  replay: HierarchyReplay;
+  /** The hierarchy history pushed so far (entries, the newest hierarchy, nodes serving over time). */
+  history: LiveHistory;
+  /** Bumped when new entries are in `history` (which is changed in place), at most every FLUSH_MS. */
+  version: number;
   /** Known from the first frame: the run's id and virtual start, to chart its calls while it plays. */
   run?: { runId: string; startTime: string } | undefined;
 }
@@ -116,7 +117,7 @@ export const useAppStore = create<AppStore>()((set, get) => ({
   startJob: ({ jobId, title, durationMs }) => set((s) => ({
     jobError: undefined,
     // A frame can arrive before the call that started the job returns: keep those.
-    job: s.job?.jobId === jobId ? { ...s.job, title, durationMs } : { jobId, title, durationMs, fraction: 0, frames: [], replay: new HierarchyReplay() },
+    job: s.job?.jobId === jobId ? { ...s.job, title, durationMs } : { jobId, title, durationMs, fraction: 0, history: new LiveHistory(), version: 0 },
   })),
   setTheme: (theme) => {
     globalThis.localStorage?.setItem('keydrill-theme', theme);
@@ -161,6 +162,9 @@ function onMenu(command: MenuCommand): void {
   }
 }
 
+const FLUSH_MS = 50;
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
 /** Loads the runs and wires main's pushed events into the store; returns the unsubscribe. */
 export function connectAppEvents(): () => void {
   void useAppStore.getState().refreshRuns();
@@ -173,10 +177,18 @@ export function connectAppEvents(): () => void {
     subscribe('drill:frame', (p) => {
       const job = useAppStore.getState().job;
       // The first frame may beat the answer to drills:run; it starts the job's record here.
-      const base = job && job.jobId === p.jobId ? job : { jobId: p.jobId, title: p.title, durationMs: undefined, fraction: 0, frames: [], replay: new HierarchyReplay() };
-      if (!p.entry.keyframe && !base.replay.started) return;
-      base.replay.apply(p.entry);
-      useAppStore.setState({ job: { ...base, run: { runId: p.runId, startTime: p.startTime }, frames: [...base.frames, base.replay.frame()] } });
+      const base = job && job.jobId === p.jobId ? job : { jobId: p.jobId, title: p.title, durationMs: undefined, fraction: 0, history: new LiveHistory(), version: 0 };
+      if (!base.history.add(p.entry)) return;
+      if (base !== job || !base.run) {
+        useAppStore.setState({ job: { ...base, run: { runId: p.runId, startTime: p.startTime }, version: base.version + 1 } });
+        return;
+      }
+      // A fleet's failover pushes thousands of entries at once: the pages redraw at most every FLUSH_MS.
+      flushTimer ??= setTimeout(() => {
+        flushTimer = undefined;
+        const now = useAppStore.getState().job;
+        if (now) useAppStore.setState({ job: { ...now, version: now.version + 1 } });
+      }, FLUSH_MS);
     }),
     subscribe('drill:finished', (p) => {
       if (!sameJob(p.jobId)) return;

@@ -5,34 +5,28 @@ import { AXIS, seriesColour, TOOLTIP_STYLE } from './charts/chart-colours';
 import { drillTickLabel, drillTicks } from './charts/time-ticks';
 import { formatDuration } from './format';
 
-/** Beyond this many clusters one line counts the fleet's serving nodes. */
-const MAX_LINES = 8;
-
 /** Where a live drill is on its own clock: its progress, not its last frame (quiet stretches make no frames). */
 export const liveElapsed = (job: DrillJob): number => Math.round(job.fraction * (job.durationMs ?? 0));
 
 /**
- * While a drill runs: how many nodes of each cluster serve (their master key cached), frame by
- * frame as main pushes them, on an axis that spans the whole drill so nothing moves as it grows.
+ * While a drill runs: how many nodes of each cluster serve (their master key cached), moment by
+ * moment as main pushes them (a fleet: one line for all its clusters), on an axis that spans the
+ * whole drill so nothing moves as it grows.
  */
 export function LiveAvailability({ job }: { job: DrillJob }) {
+  const history = job.history;
   const { rows, lines } = useMemo(() => {
-    const names = [...new Set(job.frames.flatMap((f) => f.nodes.map((n) => n.cluster)))];
-    const fleet = names.length > MAX_LINES;
-    const keys = fleet ? ['all clusters'] : names;
-    const points = job.frames.map((f) => {
-      const row: Record<string, number> = { at: f.at };
-      keys.forEach((_, i) => (row[`s${i}`] = 0));
-      for (const n of f.nodes) {
-        if (n.cache !== 'cached') continue;
-        const i = fleet ? 0 : names.indexOf(n.cluster);
-        row[`s${i}`] = (row[`s${i}`] ?? 0) + 1;
-      }
+    const keys = [...new Set(history.serving.flatMap((p) => Object.keys(p.counts)))];
+    const points = history.serving.map((p) => {
+      const row: Record<string, number> = { at: p.at };
+      keys.forEach((k, i) => (row[`s${i}`] = p.counts[k] ?? 0));
       return row;
     });
     return { rows: points, lines: keys };
-  }, [job.frames]);
-  const duration = Math.max(job.durationMs ?? 0, job.frames.at(-1)?.at ?? 0, 1);
+    // `history` changes in place; `version` says when.
+  }, [history, job.version]);
+  const duration = Math.max(job.durationMs ?? 0, history.at.at(-1) ?? 0, 1);
+  const lastCause = history.entries.at(-1)?.cause;
   const elapsed = liveElapsed(job);
   // The newest state holds until now: extend it to the present moment of the drill.
   const last = rows.at(-1);
@@ -40,7 +34,7 @@ export function LiveAvailability({ job }: { job: DrillJob }) {
   const title = `Nodes serving, live · +${formatDuration(elapsed)} of ${formatDuration(duration)}`;
   return (
     <figure className="chart live-chart" data-testid="live-availability" aria-label={`Nodes serving in ${job.title}, live`}>
-      <figcaption>{title}{job.frames.at(-1) ? <span className="muted"> · last change: {job.frames.at(-1)?.cause}</span> : null}</figcaption>
+      <figcaption>{title}{lastCause ? <span className="muted"> · last change: {lastCause}</span> : null}</figcaption>
       <LineChart responsive style={{ width: '100%', height: 180 }} data={data} margin={{ top: 8, right: 18, bottom: 4, left: 0 }} title={title}>
         <CartesianGrid vertical={false} stroke={AXIS.stroke} />
         <XAxis dataKey="at" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} tickFormatter={drillTickLabel} stroke={AXIS.stroke} tick={AXIS.tick} />

@@ -9,11 +9,12 @@ export interface ScrubStop {
 
 /**
  * Moves through the moments of a run: a slider (arrow keys, Home/End), step buttons and a play
- * button that walks forward a moment at a time. `live` marks the last stop as still growing.
+ * button that walks forward a moment at a time. `current` is the moment shown (it may lag the
+ * index by a frame while a fleet's history loads); `live` marks the last moment as still growing.
  */
-export function Scrubber({ stops, index, onIndex, live }: { stops: readonly ScrubStop[]; index: number; onIndex: (i: number) => void; live: boolean }) {
+export function Scrubber({ count, index, onIndex, live, current }: { count: number; index: number; onIndex: (i: number) => void; live: boolean; current: (ScrubStop & { index: number }) | undefined }) {
   const [playing, setPlaying] = useState(false);
-  const last = stops.length - 1;
+  const last = count - 1;
   useEffect(() => {
     if (!playing) return;
     if (index >= last) {
@@ -28,8 +29,8 @@ export function Scrubber({ stops, index, onIndex, live }: { stops: readonly Scru
     if (!playing && index >= last) onIndex(0);
     setPlaying((p) => !p);
   };
-  const stop = stops[index];
-  if (!stop) return null;
+  if (count < 1) return null;
+  const text = current ? `+${formatDuration(current.at)}: ${current.cause}` : 'loading…';
   return (
     <div className="scrubber" data-testid="scrubber">
       <button type="button" onClick={() => onIndex(Math.max(0, index - 1))} disabled={index === 0} aria-label="Previous moment">◀</button>
@@ -37,11 +38,11 @@ export function Scrubber({ stops, index, onIndex, live }: { stops: readonly Scru
         {playing ? '❚❚' : '▶'}
       </button>
       <button type="button" onClick={() => onIndex(Math.min(last, index + 1))} disabled={index >= last} aria-label="Next moment">▶|</button>
-      <input type="range" min={0} max={last} step={1} value={index} onChange={(e) => onIndex(Number(e.target.value))}
-        aria-label="Moment of the run" aria-valuetext={`+${formatDuration(stop.at)}: ${stop.cause}`} />
-      <output className="moment" aria-live="polite">
-        <strong>{live && index === last ? 'Live · ' : ''}+{formatDuration(stop.at)}</strong> <span>{stop.cause}</span>
-        <span className="muted"> ({index + 1} of {stops.length})</span>
+      <input type="range" min={0} max={Math.max(last, 0)} step={1} value={index} onChange={(e) => onIndex(Number(e.target.value))}
+        aria-label="Moment of the run" aria-valuetext={text} disabled={last === 0} />
+      <output className="moment" aria-live="polite" data-index={index} data-shown={current?.index}>
+        <strong>{live && index === last ? 'Live · ' : ''}{current ? `+${formatDuration(current.at)}` : '…'}</strong> <span>{current?.cause ?? 'loading…'}</span>
+        <span className="muted"> ({(index + 1).toLocaleString('en')} of {count.toLocaleString('en')})</span>
       </output>
     </div>
   );

@@ -18,7 +18,7 @@ const OVERSCAN = 8;
  * smoothly as fifty. Arrow keys, Page Up/Down, Home/End move the selection; `onNearEnd` asks for
  * the next page when the last rows come into view.
  */
-export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onNearEnd, height = 440, label }: {
+export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onNearEnd, height = 440, label, minWidth }: {
   rows: readonly T[];
   columns: readonly Column<T>[];
   rowKey: (row: T) => string;
@@ -27,6 +27,8 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onN
   onNearEnd?: () => void;
   height?: number;
   label: string;
+  /** Below this width the columns scroll sideways rather than squeeze (default: the stylesheet's). */
+  minWidth?: number;
 }) {
   const body = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -64,7 +66,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onN
     <div className="vtable" role="grid" aria-label={label} aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKey} ref={body}
       style={{ height: height + HEAD_HEIGHT + 2 }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       aria-activedescendant={selected !== undefined && selected >= first && selected < last ? `vrow-${selected}` : undefined}>
-      <div className="vtable-inner" role="presentation">
+      <div className="vtable-inner" role="presentation" style={minWidth ? { minWidth } : undefined}>
         <div className="vhead-group" role="rowgroup">
           <div className="vhead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, height: HEAD_HEIGHT }}>
             {columns.map((c) => <div key={c.key} role="columnheader">{c.label}</div>)}

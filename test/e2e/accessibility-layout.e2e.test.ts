@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticKmsEvents } from '../../src-main/audit/synthetic-events';
-import { axeViolations, blocking } from '../support/axe';
+import { axeViolations, blocking, openAxePage } from '../support/axe';
 import { e2eChromium, openBrowserApp, type BrowserApp } from '../support/browser-app';
 
 /**
@@ -27,10 +27,7 @@ describe.skipIf(!e2eChromium)('accessibility and layout of every page (axe-core,
     app.services.eventStore().append([...syntheticKmsEvents({ count: 600, start: Date.UTC(2026, 10, 1), durationMs: 3_600_000, errorRate: 0.1, seed: 3 })].map((record) => ({ record })));
     app.services.drills.run({ name: 'year-of-operation' }, 'embedded', undefined);
     await app.services.drills.idle();
-    // axe is injected as a script, which the app's CSP refuses unless the context bypasses it.
-    context = await app.browser.newContext({ bypassCSP: true, viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    await page.goto(app.bridge.url);
+    ({ context, page } = await openAxePage(app.browser, app.bridge.url, { width: 1440, height: 900 }));
     await page.getByTestId('run-view').waitFor({ timeout: 30_000 });
   }, 300_000);
 

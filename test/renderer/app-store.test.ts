@@ -53,12 +53,15 @@ describe('the renderer store', () => {
     const { call } = await import('../../src-renderer/src/api-client');
     const started = await call('drills:run', { scenario: { name: 'revocation-and-restore' }, speed: 36_000 });
     state().startJob(started);
-    await until(() => (state().job?.frames.length ?? 0) >= 3, 'live frames');
+    await until(() => (state().job?.history.length ?? 0) >= 3, 'live frames');
     const job = state().job!;
     expect(job.title).toBe(started.title);
     expect(job.run?.runId).toMatch(/^revocation-and-restore-s11-/);
     // Every frame so far is in time order: the Explorer's slider relies on it.
-    expect(job.frames.map((f) => f.at)).toEqual([...job.frames.map((f) => f.at)].sort((a, b) => a - b));
+    expect(job.history.at).toEqual([...job.history.at].sort((a, b) => a - b));
+    // The history starts at a keyframe and the newest hierarchy is at hand.
+    expect(job.history.keyframes[0]).toBe(0);
+    expect(job.history.latest()?.nodes.length).toBe(4);
     await until(() => state().job === undefined, 'the drill to finish');
     expect(state().jobError).toBeUndefined();
     expect(store.selectedRunId(state())).toBe(job.run?.runId);
@@ -88,7 +91,7 @@ describe('the renderer store', () => {
     const { call } = await import('../../src-renderer/src/api-client');
     const started = await call('drills:run', { scenario: { name: 'revocation-and-restore' }, speed: 36_000 });
     state().startJob(started);
-    await until(() => (state().job?.frames.length ?? 0) >= 2, 'live frames');
+    await until(() => (state().job?.history.length ?? 0) >= 2, 'live frames');
     const runId = state().job!.run!.runId;
     state().scrubTo(runId, 1);
     expect(store.momentOf(state(), runId)).toBe(1);

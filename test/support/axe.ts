@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 /** One axe-core rule broken on a page: its id, impact and where. */
 export interface AxeViolation {
@@ -28,3 +28,14 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 
 /** The violations a user of assistive technology would be stopped or seriously hindered by. */
 export const blocking = (violations: readonly AxeViolation[]) => violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+
+/**
+ * The app opened in a context of its own where axe-core can be injected (`bypassCSP`: the app's
+ * Content-Security-Policy rightly refuses scripts it did not serve). Close the context when done.
+ */
+export async function openAxePage(browser: Browser, url: string, viewport = { width: 1440, height: 1000 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ bypassCSP: true, viewport });
+  const page = await context.newPage();
+  await page.goto(url);
+  return { context, page };
+}

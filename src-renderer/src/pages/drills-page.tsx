@@ -149,7 +149,7 @@ export function DrillsPage() {
             ) : null}
           </div>
           <Suspense fallback={null}>
-            {job && job.frames.length > 0 ? <LiveAvailability job={job} /> : null}
+            {job && job.history.length > 0 ? <LiveAvailability job={job} /> : null}
             {job?.durationMs ? <LiveCalls job={job} durationMs={job.durationMs} /> : null}
           </Suspense>
           {runError ?? jobError ? <p className="error" role="alert">The drill did not run: {runError ?? jobError}</p> : null}

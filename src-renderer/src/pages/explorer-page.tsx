@@ -1,56 +1,112 @@
-import { useMemo, useRef, useState } from 'react';
-import type { HierarchyFrame, RunRecord } from '../../../src-shared/api';
-import { call } from '../api-client';
-import { replayAll } from '../../../src-shared/hierarchy-replay';
+import { useCallback, useMemo, useRef, useState, type FormEvent } from 'react';
 import { momentOf, useAppState, useAppStore } from '../app-state';
-import { formatUtc } from '../format';
+import { blastRadius, type BlastTarget } from '../explorer/blast-radius';
+import { BlastView } from '../explorer/blast-view';
+import { fleetTopology, type TenantGroup } from '../explorer/fleet-model';
+import { FleetState } from '../explorer/fleet-state';
+import { FleetTree } from '../explorer/fleet-tree';
+import { KeyPanel } from '../explorer/key-panel';
+import { useMoment, useRunHistory, type RunHistory } from '../explorer/use-run-history';
+import { formatDuration } from '../format';
 import { HierarchyGraph } from '../hierarchy-graph';
-import { dependants, hierarchyGraph, viewOfFrame, viewOfRecordEnd, type GraphNode, type HierarchyView } from '../hierarchy-model';
+import { hierarchyGraph, viewOfFrame, viewOfRecordEnd, type HierarchyView } from '../hierarchy-model';
 import { RunPicker } from '../run-picker';
 import { Scrubber } from '../scrubber';
-import './explorer.css';
-import { useLoad } from '../use-call';
 import { useDragPan } from '../use-drag-pan';
+import './explorer.css';
+
+/** Tenants up to this many start unfolded. */
+const UNFOLDED = 3;
+const NO_TENANTS: TenantGroup[] = [];
 
 /**
- * The key hierarchy, moment by moment: the frames of a drill running now (followed live), or of a
- * saved run (scrubbed back and forth, ending on its judged end state), with a side panel for the
- * selected key.
+ * The key hierarchy, moment by moment, at any fleet size: a tree of tenants (regions, clusters)
+ * with their nodes counted by state, the chosen tenant's keys as a graph, a search that jumps to a
+ * tenant, and the blast radius of a CMK, a replica or a region. It follows a drill running now,
+ * or scrubs through a saved run to its judged end, loading the history as the scrubber reaches it.
  */
 export function ExplorerPage() {
   const { runId } = useAppState();
   const job = useAppStore((s) => s.job);
   const scrubTo = useAppStore((s) => s.scrubTo);
   const [showSaved, setShowSaved] = useState(false);
-  const loaded = useLoad(async () => {
-    if (!runId) return undefined;
-    const [head, history] = await Promise.all([call('runs:get', { runId }), call('runs:frames', { runId, at: 0, limit: 20_000 })]);
-    return { record: head, frames: replayAll(history.entries) };
-  }, [runId]);
-  // A record still on screen while the next one loads is not the selected run's.
-  const saved = loaded.data?.record.execution.runId === runId ? loaded.data : undefined;
-  const record = saved?.record;
-  const error = loaded.error;
-  const live = job !== undefined && job.frames.length > 0 && !showSaved;
-  const jobMoments = useMemo(() => (job ? liveMoments(job.frames, job.run?.startTime) : []), [job?.frames, job?.run?.startTime]);
-  // The last live drill's moments, kept until its saved record has loaded: no blank flash when it ends.
-  const lastLive = useRef<{ runId: string | undefined; moments: Moment[] }>({ runId: undefined, moments: [] });
-  if (job?.run) lastLive.current = { runId: job.run.runId, moments: jobMoments };
-  const savedMoments = useMemo(() => (saved ? recordMoments(saved.record, saved.frames) : undefined), [saved]);
+  const live = job !== undefined && job.history.length > 0 && !showSaved;
+  const loaded = useRunHistory(live ? job : undefined, runId);
   const shownRun = live ? job.run?.runId : runId;
-  const moments = live ? jobMoments : savedMoments ?? (lastLive.current.runId === runId ? lastLive.current.moments : []);
-  // Undefined: follow the last moment (live: the newest frame; saved: the judged end).
+  // A drill that just finished stays on screen, as it was, until its saved run has loaded: no blank flash.
+  const last = useRef<{ runId: string | undefined; run: RunHistory } | undefined>(undefined);
+  if (loaded.history) last.current = { runId: shownRun, run: loaded };
+  const run = loaded.history || last.current?.runId !== shownRun ? loaded : (last.current?.run ?? loaded);
+  // Undefined: follow the last moment (live: the newest; saved: the judged end).
   const chosen = useAppStore((s) => momentOf(s, shownRun));
-  const index = Math.min(chosen ?? moments.length - 1, moments.length - 1);
-  const moment = moments[index];
-  const nodes = useMemo(() => (moment ? hierarchyGraph(moment.view) : []), [moment]);
+  const index = Math.max(0, Math.min(chosen ?? run.moments - 1, run.moments - 1));
+  const record = run.record;
+  const { shown, error: momentError } = useMoment(run, index, record?.scenario.duration);
+
+  const start = record ? Date.parse(record.startTime) : live && job.run ? Date.parse(job.run.startTime) : undefined;
+  const view = useMemo((): HierarchyView | undefined => {
+    if (!shown) return undefined;
+    if (shown.judgedEnd && record) return viewOfRecordEnd(record, shown.frame);
+    return viewOfFrame(shown.frame, record, live ? job.run?.startTime : undefined);
+  }, [shown, record]);
+  const topology = useMemo(() => fleetTopology(record?.topology), [record]);
+  const fleetState = useMemo(() => new FleetState(topology), [topology]);
+  const fleet = useMemo(() => (view ? fleetState.at(view) : undefined), [view, fleetState]);
+  const allTenants = fleet?.tenants ?? NO_TENANTS;
+
+  const [focus, setFocus] = useState<string | undefined>();
+  const [expanded, setExpanded] = useState<ReadonlySet<string> | undefined>();
+  const [onlyTrouble, setOnlyTrouble] = useState(false);
   const [selected, setSelected] = useState<string | undefined>();
+  const [blast, setBlast] = useState<BlastTarget | undefined>();
   const [search, setSearch] = useState('');
+  const [found, setFound] = useState<{ tenant: string; nonce: number } | undefined>();
+  const [searchNote, setSearchNote] = useState<string | undefined>();
   const [zoom, setZoom] = useState(1);
   const pan = useDragPan<HTMLDivElement>();
-  const node = nodes.find((n) => n.id === selected);
-  const term = search.trim().toLowerCase();
 
+  const tenants = useMemo(() => (onlyTrouble ? allTenants.filter((t) => t.worst !== 'ok' && t.worst !== 'idle') : allTenants), [onlyTrouble, allTenants]);
+  const focused = allTenants.find((t) => t.id === focus) ?? allTenants[0];
+  // A small run starts unfolded; a fleet starts folded, and stays as the user leaves it.
+  const open = useMemo(() => expanded ?? new Set(allTenants.length <= UNFOLDED ? allTenants.map((t) => t.id) : []), [expanded, allTenants.length <= UNFOLDED]);
+  const toggle = useCallback((tenant: string) => setExpanded((e) => {
+    const next = new Set(e ?? open);
+    if (next.has(tenant)) next.delete(tenant);
+    else next.add(tenant);
+    return next;
+  }), [open]);
+  const showTenant = useCallback((tenant: string) => {
+    setFocus(tenant);
+    setBlast(undefined);
+    setSelected(undefined);
+  }, []);
+
+  // The chosen tenant's own hierarchy, drawn as a graph.
+  const part = focused ? fleet?.parts.get(focused.id) : undefined;
+  const tenantBoxes = useMemo(() => (part ? hierarchyGraph(part.view) : []), [part]);
+  const radius = useMemo(() => (blast && fleet ? blastRadius(fleet.boxes(), fleet.placement(), blast) : undefined), [blast, fleet]);
+  const regions = useMemo(() => [...new Set(view?.keys.map((k) => k.region) ?? [])].sort(), [view]);
+  const node = tenantBoxes.find((n) => n.id === selected);
+  const term = search.trim().toLowerCase();
+  // A search that named the tenant shown would mark every box of it: mark boxes only for other words.
+  const mark = term !== '' && term !== focused?.id.toLowerCase() ? term : '';
+
+  const find = (e: FormEvent) => {
+    e.preventDefault();
+    if (!term) return;
+    const match = allTenants.find((t) => t.id.toLowerCase() === term) ?? allTenants.find((t) => t.id.toLowerCase().includes(term) || t.clusters.some((c) => c.toLowerCase().includes(term)));
+    if (!match) {
+      setSearchNote(`No tenant or cluster matches “${search.trim()}”.`);
+      return;
+    }
+    setSearchNote(undefined);
+    setOnlyTrouble(false);
+    setExpanded((x) => new Set([...(x ?? open), match.id]));
+    showTenant(match.id);
+    setFound({ tenant: match.id, nonce: (found?.nonce ?? 0) + 1 });
+  };
+
+  const at = shown ? `+${formatDuration(shown.at)}` : '';
   return (
     <div className="page explorer">
       <div className="toolbar">
@@ -63,95 +119,73 @@ export function ExplorerPage() {
             {job ? <button type="button" className="link" onClick={() => setShowSaved(false)}>Follow the running drill</button> : null}
           </>
         )}
-        <label className="field inline">
-          <span>Find</span>
-          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="node, database, key id…" />
-        </label>
-        <div className="zoom" role="group" aria-label="Zoom">
-          <button type="button" onClick={() => setZoom((z) => Math.max(0.4, z - 0.2))} aria-label="Zoom out">−</button>
-          <span>{Math.round(zoom * 100)}%</span>
-          <button type="button" onClick={() => setZoom((z) => Math.min(2, z + 0.2))} aria-label="Zoom in">+</button>
-        </div>
-        <ul className="legend states" aria-label="Colours">
-          <li><span className="swatch ok" />serving / readable</li>
-          <li><span className="swatch warn" />at risk / expired</li>
-          <li><span className="swatch down" />disabled / unreachable / down</li>
-          <li><span className="swatch lost" />deleted / lost / crashed</li>
-          <li><span className="swatch idle" />idle</li>
-        </ul>
       </div>
-      {error && !live ? <p className="error" role="alert">{error}</p> : null}
-      {moments.length > 1 ? <Scrubber stops={moments} index={index} onIndex={(i) => shownRun && scrubTo(shownRun, live && i === moments.length - 1 ? undefined : i)} live={live} /> : null}
-      {moment ? (
-        <div className="explorer-grid">
-          <div className="graph-scroll" data-testid="hierarchy" {...pan}>
-            <HierarchyGraph nodes={nodes} selected={selected} onSelect={setSelected} zoom={zoom}
-              highlight={(n) => term !== '' && `${n.label} ${n.sub} ${n.arn ?? ''}`.toLowerCase().includes(term)} />
-          </div>
-          {node ? <KeyPanel node={node} nodes={nodes} runId={live ? job.run?.runId : record?.execution.runId} at={moment.at} /> : (
-            <aside className="detail empty">Select a key (click it, or Tab to it and press Enter) to see its ARN, key material, what depends on it and its latest CloudTrail events.</aside>
-          )}
-        </div>
+      {run.error && !live ? <p className="error" role="alert">{run.error}</p> : null}
+      {momentError ? <p className="error" role="alert">The hierarchy at this moment could not be read: {momentError}</p> : null}
+      {run.moments > 1 ? (
+        <Scrubber count={run.moments} index={index} live={live} current={shown ? { index: shown.index, at: shown.at, cause: shown.cause } : undefined}
+          onIndex={(i) => shownRun && scrubTo(shownRun, live && i === run.moments - 1 ? undefined : i)} />
       ) : null}
+      {view ? (
+        <>
+          <div className="toolbar fleet-bar">
+            <form className="find" onSubmit={find} role="search" aria-label="Find a tenant">
+              <label className="field inline">
+                <span>Find</span>
+                <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="tenant, cluster, node, key id…" list="explorer-tenants" />
+              </label>
+              <datalist id="explorer-tenants">{allTenants.length > 1 ? allTenants.slice(0, 2000).map((t) => <option key={t.id} value={t.id} />) : null}</datalist>
+              <button type="submit">Go</button>
+            </form>
+            <label className="check"><input type="checkbox" checked={onlyTrouble} onChange={(e) => setOnlyTrouble(e.target.checked)} /> Only tenants with something down or at risk</label>
+            <label className="field inline">
+              <span>Blast radius of a region</span>
+              <select value={blast?.kind === 'region' ? blast.region : ''} onChange={(e) => setBlast(e.target.value ? { kind: 'region', region: e.target.value } : undefined)}>
+                <option value="">(choose a region)</option>
+                {regions.map((r) => <option key={r} value={r}>{r}</option>)}
+              </select>
+            </label>
+            <div className="zoom" role="group" aria-label="Zoom">
+              <button type="button" onClick={() => setZoom((z) => Math.max(0.4, z - 0.2))} aria-label="Zoom out">−</button>
+              <span>{Math.round(zoom * 100)}%</span>
+              <button type="button" onClick={() => setZoom((z) => Math.min(2, z + 0.2))} aria-label="Zoom in">+</button>
+            </div>
+            <ul className="legend states" aria-label="Colours">
+              <li><span className="swatch ok" />serving / readable</li>
+              <li><span className="swatch warn" />at risk / expired</li>
+              <li><span className="swatch down" />disabled / unreachable / down</li>
+              <li><span className="swatch lost" />deleted / lost / crashed</li>
+              <li><span className="swatch idle" />idle</li>
+            </ul>
+          </div>
+          {searchNote ? <p className="muted" role="status">{searchNote}</p> : null}
+          <div className="explorer-grid">
+            <div className="fleet-column">
+              <p className="muted fleet-summary" data-testid="fleet-summary">
+                {allTenants.length.toLocaleString('en')} tenant{allTenants.length === 1 ? '' : 's'}
+                {onlyTrouble ? ` · ${tenants.length.toLocaleString('en')} with something down or at risk` : ''}
+              </p>
+              <FleetTree tenants={tenants} expanded={open} onToggle={toggle} focused={focused?.id} onFocus={showTenant} scrollTo={found} />
+            </div>
+            {radius && blast ? (
+              <BlastView target={blast} radius={radius} at={at} onClose={() => setBlast(undefined)} />
+            ) : (
+              <div className="tenant-graph">
+                {focused && allTenants.length > 1 ? <h3 className="tenant-title">Tenant {focused.id}</h3> : null}
+                {tenantBoxes.length > 0 ? (
+                  <div className="graph-scroll" data-testid="hierarchy" {...pan}>
+                    <HierarchyGraph nodes={tenantBoxes} selected={selected} onSelect={setSelected} zoom={zoom}
+                      highlight={(n) => mark !== '' && `${n.label} ${n.sub} ${n.arn ?? ''}`.toLowerCase().includes(mark)} />
+                  </div>
+                ) : <p className="empty">This tenant has no keys at this moment.</p>}
+              </div>
+            )}
+            {node ? <KeyPanel node={node} nodes={tenantBoxes} runId={shownRun} start={start} at={shown?.at ?? 0} onBlast={setBlast} /> : (
+              <aside className="detail empty">Select a key (click it, or Tab to it and press Enter) to see its ARN, key material, what depends on it, its blast radius and its latest CloudTrail events.</aside>
+            )}
+          </div>
+        </>
+      ) : run.moments > 0 ? <p className="muted">Loading the hierarchy…</p> : null}
     </div>
-  );
-}
-
-interface Moment {
-  at: number;
-  cause: string;
-  view: HierarchyView;
-}
-
-function liveMoments(frames: readonly HierarchyFrame[], startTime: string | undefined): Moment[] {
-  return frames.map((f) => ({ at: f.at, cause: f.cause, view: viewOfFrame(f, undefined, startTime) }));
-}
-
-/** A saved run's frames, then its end state as judged (which snapshots restore); old records have only the end. */
-function recordMoments(record: RunRecord, history: readonly HierarchyFrame[]): Moment[] {
-  const frames = history.map((f) => ({ at: f.at, cause: f.cause, view: viewOfFrame(f, record) }));
-  if (record.execution.status !== 'completed') return frames;
-  return [...frames, { at: record.scenario.duration, cause: 'the end of the run, as judged (snapshots tried for restore)', view: viewOfRecordEnd(record, history.at(-1)) }];
-}
-
-const KIND: Record<GraphNode['kind'], string> = { cmk: 'Customer managed key', master: 'Node master key', database: 'Database key', snapshot: 'Snapshot key' };
-
-/** `at`: the moment shown, so the latest events follow the scrubber and a live drill. */
-function KeyPanel({ node, nodes, runId, at }: { node: GraphNode; nodes: readonly GraphNode[]; runId: string | undefined; at: number }) {
-  const { openInAudit } = useAppState();
-  const deps = dependants(nodes, node.id);
-  const wrapping = node.kind === 'database' ? nodes.find((n) => n.id === node.parent) : node;
-  const arn = wrapping?.arn;
-  const events = useLoad(async () => {
-    if (!arn) return [];
-    const page = await call('audit:lookup', { attribute: { key: 'ResourceName', value: arn }, ...(runId ? { runId } : {}), maxResults: 500 });
-    const own = node.node ? page.events.filter((e) => e.encryptionContext?.node === node.node && e.encryptionContext?.cluster === node.cluster) : page.events;
-    return own.slice(0, 8);
-  }, [arn, runId, node.id, at]);
-  const parts = [deps.masters ? `${deps.masters} node master key${deps.masters === 1 ? '' : 's'}` : '', deps.databases ? `${deps.databases} database key${deps.databases === 1 ? '' : 's'}` : '', deps.snapshots ? `${deps.snapshots} snapshot${deps.snapshots === 1 ? '' : 's'}` : ''].filter(Boolean);
-  return (
-    <aside className="detail key-panel" aria-label="Selected key" data-testid="key-panel">
-      <h3>{node.label}</h3>
-      <p className="muted">{KIND[node.kind]} · {node.sub}</p>
-      <p><span className={`badge ${node.state}`}>{node.stateText}</span></p>
-      <dl>
-        {node.arn ? <><dt>{node.kind === 'cmk' ? 'ARN' : 'Wrapped under'}</dt><dd className="mono">{node.arn}</dd></> : null}
-        {node.materialId ? <><dt>Key material</dt><dd className="mono">{node.materialId}</dd></> : null}
-        <dt>Depend on it</dt>
-        <dd>{parts.length ? `${parts.join(', ')} depend${parts.length === 1 && (deps.masters + deps.databases + deps.snapshots) === 1 ? 's' : ''} on this key` : 'nothing'}</dd>
-      </dl>
-      <h4>{node.node ? `Latest KMS calls of ${node.cluster}/${node.node}` : 'Latest CloudTrail events'}</h4>
-      {events.error ? <p className="error" role="alert">{events.error}</p> : null}
-      {events.data && events.data.length === 0 ? <p className="muted">No KMS call names this key in this run{node.kind === 'database' ? ' (database keys are wrapped locally by the master key)' : ''}.</p> : null}
-      <ul className="event-list">
-        {(events.data ?? []).map((e) => (
-          <li key={e.eventId}>
-            <button type="button" className="link" onClick={() => openInAudit({ eventId: e.eventId })}>
-              {formatUtc(e.eventTime)} {e.eventName}{e.errorCode ? <span className="error-code"> {e.errorCode}</span> : null}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </aside>
   );
 }

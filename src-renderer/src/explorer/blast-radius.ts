@@ -1,0 +1,58 @@
+import { identity, type GraphNode } from '../hierarchy-model';
+import { noCounts, type Placement, type StateCounts } from './fleet-model';
+
+/**
+ * What fails with a key or a region: a CMK (every region of a multi-Region key), one replica (what
+ * calls KMS in its region with it), or a region (every key there, so every node that calls KMS
+ * there). Each dependant carries its state at the moment shown.
+ */
+export type BlastTarget =
+  | { kind: 'cmk'; arn: string; label: string }
+  | { kind: 'replica'; arn: string; label: string }
+  | { kind: 'region'; region: string };
+
+export interface BlastItem {
+  box: GraphNode;
+  tenant: string;
+}
+
+export interface BlastRadius {
+  /** The keys hit: the CMK and its replicas, the replica, or every key in the region. */
+  keys: GraphNode[];
+  items: BlastItem[];
+  tenants: number;
+  counts: { master: StateCounts; database: StateCounts; snapshot: StateCounts };
+}
+
+export function blastTitle(target: BlastTarget): string {
+  if (target.kind === 'region') return `the ${target.region} region`;
+  return target.kind === 'cmk' ? `the CMK ${target.label} (every region)` : `the replica ${target.label}`;
+}
+
+/** Everything that depends on the target, from the hierarchy at one moment. */
+export function blastRadius(boxes: readonly GraphNode[], placement: ReadonlyMap<string, Placement>, target: BlastTarget): BlastRadius {
+  const regionOf = (box: GraphNode) => box.sub.split(' · ')[0];
+  const keys = boxes.filter((b) => b.kind === 'cmk' && (target.kind === 'region' ? regionOf(b) === target.region
+    : target.kind === 'cmk' ? identity(b.arn ?? '') === identity(target.arn) : b.arn === target.arn));
+  const hit = new Set(keys.map((k) => k.id));
+  const masters = new Set<string>();
+  const items: BlastItem[] = [];
+  const tenants = new Set(keys.map((k) => placement.get(k.id)?.tenant ?? ''));
+  const counts = { master: noCounts(), database: noCounts(), snapshot: noCounts() };
+  const add = (box: GraphNode) => {
+    const tenant = placement.get(box.id)?.tenant ?? '';
+    tenants.add(tenant);
+    items.push({ box, tenant });
+    if (box.kind !== 'cmk') counts[box.kind][box.state]++;
+  };
+  // Boxes come parents first (keys, then each master key and its databases, then snapshots).
+  for (const box of boxes) {
+    if (!box.parent) continue;
+    if (box.kind === 'master' && hit.has(box.parent)) {
+      masters.add(box.id);
+      add(box);
+    } else if (box.kind === 'database' && masters.has(box.parent)) add(box);
+    else if (box.kind === 'snapshot' && hit.has(box.parent)) add(box);
+  }
+  return { keys, items, tenants: tenants.size, counts };
+}

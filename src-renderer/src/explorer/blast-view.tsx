@@ -1,0 +1,44 @@
+import { useMemo } from 'react';
+import type { GraphNode } from '../hierarchy-model';
+import { VirtualTable, type Column } from '../virtual-table';
+import { blastTitle, type BlastItem, type BlastRadius, type BlastTarget } from './blast-radius';
+import { countsText, total } from './fleet-model';
+
+const KIND: Record<GraphNode['kind'], string> = { cmk: 'CMK', master: 'Node master key', database: 'Database key', snapshot: 'Snapshot' };
+
+const COLUMNS: Column<BlastItem>[] = [
+  { key: 'tenant', label: 'Tenant', width: '110px', render: (i) => i.tenant },
+  { key: 'what', label: 'What', width: '140px', render: (i) => KIND[i.box.kind] },
+  { key: 'name', label: 'Name', width: 'minmax(180px, 1fr)', render: (i) => (i.box.kind === 'master' ? i.box.label : `${i.box.cluster ?? ''} · ${i.box.label}`) },
+  { key: 'state', label: 'State at this moment', width: 'minmax(220px, 1.4fr)', render: (i) => <span className={`badge ${i.box.state}`}>{i.box.stateText}</span> },
+];
+
+/** Everything that depends on a CMK, a replica or a region, coloured by its state at the moment shown. */
+export function BlastView({ target, radius, at, onClose }: { target: BlastTarget; radius: BlastRadius; at: string; onClose: () => void }) {
+  const keys = useMemo(() => countsOf(radius.keys), [radius.keys]);
+  const { master, database, snapshot } = radius.counts;
+  return (
+    <section className="blast" aria-label="Blast radius" data-testid="blast-radius">
+      <header className="blast-head">
+        <h3>Blast radius of {blastTitle(target)} <span className="muted">at {at}</span></h3>
+        <button type="button" onClick={onClose}>Back to the tenant</button>
+      </header>
+      <dl className="blast-counts">
+        <dt>Keys</dt><dd data-testid="blast-keys">{radius.keys.length.toLocaleString('en')} ({countsText(keys)})</dd>
+        <dt>Tenants</dt><dd>{radius.tenants.toLocaleString('en')}</dd>
+        <dt>Node master keys</dt><dd data-testid="blast-nodes">{total(master).toLocaleString('en')} ({countsText(master)})</dd>
+        <dt>Database keys</dt><dd data-testid="blast-databases">{total(database).toLocaleString('en')} ({countsText(database)})</dd>
+        <dt>Snapshots</dt><dd data-testid="blast-snapshots">{total(snapshot).toLocaleString('en')} ({countsText(snapshot)})</dd>
+      </dl>
+      {radius.items.length === 0 ? <p className="empty">Nothing depends on it at this moment.</p> : (
+        <VirtualTable label="What depends on it" rows={radius.items} columns={COLUMNS} rowKey={(i) => i.box.id} selected={undefined} onSelect={() => undefined} height={360} minWidth={650} />
+      )}
+    </section>
+  );
+}
+
+function countsOf(boxes: readonly GraphNode[]) {
+  const c = { ok: 0, warn: 0, down: 0, lost: 0, idle: 0 };
+  for (const b of boxes) c[b.state]++;
+  return c;
+}

@@ -1,0 +1,172 @@
+import type { RunRecord } from '../../../src-shared/api';
+import type { GraphNode } from '../hierarchy-model';
+
+/** How many boxes are in each state: serving, at risk, down, lost, idle. */
+export type StateCounts = Record<GraphNode['state'], number>;
+
+export const STATES: readonly GraphNode['state'][] = ['down', 'lost', 'warn', 'ok', 'idle'];
+/** The order of concern: a group takes the state of its most worrying member. */
+const SEVERITY: Record<GraphNode['state'], number> = { lost: 4, down: 3, warn: 2, idle: 1, ok: 0 };
+
+export const noCounts = (): StateCounts => ({ ok: 0, warn: 0, down: 0, lost: 0, idle: 0 });
+
+export interface ClusterGroup {
+  id: string;
+  /** Its master keys (nodes) that run in this region. */
+  nodes: GraphNode[];
+  counts: StateCounts;
+}
+
+export interface RegionGroup {
+  region: string;
+  /** The tenant's CMK boxes in this region: a primary, a replica, or a key made during the run. */
+  keys: GraphNode[];
+  clusters: ClusterGroup[];
+}
+
+export interface TenantGroup {
+  id: string;
+  regions: RegionGroup[];
+  clusters: string[];
+  /** Nodes, database keys, snapshots and CMKs by state. */
+  nodes: StateCounts;
+  databases: StateCounts;
+  snapshots: StateCounts;
+  keys: StateCounts;
+  worst: GraphNode['state'];
+}
+
+/** Which tenant each cluster and scenario key belongs to, and which region each node runs in. */
+export interface FleetTopology {
+  tenantOfCluster: Map<string, string>;
+  tenantOfKey: Map<string, string>;
+  regionOfNode: Map<string, string>;
+  /** Tenants in the scenario's order (the tree keeps it while the states change). */
+  tenants: string[];
+  /** Where each node, database and snapshot box belongs, kept while the box is (unchanged boxes are reused from moment to moment). */
+  placed: WeakMap<GraphNode, Placement>;
+}
+
+export function fleetTopology(topology: RunRecord['topology'] | undefined): FleetTopology {
+  const tenantOfCluster = new Map<string, string>();
+  const tenantOfKey = new Map<string, string>();
+  const regionOfNode = new Map<string, string>();
+  const tenants: string[] = [];
+  const seen = new Set<string>();
+  const add = (t: string) => {
+    if (!seen.has(t)) {
+      seen.add(t);
+      tenants.push(t);
+    }
+  };
+  for (const k of topology?.keys ?? []) {
+    tenantOfKey.set(k.id, k.tenant);
+    add(k.tenant);
+  }
+  for (const c of topology?.clusters ?? []) {
+    tenantOfCluster.set(c.id, c.tenant);
+    add(c.tenant);
+    for (const n of c.nodes) regionOfNode.set(`${c.id}/${n.id}`, n.region);
+  }
+  return { tenantOfCluster, tenantOfKey, regionOfNode, tenants, placed: new WeakMap() };
+}
+
+/** Where a box belongs: its tenant and region. */
+export interface Placement {
+  tenant: string;
+  region: string;
+}
+
+/** A tenant for clusters and keys the topology does not name (a record without one). */
+export const UNNAMED = '(no tenant)';
+
+const worse = (a: GraphNode['state'], b: GraphNode['state']) => (SEVERITY[b] > SEVERITY[a] ? b : a);
+
+/**
+ * The fleet as a tree the Explorer can fold: tenant → region → cluster, each with counts by state.
+ * `boxes` is the whole hierarchy at one moment (hierarchyGraph); a CMK made during the run belongs
+ * to the tenant of the nodes and snapshots that use it.
+ */
+export function fleetModel(boxes: readonly GraphNode[], fleet: FleetTopology): { tenants: TenantGroup[]; placement: Map<string, Placement> } {
+  const placement = new Map<string, Placement>();
+  const byTenant = new Map<string, TenantGroup>();
+  const regionsOf = new Map<string, Map<string, RegionGroup>>();
+  const tenant = (id: string) => {
+    let t = byTenant.get(id);
+    if (!t) {
+      t = { id, regions: [], clusters: [], nodes: noCounts(), databases: noCounts(), snapshots: noCounts(), keys: noCounts(), worst: 'ok' };
+      byTenant.set(id, t);
+      regionsOf.set(id, new Map());
+    }
+    return t;
+  };
+  const region = (t: TenantGroup, name: string) => {
+    const map = regionsOf.get(t.id) as Map<string, RegionGroup>;
+    let r = map.get(name);
+    if (!r) {
+      r = { region: name, keys: [], clusters: [] };
+      map.set(name, r);
+    }
+    return r;
+  };
+  const keyName = (box: GraphNode) => box.label.replace(/ replica$/, '');
+  const keyTenant = new Map<string, string>();
+  // Nodes, databases and snapshots first: a key made during the run is placed by who uses it.
+  const clusterGroups = new Map<string, ClusterGroup>();
+  const place = (box: GraphNode): Placement => {
+    let p = fleet.placed.get(box);
+    if (!p) {
+      const owner = (box.cluster && fleet.tenantOfCluster.get(box.cluster)) ?? UNNAMED;
+      const where = box.kind === 'snapshot' ? (box.arn?.split(':')[3] ?? '')
+        : (fleet.regionOfNode.get(`${box.cluster}/${box.node}`) ?? (box.kind === 'master' ? box.sub.replace(/^.*KMS /, '') : ''));
+      p = { tenant: owner, region: where };
+      fleet.placed.set(box, p);
+    }
+    return p;
+  };
+  for (const box of boxes) {
+    if (box.kind === 'cmk') continue;
+    const where = place(box);
+    const t = tenant(where.tenant);
+    placement.set(box.id, where);
+    if (box.parent && !keyTenant.has(box.parent)) keyTenant.set(box.parent, t.id);
+    if (box.kind === 'master') {
+      const key = `${t.id}|${where.region}|${box.cluster}`;
+      let group = clusterGroups.get(key);
+      if (!group) {
+        group = { id: box.cluster ?? '', nodes: [], counts: noCounts() };
+        clusterGroups.set(key, group);
+        region(t, where.region).clusters.push(group);
+        if (!t.clusters.includes(group.id)) t.clusters.push(group.id);
+      }
+      group.nodes.push(box);
+      group.counts[box.state]++;
+      t.nodes[box.state]++;
+    } else if (box.kind === 'database') t.databases[box.state]++;
+    else t.snapshots[box.state]++;
+    t.worst = worse(t.worst, box.state);
+  }
+  for (const box of boxes) {
+    if (box.kind !== 'cmk') continue;
+    const t = tenant(fleet.tenantOfKey.get(keyName(box)) ?? keyTenant.get(box.id) ?? UNNAMED);
+    const where = box.sub.split(' · ')[0] ?? '';
+    placement.set(box.id, { tenant: t.id, region: where });
+    region(t, where).keys.push(box);
+    t.keys[box.state]++;
+    // An idle key (no node uses it now) is no cause for concern on its own.
+    if (box.state !== 'idle') t.worst = worse(t.worst, box.state);
+  }
+  for (const t of byTenant.values()) t.regions = [...(regionsOf.get(t.id) as Map<string, RegionGroup>).values()].sort((a, b) => a.region.localeCompare(b.region));
+  const order = new Map(fleet.tenants.map((id, i) => [id, i]));
+  const tenants = [...byTenant.values()].sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity) || a.id.localeCompare(b.id));
+  return { tenants, placement };
+}
+
+/** "3 serving, 1 down": the non-zero counts in order of concern. */
+export function countsText(counts: StateCounts, words: Record<GraphNode['state'], string> = STATE_WORDS): string {
+  return STATES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${words[s]}`).join(', ') || 'none';
+}
+
+export const STATE_WORDS: Record<GraphNode['state'], string> = { ok: 'serving', warn: 'at risk', down: 'down', lost: 'lost', idle: 'idle' };
+
+export const total = (c: StateCounts) => c.ok + c.warn + c.down + c.lost + c.idle;

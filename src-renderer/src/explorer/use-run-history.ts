@@ -1,0 +1,110 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { HierarchyFrame, RunRecord } from '../../../src-shared/api';
+import { call } from '../api-client';
+import type { DrillJob } from '../app-state';
+import { useLoad } from '../use-call';
+import { FrameHistory } from './frame-history';
+
+/** Entries fetched per runs:frames call: a keyframe's whole segment at fleet size. */
+const SEGMENT_LIMIT = 20_000;
+const MOMENTS_PAGE = 200_000;
+
+/** A run the Explorer shows: its head (when known), its history, and how many moments the scrubber has. */
+export interface RunHistory {
+  record: RunRecord | undefined;
+  history: FrameHistory | undefined;
+  /** Moments to scrub through: every history entry, and the judged end of a completed run. */
+  moments: number;
+  /** The last moment is the run's end as judged (snapshots tried for restore). */
+  judgedEnd: boolean;
+  error: string | undefined;
+  /** Changes when a live drill's history grows. */
+  version: number;
+}
+
+/**
+ * The history of a saved run (its moments listed once, its frames loaded a keyframe's segment at a
+ * time as the scrubber reaches them), or of the drill running now (the entries it pushed).
+ */
+export function useRunHistory(job: DrillJob | undefined, runId: string | undefined): RunHistory {
+  const saved = useLoad(async (signal) => {
+    if (job || !runId) return undefined;
+    const record = await call('runs:get', { runId }, { signal });
+    const at: number[] = [];
+    const keyframes: number[] = [];
+    for (let offset = 0; ; offset += MOMENTS_PAGE) {
+      const page = await call('runs:moments', { runId, offset, limit: MOMENTS_PAGE }, { signal });
+      at.push(...page.at);
+      keyframes.push(...page.keyframes);
+      if (page.at.length < MOMENTS_PAGE || at.length >= page.total) break;
+    }
+    const history = new FrameHistory({ at, keyframes }, (seq) => call('runs:frames', { runId, seq, limit: SEGMENT_LIMIT }).then((p) => p.entries));
+    return { runId, record, history };
+  }, [job ? undefined : runId]);
+
+  // A running drill: its head once the run store has it (the topology names each cluster's tenant).
+  const liveRun = job?.run?.runId;
+  const [liveRecord, setLiveRecord] = useState<RunRecord | undefined>();
+  useEffect(() => {
+    setLiveRecord(undefined);
+    if (!liveRun) return;
+    let live = true;
+    const abort = new AbortController();
+    const fetchHead = (tries: number) => call('runs:get', { runId: liveRun }, { signal: abort.signal }).then(
+      (r) => live && setLiveRecord(r),
+      () => live && tries > 0 && setTimeout(() => fetchHead(tries - 1), 500),
+    );
+    void fetchHead(10);
+    return () => {
+      live = false;
+      abort.abort();
+    };
+  }, [liveRun]);
+  const liveHistory = useMemo(() => (job ? new FrameHistory({ at: job.history.at, keyframes: job.history.keyframes }, (k) => job.history.segment(k), 0) : undefined), [job?.jobId, job?.history]);
+
+  if (job) {
+    return { record: liveRecord?.topology.keys.length ? liveRecord : undefined, history: liveHistory, moments: job.history.length, judgedEnd: false, error: undefined, version: job.version };
+  }
+  const data = saved.data?.runId === runId ? saved.data : undefined;
+  const judgedEnd = data?.record.execution.status === 'completed';
+  return {
+    record: data?.record, history: data?.history, moments: data ? data.history.length + (judgedEnd ? 1 : 0) : 0, judgedEnd,
+    error: saved.error, version: 0,
+  };
+}
+
+/** What the scrubber points at: the hierarchy after an entry, or the judged end. */
+export interface ShownMoment {
+  index: number;
+  at: number;
+  cause: string;
+  frame: HierarchyFrame;
+  judgedEnd: boolean;
+}
+
+/** Replays the history to moment `index` whenever it changes; keeps the last moment shown while the next one loads. */
+export function useMoment(run: RunHistory, index: number, duration: number | undefined): { shown: ShownMoment | undefined; error: string | undefined } {
+  const [shown, setShown] = useState<ShownMoment | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const { history, judgedEnd, moments, version } = run;
+  useEffect(() => {
+    if (!history || moments === 0) {
+      setShown(undefined);
+      return;
+    }
+    let live = true;
+    const end = judgedEnd && index >= moments - 1;
+    const seq = end ? history.length - 1 : Math.min(index, history.length - 1);
+    history.frameAt(seq).then(({ frame, entry }) => {
+      if (!live) return;
+      setError(undefined);
+      setShown(end
+        ? { index, at: duration ?? frame.at, cause: 'the end of the run, as judged (snapshots tried for restore)', frame, judgedEnd: true }
+        : { index, at: entry.at, cause: entry.cause, frame, judgedEnd: false });
+    }, (err: Error) => live && setError(err.message));
+    return () => {
+      live = false;
+    };
+  }, [history, index, moments, judgedEnd, version, duration]);
+  return { shown, error };
+}

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleetScenario } from '../../bench/fleet-scenario';
+import { replayAll } from '../../src-shared/hierarchy-replay';
+import { axeViolations, blocking, openAxePage } from '../support/axe';
+import { e2eChromium, openBrowserApp, type BrowserApp } from '../support/browser-app';
+
+/**
+ * The Explorer as a platform team meets it after a fleet drill (40 tenants, a us-east-1 KMS outage,
+ * automatic failover), in Chromium through the web bridge: tenants folded with their nodes counted
+ * by state, a search that jumps to a tenant, the keyboard unfolding the tree, the scrubber stepping
+ * into the outage, and the blast radius of a region — and no critical or serious axe-core violation.
+ */
+const TENANTS = 40;
+
+describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium, web bridge)', () => {
+  let home: string;
+  let app: BrowserApp;
+  let context: BrowserContext;
+  let page: Page;
+  let runId: string;
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'keydrill-e2e-fleet-'));
+    app = await openBrowserApp({ home });
+    app.services.drills.run({ text: stringify(fleetScenario({ tenants: TENANTS, days: 2, outageAtHours: 20, outageHours: 3 })) }, 'embedded', undefined);
+    await app.services.drills.idle();
+    runId = app.services.runs.list()[0]!.runId;
+    ({ context, page } = await openAxePage(app.browser, app.bridge.url, { width: 1440, height: 1000 }));
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    await page.getByTestId('fleet-tree').waitFor({ timeout: 60_000 });
+  }, 300_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await app?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  const tree = () => page.getByRole('tree', { name: 'Tenants' });
+  const moment = () => page.getByTestId('scrubber').locator('.moment');
+
+  it('groups the fleet by tenant, folded, each with its nodes counted by state', async () => {
+    expect(await page.getByTestId('fleet-summary').textContent()).toBe(`${TENANTS} tenants`);
+    const rows = tree().locator('[data-row^="t:"]');
+    // Only the rows in view are drawn.
+    expect(await rows.count()).toBeLessThan(TENANTS);
+    expect(await rows.first().getAttribute('aria-expanded')).toBe('false');
+    // At the judged end every node serves again.
+    expect(await page.getByRole('treeitem', { name: /^t01\b.*3 nodes: 3 serving/ }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Tenant t01' }).count()).toBe(1);
+  });
+
+  it('unfolds and folds a tenant from the keyboard: its regions (keys) and cluster', async () => {
+    await tree().focus();
+    await page.keyboard.press('ArrowRight');
+    const first = tree().locator('[data-row="t:t01"]');
+    expect(await first.getAttribute('aria-expanded')).toBe('true');
+    expect(await tree().locator('[data-row^="r:t01|"]').allTextContents()).toEqual([expect.stringContaining('us-east-1 · t01-cmk'), expect.stringContaining('us-west-2 · t01-cmk replica')]);
+    expect(await tree().locator('[data-row="c:t01|us-east-1|t01-prod"]').count()).toBe(1);
+    await page.keyboard.press('ArrowLeft');
+    expect(await first.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('jumps to a tenant found by name and draws its keys', async () => {
+    await page.getByLabel('Find', { exact: true }).fill('t33');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.getByRole('heading', { name: 'Tenant t33' }).waitFor();
+    const row = tree().locator('[data-row="t:t33"]');
+    expect(await row.getAttribute('aria-selected')).toBe('true');
+    expect(await row.getAttribute('aria-expanded')).toBe('true');
+    expect(await row.isVisible()).toBe(true);
+    expect(await page.locator('[data-node^="master:t33-prod/"]').count()).toBe(3);
+    expect(await page.locator('[data-node^="cmk:"]').count()).toBe(2);
+    await page.getByLabel('Find', { exact: true }).fill('t99');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.getByText('No tenant or cluster matches “t99”.').waitFor();
+  });
+
+  it('steps into the outage and shows the blast radius of us-east-1 at that moment, coloured by state', async () => {
+    const entries = [...app.services.runs.runStore().allFrames(runId)];
+    const frames = replayAll(entries);
+    const seq = frames.findIndex((f, i) => i > 0 && f.keys.some((k) => k.region === 'us-east-1' && !k.reachable));
+    expect(seq).toBeGreaterThan(0);
+    const slider = page.getByRole('slider', { name: 'Moment of the run' });
+    await slider.fill(String(seq - 1));
+    await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(seq - 1));
+    // One step forward, from the keyboard.
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(seq));
+    expect(await moment().textContent()).toMatch(/unreachable/);
+    await page.getByLabel('Blast radius of a region').selectOption('us-east-1');
+    const blast = page.getByTestId('blast-radius');
+    await blast.waitFor();
+    const calling = frames[seq]!.nodes.filter((n) => n.kmsRegion === 'us-east-1');
+    expect(await blast.getByTestId('blast-keys').textContent()).toBe(`${TENANTS} (${TENANTS} down)`);
+    expect(await blast.getByTestId('blast-nodes').textContent()).toMatch(new RegExp(`^${calling.length} \\(`));
+    expect(await blast.getByTestId('blast-databases').textContent()).toMatch(new RegExp(`^${calling.length * 2} \\(`));
+    expect(await blast.locator('.vrow').first().locator('.badge').count()).toBe(1);
+    await app.screenshot('explorer-fleet-blast', page);
+    // Every tenant's key is out of reach: every tenant has something down.
+    await page.getByLabel('Only tenants with something down or at risk').check();
+    expect(await page.getByTestId('fleet-summary').textContent()).toBe(`${TENANTS} tenants · ${TENANTS} with something down or at risk`);
+    await page.getByLabel('Only tenants with something down or at risk').uncheck();
+  });
+
+  it('has no critical or serious axe-core violation, tree unfolded and blast radius shown', async () => {
+    await tree().locator('[data-row^="t:"][aria-expanded="false"]').first().click();
+    await page.getByLabel('Blast radius of a region').selectOption('us-west-2');
+    await page.getByTestId('blast-radius').waitFor();
+    expect(await tree().locator('[data-row^="r:"]').count()).toBeGreaterThan(0);
+    expect(blocking(await axeViolations(page))).toEqual([]);
+    await page.getByRole('button', { name: 'Back to the tenant' }).click();
+    await page.locator('[data-node^="cmk:"]').first().click();
+    await page.getByTestId('key-panel').waitFor();
+    expect(blocking(await axeViolations(page))).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleetScenario } from '../../bench/fleet-scenario';
+import { callApi, type AppContext } from '../../src-main/app/api-handlers';
+import { AppServices } from '../../src-main/app/app-services';
+import type { ApiArgs, ApiChannel, ApiResult, FrameEntry, RunRecord } from '../../src-shared/api';
+import { replayAll } from '../../src-shared/hierarchy-replay';
+import { blastRadius } from '../../src-renderer/src/explorer/blast-radius';
+import { fleetTopology, total } from '../../src-renderer/src/explorer/fleet-model';
+import { FleetState } from '../../src-renderer/src/explorer/fleet-state';
+import { FrameHistory } from '../../src-renderer/src/explorer/frame-history';
+import { viewOfFrame } from '../../src-renderer/src/hierarchy-model';
+
+/**
+ * The Explorer at fleet size, on a real generated fleet run (12 tenants, a us-east-1 KMS outage,
+ * automatic failover) played on the embedded KMS and read back through the API the page uses:
+ * the scrubber's moments, frames loaded a keyframe's segment at a time, the tree's counts kept per
+ * tenant from moment to moment, and the blast radius of a region.
+ */
+const TENANTS = 12;
+let home: string;
+let services: AppServices;
+let runId: string;
+let record: RunRecord;
+let all: FrameEntry[];
+
+async function api<C extends ApiChannel>(channel: C, args: ApiArgs<C>): Promise<ApiResult<C>> {
+  const out = await callApi({ services } as AppContext, channel, args);
+  if (!out.ok) throw new Error(out.error.message);
+  return out.result as ApiResult<C>;
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'keydrill-explorer-'));
+  services = new AppServices({ home });
+  const text = stringify(fleetScenario({ tenants: TENANTS, days: 2, outageAtHours: 20, outageHours: 3 }));
+  services.drills.run({ text }, 'embedded', undefined);
+  await services.drills.idle();
+  runId = services.runs.list()[0]!.runId;
+  record = await api('runs:get', { runId });
+  all = [...services.runs.runStore().allFrames(runId)];
+}, 120_000);
+
+afterAll(async () => {
+  await services.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+function history(): FrameHistory {
+  return new FrameHistory({ at: [], keyframes: [] }, (seq) => api('runs:frames', { runId, seq, limit: 20_000 }).then((p) => p.entries));
+}
+
+describe('the Explorer at fleet size', () => {
+  it('lists every moment of the history and loads each keyframe segment by entry number', async () => {
+    const moments = await api('runs:moments', { runId });
+    expect(moments.total).toBe(all.length);
+    expect(moments.at).toEqual(all.map((e) => e.at));
+    expect(moments.keyframes).toEqual(all.filter((e) => e.keyframe).map((e) => e.seq));
+    expect(moments.keyframes.length).toBeGreaterThan(1);
+    const second = moments.keyframes[1]!;
+    const page = await api('runs:frames', { runId, seq: second + 1 });
+    expect(page.entries[0]!.seq).toBe(second);
+    expect(page.entries[0]!.keyframe).toBe(true);
+    await expect(api('runs:frames', { runId } as ApiArgs<'runs:frames'>)).rejects.toThrow(/give at .* or seq/);
+  });
+
+  it('shows the same hierarchy at every moment, stepping forward, back, or jumping, as replaying the whole history', async () => {
+    const moments = await api('runs:moments', { runId });
+    const h = history();
+    h.extend({ at: moments.at, keyframes: moments.keyframes });
+    const whole = replayAll(all);
+    const order = [...whole.keys(), ...[...whole.keys()].reverse(), 0, whole.length - 1, Math.floor(whole.length / 2), 3, whole.length - 2];
+    for (const seq of order) {
+      const { frame, entry } = await h.frameAt(seq);
+      expect(entry.seq).toBe(seq);
+      expect(sorted(frame), `moment ${seq}`).toEqual(sorted(whole[seq]!));
+    }
+  });
+
+  it('keeps each tenant’s counts from moment to moment exactly as counting afresh does', async () => {
+    const topology = fleetTopology(record.topology);
+    const kept = new FleetState(topology);
+    const whole = replayAll(all);
+    for (const [seq, frame] of whole.entries()) {
+      const view = viewOfFrame(frame, record);
+      const stepped = kept.at(view);
+      const fresh = new FleetState(topology).at(view);
+      expect(stepped.tenants.map((t) => t.id)).toEqual(record.topology.clusters.map((c) => c.tenant));
+      expect(stepped.tenants.map(summary), `moment ${seq}`).toEqual(fresh.tenants.map(summary));
+    }
+  });
+
+  it('the blast radius of us-east-1 during the outage: every node calling KMS there, its databases, and every key there, by state', async () => {
+    const whole = replayAll(all);
+    const during = whole.find((f) => f.keys.some((k) => k.region === 'us-east-1' && !k.reachable) && f.nodes.some((n) => n.kmsRegion === 'us-east-1'))!;
+    expect(during).toBeDefined();
+    const moment = new FleetState(fleetTopology(record.topology)).at(viewOfFrame(during, record));
+    const radius = blastRadius(moment.boxes(), moment.placement(), { kind: 'region', region: 'us-east-1' });
+    const calling = during.nodes.filter((n) => n.kmsRegion === 'us-east-1');
+    expect(total(radius.counts.master)).toBe(calling.length);
+    expect(total(radius.counts.database)).toBe(calling.reduce((n, x) => n + x.databases.length, 0));
+    expect(radius.keys.map((k) => k.arn).sort()).toEqual(during.keys.filter((k) => k.region === 'us-east-1').map((k) => k.arn).sort());
+    expect(radius.keys.every((k) => k.state === 'down' && /unreachable/.test(k.stateText))).toBe(true);
+    // The replica region is not hit by it.
+    const west = blastRadius(moment.boxes(), moment.placement(), { kind: 'region', region: 'us-west-2' });
+    expect(total(west.counts.master)).toBe(during.nodes.length - calling.length);
+    // A CMK's radius covers its replicas' users too: one tenant's three nodes, wherever they call KMS.
+    const cmk = record.topology.keys[0]!;
+    const own = blastRadius(moment.boxes(), moment.placement(), { kind: 'cmk', arn: cmk.arn, label: cmk.id });
+    expect(total(own.counts.master)).toBe(3);
+    expect(own.tenants).toBe(1);
+  });
+});
+
+function sorted(frame: { keys: { arn: string }[]; nodes: { cluster: string; node: string }[]; snapshots: { id: string }[] }) {
+  return {
+    keys: [...frame.keys].sort((a, b) => a.arn.localeCompare(b.arn)),
+    nodes: [...frame.nodes].sort((a, b) => `${a.cluster}/${a.node}`.localeCompare(`${b.cluster}/${b.node}`)),
+    snapshots: [...frame.snapshots].sort((a, b) => a.id.localeCompare(b.id)),
+  };
+}
+
+function summary(t: { id: string; nodes: object; databases: object; snapshots: object; keys: object; worst: string; regions: { region: string; keys: { id: string; state: string }[]; clusters: { id: string; counts: object }[] }[] }) {
+  return { id: t.id, nodes: t.nodes, databases: t.databases, snapshots: t.snapshots, keys: t.keys, worst: t.worst, regions: t.regions.map((r) => ({ region: r.region, keys: r.keys.map((k) => `${k.id}:${k.state}`), clusters: r.clusters.map((c) => ({ id: c.id, counts: c.counts })) })) };
+}
