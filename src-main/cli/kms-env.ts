@@ -9,7 +9,7 @@ import { awsConfigFile, writeAwsProfile } from './kms-env-profile';
 import { CouldNotRunError, EXIT_OK, UsageError } from './usage-error';
 
 const KMS_ENV_OPTIONS = {
-  identity: { type: 'string', value: 'NAME', choices: ['admin', 'service'], description: 'whose credentials: the key administrator (default) or the service role (temporary, with its session token)' },
+  identity: { type: 'string', value: 'NAME', choices: ['admin', 'service', 'vendor'], description: "whose credentials: the key administrator (default), the service role, or the vendor's role in its own account (both temporary, with a session token)" },
   data: { type: 'string', value: 'DIR', complete: 'dir', description: "the running server's data folder (default: kms in $KEYDRILL_HOME or ~/.keydrill, as kms serve)" },
   region: { type: 'string', value: 'REGION', description: 'the AWS_REGION to export (default us-east-1); the server serves every region' },
   shell: { type: 'string', value: 'SHELL', choices: ['sh', 'fish', 'powershell'], description: 'the syntax of the exports (default sh: bash, zsh, dash)' },

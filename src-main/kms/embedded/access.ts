@@ -6,12 +6,16 @@ import { parsePolicy, type PolicyDocument } from './policy/policy-document';
 import { evaluatePolicy, type PolicyVerdict, type RequestContext } from './policy/evaluate';
 
 /**
- * The KMS authorization decision, as AWS documents it for a caller in the key's own account:
- *   an explicit Deny in the key policy or the caller's IAM policy refuses;
- *   otherwise the call is allowed when the key policy allows the caller directly, or the key
- *   policy trusts the account (delegating to IAM) and the caller's IAM policy allows it, or a
- *   grant for the caller covers the operation and its encryption-context constraints.
+ * The KMS authorization decision, as AWS documents it. An explicit Deny in the key policy or the
+ * caller's IAM policy always refuses. Then:
+ * - a caller in the key's own account is allowed when the key policy allows it directly, or the key
+ *   policy trusts the account (delegating to IAM) and the caller's IAM policy allows it, or a grant
+ *   for the caller covers the operation and its encryption-context constraints;
+ * - a caller from another account (the SaaS vendor's role using the customer's key) needs both
+ *   sides: the key's permission (the key policy naming the caller or its account, or a grant) AND an
+ *   IAM policy in its own account allowing the action on the key.
  * Operations on no particular key (CreateKey, ListKeys, GenerateRandom...) are decided by IAM alone.
+ * Conditions see the caller's network path (aws:SourceIp, aws:SourceVpce) as its session declares it.
  */
 export interface AccessRequest {
   caller: Identity;
@@ -39,6 +43,7 @@ export class AccessControl {
       encryptionContext: req.encryptionContext,
       viaService: caller.viaService,
       sourceVpce: caller.sourceVpce,
+      sourceIp: caller.sourceIp,
     };
     const iam = caller.iamPolicy ? this.evaluate(this.policy(caller.iamPolicy, false), ctx) : undefined;
     const iamAllows = iam !== undefined && !iam.explicitDeny && iam.allowsPrincipal;
@@ -49,9 +54,15 @@ export class AccessControl {
     const kp = this.evaluate(this.policy(key.policy, true), ctx);
     if (kp.explicitDeny) throw denied(caller, action, key.arn, 'with an explicit deny in a resource-based policy');
     if (iam?.explicitDeny) throw denied(caller, action, key.arn, 'with an explicit deny in an identity-based policy');
+    const granted = req.grants !== undefined && grantAllows(req.grants, caller, action, req.encryptionContext);
+    if (caller.account !== key.account) {
+      if (!kp.allowsPrincipal && !kp.allowsAccountDelegation && !granted) throw denied(caller, action, key.arn, `because no resource-based policy allows the ${action} action`);
+      if (!iamAllows) throw denied(caller, action, key.arn, `because no identity-based policy allows the ${action} action`);
+      return;
+    }
     if (kp.allowsPrincipal) return;
-    if (kp.allowsAccountDelegation && caller.account === key.account && iamAllows) return;
-    if (req.grants && grantAllows(req.grants, caller, action, req.encryptionContext)) return;
+    if (kp.allowsAccountDelegation && iamAllows) return;
+    if (granted) return;
     throw denied(caller, action, key.arn, `because no resource-based policy allows the ${action} action`);
   }
 
@@ -69,7 +80,7 @@ export class AccessControl {
     if (doc.statements.some((st) => st.conditions.length > 0)) return evaluatePolicy(doc, ctx);
     let byRequest = this.verdicts.get(doc);
     if (!byRequest) this.verdicts.set(doc, (byRequest = new Map()));
-    const key = `${ctx.principalArn}\n${ctx.callerAccount}\n${ctx.action}\n${ctx.resource}`;
+    const key = `${ctx.principalArn}\n${ctx.callerAccount}\n${ctx.action}\n${ctx.resource}`; // no conditions: the network path cannot matter
     let verdict = byRequest.get(key);
     if (!verdict) {
       verdict = evaluatePolicy(doc, ctx);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultIdentities, withSessionToken, type Identity } from './identities';
+import { defaultIdentities, upgradeIdentities, type Identity } from './identities';
 
 /**
  * The embedded KMS's data folder: kms.sqlite (keys, material wrapped under root.key), root.key
@@ -56,15 +56,22 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/** Keeps the identities (an IAM policy changed by the administrator) in the folder, mode 0600. */
+export function saveIdentities(dir: string, identities: readonly Identity[]): void {
+  const file = join(dir, 'identities.json');
+  writeFileSync(`${file}.new`, JSON.stringify({ identities }, null, 2), { mode: 0o600 });
+  renameSync(`${file}.new`, file);
+}
+
 /** The folder's identities, created on first use so credentials stay the same across restarts. */
 export function loadOrCreateIdentities(dir: string, account: string): Identity[] {
   const file = join(dir, 'identities.json');
   if (existsSync(file)) {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { identities?: Identity[] };
     if (!Array.isArray(parsed.identities) || parsed.identities.length === 0) throw new Error(`${file} holds no identities`);
-    const identities = parsed.identities.map(withSessionToken);
-    // A folder from before session tokens: keep the tokens it now has, so they stay the same.
-    if (identities.some((id, i) => id !== parsed.identities?.[i])) writeFileSync(file, JSON.stringify({ identities }, null, 2), { mode: 0o600 });
+    const identities = upgradeIdentities(parsed.identities, account);
+    // A folder from before session tokens or the vendor account: keep what it now has.
+    if (identities.length !== parsed.identities.length || identities.some((id, i) => id !== parsed.identities?.[i])) writeFileSync(file, JSON.stringify({ identities }, null, 2), { mode: 0o600 });
     return identities;
   }
   const identities = defaultIdentities(account);

@@ -4,7 +4,8 @@ import type { EventStore } from '../../audit/event-store';
 import { CloudTrailServiceError, cloudTrailOperation, serveCloudTrail } from '../../audit/lookup-events-server';
 import { systemClock, type Clock } from '../../common/clock';
 import type { IdSource } from '../../common/id-source';
-import { lockDataFolder, loadOrCreateIdentities, prepareDataFolder } from './data-folder';
+import { lockDataFolder, loadOrCreateIdentities, prepareDataFolder, saveIdentities } from './data-folder';
+import { IdentityRegistry, type SessionNetwork } from './identity-registry';
 import { KmsError } from './errors';
 import { DEFAULT_ACCOUNT, defaultIdentities, type Identity } from './identities';
 import { KmsCore } from './kms-core';
@@ -73,7 +74,8 @@ const TARGET_PREFIX = 'TrentService.';
  */
 export class EmbeddedKms {
   readonly core: KmsCore;
-  readonly identities: readonly Identity[];
+  /** Every credential accepted, and the administrator's levers: IAM policies, role sessions and their network path. */
+  readonly registry: IdentityRegistry;
   readonly account: string;
   readonly acceptsTestCredentials: boolean;
   private readonly version: string;
@@ -91,7 +93,8 @@ export class EmbeddedKms {
     if (dir) prepareDataFolder(dir);
     this.releaseLock = dir ? lockDataFolder(dir) : () => undefined;
     try {
-      this.identities = options.identities ?? (dir ? loadOrCreateIdentities(dir, this.account) : defaultIdentities(this.account, options.ids));
+      const identities = options.identities ?? (dir ? loadOrCreateIdentities(dir, this.account) : defaultIdentities(this.account, options.ids));
+      this.registry = new IdentityRegistry(identities, options.ids, dir && !options.identities ? (ids) => saveIdentities(dir, ids) : undefined);
       const vault = dir ? MaterialVault.openOrCreate(dir) : MaterialVault.ephemeral();
       this.core = new KmsCore(KmsStore.open(dir, vault), options.clock ?? systemClock, options.ids);
     } catch (err) {
@@ -100,17 +103,50 @@ export class EmbeddedKms {
     }
     this.acceptsTestCredentials = options.acceptTestCredentials ?? false;
     this.version = options.version ?? 'dev';
-    const accepted = this.acceptsTestCredentials ? [...this.identities, testCredentialsAdmin(this.identity('admin'))] : this.identities;
-    this.verifier = new SigV4Verifier(accepted, 'kms');
-    this.cloudTrailVerifier = new SigV4Verifier(accepted, 'cloudtrail');
+    // LocalStack's test/test, signing as the administrator (same ARN, so CloudTrail and policies see the admin).
+    if (this.acceptsTestCredentials) this.registry.addAlias('admin', 'test', 'test');
+    const lookup = (accessKeyId: string) => this.registry.byAccessKey(accessKeyId);
+    this.verifier = new SigV4Verifier(lookup, 'kms');
+    this.cloudTrailVerifier = new SigV4Verifier(lookup, 'cloudtrail');
     this.eventStore = options.eventStore;
     this.quota = options.requestsPerSecond ? new RequestQuota(options.requestsPerSecond) : undefined;
   }
 
+  /** The named identities (admin, service, vendor), with their current IAM policies. */
+  get identities(): readonly Identity[] {
+    return this.registry.identities;
+  }
+
   identity(name: string): Identity {
-    const id = this.identities.find((i) => i.name === name);
-    if (!id) throw new Error(`No identity named ${name}; known: ${this.identities.map((i) => i.name).join(', ')}`);
-    return id;
+    return this.registry.identity(name);
+  }
+
+  /**
+   * The administrator's side of IAM: replaces an identity's IAM policy (undefined removes it), for all
+   * its sessions at once. A malformed policy is refused with the reason. Kept in the data folder.
+   */
+  setIamPolicy(name: string, policy: string | undefined): void {
+    if (policy !== undefined) {
+      try {
+        this.core.access.policy(policy, false);
+      } catch (err) {
+        throw new Error(`The IAM policy for ${name} is not valid: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    this.registry.setIamPolicy(name, policy);
+  }
+
+  /** A session of a role for one client (a node), on a declared network path: see identity-registry.ts. */
+  startSession(name: string, sessionName: string, network: SessionNetwork = {}): Identity {
+    return this.registry.startSession(name, sessionName, network);
+  }
+
+  setSessionNetwork(accessKeyId: string, network: SessionNetwork): Identity {
+    return this.registry.setSessionNetwork(accessKeyId, network);
+  }
+
+  endSession(accessKeyId: string): void {
+    this.registry.endSession(accessKeyId);
   }
 
   /** Starts serving on 127.0.0.1; port 0 picks a free port. Returns the endpoint URL. */
@@ -235,11 +271,6 @@ export class EmbeddedKms {
     record.caller = identity.name;
     return serveCloudTrail(store, name, body, region);
   }
-}
-
-/** LocalStack's `test`/`test`, signing as the administrator (same ARN, so CloudTrail and policies see the admin). */
-function testCredentialsAdmin(admin: Identity): Identity {
-  return { ...admin, accessKeyId: 'test', secretAccessKey: 'test', sessionToken: undefined };
 }
 
 function internalError(err: unknown): KmsError {

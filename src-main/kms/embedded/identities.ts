@@ -2,11 +2,12 @@ import { createHmac } from 'node:crypto';
 import { randomIds, type IdSource } from '../../common/id-source';
 
 /**
- * Who may call the embedded KMS. By default one account with two identities, as in a BYOK setup:
- * the administrator who owns the customer's keys, and the service role a SaaS vendor assumes.
- * The administrator's IAM policy allows kms:* in its account, so a key policy that trusts the
- * account root lets it in; the service role has no IAM policy, so only a key policy statement
- * naming it, or a grant, lets it in.
+ * Who may call the embedded KMS, as in a BYOK setup. In the customer's account (111122223333): the
+ * administrator who owns the keys (IAM policy kms:* in its account, so a key policy that trusts the
+ * account root lets it in) and a service role with no IAM policy (only a key policy statement naming
+ * it, or a grant, lets it in). In the SaaS vendor's own account (444455556666): the vendor's role,
+ * which uses the customer's keys across accounts and so needs both the key's permission and its own
+ * IAM policy, as in AWS.
  */
 export interface Identity {
   /** Short name used on the command line and in logs, e.g. "admin". */
@@ -29,9 +30,29 @@ export interface Identity {
   /** Request context the identity's calls carry, to exercise kms:ViaService / aws:SourceVpce conditions. */
   readonly viaService?: string | undefined;
   readonly sourceVpce?: string | undefined;
+  /** The address the identity's requests come from, for aws:SourceIp (a session's declared network path). */
+  readonly sourceIp?: string | undefined;
 }
 
 export const DEFAULT_ACCOUNT = '111122223333';
+/** The SaaS vendor's own AWS account, whose role uses the customer's keys across accounts (the seeds' BYOK model). */
+export const VENDOR_ACCOUNT = '444455556666';
+
+/**
+ * The vendor role's IAM policy: in AWS a caller from another account needs both the key's permission
+ * (key policy or grant) and this, in its own account. It allows using keys of `customerAccount`.
+ */
+export function vendorIamPolicy(customerAccount: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{
+      Sid: 'UseCustomerManagedKeys',
+      Effect: 'Allow',
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:RetireGrant'],
+      Resource: `arn:aws:kms:*:${customerAccount}:key/*`,
+    }],
+  });
+}
 
 export function adminIamPolicy(account: string): string {
   return JSON.stringify({
@@ -66,6 +87,36 @@ export function sessionTokenFor(secretAccessKey: string): string {
   return `IQoJb3JpZ2luX2Vj${Buffer.concat([0, 1, 2, 3, 4, 5, 6, 7].map(block)).toString('base64')}`;
 }
 
+/**
+ * The vendor's role in its own account (`vendor`): temporary credentials like the service role's,
+ * derived from the service role's secret so a seeded drill spends no random bytes on them and an
+ * older data folder can be given the identity on its next start.
+ */
+export function vendorIdentity(service: Identity, customerAccount: string): Identity {
+  const derive = (label: string): Buffer => createHmac('sha256', service.secretAccessKey).update(`keydrill-vendor-${label}`).digest();
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const accessKeyId = `ASIA${[...derive('access-key').subarray(0, 16)].map((b) => alphabet[b % 32]).join('')}`;
+  const secretAccessKey = derive('secret').subarray(0, 30).toString('base64');
+  return withSessionToken({
+    name: 'vendor',
+    accessKeyId,
+    secretAccessKey,
+    account: VENDOR_ACCOUNT,
+    principalArn: `arn:aws:iam::${VENDOR_ACCOUNT}:role/keydrill-vendor`,
+    callerArn: `arn:aws:sts::${VENDOR_ACCOUNT}:assumed-role/keydrill-vendor/keydrill-session`,
+    type: 'AssumedRole',
+    iamPolicy: vendorIamPolicy(customerAccount),
+  });
+}
+
+/** Identities from an older data folder gain what they now have: session tokens, the vendor identity. */
+export function upgradeIdentities(identities: readonly Identity[], customerAccount: string): Identity[] {
+  const upgraded = identities.map(withSessionToken);
+  const service = upgraded.find((i) => i.name === 'service');
+  if (service && !upgraded.some((i) => i.name === 'vendor')) upgraded.push(vendorIdentity(service, customerAccount));
+  return upgraded;
+}
+
 /** An identity read from an older data folder gets the session token its temporary key now needs. */
 export function withSessionToken(identity: Identity): Identity {
   return identity.accessKeyId.startsWith('ASIA') && !identity.sessionToken ? { ...identity, sessionToken: sessionTokenFor(identity.secretAccessKey) } : identity;
@@ -73,7 +124,7 @@ export function withSessionToken(identity: Identity): Identity {
 
 /** Fresh credentials for the two default identities of `account`. */
 export function defaultIdentities(account: string = DEFAULT_ACCOUNT, ids: IdSource = randomIds): Identity[] {
-  return [
+  return upgradeIdentities([
     {
       name: 'admin',
       accessKeyId: accessKeyId('AKIA', ids),
@@ -94,5 +145,5 @@ export function defaultIdentities(account: string = DEFAULT_ACCOUNT, ids: IdSour
       type: 'AssumedRole',
       iamPolicy: undefined,
     }),
-  ];
+  ], account);
 }

@@ -45,23 +45,29 @@ export class KmsCore {
    * operation allows) an alias name or alias ARN.
    */
   resolveKey(call: CallContext, ref: string, opts: { allowAlias: boolean }): KeyRecord {
+    // A bare key id or alias name means the caller's own account; a key or alias ARN may name
+    // another account's key, which is how a caller reaches a key across accounts (as in AWS).
+    let account = call.caller.account;
     let keyId = ref;
     const keyArn = KEY_ARN.exec(ref);
     const aliasArn = ALIAS_ARN.exec(ref);
     if (keyArn) {
-      if (keyArn[1] !== call.region || keyArn[2] !== call.caller.account) throw new KmsError('NotFoundException', `Invalid arn ${keyArn[1]}`);
+      if (keyArn[1] !== call.region) throw new KmsError('NotFoundException', `Invalid arn ${keyArn[1]}`);
+      account = keyArn[2] as string;
       keyId = keyArn[3] as string;
     } else if (aliasArn || ref.startsWith('alias/')) {
       if (!opts.allowAlias) throw new KmsError('NotFoundException', `Invalid keyId '${ref}'`);
       const name = aliasArn ? (aliasArn[3] as string) : ref;
-      if (aliasArn && (aliasArn[1] !== call.region || aliasArn[2] !== call.caller.account)) throw new KmsError('NotFoundException', `Invalid arn ${aliasArn[1]}`);
+      if (aliasArn && aliasArn[1] !== call.region) throw new KmsError('NotFoundException', `Invalid arn ${aliasArn[1]}`);
+      if (aliasArn) account = aliasArn[2] as string;
       const alias = this.store.getAlias(call.region, name);
-      if (!alias) throw new KmsError('NotFoundException', `Alias arn:aws:kms:${call.region}:${call.caller.account}:${name} is not found.`);
+      const target = alias && this.store.getKey(call.region, alias.targetKeyId);
+      if (!alias || target?.account !== account) throw new KmsError('NotFoundException', `Alias arn:aws:kms:${call.region}:${account}:${name} is not found.`);
       keyId = alias.targetKeyId;
     }
     if (!KEY_ID.test(keyId)) throw new KmsError('NotFoundException', `Invalid keyId '${ref}'`);
     const key = this.store.getKey(call.region, keyId);
-    if (!key) throw new KmsError('NotFoundException', `Key '${this.arn(call.region, call.caller.account, keyId)}' does not exist`);
+    if (!key || key.account !== account) throw new KmsError('NotFoundException', `Key '${this.arn(call.region, account, keyId)}' does not exist`);
     return key;
   }
 

@@ -18,20 +18,18 @@ const ALGORITHM = 'AWS4-HMAC-SHA256';
 const MAX_SKEW_MS = 15 * 60_000;
 
 export class SigV4Verifier {
-  private readonly byAccessKey = new Map<string, Identity>();
   // Signing keys change once a day per region; deriving one costs four HMACs, so keep them.
   private readonly signingKeys = new Map<string, Buffer>();
 
-  constructor(identities: readonly Identity[], private readonly service: string, private readonly wallClock: () => number = Date.now) {
-    for (const id of identities) this.byAccessKey.set(id.accessKeyId, id);
-  }
+  /** `lookup` names who holds an access key now (identities, sessions and aliases come and go). */
+  constructor(private readonly lookup: (accessKeyId: string) => Identity | undefined, private readonly service: string, private readonly wallClock: () => number = Date.now) {}
 
   verify(method: string, path: string, headers: IncomingHttpHeaders, body: Buffer): VerifiedRequest {
     const auth = headerValue(headers, 'authorization');
     if (!auth) throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
     const parsed = parseAuthorization(auth);
     const [accessKeyId, date, region, service, terminator] = parsed.credential.split('/');
-    const identity = accessKeyId ? this.byAccessKey.get(accessKeyId) : undefined;
+    const identity = accessKeyId ? this.lookup(accessKeyId) : undefined;
     if (!identity) throw new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     // AWS: a temporary (ASIA…) key is valid only with its session token, and a long-term key with none.
     if (!sameToken(headerValue(headers, 'x-amz-security-token'), identity.sessionToken)) {
@@ -73,7 +71,7 @@ export class SigV4Verifier {
   }
 
   private signingKey(identity: Identity, date: string, region: string, service: string): Buffer {
-    const cacheKey = `${identity.accessKeyId}/${date}/${region}/${service}`;
+    const cacheKey = `${identity.accessKeyId}/${identity.secretAccessKey}/${date}/${region}/${service}`;
     let key = this.signingKeys.get(cacheKey);
     if (!key) {
       const kDate = createHmac('sha256', `AWS4${identity.secretAccessKey}`).update(date).digest();

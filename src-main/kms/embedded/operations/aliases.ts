@@ -59,7 +59,9 @@ const deleteAlias = operation(z.object({ AliasName: aliasName }), true, (core, c
 const listAliases = operation(z.object({ KeyId: keyId.optional(), Limit: limit, Marker: marker }), false, (core, call, req) => {
   core.authorize(call, 'kms:ListAliases', undefined);
   const target = req.KeyId === undefined ? undefined : core.resolveKey(call, req.KeyId, { allowAlias: false }).keyId;
-  const aliases = core.store.aliasesIn(call.region).filter((a) => target === undefined || a.targetKeyId === target);
+  // Aliases belong to the account of the key they name.
+  const ownAccount = (a: AliasRecord): boolean => core.store.getKey(call.region, a.targetKeyId)?.account === call.caller.account;
+  const aliases = core.store.aliasesIn(call.region).filter((a) => ownAccount(a) && (target === undefined || a.targetKeyId === target));
   const p = page(aliases, req.Limit, req.Marker, (a) => a.name);
   return {
     Aliases: p.items.map((a) => ({

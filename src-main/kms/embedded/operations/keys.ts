@@ -88,7 +88,7 @@ const describeKey = operation(z.object({ KeyId: keyId, GrantTokens: grantTokens 
 
 const listKeys = operation(z.object({ Limit: limit, Marker: marker }), false, (core, call, req) => {
   core.authorize(call, 'kms:ListKeys', undefined);
-  const keys = core.store.keysIn(call.region);
+  const keys = core.store.keysIn(call.region).filter((k) => k.account === call.caller.account);
   const p = page(keys, req.Limit, req.Marker, (k) => k.keyId);
   return { Keys: p.items.map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })), Truncated: p.truncated, ...(p.nextMarker ? { NextMarker: p.nextMarker } : {}) };
 });

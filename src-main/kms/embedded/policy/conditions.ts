@@ -4,6 +4,7 @@
  * values a lookup returns (undefined = the key is absent from the request context).
  */
 import type { ConditionBlock, ConditionClause } from './policy-document';
+import { BlockList, isIP } from 'node:net';
 import { arnMatch, wildcardMatch } from './wildcard';
 
 type Fail = (message: string) => never;
@@ -17,7 +18,39 @@ const POSITIVE: Record<string, Matcher> = {
   ArnEquals: arnMatch,
   ArnLike: arnMatch,
   Bool: (p, v) => p.toLowerCase() === v.toLowerCase(),
+  // aws:SourceIp: the policy value is an address or a CIDR block, IPv4 or IPv6.
+  IpAddress: (p, v) => ipInBlock(p, v),
 };
+
+const blocks = new Map<string, BlockList | undefined>();
+
+/** A policy's address or CIDR block ("203.0.113.0/24", "2001:db8::/32", "203.0.113.7"), parsed once. */
+function ipBlock(cidr: string): BlockList | undefined {
+  if (blocks.has(cidr)) return blocks.get(cidr);
+  const [address = '', prefixText] = cidr.split('/');
+  const family = isIP(address);
+  const max = family === 6 ? 128 : 32;
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  let list: BlockList | undefined;
+  if (family !== 0 && Number.isInteger(prefix) && prefix >= 0 && prefix <= max) {
+    list = new BlockList();
+    list.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4');
+  }
+  if (blocks.size > 2000) blocks.clear();
+  blocks.set(cidr, list);
+  return list;
+}
+
+function ipInBlock(cidr: string, address: string): boolean {
+  const family = isIP(address);
+  const block = ipBlock(cidr);
+  return family !== 0 && block !== undefined && block.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/** A policy value an IP operator can use, for the parser's check. */
+export function isCidrOrAddress(value: string): boolean {
+  return ipBlock(value) !== undefined;
+}
 
 /** Negated operator -> the positive operator it negates. */
 const NEGATED: Record<string, string> = {
@@ -26,6 +59,7 @@ const NEGATED: Record<string, string> = {
   StringNotLike: 'StringLike',
   ArnNotEquals: 'ArnEquals',
   ArnNotLike: 'ArnLike',
+  NotIpAddress: 'IpAddress',
 };
 
 export const SUPPORTED_OPERATORS: readonly string[] = [...Object.keys(POSITIVE), ...Object.keys(NEGATED), 'Null'];
@@ -88,6 +122,9 @@ export function parseConditionBlock(raw: unknown, where: string, keyPolicy: bool
       if (op.operator === 'Null') values = values.map((v) => v.toLowerCase());
       if (op.operator === 'Null' && values.some((v) => v !== 'true' && v !== 'false')) {
         fail(`${keyWhere} must be true or false for the Null operator`);
+      }
+      if ((op.operator === 'IpAddress' || op.operator === 'NotIpAddress') && values.some((v) => !isCidrOrAddress(v))) {
+        fail(`${keyWhere} must be IP addresses or CIDR blocks such as 203.0.113.0/24 for ${op.operator}`);
       }
       if (keyPolicy && op.setQualifier === 'ForAllValues' && (lower.startsWith('kms:encryptioncontext:') || lower.startsWith('aws:requesttag/'))) {
         fail(`${keyWhere} OverlyPermissiveCondition: using the ForAllValues set operator with a single-valued condition key matches requests without the specified encryption context or tag; remove ForAllValues`);

@@ -20,6 +20,8 @@ export interface RequestContext {
   encryptionContext?: Record<string, string>;
   viaService?: string;
   sourceVpce?: string;
+  /** The address the request came from, as the caller's session presents it (see identity-registry.ts). */
+  sourceIp?: string;
 }
 
 export interface PolicyVerdict {
@@ -158,6 +160,8 @@ export function conditionKeyValues(ctx: RequestContext, key: string): string[] |
       return ctx.viaService === undefined ? undefined : [ctx.viaService];
     case 'aws:sourcevpce':
       return ctx.sourceVpce === undefined ? undefined : [ctx.sourceVpce];
+    case 'aws:sourceip':
+      return ctx.sourceIp === undefined ? undefined : [ctx.sourceIp];
     default:
       return undefined;
   }
