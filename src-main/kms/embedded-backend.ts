@@ -3,6 +3,7 @@ import { cloudTrailTime, type CallerIdentity, type CiphertextInfo } from './clou
 import { readBlobHeader } from './embedded/ciphertext-blob';
 import { EmbeddedKms, type EmbeddedKmsOptions } from './embedded/embedded-kms';
 import type { Identity } from './embedded/identities';
+import type { SessionNetwork } from './embedded/identity-registry';
 import { InProcessHandler } from './in-process-handler';
 import { KmsClientFactory, type KmsClientFactoryOptions } from './kms-client-factory';
 
@@ -15,8 +16,14 @@ export interface EmbeddedBackend {
   endpoint: string;
   /** True when this process's clients hand requests to the server directly rather than over loopback HTTP. */
   inProcess: boolean;
-  /** A client factory calling as `identity` ('admin' or 'service'). */
-  factory(identity: string, options?: Omit<KmsClientFactoryOptions, 'backend' | 'endpoint' | 'credentials' | 'identity'>): KmsClientFactory;
+  /** A client factory calling as a named identity ('admin', 'service' or 'vendor'), or as a given one (a role session). */
+  factory(identity: string | Identity, options?: Omit<KmsClientFactoryOptions, 'backend' | 'endpoint' | 'credentials' | 'identity'>): KmsClientFactory;
+  /**
+   * A client factory for one node: a session of `role` named after the node, on the network path
+   * it presents (aws:SourceIp / aws:SourceVpce in key policies; see embedded/identity-registry.ts).
+   * Move it later with `kms.setSessionNetwork(factory.options.credentials.accessKeyId, …)`.
+   */
+  sessionFactory(role: string, sessionName: string, network: SessionNetwork, options?: Omit<KmsClientFactoryOptions, 'backend' | 'endpoint' | 'credentials' | 'identity'>): KmsClientFactory;
   close(): Promise<void>;
 }
 
@@ -26,12 +33,15 @@ export async function startEmbeddedBackend(options: EmbeddedKmsOptions & { inPro
   const factories: KmsClientFactory[] = [];
   const inProcess = options.inProcess ?? false;
   const handler = inProcess ? new InProcessHandler(kms) : undefined;
-  return {
+  const backend: EmbeddedBackend = {
     kms,
     endpoint,
     inProcess,
-    factory(identityName, factoryOptions = {}) {
-      const identity = kms.identity(identityName);
+    sessionFactory(role, sessionName, network, factoryOptions = {}) {
+      return backend.factory(kms.startSession(role, sessionName, network), factoryOptions);
+    },
+    factory(who, factoryOptions = {}) {
+      const identity = typeof who === 'string' ? kms.identity(who) : who;
       const clock = factoryOptions.clock ?? options.clock;
       const factory = new KmsClientFactory({
         ...factoryOptions,
@@ -52,6 +62,7 @@ export async function startEmbeddedBackend(options: EmbeddedKmsOptions & { inPro
       await kms.close();
     },
   };
+  return backend;
 }
 
 /** The SDK credentials of an embedded-KMS identity: a temporary one's session token included, as the server requires. */

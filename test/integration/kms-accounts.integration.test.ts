@@ -1,7 +1,7 @@
 import { CreateGrantCommand, CreateKeyCommand, DescribeKeyCommand, GenerateDataKeyCommand, KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { credentialsOf } from '../../src-main/kms/embedded-backend';
+import { credentialsOf, startEmbeddedBackend } from '../../src-main/kms/embedded-backend';
 import { VENDOR_ACCOUNT, vendorIamPolicy, type Identity } from '../../src-main/kms/embedded/identities';
 import { failure, startKms, type KmsHarness } from '../support/kms-harness';
 
@@ -145,6 +145,24 @@ describe('network paths in key policies', () => {
     expect((await failure(dataKey(around))).message).toContain('explicit deny in a resource-based policy');
     // The customer's own administrator is not caught by the vendor's restriction.
     expect((await admin.send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.Arn).toBe(keyArn);
+  });
+
+  it('per-node client factories (sessionFactory) present their node\'s address, over HTTP and handed over in-process alike', async () => {
+    for (const inProcess of [false, true]) {
+      const backend = await startEmbeddedBackend({ inProcess });
+      try {
+        const owner = backend.factory('admin').clientFor('us-east-1');
+        const arn = (await owner.send(new CreateKeyCommand({ Policy: policy(vendorUse({ Condition: { IpAddress: { 'aws:SourceIp': '10.20.0.0/16' } } })) }))).KeyMetadata?.Arn as string;
+        const inside = backend.sessionFactory('vendor', 'node-1', { sourceIp: '10.20.3.4' });
+        const outside = backend.sessionFactory('vendor', 'node-2', { sourceIp: '10.21.3.4' });
+        expect((await dataKey(inside.clientFor('us-east-1'), arn)).KeyId).toBe(arn);
+        expect((await failure(dataKey(outside.clientFor('us-east-1'), arn))).name).toBe('AccessDeniedException');
+        backend.kms.setSessionNetwork(outside.options.credentials?.accessKeyId as string, { sourceIp: '10.20.9.9' });
+        expect((await dataKey(outside.clientFor('us-east-1'), arn)).KeyId).toBe(arn);
+      } finally {
+        await backend.close();
+      }
+    }
   });
 
   it('an IP condition with a value that is no address or block is a malformed policy', async () => {
