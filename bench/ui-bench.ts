@@ -1,8 +1,10 @@
 /**
- * `npm run bench -- ui [--events 1m,10m]`: the app in Chromium through the web bridge with N
- * synthetic KMS events stored (by default 1,000,000, then 10,000,000 in the same store). Times the
- * first interactive page, the audit page's first rows, two filters, the charts' count, and the
- * Explorer's render of the year-of-operation hierarchy. Each figure is the median of a few fresh
+ * `npm run bench -- ui [--events 1m,10m] [--tenants 1000]`: the app in Chromium through the web
+ * bridge with N synthetic KMS events stored (by default 1,000,000, then 10,000,000 in the same
+ * store). Times the first interactive page, the audit page's first rows, two filters, the charts'
+ * count, the Explorer's render of the year-of-operation hierarchy, and the Explorer on a fleet run
+ * of N tenants (default 1,000; 0 leaves it out): opening it, and single scrub steps through its
+ * failover. Each figure is the median of a few fresh
  * browser contexts and is shown as a ratio to a baseline measured in the same run in the same
  * Chromium (a trivial static page from a bare node http server); the larger size is also shown as
  * a ratio to the smaller. The load average is printed beside the numbers: this machine is shared.
@@ -20,7 +22,9 @@ import { startBridge, type Bridge } from '../src-main/server/bridge-server';
 import { ensureRendererBuilt } from '../src-main/server/renderer-build';
 import { replayAll } from '../src-shared/hierarchy-replay';
 import { hierarchyGraph, viewOfRecordEnd } from '../src-renderer/src/hierarchy-model';
-import { closeServer, startBaselineServer, timeApp, timeBaseline, type ExplorerRuns, type Sample } from './lib/ui-timing';
+import { stringify } from 'yaml';
+import { fleetScenario } from './fleet-scenario';
+import { closeServer, startBaselineServer, timeApp, timeBaseline, timeFleetExplorer, type ExplorerRuns, type Sample } from './lib/ui-timing';
 import { printTable } from './lib/stats';
 
 const DEFAULT_SIZES = [1_000_000, 10_000_000];
@@ -37,6 +41,15 @@ const FIGURES: [keyof Sample, string, number | undefined][] = [
   ['auditCounted', 'audit: EventName=Decrypt + Apply → charts drawn, total counted', undefined],
   ['explorerSelectToGraph', 'explorer: select year-of-operation → graph drawn', undefined],
 ];
+
+/** `--tenants N` (default 1,000; 0 leaves the fleet Explorer out). */
+function parseTenants(argv: string[]): number {
+  const i = argv.indexOf('--tenants');
+  if (i < 0) return 1_000;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--tenants wants a whole number, got '${argv[i + 1] ?? ''}'`);
+  return n;
+}
 
 /** "1m,10m" or "1000000" → sizes, ascending. */
 function parseSizes(argv: string[]): number[] {
@@ -105,13 +118,14 @@ function graphNodes(services: AppServices, runId: string): number {
 
 interface SizeResult {
   events: number;
+  fleet?: { tenants: number; openMs: number; stepMs: number[]; stepMedianMs: number } | undefined;
   loadBefore: string;
   loadAfter: string;
   baseline: { medianMs: number; samplesMs: number[] };
   results: Record<string, { medianMs: number; samplesMs: number[]; ratio: number }>;
 }
 
-async function measure(browser: Browser, bridge: Bridge, baselineUrl: string, runs: ExplorerRuns, events: number): Promise<SizeResult> {
+async function measure(browser: Browser, bridge: Bridge, baselineUrl: string, runs: ExplorerRuns, events: number, fleet: { runId: string; tenants: number } | undefined): Promise<SizeResult> {
   const loadBefore = load();
   // Warm-up: the first page of a fresh browser and a freshly opened store pay for start-up; neither side is charged for it.
   await timeBaseline(browser, baselineUrl);
@@ -123,12 +137,17 @@ async function measure(browser: Browser, bridge: Bridge, baselineUrl: string, ru
     samples.push(await timeApp(browser, bridge, runs));
   }
   const floor = median(baselineMs);
+  let fleetResult: SizeResult['fleet'];
+  if (fleet) {
+    const f = await timeFleetExplorer(browser, bridge, fleet.runId, runs.smallRun, fleet.tenants);
+    fleetResult = { tenants: fleet.tenants, openMs: f.open, stepMs: f.steps, stepMedianMs: median(f.steps) };
+  }
   const results: SizeResult['results'] = {};
   for (const [key] of FIGURES) {
     const values = samples.map((s) => s[key]);
     results[key] = { medianMs: median(values), samplesMs: values, ratio: median(values) / floor };
   }
-  return { events, loadBefore, loadAfter: load(), baseline: { medianMs: floor, samplesMs: baselineMs }, results };
+  return { events, loadBefore, loadAfter: load(), baseline: { medianMs: floor, samplesMs: baselineMs }, results, fleet: fleetResult };
 }
 
 function printSize(r: SizeResult, runs: ExplorerRuns): void {
@@ -139,11 +158,17 @@ function printSize(r: SizeResult, runs: ExplorerRuns): void {
     const name = key === 'explorerSelectToGraph' ? `${label} (${runs.yearNodes} boxes)` : label;
     rows.push([name, x.medianMs.toFixed(0), x.samplesMs.map((v) => v.toFixed(0)).join(' '), `${x.ratio.toFixed(1)}×`, target ? `≤ ${target}` : '']);
   }
+  if (r.fleet) {
+    const f = r.fleet;
+    rows.push([`explorer: open a ${f.tenants.toLocaleString('en')}-tenant run → tree drawn`, f.openMs.toFixed(0), '', `${(f.openMs / r.baseline.medianMs).toFixed(1)}×`, '']);
+    rows.push([`explorer: one scrub step at ${f.tenants.toLocaleString('en')} tenants (${f.stepMs.length} steps)`, f.stepMedianMs.toFixed(0), `max ${Math.max(...f.stepMs).toFixed(0)}`, `${(f.stepMedianMs / r.baseline.medianMs).toFixed(1)}×`, '≤ 100']);
+  }
   printTable(['measure', 'median ms', 'samples ms', 'vs baseline', 'target ms'], rows);
 }
 
 export async function runUiBench(argv: string[]): Promise<number> {
   const sizes = parseSizes(argv);
+  const tenants = parseTenants(argv);
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('the ui benchmark needs Chromium: install it or set CHROMIUM_PATH');
   const home = mkdtempSync(join(tmpdir(), 'keydrill-ui-bench-'));
@@ -160,6 +185,7 @@ export async function runUiBench(argv: string[]): Promise<number> {
     const measured: SizeResult[] = [];
     let stored = 0;
     let runs: ExplorerRuns | undefined;
+    let fleet: { runId: string; tenants: number } | undefined;
     const ingest: { events: number; seconds: number }[] = [];
     for (const size of sizes) {
       // The services are closed while the store grows, as if the app were restarted on a bigger trail.
@@ -175,9 +201,20 @@ export async function runUiBench(argv: string[]): Promise<number> {
         const yearRun = await runDrillVia(services, 'year-of-operation');
         runs = { smallRun, smallNodes: graphNodes(services, smallRun), yearRun, yearNodes: graphNodes(services, yearRun) };
         if (runs.smallNodes === runs.yearNodes) throw new Error('the two runs draw the same number of boxes: the Explorer timing could not tell them apart');
+        if (tenants > 0) {
+          // A fleet of N tenants, 2 days with a 3-hour us-east-1 outage and failover (bench/fleet-scenario.ts).
+          const t0 = performance.now();
+          const before = new Set(services.runs.list().map((r) => r.runId));
+          services.drills.run({ text: stringify(fleetScenario({ tenants, days: 2, outageAtHours: 20, outageHours: 3 })) }, 'embedded', 1);
+          await services.drills.idle();
+          const made = services.runs.list().find((r) => !before.has(r.runId));
+          if (!made) throw new Error('the fleet drill saved no run');
+          fleet = { runId: made.runId, tenants };
+          console.log(`Fleet drill: ${tenants.toLocaleString('en')} tenants, 2 days, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        }
       }
       bridge = await startBridge({ ctx: { services }, rendererDir: ensureRendererBuilt(), port: 0 });
-      const result = await measure(browser, bridge, baseline.url, runs, size);
+      const result = await measure(browser, bridge, baseline.url, runs, size, fleet);
       measured.push(result);
       printSize(result, runs);
     }

@@ -68,6 +68,7 @@ interface MiniElement {
   querySelector(selector: string): MiniElement | null;
   querySelectorAll(selector: string): ArrayLike<MiniElement>;
   textContent: string | null;
+  dataset?: Record<string, string | undefined>;
 }
 
 /** Waits until the audit page shows rows and every one of them passes `check` (run in the page). */
@@ -142,6 +143,45 @@ export async function timeApp(browser: Browser, bridge: Bridge, runs: ExplorerRu
 
     if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
     return { firstInteractive, auditGotoToRows, auditTabToRows, auditFilter, auditNameFilter, auditCounted, explorerSelectToGraph };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The fleet run's Explorer: opening it until its tree is drawn, then single scrub steps through its busiest stretch. */
+export async function timeFleetExplorer(browser: Browser, bridge: Bridge, fleetRun: string, otherRun: string, tenants: number, steps = 10): Promise<{ open: number; steps: number[] }> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    const page = await context.newPage();
+    await page.goto(bridge.url);
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    const picker = page.locator('#page-explorer').getByLabel('Run', { exact: true });
+    await picker.waitFor({ timeout: TIMEOUT });
+    // From another run, so the fleet run's history is not on screen already.
+    await picker.selectOption(otherRun);
+    await page.getByTestId('fleet-summary').filter({ hasText: /^1 tenant$/ }).waitFor({ timeout: TIMEOUT });
+    const t0 = performance.now();
+    await picker.selectOption(fleetRun);
+    await page.getByTestId('fleet-summary').filter({ hasText: `${tenants.toLocaleString('en')} tenants` }).waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('fleet-tree').waitFor({ timeout: TIMEOUT });
+    const open = performance.now() - t0;
+    const slider = page.getByRole('slider', { name: 'Moment of the run' });
+    const count = Number(await slider.getAttribute('max')) + 1;
+    // The middle of the history: the failover, where every step changes something.
+    const from = Math.floor(count / 2);
+    const shown = (n: number) => page.waitForFunction((i) => (globalThis as unknown as { document: MiniElement }).document
+      .querySelector('[data-testid="scrubber"] .moment')?.dataset?.shown === String(i), n, { timeout: TIMEOUT, polling: 'raf' });
+    await slider.fill(String(from));
+    await shown(from);
+    await slider.focus();
+    const times: number[] = [];
+    for (let i = 1; i <= steps && from + i < count; i++) {
+      const t = performance.now();
+      await page.keyboard.press('ArrowRight');
+      await shown(from + i);
+      times.push(performance.now() - t);
+    }
+    return { open, steps: times };
   } finally {
     await context.close();
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiEventPayload, ApiResult, BackendKind, ScenarioProblem, ScenarioRef, ScenarioSummary, Settings } from '../../src-shared/api';
 import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../src-shared/drill-estimate';
@@ -30,14 +30,22 @@ export interface DrillServiceOptions {
  */
 export class DrillService {
   private readonly running = new Map<string, { job: Promise<void>; stop: AbortController }>();
+  private readonly summaries = new Map<string, { mtime: number; summary: ScenarioSummary }>();
 
   constructor(private readonly options: DrillServiceOptions) {}
 
   list(): ScenarioSummary[] {
     return builtInScenarioNames().map((name) => {
-      const text = readFileSync(join(BUILT_IN_DIR, `${name}.yaml`), 'utf8');
+      const file = join(BUILT_IN_DIR, `${name}.yaml`);
+      // Parsed once per version of the file: the Drills page asks at every launch, before it is interactive.
+      const mtime = statSync(file).mtimeMs;
+      const known = this.summaries.get(name);
+      if (known && known.mtime === mtime) return known.summary;
+      const text = readFileSync(file, 'utf8');
       const s = parseScenarioText(text, `${name}.yaml`);
-      return { name, title: s.title, description: s.description ?? '', durationMs: s.duration, steps: s.timeline.length, expectations: s.expectations.length, text };
+      const summary = { name, title: s.title, description: s.description ?? '', durationMs: s.duration, steps: s.timeline.length, expectations: s.expectations.length, text };
+      this.summaries.set(name, { mtime, summary });
+      return summary;
     });
   }
 

@@ -1,19 +1,55 @@
-import { lazy, Suspense, useEffect, useState, type ComponentType, type KeyboardEvent } from 'react';
+import { useEffect, useState, type ComponentType, type KeyboardEvent } from 'react';
 import { transportName } from './api-client';
 import { PAGES, useAppState, useAppStore, type PageId, type Theme } from './app-state';
 import { DrillsPage } from './pages/drills-page';
 
 /**
  * The first page is in the first bundle; the others (and recharts, which only they and the run
- * view draw with) load when first opened, so the window is interactive before they are parsed.
+ * view draw with) are chunks of their own, fetched once the first page is up and the browser is
+ * idle. A page whose code is here renders at once when its tab opens — no Suspense, whose reveal
+ * React throttles by 300 ms.
  */
-const PAGE_VIEWS: Record<PageId, ComponentType> = {
-  drills: DrillsPage,
-  explorer: lazy(() => import('./pages/explorer-page').then((m) => ({ default: m.ExplorerPage }))),
-  audit: lazy(() => import('./pages/audit-page').then((m) => ({ default: m.AuditPage }))),
-  reports: lazy(() => import('./pages/reports-page').then((m) => ({ default: m.ReportsPage }))),
-  settings: lazy(() => import('./pages/settings-page').then((m) => ({ default: m.SettingsPage }))),
+const LOADERS: Record<Exclude<PageId, 'drills'>, () => Promise<ComponentType>> = {
+  explorer: () => import('./pages/explorer-page').then((m) => m.ExplorerPage),
+  audit: () => import('./pages/audit-page').then((m) => m.AuditPage),
+  reports: () => import('./pages/reports-page').then((m) => m.ReportsPage),
+  settings: () => import('./pages/settings-page').then((m) => m.SettingsPage),
 };
+const views: Partial<Record<PageId, ComponentType>> = { drills: DrillsPage };
+const loading = new Map<PageId, Promise<void>>();
+
+function loadPage(id: PageId): Promise<void> {
+  if (id === 'drills' || views[id]) return Promise.resolve();
+  let pending = loading.get(id);
+  if (!pending) {
+    pending = LOADERS[id]().then((view) => {
+      views[id] = view;
+    });
+    // A failed fetch (the bridge restarted) is tried again the next time the tab is opened.
+    pending.catch(() => loading.delete(id));
+    loading.set(id, pending);
+  }
+  return pending;
+}
+
+function preloadPages(): () => void {
+  const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
+  const start = () => PAGES.forEach(({ id }) => void loadPage(id).catch(() => undefined));
+  const timer = setTimeout(() => (idle ? idle(start, { timeout: 2000 }) : start()), 300);
+  return () => clearTimeout(timer);
+}
+
+/** A page's view, or a note while its code loads (then the view, once it is here). */
+function PageView({ id }: { id: PageId }) {
+  const [, loaded] = useState(0);
+  const [error, setError] = useState<string | undefined>();
+  const View = views[id];
+  useEffect(() => {
+    if (!View) loadPage(id).then(() => loaded((n) => n + 1), (err: Error) => setError(err.message));
+  }, [View, id]);
+  if (View) return <View />;
+  return error ? <p className="error" role="alert">This page could not be loaded: {error}</p> : <p className="muted">Loading…</p>;
+}
 
 /** The window: tabs for the pages (arrow keys move between them), a theme toggle, the page. */
 export function App() {
@@ -24,6 +60,7 @@ export function App() {
   // launch, and a running drill, the editor and the audit filters survive a tab switch.
   const [opened, setOpened] = useState<ReadonlySet<PageId>>(() => new Set([page]));
   useEffect(() => setOpened((o) => (o.has(page) ? o : new Set([...o, page]))), [page]);
+  useEffect(preloadPages, []);
   useEffect(() => {
     if (theme === 'system') delete document.documentElement.dataset.theme;
     else document.documentElement.dataset.theme = theme;
@@ -61,10 +98,9 @@ export function App() {
       </header>
       {runsError ? <p className="error banner" role="alert">Could not list the saved runs: {runsError}</p> : null}
       {PAGES.map(({ id }) => {
-        const View = PAGE_VIEWS[id];
         return (
           <main key={id} id={`page-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`} hidden={page !== id}>
-            {opened.has(id) || page === id ? <Suspense fallback={<p className="muted">Loading…</p>}><View /></Suspense> : null}
+            {opened.has(id) || page === id ? <PageView id={id} /> : null}
           </main>
         );
       })}

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DrillJob } from './app-state';
+import { useChartWidth } from './charts/use-chart-width';
 import { AXIS, seriesColour, TOOLTIP_STYLE } from './charts/chart-colours';
 import { drillTickLabel, drillTicks } from './charts/time-ticks';
 import { formatDuration } from './format';
@@ -15,6 +16,7 @@ export const liveElapsed = (job: DrillJob): number => Math.round(job.fraction * 
  */
 export function LiveAvailability({ job }: { job: DrillJob }) {
   const history = job.history;
+  const { ref: box, width } = useChartWidth<HTMLDivElement>();
   const { rows, lines } = useMemo(() => {
     const keys = [...new Set(history.serving.flatMap((p) => Object.keys(p.counts)))];
     const points = history.serving.map((p) => {
@@ -35,13 +37,13 @@ export function LiveAvailability({ job }: { job: DrillJob }) {
   return (
     <figure className="chart live-chart" data-testid="live-availability" aria-label={`Nodes serving in ${job.title}, live`}>
       <figcaption>{title}{lastCause ? <span className="muted"> · last change: {lastCause}</span> : null}</figcaption>
-      <LineChart responsive style={{ width: '100%', height: 180 }} data={data} margin={{ top: 8, right: 18, bottom: 4, left: 0 }} title={title}>
+      <div ref={box} className="chart-box" style={{ height: 180 }}>{width ? <LineChart width={width} height={180} data={data} margin={{ top: 8, right: 18, bottom: 4, left: 0 }} title={title}>
         <CartesianGrid vertical={false} stroke={AXIS.stroke} />
         <XAxis dataKey="at" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} tickFormatter={drillTickLabel} stroke={AXIS.stroke} tick={AXIS.tick} />
         <YAxis allowDecimals={false} stroke={AXIS.stroke} tick={AXIS.tick} width={40} />
         <Tooltip {...TOOLTIP_STYLE} labelFormatter={(v) => `+${formatDuration(Number(v))}`} />
         {lines.map((c, i) => <Line key={c} name={c} type="stepAfter" dataKey={`s${i}`} stroke={seriesColour(i)} dot={false} isAnimationActive={false} />)}
-      </LineChart>
+      </LineChart> : null}</div>
       <ul className="legend">
         {lines.map((c, i) => <li key={c}><span className="swatch" style={{ background: seriesColour(i) }} />{c}</li>)}
         <li className="unit">nodes with their master key cached</li>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useState } from 'react';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -20,7 +20,8 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
     const abort = new AbortController();
     setState((s) => ({ ...s, loading: true }));
     load(abort.signal).then(
-      (data) => live && setState({ data, error: undefined, loading: false }),
+      // A transition: drawing what arrived (a run's charts, say) yields to the user's next click.
+      (data) => live && startTransition(() => setState({ data, error: undefined, loading: false })),
       (err: Error) => live && setState((s) => ({ data: s.data, error: err.message, loading: false })),
     );
     return () => {

@@ -109,6 +109,18 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     await page.getByLabel('Only tenants with something down or at risk').uncheck();
   });
 
+  it('charts the calls that never reached KMS during the outage apart from the CloudTrail records, as many as the run counted', async () => {
+    const totals = app.services.runs.get(runId).totals;
+    expect(totals.clientSideCalls).toBeGreaterThan(0);
+    await page.getByRole('tab', { name: 'Audit' }).click();
+    const observed = page.getByTestId('chart-observations');
+    await observed.waitFor({ timeout: 30_000 });
+    expect(Number(await observed.getAttribute('data-total'))).toBe(totals.clientSideCalls);
+    expect(Number(await page.getByTestId('chart-calls-eventName').getAttribute('data-total'))).toBe(totals.kmsCalls);
+    expect(await observed.locator('figcaption').textContent()).toMatch(/never reached KMS by cause, per .* client-side observations, not CloudTrail records/);
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+  });
+
   it('has no critical or serious axe-core violation, tree unfolded and blast radius shown', async () => {
     await tree().locator('[data-row^="t:"][aria-expanded="false"]').first().click();
     await page.getByLabel('Blast radius of a region').selectOption('us-west-2');

@@ -6,6 +6,12 @@ import { BucketBars, type CountSeries } from './bucket-bars';
 import { chartRanges, DIMENSIONS, iso, MINUTE_MS, toCountSeries, type ChartFilter, type ChartRange } from './chart-range';
 import { utcLabel } from './time-ticks';
 
+/** A stretch's wall-clock axis: buckets on multiples of their size since the epoch, as the store counts them. */
+function axisOf(range: ChartRange) {
+  const size = range.bucketMinutes * MINUTE_MS;
+  return { kind: 'wall' as const, from: range.start, to: range.end, bucketMs: size, origin: Math.floor(range.start / size) * size };
+}
+
 /** How long the filters stay unchanged before the counting starts. */
 const SETTLE_MS = 250;
 
@@ -18,6 +24,8 @@ const TITLES: Record<AggregateDimension, { title: string; noun: string; empty: s
 interface Stretch {
   range: ChartRange;
   charts: Record<AggregateDimension, CountSeries[]>;
+  /** Calls that never reached KMS (client-side observations, kept apart from CloudTrail), by cause. */
+  observations: CountSeries[];
   /** Every matching call in the stretch (each call has exactly one operation). */
   total: number;
 }
@@ -51,7 +59,9 @@ export function AuditCharts({ filter, version, onTotal }: { filter: ChartFilter;
       for (const by of DIMENSIONS) results.push(await aggregate({ ...rest, by, startTime: iso(range.start), endTime: iso(range.end - 1), bucketMinutes: range.bucketMinutes }));
       const [eventName, region, errorCode] = results.map(toCountSeries) as [CountSeries[], CountSeries[], CountSeries[]];
       const total = eventName.reduce((n, s) => n + s.points.reduce((m, [, c]) => m + c, 0), 0);
-      stretches.push({ range, charts: { eventName, region, errorCode }, total });
+      // Observations have no CloudTrail attributes: they follow the time range and the run only.
+      const observed = await call('audit:observation-aggregate', { by: 'cause', startTime: iso(range.start), endTime: iso(range.end - 1), bucketMinutes: range.bucketMinutes, ...(filter.runId ? { runId: filter.runId } : {}) }, { signal });
+      stretches.push({ range, charts: { eventName, region, errorCode }, observations: toCountSeries(observed), total });
     }
     return { stretches, leftOut };
   }, [version]);
@@ -83,10 +93,11 @@ export function AuditCharts({ filter, version, onTotal }: { filter: ChartFilter;
         <div key={s.range.start} className="stretch" data-testid="audit-stretch">
           {split ? <h3 className="stretch-title">{utcLabel(s.range.start)} to {utcLabel(s.range.end)} · {s.total.toLocaleString('en')} calls</h3> : null}
           <div className="charts">
-            {DIMENSIONS.map((by) => (
-              <BucketBars key={by} title={TITLES[by].title} noun={TITLES[by].noun} empty={TITLES[by].empty} series={s.charts[by]} testId={`chart-calls-${by}`}
-                axis={{ kind: 'wall', from: s.range.start, to: s.range.end, bucketMs: s.range.bucketMinutes * MINUTE_MS, origin: Math.floor(s.range.start / (s.range.bucketMinutes * MINUTE_MS)) * s.range.bucketMinutes * MINUTE_MS }} />
-            ))}
+            {DIMENSIONS.map((by) => <BucketBars key={by} title={TITLES[by].title} noun={TITLES[by].noun} empty={TITLES[by].empty} series={s.charts[by]} testId={`chart-calls-${by}`} axis={axisOf(s.range)} />)}
+            {s.observations.length > 0 ? (
+              <BucketBars title="Calls that never reached KMS by cause" note={`client-side observations, not CloudTrail records${filter.attribute || filter.errorsOnly || filter.region ? '; by time and run only' : ''}`}
+                noun="calls" empty="Every call reached KMS." series={s.observations} testId="chart-observations" axis={axisOf(s.range)} />
+            ) : null}
           </div>
         </div>
       ))}

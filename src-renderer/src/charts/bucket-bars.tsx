@@ -1,5 +1,6 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import { useChartWidth } from './use-chart-width';
 import { AXIS, formatCount, seriesColour, TOOLTIP_STYLE } from './chart-colours';
 import { bucketName, drillTickLabel, drillTicks, utcLabel, wallTickLabel, wallTicks } from './time-ticks';
 import { formatDuration } from '../format';
@@ -42,6 +43,7 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
   height?: number;
 }) {
   const { rows, keys, total } = useMemo(() => denseRows(series, axis), [series, axis]);
+  const { ref: box, width } = useChartWidth<HTMLDivElement>();
   const heading = `${title}, per ${bucketName(axis.bucketMs)}`;
   if (total === 0) {
     return <figure className="chart" data-testid={testId} data-total={0}><figcaption>{heading}{note ? <span className="muted"> · {note}</span> : null}</figcaption><p className="empty">{empty}</p></figure>;
@@ -58,7 +60,7 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
   return (
     <figure className="chart" data-testid={testId} data-keys={keys.length} data-total={total}>
       <figcaption>{heading} <span className="muted">· {total.toLocaleString('en')} {noun}{note ? ` · ${note}` : ''}</span></figcaption>
-      <BarChart responsive style={{ width: '100%', height }} data={rows} margin={{ top: 12, right: 18, bottom: 4, left: 0 }} barCategoryGap="8%" title={heading}>
+      <div ref={box} className="chart-box" style={{ height }}>{width ? <BarChart width={width} height={height} data={rows} margin={{ top: 12, right: 18, bottom: 4, left: 0 }} barCategoryGap="8%" title={heading}>
         <CartesianGrid vertical={false} stroke={AXIS.stroke} />
         <XAxis dataKey="mid" type="number" domain={[axis.from, Math.max(axis.to, gridEnd)]} allowDataOverflow ticks={ticks} tickFormatter={tickLabel} interval={0} stroke={AXIS.stroke} tick={AXIS.tick} />
         <YAxis allowDecimals={false} tickFormatter={formatCount} stroke={AXIS.stroke} tick={AXIS.tick} width={44} />
@@ -66,7 +68,7 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
         {keys.map((key, i) => (
           <Bar key={key} dataKey={`s${i}`} name={key} stackId="bucket" fill={seriesColour(i)} isAnimationActive={false} minPointSize={(v) => (Number(v) > 0 ? 2 : 0)} />
         ))}
-      </BarChart>
+      </BarChart> : null}</div>
       <ul className="legend">
         {keys.map((key, i) => <li key={key}><span className="swatch" style={{ background: seriesColour(i) }} />{key}</li>)}
         <li className="unit">{noun} per {bucketName(axis.bucketMs)}</li>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart as Chart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDuration } from '../format';
+import { useChartWidth } from './use-chart-width';
 import { AXIS, formatCount, seriesColour, TOOLTIP_STYLE } from './chart-colours';
 import { bucketName, drillTickLabel, drillTicks } from './time-ticks';
 
@@ -31,6 +32,7 @@ export function LineChart({ title, series, unit, duration, bucketMs, keep = 'max
   testId?: string;
 }) {
   const { rows, top } = useMemo(() => merge(series, keep, yMax, duration), [series, keep, yMax, duration]);
+  const { ref: box, width } = useChartWidth<HTMLDivElement>();
   if (rows.length === 0) {
     return <figure className="chart" data-testid={testId}><figcaption>{title}</figcaption><p className="empty">Nothing was measured.</p></figure>;
   }
@@ -38,7 +40,7 @@ export function LineChart({ title, series, unit, duration, bucketMs, keep = 'max
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
-      <Chart responsive style={{ width: '100%', height: 200 }} data={rows} margin={{ top: 12, right: 18, bottom: 4, left: 0 }} title={title}>
+      <div ref={box} className="chart-box" style={{ height: 200 }}>{width ? <Chart width={width} height={200} data={rows} margin={{ top: 12, right: 18, bottom: 4, left: 0 }} title={title}>
         <CartesianGrid vertical={false} stroke={AXIS.stroke} />
         <XAxis dataKey="t" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} tickFormatter={drillTickLabel} stroke={AXIS.stroke} tick={AXIS.tick} />
         <YAxis domain={[0, top]} ticks={[0, top / 2, top]} tickFormatter={formatCount} stroke={AXIS.stroke} tick={AXIS.tick} width={44} />
@@ -48,7 +50,7 @@ export function LineChart({ title, series, unit, duration, bucketMs, keep = 'max
           <Line key={s.label} dataKey={`s${i}`} name={s.label} type="stepAfter" stroke={seriesColour(i)} strokeWidth={1.6 + (series.length - 1 - i) * 1.4}
             dot={false} connectNulls isAnimationActive={false} />
         ))}
-      </Chart>
+      </Chart> : null}</div>
       <ul className="legend">
         {series.map((s, i) => (
           <li key={s.label}><span className="swatch" style={{ background: seriesColour(i) }} />{s.label}</li>

@@ -1,14 +1,15 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { AuditQuery, AuditRow } from '../../../src-shared/api';
 import { call, subscribe } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { AuditFilterForm, EMPTY_FILTERS, toQuery, type Filters } from '../audit-filters';
-import { AuditCharts } from '../charts/audit-charts';
 import { formatTime } from '../format';
 import { useLoad } from '../use-call';
 import { VirtualTable, type Column } from '../virtual-table';
 
 const PAGE = 500;
+/** The charts (recharts) load after the rows: opening the page does not wait for them. */
+const AuditCharts = lazy(() => import('../charts/audit-charts').then((m) => ({ default: m.AuditCharts })));
 
 const COLUMNS: Column<AuditRow>[] = [
   { key: 'time', label: 'Event time (UTC)', width: '150px', render: (r) => formatTime(r.eventTime) },
@@ -125,7 +126,11 @@ export function AuditPage() {
       {formError ? <p className="error" role="alert" data-testid="audit-filter-error">Not applied: {formError}</p> : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
       {/* The applied query, not the form being edited: the charts and the table show the same filter. */}
-      {shown && chartQuery ? <AuditCharts filter={chartFilterOf(chartQuery)} version={chartQuery} onTotal={setTotal} /> : null}
+      {shown && chartQuery ? (
+        <Suspense fallback={<p className="muted" data-testid="audit-charts-loading">Counting the calls…</p>}>
+          <AuditCharts filter={chartFilterOf(chartQuery)} version={chartQuery} onTotal={setTotal} />
+        </Suspense>
+      ) : null}
       <div className="count-bar">
         <p className="muted count" aria-live="polite" data-testid="audit-count">{countText(loading, rows.length, next !== undefined, total, order)}</p>
         {rows.length > 0 && (next !== undefined || order === 'oldest') ? (

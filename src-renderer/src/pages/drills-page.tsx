@@ -4,6 +4,7 @@ import { call } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { formatDuration, onActivate } from '../format';
 import { RunPicker } from '../run-picker';
+import { builtInScenarios, savedSettings } from '../startup';
 
 // The charts (recharts) load after the scenario list is on screen: the page is usable before them.
 const RunView = lazy(() => import('../run-view').then((m) => ({ default: m.RunView })));
@@ -29,8 +30,8 @@ export function DrillsPage() {
   const startJob = useAppStore((st) => st.startJob);
   const draft = useAppStore((st) => st.draft);
   const scenarioOffer = useAppStore((st) => st.scenarioOffer);
-  const scenarios = useLoad(() => call('drills:list', {}).then((r) => r.scenarios), []);
-  const settings = useLoad(() => call('settings:get', {}), []);
+  const scenarios = useLoad(() => builtInScenarios().then((r) => r.scenarios), []);
+  const settings = useLoad(() => savedSettings(), []);
   const [chosen, setChosen] = useState<ScenarioSummary | undefined>();
   const [text, setText] = useState('');
   const [validation, setValidation] = useState<Validation | undefined>();
@@ -96,7 +97,22 @@ export function DrillsPage() {
     }
   };
 
+  const visible = useAppStore((st) => st.page === 'drills');
   const { data: record, error: recordError } = useLoad(() => (runId ? call('runs:get', { runId }) : Promise.resolve(undefined)), [runId]);
+  // Its charts are drawn once the browser is idle with this page in view: a tab opened right after
+  // launch is not kept waiting behind them (recharts draws synchronously).
+  const [drawn, setDrawn] = useState(false);
+  useEffect(() => {
+    if (!record || !visible || drawn) return;
+    const w = globalThis as { requestIdleCallback?: (f: () => void, o: { timeout: number }) => number; cancelIdleCallback?: (id: number) => void };
+    if (!w.requestIdleCallback || !w.cancelIdleCallback) {
+      setDrawn(true);
+      return;
+    }
+    const id = w.requestIdleCallback(() => setDrawn(true), { timeout: 600 });
+    return () => w.cancelIdleCallback?.(id);
+  }, [record, visible, drawn]);
+  const seen = drawn;
   const canRun = !job && text.trim() !== '' && validation?.valid === true;
 
   return (
@@ -157,7 +173,7 @@ export function DrillsPage() {
       </div>
       <div className="run-select"><RunPicker label="Showing run" /></div>
       {recordError ? <p className="error" role="alert">{recordError}</p> : null}
-      {record ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView record={record} /></Suspense> : null}
+      {record && seen ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView record={record} /></Suspense> : null}
     </div>
   );
 }
