@@ -189,7 +189,7 @@ describe.skipIf(!e2eChromium)('importing CloudTrail logs and charting them (Play
     services.eventStore().append(early.map((record) => ({ record })));
     await audit().getByRole('button', { name: 'Apply' }).click();
     await expect.poll(count).toBe(`500 of ${(EVENTS + 1_000).toLocaleString('en')} events shown, newest first`);
-    expect(await page.getByTestId('audit-stretch').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('audit-stretch').count()).toBe(2);
     expect(await page.getByTestId('audit-stretches').textContent()).toMatch(/2 stretches of time months apart/);
     const totals = await page.locator('[data-testid="audit-stretch"] [data-testid="chart-calls-region"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-total'))));
     expect(totals).toEqual([1_000, EVENTS]);
