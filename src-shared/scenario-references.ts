@@ -18,7 +18,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     if (!regions.has(region)) problem(path, `region ${region} is not in topology.regions (${[...regions].join(', ')})`);
   };
 
-  const keys = new Map<string, { tenant: string; multiRegion: boolean; serviceAccess: string }>();
+  const keys = new Map<string, { tenant: string; multiRegion: boolean; serviceAccess: string; networkControls: boolean }>();
   const tenants = new Set<string>();
   s.topology.tenants.forEach((tenant, t) => {
     if (tenants.has(tenant.id)) problem(['topology', 'tenants', t, 'id'], `tenant ${tenant.id} is declared twice`);
@@ -26,7 +26,8 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     tenant.keys.forEach((key, k) => {
       const path = ['topology', 'tenants', t, 'keys', k];
       if (keys.has(key.id)) problem([...path, 'id'], `key ${key.id} is declared twice`);
-      keys.set(key.id, { tenant: tenant.id, multiRegion: key.multiRegion, serviceAccess: key.serviceAccess });
+      keys.set(key.id, { tenant: tenant.id, multiRegion: key.multiRegion, serviceAccess: key.serviceAccess, networkControls: key.allowFrom !== undefined });
+      if (key.allowFrom && key.serviceAccess === 'grant') problem([...path, 'allowFrom'], 'network controls go in the key policy\'s statement for the service: they need serviceAccess: key-policy');
       inRegions([...path, 'region'], key.region);
       if (key.replicas.length > 0 && !key.multiRegion) problem([...path, 'replicas'], 'only a multi-Region key can have replicas: set multiRegion: true');
       key.replicas.forEach((r, i) => {
@@ -48,6 +49,9 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     else if (key.tenant !== cluster.tenant) problem([...path, 'key'], `key ${cluster.key} belongs to tenant ${key.tenant}, not ${cluster.tenant}`);
     const nodeIds = new Set<string>();
     cluster.nodes.forEach((node, n) => {
+      if (key?.networkControls && node.sourceIp === undefined && node.vpcEndpoint === undefined) {
+        problem([...path, 'nodes', n], `key ${cluster.key} allows the service only from given addresses or VPC endpoints: give node ${node.id} a sourceIp or vpcEndpoint (one outside them, to drill a refusal)`);
+      }
       if (nodeIds.has(node.id)) problem([...path, 'nodes', n, 'id'], `node ${node.id} is declared twice in cluster ${cluster.id}`);
       nodeIds.add(node.id);
       inRegions([...path, 'nodes', n, 'region'], node.region);
@@ -69,10 +73,18 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     if ('region' in step) inRegions([...path, 'region'], step.region);
     if ('cluster' in step && step.cluster !== undefined && !clusters.has(step.cluster)) problem([...path, 'cluster'], `no cluster named ${step.cluster}`);
     if (step.do === 'zone-outage' && !zones.has(step.zone)) problem([...path, 'zone'], `no node is in zone ${step.zone}`);
-    if ((step.do === 'node-crash' || step.do === 'node-restart') && step.node !== undefined) {
+    if ((step.do === 'iam-permission-revoke' || step.do === 'iam-permission-restore') && s.topology.serviceAccount !== 'vendor') {
+      problem([...path, 'do'], `${step.do} is about the SaaS vendor's own IAM policy: set topology.serviceAccount: vendor (a role in the customer's account needs no IAM policy of its own to use the key)`);
+    }
+    if ((step.do === 'node-crash' || step.do === 'node-restart' || step.do === 'node-address-change') && step.node !== undefined) {
       const [clusterId, nodeId] = step.node.split('/');
       const cluster = clusterId ? clusters.get(clusterId) : undefined;
       if (!cluster || !cluster.nodes.some((n) => n.id === nodeId)) problem([...path, 'node'], `no node ${step.node}: write it as "cluster/node"`);
+    }
+    if (step.do === 'node-address-change') {
+      const [clusterId, nodeId] = step.node.split('/');
+      const node = (clusterId ? clusters.get(clusterId) : undefined)?.nodes.find((n) => n.id === nodeId);
+      if (node && node.sourceIp === undefined && node.vpcEndpoint === undefined) problem([...path, 'node'], `node ${step.node} declares no sourceIp or vpcEndpoint: give it the path it starts on, so the change has something to change`);
     }
     if (step.do === 'node-restart' && (step.node === undefined) === (step.cluster === undefined)) problem(path, 'node-restart needs either node ("cluster/node") or cluster');
     if (step.do === 'rotate-cmk' && step.mode === 'on-demand' && !step.reEncrypt) problem([...path, 'reEncrypt'], 'reEncrypt applies to mode new-key only');

@@ -63,11 +63,31 @@ export const KeySpec = z.object({
   alias: z.string().regex(/^alias\/[a-zA-Z0-9/_-]+$/, 'expected an alias like "alias/acme"').optional(),
   /** How the SaaS service role may use the key: a key policy statement naming it, or a grant. */
   serviceAccess: z.enum(['key-policy', 'grant']).default('key-policy'),
+  /**
+   * Network controls in the key policy's statement for the service (seeds/000's VPC endpoint
+   * control, seeds/001's IP address conditions): its calls are allowed only from these addresses
+   * (aws:SourceIp) and/or through these VPC endpoints (aws:SourceVpce).
+   */
+  allowFrom: z.object({
+    sourceIps: z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'expected an IP address or CIDR block like "203.0.113.0/28"')).min(1).optional(),
+    vpcEndpoints: z.array(z.string().regex(/^vpce-[0-9a-f]{8,17}$/, 'expected a VPC endpoint id like "vpce-0a1b2c3d4e5f60718"')).min(1).optional(),
+  }).strict().optional(),
 }).strict();
 
 export const Tenant = z.object({ id: Id, keys: z.array(KeySpec).min(1, 'a tenant needs at least one key') }).strict();
 
-export const NodeSpec = z.object({ id: Id, region: Region, zone: z.string().min(1) }).strict();
+const SourceIp = z.string().regex(/^[0-9a-fA-F.:]+$/, 'expected an IP address like "203.0.113.10"');
+const VpcEndpoint = z.string().regex(/^vpce-[0-9a-f]{8,17}$/, 'expected a VPC endpoint id like "vpce-0a1b2c3d4e5f60718"');
+
+export const NodeSpec = z.object({
+  id: Id,
+  region: Region,
+  zone: z.string().min(1),
+  /** The address the node's KMS calls come from (aws:SourceIp in key policies). */
+  sourceIp: SourceIp.optional(),
+  /** The VPC endpoint the node's KMS calls go through (aws:SourceVpce in key policies). */
+  vpcEndpoint: VpcEndpoint.optional(),
+}).strict();
 
 export const Cluster = z.object({
   id: Id,
@@ -81,6 +101,12 @@ export const Cluster = z.object({
 }).strict();
 
 export const Topology = z.object({
+  /**
+   * Whose account the SaaS service role lives in. customer: the same account as the keys (a key
+   * policy or grant alone lets it in). vendor: the SaaS vendor's own account (the seeds' BYOK model:
+   * Konnect's role in its account uses the customer's key), which also needs an IAM policy of its own.
+   */
+  serviceAccount: z.enum(['customer', 'vendor']).default('customer'),
   account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').default('111122223333'),
   regions: z.array(Region).min(1),
   tenants: z.array(Tenant).min(1),
@@ -125,8 +151,12 @@ export const TimelineStep = z.discriminatedUnion('do', [
   z.object({ do: z.literal('zone-outage'), ...at, zone: z.string().min(1), ...forDuration }).strict(),
   z.object({ do: z.literal('node-crash'), ...at, node: z.string().min(1).describe('"cluster/node"') }).strict(),
   z.object({ do: z.literal('node-restart'), ...at, node: z.string().min(1).optional(), cluster: Id.optional() }).strict(),
+  z.object({ do: z.literal('iam-permission-revoke'), ...at }).strict().describe("The SaaS vendor's own IAM policy no longer lets its role use the customer's keys (topology.serviceAccount: vendor)."),
+  z.object({ do: z.literal('node-address-change'), ...at, node: z.string().min(1).describe('"cluster/node"'), sourceIp: SourceIp.optional(), vpcEndpoint: VpcEndpoint.optional() }).strict()
+    .describe('The node\'s calls now come from another address or through another VPC endpoint (or none, when left out).'),
   // operator actions
   z.object({ do: z.literal('restore-access'), ...at, ...keyRef }).strict(),
+  z.object({ do: z.literal('iam-permission-restore'), ...at }).strict().describe("The vendor's IAM policy lets its role use the customer's keys again."),
   z.object({ do: z.literal('enable-key'), ...at, ...keyRef }).strict(),
   z.object({ do: z.literal('cancel-key-deletion'), ...at, ...keyRef }).strict(),
   z.object({ do: z.literal('reconfigure-kms-region'), ...at, cluster: Id, region: Region }).strict(),
@@ -139,8 +169,8 @@ export type TimelineStep = z.output<typeof TimelineStep>;
 
 export const TIMELINE_KINDS = [
   'kms-region-outage', 'kms-latency', 'kms-throttle', 'key-disable', 'key-policy-revoke', 'grant-revoke', 'key-schedule-deletion',
-  'zone-outage', 'node-crash', 'node-restart', 'restore-access', 'enable-key', 'cancel-key-deletion', 'reconfigure-kms-region',
-  'rotate-cmk', 'rotate-master-keys', 'take-snapshot', 'restore-snapshot',
+  'zone-outage', 'node-crash', 'node-restart', 'iam-permission-revoke', 'node-address-change', 'restore-access', 'iam-permission-restore',
+  'enable-key', 'cancel-key-deletion', 'reconfigure-kms-region', 'rotate-cmk', 'rotate-master-keys', 'take-snapshot', 'restore-snapshot',
 ] as const;
 
 const window = { from: Duration.prefault('0s'), to: Duration.optional().describe('Defaults to the end of the drill.') };

@@ -33,6 +33,20 @@ export function unsupportedStep(world: DrillWorld, step: TimelineStep): Unsuppor
       note: `${kind} does not enforce key policies or grants: the revocation is simulated on the client (the service role's calls naming this key are refused with AccessDeniedException before they leave KeyDrill).`,
     };
   }
+  if ((step.do === 'iam-permission-revoke' || step.do === 'iam-permission-restore') && !world.backend.network.enforced) {
+    return {
+      capability: 'keyPolicyEnforced',
+      simulated: true,
+      note: `${kind} does not evaluate the SaaS vendor's IAM policy across accounts: the ${step.do === 'iam-permission-revoke' ? 'revocation' : 'restoration'} is played on the client (the service role's calls naming the customer's keys are ${step.do === 'iam-permission-revoke' ? 'refused with AccessDeniedException before they leave KeyDrill' : 'let through again'}).`,
+    };
+  }
+  if (step.do === 'node-address-change' && !world.backend.network.enforced) {
+    return {
+      capability: 'keyPolicyEnforced',
+      simulated: true,
+      note: `${kind} does not evaluate aws:SourceIp or aws:SourceVpce (and a drill cannot move a real node): ${step.node}'s new path is played on the client — its calls are refused with AccessDeniedException before they leave KeyDrill where the key's network controls would refuse them.`,
+    };
+  }
   if (step.do === 'key-schedule-deletion' && !caps.virtualClock && step.at + step.pendingWindowDays * DAY <= world.scenario.duration) {
     return {
       capability: 'virtualClock',

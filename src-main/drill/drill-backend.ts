@@ -3,9 +3,12 @@ import type { Clock } from '../common/clock';
 import { seededIds } from '../common/id-source';
 import { AWS_CAPABILITIES, drillCapabilities, probeCapabilities, type DrillCapabilities } from '../kms/backend-capabilities';
 import { startEmbeddedBackend, type EmbeddedBackend } from '../kms/embedded-backend';
+import { vendorIamPolicy } from '../kms/embedded/identities';
 import { inProcessTransport } from '../kms/in-process-handler';
 import type { FaultInjector } from '../kms/fault-injector';
 import { KmsClientFactory, type KmsBackend } from '../kms/kms-client-factory';
+import { networkAllows, type NodeNetwork } from './network-controls';
+import type { NetworkControls } from './provision';
 
 /**
  * The KMS a drill runs against, as two client factories: the key administrator (the customer, who
@@ -24,7 +27,11 @@ export interface DrillBackendOptions {
   runId: string;
   sink: CloudTrailSink;
   faults: FaultInjector;
+  /** Whose account the service role is in: the customer's (the keys'), or the SaaS vendor's own. */
+  serviceAccount?: 'customer' | 'vendor' | undefined;
 }
+
+export type { NodeNetwork } from './network-controls';
 
 export interface DrillBackend {
   kind: KmsBackend;
@@ -42,6 +49,20 @@ export interface DrillBackend {
   embedded: EmbeddedBackend | undefined;
   /** Keys (per region, in creation order) and aliases the drill made, for the clean-up at its end. */
   created: { keys: { keyId: string; region: string }[]; aliases: { region: string; name: string }[] };
+  /**
+   * Nodes' network paths and the vendor's IAM policy. On the embedded KMS (`enforced`): a node's own
+   * clients are a session of the service role named after the node on its network path, which the
+   * KMS checks against aws:SourceIp / aws:SourceVpce; moving it changes the session; the vendor's IAM
+   * policy is granted or taken away. Elsewhere (LocalStack does not evaluate them, and a drill cannot
+   * move a real node) the same is played on the client: the node's clients refuse what the key's
+   * network controls would, and a revoked vendor permission refuses every key.
+   */
+  network: {
+    enforced: boolean;
+    nodeClients(sessionName: string, network: NodeNetwork, controlsFor: (keyRef: string | undefined) => NetworkControls): KmsClientFactory;
+    move(clients: KmsClientFactory, network: NodeNetwork): void;
+    setVendorIamAccess(allowed: boolean): void;
+  };
   close(): Promise<void>;
 }
 
@@ -54,12 +75,23 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
     // A drill's own clients hand their requests to the embedded KMS in this process (see in-process-handler.ts).
     const embedded = await startEmbeddedBackend({ clock: o.clock, ids: seededIds(`kms:${o.seed}`), inProcess: inProcessTransport() });
     const admin = embedded.factory('admin', common);
-    const service = embedded.factory('service', { ...common, faults: o.faults });
+    const role = o.serviceAccount === 'vendor' ? 'vendor' : 'service';
+    const service = embedded.factory(role, { ...common, faults: o.faults });
+    const account = embedded.kms.account;
     return {
       kind: 'embedded',
-      account: embedded.kms.account,
-      servicePrincipal: embedded.kms.identity('service').principalArn,
-      principals: { administrator: embedded.kms.identity('admin').callerArn, service: embedded.kms.identity('service').callerArn },
+      account,
+      servicePrincipal: embedded.kms.identity(role).principalArn,
+      principals: { administrator: embedded.kms.identity('admin').callerArn, service: embedded.kms.identity(role).callerArn },
+      network: {
+        enforced: true,
+        nodeClients: (sessionName, network) => embedded.sessionFactory(role, sessionName, network, { ...common, faults: o.faults }),
+        move: (clients, network) => {
+          const accessKeyId = clients.options.credentials?.accessKeyId;
+          if (accessKeyId) embedded.kms.setSessionNetwork(accessKeyId, network);
+        },
+        setVendorIamAccess: (allowed) => embedded.kms.setIamPolicy('vendor', allowed ? vendorIamPolicy(account) : undefined),
+      },
       endpoint: embedded.inProcess ? `the embedded KMS in this process (calls handed over in-process; it also listens at ${embedded.endpoint})` : embedded.endpoint,
       admin,
       service,
@@ -104,6 +136,7 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
       admin,
       service,
       capabilities: drillCapabilities(probed, false),
+      network: clientSideNetwork(base, common, o.faults, o.kind === 'localstack' ? { accessKeyId: 'ASIAKEYDRILLSERVICE1', secretAccessKey: 'keydrill' } : undefined),
       embedded: undefined,
       created: { keys: [], aliases: [] },
       close: async () => {
@@ -115,4 +148,30 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
     probeAdmin.destroy();
     probeOther.destroy();
   }
+}
+
+/** Network paths and the vendor's IAM permission played on the client, for a backend that does not evaluate them. */
+function clientSideNetwork(
+  base: { backend: KmsBackend; endpoint: string | undefined; profile: string | undefined },
+  common: Omit<ConstructorParameters<typeof KmsClientFactory>[0], 'backend'>,
+  faults: FaultInjector,
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined,
+): DrillBackend['network'] {
+  const paths = new Map<KmsClientFactory, NodeNetwork>();
+  let vendorAllowed = true;
+  return {
+    enforced: false,
+    nodeClients(_sessionName, network, controlsFor) {
+      const refuse = (keyRef: string | undefined): boolean => !vendorAllowed || !networkAllows(controlsFor(keyRef), paths.get(clients) ?? {});
+      const clients: KmsClientFactory = new KmsClientFactory({ ...base, ...common, faults: faults.forClient(refuse), credentials });
+      paths.set(clients, network);
+      return clients;
+    },
+    move(clients, network) {
+      paths.set(clients, network);
+    },
+    setVendorIamAccess(allowed) {
+      vendorAllowed = allowed;
+    },
+  };
 }

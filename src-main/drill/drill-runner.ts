@@ -8,7 +8,7 @@ import { EnvelopeCluster } from '../envelope/envelope-cluster';
 import { RecordCipherPool } from '../envelope/record-cipher-pool';
 import { SdkKmsPort } from '../envelope/sdk-kms-port';
 import { FaultInjector } from '../kms/fault-injector';
-import type { KmsBackend } from '../kms/kms-client-factory';
+import type { KmsBackend, KmsClientFactory } from '../kms/kms-client-factory';
 import { UptimeTrack } from './availability';
 import { openDrillBackend, type DrillBackend } from './drill-backend';
 import { unsupportedNote, unsupportedPolicyNote } from './backend-departures';
@@ -75,7 +75,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   const sink = options.runSink ?? new MemoryRunSink();
   const trail = new RunTrail(() => clock.now(), start, ids.runId, options.eventSink);
   const faults = new FaultInjector(seededRandom(seed));
-  const backend = await openDrillBackend({ kind, endpoint: options.endpoint, profile: options.profile, regions: scenario.topology.regions, clock, seed, runId: ids.runId, sink: trail, faults });
+  const backend = await openDrillBackend({ kind, endpoint: options.endpoint, profile: options.profile, regions: scenario.topology.regions, clock, seed, runId: ids.runId, sink: trail, faults, serviceAccount: scenario.topology.serviceAccount });
   const pool = new RecordCipherPool({ threads: 0 });
   const clusters: EnvelopeCluster[] = [];
   const run: RunContext = { ...ids, scenario, seed, backend, start, startedAt: new Date() };
@@ -164,8 +164,20 @@ async function buildCluster(world: DrillWorld, spec: Scenario['topology']['clust
   const key = world.keys.get(spec.key);
   if (!key) throw new Error(`no key ${spec.key}`);
   const { cache, failover } = world.scenario.policy;
+  const nodePorts = new Map<string, SdkKmsPort>();
+  const nodeClients = new Map<string, KmsClientFactory>();
+  for (const nodeSpec of spec.nodes) {
+    if (nodeSpec.sourceIp === undefined && nodeSpec.vpcEndpoint === undefined) continue;
+    const controlsFor = (keyRef: string | undefined) => (keyRef?.includes(key.keyId) ? key.allowFrom : undefined);
+    const clients = world.backend.network.nodeClients(`${spec.id}.${nodeSpec.id}`.slice(0, 64), { sourceIp: nodeSpec.sourceIp, sourceVpce: nodeSpec.vpcEndpoint }, controlsFor);
+    nodeClients.set(nodeSpec.id, clients);
+    nodePorts.set(nodeSpec.id, new SdkKmsPort((region) => clients.clientFor(region)));
+  }
   const envelope = await EnvelopeCluster.create({
-    kms: new SdkKmsPort((region) => world.backend.service.clientFor(region)),
+    // The cluster's own calls (DescribeKey at setup, snapshot restores) come from one of its nodes: its first node's path when nodes declare one.
+    kms: nodePorts.values().next().value ?? new SdkKmsPort((region) => world.backend.service.clientFor(region)),
+    // A node on a declared network path calls KMS as its own session of the service role (embedded KMS).
+    kmsForNode: (node) => nodePorts.get(node),
     tenant: spec.tenant,
     cluster: spec.id,
     cmk: key.arn,
@@ -193,6 +205,7 @@ async function buildCluster(world: DrillWorld, spec: Scenario['topology']['clust
       cluster: spec.id, id: nodeSpec.id, zone: nodeSpec.zone, node, crashed: false, keyLoss: false, failedChecks: 0, servingFailure: false,
       lastAccountedAt: world.t, opsCarry: 0, keyExpiresAt: undefined, changes: 0, checkedChanges: -1, healthScheduled: false, workloadAt: undefined, canaries: new Map(),
       uptime: new UptimeTrack(0, true),
+      clients: nodeClients.get(nodeSpec.id),
     };
     runtime.nodes.set(nodeSpec.id, n);
   }

@@ -16,7 +16,7 @@ import { grantService, keyPolicy, regionsOf, type ProvisionedKey } from './provi
  * the path between the service and KMS (outage, latency, throttling), and node lifecycle. A step the
  * backend cannot enforce is played on the client when the scenario allows it, and noted.
  */
-const FAULTS = new Set(['kms-region-outage', 'kms-latency', 'kms-throttle', 'key-disable', 'key-policy-revoke', 'grant-revoke', 'key-schedule-deletion', 'zone-outage', 'node-crash', 'node-restart']);
+const FAULTS = new Set(['kms-region-outage', 'kms-latency', 'kms-throttle', 'key-disable', 'key-policy-revoke', 'grant-revoke', 'key-schedule-deletion', 'zone-outage', 'node-crash', 'node-restart', 'iam-permission-revoke', 'node-address-change']);
 
 export async function runStep(world: DrillWorld, index: number): Promise<void> {
   const step = world.scenario.timeline[index] as TimelineStep;
@@ -84,6 +84,10 @@ export function stepScope(world: DrillWorld, step: TimelineStep): ClusterRuntime
 export function stepPrincipal(world: DrillWorld, step: TimelineStep): string {
   if ('key' in step) return world.principals.administrator;
   switch (step.do) {
+    case 'iam-permission-revoke': case 'iam-permission-restore':
+      return `the SaaS vendor's IAM administrator (arn:aws:iam::${world.principals.service.split(':')[4] ?? ''}:root)`;
+    case 'node-address-change':
+      return 'the SaaS platform (the node\'s network path changed)';
     case 'kms-region-outage': case 'kms-latency': case 'kms-throttle': case 'zone-outage': case 'node-crash':
       return 'KeyDrill fault injector (client side: no KMS call)';
     default:
@@ -133,6 +137,30 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
       key.grants.clear();
       return { detail: `the customer revoked the service role's grant on ${key.id}` };
     }
+    case 'iam-permission-revoke':
+    case 'iam-permission-restore': {
+      const revoke = step.do === 'iam-permission-revoke';
+      if (world.backend.network.enforced) {
+        world.backend.network.setVendorIamAccess(!revoke);
+        return { detail: revoke ? "the SaaS vendor's IAM policy no longer lets its role use the customer's keys (the key policies still name it)" : "the SaaS vendor's IAM policy lets its role use the customer's keys again" };
+      }
+      // A backend that does not evaluate IAM across accounts: played on the client, as for a key-policy revocation.
+      for (const key of world.keys.values()) {
+        if (revoke) world.faults.deny(key.keyId);
+        else world.faults.allow(key.keyId);
+      }
+      world.simulated.push({ step: index, do: step.do, note: unsupportedNote(world, step) ?? '' });
+      return { detail: `${revoke ? "the SaaS vendor's IAM permission on the customer's keys revoked" : "the SaaS vendor's IAM permission restored"} (simulated on the client)`, simulated: true };
+    }
+    case 'node-address-change': {
+      const [c, id] = step.node.split('/') as [string, string];
+      const n = world.node(c, id);
+      const where = [step.sourceIp ? `address ${step.sourceIp}` : '', step.vpcEndpoint ? `VPC endpoint ${step.vpcEndpoint}` : ''].filter(Boolean).join(' and ') || 'no declared address or VPC endpoint';
+      if (n.clients) world.backend.network.move(n.clients, { sourceIp: step.sourceIp, sourceVpce: step.vpcEndpoint });
+      if (world.backend.network.enforced) return { detail: `${step.node}'s KMS calls now come from ${where}` };
+      world.simulated.push({ step: index, do: step.do, note: unsupportedNote(world, step) ?? '' });
+      return { detail: `${step.node}'s KMS calls now come from ${where} (its network controls played on the client)`, simulated: true };
+    }
     case 'restore-access': {
       const key = keyOf(world, step.key);
       world.faults.allow(key.keyId);
@@ -140,7 +168,7 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
       if (key.serviceAccess === 'grant') {
         for (const r of regionsOf(key)) if (!key.grants.has(r)) key.grants.set(r, await grantService(world.backend, key, r));
       } else {
-        for (const r of regionsOf(key)) await admin(r).send(new PutKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default', Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal) }));
+        for (const r of regionsOf(key)) await admin(r).send(new PutKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default', Policy: keyPolicy(world.backend.account, world.backend.servicePrincipal, key.allowFrom) }));
       }
       return { detail: `the customer gave the service role access to ${key.id} again` };
     }

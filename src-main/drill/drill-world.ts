@@ -5,6 +5,7 @@ import type { EnvelopeCluster } from '../envelope/envelope-cluster';
 import type { EnvelopeNode } from '../envelope/envelope-node';
 import type { SealedRecord } from '../envelope/record-cipher-pool';
 import type { FaultInjector } from '../kms/fault-injector';
+import type { KmsClientFactory } from '../kms/kms-client-factory';
 import type { UptimeTrack } from './availability';
 import type { DrillBackend } from './drill-backend';
 import type { EventQueue } from './event-queue';
@@ -51,6 +52,8 @@ export interface NodeRuntime {
   canaries: Map<string, SealedRecord[]>;
   /** When this node served (for per-node availability). */
   uptime: UptimeTrack;
+  /** The node's own KMS clients when it calls from a declared network path (a session of the service role). */
+  clients: KmsClientFactory | undefined;
 }
 
 export interface ClusterRuntime {

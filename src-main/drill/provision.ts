@@ -18,15 +18,25 @@ export interface ProvisionedKey {
   replicas: { region: string; arn: string }[];
   alias: string | undefined;
   serviceAccess: 'key-policy' | 'grant';
+  /** The key policy's network controls for the service (kept when access is restored). */
+  allowFrom: NetworkControls;
   /** Grant ids per region, for serviceAccess: grant. */
   grants: Map<string, string>;
 }
 
 const SERVICE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
 
-export function keyPolicy(account: string, servicePrincipal: string | undefined): string {
+/** The key's network controls for the service's statement (seeds/000, seeds/001): source addresses and VPC endpoints. */
+export type NetworkControls = { sourceIps?: string[] | undefined; vpcEndpoints?: string[] | undefined } | undefined;
+
+export function keyPolicy(account: string, servicePrincipal: string | undefined, allowFrom?: NetworkControls): string {
   const statements: object[] = [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }];
-  if (servicePrincipal) statements.push({ Sid: 'AllowSaaSServiceRole', Effect: 'Allow', Principal: { AWS: servicePrincipal }, Action: SERVICE_ACTIONS, Resource: '*' });
+  const condition: Record<string, Record<string, string[]>> = {};
+  if (allowFrom?.sourceIps) condition.IpAddress = { 'aws:SourceIp': allowFrom.sourceIps };
+  if (allowFrom?.vpcEndpoints) condition.StringEquals = { 'aws:SourceVpce': allowFrom.vpcEndpoints };
+  if (servicePrincipal) {
+    statements.push({ Sid: 'AllowSaaSServiceRole', Effect: 'Allow', Principal: { AWS: servicePrincipal }, Action: SERVICE_ACTIONS, Resource: '*', ...(Object.keys(condition).length ? { Condition: condition } : {}) });
+  }
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
@@ -46,7 +56,7 @@ export async function provisionKeys(scenario: Scenario, backend: DrillBackend): 
   const keys = new Map<string, ProvisionedKey>();
   for (const tenant of scenario.topology.tenants) {
     for (const spec of tenant.keys) {
-      const policy = keyPolicy(backend.account, spec.serviceAccess === 'key-policy' ? backend.servicePrincipal : undefined);
+      const policy = keyPolicy(backend.account, spec.serviceAccess === 'key-policy' ? backend.servicePrincipal : undefined, spec.allowFrom);
       const admin = backend.admin.clientFor(spec.region);
       const tags = [{ TagKey: 'keydrill:scenario', TagValue: scenario.name }, { TagKey: 'tenant', TagValue: tenant.id }];
       const created = await admin.send(new CreateKeyCommand({
@@ -60,7 +70,7 @@ export async function provisionKeys(scenario: Scenario, backend: DrillBackend): 
       backend.created.keys.push({ keyId: meta.KeyId, region: spec.region });
       const key: ProvisionedKey = {
         id: spec.id, tenant: tenant.id, service: spec.service, keyId: meta.KeyId, arn: meta.Arn, region: spec.region,
-        multiRegion: spec.multiRegion, replicas: [], alias: spec.alias, serviceAccess: spec.serviceAccess, grants: new Map(),
+        multiRegion: spec.multiRegion, replicas: [], alias: spec.alias, serviceAccess: spec.serviceAccess, allowFrom: spec.allowFrom, grants: new Map(),
       };
       for (const region of spec.replicas) {
         // A replica does not inherit its primary's tags: tag it too, so keydrill cleanup finds it in its own region.

@@ -55,7 +55,7 @@ export async function replaceCmk(ctx: NodeContext, nodes: readonly EnvelopeNode[
     try {
       const { result } = await ctx.router.run(wrapped.cmkArn, node.region, (region, sourceKeyId) =>
         ctx.observe(node.id, 'ReEncrypt', region, () =>
-          ctx.kms.reEncrypt({
+          ctx.kmsFor(node.id).reEncrypt({
             region,
             ciphertextBlob: fromBase64(wrapped.ciphertextBlob),
             sourceEncryptionContext: wrapped.encryptionContext,

@@ -19,6 +19,8 @@ import { restoreSnapshot, takeSnapshot } from './snapshot-keys';
 export interface EnvelopeOptions {
   /** The only way to KMS (SdkKmsPort over KmsClientFactory.clientFor in the app). */
   kms: KmsPort;
+  /** A node's own KMS port (e.g. a session of the service role on the node's network path); `kms` when undefined. */
+  kmsForNode?: ((node: string) => KmsPort | undefined) | undefined;
   clock?: Clock;
   /** Database key ids and snapshot ids; random by default, a seeded source makes a drill repeat exactly. */
   ids?: IdSource;
@@ -79,6 +81,7 @@ export class EnvelopeCluster {
       tenant: state.tenant,
       cluster: state.cluster,
       kms: options.kms,
+      kmsFor: (node) => (node !== undefined ? options.kmsForNode?.(node) : undefined) ?? options.kms,
       router: new KmsRegionRouter(() => this.cmkState, () => this.failoverState),
       pool: options.pool ?? new RecordCipherPool({ logger }),
       events,
@@ -152,7 +155,7 @@ export class EnvelopeCluster {
     this.ctx.router.checkSwitch(cmk.keyArn, home);
     const context = this.ctx.encryptionContext(id);
     const { result, region } = await this.ctx.router.run(cmk.keyArn, home, (r, keyId) =>
-      this.ctx.observe(id, 'GenerateDataKey', r, () => this.ctx.kms.generateDataKey({ region: r, keyId, encryptionContext: context })),
+      this.ctx.observe(id, 'GenerateDataKey', r, () => this.ctx.kmsFor(id).generateDataKey({ region: r, keyId, encryptionContext: context })),
     );
     const state: NodeState = {
       node: id,

@@ -219,7 +219,7 @@ export class EnvelopeNode {
     const cmk = this.ctx.cmk();
     const context = this.ctx.encryptionContext(this.id);
     const { result, region } = await this.ctx.router.run(cmk.keyArn, this.region, (r, keyId) =>
-      this.ctx.observe(this.id, 'GenerateDataKey', r, () => this.ctx.kms.generateDataKey({ region: r, keyId, encryptionContext: context })),
+      this.ctx.observe(this.id, 'GenerateDataKey', r, () => this.ctx.kmsFor(this.id).generateDataKey({ region: r, keyId, encryptionContext: context })),
     );
     this.noteRegion(region, true);
     const fresh = SecretKey.adopt(masterKeyName(this.id, from + 1), result.plaintext);
@@ -338,7 +338,7 @@ export class EnvelopeNode {
   private async decryptMasterKey(): Promise<{ plaintext: Uint8Array; region: string }> {
     const wrapped = this.state.masterKey;
     const { result, region } = await this.ctx.router.run(wrapped.cmkArn, this.region, (r, keyId) =>
-      this.ctx.observe(this.id, 'Decrypt', r, () => this.ctx.kms.decrypt({ region: r, ciphertextBlob: fromBase64(wrapped.ciphertextBlob), encryptionContext: wrapped.encryptionContext, keyId })),
+      this.ctx.observe(this.id, 'Decrypt', r, () => this.ctx.kmsFor(this.id).decrypt({ region: r, ciphertextBlob: fromBase64(wrapped.ciphertextBlob), encryptionContext: wrapped.encryptionContext, keyId })),
     );
     this.noteRegion(region, true);
     if (result.plaintext.length !== KEY_BYTES) {

@@ -15,6 +15,8 @@ export interface NodeContext {
   readonly tenant: string;
   readonly cluster: string;
   readonly kms: KmsPort;
+  /** The KMS port a node's own calls go through (its own credentials and network path); `kms` when it has none. */
+  kmsFor(node: string | undefined): KmsPort;
   readonly router: KmsRegionRouter;
   readonly pool: RecordCipherPool;
   readonly events: EnvelopeEvents;

@@ -25,7 +25,7 @@ export async function takeSnapshot(ctx: NodeContext, node: EnvelopeNode, databas
     const context = { ...ctx.encryptionContext(node.id), snapshot: id };
     const cmk = ctx.cmk();
     const { result, region } = await ctx.router.run(cmk.keyArn, node.region, (r, keyId) =>
-      ctx.observe(node.id, 'GenerateDataKey', r, () => ctx.kms.generateDataKey({ region: r, keyId, encryptionContext: context })),
+      ctx.observe(node.id, 'GenerateDataKey', r, () => ctx.kmsFor(node.id).generateDataKey({ region: r, keyId, encryptionContext: context })),
     );
     const key = SecretKey.adopt(`snapshot/${id}`, result.plaintext);
     try {

@@ -94,6 +94,20 @@ export class FaultInjector {
     return { kind: 'none', delayMs };
   }
 
+  /**
+   * These faults as one client meets them, also refusing on the client (AccessDeniedException, as a
+   * denial the backend does not enforce) the calls `refuse` names: a node's network controls played
+   * on a backend that does not evaluate aws:SourceIp / aws:SourceVpce. Shares this injector's state.
+   */
+  forClient(refuse: (keyRef: string | undefined) => boolean): FaultInjector {
+    const view = Object.create(this) as FaultInjector;
+    view.decide = (region, keyRef) => {
+      const d = this.decide(region, keyRef);
+      return d.kind === 'none' && refuse(keyRef) ? { kind: 'denied', delayMs: d.delayMs } : d;
+    };
+    return view;
+  }
+
   private update(region: string, change: Partial<RegionFaults>): void {
     const next = { ...this.state(region), ...change };
     if (!next.outage && !next.latency && next.throttleRate === 0) this.regions.delete(region);

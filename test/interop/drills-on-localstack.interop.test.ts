@@ -28,6 +28,9 @@ const EXPECTED_NOTES: Record<string, { simulated: string[]; departures: string[]
   'cmk-replacement-with-reencrypt': { simulated: [], departures: ['key-deleted/virtualClock'] },
   'revocation-and-restore': { simulated: ['key-policy-revoke'], departures: [] },
   'year-of-operation': { simulated: [], departures: ['cmk-rotated/virtualClock', 'key-deleted/virtualClock'] },
+  'node-address-change': { simulated: ['node-address-change'], departures: [] },
+  'vendor-iam-permission-revoke': { simulated: ['iam-permission-restore', 'iam-permission-revoke'], departures: [] },
+  'vpc-endpoint-key-policy': { simulated: ['node-address-change', 'node-address-change'], departures: [] },
 };
 
 const notesOf = (record: RunRecord) => ({

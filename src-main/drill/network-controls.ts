@@ -1,0 +1,44 @@
+import type { NetworkControls } from './provision';
+
+/** Where a node's calls come from, as key policy conditions see them. */
+export interface NodeNetwork {
+  sourceIp?: string | undefined;
+  sourceVpce?: string | undefined;
+}
+
+/**
+ * Whether a key's network controls let a call from `network` through, decided as AWS decides
+ * IpAddress on aws:SourceIp and StringEquals on aws:SourceVpce — for backends that do not evaluate
+ * them (LocalStack), where the drill plays them on the client. A call without the key in its context
+ * does not match (as AWS treats a request whose context lacks the key).
+ */
+export function networkAllows(controls: NetworkControls, network: NodeNetwork): boolean {
+  if (!controls) return true;
+  if (controls.sourceIps && !(network.sourceIp !== undefined && controls.sourceIps.some((cidr) => inCidr(network.sourceIp as string, cidr)))) return false;
+  if (controls.vpcEndpoints && !(network.sourceVpce !== undefined && controls.vpcEndpoints.includes(network.sourceVpce))) return false;
+  return true;
+}
+
+/** IPv4 addresses and CIDR blocks (an address without /n is /32); an IPv6 address matches only itself. */
+export function inCidr(address: string, cidr: string): boolean {
+  const [base = '', bitsText] = cidr.split('/');
+  const a = ipv4(address);
+  const b = ipv4(base);
+  if (a === undefined || b === undefined) return address.toLowerCase() === base.toLowerCase();
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+}
+
+function ipv4(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let n = 0;
+  for (const p of parts) {
+    const v = Number(p);
+    if (!/^\d{1,3}$/.test(p) || v > 255) return undefined;
+    n = n * 256 + v;
+  }
+  return n >>> 0;
+}
