@@ -1,20 +1,20 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ScenarioProblem } from '../../src-shared/api';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import type { ApiResult } from '../../src-shared/api';
 import { call } from './api-client';
+import type { CodeEditorHandle } from './editor/code-editor';
 
-export interface Validation {
-  valid: boolean;
-  title?: string | undefined;
-  problems: ScenarioProblem[];
-}
+export type Validation = ApiResult<'drills:validate'>;
+
+// CodeMirror is its own chunk: the Drills page's first paint does not wait for it.
+const CodeEditor = lazy(() => import('./editor/code-editor').then((m) => ({ default: m.CodeEditor })));
 
 /**
- * A YAML editor with a line-number gutter that marks the lines with problems, validated by main as
- * you type (debounced); each problem below the editor jumps to its line.
+ * The scenario editor (CodeMirror: YAML, completion and hover help from the scenario's JSON Schema,
+ * problems inline on their lines), validated by main as you type (debounced); each problem below
+ * the editor jumps to its line, and a valid scenario says how big its drill will be.
  */
 export function ScenarioEditor({ text, onChange, onValidated }: { text: string; onChange: (text: string) => void; onValidated: (v: Validation | undefined) => void }) {
-  const area = useRef<HTMLTextAreaElement>(null);
-  const gutter = useRef<HTMLDivElement>(null);
+  const editor = useRef<CodeEditorHandle>(null);
   const [validation, setValidation] = useState<Validation | undefined>();
   const [error, setError] = useState<string | undefined>();
 
@@ -42,49 +42,25 @@ export function ScenarioEditor({ text, onChange, onValidated }: { text: string; 
     };
   }, [text, onValidated]);
 
-  const lines = useMemo(() => text.split('\n').length, [text]);
-  const bad = useMemo(() => new Set((validation?.problems ?? []).map((p) => p.line).filter((l): l is number => l !== null)), [validation]);
-
-  const goToLine = (line: number) => {
-    const el = area.current;
-    if (!el) return;
-    const offset = text.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
-    el.focus();
-    el.setSelectionRange(offset, offset + (text.split('\n')[line - 1]?.length ?? 0));
-    const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 18;
-    el.scrollTop = Math.max(0, (line - 4) * lineHeight);
-  };
-
+  const problems = validation && !validation.valid ? validation.problems : [];
   return (
     <div className="editor-wrap">
       <div className={`editor ${validation && !validation.valid ? 'has-problems' : ''}`}>
-        <div className="gutter" ref={gutter} aria-hidden="true">
-          {Array.from({ length: lines }, (_, i) => (
-            <div key={i} className={bad.has(i + 1) ? 'bad' : undefined}>{i + 1}</div>
-          ))}
-        </div>
-        <textarea
-          ref={area}
-          value={text}
-          spellCheck={false}
-          aria-label="Scenario YAML"
-          aria-invalid={validation ? !validation.valid : undefined}
-          aria-describedby="scenario-problems"
-          onChange={(e) => onChange(e.target.value)}
-          onScroll={(e) => {
-            if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop;
-          }}
-        />
+        <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
+          <CodeEditor ref={editor} text={text} onChange={onChange} problems={problems} invalid={validation ? !validation.valid : false} />
+        </Suspense>
       </div>
       <div id="scenario-problems" className="problems" aria-live="polite">
         {error ? <p className="error" role="alert">Could not validate: {error}</p> : null}
-        {!text.trim() ? <p className="muted">Pick a built-in scenario on the left, or paste a scenario here.</p> : null}
-        {validation?.valid ? <p className="ok">✓ Valid — {validation.title}</p> : null}
+        {!text.trim() ? <p className="muted">Pick a built-in scenario on the left, or paste a scenario here. Ctrl-Space offers what may be written at the cursor.</p> : null}
+        {validation?.valid ? (
+          <p className="ok">✓ Valid — {validation.title}{validation.estimate ? <span className={validation.estimate.large ? 'estimate large' : 'estimate'}> · {validation.estimate.summary}</span> : null}</p>
+        ) : null}
         {validation && !validation.valid ? (
           <ul>
             {validation.problems.map((p, i) => (
               <li key={i}>
-                <button type="button" className="problem" onClick={() => p.line !== null && goToLine(p.line)} disabled={p.line === null}>
+                <button type="button" className="problem" onClick={() => p.line !== null && editor.current?.goToLine(p.line)} disabled={p.line === null}>
                   {p.line !== null ? <span className="line">line {p.line}</span> : null}
                   {p.path ? <code>{p.path}</code> : null} {p.message}
                 </button>

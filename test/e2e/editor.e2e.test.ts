@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eChromium, openBrowserApp, type BrowserApp } from '../support/browser-app';
+
+/**
+ * The scenario editor in Chromium: completion and hover help from the scenario's JSON Schema, and
+ * validation problems inline on their lines — as someone writing a drill meets them.
+ */
+describe.skipIf(!e2eChromium)('the scenario editor', () => {
+  let home: string;
+  let app: BrowserApp;
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'keydrill-e2e-editor-'));
+    app = await openBrowserApp({ home });
+    await app.page.goto(app.bridge.url);
+    await app.page.locator('[data-scenario="revocation-and-restore"]').click();
+    await app.page.getByText('✓ Valid — ').waitFor();
+  }, 300_000);
+
+  afterAll(async () => {
+    await app?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  const editor = () => app.page.getByRole('textbox', { name: 'Scenario YAML' });
+
+  it('offers the step kinds after "- do: ", each with what it does', async () => {
+    const { page } = app;
+    const text = await editor().innerText();
+    await editor().fill(`${text.replace(/\n+$/, '')}\ntimeline:\n  - do: `);
+    await editor().press('End');
+    await page.keyboard.press('Control+Space');
+    const list = page.locator('.cm-tooltip-autocomplete');
+    await list.waitFor();
+    const labels = await list.locator('.cm-completionLabel').allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(['kms-region-outage', 'key-policy-revoke', 'node-address-change']));
+    await page.keyboard.press('Escape');
+    await app.screenshot('editor-completion');
+  });
+
+  it('explains a key on hover, from the schema', async () => {
+    const { page } = app;
+    const text = await editor().innerText();
+    await editor().fill(text.replace(/^timeline:\n {2}- do: $/m, '').replace(/\n+$/, '\n'));
+    const key = page.locator('.cm-line', { hasText: /^ {2}healthCheck:/ }).first();
+    await key.waitFor();
+    const box = await key.boundingBox();
+    await page.mouse.move((box?.x ?? 0) + 40, (box?.y ?? 0) + (box?.height ?? 0) / 2);
+    const help = page.locator('.cm-hover-help');
+    await help.waitFor();
+    expect(await help.textContent()).toMatch(/^healthCheck: How often a node proves it can still reach its key/);
+  });
+
+  it('marks a problem on its own line, and the list below jumps there', async () => {
+    const { page } = app;
+    const text = await editor().innerText();
+    await editor().fill(text.replace(/^ {2}healthCheck: .*$/m, '  healthCheck: 0s'));
+    await expect.poll(() => page.locator('.cm-lintRange-error').first().textContent(), { timeout: 10_000 }).toBe('  healthCheck: 0s');
+    const problem = page.locator('.problem').first();
+    expect(await problem.textContent()).toMatch(/line \d+policy\.healthCheck the health-check interval must be at least 1s/);
+    expect(await page.getByRole('button', { name: 'Run drill' }).isDisabled()).toBe(true);
+    await problem.click();
+    expect(await page.locator('.cm-content').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(app.pageErrors).toEqual([]);
+  });
+});
