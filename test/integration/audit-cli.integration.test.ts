@@ -103,7 +103,7 @@ describe('keydrill audit on the command line', () => {
       [['query', '--db', join(home, 'nothing-here.sqlite')], /no event store at .*nothing-here\.sqlite/],
       [['query', '--colour'], /audit query: Unknown option '--colour'/],
       [['export'], /--cloudtrail-out DIR is required/],
-      [['rotate'], /'keydrill audit' needs one of: import, export, query \(got 'rotate'\)/],
+      [['rotate'], /'keydrill audit' needs one of: import, export, query, observations \(got 'rotate'\)/],
     ];
     for (const [args, message] of cases) {
       const run = await keydrill(args);
