@@ -5,8 +5,13 @@ import type { CodeEditorHandle } from './editor/code-editor';
 
 export type Validation = ApiResult<'drills:validate'>;
 
-// CodeMirror is its own chunk: the Drills page's first paint does not wait for it.
-const CodeEditor = lazy(() => import('./editor/code-editor').then((m) => ({ default: m.CodeEditor })));
+// CodeMirror (~400 kB with the scenario's JSON Schema) is its own chunk, and it is not fetched at
+// launch: compiling it there delayed the scenario list by a few hundred milliseconds. It loads when
+// there is something to edit or the editor is focused, and otherwise once the page has been idle a
+// moment, so it is usually ready before it is needed.
+const loadCodeEditor = () => import('./editor/code-editor');
+const CodeEditor = lazy(() => loadCodeEditor().then((m) => ({ default: m.CodeEditor })));
+const PREFETCH_AFTER_MS = 1500;
 
 /**
  * The scenario editor (CodeMirror: YAML, completion and hover help from the scenario's JSON Schema,
@@ -17,6 +22,18 @@ export function ScenarioEditor({ text, onChange, onValidated }: { text: string; 
   const editor = useRef<CodeEditorHandle>(null);
   const [validation, setValidation] = useState<Validation | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [editorWanted, setEditorWanted] = useState(false);
+  const wantEditor = editorWanted || text !== '';
+
+  useEffect(() => {
+    if (wantEditor) return;
+    const timer = setTimeout(() => {
+      const prefetch = () => void loadCodeEditor().catch(() => undefined); // a failure shows when it is rendered
+      if ('requestIdleCallback' in window) window.requestIdleCallback(prefetch, { timeout: 2000 });
+      else prefetch();
+    }, PREFETCH_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [wantEditor]);
 
   useEffect(() => {
     let live = true;
@@ -46,9 +63,13 @@ export function ScenarioEditor({ text, onChange, onValidated }: { text: string; 
   return (
     <div className="editor-wrap">
       <div className={`editor ${validation && !validation.valid ? 'has-problems' : ''}`}>
-        <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
-          <CodeEditor ref={editor} text={text} onChange={onChange} problems={problems} invalid={validation ? !validation.valid : false} />
-        </Suspense>
+        {wantEditor ? (
+          <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
+            <CodeEditor ref={editor} text={text} onChange={onChange} problems={problems} invalid={validation ? !validation.valid : false} autoFocus={editorWanted} />
+          </Suspense>
+        ) : (
+          <div className="editor-idle" tabIndex={0} role="textbox" aria-label="Scenario (YAML)" onFocus={() => setEditorWanted(true)} onClick={() => setEditorWanted(true)} />
+        )}
       </div>
       <div id="scenario-problems" className="problems" aria-live="polite">
         {error ? <p className="error" role="alert">Could not validate: {error}</p> : null}

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,11 +26,31 @@ describe.skipIf(!e2eChromium)('the scenario editor', () => {
   });
 
   const editor = () => app.page.getByRole('textbox', { name: 'Scenario YAML' });
+  // What the tests write comes from the file, not read back from the editor: CodeMirror renders only
+  // the lines near its viewport, so the editor's text on screen may be a part of the document.
+  const BUILT_IN = readFileSync(join(process.cwd(), 'resources', 'scenarios', 'revocation-and-restore.yaml'), 'utf8');
+
+  it('loads on the first click into the empty editor, and takes what is typed there', async () => {
+    // A page of its own: at launch nothing is picked yet, and CodeMirror has not been loaded.
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    try {
+      await page.goto(app.bridge.url);
+      await page.locator('[data-scenario="revocation-and-restore"]').waitFor();
+      await page.getByRole('textbox', { name: 'Scenario (YAML)' }).click();
+      const editing = page.getByRole('textbox', { name: 'Scenario YAML' });
+      await editing.waitFor();
+      expect(await editing.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+      await page.keyboard.type('title: typed at launch');
+      expect(await editing.innerText()).toContain('title: typed at launch');
+      await page.locator('.problem').first().waitFor(); // validated: a title alone is not a scenario
+    } finally {
+      await page.close();
+    }
+  });
 
   it('offers the step kinds after "- do: ", each with what it does', async () => {
     const { page } = app;
-    const text = await editor().innerText();
-    await editor().fill(`${text.replace(/\n+$/, '')}\ntimeline:\n  - do: `);
+    await editor().fill(`${BUILT_IN.replace(/\n+$/, '')}\ntimeline:\n  - do: `);
     await editor().press('End');
     await page.keyboard.press('Control+Space');
     const list = page.locator('.cm-tooltip-autocomplete');
@@ -43,8 +63,7 @@ describe.skipIf(!e2eChromium)('the scenario editor', () => {
 
   it('explains a key on hover, from the schema', async () => {
     const { page } = app;
-    const text = await editor().innerText();
-    await editor().fill(text.replace(/^timeline:\n {2}- do: $/m, '').replace(/\n+$/, '\n'));
+    await editor().fill(BUILT_IN);
     const key = page.locator('.cm-line', { hasText: /^ {2}healthCheck:/ }).first();
     await key.waitFor();
     const box = await key.boundingBox();
@@ -56,8 +75,7 @@ describe.skipIf(!e2eChromium)('the scenario editor', () => {
 
   it('marks a problem on its own line, and the list below jumps there', async () => {
     const { page } = app;
-    const text = await editor().innerText();
-    await editor().fill(text.replace(/^ {2}healthCheck: .*$/m, '  healthCheck: 0s'));
+    await editor().fill(BUILT_IN.replace(/^ {2}healthCheck: .*$/m, '  healthCheck: 0s'));
     await expect.poll(() => page.locator('.cm-lintRange-error').first().textContent(), { timeout: 10_000 }).toBe('  healthCheck: 0s');
     const problem = page.locator('.problem').first();
     expect(await problem.textContent()).toMatch(/line \d+policy\.healthCheck the health-check interval must be at least 1s/);

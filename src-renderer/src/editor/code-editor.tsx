@@ -84,8 +84,8 @@ const hoverHelp = hoverTooltip((view, pos) => {
   };
 });
 
-export const CodeEditor = forwardRef<CodeEditorHandle, { text: string; onChange: (text: string) => void; problems: readonly ScenarioProblem[]; invalid: boolean }>(
-  function CodeEditor({ text, onChange, problems, invalid }, ref) {
+export const CodeEditor = forwardRef<CodeEditorHandle, { text: string; onChange: (text: string) => void; problems: readonly ScenarioProblem[]; invalid: boolean; autoFocus?: boolean }>(
+  function CodeEditor({ text, onChange, problems, invalid, autoFocus = false }, ref) {
     const host = useRef<HTMLDivElement>(null);
     const view = useRef<EditorView | undefined>(undefined);
     const changed = useRef(onChange);
@@ -119,6 +119,8 @@ export const CodeEditor = forwardRef<CodeEditorHandle, { text: string; onChange:
         }),
       });
       view.current = v;
+      // Made because its placeholder was focused (clicked, or tabbed to): the focus moves into it.
+      if (autoFocus) v.focus();
       return () => {
         v.destroy();
         view.current = undefined;
