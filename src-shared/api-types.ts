@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOOKUP_ATTRIBUTES, REPORT_FORMATS } from './api-lists';
 import { CloudTrailRecord } from './cloudtrail';
 import { FrameEntry, HierarchyFrame, RunRecord, RunStatus, TimelineEntry } from './run-record';
 
@@ -144,7 +145,7 @@ export type MomentsPage = z.infer<typeof MomentsPage>;
 
 export { FrameEntry, HierarchyFrame, RunRecord, TimelineEntry };
 
-export const LOOKUP_ATTRIBUTES = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;
+export { LOOKUP_ATTRIBUTES, REPORT_FORMATS };
 /** CloudTrail's LookupEvents attributes, as AWS spells them. */
 export const LookupAttribute = z.enum(LOOKUP_ATTRIBUTES);
 export type LookupAttribute = z.infer<typeof LookupAttribute>;
@@ -209,7 +210,6 @@ export type AggregateResult = z.infer<typeof AggregateResult>;
 export const AuditEvent = z.object({ record: CloudTrailRecord, runId: z.string().nullable() });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
-export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv', 'cloudtrail', 'bundle'] as const;
 /**
  * Report formats; `cloudtrail` writes gzipped log files in the S3 AWSLogs/ layout; `bundle` writes a
  * sealed audit bundle folder (every report, the CloudTrail logs, manifest.json and SHA256SUMS).

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { API_CHANNEL_NAMES, API_EVENT_NAMES, type ApiChannelName, type ApiEventName } from './api-channels';
+import { API_ERROR_CODES } from './api-lists';
 import {
   AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, ConnectionReport, ExportOutcome, ImportFile, ImportFinished, ImportProgress,
   KmsStatus, LookupImportQuery, MenuCommand, ReportFormat,
@@ -159,7 +160,7 @@ export function isApiEvent(name: unknown): name is ApiEvent {
 
 /** Errors cross the boundary as a typed code and a message, never as a stack. */
 export const ApiError = z.object({
-  code: z.enum(['bad-request', 'unknown-channel', 'not-found', 'unauthorized', 'failed']),
+  code: z.enum(API_ERROR_CODES),
   message: z.string(),
 });
 export type ApiError = z.infer<typeof ApiError>;

@@ -1,5 +1,6 @@
 import type { FormEvent } from 'react';
-import { LOOKUP_ATTRIBUTES, type AuditQuery, type LookupAttribute, type RunSummary } from '../../src-shared/api';
+import type { AuditQuery, LookupAttribute, RunSummary } from '../../src-shared/api';
+import { LOOKUP_ATTRIBUTES } from '../../src-shared/api-lists';
 import { runOptionText } from './run-picker';
 import { parseUtcRange, UtcTimeInput } from './utc-time';
 

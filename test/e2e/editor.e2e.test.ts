@@ -65,11 +65,14 @@ describe.skipIf(!e2eChromium)('the scenario editor', () => {
     const { page } = app;
     await editor().fill(BUILT_IN);
     const key = page.locator('.cm-line', { hasText: /^ {2}healthCheck:/ }).first();
-    await key.waitFor();
-    const box = await key.boundingBox();
-    await page.mouse.move((box?.x ?? 0) + 40, (box?.y ?? 0) + (box?.height ?? 0) / 2);
     const help = page.locator('.cm-hover-help');
-    await help.waitFor();
+    // On a busy machine the editor may still be laying out the new text when the pointer arrives:
+    // move away and hover the key again until its help shows (it shows after CodeMirror's hover delay).
+    await expect.poll(async () => {
+      await page.mouse.move(0, 0);
+      await key.hover({ position: { x: 40, y: 6 } });
+      return help.waitFor({ timeout: 2_000 }).then(() => true, () => false);
+    }, { timeout: 20_000 }).toBe(true);
     expect(await help.textContent()).toMatch(/^healthCheck: How often a node proves it can still reach its key/);
   });
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { REPORT_FORMATS, type ExportedReport, type ReportFormat } from '../../../src-shared/api';
+import type { ExportedReport, ReportFormat } from '../../../src-shared/api';
+import { REPORT_FORMATS } from '../../../src-shared/api-lists';
 import { call, transportName } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { CloudTrailImport } from '../cloudtrail-import';
