@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { applyMigrations, type Migration, useWriteAheadLog } from '../common/sqlite-file';
 import { moveLegacyClientSideEvents, OBSERVATION_TABLES } from './observation-schema';
 
 /**
@@ -37,7 +38,6 @@ export const RARE_NAME = `e.event_name > ${LAST_BULK_ID}`;
 export const OTHER_SOURCE = `e.event_source <> ${KMS_EVENT_SOURCE_ID}`;
 
 /** A migration: SQL, or a function for what SQL alone cannot say; either runs inside the migration's transaction. */
-type Migration = string | ((db: Database.Database) => void);
 
 const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
@@ -90,18 +90,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Brings the file's schema up to date; refuses a file written by a newer KeyDrill rather than guess. */
 export function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`this event store was written by a newer KeyDrill (schema ${version}, this version knows ${MIGRATIONS.length})`);
-  }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      const migration = MIGRATIONS[v] as Migration;
-      if (typeof migration === 'string') db.exec(migration);
-      else migration(db);
-      db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
-  }
+  applyMigrations(db, MIGRATIONS, 'event store');
 }
 
 /**
@@ -111,7 +100,7 @@ export function migrate(db: Database.Database): void {
  */
 export function configure(db: Database.Database, busyTimeoutMs: number): void {
   db.pragma('page_size = 16384'); // takes effect only while the file is still empty
-  db.pragma('journal_mode = WAL');
+  useWriteAheadLog(db, busyTimeoutMs);
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma('cache_size = -65536');

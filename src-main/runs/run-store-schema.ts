@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { applyMigrations } from '../common/sqlite-file';
 
 /**
  * The run store's schema, as forward migrations (migration N brings `user_version` from N-1 to N in
@@ -58,14 +59,5 @@ const MIGRATIONS: readonly string[] = [
 export const RUN_STORE_SCHEMA_VERSION = MIGRATIONS.length;
 
 export function migrateRunStore(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`this run store was written by a newer KeyDrill (schema ${version}, this version knows ${MIGRATIONS.length})`);
-  }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v] as string);
-      db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
-  }
+  applyMigrations(db, MIGRATIONS, 'run store');
 }

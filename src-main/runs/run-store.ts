@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { RunRecord, type FrameEntry, type TimelineEntry } from '../../src-shared/run-record';
 import type { RunSummary } from '../../src-shared/api-types';
+import { useWriteAheadLog } from '../common/sqlite-file';
 import { migrateRunStore } from './run-store-schema';
 import { StoreRunSink } from './store-run-sink';
 
@@ -34,7 +35,7 @@ export class RunStore {
     const db = new Database(file);
     try {
       if (file !== ':memory:') chmodSync(file, 0o600);
-      db.pragma('journal_mode = WAL');
+      useWriteAheadLog(db);
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');

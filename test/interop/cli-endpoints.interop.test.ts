@@ -60,7 +60,7 @@ describe.skipIf(!LOCALSTACK_ENDPOINT)('AWS endpoint and profile conventions agai
   ] as const)('--backend %s reaches LocalStack through %s (%j)', async (backend, source, args, env) => {
     const r = await drill(['--backend', backend, ...args], env());
     expect(r.stderr).toContain(`${backend} KMS at ${ls} (from ${source})`);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
   }, 90_000);
 
   it.concurrent.each([
@@ -69,6 +69,6 @@ describe.skipIf(!LOCALSTACK_ENDPOINT)('AWS endpoint and profile conventions agai
   ] as const)('the setting that should win does: %s', async (_, args, env) => {
     const r = await drill(['--backend', 'localstack', ...args], env());
     expect(r.stderr).toContain(`is unreachable`);
-    expect(r.code).toBe(3);
+    expect(r.code, r.stderr).toBe(3);
   }, 90_000);
 });

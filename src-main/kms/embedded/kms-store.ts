@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { applyMigrations, useWriteAheadLog } from '../../common/sqlite-file';
 import type { MaterialVault } from './material-vault';
 import type { AliasRecord, GrantRecord, KeyFamily, KeyRecord, MaterialVersion } from './model';
 
@@ -44,7 +45,7 @@ export class KmsStore {
     // Only wrapped material is in the file, but key ids, policies and grants are nobody else's business.
     if (dataDir) chmodSync(file, 0o600);
     try {
-      db.pragma('journal_mode = WAL');
+      useWriteAheadLog(db);
       db.pragma('synchronous = NORMAL');
       return new KmsStore(db, vault);
     } catch (err) {
@@ -217,14 +218,5 @@ export class KmsStore {
 }
 
 function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`this KMS data folder was written by a newer KeyDrill (schema ${version}, this version knows ${MIGRATIONS.length})`);
-  }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v] as string);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+  applyMigrations(db, MIGRATIONS, 'KMS data folder');
 }
