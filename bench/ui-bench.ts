@@ -28,12 +28,13 @@ import { closeServer, startBaselineServer, timeApp, timeBaseline, timeFleetExplo
 import { printTable } from './lib/stats';
 
 const DEFAULT_SIZES = [1_000_000, 10_000_000];
-const REPS = 3;
+const REPS = 5;
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 1);
 
 const FIGURES: [keyof Sample, string, number | undefined][] = [
   ['firstInteractive', 'goto → first interactive page (Drills tab, scenario list)', 300],
+  ['listInPage', 'the same, in the page: navigation start → list in the DOM', undefined],
   ['auditGotoToRows', 'audit: goto → first rows visible', undefined],
   ['auditTabToRows', 'audit: open the tab → first rows visible', 300],
   ['auditFilter', 'audit: Errors only + Apply → filtered rows visible', 100],

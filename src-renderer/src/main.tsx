@@ -1,11 +1,11 @@
+// First: its calls for the first page go out before the rest of the bundle is evaluated.
+import './startup';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { connectAppEvents } from './app-state';
-import { startEarlyCalls } from './startup';
 import './styles.css';
 
-startEarlyCalls();
 connectAppEvents();
 const root = document.getElementById('root');
 if (root) {

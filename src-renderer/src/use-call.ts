@@ -11,8 +11,13 @@ export interface Loaded<T> {
  * Runs `load` when `deps` change, keeping the last result, the error and a reload function. The
  * signal given to `load` aborts when the deps change again or the component goes: pass it to
  * `call` so superseded requests are dropped.
+ *
+ * What arrives is drawn in a transition, which yields to the user's next click — except with
+ * `{ urgent: true }`, for what the first screen shows: a transition renders in 5 ms slices with the
+ * browser's turns between them, which made the launch's scenario list appear ~60 ms later, and
+ * there is nothing on that screen yet for a click to reach.
  */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[], options: { urgent?: boolean } = {}): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
   const [tick, setTick] = useState(0);
   useEffect(() => {
@@ -21,7 +26,12 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
     setState((s) => ({ ...s, loading: true }));
     load(abort.signal).then(
       // A transition: drawing what arrived (a run's charts, say) yields to the user's next click.
-      (data) => live && startTransition(() => setState({ data, error: undefined, loading: false })),
+      (data) => {
+        if (!live) return;
+        const show = () => setState({ data, error: undefined, loading: false });
+        if (options.urgent) show();
+        else startTransition(show);
+      },
       (err: Error) => live && setState((s) => ({ data: s.data, error: err.message, loading: false })),
     );
     return () => {

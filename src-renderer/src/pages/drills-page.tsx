@@ -30,8 +30,9 @@ export function DrillsPage() {
   const startJob = useAppStore((st) => st.startJob);
   const draft = useAppStore((st) => st.draft);
   const scenarioOffer = useAppStore((st) => st.scenarioOffer);
-  const scenarios = useLoad(() => builtInScenarios().then((r) => r.scenarios), []);
-  const settings = useLoad(() => savedSettings(), []);
+  // The launch's first screen: drawn as soon as it arrives (see useLoad).
+  const scenarios = useLoad(() => builtInScenarios().then((r) => r.scenarios), [], { urgent: true });
+  const settings = useLoad(() => savedSettings(), [], { urgent: true });
   const [chosen, setChosen] = useState<ScenarioSummary | undefined>();
   const [text, setText] = useState('');
   const [validation, setValidation] = useState<Validation | undefined>();
