@@ -12,6 +12,7 @@ export const API_CHANNEL_NAMES = [
   'drills:cancel',
   'runs:list',
   'runs:get',
+  'runs:overview',
   'runs:timeline',
   'runs:frames',
   'runs:moments',

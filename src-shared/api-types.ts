@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LOOKUP_ATTRIBUTES, REPORT_FORMATS } from './api-lists';
 import { CloudTrailRecord } from './cloudtrail';
-import { FrameEntry, HierarchyFrame, RunRecord, RunStatus, TimelineEntry } from './run-record';
+import { FrameEntry, HierarchyFrame, RunOverview, RunRecord, RunStatus, TimelineEntry } from './run-record';
 
 /**
  * The shapes that travel over the API contract (api.ts): what the UI asks for and what main answers.
@@ -143,7 +143,7 @@ export const MomentsPage = z.object({
 });
 export type MomentsPage = z.infer<typeof MomentsPage>;
 
-export { FrameEntry, HierarchyFrame, RunRecord, TimelineEntry };
+export { FrameEntry, HierarchyFrame, RunOverview, RunRecord, TimelineEntry };
 
 export { LOOKUP_ATTRIBUTES, REPORT_FORMATS };
 /** CloudTrail's LookupEvents attributes, as AWS spells them. */

@@ -4,7 +4,7 @@ import { API_ERROR_CODES } from './api-lists';
 import {
   AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, ConnectionReport, ExportOutcome, ImportFile, ImportFinished, ImportProgress,
   KmsStatus, LookupImportQuery, MenuCommand, ReportFormat,
-  FrameEntry, FramesPage, MomentsPage, RunRecord, RunSummary, TimelinePage, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
+  FrameEntry, FramesPage, MomentsPage, RunOverview, RunRecord, RunSummary, TimelinePage, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
 } from './api-types';
 import { ObservationAggregateQuery, ObservationPage, ObservationQuery } from './api-observations';
 
@@ -56,6 +56,8 @@ export const apiChannels = {
   'runs:list': { args: none, result: z.object({ runs: z.array(RunSummary) }) },
   /** One run record's head: everything but its timeline and hierarchy history, which load in pages. */
   'runs:get': { args: z.object({ runId: RunId }).strict(), result: RunRecord },
+  /** The head without what grows with the topology (see RunOverview): what the Drills page shows of a run. */
+  'runs:overview': { args: z.object({ runId: RunId }).strict(), result: RunOverview },
   /** A page of a run's timeline, optionally one cluster's. */
   'runs:timeline': {
     args: z.object({ runId: RunId, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional(), cluster: z.string().min(1).max(200).optional() }).strict(),

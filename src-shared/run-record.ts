@@ -334,6 +334,18 @@ export const RunRecord = z.object({
   observationCount: Count,
 });
 export type RunRecord = z.infer<typeof RunRecord>;
+
+/**
+ * What the Drills page shows of a run: the head without the parts that grow with the topology — the
+ * scenario as written, the topology, the hierarchy at the end and the per-cluster summaries (2.2 MB
+ * of a 1,000-tenant head) — which the Explorer and the reports load. `clusterCount` stands for the
+ * summaries it leaves out.
+ */
+export const RunOverview = RunRecord.omit({ topology: true, hierarchy: true, clusters: true }).extend({
+  scenario: RunRecord.shape.scenario.omit({ definition: true }),
+  clusterCount: Count,
+});
+export type RunOverview = z.infer<typeof RunOverview>;
 export type Series = z.infer<typeof Series>;
 export type ClusterSummary = z.infer<typeof ClusterSummary>;
 export type RegionSummary = z.infer<typeof RegionSummary>;

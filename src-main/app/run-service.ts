@@ -1,4 +1,4 @@
-import type { FramesPage, MomentsPage, RunRecord, RunSummary, TimelinePage } from '../../src-shared/api';
+import type { FramesPage, MomentsPage, RunOverview, RunRecord, RunSummary, TimelinePage } from '../../src-shared/api';
 import { eventIdOf } from '../drill/run-trail';
 import type { RunSource } from '../report/run-source';
 import { RunStore, type TimelineQuery } from '../runs/run-store';
@@ -26,6 +26,13 @@ export class RunService {
     const head = this.runStore().head(runId);
     if (!head) throw new AppError('not-found', `There is no run ${runId}.`);
     return head;
+  }
+
+  /** What the Drills page shows of a run: its head without what grows with the topology. */
+  overview(runId: string): RunOverview {
+    const overview = this.runStore().overview(runId);
+    if (!overview) throw new AppError('not-found', `There is no run ${runId}.`);
+    return overview;
   }
 
   /** The whole run for exports: its head, and its timeline and frames read a page at a time as a report asks for them. */

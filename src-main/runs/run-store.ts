@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { RunRecord, type FrameEntry, type TimelineEntry } from '../../src-shared/run-record';
+import type { z } from 'zod';
+import { RunOverview, RunRecord, type FrameEntry, type TimelineEntry } from '../../src-shared/run-record';
 import type { RunSummary } from '../../src-shared/api-types';
 import { useWriteAheadLog } from '../common/sqlite-file';
 import { migrateRunStore } from './run-store-schema';
@@ -70,13 +71,23 @@ export class RunStore {
     this.markInterrupted();
     const row = this.db.prepare<[string], { head: string; status: string; reason: string | null }>('SELECT head, status, reason FROM runs WHERE run_id = ?').get(runId);
     if (!row) return undefined;
-    const parsed = RunRecord.safeParse(JSON.parse(row.head));
-    if (!parsed.success) throw new Error(`the stored record of run ${runId} is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    const head = parsed.data;
-    if (row.status === 'interrupted' && head.execution.status !== 'interrupted') {
-      head.execution = { ...head.execution, status: 'interrupted', ...(row.reason ? { reason: row.reason } : {}) };
-    }
-    return head;
+    return withStatus(parseStored(RunRecord, JSON.parse(row.head), runId), row);
+  }
+
+  /**
+   * The head without what grows with the topology (see RunOverview). SQLite's JSON functions cut
+   * those parts out of the stored head, so a 1,000-tenant run's 2.2 MB head is never parsed or
+   * validated in JavaScript to show its overview.
+   */
+  overview(runId: string): RunOverview | undefined {
+    this.markInterrupted();
+    const row = this.db
+      .prepare<[string], { overview: string; clusters: number; status: string; reason: string | null }>(
+        "SELECT json_remove(head, '$.topology', '$.hierarchy', '$.clusters', '$.scenario.definition') AS overview, json_array_length(head, '$.clusters') AS clusters, status, reason FROM runs WHERE run_id = ?",
+      )
+      .get(runId);
+    if (!row) return undefined;
+    return withStatus(parseStored(RunOverview, { ...(JSON.parse(row.overview) as object), clusterCount: row.clusters }, runId), row);
   }
 
   /** A page of the timeline, in order; `total` counts every entry that matches. */
@@ -225,4 +236,19 @@ function toSummary(r: SummaryRow): RunSummary {
     pid: r.pid,
     host: r.host,
   };
+}
+
+/** A stored head (or its overview) checked against the contract; a damaged one is named, never shown half-read. */
+function parseStored<T>(schema: z.ZodType<T>, value: unknown, runId: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new Error(`the stored record of run ${runId} is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+/** A run whose process died is interrupted, whatever its head said when it was last written. */
+function withStatus<T extends { execution: RunRecord['execution'] }>(record: T, row: { status: string; reason: string | null }): T {
+  if (row.status === 'interrupted' && record.execution.status !== 'interrupted') {
+    record.execution = { ...record.execution, status: 'interrupted', ...(row.reason ? { reason: row.reason } : {}) };
+  }
+  return record;
 }

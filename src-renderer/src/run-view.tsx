@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import type { RunRecord } from '../../src-shared/api';
+import type { RunOverview } from '../../src-shared/api';
 import { call } from './api-client';
 import { useAppState } from './app-state';
 import { useLoad } from './use-call';
@@ -9,7 +9,7 @@ import { LineChart } from './charts/line-chart';
 import { formatDuration } from './format';
 
 /** A finished run: its verdicts with links to their evidence events, and its charts (not redrawn while a drill's progress ticks). */
-export const RunView = memo(function RunView({ record }: { record: RunRecord }) {
+export const RunView = memo(function RunView({ record }: { record: RunOverview }) {
   const { openInAudit } = useAppState();
   const t = record.totals;
   const runId = record.execution.runId;
@@ -66,7 +66,7 @@ export const RunView = memo(function RunView({ record }: { record: RunRecord }) 
 });
 
 /** The run's own series, on drill time from 0 to its end: availability, and sums per bucket of its calls. */
-function RunCharts({ record }: { record: RunRecord }) {
+function RunCharts({ record }: { record: RunOverview }) {
   const duration = record.scenario.duration;
   const { series, totals } = record;
   // Bars a reader can see: the record's buckets summed into round ones, at most ~100 across the drill.
@@ -77,7 +77,7 @@ function RunCharts({ record }: { record: RunRecord }) {
   const perCluster = series.availability.length > 0;
   return (
     <div className="charts">
-      <LineChart title={perCluster ? 'Availability per cluster' : `Fleet availability (${record.clusters.length.toLocaleString('en')} clusters)`} unit="% of each bucket serving"
+      <LineChart title={perCluster ? 'Availability per cluster' : `Fleet availability (${record.clusterCount.toLocaleString('en')} clusters)`} unit="% of each bucket serving"
         series={perCluster ? series.availability : [series.fleetAvailability]} keep="min" yMax={100} duration={duration} bucketMs={series.bucket} testId="chart-availability" />
       <BucketBars title="KMS calls by region" series={bars.region} axis={axis} empty="No call reached KMS." testId="chart-kms-calls" />
       <BucketBars title="Failed KMS calls by error code" series={bars.errors} axis={axis} noun="failed calls" empty="No KMS call failed." testId="chart-errors" />

@@ -44,6 +44,8 @@ describe('the run store', () => {
       expect(after.passed).toBe(false);
       const head = runs.get(started!.runId);
       expect(head.execution.status).toBe('interrupted');
+      // The Drills page reads the overview: it says so too.
+      expect(runs.overview(started!.runId).execution).toMatchObject({ status: 'interrupted', reason: after.reason });
       expect(runs.timeline(started!.runId, {}).total).toBeGreaterThan(0);
       // Its CloudTrail records made so far are in the event store under its run id.
       const store = SqliteEventStore.open(join(home, 'events.sqlite'));

@@ -99,7 +99,7 @@ export function DrillsPage() {
   };
 
   const visible = useAppStore((st) => st.page === 'drills');
-  const { data: record, error: recordError } = useLoad(() => (runId ? call('runs:get', { runId }) : Promise.resolve(undefined)), [runId]);
+  const { data: record, error: recordError } = useLoad(() => (runId ? call('runs:overview', { runId }) : Promise.resolve(undefined)), [runId]);
   // Its charts are drawn once the browser is idle with this page in view: a tab opened right after
   // launch is not kept waiting behind them (recharts draws synchronously).
   const [drawn, setDrawn] = useState(false);
