@@ -71,7 +71,7 @@ export class RunStore {
     this.markInterrupted();
     const row = this.db.prepare<[string], { head: string; status: string; reason: string | null }>('SELECT head, status, reason FROM runs WHERE run_id = ?').get(runId);
     if (!row) return undefined;
-    return withStatus(parseStored(RunRecord, JSON.parse(row.head), runId), row);
+    return withStatus(parseStored(RunRecord, storedJson(row.head, runId), runId), row);
   }
 
   /**
@@ -81,13 +81,19 @@ export class RunStore {
    */
   overview(runId: string): RunOverview | undefined {
     this.markInterrupted();
-    const row = this.db
-      .prepare<[string], { overview: string; clusters: number; status: string; reason: string | null }>(
-        "SELECT json_remove(head, '$.topology', '$.hierarchy', '$.clusters', '$.scenario.definition') AS overview, json_array_length(head, '$.clusters') AS clusters, status, reason FROM runs WHERE run_id = ?",
-      )
-      .get(runId);
+    let row: { overview: string; clusters: number; status: string; reason: string | null } | undefined;
+    try {
+      row = this.db
+        .prepare<[string], NonNullable<typeof row>>(
+          "SELECT json_remove(head, '$.topology', '$.hierarchy', '$.clusters', '$.scenario.definition') AS overview, json_array_length(head, '$.clusters') AS clusters, status, reason FROM runs WHERE run_id = ?",
+        )
+        .get(runId);
+    } catch (err) {
+      // SQLite refuses a head that is not JSON ("malformed JSON"): say which run, as head() does.
+      throw new Error(`the stored record of run ${runId} is damaged: ${(err as Error).message}`, { cause: err });
+    }
     if (!row) return undefined;
-    return withStatus(parseStored(RunOverview, { ...(JSON.parse(row.overview) as object), clusterCount: row.clusters }, runId), row);
+    return withStatus(parseStored(RunOverview, { ...(storedJson(row.overview, runId) as object), clusterCount: row.clusters }, runId), row);
   }
 
   /** A page of the timeline, in order; `total` counts every entry that matches. */
@@ -236,6 +242,15 @@ function toSummary(r: SummaryRow): RunSummary {
     pid: r.pid,
     host: r.host,
   };
+}
+
+/** The JSON of a stored head; text that is not JSON is named as a damaged record. */
+function storedJson(text: string, runId: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`the stored record of run ${runId} is damaged: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** A stored head (or its overview) checked against the contract; a damaged one is named, never shown half-read. */

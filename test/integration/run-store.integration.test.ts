@@ -78,6 +78,13 @@ describe('the run store', () => {
       expect(store.head(a.execution.runId)).toBeUndefined();
       expect(store.timeline(a.execution.runId).total).toBe(0);
       expect(store.head(b.execution.runId)?.execution.status).toBe('completed');
+      expect(store.overview(b.execution.runId)).toMatchObject({ verdicts: b.verdicts, totals: b.totals, clusterCount: b.clusters.length });
+      // A head damaged on disk is named, by the overview as by the head — never shown half-read.
+      const damaged = store.sink();
+      damaged.started({ ...b, execution: { ...b.execution, runId: 'damaged-1', status: 'started' } });
+      store.db.prepare("UPDATE runs SET head = '{\"format\":' WHERE run_id = 'damaged-1'").run();
+      expect(() => store.head('damaged-1')).toThrow(/stored record of run damaged-1 is damaged/);
+      expect(() => store.overview('damaged-1')).toThrow(/stored record of run damaged-1 is damaged/);
       const live = store.sink();
       live.started({ ...b, execution: { ...b.execution, runId: 'still-playing-1', status: 'started' } });
       expect(() => store.delete('still-playing-1')).toThrow(/still playing/);
