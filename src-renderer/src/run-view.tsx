@@ -25,7 +25,7 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
         {record.dataAtRisk.length > 0 ? <span className="badge fail">{record.dataAtRisk.length} item(s) of data at risk</span> : null}
         <p className="muted">
           <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {formatDuration(record.scenario.duration)} simulated ·{' '}
-          {t.kmsCalls.toLocaleString()} KMS calls · cache hit ratio {(t.cacheHitRatio * 100).toFixed(2)}% · {t.canaries.written} canary records written, {t.canaries.lost} lost
+          {t.kmsCalls.toLocaleString('en')} KMS calls · cache hit ratio {(t.cacheHitRatio * 100).toFixed(2)}% · {t.canaries.written.toLocaleString('en')} canary records written, {t.canaries.lost.toLocaleString('en')} lost
         </p>
       </header>
       {record.backend.simulated.length > 0 ? (
