@@ -341,7 +341,8 @@ export type RunRecord = z.infer<typeof RunRecord>;
  * of a 1,000-tenant head) — which the Explorer and the reports load. `clusterCount` stands for the
  * summaries it leaves out.
  */
-export const RunOverview = RunRecord.omit({ topology: true, hierarchy: true, clusters: true }).extend({
+export const RUN_OVERVIEW_LEAVES_OUT = { topology: true, hierarchy: true, clusters: true } as const;
+export const RunOverview = RunRecord.omit(RUN_OVERVIEW_LEAVES_OUT).extend({
   scenario: RunRecord.shape.scenario.omit({ definition: true }),
   clusterCount: Count,
 });

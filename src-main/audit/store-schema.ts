@@ -37,8 +37,6 @@ export const LAST_BULK_ID = KMS_EVENT_SOURCE_ID + BULK_OPERATIONS.length;
 export const RARE_NAME = `e.event_name > ${LAST_BULK_ID}`;
 export const OTHER_SOURCE = `e.event_source <> ${KMS_EVENT_SOURCE_ID}`;
 
-/** A migration: SQL, or a function for what SQL alone cannot say; either runs inside the migration's transaction. */
-
 const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
    INSERT INTO meta (key, value) VALUES ('token_secret', randomblob(32));

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-/** A forward migration: SQL, or a function for a step SQL alone cannot express. */
+/** A forward migration: SQL, or a function for a step SQL alone cannot express; either runs inside the step's transaction. */
 export type Migration = string | ((db: Database.Database) => void);
 
 /**
@@ -17,11 +17,9 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
       throw new Error(`this ${what} was written by a newer KeyDrill (schema ${version}, this version knows ${migrations.length})`);
     }
   };
-  const versionNow = () => db.pragma('user_version', { simple: true }) as number;
-  refuseNewer(versionNow());
   for (;;) {
     const done = db.transaction(() => {
-      const version = versionNow();
+      const version = db.pragma('user_version', { simple: true }) as number;
       refuseNewer(version);
       if (version >= migrations.length) return true;
       const migration = migrations[version] as Migration;

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
-import { RunOverview, RunRecord, type FrameEntry, type TimelineEntry } from '../../src-shared/run-record';
+import { RUN_OVERVIEW_LEAVES_OUT, RunOverview, RunRecord, type FrameEntry, type TimelineEntry } from '../../src-shared/run-record';
 import type { RunSummary } from '../../src-shared/api-types';
 import { useWriteAheadLog } from '../common/sqlite-file';
 import { migrateRunStore } from './run-store-schema';
@@ -84,13 +84,11 @@ export class RunStore {
     let row: { overview: string; clusters: number; status: string; reason: string | null } | undefined;
     try {
       row = this.db
-        .prepare<[string], NonNullable<typeof row>>(
-          "SELECT json_remove(head, '$.topology', '$.hierarchy', '$.clusters', '$.scenario.definition') AS overview, json_array_length(head, '$.clusters') AS clusters, status, reason FROM runs WHERE run_id = ?",
-        )
+        .prepare<[string], NonNullable<typeof row>>(`SELECT json_remove(head, ${OVERVIEW_CUTS}) AS overview, json_array_length(head, '$.clusters') AS clusters, status, reason FROM runs WHERE run_id = ?`)
         .get(runId);
     } catch (err) {
       // SQLite refuses a head that is not JSON ("malformed JSON"): say which run, as head() does.
-      throw new Error(`the stored record of run ${runId} is damaged: ${(err as Error).message}`, { cause: err });
+      throw damaged(runId, (err as Error).message, err);
     }
     if (!row) return undefined;
     return withStatus(parseStored(RunOverview, { ...(storedJson(row.overview, runId) as object), clusterCount: row.clusters }, runId), row);
@@ -244,19 +242,26 @@ function toSummary(r: SummaryRow): RunSummary {
   };
 }
 
+/** The JSON paths the overview cuts out of a head: the schema's list, and the scenario as written. */
+const OVERVIEW_CUTS = [...Object.keys(RUN_OVERVIEW_LEAVES_OUT).map((k) => `$.${k}`), '$.scenario.definition'].map((path) => `'${path}'`).join(', ');
+
+function damaged(runId: string, why: string, cause?: unknown): Error {
+  return new Error(`the stored record of run ${runId} is damaged: ${why}`, cause === undefined ? undefined : { cause });
+}
+
 /** The JSON of a stored head; text that is not JSON is named as a damaged record. */
 function storedJson(text: string, runId: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`the stored record of run ${runId} is damaged: ${(err as Error).message}`, { cause: err });
+    throw damaged(runId, (err as Error).message, err);
   }
 }
 
 /** A stored head (or its overview) checked against the contract; a damaged one is named, never shown half-read. */
 function parseStored<T>(schema: z.ZodType<T>, value: unknown, runId: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new Error(`the stored record of run ${runId} is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success) throw damaged(runId, parsed.error.issues[0]?.message ?? 'invalid');
   return parsed.data;
 }
 
