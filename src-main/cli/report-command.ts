@@ -8,7 +8,7 @@ import { defineCommand } from './command-spec';
 import { writeJUnit } from './junit-report';
 import { summariseRun } from './drill-summary';
 import { runService } from './scenario-input';
-import { EXIT_OK, UsageError } from './usage-error';
+import { EXIT_OK, runLookupError, UsageError } from './usage-error';
 
 /** `keydrill report <run-id> --out FILE`: a saved run exported again, in any format, or as a sealed audit bundle. */
 export const reportCommand = defineCommand({
@@ -44,7 +44,7 @@ export const reportCommand = defineCommand({
       try {
         source = runs.source(positionals[0] as string);
       } catch (err) {
-        throw new UsageError(`report: ${(err as Error).message}`);
+        throw runLookupError('report', err);
       }
       // The timeline and frames are read from the run store as each report is written, so the store stays open until the last.
       for (const file of outs) {

@@ -2,7 +2,7 @@ import { AppServices } from '../app/app-services';
 import { summariseRun } from './drill-summary';
 import { defineCommand } from './command-spec';
 import { keydrillHome } from './keydrill-home';
-import { EXIT_OK, UsageError } from './usage-error';
+import { EXIT_OK, runLookupError, UsageError } from './usage-error';
 
 /** `keydrill runs list | show`: the saved runs of the data folder, as the UI's run picker shows them. */
 
@@ -56,7 +56,7 @@ export const runsShowCommand = defineCommand({
       try {
         return r.get(runId);
       } catch (err) {
-        throw new UsageError(`runs show: ${(err as Error).message}`);
+        throw runLookupError('runs show', err);
       }
     });
     const s = summariseRun(record);

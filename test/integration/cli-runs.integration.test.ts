@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * `keydrill runs show` and `keydrill report` on a run id: a run that is not there is the user's
+ * input (exit 2); a record damaged on disk is not (exit 3), and the message names the run.
+ */
+const home = mkdtempSync(join(tmpdir(), 'keydrill-cli-runs-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+const keydrill = (args: string[]) => spawnSync(process.execPath, ['bin/keydrill.mjs', ...args], { encoding: 'utf8', env: { ...process.env, KEYDRILL_HOME: home }, timeout: 120_000 });
+
+describe('a saved run looked up by id', () => {
+  it('tells a run that is not there (exit 2) from one damaged on disk (exit 3)', () => {
+    const run = keydrill(['drill', 'run', 'revocation-and-restore', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    const { runId } = JSON.parse(run.stdout) as { runId: string };
+    expect(keydrill(['runs', 'show', runId]).status).toBe(0);
+
+    const missing = keydrill(['runs', 'show', 'no-such-run']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('There is no run no-such-run');
+
+    const db = new Database(join(home, 'runs.sqlite'));
+    db.prepare(`UPDATE runs SET head = '{"format":' WHERE run_id = ?`).run(runId);
+    db.close();
+    for (const args of [['runs', 'show', runId], ['report', runId, '--out', join(home, 'r.html')]]) {
+      const damaged = keydrill(args);
+      expect(damaged.status, damaged.stderr).toBe(3);
+      expect(damaged.stderr).toContain(`the stored record of run ${runId} is damaged`);
+    }
+  }, 120_000);
+});
