@@ -133,10 +133,14 @@ export const momentOf = (s: Pick<AppStore, 'explorerMoment'>, runId: string | un
 /** The selected run: the user's choice, else the newest. */
 export const selectedRunId = (s: Pick<AppStore, 'chosenRun' | 'runs'>): string | undefined => s.chosenRun ?? s.runs[0]?.runId;
 
-/** Navigation and run selection, as most pages need them. */
+/**
+ * Navigation and run selection, as most pages need them. Not the open page: every page stays
+ * mounted, and a tab switch re-rendering all of them (the Explorer's fleet tree, the run view's
+ * charts) kept the click busy for ~30 ms. The few that need it select `page` themselves.
+ */
 export function useAppState() {
   return useAppStore(useShallow((s) => ({
-    page: s.page, go: s.go, runId: selectedRunId(s), selectRun: s.selectRun, runs: s.runs, runsError: s.runsError,
+    go: s.go, runId: selectedRunId(s), selectRun: s.selectRun, runs: s.runs, runsError: s.runsError,
     refreshRuns: s.refreshRuns, auditPreset: s.auditPreset, openInAudit: s.openInAudit,
   })));
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ComponentType, type KeyboardEvent } from 'react';
 import { transportName } from './api-client';
 import { PAGES, useAppState, useAppStore, type PageId, type Theme } from './app-state';
+import { askFirstAuditPage } from './audit-first-page';
 import { DrillsPage } from './pages/drills-page';
 
 /**
@@ -32,6 +33,12 @@ function loadPage(id: PageId): Promise<void> {
   return pending;
 }
 
+// A page whose code is not here yet asks for its first data as its tab opens, not after its code
+// has arrived and rendered: the Audit page's first rows (the other pages' first data is small or already here).
+useAppStore.subscribe((s, prev) => {
+  if (s.page === 'audit' && prev.page !== 'audit' && !views.audit) askFirstAuditPage(s.auditPreset);
+});
+
 function preloadPages(): () => void {
   const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
   const start = () => PAGES.forEach(({ id }) => void loadPage(id).catch(() => undefined));
@@ -53,7 +60,8 @@ function PageView({ id }: { id: PageId }) {
 
 /** The window: tabs for the pages (arrow keys move between them), a theme toggle, the page. */
 export function App() {
-  const { page, go, runsError } = useAppState();
+  const { go, runsError } = useAppState();
+  const page = useAppStore((s) => s.page);
   const theme = useAppStore((s) => s.theme);
   const setTheme = useAppStore((s) => s.setTheme);
   // Pages mount when first opened and then stay mounted, so a page nobody opened costs nothing at

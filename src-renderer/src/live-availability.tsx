@@ -4,6 +4,10 @@ import type { DrillJob } from './app-state';
 import { useChartWidth } from './charts/use-chart-width';
 import { AXIS, seriesColour, TOOLTIP_STYLE } from './charts/chart-colours';
 import { drillTickLabel, drillTicks } from './charts/time-ticks';
+import { NO_GRID_LINES, plainTick } from './charts/axis-tick';
+
+const DRILL_TICK = plainTick(drillTickLabel);
+const COUNT_TICK = plainTick(String);
 import { formatDuration } from './format';
 
 /** Where a live drill is on its own clock: its progress, not its last frame (quiet stretches make no frames). */
@@ -38,9 +42,9 @@ export function LiveAvailability({ job }: { job: DrillJob }) {
     <figure className="chart live-chart" data-testid="live-availability" aria-label={`Nodes serving in ${job.title}, live`}>
       <figcaption>{title}{lastCause ? <span className="muted"> · last change: {lastCause}</span> : null}</figcaption>
       <div ref={box} className="chart-box" style={{ height: 180 }}>{width ? <LineChart width={width} height={180} data={data} margin={{ top: 8, right: 18, bottom: 4, left: 0 }} title={title}>
-        <CartesianGrid vertical={false} stroke={AXIS.stroke} />
-        <XAxis dataKey="at" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} tickFormatter={drillTickLabel} stroke={AXIS.stroke} tick={AXIS.tick} />
-        <YAxis allowDecimals={false} stroke={AXIS.stroke} tick={AXIS.tick} width={40} />
+        <CartesianGrid vertical={false} verticalCoordinatesGenerator={NO_GRID_LINES} stroke={AXIS.stroke} />
+        <XAxis dataKey="at" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} stroke={AXIS.stroke} tick={DRILL_TICK} />
+        <YAxis allowDecimals={false} interval={0} stroke={AXIS.stroke} tick={COUNT_TICK} width={40} />
         <Tooltip {...TOOLTIP_STYLE} labelFormatter={(v) => `+${formatDuration(Number(v))}`} />
         {lines.map((c, i) => <Line key={c} name={c} type="stepAfter" dataKey={`s${i}`} stroke={seriesColour(i)} dot={false} isAnimationActive={false} />)}
       </LineChart> : null}</div>

@@ -65,8 +65,8 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
   );
 });
 
-/** The run's own series, on drill time from 0 to its end: availability, and sums per bucket of its calls. */
-function RunCharts({ record }: { record: RunOverview }) {
+/** The run's own series, on drill time from 0 to its end: availability, and sums per bucket of its calls (not redrawn when the evidence links arrive). */
+const RunCharts = memo(function RunCharts({ record }: { record: RunOverview }) {
   const duration = record.scenario.duration;
   const { series, totals } = record;
   // Bars a reader can see: the record's buckets summed into round ones, at most ~100 across the drill.
@@ -87,4 +87,4 @@ function RunCharts({ record }: { record: RunOverview }) {
       ) : null}
     </div>
   );
-}
+});

@@ -61,7 +61,16 @@ describe('a fleet run as the Drills page loads it', () => {
     expect(overviewBytes).toBeLessThan(headBytes / 4);
   });
 
-  it('answers not-found for a run that does not exist', async () => {
-    expect(await callApi(ctx, 'runs:overview', { runId: 'no-such-run-20260101t000000-0000' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  it('answers not-found for a run that does not exist, on every channel that reads a run in pages', async () => {
+    const runId = 'no-such-run-20260101t000000-0000';
+    for (const [channel, args] of [
+      ['runs:overview', { runId }],
+      ['runs:frames', { runId, at: 0 }],
+      ['runs:timeline', { runId }],
+      ['runs:moments', { runId }],
+      ['runs:event-ids', { runId, records: [1] }],
+    ] as const) {
+      expect(await callApi(ctx, channel, args), channel).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    }
   });
 });

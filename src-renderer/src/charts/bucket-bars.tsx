@@ -3,6 +3,7 @@ import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { useChartWidth } from './use-chart-width';
 import { AXIS, formatCount, seriesColour, TOOLTIP_STYLE } from './chart-colours';
 import { bucketName, drillTickLabel, drillTicks, utcLabel, wallTickLabel, wallTicks } from './time-ticks';
+import { NO_GRID_LINES, plainTick } from './axis-tick';
 import { formatDuration } from '../format';
 
 /** Counts per bucket of one key (a region, an operation, an error code): [bucket start, count]. */
@@ -23,6 +24,7 @@ export interface BucketAxis {
 }
 
 const MAX_KEYS = 7;
+const COUNT_TICK = plainTick(formatCount);
 
 /**
  * Stacked bars of counts per bucket: each bar is a bucket's sum (never a rate), the axis spans the
@@ -51,7 +53,7 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
   // A last bucket cut short by the end still gets its whole bar: the plot runs to the bucket grid's end.
   const gridEnd = rows.length ? (rows.at(-1)?.mid ?? 0) + axis.bucketMs / 2 : axis.to;
   const ticks = axis.kind === 'drill' ? drillTicks(axis.to) : wallTicks(axis.from, axis.to);
-  const tickLabel = axis.kind === 'drill' ? drillTickLabel : wallTickLabel(axis.from, axis.to);
+  const xTick = plainTick(axis.kind === 'drill' ? drillTickLabel : wallTickLabel(axis.from, axis.to));
   const bucketLabel = (mid: number) => {
     const start = mid - axis.bucketMs / 2;
     const end = start + axis.bucketMs;
@@ -61,9 +63,9 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
     <figure className="chart" data-testid={testId} data-keys={keys.length} data-total={total}>
       <figcaption>{heading} <span className="muted">· {total.toLocaleString('en')} {noun}{note ? ` · ${note}` : ''}</span></figcaption>
       <div ref={box} className="chart-box" style={{ height }}>{width ? <BarChart width={width} height={height} data={rows} margin={{ top: 12, right: 18, bottom: 4, left: 0 }} barCategoryGap="8%" title={heading}>
-        <CartesianGrid vertical={false} stroke={AXIS.stroke} />
-        <XAxis dataKey="mid" type="number" domain={[axis.from, Math.max(axis.to, gridEnd)]} allowDataOverflow ticks={ticks} tickFormatter={tickLabel} interval={0} stroke={AXIS.stroke} tick={AXIS.tick} />
-        <YAxis allowDecimals={false} tickFormatter={formatCount} stroke={AXIS.stroke} tick={AXIS.tick} width={44} />
+        <CartesianGrid vertical={false} verticalCoordinatesGenerator={NO_GRID_LINES} stroke={AXIS.stroke} />
+        <XAxis dataKey="mid" type="number" domain={[axis.from, Math.max(axis.to, gridEnd)]} allowDataOverflow ticks={ticks} interval={0} stroke={AXIS.stroke} tick={xTick} />
+        <YAxis allowDecimals={false} interval={0} stroke={AXIS.stroke} tick={COUNT_TICK} width={44} />
         <Tooltip {...TOOLTIP_STYLE} labelFormatter={(mid) => bucketLabel(Number(mid))} formatter={(v) => `${Number(v).toLocaleString('en')} ${noun}`} />
         {keys.map((key, i) => (
           <Bar key={key} dataKey={`s${i}`} name={key} stackId="bucket" fill={seriesColour(i)} isAnimationActive={false} minPointSize={(v) => (Number(v) > 0 ? 2 : 0)} />

@@ -8,8 +8,8 @@ export function seriesColour(index: number): string {
   return `var(--series-${(index % SERIES) + 1})`;
 }
 
-/** Axis, grid and tooltip colours shared by every chart, from the theme's variables. */
-export const AXIS = { stroke: 'var(--border)', tick: { fill: 'var(--muted)', fontSize: 11 } } as const;
+/** Axis, grid and tooltip colours shared by every chart, from the theme's variables (tick labels: axis-tick.tsx). */
+export const AXIS = { stroke: 'var(--border)' } as const;
 export const TOOLTIP_STYLE = {
   contentStyle: { background: 'var(--panel)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12, color: 'var(--text)' },
   labelStyle: { color: 'var(--muted)' },

@@ -4,6 +4,10 @@ import { formatDuration } from '../format';
 import { useChartWidth } from './use-chart-width';
 import { AXIS, formatCount, seriesColour, TOOLTIP_STYLE } from './chart-colours';
 import { bucketName, drillTickLabel, drillTicks } from './time-ticks';
+import { NO_GRID_LINES, plainTick } from './axis-tick';
+
+const DRILL_TICK = plainTick(drillTickLabel);
+const COUNT_TICK = plainTick(formatCount);
 
 export interface ChartSeries {
   label: string;
@@ -41,9 +45,9 @@ export function LineChart({ title, series, unit, duration, bucketMs, keep = 'max
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
       <div ref={box} className="chart-box" style={{ height: 200 }}>{width ? <Chart width={width} height={200} data={rows} margin={{ top: 12, right: 18, bottom: 4, left: 0 }} title={title}>
-        <CartesianGrid vertical={false} stroke={AXIS.stroke} />
-        <XAxis dataKey="t" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} tickFormatter={drillTickLabel} stroke={AXIS.stroke} tick={AXIS.tick} />
-        <YAxis domain={[0, top]} ticks={[0, top / 2, top]} tickFormatter={formatCount} stroke={AXIS.stroke} tick={AXIS.tick} width={44} />
+        <CartesianGrid vertical={false} verticalCoordinatesGenerator={NO_GRID_LINES} stroke={AXIS.stroke} />
+        <XAxis dataKey="t" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} stroke={AXIS.stroke} tick={DRILL_TICK} />
+        <YAxis domain={[0, top]} ticks={[0, top / 2, top]} interval={0} stroke={AXIS.stroke} tick={COUNT_TICK} width={44} />
         <Tooltip {...TOOLTIP_STYLE} labelFormatter={(t) => at(Number(t))} formatter={(v) => `${formatCount(Number(v))} ${unit}`} />
         {/* Earlier series are drawn wider, so a line hidden under an identical one still shows at its edges. */}
         {series.map((s, i) => (

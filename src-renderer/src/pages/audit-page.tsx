@@ -3,11 +3,11 @@ import type { AuditQuery, AuditRow } from '../../../src-shared/api';
 import { call, subscribe } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { AuditFilterForm, EMPTY_FILTERS, toQuery, type Filters } from '../audit-filters';
+import { lookupRequest, takeEarlyAnswer } from '../audit-first-page';
 import { formatTime } from '../format';
 import { useLoad } from '../use-call';
 import { VirtualTable, type Column } from '../virtual-table';
 
-const PAGE = 500;
 /** The charts (recharts) load after the rows: opening the page does not wait for them. */
 const AuditCharts = lazy(() => import('../charts/audit-charts').then((m) => ({ default: m.AuditCharts })));
 
@@ -55,7 +55,9 @@ export function AuditPage() {
     inflight.current = abort;
     setLoading(true);
     try {
-      const page = await call('audit:lookup', { ...q, order: o, maxResults: PAGE, ...(token ? { nextToken: token } : {}) }, { signal: abort.signal });
+      const request = lookupRequest(q, o, token);
+      // The first rows may already be on their way: asked as the tab opened (audit-first-page.ts).
+      const page = await (takeEarlyAnswer(request) ?? call('audit:lookup', request, { signal: abort.signal }));
       if (mine !== generation.current) return;
       setRows((old) => (append ? [...old, ...page.events] : page.events));
       setNext(page.nextToken);
@@ -87,6 +89,7 @@ export function AuditPage() {
 
   useEffect(() => {
     const f: Filters = auditPreset?.eventId ? { ...EMPTY_FILTERS, attribute: 'EventId', value: auditPreset.eventId } : { ...EMPTY_FILTERS, runId: auditPreset?.runId ?? '' };
+    // Through the form, the query presetQuery (audit-first-page.ts) asks for as the tab opens.
     setFilters(f);
     apply(f);
   }, [auditPreset, apply]);
