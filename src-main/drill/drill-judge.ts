@@ -74,11 +74,11 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
     }
     case 'no-canary-lost': {
       const lost = [...end.lostCanaries].filter(([c]) => !e.cluster || c === e.cluster).flatMap(([, ids]) => ids);
-      return { expectation, passed: lost.length === 0, measured: lost.length, measuredText: `${lost.length} lost`, expected: 'none lost', evidence: NONE, summary: lost.length === 0 ? `every canary record written (${world.canaryWritten}) could still be read at the end` : `${lost.length} canary record(s) could not be read at the end, e.g. ${lost.slice(0, 3).join(', ')}` };
+      return { expectation, passed: lost.length === 0, measured: lost.length, measuredText: `${count(lost.length)} lost`, expected: 'none lost', evidence: NONE, summary: lost.length === 0 ? `every canary record written (${count(world.canaryWritten)}) could still be read at the end` : `${count(lost.length)} canary record(s) could not be read at the end, e.g. ${lost.slice(0, 3).join(', ')}` };
     }
     case 'kms-calls-at-most': {
       const calls = world.trail.entries.filter((x) => (!e.region || x.region === e.region) && (!e.operation || x.name === e.operation));
-      return { expectation, passed: calls.length <= e.count, measured: calls.length, measuredText: `${calls.length} calls`, expected: `at most ${e.count}`, evidence: evidenceOf(calls.slice(-3)), summary: `${calls.length} KMS call(s)${e.operation ? ` of ${e.operation}` : ''}${e.region ? ` in ${e.region}` : ''} (at most ${e.count})` };
+      return { expectation, passed: calls.length <= e.count, measured: calls.length, measuredText: `${count(calls.length)} calls`, expected: `at most ${count(e.count)}`, evidence: evidenceOf(calls.slice(-3)), summary: `${count(calls.length)} KMS call(s)${e.operation ? ` of ${e.operation}` : ''}${e.region ? ` in ${e.region}` : ''} (at most ${count(e.count)})` };
     }
     case 'no-success-during-outage': {
       const windows = outageWindows(world, e.region);
@@ -88,8 +88,8 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       const bad = world.trail.entries.filter((x) => inWindow(x) && !x.error);
       const refused = world.trail.observations.filter(inWindow);
       return {
-        expectation, passed: bad.length === 0, measured: bad.length, measuredText: `${bad.length} succeeded`, expected: 'none succeed', evidence: evidenceOf(bad.slice(0, 5), bad.length ? [] : refused.slice(0, 3)),
-        summary: bad.length === 0 ? `no KMS call of the service's nodes succeeded in ${e.region} during its outage (${windows.length} window(s); ${refused.length} call(s) never reached KMS)` : `${bad.length} KMS call(s) of the service's nodes succeeded in ${e.region} during its outage`,
+        expectation, passed: bad.length === 0, measured: bad.length, measuredText: `${count(bad.length)} succeeded`, expected: 'none succeed', evidence: evidenceOf(bad.slice(0, 5), bad.length ? [] : refused.slice(0, 3)),
+        summary: bad.length === 0 ? `no KMS call of the service's nodes succeeded in ${e.region} during its outage (${count(windows.length)} window(s); ${count(refused.length)} call(s) never reached KMS)` : `${count(bad.length)} KMS call(s) of the service's nodes succeeded in ${e.region} during its outage`,
       };
     }
     case 'snapshot-restorable': {
@@ -137,6 +137,9 @@ export function take(entries: readonly TrailEntry[], n: number, match: (e: Trail
   }
   return out;
 }
+
+/** A count as the report prints it, with thousands separators (the same in every locale: a record repeats for its seed). */
+export const count = (n: number): string => n.toLocaleString('en-US');
 
 export function round(v: number): number {
   return Math.round(v * 1000) / 1000;

@@ -1,7 +1,7 @@
 import type { Expectation } from '../../src-shared/scenario';
 import type { Verdict } from '../../src-shared/run-record';
 import { formatDuration } from '../../src-shared/duration';
-import { round, stepById, take, type EndState } from './drill-judge';
+import { count, round, stepById, take, type EndState } from './drill-judge';
 import { pickSnapshot } from './drill-steps';
 import type { DrillWorld } from './drill-world';
 import { evidenceOf, type TrailEntry } from './run-trail';
@@ -39,19 +39,19 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
       const evidence = evidenceOf([]);
       for (const s of chosen.slice(0, 3)) evidence.records.push(...(end.snapshotRestorable.get(s.id)?.evidence.records ?? []).slice(0, 2));
       return {
-        expectation, passed, measured: lost.length, measuredText: `${lost.length} of ${chosen.length} lost for good, ${restorable.length} restorable`, expected: e.lost === 'all' ? 'every one lost for good' : 'every one restorable', evidence,
+        expectation, passed, measured: lost.length, measuredText: `${count(lost.length)} of ${count(chosen.length)} lost for good, ${count(restorable.length)} restorable`, expected: e.lost === 'all' ? 'every one lost for good' : 'every one restorable', evidence,
         summary: chosen.length === 0
           ? `${e.cluster} has no snapshot ${which}`
-          : `${lost.length} of the ${chosen.length} snapshot(s) of ${e.cluster} ${which} are lost for good, ${restorable.length} restore (expected ${e.lost === 'all' ? 'all lost' : 'none lost'})`,
+          : `${count(lost.length)} of the ${count(chosen.length)} snapshot(s) of ${e.cluster} ${which} are lost for good, ${count(restorable.length)} restore (expected ${e.lost === 'all' ? 'all lost' : 'none lost'})`,
       };
     }
     case 'data-lost': {
       const items = end.dataAtRisk.filter((d) => !e.cluster || d.cluster === e.cluster);
       const passed = items.length >= e.atLeast && (e.atMost === undefined || items.length <= e.atMost);
-      const expected = [`at least ${e.atLeast}`, e.atMost !== undefined ? `at most ${e.atMost}` : ''].filter(Boolean).join(' and ');
+      const expected = [`at least ${count(e.atLeast)}`, e.atMost !== undefined ? `at most ${count(e.atMost)}` : ''].filter(Boolean).join(' and ');
       return {
-        expectation, passed, measured: items.length, measuredText: `${items.length} item(s)`, expected: `${expected} item(s) of data at risk`, evidence: NONE,
-        summary: `${items.length} item(s) of data at risk at the end${e.cluster ? ` in ${e.cluster}` : ''}${items.length ? `, e.g. ${items[0]?.what} (${items[0]?.reason})` : ''} (expected ${expected})`,
+        expectation, passed, measured: items.length, measuredText: `${count(items.length)} item(s)`, expected: `${expected} item(s) of data at risk`, evidence: NONE,
+        summary: `${count(items.length)} item(s) of data at risk at the end${e.cluster ? ` in ${e.cluster}` : ''}${items.length ? `, e.g. ${items[0]?.what} (${items[0]?.reason})` : ''} (expected ${expected})`,
       };
     }
     case 'node-availability': {
@@ -77,16 +77,16 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
       const passed = countOk && elsewhere.length === 0 && failed.length === 0 && unreached.length === 0;
       const window = e.after !== undefined ? `after ${e.after}${e.within !== undefined ? ` (within ${formatDuration(e.within)})` : ''}` : `in ${formatDuration(start)}–${formatDuration(stop)}`;
       const what = [e.operation, e.errorCode ? `failing with ${e.errorCode}` : '', e.cluster ? `of ${e.cluster}` : '', e.region ? `in ${e.region}` : ''].filter(Boolean).join(' ');
-      const expected = [e.atLeast !== undefined ? `at least ${e.atLeast}` : '', e.atMost !== undefined ? `at most ${e.atMost}` : '', e.allIn ? `all in ${e.allIn}` : '', e.allSucceed ? 'all succeed' : ''].filter(Boolean).join(', ');
+      const expected = [e.atLeast !== undefined ? `at least ${count(e.atLeast)}` : '', e.atMost !== undefined ? `at most ${count(e.atMost)}` : '', e.allIn ? `all in ${e.allIn}` : '', e.allSucceed ? 'all succeed' : ''].filter(Boolean).join(', ');
       const problems = [
-        elsewhere.length ? `${elsewhere.length} went elsewhere (e.g. ${elsewhere[0]?.region})` : '',
-        failed.length ? `${failed.length} failed (e.g. ${failed[0]?.error})` : '',
-        unreached.length ? `${unreached.length} never reached KMS` : '',
+        elsewhere.length ? `${count(elsewhere.length)} went elsewhere (e.g. ${elsewhere[0]?.region})` : '',
+        failed.length ? `${count(failed.length)} failed (e.g. ${failed[0]?.error})` : '',
+        unreached.length ? `${count(unreached.length)} never reached KMS` : '',
       ].filter(Boolean).join('; ');
       return {
-        expectation, passed, measured: calls.length, measuredText: `${calls.length} call(s)${problems ? `; ${problems}` : ''}`, expected,
+        expectation, passed, measured: calls.length, measuredText: `${count(calls.length)} call(s)${problems ? `; ${problems}` : ''}`, expected,
         evidence: evidenceOf(passed ? calls.slice(0, 3) : [...elsewhere, ...failed].slice(0, 5), unreached.slice(0, 3)),
-        summary: `${calls.length} KMS call(s)${what ? ` ${what}` : ''} ${window}${problems ? `: ${problems}` : ''} (expected ${expected})`,
+        summary: `${count(calls.length)} KMS call(s)${what ? ` ${what}` : ''} ${window}${problems ? `: ${problems}` : ''} (expected ${expected})`,
       };
     }
     case 'error-code-after': {
@@ -104,11 +104,11 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
     }
     case 'rotations': {
       const cluster = e.cluster ? world.clusters.get(e.cluster) : undefined;
-      const count = e.kind === 'master-key' ? (cluster ? cluster.masterKeyRotations : world.masterKeyRotations) : (cluster ? cluster.cmkRotations : world.cmkRotations);
-      const passed = (e.atLeast === undefined || count >= e.atLeast) && (e.atMost === undefined || count <= e.atMost);
-      const expected = [e.atLeast !== undefined ? `at least ${e.atLeast}` : '', e.atMost !== undefined ? `at most ${e.atMost}` : ''].filter(Boolean).join(' and ');
+      const rotated = e.kind === 'master-key' ? (cluster ? cluster.masterKeyRotations : world.masterKeyRotations) : (cluster ? cluster.cmkRotations : world.cmkRotations);
+      const passed = (e.atLeast === undefined || rotated >= e.atLeast) && (e.atMost === undefined || rotated <= e.atMost);
+      const expected = [e.atLeast !== undefined ? `at least ${count(e.atLeast)}` : '', e.atMost !== undefined ? `at most ${count(e.atMost)}` : ''].filter(Boolean).join(' and ');
       const what = e.kind === 'master-key' ? 'node master keys rotated' : 'CMK rotations (key material rotated or the key replaced)';
-      return { expectation, passed, measured: count, measuredText: `${count}`, expected, evidence: NONE, summary: `${count} ${what}${e.cluster ? ` in ${e.cluster}` : ''} (expected ${expected})` };
+      return { expectation, passed, measured: rotated, measuredText: `${count(rotated)}`, expected, evidence: NONE, summary: `${count(rotated)} ${what}${e.cluster ? ` in ${e.cluster}` : ''} (expected ${expected})` };
     }
   }
 }

@@ -61,6 +61,14 @@ describe('a fleet run as the Drills page loads it', () => {
     expect(overviewBytes).toBeLessThan(headBytes / 4);
   });
 
+  it('prints a fleet\'s counts in its verdicts as the report reads them, with thousands separators', () => {
+    const written = head.totals.canaries.written;
+    expect(written).toBeGreaterThan(1_000);
+    const canaries = head.verdicts.find((v) => v.expectation.expect === 'no-canary-lost');
+    expect(canaries?.summary).toBe(`every canary record written (${written.toLocaleString('en-US')}) could still be read at the end`);
+    expect(canaries?.summary).toMatch(/\(\d{1,3}(,\d{3})+\)/);
+  });
+
   it('answers not-found for a run that does not exist, on every channel that reads a run in pages', async () => {
     const runId = 'no-such-run-20260101t000000-0000';
     for (const [channel, args] of [
