@@ -1,4 +1,4 @@
-import { startTransition, useCallback, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -15,12 +15,21 @@ export interface Loaded<T> {
  * What arrives is drawn in a transition, which yields to the user's next click — except with
  * `{ urgent: true }`, for what the first screen shows: a transition renders in 5 ms slices with the
  * browser's turns between them, which made the launch's scenario list appear ~60 ms later, and
- * there is nothing on that screen yet for a click to reach.
+ * there is nothing on that screen yet for a click to reach. `initial`: what is already known when
+ * the component first renders (drawn at once; `load` runs only when deps change or on reload).
  */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[], options: { urgent?: boolean } = {}): Loaded<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[], options: { urgent?: boolean; initial?: () => T | undefined } = {}): Loaded<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>(() => {
+    const data = options.initial?.();
+    return { data, error: undefined, loading: data === undefined };
+  });
   const [tick, setTick] = useState(0);
+  const known = useRef(state.data !== undefined);
   useEffect(() => {
+    if (known.current) {
+      known.current = false;
+      return;
+    }
     let live = true;
     const abort = new AbortController();
     setState((s) => ({ ...s, loading: true }));

@@ -4,7 +4,7 @@ import { call } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { formatDuration, onActivate } from '../format';
 import { RunPicker } from '../run-picker';
-import { builtInScenarios, savedSettings } from '../startup';
+import { builtInScenarios, builtInScenariosNow, savedSettings, savedSettingsNow } from '../startup';
 
 // The charts (recharts) load after the scenario list is on screen: the page is usable before them.
 const RunView = lazy(() => import('../run-view').then((m) => ({ default: m.RunView })));
@@ -31,8 +31,8 @@ export function DrillsPage() {
   const draft = useAppStore((st) => st.draft);
   const scenarioOffer = useAppStore((st) => st.scenarioOffer);
   // The launch's first screen: drawn as soon as it arrives (see useLoad).
-  const scenarios = useLoad(() => builtInScenarios().then((r) => r.scenarios), [], { urgent: true });
-  const settings = useLoad(() => savedSettings(), [], { urgent: true });
+  const scenarios = useLoad(() => builtInScenarios().then((r) => r.scenarios), [], { urgent: true, initial: () => builtInScenariosNow()?.scenarios });
+  const settings = useLoad(() => savedSettings(), [], { urgent: true, initial: savedSettingsNow });
   const [chosen, setChosen] = useState<ScenarioSummary | undefined>();
   const [text, setText] = useState('');
   const [validation, setValidation] = useState<Validation | undefined>();
