@@ -1,10 +1,10 @@
 /**
- * `npm run bench -- ui [--events 1m,10m] [--tenants 1000]`: the app in Chromium through the web
+ * `npm run bench -- ui [--events 1m,10m] [--tenants 1000] [--reps 9]`: the app in Chromium through the web
  * bridge with N synthetic KMS events stored (by default 1,000,000, then 10,000,000 in the same
  * store). Times the first interactive page, the audit page's first rows, two filters, the charts'
  * count, the Explorer's render of the year-of-operation hierarchy, and the Explorer on a fleet run
  * of N tenants (default 1,000; 0 leaves it out): opening it, and single scrub steps through its
- * failover. Each figure is the median of a few fresh
+ * failover. Each figure is the median of `--reps` (default 9) fresh
  * browser contexts and is shown as a ratio to a baseline measured in the same run in the same
  * Chromium (a trivial static page from a bare node http server); the larger size is also shown as
  * a ratio to the smaller. The load average is printed beside the numbers: this machine is shared.
@@ -28,7 +28,8 @@ import { closeServer, startBaselineServer, timeApp, timeBaseline, timeFleetExplo
 import { printTable } from './lib/stats';
 
 const DEFAULT_SIZES = [1_000_000, 10_000_000];
-const REPS = 5;
+/** Fresh contexts per size (`--reps N`): the figures sit near their targets and one context varies by ±60 ms on this VM. */
+const DEFAULT_REPS = 9;
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 1);
 
@@ -42,6 +43,15 @@ const FIGURES: [keyof Sample, string, number | undefined][] = [
   ['auditCounted', 'audit: EventName=Decrypt + Apply → charts drawn, total counted', undefined],
   ['explorerSelectToGraph', 'explorer: select year-of-operation → graph drawn', undefined],
 ];
+
+/** `--reps N` (default 9): how many fresh browser contexts each figure is the median of. */
+function parseReps(argv: string[]): number {
+  const i = argv.indexOf('--reps');
+  if (i < 0) return DEFAULT_REPS;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new Error(`--reps wants a whole number from 1 to 100, got '${argv[i + 1] ?? ''}'`);
+  return n;
+}
 
 /** `--tenants N` (default 1,000; 0 leaves the fleet Explorer out). */
 function parseTenants(argv: string[]): number {
@@ -126,14 +136,14 @@ interface SizeResult {
   results: Record<string, { medianMs: number; samplesMs: number[]; ratio: number }>;
 }
 
-async function measure(browser: Browser, bridge: Bridge, baselineUrl: string, runs: ExplorerRuns, events: number, fleet: { runId: string; tenants: number } | undefined): Promise<SizeResult> {
+async function measure(browser: Browser, bridge: Bridge, baselineUrl: string, runs: ExplorerRuns, events: number, fleet: { runId: string; tenants: number } | undefined, reps: number): Promise<SizeResult> {
   const loadBefore = load();
   // Warm-up: the first page of a fresh browser and a freshly opened store pay for start-up; neither side is charged for it.
   await timeBaseline(browser, baselineUrl);
   await timeApp(browser, bridge, runs);
   const baselineMs: number[] = [];
   const samples: Sample[] = [];
-  for (let r = 0; r < REPS; r++) {
+  for (let r = 0; r < reps; r++) {
     baselineMs.push(await timeBaseline(browser, baselineUrl));
     samples.push(await timeApp(browser, bridge, runs));
   }
@@ -170,6 +180,7 @@ function printSize(r: SizeResult, runs: ExplorerRuns): void {
 export async function runUiBench(argv: string[]): Promise<number> {
   const sizes = parseSizes(argv);
   const tenants = parseTenants(argv);
+  const reps = parseReps(argv);
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('the ui benchmark needs Chromium: install it or set CHROMIUM_PATH');
   const home = mkdtempSync(join(tmpdir(), 'keydrill-ui-bench-'));
@@ -180,7 +191,7 @@ export async function runUiBench(argv: string[]): Promise<number> {
   let browser: Browser | undefined;
   let baseline: Awaited<ReturnType<typeof startBaselineServer>> | undefined;
   try {
-    console.log(`UI benchmark: ${sizes.map((n) => n.toLocaleString('en')).join(' then ')} stored events, Chromium through the web bridge, median of ${REPS} fresh browser contexts, load average ${load()}`);
+    console.log(`UI benchmark: ${sizes.map((n) => n.toLocaleString('en')).join(' then ')} stored events, Chromium through the web bridge, median of ${reps} fresh browser contexts, load average ${load()}`);
     baseline = await startBaselineServer();
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     const measured: SizeResult[] = [];
@@ -215,7 +226,7 @@ export async function runUiBench(argv: string[]): Promise<number> {
         }
       }
       bridge = await startBridge({ ctx: { services }, rendererDir: ensureRendererBuilt(), port: 0 });
-      const result = await measure(browser, bridge, baseline.url, runs, size, fleet);
+      const result = await measure(browser, bridge, baseline.url, runs, size, fleet, reps);
       measured.push(result);
       printSize(result, runs);
     }
@@ -229,7 +240,7 @@ export async function runUiBench(argv: string[]): Promise<number> {
     }
     mkdirSync('bench/results', { recursive: true });
     const file = join('bench/results', `ui-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ bench: 'ui', sizes, reps: REPS, node: process.version, chromium: browser.version(), ingest, runs, measured }, null, 2));
+    writeFileSync(file, JSON.stringify({ bench: 'ui', sizes, reps, node: process.version, chromium: browser.version(), ingest, runs, measured }, null, 2));
     console.log(`\nResults written to ${file}`);
     return 0;
   } finally {
