@@ -15,7 +15,7 @@ export interface AppContext {
   desktop?: DesktopShell | undefined;
 }
 
-type Handlers = { [C in ApiChannel]: (ctx: AppContext, args: ApiArgsOut<C>) => Promise<ApiResult<C>> | ApiResult<C> };
+type Handlers = { [C in ApiChannel]: (ctx: AppContext, args: ApiArgsOut<C>, signal: AbortSignal | undefined) => Promise<ApiResult<C>> | ApiResult<C> };
 type ApiArgsOut<C extends ApiChannel> = z.output<(typeof apiChannels)[C]['args']>;
 
 const handlers: Handlers = {
@@ -36,7 +36,7 @@ const handlers: Handlers = {
   'runs:event-ids': ({ services }, { runId, records }) => ({ eventIds: services.runs.eventIds(runId, records) }),
   'runs:delete': ({ services }, { runId }) => ({ deleted: services.runs.delete(runId) }),
   'audit:lookup': ({ services }, query) => services.audit.lookup(query),
-  'audit:aggregate': ({ services }, query) => services.audit.aggregate(query),
+  'audit:aggregate': ({ services }, query, signal) => services.audit.aggregate(query, signal),
   'audit:event': ({ services }, { eventId }) => services.audit.event(eventId),
   'audit:observations': ({ services }, query) => services.audit.observations(query),
   'audit:observation-aggregate': ({ services }, query) => services.audit.observationAggregate(query),
@@ -48,8 +48,11 @@ const handlers: Handlers = {
   'settings:test-connection': ({ services }, { backend }) => testConnection(backend ?? services.settings.get().backend, services.now),
 };
 
-/** Validates channel and payload, runs the handler, validates the result: the one door into main. */
-export async function callApi(ctx: AppContext, channel: unknown, args: unknown): Promise<ApiOutcome> {
+/**
+ * Validates channel and payload, runs the handler, validates the result: the one door into main.
+ * `signal`: the caller has gone (the web bridge's request was dropped); a long count stops early.
+ */
+export async function callApi(ctx: AppContext, channel: unknown, args: unknown, signal?: AbortSignal): Promise<ApiOutcome> {
   if (!isApiChannel(channel)) return { ok: false, error: { code: 'unknown-channel', message: `Unknown API channel ${JSON.stringify(channel)}` } };
   const spec = apiChannels[channel];
   const parsed = spec.args.safeParse(args ?? {});
@@ -58,8 +61,8 @@ export async function callApi(ctx: AppContext, channel: unknown, args: unknown):
     return { ok: false, error: { code: 'bad-request', message: `${channel}: ${where}` } };
   }
   try {
-    const handler = handlers[channel] as (ctx: AppContext, args: unknown) => unknown;
-    const result = await handler(ctx, parsed.data);
+    const handler = handlers[channel] as (ctx: AppContext, args: unknown, signal: AbortSignal | undefined) => unknown;
+    const result = await handler(ctx, parsed.data, signal);
     return { ok: true, result: spec.result.parse(result) };
   } catch (err) {
     if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };

@@ -16,7 +16,11 @@ const SLICE_MS = 40;
  */
 const MAX_SLICE_OF = 32;
 
-export async function slicedAggregate(count: (query: AggregateQuery) => AggregateRow[], query: AggregateQuery, pause: () => Promise<void> = nextTurn): Promise<AggregateRow[]> {
+export async function slicedAggregate(
+  count: (query: AggregateQuery) => AggregateRow[],
+  query: AggregateQuery,
+  { pause = nextTurn, signal }: { pause?: () => Promise<void>; signal?: AbortSignal | undefined } = {},
+): Promise<AggregateRow[]> {
   const { startTime: start, endTime: end } = query;
   const bucketMs = query.bucketMs ?? 60_000;
   // What the store refuses (an impossible range or bucket), it refuses whole, with its own message.
@@ -39,6 +43,8 @@ export async function slicedAggregate(count: (query: AggregateQuery) => Aggregat
       // Aim the next slice at SLICE_MS from what this one cost per bucket: shrinking at most 4×, growing at most 2× a time.
       size = Math.min(largest, Math.max(1, Math.round(size * Math.min(2, Math.max(0.25, SLICE_MS / Math.max(took, 0.5))))));
       await pause();
+      // Whoever asked has gone (a new filter, a closed page): the rest would be counted for nobody.
+      signal?.throwIfAborted();
     }
   }
   return rows;

@@ -101,7 +101,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     } catch {
       return sendJson(res, 400, failure('bad-request', 'The request body is not JSON.'));
     }
-    const outcome = await callApi(options.ctx, channel, args);
+    // A request the page dropped (fetch aborted: the user moved on) closes before it is answered.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort(new Error(`${channel}: the request was dropped before it was answered`));
+    });
+    const outcome = await callApi(options.ctx, channel, args, gone.signal);
+    if (gone.signal.aborted) return;
     return sendJson(res, outcome.ok ? 200 : STATUS_OF_CODE[outcome.error.code], outcome);
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +8,14 @@ import { AppServices } from '../../src-main/app/app-services';
 import { slicedAggregate } from '../../src-main/app/sliced-aggregate';
 import type { AggregateQuery, EventStore } from '../../src-main/audit/event-store';
 import { syntheticKmsEvents } from '../../src-main/audit/synthetic-events';
+import { startBridge } from '../../src-main/server/bridge-server';
 
 /**
  * The Audit charts' counts are made a slice of buckets at a time, so a long count does not hold up
  * the window's other calls. Against a real event store whose events are spread unevenly (a quiet
- * week, then two busy days): every slicing gives exactly the rows of one query, and a lookup asked
- * while a chart counts is answered before the count ends.
+ * week, then two busy days): every slicing gives exactly the rows of one query, a lookup asked
+ * while a chart counts is answered before the count ends, and a count the page dropped (a new
+ * filter) stops instead of running to its end for nobody.
  */
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 4, 1);
@@ -47,7 +49,7 @@ describe('chart counts made a slice at a time', () => {
     const whole = store.aggregate(query);
     expect(whole.reduce((n, r) => n + r.calls, 0)).toBeGreaterThan(0);
     let pauses = 0;
-    const sliced = await slicedAggregate((q) => store.aggregate(q), query, async () => void pauses++);
+    const sliced = await slicedAggregate((q) => store.aggregate(q), query, { pause: async () => void pauses++ });
     expect(sliced).toEqual(whole);
     // Sliced for real whenever there is more than one bucket.
     if ((query.endTime - query.startTime) > (query.bucketMs ?? 60_000)) expect(pauses).toBeGreaterThan(0);
@@ -85,5 +87,54 @@ describe('chart counts made a slice at a time', () => {
     } while (nextToken);
     expect(decrypts).toBeGreaterThan(1_000);
     expect(count.ok && (count.result as ApiResult<'audit:aggregate'>).rows.reduce((n, r) => n + r.calls, 0)).toBe(decrypts);
+  });
+
+  const BUSY_DECRYPTS = { by: 'region' as const, startTime: new Date(START).toISOString(), endTime: new Date(START + 9 * 24 * HOUR).toISOString(), bucketMinutes: 1, attribute: { key: 'EventName' as const, value: 'Decrypt' } };
+
+  it('stops a count whose caller has gone, between two slices', async () => {
+    let slices = 0;
+    const gone = new AbortController();
+    const counting = slicedAggregate((q) => {
+      if (++slices === 3) gone.abort(new Error('a new filter was applied'));
+      return store.aggregate(q);
+    }, { by: 'region', startTime: START, endTime: START + 9 * 24 * HOUR, bucketMs: 60_000 }, { signal: gone.signal });
+    await expect(counting).rejects.toThrow('a new filter was applied');
+    expect(slices).toBe(3);
+  });
+
+  it('stops counting when the page drops the request over the web bridge, and goes on answering', async () => {
+    mkdirSync(join(home, 'renderer'), { recursive: true });
+    writeFileSync(join(home, 'renderer', 'index.html'), '<!doctype html><title>KeyDrill</title>');
+    const bridge = await startBridge({ ctx: { services }, rendererDir: join(home, 'renderer'), port: 0 });
+    const original = store.aggregate.bind(store);
+    let slices = 0;
+    let dropAt = Infinity;
+    const dropped = new AbortController();
+    store.aggregate = (q) => {
+      if (++slices === dropAt) dropped.abort();
+      return original(q);
+    };
+    try {
+      const cookie = ((await fetch(bridge.url, { redirect: 'manual' })).headers.get('set-cookie') ?? '').split(';')[0] as string;
+      const post = (channel: string, body: unknown, signal?: AbortSignal) =>
+        fetch(`${bridge.origin}/api/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body), signal });
+      // The whole count, answered: how many slices it takes.
+      expect((await post('audit:aggregate', BUSY_DECRYPTS)).status).toBe(200);
+      const whole = slices;
+      expect(whole).toBeGreaterThan(8);
+      // The same count, dropped by the page once it is under way.
+      slices = 0;
+      dropAt = 3;
+      await expect(post('audit:aggregate', BUSY_DECRYPTS, dropped.signal)).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(slices).toBeLessThan(whole);
+      expect(slices).toBeLessThanOrEqual(dropAt + 4);
+      const next = await post('audit:lookup', { maxResults: 5 });
+      expect(next.status).toBe(200);
+      expect(((await next.json()) as { result: { events: unknown[] } }).result.events).toHaveLength(5);
+    } finally {
+      store.aggregate = original;
+      await bridge.close();
+    }
   });
 });
