@@ -1,4 +1,4 @@
-import type { AggregateQuery, AggregateRow } from '../audit/event-store';
+import { MINUTE_MS, type AggregateQuery, type AggregateRow } from '../audit/event-store';
 
 /**
  * A per-bucket count over a long stretch, counted a slice of whole buckets at a time with a pause
@@ -22,7 +22,7 @@ export async function slicedAggregate(
   { pause = nextTurn, signal }: { pause?: () => Promise<void>; signal?: AbortSignal | undefined } = {},
 ): Promise<AggregateRow[]> {
   const { startTime: start, endTime: end } = query;
-  const bucketMs = query.bucketMs ?? 60_000;
+  const bucketMs = query.bucketMs ?? MINUTE_MS;
   // What the store refuses (an impossible range or bucket), it refuses whole, with its own message.
   if (!(Number.isFinite(start) && Number.isFinite(end) && start <= end && Number.isInteger(bucketMs) && bucketMs > 0)) return count(query);
   // Buckets start at multiples of their size since the epoch, as the store counts them.

@@ -17,11 +17,10 @@ class EarlyAnswer<T> {
 
   constructor(ask: () => Promise<T>) {
     this.pending = ask();
+    // A failure is reported by the page that takes the answer; nobody may be listening yet.
     this.pending.then((value) => {
       this.arrived = value;
     }, () => undefined);
-    // A failure is reported by the page that takes the answer; nobody may be listening yet.
-    this.pending.catch(() => undefined);
   }
 
   /** Settles when the answer is here or has failed (never rejects). */
