@@ -6,6 +6,7 @@ import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../s
 import { BatchedIngest } from '../audit/batched-ingest';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
+import { count } from '../drill/drill-judge';
 import { DrillRefusedError, runDrill } from '../drill/drill-runner';
 import { resolveKmsEndpoint } from '../kms/aws-endpoint-config';
 import { backendUnavailable, KMS_BACKENDS, type KmsBackend } from '../kms/kms-client-factory';
@@ -173,7 +174,7 @@ function printVerdicts(s: DrillSummary): void {
   for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
   if (s.dataAtRisk.length) console.log(`  DATA AT RISK: ${s.dataAtRisk.length} item(s) unreadable at the end, e.g. ${s.dataAtRisk[0]?.what} (${s.dataAtRisk[0]?.reason})`);
   const outcome = s.status === 'cancelled' ? `cancelled at ${formatDuration(s.reachedAt)} of ${formatDuration(s.scenario.duration)}: nothing was judged` : s.passed ? 'all expectations met' : 'some expectations failed';
-  console.log(`  ${outcome} · ${s.totals.kmsCalls} KMS calls (CloudTrail records) · ${s.totals.clientSideCalls} calls that never reached KMS · event set SHA-256 ${s.eventSetSha256?.slice(0, 16) ?? '-'}…\n`);
+  console.log(`  ${outcome} · ${count(s.totals.kmsCalls)} KMS calls (CloudTrail records) · ${count(s.totals.clientSideCalls)} calls that never reached KMS · event set SHA-256 ${s.eventSetSha256?.slice(0, 16) ?? '-'}…\n`);
 }
 
 /**

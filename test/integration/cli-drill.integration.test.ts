@@ -72,6 +72,17 @@ describe('keydrill drill run for CI', () => {
     expect(doc.attributes).toMatchObject({ failures: '0', errors: '0' });
   });
 
+  it('closes with the run\'s totals written as the verdicts write counts, with thousands separators', () => {
+    const r = keydrill(['drill', 'run', 'year-of-operation']);
+    expect(r.status).toBe(0);
+    const closing = r.stdout.split('\n').find((line) => line.includes('KMS calls (CloudTrail records)')) ?? '';
+    const calls = /· ([\d,]+) KMS calls \(CloudTrail records\) · ([\d,]+) calls that never reached KMS/.exec(closing);
+    expect(calls?.[1]).toMatch(/^\d{1,3}(,\d{3})+$/);
+    const runId = /run (\S+) saved/.exec(r.stdout)?.[1] ?? '';
+    const stored = JSON.parse(keydrill(['runs', 'show', runId, '--json']).stdout) as DrillSummary;
+    expect(calls?.[1]).toBe(stored.totals.kmsCalls.toLocaleString('en-US'));
+  });
+
   it('exits 3 when the backend is unreachable, and says so in the JUnit file', async () => {
     const port = await closedPort();
     const xml = join(home, 'unreachable.xml');
