@@ -1,11 +1,15 @@
 /**
  * One fleet drill in a process of its own, so its peak memory is its own: `tsx bench/lib/fleet-drill-run.ts
- * '<json FleetOptions>' <run-store file>` plays the generated scenario on the embedded KMS into a run
- * store and prints one JSON line of measurements.
+ * '<json FleetOptions>' <run-store file>` plays the generated scenario on the embedded KMS as `keydrill
+ * drill run` and the app do — its CloudTrail records ingested into an event store beside the run store
+ * (`<run-store file>.events.sqlite`) as they are made, the run streamed into the run store — and prints
+ * one JSON line of measurements. The wall time ends when the last record is stored.
  */
 import { resourceUsage } from 'node:process';
 import { Scenario } from '../../src-shared/scenario';
 import { estimateDrill } from '../../src-shared/drill-estimate';
+import { BatchedIngest } from '../../src-main/audit/batched-ingest';
+import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { runDrill } from '../../src-main/drill/drill-runner';
 import { RunStore } from '../../src-main/runs/run-store';
 import { fleetScenario, type FleetOptions } from '../fleet-scenario';
@@ -35,10 +39,17 @@ async function main(): Promise<void> {
   const storeFile = process.argv[3] as string;
   const scenario = Scenario.parse(fleetScenario(options));
   const store = RunStore.open(storeFile);
+  const eventStore = SqliteEventStore.open(`${storeFile}.events.sqlite`);
+  const ingest = new BatchedIngest(eventStore);
   let events = 0;
   const started = performance.now();
-  const record = await runDrill(scenario, { runSink: store.sink(), onProgress: () => void events++ });
+  const record = await runDrill(scenario, { eventSink: ingest, runSink: store.sink(), onProgress: () => void events++ });
+  await ingest.flush();
   const wallMs = performance.now() - started;
+  const stored = ingest.stats().inserted;
+  await ingest.close();
+  eventStore.close();
+  if (stored !== record.eventCount) throw new Error(`the event store holds ${stored} of the run's ${record.eventCount} CloudTrail records`);
   const runId = record.execution.runId;
   const bytes = store.db.prepare<[string, string, string], { n: number }>(
     'SELECT (SELECT coalesce(sum(length(head)), 0) FROM runs WHERE run_id = ?) + (SELECT coalesce(sum(length(body)), 0) FROM frames WHERE run_id = ?) + (SELECT coalesce(sum(length(body)), 0) FROM timeline WHERE run_id = ?) AS n',

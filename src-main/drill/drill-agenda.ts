@@ -1,4 +1,5 @@
 import { GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
+import { EventLoopTurns } from '../common/event-loop-turns';
 import { keyDeletionDue, nextRotationOnDrillClock, rotationDue } from './backend-departures';
 import { endStep, runStep, takeSnapshot } from './drill-steps';
 import type { DrillWorld, SimEvent } from './drill-world';
@@ -30,10 +31,14 @@ export function scheduleAgenda(world: DrillWorld): void {
 export async function play(world: DrillWorld, onProgress: ((f: number) => void) | undefined, live: { speed: number } | undefined): Promise<void> {
   const { queue, scenario } = world;
   const wallStart = Date.now();
+  const turns = new EventLoopTurns();
   if (scenario.policy.cmkRotation.automatic) {
     for (const key of world.keys.values()) await scheduleCmkRotationWatch(world, key.id);
   }
   for (let next = queue.peek(); next && next.at <= scenario.duration && !world.cancelled; next = queue.peek()) {
+    // Before the event is taken from the queue: a Stop that arrives in this turn ends the run here.
+    await turns.take();
+    if (world.cancelled) break;
     queue.pop();
     if (live) await watchUntil(world, wallStart, next.at, live.speed, onProgress);
     if (world.cancelled) break;

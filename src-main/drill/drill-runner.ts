@@ -4,6 +4,7 @@ import type { Scenario } from '../../src-shared/scenario';
 import type { FrameEntry, RunRecord } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import { ManualClock } from '../common/clock';
+import { EventLoopTurns } from '../common/event-loop-turns';
 import { EnvelopeCluster } from '../envelope/envelope-cluster';
 import { RecordCipherPool } from '../envelope/record-cipher-pool';
 import { SdkKmsPort } from '../envelope/sdk-kms-port';
@@ -111,7 +112,12 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
     if (notes.length && scenario.onUnsupportedStep === 'refuse') {
       throw new DrillRefusedError(`${backend.kind} cannot enforce ${notes.map((r) => r.what).join(', ')}: ${notes[0]?.note} The scenario says onUnsupportedStep: refuse.`);
     }
-    for (const spec of scenario.topology.clusters) clusters.push(await buildCluster(w, spec, pool, seed));
+    // A fleet's clusters take seconds to build: the event loop gets its turns meanwhile (event-loop-turns.ts).
+    const turns = new EventLoopTurns();
+    for (const spec of scenario.topology.clusters) {
+      clusters.push(await buildCluster(w, spec, pool, seed));
+      await turns.take();
+    }
     sink.update(headAtStart(run, w));
     scheduleAgenda(w);
     w.frames.capture(w, 'the nodes started and unwrapped their master keys', 'all');

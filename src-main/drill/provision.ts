@@ -1,5 +1,6 @@
 import { CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, EnableKeyRotationCommand, ReplicateKeyCommand } from '@aws-sdk/client-kms';
 import type { Scenario } from '../../src-shared/scenario';
+import { EventLoopTurns } from '../common/event-loop-turns';
 import type { DrillBackend } from './drill-backend';
 
 /**
@@ -54,7 +55,10 @@ export async function grantService(backend: DrillBackend, key: ProvisionedKey, r
 
 export async function provisionKeys(scenario: Scenario, backend: DrillBackend): Promise<Map<string, ProvisionedKey>> {
   const keys = new Map<string, ProvisionedKey>();
+  // A fleet's keys take seconds to make on the embedded KMS, whose answers never wait for I/O: the event loop gets its turns.
+  const turns = new EventLoopTurns();
   for (const tenant of scenario.topology.tenants) {
+    await turns.take();
     for (const spec of tenant.keys) {
       const policy = keyPolicy(backend.account, spec.serviceAccess === 'key-policy' ? backend.servicePrincipal : undefined, spec.allowFrom);
       const admin = backend.admin.clientFor(spec.region);

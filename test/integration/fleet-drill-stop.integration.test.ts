@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stringify } from 'yaml';
+import { WebSocket } from 'ws';
+import { fleetScenario } from '../../bench/fleet-scenario';
+import { AppServices } from '../../src-main/app/app-services';
+import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
+import type { DrillSummary } from '../../src-main/cli/drill-summary';
+import { startBridge, type Bridge } from '../../src-main/server/bridge-server';
+
+/**
+ * A drill as fast as it goes on the embedded KMS answers every call in this process, so it never waits
+ * for I/O. These drills of a 100-tenant fleet (seconds of work) are stopped while they play — by
+ * Ctrl-C on the command line, by Stop in the app over the web bridge — and must end there as
+ * cancelled, with every CloudTrail record they made stored, and the app answering meanwhile.
+ */
+const fleet = stringify(fleetScenario({ tenants: 100, days: 30 }));
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && k !== 'LOCALSTACK_ENDPOINT'));
+
+describe('a fleet drill stops when asked, while it plays as fast as it goes', () => {
+  let home: string;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'keydrill-fleet-stop-'));
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('Ctrl-C on the command line: exit 130, the run kept as cancelled part-way, every record it counted in the event store', async () => {
+    const cliHome = join(home, 'cli');
+    mkdirSync(cliHome);
+    const file = join(cliHome, 'fleet.yaml');
+    writeFileSync(file, fleet);
+    const child = spawn(process.execPath, ['bin/keydrill.mjs', 'drill', 'run', file, '--json'], {
+      env: { ...CLEAN_ENV, KEYDRILL_HOME: cliHome, KEYDRILL_PROGRESS_INTERVAL_MS: '100' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Once the drill is a few percent in, well before its end.
+    await vi.waitFor(() => {
+      const percents = [...stderr.matchAll(/: (\d+)% \(drill time/g)].map((m) => Number(m[1]));
+      if (!percents.some((p) => p >= 3)) throw new Error(`not under way yet: ${stderr.slice(-200)}`);
+    }, { timeout: 60_000, interval: 50 });
+    child.kill('SIGINT');
+    expect(await done).toBe(130);
+    const summary = JSON.parse(stdout) as DrillSummary;
+    expect(summary.status).toBe('cancelled');
+    expect(summary.reachedAt).toBeGreaterThan(0);
+    expect(summary.reachedAt).toBeLessThan(summary.scenario.duration);
+    const store = SqliteEventStore.open(join(cliHome, 'events.sqlite'));
+    try {
+      expect(summary.totals.cloudTrailRecords).toBeGreaterThan(0);
+      expect(store.count()).toBe(summary.totals.cloudTrailRecords);
+      expect(store.countObservations(summary.runId)).toBe(summary.totals.clientSideCalls);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
+  describe('in the app, over the web bridge', () => {
+    let services: AppServices;
+    let bridge: Bridge;
+    let cookie: string;
+    beforeAll(async () => {
+      const appHome = join(home, 'app');
+      mkdirSync(join(appHome, 'renderer'), { recursive: true });
+      writeFileSync(join(appHome, 'renderer', 'index.html'), '<!doctype html><title>KeyDrill</title>');
+      services = new AppServices({ home: appHome });
+      bridge = await startBridge({ ctx: { services }, rendererDir: join(appHome, 'renderer'), port: 0 });
+      const traded = await fetch(bridge.url, { redirect: 'manual' });
+      cookie = (traded.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    });
+    afterAll(async () => {
+      await bridge.close();
+      await services.close();
+    });
+
+    it('pushes progress while it plays, answers other requests, and Stop ends it there as cancelled', async () => {
+      const ws = new WebSocket(bridge.socketUrl, { headers: { cookie, origin: bridge.origin } });
+      const inbox: { id?: number; outcome?: { ok: boolean; result?: Record<string, unknown> }; event?: string; payload?: Record<string, unknown> }[] = [];
+      ws.on('message', (data) => inbox.push(JSON.parse(String(data)) as (typeof inbox)[number]));
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const answer = (id: number) => vi.waitFor(() => {
+        const reply = inbox.find((m) => m.id === id);
+        if (!reply) throw new Error(`no answer to ${id} yet`);
+        return reply.outcome;
+      }, { timeout: 60_000, interval: 20 });
+
+      ws.send(JSON.stringify({ id: 1, channel: 'drills:run', args: { scenario: { text: fleet } } }));
+      const jobId = (await answer(1))?.result?.jobId as string;
+      expect(jobId).toBeTruthy();
+      // Progress arrives while the drill plays, not all at its end.
+      await vi.waitFor(() => {
+        if (!inbox.some((m) => m.event === 'drill:progress' && m.payload?.jobId === jobId && Number(m.payload.fraction) >= 0.03)) throw new Error('no progress yet');
+      }, { timeout: 60_000, interval: 20 });
+      ws.send(JSON.stringify({ id: 2, channel: 'drills:list', args: {} }));
+      ws.send(JSON.stringify({ id: 3, channel: 'drills:cancel', args: { jobId } }));
+      expect((await answer(2))?.ok).toBe(true);
+      expect(await answer(3)).toEqual({ ok: true, result: { cancelled: true } });
+      const finished = await vi.waitFor(() => {
+        const end = inbox.find((m) => m.event === 'drill:finished' && m.payload?.jobId === jobId);
+        if (!end) throw new Error('the drill has not finished');
+        return end.payload as { ok: boolean; runId: string; status: string };
+      }, { timeout: 60_000, interval: 50 });
+      ws.close();
+      expect(finished).toMatchObject({ ok: true, status: 'cancelled' });
+      // The list was answered while the drill still played, not once it had ended.
+      expect(inbox.findIndex((m) => m.id === 2)).toBeLessThan(inbox.findIndex((m) => m.event === 'drill:finished'));
+      const overview = services.runs.overview(finished.runId);
+      expect(overview.execution.status).toBe('cancelled');
+      expect(overview.execution.reachedAt).toBeLessThan(30 * 86_400_000);
+    }, 120_000);
+  });
+});
