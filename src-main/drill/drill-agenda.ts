@@ -41,7 +41,10 @@ export async function play(world: DrillWorld, onProgress: ((f: number) => void) 
     if (world.cancelled) break;
     queue.pop();
     if (live) await watchUntil(world, wallStart, next.at, live.speed, onProgress);
-    if (world.cancelled) break;
+    if (world.cancelled) {
+      if (live) stoppedWatching(world, wallStart, live.speed, next.at);
+      break;
+    }
     world.clock.set(world.start + next.at);
     const entriesBefore = world.timelineCount;
     await handle(world, next.event);
@@ -51,7 +54,10 @@ export async function play(world: DrillWorld, onProgress: ((f: number) => void) 
   if (world.cancelled) return;
   // Watch mode plays to the end on the wall clock too: the quiet stretch after the last event takes its time.
   if (live) await watchUntil(world, wallStart, scenario.duration, live.speed, onProgress);
-  if (world.cancelled) return;
+  if (world.cancelled) {
+    if (live) stoppedWatching(world, wallStart, live.speed, scenario.duration);
+    return;
+  }
   world.clock.set(world.start + scenario.duration);
   onProgress?.(1);
 }
@@ -166,6 +172,16 @@ async function watchUntil(world: DrillWorld, wallStart: number, at: number, spee
     await new Promise((resolve) => setTimeout(resolve, Math.min(WATCH_TICK_MS, due - now)));
     onProgress?.(Math.min(at, (Date.now() - wallStart) * speed) / duration);
   }
+}
+
+/**
+ * A watched drill stopped between two events got as far as the wall clock had taken it: nothing
+ * happens between events, so the state it had is known up to that moment (short of `next`, which
+ * was not played). Its record then measures up to there, as the progress it showed did.
+ */
+function stoppedWatching(world: DrillWorld, wallStart: number, speed: number, next: number): void {
+  const watched = Math.min(next - 1, (Date.now() - wallStart) * speed);
+  if (watched > world.t) world.clock.set(world.start + watched);
 }
 
 /** Asks KMS when the key rotates next and watches that moment (the embedded KMS's clock is the drill's; a wall-clock backend's is not). */

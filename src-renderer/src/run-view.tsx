@@ -17,6 +17,8 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
   const cited = record.verdicts.flatMap((v) => v.evidence.records.slice(0, 4));
   const { data: ids } = useLoad(() => (cited.length ? call('runs:event-ids', { runId, records: cited }) : Promise.resolve({ eventIds: [] })), [runId]);
   const eventId = (n: number) => ids?.eventIds[cited.indexOf(n)];
+  // A run that ended early (cancelled, interrupted) simulated only this far.
+  const played = Math.min(record.scenario.duration, record.execution.reachedAt);
   return (
     <section className="run-view" aria-label="Run result" data-testid="run-view">
       <header className="run-head">
@@ -24,7 +26,7 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
         <span className={`badge ${record.execution.status !== 'completed' ? 'fail' : record.passed ? 'pass' : 'fail'}`}>{record.execution.status === 'cancelled' ? 'cancelled: no expectation judged' : record.execution.status === 'interrupted' ? 'interrupted: the drill did not finish' : record.passed ? 'all expectations met' : 'some expectations failed'}</span>
         {record.dataAtRisk.length > 0 ? <span className="badge fail">{record.dataAtRisk.length} item(s) of data at risk</span> : null}
         <p className="muted">
-          <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {formatDuration(record.scenario.duration)} simulated ·{' '}
+          <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatDuration(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}
           {t.kmsCalls.toLocaleString('en')} KMS calls · cache hit ratio {(t.cacheHitRatio * 100).toFixed(2)}% · {t.canaries.written.toLocaleString('en')} canary records written, {t.canaries.lost.toLocaleString('en')} lost
         </p>
       </header>
@@ -78,7 +80,7 @@ const RunCharts = memo(function RunCharts({ record }: { record: RunOverview }) {
   return (
     <div className="charts">
       <LineChart title={perCluster ? 'Availability per cluster' : `Fleet availability (${record.clusterCount.toLocaleString('en')} clusters)`} unit="% of each bucket serving"
-        series={perCluster ? series.availability : [series.fleetAvailability]} keep="min" yMax={100} duration={duration} bucketMs={series.bucket} testId="chart-availability" />
+        series={perCluster ? series.availability : [series.fleetAvailability]} keep="min" yMax={100} duration={duration} playedTo={record.execution.reachedAt} bucketMs={series.bucket} testId="chart-availability" />
       <BucketBars title="KMS calls by region" series={bars.region} axis={axis} empty="No call reached KMS." testId="chart-kms-calls" />
       <BucketBars title="Failed KMS calls by error code" series={bars.errors} axis={axis} noun="failed calls" empty="No KMS call failed." testId="chart-errors" />
       {totals.clientSideCalls > 0 ? (

@@ -228,6 +228,19 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     expect(await page.getByTestId('stop-drill').count()).toBe(0);
     const shown = page.locator('#page-drills').getByLabel('Showing run');
     expect(await shown.locator('option:checked').textContent()).toMatch(/^cancelled Revocation and restore/);
+    // It simulated only part of the drill: the header says how far, and availability is not drawn past its end.
+    const runView = page.getByTestId('run-view');
+    expect(await runView.locator('.run-head p').textContent()).toMatch(/ · \d[\w ]* of 6h simulated · /);
+    const availability = runView.getByTestId('chart-availability');
+    expect(await availability.locator('.not-played').count()).toBe(1);
+    const box = (target: typeof availability) => target.first().evaluate((el) => {
+      const b = (el as unknown as { getBBox(): { x: number; width: number } }).getBBox();
+      return { x: b.x, width: b.width };
+    });
+    const lineEnd = await box(availability.locator('.recharts-line-curve'));
+    const notPlayed = await box(availability.locator('.not-played path'));
+    expect(lineEnd.width).toBeGreaterThan(0);
+    expect(lineEnd.x + lineEnd.width).toBeLessThanOrEqual(notPlayed.x + 1);
     await page.getByLabel('Pace').selectOption({ label: 'As fast as it goes' });
   }, 60_000);
 

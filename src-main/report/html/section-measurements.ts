@@ -30,13 +30,16 @@ export function measurementsSection(record: RunRecord, bands: readonly FaultWind
   const clientSide = coloured(series.clientSideByCode);
   const clientRows = Object.entries(totals.clientSideByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const errorRows = Object.entries(totals.errorsByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  // A run that ended early (cancelled, interrupted) measured nothing after its end: the charts say so rather than draw on.
+  const played = Math.min(scenario.duration, record.execution.reachedAt);
+  const notPlayed = played < scenario.duration ? ` Grey: not played — the run ended at ${offset(played)} of ${offset(scenario.duration)}.` : '';
   return html`<section id="measurements"><h2>Measurements</h2>
 <h3 id="fleet-availability">Availability of the fleet</h3>
-${figure(availabilityChart(series.fleetAvailability.points.length ? [{ label: `fleet: ${count(Math.max(record.clusters.length, record.topology.clusters.length))} clusters`, colour: seriesColour(0), points: series.fleetAvailability.points }] : [], scenario.duration, bands, { id: 'chart-fleet-availability', kind: 'fleet-availability', label: 'Percent of the fleet\'s clusters serving over the drill' }), [], `Percent of the clusters serving, averaged over each ${bucket} bucket; red: the share not serving; orange: faults in force. The tenants table says which clusters, and for how long.`)}
+${figure(availabilityChart(series.fleetAvailability.points.length ? [{ label: `fleet: ${count(Math.max(record.clusters.length, record.topology.clusters.length))} clusters`, colour: seriesColour(0), points: series.fleetAvailability.points }] : [], scenario.duration, bands, { id: 'chart-fleet-availability', kind: 'fleet-availability', label: 'Percent of the fleet\'s clusters serving over the drill' }, played), [], `Percent of the clusters serving, averaged over each ${bucket} bucket; red: the share not serving; orange: faults in force.${notPlayed} The tenants table says which clusters, and for how long.`)}
 <h3 id="availability">Availability per cluster</h3>
 ${large && availability.length === 0
     ? html`<p class="muted" id="availability-per-cluster-note">${`A chart per cluster is drawn for up to 24 clusters; this run has ${count(record.clusters.length)}. Each cluster's availability and the stretches it was not serving are in the tenants table above and in the CSV report (sections cluster-summary and cluster-down).`}</p>`
-    : figure(availabilityChart(availability, scenario.duration, bands, { id: 'chart-availability', kind: 'availability', label: 'Availability per cluster over the drill, percent of each bucket serving' }), [], `Percent of each ${bucket} bucket a cluster was serving; red: time not serving; orange: faults in force.`)}
+    : figure(availabilityChart(availability, scenario.duration, bands, { id: 'chart-availability', kind: 'availability', label: 'Availability per cluster over the drill, percent of each bucket serving' }, played), [], `Percent of each ${bucket} bucket a cluster was serving; red: time not serving; orange: faults in force.${notPlayed}`)}
 <h3 id="kms-calls">KMS calls per bucket</h3>
 ${figure(lineChart(byRegion, { id: 'chart-kms-calls-by-region', kind: 'kms-calls-by-region', label: `KMS calls per ${bucket} by region`, duration: scenario.duration, unit: `calls / ${bucket}`, bands, emptyText: 'No KMS calls were recorded' }), byRegion, 'By region: CloudTrail records, failed calls included.')}
 ${figure(lineChart(byOperation, { id: 'chart-kms-calls-by-operation', kind: 'kms-calls-by-operation', label: `KMS calls per ${bucket} by operation`, duration: scenario.duration, unit: `calls / ${bucket}`, bands, emptyText: 'No KMS calls were recorded' }), byOperation, 'By operation.')}

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { CartesianGrid, Line, LineChart as Chart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart as Chart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDuration } from '../format';
 import { useChartWidth } from './use-chart-width';
 import { AXIS, formatCount, seriesColour, TOOLTIP_STYLE } from './chart-colours';
@@ -23,19 +23,22 @@ const MAX_POINTS = 400;
  * MAX_POINTS per line, keeping each stretch's extreme (`keep`: the dips of availability), so a
  * one-minute outage in a year still shows.
  */
-export function LineChart({ title, series, unit, duration, bucketMs, keep = 'max', yMax, testId }: {
+export function LineChart({ title, series, unit, duration, playedTo = duration, bucketMs, keep = 'max', yMax, testId }: {
   title: string;
   series: readonly ChartSeries[];
   unit: string;
   /** The drill's length: the axis ends there. */
   duration: number;
+  /** Where a run that ended early (cancelled, interrupted) stopped: the lines end there and the rest is shaded as not played. */
+  playedTo?: number;
   /** The series' bucket, named in the tooltip. */
   bucketMs?: number;
   keep?: 'min' | 'max';
   yMax?: number;
   testId?: string;
 }) {
-  const { rows, top } = useMemo(() => merge(series, keep, yMax, duration), [series, keep, yMax, duration]);
+  const end = Math.min(duration, playedTo);
+  const { rows, top } = useMemo(() => merge(series, keep, yMax, end), [series, keep, yMax, end]);
   const { ref: box, width } = useChartWidth<HTMLDivElement>();
   if (rows.length === 0) {
     return <figure className="chart" data-testid={testId}><figcaption>{title}</figcaption><p className="empty">Nothing was measured.</p></figure>;
@@ -48,6 +51,7 @@ export function LineChart({ title, series, unit, duration, bucketMs, keep = 'max
         <CartesianGrid vertical={false} verticalCoordinatesGenerator={NO_GRID_LINES} stroke={AXIS.stroke} />
         <XAxis dataKey="t" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} stroke={AXIS.stroke} tick={DRILL_TICK} />
         <YAxis domain={[0, top]} ticks={[0, top / 2, top]} interval={0} stroke={AXIS.stroke} tick={COUNT_TICK} width={44} />
+        {end < duration ? <ReferenceArea x1={end} x2={duration} y1={0} y2={top} fill={AXIS.stroke} fillOpacity={0.18} ifOverflow="visible" className="not-played" /> : null}
         <Tooltip {...TOOLTIP_STYLE} labelFormatter={(t) => at(Number(t))} formatter={(v) => `${formatCount(Number(v))} ${unit}`} />
         {/* Earlier series are drawn wider, so a line hidden under an identical one still shows at its edges. */}
         {series.map((s, i) => (
@@ -65,8 +69,8 @@ export function LineChart({ title, series, unit, duration, bucketMs, keep = 'max
   );
 }
 
-/** One row per time any series has a point, `{ t, s0, s1, … }`, and each series' last value held to the end. */
-function merge(series: readonly ChartSeries[], keep: 'min' | 'max', yMax: number | undefined, duration: number) {
+/** One row per time any series has a point, `{ t, s0, s1, … }`, and each series' last value held to the end of what was played. */
+export function merge(series: readonly ChartSeries[], keep: 'min' | 'max', yMax: number | undefined, end: number) {
   const byTime = new Map<number, Record<string, number>>();
   let highest = 1;
   const row = (t: number) => {
@@ -82,7 +86,7 @@ function merge(series: readonly ChartSeries[], keep: 'min' | 'max', yMax: number
     }
     // A step chart draws a bucket from its start to the next point: the last bucket runs to the end.
     const last = points.at(-1);
-    if (last && last[0] < duration) row(duration)[`s${i}`] = last[1];
+    if (last && last[0] < end) row(end)[`s${i}`] = last[1];
   });
   const rows = [...byTime.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
   return { rows, top: yMax ?? niceCeil(highest) };
