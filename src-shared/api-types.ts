@@ -93,6 +93,14 @@ export const ScenarioRef = z.union([
 ]);
 export type ScenarioRef = z.infer<typeof ScenarioRef>;
 
+/**
+ * How far a drill's set-up has got before its first event: the keys made (per tenant), then the
+ * clusters started (each node unwrapping its master key). A fleet's set-up takes seconds; this is
+ * what its progress shows meanwhile.
+ */
+export const DrillSetup = z.object({ stage: z.enum(['keys', 'clusters']), done: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
+export type DrillSetup = z.infer<typeof DrillSetup>;
+
 /** A run as the runs list shows it. */
 export const RunSummary = z.object({
   runId: z.string(),

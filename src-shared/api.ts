@@ -4,7 +4,7 @@ import { API_ERROR_CODES } from './api-lists';
 import {
   AggregateQuery, AggregateResult, AuditEvent, AuditPage, AuditQuery, ConnectionReport, ExportOutcome, ImportFile, ImportFinished, ImportProgress,
   KmsStatus, LookupImportQuery, MenuCommand, ReportFormat,
-  FrameEntry, FramesPage, MomentsPage, RunOverview, RunRecord, RunSummary, TimelinePage, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
+  DrillSetup, FrameEntry, FramesPage, MomentsPage, RunOverview, RunRecord, RunSummary, TimelinePage, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
 } from './api-types';
 import { ObservationAggregateQuery, ObservationPage, ObservationQuery } from './api-observations';
 
@@ -113,7 +113,8 @@ export const apiChannels = {
 /** Pushed events: main → UI, never answered. */
 export const apiEvents = {
   /** Fraction of a running drill's simulated time done. */
-  'drill:progress': z.object({ jobId: z.string(), fraction: z.number().min(0).max(1) }),
+  /** Progress of a drill: the fraction of simulated time played, and before its first event how far its set-up has got. */
+  'drill:progress': z.object({ jobId: z.string(), fraction: z.number().min(0).max(1), setup: DrillSetup.optional() }),
   /** A drill ended: its saved run, or why it could not run. */
   'drill:finished': z.discriminatedUnion('ok', [
     z.object({ jobId: z.string(), ok: z.literal(true), runId: z.string(), passed: z.boolean(), status: z.enum(['completed', 'cancelled']) }),

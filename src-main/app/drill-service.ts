@@ -109,6 +109,7 @@ export class DrillService {
     const profile = settings.kind === 'aws' && backend === 'aws' ? settings.profile : undefined;
     let ingest: BatchedIngest | undefined;
     let last = -1;
+    let lastSetup = '';
     let run = { runId: '', startTime: '' };
     const finished = (payload: ApiEventPayload<'drill:finished'>) => events.emit('drill:finished', payload);
     try {
@@ -127,6 +128,13 @@ export class DrillService {
           if (pct === last) return;
           last = pct;
           events.emit('drill:progress', { jobId, fraction: Math.min(1, Math.max(0, fraction)) });
+        },
+        // A fleet's set-up takes seconds before the first event: say how far it has got, a percent at a time.
+        onSetup: (setup) => {
+          const step = `${setup.stage} ${Math.floor((setup.done / Math.max(1, setup.total)) * 100)}`;
+          if (step === lastSetup) return;
+          lastSetup = step;
+          events.emit('drill:progress', { jobId, fraction: 0, setup });
         },
       });
       await ingest.flush();

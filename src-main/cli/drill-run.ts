@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import type { DrillSetup } from '../../src-shared/api-types';
+import { describeSetup } from '../../src-shared/drill-setup';
 import { formatDuration } from '../../src-shared/duration';
 import type { RunRecord } from '../../src-shared/run-record';
 import type { Scenario } from '../../src-shared/scenario';
@@ -115,7 +117,7 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   process.on('SIGTERM', onSignal);
   let record: RunRecord;
   try {
-    record = await runDrill(scenario, { backend, endpoint: values.endpoint, profile: values.profile, seed, eventSink: ingest, runSink: runs.runStore().sink(), onProgress: progress.onProgress, live, signal: stop.signal });
+    record = await runDrill(scenario, { backend, endpoint: values.endpoint, profile: values.profile, seed, eventSink: ingest, runSink: runs.runStore().sink(), onProgress: progress.onProgress, onSetup: progress.onSetup, live, signal: stop.signal });
     progress.done();
     await ingest.flush();
   } catch (err) {
@@ -181,17 +183,19 @@ function printVerdicts(s: DrillSummary): void {
  * Progress of a drill on stderr: a bar on a terminal; plain lines elsewhere, so a live drill in CI
  * shows it is running (and how far) rather than staying silent for its whole length.
  */
-function drillProgress(scenario: Scenario, backend: KmsBackend, live: { speed: number } | undefined): { onProgress: (fraction: number) => void; done(): void } {
+function drillProgress(scenario: Scenario, backend: KmsBackend, live: { speed: number } | undefined): { onProgress: (fraction: number) => void; onSetup: (setup: DrillSetup) => void; done(): void } {
   const first = live && process.stderr.isTTY !== true
     ? `drill ${scenario.name}: live on ${backend}, ${formatDuration(scenario.duration)} of drill time at speed ${live.speed} (about ${formatDuration(Math.ceil(scenario.duration / live.speed / 1000) * 1000)})`
     : undefined;
   const reporter = progressReporter({ first });
   const tty = process.stderr.isTTY === true;
-  const state: { onProgress: (fraction: number) => void; done(): void } = {
+  const state: { onProgress: (fraction: number) => void; onSetup: (setup: DrillSetup) => void; done(): void } = {
     onProgress: (fraction) => {
       const at = formatDuration(Math.round((fraction * scenario.duration) / 1000) * 1000);
       reporter.update(tty ? `${bar(fraction)} ${scenario.title}` : `drill ${scenario.name}: ${Math.floor(fraction * 100)}% (drill time ${at} of ${formatDuration(scenario.duration)})`);
     },
+    // A fleet's set-up takes seconds before the first event: say how far it has got rather than sit at 0%.
+    onSetup: (setup) => reporter.update(tty ? `${bar(0)} ${scenario.title}: ${describeSetup(setup)}` : `drill ${scenario.name}: setting up, ${describeSetup(setup)}`),
     done: () => reporter.done(),
   };
   if (live) state.onProgress(0);

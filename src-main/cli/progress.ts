@@ -35,7 +35,8 @@ export function progressReporter(options: ProgressOptions = {}): Progress {
   if (stream.isTTY === true) {
     return {
       update(text) {
-        if (finished) return;
+        // Called for every event of a drill: the terminal is written only when the line changes.
+        if (finished || text === current) return;
         current = text;
         stream.write(`\r\x1b[K${text}`);
         shown = true;

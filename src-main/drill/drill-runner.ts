@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteAliasCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import type { Scenario } from '../../src-shared/scenario';
+import type { DrillSetup } from '../../src-shared/api-types';
 import type { FrameEntry, RunRecord } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import { ManualClock } from '../common/clock';
@@ -43,6 +44,8 @@ export interface RunDrillOptions {
   runSink?: RunSink | undefined;
   /** Fraction of simulated time done, for a progress bar. */
   onProgress?: ((fraction: number) => void) | undefined;
+  /** Before the first event: each tenant's keys made, then each cluster started (a fleet's set-up takes seconds). */
+  onSetup?: ((setup: DrillSetup) => void) | undefined;
   /**
    * Live mode: events happen on the wall clock (divided by `speed`), for drills against LocalStack or
    * AWS where KMS keeps its own time and people watch the drill as it unfolds. Undefined: virtual time.
@@ -94,7 +97,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   try {
     sink.started(headAtStart(run, undefined));
     const queue = new EventQueue<SimEvent>();
-    const keys = await provisionKeys(scenario, backend);
+    const keys = await provisionKeys(scenario, backend, (done) => options.onSetup?.({ stage: 'keys', done, total: scenario.topology.tenants.length }));
     const recorder = new FrameRecorder((entry) => {
       sink.frame(entry);
       options.onFrame?.(entry);
@@ -116,6 +119,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
     const turns = new EventLoopTurns();
     for (const spec of scenario.topology.clusters) {
       clusters.push(await buildCluster(w, spec, pool, seed));
+      options.onSetup?.({ stage: 'clusters', done: clusters.length, total: scenario.topology.clusters.length });
       await turns.take();
     }
     sink.update(headAtStart(run, w));

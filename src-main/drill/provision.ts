@@ -53,10 +53,12 @@ export async function grantService(backend: DrillBackend, key: ProvisionedKey, r
   return grant.GrantId;
 }
 
-export async function provisionKeys(scenario: Scenario, backend: DrillBackend): Promise<Map<string, ProvisionedKey>> {
+/** Makes the scenario's keys, tenant by tenant; `onTenant` hears how many tenants' keys are made. */
+export async function provisionKeys(scenario: Scenario, backend: DrillBackend, onTenant?: (done: number) => void): Promise<Map<string, ProvisionedKey>> {
   const keys = new Map<string, ProvisionedKey>();
   // A fleet's keys take seconds to make on the embedded KMS, whose answers never wait for I/O: the event loop gets its turns.
   const turns = new EventLoopTurns();
+  let made = 0;
   for (const tenant of scenario.topology.tenants) {
     await turns.take();
     for (const spec of tenant.keys) {
@@ -91,6 +93,7 @@ export async function provisionKeys(scenario: Scenario, backend: DrillBackend): 
       }
       keys.set(spec.id, key);
     }
+    onTenant?.(++made);
   }
   return keys;
 }

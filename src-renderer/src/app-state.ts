@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { MenuCommand, RunSummary } from '../../src-shared/api';
+import type { DrillSetup, MenuCommand, RunSummary } from '../../src-shared/api';
 import { call, subscribe } from './api-client';
 import { connectImportEvents } from './import-jobs';
 import { LiveHistory } from './live-history';
@@ -31,6 +31,8 @@ export interface DrillJob {
   /** The scenario's simulated length (known once drills:run answers). */
   durationMs: number | undefined;
   fraction: number;
+  /** Before the first event: how far the drill's set-up has got (a fleet's takes seconds). */
+  setup?: DrillSetup | undefined;
   /** The hierarchy history pushed so far (entries, the newest hierarchy, nodes serving over time). */
   history: LiveHistory;
   /** Bumped when new entries are in `history` (which is changed in place), at most every FLUSH_MS. */
@@ -176,7 +178,7 @@ export function connectAppEvents(): () => void {
   const offs = [
     subscribe('drill:progress', (p) => {
       const job = useAppStore.getState().job;
-      if (job && sameJob(p.jobId)) useAppStore.setState({ job: { ...job, fraction: p.fraction } });
+      if (job && sameJob(p.jobId)) useAppStore.setState({ job: { ...job, fraction: p.fraction, setup: p.setup } });
     }),
     subscribe('drill:frame', (p) => {
       const job = useAppStore.getState().job;

@@ -48,6 +48,11 @@ describe('a fleet drill stops when asked, while it plays as fast as it goes', ()
     }, { timeout: 60_000, interval: 50 });
     child.kill('SIGINT');
     expect(await done).toBe(130);
+    // Before its first event, the set-up said how far it had got rather than sit at 0%.
+    const lines = stderr.split('\n');
+    const firstSetup = lines.findIndex((l) => /: setting up, (making keys: [\d,]+ of 100 tenants|starting clusters: [\d,]+ of 100)/.test(l));
+    expect(firstSetup).toBeGreaterThanOrEqual(0);
+    expect(firstSetup).toBeLessThan(lines.findIndex((l) => /: [1-9]\d*% \(drill time/.test(l)));
     const summary = JSON.parse(stdout) as DrillSummary;
     expect(summary.status).toBe('cancelled');
     expect(summary.reachedAt).toBeGreaterThan(0);
@@ -98,6 +103,13 @@ describe('a fleet drill stops when asked, while it plays as fast as it goes', ()
       await vi.waitFor(() => {
         if (!inbox.some((m) => m.event === 'drill:progress' && m.payload?.jobId === jobId && Number(m.payload.fraction) >= 0.03)) throw new Error('no progress yet');
       }, { timeout: 60_000, interval: 20 });
+      // Before the first event, progress said how far the set-up had got: keys for each tenant, then each cluster.
+      const setups = inbox.filter((m) => m.event === 'drill:progress' && m.payload?.setup).map((m) => m.payload?.setup as { stage: string; done: number; total: number });
+      expect(setups.map((x) => x.stage)).toEqual([...setups.filter((x) => x.stage === 'keys'), ...setups.filter((x) => x.stage === 'clusters')].map((x) => x.stage));
+      expect(setups.at(-1)).toEqual({ stage: 'clusters', done: 100, total: 100 });
+      expect(setups.find((x) => x.stage === 'keys' && x.done === 100)).toEqual({ stage: 'keys', done: 100, total: 100 });
+      const firstPlayed = inbox.findIndex((m) => m.event === 'drill:progress' && Number(m.payload?.fraction) > 0);
+      expect(inbox.findLastIndex((m) => m.event === 'drill:progress' && m.payload?.setup !== undefined)).toBeLessThan(firstPlayed);
       ws.send(JSON.stringify({ id: 2, channel: 'drills:list', args: {} }));
       ws.send(JSON.stringify({ id: 3, channel: 'drills:cancel', args: { jobId } }));
       expect((await answer(2))?.ok).toBe(true);

@@ -1,5 +1,6 @@
 import { lazy, startTransition, Suspense, useCallback, useEffect, useState } from 'react';
 import type { BackendKind, ScenarioSummary } from '../../../src-shared/api';
+import { describeSetup } from '../../../src-shared/drill-setup';
 import { call } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { formatDuration, onActivate } from '../format';
@@ -162,7 +163,7 @@ export function DrillsPage() {
             {job ? (
               <div className="progress" role="status" aria-live="polite">
                 <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />
-                <span>{Math.round(job.fraction * 100)}% · {job.title}</span>
+                <span>{job.fraction === 0 && job.setup ? `Setting up, ${describeSetup(job.setup)}` : `${Math.round(job.fraction * 100)}%`} · {job.title}</span>
                 <button type="button" onClick={() => void stop()} disabled={stopping} data-testid="stop-drill">{stopping ? 'Stopping…' : 'Stop'}</button>
                 <button type="button" className="link" onClick={() => go('explorer')}>Watch the hierarchy</button>
               </div>
