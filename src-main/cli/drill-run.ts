@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { DrillSetup } from '../../src-shared/api-types';
+import { count } from '../../src-shared/count';
 import { describeSetup } from '../../src-shared/drill-setup';
 import { formatDuration } from '../../src-shared/duration';
 import type { RunRecord } from '../../src-shared/run-record';
@@ -8,7 +9,6 @@ import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../s
 import { BatchedIngest } from '../audit/batched-ingest';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
-import { count } from '../drill/drill-judge';
 import { DrillRefusedError, runDrill } from '../drill/drill-runner';
 import { resolveKmsEndpoint } from '../kms/aws-endpoint-config';
 import { backendUnavailable, KMS_BACKENDS, type KmsBackend } from '../kms/kms-client-factory';

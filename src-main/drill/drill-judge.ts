@@ -1,5 +1,6 @@
 import type { Expectation, TimelineStep } from '../../src-shared/scenario';
 import type { Evidence, Verdict } from '../../src-shared/run-record';
+import { count } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import type { DrillWorld } from './drill-world';
 import { pickSnapshot } from './drill-steps';
@@ -138,8 +139,6 @@ export function take(entries: readonly TrailEntry[], n: number, match: (e: Trail
   return out;
 }
 
-/** A count as the report prints it, with thousands separators (the same in every locale: a record repeats for its seed). */
-export const count = (n: number): string => n.toLocaleString('en-US');
 
 export function round(v: number): number {
   return Math.round(v * 1000) / 1000;

@@ -3,6 +3,7 @@ import {
   ReplicateKeyCommand, RevokeGrantCommand, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import type { TimelineStep } from '../../src-shared/scenario';
+import { count } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import { deletedOnDrillClock, noteStepDeparture, unsupportedNote } from './backend-departures';
 import { setKeyCondition } from './hierarchy-frames';
@@ -307,6 +308,7 @@ function crash(n: NodeRuntime, reason: string): void {
 
 async function restartNodes(world: DrillWorld, nodes: NodeRuntime[], why: string): Promise<string> {
   const results: string[] = [];
+  const failed: string[] = [];
   for (const n of nodes) {
     n.crashed = false;
     n.healthScheduled = false;
@@ -320,23 +322,27 @@ async function restartNodes(world: DrillWorld, nodes: NodeRuntime[], why: string
       n.keyExpiresAt = undefined;
       const cluster = world.clusters.get(n.cluster);
       if (cluster) scheduleWorkload(world, cluster, n);
-      results.push(`${n.id} ${why}`);
+      results.push(`${n.cluster}/${n.id} ${why}`);
     } catch (err) {
       n.keyLoss = true;
-      results.push(`${n.id} cannot start (${(err as { kmsCode?: string }).kmsCode ?? (err as Error).name})`);
+      const cannot = `${n.cluster}/${n.id} cannot start (${(err as { kmsCode?: string }).kmsCode ?? (err as Error).name})`;
+      results.push(cannot);
+      failed.push(cannot);
       world.scheduleHealth(n);
     }
   }
   if (results.length <= 12) return results.join(', ') || 'no nodes';
-  const failed = results.filter((r) => r.includes('cannot start')).length;
-  return `${results.slice(0, 12).join(', ')} and ${results.length - 12} more (${results.length - failed} ${why}, ${failed} cannot start)`;
+  // A fleet: the counts, then the nodes that could not start — what an operator acts on — a dozen at most.
+  const clusters = new Set(nodes.map((n) => n.cluster)).size;
+  const counts = `${count(nodes.length - failed.length)} of ${count(nodes.length)} nodes in ${count(clusters)} clusters ${why}, ${count(failed.length)} cannot start`;
+  return failed.length === 0 ? counts : `${counts}: ${failed.slice(0, 12).join(', ')}${failed.length > 12 ? ` and ${count(failed.length - 12)} more` : ''}`;
 }
 
 /** The nodes a step touched, by name, summarised past a dozen (a fleet's zone holds thousands). */
 function nodeList(nodes: readonly NodeRuntime[]): string {
   if (nodes.length === 0) return 'no nodes';
   const names = nodes.slice(0, 12).map((n) => `${n.cluster}/${n.id}`).join(', ');
-  return nodes.length > 12 ? `${names} and ${nodes.length - 12} more (${nodes.length} nodes in ${new Set(nodes.map((n) => n.cluster)).size} clusters)` : names;
+  return nodes.length > 12 ? `${names} and ${count(nodes.length - 12)} more (${count(nodes.length)} nodes in ${count(new Set(nodes.map((n) => n.cluster)).size)} clusters)` : names;
 }
 
 function zoneNodes(world: DrillWorld, zone: string): NodeRuntime[] {

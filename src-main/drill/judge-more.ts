@@ -1,7 +1,8 @@
 import type { Expectation } from '../../src-shared/scenario';
 import type { Verdict } from '../../src-shared/run-record';
 import { formatDuration } from '../../src-shared/duration';
-import { count, round, stepById, take, type EndState } from './drill-judge';
+import { count } from '../../src-shared/count';
+import { round, stepById, take, type EndState } from './drill-judge';
 import { pickSnapshot } from './drill-steps';
 import type { DrillWorld } from './drill-world';
 import { evidenceOf, type TrailEntry } from './run-trail';
