@@ -97,7 +97,8 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   try {
     sink.started(headAtStart(run, undefined));
     const queue = new EventQueue<SimEvent>();
-    const keys = await provisionKeys(scenario, backend, (done) => options.onSetup?.({ stage: 'keys', done, total: scenario.topology.tenants.length }));
+    // A Stop during the set-up ends it before the next tenant or cluster: the run is kept as cancelled at 0 s, with what was made.
+    const keys = await provisionKeys(scenario, backend, (done) => options.onSetup?.({ stage: 'keys', done, total: scenario.topology.tenants.length }), () => options.signal?.aborted === true);
     const recorder = new FrameRecorder((entry) => {
       sink.frame(entry);
       options.onFrame?.(entry);
@@ -118,6 +119,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
     // A fleet's clusters take seconds to build: the event loop gets its turns meanwhile (event-loop-turns.ts).
     const turns = new EventLoopTurns();
     for (const spec of scenario.topology.clusters) {
+      if (w.cancelled) break;
       clusters.push(await buildCluster(w, spec, pool, seed));
       options.onSetup?.({ stage: 'clusters', done: clusters.length, total: scenario.topology.clusters.length });
       await turns.take();

@@ -53,14 +53,19 @@ export async function grantService(backend: DrillBackend, key: ProvisionedKey, r
   return grant.GrantId;
 }
 
-/** Makes the scenario's keys, tenant by tenant; `onTenant` hears how many tenants' keys are made. */
-export async function provisionKeys(scenario: Scenario, backend: DrillBackend, onTenant?: (done: number) => void): Promise<Map<string, ProvisionedKey>> {
+/**
+ * Makes the scenario's keys, tenant by tenant; `onTenant` hears how many tenants' keys are made. When
+ * `stopped()` says so (a Stop during a fleet's set-up), it stops before the next tenant and returns the
+ * keys made so far: they are the run's, and are cleaned up with it.
+ */
+export async function provisionKeys(scenario: Scenario, backend: DrillBackend, onTenant?: (done: number) => void, stopped: () => boolean = () => false): Promise<Map<string, ProvisionedKey>> {
   const keys = new Map<string, ProvisionedKey>();
   // A fleet's keys take seconds to make on the embedded KMS, whose answers never wait for I/O: the event loop gets its turns.
   const turns = new EventLoopTurns();
   let made = 0;
   for (const tenant of scenario.topology.tenants) {
     await turns.take();
+    if (stopped()) break;
     for (const spec of tenant.keys) {
       const policy = keyPolicy(backend.account, spec.serviceAccess === 'key-policy' ? backend.servicePrincipal : undefined, spec.allowFrom);
       const admin = backend.admin.clientFor(spec.region);
