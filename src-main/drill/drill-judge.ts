@@ -139,7 +139,6 @@ export function take(entries: readonly TrailEntry[], n: number, match: (e: Trail
   return out;
 }
 
-
 export function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }

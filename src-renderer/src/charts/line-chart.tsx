@@ -70,7 +70,7 @@ export function LineChart({ title, series, unit, duration, playedTo = duration, 
 }
 
 /** One row per time any series has a point, `{ t, s0, s1, … }`, and each series' last value held to the end of what was played. */
-export function merge(series: readonly ChartSeries[], keep: 'min' | 'max', yMax: number | undefined, end: number) {
+function merge(series: readonly ChartSeries[], keep: 'min' | 'max', yMax: number | undefined, end: number) {
   const byTime = new Map<number, Record<string, number>>();
   let highest = 1;
   const row = (t: number) => {
