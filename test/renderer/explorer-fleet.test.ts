@@ -8,11 +8,13 @@ import { callApi, type AppContext } from '../../src-main/app/api-handlers';
 import { AppServices } from '../../src-main/app/app-services';
 import type { ApiArgs, ApiChannel, ApiResult, FrameEntry, RunRecord } from '../../src-shared/api';
 import { replayAll } from '../../src-shared/hierarchy-replay';
+import { Scenario } from '../../src-shared/scenario';
 import { blastRadius } from '../../src-renderer/src/explorer/blast-radius';
 import { fleetTopology, total } from '../../src-renderer/src/explorer/fleet-model';
 import { FleetState } from '../../src-renderer/src/explorer/fleet-state';
 import { FrameHistory } from '../../src-renderer/src/explorer/frame-history';
 import { viewOfFrame } from '../../src-renderer/src/hierarchy-model';
+import { runWhole } from '../support/drill-run';
 
 /**
  * The Explorer at fleet size, on a real generated fleet run (12 tenants, a us-east-1 KMS outage,
@@ -126,3 +128,16 @@ function sorted(frame: { keys: { arn: string }[]; nodes: { cluster: string; node
 function summary(t: { id: string; nodes: object; databases: object; snapshots: object; keys: object; worst: string; regions: { region: string; keys: { id: string; state: string }[]; clusters: { id: string; counts: object }[] }[] }) {
   return { id: t.id, nodes: t.nodes, databases: t.databases, snapshots: t.snapshots, keys: t.keys, worst: t.worst, regions: t.regions.map((r) => ({ region: r.region, keys: r.keys.map((k) => `${k.id}:${k.state}`), clusters: r.clusters.map((c) => ({ id: c.id, counts: c.counts })) })) };
 }
+
+describe('the Explorer of a fleet stopped while its clusters were starting', () => {
+  it('shows the tenants whose cluster never started as idle, not serving', async () => {
+    const stop = new AbortController();
+    const scenario = Scenario.parse(fleetScenario({ tenants: TENANTS, days: 2 }));
+    const { record: stopped, frames } = await runWhole(scenario, { signal: stop.signal, onSetup: (s) => (s.stage === 'clusters' && s.done === 4 ? stop.abort('stopped by the test') : undefined) });
+    expect(stopped.execution.status).toBe('cancelled');
+    const moment = new FleetState(fleetTopology(stopped.topology)).at(viewOfFrame(frames.at(-1)!, stopped));
+    const started = new Set(stopped.hierarchy.nodes.map((n) => n.cluster));
+    expect(started.size).toBe(4);
+    for (const t of moment.tenants) expect([t.id, t.worst]).toEqual([t.id, started.has(`${t.id}-prod`) ? 'ok' : 'idle']);
+  }, 60_000);
+});

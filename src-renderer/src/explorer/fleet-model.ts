@@ -156,7 +156,11 @@ export function fleetModel(boxes: readonly GraphNode[], fleet: FleetTopology): {
     // An idle key (no node uses it now) is no cause for concern on its own.
     if (box.state !== 'idle') t.worst = worse(t.worst, box.state);
   }
-  for (const t of byTenant.values()) t.regions = [...(regionsOf.get(t.id) as Map<string, RegionGroup>).values()].sort((a, b) => a.region.localeCompare(b.region));
+  for (const t of byTenant.values()) {
+    t.regions = [...(regionsOf.get(t.id) as Map<string, RegionGroup>).values()].sort((a, b) => a.region.localeCompare(b.region));
+    // Keys and no node (a run stopped while it was still starting clusters): nothing serves, so not green.
+    if (t.worst === 'ok' && total(t.nodes) === 0) t.worst = 'idle';
+  }
   const order = new Map(fleet.tenants.map((id, i) => [id, i]));
   const tenants = [...byTenant.values()].sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity) || a.id.localeCompare(b.id));
   return { tenants, placement };
