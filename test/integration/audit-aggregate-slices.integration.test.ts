@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { AppServices } from '../../src-main/app/app-services';
 import { slicedAggregate } from '../../src-main/app/sliced-aggregate';
 import type { AggregateQuery, EventStore } from '../../src-main/audit/event-store';
 import { syntheticKmsEvents } from '../../src-main/audit/synthetic-events';
-import { startBridge } from '../../src-main/server/bridge-server';
+import { openBridgeSession } from '../support/bridge-session';
 
 /**
  * The Audit charts' counts are made a slice of buckets at a time, so a long count does not hold up
@@ -103,9 +103,7 @@ describe('chart counts made a slice at a time', () => {
   });
 
   it('stops counting when the page drops the request over the web bridge, and goes on answering', async () => {
-    mkdirSync(join(home, 'renderer'), { recursive: true });
-    writeFileSync(join(home, 'renderer', 'index.html'), '<!doctype html><title>KeyDrill</title>');
-    const bridge = await startBridge({ ctx: { services }, rendererDir: join(home, 'renderer'), port: 0 });
+    const { bridge, cookie } = await openBridgeSession(services, home);
     const original = store.aggregate.bind(store);
     let slices = 0;
     let dropAt = Infinity;
@@ -115,7 +113,6 @@ describe('chart counts made a slice at a time', () => {
       return original(q);
     };
     try {
-      const cookie = ((await fetch(bridge.url, { redirect: 'manual' })).headers.get('set-cookie') ?? '').split(';')[0] as string;
       const post = (channel: string, body: unknown, signal?: AbortSignal) =>
         fetch(`${bridge.origin}/api/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body), signal });
       // The whole count, answered: how many slices it takes.

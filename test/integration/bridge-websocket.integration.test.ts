@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { AppServices } from '../../src-main/app/app-services';
-import { startBridge, type Bridge } from '../../src-main/server/bridge-server';
+import type { Bridge } from '../../src-main/server/bridge-server';
+import { openBridgeSession } from '../support/bridge-session';
 
 /**
  * A drill as a browser page runs it through `keydrill ui`, without the browser: started by a request
@@ -18,12 +19,8 @@ describe('the web bridge end to end: a real drill over the WebSocket, its report
   let cookie: string;
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'keydrill-bridge-ws-'));
-    mkdirSync(join(home, 'renderer'));
-    writeFileSync(join(home, 'renderer', 'index.html'), '<!doctype html><title>KeyDrill</title>');
     services = new AppServices({ home });
-    bridge = await startBridge({ ctx: { services }, rendererDir: join(home, 'renderer'), port: 0 });
-    const traded = await fetch(bridge.url, { redirect: 'manual' });
-    cookie = (traded.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    ({ bridge, cookie } = await openBridgeSession(services, home));
   });
   afterAll(async () => {
     await bridge.close();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLEAN_ENV } from '../support/clean-env';
 
 /**
  * Drills started at the same moment on a fresh data folder — a CI matrix sharing one
@@ -10,7 +11,6 @@ import { afterAll, describe, expect, it } from 'vitest';
  * the run store and the event store, and every run is saved. (Both once applied the same
  * migration twice: "could not run: table runs already exists".)
  */
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && k !== 'LOCALSTACK_ENDPOINT'));
 const homes: string[] = [];
 afterAll(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
 

@@ -8,6 +8,7 @@ import type { DrillSummary } from '../../src-main/cli/drill-summary';
 import { EmbeddedKms } from '../../src-main/kms/embedded/embedded-kms';
 import { checkJUnit } from '../support/junit-check';
 import { childrenNamed } from '../support/xml-tree';
+import { CLEAN_ENV } from '../support/clean-env';
 
 /**
  * The command line as CI uses it: exit codes that tell a failed drill (1) from bad input (2) and a
@@ -16,8 +17,6 @@ import { childrenNamed } from '../support/xml-tree';
  */
 const home = mkdtempSync(join(tmpdir(), 'keydrill-cli-ci-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
-
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && k !== 'LOCALSTACK_ENDPOINT'));
 
 function keydrill(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, ['bin/keydrill.mjs', ...args], { encoding: 'utf8', env: { ...CLEAN_ENV, KEYDRILL_HOME: home, ...env }, timeout: 120_000 });

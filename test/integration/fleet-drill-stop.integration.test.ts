@@ -9,7 +9,9 @@ import { fleetScenario } from '../../bench/fleet-scenario';
 import { AppServices } from '../../src-main/app/app-services';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import type { DrillSummary } from '../../src-main/cli/drill-summary';
-import { startBridge, type Bridge } from '../../src-main/server/bridge-server';
+import type { Bridge } from '../../src-main/server/bridge-server';
+import { openBridgeSession } from '../support/bridge-session';
+import { CLEAN_ENV } from '../support/clean-env';
 
 /**
  * A drill as fast as it goes on the embedded KMS answers every call in this process, so it never waits
@@ -18,7 +20,6 @@ import { startBridge, type Bridge } from '../../src-main/server/bridge-server';
  * cancelled, with every CloudTrail record they made stored, and the app answering meanwhile.
  */
 const fleet = stringify(fleetScenario({ tenants: 100, days: 30 }));
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && k !== 'LOCALSTACK_ENDPOINT'));
 
 describe('a fleet drill stops when asked, while it plays as fast as it goes', () => {
   let home: string;
@@ -73,12 +74,8 @@ describe('a fleet drill stops when asked, while it plays as fast as it goes', ()
     let cookie: string;
     beforeAll(async () => {
       const appHome = join(home, 'app');
-      mkdirSync(join(appHome, 'renderer'), { recursive: true });
-      writeFileSync(join(appHome, 'renderer', 'index.html'), '<!doctype html><title>KeyDrill</title>');
       services = new AppServices({ home: appHome });
-      bridge = await startBridge({ ctx: { services }, rendererDir: join(appHome, 'renderer'), port: 0 });
-      const traded = await fetch(bridge.url, { redirect: 'manual' });
-      cookie = (traded.headers.get('set-cookie') ?? '').split(';')[0] as string;
+      ({ bridge, cookie } = await openBridgeSession(services, appHome));
     });
     afterAll(async () => {
       await bridge.close();
