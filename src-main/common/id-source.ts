@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 
 /**
  * Where identifiers come from: key ids, key-material ids, grant ids, CloudTrail event and request
@@ -19,14 +19,20 @@ export const randomIds: IdSource = {
 export function seededIds(seed: string): IdSource {
   let counter = 0;
   const bytes = (length: number): Buffer => {
+    // One-shot hashing: a drill draws several ids per KMS call.
+    if (length <= 32) return sha256(`${seed}\0${counter++}`).subarray(0, length);
     const blocks: Buffer[] = [];
-    for (let have = 0; have < length; have += 32) blocks.push(createHash('sha256').update(`${seed}\0${counter++}`).digest());
+    for (let have = 0; have < length; have += 32) blocks.push(sha256(`${seed}\0${counter++}`));
     return Buffer.concat(blocks).subarray(0, length);
   };
   return {
     bytes,
     uuid: () => formatUuid(bytes(16)),
   };
+}
+
+export function sha256(data: string): Buffer {
+  return hash('sha256', data, 'buffer');
 }
 
 /** A version-4-shaped UUID from 16 bytes. */

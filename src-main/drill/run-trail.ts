@@ -3,7 +3,7 @@ import type { ClientObservation } from '../../src-shared/client-observation';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import type { CallRange, Evidence } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
-import { formatUuid } from '../common/id-source';
+import { formatUuid, sha256 } from '../common/id-source';
 
 /**
  * The KMS calls of one drill run, in order: CloudTrail records (calls that reached KMS) and
@@ -97,12 +97,12 @@ export function evidenceOf(records: readonly TrailEntry[], observations: readonl
 
 /** The eventID of record `n` of run `runId`: a UUID from SHA-256, so anyone holding the run record can recompute it. */
 export function eventIdOf(runId: string, n: number): string {
-  return formatUuid(createHash('sha256').update(`keydrill-event\0${runId}\0${n}`).digest().subarray(0, 16));
+  return formatUuid(sha256(`keydrill-event\0${runId}\0${n}`).subarray(0, 16));
 }
 
 /** The id of client-side observation `n` of run `runId`. */
 export function observationIdOf(runId: string, n: number): string {
-  return formatUuid(createHash('sha256').update(`keydrill-observation\0${runId}\0${n}`).digest().subarray(0, 16));
+  return formatUuid(sha256(`keydrill-observation\0${runId}\0${n}`).subarray(0, 16));
 }
 
 /** JSON with object keys sorted at every level, so equal records hash equally (undefined members left out, as JSON does). */
