@@ -10,8 +10,11 @@ const DRILL_TICK = plainTick(drillTickLabel);
 const COUNT_TICK = plainTick(String);
 import { formatDuration } from './format';
 
-/** Where a live drill is on its own clock: its progress, not its last frame (quiet stretches make no frames). */
-export const liveElapsed = (job: DrillJob): number => Math.round(job.fraction * (job.durationMs ?? 0));
+/**
+ * Where a live drill is on its own clock: its progress (quiet stretches make no frames), or its
+ * newest frame when that is later — progress comes a percent at a time, frames as they are made.
+ */
+export const liveElapsed = (job: DrillJob): number => Math.max(Math.round(job.fraction * (job.durationMs ?? 0)), job.history.at.at(-1) ?? 0);
 
 /**
  * While a drill runs: how many nodes of each cluster serve (their master key cached), moment by
@@ -44,7 +47,8 @@ export function LiveAvailability({ job }: { job: DrillJob }) {
       <div ref={box} className="chart-box" style={{ height: 180 }}>{width ? <LineChart width={width} height={180} data={data} margin={{ top: 8, right: 18, bottom: 4, left: 0 }} title={title}>
         <CartesianGrid vertical={false} verticalCoordinatesGenerator={NO_GRID_LINES} stroke={AXIS.stroke} />
         <XAxis dataKey="at" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} stroke={AXIS.stroke} tick={DRILL_TICK} />
-        <YAxis allowDecimals={false} interval={0} stroke={AXIS.stroke} tick={COUNT_TICK} width={40} />
+        {/* Up to the most nodes seen serving (the whole fleet at the start), not a round number above it: a full fleet fills the chart. */}
+        <YAxis allowDecimals={false} domain={[0, 'dataMax']} interval={0} stroke={AXIS.stroke} tick={COUNT_TICK} width={40} />
         <Tooltip {...TOOLTIP_STYLE} labelFormatter={(v) => `+${formatDuration(Number(v))}`} />
         {lines.map((c, i) => <Line key={c} name={c} type="stepAfter" dataKey={`s${i}`} stroke={seriesColour(i)} dot={false} isAnimationActive={false} />)}
       </LineChart> : null}</div>

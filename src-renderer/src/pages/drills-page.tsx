@@ -162,7 +162,8 @@ export function DrillsPage() {
             <button type="button" className="primary" disabled={!canRun} onClick={() => void run()}>Run drill</button>
             {job ? (
               <div className="progress" role="status" aria-live="polite">
-                <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />
+                {/* During set-up nothing of the drill's time has passed yet: the bar runs without a value (indeterminate) beside what is being made. */}
+                {job.fraction === 0 && job.setup ? <progress aria-label={`Setting up ${job.title}`} /> : <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />}
                 <span>{job.fraction === 0 && job.setup ? `Setting up, ${describeSetup(job.setup)}` : `${Math.round(job.fraction * 100)}%`} · {job.title}</span>
                 <button type="button" onClick={() => void stop()} disabled={stopping} data-testid="stop-drill">{stopping ? 'Stopping…' : 'Stop'}</button>
                 <button type="button" className="link" onClick={() => go('explorer')}>Watch the hierarchy</button>
