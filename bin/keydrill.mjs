@@ -21,4 +21,12 @@ if (useBuild) {
   console.error('keydrill: this installation has neither out/cli/main.js nor the sources; reinstall the package (its prepack builds out/cli).');
   process.exit(3);
 }
+// A reader that stops early (`keydrill audit query --json | head`) closes the pipe: that ends the
+// output, not the command with a stack trace. Anything already stored stays stored.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,25 @@ describe('keydrill audit on the command line', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/exported 11 events into 3 CloudTrail log files/);
     expect(readdirSync(join(out, 'AWSLogs/111122223333/CloudTrail')).sort()).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  it('stops quietly when its reader closes the pipe early, as `audit query --json | head` does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keydrill-cli-pipe-'));
+    const db = join(dir, 'events.sqlite');
+    const store = SqliteEventStore.open(db);
+    store.append([...syntheticKmsEvents({ count: 3000, start: Date.UTC(2026, 1, 1), durationMs: 3_600_000, regions: ['eu-west-1'], seed: 5 })].map((record) => ({ record })));
+    store.close();
+    try {
+      const child = spawn(process.execPath, ['bin/keydrill.mjs', 'audit', 'query', '--db', db, '--max', '3000', '--json'], { cwd: ROOT, env: { ...process.env, KEYDRILL_HOME: home } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // The reader takes the first chunk (a few KB of more than 3 MB) and goes away.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('imports from CloudTrail LookupEvents at an endpoint with the standard AWS credentials', async () => {
