@@ -1,5 +1,5 @@
 import type { FullRunRecord, TimelineEntry } from '../../src-shared/run-record';
-import { eventIdOf } from '../drill/run-trail';
+import { eventIdOf, observationIdOf } from '../drill/run-trail';
 import { callsEvidence } from './html/evidence';
 import { csvRows, type CsvValue } from './csv-cell';
 import { describeExpectation, offset } from './html/format-text';
@@ -8,7 +8,7 @@ import type { RunSource } from './run-source';
 import { checkedSource } from './valid-record';
 
 /** The columns of the long-format CSV; docs/run-record.md describes what each section puts in them. */
-export const CSV_COLUMNS = ['section', 'subject', 'name', 'at_ms', 'at', 'value', 'outcome', 'detail', 'evidence', 'principal'] as const;
+export const CSV_COLUMNS = ['section', 'subject', 'name', 'at_ms', 'at', 'value', 'outcome', 'detail', 'evidence', 'principal', 'observations'] as const;
 
 export type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], CsvValue>> & { section: string };
 
@@ -37,6 +37,8 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
   push({ section: 'run', name: 'format', value: `${record.format} v${record.version}` });
   const runId = record.execution.runId;
   const ids = (records: readonly number[]): string => records.map((n) => eventIdOf(runId, n)).join(' ');
+  // Calls that never reached KMS are cited apart: they are no CloudTrail event, so no event id.
+  const observed = (observations: readonly number[] | undefined): string | undefined => observations?.map((n) => observationIdOf(runId, n)).join(' ') || undefined;
   push({ section: 'run', name: 'runId', value: runId });
   const execution = record.execution;
   push({ section: 'run', name: 'label', value: execution.label });
@@ -65,7 +67,7 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
   for (const s of backend.simulated) push({ section: 'simulated', subject: `timeline[${s.step}]`, name: s.do, detail: s.note });
   for (const d of backend.departures ?? []) push({ section: 'departure', subject: d.key ?? '', name: d.name, at_ms: d.at, value: d.capability, detail: d.note });
 
-  record.verdicts.forEach((v, i) => push({ section: 'verdict', subject: `verdict ${i + 1}`, name: describeExpectation(v.expectation), value: v.measured, outcome: v.passed ? 'passed' : 'failed', detail: `${v.summary} — measured: ${v.measuredText ?? (v.measured === null ? 'nothing' : String(v.measured))}; expected: ${v.expected}`, evidence: ids(v.evidence.records) }));
+  record.verdicts.forEach((v, i) => push({ section: 'verdict', subject: `verdict ${i + 1}`, name: describeExpectation(v.expectation), value: v.measured, outcome: v.passed ? 'passed' : 'failed', detail: `${v.summary} — measured: ${v.measuredText ?? (v.measured === null ? 'nothing' : String(v.measured))}; expected: ${v.expected}`, evidence: ids(v.evidence.records), observations: observed(v.evidence.observations) }));
 
   for (const k of record.topology.keys) {
     push({ section: 'key', subject: k.id, name: k.multiRegion ? 'multi-Region key' : 'single-Region key', value: k.arn, detail: [`tenant ${k.tenant}`, `region ${k.region}`, k.service && `service ${k.service}`, k.alias].filter(Boolean).join('; ') });
@@ -83,7 +85,7 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
 
   yield* flush();
   for (const e of source.timeline()) {
-    push(timelineRow(e, ids));
+    push(timelineRow(e, ids, observed));
     if (rows.length >= ROWS_PER_CHUNK) yield* flush();
   }
   yield* flush();
@@ -136,11 +138,12 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
  * A timeline entry as a row: who acted (`principal`) goes in the subject beside the cluster, and
  * the CloudTrail records it caused are cited by event id (the first ones of a long stretch).
  */
-function timelineRow(e: TimelineEntry, ids: (records: readonly number[]) => string): CsvRow {
+function timelineRow(e: TimelineEntry, ids: (records: readonly number[]) => string, observed: (observations: readonly number[] | undefined) => string | undefined): CsvRow {
   const where = e.cluster ? `${e.cluster}${e.node ? `/${e.node}` : ''}` : '';
   const step = e.step !== undefined ? `timeline[${e.step}]${e.stepId ? ` (${e.stepId})` : ''}: ` : '';
   const calls = e.calls.count > 0 ? ` [${e.calls.count} CloudTrail record(s) from #${e.calls.from}]` : '';
-  return { section: 'timeline', subject: where, name: e.name, at_ms: e.at, value: e.kind, outcome: e.outcome, detail: `${step}${e.detail}${calls}`, evidence: ids(callsEvidence(e).records), principal: e.principal };
+  const cited = callsEvidence(e);
+  return { section: 'timeline', subject: where, name: e.name, at_ms: e.at, value: e.kind, outcome: e.outcome, detail: `${step}${e.detail}${calls}`, evidence: ids(cited.records), principal: e.principal, observations: observed(cited.observations) };
 }
 
 /** The whole CSV report as one string: for tests and small records (files are written with csvReportChunks). */

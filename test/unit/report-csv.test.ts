@@ -1,8 +1,9 @@
-import { eventIdOf } from '../../src-main/drill/run-trail';
+import { eventIdOf, observationIdOf } from '../../src-main/drill/run-trail';
 import { describe, expect, it } from 'vitest';
 import { csvCell } from '../../src-main/report/csv-cell';
 import { CSV_COLUMNS, renderCsvReport } from '../../src-main/report/csv-report';
 import { sampleRunRecord } from '../fixtures/sample-run-record';
+import { builtIn, runWhole } from '../support/drill-run';
 
 /** An RFC 4180 reader, to check the file parses back to the fields that went in. */
 function parseCsv(text: string): string[][] {
@@ -99,4 +100,21 @@ describe('the CSV report', () => {
     expect(text.split('\r\n').length - 1).toBe(rows.length);
     expect(renderCsvReport(sampleRunRecord())).toBe(text);
   });
+});
+
+describe('the CSV report of a regional outage', () => {
+  it('cites the calls that never reached KMS by observation id, as the HTML and JSON do', async () => {
+    const { full: record } = await runWhole(builtIn('regional-outage-single-region-key'));
+    const runId = record.execution.runId;
+    const rows = parseCsv(renderCsvReport(record));
+    const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    const verdictRows = rows.filter((r) => r[0] === 'verdict');
+    const citing = record.verdicts.map((v, i) => ({ v, row: verdictRows[i]! })).filter(({ v }) => (v.evidence.observations ?? []).length > 0);
+    expect(citing.length).toBeGreaterThan(0);
+    for (const { v, row } of citing) expect(row[col('observations')]!.split(' ')).toEqual(v.evidence.observations!.map((n) => observationIdOf(runId, n)));
+    const outageEntries = record.timeline.filter((e) => (e.observations?.count ?? 0) > 0);
+    expect(outageEntries.length).toBeGreaterThan(0);
+    const timelineRows = rows.filter((r) => r[0] === 'timeline');
+    for (const e of outageEntries) expect(timelineRows[record.timeline.indexOf(e)]![col('observations')]!.split(' ')[0]).toBe(observationIdOf(runId, e.observations!.from));
+  }, 60_000);
 });

@@ -34,7 +34,7 @@ describe('writing a report to a file', () => {
     expect(RunRecord.parse(JSON.parse(readFileSync(join(dir, 'drill.json'), 'utf8')))).toEqual(record);
     expect(json.bytes).toBe(readFileSync(join(dir, 'drill.json')).length);
     await writeReport(record, join(dir, 'drill.csv'));
-    expect(readFileSync(join(dir, 'drill.csv'), 'utf8').split('\r\n')[0]).toBe('section,subject,name,at_ms,at,value,outcome,detail,evidence,principal');
+    expect(readFileSync(join(dir, 'drill.csv'), 'utf8').split('\r\n')[0]).toBe('section,subject,name,at_ms,at,value,outcome,detail,evidence,principal,observations');
     expect(readdirSync(dir).sort()).toEqual(['drill.HTML', 'drill.csv', 'drill.json']);
   });
 
