@@ -23,7 +23,7 @@ export function ratioBar(options: RatioBarOptions): Html {
   const barHeight = FRAME.height - FRAME.top - FRAME.bottom;
   const body = html`<text x="${FRAME.left}" y="20" font-size="13" fill="${INK.text}">${`Cache hit ratio ${percent(ratio * 100, 3)}`}</text>
 <rect class="hits" x="${FRAME.left}" y="${FRAME.top}" width="${Math.max(hitWidth, 0.5)}" height="${barHeight}" fill="#009e73"><title>${`${count(options.hits)} cache hits`}</title></rect>
-<rect class="misses" x="${r1(FRAME.left + hitWidth)}" y="${FRAME.top}" width="${Math.max(r1(span - hitWidth), 0.5)}" height="${barHeight}" fill="#d55e00"><title>${`${count(options.misses)} cache misses (KMS calls)`}</title></rect>
+<rect class="misses" x="${r1(FRAME.left + hitWidth)}" y="${FRAME.top}" width="${Math.max(r1(span - hitWidth), 0.5)}" height="${barHeight}" fill="#d55e00"><title>${`${count(options.misses)} cache misses (keys unwrapped again)`}</title></rect>
 <text x="${FRAME.left}" y="${FRAME.height - 10}" font-size="11" fill="${INK.muted}">${`${count(options.hits)} hits`}</text>
 <text x="${FRAME.width - FRAME.right}" y="${FRAME.height - 10}" font-size="11" fill="${INK.muted}" text-anchor="end">${`${count(options.misses)} misses`}</text>`;
   return svg(options, FRAME, body);
