@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DataFolderLockedError } from '../kms/embedded/data-folder';
 import { BackendUnavailableError } from '../kms/kms-client-factory';
+import { ReportError } from '../report/report-error';
 import { parseCommandLine, type CommandSpec } from './command-spec';
 import { COMMANDS, GROUPS } from './commands';
 import { commandHelp, groupHelp, overviewHelp } from './help';
@@ -70,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(err: unknown): number {
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof UsageError || err instanceof DataFolderLockedError) {
+  if (err instanceof UsageError || err instanceof DataFolderLockedError || (err instanceof ReportError && (err.code === 'unknown-format' || err.code === 'bad-destination'))) {
     console.error(`keydrill: ${message}`);
     return EXIT_USAGE;
   }

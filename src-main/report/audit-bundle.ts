@@ -119,13 +119,13 @@ async function cloudTrailInto(source: RunSource, dir: string, options: BundleOpt
 async function refuseForeignFolder(dir: string): Promise<void> {
   const existing = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
-    if (err.code === 'ENOTDIR') throw new ReportError('write-failed', `${dir} is a file: an audit bundle is a folder, so choose a folder name.`);
+    if (err.code === 'ENOTDIR') throw new ReportError('bad-destination', `${dir} is a file: an audit bundle is a folder, so choose a folder name.`);
     throw err;
   });
   if (existing === undefined || existing.length === 0) return;
   const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8').then((t) => JSON.parse(t) as { format?: unknown }).catch(() => undefined);
   if (manifest?.format !== BUNDLE_FORMAT) {
-    throw new ReportError('write-failed', `${dir} already holds other files: an audit bundle goes into a new or empty folder (or over an earlier bundle), so choose another folder name.`);
+    throw new ReportError('bad-destination', `${dir} already holds other files: an audit bundle goes into a new or empty folder (or over an earlier bundle), so choose another folder name.`);
   }
 }
 

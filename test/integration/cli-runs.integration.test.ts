@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -19,6 +19,14 @@ describe('a saved run looked up by id', () => {
     expect(run.status, run.stderr).toBe(0);
     const { runId } = JSON.parse(run.stdout) as { runId: string };
     expect(keydrill(['runs', 'show', runId]).status).toBe(0);
+
+    // A bundle folder that holds someone else's files is the user's to change: exit 2, nothing overwritten.
+    const taken = join(home, 'taken');
+    mkdirSync(taken);
+    writeFileSync(join(taken, 'notes.txt'), 'mine');
+    const refused = keydrill(['report', runId, '--bundle', taken]);
+    expect(refused.status, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`${taken} already holds other files`);
 
     const missing = keydrill(['runs', 'show', 'no-such-run']);
     expect(missing.status).toBe(2);
