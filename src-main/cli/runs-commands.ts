@@ -34,7 +34,9 @@ export const runsListCommand = defineCommand({
     else if (runs.length === 0) console.log(`no saved runs in ${keydrillHome()} (keydrill drill run saves one)`);
     else {
       const outcome = (r: (typeof runs)[number]) => (r.status === 'completed' ? (r.passed ? 'passed' : 'failed') : r.status);
-      const rows = runs.map((r) => [r.runId, r.backend, outcome(r), `${r.verdictsPassed}/${r.verdicts}`, r.dataAtRisk ? `${r.dataAtRisk} at risk` : '', r.startedAt.replace(/\.\d+Z$/, 'Z')]);
+      // A run that did not play to its end was not judged: no verdicts, rather than 0 of 0 passed.
+      const verdicts = (r: (typeof runs)[number]) => (r.status === 'completed' ? `${r.verdictsPassed}/${r.verdicts}` : 'not judged');
+      const rows = runs.map((r) => [r.runId, r.backend, outcome(r), verdicts(r), r.dataAtRisk ? `${r.dataAtRisk} at risk` : '', r.startedAt.replace(/\.\d+Z$/, 'Z')]);
       const headers = ['run', 'backend', 'outcome', 'verdicts', 'data', 'started'];
       const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
       const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd();
@@ -68,6 +70,14 @@ export const runsShowCommand = defineCommand({
     for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
     for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
     console.log(`  ${s.totals.kmsCalls} KMS calls · ${s.totals.cloudTrailRecords} CloudTrail records (keydrill audit query --run ${s.runId})`);
+    const codes = (byCode: Record<string, number>) => Object.entries(byCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => `${code} ${n}`).join(', ');
+    if (Object.keys(s.totals.errorsByCode).length) console.log(`  failed KMS calls by error code: ${codes(s.totals.errorsByCode)}`);
+    if (s.totals.clientSideCalls) console.log(`  ${s.totals.clientSideCalls} calls never reached KMS: ${codes(s.totals.clientSideByCode)}`);
+    if (s.dataAtRisk.length) {
+      console.log(`  data at risk at the end: ${s.dataAtRisk.length}`);
+      for (const r of s.dataAtRisk.slice(0, 10)) console.log(`    ${r.cluster}: ${r.reason}`);
+      if (s.dataAtRisk.length > 10) console.log(`    … and ${s.dataAtRisk.length - 10} more (keydrill runs show ${s.runId} --json)`);
+    }
     return EXIT_OK;
   },
 });

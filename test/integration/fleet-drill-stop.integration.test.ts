@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,9 @@ describe('a fleet drill stops when asked, while it plays as fast as it goes', ()
     } finally {
       store.close();
     }
+    // The run list says it was not judged, rather than 0 of 0 verdicts passed.
+    const list = spawnSync(process.execPath, ['bin/keydrill.mjs', 'runs', 'list'], { env: { ...CLEAN_ENV, KEYDRILL_HOME: cliHome }, encoding: 'utf8' });
+    expect(list.stdout.split('\n').find((l) => l.startsWith(summary.runId))).toMatch(/\scancelled\s+not judged\s/);
   }, 120_000);
 
   describe('in the app, over the web bridge', () => {
