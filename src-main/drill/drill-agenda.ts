@@ -4,6 +4,7 @@ import { keyDeletionDue, nextRotationOnDrillClock, rotationDue } from './backend
 import { endStep, runStep, takeSnapshot } from './drill-steps';
 import type { DrillWorld, SimEvent } from './drill-world';
 import type { FrameScope } from './hierarchy-frames';
+import type { TrailMark } from './run-trail';
 import { canarySweep, healthCheck, scheduleWorkload, accountWorkload } from './node-behaviour';
 
 /**
@@ -140,13 +141,20 @@ async function handle(world: DrillWorld, event: SimEvent): Promise<void> {
     case 'cmk-rotation-due': {
       const mark = world.trail.mark;
       const played = await rotationDue(world, event.key);
+      // The entry cites the rotation's own call (RotateKeyOnDemand, when the drill plays it), once;
+      // never the service role's DescribeKey by which each cluster then learns the new material.
+      let rotation: { from: TrailMark; until: TrailMark } | undefined = { from: mark, until: world.trail.mark };
       if (played !== 'not-rotated') world.countCmkRotation(event.key);
       for (const c of played === 'not-rotated' ? [] : world.clusters.values()) {
         // A cluster moved to another CMK no longer depends on this key's rotation.
         if (c.key.id !== event.key || c.envelope.cmk.keyId !== c.key.keyId) continue;
         const cmk = await c.envelope.refreshCmk().catch(() => undefined);
         const how = played === 'simulated' ? `on demand by the drill, as ${world.backend.kind} keeps wall-clock time` : 'automatically';
-        if (cmk) world.note({ kind: 'event', name: 'cmk-rotated', detail: `${event.key} rotated ${how}: current key material ${cmk.currentKeyMaterialId?.slice(0, 12) ?? 'unknown'}`, outcome: played === 'simulated' ? 'simulated' : 'ok', cluster: c.id, principal: played === 'simulated' ? world.principals.administrator : 'kms.amazonaws.com' }, mark);
+        const cited = rotation ?? { from: world.trail.mark, until: world.trail.mark };
+        if (cmk) {
+          world.note({ kind: 'event', name: 'cmk-rotated', detail: `${event.key} rotated ${how}: current key material ${cmk.currentKeyMaterialId?.slice(0, 12) ?? 'unknown'}`, outcome: played === 'simulated' ? 'simulated' : 'ok', cluster: c.id, principal: played === 'simulated' ? world.principals.administrator : 'kms.amazonaws.com' }, cited.from, cited.until);
+          rotation = undefined;
+        }
       }
       world.changed(world.clustersOfKey(event.key));
       await scheduleCmkRotationWatch(world, event.key);

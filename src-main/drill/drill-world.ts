@@ -169,8 +169,9 @@ export class DrillWorld {
   }
 
   /** Records an entry of the drill's timeline, citing the KMS calls made since `mark`. */
-  note(entry: Omit<TimelineEntry, 'at' | 'seq' | 'calls' | 'observations'>, mark: TrailMark): TimelineEntry {
-    const full: TimelineEntry = { seq: this.timelineCount++, at: this.t, ...entry, ...this.trail.since(mark) };
+  /** A timeline entry citing the calls made since `mark` (up to `until`, when later calls were not this entry's doing). */
+  note(entry: Omit<TimelineEntry, 'at' | 'seq' | 'calls' | 'observations'>, mark: TrailMark, until?: TrailMark): TimelineEntry {
+    const full: TimelineEntry = { seq: this.timelineCount++, at: this.t, ...entry, ...this.trail.since(mark, until) };
     this.lastEntry = full;
     this.timelineSink(full);
     return full;

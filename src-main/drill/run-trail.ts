@@ -75,11 +75,11 @@ export class RunTrail implements CloudTrailSink {
     return { records: this.entries.length, observations: this.observations.length };
   }
 
-  /** The records and observations made since `mark`, as the ranges a timeline entry cites. */
-  since(mark: TrailMark): { calls: CallRange; observations?: CallRange } {
-    const observations = this.observations.length - mark.observations;
+  /** The records and observations made since `mark` (up to `until`, by default now), as the ranges a timeline entry cites. */
+  since(mark: TrailMark, until: TrailMark = this.mark): { calls: CallRange; observations?: CallRange } {
+    const observations = until.observations - mark.observations;
     return {
-      calls: { from: mark.records + 1, count: this.entries.length - mark.records },
+      calls: { from: mark.records + 1, count: until.records - mark.records },
       ...(observations > 0 ? { observations: { from: mark.observations + 1, count: observations } } : {}),
     };
   }
