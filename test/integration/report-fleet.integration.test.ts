@@ -129,7 +129,7 @@ describe(`the report of a ${TENANTS}-tenant drill`, () => {
     expect(lines.filter((l) => l.startsWith('timeline,'))).toHaveLength(head.history.timeline);
     expect(lines.filter((l) => l.startsWith('cluster-summary,'))).toHaveLength(TENANTS);
     expect(lines.some((l) => l.startsWith('history,') && l.includes('node'))).toBe(true);
-    expect(lines.filter((l) => l.startsWith('timeline,') && l.includes('key-policy-revoke')).every((l) => l.endsWith(`,${head.execution.principals.administrator}`))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('timeline,') && l.includes('key-policy-revoke')).every((l) => l.split(',').at(-2) === head.execution.principals.administrator)).toBe(true);
   });
 
   it('a sealed audit bundle: each file\'s SHA-256 in the manifest matches the file, sha256sum -c agrees, and a changed file is caught', async () => {
