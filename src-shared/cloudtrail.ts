@@ -11,7 +11,8 @@ import { z } from 'zod';
  * responseElements only identifiers.
  */
 export const CloudTrailUserIdentity = z.looseObject({
-  type: z.string(),
+  /** Absent from what AWS does on its own (an AwsServiceEvent names only the account and `invokedBy`). */
+  type: z.string().optional(),
   principalId: z.string().optional(),
   arn: z.string().optional(),
   accountId: z.string().optional(),

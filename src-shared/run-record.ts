@@ -309,7 +309,7 @@ export const RunRecord = z.object({
   clusters: z.array(ClusterSummary),
   regions: z.array(RegionSummary),
   totals: z.object({
-    /** CloudTrail records of the run: every call that reached KMS (= eventCount). */
+    /** CloudTrail records of calls: every call that reached KMS (eventCount less what KMS did on its own). */
     kmsCalls: Count,
     kmsCallsByRegion: z.record(z.string(), Count),
     errorsByCode: z.record(z.string(), Count),
@@ -329,7 +329,7 @@ export const RunRecord = z.object({
   }),
   /** What is unreadable at the end and why: databases whose node cannot reach its key, snapshots lost. */
   dataAtRisk: z.array(z.object({ what: z.string(), cluster: z.string(), reason: z.string() })),
-  /** CloudTrail records the run made (= totals.kmsCalls) and its client-side observations. */
+  /** CloudTrail records the run made (totals.kmsCalls and the embedded KMS's own RotateKey/DeleteKey) and its client-side observations. */
   eventCount: Count,
   observationCount: Count,
 });

@@ -113,12 +113,12 @@ function toRow(e: StoredEvent): AuditRow {
   };
 }
 
-/** What the CloudTrail console shows as "User name": the IAM user, else the role session or the ARN's last part. */
+/** What the CloudTrail console shows as "User name": the IAM user, else the role session or the ARN's last part; for what AWS did on its own, who did it ("AWS Internal"). */
 function username(r: CloudTrailRecord): string {
   const id = r.userIdentity;
   if (id.userName) return id.userName;
   const arn = id.arn ?? '';
-  return arn.slice(arn.lastIndexOf('/') + 1) || id.type;
+  return arn.slice(arn.lastIndexOf('/') + 1) || id.type || id.invokedBy || '';
 }
 
 function resource(r: CloudTrailRecord): string {

@@ -27,7 +27,7 @@ const FIELD_ORDER = [
   'eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent',
   'errorCode', 'errorMessage', 'requestParameters', 'responseElements', 'additionalEventData', 'requestID', 'eventID',
   'readOnly', 'resources', 'eventType', 'apiVersion', 'managementEvent', 'recipientAccountId', 'sharedEventID',
-  'vpcEndpointId', 'vpcEndpointAccountId', 'eventCategory', 'tlsDetails', 'sessionCredentialFromConsole',
+  'vpcEndpointId', 'vpcEndpointAccountId', 'serviceEventDetails', 'eventCategory', 'tlsDetails', 'sessionCredentialFromConsole',
 ];
 
 /** Field names that would mean key material reached the audit trail; such a record is refused, never stored. */

@@ -103,7 +103,9 @@ export async function keyDeletionDue(world: DrillWorld, keyId: string, step: num
     // A deletion cancelled in the meantime does not happen (KMS, on the drill's clock, kept the key).
     if (world.keyConditions.get(keyId)?.state !== 'PendingDeletion') return;
     setKeyCondition(world, key, { state: 'Deleted' });
-    world.note({ kind: 'event', name: 'key-deleted', detail: `${keyId}'s waiting period ended: KMS deleted it, and everything only it can decrypt is lost`, outcome: 'failed', principal: 'kms.amazonaws.com' }, mark);
+    // Cites KMS's own DeleteKey record, written as the waiting period ended (just before this event).
+    const deleted = world.trail.takeKmsEvent('DeleteKey', key.keyId) ?? { from: mark, until: mark };
+    world.note({ kind: 'event', name: 'key-deleted', detail: `${keyId}'s waiting period ended: KMS deleted it, and everything only it can decrypt is lost`, outcome: 'failed', principal: 'kms.amazonaws.com' }, deleted.from, deleted.until);
   } else {
     // A deletion cancelled in the meantime does not happen.
     const state = await world.backend.admin.clientFor(key.region).send(new DescribeKeyCommand({ KeyId: key.keyId })).then((o) => o.KeyMetadata?.KeyState, () => undefined);

@@ -47,6 +47,8 @@ export async function play(world: DrillWorld, onProgress: ((f: number) => void) 
       break;
     }
     world.clock.set(world.start + next.at);
+    // Rotations and deletions due by now happen first, at their own moment (the embedded KMS; CloudTrail's AwsServiceEvents).
+    world.backend.embedded?.kms.letTimeAct();
     const entriesBefore = world.timelineCount;
     await handle(world, next.event);
     world.frames.capture(world, frameCause(world, entriesBefore, next.event), frameScope(world, next.event));
@@ -60,6 +62,7 @@ export async function play(world: DrillWorld, onProgress: ((f: number) => void) 
     return;
   }
   world.clock.set(world.start + scenario.duration);
+  world.backend.embedded?.kms.letTimeAct();
   onProgress?.(1);
 }
 
@@ -140,10 +143,14 @@ async function handle(world: DrillWorld, event: SimEvent): Promise<void> {
     }
     case 'cmk-rotation-due': {
       const mark = world.trail.mark;
-      const played = await rotationDue(world, event.key);
-      // The entry cites the rotation's own call (RotateKeyOnDemand, when the drill plays it), once;
-      // never the service role's DescribeKey by which each cluster then learns the new material.
-      let rotation: { from: TrailMark; until: TrailMark } | undefined = { from: mark, until: world.trail.mark };
+      let played = await rotationDue(world, event.key);
+      const kmsRotation = played === 'kms' ? world.trail.takeKmsEvent('RotateKey', world.keys.get(event.key)?.keyId ?? '') : undefined;
+      // On the embedded KMS a rotation is what KMS wrote: none means it did not rotate (AWS does not rotate a disabled key).
+      if (played === 'kms' && !kmsRotation) played = 'not-rotated';
+      // The entry cites the rotation once: KMS's own RotateKey record, or the drill's RotateKeyOnDemand
+      // call on a wall-clock backend; never the service role's DescribeKey by which each cluster then
+      // learns the new material.
+      let rotation: { from: TrailMark; until: TrailMark } | undefined = kmsRotation ?? { from: mark, until: world.trail.mark };
       if (played !== 'not-rotated') world.countCmkRotation(event.key);
       for (const c of played === 'not-rotated' ? [] : world.clusters.values()) {
         // A cluster moved to another CMK no longer depends on this key's rotation.

@@ -4,6 +4,7 @@ import { seededIds } from '../common/id-source';
 import { AWS_CAPABILITIES, drillCapabilities, probeCapabilities, type DrillCapabilities } from '../kms/backend-capabilities';
 import { startEmbeddedBackend, type EmbeddedBackend } from '../kms/embedded-backend';
 import { vendorIamPolicy } from '../kms/embedded/identities';
+import type { KmsServiceEvent } from '../kms/embedded/kms-core';
 import { inProcessTransport } from '../kms/in-process-handler';
 import type { FaultInjector } from '../kms/fault-injector';
 import { KmsClientFactory, type KmsBackend } from '../kms/kms-client-factory';
@@ -29,6 +30,8 @@ export interface DrillBackendOptions {
   faults: FaultInjector;
   /** Whose account the service role is in: the customer's (the keys'), or the SaaS vendor's own. */
   serviceAccount?: 'customer' | 'vendor' | undefined;
+  /** What the embedded KMS does on its own (rotations, deletions), as it happens; LocalStack and AWS write theirs in their own CloudTrail. */
+  onKmsEvent?: ((event: KmsServiceEvent) => void) | undefined;
 }
 
 export type { NodeNetwork } from './network-controls';
@@ -73,7 +76,7 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
   const common = { sink: o.sink, clock: o.clock, runId: () => o.runId, ids: seededIds(`trail:${o.runId}`), maxAttempts: 1, sleep: async () => undefined };
   if (o.kind === 'embedded') {
     // A drill's own clients hand their requests to the embedded KMS in this process (see in-process-handler.ts).
-    const embedded = await startEmbeddedBackend({ clock: o.clock, ids: seededIds(`kms:${o.seed}`), inProcess: inProcessTransport() });
+    const embedded = await startEmbeddedBackend({ clock: o.clock, ids: seededIds(`kms:${o.seed}`), inProcess: inProcessTransport(), onServiceEvent: o.onKmsEvent });
     const admin = embedded.factory('admin', common);
     const role = o.serviceAccount === 'vendor' ? 'vendor' : 'service';
     const service = embedded.factory(role, { ...common, faults: o.faults });

@@ -78,7 +78,7 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       return { expectation, passed: lost.length === 0, measured: lost.length, measuredText: `${count(lost.length)} lost`, expected: 'none lost', evidence: NONE, summary: lost.length === 0 ? `every canary record written (${count(world.canaryWritten)}) could still be read at the end` : `${count(lost.length)} canary record(s) could not be read at the end, e.g. ${lost.slice(0, 3).join(', ')}` };
     }
     case 'kms-calls-at-most': {
-      const calls = world.trail.entries.filter((x) => (!e.region || x.region === e.region) && (!e.operation || x.name === e.operation));
+      const calls = world.trail.calls.filter((x) => (!e.region || x.region === e.region) && (!e.operation || x.name === e.operation));
       return { expectation, passed: calls.length <= e.count, measured: calls.length, measuredText: `${count(calls.length)} calls`, expected: `at most ${count(e.count)}`, evidence: evidenceOf(calls.slice(-3)), summary: `${count(calls.length)} KMS call(s)${e.operation ? ` of ${e.operation}` : ''}${e.region ? ` in ${e.region}` : ''} (at most ${count(e.count)})` };
     }
     case 'no-success-during-outage': {
@@ -86,7 +86,7 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       // The outage is between the service and KMS: the service's nodes' calls (they name their cluster in
       // the encryption context) are judged; the customer's key administrator still reaches KMS.
       const inWindow = (x: TrailEntry) => x.cluster !== undefined && x.region === e.region && windows.some(([a, b]) => x.at >= a && x.at < b);
-      const bad = world.trail.entries.filter((x) => inWindow(x) && !x.error);
+      const bad = world.trail.calls.filter((x) => inWindow(x) && !x.error);
       const refused = world.trail.observations.filter(inWindow);
       return {
         expectation, passed: bad.length === 0, measured: bad.length, measuredText: `${count(bad.length)} succeeded`, expected: 'none succeed', evidence: evidenceOf(bad.slice(0, 5), bad.length ? [] : refused.slice(0, 3)),
@@ -118,7 +118,7 @@ export function stepById(world: DrillWorld, id: string): TimelineStep | undefine
 }
 
 export function firstErrors(world: DrillWorld, from: number, to: number, n: number): TrailEntry[] {
-  return take(world.trail.entries, n, (x) => x.at >= from && x.at <= to && x.error !== undefined);
+  return take(world.trail.calls, n, (x) => x.at >= from && x.at <= to && x.error !== undefined);
 }
 
 function firstObservations(world: DrillWorld, from: number, to: number, n: number): TrailEntry[] {
@@ -126,7 +126,7 @@ function firstObservations(world: DrillWorld, from: number, to: number, n: numbe
 }
 
 function firstSuccesses(world: DrillWorld, from: number, n: number): TrailEntry[] {
-  return take(world.trail.entries, n, (x) => x.at >= from && !x.error && (x.name === 'Decrypt' || x.name === 'GenerateDataKey'));
+  return take(world.trail.calls, n, (x) => x.at >= from && !x.error && (x.name === 'Decrypt' || x.name === 'GenerateDataKey'));
 }
 
 /** The first `n` entries that match, without filtering the whole trail. */

@@ -9,6 +9,7 @@ import { EventLoopTurns } from '../common/event-loop-turns';
 import { EnvelopeCluster } from '../envelope/envelope-cluster';
 import { RecordCipherPool } from '../envelope/record-cipher-pool';
 import { SdkKmsPort } from '../envelope/sdk-kms-port';
+import { buildKmsServiceEvent } from '../kms/cloudtrail-service-event';
 import { FaultInjector } from '../kms/fault-injector';
 import type { KmsBackend, KmsClientFactory } from '../kms/kms-client-factory';
 import { UptimeTrack } from './availability';
@@ -79,7 +80,11 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   const sink = options.runSink ?? new MemoryRunSink();
   const trail = new RunTrail(() => clock.now(), start, ids.runId, options.eventSink);
   const faults = new FaultInjector(seededRandom(seed));
-  const backend = await openDrillBackend({ kind, endpoint: options.endpoint, profile: options.profile, regions: scenario.topology.regions, clock, seed, runId: ids.runId, sink: trail, faults, serviceAccount: scenario.topology.serviceAccount });
+  const backend = await openDrillBackend({
+    kind, endpoint: options.endpoint, profile: options.profile, regions: scenario.topology.regions, clock, seed, runId: ids.runId, sink: trail, faults, serviceAccount: scenario.topology.serviceAccount,
+    // What the embedded KMS does on its own is a CloudTrail record of the run too, as AWS writes it.
+    onKmsEvent: (event) => trail.recordKmsEvent(buildKmsServiceEvent(event), event.at, event.keyId),
+  });
   const pool = new RecordCipherPool({ threads: 0 });
   const clusters: EnvelopeCluster[] = [];
   const run: RunContext = { ...ids, scenario, seed, backend, start, startedAt: new Date() };

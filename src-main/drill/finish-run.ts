@@ -66,7 +66,8 @@ function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefin
   const reached = Math.min(world.t, scenario.duration);
   const duration = Math.max(1, reached);
   const bucket = bucketFor(scenario.duration);
-  const records = trail.entries;
+  // Call counts and series are of calls; the run's CloudTrail records also hold what KMS did on its own.
+  const records = trail.calls;
   const observations = trail.observations;
   const kmsCallsByRegion: Record<string, number> = {};
   const errorsByCode: Record<string, number> = {};
@@ -134,7 +135,7 @@ function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefin
       kmsCostPerMonthUsd: Math.round(((records.length * (30 * 86_400_000)) / duration / 10_000) * 0.03 * 100) / 100,
     },
     dataAtRisk,
-    eventCount: records.length,
+    eventCount: trail.entries.length,
     observationCount: observations.length,
   };
 }
@@ -157,7 +158,7 @@ function risks(world: DrillWorld, end: EndState): RunRecord['dataAtRisk'] {
 
 function clusterSummaries(world: DrillWorld, reached: number, dataAtRisk: RunRecord['dataAtRisk']): ClusterSummary[] {
   const calls = new Map<string, { all: number; failed: number }>();
-  for (const e of world.trail.entries) {
+  for (const e of world.trail.calls) {
     if (!e.cluster) continue;
     const c = calls.get(e.cluster) ?? { all: 0, failed: 0 };
     c.all++;
@@ -186,7 +187,7 @@ function clusterSummaries(world: DrillWorld, reached: number, dataAtRisk: RunRec
 
 function regionSummaries(world: DrillWorld, reached: number): RegionSummary[] {
   return world.scenario.topology.regions.map((region) => {
-    const records = world.trail.entries.filter((e) => e.region === region);
+    const records = world.trail.calls.filter((e) => e.region === region);
     const outage = outageWindows(world, region).reduce((s, [a, b]) => s + Math.max(0, Math.min(b, reached) - a), 0);
     return {
       region,

@@ -62,14 +62,14 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
       const pct = n ? n.uptime.percentUp(e.from, to) : 0;
       const passed = (e.atLeast === undefined || pct + 1e-9 >= e.atLeast) && (e.atMost === undefined || pct - 1e-9 <= e.atMost);
       const expected = [e.atLeast !== undefined ? `at least ${e.atLeast}%` : '', e.atMost !== undefined ? `at most ${e.atMost}%` : ''].filter(Boolean).join(' and ');
-      const failures = take(world.trail.entries, 3, (x) => x.at >= e.from && x.at <= to && x.error !== undefined && x.cluster === clusterId);
+      const failures = take(world.trail.calls, 3, (x) => x.at >= e.from && x.at <= to && x.error !== undefined && x.cluster === clusterId);
       return { expectation, passed, measured: round(pct), measuredText: `${round(pct)}%`, expected, evidence: evidenceOf(failures), summary: `${e.node} served ${round(pct)}% of ${formatDuration(e.from)}–${formatDuration(to)} (expected ${expected})` };
     }
     case 'kms-calls': {
       const start = e.after !== undefined ? (stepById(world, e.after)?.at ?? 0) : e.from;
       const stop = e.after !== undefined && e.within !== undefined ? start + e.within : (e.to ?? world.scenario.duration);
       const match = (x: TrailEntry) => x.at >= start && x.at <= stop && (!e.cluster || x.cluster === e.cluster) && (!e.region || x.region === e.region) && (!e.operation || x.name === e.operation) && (!e.errorCode || x.error === e.errorCode);
-      const calls = world.trail.entries.filter(match);
+      const calls = world.trail.calls.filter(match);
       const elsewhere = e.allIn ? calls.filter((x) => x.region !== e.allIn) : [];
       const failed = e.allSucceed ? calls.filter((x) => x.error !== undefined) : [];
       // Calls that never reached KMS are failures too, and were not "in" any region's KMS.
@@ -94,7 +94,7 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
       const step = stepById(world, e.after);
       const at = step?.at ?? 0;
       const until = e.within !== undefined ? at + e.within : world.scenario.duration;
-      const first = take(world.trail.entries, 1, (x) => x.at >= at && x.at <= until && x.error === e.code && (!e.cluster || x.cluster === e.cluster))[0];
+      const first = take(world.trail.calls, 1, (x) => x.at >= at && x.at <= until && x.error === e.code && (!e.cluster || x.cluster === e.cluster))[0];
       const firstObserved = first ? undefined : take(world.trail.observations, 1, (x) => x.at >= at && x.at <= until && x.error === e.code && (!e.cluster || x.cluster === e.cluster))[0];
       const hit = first ?? firstObserved;
       return {

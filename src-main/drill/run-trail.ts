@@ -30,6 +30,8 @@ export interface TrailEntry {
   key: string | undefined;
   /** The cluster whose node made the call (from its encryption context), when one did. */
   cluster: string | undefined;
+  /** What KMS did on its own (an AwsServiceEvent: a rotation, a deletion): a CloudTrail record, but no call. */
+  byKms?: true;
 }
 
 /** A position in the trail: how many records and observations existed then. */
@@ -39,10 +41,15 @@ export interface TrailMark {
 }
 
 export class RunTrail implements CloudTrailSink {
+  /** Every CloudTrail record of the run, numbered: the calls that reached KMS and what KMS did on its own. */
   readonly entries: TrailEntry[] = [];
+  /** The records of calls only: what call counts, series and expectations read. */
+  readonly calls: TrailEntry[] = [];
   /** Calls that never reached KMS: kept apart, never CloudTrail records. */
   readonly observations: TrailEntry[] = [];
   private readonly hash = createHash('sha256');
+  /** Per key id, the latest records of what KMS did on its own to it, until a timeline entry cites them. */
+  private readonly kmsEvents = new Map<string, { from: TrailMark; until: TrailMark }>();
 
   constructor(
     private readonly now: () => number,
@@ -52,14 +59,38 @@ export class RunTrail implements CloudTrailSink {
   ) {}
 
   record(event: CloudTrailRecord, runId: string | undefined): void {
+    const context = event.requestParameters?.encryptionContext as Record<string, unknown> | undefined;
+    const cluster = typeof context?.cluster === 'string' ? context.cluster : undefined;
+    this.calls.push(this.append(event, runId, { at: this.now() - this.start, cluster }));
+  }
+
+  /**
+   * What KMS did on its own to key `keyId` at `at` (epoch ms): numbered with the calls, exported
+   * with them, never counted as one; a timeline entry about it cites it (takeKmsEvent).
+   */
+  recordKmsEvent(event: CloudTrailRecord, at: number, keyId: string): void {
+    const from = this.mark;
+    this.append(event, this.runId, { at: at - this.start, cluster: undefined, byKms: true });
+    this.kmsEvents.set(`${event.eventName} ${keyId}`, { from, until: this.mark });
+  }
+
+  /** The latest record of KMS's own `eventName` (RotateKey, DeleteKey) for `keyId` not yet cited, as a range to cite; then forgotten. */
+  takeKmsEvent(eventName: string, keyId: string): { from: TrailMark; until: TrailMark } | undefined {
+    const key = `${eventName} ${keyId}`;
+    const range = this.kmsEvents.get(key);
+    this.kmsEvents.delete(key);
+    return range;
+  }
+
+  private append(event: CloudTrailRecord, runId: string | undefined, facts: Pick<TrailEntry, 'at' | 'cluster' | 'byKms'>): TrailEntry {
     const n = this.entries.length + 1;
     // The run names its records: the id is the run's, numbered, so evidence can cite it by number.
     event.eventID = eventIdOf(this.runId, n);
-    const context = event.requestParameters?.encryptionContext as Record<string, unknown> | undefined;
-    const cluster = typeof context?.cluster === 'string' ? context.cluster : undefined;
-    this.entries.push({ n, at: this.now() - this.start, name: event.eventName, region: event.awsRegion, error: event.errorCode, key: event.resources?.[0]?.ARN, cluster });
+    const entry: TrailEntry = { n, name: event.eventName, region: event.awsRegion, error: event.errorCode, key: event.resources?.[0]?.ARN, ...facts };
+    this.entries.push(entry);
     this.hash.update(`${canonicalJson(event)}\n`);
     this.downstream?.record(event, runId);
+    return entry;
   }
 
   /** A call that never reached KMS: numbered apart from the records, never hashed or exported with them. */

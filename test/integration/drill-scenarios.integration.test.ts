@@ -2,7 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { runDrill } from '../../src-main/drill/drill-runner';
 import { builtInScenarios } from '../../src-main/drill/scenario-catalog';
 import { renderJsonReport } from '../../src-main/report/json-report';
+import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import type { CloudTrailSink } from '../../src-main/audit/cloudtrail-sink';
 import { builtIn, runWhole, withoutExecution } from '../support/drill-run';
+
+/** The run's CloudTrail records as the event store would get them, in the run's order (record n is byNumber(n)). */
+class RecordsByNumber implements CloudTrailSink {
+  readonly records = new Map<string, CloudTrailRecord>();
+  private readonly inOrder: CloudTrailRecord[] = [];
+  record(event: CloudTrailRecord): void {
+    this.inOrder.push(event);
+    this.records.set(event.eventID, event);
+  }
+  observe(): void {}
+  byNumber(n: number): CloudTrailRecord | undefined {
+    return this.inOrder[n - 1];
+  }
+}
 
 /** Every built-in scenario, on the real embedded KMS, reaches the verdicts its story promises. */
 describe('the built-in scenarios pass on the embedded KMS', () => {
@@ -67,7 +83,8 @@ describe('what the drills show', () => {
   });
 
   it('a year of operation costs events, not days: the old key\'s deletion loses exactly the snapshots taken before the replacement', async () => {
-    const { record, full } = await runWhole(builtIn('year-of-operation'));
+    const sink = new RecordsByNumber();
+    const { record, full } = await runWhole(builtIn('year-of-operation'), { eventSink: sink });
     // Steady state is quiet: a year of three nodes makes about a thousand KMS calls, not one per health check.
     expect(record.totals.kmsCalls).toBeLessThan(2_000);
     const lost = record.hierarchy.snapshots.filter((s) => !s.restorable);
@@ -77,10 +94,18 @@ describe('what the drills show', () => {
     expect(lost.every((s) => s.takenAt < 200 * 86_400_000)).toBe(true);
     expect(kept.every((s) => s.takenAt > 200 * 86_400_000)).toBe(true);
     expect(record.dataAtRisk.some((d) => d.what.startsWith('snapshot'))).toBe(true);
-    const rotated = full.timeline.filter((e) => e.name === 'cmk-rotated');
-    expect(rotated.length).toBeGreaterThanOrEqual(1);
-    // KMS rotated the key itself: the entry cites none of the service role's calls (its DescribeKey comes after).
-    expect(rotated.map((e) => [e.principal, e.calls.count])).toEqual(rotated.map(() => ['kms.amazonaws.com', 0]));
+    // What KMS did on its own is in the run's CloudTrail as AWS writes it: RotateKey at day 180, DeleteKey when
+    // the old key's 7-day window ended (day 307). They are records of the run, not calls: eventCount counts them.
+    const byKms = [...sink.records.values()].filter((r) => r.eventType === 'AwsServiceEvent').map((r) => [r.eventName, r.eventTime, r.userIdentity.invokedBy]);
+    expect(byKms).toEqual([['RotateKey', '2026-06-30T00:00:00Z', 'AWS Internal'], ['DeleteKey', '2026-11-04T00:00:00Z', 'AWS Internal']]);
+    expect(record.eventCount).toBe(record.totals.kmsCalls + 2);
+    expect(sink.records.size).toBe(record.eventCount);
+    // The timeline entries about them cite exactly those records, and none of the service role's calls.
+    const cited = (name: string) => full.timeline.filter((e) => e.name === name).map((e) => [e.principal, e.calls.count, sink.byNumber(e.calls.from)?.eventName]);
+    expect(cited('cmk-rotated')).toEqual([['kms.amazonaws.com', 1, 'RotateKey']]);
+    expect(cited('key-deleted')).toEqual([['kms.amazonaws.com', 1, 'DeleteKey']]);
+    // The old key's rotation date after its deletion is not a rotation: one automatic rotation, one replacement.
+    expect(record.totals.cmkRotations).toBe(2);
     expect(full.timeline.filter((e) => e.name === 'master-keys-rotated').length).toBe(4);
     expect(record.totals.cmkRotations).toBeGreaterThanOrEqual(1);
     expect(record.totals.masterKeyRotations).toBe(4 * 3);

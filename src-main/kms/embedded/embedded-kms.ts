@@ -8,7 +8,7 @@ import { lockDataFolder, loadOrCreateIdentities, prepareDataFolder, saveIdentiti
 import { IdentityRegistry, type SessionNetwork } from './identity-registry';
 import { KmsError } from './errors';
 import { DEFAULT_ACCOUNT, defaultIdentities, type Identity } from './identities';
-import { KmsCore } from './kms-core';
+import { KmsCore, type KmsServiceEvent } from './kms-core';
 import { KmsStore } from './kms-store';
 import { MaterialVault } from './material-vault';
 import { KMS_OPERATIONS } from './operations/index';
@@ -38,6 +38,8 @@ export interface EmbeddedKmsOptions {
   version?: string | undefined;
   /** Answers CloudTrail LookupEvents (any SDK's `…CloudTrail_20131101.*` target, signed for `cloudtrail`) from this store; undefined = not served. */
   eventStore?: EventStore | undefined;
+  /** What KMS does on its own (a rotation, a deletion at the end of its window), as it happens: a drill records them as CloudTrail's AwsServiceEvents. */
+  onServiceEvent?: ((event: KmsServiceEvent) => void) | undefined;
 }
 
 /** What every served request reports, for a request log; never carries request or response bodies. */
@@ -84,6 +86,7 @@ export class EmbeddedKms {
   private readonly cloudTrailVerifier: SigV4Verifier;
   private readonly eventStore: EventStore | undefined;
   private readonly quota: RequestQuota | undefined;
+  private readonly onServiceEvent: ((event: KmsServiceEvent) => void) | undefined;
   private readonly releaseLock: () => void;
   private server: Server | undefined;
 
@@ -110,6 +113,27 @@ export class EmbeddedKms {
     this.cloudTrailVerifier = new SigV4Verifier(lookup, 'cloudtrail');
     this.eventStore = options.eventStore;
     this.quota = options.requestsPerSecond ? new RequestQuota(options.requestsPerSecond) : undefined;
+    this.onServiceEvent = options.onServiceEvent;
+  }
+
+  /**
+   * Lets the clock act now — rotations and deletions whose date has come happen — as it does before
+   * every request. A drill calls this before each of its events, so what KMS does on its own is
+   * written at its own moment, not inside the next call that happens to reach KMS.
+   */
+  letTimeAct(): void {
+    try {
+      this.core.processDue();
+    } catch (err) {
+      this.core.dropServiceEvents();
+      throw err;
+    }
+    this.publishServiceEvents();
+  }
+
+  private publishServiceEvents(): void {
+    const events = this.core.takeServiceEvents();
+    if (this.onServiceEvent) for (const e of events) this.onServiceEvent(e);
   }
 
   /** The named identities (admin, service, vendor), with their current IAM policies. */
@@ -256,9 +280,17 @@ export class EmbeddedKms {
       throw new KmsError('SerializationException', 'The request body is not valid JSON.');
     }
     this.quota?.take(identity.account, region, name);
-    this.core.processDue();
-    const result = operation.handle(this.core, { caller: identity, region }, json);
+    this.letTimeAct();
+    let result: Record<string, unknown>;
+    try {
+      result = operation.handle(this.core, { caller: identity, region }, json);
+    } catch (err) {
+      // Refused or failed: its changes were not kept, so neither are its service events.
+      this.core.dropServiceEvents();
+      throw err;
+    }
     if (operation.mutates) this.core.scheduleChanged();
+    this.publishServiceEvents();
     return result;
   }
 

@@ -24,9 +24,27 @@ const ALIAS_ARN = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/;
  * and letting time act (automatic rotation, deletion when the waiting period ends). Operations in
  * ./operations are thin functions over this.
  */
+/**
+ * What KMS does on its own and writes to CloudTrail as an `AwsServiceEvent` (ct-rotatekey,
+ * ct-delete-key): a key's material rotated (automatically, or after RotateKeyOnDemand), a key
+ * deleted when its waiting period ended.
+ */
+export interface KmsServiceEvent {
+  name: 'RotateKey' | 'DeleteKey';
+  /** When it happened (epoch ms on the KMS's clock): a rotation's or deletion's own date. */
+  at: number;
+  region: string;
+  account: string;
+  keyId: string;
+  arn: string;
+  rotationType?: 'AUTOMATIC' | 'ON_DEMAND' | undefined;
+}
+
 export class KmsCore {
   readonly access = new AccessControl();
   private dueAt = -Infinity; // earliest scheduled rotation or deletion; -Infinity = recompute
+  /** Service events of the work in progress: taken (and written) once it has succeeded, dropped if it failed. */
+  private serviceEvents: KmsServiceEvent[] = [];
 
   constructor(readonly store: KmsStore, readonly clock: Clock, readonly ids: IdSource = randomIds) {}
 
@@ -122,6 +140,9 @@ export class KmsCore {
   rotate(family: KeyFamily, rotationType: 'AUTOMATIC' | 'ON_DEMAND', at: number): KeyFamily {
     const material = { ...this.newMaterial(family.keyId, rotationType), createdAt: at };
     this.dueAt = -Infinity;
+    // CloudTrail's RotateKey is written in the primary's region (a replica shares its material).
+    const primary = this.store.getKey(family.primaryRegion, family.keyId);
+    if (primary) this.serviceEvents.push({ name: 'RotateKey', at, region: primary.region, account: primary.account, keyId: primary.keyId, arn: primary.arn, rotationType });
     return {
       ...family,
       materials: [...family.materials, material],
@@ -135,6 +156,18 @@ export class KmsCore {
   }
 
   // --- time ---------------------------------------------------------------------------------------
+
+  /** The service events of the work done since the last call, oldest first: it succeeded, so they happened. */
+  takeServiceEvents(): KmsServiceEvent[] {
+    const taken = this.serviceEvents;
+    this.serviceEvents = [];
+    return taken;
+  }
+
+  /** The work failed and its changes were rolled back: its service events did not happen. */
+  dropServiceEvents(): void {
+    this.serviceEvents = [];
+  }
 
   /** Something was scheduled or unscheduled: look again before the next request. */
   scheduleChanged(): void {
@@ -181,9 +214,10 @@ export class KmsCore {
     if (next !== undefined && next <= this.now()) this.store.putFamily({ ...this.rotate(family, 'AUTOMATIC', this.now()) });
   }
 
-  /** Removes a key for good; a family's material goes with its last key. */
+  /** Removes a key for good at the end of its waiting period; a family's material goes with its last key. */
   deleteNow(key: KeyRecord): void {
     this.store.deleteKey(key.region, key.keyId);
+    this.serviceEvents.push({ name: 'DeleteKey', at: Math.min(key.deletionDate ?? this.now(), this.now()), region: key.region, account: key.account, keyId: key.keyId, arn: key.arn });
     for (const alias of this.store.aliasesIn(key.region)) if (alias.targetKeyId === key.keyId) this.store.deleteAlias(key.region, alias.name);
     for (const grant of this.store.grantsFor(key.region, key.keyId)) this.store.deleteGrant(grant.grantId);
     const rest = this.store.keysWithId(key.keyId);

@@ -1,0 +1,35 @@
+import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import { cloudTrailTime } from './cloudtrail-event';
+import { KMS_EVENT_VERSION } from './cloudtrail-kms-rules';
+import type { KmsServiceEvent } from './embedded/kms-core';
+
+/**
+ * The CloudTrail record KMS writes for what it does on its own — an `AwsServiceEvent` with no
+ * caller, no request and no request id — field for field as the KMS developer guide shows them:
+ * RotateKey (ct-rotatekey: `serviceEventDetails` names the key and the kind of rotation) and
+ * DeleteKey at the end of a waiting period (ct-delete-key: the key ARN in `responseElements.keyId`,
+ * as entries written since December 2022 carry it). The eventID is the run's (see run-trail.ts).
+ */
+export function buildKmsServiceEvent(event: KmsServiceEvent): CloudTrailRecord {
+  const rotation = event.name === 'RotateKey';
+  return {
+    eventVersion: KMS_EVENT_VERSION,
+    userIdentity: { accountId: event.account, invokedBy: 'AWS Internal' },
+    eventTime: cloudTrailTime(event.at),
+    eventSource: 'kms.amazonaws.com',
+    eventName: event.name,
+    awsRegion: event.region,
+    sourceIPAddress: 'AWS Internal',
+    userAgent: 'AWS Internal',
+    requestParameters: null,
+    responseElements: rotation ? null : { keyId: event.arn },
+    eventID: '',
+    readOnly: false,
+    resources: [{ accountId: event.account, type: 'AWS::KMS::Key', ARN: event.arn }],
+    eventType: 'AwsServiceEvent',
+    ...(rotation ? {} : { managementEvent: true }),
+    recipientAccountId: event.account,
+    ...(rotation ? { serviceEventDetails: { rotationType: event.rotationType ?? 'AUTOMATIC', keyId: event.keyId } } : {}),
+    eventCategory: 'Management',
+  };
+}
