@@ -12,6 +12,17 @@ import { canarySweep, healthCheck, scheduleWorkload, accountWorkload } from './n
  * ends, health checks, workload accounting at cache limits, canary sweeps, rotations, snapshots,
  * KMS-side events — with a frame of the hierarchy after each, scoped to what the event could change.
  */
+/**
+ * The order of events due at the same instant. A fault with a duration d from t covers [t, t + d), as
+ * availability windows [from, to) do: at t + d it is over, so its end comes first — before a step due
+ * then (an outage that starts as another ends is not lifted by it) and before the node's own events (a
+ * snapshot, a cache refresh, a health check at 2h after an outage of 1h from 1h finds KMS reachable).
+ * Then the timeline's steps, as written, then what the simulation scheduled, in scheduling order.
+ */
+export function instantRank(event: SimEvent): number {
+  return event.type === 'step-end' ? 0 : event.type === 'step' ? 1 : 2;
+}
+
 /** Everything due from the start: the timeline's steps, each cluster's first canary sweep, workload, health checks, rotations, snapshots. */
 export function scheduleAgenda(world: DrillWorld): void {
   const { scenario, queue } = world;

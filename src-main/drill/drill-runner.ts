@@ -18,7 +18,7 @@ import { unsupportedNote, unsupportedPolicyNote } from './backend-departures';
 import { DrillWorld, type ClusterRuntime, type NodeRuntime, type SimEvent } from './drill-world';
 import { EventQueue } from './event-queue';
 import { FrameRecorder } from './hierarchy-frames';
-import { play, scheduleAgenda } from './drill-agenda';
+import { instantRank, play, scheduleAgenda } from './drill-agenda';
 import { finishRun } from './finish-run';
 import { headAtStart, type RunContext } from './run-head';
 import { MemoryRunSink, type RunSink } from './run-sink';
@@ -101,7 +101,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   let abort: (() => void) | undefined;
   try {
     sink.started(headAtStart(run, undefined));
-    const queue = new EventQueue<SimEvent>();
+    const queue = new EventQueue<SimEvent>(instantRank);
     // A Stop during the set-up ends it before the next tenant or cluster: the run is kept as cancelled at 0 s, with what was made.
     const keys = await provisionKeys(scenario, backend, (done) => options.onSetup?.({ stage: 'keys', done, total: scenario.topology.tenants.length }), () => options.signal?.aborted === true);
     const recorder = new FrameRecorder((entry) => {

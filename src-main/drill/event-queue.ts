@@ -1,10 +1,13 @@
 /**
- * The simulator's agenda: events ordered by time, then by the order they were scheduled, so two
- * events at the same instant always run in the same order (a drill is deterministic for a seed).
- * A binary heap: the cost of a drill grows with its number of events, not with simulated time.
+ * The simulator's agenda: events ordered by time, then by their rank at an instant (what must come
+ * first when several are due at once, e.g. the end of a fault before what it would block), then by
+ * the order they were scheduled, so two events at the same instant always run in the same order (a
+ * drill is deterministic for a seed). A binary heap: the cost of a drill grows with its number of
+ * events, not with simulated time.
  */
 export interface Scheduled<T> {
   at: number;
+  rank: number;
   seq: number;
   event: T;
 }
@@ -13,13 +16,16 @@ export class EventQueue<T> {
   private readonly heap: Scheduled<T>[] = [];
   private seq = 0;
 
+  /** `rank`: lower goes first among events due at the same instant; all equal by default (scheduling order). */
+  constructor(private readonly rank: (event: T) => number = () => 0) {}
+
   get size(): number {
     return this.heap.length;
   }
 
   schedule(at: number, event: T): void {
     if (!Number.isFinite(at)) throw new RangeError(`cannot schedule an event at ${at}`);
-    this.heap.push({ at, seq: this.seq++, event });
+    this.heap.push({ at, rank: this.rank(event), seq: this.seq++, event });
     this.up(this.heap.length - 1);
   }
 
@@ -74,5 +80,6 @@ export class EventQueue<T> {
 }
 
 function before<T>(a: Scheduled<T>, b: Scheduled<T>): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  if (a.at !== b.at) return a.at < b.at;
+  return a.rank < b.rank || (a.rank === b.rank && a.seq < b.seq);
 }

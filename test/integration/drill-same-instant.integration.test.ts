@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { ScenarioInput } from '../../src-shared/scenario';
+import { BUILT_IN_DIR } from '../../src-main/drill/scenario-catalog';
+import { parseScenarioText } from '../../src-main/drill/scenario-loader';
+import { runWhole, type WholeRun } from '../support/drill-run';
+
+/**
+ * What happens at an instant where a fault ends and something else is due (a scheduled snapshot,
+ * another fault): a fault of duration d from t covers [t, t + d), as availability windows do, so at
+ * t + d it is over. And a node that stops serving, whatever made it, has a timeline entry saying so.
+ */
+const HOUR = 3_600_000;
+
+/** revocation-and-restore reduced to one node on a single-Region key whose cached master key lives 2h, snapshots every `every`. */
+function oneNode(every: string, timeline: ScenarioInput['timeline'], expectations: ScenarioInput['expectations']) {
+  const source = parse(readFileSync(join(BUILT_IN_DIR, 'revocation-and-restore.yaml'), 'utf8')) as ScenarioInput;
+  const topology = {
+    regions: ['eu-west-1'],
+    tenants: [{ id: 'globex', keys: [{ id: 'globex-cmk', region: 'eu-west-1', alias: 'alias/globex' }] }],
+    clusters: [{ id: 'globex-prod', tenant: 'globex', key: 'globex-cmk', nodes: [{ id: 'n1', region: 'eu-west-1', zone: 'eu-west-1a' }], databases: ['accounts'], snapshots: { every } }],
+  };
+  const policy = { ...source.policy, cache: { maxAge: '2h' } };
+  return parseScenarioText(stringify({ ...source, name: 'same-instant', topology, policy, timeline, expectations }), 'same-instant.yaml');
+}
+
+/** Each stretch the node spent not serving starts with a timeline entry about that node. */
+function unexplainedDowntime({ record, full }: WholeRun): string[] {
+  const down = record.clusters.find((c) => c.cluster === 'globex-prod')?.downIntervals ?? [];
+  return down
+    .filter(([from]) => !full.timeline.some((e) => e.at === from && e.node === 'n1' && e.outcome === 'failed'))
+    .map(([from, to]) => `${from / 60_000}m–${to / 60_000}m`);
+}
+
+describe('events at the same instant as the end of a fault', () => {
+  it('an outage of 1h from 1h is over at 2h: the snapshot due at 2h is taken and the node serves throughout 2h–2h5m', async () => {
+    const run = await runWhole(oneNode('2h', [
+      { do: 'kms-region-outage', id: 'outage', at: '1h', region: 'eu-west-1', duration: '1h' },
+    ], [
+      { expect: 'node-availability', node: 'globex-prod/n1', from: '2h', to: '2h5m', atLeast: '100%' },
+    ]));
+    expect(run.record.verdicts.map((v) => v.summary)).toEqual(['globex-prod/n1 served 100% of 2h–2h5m (expected at least 100%)']);
+    const at2h = run.full.timeline.filter((e) => e.at === 2 * HOUR).map((e) => `${e.name} ${e.outcome}`);
+    expect(at2h).toEqual(['kms-region-outage-ended ok', 'snapshot-taken ok']);
+    expect(run.record.clusters[0]!.downIntervals).toEqual([]);
+  }, 60_000);
+
+  it('an outage that starts as another ends keeps KMS out: the first one ending does not lift the second', async () => {
+    const run = await runWhole(oneNode('150m', [
+      { do: 'kms-region-outage', id: 'first', at: '1h', region: 'eu-west-1', duration: '1h' },
+      { do: 'kms-region-outage', id: 'second', at: '2h', region: 'eu-west-1', duration: '1h' },
+    ], [
+      { expect: 'node-availability', node: 'globex-prod/n1', from: '2h5m', to: '3h', atMost: '0%' },
+    ]));
+    expect(run.record.verdicts.map((v) => v.summary)).toEqual([expect.stringMatching(/served 0% of 2h5m–3h/)]);
+    const at2h = run.full.timeline.filter((e) => e.at === 2 * HOUR).map((e) => `${e.name} ${e.stepId ?? ''}`);
+    expect(at2h.slice(0, 2)).toEqual(['kms-region-outage-ended first', 'kms-region-outage second']);
+    expect(unexplainedDowntime(run)).toEqual([]);
+  }, 60_000);
+});
