@@ -2,10 +2,10 @@ import { GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
 import { EventLoopTurns } from '../common/event-loop-turns';
 import { keyDeletionDue, nextRotationOnDrillClock, rotationDue } from './backend-departures';
 import { endStep, runStep, takeSnapshot } from './drill-steps';
-import type { DrillWorld, SimEvent } from './drill-world';
+import type { ClusterRuntime, DrillWorld, SimEvent } from './drill-world';
 import type { FrameScope } from './hierarchy-frames';
 import type { TrailMark } from './run-trail';
-import { canarySweep, healthCheck, scheduleWorkload, accountWorkload } from './node-behaviour';
+import { canarySweep, healthCheck, noteNodesStopped, scheduleWorkload, accountWorkload } from './node-behaviour';
 
 /**
  * The drill's agenda: what is scheduled at the start, and how each event is played — steps and their
@@ -62,6 +62,7 @@ export async function play(world: DrillWorld, onProgress: ((f: number) => void) 
     world.backend.embedded?.kms.letTimeAct();
     const entriesBefore = world.timelineCount;
     await handle(world, next.event);
+    noteNodesStopped(world, scopeClusters(world, next.event), causeOf(world, next.event));
     world.frames.capture(world, frameCause(world, entriesBefore, next.event), frameScope(world, next.event));
     onProgress?.(next.at / scenario.duration);
   }
@@ -75,6 +76,21 @@ export async function play(world: DrillWorld, onProgress: ((f: number) => void) 
   world.clock.set(world.start + scenario.duration);
   world.backend.embedded?.kms.letTimeAct();
   onProgress?.(1);
+}
+
+function scopeClusters(world: DrillWorld, event: SimEvent): Iterable<ClusterRuntime> {
+  const scope = frameScope(world, event);
+  return scope === 'all' ? world.clusters.values() : scope;
+}
+
+/** The event that needed a node's keys, as a timeline entry names it. */
+function causeOf(world: DrillWorld, event: SimEvent): string {
+  switch (event.type) {
+    case 'snapshot': return `the scheduled snapshot of ${event.cluster}`;
+    case 'master-key-rotation': return `the scheduled master-key rotation of ${event.cluster}`;
+    case 'step': case 'step-end': return `the ${world.scenario.timeline[event.index]?.do ?? 'timeline'} step${event.type === 'step-end' ? '\'s end' : ''}`;
+    default: return `the ${event.type}`;
+  }
 }
 
 /** What an event could have changed: a step or a KMS-side event, everything; else the cluster it concerns. */

@@ -67,6 +67,29 @@ export async function accountWorkload(world: DrillWorld, cluster: ClusterRuntime
   world.refreshUptime(cluster);
 }
 
+/**
+ * Every node that stopped serving has a timeline entry saying why. Workload, health checks and canaries
+ * note what they find; anything else that needs a node's keys — a snapshot, a master-key rotation, a
+ * step — may find its cached master key past a cache limit, and when KMS will not give it back the
+ * envelope fails the node (a running node fails no other way). Such a node is not serving, as after a
+ * failed workload refresh: noted here, after the event that did it (`cause`), with a health check to
+ * bring it back — instead of dropping out of service unseen until its next health check.
+ */
+export function noteNodesStopped(world: DrillWorld, clusters: Iterable<ClusterRuntime>, cause: string): void {
+  for (const cluster of clusters) {
+    let stopped = false;
+    for (const n of cluster.nodes.values()) {
+      if (n.node.status === 'running' || n.crashed || n.keyLoss || n.servingFailure) continue;
+      n.servingFailure = true;
+      stopped = true;
+      const code = n.node.lastFailure?.kmsCode ?? 'Error';
+      world.note({ kind: 'event', name: 'node-not-serving', detail: `${cluster.id}/${n.id} cannot serve: its cached master key reached a cache limit and ${cause} could not get it back from KMS (${code})`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: world.principals.service }, world.trail.mark);
+      world.scheduleHealth(n);
+    }
+    if (stopped) world.refreshUptime(cluster);
+  }
+}
+
 /** When the master key now cached reaches its age limit: the next accounting splits its stretch there. */
 function noteKeyExpiry(world: DrillWorld, n: NodeRuntime): void {
   const budget = n.node.masterKeyBudget();

@@ -47,6 +47,20 @@ describe('events at the same instant as the end of a fault', () => {
     expect(run.record.clusters[0]!.downIntervals).toEqual([]);
   }, 60_000);
 
+  it('a node whose master key expires while the outage goes on stops serving at the snapshot that needed it, and the timeline says so', async () => {
+    const run = await runWhole(oneNode('2h', [
+      { do: 'kms-region-outage', id: 'outage', at: '1h', region: 'eu-west-1', duration: '2h' },
+    ], [
+      { expect: 'node-availability', node: 'globex-prod/n1', from: '2h', to: '3h', atMost: '0%' },
+    ]));
+    expect(run.record.verdicts.every((v) => v.passed)).toBe(true);
+    const notServing = run.full.timeline.find((e) => e.name === 'node-not-serving');
+    expect(notServing?.at).toBe(2 * HOUR);
+    expect(notServing?.detail).toMatch(/globex-prod\/n1 cannot serve: its cached master key reached a cache limit and the scheduled snapshot of globex-prod could not get it back from KMS \(NetworkingError\)/);
+    expect(run.record.clusters[0]!.downIntervals[0]?.[0]).toBe(2 * HOUR);
+    expect(unexplainedDowntime(run)).toEqual([]);
+  }, 60_000);
+
   it('an outage that starts as another ends keeps KMS out: the first one ending does not lift the second', async () => {
     const run = await runWhole(oneNode('150m', [
       { do: 'kms-region-outage', id: 'first', at: '1h', region: 'eu-west-1', duration: '1h' },
