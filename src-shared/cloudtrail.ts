@@ -62,3 +62,20 @@ export const KMS_READ_ONLY_EVENTS: ReadonlySet<string> = new Set([
   'ListGrants', 'ListKeyPolicies', 'ListKeyRotations', 'ListResourceTags', 'ListRetirableGrants',
   'GetKeyPolicy', 'GetKeyRotationStatus', 'GetPublicKey', 'Sign', 'Verify', 'GenerateMac', 'VerifyMac',
 ]);
+
+/**
+ * Every AWS KMS API operation, by the name CloudTrail gives its events (eventName). The same list as
+ * the commands of @aws-sdk/client-kms: test/unit/scenario-loader.test.ts holds them equal, and holds
+ * every operation the embedded KMS answers, and every read-only one above, to be in it.
+ */
+export const KMS_API_OPERATIONS: ReadonlySet<string> = new Set([
+  'CancelKeyDeletion', 'ConnectCustomKeyStore', 'CreateAlias', 'CreateCustomKeyStore', 'CreateGrant', 'CreateKey', 'Decapsulate',
+  'Decrypt', 'DeleteAlias', 'DeleteCustomKeyStore', 'DeleteImportedKeyMaterial', 'DeriveSharedSecret', 'DescribeCustomKeyStores',
+  'DescribeKey', 'DisableKey', 'DisableKeyRotation', 'DisconnectCustomKeyStore', 'EnableKey', 'EnableKeyRotation', 'Encapsulate',
+  'Encrypt', 'GenerateDataKey', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'GenerateDataKeyWithoutPlaintext',
+  'GenerateMac', 'GenerateRandom', 'GetKeyLastUsage', 'GetKeyPolicy', 'GetKeyRotationStatus', 'GetParametersForImport', 'GetPublicKey',
+  'ImportKeyMaterial', 'ListAliases', 'ListGrants', 'ListKeyPolicies', 'ListKeyRotations', 'ListKeys', 'ListResourceTags',
+  'ListRetirableGrants', 'PutKeyPolicy', 'ReEncrypt', 'ReplicateKey', 'RetireGrant', 'RevokeGrant', 'RotateKeyOnDemand',
+  'ScheduleKeyDeletion', 'Sign', 'TagResource', 'UntagResource', 'UpdateAlias', 'UpdateCustomKeyStore', 'UpdateKeyDescription',
+  'UpdatePrimaryRegion', 'Verify', 'VerifyMac',
+]);

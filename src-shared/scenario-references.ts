@@ -1,3 +1,5 @@
+import { KMS_API_OPERATIONS } from './cloudtrail';
+import { formatDuration } from './duration';
 import type { Scenario } from './scenario';
 
 /**
@@ -14,11 +16,14 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
   const issues: ReferenceIssue[] = [];
   const problem = (path: (string | number)[], message: string) => issues.push({ path, message });
   const regions = new Set(s.topology.regions);
+  s.topology.regions.forEach((region, i) => {
+    if (s.topology.regions.indexOf(region) !== i) problem(['topology', 'regions', i], `region ${region} is listed twice`);
+  });
   const inRegions = (path: (string | number)[], region: string) => {
     if (!regions.has(region)) problem(path, `region ${region} is not in topology.regions (${[...regions].join(', ')})`);
   };
 
-  const keys = new Map<string, { tenant: string; multiRegion: boolean; serviceAccess: string; networkControls: boolean }>();
+  const keys = new Map<string, { tenant: string; multiRegion: boolean; serviceAccess: string; networkControls: boolean; regions: string[] }>();
   const tenants = new Set<string>();
   s.topology.tenants.forEach((tenant, t) => {
     if (tenants.has(tenant.id)) problem(['topology', 'tenants', t, 'id'], `tenant ${tenant.id} is declared twice`);
@@ -26,7 +31,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     tenant.keys.forEach((key, k) => {
       const path = ['topology', 'tenants', t, 'keys', k];
       if (keys.has(key.id)) problem([...path, 'id'], `key ${key.id} is declared twice`);
-      keys.set(key.id, { tenant: tenant.id, multiRegion: key.multiRegion, serviceAccess: key.serviceAccess, networkControls: key.allowFrom !== undefined });
+      keys.set(key.id, { tenant: tenant.id, multiRegion: key.multiRegion, serviceAccess: key.serviceAccess, networkControls: key.allowFrom !== undefined, regions: [key.region, ...key.replicas] });
       if (key.allowFrom && key.serviceAccess === 'grant') problem([...path, 'allowFrom'], 'network controls go in the key policy\'s statement for the service: they need serviceAccess: key-policy');
       inRegions([...path, 'region'], key.region);
       if (key.replicas.length > 0 && !key.multiRegion) problem([...path, 'replicas'], 'only a multi-Region key can have replicas: set multiRegion: true');
@@ -55,6 +60,8 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
       if (nodeIds.has(node.id)) problem([...path, 'nodes', n, 'id'], `node ${node.id} is declared twice in cluster ${cluster.id}`);
       nodeIds.add(node.id);
       inRegions([...path, 'nodes', n, 'region'], node.region);
+      const zoneRegion = regionOfZone(node.zone);
+      if (zoneRegion !== undefined && zoneRegion !== node.region) problem([...path, 'nodes', n, 'zone'], `zone ${node.zone} is in ${zoneRegion}, not in the node's region ${node.region}`);
       zones.add(node.zone);
     });
     if (new Set(cluster.databases).size !== cluster.databases.length) problem([...path, 'databases'], 'a database is listed twice');
@@ -88,6 +95,25 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     }
     if (step.do === 'node-restart' && (step.node === undefined) === (step.cluster === undefined)) problem(path, 'node-restart needs either node ("cluster/node") or cluster');
     if (step.do === 'rotate-cmk' && step.mode === 'on-demand' && !step.reEncrypt) problem([...path, 'reEncrypt'], 'reEncrypt applies to mode new-key only');
+    if (step.do === 'reconfigure-kms-region') {
+      // A single-Region key's refused failover is a story worth drilling (regional-outage-single-region-key);
+      // a multi-Region key sent to a region it has no replica in is a slip that the drill would only log.
+      const key = keys.get(clusters.get(step.cluster)?.key ?? '');
+      if (key?.multiRegion && !key.regions.includes(step.region)) {
+        problem([...path, 'region'], `the key of cluster ${step.cluster} has no replica in ${step.region} (it is in ${key.regions.join(', ')}): the cluster cannot call KMS there; add ${step.region} to the key's replicas`);
+      }
+    }
+    if (step.do === 'restore-snapshot') {
+      const cluster = clusters.get(step.cluster);
+      const scheduled = cluster?.snapshots !== undefined && cluster.snapshots.every < step.at;
+      // Steps at the same time play in timeline order; scheduled snapshots after them.
+      const taken = s.timeline.some((t, j) => t.do === 'take-snapshot' && t.cluster === step.cluster && (t.at < step.at || (t.at === step.at && j < i)));
+      if (cluster && !scheduled && !taken) {
+        problem([...path, 'cluster'], cluster.snapshots
+          ? `cluster ${step.cluster} has no snapshot yet at this step: its first scheduled snapshot is at ${formatDuration(cluster.snapshots.every)} and no take-snapshot step for it comes before this one`
+          : `cluster ${step.cluster} has no snapshot to restore: it has no snapshot schedule (snapshots.every) and no take-snapshot step for it comes before this one`);
+      }
+    }
   });
 
   s.expectations.forEach((e, i) => {
@@ -118,6 +144,27 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     }
     if (e.expect === 'availability' && e.to !== undefined && (e.to > s.duration || e.to <= e.from)) problem([...path, 'to'], 'the window must end after it starts and within the drill');
     if ('region' in e && e.region !== undefined) inRegions([...path, 'region'], e.region);
+    if (e.expect === 'no-success-during-outage' && !s.timeline.some((t) => t.do === 'kms-region-outage' && t.region === e.region)) {
+      problem([...path, 'region'], `no kms-region-outage step takes ${e.region} down: with no outage to judge, this would pass whatever happens`);
+    }
+    if ((e.expect === 'kms-calls' || e.expect === 'kms-calls-at-most') && e.operation !== undefined && !KMS_API_OPERATIONS.has(e.operation)) {
+      const like = [...KMS_API_OPERATIONS].find((op) => sameLetters(op, e.operation as string));
+      problem([...path, 'operation'], `${e.operation} is not an AWS KMS operation${like ? ` (did you mean ${like}?)` : ''}: write an API name as CloudTrail shows it, like Decrypt, GenerateDataKey or ReEncrypt`);
+    }
+    if ('atLeast' in e && 'atMost' in e && e.atLeast !== undefined && e.atMost !== undefined && e.atLeast > e.atMost) {
+      problem([...path, 'atLeast'], `atLeast (${e.atLeast}) is more than atMost (${e.atMost}): no result can meet both`);
+    }
   });
   return issues;
+}
+
+/** The region an availability zone's name starts with ("us-east-1a", "us-west-2-lax-1a"); undefined for a zone id ("use1-az1"). */
+function regionOfZone(zone: string): string | undefined {
+  return /^[a-z]{2}(-[a-z]+)+-\d+/.exec(zone)?.[0];
+}
+
+/** A misspelling that swaps or recases letters ("Decrpyt", "decrypt"). */
+function sameLetters(a: string, b: string): boolean {
+  const letters = (text: string) => [...text.toLowerCase()].sort().join('');
+  return letters(a) === letters(b);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DURATION_HINT, parseDuration } from './duration';
 import { describeEstimate, estimateDrill, MAX_ESTIMATED_EVENTS } from './drill-estimate';
+import { addressProblem, cidrProblem } from './ip-address';
 import { scenarioReferenceIssues } from './scenario-references';
 
 /**
@@ -53,6 +54,14 @@ export const Percent = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?%$/, '
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected an id of lower-case letters, digits and dashes, like "acme-prod"');
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like "us-east-1"');
 
+/** A string the pattern lets through that `problem` still finds fault with (an octet of 300, a /33). */
+function checkedBy(problem: (value: string) => string | undefined) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  };
+}
+
 export const KeySpec = z.object({
   id: Id.describe('The key\'s name inside the scenario, used by clusters and timeline steps.'),
   region: Region.describe('The region the key (its primary, for a multi-Region key) is created in.'),
@@ -60,7 +69,9 @@ export const KeySpec = z.object({
   replicas: z.array(Region).default([]).describe('Regions of multi-Region replicas.'),
   /** Per-service keys: the service this key protects (e.g. "database", "search"); omitted for a tenant-wide key. */
   service: z.string().optional(),
-  alias: z.string().regex(/^alias\/[a-zA-Z0-9/_-]+$/, 'expected an alias like "alias/acme"').optional(),
+  alias: z.string().regex(/^alias\/[a-zA-Z0-9/_-]+$/, 'expected an alias like "alias/acme"')
+    .refine((alias) => !alias.startsWith('alias/aws/'), 'the prefix alias/aws/ is reserved for AWS managed keys: KMS refuses to create such an alias')
+    .optional(),
   /** How the SaaS service role may use the key: a key policy statement naming it, or a grant. */
   serviceAccess: z.enum(['key-policy', 'grant']).default('key-policy'),
   /**
@@ -69,14 +80,14 @@ export const KeySpec = z.object({
    * (aws:SourceIp) and/or through these VPC endpoints (aws:SourceVpce).
    */
   allowFrom: z.object({
-    sourceIps: z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'expected an IP address or CIDR block like "203.0.113.0/28"')).min(1).optional(),
+    sourceIps: z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'expected an IP address or CIDR block like "203.0.113.0/28"').superRefine(checkedBy(cidrProblem))).min(1).optional(),
     vpcEndpoints: z.array(z.string().regex(/^vpce-[0-9a-f]{8,17}$/, 'expected a VPC endpoint id like "vpce-0a1b2c3d4e5f60718"')).min(1).optional(),
   }).strict().optional(),
 }).strict();
 
 export const Tenant = z.object({ id: Id, keys: z.array(KeySpec).min(1, 'a tenant needs at least one key') }).strict();
 
-const SourceIp = z.string().regex(/^[0-9a-fA-F.:]+$/, 'expected an IP address like "203.0.113.10"');
+const SourceIp = z.string().regex(/^[0-9a-fA-F.:]+$/, 'expected an IP address like "203.0.113.10"').superRefine(checkedBy(addressProblem));
 const VpcEndpoint = z.string().regex(/^vpce-[0-9a-f]{8,17}$/, 'expected a VPC endpoint id like "vpce-0a1b2c3d4e5f60718"');
 
 export const NodeSpec = z.object({
@@ -193,7 +204,14 @@ export const Expectation = z.discriminatedUnion('expect', [
     takenAfter: Id.optional().describe('Only snapshots taken at or after this timeline step.'),
     lost: z.enum(['all', 'none']).default('all').describe('all: every such snapshot is lost for good (no action brings it back); none: every one restores.'),
   }).strict().describe('Which snapshots are lost for good at the end: "deleting the old key loses these snapshots".'),
-  z.object({ expect: z.literal('data-lost'), cluster: Id.optional(), atLeast: z.number().int().min(0).default(1), atMost: z.number().int().min(0).optional() }).strict()
+  z.object({
+    expect: z.literal('data-lost'),
+    cluster: Id.optional(),
+    atLeast: z.number().int().min(0).optional().describe('Defaults to 1 when atMost is not given, to 0 when it is.'),
+    atMost: z.number().int().min(0).optional(),
+  }).strict()
+    // "atMost: 0" alone means "nothing lost": a default of 1 under it could never pass.
+    .transform((e) => ({ ...e, atLeast: e.atLeast ?? (e.atMost === undefined ? 1 : 0) }))
     .describe('Items of data at risk at the end of the drill (databases, snapshots, canary records) within bounds.'),
   z.object({ expect: z.literal('node-availability'), node: z.string().min(1).describe('"cluster/node"'), ...window, atLeast: Percent.optional(), atMost: Percent.optional() }).strict()
     .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'node-availability needs atLeast or atMost', path: ['atLeast'] }),

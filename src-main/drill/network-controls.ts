@@ -1,3 +1,4 @@
+import { ipv4Number } from '../../src-shared/ip-address';
 import type { NetworkControls } from './provision';
 
 /** Where a node's calls come from, as key policy conditions see them. */
@@ -22,23 +23,11 @@ export function networkAllows(controls: NetworkControls, network: NodeNetwork): 
 /** IPv4 addresses and CIDR blocks (an address without /n is /32); an IPv6 address matches only itself. */
 export function inCidr(address: string, cidr: string): boolean {
   const [base = '', bitsText] = cidr.split('/');
-  const a = ipv4(address);
-  const b = ipv4(base);
+  const a = ipv4Number(address);
+  const b = ipv4Number(base);
   if (a === undefined || b === undefined) return address.toLowerCase() === base.toLowerCase();
   const bits = bitsText === undefined ? 32 : Number(bitsText);
   if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
   return ((a & mask) >>> 0) === ((b & mask) >>> 0);
-}
-
-function ipv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    const v = Number(p);
-    if (!/^\d{1,3}$/.test(p) || v > 255) return undefined;
-    n = n * 256 + v;
-  }
-  return n >>> 0;
 }

@@ -155,6 +155,22 @@ describe('built-in scenarios wherever a scenario is taken', () => {
     expect(out.problems).toContainEqual({ path: 'timeline[1].at', line: 21, message: 'expected a duration like "90m", "1h30m" or "7d"' });
   });
 
+  it('refuses, exit 2 with the field and the line, what used to pass validation and fail only once the drill ran', () => {
+    const built = readFileSync('resources/scenarios/revocation-and-restore.yaml', 'utf8');
+    const file = join(home, 'reserved-alias.yaml');
+    writeFileSync(file, built.replace('alias: alias/globex', 'alias: alias/aws/globex').replace('  - { expect: no-canary-lost }', '  - { expect: no-canary-lost }\n  - { expect: kms-calls-at-most, count: 0, operation: Decrpyt }'));
+    const at = (needle: string) => built.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const expected = [
+      `topology.tenants[0].keys[0].alias: the prefix alias/aws/ is reserved for AWS managed keys: KMS refuses to create such an alias (line ${at('alias/globex')})`,
+      `expectations[4].operation: Decrpyt is not an AWS KMS operation (did you mean Decrypt?): write an API name as CloudTrail shows it, like Decrypt, GenerateDataKey or ReEncrypt (line ${at('expect: no-canary-lost') + 1})`,
+    ];
+    for (const command of ['validate', 'run']) {
+      const r = keydrill(['drill', command, file]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`${file}: 2 problems\n  ${expected.join('\n  ')}`);
+    }
+  });
+
   it('lists the built-ins as JSON', () => {
     const r = keydrill(['drill', 'list', '--json']);
     const list = JSON.parse(r.stdout) as { name: string; title: string }[];

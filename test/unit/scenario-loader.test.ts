@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import * as kmsSdk from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
+import { KMS_API_OPERATIONS, KMS_READ_ONLY_EVENTS } from '../../src-shared/cloudtrail';
 import { formatDuration, parseDuration } from '../../src-shared/duration';
+import { ipVersion } from '../../src-shared/ip-address';
 import { scenarioJsonSchemaText } from '../../src-main/drill/scenario-json-schema';
 import { parseScenarioText, ScenarioError } from '../../src-main/drill/scenario-loader';
+import { KMS_OPERATIONS } from '../../src-main/kms/embedded/operations';
 
 const valid = `name: outage
 title: Regional outage
@@ -108,5 +113,122 @@ describe('scenario files', () => {
 
   it('the JSON Schema shipped for editors is the one generated from the zod schema (run npm run schema)', () => {
     expect(readFileSync(new URL('../../resources/scenario.schema.json', import.meta.url), 'utf8')).toBe(scenarioJsonSchemaText());
+  });
+});
+
+/** `base` with each [from, to] replaced, exactly once. */
+function edit(...pairs: [string, string][]): string {
+  return pairs.reduce((text, [from, to]) => {
+    expect(text.split(from)).toHaveLength(2);
+    return text.replace(from, to);
+  }, valid);
+}
+
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+const withExpectations = (...lines: string[]) => edit(['  - { expect: availability, cluster: prod, atLeast: "99.5%" }\n', lines.map((l) => `  - ${l}\n`).join('')]);
+const withSteps = (...lines: string[]) => edit(['duration: 2h, id: outage }\n', `duration: 2h, id: outage }\n${lines.map((l) => `  - ${l}\n`).join('')}`], ['regions: [us-east-1, us-west-2]', 'regions: [us-east-1, us-west-2, eu-west-1]']);
+
+/**
+ * Scenarios a QA pass found valid that the drill then failed at run time, or judged vacuously: each
+ * is refused by validation now, naming the field and the line.
+ */
+describe('scenario checks that stop a drill failing at run time', () => {
+  it('an alias under the reserved alias/aws/ prefix is refused with its path and line', () => {
+    const text = edit(['replicas: [us-west-2] }', 'replicas: [us-west-2], alias: alias/aws/globex }']);
+    expect(problems(text)).toEqual([`topology.tenants[0].keys[0].alias: the prefix alias/aws/ is reserved for AWS managed keys: KMS refuses to create such an alias (line ${lineOf(text, 'alias/aws/')})`]);
+  });
+
+  it('an octet over 255, an IPv4 prefix over 32, an IPv6 prefix over 128 and a malformed IPv6 address are refused where they are written', () => {
+    const text = edit(
+      ['replicas: [us-west-2] }', 'replicas: [us-west-2], allowFrom: { sourceIps: [10.0.0.0/33, "2001:db8::/129", 10.0.0.0/8, "2001:db8::/32", 203.0.113.7] } }'],
+      ['zone: us-east-1a }', 'zone: us-east-1a, sourceIp: 10.0.0.300 }\n        - { id: n2, region: us-east-1, zone: us-east-1b, sourceIp: "1::2::3" }\n        - { id: n3, region: us-east-1, zone: us-east-1c, sourceIp: "2001:db8::7" }'],
+    );
+    const key = lineOf(text, 'allowFrom');
+    expect(problems(text)).toEqual([
+      `topology.tenants[0].keys[0].allowFrom.sourceIps[0]: 10.0.0.0/33: the prefix length of an IPv4 block is 0 to 32 (line ${key})`,
+      `topology.tenants[0].keys[0].allowFrom.sourceIps[1]: 2001:db8::/129: the prefix length of an IPv6 block is 0 to 128 (line ${key})`,
+      expect.stringMatching(new RegExp(`^topology\\.clusters\\[0\\]\\.nodes\\[0\\]\\.sourceIp: 10\\.0\\.0\\.300 is not an IP address: .* \\(line ${lineOf(text, '10.0.0.300')}\\)$`)),
+      expect.stringMatching(new RegExp(`^topology\\.clusters\\[0\\]\\.nodes\\[1\\]\\.sourceIp: 1::2::3 is not an IP address: .* \\(line ${lineOf(text, '1::2::3')}\\)$`)),
+    ]);
+  });
+
+  it('a node address changed to an impossible one is refused too', () => {
+    const text = edit(['zone: us-east-1a }', 'zone: us-east-1a, sourceIp: 10.0.0.1 }'], ['duration: 2h, id: outage }\n', 'duration: 2h, id: outage }\n  - { do: node-address-change, at: 4h, node: prod/n1, sourceIp: 256.0.0.1 }\n']);
+    expect(problems(text)).toEqual([expect.stringMatching(new RegExp(`^timeline\\[1\\]\\.sourceIp: 256\\.0\\.0\\.1 is not an IP address: .* \\(line ${lineOf(text, '256.0.0.1')}\\)$`))]);
+  });
+
+  it('addresses are read as node:net reads them (IPv6 zone ids aside, which aws:SourceIp does not take)', () => {
+    const cases = ['10.0.0.1', '0.0.0.0', '255.255.255.255', '10.0.0.300', '010.0.0.1', '1.2.3', '1.2.3.4.5', '::', '::1', '1::', '2001:db8::10',
+      '2001:0db8:0000:0000:0000:0000:0000:0010', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1::2::3', ':::',
+      '::ffff:192.0.2.1', '1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4', '::1.2.3.4', '1.2.3.4::', '12345::', 'g::1', ':1::', '1::2:', '', '::ffff:1.2.3.256'];
+    expect(cases.map((c) => ipVersion(c) ?? 0)).toEqual(cases.map((c) => isIP(c)));
+  });
+
+  it('data-lost with only atMost: 0 means nothing lost, not "at least 1 and at most 0"', () => {
+    const s = parseScenarioText(withExpectations('{ expect: data-lost, atMost: 0 }', '{ expect: data-lost }'));
+    expect(s.expectations.slice(0, 2)).toMatchObject([{ expect: 'data-lost', atLeast: 0, atMost: 0 }, { expect: 'data-lost', atLeast: 1 }]);
+  });
+
+  it('atLeast above atMost is refused for every expectation with both bounds, percentages compared as numbers', () => {
+    const text = withExpectations(
+      '{ expect: availability, cluster: prod, atLeast: "99.5%", atMost: 99 }',
+      '{ expect: node-availability, node: prod/n1, atLeast: 50, atMost: "40%" }',
+      '{ expect: data-lost, atLeast: 3, atMost: 2 }',
+      '{ expect: kms-calls, atLeast: 10, atMost: 9 }',
+      '{ expect: rotations, kind: cmk, atLeast: 2, atMost: 1 }',
+      '{ expect: availability, cluster: prod, atLeast: "99%", atMost: "99.5%" }',
+    );
+    expect(problems(text)).toEqual([
+      `expectations[0].atLeast: atLeast (99.5) is more than atMost (99): no result can meet both (line ${lineOf(text, '"99.5%", atMost: 99')})`,
+      `expectations[1].atLeast: atLeast (50) is more than atMost (40): no result can meet both (line ${lineOf(text, 'node-availability')})`,
+      `expectations[2].atLeast: atLeast (3) is more than atMost (2): no result can meet both (line ${lineOf(text, 'data-lost')})`,
+      `expectations[3].atLeast: atLeast (10) is more than atMost (9): no result can meet both (line ${lineOf(text, 'kms-calls')})`,
+      `expectations[4].atLeast: atLeast (2) is more than atMost (1): no result can meet both (line ${lineOf(text, 'rotations')})`,
+    ]);
+  });
+
+  it('an operation that is not a KMS API operation is refused, with the likely one', () => {
+    const text = withExpectations('{ expect: kms-calls-at-most, count: 0, operation: Decrpyt }', '{ expect: kms-calls, operation: Frobnicate, atMost: 3 }', '{ expect: kms-calls, operation: ReEncrypt, atMost: 3 }');
+    expect(problems(text)).toEqual([
+      `expectations[0].operation: Decrpyt is not an AWS KMS operation (did you mean Decrypt?): write an API name as CloudTrail shows it, like Decrypt, GenerateDataKey or ReEncrypt (line ${lineOf(text, 'Decrpyt')})`,
+      `expectations[1].operation: Frobnicate is not an AWS KMS operation: write an API name as CloudTrail shows it, like Decrypt, GenerateDataKey or ReEncrypt (line ${lineOf(text, 'Frobnicate')})`,
+    ]);
+  });
+
+  it('the KMS operations a scenario may name are the SDK\'s commands, and hold every operation the embedded KMS answers', () => {
+    const sdk = Object.keys(kmsSdk).filter((name) => /^[A-Z]\w*Command$/.test(name)).map((name) => name.slice(0, -'Command'.length));
+    expect([...KMS_API_OPERATIONS].sort()).toEqual(sdk.sort());
+    expect(Object.keys(KMS_OPERATIONS).filter((op) => !KMS_API_OPERATIONS.has(op))).toEqual([]);
+    expect([...KMS_READ_ONLY_EVENTS].filter((op) => !KMS_API_OPERATIONS.has(op))).toEqual([]);
+  });
+
+  it('no-success-during-outage for a region no step takes down is refused, not passed vacuously', () => {
+    const text = withExpectations('{ expect: no-success-during-outage, region: us-west-2 }', '{ expect: no-success-during-outage, region: us-east-1 }');
+    expect(problems(text)).toEqual([`expectations[0].region: no kms-region-outage step takes us-west-2 down: with no outage to judge, this would pass whatever happens (line ${lineOf(text, 'region: us-west-2 }')})`]);
+  });
+
+  it('a node in a zone of another region, and a region listed twice, are refused', () => {
+    const text = edit(['regions: [us-east-1, us-west-2]', 'regions: [us-east-1, us-west-2, us-west-2]'],
+      ['zone: us-east-1a }', 'zone: us-east-1a }\n        - { id: n2, region: us-west-2, zone: us-east-1a }\n        - { id: n3, region: us-west-2, zone: us-west-2-lax-1a }\n        - { id: n4, region: us-east-1, zone: use1-az4 }']);
+    expect(problems(text)).toEqual([
+      'topology.regions[2]: region us-west-2 is listed twice (line 5)',
+      `topology.clusters[0].nodes[1].zone: zone us-east-1a is in us-east-1, not in the node's region us-west-2 (line ${lineOf(text, 'id: n2')})`,
+    ]);
+  });
+
+  it('a restore-snapshot before any snapshot of its cluster is refused', () => {
+    const none = withSteps('{ do: restore-snapshot, at: 2h, cluster: prod }');
+    expect(problems(none)).toEqual([`timeline[1].cluster: cluster prod has no snapshot to restore: it has no snapshot schedule (snapshots.every) and no take-snapshot step for it comes before this one (line ${lineOf(none, 'restore-snapshot')})`]);
+    const early = withSteps('{ do: restore-snapshot, at: 1h, cluster: prod }', '{ do: take-snapshot, at: 1h, cluster: prod }').replace('databases: [orders]', 'databases: [orders]\n      snapshots: { every: 2h }');
+    expect(problems(early)).toEqual([`timeline[1].cluster: cluster prod has no snapshot yet at this step: its first scheduled snapshot is at 2h and no take-snapshot step for it comes before this one (line ${lineOf(early, 'restore-snapshot')})`]);
+    expect(() => parseScenarioText(withSteps('{ do: take-snapshot, at: 1h, cluster: prod }', '{ do: restore-snapshot, at: 1h, cluster: prod }'))).not.toThrow();
+  });
+
+  it('reconfiguring a cluster to a region its multi-Region key has no replica in is refused; a single-Region key\'s refused failover is still a drill', () => {
+    const text = withSteps('{ do: reconfigure-kms-region, at: 2h, cluster: prod, region: eu-west-1 }', '{ do: reconfigure-kms-region, at: 3h, cluster: prod, region: us-west-2 }');
+    expect(problems(text)).toEqual([`timeline[1].region: the key of cluster prod has no replica in eu-west-1 (it is in us-east-1, us-west-2): the cluster cannot call KMS there; add eu-west-1 to the key's replicas (line ${lineOf(text, 'region: eu-west-1 }')})`]);
+    const single = text.replace('multiRegion: true, replicas: [us-west-2] }', 'multiRegion: false }');
+    expect(() => parseScenarioText(single)).not.toThrow();
   });
 });
