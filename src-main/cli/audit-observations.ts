@@ -1,7 +1,7 @@
 import type { StoredObservation } from '../audit/event-store';
 import { asUsageError, DB_OPTION, eventsDbPath, openExistingStore, regionOption } from './audit-options';
 import { defineCommand, intOption } from './command-spec';
-import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
+import { LOOKUP_TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import { EXIT_OK, UsageError } from './usage-error';
 
 /**
@@ -14,7 +14,7 @@ export const auditObservationsCommand = defineCommand({
   summary: 'calls that never reached KMS (client-side observations), newest first',
   description: 'A call refused before it reached KMS — an unreachable region (a real or injected outage), a timeout, a revocation or deletion the drill played on the client — is not a CloudTrail record: KMS never saw it. KeyDrill keeps it as a client-side observation, apart from the CloudTrail records; this lists them.',
   options: {
-    ...TIME_RANGE_OPTIONS,
+    ...LOOKUP_TIME_RANGE_OPTIONS,
     run: { type: 'string', value: 'ID', description: 'only the observations of this drill run (keydrill runs list)' },
     region: { type: 'string', value: 'R', description: 'only calls to this AWS region' },
     max: { type: 'string', value: 'N', description: 'observations per page, 1 to 10000 (default 50)' },
@@ -26,7 +26,7 @@ export const auditObservationsCommand = defineCommand({
     { command: 'keydrill audit observations --run regional-outage-multi-region-key-s7-1a2b3c4d-20261205t101500-9f3e', note: 'what the outage refused in one drill' },
   ],
   async run({ values }) {
-    const { startTime, endTime } = timeRange(values);
+    const { startTime, endTime } = timeRange(values, Date.now(), { endDefaultsToNow: true });
     const maxResults = intOption('max', values.max, 50, 1, 10_000);
     if (values.run === '') throw new UsageError('audit observations: --run needs a run id');
     const store = openExistingStore('audit observations', eventsDbPath(values.db));

@@ -3,7 +3,7 @@ import { LOOKUP_ATTRIBUTE_KEYS, type EventStore, type LookupQuery, type StoredEv
 import { usernameOf } from '../audit/record-codec';
 import { defineCommand, intOption } from './command-spec';
 import { asUsageError, attributeOption, DB_OPTION, eventsDbPath, openExistingStore, regionOption } from './audit-options';
-import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
+import { LOOKUP_TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import { EXIT_OK, UsageError } from './usage-error';
 
 /**
@@ -17,7 +17,7 @@ export const auditQueryCommand = defineCommand({
   description: `The lookups of the CloudTrail console's event history: one lookup attribute (Name is one of ${LOOKUP_ATTRIBUTE_KEYS.join(', ')}), a time range, errors only, a drill run, a region. Drill events are stamped with the drill's own clock (drills on the embedded KMS start on 2026-01-01), so find them with --run rather than --start.`,
   options: {
     attribute: { type: 'string', value: 'Name=Value', description: 'one lookup attribute, e.g. EventName=Decrypt' },
-    ...TIME_RANGE_OPTIONS,
+    ...LOOKUP_TIME_RANGE_OPTIONS,
     errors: { type: 'boolean', description: 'only calls that failed (an errorCode)' },
     run: { type: 'string', value: 'ID', description: 'only the events of this drill run (keydrill runs list)' },
     region: { type: 'string', value: 'R', description: 'only events of this AWS region' },
@@ -33,7 +33,7 @@ export const auditQueryCommand = defineCommand({
   ],
   async run({ values }) {
     const attribute = attributeOption(values.attribute);
-    const { startTime, endTime } = timeRange(values);
+    const { startTime, endTime } = timeRange(values, Date.now(), { endDefaultsToNow: true });
     const maxResults = intOption('max', values.max, 50, 1, 10_000);
     const region = regionOption(values.region);
     if (values.run === '') throw new UsageError('audit query: --run needs a run id');

@@ -51,11 +51,17 @@ export function timeOption(name: string, value: string | undefined, now: number 
   return ms;
 }
 
-export function timeRange(values: { start?: string | undefined; end?: string | undefined }, now: number = Date.now()): { startTime: number | undefined; endTime: number | undefined } {
+/**
+ * The range of `--start` and `--end`. With `endDefaultsToNow` (the lookups, as CloudTrail
+ * LookupEvents does), a start without an end ends now: drills stamp events with their own clock, so
+ * an open range would also find events dated after today.
+ */
+export function timeRange(values: { start?: string | undefined; end?: string | undefined }, now: number = Date.now(), { endDefaultsToNow = false } = {}): { startTime: number | undefined; endTime: number | undefined } {
   const startTime = timeOption('start', values.start, now);
-  const endTime = timeOption('end', values.end, now);
+  const defaulted = endDefaultsToNow && values.end === undefined && startTime !== undefined;
+  const endTime = defaulted ? now : timeOption('end', values.end, now);
   if (startTime !== undefined && endTime !== undefined && startTime > endTime) {
-    throw new UsageError(`--start (${new Date(startTime).toISOString()}) is later than --end (${new Date(endTime).toISOString()})`);
+    throw new UsageError(`--start (${new Date(startTime).toISOString()}) is later than --end (${new Date(endTime).toISOString()}${defaulted ? ': now, the end when --end is not given' : ''})`);
   }
   return { startTime, endTime };
 }
@@ -64,4 +70,10 @@ export function timeRange(values: { start?: string | undefined; end?: string | u
 export const TIME_RANGE_OPTIONS = {
   start: { type: 'string', value: 'T', description: `events at or after T: ${TIME_HINT}` },
   end: { type: 'string', value: 'T', description: 'events at or before T (same forms as --start)' },
+} as const;
+
+/** The same for the lookups, whose --end defaults to now when --start is given. */
+export const LOOKUP_TIME_RANGE_OPTIONS = {
+  start: TIME_RANGE_OPTIONS.start,
+  end: { ...TIME_RANGE_OPTIONS.end, description: `${TIME_RANGE_OPTIONS.end.description}; with --start and no --end, now` },
 } as const;

@@ -54,6 +54,20 @@ describe('keydrill audit on the command line', () => {
     expect(errors.stdout.trim().split('\n').slice(2)).toEqual([expect.stringMatching(/^2026-01-15T09:08:02Z\s+Decrypt\s+node-4\s+eu-west-1\s+key\/mrk-\S+\s+AccessDenied$/)]);
   });
 
+  it('--start without --end ends now: events dated after today (a drill\'s own clock) are left out, and the hint says where they are', async () => {
+    const db = join(home, 'future.sqlite');
+    const store = SqliteEventStore.open(db);
+    const tomorrow = Date.now() + 86_400_000;
+    store.append([...syntheticKmsEvents({ count: 5, start: tomorrow, durationMs: 60_000, regions: ['eu-west-1'], errorRate: 0, seed: 3 })].map((record) => ({ record })));
+    store.close();
+    const run = await keydrill(['query', '--start', '24h', '--db', db]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('no matching events');
+    expect(run.stdout).toMatch(/events matching the other filters exist outside this time range; the newest is at \S+/);
+    const later = await keydrill(['query', '--start', '24h', '--end', new Date(tomorrow + 86_400_000).toISOString(), '--db', db, '--json']);
+    expect((JSON.parse(later.stdout) as { Records: unknown[] }).Records).toHaveLength(5);
+  });
+
   it('exports CloudTrail log files in the S3 layout', async () => {
     const out = join(home, 'export');
     const run = await keydrill(['export', '--cloudtrail-out', out]);

@@ -40,6 +40,13 @@ describe('time options (--start, --end)', () => {
     expect(() => timeRange({ start: '1h', end: '2h' }, NOW)).toThrow(/--start .* is later than --end/);
     expect(timeRange({ start: '2h', end: '1h' }, NOW)).toEqual({ startTime: NOW - 7_200_000, endTime: NOW - 3_600_000 });
   });
+
+  it('a lookup with --start and no --end ends now, as CloudTrail LookupEvents does (drill events may be dated after today)', () => {
+    expect(timeRange({ start: '24h' }, NOW, { endDefaultsToNow: true })).toEqual({ startTime: NOW - 86_400_000, endTime: NOW });
+    expect(timeRange({ start: '24h', end: '1h' }, NOW, { endDefaultsToNow: true })).toEqual({ startTime: NOW - 86_400_000, endTime: NOW - 3_600_000 });
+    expect(timeRange({}, NOW, { endDefaultsToNow: true })).toEqual({ startTime: undefined, endTime: undefined });
+    expect(() => timeRange({ start: new Date(NOW + 86_400_000).toISOString() }, NOW, { endDefaultsToNow: true })).toThrow(/is later than --end \(.*: now, the end when --end is not given\)/);
+  });
 });
 
 function summary(over: Partial<DrillSummary> = {}): DrillSummary {
