@@ -7,11 +7,12 @@ import type { RunRecord } from '../../src-shared/run-record';
 import type { Scenario } from '../../src-shared/scenario';
 import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../src-shared/drill-estimate';
 import { BatchedIngest } from '../audit/batched-ingest';
-import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
+import { exportCloudTrailLogs, type ExportReport } from '../audit/cloudtrail-export';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { DrillRefusedError, runDrill } from '../drill/drill-runner';
 import { resolveKmsEndpoint } from '../kms/aws-endpoint-config';
 import { backendUnavailable, KMS_BACKENDS, type KmsBackend } from '../kms/kms-client-factory';
+import { ReportError } from '../report/report-error';
 import type { RunSource } from '../report/run-source';
 import { reportFormatFor, writeReport } from '../report/write-report';
 import { DB_OPTION, eventsDbPath } from './audit-options';
@@ -21,15 +22,16 @@ import { summariseRun, type DrillSummary } from './drill-summary';
 import { writeJUnit, type JUnitOutcome } from './junit-report';
 import { bar, progressReporter } from './progress';
 import { runService, scenarioFrom } from './scenario-input';
-import { CouldNotRunError, EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
+import { checkOutputFile, checkOutputFolder } from './output-paths';
+import { CouldNotRunError, EXIT_CANCELLED, EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 
 const DRILL_RUN_OPTIONS = {
   backend: { type: 'string', choices: KMS_BACKENDS, description: 'the KMS the drill runs against (default embedded: an in-process KMS on a virtual clock)' },
   endpoint: { type: 'string', value: 'URL', description: 'the KMS endpoint for localstack or aws (default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, the profile\'s endpoint_url, then LocalStack\'s http://localhost:4566 or AWS\'s own)' },
   profile: { type: 'string', value: 'P', description: 'the AWS profile (credentials, region, endpoint_url), as AWS_PROFILE=P' },
   seed: { type: 'string', value: 'N', description: 'the random seed (default: the scenario\'s); same scenario and seed, same result' },
-  report: { type: 'string', multiple: true, value: 'FILE', complete: 'file', description: 'write a report: .html, .pdf, .json, .csv, or .xml for the verdicts as JUnit XML (CI test results)' },
-  'cloudtrail-out': { type: 'string', value: 'DIR', complete: 'dir', description: 'also write the run\'s CloudTrail log files (S3 layout) under DIR' },
+  report: { type: 'string', multiple: true, value: 'FILE', complete: 'file', description: 'write a report: .html, .pdf, .json, .csv, or .xml for the verdicts as JUnit XML (CI test results); its folder must exist' },
+  'cloudtrail-out': { type: 'string', value: 'DIR', complete: 'dir', description: 'also write the run\'s CloudTrail log files (S3 layout) under DIR (created if need be)' },
   'dry-run': { type: 'boolean', description: 'list the keys, replicas, aliases and grants the drill would create, and create nothing' },
   live: { type: 'boolean', description: 'play the drill on the wall clock (for LocalStack and AWS, or to watch it)' },
   speed: { type: 'string', value: 'N', description: 'with --live: N times faster than real time (default 1)' },
@@ -86,6 +88,9 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   const live = values.live ? { speed: intOption('speed', values.speed, 1, 1, 1_000_000) } : undefined;
   const outputs = outputsFrom(values);
   const { scenario } = scenarioFrom(ref, 'drill run');
+  // Before a key is provisioned (real ones in LocalStack or AWS): an output it could not write at the end is bad input now.
+  for (const file of values.report ?? []) await checkOutputFile('--report', file);
+  if (values['cloudtrail-out'] !== undefined) await checkOutputFolder('--cloudtrail-out', values['cloudtrail-out']);
   const estimate = estimateDrill(scenario);
   // A big drill says how big before it starts, so nobody waits blind (a drill too big to play was refused above).
   if (estimate.events > LARGE_ESTIMATED_EVENTS) process.stderr.write(`keydrill: ${scenario.name} will play ${describeEstimate(estimate)}\n`);
@@ -137,15 +142,35 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   try {
     const runId = record.execution.runId;
     const summary = summariseRun(record);
-    const written = await writeOutputs(runs.source(runId), summary, outputs, (Date.now() - started) / 1000);
-    const cloudtrail = values['cloudtrail-out'] ? await exportCloudTrailLogs(store, resolve(values['cloudtrail-out']), { runId }) : undefined;
+    // An output that fails now (a full disk, a folder removed meanwhile) must not take the verdicts
+    // with it: each is tried, the verdicts are printed, then the failures are, and the exit code is 3.
+    const failedOutputs: FailedOutput[] = [];
+    const written = await writeOutputs(runs.source(runId), summary, outputs, (Date.now() - started) / 1000, failedOutputs);
+    const cloudTrailDir = values['cloudtrail-out'] === undefined ? undefined : resolve(values['cloudtrail-out']);
+    let cloudtrail: ExportReport | undefined;
+    if (cloudTrailDir !== undefined) {
+      try {
+        cloudtrail = await exportCloudTrailLogs(store, cloudTrailDir, { runId });
+      } catch (err) {
+        failedOutputs.push({ option: '--cloudtrail-out', path: cloudTrailDir, message: `Could not write the CloudTrail log files under ${cloudTrailDir}: ${(err as Error).message}` });
+      }
+    }
     if (values.json) {
-      console.log(JSON.stringify({ ...summary, store: runs.file, reports: written, cloudTrailOut: cloudtrail ? { dir: resolve(values['cloudtrail-out'] as string), files: cloudtrail.files.length, records: cloudtrail.records } : null }));
+      console.log(JSON.stringify({ ...summary, store: runs.file, reports: written, cloudTrailOut: cloudtrail ? { dir: cloudTrailDir, files: cloudtrail.files.length, records: cloudtrail.records } : null, failedOutputs }));
     } else {
       printVerdicts(summary);
       for (const w of written) console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);
       if (cloudtrail) console.log(`CloudTrail logs: ${cloudtrail.files.length} file(s), ${cloudtrail.records} record(s) under ${values['cloudtrail-out']}`);
       console.log(`run ${runId} ${summary.status === 'cancelled' ? 'cancelled and kept' : 'saved'}; export it again with: keydrill report ${runId} --out report.html`);
+    }
+    if (failedOutputs.length) {
+      for (const f of failedOutputs) console.error(`keydrill: ${f.message}`);
+      const again = [
+        ...(failedOutputs.some((f) => f.option === '--report') ? [`keydrill report ${runId} --out FILE`] : []),
+        ...(failedOutputs.some((f) => f.option === '--cloudtrail-out') ? [`keydrill audit export --run ${runId} --cloudtrail-out DIR`] : []),
+      ];
+      console.error(`keydrill: could not write ${failedOutputs.length} output(s); the drill ran (${summary.status}) and run ${runId} is saved: write them again with ${again.join(' and ')}`);
+      return EXIT_COULD_NOT_RUN;
     }
     // A cancelled drill ends as the signal that stopped it would have (128 + SIGINT).
     if (summary.status === 'cancelled') return EXIT_CANCELLED;
@@ -162,11 +187,28 @@ function couldNotRun(err: unknown, backend: KmsBackend, endpoint: string | undef
   return backendUnavailable(err, backend, endpoint);
 }
 
-async function writeOutputs(record: RunSource, summary: DrillSummary, outputs: Outputs, seconds: number): Promise<{ file: string; format: string; bytes: number }[]> {
+/** An output the drill could not write at its end: `drill run --json` lists them as failedOutputs. */
+interface FailedOutput {
+  option: '--report' | '--cloudtrail-out';
+  path: string;
+  message: string;
+}
+
+/** Writes every report it can; those it cannot go to `failed`, so one does not stop the others. */
+async function writeOutputs(record: RunSource, summary: DrillSummary, outputs: Outputs, seconds: number, failed: FailedOutput[]): Promise<{ file: string; format: string; bytes: number }[]> {
   const written: { file: string; format: string; bytes: number }[] = [];
-  for (const file of outputs.reports) written.push(await writeReport(record, file));
+  const attempt = async (file: string, what: string, write: () => Promise<{ file: string; format: string; bytes: number }>) => {
+    try {
+      written.push(await write());
+    } catch (err) {
+      // writeReport's errors name the report and the file already.
+      const message = err instanceof ReportError ? err.message : `Could not write the ${what} to ${file}: ${(err as Error).message}`;
+      failed.push({ option: '--report', path: file, message });
+    }
+  };
+  for (const file of outputs.reports) await attempt(file, 'report', () => writeReport(record, file));
   const outcome: JUnitOutcome = { kind: 'ran', summary, seconds };
-  for (const file of outputs.junit) written.push({ ...(await writeJUnit(file, outcome)), format: 'junit' });
+  for (const file of outputs.junit) await attempt(file, 'JUnit XML', async () => ({ ...(await writeJUnit(file, outcome)), format: 'junit' }));
   return written;
 }
 

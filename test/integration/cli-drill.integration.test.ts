@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,54 @@ describe('keydrill drill run for CI', () => {
     expect(keydrill(['drill', 'run', 'revocation-and-restore', '--report', 'out.docx']).status).toBe(2);
     expect(keydrill(['drill', 'run', 'revocation-and-restore', '--speed', '3']).stderr).toContain('--speed goes with --live');
     expect(keydrill(['drill', 'run', 'revocation-and-restore', '--endpoint', 'http://x:1']).stderr).toContain('--endpoint goes with --backend localstack or aws');
+  });
+
+  it('exits 2 before the drill plays when a --report or --cloudtrail-out path cannot be written, naming it', () => {
+    const runsBefore = keydrill(['runs', 'list', '-q']).stdout;
+    const aFile = join(home, 'a-file');
+    writeFileSync(aFile, '');
+    const cases: [string[], string][] = [
+      [['--cloudtrail-out', aFile], `--cloudtrail-out ${aFile}: ${aFile} is a file, not a folder`],
+      [['--report', join(home, 'no-such-folder', 'report.html')], `--report ${join(home, 'no-such-folder', 'report.html')}: the folder ${join(home, 'no-such-folder')} does not exist`],
+      [['--report', join(aFile, 'verdicts.xml')], `--report ${join(aFile, 'verdicts.xml')}: ${aFile} is a file, not a folder`],
+    ];
+    for (const [args, message] of cases) {
+      const r = keydrill(['drill', 'run', 'revocation-and-restore', '--json', ...args]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stdout).toBe('');
+    }
+    // Nothing played, so nothing was saved (and no key was provisioned).
+    expect(keydrill(['runs', 'list', '-q']).stdout).toBe(runsBefore);
+  });
+
+  it('prints the verdicts and the JSON before exiting 3 when an output cannot be written at the end', async () => {
+    const out = join(home, 'outputs-removed');
+    mkdirSync(out);
+    const child = spawn(process.execPath, ['bin/keydrill.mjs', 'drill', 'run', 'test/fixtures/scenarios/live-short.yaml', '--live', '--speed', '4', '--json',
+      '--report', join(out, 'report.html'), '--report', join(out, 'verdicts.xml'), '--cloudtrail-out', join(out, 'trail')], {
+      env: { ...CLEAN_ENV, KEYDRILL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      // The paths were checked before the drill started; now the folder goes, as a full or unmounted disk would.
+      if (!stderr) {
+        rmSync(out, { recursive: true });
+        writeFileSync(out, '');
+      }
+      stderr += c.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(3);
+    const outcome = JSON.parse(stdout) as DrillSummary & { failedOutputs: { option: string; path: string; message: string }[]; reports: unknown[] };
+    expect(outcome).toMatchObject({ status: 'passed', reports: [] });
+    expect(outcome.verdicts).toEqual([expect.objectContaining({ kind: 'unreadable-within', passed: true })]);
+    expect(outcome.failedOutputs.map((f) => [f.option, f.path])).toEqual([['--report', join(out, 'report.html')], ['--report', join(out, 'verdicts.xml')], ['--cloudtrail-out', join(out, 'trail')]]);
+    expect(stderr).toContain(`Could not write the html report to ${join(out, 'report.html')}`);
+    expect(stderr).toContain(`could not write 3 output(s); the drill ran (passed) and run ${outcome.runId} is saved`);
+    expect(keydrill(['runs', 'show', outcome.runId]).stdout).toContain('PASS');
   });
 
   it('prints progress lines to a log (stderr not a terminal) through a live drill', async () => {

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { open, stat, unlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from './usage-error';
+
+/**
+ * Where a command is going to write, checked before it does anything that costs: a drill provisions
+ * real keys in LocalStack or AWS and plays for minutes, so an output it cannot write is bad input
+ * (exit 2) named with its option and path at the start, not an error once the drill has run.
+ */
+
+/**
+ * A file written in a folder that must already exist (reports go to a temporary name beside the
+ * file and are renamed over it; JUnit XML is written in place): the folder is there and takes new
+ * files, and the name is not a folder.
+ */
+export async function checkOutputFile(option: string, file: string): Promise<void> {
+  const path = resolve(file);
+  const folder = dirname(path);
+  const problem = `${option} ${file}`;
+  const nearest = await nearestExisting(folder, problem);
+  if (!nearest.stats.isDirectory()) throw new UsageError(`${problem}: ${nearest.path} is a file, not a folder`);
+  if (nearest.path !== folder) throw new UsageError(`${problem}: the folder ${folder} does not exist; create it first`);
+  if ((await statOf(path, problem))?.isDirectory()) throw new UsageError(`${problem}: ${path} is a folder; give a file name`);
+  await probe(folder, problem);
+}
+
+/**
+ * A folder that is created if it is not there (with its parents): it is a folder that takes new
+ * files, or the nearest part of its path that exists is.
+ */
+export async function checkOutputFolder(option: string, dir: string): Promise<void> {
+  const problem = `${option} ${dir}`;
+  const nearest = await nearestExisting(resolve(dir), problem);
+  if (!nearest.stats.isDirectory()) throw new UsageError(`${problem}: ${nearest.path} is a file, not a folder`);
+  await probe(nearest.path, problem);
+}
+
+/** `path` or the nearest folder above it that exists (the root always does). */
+async function nearestExisting(path: string, problem: string): Promise<{ path: string; stats: Stats }> {
+  for (let at = path; ; at = dirname(at)) {
+    const stats = await statOf(at, problem);
+    if (stats) return { path: at, stats };
+    if (dirname(at) === at) throw new UsageError(`${problem}: no part of the path exists`);
+  }
+}
+
+/** The entry at `path`, undefined when there is none (or a file stands where a folder of its path should). */
+async function statOf(path: string, problem: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new UsageError(`${problem}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Creates and removes an empty file in `folder`: the test that holds whoever runs it, where
+ * access(W_OK) says yes to root on folders nothing can be created in (/proc).
+ */
+async function probe(folder: string, problem: string): Promise<void> {
+  const name = join(folder, `.keydrill-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await (await open(name, 'wx')).close();
+  } catch (err) {
+    throw new UsageError(`${problem}: cannot create files in ${folder} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  await unlink(name).catch(() => undefined);
+}
