@@ -1,4 +1,5 @@
 import type { FramesPage, MomentsPage, RunOverview, RunRecord, RunSummary, TimelinePage } from '../../src-shared/api';
+import type { TimelineEntry } from '../../src-shared/run-record';
 import { eventIdOf } from '../drill/run-trail';
 import type { RunSource } from '../report/run-source';
 import { RunStore, type TimelineQuery } from '../runs/run-store';
@@ -40,6 +41,12 @@ export class RunService {
     const head = this.get(runId);
     const store = this.runStore();
     return { head, timeline: () => store.allTimeline(runId), frames: () => store.allFrames(runId) };
+  }
+
+  /** The scenario steps that failed when the drill played them (see RunStore.failedSteps). */
+  failedSteps(runId: string): TimelineEntry[] {
+    this.mustExist(runId);
+    return this.runStore().failedSteps(runId);
   }
 
   timeline(runId: string, query: TimelineQuery): TimelinePage {

@@ -18,7 +18,7 @@ import { reportFormatFor, writeReport } from '../report/write-report';
 import { DB_OPTION, eventsDbPath } from './audit-options';
 import { defineCommand, intOption, type OptionSpecs, type OptionValues } from './command-spec';
 import { describePlan, planDrill } from './dry-run';
-import { summariseRun, type DrillSummary } from './drill-summary';
+import { describeFailedStep, summariseRun, type DrillSummary } from './drill-summary';
 import { writeJUnit, type JUnitOutcome } from './junit-report';
 import { bar, progressReporter } from './progress';
 import { runService, scenarioFrom } from './scenario-input';
@@ -36,7 +36,7 @@ const DRILL_RUN_OPTIONS = {
   live: { type: 'boolean', description: 'play the drill on the wall clock (for LocalStack and AWS, or to watch it)' },
   speed: { type: 'string', value: 'N', description: 'with --live: N times faster than real time (default 1)' },
   ...DB_OPTION,
-  json: { type: 'boolean', description: 'print the outcome as JSON: run id, status, backend and what it simulated on the client, verdicts with kind, measured and expected values' },
+  json: { type: 'boolean', description: 'print the outcome as JSON: run id, status, backend and what it simulated on the client, steps that failed when played, verdicts with kind, measured and expected values' },
 } as const satisfies OptionSpecs;
 
 /** `keydrill drill run <scenario>`: runs a drill, prints its verdicts, exits 0/1 by them (2 bad input, 3 could not run). */
@@ -141,7 +141,7 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   }
   try {
     const runId = record.execution.runId;
-    const summary = summariseRun(record);
+    const summary = summariseRun(record, runs.failedSteps(runId));
     // An output that fails now (a full disk, a folder removed meanwhile) must not take the verdicts
     // with it: each is tried, the verdicts are printed, then the failures are, and the exit code is 3.
     const failedOutputs: FailedOutput[] = [];
@@ -215,6 +215,7 @@ async function writeOutputs(record: RunSource, summary: DrillSummary, outputs: O
 function printVerdicts(s: DrillSummary): void {
   console.log(`\n${s.scenario.title} — ${s.backend.kind} KMS${s.backend.endpoint ? ` at ${s.backend.endpoint}` : ''}, seed ${s.scenario.seed}`);
   for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
+  for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
   for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
   if (s.dataAtRisk.length) console.log(`  DATA AT RISK: ${s.dataAtRisk.length} item(s) unreadable at the end, e.g. ${s.dataAtRisk[0]?.what} (${s.dataAtRisk[0]?.reason})`);
   const outcome = s.status === 'cancelled' ? `cancelled at ${formatDuration(Math.floor(s.reachedAt / 1000) * 1000)} of ${formatDuration(s.scenario.duration)}: nothing was judged` : s.passed ? 'all expectations met' : 'some expectations failed';

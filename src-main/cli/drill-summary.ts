@@ -1,9 +1,11 @@
-import type { RunRecord } from '../../src-shared/run-record';
+import { formatDuration } from '../../src-shared/duration';
+import type { RunRecord, TimelineEntry } from '../../src-shared/run-record';
 
 /**
  * What `keydrill drill run --json` prints and the JUnit report is made from: per verdict the
  * expectation's kind, whether it held, the measured value and what was expected; the backend with
- * its endpoint and the steps it could not enforce, which were simulated on the client.
+ * its endpoint and the steps it could not enforce, which were simulated on the client; the steps
+ * that failed when played.
  */
 export interface DrillSummary {
   runId: string;
@@ -28,6 +30,12 @@ export interface DrillSummary {
     departures: { at: number; name: string; capability: string; note: string }[];
   };
   verdicts: VerdictSummary[];
+  /**
+   * Scenario steps that failed when the drill played them (a restore with no snapshot, a cancel of
+   * a deletion not scheduled), in timeline order. They do not change the verdicts or the exit code:
+   * a failing step may be what the drill tests. `at` is drill time in ms; `detail` says why.
+   */
+  failedSteps: { step: number; stepId: string | undefined; do: string; at: number; detail: string }[];
   totals: { kmsCalls: number; cloudTrailRecords: number; errorsByCode: Record<string, number>; clientSideCalls: number; clientSideByCode: Record<string, number> };
   dataAtRisk: { what: string; cluster: string; reason: string }[];
   eventSetSha256: string | undefined;
@@ -48,7 +56,11 @@ export interface VerdictSummary {
   expectation: Record<string, unknown>;
 }
 
-export function summariseRun(record: RunRecord): DrillSummary {
+/**
+ * `timeline`: the run's timeline entries (RunService.failedSteps gives just those that matter here,
+ * without reading a fleet's millions); the failed scenario steps among them go in `failedSteps`.
+ */
+export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry>): DrillSummary {
   const { execution } = record;
   const status = execution.status === 'cancelled' || execution.status === 'interrupted' ? execution.status : execution.status === 'completed' && record.passed ? 'passed' : 'failed';
   return {
@@ -77,8 +89,25 @@ export function summariseRun(record: RunRecord): DrillSummary {
       expected: v.expected,
       expectation: v.expectation,
     })),
+    failedSteps: failedStepsOf(timeline),
     totals: { kmsCalls: record.totals.kmsCalls, cloudTrailRecords: record.eventCount, errorsByCode: record.totals.errorsByCode, clientSideCalls: record.totals.clientSideCalls, clientSideByCode: record.totals.clientSideByCode },
     dataAtRisk: record.dataAtRisk,
     eventSetSha256: execution.eventSetSha256,
   };
+}
+
+function failedStepsOf(timeline: Iterable<TimelineEntry>): DrillSummary['failedSteps'] {
+  const failed: DrillSummary['failedSteps'] = [];
+  for (const e of timeline) {
+    if (e.kind === 'event' || e.outcome !== 'failed' || e.step === undefined) continue;
+    // The simulator writes "<do> failed: <why>"; the summary says which step failed on its own.
+    const prefix = `${e.name} failed: `;
+    failed.push({ step: e.step, stepId: e.stepId, do: e.name, at: e.at, detail: e.detail.startsWith(prefix) ? e.detail.slice(prefix.length) : e.detail });
+  }
+  return failed;
+}
+
+/** A failed step as the console and the JUnit report write it: "timeline[2] restore-snapshot at 4h failed: <why>". */
+export function describeFailedStep(f: DrillSummary['failedSteps'][number]): string {
+  return `timeline[${f.step}]${f.stepId ? ` (${f.stepId})` : ''} ${f.do} at ${formatDuration(f.at)} failed: ${f.detail}`;
 }

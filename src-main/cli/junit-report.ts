@@ -1,12 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { formatDuration } from '../../src-shared/duration';
-import type { DrillSummary } from './drill-summary';
+import { describeFailedStep, type DrillSummary } from './drill-summary';
 
 /**
  * A drill's verdicts as JUnit XML, the format CI systems (GitHub Actions, GitLab, Jenkins, Azure
  * Pipelines) show as test results: one <testsuite> per drill, one <testcase> per expectation, a
  * <failure> for each one that did not hold, and one <error> case when the drill could not run or
- * was cancelled. Counts in the suite and the root agree with the cases.
+ * was cancelled. Counts in the suite and the root agree with the cases. Steps that failed when
+ * played are no test cases (they do not change the verdicts): the suite's system-out lists them,
+ * as CI test views show it, and a property names each.
  */
 export type JUnitOutcome =
   | { kind: 'ran'; summary: DrillSummary; seconds: number }
@@ -25,6 +27,7 @@ export function renderJUnit(outcome: JUnitOutcome, timestamp = new Date()): stri
     properties.push(['runId', s.runId], ['backend', s.backend.kind], ['seed', String(s.scenario.seed)], ['status', s.status]);
     if (s.backend.endpoint) properties.push(['endpoint', s.backend.endpoint]);
     s.backend.simulatedOnClient.forEach((n) => properties.push([`simulatedOnClient.timeline[${n.step}]`, `${n.do}: ${n.note}`]));
+    s.failedSteps.forEach((f) => properties.push([`failedStep.timeline[${f.step}]`, `${f.do} at ${formatDuration(f.at)}: ${f.detail}`]));
     const classname = `keydrill.${s.scenario.name}`;
     s.verdicts.forEach((v, i) => {
       const name = `expectations[${i}] ${v.kind}: ${v.summary}`;
@@ -50,12 +53,14 @@ export function renderJUnit(outcome: JUnitOutcome, timestamp = new Date()): stri
   const seconds = outcome.seconds.toFixed(3);
   const props = properties.length ? `    <properties>\n${properties.map(([n, v]) => `      <property name="${attr(n)}" value="${attr(v)}"/>`).join('\n')}\n    </properties>\n` : '';
   const duration = outcome.kind === 'ran' ? ` (${formatDuration(outcome.summary.scenario.duration)} of drill time)` : '';
+  const failed = outcome.kind === 'ran' ? outcome.summary.failedSteps : [];
+  const failedSteps = failed.length ? [`${failed.length} step(s) failed when played (the verdicts judge what followed):`, ...failed.map((f) => `  ${describeFailedStep(f)}`)] : [];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="keydrill" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds}">`,
     `  <testsuite name="${attr(suiteName)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}" timestamp="${stamp}" hostname="keydrill">`,
     `${props}${cases.join('\n')}`,
-    `    <system-out>${text(`KeyDrill drill${duration}`)}</system-out>`,
+    `    <system-out>${text([`KeyDrill drill${duration}`, ...failedSteps].join('\n'))}</system-out>`,
     '  </testsuite>',
     '</testsuites>',
     '',

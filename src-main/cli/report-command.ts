@@ -48,7 +48,7 @@ export const reportCommand = defineCommand({
       }
       // The timeline and frames are read from the run store as each report is written, so the store stays open until the last.
       for (const file of outs) {
-        if (/\.xml$/i.test(file)) written.push({ ...(await writeJUnit(resolve(file), { kind: 'ran', summary: summariseRun(source.head), seconds: 0 })), format: 'junit' });
+        if (/\.xml$/i.test(file)) written.push({ ...(await writeJUnit(resolve(file), { kind: 'ran', summary: summariseRun(source.head, runs.failedSteps(source.head.execution.runId)), seconds: 0 })), format: 'junit' });
         else written.push(await writeReport(source, resolve(file)));
       }
       if (values.bundle !== undefined) {

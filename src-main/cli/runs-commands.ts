@@ -1,5 +1,5 @@
 import { AppServices } from '../app/app-services';
-import { summariseRun } from './drill-summary';
+import { describeFailedStep, summariseRun } from './drill-summary';
 import { defineCommand } from './command-spec';
 import { keydrillHome } from './keydrill-home';
 import { EXIT_OK, runLookupError, UsageError } from './usage-error';
@@ -54,20 +54,21 @@ export const runsShowCommand = defineCommand({
   examples: [{ command: 'keydrill runs show revocation-and-restore-s11-1a2b3c4d', note: 'what a run found' }],
   async run({ values, positionals }) {
     const runId = positionals[0] as string;
-    const record = withRuns((r) => {
+    const { record, failedSteps } = withRuns((r) => {
       try {
-        return r.get(runId);
+        return { record: r.get(runId), failedSteps: r.failedSteps(runId) };
       } catch (err) {
         throw runLookupError('runs show', err);
       }
     });
-    const s = summariseRun(record);
+    const s = summariseRun(record, failedSteps);
     if (values.json) {
       console.log(JSON.stringify(s));
       return EXIT_OK;
     }
     console.log(`${s.runId}\n  ${s.scenario.title} (${s.scenario.name}), seed ${s.scenario.seed}\n  ${s.backend.kind} KMS${s.backend.endpoint ? ` at ${s.backend.endpoint}` : ''} · started ${record.startTime} (drill clock) · ${s.status}`);
     for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
+    for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
     for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
     console.log(`  ${s.totals.kmsCalls} KMS calls · ${s.totals.cloudTrailRecords} CloudTrail records (keydrill audit query --run ${s.runId})`);
     const codes = (byCode: Record<string, number>) => Object.entries(byCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => `${code} ${n}`).join(', ');

@@ -106,6 +106,15 @@ export class RunStore {
   }
 
   /**
+   * The scenario steps (faults and operator actions) that failed when the drill played them, in
+   * order: read by the kind and outcome columns, so only those entries' bodies are parsed.
+   */
+  failedSteps(runId: string): TimelineEntry[] {
+    const rows = this.db.prepare<[string], { body: string }>("SELECT body FROM timeline WHERE run_id = ? AND outcome = 'failed' AND kind IN ('fault', 'action') ORDER BY seq").all(runId);
+    return rows.map((r) => JSON.parse(r.body) as TimelineEntry);
+  }
+
+  /**
    * The hierarchy history from the keyframe at or before `at` (or at or before entry `seq`; the
    * first keyframe when none is), up to the next keyframe or `limit` entries: replaying these gives
    * the hierarchy at every moment from that keyframe on. `total` is the number of entries in the whole history.

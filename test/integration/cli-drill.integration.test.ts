@@ -115,6 +115,31 @@ describe('keydrill drill run for CI', () => {
     expect(keydrill(['drill', 'run', 'revocation-and-restore', '--endpoint', 'http://x:1']).stderr).toContain('--endpoint goes with --backend localstack or aws');
   });
 
+  it('lists the steps that failed when played in the console, --json, JUnit and runs show, without changing the verdict or the exit code', () => {
+    const scenario = 'test/fixtures/scenarios/steps-fail.yaml';
+    const restore = 'timeline[2] restore-snapshot at 4h failed: prod has no snapshot latest';
+    const printed = keydrill(['drill', 'run', scenario]);
+    expect(printed.status).toBe(0);
+    expect(printed.stdout).toContain(restore);
+    expect(printed.stdout).toMatch(/timeline\[0\] \(cancel\) cancel-key-deletion at 1h failed: .* is not pending deletion/);
+
+    const xml = join(home, 'steps-fail.xml');
+    const r = keydrill(['drill', 'run', scenario, '--json', '--report', xml]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as DrillSummary;
+    expect(out).toMatchObject({ status: 'passed', passed: true });
+    expect(out.failedSteps).toEqual([
+      { step: 0, stepId: 'cancel', do: 'cancel-key-deletion', at: 3_600_000, detail: expect.stringContaining('is not pending deletion') },
+      { step: 2, do: 'restore-snapshot', at: 14_400_000, detail: 'prod has no snapshot latest' },
+    ]);
+    const doc = checkJUnit(readFileSync(xml, 'utf8'));
+    expect(doc.attributes).toMatchObject({ tests: '1', failures: '0', errors: '0' });
+    expect(childrenNamed(childrenNamed(doc, 'testsuite')[0]!, 'system-out')[0]!.text).toContain(restore);
+
+    expect(keydrill(['runs', 'show', out.runId]).stdout).toContain(restore);
+    expect((JSON.parse(keydrill(['runs', 'show', out.runId, '--json']).stdout) as DrillSummary).failedSteps).toEqual(out.failedSteps);
+  });
+
   it('exits 2 before the drill plays when a --report or --cloudtrail-out path cannot be written, naming it', () => {
     const runsBefore = keydrill(['runs', 'list', '-q']).stdout;
     const aFile = join(home, 'a-file');

@@ -61,6 +61,7 @@ function summary(over: Partial<DrillSummary> = {}): DrillSummary {
     reachedAt: 3_600_000,
     scenario: { name: 'demo', title: 'A <demo> & "its" title', seed: 1, duration: 3_600_000, hash: '0123456789abcdef' },
     backend: { kind: 'localstack', endpoint: 'http://localhost:4566', capabilities: {}, simulatedOnClient: [{ step: 2, do: 'key-policy-revoke', note: 'LocalStack stores key policies without enforcing them' }], departures: [] },
+    failedSteps: [],
     verdicts: [
       { kind: 'availability', passed: true, summary: 'prod was available 100%', measured: 100, measuredText: '100%', expected: 'at least 99%', expectation: { expect: 'availability' } },
       { kind: 'unreadable-within', passed: false, summary: 'prod stayed readable for 15m (expected within 1m)', measured: 900_000, measuredText: '15m', expected: 'within 1m', expectation: { expect: 'unreadable-within' } },
