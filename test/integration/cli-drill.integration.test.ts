@@ -74,12 +74,14 @@ describe('keydrill drill run for CI', () => {
   it('closes with the run\'s totals written as the verdicts write counts, with thousands separators', () => {
     const r = keydrill(['drill', 'run', 'year-of-operation']);
     expect(r.status).toBe(0);
-    const closing = r.stdout.split('\n').find((line) => line.includes('KMS calls (CloudTrail records)')) ?? '';
-    const calls = /· ([\d,]+) KMS calls \(CloudTrail records\) · ([\d,]+) calls that never reached KMS/.exec(closing);
+    // A year holds KMS's own RotateKey and DeleteKey: CloudTrail records, but no calls, counted apart.
+    const closing = r.stdout.split('\n').find((line) => line.includes('all expectations met')) ?? '';
+    const calls = /· ([\d,]+) KMS calls · ([\d,]+) CloudTrail records \(2 written by KMS on its own\) · ([\d,]+) calls that never reached KMS/.exec(closing);
     expect(calls?.[1]).toMatch(/^\d{1,3}(,\d{3})+$/);
     const runId = /run (\S+) saved/.exec(r.stdout)?.[1] ?? '';
     const stored = JSON.parse(keydrill(['runs', 'show', runId, '--json']).stdout) as DrillSummary;
     expect(calls?.[1]).toBe(stored.totals.kmsCalls.toLocaleString('en-US'));
+    expect(calls?.[2]).toBe(stored.totals.cloudTrailRecords.toLocaleString('en-US'));
   });
 
   it('exits 3 when the backend is unreachable, and says so in the JUnit file', async () => {
@@ -117,10 +119,10 @@ describe('keydrill drill run for CI', () => {
 
   it('lists the steps that failed when played in the console, --json, JUnit and runs show, without changing the verdict or the exit code', () => {
     const scenario = 'test/fixtures/scenarios/steps-fail.yaml';
-    const restore = 'timeline[2] restore-snapshot at 4h failed: prod has no snapshot latest';
+    const reconfigure = 'timeline[2] reconfigure-kms-region at 4h failed: Cannot switch to us-west-2: ';
     const printed = keydrill(['drill', 'run', scenario]);
     expect(printed.status).toBe(0);
-    expect(printed.stdout).toContain(restore);
+    expect(printed.stdout).toContain(reconfigure);
     expect(printed.stdout).toMatch(/timeline\[0\] \(cancel\) cancel-key-deletion at 1h failed: .* is not pending deletion/);
 
     const xml = join(home, 'steps-fail.xml');
@@ -130,13 +132,13 @@ describe('keydrill drill run for CI', () => {
     expect(out).toMatchObject({ status: 'passed', passed: true });
     expect(out.failedSteps).toEqual([
       { step: 0, stepId: 'cancel', do: 'cancel-key-deletion', at: 3_600_000, detail: expect.stringContaining('is not pending deletion') },
-      { step: 2, do: 'restore-snapshot', at: 14_400_000, detail: 'prod has no snapshot latest' },
+      { step: 2, do: 'reconfigure-kms-region', at: 14_400_000, detail: expect.stringContaining('is a single-Region key') },
     ]);
     const doc = checkJUnit(readFileSync(xml, 'utf8'));
     expect(doc.attributes).toMatchObject({ tests: '1', failures: '0', errors: '0' });
-    expect(childrenNamed(childrenNamed(doc, 'testsuite')[0]!, 'system-out')[0]!.text).toContain(restore);
+    expect(childrenNamed(childrenNamed(doc, 'testsuite')[0]!, 'system-out')[0]!.text).toContain(reconfigure);
 
-    expect(keydrill(['runs', 'show', out.runId]).stdout).toContain(restore);
+    expect(keydrill(['runs', 'show', out.runId]).stdout).toContain(reconfigure);
     expect((JSON.parse(keydrill(['runs', 'show', out.runId, '--json']).stdout) as DrillSummary).failedSteps).toEqual(out.failedSteps);
   });
 
