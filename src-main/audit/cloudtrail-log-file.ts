@@ -51,7 +51,9 @@ export async function readCloudTrailLogFile(file: string): Promise<CloudTrailRec
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
-    throw new CloudTrailFileError(file, `is not valid JSON: ${(err as Error).message}`);
+    // Named like CloudTrail's .json.gz but neither gzip nor JSON inside: say what the name promised.
+    const gz = /\.gz$/i.test(file) && !(bytes[0] === 0x1f && bytes[1] === 0x8b);
+    throw new CloudTrailFileError(file, gz ? 'is named .gz but is not gzip data (nor plain JSON): a damaged or mislabelled download?' : `is not valid JSON: ${(err as Error).message}`);
   }
   return parseCloudTrailLog(json, file);
 }

@@ -61,6 +61,7 @@ describe('importing CloudTrail log files', () => {
 
   const malformed: [string, string, string | Buffer, RegExp][] = [
     ['bad JSON', 'broken.json', '{"Records": [ {"eventVersion": "1.11",', /broken\.json: is not valid JSON: /],
+    ['a .gz name over data that is not gzip', 'mislabelled.json.gz', 'PK\u0003\u0004 a zip archive, not gzip', /mislabelled\.json\.gz: is named \.gz but is not gzip data \(nor plain JSON\)/],
     ['no Records array', 'no-records.json', JSON.stringify({ records: [] }), /no-records\.json: is not a CloudTrail log file \(\{"Records": \[\.\.\.\]\}\): Records: /],
     ['a record without eventID', 'no-id.json.gz', gzipSync(JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[1], eventID: undefined }] })), /no-id\.json\.gz: Records\[1\]: eventID: /],
     ['an eventTime in the wrong format', 'bad-time.json', JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[2], eventTime: '15/01/2026 09:03' }] }), /bad-time\.json: Records\[1\] \(eventID c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f\): eventTime: expected an ISO 8601 UTC time/],
