@@ -40,6 +40,8 @@ export interface KmsServiceEvent {
   rotationType?: 'AUTOMATIC' | 'ON_DEMAND' | undefined;
 }
 
+const NO_SERVICE_EVENTS: readonly KmsServiceEvent[] = Object.freeze([]);
+
 export class KmsCore {
   readonly access = new AccessControl();
   private dueAt = -Infinity; // earliest scheduled rotation or deletion; -Infinity = recompute
@@ -158,7 +160,9 @@ export class KmsCore {
   // --- time ---------------------------------------------------------------------------------------
 
   /** The service events of the work done since the last call, oldest first: it succeeded, so they happened. */
-  takeServiceEvents(): KmsServiceEvent[] {
+  takeServiceEvents(): readonly KmsServiceEvent[] {
+    // Asked on every request and before every drill event; almost always there are none.
+    if (this.serviceEvents.length === 0) return NO_SERVICE_EVENTS;
     const taken = this.serviceEvents;
     this.serviceEvents = [];
     return taken;
@@ -166,7 +170,7 @@ export class KmsCore {
 
   /** The work failed and its changes were rolled back: its service events did not happen. */
   dropServiceEvents(): void {
-    this.serviceEvents = [];
+    if (this.serviceEvents.length > 0) this.serviceEvents = [];
   }
 
   /** Something was scheduled or unscheduled: look again before the next request. */
