@@ -48,6 +48,8 @@ export const CloudTrailRecord = z.looseObject({
   eventType: z.string().optional(),
   managementEvent: z.boolean().optional(),
   recipientAccountId: z.string().optional(),
+  /** The same on the records of one call delivered to two accounts (a call on another account's KMS key): caller's and key owner's. */
+  sharedEventID: z.string().optional(),
   eventCategory: z.string().optional(),
 });
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecord>;

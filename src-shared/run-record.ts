@@ -309,7 +309,7 @@ export const RunRecord = z.object({
   clusters: z.array(ClusterSummary),
   regions: z.array(RegionSummary),
   totals: z.object({
-    /** CloudTrail records of calls: every call that reached KMS (eventCount less what KMS did on its own). */
+    /** CloudTrail records of calls: every call that reached KMS (eventCount less what KMS did on its own and the key owners' copies). */
     kmsCalls: Count,
     kmsCallsByRegion: z.record(z.string(), Count),
     errorsByCode: z.record(z.string(), Count),
@@ -326,10 +326,16 @@ export const RunRecord = z.object({
     cmkRotations: Count,
     /** Estimated KMS request cost at $0.03 per 10,000 requests, extrapolated to a 30-day month. */
     kmsCostPerMonthUsd: z.number(),
+    /**
+     * CloudTrail records delivered to a key owner's account for calls made from another account (a
+     * vendor's role using its customer's key): the call's second record, not a call (0 in runs made
+     * before KeyDrill wrote them).
+     */
+    keyOwnerCopies: Count.default(0),
   }),
   /** What is unreadable at the end and why: databases whose node cannot reach its key, snapshots lost. */
   dataAtRisk: z.array(z.object({ what: z.string(), cluster: z.string(), reason: z.string() })),
-  /** CloudTrail records the run made (totals.kmsCalls and the embedded KMS's own RotateKey/DeleteKey) and its client-side observations. */
+  /** CloudTrail records the run made (totals.kmsCalls, their copies for key owners' accounts, the embedded KMS's own RotateKey/DeleteKey) and its client-side observations. */
   eventCount: Count,
   observationCount: Count,
 });

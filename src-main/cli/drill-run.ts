@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { DrillSetup } from '../../src-shared/api-types';
 import { count } from '../../src-shared/count';
+import { recordsBesideCalls } from '../../src-shared/record-counts';
 import { describeSetup } from '../../src-shared/drill-setup';
 import { formatDuration } from '../../src-shared/duration';
 import type { RunRecord } from '../../src-shared/run-record';
@@ -219,9 +220,9 @@ function printVerdicts(s: DrillSummary): void {
   for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
   if (s.dataAtRisk.length) console.log(`  DATA AT RISK: ${s.dataAtRisk.length} item(s) unreadable at the end, e.g. ${s.dataAtRisk[0]?.what} (${s.dataAtRisk[0]?.reason})`);
   const outcome = s.status === 'cancelled' ? `cancelled at ${formatDuration(Math.floor(s.reachedAt / 1000) * 1000)} of ${formatDuration(s.scenario.duration)}: nothing was judged` : s.passed ? 'all expectations met' : 'some expectations failed';
-  // KMS's own RotateKey/DeleteKey records are CloudTrail records of the run but no calls: say so when there are any.
-  const byKms = s.totals.cloudTrailRecords - s.totals.kmsCalls;
-  const records = byKms > 0 ? `${count(s.totals.kmsCalls)} KMS calls · ${count(s.totals.cloudTrailRecords)} CloudTrail records (${count(byKms)} written by KMS on its own)` : `${count(s.totals.kmsCalls)} KMS calls (CloudTrail records)`;
+  // KMS's own RotateKey/DeleteKey records and key owners' copies are CloudTrail records of the run but no calls: say so when there are any.
+  const beside = recordsBesideCalls(s.totals, s.totals.cloudTrailRecords);
+  const records = beside ? `${count(s.totals.kmsCalls)} KMS calls · ${count(s.totals.cloudTrailRecords)} CloudTrail records (${beside})` : `${count(s.totals.kmsCalls)} KMS calls (CloudTrail records)`;
   console.log(`  ${outcome} · ${records} · ${count(s.totals.clientSideCalls)} calls that never reached KMS · event set SHA-256 ${s.eventSetSha256?.slice(0, 16) ?? '-'}…\n`);
 }
 

@@ -36,7 +36,8 @@ export interface DrillSummary {
    * a failing step may be what the drill tests. `at` is drill time in ms; `detail` says why.
    */
   failedSteps: { step: number; stepId: string | undefined; do: string; at: number; detail: string }[];
-  totals: { kmsCalls: number; cloudTrailRecords: number; errorsByCode: Record<string, number>; clientSideCalls: number; clientSideByCode: Record<string, number> };
+  /** keyOwnerCopies: records delivered to a key owner's account for calls made from another account (CloudTrail records, not calls). */
+  totals: { kmsCalls: number; cloudTrailRecords: number; keyOwnerCopies: number; errorsByCode: Record<string, number>; clientSideCalls: number; clientSideByCode: Record<string, number> };
   dataAtRisk: { what: string; cluster: string; reason: string }[];
   eventSetSha256: string | undefined;
 }
@@ -90,7 +91,7 @@ export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry
       expectation: v.expectation,
     })),
     failedSteps: failedStepsOf(timeline),
-    totals: { kmsCalls: record.totals.kmsCalls, cloudTrailRecords: record.eventCount, errorsByCode: record.totals.errorsByCode, clientSideCalls: record.totals.clientSideCalls, clientSideByCode: record.totals.clientSideByCode },
+    totals: { kmsCalls: record.totals.kmsCalls, cloudTrailRecords: record.eventCount, keyOwnerCopies: record.totals.keyOwnerCopies, errorsByCode: record.totals.errorsByCode, clientSideCalls: record.totals.clientSideCalls, clientSideByCode: record.totals.clientSideByCode },
     dataAtRisk: record.dataAtRisk,
     eventSetSha256: execution.eventSetSha256,
   };

@@ -133,6 +133,7 @@ function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefin
       masterKeyRotations: world.masterKeyRotations,
       cmkRotations: world.cmkRotations,
       kmsCostPerMonthUsd: Math.round(((records.length * (30 * 86_400_000)) / duration / 10_000) * 0.03 * 100) / 100,
+      keyOwnerCopies: trail.keyOwnerCopies,
     },
     dataAtRisk,
     eventCount: trail.entries.length,

@@ -4,6 +4,7 @@ import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import type { CallRange, Evidence } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import { formatUuid, sha256 } from '../common/id-source';
+import { isKeyOwnerCopy } from '../kms/cloudtrail-cross-account';
 
 /**
  * The KMS calls of one drill run, in order: CloudTrail records (calls that reached KMS) and
@@ -32,6 +33,8 @@ export interface TrailEntry {
   cluster: string | undefined;
   /** What KMS did on its own (an AwsServiceEvent: a rotation, a deletion): a CloudTrail record, but no call. */
   byKms?: true;
+  /** The key owner's account's record of the call before it, made from another account: a CloudTrail record, but no call of its own. */
+  forKeyOwner?: true;
 }
 
 /** A position in the trail: how many records and observations existed then. */
@@ -45,6 +48,8 @@ export class RunTrail implements CloudTrailSink {
   readonly entries: TrailEntry[] = [];
   /** The records of calls only: what call counts, series and expectations read. */
   readonly calls: TrailEntry[] = [];
+  /** Records delivered to a key owner's account for calls made from another account (cloudtrail-cross-account.ts). */
+  keyOwnerCopies = 0;
   /** Calls that never reached KMS: kept apart, never CloudTrail records. */
   readonly observations: TrailEntry[] = [];
   private readonly hash = createHash('sha256');
@@ -59,6 +64,12 @@ export class RunTrail implements CloudTrailSink {
   ) {}
 
   record(event: CloudTrailRecord, runId: string | undefined): void {
+    if (isKeyOwnerCopy(event)) {
+      const call = this.calls.at(-1);
+      this.keyOwnerCopies++;
+      this.append(event, runId, { at: call?.at ?? this.now() - this.start, cluster: call?.cluster, forKeyOwner: true });
+      return;
+    }
     const context = event.requestParameters?.encryptionContext as Record<string, unknown> | undefined;
     const cluster = typeof context?.cluster === 'string' ? context.cluster : undefined;
     this.calls.push(this.append(event, runId, { at: this.now() - this.start, cluster }));
@@ -82,7 +93,7 @@ export class RunTrail implements CloudTrailSink {
     return range;
   }
 
-  private append(event: CloudTrailRecord, runId: string | undefined, facts: Pick<TrailEntry, 'at' | 'cluster' | 'byKms'>): TrailEntry {
+  private append(event: CloudTrailRecord, runId: string | undefined, facts: Pick<TrailEntry, 'at' | 'cluster' | 'byKms' | 'forKeyOwner'>): TrailEntry {
     const n = this.entries.length + 1;
     // The run names its records: the id is the run's, numbered, so evidence can cite it by number.
     event.eventID = eventIdOf(this.runId, n);

@@ -1,5 +1,6 @@
 import type { IdSource } from '../common/id-source';
 import { KMS_READ_ONLY_EVENTS, type CloudTrailRecord } from '../../src-shared/cloudtrail';
+import { accountOfKmsArn, keyOwnerToNotify } from './cloudtrail-cross-account';
 import {
   DROPPED_MEMBERS, KEEP_RESPONSE, KEY_ARN_RESPONSE, KEY_MATERIAL_OPERATIONS, KMS_EVENT_VERSION, NO_REQUEST_PARAMETERS, OMITTED_WHEN_EMPTY, REQUEST_DEFAULTS, RESPONSE_KEY_ID_BARE, VERBATIM_MAPS,
 } from './cloudtrail-kms-rules';
@@ -69,6 +70,8 @@ export function buildKmsEvent(facts: KmsCallFacts): CloudTrailRecord {
   const eventName = facts.operation;
   const resources = keyArns(facts);
   const additional = facts.error ? undefined : keyMaterial(facts);
+  // A call on another account's key is written to that account too; both records share an id (cloudtrail-cross-account.ts).
+  const keyOwner = keyOwnerToNotify(facts.account, resources, facts.error?.name);
   // CloudTrail's own field order.
   const record: CloudTrailRecord = {
     eventVersion: KMS_EVENT_VERSION,
@@ -86,10 +89,12 @@ export function buildKmsEvent(facts: KmsCallFacts): CloudTrailRecord {
     requestID: facts.requestId ?? facts.ids.uuid(),
     eventID: facts.ids.uuid(),
     readOnly: KMS_READ_ONLY_EVENTS.has(eventName),
-    resources: resources.map((ARN) => ({ accountId: facts.account, type: 'AWS::KMS::Key', ARN })),
+    // The key's account, not the caller's: a vendor's call on its customer's key names the customer's account here.
+    resources: resources.map((ARN) => ({ accountId: accountOfKmsArn(ARN) ?? facts.account, type: 'AWS::KMS::Key', ARN })),
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: facts.account,
+    ...(keyOwner ? { sharedEventID: facts.ids.uuid() } : {}),
     eventCategory: 'Management',
     ...(facts.transport.tls ? { tlsDetails: { ...facts.transport.tls } } : {}),
   };

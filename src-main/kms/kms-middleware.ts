@@ -5,6 +5,7 @@ import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import type { Clock } from '../common/clock';
 import type { IdSource } from '../common/id-source';
 import { buildObservation } from './client-observation-event';
+import { keyOwnerCopy } from './cloudtrail-cross-account';
 import { buildKmsEvent, type CallerIdentity, type CallTransport, type CiphertextInfo } from './cloudtrail-event';
 import type { FaultInjector } from './fault-injector';
 
@@ -102,25 +103,26 @@ export function installKmsMiddleware(client: KMSClient, options: MiddlewareOptio
           sink.observe(buildObservation({ operation, region, input, error, injectedCause: error.$keydrillCause, identity, at, ids: options.ids }), runId);
           return;
         }
-        sink.record(
-          buildKmsEvent({
-            operation,
-            region,
-            input,
-            output,
-            error: error ? { name: error.name, message: error.message } : undefined,
-            identity,
-            account: identity.accountId ?? (learnedAccount ??= accountFrom(output)),
-            at,
-            requestId: error?.$metadata?.requestId ?? (output?.$metadata as { requestId?: string } | undefined)?.requestId,
-            transport: { userAgent: seen.userAgent, tls: seen.tls },
-            userAgent: options.userAgent,
-            sourceIPAddress: options.sourceIPAddress,
-            ids: options.ids,
-            ciphertextInfo: options.ciphertextInfo,
-          }),
-          runId,
-        );
+        const record = buildKmsEvent({
+          operation,
+          region,
+          input,
+          output,
+          error: error ? { name: error.name, message: error.message } : undefined,
+          identity,
+          account: identity.accountId ?? (learnedAccount ??= accountFrom(output)),
+          at,
+          requestId: error?.$metadata?.requestId ?? (output?.$metadata as { requestId?: string } | undefined)?.requestId,
+          transport: { userAgent: seen.userAgent, tls: seen.tls },
+          userAgent: options.userAgent,
+          sourceIPAddress: options.sourceIPAddress,
+          ids: options.ids,
+          ciphertextInfo: options.ciphertextInfo,
+        });
+        // A call on another account's key: the key owner's account gets its own record of it (cloudtrail-cross-account.ts).
+        const ownerCopy = keyOwnerCopy(record, () => options.ids.uuid());
+        sink.record(record, runId);
+        if (ownerCopy) sink.record(ownerCopy, runId);
       };
       try {
         const result = await next({ ...args, [WITNESS]: seen } as typeof args);

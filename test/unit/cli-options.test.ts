@@ -67,7 +67,7 @@ function summary(over: Partial<DrillSummary> = {}): DrillSummary {
       { kind: 'unreadable-within', passed: false, summary: 'prod stayed readable for 15m (expected within 1m)', measured: 900_000, measuredText: '15m', expected: 'within 1m', expectation: { expect: 'unreadable-within' } },
       { kind: 'kms-calls-at-most', passed: false, summary: 'bad\u0001control & <chars>', measured: null, measuredText: undefined, expected: undefined, expectation: { expect: 'kms-calls-at-most' } },
     ],
-    totals: { kmsCalls: 10, cloudTrailRecords: 10, errorsByCode: {}, clientSideCalls: 0, clientSideByCode: {} },
+    totals: { kmsCalls: 10, cloudTrailRecords: 10, keyOwnerCopies: 0, errorsByCode: {}, clientSideCalls: 0, clientSideByCode: {} },
     dataAtRisk: [],
     eventSetSha256: '0'.repeat(64),
     ...over,

@@ -1,4 +1,5 @@
 import type { RunRecord } from '../../../src-shared/run-record';
+import { recordsBesideCalls } from '../../../src-shared/record-counts';
 import type { FleetView } from './fleet-view';
 import { html, type Html } from './html-template';
 import { clockTime, count, offset } from './format-text';
@@ -43,6 +44,7 @@ export function summarySection(record: RunRecord, fleet: FleetView, timeline: Ti
   const end = clockTime(record.startTime, scenario.duration);
   const clusters = Math.max(record.clusters.length, record.topology.clusters.length);
   const failedCalls = Object.values(record.totals.errorsByCode).reduce((a, b) => a + b, 0);
+  const beside = recordsBesideCalls(record.totals, record.eventCount);
   const judged = execution.status === 'completed';
   // A cancelled run summed up what it played; an interrupted one never did.
   const summed = record.clusters.length > 0;
@@ -54,7 +56,7 @@ export function summarySection(record: RunRecord, fleet: FleetView, timeline: Ti
 ${card(summed ? `${count(fleet.tenantsDown)} of ${count(clusters)}` : '—', 'tenants (clusters) not serving at some moment', 'tenants-down')}
 ${card(summed ? count(Math.round(fleet.minutesUnavailable)) : '—', 'minutes unavailable, summed over tenants', 'minutes-unavailable')}
 ${card(count(record.dataAtRisk.length), `items of data at risk${fleet.tenantsAtRisk ? ` in ${count(fleet.tenantsAtRisk)} tenant${fleet.tenantsAtRisk === 1 ? '' : 's'}` : ''}`, 'data-at-risk-count')}
-${card(count(record.totals.kmsCalls), `KMS calls (CloudTrail records${record.eventCount > record.totals.kmsCalls ? `; ${count(record.eventCount - record.totals.kmsCalls)} more written by KMS on its own` : ''}), ${count(failedCalls)} failed`, 'kms-calls')}
+${card(count(record.totals.kmsCalls), `KMS calls (CloudTrail records${beside ? `; ${count(record.eventCount - record.totals.kmsCalls)} more: ${beside}` : ''}), ${count(failedCalls)} failed`, 'kms-calls')}
 ${card(count(record.totals.clientSideCalls), 'calls that never reached KMS', 'client-side-calls')}
 </div>
 ${scenario.description ? html`<p class="description">${scenario.description}</p>` : html``}

@@ -1,0 +1,17 @@
+import { count } from './count';
+
+/**
+ * How a run's CloudTrail records add up, in words: beside its KMS calls, the records KMS wrote on its
+ * own (a scheduled rotation or deletion) and the copies delivered to a key owner's account for calls
+ * made from another account. Undefined when every record is a call. The CLI's closing line and the
+ * report's KMS-calls card say the same.
+ */
+export function recordsBesideCalls(totals: { kmsCalls: number; keyOwnerCopies?: number | undefined }, eventCount: number): string | undefined {
+  const copies = totals.keyOwnerCopies ?? 0;
+  const byKms = eventCount - totals.kmsCalls - copies;
+  const parts = [
+    ...(byKms > 0 ? [`${count(byKms)} written by KMS on its own`] : []),
+    ...(copies > 0 ? [`${count(copies)} delivered to the key owner's account for calls made from another account`] : []),
+  ];
+  return parts.length ? parts.join(', ') : undefined;
+}

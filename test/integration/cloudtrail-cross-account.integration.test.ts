@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { ClientObservation } from '../../src-shared/client-observation';
+import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import type { CloudTrailSink } from '../../src-main/audit/cloudtrail-sink';
+import { isKeyOwnerCopy } from '../../src-main/kms/cloudtrail-cross-account';
+import { builtIn, runWhole } from '../support/drill-run';
+
+/** Every CloudTrail record a drill hands on, as the event store would receive them. */
+class Collected implements CloudTrailSink {
+  readonly records: CloudTrailRecord[] = [];
+  record(event: CloudTrailRecord): void {
+    this.records.push(structuredClone(event));
+  }
+  observe(_observation: ClientObservation): void {}
+}
+
+const CUSTOMER = '111122223333';
+const VENDOR = '444455556666';
+
+describe('calls on a key of another account are written to both accounts, as CloudTrail does', () => {
+  it("a vendor's calls on its customer's key reach the customer's trail too; denied ones only the vendor's", async () => {
+    const sink = new Collected();
+    const { record } = await runWhole(builtIn('vendor-iam-permission-revoke'), { eventSink: sink });
+    const vendorCalls = sink.records.filter((r) => r.userIdentity.accountId === VENDOR && r.recipientAccountId === VENDOR);
+    const customerCopies = sink.records.filter((r) => r.userIdentity.accountId === VENDOR && r.recipientAccountId === CUSTOMER);
+    expect(vendorCalls.length).toBeGreaterThan(10);
+
+    // The key is the customer's, whoever calls it.
+    for (const r of sink.records) for (const res of r.resources ?? []) expect(res.accountId).toBe(CUSTOMER);
+
+    // Refused for want of access: only the caller's account hears of it.
+    const denied = vendorCalls.filter((r) => r.errorCode === 'AccessDeniedException');
+    expect(denied.length).toBeGreaterThan(0);
+    for (const r of denied) expect(r.sharedEventID).toBeUndefined();
+
+    // Every other call: one record in each account, sharing sharedEventID, each with its own eventID.
+    const shared = vendorCalls.filter((r) => r.errorCode !== 'AccessDeniedException');
+    expect(shared.every((r) => typeof r.sharedEventID === 'string')).toBe(true);
+    expect(customerCopies.map((r) => r.sharedEventID).sort()).toEqual(shared.map((r) => r.sharedEventID).sort());
+    const byShared = new Map(shared.map((r) => [r.sharedEventID, r]));
+    for (const copy of customerCopies) {
+      const call = byShared.get(copy.sharedEventID);
+      expect(copy.eventID).not.toBe(call?.eventID);
+      expect({ ...copy, eventID: '', recipientAccountId: '' }).toEqual({ ...call, eventID: '', recipientAccountId: '' });
+      expect(Object.keys(copy)).toEqual(Object.keys(call ?? {}));
+      expect(isKeyOwnerCopy(copy)).toBe(true);
+      expect(isKeyOwnerCopy(call as CloudTrailRecord)).toBe(false);
+    }
+    expect(new Set(sink.records.map((r) => r.eventID)).size).toBe(sink.records.length);
+
+    // A copy is a record of the run, not a call: the counts agree with the records they count.
+    expect(record.totals.keyOwnerCopies).toBe(customerCopies.length);
+    expect(record.totals.kmsCalls).toBe(sink.records.filter((r) => r.eventType === 'AwsApiCall' && !isKeyOwnerCopy(r)).length);
+    expect(record.eventCount).toBe(sink.records.length);
+    expect(Object.values(record.totals.kmsCallsByRegion).reduce((a, b) => a + b, 0)).toBe(record.totals.kmsCalls);
+    expect(record.totals.errorsByCode.AccessDeniedException).toBe(denied.length);
+  });
+
+  it('calls within one account have one record each and no sharedEventID', async () => {
+    const sink = new Collected();
+    const { record } = await runWhole(builtIn('revocation-and-restore'), { eventSink: sink });
+    expect(sink.records.length).toBeGreaterThan(0);
+    expect(sink.records.some((r) => r.sharedEventID !== undefined)).toBe(false);
+    expect(record.totals.keyOwnerCopies).toBe(0);
+  });
+});
