@@ -71,7 +71,8 @@ export function buildKmsEvent(facts: KmsCallFacts): CloudTrailRecord {
   const resources = keyArns(facts);
   const additional = facts.error ? undefined : keyMaterial(facts);
   // A call on another account's key is written to that account too; both records share an id (cloudtrail-cross-account.ts).
-  const keyOwner = keyOwnerToNotify(facts.account, resources, facts.error?.name);
+  // Only when the caller's account is known, not guessed from a key ARN.
+  const keyOwner = keyOwnerToNotify(facts.identity.accountId, resources, facts.error?.name);
   // CloudTrail's own field order.
   const record: CloudTrailRecord = {
     eventVersion: KMS_EVENT_VERSION,
