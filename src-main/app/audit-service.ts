@@ -3,6 +3,7 @@ import type {
 } from '../../src-shared/api';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { InvalidQueryError, MINUTE_MS, type AggregateRow, type EventStore, type StoredEvent } from '../audit/event-store';
+import { usernameOf } from '../audit/record-codec';
 import { AppError } from './app-error';
 import { slicedAggregate } from './sliced-aggregate';
 
@@ -113,12 +114,15 @@ function toRow(e: StoredEvent): AuditRow {
   };
 }
 
-/** What the CloudTrail console shows as "User name": the IAM user, else the role session or the ARN's last part; for what AWS did on its own, who did it ("AWS Internal"). */
+/**
+ * What the CloudTrail console shows as "User name": the name LookupEvents filters on (usernameOf: the
+ * IAM user, the role session, "root", the invoking service), so the column and the User name filter
+ * agree; else the ARN's last part or the identity's type.
+ */
 function username(r: CloudTrailRecord): string {
   const id = r.userIdentity;
-  if (id.userName) return id.userName;
   const arn = id.arn ?? '';
-  return arn.slice(arn.lastIndexOf('/') + 1) || id.type || id.invokedBy || '';
+  return usernameOf(id) ?? (arn.slice(arn.lastIndexOf('/') + 1) || id.type || '');
 }
 
 function resource(r: CloudTrailRecord): string {
