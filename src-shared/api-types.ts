@@ -189,6 +189,10 @@ export const AuditRow = z.object({
   encryptionContext: z.record(z.string(), z.string()).nullable(),
   readOnly: z.boolean().nullable(),
   runId: z.string().nullable(),
+  /** Whose trail the record is in (recipientAccountId): the store holds every account's records side by side. */
+  account: z.string().nullable(),
+  /** The key owner's record of a call made from another account: the same call as the caller's record with its sharedEventID, not a second call. */
+  keyOwnerCopy: z.boolean(),
 });
 export type AuditRow = z.infer<typeof AuditRow>;
 

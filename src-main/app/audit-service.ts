@@ -4,6 +4,7 @@ import type {
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { InvalidQueryError, MINUTE_MS, type AggregateRow, type EventStore, type StoredEvent } from '../audit/event-store';
 import { usernameOf } from '../audit/record-codec';
+import { isKeyOwnerCopy } from '../kms/cloudtrail-cross-account';
 import { AppError } from './app-error';
 import { slicedAggregate } from './sliced-aggregate';
 
@@ -111,6 +112,8 @@ function toRow(e: StoredEvent): AuditRow {
     encryptionContext: context(r),
     readOnly: r.readOnly ?? null,
     runId: e.runId ?? null,
+    account: r.recipientAccountId ?? null,
+    keyOwnerCopy: isKeyOwnerCopy(r),
   };
 }
 

@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClientObservation } from '../../src-shared/client-observation';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import type { CloudTrailSink } from '../../src-main/audit/cloudtrail-sink';
+import { AuditService } from '../../src-main/app/audit-service';
+import { BatchedIngest } from '../../src-main/audit/batched-ingest';
+import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { isKeyOwnerCopy } from '../../src-main/kms/cloudtrail-cross-account';
 import { builtIn, runWhole } from '../support/drill-run';
 
@@ -62,5 +68,29 @@ describe('calls on a key of another account are written to both accounts, as Clo
     expect(sink.records.length).toBeGreaterThan(0);
     expect(sink.records.some((r) => r.sharedEventID !== undefined)).toBe(false);
     expect(record.totals.keyOwnerCopies).toBe(0);
+  });
+
+  it("the Audit table says whose trail each record is in and marks the key owner's copies", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keydrill-xacct-'));
+    const store = SqliteEventStore.open(join(dir, 'events.sqlite'));
+    try {
+      const ingest = new BatchedIngest(store);
+      const { record } = await runWhole(builtIn('vendor-iam-permission-revoke'), { eventSink: ingest });
+      await ingest.flush();
+      await ingest.close();
+      const audit = new AuditService(() => store);
+      const rows = audit.lookup({ runId: record.execution.runId, maxResults: 1000 }).events;
+      expect(rows).toHaveLength(record.eventCount);
+      const copies = rows.filter((r) => r.keyOwnerCopy);
+      expect(copies).toHaveLength(record.totals.keyOwnerCopies);
+      expect(new Set(copies.map((r) => r.account))).toEqual(new Set([CUSTOMER]));
+      // The vendor's own records are in the vendor's trail; the administrator's in the customer's.
+      expect(rows.filter((r) => r.account === VENDOR).length).toBe(record.eventCount - rows.filter((r) => r.account === CUSTOMER).length);
+      expect(rows.filter((r) => r.account === VENDOR && r.keyOwnerCopy)).toEqual([]);
+      expect(rows.filter((r) => r.account === VENDOR).length).toBeGreaterThanOrEqual(copies.length);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -16,6 +16,8 @@ const COLUMNS: Column<AuditRow>[] = [
   { key: 'name', label: 'Event name', width: '215px', render: (r) => r.eventName },
   { key: 'region', label: 'Region', width: '110px', render: (r) => r.region },
   { key: 'user', label: 'User name', width: '150px', render: (r) => r.username },
+  // KeyDrill's store holds every account's trail: a vendor's call on its customer's key is in both, the customer's record marked as such.
+  { key: 'account', label: 'Trail of account', width: '150px', render: (r) => (r.keyOwnerCopy ? <span title="The key owner's record of a call made from another account (same sharedEventID as the caller's record)">{r.account} <span className="muted">key owner</span></span> : (r.account ?? '')) },
   { key: 'context', label: 'Encryption context', width: 'minmax(140px, 1fr)', render: (r) => (r.encryptionContext ? Object.entries(r.encryptionContext).map(([k, v]) => `${k}=${v}`).join(', ') : '') },
   { key: 'error', label: 'Error code', width: '200px', render: (r) => (r.errorCode ? <span className="error-code">{r.errorCode}</span> : '') },
 ];
