@@ -9,6 +9,7 @@ import { AuditService } from '../../src-main/app/audit-service';
 import { BatchedIngest } from '../../src-main/audit/batched-ingest';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { isKeyOwnerCopy } from '../../src-main/kms/cloudtrail-cross-account';
+import { renderHtmlReport } from '../../src-main/report/html-report';
 import { builtIn, runWhole } from '../support/drill-run';
 
 /** Every CloudTrail record a drill hands on, as the event store would receive them. */
@@ -26,7 +27,7 @@ const VENDOR = '444455556666';
 describe('calls on a key of another account are written to both accounts, as CloudTrail does', () => {
   it("a vendor's calls on its customer's key reach the customer's trail too; denied ones only the vendor's", async () => {
     const sink = new Collected();
-    const { record } = await runWhole(builtIn('vendor-iam-permission-revoke'), { eventSink: sink });
+    const { record, full } = await runWhole(builtIn('vendor-iam-permission-revoke'), { eventSink: sink });
     const vendorCalls = sink.records.filter((r) => r.userIdentity.accountId === VENDOR && r.recipientAccountId === VENDOR);
     const customerCopies = sink.records.filter((r) => r.userIdentity.accountId === VENDOR && r.recipientAccountId === CUSTOMER);
     expect(vendorCalls.length).toBeGreaterThan(10);
@@ -60,6 +61,8 @@ describe('calls on a key of another account are written to both accounts, as Clo
     expect(record.eventCount).toBe(sink.records.length);
     expect(Object.values(record.totals.kmsCallsByRegion).reduce((a, b) => a + b, 0)).toBe(record.totals.kmsCalls);
     expect(record.totals.errorsByCode.AccessDeniedException).toBe(denied.length);
+    // The report says what the records beside the calls are.
+    expect(renderHtmlReport(full)).toContain(`${record.totals.kmsCalls} KMS calls (CloudTrail records; besides them, ${customerCopies.length} delivered to the key owner&#39;s account for calls made from another account)`.replace(/^\d+ /, ''));
   });
 
   it('calls within one account have one record each and no sharedEventID', async () => {

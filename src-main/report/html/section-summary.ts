@@ -56,7 +56,7 @@ export function summarySection(record: RunRecord, fleet: FleetView, timeline: Ti
 ${card(summed ? `${count(fleet.tenantsDown)} of ${count(clusters)}` : '—', 'tenants (clusters) not serving at some moment', 'tenants-down')}
 ${card(summed ? count(Math.round(fleet.minutesUnavailable)) : '—', 'minutes unavailable, summed over tenants', 'minutes-unavailable')}
 ${card(count(record.dataAtRisk.length), `items of data at risk${fleet.tenantsAtRisk ? ` in ${count(fleet.tenantsAtRisk)} tenant${fleet.tenantsAtRisk === 1 ? '' : 's'}` : ''}`, 'data-at-risk-count')}
-${card(count(record.totals.kmsCalls), `KMS calls (CloudTrail records${beside ? `; ${count(record.eventCount - record.totals.kmsCalls)} more: ${beside}` : ''}), ${count(failedCalls)} failed`, 'kms-calls')}
+${card(count(record.totals.kmsCalls), `KMS calls (CloudTrail records${beside ? `; besides them, ${beside}` : ''}), ${count(failedCalls)} failed`, 'kms-calls')}
 ${card(count(record.totals.clientSideCalls), 'calls that never reached KMS', 'client-side-calls')}
 </div>
 ${scenario.description ? html`<p class="description">${scenario.description}</p>` : html``}
