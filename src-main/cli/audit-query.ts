@@ -1,6 +1,7 @@
 import { runService } from './scenario-input';
 import { LOOKUP_ATTRIBUTE_KEYS, type EventStore, type LookupQuery, type StoredEvent } from '../audit/event-store';
 import { usernameOf } from '../audit/record-codec';
+import { isKeyOwnerCopy } from '../kms/cloudtrail-cross-account';
 import { defineCommand, intOption } from './command-spec';
 import { asUsageError, attributeOption, DB_OPTION, eventsDbPath, openExistingStore, regionOption } from './audit-options';
 import { LOOKUP_TIME_RANGE_OPTIONS, timeRange } from './time-options';
@@ -98,9 +99,11 @@ function table(events: StoredEvent[]): string {
     usernameOf(r.userIdentity) ?? '-',
     r.awsRegion,
     shortKey(r.resources?.[0]?.ARN),
+    // The store holds every account's trail: a vendor's call on its customer's key is in both, the customer's copy marked.
+    `${r.recipientAccountId ?? '-'}${isKeyOwnerCopy(r) ? ' (key owner)' : ''}`,
     r.errorCode ?? '',
   ]);
-  const headers = ['time', 'event', 'user', 'region', 'key', 'error'];
+  const headers = ['time', 'event', 'user', 'region', 'key', 'trail of', 'error'];
   const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

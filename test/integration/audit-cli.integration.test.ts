@@ -51,7 +51,7 @@ describe('keydrill audit on the command line', () => {
     ]);
     const errors = await keydrill(['query', '--errors', '--start', '2026-01-15', '--end', '2026-01-15T23:59:59Z']);
     expect(errors.code).toBe(0);
-    expect(errors.stdout.trim().split('\n').slice(2)).toEqual([expect.stringMatching(/^2026-01-15T09:08:02Z\s+Decrypt\s+node-4\s+eu-west-1\s+key\/mrk-\S+\s+AccessDenied$/)]);
+    expect(errors.stdout.trim().split('\n').slice(2)).toEqual([expect.stringMatching(/^2026-01-15T09:08:02Z\s+Decrypt\s+node-4\s+eu-west-1\s+key\/mrk-\S+\s+111122223333\s+AccessDenied$/)]);
   });
 
   it('--start without --end ends now: events dated after today (a drill\'s own clock) are left out, and the hint says where they are', async () => {
