@@ -47,9 +47,24 @@ function formatBound(ms: number): string {
 /** The longest drill: ten years of simulated time. */
 export const MAX_DRILL_DURATION = 3650 * DAY;
 
-/** A percentage such as "99.9%" or 99.9. */
-export const Percent = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a percentage like "99.9%"').transform((s) => Number(s.slice(0, -1)))])
-  .pipe(z.number().min(0, 'a percentage is at least 0').max(100, 'a percentage is at most 100'));
+/** A number as a reader writes it: 0.999 * 100 is 99.89999999999999, not 99.9. */
+const plain = (n: number) => Number(n.toPrecision(12));
+
+/**
+ * A percentage field (`field` names it in messages): 0–100, written 99.9 or "99.9%". A bare number
+ * strictly between 0 and 1 is refused: "atLeast: 0.999" is nearly always a fraction meaning 99.9 %,
+ * and read as 0.999 % it would pass whatever happened. The string form is the explicit way to ask
+ * for less than 1 % ("0.5%").
+ */
+export function percent(field: string) {
+  const bareNumber = z.number().superRefine((n, ctx) => {
+    if (n > 0 && n < 1) ctx.addIssue({ code: 'custom', message: `${field}: ${n} reads as ${n} %; percentages here are 0–100, write ${plain(n * 100)} (or "${n}%" if you do mean ${n} %)` });
+  });
+  const withSign = z.string().regex(/^\d+(\.\d+)?%$/, 'expected a percentage like "99.9%"').transform((s) => Number(s.slice(0, -1)));
+  return z.union([bareNumber, withSign], { error: (issue) => (issue.code === 'invalid_union' ? `${field} is a percentage 0–100, like 99.9 or "99.9%"` : undefined) })
+    .pipe(z.number().min(0, 'a percentage is at least 0').max(100, 'a percentage is at most 100'))
+    .meta({ description: 'A percentage, 0–100: 99.9 or "99.9%". A number between 0 and 1 is refused as ambiguous (0.999 is not 99.9 %); write "0.5%" to mean half a percent.', examples: [99.9, '99.5%', '0.5%'] });
+}
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected an id of lower-case letters, digits and dashes, like "acme-prod"');
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like "us-east-1"');
@@ -146,6 +161,11 @@ export const Workload = z.object({
   canaryEvery: boundedDuration(SECOND, 365 * DAY, 'the canary interval').prefault('5m'),
 }).strict();
 
+/** A fraction, not a percentage (unlike availability): 20 meaning 20 % is caught here, with what to write. */
+const ThrottleRate = z.number().min(0, 'a throttle rate is at least 0').max(1, {
+  error: (issue) => (typeof issue.input === 'number' && issue.input <= 100 ? `rate is the fraction of calls throttled, 0–1: for ${issue.input} % write ${plain(issue.input / 100)}` : 'rate is the fraction of calls throttled, 0–1'),
+}).describe('The fraction of KMS calls to the region that are throttled, 0–1 (0.2: one call in five).');
+
 const at = { at: Duration, id: Id.optional().describe('A name expectations can refer to.') };
 const forDuration = { duration: boundedDuration(1, MAX_DRILL_DURATION, 'a fault\'s duration').optional().describe('Ends by itself after this long; otherwise until a later step ends it.') };
 const keyRef = { key: Id };
@@ -154,7 +174,7 @@ export const TimelineStep = z.discriminatedUnion('do', [
   // faults
   z.object({ do: z.literal('kms-region-outage'), ...at, region: Region, mode: z.enum(['refused', 'timeout']).default('refused'), ...forDuration }).strict(),
   z.object({ do: z.literal('kms-latency'), ...at, region: Region, ms: z.number().nonnegative().max(600_000, 'added latency can be at most 600000 ms (10 minutes)'), jitterMs: z.number().nonnegative().max(600_000, 'jitter can be at most 600000 ms').default(0), ...forDuration }).strict(),
-  z.object({ do: z.literal('kms-throttle'), ...at, region: Region, rate: z.number().min(0).max(1), ...forDuration }).strict(),
+  z.object({ do: z.literal('kms-throttle'), ...at, region: Region, rate: ThrottleRate, ...forDuration }).strict(),
   z.object({ do: z.literal('key-disable'), ...at, ...keyRef }).strict(),
   z.object({ do: z.literal('key-policy-revoke'), ...at, ...keyRef }).strict(),
   z.object({ do: z.literal('grant-revoke'), ...at, ...keyRef }).strict(),
@@ -187,7 +207,7 @@ export const TIMELINE_KINDS = [
 const window = { from: Duration.prefault('0s'), to: Duration.optional().describe('Defaults to the end of the drill.') };
 
 export const Expectation = z.discriminatedUnion('expect', [
-  z.object({ expect: z.literal('availability'), cluster: Id, database: Id.optional(), ...window, atLeast: Percent.optional(), atMost: Percent.optional() }).strict()
+  z.object({ expect: z.literal('availability'), cluster: Id, database: Id.optional(), ...window, atLeast: percent('atLeast').optional(), atMost: percent('atMost').optional() }).strict()
     .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'availability needs atLeast or atMost', path: ['atLeast'] }),
   z.object({ expect: z.literal('unreadable-within'), after: Id.describe('The id of a timeline step.'), within: Duration, cluster: Id.optional() }).strict(),
   z.object({ expect: z.literal('readable-within'), after: Id, within: Duration, cluster: Id.optional() }).strict(),
@@ -213,7 +233,7 @@ export const Expectation = z.discriminatedUnion('expect', [
     // "atMost: 0" alone means "nothing lost": a default of 1 under it could never pass.
     .transform((e) => ({ ...e, atLeast: e.atLeast ?? (e.atMost === undefined ? 1 : 0) }))
     .describe('Items of data at risk at the end of the drill (databases, snapshots, canary records) within bounds.'),
-  z.object({ expect: z.literal('node-availability'), node: z.string().min(1).describe('"cluster/node"'), ...window, atLeast: Percent.optional(), atMost: Percent.optional() }).strict()
+  z.object({ expect: z.literal('node-availability'), node: z.string().min(1).describe('"cluster/node"'), ...window, atLeast: percent('atLeast').optional(), atMost: percent('atMost').optional() }).strict()
     .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'node-availability needs atLeast or atMost', path: ['atLeast'] }),
   z.object({
     expect: z.literal('kms-calls'),

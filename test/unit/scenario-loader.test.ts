@@ -188,6 +188,28 @@ describe('scenario checks that stop a drill failing at run time', () => {
     ]);
   });
 
+  it('a percentage written as a fraction (atLeast: 0.999) is refused, naming the field, the line and what to write; "0.5%" still means half a percent', () => {
+    const text = withExpectations(
+      '{ expect: availability, cluster: prod, atLeast: 0.999 }',
+      '{ expect: node-availability, node: prod/n1, atMost: 0.5 }',
+      '{ expect: availability, cluster: prod, database: orders, atLeast: 0.95, atMost: 100 }',
+    );
+    expect(problems(text)).toEqual([
+      `expectations[0].atLeast: atLeast: 0.999 reads as 0.999 %; percentages here are 0–100, write 99.9 (or "0.999%" if you do mean 0.999 %) (line ${lineOf(text, 'atLeast: 0.999')})`,
+      `expectations[1].atMost: atMost: 0.5 reads as 0.5 %; percentages here are 0–100, write 50 (or "0.5%" if you do mean 0.5 %) (line ${lineOf(text, 'atMost: 0.5')})`,
+      `expectations[2].atLeast: atLeast: 0.95 reads as 0.95 %; percentages here are 0–100, write 95 (or "0.95%" if you do mean 0.95 %) (line ${lineOf(text, 'atLeast: 0.95,')})`,
+    ]);
+    const explicit = parseScenarioText(withExpectations('{ expect: node-availability, node: prod/n1, atMost: "0.5%" }', '{ expect: availability, cluster: prod, atLeast: 0, atMost: 1 }', '{ expect: availability, cluster: prod, atLeast: 99.9 }'));
+    expect(explicit.expectations.slice(0, 3)).toMatchObject([{ atMost: 0.5 }, { atLeast: 0, atMost: 1 }, { atLeast: 99.9 }]);
+    expect(problems(withExpectations('{ expect: availability, cluster: prod, atLeast: high }'))[0]).toMatch(/^expectations\[0\]\.atLeast: atLeast is a percentage 0–100, like 99\.9 or "99\.9%" \(line \d+\)$/);
+  });
+
+  it('a throttle rate is a fraction 0–1: a rate written as a percentage is refused with the fraction to write', () => {
+    const text = withSteps('{ do: kms-throttle, at: 1h, region: us-east-1, rate: 20 }');
+    expect(problems(text)).toEqual([`timeline[1].rate: rate is the fraction of calls throttled, 0–1: for 20 % write 0.2 (line ${lineOf(text, 'rate: 20')})`]);
+    expect(() => parseScenarioText(withSteps('{ do: kms-throttle, at: 1h, region: us-east-1, rate: 0.2 }'))).not.toThrow();
+  });
+
   it('an operation that is not a KMS API operation is refused, with the likely one', () => {
     const text = withExpectations('{ expect: kms-calls-at-most, count: 0, operation: Decrpyt }', '{ expect: kms-calls, operation: Frobnicate, atMost: 3 }', '{ expect: kms-calls, operation: ReEncrypt, atMost: 3 }');
     expect(problems(text)).toEqual([
