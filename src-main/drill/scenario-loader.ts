@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { Scenario } from '../../src-shared/scenario';
 
 /**
  * Reads a scenario file (YAML, or JSON — a subset of YAML, so one parser gives line numbers for
  * both) and validates it. Every problem names the path and the line:
  *   timeline[3].at: expected a duration like "90m", "1h30m" or "7d" (line 41)
+ * A file that is not valid YAML gets its first syntax errors only, with line and column, and no
+ * schema problems: the schema cannot say anything useful about a document it cannot read.
  */
 export interface ScenarioProblem {
   path: string;
   line: number | undefined;
+  /** Given for syntax errors, where the line alone is not enough. */
+  column?: number | undefined;
   message: string;
 }
 
@@ -22,7 +26,8 @@ export class ScenarioError extends Error {
 }
 
 export function formatProblem(p: ScenarioProblem): string {
-  return `${p.path ? `${p.path}: ` : ''}${p.message}${p.line !== undefined ? ` (line ${p.line})` : ''}`;
+  const where = p.line === undefined ? '' : ` (line ${p.line}${p.column !== undefined ? `:${p.column}` : ''})`;
+  return `${p.path ? `${p.path}: ` : ''}${p.message}${where}`;
 }
 
 const MAX_SCENARIO_BYTES = 2 * 1024 * 1024;
@@ -41,9 +46,7 @@ export function parseScenarioText(text: string, file = 'scenario'): Scenario {
   if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError(file, [{ path: '', line: undefined, message: `the file is larger than ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB` }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ScenarioError(file, doc.errors.map((e) => ({ path: '', line: e.linePos?.[0]?.line, message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '') })));
-  }
+  if (doc.errors.length > 0) throw new ScenarioError(file, syntaxProblems(doc.errors, text));
   const data = toData(doc, lines, file);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioError(file, [{ path: '', line: 1, message: `a scenario is a mapping with name, title, duration, topology, workload… (${basename(file)} holds ${data === null ? 'nothing' : Array.isArray(data) ? 'a list' : typeof data})` }]);
@@ -58,6 +61,56 @@ export function parseScenarioText(text: string, file = 'scenario'): Scenario {
     return [{ path: formatPath(issue.path), line: lineOf(doc, lines, issue.path), message: issue.message }];
   });
   throw new ScenarioError(file, dedupe(problems));
+}
+
+/** Syntax errors reported: the first few. Later ones are most often knock-on effects of the first. */
+const MAX_SYNTAX_ERRORS = 3;
+
+/**
+ * The file's first syntax errors, each with line, column and a short reason. Once the parser meets
+ * a token it cannot place ("Unexpected … token in YAML stream", e.g. a stray "}"), it reads the rest
+ * of the file as loose tokens and reports every one of them — two hundred errors for one mistake —
+ * so only the first such token is reported, saying that nothing after it was checked.
+ */
+function syntaxProblems(errors: readonly YAMLError[], text: string): ScenarioProblem[] {
+  let lost = false;
+  const kept = errors.filter((e) => {
+    const stream = e.code === 'UNEXPECTED_TOKEN' && / in YAML stream/.test(e.message);
+    if (stream && lost) return false;
+    lost ||= stream;
+    return true;
+  });
+  const problems = kept.slice(0, MAX_SYNTAX_ERRORS).map((e): ScenarioProblem => ({
+    path: '', line: e.linePos?.[0].line, column: e.linePos?.[0].col, message: `syntax error: ${syntaxReason(e, text)}`,
+  }));
+  const more = kept.length - problems.length;
+  if (more > 0) problems.push({ path: '', line: undefined, message: `and ${more} more syntax error${more === 1 ? '' : 's'} after these, often knock-on effects of the first: fix it and validate again` });
+  return problems;
+}
+
+const CLOSERS: Record<string, string> = { '}': '{', ']': '[' };
+
+/** The parser's reason in a few words, without its own "at line …" and source excerpt. */
+function syntaxReason(e: YAMLError, text: string): string {
+  const first = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+  const stray = /^Unexpected \S+ token in YAML stream: "(.*)"$/.exec(first);
+  if (stray) {
+    const token = stray[1] ?? '';
+    const opener = CLOSERS[token];
+    return `unexpected "${token}"${opener ? `: no "${opener}" is open here to close` : ''}; nothing after it was checked`;
+  }
+  if (e.code === 'DUPLICATE_KEY') {
+    const key = /^\s*(?:"([^"]*)"|'([^']*)'|([^:#\n]*?))\s*:/.exec(text.slice(e.pos[0]));
+    const name = key?.[1] ?? key?.[2] ?? key?.[3];
+    return name ? `the key "${name}" is written twice in the same mapping` : 'a key is written twice in the same mapping';
+  }
+  const unclosed = /^Flow (?:sequence|map) in block collection must be sufficiently indented and end with a ([\]}])$/.exec(first);
+  if (unclosed) {
+    const closer = unclosed[1] ?? '';
+    return `a "${CLOSERS[closer] ?? ''}" above is not closed with "${closer}" before this line (or this line is not indented under it)`;
+  }
+  if (e.code === 'MULTIPLE_DOCS') return 'a second YAML document starts here ("---"): a scenario file holds one';
+  return first.charAt(0).toLowerCase() + first.slice(1);
 }
 
 /** Aliases a scenario may use before it looks like an alias bomb (a billion laughs): each expansion counts. */

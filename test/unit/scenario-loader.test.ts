@@ -98,9 +98,23 @@ describe('scenario files', () => {
     expect(message).toMatch(/^duration: expected a duration like "90m", "1h30m" or "7d" \(line \d+\)$/);
   });
 
-  it('a YAML syntax error gives its line', () => {
-    const [message] = problems('name: x\ntitle: [unclosed\nduration: 1h\n');
-    expect(message).toMatch(/\(line \d\)$/);
+  it('a YAML syntax error gives its line and column and a short reason', () => {
+    expect(problems('name: x\ntitle: [unclosed\nduration: 1h\n')).toEqual(['syntax error: a "[" above is not closed with "]" before this line (or this line is not indented under it) (line 3:1)']);
+  });
+
+  it('a stray "}" in an otherwise good file is the one problem reported: no flood of knock-on errors, no schema problems', () => {
+    const text = valid.replace('      databases: [orders]\n', '      databases: [orders]}\n');
+    expect(problems(text)).toEqual([`syntax error: unexpected "}": no "{" is open here to close; nothing after it was checked (line ${lineOf(text, '[orders]}')}:${'      databases: [orders]}'.length})`]);
+  });
+
+  it('a file with many syntax errors lists the first three and says how many more there are', () => {
+    const text = valid.replace(/^ {2}(\w+:)/gm, '\t$1');
+    const tabbed = text.split('\n').flatMap((l, i) => (l.startsWith('\t') ? [i + 1] : []));
+    expect(tabbed.length).toBeGreaterThan(3);
+    expect(problems(text)).toEqual([
+      ...tabbed.slice(0, 3).map((line) => `syntax error: tabs are not allowed as indentation (line ${line}:1)`),
+      `and ${tabbed.length - 3} more syntax error${tabbed.length === 4 ? '' : 's'} after these, often knock-on effects of the first: fix it and validate again`,
+    ]);
   });
 
   it('durations parse and print exactly', () => {
