@@ -1,4 +1,5 @@
 import { KMS_API_OPERATIONS } from './cloudtrail';
+import { didYouMean } from './did-you-mean';
 import { formatDuration } from './duration';
 import type { Scenario } from './scenario';
 
@@ -148,7 +149,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
       problem([...path, 'region'], `no kms-region-outage step takes ${e.region} down: with no outage to judge, this would pass whatever happens`);
     }
     if ((e.expect === 'kms-calls' || e.expect === 'kms-calls-at-most') && e.operation !== undefined && !KMS_API_OPERATIONS.has(e.operation)) {
-      const like = [...KMS_API_OPERATIONS].find((op) => sameLetters(op, e.operation as string));
+      const like = didYouMean(e.operation, KMS_API_OPERATIONS);
       problem([...path, 'operation'], `${e.operation} is not an AWS KMS operation${like ? ` (did you mean ${like}?)` : ''}: write an API name as CloudTrail shows it, like Decrypt, GenerateDataKey or ReEncrypt`);
     }
     if ('atLeast' in e && 'atMost' in e && e.atLeast !== undefined && e.atMost !== undefined && e.atLeast > e.atMost) {
@@ -161,10 +162,4 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
 /** The region an availability zone's name starts with ("us-east-1a", "us-west-2-lax-1a"); undefined for a zone id ("use1-az1"). */
 function regionOfZone(zone: string): string | undefined {
   return /^[a-z]{2}(-[a-z]+)+-\d+/.exec(zone)?.[0];
-}
-
-/** A misspelling that swaps or recases letters ("Decrpyt", "decrypt"). */
-function sameLetters(a: string, b: string): boolean {
-  const letters = (text: string) => [...text.toLowerCase()].sort().join('');
-  return letters(a) === letters(b);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DURATION_HINT, parseDuration } from './duration';
 import { describeEstimate, estimateDrill, MAX_ESTIMATED_EVENTS } from './drill-estimate';
+import { didYouMean } from './did-you-mean';
 import { addressProblem, cidrProblem } from './ip-address';
 import { scenarioReferenceIssues } from './scenario-references';
 
@@ -166,6 +167,21 @@ const ThrottleRate = z.number().min(0, 'a throttle rate is at least 0').max(1, {
   error: (issue) => (typeof issue.input === 'number' && issue.input <= 100 ? `rate is the fraction of calls throttled, 0–1: for ${issue.input} % write ${plain(issue.input / 100)}` : 'rate is the fraction of calls throttled, 0–1'),
 }).describe('The fraction of KMS calls to the region that are throttled, 0–1 (0.2: one call in five).');
 
+/**
+ * The message for a timeline step or expectation whose kind field names no kind: the kinds there
+ * are, and the one meant when it is a slip ("error-code-afterr"). `kinds` is read when a file is
+ * checked, as the lists are declared after the unions that use this.
+ */
+function unknownKind(what: string, field: string, kinds: () => readonly string[]) {
+  return (issue: { code?: string; input?: unknown }) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const given = issue.input !== null && typeof issue.input === 'object' ? (issue.input as Record<string, unknown>)[field] : undefined;
+    if (given === undefined) return `a${/^[aeiou]/.test(what) ? 'n' : ''} ${what} needs "${field}", one of ${kinds().join(', ')}`;
+    const like = typeof given === 'string' ? didYouMean(given, kinds()) : undefined;
+    return `unknown ${what}: "${field}" must be one of ${kinds().join(', ')}${like ? ` (did you mean ${like}?)` : ''}`;
+  };
+}
+
 const at = { at: Duration, id: Id.optional().describe('A name expectations can refer to.') };
 const forDuration = { duration: boundedDuration(1, MAX_DRILL_DURATION, 'a fault\'s duration').optional().describe('Ends by itself after this long; otherwise until a later step ends it.') };
 const keyRef = { key: Id };
@@ -195,7 +211,7 @@ export const TimelineStep = z.discriminatedUnion('do', [
   z.object({ do: z.literal('rotate-master-keys'), ...at, cluster: Id }).strict(),
   z.object({ do: z.literal('take-snapshot'), ...at, cluster: Id }).strict(),
   z.object({ do: z.literal('restore-snapshot'), ...at, cluster: Id, snapshot: z.union([z.literal('latest'), z.literal('oldest'), Id]).default('latest') }).strict(),
-], { error: (issue) => (issue.code === 'invalid_union' ? `unknown step: "do" must be one of ${TIMELINE_KINDS.join(', ')}` : undefined) });
+], { error: unknownKind('step', 'do', () => TIMELINE_KINDS) });
 export type TimelineStep = z.output<typeof TimelineStep>;
 
 export const TIMELINE_KINDS = [
@@ -253,8 +269,13 @@ export const Expectation = z.discriminatedUnion('expect', [
     .describe('A KMS call failed with this error code after the step (within the time given).'),
   z.object({ expect: z.literal('rotations'), kind: z.enum(['master-key', 'cmk']), cluster: Id.optional(), atLeast: z.number().int().min(0).optional(), atMost: z.number().int().min(0).optional() }).strict()
     .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'rotations needs atLeast or atMost', path: ['atLeast'] }),
-]);
+], { error: unknownKind('expectation', 'expect', () => EXPECTATION_KINDS) });
 export type Expectation = z.output<typeof Expectation>;
+
+export const EXPECTATION_KINDS = [
+  'availability', 'unreadable-within', 'readable-within', 'no-canary-lost', 'kms-calls-at-most', 'no-success-during-outage', 'snapshot-restorable',
+  'snapshot-not-restorable', 'snapshots-lost', 'data-lost', 'node-availability', 'kms-calls', 'error-code-after', 'rotations',
+] as const;
 
 export const ScenarioShape = z.object({
   name: Id,

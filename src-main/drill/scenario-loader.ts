@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { Scenario } from '../../src-shared/scenario';
+import { unknownKeyMessage } from '../../src-shared/scenario-keys';
 
 /**
  * Reads a scenario file (YAML, or JSON — a subset of YAML, so one parser gives line numbers for
@@ -54,9 +55,11 @@ export function parseScenarioText(text: string, file = 'scenario'): Scenario {
   const result = Scenario.safeParse(data);
   if (result.success) return result.data;
   const problems = result.error.issues.flatMap((issue): ScenarioProblem[] => {
-    // An unknown key is reported where it is written, one problem a key, not at its parent's line.
+    // An unknown key is reported where it is written, one problem a key, not at its parent's line;
+    // in an expectation or a step, with what its kind allows and the key meant.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), line: keyLine(doc, lines, issue.path, key), message: `unknown key "${key}"` }));
+      const item = valueAt(data, issue.path);
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), line: keyLine(doc, lines, issue.path, key), message: unknownKeyMessage(issue.path, key, item) }));
     }
     return [{ path: formatPath(issue.path), line: lineOf(doc, lines, issue.path), message: issue.message }];
   });
@@ -161,6 +164,11 @@ function keyLine(doc: Document, lines: LineCounter, path: readonly PropertyKey[]
     if (node?.range) return lines.linePos(node.range[0]).line;
   }
   return lineOf(doc, lines, path);
+}
+
+/** The value at `path` in the document's data (undefined where there is none). */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), data);
 }
 
 /** `['timeline', 3, 'at']` -> `timeline[3].at` */

@@ -7,6 +7,8 @@ import { formatDuration, parseDuration } from '../../src-shared/duration';
 import { ipVersion } from '../../src-shared/ip-address';
 import { scenarioJsonSchemaText } from '../../src-main/drill/scenario-json-schema';
 import { parseScenarioText, ScenarioError } from '../../src-main/drill/scenario-loader';
+import { EXPECTATION_KINDS, TIMELINE_KINDS } from '../../src-shared/scenario';
+import { EXPECTATION_KEYS, STEP_KEYS } from '../../src-shared/scenario-keys';
 import { KMS_OPERATIONS } from '../../src-main/kms/embedded/operations';
 
 const valid = `name: outage
@@ -222,6 +224,36 @@ describe('scenario checks that stop a drill failing at run time', () => {
     const text = withSteps('{ do: kms-throttle, at: 1h, region: us-east-1, rate: 20 }');
     expect(problems(text)).toEqual([`timeline[1].rate: rate is the fraction of calls throttled, 0–1: for 20 % write 0.2 (line ${lineOf(text, 'rate: 20')})`]);
     expect(() => parseScenarioText(withSteps('{ do: kms-throttle, at: 1h, region: us-east-1, rate: 0.2 }'))).not.toThrow();
+  });
+
+  it('an unknown key in an expectation names the item and its kind, what that kind allows, and the key meant', () => {
+    const text = withExpectations(
+      '{ expect: error-code-after, after: outage, code: KMSInternalException, withn: 5m }',
+      '{ expect: availability, cluster: prod, databse: orders, atLeast: 99 }',
+      '{ expect: error-code-after, after: outage, code: KMSInternalException, errorCode: KMSInternalException }',
+      '{ expect: no-canary-lost, cluster: prod, zzz: 1 }',
+    );
+    expect(problems(text)).toEqual([
+      `expectations[0].withn: unknown key "withn" in expectations[0] (error-code-after): did you mean within? error-code-after allows expect, after, code, within, cluster (line ${lineOf(text, 'withn')})`,
+      `expectations[1].databse: unknown key "databse" in expectations[1] (availability): did you mean database? availability allows expect, cluster, database, from, to, atLeast, atMost (line ${lineOf(text, 'databse')})`,
+      `expectations[2].errorCode: unknown key "errorCode" in expectations[2] (error-code-after): error-code-after allows expect, after, code, within, cluster (errorCode is a key of kms-calls) (line ${lineOf(text, 'errorCode')})`,
+      `expectations[3].zzz: unknown key "zzz" in expectations[3] (no-canary-lost): no-canary-lost allows expect, cluster (line ${lineOf(text, 'zzz')})`,
+    ]);
+  });
+
+  it('an unknown key in a timeline step, and a misspelt kind of step or expectation, get the same help', () => {
+    const text = withExpectations('{ expect: error-code-afterr, after: outage, code: X }');
+    expect(problems(text)).toEqual([`expectations[0].expect: unknown expectation: "expect" must be one of ${EXPECTATION_KINDS.join(', ')} (did you mean error-code-after?) (line ${lineOf(text, 'afterr')})`]);
+    const steps = withSteps('{ do: kms-throttle, at: 1h, reigon: us-east-1, region: us-east-1, rate: 0.5 }', '{ do: key-disabel, at: 1h, key: acme-cmk }');
+    expect(problems(steps)).toEqual([
+      `timeline[1].reigon: unknown key "reigon" in timeline[1] (kms-throttle): did you mean region? kms-throttle allows do, at, id, region, rate, duration (line ${lineOf(steps, 'reigon')})`,
+      `timeline[2].do: unknown step: "do" must be one of ${TIMELINE_KINDS.join(', ')} (did you mean key-disable?) (line ${lineOf(steps, 'key-disabel')})`,
+    ]);
+  });
+
+  it('the kinds listed in messages are the schema\'s own', () => {
+    expect([...EXPECTATION_KEYS.keys()].sort()).toEqual([...EXPECTATION_KINDS].sort());
+    expect([...STEP_KEYS.keys()].sort()).toEqual([...TIMELINE_KINDS].sort());
   });
 
   it('an operation that is not a KMS API operation is refused, with the likely one', () => {
