@@ -24,7 +24,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     if (!regions.has(region)) problem(path, `region ${region} is not in topology.regions (${[...regions].join(', ')})`);
   };
 
-  const keys = new Map<string, { tenant: string; multiRegion: boolean; serviceAccess: string; networkControls: boolean; regions: string[] }>();
+  const keys = new Map<string, { tenant: string; multiRegion: boolean; serviceAccess: string; allowFrom: AllowFrom | undefined; regions: string[] }>();
   const tenants = new Set<string>();
   s.topology.tenants.forEach((tenant, t) => {
     if (tenants.has(tenant.id)) problem(['topology', 'tenants', t, 'id'], `tenant ${tenant.id} is declared twice`);
@@ -32,7 +32,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     tenant.keys.forEach((key, k) => {
       const path = ['topology', 'tenants', t, 'keys', k];
       if (keys.has(key.id)) problem([...path, 'id'], `key ${key.id} is declared twice`);
-      keys.set(key.id, { tenant: tenant.id, multiRegion: key.multiRegion, serviceAccess: key.serviceAccess, networkControls: key.allowFrom !== undefined, regions: [key.region, ...key.replicas] });
+      keys.set(key.id, { tenant: tenant.id, multiRegion: key.multiRegion, serviceAccess: key.serviceAccess, allowFrom: key.allowFrom, regions: [key.region, ...key.replicas] });
       if (key.allowFrom && key.serviceAccess === 'grant') problem([...path, 'allowFrom'], 'network controls go in the key policy\'s statement for the service: they need serviceAccess: key-policy');
       inRegions([...path, 'region'], key.region);
       if (key.replicas.length > 0 && !key.multiRegion) problem([...path, 'replicas'], 'only a multi-Region key can have replicas: set multiRegion: true');
@@ -55,8 +55,11 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     else if (key.tenant !== cluster.tenant) problem([...path, 'key'], `key ${cluster.key} belongs to tenant ${key.tenant}, not ${cluster.tenant}`);
     const nodeIds = new Set<string>();
     cluster.nodes.forEach((node, n) => {
-      if (key?.networkControls && node.sourceIp === undefined && node.vpcEndpoint === undefined) {
-        problem([...path, 'nodes', n], `key ${cluster.key} allows the service only from given addresses or VPC endpoints: give node ${node.id} a sourceIp or vpcEndpoint (one outside them, to drill a refusal)`);
+      // Such a node has no path of its own: the drill (buildCluster) sends its calls over the first
+      // declared path of its cluster, or with none at all (refused by the embedded KMS, let through by
+      // LocalStack). Either way the key's network controls are not drilled for it.
+      if (key?.allowFrom && node.sourceIp === undefined && node.vpcEndpoint === undefined) {
+        problem([...path, 'nodes', n], `node ${cluster.id}/${node.id} declares neither sourceIp nor vpcEndpoint, but key ${cluster.key} allows the service only ${describeAllowFrom(key.allowFrom)}: ${whatToAdd(key.allowFrom)}`);
       }
       if (nodeIds.has(node.id)) problem([...path, 'nodes', n, 'id'], `node ${node.id} is declared twice in cluster ${cluster.id}`);
       nodeIds.add(node.id);
@@ -157,6 +160,24 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     }
   });
   return issues;
+}
+
+type AllowFrom = NonNullable<Scenario['topology']['tenants'][number]['keys'][number]['allowFrom']>;
+
+const either = (items: readonly string[]) => (items.length > 1 ? `one of ${items.join(', ')}` : items.join(''));
+
+/** "from 203.0.113.0/28 and through vpce-…", as the key policy's condition reads. */
+function describeAllowFrom(allow: AllowFrom): string {
+  return [allow.sourceIps ? `from ${allow.sourceIps.join(' or ')}` : '', allow.vpcEndpoints ? `through ${allow.vpcEndpoints.join(' or ')}` : ''].filter(Boolean).join(' and ');
+}
+
+/** What a node needs to declare for its calls to meet the key's network controls (both conditions when there are two). */
+function whatToAdd(allow: AllowFrom): string {
+  const inRange = allow.sourceIps ? `an address in ${allow.sourceIps.join(' or ')}` : '';
+  const endpoint = allow.vpcEndpoints ? either(allow.vpcEndpoints) : '';
+  if (inRange && endpoint) return `add sourceIp (${inRange}) and vpcEndpoint (${endpoint}): the key policy requires both (or give a path outside them, to drill a refusal)`;
+  if (inRange) return `add sourceIp with ${inRange} (or one outside, to drill a refusal)`;
+  return `add vpcEndpoint: ${endpoint} (or another endpoint, to drill a refusal)`;
 }
 
 /** The region an availability zone's name starts with ("us-east-1a", "us-west-2-lax-1a"); undefined for a zone id ("use1-az1"). */

@@ -169,6 +169,21 @@ describe('scenario checks that stop a drill failing at run time', () => {
     ]);
   });
 
+  it('a node with no network path under a key that allows the service only from given addresses or endpoints is refused, naming the node, the key and what to add', () => {
+    const twoNodes = (allowFrom: string) => edit(
+      ['replicas: [us-west-2] }', `replicas: [us-west-2], allowFrom: ${allowFrom} }`],
+      ['        - { id: n1, region: us-east-1, zone: us-east-1a }\n', '        - { id: n1, region: us-east-1, zone: us-east-1a, sourceIp: 203.0.113.5, vpcEndpoint: vpce-0a1b2c3d4e5f60718 }\n        - { id: n2, region: us-east-1, zone: us-east-1b }\n'],
+    );
+    const ips = twoNodes('{ sourceIps: [203.0.113.0/28] }');
+    expect(problems(ips)).toEqual([`topology.clusters[0].nodes[1]: node prod/n2 declares neither sourceIp nor vpcEndpoint, but key acme-cmk allows the service only from 203.0.113.0/28: add sourceIp with an address in 203.0.113.0/28 (or one outside, to drill a refusal) (line ${lineOf(ips, 'id: n2')})`]);
+    const endpoints = twoNodes('{ vpcEndpoints: [vpce-0a1b2c3d4e5f60718, vpce-0a1b2c3d4e5f60719] }');
+    expect(problems(endpoints)).toEqual([`topology.clusters[0].nodes[1]: node prod/n2 declares neither sourceIp nor vpcEndpoint, but key acme-cmk allows the service only through vpce-0a1b2c3d4e5f60718 or vpce-0a1b2c3d4e5f60719: add vpcEndpoint: one of vpce-0a1b2c3d4e5f60718, vpce-0a1b2c3d4e5f60719 (or another endpoint, to drill a refusal) (line ${lineOf(endpoints, 'id: n2')})`]);
+    const both = twoNodes('{ sourceIps: [203.0.113.0/28], vpcEndpoints: [vpce-0a1b2c3d4e5f60718] }');
+    expect(problems(both)).toEqual([`topology.clusters[0].nodes[1]: node prod/n2 declares neither sourceIp nor vpcEndpoint, but key acme-cmk allows the service only from 203.0.113.0/28 and through vpce-0a1b2c3d4e5f60718: add sourceIp (an address in 203.0.113.0/28) and vpcEndpoint (vpce-0a1b2c3d4e5f60718): the key policy requires both (or give a path outside them, to drill a refusal) (line ${lineOf(both, 'id: n2')})`]);
+    // A path outside the controls is a refusal worth drilling, not a mistake.
+    expect(() => parseScenarioText(both.replace('zone: us-east-1b }', 'zone: us-east-1b, sourceIp: 198.51.100.23 }'))).not.toThrow();
+  });
+
   it('a node address changed to an impossible one is refused too', () => {
     const text = edit(['zone: us-east-1a }', 'zone: us-east-1a, sourceIp: 10.0.0.1 }'], ['duration: 2h, id: outage }\n', 'duration: 2h, id: outage }\n  - { do: node-address-change, at: 4h, node: prod/n1, sourceIp: 256.0.0.1 }\n']);
     expect(problems(text)).toEqual([expect.stringMatching(new RegExp(`^timeline\\[1\\]\\.sourceIp: 256\\.0\\.0\\.1 is not an IP address: .* \\(line ${lineOf(text, '256.0.0.1')}\\)$`))]);
