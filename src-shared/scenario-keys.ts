@@ -49,3 +49,14 @@ export function unknownKeyMessage(path: readonly PropertyKey[], key: string, ite
     + (elsewhere.length ? ` (${key} is a key of ${elsewhere.slice(0, 3).join(', ')}${elsewhere.length > 3 ? '…' : ''})` : '');
 }
 
+
+/**
+ * The message for a required `key` missing from the object at `path` (`item`):
+ *   missing key "code": error-code-after needs it
+ */
+export function missingKeyMessage(path: readonly PropertyKey[], key: string, item: unknown): string {
+  const [list] = path;
+  const where = path.length === 2 && (list === 'expectations' || list === 'timeline') ? LISTS[list] : undefined;
+  const kind = where && item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[where.discriminator] : undefined;
+  return `missing key "${key}"${typeof kind === 'string' && where?.kinds.has(kind) ? `: ${kind} needs it` : ''}`;
+}

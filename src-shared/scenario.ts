@@ -135,9 +135,9 @@ export const Topology = z.object({
    */
   serviceAccount: z.enum(['customer', 'vendor']).default('customer'),
   account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').default('111122223333'),
-  regions: z.array(Region).min(1),
-  tenants: z.array(Tenant).min(1),
-  clusters: z.array(Cluster).min(1),
+  regions: z.array(Region).min(1, 'a topology needs at least one region'),
+  tenants: z.array(Tenant).min(1, 'a topology needs at least one tenant'),
+  clusters: z.array(Cluster).min(1, 'a topology needs at least one cluster'),
 }).strict();
 
 export const Policy = z.object({

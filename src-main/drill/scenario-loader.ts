@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { Scenario } from '../../src-shared/scenario';
-import { unknownKeyMessage } from '../../src-shared/scenario-keys';
+import { missingKeyMessage, unknownKeyMessage } from '../../src-shared/scenario-keys';
 
 /**
  * Reads a scenario file (YAML, or JSON — a subset of YAML, so one parser gives line numbers for
@@ -60,6 +60,12 @@ export function parseScenarioText(text: string, file = 'scenario'): Scenario {
     if (issue.code === 'unrecognized_keys') {
       const item = valueAt(data, issue.path);
       return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), line: keyLine(doc, lines, issue.path, key), message: unknownKeyMessage(issue.path, key, item) }));
+    }
+    // A required key left out: say so, rather than zod's "expected string, received undefined".
+    const key = issue.path.at(-1);
+    const parent = valueAt(data, issue.path.slice(0, -1));
+    if (issue.code === 'invalid_type' && typeof key === 'string' && parent !== null && typeof parent === 'object' && !Array.isArray(parent) && !(key in parent)) {
+      return [{ path: formatPath(issue.path), line: lineOf(doc, lines, issue.path), message: missingKeyMessage(issue.path.slice(0, -1), key, parent) }];
     }
     return [{ path: formatPath(issue.path), line: lineOf(doc, lines, issue.path), message: issue.message }];
   });

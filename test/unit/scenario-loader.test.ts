@@ -266,6 +266,15 @@ describe('scenario checks that stop a drill failing at run time', () => {
     ]);
   });
 
+  it('a required key left out is named as missing (with the kind that needs it), not as "expected string, received undefined"', () => {
+    const text = withExpectations('{ expect: error-code-after, after: outage }').replace('workload:\n  opsPerSecondPerDatabase: 100\n', '').replace('regions: [us-east-1, us-west-2]', 'regions: []');
+    expect(problems(text)).toEqual([
+      `topology.regions: a topology needs at least one region (line ${lineOf(text, 'regions: []')})`,
+      'workload: missing key "workload" (line 1)',
+      `expectations[0].code: missing key "code": error-code-after needs it (line ${lineOf(text, 'error-code-after')})`,
+    ]);
+  });
+
   it('the kinds listed in messages are the schema\'s own', () => {
     expect([...EXPECTATION_KEYS.keys()].sort()).toEqual([...EXPECTATION_KINDS].sort());
     expect([...STEP_KEYS.keys()].sort()).toEqual([...TIMELINE_KINDS].sort());
