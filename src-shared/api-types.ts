@@ -80,7 +80,8 @@ export const ScenarioSummary = z.object({
 export type ScenarioSummary = z.infer<typeof ScenarioSummary>;
 
 /** One problem in a scenario, at a path (`timeline[3].at`) and a line when known. */
-export const ScenarioProblem = z.object({ path: z.string(), line: z.number().int().nullable(), message: z.string() });
+/** `column` is given for a syntax error, where the line alone does not say where the file stops being YAML. */
+export const ScenarioProblem = z.object({ path: z.string(), line: z.number().int().nullable(), column: z.number().int().optional(), message: z.string() });
 export type ScenarioProblem = z.infer<typeof ScenarioProblem>;
 
 /** Scenario YAML/JSON text, at most 2 MiB. */

@@ -8,7 +8,7 @@ import type { EventStore } from '../audit/event-store';
 import { runDrill } from '../drill/drill-runner';
 import type { RunStore } from '../runs/run-store';
 import { BUILT_IN_DIR, builtInScenarioNames } from '../drill/scenario-catalog';
-import { parseScenarioText, ScenarioError } from '../drill/scenario-loader';
+import { formatProblem, parseScenarioText, ScenarioError } from '../drill/scenario-loader';
 import { AppError } from './app-error';
 import type { AppEvents } from './app-events';
 
@@ -94,7 +94,7 @@ export class DrillService {
       if (!builtInScenarioNames().includes(ref.name)) throw new AppError('not-found', `No built-in scenario named '${ref.name}'.`);
       return parseScenarioText(readFileSync(join(BUILT_IN_DIR, `${ref.name}.yaml`), 'utf8'), `${ref.name}.yaml`);
     } catch (err) {
-      if (err instanceof ScenarioError) throw new AppError('bad-request', `The scenario is not valid: ${toProblems(err).map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}${p.line === null ? '' : ` (line ${p.line})`}`).join('; ')}`);
+      if (err instanceof ScenarioError) throw new AppError('bad-request', `The scenario is not valid: ${err.problems.map(formatProblem).join('; ')}`);
       throw err;
     }
   }
@@ -148,5 +148,5 @@ export class DrillService {
 }
 
 function toProblems(err: ScenarioError): ScenarioProblem[] {
-  return err.problems.map((p) => ({ path: p.path, line: p.line ?? null, message: p.message }));
+  return err.problems.map((p) => ({ path: p.path, line: p.line ?? null, ...(p.column !== undefined ? { column: p.column } : {}), message: p.message }));
 }

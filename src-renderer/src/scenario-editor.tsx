@@ -81,8 +81,8 @@ export function ScenarioEditor({ text, onChange, onValidated }: { text: string; 
           <ul>
             {validation.problems.map((p, i) => (
               <li key={i}>
-                <button type="button" className="problem" onClick={() => p.line !== null && editor.current?.goToLine(p.line)} disabled={p.line === null}>
-                  {p.line !== null ? <span className="line">line {p.line}</span> : null}
+                <button type="button" className="problem" onClick={() => p.line !== null && editor.current?.goToLine(p.line, p.column)} disabled={p.line === null}>
+                  {p.line !== null ? <span className="line">line {p.line}{p.column !== undefined ? `:${p.column}` : ''}</span> : null}
                   {p.path ? <code>{p.path}</code> : null} {p.message}
                 </button>
               </li>

@@ -55,6 +55,11 @@ describe('the services behind the contract, as the UI uses them', () => {
     expect(problems).toContainEqual({ path: 'timeline[1].at', line: 21, message: 'expected a duration like "90m", "1h30m" or "7d"' });
   });
 
+  it('a YAML syntax error comes with its line and column, for the editor to put the cursor there', async () => {
+    const out = await callApi(ctx, 'drills:validate', { text: 'name: x\ntitle: y\n}\nduration: 1h\n' });
+    expect(out).toMatchObject({ ok: true, result: { valid: false, problems: [{ path: '', line: 3, column: 1 }] } });
+  });
+
   it('a drill with invalid text is refused before any job starts', async () => {
     const out = await callApi(ctx, 'drills:run', { scenario: { text: 'name: x\n' } });
     expect(out).toMatchObject({ ok: false, error: { code: 'bad-request' } });

@@ -18,7 +18,8 @@ import { describeKey, placeAt, suggestions, type JsonSchema } from './schema-con
  * page stays usable from the keyboard (Ctrl-Space opens completion).
  */
 export interface CodeEditorHandle {
-  goToLine(line: number): void;
+  /** Selects the line, or puts the cursor at `column` (1-based) of it when one is given. */
+  goToLine(line: number, column?: number): void;
 }
 
 const SCHEMA = scenarioJsonSchema() as JsonSchema;
@@ -148,11 +149,12 @@ export const CodeEditor = forwardRef<CodeEditorHandle, { text: string; onChange:
     }, [problems, invalid]);
 
     useImperativeHandle(ref, () => ({
-      goToLine(lineNumber: number) {
+      goToLine(lineNumber: number, column?: number) {
         const v = view.current;
         if (!v || lineNumber < 1 || lineNumber > v.state.doc.lines) return;
         const line = v.state.doc.line(lineNumber);
-        v.dispatch({ selection: { anchor: line.from, head: line.to }, scrollIntoView: true });
+        const at = column !== undefined ? line.from + Math.min(Math.max(column - 1, 0), line.length) : undefined;
+        v.dispatch({ selection: at !== undefined ? { anchor: at } : { anchor: line.from, head: line.to }, scrollIntoView: true });
         v.focus();
       },
     }));
