@@ -80,6 +80,7 @@ export function noteNodesStopped(world: DrillWorld, clusters: Iterable<ClusterRu
     let stopped = false;
     for (const n of cluster.nodes.values()) {
       if (n.node.status === 'running' || n.crashed || n.keyLoss || n.servingFailure) continue;
+      accountUntilStopped(world, cluster, n);
       n.servingFailure = true;
       stopped = true;
       const code = n.node.lastFailure?.kmsCode ?? 'Error';
@@ -88,6 +89,25 @@ export function noteNodesStopped(world: DrillWorld, clusters: Iterable<ClusterRu
     }
     if (stopped) world.refreshUptime(cluster);
   }
+}
+
+/**
+ * Counts what a node served from its last accounting until the event that stopped it at this instant
+ * — a snapshot, a rotation or a step that needed its keys, a crash, a restart — which accountWorkload
+ * can no longer count: it sees a node that is not running. No KMS call: the node's cache is gone, so
+ * there is nothing to refresh. Its operations count up to its cached master key's age limit, as in
+ * accountWorkload; any after that would have needed the key fetched again, and the stop is what
+ * happened instead. Call it before the stop, or after one that left the node's accounting untouched.
+ */
+export function accountUntilStopped(world: DrillWorld, cluster: ClusterRuntime, n: NodeRuntime): void {
+  const now = world.t;
+  const until = n.keyExpiresAt !== undefined && n.keyExpiresAt < now ? n.keyExpiresAt : now;
+  const perDatabaseRate = world.scenario.workload.opsPerSecondPerDatabase / 1000;
+  const served = Math.floor(perDatabaseRate * Math.max(0, until - n.lastAccountedAt) + n.opsCarry);
+  if (!n.servingFailure) world.bulkOperations += served * cluster.databases.length;
+  n.lastAccountedAt = now;
+  n.opsCarry = 0;
+  n.keyExpiresAt = undefined;
 }
 
 /** When the master key now cached reaches its age limit: the next accounting splits its stretch there. */

@@ -14,13 +14,13 @@ import { runWhole, type WholeRun } from '../support/drill-run';
  */
 const HOUR = 3_600_000;
 
-/** revocation-and-restore reduced to one node on a single-Region key whose cached master key lives 2h, snapshots every `every`. */
-function oneNode(every: string, timeline: ScenarioInput['timeline'], expectations: ScenarioInput['expectations']) {
+/** revocation-and-restore reduced to one node on a single-Region key whose cached master key lives 2h, snapshots every `every` (if given). */
+function oneNode(every: string | undefined, timeline: ScenarioInput['timeline'], expectations: ScenarioInput['expectations']) {
   const source = parse(readFileSync(join(BUILT_IN_DIR, 'revocation-and-restore.yaml'), 'utf8')) as ScenarioInput;
   const topology = {
     regions: ['eu-west-1'],
     tenants: [{ id: 'globex', keys: [{ id: 'globex-cmk', region: 'eu-west-1', alias: 'alias/globex' }] }],
-    clusters: [{ id: 'globex-prod', tenant: 'globex', key: 'globex-cmk', nodes: [{ id: 'n1', region: 'eu-west-1', zone: 'eu-west-1a' }], databases: ['accounts'], snapshots: { every } }],
+    clusters: [{ id: 'globex-prod', tenant: 'globex', key: 'globex-cmk', nodes: [{ id: 'n1', region: 'eu-west-1', zone: 'eu-west-1a' }], databases: ['accounts'], ...(every ? { snapshots: { every } } : {}) }],
   };
   const policy = { ...source.policy, cache: { maxAge: '2h' } };
   return parseScenarioText(stringify({ ...source, name: 'same-instant', topology, policy, timeline, expectations }), 'same-instant.yaml');
@@ -72,5 +72,31 @@ describe('events at the same instant as the end of a fault', () => {
     const at2h = run.full.timeline.filter((e) => e.at === 2 * HOUR).map((e) => `${e.name} ${e.stepId ?? ''}`);
     expect(at2h.slice(0, 2)).toEqual(['kms-region-outage-ended first', 'kms-region-outage second']);
     expect(unexplainedDowntime(run)).toEqual([]);
+  }, 60_000);
+});
+
+describe('operations a node served before something stops it', () => {
+  // 20 operations a second on its one database; its master key expires at 2h, in the middle of an outage.
+  const outage: ScenarioInput['timeline'] = [{ do: 'kms-region-outage', id: 'outage', at: '1h', region: 'eu-west-1', duration: '2h' }];
+  const down: ScenarioInput['expectations'] = [{ expect: 'node-availability', node: 'globex-prod/n1', from: '2h1m', to: '3h', atMost: '0%' }];
+  const stoppers: [string, string | undefined, ScenarioInput['timeline'], string][] = [
+    ['the scheduled snapshot at 2h', '2h', outage, 'the scheduled snapshot of globex-prod'],
+    ['a master-key rotation step at 2h', undefined, [...outage, { do: 'rotate-master-keys', id: 'rotate', at: '2h', cluster: 'globex-prod' }], 'the rotate-master-keys step'],
+  ];
+
+  it.each(stoppers)('a node stopped by %s has what it served until then counted, as when its own cache refresh stops it a moment later', async (_, every, timeline, cause) => {
+    const stopped = await runWhole(oneNode(every, timeline, down));
+    const alone = await runWhole(oneNode(undefined, outage, down));
+    const stop = stopped.full.timeline.find((e) => e.name === 'node-not-serving');
+    expect(stop?.at).toBe(2 * HOUR);
+    expect(stop?.detail).toContain(cause);
+    // Without it, the node's next refresh (the first operation after 2h) finds KMS unreachable.
+    expect(alone.full.timeline.find((e) => e.name === 'node-not-serving')?.at).toBe(2 * HOUR + 50);
+    expect([stopped.record.verdicts, alone.record.verdicts].flat().every((v) => v.passed)).toBe(true);
+    expect(stopped.record.clusters[0]!.downIntervals).toEqual(alone.record.clusters[0]!.downIntervals.map(([, to]) => [2 * HOUR, to]));
+    // 2h of operations before the outage took it down, then from its recovery to the end: the same in both.
+    const [[, back]] = stopped.record.clusters[0]!.downIntervals as [[number, number]];
+    expect(stopped.record.totals.bulkOperations).toBe(20 * (2 * HOUR + 6 * HOUR - back) / 1000);
+    expect(stopped.record.totals.bulkOperations).toBe(alone.record.totals.bulkOperations);
   }, 60_000);
 });
