@@ -8,7 +8,7 @@ import { formatDuration } from '../../src-shared/duration';
 import { deletedOnDrillClock, noteStepDeparture, unsupportedNote } from './backend-departures';
 import { setKeyCondition } from './hierarchy-frames';
 import type { ClusterRuntime, DrillWorld, NodeRuntime } from './drill-world';
-import { scheduleWorkload } from './node-behaviour';
+import { accountUntilStopped, scheduleWorkload } from './node-behaviour';
 import { grantService, keyPolicy, regionsOf, type ProvisionedKey } from './provision';
 
 /**
@@ -196,12 +196,12 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
     }
     case 'zone-outage': {
       const nodes = zoneNodes(world, step.zone);
-      for (const n of nodes) crash(n, `zone ${step.zone} outage`);
+      for (const n of nodes) crash(world, n, `zone ${step.zone} outage`);
       return { detail: `zone ${step.zone} down: ${nodeList(nodes)}` };
     }
     case 'node-crash': {
       const [c, id] = step.node.split('/') as [string, string];
-      crash(world.node(c, id), 'crashed');
+      crash(world, world.node(c, id), 'crashed');
       return { detail: `${step.node} crashed` };
     }
     case 'node-restart': {
@@ -301,7 +301,8 @@ export function pickSnapshot<T extends { id: string }>(snapshots: readonly T[], 
   return snapshots.find((s) => s.id === which);
 }
 
-function crash(n: NodeRuntime, reason: string): void {
+function crash(world: DrillWorld, n: NodeRuntime, reason: string): void {
+  accountBeforeStopping(world, n);
   n.crashed = true;
   n.node.shutdown(reason);
 }
@@ -310,6 +311,7 @@ async function restartNodes(world: DrillWorld, nodes: NodeRuntime[], why: string
   const results: string[] = [];
   const failed: string[] = [];
   for (const n of nodes) {
+    accountBeforeStopping(world, n);
     n.crashed = false;
     n.healthScheduled = false;
     try {
@@ -336,6 +338,12 @@ async function restartNodes(world: DrillWorld, nodes: NodeRuntime[], why: string
   const clusters = new Set(nodes.map((n) => n.cluster)).size;
   const counts = `${count(nodes.length - failed.length)} of ${count(nodes.length)} nodes in ${count(clusters)} clusters ${why}, ${count(failed.length)} cannot start`;
   return failed.length === 0 ? counts : `${counts}: ${failed.slice(0, 12).join(', ')}${failed.length > 12 ? ` and ${count(failed.length - 12)} more` : ''}`;
+}
+
+/** A running node about to go down (a crash, a restart) has what it served until now counted: afterwards it is not running, and accountWorkload counts nothing for it. */
+function accountBeforeStopping(world: DrillWorld, n: NodeRuntime): void {
+  const cluster = world.clusters.get(n.cluster);
+  if (cluster && n.node.status === 'running' && !n.crashed) accountUntilStopped(world, cluster, n);
 }
 
 /** The nodes a step touched, by name, summarised past a dozen (a fleet's zone holds thousands). */

@@ -10,7 +10,8 @@ import { runWhole, type WholeRun } from '../support/drill-run';
 /**
  * What happens at an instant where a fault ends and something else is due (a scheduled snapshot,
  * another fault): a fault of duration d from t covers [t, t + d), as availability windows do, so at
- * t + d it is over. And a node that stops serving, whatever made it, has a timeline entry saying so.
+ * t + d it is over. And a node that stops serving, whatever made it, has a timeline entry saying so,
+ * and every operation it served until then counted.
  */
 const HOUR = 3_600_000;
 
@@ -98,5 +99,18 @@ describe('operations a node served before something stops it', () => {
     const [[, back]] = stopped.record.clusters[0]!.downIntervals as [[number, number]];
     expect(stopped.record.totals.bulkOperations).toBe(20 * (2 * HOUR + 6 * HOUR - back) / 1000);
     expect(stopped.record.totals.bulkOperations).toBe(alone.record.totals.bulkOperations);
+  }, 60_000);
+
+  const downs: [string, ScenarioInput['timeline'], number][] = [
+    ['a crash at 1h30m, restarted at 2h', [{ do: 'node-crash', at: '1h30m', node: 'globex-prod/n1' }, { do: 'node-restart', at: '2h', node: 'globex-prod/n1' }], 30],
+    ['a zone outage of 30m from 1h30m', [{ do: 'zone-outage', at: '1h30m', zone: 'eu-west-1a', duration: '30m' }], 30],
+    ['a restart at 1h30m', [{ do: 'node-restart', at: '1h30m', node: 'globex-prod/n1' }], 0],
+  ];
+
+  it.each(downs)('a node taken down by %s has every operation it served counted', async (_, timeline, downMinutes) => {
+    const run = await runWhole(oneNode(undefined, timeline, []));
+    expect(run.record.clusters[0]!.downIntervals.map(([from, to]) => to - from)).toEqual(downMinutes ? [downMinutes * 60_000] : []);
+    // Its last accounting before 1h30m was its canary sweep at 20m: the 70 minutes after it were served too.
+    expect(run.record.totals.bulkOperations).toBe(20 * (6 * 60 - downMinutes) * 60);
   }, 60_000);
 });
