@@ -213,6 +213,8 @@ export const AggregateQuery = z.object({
   attribute: AuditQuery.shape.attribute,
   errorsOnly: z.boolean().optional(),
   region: Region.optional(),
+  /** Calls only, as a run's totals count them: without the records of what AWS did on its own (eventType AwsServiceEvent, e.g. a scheduled key rotation or deletion). */
+  callsOnly: z.boolean().optional(),
 }).strict();
 export type AggregateQuery = z.infer<typeof AggregateQuery>;
 

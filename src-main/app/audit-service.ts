@@ -46,6 +46,7 @@ export class AuditService {
       attribute: query.attribute,
       errorsOnly: query.errorsOnly,
       region: query.region,
+      callsOnly: query.callsOnly,
     }, { signal });
     return aggregateResult(rows);
   }

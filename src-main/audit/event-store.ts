@@ -109,6 +109,12 @@ export interface AggregateQuery {
   attribute?: LookupQuery['attribute'];
   errorsOnly?: boolean | undefined;
   region?: string | undefined;
+  /**
+   * Calls only, as a drill's totals count them: without the records AWS writes for what it does on
+   * its own (eventType AwsServiceEvent — KMS rotating a key on schedule, deleting one at the end of
+   * its waiting period).
+   */
+  callsOnly?: boolean | undefined;
 }
 
 /** Calls in the bucket starting at `time` whose operation, region or error code is `key`. Successful calls have no error-code row. */

@@ -146,19 +146,33 @@ export function planLookup(query: LookupQuery, index: LookupIndex, lo: number, h
 const DIMENSION_COLUMN = { eventName: 'e.event_name', region: 'e.region', errorCode: 'e.error_code' } as const;
 
 /**
+ * Which callers' events to count: only those of these actors (walked through their index), or all
+ * but theirs. A JSON array parameter, so the statement stays the same as the list grows.
+ */
+export type ActorFilter = { only: readonly number[] } | { except: readonly number[] };
+
+/**
  * Calls per bucket of the events a lookup would find (any attribute, errors only, region, run),
  * grouped by operation, region or error code: `bucketIds` is the bucket's length in rowids, so a
  * bucket is a rowid range. Undefined when nothing can match.
  */
 export function planAggregate(
   query: Pick<LookupQuery, 'attribute' | 'runId' | 'region' | 'errorsOnly'>, by: keyof typeof DIMENSION_COLUMN, index: LookupIndex, lo: number, hi: number, bucketIds: number,
+  actors?: ActorFilter,
 ): LookupPlan | undefined {
   const n = narrow(query, index, lo, hi);
   if (!n) return undefined;
   const match = query.attribute ? attributeMatch(query.attribute, index) : { from: query.errorsOnly ? 'events e INDEXED BY events_errors' : 'events e', conditions: [], params: [] };
   if (!match) return undefined;
   const column = DIMENSION_COLUMN[by];
-  const [from, conditions, params] = 'from' in match ? [match.from, match.conditions, match.params] : ['events e', [match.all.condition], match.all.params];
+  let [from, conditions, params] = 'from' in match ? [match.from, match.conditions, match.params] : ['events e', [match.all.condition], match.all.params];
+  if (actors && 'only' in actors) {
+    if (actors.only.length === 0) return undefined;
+    // A few actors' events, each a rowid range of the index: the attribute, if any, is checked on the way.
+    [from, conditions, params] = ['events e INDEXED BY events_by_actor', ['e.actor IN (SELECT value FROM json_each(?))', ...conditions], [JSON.stringify(actors.only), ...params]];
+  } else if (actors && actors.except.length > 0) {
+    [conditions, params] = [[...conditions, 'e.actor NOT IN (SELECT value FROM json_each(?))'], [...params, JSON.stringify(actors.except)]];
+  }
   const where = [...conditions, ...n.filters, 'e.id BETWEEN ? AND ?', ...(by === 'errorCode' ? ['e.error_code IS NOT NULL'] : [])];
   // `%` works on integers; better-sqlite3 binds numbers as REAL, so `/` would not round down.
   return {

@@ -9,11 +9,12 @@ import {
   type AggregateQuery, type AggregateRow, type AppendOptions, type AppendResult, type EventStore, type LookupPage,
   type LookupQuery, type NewEvent, type ObservationCountQuery, type ObservationPage, type ObservationQuery, type ScanPage, type ScanQuery, type StoredEvent,
 } from './event-store';
-import { EVENT_COLUMNS, idRange, planAggregate, planLookup, type LookupIndex } from './lookup-plan';
+import { EVENT_COLUMNS, idRange, planAggregate, planLookup, type ActorFilter, type LookupIndex } from './lookup-plan';
 import { minuteQuery, SELECT_BUCKETS, SELECT_BUCKETS_OF_RUN, type MinuteQuery } from './minute-counts';
 import { ObservationQueries } from './observation-queries';
 import { fingerprint, PagingTokens } from './paging-token';
 import { decodeRow, SEQ_SPAN } from './record-codec';
+import { ServiceEventActors } from './service-event-actors';
 import { configure, migrate } from './store-schema';
 import { StringDictionary } from './string-dictionary';
 
@@ -54,6 +55,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly backgroundWriters = new Set<BackgroundWriter>();
   private readonly observationQueries: ObservationQueries;
+  private readonly serviceEventActors: ServiceEventActors;
 
   private constructor(private readonly db: Database.Database, private readonly file: string, private readonly busyTimeoutMs: number) {
     this.dict = new StringDictionary(db);
@@ -62,6 +64,7 @@ export class SqliteEventStore implements EventStore {
     this.tokens = new PagingTokens(secret.value);
     this.writer = new BatchWriter(db, this.dict);
     this.observationQueries = new ObservationQueries((sql) => this.statement(sql), this.dict, this.tokens);
+    this.serviceEventActors = new ServiceEventActors((sql) => this.statement(sql));
   }
 
   /** Opens (creating and migrating as needed) the store in `file`, or an in-memory one for ':memory:'. */
@@ -139,7 +142,13 @@ export class SqliteEventStore implements EventStore {
     if (query.runId !== undefined && run === undefined) return [];
     // Only time and run (or errors only, counted by error code: every counted call failed): the per-minute counts answer.
     const counted = !query.attribute && query.region === undefined && (!query.errorsOnly || query.by === 'errorCode');
-    const rows = counted ? this.countedBuckets(q, run) : this.matchingBuckets(query, q.minutesPerBucket);
+    // The per-minute counts hold every record; what AWS did on its own is rare, so it is counted apart and taken off.
+    const byAws = query.callsOnly ? this.serviceEventActors.list() : [];
+    const rows = !counted
+      ? this.matchingBuckets(query, q.minutesPerBucket, byAws.length > 0 ? { except: byAws } : undefined)
+      : byAws.length > 0
+        ? without(this.countedBuckets(q, run), this.matchingBuckets(query, q.minutesPerBucket, { only: byAws }))
+        : this.countedBuckets(q, run);
     return rows
       .map((r) => ({ time: r.bucket * MINUTE_MS, key: this.dict.valueOf(r.value), calls: r.calls }))
       .sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -151,11 +160,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Groups the matching events themselves: a filter the per-minute counts cannot answer (an operation's calls by region, say). */
-  private matchingBuckets(query: AggregateQuery, minutesPerBucket: number): BucketRow[] {
+  private matchingBuckets(query: AggregateQuery, minutesPerBucket: number, actors?: ActorFilter): BucketRow[] {
     // Whole minutes, as the per-minute counts would answer.
     const range = idRange(Math.floor(query.startTime / MINUTE_MS) * MINUTE_MS, (Math.floor(query.endTime / MINUTE_MS) + 1) * MINUTE_MS - 1);
     const bucketIds = minutesPerBucket * 60 * SEQ_SPAN;
-    const plan = range && planAggregate(query, query.by, this.lookupIndex(), range[0], range[1], bucketIds);
+    const plan = range && planAggregate(query, query.by, this.lookupIndex(), range[0], range[1], bucketIds, actors);
     if (!plan) return [];
     const rows = this.statement(plan.sql).all(...plan.params) as BucketRow[];
     return rows.map((r) => ({ bucket: (r.bucket / SEQ_SPAN / 60), value: r.value, calls: r.calls }));
@@ -227,6 +236,13 @@ export class SqliteEventStore implements EventStore {
     }
     return stmt;
   }
+}
+
+/** `all` less `some` (a subset of the same events), bucket by bucket; a bucket left with no calls is no row. */
+function without(all: BucketRow[], some: BucketRow[]): BucketRow[] {
+  const less = new Map<string, number>();
+  for (const r of some) less.set(`${r.bucket}:${r.value}`, r.calls);
+  return all.map((r) => ({ ...r, calls: r.calls - (less.get(`${r.bucket}:${r.value}`) ?? 0) })).filter((r) => r.calls > 0);
 }
 
 function pageSize(maxResults: number | undefined): number {
