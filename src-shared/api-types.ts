@@ -213,7 +213,7 @@ export const AggregateQuery = z.object({
   attribute: AuditQuery.shape.attribute,
   errorsOnly: z.boolean().optional(),
   region: Region.optional(),
-  /** Calls only, as a run's totals count them: without the records of what AWS did on its own (eventType AwsServiceEvent, e.g. a scheduled key rotation or deletion). */
+  /** Calls only, as a run's totals count them: without the records of what AWS did on its own (eventType AwsServiceEvent, e.g. a scheduled key rotation or deletion) and the key owner's copies of cross-account calls. */
   callsOnly: z.boolean().optional(),
 }).strict();
 export type AggregateQuery = z.infer<typeof AggregateQuery>;

@@ -112,7 +112,7 @@ export interface AggregateQuery {
   /**
    * Calls only, as a drill's totals count them: without the records AWS writes for what it does on
    * its own (eventType AwsServiceEvent — KMS rotating a key on schedule, deleting one at the end of
-   * its waiting period).
+   * its waiting period) and without the key owner's copies of calls made from another account.
    */
   callsOnly?: boolean | undefined;
 }

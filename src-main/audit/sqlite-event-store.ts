@@ -14,7 +14,7 @@ import { minuteQuery, SELECT_BUCKETS, SELECT_BUCKETS_OF_RUN, type MinuteQuery } 
 import { ObservationQueries } from './observation-queries';
 import { fingerprint, PagingTokens } from './paging-token';
 import { decodeRow, SEQ_SPAN } from './record-codec';
-import { ServiceEventActors } from './service-event-actors';
+import { NonCallActors } from './non-call-actors';
 import { configure, migrate } from './store-schema';
 import { StringDictionary } from './string-dictionary';
 
@@ -55,7 +55,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly backgroundWriters = new Set<BackgroundWriter>();
   private readonly observationQueries: ObservationQueries;
-  private readonly serviceEventActors: ServiceEventActors;
+  private readonly nonCallActors: NonCallActors;
 
   private constructor(private readonly db: Database.Database, private readonly file: string, private readonly busyTimeoutMs: number) {
     this.dict = new StringDictionary(db);
@@ -64,7 +64,7 @@ export class SqliteEventStore implements EventStore {
     this.tokens = new PagingTokens(secret.value);
     this.writer = new BatchWriter(db, this.dict);
     this.observationQueries = new ObservationQueries((sql) => this.statement(sql), this.dict, this.tokens);
-    this.serviceEventActors = new ServiceEventActors((sql) => this.statement(sql));
+    this.nonCallActors = new NonCallActors((sql) => this.statement(sql));
   }
 
   /** Opens (creating and migrating as needed) the store in `file`, or an in-memory one for ':memory:'. */
@@ -142,8 +142,8 @@ export class SqliteEventStore implements EventStore {
     if (query.runId !== undefined && run === undefined) return [];
     // Only time and run (or errors only, counted by error code: every counted call failed): the per-minute counts answer.
     const counted = !query.attribute && query.region === undefined && (!query.errorsOnly || query.by === 'errorCode');
-    // The per-minute counts hold every record; what AWS did on its own is rare, so it is counted apart and taken off.
-    const byAws = query.callsOnly ? this.serviceEventActors.list() : [];
+    // The per-minute counts hold every record; records that are no calls of their own (what AWS did on its own, key owners' copies) are counted apart and taken off.
+    const byAws = query.callsOnly ? this.nonCallActors.list() : [];
     const rows = !counted
       ? this.matchingBuckets(query, q.minutesPerBucket, byAws.length > 0 ? { except: byAws } : undefined)
       : byAws.length > 0

@@ -91,6 +91,13 @@ describe('calls on a key of another account are written to both accounts, as Clo
       expect(rows.filter((r) => r.account === VENDOR).length).toBe(record.eventCount - rows.filter((r) => r.account === CUSTOMER).length);
       expect(rows.filter((r) => r.account === VENDOR && r.keyOwnerCopy)).toEqual([]);
       expect(rows.filter((r) => r.account === VENDOR).length).toBeGreaterThanOrEqual(copies.length);
+
+      // The live chart of KMS calls counts each call once (callsOnly), as the run's totals do; the Audit chart counts every record.
+      const range = { by: 'region' as const, runId: record.execution.runId, startTime: record.startTime, endTime: new Date(Date.parse(record.startTime) + 5 * 3_600_000).toISOString(), bucketMinutes: 15 };
+      const sum = (r: { rows: { calls: number }[] }) => r.rows.reduce((n, x) => n + x.calls, 0);
+      expect(sum(await audit.aggregate({ ...range, callsOnly: true }))).toBe(record.totals.kmsCalls);
+      expect(sum(await audit.aggregate(range))).toBe(record.eventCount);
+      expect(sum(await audit.aggregate({ ...range, by: 'eventName', attribute: { key: 'EventName', value: 'Decrypt' }, callsOnly: true }))).toBe(rows.filter((r) => r.eventName === 'Decrypt' && !r.keyOwnerCopy).length);
     } finally {
       store.close();
       rmSync(dir, { recursive: true, force: true });
