@@ -3,7 +3,9 @@
  * throttle refuses, latency jitter, synthetic benchmark data. Never for key material.
  */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
+  // A seed may be any safe integer (scenario `seed`, --seed): its high 32 bits are mixed in, so seeds
+  // 2^32 apart do not share their choices. Below 2^32 the state is the seed itself, as it always was.
+  let state = ((seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) >>> 0, 0x9e3779b1)) >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;

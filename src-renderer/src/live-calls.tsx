@@ -34,7 +34,7 @@ export function LiveCalls({ job, durationMs }: { job: DrillJob; durationMs: numb
     if (!runId || !startTime) return;
     let live = true;
     const load = async () => {
-      // Calls only, as the finished run's totals count them: not the records of what KMS did on its own (a scheduled rotation or deletion).
+      // Calls only, as the finished run's totals count them: not the records of what KMS did on its own (a scheduled rotation or deletion), nor key owners' copies of cross-account calls.
       const range = { startTime, endTime: new Date(start + durationMs).toISOString(), bucketMinutes, runId, callsOnly: true };
       const [region, errorCode] = await Promise.all([call('audit:aggregate', { ...range, by: 'region' }), call('audit:aggregate', { ...range, by: 'errorCode' })]);
       if (live) setData({ region: fromStart(toCountSeries(region), start), errorCode: fromStart(toCountSeries(errorCode), start) });

@@ -130,7 +130,7 @@ describe.skipIf(!e2eChromium)('importing CloudTrail logs and charting them (Play
     expect(await bars(page.getByTestId('chart-calls-errorCode'))).toBeGreaterThan(0);
     expect(await page.getByTestId('chart-calls-region').locator('.legend').textContent()).toContain('eu-west-1');
     // 90 minutes: round buckets and round ticks, in UTC like the table.
-    expect(await byOperation.locator('figcaption').textContent()).toMatch(/^KMS calls by operation, per (minute|2 minutes) · 360 calls$/);
+    expect(await byOperation.locator('figcaption').textContent()).toMatch(/^CloudTrail records by operation, per (minute|2 minutes) · 360 records$/);
     const ticks = await page.getByTestId('chart-calls-region').locator('.recharts-xAxis-tick-labels tspan').allTextContents();
     expect(ticks.length).toBeGreaterThan(2);
     for (const t of ticks) expect(t).toMatch(/^1[45]:(00|15|30|45)$/);

@@ -47,6 +47,12 @@ describe('the JSON report', () => {
     expect(renderJsonReport(FullRunRecord.parse(JSON.parse(fixture))) === fixture).toBe(true);
   });
 
+  it('reads a run recorded before key owners\' copies were counted as having none', () => {
+    const older = JSON.parse(readFileSync(new URL('../fixtures/run-record.sample.json', import.meta.url), 'utf8')) as { totals: Record<string, unknown> };
+    delete older.totals.keyOwnerCopies;
+    expect(FullRunRecord.parse(older).totals.keyOwnerCopies).toBe(0);
+  });
+
   it('refuses a record that does not match the schema, naming the field', () => {
     const broken = { ...record, execution: { ...record.execution, eventSetSha256: 'not-a-digest' }, totals: { ...record.totals, kmsCalls: 1.5 } };
     let error: unknown;

@@ -16,9 +16,10 @@ function axisOf(range: ChartRange) {
 const SETTLE_MS = 250;
 
 const TITLES: Record<AggregateDimension, { title: string; noun: string; empty: string }> = {
-  eventName: { title: 'KMS calls by operation', noun: 'calls', empty: 'No calls in this range.' },
-  region: { title: 'KMS calls by region', noun: 'calls', empty: 'No calls in this range.' },
-  errorCode: { title: 'Failed KMS calls by error code', noun: 'failed calls', empty: 'No call failed in this range.' },
+  // Records, as the table lists them: a vendor's call on its customer's key is two records (one per account's trail), what KMS did on its own is a record but no call.
+  eventName: { title: 'CloudTrail records by operation', noun: 'records', empty: 'No records in this range.' },
+  region: { title: 'CloudTrail records by region', noun: 'records', empty: 'No records in this range.' },
+  errorCode: { title: 'Records of failed calls by error code', noun: 'records of failed calls', empty: 'No call failed in this range.' },
 };
 
 interface Stretch {
@@ -70,19 +71,19 @@ export function AuditCharts({ filter, version, onTotal }: { filter: ChartFilter;
   useEffect(() => onTotal(loading ? undefined : total), [total, loading, onTotal]);
 
   if (error) return <p className="error" role="alert">The charts could not be drawn: {error}</p>;
-  if (!data) return loading ? <p className="muted" data-testid="audit-charts-loading">Counting the calls…</p> : null;
+  if (!data) return loading ? <p className="muted" data-testid="audit-charts-loading">Counting the records…</p> : null;
   const narrowed = Boolean(filter.startTime || filter.endTime || filter.runId || filter.attribute || filter.errorsOnly || filter.region);
   if (data.stretches.every((s) => s.total === 0)) {
     return (
       <p className="empty" data-testid="audit-charts-empty">
-        No KMS calls {narrowed ? 'match these filters' : 'recorded yet'}, so there is nothing to chart.{' '}
+        No CloudTrail records {narrowed ? 'match these filters' : 'yet'}, so there is nothing to chart.{' '}
         {narrowed ? 'Loosen the filters, or press Reset.' : 'Run a drill on the Drills page or import CloudTrail logs on the Reports page.'}
       </p>
     );
   }
   const split = data.stretches.length > 1;
   return (
-    <section className="audit-charts" aria-label="KMS calls over time" data-testid="audit-charts" aria-busy={loading}>
+    <section className="audit-charts" aria-label="CloudTrail records over time" data-testid="audit-charts" aria-busy={loading}>
       {split ? (
         <p className="muted" data-testid="audit-stretches">
           These events lie in {data.stretches.length} stretches of time months apart — drill runs on the embedded KMS carry the drill&apos;s own clock, imported and
@@ -91,7 +92,7 @@ export function AuditCharts({ filter, version, onTotal }: { filter: ChartFilter;
       ) : null}
       {data.stretches.map((s) => (
         <div key={s.range.start} className="stretch" data-testid="audit-stretch">
-          {split ? <h3 className="stretch-title">{utcLabel(s.range.start)} to {utcLabel(s.range.end)} · {s.total.toLocaleString('en')} calls</h3> : null}
+          {split ? <h3 className="stretch-title">{utcLabel(s.range.start)} to {utcLabel(s.range.end)} · {s.total.toLocaleString('en')} records</h3> : null}
           <div className="charts">
             {DIMENSIONS.map((by) => <BucketBars key={by} title={TITLES[by].title} noun={TITLES[by].noun} empty={TITLES[by].empty} series={s.charts[by]} testId={`chart-calls-${by}`} axis={axisOf(s.range)} />)}
             {s.observations.length > 0 ? (

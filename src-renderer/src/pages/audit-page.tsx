@@ -17,7 +17,7 @@ const COLUMNS: Column<AuditRow>[] = [
   { key: 'region', label: 'Region', width: '110px', render: (r) => r.region },
   { key: 'user', label: 'User name', width: '150px', render: (r) => r.username },
   // KeyDrill's store holds every account's trail: a vendor's call on its customer's key is in both, the customer's record marked as such.
-  { key: 'account', label: 'Trail of account', width: '150px', render: (r) => (r.keyOwnerCopy ? <span title="The key owner's record of a call made from another account (same sharedEventID as the caller's record)">{r.account} <span className="muted">key owner</span></span> : (r.account ?? '')) },
+  { key: 'account', label: 'Trail of account', width: '190px', render: (r) => (r.keyOwnerCopy ? <span title="The key owner's record of a call made from another account (same sharedEventID as the caller's record)">{r.account} <span className="muted">key owner</span></span> : (r.account ?? '')) },
   { key: 'context', label: 'Encryption context', width: 'minmax(140px, 1fr)', render: (r) => (r.encryptionContext ? Object.entries(r.encryptionContext).map(([k, v]) => `${k}=${v}`).join(', ') : '') },
   { key: 'error', label: 'Error code', width: '200px', render: (r) => (r.errorCode ? <span className="error-code">{r.errorCode}</span> : '') },
 ];
@@ -132,7 +132,7 @@ export function AuditPage() {
       {error ? <p className="error" role="alert">{error}</p> : null}
       {/* The applied query, not the form being edited: the charts and the table show the same filter. */}
       {shown && chartQuery ? (
-        <Suspense fallback={<p className="muted" data-testid="audit-charts-loading">Counting the calls…</p>}>
+        <Suspense fallback={<p className="muted" data-testid="audit-charts-loading">Counting the records…</p>}>
           <AuditCharts filter={chartFilterOf(chartQuery)} version={chartQuery} onTotal={setTotal} />
         </Suspense>
       ) : null}
