@@ -26,7 +26,7 @@ export const auditExportCommand = defineCommand({
     { command: 'keydrill audit export --cloudtrail-out ./trail --run revocation-and-restore-s11-1a2b3c4d', note: 'one drill\'s CloudTrail records' },
     { command: 'keydrill audit export --cloudtrail-out ./trail --start 2026-01-15 --end 2026-01-16T00:00+01:00', note: 'imported events of one day' },
   ],
-  async run({ values }) {
+  async run({ values, output }) {
     if (!values['cloudtrail-out']) throw new UsageError('audit export: --cloudtrail-out DIR is required (the folder that receives AWSLogs/…)');
     if (values.run === '') throw new UsageError('audit export: --run needs a run id');
     const { startTime, endTime } = timeRange(values);
@@ -41,7 +41,7 @@ export const auditExportCommand = defineCommand({
         onProgress: (p) => progress.update(`audit export: ${p.files} files, ${p.records} events`),
       });
       progress.done();
-      if (values.json) console.log(JSON.stringify({ outDir, records: report.records, files: report.files }));
+      if (values.json) output.json({ outDir, records: report.records, files: report.files });
       else if (report.records === 0) console.log(`no events to export${values.run ? ` for run ${values.run}` : ''}`);
       else console.log(`exported ${report.records} events into ${report.files.length} CloudTrail log files under ${outDir}`);
       return EXIT_OK;

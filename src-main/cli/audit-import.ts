@@ -8,6 +8,7 @@ import { defineCommand } from './command-spec';
 import { attributeOption, DB_OPTION, eventsDbPath, regionOption } from './audit-options';
 import { progressReporter } from './progress';
 import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
+import type { JsonOutput } from './json-output';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 
 /**
@@ -34,7 +35,7 @@ export const auditImportCommand = defineCommand({
     { command: 'keydrill audit import ./AWSLogs', note: 'a folder of CloudTrail log files as copied from S3' },
     { command: 'keydrill audit import --lookup-events --region eu-west-1 --start 7d', note: 'the last week of KMS events of an AWS account' },
   ],
-  async run({ values, positionals }) {
+  async run({ values, positionals, output }) {
     const lookup = values['lookup-events'] === true;
     const target = positionals[0];
     if (lookup === (target !== undefined)) throw new UsageError('audit import: give a log file or folder, or --lookup-events (one of them)');
@@ -43,7 +44,7 @@ export const auditImportCommand = defineCommand({
       if (stray.length) throw new UsageError(`audit import: --${stray[0]} applies only with --lookup-events`);
     }
     const dbPath = eventsDbPath(values.db);
-    const json = values.json === true;
+    const json = values.json === true ? output : undefined;
     if (lookup) {
       const region = regionOption(values.region);
       const { startTime, endTime } = timeRange(values);
@@ -55,13 +56,13 @@ export const auditImportCommand = defineCommand({
   },
 });
 
-async function importFiles(dbPath: string, target: string, json: boolean): Promise<number> {
+async function importFiles(dbPath: string, target: string, json: JsonOutput | undefined): Promise<number> {
   const store = SqliteEventStore.open(dbPath);
   const progress = progressReporter();
   try {
     const report = await importCloudTrailLogs(store, target, (p) => progress.update(`audit import: ${p.filesDone}/${p.filesTotal} files, ${p.imported} events imported`));
     progress.done();
-    if (json) console.log(JSON.stringify({ db: dbPath, files: report.files, imported: report.imported, duplicates: report.duplicates, observations: report.observations, failed: report.failed }));
+    if (json) json.json({ db: dbPath, files: report.files, imported: report.imported, duplicates: report.duplicates, observations: report.observations, failed: report.failed });
     else {
       console.log(`imported ${report.imported} events from ${report.files - report.failed.length} of ${report.files} files (${report.duplicates} already stored) into ${dbPath}`);
       // Older KeyDrill exports wrote calls that never reached KMS as records: not CloudTrail, kept apart.
@@ -86,7 +87,8 @@ interface LookupSettings {
   startTime: number | undefined;
   endTime: number | undefined;
   attribute: { key: string; value: string };
-  json: boolean;
+  /** Where the outcome goes with --json. */
+  json: JsonOutput | undefined;
 }
 
 async function importFromLookupEvents(dbPath: string, s: LookupSettings): Promise<number> {
@@ -102,7 +104,7 @@ async function importFromLookupEvents(dbPath: string, s: LookupSettings): Promis
       onProgress: (p) => progress.update(`audit import: ${p.pages} pages, ${p.events} events, ${p.imported} new`),
     });
     progress.done();
-    if (s.json) console.log(JSON.stringify({ db: dbPath, pages: result.pages, imported: result.imported, duplicates: result.duplicates }));
+    if (s.json) s.json.json({ db: dbPath, pages: result.pages, imported: result.imported, duplicates: result.duplicates });
     else console.log(`imported ${result.imported} events from ${result.pages} LookupEvents pages (${result.duplicates} already stored) into ${dbPath}`);
     return EXIT_OK;
   } catch (err) {

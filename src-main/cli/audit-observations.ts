@@ -25,7 +25,7 @@ export const auditObservationsCommand = defineCommand({
   examples: [
     { command: 'keydrill audit observations --run regional-outage-multi-region-key-s7-1a2b3c4d-20261205t101500-9f3e', note: 'what the outage refused in one drill' },
   ],
-  async run({ values }) {
+  async run({ values, output }) {
     const { startTime, endTime } = timeRange(values, Date.now(), { endDefaultsToNow: true });
     const maxResults = intOption('max', values.max, 50, 1, 10_000);
     if (values.run === '') throw new UsageError('audit observations: --run needs a run id');
@@ -38,7 +38,7 @@ export const auditObservationsCommand = defineCommand({
         throw asUsageError(err, values['next-token'] !== undefined ? '--next-token' : 'audit observations');
       }
       if (values.json) {
-        console.log(JSON.stringify({ Observations: page.observations.map((o) => ({ ...o.observation, runId: o.runId ?? null })), ...(page.nextToken ? { NextToken: page.nextToken } : {}) }));
+        output.json({ Observations: page.observations.map((o) => ({ ...o.observation, runId: o.runId ?? null })), ...(page.nextToken ? { NextToken: page.nextToken } : {}) });
         return EXIT_OK;
       }
       console.log(table(page.observations));

@@ -32,7 +32,7 @@ export const auditQueryCommand = defineCommand({
     { command: 'keydrill audit query --run revocation-and-restore-s11-1a2b3c4d --errors', note: 'the errors of one drill' },
     { command: 'keydrill audit query --start 2026-01-15T09:00+01:00 --end 1h30m --json', note: 'a window with a zone offset, as JSON' },
   ],
-  async run({ values }) {
+  async run({ values, output }) {
     const attribute = attributeOption(values.attribute);
     const { startTime, endTime } = timeRange(values, Date.now(), { endDefaultsToNow: true });
     const maxResults = intOption('max', values.max, 50, 1, 10_000);
@@ -50,7 +50,7 @@ export const auditQueryCommand = defineCommand({
       // A run that did not complete is never served as a normal one: say what became of it.
       const run = values.run ? runStatus(values.run) : undefined;
       if (values.json) {
-        console.log(JSON.stringify({ Records: page.events.map((e) => e.record), ...(page.nextToken ? { NextToken: page.nextToken } : {}), ...(run ? { Run: run } : {}) }));
+        output.json({ Records: page.events.map((e) => e.record), ...(page.nextToken ? { NextToken: page.nextToken } : {}), ...(run ? { Run: run } : {}) });
         return EXIT_OK;
       }
       if (run && run.status !== 'completed') console.log(`note: run ${values.run} ${run.status === 'started' ? 'is still playing' : `was ${run.status}`}${run.reason ? ` (${run.reason})` : ''}: its records stop where it did\n`);

@@ -42,7 +42,7 @@ export const cleanupCommand = defineCommand({
     { command: 'keydrill cleanup --backend aws --profile prod-keys --dry-run', note: 'what drills left in an AWS account' },
     { command: 'keydrill cleanup --backend localstack --region us-east-1 --region us-west-2', note: 'clean LocalStack in two regions' },
   ],
-  async run({ values }) {
+  async run({ values, output }) {
     if (!values.backend) throw new UsageError('cleanup: --backend localstack or --backend aws is required (the embedded KMS of a drill is gone when the drill ends)');
     const backend = values.backend as 'localstack' | 'aws';
     const regions = (values.region ?? [...AWS_REGIONS]).map((r) => regionOption(r) as string);
@@ -81,7 +81,7 @@ export const cleanupCommand = defineCommand({
         }
       }
       if (values.json) {
-        console.log(JSON.stringify({ backend, endpoint: factory.endpoint ?? null, dryRun: values['dry-run'] === true, found, scheduled, aliasesDeleted, skippedRegions }));
+        output.json({ backend, endpoint: factory.endpoint ?? null, dryRun: values['dry-run'] === true, found, scheduled, aliasesDeleted, skippedRegions });
       } else {
         for (const k of found) console.log(`${values['dry-run'] ? 'would schedule' : 'scheduled'} ${k.region} ${k.keyId} (${k.scenario}${k.replica ? ', replica' : ''}, was ${k.state})${k.aliases.length ? `; aliases ${k.aliases.join(', ')}` : ''}`);
         for (const s of skippedRegions) console.error(`keydrill: cleanup: skipped ${s.region}: ${s.reason}`);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { JsonOutput } from './json-output';
 import { UsageError } from './usage-error';
 
 /**
@@ -46,6 +47,8 @@ export type OptionValues<O extends OptionSpecs> = {
 export interface CommandInput<O extends OptionSpecs> {
   values: OptionValues<O>;
   positionals: string[];
+  /** Where `--json` output goes: exactly one value per command (see json-output.ts). */
+  output: JsonOutput;
 }
 
 export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
@@ -81,7 +84,7 @@ export function commandName(spec: Pick<CommandSpec, 'path'>): string {
  * choices, a missing or stray argument is a UsageError naming it (exit code 2), so a typo never
  * silently runs something else. Returns 'help' when -h/--help is present anywhere.
  */
-export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, argv: string[]): CommandInput<O> | 'help' {
+export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, argv: string[]): Omit<CommandInput<O>, 'output'> | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const name = commandName(spec);
   const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
@@ -106,7 +109,7 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
     const value: unknown = parsed.values[option];
     if (!o.choices || value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) {
-      if (!o.choices.includes(String(v))) throw new UsageError(`--${option} must be one of ${o.choices.join(', ')}, got '${String(v)}'`);
+      if (!o.choices.includes(String(v))) throw new UsageError(`--${option} must be one of ${o.choices.join(', ')}, got '${String(v)}'`, { option: `--${option}` });
     }
     if (o.type === 'string' && !o.multiple && value === '') throw new UsageError(`--${option} needs a value`);
   }

@@ -23,6 +23,7 @@ import { describeFailedStep, summariseRun, type DrillSummary } from './drill-sum
 import { writeJUnit, type JUnitOutcome } from './junit-report';
 import { bar, progressReporter } from './progress';
 import { runService, scenarioFrom } from './scenario-input';
+import type { JsonOutput } from './json-output';
 import { checkOutputFile, checkOutputFolder } from './output-paths';
 import { CouldNotRunError, EXIT_CANCELLED, EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 
@@ -37,7 +38,7 @@ const DRILL_RUN_OPTIONS = {
   live: { type: 'boolean', description: 'play the drill on the wall clock (for LocalStack and AWS, or to watch it)' },
   speed: { type: 'string', value: 'N', description: 'with --live: N times faster than real time (default 1)' },
   ...DB_OPTION,
-  json: { type: 'boolean', description: 'print the outcome as JSON: run id, status, backend and what it simulated on the client, steps that failed when played, verdicts with kind, measured and expected values' },
+  json: { type: 'boolean', description: 'print the outcome as one JSON object: ok: true, run id, status, backend and what it simulated on the client, steps that failed when played, verdicts with kind, measured and expected values; when the drill could not run, ok: false, exitCode and error: {code, message, and option, path, problems when they apply}' },
 } as const satisfies OptionSpecs;
 
 /** `keydrill drill run <scenario>`: runs a drill, prints its verdicts, exits 0/1 by them (2 bad input, 3 could not run). */
@@ -53,7 +54,7 @@ export const drillRunCommand = defineCommand({
     { command: 'keydrill drill run my-drill.yaml --backend aws --profile prod-keys --dry-run', note: 'what a drill would create in AWS, before it costs anything' },
     { command: 'AWS_ENDPOINT_URL_KMS=http://localhost:4566 keydrill drill run my-drill.yaml --backend localstack --live --speed 10', note: 'against LocalStack, on the wall clock, ten times faster' },
   ],
-  run: ({ values, positionals }) => drillRun(values, positionals[0] as string),
+  run: ({ values, positionals, output }) => drillRun(values, positionals[0] as string, output),
 });
 
 type DrillRunValues = OptionValues<typeof DRILL_RUN_OPTIONS>;
@@ -73,14 +74,14 @@ function outputsFrom(values: DrillRunValues): Outputs {
     try {
       reportFormatFor(file);
     } catch (err) {
-      throw new UsageError(`--report ${file}: ${(err as Error).message.replace(/\.$/, '')}, or .xml for JUnit XML.`);
+      throw new UsageError(`--report ${file}: ${(err as Error).message.replace(/\.$/, '')}, or .xml for JUnit XML.`, { code: 'unknown-format', option: '--report', path: file });
     }
     outputs.reports.push(resolve(file));
   }
   return outputs;
 }
 
-async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
+async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput): Promise<number> {
   const backend = (values.backend ?? 'embedded') as KmsBackend;
   if (values.endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(values.endpoint)) throw new UsageError(`--endpoint must be a URL like http://localhost:4566, got '${values.endpoint}'`);
   if (backend === 'embedded' && (values.endpoint !== undefined || values.profile !== undefined)) throw new UsageError(`--${values.endpoint !== undefined ? 'endpoint' : 'profile'} goes with --backend localstack or aws (the embedded KMS runs in this process)`);
@@ -102,7 +103,7 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
   if (values['dry-run']) {
     const plan = planDrill(scenario);
     const where = backend === 'embedded' ? 'in this process' : (resolved?.url ?? 'AWS KMS regional endpoints');
-    if (values.json) console.log(JSON.stringify({ dryRun: true, backend, endpoint: resolved?.url ?? null, ...plan }));
+    if (values.json) output.json({ ok: true, dryRun: true, backend, endpoint: resolved?.url ?? null, ...plan });
     else console.log(describePlan(plan, backend, where));
     return EXIT_OK;
   }
@@ -157,7 +158,7 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
       }
     }
     if (values.json) {
-      console.log(JSON.stringify({ ...summary, store: runs.file, reports: written, cloudTrailOut: cloudtrail ? { dir: cloudTrailDir, files: cloudtrail.files.length, records: cloudtrail.records } : null, failedOutputs }));
+      output.json({ ok: true, ...summary, store: runs.file, reports: written, cloudTrailOut: cloudtrail ? { dir: cloudTrailDir, files: cloudtrail.files.length, records: cloudtrail.records } : null, failedOutputs });
     } else {
       printVerdicts(summary);
       for (const w of written) console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);
@@ -184,7 +185,7 @@ async function drillRun(values: DrillRunValues, ref: string): Promise<number> {
 
 /** A reason the drill could not run at all (exit 3), or undefined for anything else. */
 function couldNotRun(err: unknown, backend: KmsBackend, endpoint: string | undefined): Error | undefined {
-  if (err instanceof DrillRefusedError) return new CouldNotRunError(err.message);
+  if (err instanceof DrillRefusedError) return new CouldNotRunError(err.message, { code: 'drill-refused' });
   return backendUnavailable(err, backend, endpoint);
 }
 

@@ -3,6 +3,7 @@ import { formatDuration } from '../../src-shared/duration';
 import { builtInScenarioNames, builtInScenarios, resolveScenario } from '../drill/scenario-catalog';
 import { loadScenarioFile, ScenarioError } from '../drill/scenario-loader';
 import { defineCommand } from './command-spec';
+import { scenarioProblems } from './scenario-input';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 
 /** `keydrill drill list | validate | show`: the built-in scenarios and scenario files. */
@@ -13,10 +14,10 @@ export const drillListCommand = defineCommand({
   description: 'Each built-in scenario is a worked example from a story in the vendor documents; run one by name, or copy it out with keydrill drill show NAME > my.yaml and change it.',
   options: { json: { type: 'boolean', description: 'print [{name, title, description, duration, steps, expectations}] as JSON' } },
   examples: [{ command: 'keydrill drill list', note: 'names and titles' }],
-  async run({ values }) {
+  async run({ values, output }) {
     const scenarios = builtInScenarios();
     if (values.json) {
-      console.log(JSON.stringify(scenarios.map((s) => ({ name: s.name, title: s.title, description: s.description, duration: formatDuration(s.duration), steps: s.timeline.length, expectations: s.expectations.length }))));
+      output.json(scenarios.map((s) => ({ name: s.name, title: s.title, description: s.description, duration: formatDuration(s.duration), steps: s.timeline.length, expectations: s.expectations.length })));
     } else {
       for (const s of scenarios) console.log(`${s.name.padEnd(36)} ${s.title}`);
     }
@@ -34,19 +35,19 @@ export const drillValidateCommand = defineCommand({
     { command: 'keydrill drill validate my-drill.yaml', note: 'check a file before running it' },
     { command: 'keydrill drill validate revocation-and-restore', note: 'a built-in scenario, by name' },
   ],
-  async run({ values, positionals }) {
+  async run({ values, positionals, output }) {
     const ref = positionals[0] as string;
     const file = resolveScenario(ref);
     if (!file) throw new UsageError(`drill validate: no file or built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`);
     try {
       const s = loadScenarioFile(file);
-      if (values.json) console.log(JSON.stringify({ file, valid: true, name: s.name, title: s.title, steps: s.timeline.length, expectations: s.expectations.length }));
+      if (values.json) output.json({ file, valid: true, name: s.name, title: s.title, steps: s.timeline.length, expectations: s.expectations.length });
       else console.log(`${ref}: valid — ${s.title} (${s.timeline.length} steps, ${s.expectations.length} expectations)`);
       return EXIT_OK;
     } catch (err) {
       if (!(err instanceof ScenarioError)) throw err;
       if (values.json) {
-        console.log(JSON.stringify({ file, valid: false, problems: err.problems.map((p) => ({ path: p.path, line: p.line ?? null, message: p.message })) }));
+        output.json({ file, valid: false, problems: scenarioProblems(err) });
         return EXIT_USAGE;
       }
       throw new UsageError(err.message);

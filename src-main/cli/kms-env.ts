@@ -5,6 +5,7 @@ import type { Identity } from '../kms/embedded/identities';
 import { readServerState, type ServerState } from '../kms/embedded/server-state';
 import { defineCommand, type OptionSpecs, type OptionValues } from './command-spec';
 import { keydrillHome } from './keydrill-home';
+import type { JsonOutput } from './json-output';
 import { awsConfigFile, writeAwsProfile } from './kms-env-profile';
 import { CouldNotRunError, EXIT_OK, UsageError } from './usage-error';
 
@@ -30,10 +31,10 @@ export const kmsEnvCommand = defineCommand({
     { command: 'keydrill kms env --shell fish | source', note: 'the same in fish' },
     { command: 'keydrill kms env --profile keydrill', note: 'write [profile keydrill]; then aws --profile keydrill kms list-keys, or AWS_PROFILE=keydrill in any SDK' },
   ],
-  run: ({ values }) => kmsEnv(values),
+  run: ({ values, output }) => kmsEnv(values, output),
 });
 
-async function kmsEnv(values: OptionValues<typeof KMS_ENV_OPTIONS>): Promise<number> {
+async function kmsEnv(values: OptionValues<typeof KMS_ENV_OPTIONS>, output: JsonOutput): Promise<number> {
   const region = values.region ?? 'us-east-1';
   if (!isKnownRegion(region)) throw new UsageError(`--region must be an AWS region such as us-east-1, got '${region}'`);
   const exclusive = [values.json, values['credential-process'], values.profile !== undefined, values.shell !== undefined].filter(Boolean).length;
@@ -63,7 +64,7 @@ async function kmsEnv(values: OptionValues<typeof KMS_ENV_OPTIONS>): Promise<num
   }
   const vars = variables(server, identity, region);
   if (values.json) {
-    console.log(JSON.stringify(Object.fromEntries(vars.filter(([, v]) => v !== undefined))));
+    output.json(Object.fromEntries(vars.filter(([, v]) => v !== undefined)));
     return EXIT_OK;
   }
   const shell = (values.shell ?? 'sh') as 'sh' | 'fish' | 'powershell'; // checked against the option's choices

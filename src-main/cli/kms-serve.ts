@@ -10,6 +10,7 @@ import { eventsDbPath } from './audit-options';
 import { EXIT_OK, UsageError } from './usage-error';
 import { writeServerState } from '../kms/embedded/server-state';
 import { dataOption } from './kms-env';
+import type { JsonOutput } from './json-output';
 
 const KMS_SERVE_OPTIONS = {
   port: { type: 'string', value: 'N', description: 'the port on 127.0.0.1 (default 4566; 0 picks a free one)' },
@@ -35,10 +36,10 @@ export const kmsServeCommand = defineCommand({
     { command: 'curl -s localhost:4566/_localstack/health', note: 'the health check, in LocalStack\'s shape (also at /health)' },
     { command: 'keydrill kms serve --port 0 --in-memory --json', note: 'a throwaway server on a free port, described as JSON (for scripts)' },
   ],
-  run: ({ values }) => kmsServe(values),
+  run: ({ values, output }) => kmsServe(values, output),
 });
 
-async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>): Promise<number> {
+async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>, output: JsonOutput): Promise<number> {
   if (values.data !== undefined && values['in-memory']) throw new UsageError('kms serve: --data and --in-memory exclude each other');
   const port = intOption('port', values.port, 4566, 0, 65535);
   const quota = values['requests-per-second'] === undefined ? undefined : intOption('requests-per-second', values['requests-per-second'], 0, 1, 1_000_000);
@@ -64,10 +65,10 @@ async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>): Promise
     : () => undefined;
 
   if (values.json) {
-    console.log(JSON.stringify({
+    output.json({
       endpoint, port: Number(new URL(endpoint).port), dataDir: dataDir ?? null, eventsDb: eventsDb ?? null, account: kms.account, regions: AWS_REGIONS,
       identities: kms.identities.map(publicIdentity), acceptsTestCredentials: kms.acceptsTestCredentials, health: `${endpoint}/_localstack/health`,
-    }));
+    });
   } else {
     console.log(describeServer(endpoint, dataDir, eventsDb, kms));
   }

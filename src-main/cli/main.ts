@@ -5,7 +5,8 @@ import { ReportError } from '../report/report-error';
 import { parseCommandLine, type CommandSpec } from './command-spec';
 import { COMMANDS, GROUPS } from './commands';
 import { commandHelp, groupHelp, overviewHelp } from './help';
-import { CouldNotRunError, EXIT_COULD_NOT_RUN, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
+import { jsonFailure, JsonOutput, jsonRequested } from './json-output';
+import { CouldNotRunError, EXIT_COULD_NOT_RUN, EXIT_OK, EXIT_USAGE, UsageError, type FailureDetails } from './usage-error';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -32,6 +33,9 @@ export function helpFor(words: string[]): string {
 
 /** Runs one command line; returns the process exit code (0 ok, 1 an expectation failed, 2 bad input, 3 could not run). */
 export async function main(argv: string[]): Promise<number> {
+  const output = new JsonOutput();
+  // Known before the words are parsed: a bad option with --json still answers in JSON.
+  let json = false;
   try {
     const [first] = argv;
     if (first === undefined || first === '--help' || first === '-h') {
@@ -58,31 +62,44 @@ export async function main(argv: string[]): Promise<number> {
       const verbs = COMMANDS.filter((c) => c.path[0] === group.name && !c.hidden).map((c) => c.path[1]);
       throw new UsageError(`'keydrill ${group.name}' needs one of: ${verbs.join(', ')}${verb ? ` (got '${verb}')` : ''}. Run 'keydrill ${group.name} --help'.`);
     }
+    json = jsonRequested(found.spec.options, found.rest);
     const input = parseCommandLine(found.spec, found.rest);
     if (input === 'help') {
       console.log(commandHelp(found.spec));
       return EXIT_OK;
     }
-    return await found.spec.run(input);
+    return await found.spec.run({ ...input, output });
   } catch (err) {
-    return reportError(err);
+    const failure = failureOf(err);
+    console.error(failure.stderr);
+    if (failure.stack && process.env.KEYDRILL_DEBUG) console.error(failure.stack);
+    if (json && !output.printed) output.json(jsonFailure(failure.exitCode, failure.code, failure.message, failure.details));
+    return failure.exitCode;
   }
 }
 
-function reportError(err: unknown): number {
+interface Failure {
+  exitCode: number;
+  /** The line for people, on stderr. */
+  stderr: string;
+  /** For `--json`: a stable code, the message without the prefix, the details. */
+  code: string;
+  message: string;
+  details: FailureDetails;
+  stack?: string | undefined;
+}
+
+function failureOf(err: unknown): Failure {
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof UsageError || err instanceof DataFolderLockedError || (err instanceof ReportError && (err.code === 'unknown-format' || err.code === 'bad-destination'))) {
-    console.error(`keydrill: ${message}`);
-    return EXIT_USAGE;
-  }
-  if (err instanceof CouldNotRunError || err instanceof BackendUnavailableError) {
-    console.error(`keydrill: could not run: ${message}`);
-    return EXIT_COULD_NOT_RUN;
-  }
+  const usage = (code: string, details: FailureDetails = {}): Failure => ({ exitCode: EXIT_USAGE, stderr: `keydrill: ${message}`, code, message, details });
+  const couldNotRun = (code: string, details: FailureDetails = {}, stack?: string): Failure => ({ exitCode: EXIT_COULD_NOT_RUN, stderr: `keydrill: could not run: ${message}`, code, message, details, stack });
+  if (err instanceof UsageError) return usage(err.details.code ?? 'usage', err.details);
+  if (err instanceof DataFolderLockedError) return usage('data-folder-locked', { path: err.lockFile });
+  if (err instanceof ReportError && (err.code === 'unknown-format' || err.code === 'bad-destination')) return usage(err.code);
+  if (err instanceof CouldNotRunError) return couldNotRun(err.details.code ?? 'could-not-run', err.details);
+  if (err instanceof BackendUnavailableError) return couldNotRun(`backend-${err.reason}`);
   // Anything else is not a verdict either: exit 3, so CI never reads an accident as a failed drill.
-  console.error(`keydrill: could not run: ${message}`);
-  if (process.env.KEYDRILL_DEBUG) console.error((err as Error).stack);
-  return EXIT_COULD_NOT_RUN;
+  return couldNotRun('unexpected', {}, (err as Error | undefined)?.stack);
 }
 
 

@@ -10,6 +10,15 @@ import { UsageError } from './usage-error';
  * (exit 2) named with its option and path at the start, not an error once the drill has run.
  */
 
+/** The option and path at fault: the message names both, and `--json` gives them apart. */
+class Problem {
+  constructor(readonly option: string, readonly path: string) {}
+
+  error(what: string): UsageError {
+    return new UsageError(`${this.option} ${this.path}: ${what}`, { code: 'bad-output-path', option: this.option, path: this.path });
+  }
+}
+
 /**
  * A file written in a folder that must already exist (reports go to a temporary name beside the
  * file and are renamed over it; JUnit XML is written in place): the folder is there and takes new
@@ -18,11 +27,11 @@ import { UsageError } from './usage-error';
 export async function checkOutputFile(option: string, file: string): Promise<void> {
   const path = resolve(file);
   const folder = dirname(path);
-  const problem = `${option} ${file}`;
+  const problem = new Problem(option, file);
   const nearest = await nearestExisting(folder, problem);
-  if (!nearest.stats.isDirectory()) throw new UsageError(`${problem}: ${nearest.path} is a file, not a folder`);
-  if (nearest.path !== folder) throw new UsageError(`${problem}: the folder ${folder} does not exist; create it first`);
-  if ((await statOf(path, problem))?.isDirectory()) throw new UsageError(`${problem}: ${path} is a folder; give a file name`);
+  if (!nearest.stats.isDirectory()) throw problem.error(`${nearest.path} is a file, not a folder`);
+  if (nearest.path !== folder) throw problem.error(`the folder ${folder} does not exist; create it first`);
+  if ((await statOf(path, problem))?.isDirectory()) throw problem.error(`${path} is a folder; give a file name`);
   await probe(folder, problem);
 }
 
@@ -31,29 +40,29 @@ export async function checkOutputFile(option: string, file: string): Promise<voi
  * files, or the nearest part of its path that exists is.
  */
 export async function checkOutputFolder(option: string, dir: string): Promise<void> {
-  const problem = `${option} ${dir}`;
+  const problem = new Problem(option, dir);
   const nearest = await nearestExisting(resolve(dir), problem);
-  if (!nearest.stats.isDirectory()) throw new UsageError(`${problem}: ${nearest.path} is a file, not a folder`);
+  if (!nearest.stats.isDirectory()) throw problem.error(`${nearest.path} is a file, not a folder`);
   await probe(nearest.path, problem);
 }
 
 /** `path` or the nearest folder above it that exists (the root always does). */
-async function nearestExisting(path: string, problem: string): Promise<{ path: string; stats: Stats }> {
+async function nearestExisting(path: string, problem: Problem): Promise<{ path: string; stats: Stats }> {
   for (let at = path; ; at = dirname(at)) {
     const stats = await statOf(at, problem);
     if (stats) return { path: at, stats };
-    if (dirname(at) === at) throw new UsageError(`${problem}: no part of the path exists`);
+    if (dirname(at) === at) throw problem.error('no part of the path exists');
   }
 }
 
 /** The entry at `path`, undefined when there is none (or a file stands where a folder of its path should). */
-async function statOf(path: string, problem: string): Promise<Stats | undefined> {
+async function statOf(path: string, problem: Problem): Promise<Stats | undefined> {
   try {
     return await stat(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new UsageError(`${problem}: ${(err as Error).message}`);
+    throw problem.error((err as Error).message);
   }
 }
 
@@ -61,12 +70,13 @@ async function statOf(path: string, problem: string): Promise<Stats | undefined>
  * Creates and removes an empty file in `folder`: the test that holds whoever runs it, where
  * access(W_OK) says yes to root on folders nothing can be created in (/proc).
  */
-async function probe(folder: string, problem: string): Promise<void> {
+async function probe(folder: string, problem: Problem): Promise<void> {
   const name = join(folder, `.keydrill-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await (await open(name, 'wx')).close();
   } catch (err) {
-    throw new UsageError(`${problem}: cannot create files in ${folder} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw problem.error(`cannot create files in ${folder} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   await unlink(name).catch(() => undefined);
 }
+

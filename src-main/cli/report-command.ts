@@ -26,7 +26,7 @@ export const reportCommand = defineCommand({
     { command: 'keydrill report revocation-and-restore-s11-1a2b3c4d --out report.pdf --out report.csv', note: 'two formats at once' },
     { command: 'keydrill report revocation-and-restore-s11-1a2b3c4d --bundle audit/ && (cd audit && sha256sum -c SHA256SUMS)', note: 'a sealed bundle for the auditor, checked' },
   ],
-  async run({ values, positionals }) {
+  async run({ values, positionals, output }) {
     const outs = values.out ?? [];
     if (outs.length === 0 && values.bundle === undefined) throw new UsageError('report: --out FILE (.html, .pdf, .json, .csv or .xml) or --bundle DIR is required');
     for (const file of outs) {
@@ -65,7 +65,7 @@ export const reportCommand = defineCommand({
     } finally {
       runs.close();
     }
-    if (values.json) console.log(JSON.stringify(written));
+    if (values.json) output.json(written);
     else {
       for (const w of written) {
         if (w.format !== 'bundle') console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);

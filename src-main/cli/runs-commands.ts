@@ -27,9 +27,9 @@ export const runsListCommand = defineCommand({
     { command: 'keydrill runs list', note: 'id, scenario, backend, outcome and when' },
     { command: 'keydrill runs list -q | head -1', note: 'the newest run\'s id' },
   ],
-  async run({ values }) {
+  async run({ values, output }) {
     const runs = withRuns((r) => r.list());
-    if (values.json) console.log(JSON.stringify(runs));
+    if (values.json) output.json(runs);
     else if (values.quiet) for (const r of runs) console.log(r.runId);
     else if (runs.length === 0) console.log(`no saved runs in ${keydrillHome()} (keydrill drill run saves one)`);
     else {
@@ -52,7 +52,7 @@ export const runsShowCommand = defineCommand({
   args: [{ name: 'run-id', complete: 'run', description: 'the id of a saved run (keydrill runs list)' }],
   options: { json: { type: 'boolean', description: 'print the outcome as keydrill drill run --json does' } },
   examples: [{ command: 'keydrill runs show revocation-and-restore-s11-1a2b3c4d', note: 'what a run found' }],
-  async run({ values, positionals }) {
+  async run({ values, positionals, output }) {
     const runId = positionals[0] as string;
     const { record, failedSteps } = withRuns((r) => {
       try {
@@ -63,7 +63,7 @@ export const runsShowCommand = defineCommand({
     });
     const s = summariseRun(record, failedSteps);
     if (values.json) {
-      console.log(JSON.stringify(s));
+      output.json(s);
       return EXIT_OK;
     }
     console.log(`${s.runId}\n  ${s.scenario.title} (${s.scenario.name}), seed ${s.scenario.seed}\n  ${s.backend.kind} KMS${s.backend.endpoint ? ` at ${s.backend.endpoint}` : ''} · started ${record.startTime} (drill clock) · ${s.status}`);
@@ -91,7 +91,7 @@ export const runsDeleteCommand = defineCommand({
   options: { json: { type: 'boolean', description: 'print {deleted: [...]} as JSON' } },
   examples: [{ command: 'keydrill runs delete revocation-and-restore-s11-1a2b3c4d', note: 'forget one run' }],
   variadic: true,
-  async run({ values, positionals }) {
+  async run({ values, positionals, output }) {
     const deleted = withRuns((r) => positionals.map((runId) => {
       let gone: boolean;
       try {
@@ -102,7 +102,7 @@ export const runsDeleteCommand = defineCommand({
       if (!gone) throw new UsageError(`runs delete: there is no run ${runId} in ${keydrillHome()} (keydrill runs list)`);
       return runId;
     }));
-    if (values.json) console.log(JSON.stringify({ deleted }));
+    if (values.json) output.json({ deleted });
     else for (const id of deleted) console.log(`deleted run ${id}`);
     return EXIT_OK;
   },

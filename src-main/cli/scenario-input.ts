@@ -4,7 +4,7 @@ import { builtInScenarioNames, resolveScenario } from '../drill/scenario-catalog
 import { loadScenarioFile, ScenarioError } from '../drill/scenario-loader';
 import { RunService } from '../app/run-service';
 import { keydrillHome } from './keydrill-home';
-import { UsageError } from './usage-error';
+import { UsageError, type InputProblem } from './usage-error';
 
 /** The run store shared with the desktop window and `keydrill ui`: <data folder>/runs.sqlite. */
 export const runService = (): RunService => new RunService(join(keydrillHome(), 'runs.sqlite'));
@@ -15,11 +15,16 @@ export const runService = (): RunService => new RunService(join(keydrillHome(), 
  */
 export function scenarioFrom(ref: string, command: string): { scenario: Scenario; file: string } {
   const file = resolveScenario(ref);
-  if (!file) throw new UsageError(`${command}: no file or built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`);
+  if (!file) throw new UsageError(`${command}: no file or built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`, { code: 'scenario-not-found' });
   try {
     return { scenario: loadScenarioFile(file), file };
   } catch (err) {
-    if (err instanceof ScenarioError) throw new UsageError(err.message);
+    if (err instanceof ScenarioError) throw new UsageError(err.message, { code: 'invalid-scenario', path: err.file, problems: scenarioProblems(err) });
     throw err;
   }
+}
+
+/** A scenario's problems as `--json` lists them (drill validate, and drill run when it refuses the file). */
+export function scenarioProblems(err: ScenarioError): InputProblem[] {
+  return err.problems.map((p) => ({ path: p.path, line: p.line ?? null, message: p.message }));
 }

@@ -20,13 +20,13 @@ export const uiCommand = defineCommand({
     { command: 'keydrill ui', note: 'open the UI in the default browser' },
     { command: 'keydrill ui --port 8080 --no-open', note: 'a fixed port, for a browser on this machine' },
   ],
-  async run({ values }) {
+  async run({ values, output }) {
     const port = intOption('port', values.port, 0, 0, 65_535);
     const rendererDir = ensureRendererBuilt((line) => console.error(line));
     const services = new AppServices({ home: keydrillHome() });
     const bridge = await startBridge({ ctx: { services }, rendererDir, port });
     if (values.json) {
-      console.log(JSON.stringify({ url: bridge.url, origin: bridge.origin, port: bridge.port, dataFolder: services.options.home }));
+      output.json({ url: bridge.url, origin: bridge.origin, port: bridge.port, dataFolder: services.options.home });
     } else {
       console.log(`KeyDrill is at ${bridge.url}`);
       console.log(`  data folder ${services.options.home}; only this URL (it carries a one-time token) opens it. Ctrl-C stops.`);

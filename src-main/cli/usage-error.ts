@@ -1,12 +1,43 @@
 import { AppError } from '../app/app-error';
+
+/** A problem in an input file as `drill validate --json` lists it: the path in the document, its line, what is wrong. */
+export interface InputProblem {
+  path: string;
+  line: number | null;
+  message: string;
+}
+
+/**
+ * What `--json` says of a failure besides its message (see json-output.ts): a code for scripts to
+ * branch on, the option and path at fault, each problem of an input file.
+ */
+export interface FailureDetails {
+  code?: string;
+  option?: string;
+  path?: string;
+  problems?: InputProblem[];
+}
+
 /** Bad input on the command line: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  readonly details: FailureDetails;
+  constructor(message: string, options: ErrorOptions & FailureDetails = {}) {
+    const { cause, ...details } = options;
+    super(message, cause === undefined ? undefined : { cause });
+    this.details = details;
+  }
 }
 
 /** The command could not do its work for a reason outside the input (a backend unreachable, a folder locked): exit code 3. */
 export class CouldNotRunError extends Error {
   override name = 'CouldNotRunError';
+  readonly details: FailureDetails;
+  constructor(message: string, options: ErrorOptions & FailureDetails = {}) {
+    const { cause, ...details } = options;
+    super(message, cause === undefined ? undefined : { cause });
+    this.details = details;
+  }
 }
 
 /** The exit codes CI reads: see EXIT_CODES_TEXT in help.ts and the README. */
@@ -27,5 +58,5 @@ export const EXIT_CANCELLED = 130;
  */
 export function runLookupError(command: string, err: unknown): Error {
   const message = `${command}: ${(err as Error).message}`;
-  return err instanceof AppError && err.code === 'not-found' ? new UsageError(message) : new CouldNotRunError(message, { cause: err });
+  return err instanceof AppError && err.code === 'not-found' ? new UsageError(message, { code: 'run-not-found' }) : new CouldNotRunError(message, { cause: err });
 }

@@ -50,7 +50,7 @@ describe('keydrill drill run for CI', () => {
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as DrillSummary & { reports: unknown[] };
     const verdict = out.verdicts[0]!;
-    expect(out).toMatchObject({ status: 'failed', passed: false, scenario: { name: 'expectation-fails', seed: 1 }, backend: { kind: 'embedded', simulatedOnClient: [] } });
+    expect(out).toMatchObject({ ok: true, status: 'failed', passed: false, scenario: { name: 'expectation-fails', seed: 1 }, backend: { kind: 'embedded', simulatedOnClient: [] } });
     expect(out.verdicts).toEqual([expect.objectContaining({ kind: 'availability', passed: false, measured: expect.any(Number) })]);
     expect(verdict.measured).toBeLessThan(99);
     expect(out.totals.kmsCalls).toBeGreaterThan(0);
@@ -155,11 +155,46 @@ describe('keydrill drill run for CI', () => {
       const r = keydrill(['drill', 'run', 'revocation-and-restore', '--json', ...args]);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(message);
-      expect(r.stdout).toBe('');
+      // --json still answers, with the option and the path apart.
+      expect(JSON.parse(r.stdout)).toEqual({ ok: false, exitCode: 2, error: { code: 'bad-output-path', message: expect.stringContaining(message), option: args[0], path: args[1] } });
     }
     // Nothing played, so nothing was saved (and no key was provisioned).
     expect(keydrill(['runs', 'list', '-q']).stdout).toBe(runsBefore);
   });
+
+  it('--json prints exactly one JSON object on stdout when the drill cannot run, the message on stderr and the same exit code', async () => {
+    const port = await closedPort();
+    const cases: { args: string[]; status: number; error: Record<string, unknown>; stderr: string }[] = [
+      {
+        args: ['test/fixtures/scenarios/invalid.yaml'], status: 2, stderr: 'timeline[1].at: expected a duration like "90m", "1h30m" or "7d" (line 21)',
+        error: { code: 'invalid-scenario', path: 'test/fixtures/scenarios/invalid.yaml', problems: [{ path: 'timeline[1].at', line: 21, message: 'expected a duration like "90m", "1h30m" or "7d"' }] },
+      },
+      { args: ['no-such-drill'], status: 2, stderr: "no file or built-in scenario named 'no-such-drill'", error: { code: 'scenario-not-found' } },
+      { args: ['revocation-and-restore', '--backend', 'gcp'], status: 2, stderr: '--backend must be one of embedded, localstack, aws', error: { code: 'usage', option: '--backend' } },
+      { args: ['revocation-and-restore', '--report', 'out.docx'], status: 2, stderr: '--report out.docx: ', error: { code: 'unknown-format', option: '--report', path: 'out.docx' } },
+      { args: ['revocation-and-restore', '--speed', '3'], status: 2, stderr: '--speed goes with --live', error: { code: 'usage' } },
+      { args: [], status: 2, stderr: 'drill run: missing <scenario>', error: { code: 'usage' } },
+      {
+        args: ['revocation-and-restore', '--backend', 'localstack', '--endpoint', `http://127.0.0.1:${port}`], status: 3,
+        stderr: `could not run: the localstack KMS at http://127.0.0.1:${port} is unreachable`, error: { code: 'backend-unreachable' },
+      },
+    ];
+    for (const c of cases) {
+      const r = keydrill(['drill', 'run', ...c.args, '--json']);
+      expect(r.status, c.args.join(' ')).toBe(c.status);
+      expect(r.stderr).toContain(c.stderr);
+      // One object, one line: what `jq` reads.
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
+      const out = JSON.parse(r.stdout) as { ok: boolean; exitCode: number; error: { message: string } };
+      expect(out).toEqual({ ok: false, exitCode: c.status, error: { ...c.error, message: expect.any(String) } });
+      // The same words as stderr, without the "keydrill: " prefix.
+      expect(r.stderr).toContain(out.error.message.split('\n')[0]);
+    }
+    // Every command that takes --json answers its failures the same way.
+    const show = keydrill(['runs', 'show', 'no-such-run', '--json']);
+    expect(show.status).toBe(2);
+    expect(JSON.parse(show.stdout)).toEqual({ ok: false, exitCode: 2, error: { code: 'run-not-found', message: expect.stringContaining('no-such-run') } });
+  }, 120_000);
 
   it('prints the verdicts and the JSON before exiting 3 when an output cannot be written at the end', async () => {
     const out = join(home, 'outputs-removed');
