@@ -17,6 +17,7 @@ import { ReportError } from '../report/report-error';
 import type { RunSource } from '../report/run-source';
 import { reportFormatFor, writeReport } from '../report/write-report';
 import { DB_OPTION, eventsDbPath } from './audit-options';
+import { backendText } from './backend-text';
 import { defineCommand, intOption, type OptionSpecs, type OptionValues } from './command-spec';
 import { describePlan, planDrill } from './dry-run';
 import { describeFailedStep, summariseRun, type DrillSummary } from './drill-summary';
@@ -98,13 +99,12 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
   if (estimate.events > LARGE_ESTIMATED_EVENTS) process.stderr.write(`keydrill: ${scenario.name} will play ${describeEstimate(estimate)}\n`);
 
   const resolved = backend === 'embedded' ? undefined : resolveKmsEndpoint({ backend, explicit: values.endpoint, profile: values.profile });
-  if (resolved && !values['dry-run']) console.error(`drill ${scenario.name}: ${backend} KMS at ${resolved.url ?? 'AWS KMS regional endpoints'} (from ${resolved.source})${values.profile ?? process.env.AWS_PROFILE ? `, profile ${values.profile ?? process.env.AWS_PROFILE}` : ''}`);
+  if (resolved && !values['dry-run']) console.error(`drill ${scenario.name}: ${backendText(backend, resolved.url)}${resolved.url ? ` (from ${resolved.source})` : ''}${values.profile ?? process.env.AWS_PROFILE ? `, profile ${values.profile ?? process.env.AWS_PROFILE}` : ''}`);
 
   if (values['dry-run']) {
     const plan = planDrill(scenario);
-    const where = backend === 'embedded' ? 'in this process' : (resolved?.url ?? 'AWS KMS regional endpoints');
     if (values.json) output.json({ ok: true, dryRun: true, backend, endpoint: resolved?.url ?? null, ...plan });
-    else console.log(describePlan(plan, backend, where));
+    else console.log(describePlan(plan, backend, resolved?.url));
     return EXIT_OK;
   }
 
@@ -215,7 +215,7 @@ async function writeOutputs(record: RunSource, summary: DrillSummary, outputs: O
 }
 
 function printVerdicts(s: DrillSummary): void {
-  console.log(`\n${s.scenario.title} — ${s.backend.kind} KMS${s.backend.endpoint ? ` at ${s.backend.endpoint}` : ''}, seed ${s.scenario.seed}`);
+  console.log(`\n${s.scenario.title} — ${backendText(s.backend.kind, s.backend.endpoint)}, seed ${s.scenario.seed}`);
   for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
   for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
   for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);

@@ -1,5 +1,6 @@
 import type { Scenario } from '../../src-shared/scenario';
 import { rotationPeriodDays } from '../drill/provision';
+import { backendText } from './backend-text';
 
 /**
  * What `keydrill drill run --dry-run` says a drill would create in the backend, read from the
@@ -54,18 +55,38 @@ export function planDrill(scenario: Scenario, servicePrincipal = 'the service ro
   return { scenario: scenario.name, keys, billedKeys: keys.reduce((n, k) => n + 1 + k.replicas.length, 0), backendSteps };
 }
 
-export function describePlan(plan: DryRunPlan, backend: string, where: string): string {
-  const lines = [`dry run: drill ${plan.scenario} on the ${backend} KMS at ${where} would create:`];
+/**
+ * The plan as the console prints it. `endpoint` is where LocalStack or AWS is reached (undefined for
+ * the embedded KMS, and for AWS's own regional endpoints).
+ */
+export function describePlan(plan: DryRunPlan, backend: string, endpoint: string | undefined): string {
+  const where = backend === 'embedded' ? 'the embedded KMS, which runs in this process' : backendText(backend, endpoint);
+  const lines = [`dry run: drill ${plan.scenario} would create these in ${where}:`];
   for (const k of plan.keys) {
-    lines.push(`  key ${k.id} (tenant ${k.tenant}) in ${k.region}${k.multiRegion ? ', multi-Region' : ''}; tags ${Object.entries(k.tags).map(([t, v]) => `${t}=${v}`).join(', ')}`);
+    lines.push(`  ${k.multiRegion ? 'multi-Region key' : 'key'} ${k.id} (tenant ${k.tenant}) in ${k.region}, tagged ${Object.entries(k.tags).map(([t, v]) => `${t}=${v}`).join(', ')}`);
     for (const r of k.replicas) lines.push(`    replica in ${r}`);
     for (const a of k.aliases) lines.push(`    alias ${a.name} in ${a.region}`);
     for (const g of k.grants) lines.push(`    grant to ${g.grantee} in ${g.region}`);
     if (k.automaticRotationDays) lines.push(`    automatic rotation every ${k.automaticRotationDays} days`);
   }
-  lines.push(`  ${plan.billedKeys} KMS key${plan.billedKeys === 1 ? '' : 's'} in all (primaries and replicas; on AWS each is billed until deleted)`);
-  if (plan.backendSteps.length) lines.push(`  timeline steps that change them: ${plan.backendSteps.map((s) => `timeline[${s.step}] ${s.do}`).join(', ')}`);
-  lines.push('When the drill ends (or is interrupted with Ctrl-C), its aliases are deleted and its keys scheduled for deletion (7 days).');
-  lines.push('Nothing was created. keydrill cleanup finds keys a drill left behind by their keydrill:scenario tag.');
+  const replicas = plan.billedKeys - plan.keys.length;
+  const parts = replicas > 0 ? ` (${plural(plan.keys.length, 'primary', 'primaries')} and ${plural(replicas, 'replica')})` : '';
+  const billed = backend === 'aws' ? `; AWS bills ${plan.billedKeys === 1 ? 'it' : 'each'} until it is deleted` : '';
+  lines.push(`  ${plural(plan.billedKeys, 'KMS key')} in all${parts}${billed}`);
+  const keys = plan.billedKeys === 1 ? 'the key' : 'the keys';
+  const steps = plan.backendSteps.map((s) => `timeline[${s.step}] ${s.do}`).join(', ');
+  if (plan.backendSteps.length === 1) lines.push(`  the timeline step that changes ${keys}: ${steps}`);
+  if (plan.backendSteps.length > 1) lines.push(`  timeline steps that change ${keys}: ${steps}`);
+  if (backend === 'embedded') {
+    lines.push('The embedded KMS keeps its keys in memory and closes when the drill ends, so nothing outlives the drill.');
+    lines.push('Nothing was created.');
+  } else {
+    lines.push('When the drill ends (or is interrupted with Ctrl-C), its aliases are deleted and its keys are scheduled for deletion after a 7-day waiting period.');
+    lines.push('Nothing was created. keydrill cleanup finds keys a drill left behind by their keydrill:scenario tag.');
+  }
   return lines.join('\n');
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -1,4 +1,5 @@
 import { AppServices } from '../app/app-services';
+import { backendText } from './backend-text';
 import { describeFailedStep, summariseRun } from './drill-summary';
 import { defineCommand } from './command-spec';
 import { keydrillHome } from './keydrill-home';
@@ -66,7 +67,7 @@ export const runsShowCommand = defineCommand({
       output.json(s);
       return EXIT_OK;
     }
-    console.log(`${s.runId}\n  ${s.scenario.title} (${s.scenario.name}), seed ${s.scenario.seed}\n  ${s.backend.kind} KMS${s.backend.endpoint ? ` at ${s.backend.endpoint}` : ''} · started ${record.startTime} (drill clock) · ${s.status}`);
+    console.log(`${s.runId}\n  ${s.scenario.title} (${s.scenario.name}), seed ${s.scenario.seed}\n  ${backendText(s.backend.kind, s.backend.endpoint)} · started ${record.startTime} (drill clock) · ${s.status}`);
     for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
     for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
     for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);

@@ -242,6 +242,36 @@ describe('keydrill drill run for CI', () => {
   });
 });
 
+describe('keydrill drill run --dry-run and the console name the backend in plain English', () => {
+  it('prints exactly this plan for a built-in drill on the embedded KMS, and creates nothing', () => {
+    const runsBefore = keydrill(['runs', 'list', '-q']).stdout;
+    const r = keydrill(['drill', 'run', 'revocation-and-restore', '--dry-run']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe([
+      'dry run: drill revocation-and-restore would create these in the embedded KMS, which runs in this process:',
+      '  key globex-cmk (tenant globex) in eu-west-1, tagged keydrill:scenario=revocation-and-restore, tenant=globex',
+      '    alias alias/globex in eu-west-1',
+      '  1 KMS key in all',
+      '  timeline steps that change the key: timeline[0] key-policy-revoke, timeline[1] restore-access',
+      'The embedded KMS keeps its keys in memory and closes when the drill ends, so nothing outlives the drill.',
+      'Nothing was created.',
+      '',
+    ].join('\n'));
+    expect(keydrill(['runs', 'list', '-q']).stdout).toBe(runsBefore);
+  });
+
+  it('heads the verdicts and runs show with the embedded KMS named once, not "embedded KMS at the embedded KMS"', () => {
+    const r = keydrill(['drill', 'run', 'revocation-and-restore']);
+    expect(r.status).toBe(0);
+    const header = /^Revocation and restore of CMK access across a tenant's clusters — the embedded KMS in this process \(calls handed over in-process; it also listens at http:\/\/127\.0\.0\.1:\d+\), seed 11$/m;
+    expect(r.stdout).toMatch(header);
+    const runId = /run (\S+) saved/.exec(r.stdout)?.[1] ?? '';
+    const shown = keydrill(['runs', 'show', runId]).stdout;
+    expect(shown).toMatch(/^ {2}the embedded KMS in this process \(.*\) · started /m);
+    expect(`${r.stdout}${shown}`).not.toMatch(/KMS at the |at in /);
+  });
+});
+
 describe('built-in scenarios wherever a scenario is taken', () => {
   it('validates a built-in by name and prints it for copying', () => {
     const v = keydrill(['drill', 'validate', 'revocation-and-restore']);

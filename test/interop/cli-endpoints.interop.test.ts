@@ -59,7 +59,7 @@ describe.skipIf(!LOCALSTACK_ENDPOINT)('AWS endpoint and profile conventions agai
     ['aws', 'AWS_ENDPOINT_URL_KMS', ['--profile', 'ls'], () => ({ AWS_ENDPOINT_URL_KMS: ls, AWS_ENDPOINT_URL: closed })],
   ] as const)('--backend %s reaches LocalStack through %s (%j)', async (backend, source, args, env) => {
     const r = await drill(['--backend', backend, ...args], env());
-    expect(r.stderr).toContain(`${backend} KMS at ${ls} (from ${source})`);
+    expect(r.stderr).toContain(`${backend === 'aws' ? 'AWS KMS' : 'LocalStack\'s KMS'} at ${ls} (from ${source})`);
     expect(r.code, r.stderr).toBe(0);
   }, 90_000);
 
