@@ -29,15 +29,17 @@ export function renderJUnit(outcome: JUnitOutcome, timestamp = new Date()): stri
     s.backend.simulatedOnClient.forEach((n) => properties.push([`simulatedOnClient.timeline[${n.step}]`, `${n.do}: ${n.note}`]));
     s.failedSteps.forEach((f) => properties.push([`failedStep.timeline[${f.step}]`, `${f.do} at ${formatDuration(f.at)}: ${f.detail}`]));
     const classname = `keydrill.${s.scenario.name}`;
+    const names = testCaseNames(s.verdicts);
     s.verdicts.forEach((v, i) => {
-      const name = `expectations[${i}] ${v.kind}: ${v.summary}`;
+      const name = names[i] as string;
       const measured = v.measuredText ?? (v.measured === null ? 'nothing measured' : String(v.measured));
+      // What this run measured goes in the case's output, never in its name (see testCaseNames).
+      const body = [v.summary, `expectation: expectations[${i}] ${JSON.stringify(v.expectation)}`, `expected: ${v.expected ?? JSON.stringify(v.expectation)}`, `measured: ${measured}`, `backend: ${s.backend.kind}`, `run: ${s.runId}`].join('\n');
       if (v.passed) {
-        cases.push(`    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0"/>`);
+        cases.push(`    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0">\n      <system-out>${text(body)}</system-out>\n    </testcase>`);
         return;
       }
       failures++;
-      const body = [`expected: ${v.expected ?? JSON.stringify(v.expectation)}`, `measured: ${measured}`, `backend: ${s.backend.kind}`, `run: ${s.runId}`].join('\n');
       cases.push(`    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0">\n      <failure message="${attr(v.summary)}" type="${attr(v.kind)}">${text(body)}</failure>\n    </testcase>`);
     });
     if (s.status === 'cancelled' || s.status === 'interrupted') {
@@ -65,6 +67,31 @@ export function renderJUnit(outcome: JUnitOutcome, timestamp = new Date()): stri
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+/** Fields that bound what is measured (how much, how many, which outcome) rather than say what is measured. */
+const BOUNDS = new Set(['atLeast', 'atMost', 'count', 'lost', 'allIn', 'allSucceed']);
+/** Kinds whose `within` is the time allowed (a bound); elsewhere (kms-calls) it is the window counted. */
+const WITHIN_IS_BOUND = new Set(['unreadable-within', 'readable-within', 'error-code-after']);
+const DURATIONS = new Set(['from', 'to', 'within']);
+
+/**
+ * A name per verdict that CI systems can follow from run to run: the expectation's kind and what it
+ * looks at (cluster, node, region, operation, the step it follows, the window…), never what a run
+ * measured nor the bound it is held to — "availability cluster=prod from=1h20m to=3h". Two
+ * expectations that look at the same thing are told apart by their order: "… #2".
+ */
+export function testCaseNames(verdicts: readonly Pick<DrillSummary['verdicts'][number], 'kind' | 'expectation'>[]): string[] {
+  const seen = new Map<string, number>();
+  return verdicts.map(({ kind, expectation }) => {
+    const targets = Object.entries(expectation)
+      .filter(([field, value]) => field !== 'expect' && value !== undefined && value !== null && !BOUNDS.has(field) && !(field === 'within' && WITHIN_IS_BOUND.has(kind)) && !(field === 'from' && value === 0))
+      .map(([field, value]) => `${field}=${DURATIONS.has(field) && typeof value === 'number' ? formatDuration(value) : typeof value === 'string' ? value : JSON.stringify(value)}`);
+    const base = [kind, ...targets].join(' ');
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base} #${n}`;
+  });
 }
 
 export async function writeJUnit(file: string, outcome: JUnitOutcome): Promise<{ file: string; bytes: number }> {

@@ -62,6 +62,35 @@ describe('keydrill drill run for CI', () => {
     expect(failure.text).toContain(`measured: ${verdict.measuredText ?? String(verdict.measured)}`);
   });
 
+  it('names JUnit test cases after the expectation, so two runs with different results have the same test names', () => {
+    const fixture = readFileSync('test/fixtures/scenarios/expectation-fails.yaml', 'utf8').replace(
+      '  - { expect: availability, cluster: prod, atLeast: "99%" }',
+      '  - { expect: availability, cluster: prod, atLeast: "99%" }\n  - { expect: availability, cluster: prod, from: 1h, atLeast: "50%" }\n  - { expect: kms-calls-at-most, count: 1000000 }',
+    );
+    const disabled = join(home, 'names-disabled.yaml');
+    const healthy = join(home, 'names-healthy.yaml');
+    writeFileSync(disabled, fixture);
+    writeFileSync(healthy, fixture.replace(/^timeline:\n.*$/m, 'timeline: []'));
+    const outcome = (file: string) => {
+      const xml = join(home, `${file.endsWith('healthy.yaml') ? 'healthy' : 'disabled'}.xml`);
+      const r = keydrill(['drill', 'run', file, '--json', '--report', xml]);
+      const cases = childrenNamed(childrenNamed(checkJUnit(readFileSync(xml, 'utf8')), 'testsuite')[0]!, 'testcase');
+      return { status: r.status, summary: JSON.parse(r.stdout) as DrillSummary, cases };
+    };
+    const a = outcome(disabled);
+    const b = outcome(healthy);
+    expect([a.status, b.status]).toEqual([1, 0]);
+    expect(a.summary.verdicts.map((v) => v.measured)).not.toEqual(b.summary.verdicts.map((v) => v.measured));
+    const names = ['availability cluster=prod', 'availability cluster=prod from=1h', 'kms-calls-at-most'];
+    expect(a.cases.map((c) => c.attributes.name)).toEqual(names);
+    expect(b.cases.map((c) => c.attributes.name)).toEqual(names);
+    // The measured values are still there, in the failure and in each case's output.
+    const failure = childrenNamed(a.cases[0]!, 'failure')[0]!;
+    expect(failure.attributes.message).toBe(a.summary.verdicts[0]!.summary);
+    expect(failure.text).toContain(`measured: ${a.summary.verdicts[0]!.measuredText}`);
+    expect(childrenNamed(b.cases[0]!, 'system-out')[0]!.text).toContain(`measured: ${b.summary.verdicts[0]!.measuredText}`);
+  });
+
   it('exits 0 with a JUnit file whose cases all pass', () => {
     const xml = join(home, 'passed.xml');
     const r = keydrill(['drill', 'run', 'revocation-and-restore', '--report', xml]);

@@ -92,6 +92,29 @@ describe('JUnit XML of a drill', () => {
     expect(props.find((p) => p.attributes.name === 'simulatedOnClient.timeline[2]')?.attributes.value).toContain('without enforcing');
   });
 
+  it('names each case by the expectation\'s kind and targets, never by what a run measured', () => {
+    const names = (s: DrillSummary) => childrenNamed(childrenNamed(checkJUnit(renderJUnit({ kind: 'ran', summary: s, seconds: 1 })), 'testsuite')[0]!, 'testcase').map((c) => c.attributes.name);
+    const verdicts: DrillSummary['verdicts'] = [
+      { kind: 'availability', passed: true, summary: 'prod was available 100% of 1h–3h', measured: 100, measuredText: '100%', expected: 'at least 99%', expectation: { expect: 'availability', cluster: 'prod', from: 3_600_000, to: 10_800_000, atLeast: 99 } },
+      { kind: 'unreadable-within', passed: true, summary: 'prod unreadable 5m after revoke (allowed 20m)', measured: 300_000, measuredText: '5m', expected: 'within 20m of revoke', expectation: { expect: 'unreadable-within', after: 'revoke', within: 1_200_000 } },
+      { kind: 'kms-calls', passed: true, summary: '12 KMS call(s)', measured: 12, measuredText: '12', expected: 'at most 20', expectation: { expect: 'kms-calls', after: 'revoke', within: 600_000, operation: 'Decrypt', atMost: 20 } },
+      { kind: 'no-canary-lost', passed: true, summary: 'every canary record written (84) could still be read', measured: 0, measuredText: '0 lost', expected: 'none lost', expectation: { expect: 'no-canary-lost' } },
+      { kind: 'no-canary-lost', passed: true, summary: 'every canary record written (84) could still be read', measured: 0, measuredText: '0 lost', expected: 'none lost', expectation: { expect: 'no-canary-lost', cluster: 'prod' } },
+      { kind: 'no-canary-lost', passed: true, summary: 'every canary record written (84) could still be read', measured: 0, measuredText: '0 lost', expected: 'none lost', expectation: { expect: 'no-canary-lost', cluster: 'prod' } },
+    ];
+    const other = verdicts.map((v, i) => ({ ...v, passed: i % 2 === 0, summary: `${v.summary} but otherwise (${i})`, measured: 7, measuredText: '7 of something' }));
+    const expected = [
+      'availability cluster=prod from=1h to=3h',
+      'unreadable-within after=revoke',
+      'kms-calls after=revoke within=10m operation=Decrypt',
+      'no-canary-lost',
+      'no-canary-lost cluster=prod',
+      'no-canary-lost cluster=prod #2',
+    ];
+    expect(names(summary({ verdicts }))).toEqual(expected);
+    expect(names(summary({ verdicts: other, runId: 'demo-s1-abc-20260102t000000-ef01' }))).toEqual(expected);
+  });
+
   it('reports a drill that could not run as one errored case', () => {
     const doc = checkJUnit(renderJUnit({ kind: 'could-not-run', scenario: 'demo', title: 'Demo', message: 'the localstack KMS at http://127.0.0.1:1 is unreachable', seconds: 0.1 }));
     expect(doc.attributes).toMatchObject({ tests: '1', failures: '0', errors: '1' });
