@@ -5,7 +5,7 @@ import { recordsBesideCalls } from '../../src-shared/record-counts';
 import { describeSetup } from '../../src-shared/drill-setup';
 import { formatDuration } from '../../src-shared/duration';
 import type { RunRecord } from '../../src-shared/run-record';
-import type { Scenario } from '../../src-shared/scenario';
+import { ScenarioShape, type Scenario } from '../../src-shared/scenario';
 import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../src-shared/drill-estimate';
 import { BatchedIngest } from '../audit/batched-ingest';
 import { exportCloudTrailLogs, type ExportReport } from '../audit/cloudtrail-export';
@@ -28,11 +28,25 @@ import type { JsonOutput } from './json-output';
 import { checkOutputFile, checkOutputFolder } from './output-paths';
 import { CouldNotRunError, EXIT_CANCELLED, EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 
+/** The bounds of a scenario's `seed:` field, read from the schema itself so --seed cannot drift from it. */
+const SEED_SCHEMA = ScenarioShape.shape.seed.unwrap();
+const SEED_RANGE = { min: SEED_SCHEMA.minValue ?? Number.MIN_SAFE_INTEGER, max: SEED_SCHEMA.maxValue ?? Number.MAX_SAFE_INTEGER };
+
+/** --seed accepts exactly the whole numbers a scenario's seed accepts, written in decimal. */
+function seedOption(value: string): number {
+  const n = Number(value);
+  // BigInt: a number too long for a double must not pass as the one it rounds to.
+  if (!/^-?\d+$/.test(value) || !SEED_SCHEMA.safeParse(n).success || BigInt(value) !== BigInt(n)) {
+    throw new UsageError(`--seed must be a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} (the range of a scenario's seed), got '${value}'`, { option: '--seed' });
+  }
+  return n;
+}
+
 const DRILL_RUN_OPTIONS = {
   backend: { type: 'string', choices: KMS_BACKENDS, description: 'the KMS the drill runs against (default embedded: an in-process KMS on a virtual clock)' },
   endpoint: { type: 'string', value: 'URL', description: 'the KMS endpoint for localstack or aws (default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, the profile\'s endpoint_url, then LocalStack\'s http://localhost:4566 or AWS\'s own)' },
   profile: { type: 'string', value: 'P', description: 'the AWS profile (credentials, region, endpoint_url), as AWS_PROFILE=P' },
-  seed: { type: 'string', value: 'N', description: 'the random seed (default: the scenario\'s); same scenario and seed, same result' },
+  seed: { type: 'string', value: 'N', description: `the random seed, a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} as in a scenario file (default: the scenario's seed); same scenario and seed, same result` },
   report: { type: 'string', multiple: true, value: 'FILE', complete: 'file', description: 'write a report: .html, .pdf, .json, .csv, or .xml for the verdicts as JUnit XML (CI test results); its folder must exist' },
   'cloudtrail-out': { type: 'string', value: 'DIR', complete: 'dir', description: 'also write the run\'s CloudTrail log files (S3 layout) under DIR (created if need be)' },
   'dry-run': { type: 'boolean', description: 'list the keys, replicas, aliases and grants the drill would create, and create nothing' },
@@ -86,7 +100,7 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
   const backend = (values.backend ?? 'embedded') as KmsBackend;
   if (values.endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(values.endpoint)) throw new UsageError(`--endpoint must be a URL like http://localhost:4566, got '${values.endpoint}'`);
   if (backend === 'embedded' && (values.endpoint !== undefined || values.profile !== undefined)) throw new UsageError(`--${values.endpoint !== undefined ? 'endpoint' : 'profile'} goes with --backend localstack or aws (the embedded KMS runs in this process)`);
-  const seed = values.seed === undefined ? undefined : intOption('seed', values.seed, 0, 0, 2 ** 31 - 1);
+  const seed = values.seed === undefined ? undefined : seedOption(values.seed);
   if (values.speed !== undefined && !values.live) throw new UsageError('--speed goes with --live');
   const live = values.live ? { speed: intOption('speed', values.speed, 1, 1, 1_000_000) } : undefined;
   const outputs = outputsFrom(values);

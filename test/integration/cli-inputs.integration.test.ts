@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -54,5 +54,33 @@ describe('located errors for hostile or stale input', () => {
     const v = keydrill('drill', 'validate', dangling);
     expect(v.status).toBe(2);
     expect(v.stderr).toContain(`${dangling}: 1 problem\n  the alias *missing names no anchor (&missing) defined before it (line 3)`);
+  });
+});
+
+describe('--seed takes exactly what a scenario\'s seed: takes', () => {
+  const built = readFileSync('resources/scenarios/revocation-and-restore.yaml', 'utf8');
+  const range = 'a whole number from 0 to 9007199254740991';
+
+  it('accepts and refuses the same values as the scenario file, naming --seed, the value and the range', () => {
+    for (const value of ['0', '2147483647', '2147483648', '9007199254740991', '9007199254740992', '-1', '1.5']) {
+      const file = join(home, `seed-${value}.yaml`);
+      writeFileSync(file, built.replace(/^seed: .*$/m, `seed: ${value}`));
+      const inFile = keydrill('drill', 'validate', file);
+      const onCommandLine = keydrill('drill', 'run', 'revocation-and-restore', '--dry-run', `--seed=${value}`);
+      expect(onCommandLine.status, `--seed=${value}: ${onCommandLine.stderr}`).toBe(inFile.status);
+      if (inFile.status === 0) continue;
+      expect(inFile.status).toBe(2);
+      expect(onCommandLine.stderr).toContain(`--seed must be ${range} (the range of a scenario's seed), got '${value}'`);
+    }
+  }, 120_000);
+
+  it('runs a drill with a seed above 2^31 and says so in --json; refuses a bad one in --json too', () => {
+    const big = 9_007_199_254_740_991;
+    const ran = keydrill('drill', 'run', 'revocation-and-restore', '--seed', String(big), '--json');
+    expect(ran.status).toBe(0);
+    expect((JSON.parse(ran.stdout) as { scenario: { seed: number } }).scenario.seed).toBe(big);
+    const refused = keydrill('drill', 'run', 'revocation-and-restore', '--seed', 'seven', '--json');
+    expect(refused.status).toBe(2);
+    expect(JSON.parse(refused.stdout)).toEqual({ ok: false, exitCode: 2, error: { code: 'usage', option: '--seed', message: `--seed must be ${range} (the range of a scenario's seed), got 'seven'` } });
   });
 });
