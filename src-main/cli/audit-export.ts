@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { defineCommand } from './command-spec';
 import { DB_OPTION, eventsDbPath, openExistingStore } from './audit-options';
+import { checkOutputFolder } from './output-paths';
 import { progressReporter } from './progress';
 import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import { EXIT_OK, UsageError } from './usage-error';
@@ -30,6 +31,8 @@ export const auditExportCommand = defineCommand({
     if (!values['cloudtrail-out']) throw new UsageError('audit export: --cloudtrail-out DIR is required (the folder that receives AWSLogs/…)');
     if (values.run === '') throw new UsageError('audit export: --run needs a run id');
     const { startTime, endTime } = timeRange(values);
+    // Before the store is read: a folder that cannot take the files is bad input, and nothing is written.
+    await checkOutputFolder('--cloudtrail-out', values['cloudtrail-out']);
     const outDir = resolve(values['cloudtrail-out']);
     const store = openExistingStore('audit export', eventsDbPath(values.db));
     const progress = progressReporter();

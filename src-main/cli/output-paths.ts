@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { open, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { BUNDLE_FORMAT } from '../report/audit-bundle';
+import { MANIFEST_FILE } from '../report/manifest';
 import { UsageError } from './usage-error';
 
 /**
@@ -26,13 +28,41 @@ class Problem {
  */
 export async function checkOutputFile(option: string, file: string): Promise<void> {
   const path = resolve(file);
-  const folder = dirname(path);
   const problem = new Problem(option, file);
+  const folder = await existingParent(path, problem);
+  if ((await statOf(path, problem))?.isDirectory()) throw problem.error(`${path} is a folder; give a file name`);
+  await probe(folder, problem);
+}
+
+/**
+ * An audit bundle's folder, which is written beside itself under a temporary name and moved into
+ * place: its parent exists and takes new files, the name is no file, and a folder already there is
+ * empty or an earlier bundle (one holding the user's own files is never written into or emptied).
+ */
+export async function checkBundleFolder(option: string, dir: string): Promise<void> {
+  const path = resolve(dir);
+  const problem = new Problem(option, dir);
+  const parent = await existingParent(path, problem);
+  const stats = await statOf(path, problem);
+  if (stats && !stats.isDirectory()) throw problem.error(`${path} is a file: an audit bundle is a folder, so choose a folder name`);
+  if (stats && (await readdir(path)).length > 0 && !(await isAuditBundle(path))) {
+    throw problem.error(`${path} already holds other files: an audit bundle goes into a new or empty folder (or over an earlier bundle), so choose another folder name`);
+  }
+  await probe(parent, problem);
+}
+
+async function isAuditBundle(dir: string): Promise<boolean> {
+  const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8').then((t) => JSON.parse(t) as { format?: unknown }).catch(() => undefined);
+  return manifest?.format === BUNDLE_FORMAT;
+}
+
+/** The folder `path` goes in, which must exist already. */
+async function existingParent(path: string, problem: Problem): Promise<string> {
+  const folder = dirname(path);
   const nearest = await nearestExisting(folder, problem);
   if (!nearest.stats.isDirectory()) throw problem.error(`${nearest.path} is a file, not a folder`);
   if (nearest.path !== folder) throw problem.error(`the folder ${folder} does not exist; create it first`);
-  if ((await statOf(path, problem))?.isDirectory()) throw problem.error(`${path} is a folder; give a file name`);
-  await probe(folder, problem);
+  return folder;
 }
 
 /**

@@ -7,6 +7,7 @@ import { DB_OPTION, eventsDbPath, openExistingStore } from './audit-options';
 import { defineCommand } from './command-spec';
 import { writeJUnit } from './junit-report';
 import { summariseRun } from './drill-summary';
+import { checkBundleFolder, checkOutputFile } from './output-paths';
 import { runService } from './scenario-input';
 import { EXIT_OK, runLookupError, UsageError } from './usage-error';
 
@@ -34,9 +35,12 @@ export const reportCommand = defineCommand({
       try {
         reportFormatFor(file);
       } catch (err) {
-        throw new UsageError(`--out ${file}: ${(err as Error).message.replace(/\.$/, '')}, or .xml for JUnit XML.`);
+        throw new UsageError(`--out ${file}: ${(err as Error).message.replace(/\.$/, '')}, or .xml for JUnit XML.`, { code: 'unknown-format', option: '--out', path: file });
       }
     }
+    // Before anything is read or written: an output that cannot be written is bad input now, not after the first reports.
+    for (const file of outs) await checkOutputFile('--out', file);
+    if (values.bundle !== undefined) await checkBundleFolder('--bundle', values.bundle);
     const runs = runService();
     const written: { file: string; format: string; bytes: number; sealSha256?: string; notes?: string[] }[] = [];
     try {

@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLEAN_ENV } from '../support/clean-env';
+
+/**
+ * `keydrill report` and `keydrill audit export` check where they will write before they read or
+ * write anything, as `drill run` does for --report and --cloudtrail-out: a path that cannot be
+ * written is bad input (exit 2) named with its option, and no report of the same command is written.
+ */
+const home = mkdtempSync(join(tmpdir(), 'keydrill-cli-outputs-'));
+const out = join(home, 'out');
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+const keydrill = (args: string[]) => spawnSync(process.execPath, ['bin/keydrill.mjs', ...args], { encoding: 'utf8', env: { ...CLEAN_ENV, KEYDRILL_HOME: home }, timeout: 120_000 });
+
+let runId = '';
+const aFile = join(out, 'a-file.txt');
+const full = join(out, 'full.html');
+const taken = join(out, 'taken');
+const missing = join(out, 'no-such-folder');
+// A folder that exists and takes no new files, whoever runs the test (root included).
+const readOnly = process.platform === 'linux' ? '/proc' : undefined;
+
+beforeAll(() => {
+  const run = keydrill(['drill', 'run', 'revocation-and-restore', '--json']);
+  expect(run.status, run.stderr).toBe(0);
+  runId = (JSON.parse(run.stdout) as { runId: string }).runId;
+  mkdirSync(out);
+  writeFileSync(aFile, 'mine');
+  // A folder where a file is expected, not empty: nothing in it may be touched.
+  mkdirSync(full);
+  writeFileSync(join(full, 'index.html'), 'mine');
+  mkdirSync(taken);
+  writeFileSync(join(taken, 'notes.txt'), 'mine');
+}, 120_000);
+
+/** Every entry under `out`, to show a refused command wrote nothing. */
+function contents(): string[] {
+  return readdirSync(out, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+describe('an output path is checked before the work, and a bad one is named (exit 2) with nothing written', () => {
+  it('report --out: a folder, a file in a missing folder, a folder that takes no files, a file standing in for a folder', () => {
+    const cases: [string, string][] = [
+      [full, `${full} is a folder; give a file name`],
+      [join(missing, 'report.csv'), `the folder ${missing} does not exist; create it first`],
+      [join(aFile, 'report.json'), `${aFile} is a file, not a folder`],
+      ...(readOnly ? [[join(readOnly, 'report.html'), `cannot create files in ${readOnly}`] as [string, string]] : []),
+    ];
+    const before = contents();
+    for (const [bad, why] of cases) {
+      // A good --out first: it is not written either, since the bad one is found before any report is.
+      const good = join(out, 'good.html');
+      const r = keydrill(['report', runId, '--out', good, '--out', bad, '--json']);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`keydrill: --out ${bad}: ${why}`);
+      expect(JSON.parse(r.stdout)).toEqual({ ok: false, exitCode: 2, error: { code: 'bad-output-path', message: expect.stringContaining(why), option: '--out', path: bad } });
+      expect(existsSync(good)).toBe(false);
+    }
+    expect(contents()).toEqual(before);
+  });
+
+  it('report --bundle: a file, a folder of other files, a folder whose parent is missing; and the --out beside it is not written', () => {
+    const before = contents();
+    const cases: [string, string][] = [
+      [aFile, `${aFile} is a file: an audit bundle is a folder`],
+      [taken, `${taken} already holds other files`],
+      [join(missing, 'bundle'), `the folder ${missing} does not exist; create it first`],
+    ];
+    for (const [bad, why] of cases) {
+      const r = keydrill(['report', runId, '--out', join(out, 'beside.csv'), '--bundle', bad]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`keydrill: --bundle ${bad}: ${why}`);
+    }
+    expect(contents()).toEqual(before);
+  });
+
+  it('audit export --cloudtrail-out: a file, a path through a file, a folder that takes no files', () => {
+    const before = contents();
+    const cases: [string, string][] = [
+      [aFile, `${aFile} is a file, not a folder`],
+      [join(aFile, 'trail'), `${aFile} is a file, not a folder`],
+      ...(readOnly ? [[join(readOnly, 'trail'), `cannot create files in ${readOnly}`] as [string, string]] : []),
+    ];
+    for (const [bad, why] of cases) {
+      const r = keydrill(['audit', 'export', '--run', runId, '--cloudtrail-out', bad, '--json']);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`keydrill: --cloudtrail-out ${bad}: ${why}`);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'bad-output-path', option: '--cloudtrail-out', path: bad } });
+    }
+    expect(contents()).toEqual(before);
+  });
+
+  it('writes to good paths as before: reports over an existing file, a bundle over an earlier one, CloudTrail files into new folders', () => {
+    const report = join(out, 'report.json');
+    writeFileSync(report, 'an older report');
+    expect(keydrill(['report', runId, '--out', report]).status).toBe(0);
+    const bundle = join(out, 'bundle');
+    expect(keydrill(['report', runId, '--bundle', bundle]).status).toBe(0);
+    expect(keydrill(['report', runId, '--bundle', bundle]).status).toBe(0);
+    const trail = join(out, 'new', 'trail');
+    const exported = keydrill(['audit', 'export', '--run', runId, '--cloudtrail-out', trail]);
+    expect(exported.status, exported.stderr).toBe(0);
+    expect(existsSync(join(trail, 'AWSLogs'))).toBe(true);
+  }, 120_000);
+});
