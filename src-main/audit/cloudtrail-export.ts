@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,7 +21,7 @@ export interface ExportOptions {
   /** Default 10,000 (CloudTrail's own files are usually far smaller; engines read either). */
   maxRecordsPerFile?: number;
   onProgress?: (progress: { files: number; records: number }) => void;
-  /** The 16-character suffix; random [A-Za-z0-9] by default. */
+  /** The 16-character suffix; by default derived from the file's content (see fileSuffix). */
   suffix?: () => string;
 }
 
@@ -29,6 +29,8 @@ export interface ExportReport {
   /** Paths relative to the output folder, in the order written. */
   files: string[];
   records: number;
+  /** Of `files`, those already in the folder, byte for byte (the same records exported before): left as they were. */
+  unchanged: number;
 }
 
 const gzipAsync = promisify(gzip);
@@ -39,8 +41,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export async function exportCloudTrailLogs(store: EventStore, outDir: string, options: ExportOptions = {}): Promise<ExportReport> {
   const maxRecords = options.maxRecordsPerFile ?? 10_000;
   if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new RangeError(`maxRecordsPerFile must be a positive whole number, got ${maxRecords}`);
-  const suffix = options.suffix ?? randomSuffix;
-  const report: ExportReport = { files: [], records: 0 };
+  const report: ExportReport = { files: [], records: 0, unchanged: 0 };
   const groups = new Map<string, { account: string; region: string; day: string; records: CloudTrailRecord[] }>();
 
   const writeGroup = async (key: string): Promise<void> => {
@@ -50,9 +51,18 @@ export async function exportCloudTrailLogs(store: EventStore, outDir: string, op
     const last = group.records[group.records.length - 1] as CloudTrailRecord;
     const stamp = last.eventTime.slice(0, 16).replace(/[-:]/g, '');
     const folder = join('AWSLogs', group.account, 'CloudTrail', group.region, ...group.day.split('-'));
-    const name = `${group.account}_CloudTrail_${group.region}_${stamp}Z_${suffix()}.json.gz`;
+    const body = JSON.stringify({ Records: group.records });
+    const name = `${group.account}_CloudTrail_${group.region}_${stamp}Z_${options.suffix?.() ?? fileSuffix(body)}.json.gz`;
     await mkdir(join(outDir, folder), { recursive: true });
-    await writeFile(join(outDir, folder, name), await gzipAsync(JSON.stringify({ Records: group.records })), { flag: 'wx' });
+    const written = await writeFile(join(outDir, folder, name), await gzipAsync(body), { flag: 'wx' }).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        // The name is the content's: a file by that name holds these very records, exported before.
+        if (err.code === 'EEXIST' && !options.suffix) return false;
+        throw err;
+      },
+    );
+    if (!written) report.unchanged++;
     report.files.push(join(folder, name));
     report.records += group.records.length;
     options.onProgress?.({ files: report.files.length, records: report.records });
@@ -93,8 +103,13 @@ function accountOf(record: CloudTrailRecord): string {
   return candidates.find((a): a is string => typeof a === 'string' && ACCOUNT.test(a)) ?? '000000000000';
 }
 
-function randomSuffix(): string {
+/**
+ * CloudTrail's 16-character [A-Za-z0-9] "unique string", taken from a SHA-256 of the file's JSON: the
+ * same records exported again into the same folder give the same file name, so a second export of a
+ * run finds its files there instead of writing every record twice; different records never share one.
+ */
+function fileSuffix(body: string): string {
   let s = '';
-  for (const b of randomBytes(16)) s += ALPHABET[b % ALPHABET.length];
+  for (const b of createHash('sha256').update(body).digest().subarray(0, 16)) s += ALPHABET[b % ALPHABET.length];
   return s;
 }

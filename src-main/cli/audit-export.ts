@@ -44,9 +44,9 @@ export const auditExportCommand = defineCommand({
         onProgress: (p) => progress.update(`audit export: ${p.files} files, ${p.records} events`),
       });
       progress.done();
-      if (values.json) output.json({ outDir, records: report.records, files: report.files });
+      if (values.json) output.json({ outDir, records: report.records, files: report.files, unchanged: report.unchanged });
       else if (report.records === 0) console.log(`no events to export${values.run ? ` for run ${values.run}` : ''}`);
-      else console.log(`exported ${report.records} events into ${report.files.length} CloudTrail log files under ${outDir}`);
+      else console.log(`exported ${report.records} events into ${report.files.length} CloudTrail log files under ${outDir}${report.unchanged ? ` (${report.unchanged} of them were there already, the same records exported before: left as they were)` : ''}`);
       return EXIT_OK;
     } finally {
       progress.done();

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readdir, stat, unlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BUNDLE_FORMAT } from '../report/audit-bundle';
-import { MANIFEST_FILE } from '../report/manifest';
+import { isReplaceableBundle } from '../report/audit-bundle';
 import { UsageError } from './usage-error';
 
 /**
@@ -45,15 +44,10 @@ export async function checkBundleFolder(option: string, dir: string): Promise<vo
   const parent = await existingParent(path, problem);
   const stats = await statOf(path, problem);
   if (stats && !stats.isDirectory()) throw problem.error(`${path} is a file: an audit bundle is a folder, so choose a folder name`);
-  if (stats && (await readdir(path)).length > 0 && !(await isAuditBundle(path))) {
-    throw problem.error(`${path} already holds other files: an audit bundle goes into a new or empty folder (or over an earlier bundle), so choose another folder name`);
+  if (stats && (await readdir(path)).length > 0 && !(await isReplaceableBundle(path))) {
+    throw problem.error(`${path} already holds other files: an audit bundle goes into a new or empty folder (or over an earlier bundle holding nothing else), so choose another folder name`);
   }
   await probe(parent, problem);
-}
-
-async function isAuditBundle(dir: string): Promise<boolean> {
-  const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8').then((t) => JSON.parse(t) as { format?: unknown }).catch(() => undefined);
-  return manifest?.format === BUNDLE_FORMAT;
 }
 
 /** The folder `path` goes in, which must exist already. */

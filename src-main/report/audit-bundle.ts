@@ -123,10 +123,23 @@ async function refuseForeignFolder(dir: string): Promise<void> {
     throw err;
   });
   if (existing === undefined || existing.length === 0) return;
-  const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8').then((t) => JSON.parse(t) as { format?: unknown }).catch(() => undefined);
-  if (manifest?.format !== BUNDLE_FORMAT) {
-    throw new ReportError('bad-destination', `${dir} already holds other files: an audit bundle goes into a new or empty folder (or over an earlier bundle), so choose another folder name.`);
+  if (!(await isReplaceableBundle(dir))) {
+    throw new ReportError('bad-destination', `${dir} already holds other files: an audit bundle goes into a new or empty folder (or over an earlier bundle holding nothing else), so choose another folder name.`);
   }
+}
+
+/**
+ * Whether `dir` is an earlier audit bundle and nothing else, so a new one may replace it: its
+ * manifest says so, and every file in it is one its SHA256SUMS lists. A file someone added (an
+ * auditor's notes) makes it theirs: it is never deleted by a replacement.
+ */
+export async function isReplaceableBundle(dir: string): Promise<boolean> {
+  const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8').then((t) => JSON.parse(t) as { format?: unknown }).catch(() => undefined);
+  if (manifest?.format !== BUNDLE_FORMAT) return false;
+  const sums = await readFile(join(dir, SUMS_FILE), 'utf8').catch(() => undefined);
+  if (sums === undefined) return false;
+  const listed = new Set([SUMS_FILE, ...sums.split('\n').map((line) => /^[0-9a-f]{64} [ *](.+)$/.exec(line)?.[1]).filter((p): p is string => p !== undefined)]);
+  return (await filesUnder(dir)).every((file) => listed.has(file));
 }
 
 async function moveIntoPlace(temp: string, dir: string): Promise<void> {

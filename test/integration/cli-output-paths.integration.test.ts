@@ -105,4 +105,27 @@ describe('an output path is checked before the work, and a bad one is named (exi
     expect(exported.status, exported.stderr).toBe(0);
     expect(existsSync(join(trail, 'AWSLogs'))).toBe(true);
   }, 120_000);
+
+  it("a bundle folder someone added a file to is theirs: refused, nothing deleted", () => {
+    const bundle = join(out, 'bundle-with-notes');
+    expect(keydrill(['report', runId, '--bundle', bundle]).status).toBe(0);
+    writeFileSync(join(bundle, 'auditor-notes.txt'), 'signed off');
+    const again = keydrill(['report', runId, '--bundle', bundle]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain(`keydrill: --bundle ${bundle}: ${bundle} already holds other files`);
+    expect(readdirSync(bundle)).toContain('auditor-notes.txt');
+  }, 120_000);
+
+  it('exporting a run again into the same folder finds its files there instead of writing every record twice', () => {
+    const trail = join(out, 'trail-twice');
+    const first = keydrill(['audit', 'export', '--run', runId, '--cloudtrail-out', trail, '--json']);
+    expect(first.status, first.stderr).toBe(0);
+    const firstOut = JSON.parse(first.stdout) as { files: string[]; records: number; unchanged: number };
+    expect(firstOut.unchanged).toBe(0);
+    const second = keydrill(['audit', 'export', '--run', runId, '--cloudtrail-out', trail]);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain(`(${firstOut.files.length} of them were there already`);
+    const logs = readdirSync(trail, { recursive: true }).filter((f) => String(f).endsWith('.json.gz'));
+    expect(logs).toHaveLength(firstOut.files.length);
+  }, 120_000);
 });
