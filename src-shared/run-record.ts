@@ -253,7 +253,7 @@ export const ClusterSummary = z.object({
 
 export const RegionSummary = z.object({
   region: z.string(),
-  /** CloudTrail records (calls that reached KMS) in the region, and those that failed. */
+  /** KMS calls that reached KMS in the region (each once, by its caller's record), and those that failed. */
   kmsCalls: Count,
   failedKmsCalls: Count,
   /** Calls to the region that never reached KMS (outages). */
@@ -298,7 +298,7 @@ export const RunRecord = z.object({
     availability: z.array(Series),
     /** Percent of the fleet's clusters serving, averaged over each bucket. */
     fleetAvailability: Series,
-    /** CloudTrail records (calls that reached KMS) per bucket, one series per region and one per operation. */
+    /** KMS calls that reached KMS (each once, by its caller's record) per bucket, one series per region and one per operation. */
     kmsCallsByRegion: z.array(Series),
     kmsCallsByOperation: z.array(Series),
     /** Failed KMS calls (CloudTrail records with an errorCode) per bucket, one series per error code. */
@@ -332,6 +332,8 @@ export const RunRecord = z.object({
      * before KeyDrill wrote them).
      */
     keyOwnerCopies: Count.default(0),
+    /** The run's CloudTrail records by the account whose trail holds them (recipientAccountId): they add up to eventCount. Empty in runs recorded before. */
+    recordsByAccount: z.record(z.string(), Count).default({}),
   }),
   /** What is unreadable at the end and why: databases whose node cannot reach its key, snapshots lost. */
   dataAtRisk: z.array(z.object({ what: z.string(), cluster: z.string(), reason: z.string() })),

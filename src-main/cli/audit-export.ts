@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { defineCommand } from './command-spec';
-import { DB_OPTION, eventsDbPath, openExistingStore } from './audit-options';
+import { DB_OPTION, eventsDbPath, openExistingStore, refuseUnknownRun } from './audit-options';
 import { checkOutputFolder } from './output-paths';
 import { progressReporter } from './progress';
 import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
@@ -37,6 +37,7 @@ export const auditExportCommand = defineCommand({
     const store = openExistingStore('audit export', eventsDbPath(values.db));
     const progress = progressReporter();
     try {
+      refuseUnknownRun('audit export', store, values.run);
       const report = await exportCloudTrailLogs(store, outDir, {
         runId: values.run,
         startTime,

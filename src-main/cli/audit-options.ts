@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InvalidQueryError, LOOKUP_ATTRIBUTE_KEYS, type LookupAttributeKey } from '../audit/event-store';
+import { InvalidQueryError, LOOKUP_ATTRIBUTE_KEYS, type EventStore, type LookupAttributeKey } from '../audit/event-store';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { keydrillHome } from './keydrill-home';
+import { runService } from './scenario-input';
 import { UsageError } from './usage-error';
 
 /** Options the `keydrill audit …` commands share: the store file, times, lookup attributes, progress. */
@@ -41,3 +42,22 @@ export function asUsageError(err: unknown, option: string): unknown {
   return err instanceof InvalidQueryError ? new UsageError(`${option}: ${err.message}`) : err;
 }
 
+
+/**
+ * A `--run` that names no run is bad input, not "no matching events": refused when the event store
+ * holds no record of it and the run store knows no such run (a run of another machine's --db still
+ * has its events, so it is served).
+ */
+export function refuseUnknownRun(command: string, store: EventStore, runId: string | undefined): void {
+  if (runId === undefined || store.lookup({ runId, maxResults: 1 }).events.length > 0) return;
+  const runs = runService();
+  let known: boolean;
+  try {
+    known = runs.runStore().summary(runId) !== undefined;
+  } catch {
+    known = false;
+  } finally {
+    runs.close();
+  }
+  if (!known) throw new UsageError(`${command}: there is no run ${runId}: no event of the store belongs to it and no run by that id was saved (keydrill runs list shows the saved runs)`, { code: 'run-not-found', option: '--run' });
+}

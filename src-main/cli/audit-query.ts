@@ -3,7 +3,7 @@ import { LOOKUP_ATTRIBUTE_KEYS, type EventStore, type LookupQuery, type StoredEv
 import { usernameOf } from '../audit/record-codec';
 import { isKeyOwnerCopy } from '../kms/cloudtrail-cross-account';
 import { defineCommand, intOption } from './command-spec';
-import { asUsageError, attributeOption, DB_OPTION, eventsDbPath, openExistingStore, regionOption } from './audit-options';
+import { asUsageError, attributeOption, DB_OPTION, eventsDbPath, openExistingStore, refuseUnknownRun, regionOption } from './audit-options';
 import { LOOKUP_TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import { EXIT_OK, UsageError } from './usage-error';
 
@@ -47,6 +47,7 @@ export const auditQueryCommand = defineCommand({
       } catch (err) {
         throw asUsageError(err, values['next-token'] !== undefined ? '--next-token' : 'audit query');
       }
+      refuseUnknownRun('audit query', store, values.run);
       // A run that did not complete is never served as a normal one: say what became of it.
       const run = values.run ? runStatus(values.run) : undefined;
       if (values.json) {

@@ -1,3 +1,4 @@
+import { recordsBesideCalls } from '../../src-shared/record-counts';
 import { AppServices } from '../app/app-services';
 import { backendText } from './backend-text';
 import { describeFailedStep, summariseRun } from './drill-summary';
@@ -71,7 +72,8 @@ export const runsShowCommand = defineCommand({
     for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
     for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
     for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
-    console.log(`  ${s.totals.kmsCalls} KMS calls · ${s.totals.cloudTrailRecords} CloudTrail records (keydrill audit query --run ${s.runId})`);
+    const beside = recordsBesideCalls(s.totals, s.totals.cloudTrailRecords);
+    console.log(`  ${s.totals.kmsCalls} KMS calls · ${s.totals.cloudTrailRecords} CloudTrail records${beside ? `, besides the calls ${beside}` : ''} (keydrill audit query --run ${s.runId})`);
     const codes = (byCode: Record<string, number>) => Object.entries(byCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => `${code} ${n}`).join(', ');
     if (Object.keys(s.totals.errorsByCode).length) console.log(`  failed KMS calls by error code: ${codes(s.totals.errorsByCode)}`);
     if (s.totals.clientSideCalls) console.log(`  ${s.totals.clientSideCalls} calls never reached KMS: ${codes(s.totals.clientSideByCode)}`);

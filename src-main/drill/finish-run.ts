@@ -134,6 +134,7 @@ function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefin
       cmkRotations: world.cmkRotations,
       kmsCostPerMonthUsd: Math.round(((records.length * (30 * 86_400_000)) / duration / 10_000) * 0.03 * 100) / 100,
       keyOwnerCopies: trail.keyOwnerCopies,
+      recordsByAccount: { ...trail.recordsByAccount },
     },
     dataAtRisk,
     eventCount: trail.entries.length,

@@ -83,7 +83,7 @@ export function headAtStart(run: RunContext, world: DrillWorld | undefined): Run
     clusters: [],
     regions: [],
     totals: {
-      kmsCalls: 0, kmsCallsByRegion: {}, errorsByCode: {}, clientSideCalls: 0, clientSideByCode: {}, bulkOperations: 0, cacheHits: 0, cacheMisses: 0, cacheHitRatio: 1, keyOwnerCopies: 0,
+      kmsCalls: 0, kmsCallsByRegion: {}, errorsByCode: {}, clientSideCalls: 0, clientSideByCode: {}, bulkOperations: 0, cacheHits: 0, cacheMisses: 0, cacheHitRatio: 1, keyOwnerCopies: 0, recordsByAccount: {},
       canaries: { written: 0, read: 0, lost: 0 }, masterKeyRotations: 0, cmkRotations: 0, kmsCostPerMonthUsd: 0,
     },
     dataAtRisk: [],

@@ -50,6 +50,8 @@ export class RunTrail implements CloudTrailSink {
   readonly calls: TrailEntry[] = [];
   /** Records delivered to a key owner's account for calls made from another account (cloudtrail-cross-account.ts). */
   keyOwnerCopies = 0;
+  /** Records by the account whose trail holds them (recipientAccountId). */
+  readonly recordsByAccount: Record<string, number> = {};
   /** Calls that never reached KMS: kept apart, never CloudTrail records. */
   readonly observations: TrailEntry[] = [];
   private readonly hash = createHash('sha256');
@@ -99,6 +101,8 @@ export class RunTrail implements CloudTrailSink {
     event.eventID = eventIdOf(this.runId, n);
     const entry: TrailEntry = { n, name: event.eventName, region: event.awsRegion, error: event.errorCode, key: event.resources?.[0]?.ARN, ...facts };
     this.entries.push(entry);
+    const account = event.recipientAccountId ?? 'unknown';
+    this.recordsByAccount[account] = (this.recordsByAccount[account] ?? 0) + 1;
     this.hash.update(`${canonicalJson(event)}\n`);
     this.downstream?.record(event, runId);
     return entry;

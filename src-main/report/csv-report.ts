@@ -104,6 +104,7 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
   const total = (name: string, value: number, subject?: string): void => push({ section: 'totals', name, value, subject });
   total('kmsCalls', totals.kmsCalls);
   total('keyOwnerCopies', totals.keyOwnerCopies);
+  for (const [account, n] of Object.entries(totals.recordsByAccount).sort((a, b) => a[0].localeCompare(b[0]))) total('recordsByAccount', n, account);
   for (const [region, n] of Object.entries(totals.kmsCallsByRegion).sort((a, b) => a[0].localeCompare(b[0]))) total('kmsCallsByRegion', n, region);
   for (const [code, n] of Object.entries(totals.errorsByCode).sort((a, b) => a[0].localeCompare(b[0]))) total('errorsByCode', n, code);
   total('clientSideCalls', totals.clientSideCalls);

@@ -136,6 +136,8 @@ describe('keydrill audit on the command line', () => {
       [['query', '--db', join(home, 'nothing-here.sqlite')], /no event store at .*nothing-here\.sqlite/],
       [['query', '--colour'], /audit query: Unknown option '--colour'/],
       [['export'], /--cloudtrail-out DIR is required/],
+      [['query', '--run', 'no-such-run'], /audit query: there is no run no-such-run: no event of the store belongs to it and no run by that id was saved/],
+      [['export', '--cloudtrail-out', join(home, 'never-written'), '--run', 'no-such-run'], /audit export: there is no run no-such-run/],
       [['rotate'], /'keydrill audit' needs one of: import, export, query, observations \(got 'rotate'\)/],
     ];
     for (const [args, message] of cases) {

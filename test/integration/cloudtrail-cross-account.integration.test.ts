@@ -61,6 +61,10 @@ describe('calls on a key of another account are written to both accounts, as Clo
     expect(record.eventCount).toBe(sink.records.length);
     expect(Object.values(record.totals.kmsCallsByRegion).reduce((a, b) => a + b, 0)).toBe(record.totals.kmsCalls);
     expect(record.totals.errorsByCode.AccessDeniedException).toBe(denied.length);
+    // Whose trail holds how many: they add up to the run's records.
+    expect(record.totals.recordsByAccount).toEqual({ [CUSTOMER]: sink.records.filter((r) => r.recipientAccountId === CUSTOMER).length, [VENDOR]: vendorCalls.length });
+    expect(Object.values(record.totals.recordsByAccount).reduce((a, b) => a + b, 0)).toBe(record.eventCount);
+    expect(renderHtmlReport(full)).toContain(`${CUSTOMER}: ${record.totals.recordsByAccount[CUSTOMER]} · ${VENDOR}: ${vendorCalls.length}`);
     // The report says what the records beside the calls are.
     expect(renderHtmlReport(full)).toContain(`${record.totals.kmsCalls} KMS calls (CloudTrail records; besides them, ${customerCopies.length} delivered to the key owner&#39;s account for calls made from another account)`.replace(/^\d+ /, ''));
   });

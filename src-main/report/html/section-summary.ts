@@ -45,6 +45,7 @@ export function summarySection(record: RunRecord, fleet: FleetView, timeline: Ti
   const clusters = Math.max(record.clusters.length, record.topology.clusters.length);
   const failedCalls = Object.values(record.totals.errorsByCode).reduce((a, b) => a + b, 0);
   const beside = recordsBesideCalls(record.totals, record.eventCount);
+  const trails = Object.entries(record.totals.recordsByAccount).sort((a, b) => a[0].localeCompare(b[0]));
   const judged = execution.status === 'completed';
   // A cancelled run summed up what it played; an interrupted one never did.
   const summed = record.clusters.length > 0;
@@ -69,6 +70,7 @@ ${scenario.description ? html`<p class="description">${scenario.description}</p>
 ${scenario.source ? html`<dt>Source</dt><dd>${scenario.source}</dd>` : html``}
 <dt>Backend</dt><dd>${record.backend.kind} · endpoint <code>${execution.endpoint}</code></dd>
 <dt>Account</dt><dd><code>${record.topology.account}</code> · regions ${record.topology.regions.join(', ')}</dd>
+${trails.length > 1 ? html`<dt>CloudTrail records by trail</dt><dd id="records-by-account">${trails.map(([account, n]) => `${account}: ${count(n)}`).join(' · ')} <span class="muted">(the account whose trail holds each record; a call on another account's key is in both)</span></dd>` : html``}
 <dt>Key administrator</dt><dd><code>${execution.principals.administrator}</code> <span class="muted">(faults and actions on keys)</span></dd>
 <dt>Service role</dt><dd><code>${execution.principals.service}</code> <span class="muted">(the nodes' KMS calls)</span></dd>
 <dt>Made with</dt><dd>${`KeyDrill ${execution.keydrillVersion} · Node.js ${execution.nodeVersion} · ${execution.platform}`}</dd>
