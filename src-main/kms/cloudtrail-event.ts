@@ -60,10 +60,22 @@ export interface KmsCallFacts {
   /** Used when the transport did not say (a test building a record by hand). */
   userAgent: string;
   sourceIPAddress: string;
+  /**
+   * Where the caller called from, when the drill declares it (a node's address, the VPC endpoint it
+   * goes through): CloudTrail's sourceIPAddress and vpcEndpointId (KMS guide, vpce-logging), which
+   * show the path a key policy's aws:SourceIp / aws:SourceVpce judged.
+   */
+  network?: CallerNetwork | undefined;
   /** Identifier source for eventID (and requestID when KMS sent none). */
   ids: IdSource;
   /** Reads a ciphertext of this backend, where it can (the embedded KMS): the key material an Encrypt used, the key a failed Decrypt named. */
   ciphertextInfo?: ((blob: Uint8Array) => CiphertextInfo | undefined) | undefined;
+}
+
+/** A caller's declared network path. */
+export interface CallerNetwork {
+  sourceIp?: string | undefined;
+  sourceVpce?: string | undefined;
 }
 
 export function buildKmsEvent(facts: KmsCallFacts): CloudTrailRecord {
@@ -81,7 +93,7 @@ export function buildKmsEvent(facts: KmsCallFacts): CloudTrailRecord {
     eventSource: 'kms.amazonaws.com',
     eventName,
     awsRegion: facts.region,
-    sourceIPAddress: facts.sourceIPAddress,
+    sourceIPAddress: facts.network?.sourceIp ?? facts.sourceIPAddress,
     userAgent: facts.transport.userAgent ?? facts.userAgent,
     ...(facts.error ? { errorCode: facts.error.name, errorMessage: facts.error.message } : {}),
     requestParameters: requestParameters(eventName, facts.input),
@@ -96,6 +108,7 @@ export function buildKmsEvent(facts: KmsCallFacts): CloudTrailRecord {
     managementEvent: true,
     recipientAccountId: facts.account,
     ...(keyOwner ? { sharedEventID: facts.ids.uuid() } : {}),
+    ...(facts.network?.sourceVpce ? { vpcEndpointId: facts.network.sourceVpce } : {}),
     eventCategory: 'Management',
     ...(facts.transport.tls ? { tlsDetails: { ...facts.transport.tls } } : {}),
   };

@@ -38,7 +38,10 @@ export async function startEmbeddedBackend(options: EmbeddedKmsOptions & { inPro
     endpoint,
     inProcess,
     sessionFactory(role, sessionName, network, factoryOptions = {}) {
-      return backend.factory(kms.startSession(role, sessionName, network), factoryOptions);
+      const session = kms.startSession(role, sessionName, network);
+      // Its records show the path the key policy judged, wherever the session has moved since (setSessionNetwork).
+      const callerNetwork = () => kms.sessionNetwork(session.accessKeyId);
+      return backend.factory(session, { ...factoryOptions, callerNetwork });
     },
     factory(who, factoryOptions = {}) {
       const identity = typeof who === 'string' ? kms.identity(who) : who;

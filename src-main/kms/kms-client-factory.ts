@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../common/clock';
 import { randomIds, type IdSource } from '../common/id-source';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import { resolveKmsEndpoint, type ResolvedEndpoint } from './aws-endpoint-config';
-import type { CallerIdentity, CiphertextInfo } from './cloudtrail-event';
+import type { CallerIdentity, CallerNetwork, CiphertextInfo } from './cloudtrail-event';
 import type { FaultInjector } from './fault-injector';
 import type { InProcessHandler } from './in-process-handler';
 import { installKmsMiddleware } from './kms-middleware';
@@ -43,6 +43,8 @@ export interface KmsClientFactoryOptions {
   inProcess?: InProcessHandler | undefined;
   /** Reads the backend's own ciphertexts, where it can (the embedded KMS): CloudTrail's keyMaterialId of an Encrypt. */
   ciphertextInfo?: ((blob: Uint8Array) => CiphertextInfo | undefined) | undefined;
+  /** Where these clients call from, when a drill declares it (a node's address or VPC endpoint): asked at each call. */
+  callerNetwork?: (() => CallerNetwork | undefined) | undefined;
 }
 
 const USER_AGENT = 'keydrill/0.1.0';
@@ -119,6 +121,7 @@ export class KmsClientFactory {
       sleep: this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       ids: this.options.ids ?? randomIds,
       ciphertextInfo: this.options.ciphertextInfo,
+      network: this.options.callerNetwork,
     });
     return client;
   }

@@ -6,7 +6,7 @@ import type { Clock } from '../common/clock';
 import type { IdSource } from '../common/id-source';
 import { buildObservation } from './client-observation-event';
 import { keyOwnerCopy } from './cloudtrail-cross-account';
-import { buildKmsEvent, type CallerIdentity, type CallTransport, type CiphertextInfo } from './cloudtrail-event';
+import { buildKmsEvent, type CallerIdentity, type CallerNetwork, type CallTransport, type CiphertextInfo } from './cloudtrail-event';
 import type { FaultInjector } from './fault-injector';
 
 /**
@@ -30,6 +30,8 @@ export interface MiddlewareOptions {
   identity: () => Promise<CallerIdentity>;
   userAgent: string;
   sourceIPAddress: string;
+  /** The caller's declared network path at the time of each call (a node that moves changes it). */
+  network?: (() => CallerNetwork | undefined) | undefined;
   sleep: (ms: number) => Promise<void>;
   ids: IdSource;
   /** Reads this backend's own ciphertexts (the embedded KMS): the key material an Encrypt used. */
@@ -116,6 +118,7 @@ export function installKmsMiddleware(client: KMSClient, options: MiddlewareOptio
           transport: { userAgent: seen.userAgent, tls: seen.tls },
           userAgent: options.userAgent,
           sourceIPAddress: options.sourceIPAddress,
+          network: options.network?.(),
           ids: options.ids,
           ciphertextInfo: options.ciphertextInfo,
         });

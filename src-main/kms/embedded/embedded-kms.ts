@@ -165,6 +165,12 @@ export class EmbeddedKms {
     return this.registry.startSession(name, sessionName, network);
   }
 
+  /** The network path a session calls from now (undefined for an identity that is no session, or one without a path). */
+  sessionNetwork(accessKeyId: string): SessionNetwork | undefined {
+    const identity = this.registry.byAccessKey(accessKeyId);
+    return identity && (identity.sourceIp !== undefined || identity.sourceVpce !== undefined) ? { sourceIp: identity.sourceIp, sourceVpce: identity.sourceVpce } : undefined;
+  }
+
   setSessionNetwork(accessKeyId: string, network: SessionNetwork): Identity {
     return this.registry.setSessionNetwork(accessKeyId, network);
   }
