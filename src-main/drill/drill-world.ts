@@ -171,10 +171,27 @@ export class DrillWorld {
   /** Records an entry of the drill's timeline, citing the KMS calls made since `mark`. */
   /** A timeline entry citing the calls made since `mark` (up to `until`, when later calls were not this entry's doing). */
   note(entry: Omit<TimelineEntry, 'at' | 'seq' | 'calls' | 'observations'>, mark: TrailMark, until?: TrailMark): TimelineEntry {
-    const full: TimelineEntry = { seq: this.timelineCount++, at: this.t, ...entry, ...this.trail.since(mark, until) };
+    const principal = this.sessionActingFor(entry);
+    const full: TimelineEntry = { seq: this.timelineCount++, at: this.t, ...entry, ...(principal !== entry.principal ? { principal } : {}), ...this.trail.since(mark, until) };
     this.lastEntry = full;
     this.timelineSink(full);
     return full;
+  }
+
+  /**
+   * A node on a declared network path calls KMS as its own session of the service role (named
+   * cluster.node), and its cluster's other nodes and own calls go out through the first such node
+   * (drill-runner.ts buildCluster). An entry naming the service role for them names that session
+   * instead: the principal their CloudTrail records show.
+   */
+  private sessionActingFor(entry: { principal?: string | undefined; cluster?: string | undefined; node?: string | undefined }): string | undefined {
+    if (entry.principal !== this.principals.service || entry.cluster === undefined) return entry.principal;
+    const cluster = this.clusters.get(entry.cluster);
+    if (!cluster) return entry.principal;
+    const own = entry.node !== undefined ? cluster.nodes.get(entry.node)?.clients : undefined;
+    let clients = own;
+    if (!clients) for (const n of cluster.nodes.values()) if ((clients = n.clients)) break;
+    return clients?.options.identity?.arn ?? entry.principal;
   }
 
   node(clusterId: string, nodeId: string): NodeRuntime {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientObservation } from '../../src-shared/client-observation';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import type { CloudTrailSink } from '../../src-main/audit/cloudtrail-sink';
+import { principalRole } from '../../src-main/report/html/principal';
 import { builtIn, runWhole } from '../support/drill-run';
 
 /** Every CloudTrail record a drill hands on, as the event store would receive them. */
@@ -39,6 +40,21 @@ describe('CloudTrail records show the network path the key policy judged', () =>
     }
     // The administrator declared no path: none is invented for it.
     expect(sink.records.filter((r) => session(r) === 'keydrill-admin').every((r) => r.vpcEndpointId === undefined)).toBe(true);
+  });
+
+  it('the timeline names the session a node called KMS as, the one its CloudTrail records show', async () => {
+    const sink = new Collected();
+    const { record, full } = await runWhole(builtIn('vpc-endpoint-key-policy'), { eventSink: sink });
+    const callers = new Set(sink.records.map((r) => r.userIdentity.arn));
+    const nodeEntries = full.timeline.filter((e) => e.node !== undefined && e.principal?.includes(':assumed-role/'));
+    expect(nodeEntries.length).toBeGreaterThan(0);
+    for (const e of nodeEntries) {
+      expect(callers.has(e.principal)).toBe(true);
+      expect(e.principal?.endsWith(`/${e.cluster}.${e.node}`)).toBe(true);
+      expect(principalRole(e.principal as string, record.execution)).toBe(`service role, session ${e.cluster}.${e.node}`);
+    }
+    // The role's default session never called: no entry names it.
+    expect(full.timeline.some((e) => e.principal === record.execution.principals.service)).toBe(false);
   });
 
   it("calls from a node's declared address carry it as sourceIPAddress, and follow the node when it moves", async () => {

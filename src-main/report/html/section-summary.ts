@@ -72,7 +72,7 @@ ${scenario.source ? html`<dt>Source</dt><dd>${scenario.source}</dd>` : html``}
 <dt>Account</dt><dd><code>${record.topology.account}</code> · regions ${record.topology.regions.join(', ')}</dd>
 ${trails.length > 1 ? html`<dt>CloudTrail records by trail</dt><dd id="records-by-account">${trails.map(([account, n]) => `${account}: ${count(n)}`).join(' · ')} <span class="muted">(the account whose trail holds each record; a call on another account's key is in both)</span></dd>` : html``}
 <dt>Key administrator</dt><dd><code>${execution.principals.administrator}</code> <span class="muted">(faults and actions on keys)</span></dd>
-<dt>Service role</dt><dd><code>${execution.principals.service}</code> <span class="muted">(the nodes' KMS calls)</span></dd>
+<dt>Service role</dt><dd><code>${execution.principals.service}</code> <span class="muted">(the nodes' KMS calls; a node on a declared network path calls as its own session of this role, named after its cluster and node)</span></dd>
 <dt>Made with</dt><dd>${`KeyDrill ${execution.keydrillVersion} · Node.js ${execution.nodeVersion} · ${execution.platform}`}</dd>
 <dt>Event set SHA-256</dt><dd><a href="#integrity"><code class="hex">${execution.eventSetSha256 ?? 'not computed: the run did not finish'}</code></a></dd>
 </dl>
