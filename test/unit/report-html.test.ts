@@ -134,4 +134,15 @@ describe('the HTML report', () => {
   it('is the same text for the same record', () => {
     expect(renderHtmlReport(sampleRunRecord())).toBe(html);
   });
+
+  it("the cache chart's caption adds up: key uses = the workload's counted operations + records handled one by one", () => {
+    const record = sampleRunRecord();
+    const out = renderHtmlReport(record);
+    const m = /over ([\d,]+) key uses: ([\d,]+) counted operations of the workload(?: and ([\d,]+) by records sealed or opened one by one)?/.exec(out);
+    const n = (v: string | undefined) => Number((v ?? '0').replace(/,/g, ''));
+    expect(m).not.toBeNull();
+    expect(n(m?.[1])).toBe(record.totals.cacheHits + record.totals.cacheMisses);
+    expect(n(m?.[2])).toBe(record.totals.bulkOperations);
+    expect(n(m?.[2]) + n(m?.[3])).toBe(n(m?.[1]));
+  });
 });

@@ -52,6 +52,6 @@ ${figure(stackedBarChart(clientSide, { id: 'chart-client-side-by-code', kind: 'c
 ${clientRows.length === 0 ? html`<p>Every call of the drill reached KMS.</p>` : html`<table class="errors client-side"><thead><tr><th>Client-side error</th><th class="num">Calls</th></tr></thead><tbody>${clientRows.map(([code, n]) => html`<tr><td><code>${code}</code></td><td class="num">${count(n)}</td></tr>`)}</tbody></table>`}
 <h3 id="cache">Key cache</h3>
 <figure>${ratioBar({ id: 'chart-cache-hit-ratio', kind: 'cache-hit-ratio', label: 'Key cache hits and misses', ratio: totals.cacheHitRatio, hits: totals.cacheHits, misses: totals.cacheMisses, emptyText: 'The key cache was not used' })}
-<figcaption>${`Unwrapped keys served from the cache (green) versus misses (orange), whose key was unwrapped again — a database key locally with its node's master key, a master key by a KMS call — over ${count(totals.bulkOperations)} counted operations.`}</figcaption></figure>
+<figcaption>${`Unwrapped keys served from the cache (green) versus misses (orange), whose key was unwrapped again — a database key locally with its node's master key, a master key by a KMS call — over ${count(totals.cacheHits + totals.cacheMisses)} key uses: ${count(totals.bulkOperations)} counted operations of the workload${totals.cacheHits + totals.cacheMisses > totals.bulkOperations ? ` and ${count(totals.cacheHits + totals.cacheMisses - totals.bulkOperations)} by records sealed or opened one by one (canaries, restores)` : ''}.`}</figcaption></figure>
 </section>`;
 }
