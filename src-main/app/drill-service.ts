@@ -8,7 +8,7 @@ import type { EventStore } from '../audit/event-store';
 import { runDrill } from '../drill/drill-runner';
 import type { RunStore } from '../runs/run-store';
 import { BUILT_IN_DIR, builtInScenarioNames } from '../drill/scenario-catalog';
-import { formatProblem, parseScenarioText, ScenarioError } from '../drill/scenario-loader';
+import { formatProblem, parseScenarioText, problemRows, ScenarioError } from '../drill/scenario-loader';
 import { AppError } from './app-error';
 import type { AppEvents } from './app-events';
 
@@ -148,5 +148,5 @@ export class DrillService {
 }
 
 function toProblems(err: ScenarioError): ScenarioProblem[] {
-  return err.problems.map((p) => ({ path: p.path, line: p.line ?? null, ...(p.column !== undefined ? { column: p.column } : {}), message: p.message }));
+  return problemRows(err);
 }

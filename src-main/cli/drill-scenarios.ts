@@ -30,7 +30,7 @@ export const drillValidateCommand = defineCommand({
   summary: 'check a scenario file or built-in scenario; every problem names its path and line',
   description: 'Reads the scenario as keydrill drill run would and reports every problem on its own line with the path and the line, e.g. "timeline[3].at: expected a duration like "90m" (line 41)". Exit 0 when valid, 2 otherwise.',
   args: [{ name: 'scenario', complete: 'scenario', description: 'a scenario file (YAML or JSON) or a built-in scenario name' }],
-  options: { json: { type: 'boolean', description: 'print {file, valid, title, steps, expectations} or {file, valid: false, problems: [{path, line, message}]}' } },
+  options: { json: { type: 'boolean', description: 'print {file, valid, title, steps, expectations} or {file, valid: false, problems: [{path, line, column (a syntax error), message}]}' } },
   examples: [
     { command: 'keydrill drill validate my-drill.yaml', note: 'check a file before running it' },
     { command: 'keydrill drill validate revocation-and-restore', note: 'a built-in scenario, by name' },

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Scenario } from '../../src-shared/scenario';
 import { builtInScenarioNames, resolveScenario } from '../drill/scenario-catalog';
-import { loadScenarioFile, ScenarioError } from '../drill/scenario-loader';
+import { loadScenarioFile, problemRows, ScenarioError } from '../drill/scenario-loader';
 import { RunService } from '../app/run-service';
 import { keydrillHome } from './keydrill-home';
 import { UsageError, type InputProblem } from './usage-error';
@@ -26,5 +26,5 @@ export function scenarioFrom(ref: string, command: string): { scenario: Scenario
 
 /** A scenario's problems as `--json` lists them (drill validate, and drill run when it refuses the file). */
 export function scenarioProblems(err: ScenarioError): InputProblem[] {
-  return err.problems.map((p) => ({ path: p.path, line: p.line ?? null, message: p.message }));
+  return problemRows(err);
 }

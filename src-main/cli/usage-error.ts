@@ -1,9 +1,10 @@
 import { AppError } from '../app/app-error';
 
-/** A problem in an input file as `drill validate --json` lists it: the path in the document, its line, what is wrong. */
+/** A problem in an input file as `drill validate --json` lists it: the path in the document, its line (and column, for a syntax error), what is wrong. */
 export interface InputProblem {
   path: string;
   line: number | null;
+  column?: number;
   message: string;
 }
 

@@ -26,6 +26,11 @@ export class ScenarioError extends Error {
   }
 }
 
+/** The problems as `--json` and the app's editor take them: line null when unknown, column only for a syntax error. */
+export function problemRows(err: ScenarioError): { path: string; line: number | null; column?: number; message: string }[] {
+  return err.problems.map((p) => ({ path: p.path, line: p.line ?? null, ...(p.column !== undefined ? { column: p.column } : {}), message: p.message }));
+}
+
 export function formatProblem(p: ScenarioProblem): string {
   const where = p.line === undefined ? '' : ` (line ${p.line}${p.column !== undefined ? `:${p.column}` : ''})`;
   return `${p.path ? `${p.path}: ` : ''}${p.message}${where}`;

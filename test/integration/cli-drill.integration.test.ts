@@ -322,6 +322,12 @@ describe('built-in scenarios wherever a scenario is taken', () => {
     const out = JSON.parse(r.stdout) as { valid: boolean; problems: { path: string; line: number; message: string }[] };
     expect(out.valid).toBe(false);
     expect(out.problems).toContainEqual({ path: 'timeline[1].at', line: 21, message: 'expected a duration like "90m", "1h30m" or "7d"' });
+    // A syntax error comes with its column too.
+    const broken = join(home, 'stray-brace.yaml');
+    writeFileSync(broken, 'name: x\ntitle: y\n}\nduration: 1h\n');
+    const syntax = keydrill(['drill', 'validate', broken, '--json']);
+    expect(syntax.status).toBe(2);
+    expect((JSON.parse(syntax.stdout) as { problems: unknown[] }).problems[0]).toMatchObject({ path: '', line: 3, column: 1 });
   });
 
   it('refuses, exit 2 with the field and the line, what used to pass validation and fail only once the drill ran', () => {
