@@ -44,4 +44,16 @@ describe('a saved run looked up by id', () => {
       expect(damaged.stderr).toContain(`the stored record of run ${runId} is damaged`);
     }
   }, 120_000);
+
+  it('says what the CloudTrail records besides the calls are, for a vendor run', () => {
+    const run = keydrill(['drill', 'run', 'vendor-iam-permission-revoke', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    const { runId } = JSON.parse(run.stdout) as { runId: string };
+    const shown = keydrill(['runs', 'show', runId, '--json']);
+    const totals = (JSON.parse(shown.stdout) as { totals: { kmsCalls: number; cloudTrailRecords: number; keyOwnerCopies: number } }).totals;
+    expect(totals.keyOwnerCopies).toBeGreaterThan(0);
+    expect(totals.cloudTrailRecords).toBe(totals.kmsCalls + totals.keyOwnerCopies);
+    const text = keydrill(['runs', 'show', runId]).stdout;
+    expect(text).toContain(`  ${totals.kmsCalls} KMS calls · ${totals.cloudTrailRecords} CloudTrail records, besides the calls ${totals.keyOwnerCopies} delivered to the key owner's account for calls made from another account`);
+  }, 120_000);
 });

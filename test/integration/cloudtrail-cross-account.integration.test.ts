@@ -65,6 +65,8 @@ describe('calls on a key of another account are written to both accounts, as Clo
     expect(record.totals.recordsByAccount).toEqual({ [CUSTOMER]: sink.records.filter((r) => r.recipientAccountId === CUSTOMER).length, [VENDOR]: vendorCalls.length });
     expect(Object.values(record.totals.recordsByAccount).reduce((a, b) => a + b, 0)).toBe(record.eventCount);
     expect(renderHtmlReport(full)).toContain(`${CUSTOMER}: ${record.totals.recordsByAccount[CUSTOMER]} · ${VENDOR}: ${vendorCalls.length}`);
+    // The report says how to recompute the digest over both accounts' folders.
+    expect(renderHtmlReport(full)).toContain("Recompute it over the exported CloudTrail records of this run — every account's folder and every region's — taken in the run's own order");
     // The report says what the records beside the calls are.
     expect(renderHtmlReport(full)).toContain(`${record.totals.kmsCalls} KMS calls (CloudTrail records; besides them, ${customerCopies.length} delivered to the key owner&#39;s account for calls made from another account)`.replace(/^\d+ /, ''));
   });
