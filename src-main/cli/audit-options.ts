@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidQueryError, LOOKUP_ATTRIBUTE_KEYS, type EventStore, type LookupAttributeKey } from '../audit/event-store';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
+import type { RunSummary } from '../../src-shared/api-types';
 import { keydrillHome } from './keydrill-home';
 import { runService } from './scenario-input';
 import { UsageError } from './usage-error';
@@ -50,14 +51,17 @@ export function asUsageError(err: unknown, option: string): unknown {
  */
 export function refuseUnknownRun(command: string, store: EventStore, runId: string | undefined): void {
   if (runId === undefined || store.lookup({ runId, maxResults: 1 }).events.length > 0) return;
+  if (!savedRun(runId)) throw new UsageError(`${command}: there is no run ${runId}: no event of the store belongs to it and no run by that id was saved (keydrill runs list shows the saved runs)`, { code: 'run-not-found', option: '--run' });
+}
+
+/** What the run store says of a run, or undefined when it holds no such run (imported events, another machine's --db) or cannot be read. */
+export function savedRun(runId: string): RunSummary | undefined {
   const runs = runService();
-  let known: boolean;
   try {
-    known = runs.runStore().summary(runId) !== undefined;
+    return runs.runStore().summary(runId);
   } catch {
-    known = false;
+    return undefined;
   } finally {
     runs.close();
   }
-  if (!known) throw new UsageError(`${command}: there is no run ${runId}: no event of the store belongs to it and no run by that id was saved (keydrill runs list shows the saved runs)`, { code: 'run-not-found', option: '--run' });
 }

@@ -1,9 +1,8 @@
-import { runService } from './scenario-input';
 import { LOOKUP_ATTRIBUTE_KEYS, type EventStore, type LookupQuery, type StoredEvent } from '../audit/event-store';
 import { usernameOf } from '../audit/record-codec';
 import { isKeyOwnerCopy } from '../kms/cloudtrail-cross-account';
 import { defineCommand, intOption } from './command-spec';
-import { asUsageError, attributeOption, DB_OPTION, eventsDbPath, openExistingStore, refuseUnknownRun, regionOption } from './audit-options';
+import { asUsageError, attributeOption, DB_OPTION, eventsDbPath, openExistingStore, refuseUnknownRun, regionOption, savedRun } from './audit-options';
 import { LOOKUP_TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import { EXIT_OK, UsageError } from './usage-error';
 
@@ -81,15 +80,8 @@ function outsideTheRange(store: EventStore, query: LookupQuery): string | undefi
 
 /** What the run store says of a run: its status, or undefined when it holds no such run (imported events, another machine). */
 function runStatus(runId: string): { status: string; reason?: string } | undefined {
-  const runs = runService();
-  try {
-    const summary = runs.runStore().summary(runId);
-    return summary && { status: summary.status, ...(summary.reason ? { reason: summary.reason } : {}) };
-  } catch {
-    return undefined;
-  } finally {
-    runs.close();
-  }
+  const summary = savedRun(runId);
+  return summary && { status: summary.status, ...(summary.reason ? { reason: summary.reason } : {}) };
 }
 
 function table(events: StoredEvent[]): string {

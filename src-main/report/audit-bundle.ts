@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { KEYDRILL_VERSION } from '../common/version';
 import { chromiumPath } from './chromium-path';
-import { digestFile, filesUnder, MANIFEST_FILE, SUMS_FILE, sumsText, type BundleFileKind, type ManifestEntry } from './manifest';
+import { digestFile, filesUnder, MANIFEST_FILE, SUMS_FILE, sumsEntries, sumsText, type BundleFileKind, type ManifestEntry } from './manifest';
 import { ReportError } from './report-error';
 import { swapFolder } from './report-file';
 import type { RunSource } from './run-source';
@@ -138,7 +138,7 @@ export async function isReplaceableBundle(dir: string): Promise<boolean> {
   if (manifest?.format !== BUNDLE_FORMAT) return false;
   const sums = await readFile(join(dir, SUMS_FILE), 'utf8').catch(() => undefined);
   if (sums === undefined) return false;
-  const listed = new Set([SUMS_FILE, ...sums.split('\n').map((line) => /^[0-9a-f]{64} [ *](.+)$/.exec(line)?.[1]).filter((p): p is string => p !== undefined)]);
+  const listed = new Set([SUMS_FILE, ...sumsEntries(sums).flatMap((e) => (e ? [e.path] : []))]);
   return (await filesUnder(dir)).every((file) => listed.has(file));
 }
 

@@ -50,20 +50,31 @@ export interface BundleCheck {
   problems: string[];
 }
 
+/** A line of SHA256SUMS as sha256sum reads it: the digest, then the path (text or binary mode). */
+const SUMS_LINE = /^([0-9a-f]{64}) [ *](.+)$/;
+
+/** The lines of a SHA256SUMS text, each its digest and path, or undefined where it is not such a line. */
+export function sumsEntries(text: string): ({ sha256: string; path: string } | undefined)[] {
+  return text.split('\n').map((line) => {
+    const match = SUMS_LINE.exec(line);
+    return match ? { sha256: match[1] as string, path: match[2] as string } : undefined;
+  });
+}
+
 /** What `sha256sum -c SHA256SUMS` checks, plus files added to the folder that the seal does not list. */
 export async function verifyBundle(dir: string): Promise<BundleCheck> {
   const text = await readFile(join(dir, SUMS_FILE), 'utf8');
   const problems: string[] = [];
   const listed = new Set<string>([SUMS_FILE]);
   let checked = 0;
-  for (const [i, line] of text.split('\n').entries()) {
-    if (line === '') continue;
-    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
-    if (!match) {
+  const lines = text.split('\n');
+  for (const [i, entry] of sumsEntries(text).entries()) {
+    if (lines[i] === '') continue;
+    if (!entry) {
       problems.push(`line ${i + 1} of ${SUMS_FILE} is not "<sha256>  <path>"`);
       continue;
     }
-    const [, expected, path] = match as unknown as [string, string, string];
+    const { sha256: expected, path } = entry;
     listed.add(path);
     checked++;
     const actual = await digestFile(join(dir, ...path.split('/'))).catch(() => undefined);
