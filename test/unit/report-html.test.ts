@@ -146,3 +146,44 @@ describe('the HTML report', () => {
     expect(n(m?.[2]) + n(m?.[3])).toBe(n(m?.[1]));
   });
 });
+
+describe('"Who acted" of a fleet whose nodes call KMS as their own sessions', () => {
+  const SESSIONS = 300;
+  const record = sampleRunRecord();
+  const role = 'arn:aws:sts::111122223333:assumed-role/keydrill-service/';
+  record.execution.principals.service = `${role}keydrill-service`;
+  const template = record.timeline.find((e) => e.kind === 'event' && e.calls.count > 0);
+  if (!template) throw new Error('the sample has an event with calls');
+  // Session k acts k % 7 + 1 times, one CloudTrail record each: the busiest differ from the rest.
+  for (let k = 0; k < SESSIONS; k++) {
+    for (let i = 0; i <= k % 7; i++) record.timeline.push({ ...template, seq: record.timeline.length, principal: `${role}t${k}-prod.n1` });
+  }
+  const html = renderHtmlReport(record);
+  const table = html.slice(html.indexOf('<h3 id="who-acted">'), html.indexOf('</table>', html.indexOf('<h3 id="who-acted">')));
+  const rows = [...table.matchAll(/<tr[^>]*>(.*?)<\/tr>/g)].slice(1).map((m) => [...(m[1] as string).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => (c[1] as string).replace(/<[^>]+>/g, '')));
+  const number = (s: string | undefined) => Number((s ?? '').replace(/,/g, ''));
+
+  it('lists the 20 busiest sessions and sums the other 280 in one row', () => {
+    const sessionRows = rows.filter((r) => r[1]?.startsWith('service role, session '));
+    expect(sessionRows).toHaveLength(20);
+    expect(sessionRows.every((r) => number(r[2]) === 7)).toBe(true);
+    const folded = rows.find((r) => r[0] === '280 more sessions of the service role');
+    expect(folded?.[1]).toBe('service role, one session per node');
+    expect(html).toContain('The 20 busiest node sessions are listed');
+  });
+
+  it('still adds up: its entries are every timeline entry that names who acted, its records every record they caused', () => {
+    const withPrincipal = record.timeline.filter((e) => e.principal !== undefined);
+    expect(rows.reduce((n, r) => n + number(r[2]), 0)).toBe(withPrincipal.length);
+    expect(rows.reduce((n, r) => n + number(r[4]), 0)).toBe(withPrincipal.reduce((n, e) => n + e.calls.count, 0));
+  });
+
+  it('a run with few sessions lists each of them, with no summed row', () => {
+    const small = sampleRunRecord();
+    small.execution.principals.service = `${role}keydrill-service`;
+    small.timeline.push({ ...template, seq: small.timeline.length, principal: `${role}t1-prod.n1` });
+    const out = renderHtmlReport(small);
+    expect(out).toContain('service role, session t1-prod.n1');
+    expect(out).not.toContain('more sessions of the service role');
+  });
+});

@@ -16,10 +16,20 @@ export function principalCell(principal: string | undefined, execution: Pick<Exe
 export function principalRole(principal: string, execution: Pick<Execution, 'principals'>): string | undefined {
   if (principal === execution.principals.administrator) return 'key administrator';
   if (principal === execution.principals.service) return 'service role';
-  // A node on a declared network path calls as its own session of the service role (arn:aws:sts::…:assumed-role/<role>/<cluster>.<node>).
-  const role = /^(arn:aws:sts::\d{12}:assumed-role\/[^/]+\/)/.exec(execution.principals.service)?.[1];
-  if (role && principal.startsWith(role)) return `service role, session ${principal.slice(role.length)}`;
+  const session = serviceSession(principal, execution);
+  if (session !== undefined) return `service role, session ${session}`;
   if (principal.startsWith('kms.amazonaws.com')) return principal === 'kms.amazonaws.com' ? 'AWS KMS' : 'AWS KMS (played on the client)';
   if (/fault injector/i.test(principal)) return 'fault injector';
   return undefined;
+}
+
+/**
+ * The session name when `principal` is a node's own session of the service role: a node on a declared
+ * network path calls as arn:aws:sts::…:assumed-role/<role>/<cluster>.<node>. Undefined for the role's
+ * default session (the service principal itself) and for anyone else.
+ */
+export function serviceSession(principal: string, execution: Pick<Execution, 'principals'>): string | undefined {
+  if (principal === execution.principals.service) return undefined;
+  const role = /^(arn:aws:sts::\d{12}:assumed-role\/[^/]+\/)/.exec(execution.principals.service)?.[1];
+  return role && principal.startsWith(role) ? principal.slice(role.length) : undefined;
 }

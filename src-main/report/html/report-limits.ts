@@ -29,6 +29,8 @@ export const LIMITS = {
   keys: 2000,
   nodes: 120,
   snapshots: 120,
+  /** Node sessions of the service role listed one by one in "Who acted" (busiest first); the rest are summed in one row. */
+  nodeSessions: 20,
   /** Nodes drawn in the hierarchy diagram; larger topologies draw only the worst tenants. */
   diagramNodes: 60,
   diagramClusters: 4,

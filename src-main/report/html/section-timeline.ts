@@ -6,7 +6,7 @@ import { callsEvidence, evidenceLinks } from './evidence';
 import { html, type Html } from './html-template';
 import { clip, clockTime, count, offset } from './format-text';
 import { legend } from './legend';
-import { principalCell, principalRole } from './principal';
+import { principalCell, principalRole, serviceSession } from './principal';
 import { LIMITS } from './report-limits';
 import type { TimelineDigest } from './timeline-digest';
 
@@ -41,11 +41,20 @@ ${digest.shown.length === 0 ? html`<p class="muted">The timeline is empty.</p>` 
 </section>`;
 }
 
-/** Who did what: each principal whose change or KMS calls the timeline records. */
+/**
+ * Who did what: each principal whose change or KMS calls the timeline records. A fleet whose nodes
+ * declare network paths has a session per node: the busiest are listed, the rest summed in one row,
+ * so the table stays a table at 1,000 tenants and its columns still add up to the timeline's.
+ */
 function principalsTable(record: RunRecord, digest: TimelineDigest): Html {
   if (digest.principals.length === 0) return html``;
+  const sessions = digest.principals.filter((p) => serviceSession(p.principal, record.execution) !== undefined);
+  const folded = new Set(sessions.slice(LIMITS.nodeSessions));
+  const sum = (pick: (p: TimelineDigest['principals'][number]) => number) => [...folded].reduce((n, p) => n + pick(p), 0);
+  const foldedRow = folded.size === 0 ? html`` : html`<tr class="folded" data-sessions="${folded.size}"><td>${`${count(folded.size)} more sessions of the service role`}</td><td>service role, one session per node</td><td class="num">${count(sum((p) => p.entries))}</td><td class="num">${count(sum((p) => p.steps))}</td><td class="num">${count(sum((p) => p.calls))}</td></tr>`;
   return html`<h3 id="who-acted">Who acted</h3>
-<table class="principals"><thead><tr><th>Principal</th><th>Role</th><th class="num">Timeline entries</th><th class="num">Of them steps</th><th class="num">CloudTrail records caused</th></tr></thead><tbody>${digest.principals.map((p) => html`<tr><td><code class="principal">${p.principal}</code></td><td>${principalRole(p.principal, record.execution) ?? ''}</td><td class="num">${count(p.entries)}</td><td class="num">${count(p.steps)}</td><td class="num">${count(p.calls)}</td></tr>`)}</tbody></table>`;
+<table class="principals"><thead><tr><th>Principal</th><th>Role</th><th class="num">Timeline entries</th><th class="num">Of them steps</th><th class="num">CloudTrail records caused</th></tr></thead><tbody>${digest.principals.filter((p) => !folded.has(p)).map((p) => html`<tr><td><code class="principal">${p.principal}</code></td><td>${principalRole(p.principal, record.execution) ?? ''}</td><td class="num">${count(p.entries)}</td><td class="num">${count(p.steps)}</td><td class="num">${count(p.calls)}</td></tr>`)}${foldedRow}</tbody></table>
+${folded.size === 0 ? html`` : html`<p class="muted">${`The ${count(sessions.length - folded.size)} busiest node sessions are listed; the CSV report names who acted on every timeline entry.`}</p>`}`;
 }
 
 function groupsTable(record: RunRecord, digest: TimelineDigest): Html {
