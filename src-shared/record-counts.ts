@@ -15,3 +15,12 @@ export function recordsBesideCalls(totals: { kmsCalls: number; keyOwnerCopies?: 
   ];
   return parts.length ? parts.join(', ') : undefined;
 }
+
+/**
+ * Whether a run summed itself up. A completed or cancelled run did. One whose process died, or whose
+ * drill failed, or that is still playing did not: its head keeps the zeros it started with, so what it
+ * recorded must be counted where it went (the event store), never read from those zeros.
+ */
+export function summedUp(execution: { status: string }): boolean {
+  return execution.status === 'completed' || execution.status === 'cancelled';
+}

@@ -36,7 +36,7 @@ export class ReportService {
     if (target === undefined) return { cancelled: true };
     const exported = format === 'cloudtrail' ? await this.exportTrail(runId, target)
       : format === 'bundle' ? await this.exportBundle(runId, target, options.desktop)
-        : await this.exportReport(this.runs.source(runId), target, options.desktop);
+        : await this.exportReport(this.runs.source(runId, this.store()), target, options.desktop);
     return { ...exported, cancelled: false };
   }
 
@@ -65,7 +65,7 @@ export class ReportService {
    */
   private async exportBundle(runId: string, folder: string, desktop: DesktopShell | undefined): Promise<ExportedReport> {
     const printPdf = desktop ? (html: string, footer: string) => desktop.printPdf(html, footer) : undefined;
-    const out = await writeAuditBundle(this.runs.source(runId), folder, { printPdf, exportCloudTrail: (dir) => exportCloudTrailLogs(this.store(), dir, { runId }) });
+    const out = await writeAuditBundle(this.runs.source(runId, this.store()), folder, { printPdf, exportCloudTrail: (dir) => exportCloudTrailLogs(this.store(), dir, { runId }) });
     // files: every file the seal lists, and the seal itself.
     return { format: 'bundle', path: folder, bytes: out.bytes, files: out.files.length + 1, sealSha256: out.sealSha256, notes: out.notes };
   }

@@ -1,7 +1,9 @@
 import type { FramesPage, MomentsPage, RunOverview, RunRecord, RunSummary, TimelinePage } from '../../src-shared/api';
 import type { TimelineEntry } from '../../src-shared/run-record';
 import { eventIdOf } from '../drill/run-trail';
+import type { EventStore } from '../audit/event-store';
 import type { RunSource } from '../report/run-source';
+import { storedEvidence } from '../report/stored-evidence';
 import { RunStore, type TimelineQuery } from '../runs/run-store';
 import { AppError } from './app-error';
 
@@ -36,11 +38,14 @@ export class RunService {
     return overview;
   }
 
-  /** The whole run for exports: its head, and its timeline and frames read a page at a time as a report asks for them. */
-  source(runId: string): RunSource {
+  /**
+   * The whole run for exports: its head, and its timeline and frames read a page at a time as a report
+   * asks for them. Given the event store, a run that never summed itself up is counted there (stored-evidence.ts).
+   */
+  source(runId: string, events?: EventStore): RunSource {
     const head = this.get(runId);
     const store = this.runStore();
-    return { head, timeline: () => store.allTimeline(runId), frames: () => store.allFrames(runId) };
+    return { head, timeline: () => store.allTimeline(runId), frames: () => store.allFrames(runId), stored: events ? storedEvidence(events, head) : undefined };
   }
 
   /** The scenario steps that failed when the drill played them (see RunStore.failedSteps). */

@@ -30,6 +30,12 @@ export interface EventStore {
   /** CloudTrail records stored. */
   count(): number;
   /**
+   * What the store holds of one drill run: how many CloudTrail records, and the eventTime of the
+   * latest (ms, to the second). Undefined when it holds none. Counted from the store, so it is right
+   * for a run whose process died before the run record summed it up.
+   */
+  runRecords(runId: string): { records: number; lastEventTime: number } | undefined;
+  /**
    * Client-side observations (calls that never reached KMS), a page at a time: never CloudTrail
    * records, so never in lookup(), scan(), aggregate() or an export.
    */

@@ -193,6 +193,13 @@ export class SqliteEventStore implements EventStore {
     return (this.statement('SELECT count(*) AS n FROM events').get() as { n: number }).n;
   }
 
+  runRecords(runId: string): { records: number; lastEventTime: number } | undefined {
+    const run = this.dict.find(runId);
+    const row = run === undefined ? undefined : (this.statement('SELECT last_id, events FROM runs WHERE run = ?').get(run) as { last_id: number; events: number } | undefined);
+    // An event's id is its eventTime in seconds times SEQ_SPAN, plus its place in that second.
+    return row && row.events > 0 ? { records: row.events, lastEventTime: Math.floor(row.last_id / SEQ_SPAN) * 1000 } : undefined;
+  }
+
   close(): void {
     for (const writer of this.backgroundWriters) void writer.close();
     if (this.db.open) this.db.close();

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../src-shared/duration';
 import type { RunRecord, TimelineEntry } from '../../src-shared/run-record';
+import type { StoredEvidence } from '../report/run-source';
 
 /**
  * What `keydrill drill run --json` prints and the JUnit report is made from: per verdict the
@@ -40,6 +41,12 @@ export interface DrillSummary {
   totals: { kmsCalls: number; cloudTrailRecords: number; keyOwnerCopies: number; errorsByCode: Record<string, number>; clientSideCalls: number; clientSideByCode: Record<string, number> };
   dataAtRisk: { what: string; cluster: string; reason: string }[];
   eventSetSha256: string | undefined;
+  /**
+   * Only for a run that never summed itself up (interrupted): what the event store holds of it — its
+   * CloudTrail records, calls that never reached KMS, and the drill time (ms) of its last record. Its
+   * `totals` are then the zeros it started with, not counts.
+   */
+  stored?: StoredEvidence;
 }
 
 export interface VerdictSummary {
@@ -61,7 +68,7 @@ export interface VerdictSummary {
  * `timeline`: the run's timeline entries (RunService.failedSteps gives just those that matter here,
  * without reading a fleet's millions); the failed scenario steps among them go in `failedSteps`.
  */
-export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry>): DrillSummary {
+export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry>, stored?: StoredEvidence): DrillSummary {
   const { execution } = record;
   const status = execution.status === 'cancelled' || execution.status === 'interrupted' ? execution.status : execution.status === 'completed' && record.passed ? 'passed' : 'failed';
   return {
@@ -72,7 +79,7 @@ export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry
     startedAt: execution.startedAt,
     endedAt: execution.endedAt,
     keydrillVersion: execution.keydrillVersion,
-    reachedAt: execution.reachedAt,
+    reachedAt: Math.max(execution.reachedAt, stored?.lastRecordAt ?? 0),
     scenario: { name: record.scenario.name, title: record.scenario.title, seed: record.scenario.seed, duration: record.scenario.duration, hash: record.scenario.hash },
     backend: {
       kind: record.backend.kind,
@@ -94,6 +101,7 @@ export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry
     totals: { kmsCalls: record.totals.kmsCalls, cloudTrailRecords: record.eventCount, keyOwnerCopies: record.totals.keyOwnerCopies, errorsByCode: record.totals.errorsByCode, clientSideCalls: record.totals.clientSideCalls, clientSideByCode: record.totals.clientSideByCode },
     dataAtRisk: record.dataAtRisk,
     eventSetSha256: execution.eventSetSha256,
+    ...(stored ? { stored } : {}),
   };
 }
 

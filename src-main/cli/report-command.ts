@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { writeAuditBundle, type BundleOutcome } from '../report/audit-bundle';
 import { SUMS_FILE } from '../report/manifest';
@@ -43,10 +45,13 @@ export const reportCommand = defineCommand({
     if (values.bundle !== undefined) await checkBundleFolder('--bundle', values.bundle);
     const runs = runService();
     const written: { file: string; format: string; bytes: number; sealSha256?: string; notes?: string[] }[] = [];
+    // The event store: a bundle's CloudTrail files come from it, and a run that never summed itself up is counted there.
+    const dbPath = eventsDbPath(values.db);
+    const store = values.bundle !== undefined ? openExistingStore('report --bundle', dbPath) : existsSync(dbPath) ? SqliteEventStore.open(dbPath) : undefined;
     try {
       let source;
       try {
-        source = runs.source(positionals[0] as string);
+        source = runs.source(positionals[0] as string, store);
       } catch (err) {
         throw runLookupError('report', err);
       }
@@ -55,18 +60,13 @@ export const reportCommand = defineCommand({
         if (/\.xml$/i.test(file)) written.push({ ...(await writeJUnit(resolve(file), { kind: 'ran', summary: summariseRun(source.head, runs.failedSteps(source.head.execution.runId)), seconds: 0 })), format: 'junit' });
         else written.push(await writeReport(source, resolve(file)));
       }
-      if (values.bundle !== undefined) {
+      if (values.bundle !== undefined && store) {
         const runId = source.head.execution.runId;
-        const store = openExistingStore('report --bundle', eventsDbPath(values.db));
-        let bundle: BundleOutcome;
-        try {
-          bundle = await writeAuditBundle(source, resolve(values.bundle), { exportCloudTrail: (dir) => exportCloudTrailLogs(store, dir, { runId }) });
-        } finally {
-          store.close();
-        }
+        const bundle: BundleOutcome = await writeAuditBundle(source, resolve(values.bundle), { exportCloudTrail: (dir) => exportCloudTrailLogs(store, dir, { runId }) });
         written.push({ file: bundle.dir, format: 'bundle', bytes: bundle.bytes, sealSha256: bundle.sealSha256, notes: bundle.notes });
       }
     } finally {
+      store?.close();
       runs.close();
     }
     if (values.json) output.json(written);

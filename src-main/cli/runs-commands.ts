@@ -1,4 +1,8 @@
-import { recordsBesideCalls } from '../../src-shared/record-counts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatDuration } from '../../src-shared/duration';
+import { recordsBesideCalls, summedUp } from '../../src-shared/record-counts';
+import { storedEvidence } from '../report/stored-evidence';
 import { AppServices } from '../app/app-services';
 import { backendText } from './backend-text';
 import { describeFailedStep, summariseRun } from './drill-summary';
@@ -8,13 +12,17 @@ import { EXIT_OK, runLookupError, UsageError } from './usage-error';
 
 /** `keydrill runs list | show`: the saved runs of the data folder, as the UI's run picker shows them. */
 
-function withRuns<T>(use: (runs: AppServices['runs']) => T): T {
+function withServices<T>(use: (services: AppServices) => T): T {
   const services = new AppServices({ home: keydrillHome() });
   try {
-    return use(services.runs);
+    return use(services);
   } finally {
     void services.close();
   }
+}
+
+function withRuns<T>(use: (runs: AppServices['runs']) => T): T {
+  return withServices((services) => use(services.runs));
 }
 
 export const runsListCommand = defineCommand({
@@ -56,14 +64,18 @@ export const runsShowCommand = defineCommand({
   examples: [{ command: 'keydrill runs show revocation-and-restore-s11-1a2b3c4d', note: 'what a run found' }],
   async run({ values, positionals, output }) {
     const runId = positionals[0] as string;
-    const { record, failedSteps } = withRuns((r) => {
+    const { record, failedSteps, stored } = withServices((services) => {
+      let found;
       try {
-        return { record: r.get(runId), failedSteps: r.failedSteps(runId) };
+        found = { record: services.runs.get(runId), failedSteps: services.runs.failedSteps(runId) };
       } catch (err) {
         throw runLookupError('runs show', err);
       }
+      // A run that never summed itself up is counted where its records went (never creating an empty store to do so).
+      const stored = existsSync(join(keydrillHome(), 'events.sqlite')) ? storedEvidence(services.eventStore(), found.record) : undefined;
+      return { ...found, stored };
     });
-    const s = summariseRun(record, failedSteps);
+    const s = summariseRun(record, failedSteps, stored);
     if (values.json) {
       output.json(s);
       return EXIT_OK;
@@ -73,7 +85,8 @@ export const runsShowCommand = defineCommand({
     for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
     for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
     const beside = recordsBesideCalls(s.totals, s.totals.cloudTrailRecords);
-    console.log(`  ${s.totals.kmsCalls} KMS calls · ${s.totals.cloudTrailRecords} CloudTrail records${beside ? `, besides the calls ${beside}` : ''} (keydrill audit query --run ${s.runId})`);
+    if (summedUp(record.execution)) console.log(`  ${s.totals.kmsCalls} KMS calls · ${s.totals.cloudTrailRecords} CloudTrail records${beside ? `, besides the calls ${beside}` : ''} (keydrill audit query --run ${s.runId})`);
+    else console.log(`  its calls were never summed up (the run did not finish)${s.stored ? `; the event store holds ${s.stored.records} CloudTrail records of it${s.stored.lastRecordAt === undefined ? '' : `, the last at drill time ${formatDuration(s.stored.lastRecordAt)}`}, and ${s.stored.observations} calls that never reached KMS` : ''} (keydrill audit query --run ${s.runId})`);
     const codes = (byCode: Record<string, number>) => Object.entries(byCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => `${code} ${n}`).join(', ');
     if (Object.keys(s.totals.errorsByCode).length) console.log(`  failed KMS calls by error code: ${codes(s.totals.errorsByCode)}`);
     if (s.totals.clientSideCalls) console.log(`  ${s.totals.clientSideCalls} calls never reached KMS: ${codes(s.totals.clientSideByCode)}`);

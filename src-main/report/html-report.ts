@@ -1,4 +1,5 @@
 import type { FullRunRecord } from '../../src-shared/run-record';
+import { summedUp } from '../../src-shared/record-counts';
 import { faultWindows } from './fault-windows';
 import { fleetView } from './html/fleet-view';
 import { html, trusted } from './html/html-template';
@@ -6,6 +7,7 @@ import { REPORT_CSS } from './html/report-styles';
 import { backendSection } from './html/section-backend';
 import { dataAtRiskSection, definitionSection, integritySection, totalsSection } from './html/section-outcome';
 import { measurementsSection } from './html/section-measurements';
+import { notSummedSection } from './html/section-not-summed';
 import { summarySection } from './html/section-summary';
 import { tenantsSection } from './html/section-tenants';
 import { timelineSection } from './html/section-timeline';
@@ -39,6 +41,8 @@ export function renderHtmlReport(input: RunSource | FullRunRecord): string {
   const fleet = fleetView(record);
   const timeline = digestTimeline(source.timeline(), record, fleet.worst.map((c) => c.cluster));
   const bands = faultWindows(record, timeline.shown);
+  // A run that never summed itself up has no measurements or totals, only the zeros it started with.
+  const summed = summedUp(record.execution);
   // A run that did not finish has no end state in its head: show the hierarchy its last frame left.
   const lastRecorded = record.execution.status !== 'completed' && record.hierarchy.nodes.length === 0 ? lastRecordedHierarchy(source.frames()) : undefined;
   const doc = html`<!doctype html>
@@ -53,16 +57,16 @@ export function renderHtmlReport(input: RunSource | FullRunRecord): string {
 </head>
 <body>
 <main>
-${summarySection(record, fleet, timeline)}
+${summarySection(record, fleet, timeline, source.stored)}
 <nav class="toc" aria-label="Contents"><ol>${CONTENTS.map(([id, label]) => html`<li><a href="#${id}">${label}</a></li>`)}</ol></nav>
 ${verdictsSection(record)}
 ${tenantsSection(record, fleet, timeline)}
 ${dataAtRiskSection(record)}
 ${timelineSection(record, timeline, bands)}
-${measurementsSection(record, bands, fleet.large)}
+${summed ? measurementsSection(record, bands, fleet.large) : notSummedSection('measurements', 'Measurements', 'measurements', record, source.stored)}
 ${backendSection(record)}
 ${topologySection(record, fleet, lastRecorded)}
-${totalsSection(record)}
+${summed ? totalsSection(record) : notSummedSection('totals', 'Totals', 'totals', record, source.stored)}
 ${integritySection(record, timeline)}
 ${definitionSection(record)}
 <footer>${`KeyDrill report · run ${record.execution.runId} · ${record.execution.status} · ${record.format} v${record.version} · the JSON export of this run holds the same data in a documented schema, with every timeline entry and the whole hierarchy history.`}</footer>

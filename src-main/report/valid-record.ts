@@ -25,6 +25,7 @@ export function checkedSource(input: RunSource | FullRunRecord): RunSource {
     head,
     timeline: () => checkedEntries(source.timeline(), TimelineEntry, 'timeline'),
     frames: () => checkedEntries(source.frames(), FrameEntry, 'frames'),
+    stored: source.stored,
   };
   checked.add(result);
   return result;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FullRunRecord } from '../../src-shared/run-record';
 import { RunService } from '../../src-main/app/run-service';
+import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 
 /**
  * A drill killed half-way is reported as what it is: the CLI's report of it says "Interrupted" in a
@@ -58,6 +59,21 @@ describe('the report of an interrupted run', () => {
     expect(page).toMatch(/<tr id="timeline-1" data-kind=/);
     // Its head has no end state: the hierarchy is the one its last recorded frame left.
     expect(page).toMatch(/<h3>Nodes as last recorded, at \S+ \(the run did not finish\)<\/h3>\s*<table class="nodes">/);
+
+    // Its head never summed it up: the figures it shows are the event store's count of its records, never the head's zeros.
+    const events = SqliteEventStore.open(join(home, 'events.sqlite'));
+    const held = events.runRecords(runId as string);
+    events.close();
+    expect(held?.records).toBeGreaterThan(0);
+    const figure = (id: string) => page.match(new RegExp(`<div class="card" id="figure-${id}"><div class="value">([^<]*)</div><div class="label">([^<]*)</div>`))?.slice(1) ?? [];
+    expect(figure('kms-calls')).toEqual([(held?.records as number).toLocaleString('en-US'), 'CloudTrail records of this run in the event store (the run did not finish, so it never summed up its calls)']);
+    expect(figure('data-at-risk-count')[0]).toBe('—');
+    expect(page).toMatch(/<section id="measurements"><h2>Measurements<\/h2>\s*<p class="not-summed">This run did not finish, so its measurements were never summed up; none are shown rather than zeros\. The event store holds [\d,]+ CloudTrail records? of it/);
+    expect(page).not.toContain('No KMS call failed during the drill');
+    expect(page).not.toContain('id="chart-kms-calls-by-region"');
+    const shown = cli(['runs', 'show', runId as string]);
+    expect(shown.stdout).toContain(`its calls were never summed up (the run did not finish); the event store holds ${held?.records} CloudTrail records of it`);
+    expect(shown.stdout).not.toMatch(/ 0 KMS calls/);
 
     const record = FullRunRecord.parse(JSON.parse(readFileSync(json, 'utf8')));
     expect(record.execution.status).toBe('interrupted');

@@ -22,6 +22,7 @@ class FlakyStore implements EventStore {
   aggregate = this.inner.aggregate.bind(this.inner);
   scan = this.inner.scan.bind(this.inner);
   count = this.inner.count.bind(this.inner);
+  runRecords = this.inner.runRecords.bind(this.inner);
   observations = this.inner.observations.bind(this.inner);
   observationCounts = this.inner.observationCounts.bind(this.inner);
   countObservations = this.inner.countObservations.bind(this.inner);

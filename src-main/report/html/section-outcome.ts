@@ -64,7 +64,7 @@ ${regions.map(([region, n]) => html`<tr><td>${`KMS calls in ${region}`}</td><td 
 /** The SHA-256 an auditor checks the exported CloudTrail events against, how to check a sealed bundle, and the evidence index. */
 export function integritySection(record: RunRecord, timeline: TimelineDigest): Html {
   return html`<section id="integrity"><h2>Event set integrity</h2>
-<p>${`SHA-256 over the run's ${count(record.eventCount)} CloudTrail records (canonical JSON lines, in order):`}</p>
+<p>${record.execution.eventSetSha256 === undefined ? 'SHA-256 over the run\'s CloudTrail records (canonical JSON lines, in order):' : `SHA-256 over the run's ${count(record.eventCount)} CloudTrail records (canonical JSON lines, in order):`}</p>
 <p class="hash"><code id="event-set-sha256">${record.execution.eventSetSha256 ?? 'not computed: the run did not finish'}</code></p>
 <p class="muted">Recompute it over the exported CloudTrail records of this run — every account's folder and every region's — taken in the run's own order: record <em>n</em> has the eventID made of the first 16 bytes of <code>SHA-256("keydrill-event\\0" + run id + "\\0" + n)</code> (docs/run-record.md), which is not always the order of the files. A different digest means the event set is not the one this report was made from.</p>
 <p id="manifest-note">An audit bundle of this run (<code>${`keydrill report ${record.execution.runId} --bundle DIR`}</code>, or <em>Audit bundle</em> on the Reports page) holds this report, the run record (JSON), the CSV, the PDF and the CloudTrail log files, with a <code>SHA256SUMS</code> manifest of every file: <code>sha256sum -c SHA256SUMS</code> in that folder says whether the files handed over are the ones KeyDrill wrote.</p>

@@ -1,5 +1,6 @@
 import type { RunRecord } from '../../../src-shared/run-record';
-import { recordsBesideCalls } from '../../../src-shared/record-counts';
+import { recordsBesideCalls, summedUp } from '../../../src-shared/record-counts';
+import type { StoredEvidence } from '../run-source';
 import type { FleetView } from './fleet-view';
 import { html, type Html } from './html-template';
 import { clockTime, count, offset } from './format-text';
@@ -14,12 +15,17 @@ export interface Headline {
   text: string;
 }
 
-export function headline(record: RunRecord, timeline: Pick<TimelineDigest, 'lastAt'>): Headline {
+/** How far a run got: its own word, its last timeline entry, and (for a run that never summed itself up) its last stored CloudTrail record. */
+export function reachedAt(record: RunRecord, timeline: Pick<TimelineDigest, 'lastAt'>, stored?: StoredEvidence): number {
+  return Math.max(record.execution.reachedAt, timeline.lastAt, stored?.lastRecordAt ?? 0);
+}
+
+export function headline(record: RunRecord, timeline: Pick<TimelineDigest, 'lastAt'>, stored?: StoredEvidence): Headline {
   const { execution, scenario } = record;
   const risks = record.dataAtRisk.length;
   const tenantsAtRisk = new Set(record.dataAtRisk.map((d) => d.cluster)).size;
   const atRisk = `${count(risks)} item${risks === 1 ? '' : 's'} of data at risk${tenantsAtRisk > 1 ? ` in ${count(tenantsAtRisk)} tenants` : ''}`;
-  const reached = Math.max(execution.reachedAt, timeline.lastAt);
+  const reached = reachedAt(record, timeline, stored);
   const stopped = (how: string): Headline => ({
     tone: 'stopped',
     title: how === 'started' ? 'Not finished' : how === 'cancelled' ? 'Cancelled' : 'Interrupted',
@@ -38,9 +44,9 @@ export function headline(record: RunRecord, timeline: Pick<TimelineDigest, 'last
 }
 
 /** Title, overall verdict with data at risk, the figures that matter, and the facts an auditor signs off on: when, where, with what, by whom. */
-export function summarySection(record: RunRecord, fleet: FleetView, timeline: TimelineDigest): Html {
+export function summarySection(record: RunRecord, fleet: FleetView, timeline: TimelineDigest, stored?: StoredEvidence): Html {
   const { scenario, execution } = record;
-  const h = headline(record, timeline);
+  const h = headline(record, timeline, stored);
   const end = clockTime(record.startTime, scenario.duration);
   const clusters = Math.max(record.clusters.length, record.topology.clusters.length);
   const failedCalls = Object.values(record.totals.errorsByCode).reduce((a, b) => a + b, 0);
@@ -56,16 +62,15 @@ export function summarySection(record: RunRecord, fleet: FleetView, timeline: Ti
 <div class="cards headline-figures">
 ${card(summed ? `${count(fleet.tenantsDown)} of ${count(clusters)}` : '—', 'tenants (clusters) not serving at some moment', 'tenants-down')}
 ${card(summed ? count(Math.round(fleet.minutesUnavailable)) : '—', 'minutes unavailable, summed over tenants', 'minutes-unavailable')}
-${card(count(record.dataAtRisk.length), `items of data at risk${fleet.tenantsAtRisk ? ` in ${count(fleet.tenantsAtRisk)} tenant${fleet.tenantsAtRisk === 1 ? '' : 's'}` : ''}`, 'data-at-risk-count')}
-${card(count(record.totals.kmsCalls), `KMS calls (CloudTrail records${beside ? `; besides them, ${beside}` : ''}), ${count(failedCalls)} failed`, 'kms-calls')}
-${card(count(record.totals.clientSideCalls), 'calls that never reached KMS', 'client-side-calls')}
+${judged || record.dataAtRisk.length > 0 ? card(count(record.dataAtRisk.length), `items of data at risk${fleet.tenantsAtRisk ? ` in ${count(fleet.tenantsAtRisk)} tenant${fleet.tenantsAtRisk === 1 ? '' : 's'}` : ''}`, 'data-at-risk-count') : card('—', 'items of data at risk: never checked, the run did not finish', 'data-at-risk-count')}
+${callCards(record, stored, beside, failedCalls)}
 </div>
 ${scenario.description ? html`<p class="description">${scenario.description}</p>` : html``}
 <dl class="facts" id="audit-facts">
 <dt>Run</dt><dd><code>${execution.runId}</code> <span class="muted">${`label ${execution.label}`}</span></dd>
 <dt>Status</dt><dd><span class="pill ${judged ? 'ok' : 'bad'}">${execution.status}</span>${execution.reason ? html` ${execution.reason}` : html``}</dd>
 <dt>Executed (wall clock)</dt><dd>${wallClock(execution.startedAt, execution.endedAt)}</dd>
-<dt>Drill time</dt><dd>${end ? `${clockTime(record.startTime, 0)} → ${end} (${offset(scenario.duration)})` : `${record.startTime}, ${offset(scenario.duration)}`}${judged ? '' : `; reached ${offset(Math.max(execution.reachedAt, timeline.lastAt))}`}</dd>
+<dt>Drill time</dt><dd>${end ? `${clockTime(record.startTime, 0)} → ${end} (${offset(scenario.duration)})` : `${record.startTime}, ${offset(scenario.duration)}`}${judged ? '' : `; reached ${offset(reachedAt(record, timeline, stored))}`}</dd>
 <dt>Scenario</dt><dd><code>${scenario.name}</code> · hash <code>${scenario.hash}</code> · seed ${scenario.seed}</dd>
 ${scenario.source ? html`<dt>Source</dt><dd>${scenario.source}</dd>` : html``}
 <dt>Backend</dt><dd>${record.backend.kind} · endpoint <code>${execution.endpoint}</code></dd>
@@ -92,4 +97,21 @@ function wallClock(startedAt: string, endedAt: string | undefined): string {
   if (Number.isNaN(start) || Number.isNaN(end)) return `${startText} → ${endedAt}`;
   const took = Math.max(0, end - start);
   return `${startText} → ${clockTime(endedAt, 0)} (${took < 1000 ? `${took} ms` : offset(Math.round(took / 1000) * 1000)})`;
+}
+
+/**
+ * The KMS-call cards. A run that never summed itself up has only the zeros it started with: it shows
+ * what the event store holds of it when the report was given that, else a dash, never the zeros.
+ */
+function callCards(record: RunRecord, stored: StoredEvidence | undefined, beside: string | undefined, failedCalls: number): Html {
+  if (summedUp(record.execution)) {
+    return html`${card(count(record.totals.kmsCalls), `KMS calls (CloudTrail records${beside ? `; besides them, ${beside}` : ''}), ${count(failedCalls)} failed`, 'kms-calls')}
+${card(count(record.totals.clientSideCalls), 'calls that never reached KMS', 'client-side-calls')}`;
+  }
+  if (!stored) {
+    return html`${card('—', 'KMS calls: never summed, the run did not finish (keydrill audit query --run lists its CloudTrail records)', 'kms-calls')}
+${card('—', 'calls that never reached KMS: never summed', 'client-side-calls')}`;
+  }
+  return html`${card(count(stored.records), 'CloudTrail records of this run in the event store (the run did not finish, so it never summed up its calls)', 'kms-calls')}
+${card(count(stored.observations), 'calls that never reached KMS, in the event store', 'client-side-calls')}`;
 }
