@@ -350,9 +350,24 @@ export type RunRecord = z.infer<typeof RunRecord>;
  * summaries it leaves out.
  */
 export const RUN_OVERVIEW_LEAVES_OUT = { topology: true, hierarchy: true, clusters: true } as const;
+/**
+ * What the event store holds of a run that never summed itself up (its process died, its drill failed,
+ * it is still playing), counted there: its head keeps the zeros it started with.
+ */
+export const StoredEvidence = z.object({
+  records: Count,
+  /** Calls that never reached KMS. */
+  observations: Count,
+  /** Drill time (ms from its start) of its latest CloudTrail record, to the second; absent when it has none. */
+  lastRecordAt: z.number().optional(),
+});
+export type StoredEvidence = z.infer<typeof StoredEvidence>;
+
 export const RunOverview = RunRecord.omit(RUN_OVERVIEW_LEAVES_OUT).extend({
   scenario: RunRecord.shape.scenario.omit({ definition: true }),
   clusterCount: Count,
+  /** Only for a run that never summed itself up: what the event store holds of it. */
+  stored: StoredEvidence.optional(),
 });
 export type RunOverview = z.infer<typeof RunOverview>;
 export type Series = z.infer<typeof Series>;

@@ -29,7 +29,7 @@ const handlers: Handlers = {
   'drills:cancel': ({ services }, { jobId }) => ({ cancelled: services.drills.cancel(jobId) }),
   'runs:list': ({ services }) => ({ runs: services.runs.list() }),
   'runs:get': ({ services }, { runId }) => services.runs.get(runId),
-  'runs:overview': ({ services }, { runId }) => services.runs.overview(runId),
+  'runs:overview': ({ services }, { runId }) => services.runs.overview(runId, services.eventStore()),
   'runs:timeline': ({ services }, { runId, ...query }) => services.runs.timeline(runId, query),
   'runs:frames': ({ services }, { runId, at, seq, limit }) => services.runs.frames(runId, seq !== undefined ? { seq } : { at: at ?? 0 }, limit),
   'runs:moments': ({ services }, { runId, offset, limit }) => services.runs.moments(runId, offset, limit),

@@ -32,10 +32,12 @@ export class RunService {
   }
 
   /** What the Drills page shows of a run: its head without what grows with the topology. */
-  overview(runId: string): RunOverview {
+  /** Given the event store, a run that never summed itself up is counted there (stored-evidence.ts). */
+  overview(runId: string, events?: EventStore): RunOverview {
     const overview = this.runStore().overview(runId);
     if (!overview) throw new AppError('not-found', `There is no run ${runId}.`);
-    return overview;
+    const stored = events ? storedEvidence(events, overview) : undefined;
+    return stored ? { ...overview, stored } : overview;
   }
 
   /**

@@ -1,4 +1,6 @@
-import type { FrameEntry, FullRunRecord, RunRecord, TimelineEntry } from '../../src-shared/run-record';
+import type { FrameEntry, FullRunRecord, RunRecord, StoredEvidence, TimelineEntry } from '../../src-shared/run-record';
+
+export type { StoredEvidence };
 
 /**
  * What a report is made from: the run record's head, and its timeline and hierarchy history read
@@ -12,15 +14,6 @@ export interface RunSource {
   frames(): Iterable<FrameEntry>;
   /** For a run that never summed itself up (record-counts.ts summedUp): what the event store holds of it. */
   readonly stored?: StoredEvidence | undefined;
-}
-
-/** What the event store holds of a run, counted there: the report's figures for a run whose head has none. */
-export interface StoredEvidence {
-  records: number;
-  /** Calls that never reached KMS. */
-  observations: number;
-  /** Drill time (ms from its start) of its latest CloudTrail record, to the second; undefined when it has none. */
-  lastRecordAt: number | undefined;
 }
 
 /** A run held whole in memory (tests, and small runs a caller already has). */

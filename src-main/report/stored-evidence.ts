@@ -9,7 +9,7 @@ import type { StoredEvidence } from './run-source';
  * while its head kept the zeros it started with. Undefined for a run that summed itself up: its
  * head's totals are the run's own.
  */
-export function storedEvidence(store: EventStore, head: RunRecord): StoredEvidence | undefined {
+export function storedEvidence(store: EventStore, head: Pick<RunRecord, 'execution' | 'startTime'>): StoredEvidence | undefined {
   if (summedUp(head.execution)) return undefined;
   const runId = head.execution.runId;
   const held = store.runRecords(runId);

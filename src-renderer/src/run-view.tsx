@@ -1,5 +1,6 @@
 import { memo, useMemo } from 'react';
 import type { RunOverview } from '../../src-shared/api';
+import { summedUp } from '../../src-shared/record-counts';
 import { call } from './api-client';
 import { useAppState } from './app-state';
 import { useLoad } from './use-call';
@@ -17,8 +18,9 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
   const cited = record.verdicts.flatMap((v) => v.evidence.records.slice(0, 4));
   const { data: ids } = useLoad(() => (cited.length ? call('runs:event-ids', { runId, records: cited }) : Promise.resolve({ eventIds: [] })), [runId]);
   const eventId = (n: number) => ids?.eventIds[cited.indexOf(n)];
-  // A run that ended early (cancelled, interrupted) simulated only this far.
-  const played = Math.min(record.scenario.duration, record.execution.reachedAt);
+  // A run that ended early (cancelled, interrupted) simulated only this far; an interrupted one's last stored record may be later than its head says.
+  const played = Math.min(record.scenario.duration, Math.max(record.execution.reachedAt, record.stored?.lastRecordAt ?? 0));
+  const summed = summedUp(record.execution);
   return (
     <section className="run-view" aria-label="Run result" data-testid="run-view">
       <header className="run-head">
@@ -27,13 +29,21 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
         {record.dataAtRisk.length > 0 ? <span className="badge fail">{record.dataAtRisk.length} item(s) of data at risk</span> : null}
         <p className="muted">
           <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatDuration(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}
-          {t.kmsCalls.toLocaleString('en')} KMS calls · cache hit ratio {(t.cacheHitRatio * 100).toFixed(2)}% · {t.canaries.written.toLocaleString('en')} canary records written, {t.canaries.lost.toLocaleString('en')} lost
+          {summed ? (
+            <>{t.kmsCalls.toLocaleString('en')} KMS calls · cache hit ratio {(t.cacheHitRatio * 100).toFixed(2)}% · {t.canaries.written.toLocaleString('en')} canary records written, {t.canaries.lost.toLocaleString('en')} lost</>
+          ) : (
+            <span data-testid="not-summed">
+              never summed up (the run did not finish)
+              {record.stored ? ` · the event store holds ${record.stored.records.toLocaleString('en')} CloudTrail records of it and ${record.stored.observations.toLocaleString('en')} calls that never reached KMS` : ''}
+            </span>
+          )}
         </p>
       </header>
       {record.backend.simulated.length > 0 ? (
         <ul className="notes">{record.backend.simulated.map((n) => <li key={n.step}>timeline[{n.step}] {n.do}: {n.note}</li>)}</ul>
       ) : null}
       <h3>Verdicts</h3>
+      {record.verdicts.length === 0 && record.execution.status !== 'completed' ? <p className="muted" data-testid="not-judged">None: a run that did not play to its end judges no expectation.</p> : null}
       <ul className="verdicts">
         {record.verdicts.map((v, i) => (
           <li key={i} className={v.passed ? 'pass' : 'fail'} data-testid="verdict">
@@ -56,7 +66,12 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
           </li>
         ))}
       </ul>
-      <RunCharts record={record} />
+      {summed ? <RunCharts record={record} /> : (
+        <p className="muted">
+          No charts: a run that did not finish never summed up its series. Its CloudTrail records are in the audit log:{' '}
+          <button type="button" className="link" onClick={() => openInAudit({ runId })}>open them in Audit</button>
+        </p>
+      )}
       {record.dataAtRisk.length > 0 ? (
         <>
           <h3>Data at risk at the end</h3>

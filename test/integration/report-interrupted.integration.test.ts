@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FullRunRecord } from '../../src-shared/run-record';
 import { RunService } from '../../src-main/app/run-service';
+import { AppServices } from '../../src-main/app/app-services';
+import { callApi } from '../../src-main/app/api-handlers';
+import { FullRunRecord, type RunOverview } from '../../src-shared/run-record';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 
 /**
@@ -71,6 +73,17 @@ describe('the report of an interrupted run', () => {
     expect(page).toMatch(/<section id="measurements"><h2>Measurements<\/h2>\s*<p class="not-summed">This run did not finish, so its measurements were never summed up; none are shown rather than zeros\. The event store holds [\d,]+ CloudTrail records? of it/);
     expect(page).not.toContain('No KMS call failed during the drill');
     expect(page).not.toContain('id="chart-kms-calls-by-region"');
+    // The Drills page asks for the run's overview: it carries the same count, for the page to show instead of the head's zeros.
+    const services = new AppServices({ home });
+    try {
+      const answer = (await callApi({ services }, 'runs:overview', { runId })) as { ok: boolean; result: RunOverview };
+      expect(answer.ok).toBe(true);
+      const overview = answer.result;
+      expect(overview.stored).toEqual({ records: held?.records, observations: 0, lastRecordAt: expect.any(Number) });
+      expect(overview.totals.kmsCalls).toBe(0);
+    } finally {
+      await services.close();
+    }
     const shown = cli(['runs', 'show', runId as string]);
     expect(shown.stdout).toContain(`its calls were never summed up (the run did not finish); the event store holds ${held?.records} CloudTrail records of it`);
     expect(shown.stdout).not.toMatch(/ 0 KMS calls/);
