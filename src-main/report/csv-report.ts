@@ -4,7 +4,8 @@ import { callsEvidence } from './html/evidence';
 import { csvRows, type CsvValue } from './csv-cell';
 import { describeExpectation, offset } from './html/format-text';
 import { historyRows } from './csv-history';
-import type { RunSource } from './run-source';
+import type { RunSource, StoredEvidence } from './run-source';
+import { summedUp } from '../../src-shared/record-counts';
 import { checkedSource } from './valid-record';
 
 /** The columns of the long-format CSV; docs/run-record.md describes what each section puts in them. */
@@ -56,7 +57,9 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
   push({ section: 'run', name: 'regions', value: record.topology.regions.join(' ') });
   push({ section: 'run', name: 'startTime', value: record.startTime });
   push({ section: 'run', name: 'passed', value: record.passed, outcome: record.passed ? 'passed' : 'failed' });
-  push({ section: 'run', name: 'eventCount', value: record.eventCount });
+  // A run that never summed itself up has only the zeros it started with: none of them is given as a count.
+  const summed = summedUp(execution);
+  push({ section: 'run', name: 'eventCount', value: summed ? record.eventCount : undefined, detail: summed ? undefined : 'not counted: the run did not finish (section stored: what the event store holds of it)' });
   push({ section: 'run', name: 'eventSetSha256', value: record.execution.eventSetSha256 });
   for (const field of ['name', 'title', 'description', 'source', 'seed', 'hash'] as const) push({ section: 'scenario', name: field, value: scenario[field] });
   push({ section: 'scenario', name: 'duration', at_ms: scenario.duration, value: scenario.duration });
@@ -101,7 +104,10 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
   push({ section: 'series', name: 'bucket', value: record.series.bucket, detail: 'bucket width in ms' });
   for (const [group, list] of seriesGroups) for (const s of list) for (const [t, v] of s.points) push({ section: 'series', subject: group, name: s.label, at_ms: t, value: v });
 
-  const total = (name: string, value: number, subject?: string): void => push({ section: 'totals', name, value, subject });
+  if (!summed) storedRows(source.stored, push);
+  const total = (name: string, value: number, subject?: string): void => {
+    if (summed) push({ section: 'totals', name, value, subject });
+  };
   total('kmsCalls', totals.kmsCalls);
   total('keyOwnerCopies', totals.keyOwnerCopies);
   for (const [account, n] of Object.entries(totals.recordsByAccount).sort((a, b) => a[0].localeCompare(b[0]))) total('recordsByAccount', n, account);
@@ -151,4 +157,16 @@ function timelineRow(e: TimelineEntry, ids: (records: readonly number[]) => stri
 /** The whole CSV report as one string: for tests and small records (files are written with csvReportChunks). */
 export function renderCsvReport(record: RunSource | FullRunRecord): string {
   return [...csvReportChunks(record)].join('');
+}
+
+/** In place of the totals of a run that never summed itself up: what the event store holds of it, or that it was not counted. */
+function storedRows(stored: StoredEvidence | undefined, push: (row: CsvRow) => void): void {
+  const why = 'counted in the event store: the run did not finish, so it never summed up its totals';
+  if (!stored) {
+    push({ section: 'stored', name: 'records', detail: 'not counted: the run did not finish and this report was made without the event store (keydrill audit query --run lists its records)' });
+    return;
+  }
+  push({ section: 'stored', name: 'records', value: stored.records, detail: why });
+  push({ section: 'stored', name: 'observations', value: stored.observations, detail: `${why}; calls that never reached KMS` });
+  if (stored.lastRecordAt !== undefined) push({ section: 'stored', name: 'lastRecordAt', at_ms: stored.lastRecordAt, value: stored.lastRecordAt, detail: 'drill time of its latest CloudTrail record' });
 }
