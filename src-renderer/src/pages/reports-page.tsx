@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ExportedReport, ReportFormat } from '../../../src-shared/api';
 import { REPORT_FORMATS } from '../../../src-shared/api-lists';
+import { summedUp } from '../../../src-shared/record-counts';
 import { call, transportName } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { CloudTrailImport } from '../cloudtrail-import';
@@ -62,7 +63,10 @@ export function ReportsPage() {
       <section className="exports" ref={exportsRef} aria-label="Export a run's report">
         <RunPicker label="Export run" />
         {summary ? (
-          <p className="muted">{summary.title} · {summary.verdictsPassed}/{summary.verdicts} expectations met · {summary.kmsCalls.toLocaleString()} KMS calls · {summary.status} · started {formatUtc(summary.startedAt)}</p>
+          <p className="muted">
+            {summary.title} · {summary.status === 'completed' ? `${summary.verdictsPassed}/${summary.verdicts} expectations met` : 'not judged'} ·{' '}
+            {summedUp(summary) ? `${summary.kmsCalls.toLocaleString()} KMS calls` : 'calls never summed up (its report counts its records in the event store)'} · {summary.status} · started {formatUtc(summary.startedAt)}
+          </p>
         ) : null}
         {runId ? (
           <ul className="formats">
