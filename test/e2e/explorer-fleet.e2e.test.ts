@@ -78,7 +78,16 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     expect(await page.locator('[data-node^="cmk:"]').count()).toBe(2);
     await page.getByLabel('Find', { exact: true }).fill('t99');
     await page.getByRole('button', { name: 'Go' }).click();
-    await page.getByText('No tenant or cluster matches “t99”.').waitFor();
+    await page.getByText('No tenant, cluster, node or key matches “t99”.').waitFor();
+  });
+
+  it('jumps to the tenant of a node or a key named in Find, as its placeholder offers', async () => {
+    for (const [term, tenant] of [['t21-prod/n2', 't21'], ['t22-cmk', 't22']] as const) {
+      await page.getByLabel('Find', { exact: true }).fill(term);
+      await page.getByRole('button', { name: 'Go' }).click();
+      await page.getByRole('heading', { name: `Tenant ${tenant}` }).waitFor();
+      expect(await tree().locator(`[data-row="t:${tenant}"]`).getAttribute('aria-selected')).toBe('true');
+    }
   });
 
   it('steps into the outage and shows the blast radius of us-east-1 at that moment, coloured by state', async () => {

@@ -2,6 +2,7 @@ import { useCallback, useMemo, useRef, useState, type FormEvent } from 'react';
 import { momentOf, useAppState, useAppStore } from '../app-state';
 import { blastRadius, type BlastTarget } from '../explorer/blast-radius';
 import { BlastView } from '../explorer/blast-view';
+import { findTenant } from '../explorer/find-tenant';
 import { fleetTopology, type TenantGroup } from '../explorer/fleet-model';
 import { FleetState } from '../explorer/fleet-state';
 import { FleetTree } from '../explorer/fleet-tree';
@@ -94,9 +95,9 @@ export function ExplorerPage() {
   const find = (e: FormEvent) => {
     e.preventDefault();
     if (!term) return;
-    const match = allTenants.find((t) => t.id.toLowerCase() === term) ?? allTenants.find((t) => t.id.toLowerCase().includes(term) || t.clusters.some((c) => c.toLowerCase().includes(term)));
+    const match = findTenant(allTenants, term);
     if (!match) {
-      setSearchNote(`No tenant or cluster matches “${search.trim()}”.`);
+      setSearchNote(`No tenant, cluster, node or key matches “${search.trim()}”.`);
       return;
     }
     setSearchNote(undefined);
