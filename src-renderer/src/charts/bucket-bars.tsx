@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { useChartWidth } from './use-chart-width';
-import { AXIS, formatCount, seriesColour, TOOLTIP_STYLE } from './chart-colours';
+import { AXIS, formatCount, keyColours, TOOLTIP_STYLE } from './chart-colours';
 import { bucketName, drillTickLabel, drillTicks, utcLabel, wallTickLabel, wallTicks } from './time-ticks';
 import { NO_GRID_LINES, plainTick } from './axis-tick';
 import { formatDuration } from '../format';
@@ -44,7 +44,7 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
   testId?: string;
   height?: number;
 }) {
-  const { rows, keys, total } = useMemo(() => denseRows(series, axis), [series, axis]);
+  const { rows, keys, colours, total } = useMemo(() => denseRows(series, axis), [series, axis]);
   const { ref: box, width } = useChartWidth<HTMLDivElement>();
   const heading = `${title}, per ${bucketName(axis.bucketMs)}`;
   if (total === 0) {
@@ -68,19 +68,19 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
         <YAxis allowDecimals={false} interval={0} stroke={AXIS.stroke} tick={COUNT_TICK} width={44} />
         <Tooltip {...TOOLTIP_STYLE} labelFormatter={(mid) => bucketLabel(Number(mid))} formatter={(v) => `${Number(v).toLocaleString('en')} ${noun}`} />
         {keys.map((key, i) => (
-          <Bar key={key} dataKey={`s${i}`} name={key} stackId="bucket" fill={seriesColour(i)} isAnimationActive={false} minPointSize={(v) => (Number(v) > 0 ? 2 : 0)} />
+          <Bar key={key} dataKey={`s${i}`} name={key} stackId="bucket" fill={colours[i]} isAnimationActive={false} minPointSize={(v) => (Number(v) > 0 ? 2 : 0)} />
         ))}
       </BarChart> : null}</div>
       <ul className="legend">
-        {keys.map((key, i) => <li key={key}><span className="swatch" style={{ background: seriesColour(i) }} />{key}</li>)}
+        {keys.map((key, i) => <li key={key}><span className="swatch" style={{ background: colours[i] }} />{key}</li>)}
         <li className="unit">{noun} per {bucketName(axis.bucketMs)}</li>
       </ul>
     </figure>
   );
 });
 
-/** One row per bucket of the axis, zeros included (recharts sizes bars by the gap between rows): `{ mid, s0, s1, … }`. */
-export function denseRows(series: readonly CountSeries[], axis: BucketAxis): { rows: Record<string, number>[]; keys: string[]; total: number } {
+/** One row per bucket of the axis, zeros included (recharts sizes bars by the gap between rows): `{ mid, s0, s1, … }`; each key's colour (by its name). */
+export function denseRows(series: readonly CountSeries[], axis: BucketAxis): { rows: Record<string, number>[]; keys: string[]; colours: string[]; total: number } {
   const totals = series.map((s) => ({ label: s.label, total: s.points.reduce((n, [, c]) => n + c, 0), s }))
     .filter((s) => s.total > 0)
     .sort((a, b) => b.total - a.total || (a.label < b.label ? -1 : 1));
@@ -101,5 +101,5 @@ export function denseRows(series: readonly CountSeries[], axis: BucketAxis): { r
       if (row) row[`s${i}`] = (row[`s${i}`] ?? 0) + c;
     }
   });
-  return { rows, keys, total: totals.reduce((n, s) => n + s.total, 0) };
+  return { rows, keys, colours: keyColours(keys), total: totals.reduce((n, s) => n + s.total, 0) };
 }
