@@ -168,7 +168,7 @@ export function fleetModel(boxes: readonly GraphNode[], fleet: FleetTopology): {
 
 /** "3 serving, 1 down": the non-zero counts in order of concern. */
 export function countsText(counts: StateCounts, words: Record<GraphNode['state'], string> = STATE_WORDS): string {
-  return STATES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${words[s]}`).join(', ') || 'none';
+  return STATES.filter((s) => counts[s] > 0).map((s) => `${counts[s].toLocaleString('en')} ${words[s]}`).join(', ') || 'none';
 }
 
 export const STATE_WORDS: Record<GraphNode['state'], string> = { ok: 'serving', warn: 'at risk', down: 'down', lost: 'lost', idle: 'idle' };
