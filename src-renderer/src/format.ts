@@ -1,7 +1,7 @@
 /** Small display helpers shared by the pages. */
 
-/** 5400000 → "1h30m", 0 → "0s". */
-export function formatDuration(ms: number): string {
+/** 5400000 → "1h30m", 0 → "0s"; the two largest units unless `units` says more. */
+export function formatDuration(ms: number, units = 2): string {
   if (ms <= 0) return '0s';
   const parts: string[] = [];
   let rest = Math.round(ms / 1000);
@@ -10,7 +10,12 @@ export function formatDuration(ms: number): string {
     if (n > 0) parts.push(`${n}${unit}`);
     rest -= n * size;
   }
-  return parts.slice(0, 2).join('');
+  return parts.slice(0, units).join('');
+}
+
+/** An offset into a run to the second ("10d2h30m"): moments half an hour apart must not read alike. */
+export function formatMoment(ms: number): string {
+  return formatDuration(ms, 4);
 }
 
 /** "2026-01-01T01:05:00Z" → "2026-01-01 01:05:00" (UTC, 24-hour; where a column or label already says UTC). */

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { formatDuration } from './format';
+import { formatMoment } from './format';
 
 export interface ScrubStop {
   at: number;
@@ -30,7 +30,7 @@ export function Scrubber({ count, index, onIndex, live, current }: { count: numb
     setPlaying((p) => !p);
   };
   if (count < 1) return null;
-  const text = current ? `+${formatDuration(current.at)}: ${current.cause}` : 'loading…';
+  const text = current ? `+${formatMoment(current.at)}: ${current.cause}` : 'loading…';
   return (
     <div className="scrubber" data-testid="scrubber">
       <button type="button" onClick={() => onIndex(Math.max(0, index - 1))} disabled={index === 0} aria-label="Previous moment">◀</button>
@@ -41,7 +41,7 @@ export function Scrubber({ count, index, onIndex, live, current }: { count: numb
       <input type="range" min={0} max={Math.max(last, 0)} step={1} value={index} onChange={(e) => onIndex(Number(e.target.value))}
         aria-label="Moment of the run" aria-valuetext={text} disabled={last === 0} />
       <output className="moment" aria-live="polite" data-index={index} data-shown={current?.index}>
-        <strong>{live && index === last ? 'Live · ' : ''}{current ? `+${formatDuration(current.at)}` : '…'}</strong> <span>{current?.cause ?? 'loading…'}</span>
+        <strong>{live && index === last ? 'Live · ' : ''}{current ? `+${formatMoment(current.at)}` : '…'}</strong> <span>{current?.cause ?? 'loading…'}</span>
         <span className="muted"> ({(index + 1).toLocaleString('en')} of {count.toLocaleString('en')})</span>
       </output>
     </div>

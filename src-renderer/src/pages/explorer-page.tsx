@@ -8,7 +8,7 @@ import { FleetState } from '../explorer/fleet-state';
 import { FleetTree } from '../explorer/fleet-tree';
 import { KeyPanel } from '../explorer/key-panel';
 import { useMoment, useRunHistory, type RunHistory } from '../explorer/use-run-history';
-import { formatDuration } from '../format';
+import { formatMoment } from '../format';
 import { HierarchyGraph } from '../hierarchy-graph';
 import { hierarchyGraph, viewOfFrame, viewOfRecordEnd, type HierarchyView } from '../hierarchy-model';
 import { RunPicker } from '../run-picker';
@@ -107,7 +107,7 @@ export function ExplorerPage() {
     setFound({ tenant: match.id, nonce: (found?.nonce ?? 0) + 1 });
   };
 
-  const at = shown ? `+${formatDuration(shown.at)}` : '';
+  const at = shown ? `+${formatMoment(shown.at)}` : '';
   return (
     <div className="page explorer">
       <div className="toolbar">
