@@ -1,4 +1,5 @@
 /** Small display helpers shared by the pages. */
+import type { RunSummary } from '../../src-shared/api';
 
 /** 5400000 → "1h30m", 0 → "0s"; the two largest units unless `units` says more. */
 export function formatDuration(ms: number, units = 2): string {
@@ -42,4 +43,9 @@ export function onActivate(action: () => void): (e: { key: string; preventDefaul
       action();
     }
   };
+}
+
+/** "2/2 expectations met" for a completed run; a stopped, dead or running one has judged none (not "0/0 met"). */
+export function expectationsText(r: Pick<RunSummary, 'status' | 'verdicts' | 'verdictsPassed'>): string {
+  return r.status === 'completed' ? `${r.verdictsPassed}/${r.verdicts} expectations met` : 'no expectation judged';
 }

@@ -5,7 +5,7 @@ import { summedUp } from '../../../src-shared/record-counts';
 import { call, transportName } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { CloudTrailImport } from '../cloudtrail-import';
-import { formatBytes, formatUtc } from '../format';
+import { expectationsText, formatBytes, formatUtc } from '../format';
 import { RunPicker } from '../run-picker';
 
 const DESCRIPTIONS: Record<ReportFormat, string> = {
@@ -64,8 +64,8 @@ export function ReportsPage() {
         <RunPicker label="Export run" />
         {summary ? (
           <p className="muted">
-            {summary.title} · {summary.status === 'completed' ? `${summary.verdictsPassed}/${summary.verdicts} expectations met` : 'not judged'} ·{' '}
-            {summedUp(summary) ? `${summary.kmsCalls.toLocaleString()} KMS calls` : 'calls never summed up (its report counts its records in the event store)'} · {summary.status} · started {formatUtc(summary.startedAt)}
+            {summary.title} · {expectationsText(summary)} ·{' '}
+            {summedUp(summary) ? `${summary.kmsCalls.toLocaleString('en')} KMS calls` : 'calls never summed up (its report counts its records in the event store)'} · {summary.status} · started {formatUtc(summary.startedAt)}
           </p>
         ) : null}
         {runId ? (
