@@ -87,4 +87,17 @@ describe.skipIf(!e2eChromium)('the scenario editor', () => {
     expect(await page.locator('.cm-content').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('marks a built-in scenario as picked only while the editor holds it as it is', async () => {
+    const { page } = app;
+    const item = page.locator('[data-scenario="revocation-and-restore"]');
+    await item.click();
+    await page.getByText('✓ Valid — ').waitFor();
+    expect(await item.getAttribute('aria-selected')).toBe('true');
+    // Another scenario pasted or typed over it: the drill that runs is no longer the built-in one.
+    await editor().fill(BUILT_IN.replace(/^title: .*$/m, 'title: A drill of my own'));
+    await page.getByText('✓ Valid — A drill of my own').waitFor();
+    expect(await item.getAttribute('aria-selected')).toBe('false');
+    expect(await page.locator('[data-scenario][aria-selected="true"]').count()).toBe(0);
+  });
 });

@@ -119,6 +119,8 @@ export function DrillsPage() {
   }, [record, visible, drawn]);
   const seen = drawn;
   const canRun = !job && text.trim() !== '' && validation?.valid === true;
+  // A built-in scenario is picked while the editor holds it as it is: edited or pasted over, what runs is the editor's text.
+  const picked = chosen && text === chosen.text ? chosen.name : undefined;
 
   return (
     <div className="page drills">
@@ -129,7 +131,7 @@ export function DrillsPage() {
           {scenarios.loading && !scenarios.data ? <p className="muted">Loading…</p> : null}
           <ul role="listbox" aria-label="Built-in scenarios">
             {(scenarios.data ?? []).map((s) => (
-              <li key={s.name} role="option" tabIndex={0} aria-selected={chosen?.name === s.name} data-scenario={s.name}
+              <li key={s.name} role="option" tabIndex={0} aria-selected={picked === s.name} data-scenario={s.name}
                 onClick={() => pick(s)} onKeyDown={onActivate(() => pick(s))}>
                 <strong>{s.title}</strong>
                 <span className="muted">{s.name} · {formatDuration(s.durationMs)} · {s.steps} steps · {s.expectations} expectations</span>
