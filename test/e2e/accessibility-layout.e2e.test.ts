@@ -89,4 +89,15 @@ describe.skipIf(!e2eChromium)('accessibility and layout of every page (axe-core,
       }
     }
   }, 120_000);
+
+  it('shows the Audit table\'s error codes without scrolling sideways at 1440 px, beside the record', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await show('Audit');
+    const table = page.getByRole('grid', { name: 'CloudTrail events' });
+    await table.locator('.error-code').first().waitFor();
+    const [box, head, code] = await Promise.all([table.boundingBox(), table.getByRole('columnheader', { name: 'Error code' }).boundingBox(), table.locator('.error-code').first().boundingBox()]);
+    expect(box && head && code).toBeTruthy();
+    expect(head!.x + head!.width, 'the Error code column ends past the table\'s right edge').toBeLessThanOrEqual(box!.x + box!.width);
+    expect(code!.x + code!.width).toBeLessThanOrEqual(box!.x + box!.width);
+  });
 });

@@ -11,15 +11,17 @@ import { VirtualTable, type Column } from '../virtual-table';
 /** The charts (recharts) load after the rows: opening the page does not wait for them. */
 const AuditCharts = lazy(() => import('../charts/audit-charts').then((m) => ({ default: m.AuditCharts })));
 
+// At 1440 px the table has ~985 px beside the record: the fixed columns fit there, error code included.
 const COLUMNS: Column<AuditRow>[] = [
   { key: 'time', label: 'Event time (UTC)', width: '150px', render: (r) => formatTime(r.eventTime) },
-  { key: 'name', label: 'Event name', width: '215px', render: (r) => r.eventName },
+  { key: 'name', label: 'Event name', width: '200px', render: (r) => r.eventName },
   { key: 'region', label: 'Region', width: '110px', render: (r) => r.region },
-  { key: 'user', label: 'User name', width: '150px', render: (r) => r.username },
+  { key: 'user', label: 'User name', width: '120px', render: (r) => r.username },
   // KeyDrill's store holds every account's trail: a vendor's call on its customer's key is in both, the customer's record marked as such.
-  { key: 'account', label: 'Trail of account', width: '190px', render: (r) => (r.keyOwnerCopy ? <span title="The key owner's record of a call made from another account (same sharedEventID as the caller's record)">{r.account} <span className="muted">key owner</span></span> : (r.account ?? '')) },
+  { key: 'account', label: 'Trail of account', width: '180px', render: (r) => (r.keyOwnerCopy ? <span title="The key owner's record of a call made from another account (same sharedEventID as the caller's record)">{r.account} <span className="muted">key owner</span></span> : (r.account ?? '')) },
+  { key: 'error', label: 'Error code', width: '180px', render: (r) => (r.errorCode ? <span className="error-code">{r.errorCode}</span> : '') },
+  // Last, and the one that scrolls sideways when the window is narrow: the whole context is in the record beside the table.
   { key: 'context', label: 'Encryption context', width: 'minmax(140px, 1fr)', render: (r) => (r.encryptionContext ? Object.entries(r.encryptionContext).map(([k, v]) => `${k}=${v}`).join(', ') : '') },
-  { key: 'error', label: 'Error code', width: '200px', render: (r) => (r.errorCode ? <span className="error-code">{r.errorCode}</span> : '') },
 ];
 
 type Order = NonNullable<AuditQuery['order']>;
