@@ -188,6 +188,23 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await screenshot('settings');
   });
 
+  it('refuses a mistyped LocalStack endpoint on the page, the field marked, without a failed request', async () => {
+    await page.getByRole('radio', { name: 'LocalStack' }).check();
+    const endpoint = page.getByRole('textbox', { name: 'Endpoint' });
+    await endpoint.fill('not a url');
+    for (const button of ['Save', 'Test connection']) {
+      await page.getByRole('button', { name: button }).click();
+      expect(await page.getByTestId('settings-problem').textContent()).toBe('Not saved or tested: Endpoint: "not a url" is not a URL like http://localhost:4566.');
+    }
+    expect(await endpoint.getAttribute('aria-invalid')).toBe('true');
+    await endpoint.fill('http://localhost:4566');
+    expect(await page.getByTestId('settings-problem').count()).toBe(0);
+    await page.getByRole('radio', { name: /^Embedded KMS/ }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.', { exact: false }).waitFor();
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('follows a drill live in the Explorer while it plays on the wall clock', async () => {
     await watchDrill('Watch: 1 hour a second');
     await page.getByTestId('live-availability').waitFor({ timeout: 20_000 });

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { BackendSettings, ConnectionReport } from '../../../src-shared/api';
 import { call } from '../api-client';
+import { backendProblem } from '../settings-check';
 import { useLoad } from '../use-call';
 
 const CAPABILITY_TEXT: Record<string, string> = {
@@ -34,6 +35,7 @@ export function SettingsPage() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
   const [report, setReport] = useState<ConnectionReport | undefined>();
   const [testing, setTesting] = useState(false);
+  const [checked, setChecked] = useState(false);
 
   useEffect(() => {
     if (saved.data && !form) setForm(toForm(saved.data.backend));
@@ -42,9 +44,21 @@ export function SettingsPage() {
   if (saved.error) return <div className="page"><p className="error" role="alert">{saved.error}</p></div>;
   if (!form) return <div className="page"><p className="muted">Loading settings…</p></div>;
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm({ ...form, [k]: v });
+  const problem = checked ? backendProblem(toBackend(form)) : undefined;
+  // A form main would refuse is not sent: the problem is said per field, the field marked.
+  const refuse = () => {
+    setChecked(true);
+    const p = backendProblem(toBackend(form));
+    if (p) {
+      setMessage(undefined);
+      setReport(undefined);
+    }
+    return p !== undefined;
+  };
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
+    if (refuse()) return;
     try {
       await call('settings:set', { backend: toBackend(form) });
       setMessage({ ok: true, text: 'Saved. New drills run on this backend unless the Drills page says otherwise.' });
@@ -53,6 +67,7 @@ export function SettingsPage() {
     }
   };
   const test = async () => {
+    if (refuse()) return;
     setTesting(true);
     setReport(undefined);
     try {
@@ -77,12 +92,12 @@ export function SettingsPage() {
             </label>
           ))}
           {form.kind === 'localstack' ? (
-            <label className="field"><span>Endpoint</span><input value={form.endpoint} onChange={(e) => set('endpoint', e.target.value)} /></label>
+            <label className="field"><span>Endpoint</span><input value={form.endpoint} onChange={(e) => set('endpoint', e.target.value)} aria-invalid={problem?.field === 'endpoint' || undefined} /></label>
           ) : null}
           {form.kind === 'aws' ? (
             <>
               <label className="field"><span>Profile (empty: the default credential chain)</span><input value={form.profile} onChange={(e) => set('profile', e.target.value)} /></label>
-              <label className="field"><span>Regions</span><input value={form.regions} onChange={(e) => set('regions', e.target.value)} placeholder="eu-west-1, eu-central-1" /></label>
+              <label className="field"><span>Regions</span><input value={form.regions} onChange={(e) => set('regions', e.target.value)} placeholder="eu-west-1, eu-central-1" aria-invalid={problem?.field === 'regions' || undefined} /></label>
             </>
           ) : null}
         </fieldset>
@@ -90,6 +105,7 @@ export function SettingsPage() {
           <button type="submit" className="primary">Save</button>
           <button type="button" onClick={() => void test()} disabled={testing}>{testing ? 'Testing…' : 'Test connection'}</button>
         </div>
+        {problem ? <p className="error" role="alert" data-testid="settings-problem">Not saved or tested: {problem.text}</p> : null}
         {message ? <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'}>{message.text}</p> : null}
       </form>
       {report ? (
