@@ -115,7 +115,15 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     // Every tenant's key is out of reach: every tenant has something down.
     await page.getByLabel('Only tenants with something down or at risk').check();
     expect(await page.getByTestId('fleet-summary').textContent()).toBe(`${TENANTS} tenants · ${TENANTS} with something down or at risk`);
+    // At the judged end every node serves again: the filter says so rather than showing an empty tree.
+    await slider.focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => page.getByTestId('fleet-summary').textContent()).toBe(`${TENANTS} tenants · 0 with something down or at risk`);
+    expect(await page.getByTestId('fleet-none').textContent()).toBe('No tenant has anything down or at risk at this moment.');
+    expect(await page.getByTestId('fleet-tree').count()).toBe(0);
     await page.getByLabel('Only tenants with something down or at risk').uncheck();
+    await slider.fill(String(seq));
+    await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(seq));
   });
 
   it('charts the calls that never reached KMS during the outage apart from the CloudTrail records, as many as the run counted', async () => {

@@ -166,7 +166,9 @@ export function ExplorerPage() {
                 {allTenants.length.toLocaleString('en')} tenant{allTenants.length === 1 ? '' : 's'}
                 {onlyTrouble ? ` · ${tenants.length.toLocaleString('en')} with something down or at risk` : ''}
               </p>
-              <FleetTree tenants={tenants} expanded={open} onToggle={toggle} focused={focused?.id} onFocus={showTenant} scrollTo={found} />
+              {onlyTrouble && tenants.length === 0 ? (
+                <p className="empty" data-testid="fleet-none">No tenant has anything down or at risk at this moment.</p>
+              ) : <FleetTree tenants={tenants} expanded={open} onToggle={toggle} focused={focused?.id} onFocus={showTenant} scrollTo={found} />}
             </div>
             {radius && blast ? (
               <BlastView target={blast} radius={radius} at={at} onClose={() => setBlast(undefined)} />
