@@ -227,7 +227,9 @@ async function buildCluster(world: DrillWorld, spec: Scenario['topology']['clust
     runtime.nodes.set(nodeSpec.id, n);
   }
   envelope.events.on('failover', ({ node, from, to, automatic }) => {
-    world.note({ kind: 'event', name: 'failover', detail: `${spec.id}/${node} ${automatic ? 'failed over automatically' : 'moved'} from ${from} to ${to}`, outcome: 'ok', cluster: spec.id, node, principal: world.principals.service }, world.trail.mark);
+    // An automatic failover is the node's own call, just made: cite it (a manual one is cited by its step).
+    const mark = automatic ? world.trail.markBeforeFailover(spec.id, node, to) : world.trail.mark;
+    world.note({ kind: 'event', name: 'failover', detail: `${spec.id}/${node} ${automatic ? 'failed over automatically' : 'moved'} from ${from} to ${to}`, outcome: 'ok', cluster: spec.id, node, principal: world.principals.service }, mark);
   });
   return envelope;
 }

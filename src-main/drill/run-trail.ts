@@ -31,6 +31,8 @@ export interface TrailEntry {
   key: string | undefined;
   /** The cluster whose node made the call (from its encryption context), when one did. */
   cluster: string | undefined;
+  /** For an observation: the node that made the call (from its encryption context), when one did. */
+  node?: string | undefined;
   /** What KMS did on its own (an AwsServiceEvent: a rotation, a deletion): a CloudTrail record, but no call. */
   byKms?: true;
   /** The key owner's account's record of the call before it, made from another account: a CloudTrail record, but no call of its own. */
@@ -113,12 +115,31 @@ export class RunTrail implements CloudTrailSink {
     const n = this.observations.length + 1;
     observation.observationId = observationIdOf(this.runId, n);
     const cluster = observation.encryptionContext?.cluster;
-    this.observations.push({ n, at: this.now() - this.start, name: observation.operation, region: observation.region, error: observation.errorCode, key: observation.keyId, cluster });
+    const node = observation.encryptionContext?.node;
+    this.observations.push({ n, at: this.now() - this.start, name: observation.operation, region: observation.region, error: observation.errorCode, key: observation.keyId, cluster, ...(node !== undefined ? { node } : {}) });
     this.downstream?.observe(observation, runId);
   }
 
   get mark(): TrailMark {
     return { records: this.entries.length, observations: this.observations.length };
+  }
+
+  /**
+   * Where an automatic failover that has just happened began: a node of `cluster` whose call in its
+   * own region never reached KMS made it again in `region`, and that call's record (the last call,
+   * the key owner's copy after it) is what moved the node. The mark before that record and before the
+   * node's refused calls just ahead of it, so the failover's entry cites both.
+   */
+  markBeforeFailover(cluster: string, node: string, region: string): TrailMark {
+    const call = this.calls.at(-1);
+    if (call?.cluster !== cluster || call.region !== region || call.error !== undefined) return this.mark;
+    let observations = this.observations.length;
+    while (observations > 0) {
+      const o = this.observations[observations - 1]!;
+      if (o.cluster !== cluster || o.node !== node || o.region === region) break;
+      observations--;
+    }
+    return { records: call.n - 1, observations };
   }
 
   /** The records and observations made since `mark` (up to `until`, by default now), as the ranges a timeline entry cites. */
