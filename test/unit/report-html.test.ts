@@ -145,6 +145,18 @@ describe('the HTML report', () => {
     expect(n(m?.[2])).toBe(record.totals.bulkOperations);
     expect(n(m?.[2]) + n(m?.[3])).toBe(n(m?.[1]));
   });
+
+  it('the Who acted table says its record counts are what the entries cite, not each principal\'s calls, and where every call is counted', () => {
+    const record = sampleRunRecord();
+    const out = renderHtmlReport(record);
+    const table = out.slice(out.indexOf('<table class="principals">'), out.indexOf('</table>', out.indexOf('<table class="principals">')));
+    // The service role made nearly every call of the run, yet its row counts only what its entries cite: the header must not say "caused".
+    expect(table).not.toContain('CloudTrail records caused');
+    expect(table).toContain('CloudTrail records its entries cite');
+    const note = /<p class="muted" id="who-acted-note">([^<]*)<\/p>/.exec(out)?.[1] ?? '';
+    expect(note).toContain('not over each principal&#39;s own calls');
+    expect(note).toContain(`${record.totals.kmsCalls} KMS calls, ${record.eventCount} CloudTrail records`);
+  });
 });
 
 describe('"Who acted" of a fleet whose nodes call KMS as their own sessions', () => {

@@ -1,3 +1,4 @@
+import { summedUp } from '../../../src-shared/record-counts';
 import type { RunRecord } from '../../../src-shared/run-record';
 import type { FaultWindow } from '../fault-windows';
 import { INK } from '../svg/palette';
@@ -53,8 +54,9 @@ function principalsTable(record: RunRecord, digest: TimelineDigest): Html {
   const sum = (pick: (p: TimelineDigest['principals'][number]) => number) => [...folded].reduce((n, p) => n + pick(p), 0);
   const foldedRow = folded.size === 0 ? html`` : html`<tr class="folded" data-sessions="${folded.size}"><td>${`${count(folded.size)} more sessions of the service role`}</td><td>service role, one session per node</td><td class="num">${count(sum((p) => p.entries))}</td><td class="num">${count(sum((p) => p.steps))}</td><td class="num">${count(sum((p) => p.calls))}</td></tr>`;
   return html`<h3 id="who-acted">Who acted</h3>
-<table class="principals"><thead><tr><th>Principal</th><th>Role</th><th class="num">Timeline entries</th><th class="num">Of them steps</th><th class="num">CloudTrail records caused</th></tr></thead><tbody>${digest.principals.filter((p) => !folded.has(p)).map((p) => html`<tr><td><code class="principal">${p.principal}</code></td><td>${principalRole(p.principal, record.execution) ?? ''}</td><td class="num">${count(p.entries)}</td><td class="num">${count(p.steps)}</td><td class="num">${count(p.calls)}</td></tr>`)}${foldedRow}</tbody></table>
-${folded.size === 0 ? html`` : html`<p class="muted">${`The ${count(sessions.length - folded.size)} busiest node sessions are listed; the CSV report names who acted on every timeline entry.`}</p>`}`;
+<table class="principals"><thead><tr><th>Principal</th><th>Role</th><th class="num">Timeline entries</th><th class="num">Of them steps</th><th class="num">CloudTrail records its entries cite</th></tr></thead><tbody>${digest.principals.filter((p) => !folded.has(p)).map((p) => html`<tr><td><code class="principal">${p.principal}</code></td><td>${principalRole(p.principal, record.execution) ?? ''}</td><td class="num">${count(p.entries)}</td><td class="num">${count(p.steps)}</td><td class="num">${count(p.calls)}</td></tr>`)}${foldedRow}</tbody></table>
+${folded.size === 0 ? html`` : html`<p class="muted">${`The ${count(sessions.length - folded.size)} busiest node sessions are listed; the CSV report names who acted on every timeline entry.`}</p>`}
+<p class="muted" id="who-acted-note">${`Counted over the timeline's entries, not over each principal's own calls: an entry cites the KMS calls its event brought about, whoever made them (a zone coming back cites the Decrypt calls of the nodes it restarted, made by the service role), and calls no entry is about — provisioning, the workload's routine key refreshes, canaries — are cited by none.${summedUp(record.execution) ? ` Every call of the run is counted in the totals (${count(record.totals.kmsCalls)} KMS calls, ${count(record.eventCount)} CloudTrail records).` : ''}`}</p>`;
 }
 
 function groupsTable(record: RunRecord, digest: TimelineDigest): Html {
