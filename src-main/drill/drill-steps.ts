@@ -58,7 +58,7 @@ export async function endStep(world: DrillWorld, index: number): Promise<void> {
     world.faults.throttle(step.region, 0);
     detail = `throttling in ${step.region} ends`;
   } else if (step.do === 'zone-outage') {
-    const back = await restartNodes(world, zoneNodes(world, step.zone), 'zone back');
+    const back = await restartNodes(world, zoneNodes(world, step.zone), 'started again');
     detail = `zone ${step.zone} back: ${back}`;
   } else return;
   world.note({ kind: 'event', name: `${step.do}-ended`, detail, step: index, ...(step.id ? { stepId: step.id } : {}), outcome: 'ok', principal: stepPrincipal(world, step) }, mark);
