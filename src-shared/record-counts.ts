@@ -24,3 +24,13 @@ export function recordsBesideCalls(totals: { kmsCalls: number; keyOwnerCopies?: 
 export function summedUp(execution: { status: string }): boolean {
   return execution.status === 'completed' || execution.status === 'cancelled';
 }
+
+/**
+ * A run's calls and records in one phrase — "1,175 KMS calls · 1,177 CloudTrail records (2 written by
+ * KMS on its own)", or "3,600 KMS calls (CloudTrail records)" when every record is a call — as the
+ * CLI prints it when a drill ends and when the run is shown again.
+ */
+export function callsAndRecords(totals: { kmsCalls: number; keyOwnerCopies?: number | undefined }, eventCount: number): string {
+  const beside = recordsBesideCalls(totals, eventCount);
+  return beside ? `${count(totals.kmsCalls)} KMS calls · ${count(eventCount)} CloudTrail records (${beside})` : `${count(totals.kmsCalls)} KMS calls (CloudTrail records)`;
+}

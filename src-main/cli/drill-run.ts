@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { DrillSetup } from '../../src-shared/api-types';
 import { count } from '../../src-shared/count';
-import { recordsBesideCalls } from '../../src-shared/record-counts';
+import { callsAndRecords } from '../../src-shared/record-counts';
 import { describeSetup } from '../../src-shared/drill-setup';
 import { formatDuration } from '../../src-shared/duration';
 import type { RunRecord } from '../../src-shared/run-record';
@@ -176,7 +176,7 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
     } else {
       printVerdicts(summary);
       for (const w of written) console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);
-      if (cloudtrail) console.log(`CloudTrail logs: ${cloudtrail.files.length} file(s), ${cloudtrail.records} record(s) under ${values['cloudtrail-out']}`);
+      if (cloudtrail) console.log(`CloudTrail logs: ${count(cloudtrail.files.length)} file(s), ${count(cloudtrail.records)} record(s) under ${values['cloudtrail-out']}`);
       console.log(`run ${runId} ${summary.status === 'cancelled' ? 'cancelled and kept' : 'saved'}; export it again with: keydrill report ${runId} --out report.html`);
     }
     if (failedOutputs.length) {
@@ -236,8 +236,7 @@ function printVerdicts(s: DrillSummary): void {
   if (s.dataAtRisk.length) console.log(`  DATA AT RISK: ${s.dataAtRisk.length} item(s) unreadable at the end, e.g. ${s.dataAtRisk[0]?.what} (${s.dataAtRisk[0]?.reason})`);
   const outcome = s.status === 'cancelled' ? `cancelled at ${formatDuration(Math.floor(s.reachedAt / 1000) * 1000)} of ${formatDuration(s.scenario.duration)}: nothing was judged` : s.passed ? 'all expectations met' : 'some expectations failed';
   // KMS's own RotateKey/DeleteKey records and key owners' copies are CloudTrail records of the run but no calls: say so when there are any.
-  const beside = recordsBesideCalls(s.totals, s.totals.cloudTrailRecords);
-  const records = beside ? `${count(s.totals.kmsCalls)} KMS calls · ${count(s.totals.cloudTrailRecords)} CloudTrail records (${beside})` : `${count(s.totals.kmsCalls)} KMS calls (CloudTrail records)`;
+  const records = callsAndRecords(s.totals, s.totals.cloudTrailRecords);
   console.log(`  ${outcome} · ${records} · ${count(s.totals.clientSideCalls)} calls that never reached KMS · event set SHA-256 ${s.eventSetSha256?.slice(0, 16) ?? '-'}…\n`);
 }
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { count } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
-import { recordsBesideCalls, summedUp } from '../../src-shared/record-counts';
+import { callsAndRecords, summedUp } from '../../src-shared/record-counts';
 import { storedEvidence } from '../report/stored-evidence';
 import { AppServices } from '../app/app-services';
 import { backendText } from './backend-text';
@@ -84,12 +85,11 @@ export const runsShowCommand = defineCommand({
     for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
     for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
     for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
-    const beside = recordsBesideCalls(s.totals, s.totals.cloudTrailRecords);
-    if (summedUp(record.execution)) console.log(`  ${s.totals.kmsCalls} KMS calls · ${s.totals.cloudTrailRecords} CloudTrail records${beside ? `, besides the calls ${beside}` : ''} (keydrill audit query --run ${s.runId})`);
-    else console.log(`  its calls were never summed up (the run did not finish)${s.stored ? `; the event store holds ${s.stored.records} CloudTrail records of it${s.stored.lastRecordAt === undefined ? '' : `, the last at drill time ${formatDuration(s.stored.lastRecordAt)}`}, and ${s.stored.observations} calls that never reached KMS` : ''} (keydrill audit query --run ${s.runId})`);
-    const codes = (byCode: Record<string, number>) => Object.entries(byCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => `${code} ${n}`).join(', ');
+    if (summedUp(record.execution)) console.log(`  ${callsAndRecords(s.totals, s.totals.cloudTrailRecords)} (keydrill audit query --run ${s.runId})`);
+    else console.log(`  its calls were never summed up (the run did not finish)${s.stored ? `; the event store holds ${count(s.stored.records)} CloudTrail records of it${s.stored.lastRecordAt === undefined ? '' : `, the last at drill time ${formatDuration(s.stored.lastRecordAt)}`}, and ${count(s.stored.observations)} calls that never reached KMS` : ''} (keydrill audit query --run ${s.runId})`);
+    const codes = (byCode: Record<string, number>) => Object.entries(byCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => `${code} ${count(n)}`).join(', ');
     if (Object.keys(s.totals.errorsByCode).length) console.log(`  failed KMS calls by error code: ${codes(s.totals.errorsByCode)}`);
-    if (s.totals.clientSideCalls) console.log(`  ${s.totals.clientSideCalls} calls never reached KMS: ${codes(s.totals.clientSideByCode)}`);
+    if (s.totals.clientSideCalls) console.log(`  ${count(s.totals.clientSideCalls)} calls never reached KMS: ${codes(s.totals.clientSideByCode)}`);
     if (s.dataAtRisk.length) {
       console.log(`  data at risk at the end: ${s.dataAtRisk.length}`);
       for (const r of s.dataAtRisk.slice(0, 10)) console.log(`    ${r.cluster}: ${r.reason}`);

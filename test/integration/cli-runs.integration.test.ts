@@ -54,6 +54,20 @@ describe('a saved run looked up by id', () => {
     expect(totals.keyOwnerCopies).toBeGreaterThan(0);
     expect(totals.cloudTrailRecords).toBe(totals.kmsCalls + totals.keyOwnerCopies);
     const text = keydrill(['runs', 'show', runId]).stdout;
-    expect(text).toContain(`  ${totals.kmsCalls} KMS calls · ${totals.cloudTrailRecords} CloudTrail records, besides the calls ${totals.keyOwnerCopies} delivered to the key owner's account for calls made from another account`);
+    expect(text).toContain(`  ${totals.kmsCalls} KMS calls · ${totals.cloudTrailRecords} CloudTrail records (${totals.keyOwnerCopies} delivered to the key owner's account for calls made from another account)`);
+  }, 120_000);
+
+  it('counts a run\'s calls and records in the words and digits the drill printed when it ran', () => {
+    const out = join(home, 'year-trail');
+    const run = keydrill(['drill', 'run', 'year-of-operation', '--cloudtrail-out', out]);
+    expect(run.status, run.stderr).toBe(0);
+    const runId = /^run (\S+) saved/m.exec(run.stdout)?.[1] ?? '';
+    // More than a thousand calls: "1,175", as the report writes it, wherever the count is printed.
+    const counted = /· ([\d,]+ KMS calls · [\d,]+ CloudTrail records \([^)]*\)) ·/.exec(run.stdout)?.[1] ?? '';
+    expect(counted).toMatch(/^\d,\d{3} KMS calls/);
+    expect(run.stdout).toMatch(/^CloudTrail logs: \d+ file\(s\), \d,\d{3} record\(s\) under /m);
+    const shown = keydrill(['runs', 'show', runId]);
+    expect(shown.status, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`  ${counted} (keydrill audit query --run ${runId})`);
   }, 120_000);
 });
