@@ -158,7 +158,7 @@ export const Policy = z.object({
 
 export const Workload = z.object({
   opsPerSecondPerDatabase: z.number().nonnegative().max(10_000_000, 'a database can do at most 10,000,000 operations a second in a drill'),
-  /** How often every database's canary records are written and read back for real. */
+  /** How often every database's canary records are written and read back for real while something changes for its cluster (four health-check intervals after a change, or while it is down); once a day in steady state. */
   canaryEvery: boundedDuration(SECOND, 365 * DAY, 'the canary interval').prefault('5m'),
 }).strict();
 

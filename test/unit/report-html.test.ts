@@ -157,6 +157,16 @@ describe('the HTML report', () => {
     expect(note).toContain('not over each principal&#39;s own calls');
     expect(note).toContain(`${record.totals.kmsCalls} KMS calls, ${record.eventCount} CloudTrail records`);
   });
+
+  it('the totals say when canary records are written, so their count does not read as one per canaryEvery for the whole drill', () => {
+    const record = sampleRunRecord();
+    const out = renderHtmlReport(record);
+    const note = /<p class="muted" id="canary-note">([^<]*)<\/p>/.exec(out)?.[1] ?? '';
+    // canaryEvery 5m, health checks every 5m: the note names both intervals and the daily sweep of a quiet cluster.
+    expect(note).toContain('every 5m while something changes for a cluster');
+    expect(note).toContain('four health-check intervals (20m)');
+    expect(note).toContain('once a day');
+  });
 });
 
 describe('"Who acted" of a fleet whose nodes call KMS as their own sessions', () => {

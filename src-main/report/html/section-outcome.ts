@@ -1,7 +1,7 @@
 import type { RunRecord } from '../../../src-shared/run-record';
 import { evidenceIndex } from './evidence';
 import { html, type Html } from './html-template';
-import { count, percent, usd } from './format-text';
+import { count, offset, percent, usd } from './format-text';
 import { LIMITS } from './report-limits';
 import type { TimelineDigest } from './timeline-digest';
 
@@ -58,7 +58,21 @@ ${regions.map(([region, n]) => html`<tr><td>${`KMS calls in ${region}`}</td><td 
 <tr><td>Cache hits</td><td class="num">${count(t.cacheHits)}</td></tr>
 <tr><td>Cache misses</td><td class="num">${count(t.cacheMisses)}</td></tr>
 </tbody></table>
+${canaryNote(record)}
 </section>`;
+}
+
+/**
+ * When the canary records were written: the drill sweeps a cluster every canaryEvery only while
+ * something changes for it (drill-agenda.ts), so a quiet drill writes far fewer than one per interval
+ * — said here, or the count reads as a contradiction of the scenario's canaryEvery.
+ */
+function canaryNote(record: RunRecord): Html {
+  const definition = record.scenario.definition as { workload?: { canaryEvery?: unknown }; policy?: { healthCheck?: unknown } };
+  const every = definition.workload?.canaryEvery;
+  const check = definition.policy?.healthCheck;
+  if (typeof every !== 'number' || typeof check !== 'number') return html``;
+  return html`<p class="muted" id="canary-note">${`Canary records are written (one per running node and database) and read back every ${offset(every)} while something changes for a cluster — for four health-check intervals (${offset(4 * check)}) after a step or event that concerns it, and while it is not serving — and once a day in steady state; a cluster with no node running writes none until it changes again.`}</p>`;
 }
 
 /** The SHA-256 an auditor checks the exported CloudTrail events against, how to check a sealed bundle, and the evidence index. */
