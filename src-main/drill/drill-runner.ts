@@ -75,7 +75,9 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   const kind = options.backend ?? 'embedded';
   const start = kind === 'embedded' ? DRILL_EPOCH : Math.floor(Date.now() / 1000) * 1000;
   const clock = new ManualClock(start);
-  const ids = runIdentity(scenario, seed, kind);
+  // The run id names the second the run started, and the record's startedAt is that same moment.
+  const startedAt = new Date();
+  const ids = runIdentity(scenario, seed, kind, startedAt);
   options.onStart?.({ runId: ids.runId, startTime: new Date(start).toISOString() });
   const sink = options.runSink ?? new MemoryRunSink();
   const trail = new RunTrail(() => clock.now(), start, ids.runId, options.eventSink);
@@ -87,7 +89,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   });
   const pool = new RecordCipherPool({ threads: 0 });
   const clusters: EnvelopeCluster[] = [];
-  const run: RunContext = { ...ids, scenario, seed, backend, start, startedAt: new Date() };
+  const run: RunContext = { ...ids, scenario, seed, backend, start, startedAt };
   let world: DrillWorld | undefined;
   let cleanedUp = false;
   // Keys a drill made in LocalStack or AWS are scheduled for deletion (7 days, the minimum) when it
