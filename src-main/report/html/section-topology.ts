@@ -53,7 +53,7 @@ ${legend([
   ])}
 <figcaption>${drawn
     ? `The key hierarchy ${when}, drawn for ${drawn.length === 1 ? 'the tenant' : `the ${drawn.length} tenants`} ${drawn.join(', ')} (${fleet.affected.length > 0 ? 'the worst affected' : 'the first'}) of ${count(topology.clusters.length)}; the tables below cover the rest. `
-    : `The key hierarchy ${when}. `}Edges from a CMK show the key and region each node's master key is wrapped under. Dashed boxes: replicas of a multi-Region key (indented under their primary) and snapshots that cannot be restored. The full ARN of every key, replica and node's wrapping key is printed in the tables below.</figcaption>
+    : `The key hierarchy ${when}. `}An edge leads from the key each node's master key is wrapped under, in the region the node calls KMS in — for a multi-Region key after a failover or a reconfiguration, its replica there, while the nodes table names the ARN the master key was wrapped under. Dashed boxes: replicas of a multi-Region key (indented under their primary) and snapshots that cannot be restored. The full ARN of every key, replica and node's wrapping key is printed in the tables below.</figcaption>
 </figure>
 ${keysTable(topology, fleet)}
 ${nodesTable(hierarchy, fleet, when)}
