@@ -35,7 +35,7 @@ export function measurementsSection(record: RunRecord, bands: readonly FaultWind
   const notPlayed = played < scenario.duration ? ` Grey: not played — the run ended at ${offset(played)} of ${offset(scenario.duration)}.` : '';
   return html`<section id="measurements"><h2>Measurements</h2>
 <h3 id="fleet-availability">Availability of the fleet</h3>
-${figure(availabilityChart(series.fleetAvailability.points.length ? [{ label: `fleet: ${count(Math.max(record.clusters.length, record.topology.clusters.length))} clusters`, colour: seriesColour(0), points: series.fleetAvailability.points }] : [], scenario.duration, bands, { id: 'chart-fleet-availability', kind: 'fleet-availability', label: 'Percent of the fleet\'s clusters serving over the drill' }, played), [], `Percent of the clusters serving, averaged over each ${bucket} bucket; red: the share not serving; orange: faults in force.${notPlayed} The tenants table says which clusters, and for how long.`)}
+${figure(availabilityChart(series.fleetAvailability.points.length ? [{ label: `fleet: ${clusterCount(Math.max(record.clusters.length, record.topology.clusters.length))}`, colour: seriesColour(0), points: series.fleetAvailability.points }] : [], scenario.duration, bands, { id: 'chart-fleet-availability', kind: 'fleet-availability', label: 'Percent of the fleet\'s clusters serving over the drill' }, played), [], `Percent of the clusters serving, averaged over each ${bucket} bucket; red: the share not serving; orange: faults in force.${notPlayed} The tenants table says which clusters, and for how long.`)}
 <h3 id="availability">Availability per cluster</h3>
 ${large && availability.length === 0
     ? html`<p class="muted" id="availability-per-cluster-note">${`A chart per cluster is drawn for up to 24 clusters; this run has ${count(record.clusters.length)}. Each cluster's availability and the stretches it was not serving are in the tenants table above and in the CSV report (sections cluster-summary and cluster-down).`}</p>`
@@ -54,4 +54,8 @@ ${clientRows.length === 0 ? html`<p>Every call of the drill reached KMS.</p>` : 
 <figure>${ratioBar({ id: 'chart-cache-hit-ratio', kind: 'cache-hit-ratio', label: 'Key cache hits and misses', ratio: totals.cacheHitRatio, hits: totals.cacheHits, misses: totals.cacheMisses, emptyText: 'The key cache was not used' })}
 <figcaption>${`Unwrapped keys served from the cache (green) versus misses (orange), whose key was unwrapped again — a database key locally with its node's master key, a master key by a KMS call — over ${count(totals.cacheHits + totals.cacheMisses)} key uses: ${count(totals.bulkOperations)} counted operations of the workload${totals.cacheHits + totals.cacheMisses > totals.bulkOperations ? ` and ${count(totals.cacheHits + totals.cacheMisses - totals.bulkOperations)} by records sealed or opened one by one (canaries, restores)` : ''}.`}</figcaption></figure>
 </section>`;
+}
+
+function clusterCount(n: number): string {
+  return `${count(n)} ${n === 1 ? 'cluster' : 'clusters'}`;
 }
