@@ -32,6 +32,12 @@ const FIELD_ORDER = [
 
 /** Field names that would mean key material reached the audit trail; such a record is refused, never stored. */
 const KEY_MATERIAL_FIELD = /^(plaintext|keymaterial|privatekey|privatekeyplaintext)$/i;
+/**
+ * What CloudTrail writes in place of a secret: such a field holds no key material. Real logs carry
+ * them (EC2 CreateKeyPair's responseElements.keyMaterial is "<sensitiveDataRemoved>"), and refusing
+ * one would refuse its whole log file with the KMS calls in it.
+ */
+const REDACTED = new Set(['<sensitiveDataRemoved>', 'HIDDEN_DUE_TO_SECURITY_REASONS']);
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface EncodedEvent {
@@ -258,7 +264,8 @@ function guardKeyMaterial(value: unknown, field: string): void {
   if (value === null || value === undefined) return;
   if (typeof value !== 'object' || Array.isArray(value)) invalid(`${field} must be an object or null`, [field]);
   for (const key in value as object) {
-    if (KEY_MATERIAL_FIELD.test(key)) invalid(`${field}.${key} would put key material in the audit trail; the record is refused`, [field, key]);
+    const held = (value as Record<string, unknown>)[key];
+    if (KEY_MATERIAL_FIELD.test(key) && held !== null && !(typeof held === 'string' && REDACTED.has(held))) invalid(`${field}.${key} would put key material in the audit trail; the record is refused`, [field, key]);
   }
 }
 

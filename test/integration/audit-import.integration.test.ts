@@ -100,6 +100,32 @@ describe('importing CloudTrail log files', () => {
     expect(everything()).toEqual(before);
   });
 
+  it('imports the records other services write with a redacted secret, such as EC2 CreateKeyPair\'s keyMaterial, and the KMS calls of the same file', async () => {
+    // As the CloudTrail user guide's log file examples show it: AWS writes the field, never the secret.
+    const createKeyPair = {
+      eventVersion: '1.08',
+      userIdentity: { type: 'IAMUser', principalId: 'AIDA6ON6E4XEGIEXAMPLE', arn: 'arn:aws:iam::111122223333:user/Arnav', accountId: '111122223333', accessKeyId: 'AKIAI44QH8DHBEXAMPLE', userName: 'Arnav' },
+      eventTime: '2026-01-15T09:06:00Z', eventSource: 'ec2.amazonaws.com', eventName: 'CreateKeyPair', awsRegion: 'us-east-1', sourceIPAddress: '192.0.2.0', userAgent: 'aws-cli/2.13.5',
+      requestParameters: { keyName: 'my-key', keyType: 'rsa', keyFormat: 'pem' },
+      responseElements: { requestId: '9aa4938f-720f-4f4b-9637-0123456a196f', keyName: 'my-key', keyFingerprint: '1f:51:ae:28:bf:89:e9:d8:1f:25:5d:37:2d:7d:b8:ca:9f:f5:f1:6f', keyPairId: 'key-abcd12345eEXAMPLE', keyMaterial: '<sensitiveDataRemoved>' },
+      requestID: '9aa4938f-720f-4f4b-9637-0123456a196f', eventID: '2ae450ff-e72b-4de1-87b0-0123455227cb', readOnly: false, eventType: 'AwsApiCall', managementEvent: true,
+      recipientAccountId: '111122223333', eventCategory: 'Management', sessionCredentialFromConsole: 'true',
+    };
+    // CloudTrail's other redaction marker, under another field name the guard watches.
+    const hidden = { ...createKeyPair, eventID: '2ae450ff-e72b-4de1-87b0-0123455227cc', requestParameters: { keyName: 'imported', privateKey: 'HIDDEN_DUE_TO_SECURITY_REASONS' } };
+    const file = join(dir, '111122223333_CloudTrail_us-east-1_20260115T0910Z_Ab12Cd34Ef56Gh78.json.gz');
+    writeFileSync(file, gzipSync(JSON.stringify({ Records: [...goodLog().Records, createKeyPair, hidden] })));
+    expect(await importCloudTrailFile(store, file)).toEqual({ imported: 7, duplicates: 0, observations: 0 });
+    expect(everything()).toEqual([...goodLog().Records, createKeyPair, hidden]);
+  });
+
+  it('still refuses a field named for key material that holds a value rather than CloudTrail\'s redaction', async () => {
+    const file = join(dir, 'leak.json');
+    writeFileSync(file, JSON.stringify({ Records: [{ ...goodLog().Records[2], eventID: 'leak-2', responseElements: { keyMaterial: 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==' } }] }));
+    await expect(importCloudTrailFile(store, file)).rejects.toThrow(/leak\.json: Records\[0\] \(eventID leak-2\): responseElements\.keyMaterial: .*key material/);
+    expect(store.count()).toBe(0);
+  });
+
   it('skips CloudTrail digest and Insights folders that sit beside the logs', async () => {
     const folder = join(dir, 'bucket');
     cpSync(SAMPLES, folder, { recursive: true });
