@@ -30,6 +30,26 @@ export interface FileImportReport {
   failed: { file: string; error: string }[];
 }
 
+/**
+ * The store itself failed (locked by another writer, disk full) part-way through: the files before
+ * `file` are stored whole (see `report`), it and the files after it are not. Importing again
+ * completes the import, skipping what is stored.
+ */
+export class CloudTrailImportStoppedError extends Error {
+  override name = 'CloudTrailImportStoppedError';
+  constructor(readonly file: string, readonly fileIndex: number, readonly report: FileImportReport, cause: unknown) {
+    const done = fileIndex - report.failed.length;
+    const after = report.files - fileIndex - 1;
+    super(
+      `the event store failed on file ${fileIndex + 1} of ${report.files} (${file}): ${(cause as Error).message}. ` +
+        `${report.imported} events from the ${done} file${done === 1 ? '' : 's'} before it are stored` +
+        `${report.duplicates ? ` (${report.duplicates} already stored)` : ''}${report.failed.length ? `, ${report.failed.length} malformed file(s) refused` : ''}; ` +
+        `it and the ${after} file${after === 1 ? '' : 's'} after it were not imported. Importing the same path again skips what is stored.`,
+      { cause },
+    );
+  }
+}
+
 /** Folders CloudTrail writes beside the logs that hold no `Records` (digests) or another format (Insights). */
 const SKIPPED_FOLDERS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight']);
 const LOG_FILE = /\.json(\.gz)?$/;
@@ -50,7 +70,8 @@ export async function importCloudTrailLogs(store: EventStore, target: string, on
       report.duplicates += result.duplicates;
       report.observations += result.observations;
     } catch (err) {
-      if (!(err instanceof CloudTrailFileError)) throw err; // the store itself failed: stop, do not pretend
+      // The store itself failed: stop, and say how far the import got.
+      if (!(err instanceof CloudTrailFileError)) throw new CloudTrailImportStoppedError(file, i, report, err);
       report.failed.push({ file, error: err.message });
     }
     onProgress?.({ file, filesDone: i + 1, filesTotal: files.length, imported: report.imported, duplicates: report.duplicates, observations: report.observations });

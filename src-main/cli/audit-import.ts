@@ -1,6 +1,6 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { resolve } from 'node:path';
-import { importCloudTrailLogs } from '../audit/cloudtrail-file-import';
+import { CloudTrailImportStoppedError, importCloudTrailLogs } from '../audit/cloudtrail-file-import';
 import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
 import { importLookupEvents, LookupEventsImportError } from '../audit/lookup-events-import';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
@@ -9,7 +9,7 @@ import { attributeOption, DB_OPTION, eventsDbPath, regionOption } from './audit-
 import { progressReporter } from './progress';
 import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import type { JsonOutput } from './json-output';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
+import { CouldNotRunError, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 
 /**
  * `keydrill audit import <file|dir>` imports CloudTrail log files (.json, .json.gz, or a folder in
@@ -75,6 +75,7 @@ async function importFiles(dbPath: string, target: string, json: JsonOutput | un
   } catch (err) {
     progress.done();
     if (err instanceof CloudTrailFileError) throw new UsageError(`audit import: ${err.message}`);
+    if (err instanceof CloudTrailImportStoppedError) throw new CouldNotRunError(`audit import: ${err.message}`, { code: 'store-failed', path: err.file });
     throw err;
   } finally {
     store.close();

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importCloudTrailFile, importCloudTrailLogs } from '../../src-main/audit/cloudtrail-file-import';
+import Database from 'better-sqlite3';
+import { CloudTrailImportStoppedError, importCloudTrailFile, importCloudTrailLogs } from '../../src-main/audit/cloudtrail-file-import';
 import { CloudTrailFileError } from '../../src-main/audit/cloudtrail-log-file';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 
@@ -133,6 +134,30 @@ describe('importing CloudTrail log files', () => {
     mkdirSync(digest, { recursive: true });
     writeFileSync(join(digest, '111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20260115T091500Z.json.gz'), gzipSync('{"awsAccountId":"111122223333","digestStartTime":"2026-01-15T08:15:00Z"}'));
     expect(await importCloudTrailLogs(store, folder)).toEqual({ files: 3, imported: 11, duplicates: 0, observations: 0, failed: [] });
+  });
+
+  it('when the store itself fails part-way through a folder, says which files were stored whole and which were not, and a second import completes it', async () => {
+    store.close();
+    const file = join(dir, 'events.sqlite');
+    // No waiting for a lock: another process (the app running a drill) holds the write lock from the second file on.
+    store = SqliteEventStore.open(file, { busyTimeoutMs: 0 });
+    const other = new Database(file);
+    try {
+      const error = await importCloudTrailLogs(store, SAMPLES, (p) => {
+        if (p.filesDone === 1) other.exec('BEGIN IMMEDIATE');
+      }).then(() => undefined, (err: unknown) => err);
+      expect(error).toBeInstanceOf(CloudTrailImportStoppedError);
+      const stopped = error as CloudTrailImportStoppedError;
+      expect(stopped.report).toEqual({ files: 3, imported: 3, duplicates: 0, observations: 0, failed: [] });
+      expect(stopped.file).toBe(PLAIN);
+      expect(stopped.message).toMatch(/the event store failed on file 2 of 3 \(.*us-east-1_20260115T0905Z_Kd7fQm2ZpL4xRt8W\.json\): database is locked/);
+      expect(stopped.message).toMatch(/3 events from the 1 file before it are stored; it and the 1 file after it were not imported/);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(store.count()).toBe(3);
+    expect(await importCloudTrailLogs(store, SAMPLES)).toEqual({ files: 3, imported: 8, duplicates: 3, observations: 0, failed: [] });
   });
 
   it('says plainly when the path to import does not exist', async () => {
