@@ -49,7 +49,9 @@ export async function readCloudTrailLogFile(file: string): Promise<CloudTrailRec
   }
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    // A byte order mark is no JSON (RFC 8259 lets a reader ignore it), but editors on Windows add one to files they save.
+    const text = bytes.toString('utf8');
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     // Named like CloudTrail's .json.gz but neither gzip nor JSON inside: say what the name promised.
     const gz = /\.gz$/i.test(file) && !(bytes[0] === 0x1f && bytes[1] === 0x8b);

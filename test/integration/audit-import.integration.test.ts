@@ -127,6 +127,15 @@ describe('importing CloudTrail log files', () => {
     expect(store.count()).toBe(0);
   });
 
+  it('reads a log file saved with a UTF-8 byte order mark and Windows line ends, as an editor on Windows writes it', async () => {
+    const file = join(dir, 'edited.json');
+    writeFileSync(file, `\ufeff${JSON.stringify(goodLog(), null, 2).replace(/\n/g, '\r\n')}`);
+    expect(await importCloudTrailFile(store, file)).toEqual({ imported: 5, duplicates: 0, observations: 0 });
+    expect(everything()).toEqual(goodLog().Records);
+    writeFileSync(file, gzipSync(`\ufeff${JSON.stringify(goodLog())}`));
+    expect(await importCloudTrailFile(store, file)).toEqual({ imported: 0, duplicates: 5, observations: 0 });
+  });
+
   it('skips CloudTrail digest and Insights folders that sit beside the logs', async () => {
     const folder = join(dir, 'bucket');
     cpSync(SAMPLES, folder, { recursive: true });
