@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ImportFile, type ApiEventPayload, type BackendKind, type LookupImportQuery, type Settings } from '../../src-shared/api';
-import { importCloudTrailFile, listLogFiles } from '../audit/cloudtrail-file-import';
+import { importCloudTrailFile, listLogFiles, NO_LOG_FILES } from '../audit/cloudtrail-file-import';
 import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
 import type { EventStore } from '../audit/event-store';
 import { importLookupEvents } from '../audit/lookup-events-import';
@@ -274,7 +274,7 @@ async function logFilesAt(path: string): Promise<string[]> {
   } catch (err) {
     throw unreadable(path, err as NodeJS.ErrnoException);
   }
-  if (found.length === 0) throw new AppError('bad-request', `${path} holds no CloudTrail log files (.json or .json.gz, e.g. under AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/).`);
+  if (found.length === 0) throw new AppError('bad-request', `${path} ${NO_LOG_FILES}.`);
   return found;
 }
 

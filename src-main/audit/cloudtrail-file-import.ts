@@ -53,6 +53,8 @@ export class CloudTrailImportStoppedError extends Error {
 /** Folders CloudTrail writes beside the logs that hold no `Records` (digests) or another format (Insights). */
 const SKIPPED_FOLDERS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight']);
 const LOG_FILE = /\.json(\.gz)?$/;
+/** What a folder without log files is told; the app says the same. */
+export const NO_LOG_FILES = 'holds no CloudTrail log files (.json or .json.gz, e.g. under AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/)';
 
 export async function importCloudTrailLogs(store: EventStore, target: string, onProgress?: (p: FileImportProgress) => void): Promise<FileImportReport> {
   let info;
@@ -62,6 +64,8 @@ export async function importCloudTrailLogs(store: EventStore, target: string, on
     throw new CloudTrailFileError(target, `cannot be read: ${(err as Error).message}`);
   }
   const files = info.isDirectory() ? await listLogFiles(target) : [target];
+  // The wrong folder (a digest folder, a typo'd prefix) is an error to name, not an import of nothing.
+  if (files.length === 0) throw new CloudTrailFileError(target, NO_LOG_FILES);
   const report: FileImportReport = { files: files.length, imported: 0, duplicates: 0, observations: 0, failed: [] };
   for (const [i, file] of files.entries()) {
     try {

@@ -169,6 +169,13 @@ describe('importing CloudTrail log files', () => {
     expect(await importCloudTrailLogs(store, SAMPLES)).toEqual({ files: 3, imported: 8, duplicates: 3, observations: 0, failed: [] });
   });
 
+  it('refuses a folder that holds no log files (only digests, say) rather than report an import of nothing', async () => {
+    const folder = join(dir, 'digests');
+    mkdirSync(join(folder, 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1'), { recursive: true });
+    writeFileSync(join(folder, 'README.txt'), 'copied from the bucket');
+    await expect(importCloudTrailLogs(store, folder)).rejects.toThrow(/digests: holds no CloudTrail log files \(\.json or \.json\.gz, e\.g\. under AWSLogs\/<account>\/CloudTrail\/<region>\/YYYY\/MM\/DD\/\)/);
+  });
+
   it('says plainly when the path to import does not exist', async () => {
     await expect(importCloudTrailLogs(store, join(dir, 'nowhere'))).rejects.toThrow(/nowhere: cannot be read: ENOENT/);
   });
