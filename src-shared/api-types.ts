@@ -290,6 +290,8 @@ export const ImportFinished = z.discriminatedUnion('ok', [
   z.object({
     jobId: z.string(), ok: z.literal(true), source: z.enum(['files', 'lookup-events']),
     stored: z.number().int().nonnegative(), duplicates: z.number().int().nonnegative(),
+    /** Present when some were found: records an older KeyDrill exported for calls that never reached KMS, kept as client-side observations, not as CloudTrail. */
+    observations: z.number().int().positive().optional(),
     failed: z.array(z.object({ file: z.string(), error: z.string() })),
   }),
   z.object({ jobId: z.string(), ok: z.literal(false), source: z.enum(['files', 'lookup-events']), error: z.string(), stored: z.number().int().nonnegative() }),

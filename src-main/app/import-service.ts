@@ -152,6 +152,7 @@ export class ImportService {
 
   private async runFiles(jobId: string, files: LogFile[]): Promise<void> {
     const counts = { stored: 0, duplicates: 0 };
+    let observations = 0;
     const failed: { file: string; error: string }[] = [];
     try {
       for (const [i, file] of files.entries()) {
@@ -160,6 +161,7 @@ export class ImportService {
           const result = await importCloudTrailFile(this.options.store(), file.path);
           counts.stored += result.imported;
           counts.duplicates += result.duplicates;
+          observations += result.observations;
         } catch (err) {
           // A malformed file is refused whole and the others still import; any other error (the store) ends the job.
           if (!(err instanceof CloudTrailFileError)) throw err;
@@ -167,7 +169,7 @@ export class ImportService {
         }
         this.options.events.emit('import:progress', { jobId, source: 'files', done: i + 1, total: files.length, ...counts, current: file.label });
       }
-      this.finished({ jobId, ok: true, source: 'files', ...counts, failed });
+      this.finished({ jobId, ok: true, source: 'files', ...counts, ...(observations > 0 ? { observations } : {}), failed });
     } catch (err) {
       this.finished({ jobId, ok: false, source: 'files', error: (err as Error).message, stored: counts.stored });
     }

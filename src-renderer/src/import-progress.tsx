@@ -17,12 +17,13 @@ export function ImportProgressView({ job, expectedFiles }: { job: ImportJob; exp
     );
   }
   if (finished?.ok) {
-    const read = finished.stored + finished.duplicates;
+    const read = finished.stored + finished.duplicates + (finished.observations ?? 0);
     return (
       <div className="import-status done" data-testid="import-status" data-state="done" aria-live="polite">
         <p>
           <strong data-testid="import-stored">{finished.stored.toLocaleString()} stored</strong>
           {' · '}{finished.duplicates.toLocaleString()} already stored (duplicates, not stored twice)
+          {finished.observations ? <span data-testid="import-observations"> · {finished.observations.toLocaleString()} call{finished.observations === 1 ? '' : 's'} that never reached KMS (an older KeyDrill&apos;s export) kept as client-side observations, not as CloudTrail</span> : null}
           {finished.failed.length > 0 ? <span className="error"> · {finished.failed.length} file{finished.failed.length === 1 ? '' : 's'} refused</span> : null}
         </p>
         {finished.failed.length > 0 ? (

@@ -139,6 +139,17 @@ describe('importing uploaded CloudTrail log files (audit:import-files)', () => {
     expect(progressOf(jobId).map((p) => p.done)).toEqual([1, 2, 3, 4]);
   });
 
+  it('counts the records an older KeyDrill exported for calls that never reached KMS, which it keeps as client-side observations', async () => {
+    const [call] = sampleRecords();
+    // KeyDrill before schema 2 wrote a call that never reached KMS as a record marked reachedKms: false.
+    const neverReached = { ...call, eventID: 'never-reached-1', errorCode: 'TimeoutError', errorMessage: 'connect ETIMEDOUT', additionalEventData: { reachedKms: false } };
+    const jobId = await start('audit:import-files', { files: [{ name: 'old-export.json', data: Buffer.from(JSON.stringify({ Records: [call, neverReached] })).toString('base64') }] });
+    expect(await finished(jobId)).toEqual({ jobId, ok: true, source: 'files', stored: 1, observations: 1, duplicates: 0, failed: [] });
+    expect(services.eventStore().countObservations()).toBe(1);
+    const again = await start('audit:import-files', { files: [{ name: 'old-export.json', data: Buffer.from(JSON.stringify({ Records: [call, neverReached] })).toString('base64') }] });
+    expect(await finished(again)).toEqual({ jobId: again, ok: true, source: 'files', stored: 0, duplicates: 1, failed: [] });
+  });
+
   it('keeps two uploads that share a name apart', async () => {
     const a = sampleRecords();
     const b = a.map((r, i) => ({ ...r, eventID: `second-${i}` }));
