@@ -88,7 +88,8 @@ export async function importCloudTrailFile(store: EventStore, file: string): Pro
   const records = await readCloudTrailLogFile(file);
   try {
     const result = store.append(records.map((record) => ({ record })));
-    return { imported: result.inserted, duplicates: result.duplicates, observations: result.observations.inserted };
+    // An observation already stored is a re-delivery too: counted with the duplicates, so the counts add up to the file's records.
+    return { imported: result.inserted, duplicates: result.duplicates + result.observations.duplicates, observations: result.observations.inserted };
   } catch (err) {
     if (!(err instanceof InvalidEventError) || err.index === undefined) throw err;
     const where = err.path.length ? `${err.path.join('.')}: ` : '';

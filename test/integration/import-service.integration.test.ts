@@ -147,7 +147,8 @@ describe('importing uploaded CloudTrail log files (audit:import-files)', () => {
     expect(await finished(jobId)).toEqual({ jobId, ok: true, source: 'files', stored: 1, observations: 1, duplicates: 0, failed: [] });
     expect(services.eventStore().countObservations()).toBe(1);
     const again = await start('audit:import-files', { files: [{ name: 'old-export.json', data: Buffer.from(JSON.stringify({ Records: [call, neverReached] })).toString('base64') }] });
-    expect(await finished(again)).toEqual({ jobId: again, ok: true, source: 'files', stored: 0, duplicates: 1, failed: [] });
+    // Both records were already stored: each is a duplicate, whichever table holds it.
+    expect(await finished(again)).toEqual({ jobId: again, ok: true, source: 'files', stored: 0, duplicates: 2, failed: [] });
   });
 
   it('keeps two uploads that share a name apart', async () => {
