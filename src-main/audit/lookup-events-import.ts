@@ -33,6 +33,24 @@ export class LookupEventsImportError extends Error {
   override name = 'LookupEventsImportError';
 }
 
+/**
+ * The import stopped part-way (a request failed, an event was malformed, the store failed): the
+ * pages before `page` are stored (see `progress`), that page and any after it are not. `cause` is
+ * what stopped it. Thrown only when something was stored; otherwise the cause itself is thrown.
+ */
+export class LookupEventsStoppedError extends Error {
+  override name = 'LookupEventsStoppedError';
+  constructor(readonly page: number, readonly progress: LookupEventsProgress, override readonly cause: unknown) {
+    const done = page - 1;
+    super(
+      `LookupEvents stopped at page ${page}: ${(cause as Error).message}. ` +
+        `${progress.imported} events from the ${done} page${done === 1 ? '' : 's'} before it are stored (${progress.duplicates} already stored); ` +
+        `page ${page} and the pages after it were not imported. Importing the same time range again skips what is stored.`,
+      { cause },
+    );
+  }
+}
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function importLookupEvents(client: CloudTrailClient, store: EventStore, options: LookupEventsImportOptions = {}): Promise<LookupEventsProgress> {
@@ -48,29 +66,42 @@ export async function importLookupEvents(client: CloudTrailClient, store: EventS
     const wait = lastRequest + interval - now();
     if (wait > 0) await sleep(wait);
     lastRequest = now();
-    const response = await client.send(new LookupEventsCommand({
-      StartTime: options.startTime,
-      EndTime: options.endTime,
-      LookupAttributes: options.attribute ? [{ AttributeKey: options.attribute.key as LookupAttributeKey, AttributeValue: options.attribute.value }] : undefined,
-      MaxResults: 50,
-      NextToken: nextToken,
-    }));
-    progress.pages++;
-    const events = response.Events ?? [];
-    const records = events.map((event, index) => pageRecord(event.CloudTrailEvent, event.EventId, progress.pages, index));
+    let page;
     try {
-      const result = store.append(records.map((record) => ({ record })));
-      progress.imported += result.inserted;
-      progress.duplicates += result.duplicates;
+      page = await importPage(client, store, options, nextToken, progress.pages + 1);
     } catch (err) {
-      if (!(err instanceof InvalidEventError) || err.index === undefined) throw err;
-      throw new LookupEventsImportError(`LookupEvents page ${progress.pages}, event ${err.index} (EventId ${events[err.index]?.EventId ?? '?'}): ${err.path.join('.')}: ${err.message}`);
+      // Pages already stored stay stored: say so, and how far the import got.
+      if (progress.pages === 0) throw err;
+      throw new LookupEventsStoppedError(progress.pages + 1, { ...progress }, err);
     }
-    progress.events += events.length;
+    progress.pages++;
+    progress.imported += page.inserted;
+    progress.duplicates += page.duplicates;
+    progress.events += page.count;
     options.onProgress?.({ ...progress });
-    nextToken = response.NextToken || undefined;
+    nextToken = page.nextToken;
   } while (nextToken && (options.maxPages === undefined || progress.pages < options.maxPages));
   return progress;
+}
+
+/** One page requested, checked and stored in one transaction. */
+async function importPage(client: CloudTrailClient, store: EventStore, options: LookupEventsImportOptions, nextToken: string | undefined, page: number): Promise<{ count: number; inserted: number; duplicates: number; nextToken: string | undefined }> {
+  const response = await client.send(new LookupEventsCommand({
+    StartTime: options.startTime,
+    EndTime: options.endTime,
+    LookupAttributes: options.attribute ? [{ AttributeKey: options.attribute.key as LookupAttributeKey, AttributeValue: options.attribute.value }] : undefined,
+    MaxResults: 50,
+    NextToken: nextToken,
+  }));
+  const events = response.Events ?? [];
+  const records = events.map((event, index) => pageRecord(event.CloudTrailEvent, event.EventId, page, index));
+  try {
+    const result = store.append(records.map((record) => ({ record })));
+    return { count: events.length, inserted: result.inserted, duplicates: result.duplicates, nextToken: response.NextToken || undefined };
+  } catch (err) {
+    if (!(err instanceof InvalidEventError) || err.index === undefined) throw err;
+    throw new LookupEventsImportError(`LookupEvents page ${page}, event ${err.index} (EventId ${events[err.index]?.EventId ?? '?'}): ${err.path.join('.')}: ${err.message}`);
+  }
 }
 
 function pageRecord(cloudTrailEvent: string | undefined, eventId: string | undefined, page: number, index: number): CloudTrailRecord {

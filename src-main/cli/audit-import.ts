@@ -2,7 +2,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { resolve } from 'node:path';
 import { CloudTrailImportStoppedError, importCloudTrailLogs } from '../audit/cloudtrail-file-import';
 import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
-import { importLookupEvents, LookupEventsImportError } from '../audit/lookup-events-import';
+import { importLookupEvents, LookupEventsImportError, LookupEventsStoppedError } from '../audit/lookup-events-import';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { defineCommand } from './command-spec';
 import { attributeOption, DB_OPTION, eventsDbPath, regionOption } from './audit-options';
@@ -111,6 +111,11 @@ async function importFromLookupEvents(dbPath: string, s: LookupSettings): Promis
   } catch (err) {
     progress.done();
     if (err instanceof LookupEventsImportError) throw new UsageError(`audit import: ${err.message}`);
+    // Some pages were stored before it stopped: a malformed event is bad input, anything else (the network, the store) is not.
+    if (err instanceof LookupEventsStoppedError) {
+      if (err.cause instanceof LookupEventsImportError) throw new UsageError(`audit import: ${err.message}`);
+      throw new CouldNotRunError(`audit import: ${err.message}`, { code: 'lookup-stopped' });
+    }
     if (err instanceof Error && /region is missing/i.test(err.message)) throw new UsageError('audit import: --lookup-events needs a region: --region, AWS_REGION, or a profile with one');
     throw err;
   } finally {

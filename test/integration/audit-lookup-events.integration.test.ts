@@ -1,5 +1,6 @@
 import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { Sha256 } from '@smithy/core/checksum';
+import Database from 'better-sqlite3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
-import { importLookupEvents } from '../../src-main/audit/lookup-events-import';
+import { importLookupEvents, LookupEventsStoppedError } from '../../src-main/audit/lookup-events-import';
 import { usernameOf } from '../../src-main/audit/record-codec';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { syntheticKmsEvents } from '../../src-main/audit/synthetic-events';
@@ -178,6 +179,32 @@ describe('CloudTrail LookupEvents served by the embedded KMS, read with @aws-sdk
       expect(second).toMatchObject({ imported: 0, duplicates: expected.length });
       expect(target.count()).toBe(expected.length);
     } finally {
+      target.close();
+    }
+  });
+
+  it('when the import stops part-way (here the store is locked by another writer), says how many pages and events were stored and that the rest were not', async () => {
+    const file = join(dir, 'lookup-target.sqlite');
+    const target = SqliteEventStore.open(file, { busyTimeoutMs: 0 });
+    const other = new Database(file);
+    try {
+      const options = { startTime: new Date(START), endTime: new Date(START + 3_600_000), sleep: async () => {} };
+      const error = await importLookupEvents(cloudTrail(), target, {
+        ...options,
+        onProgress: (p) => {
+          if (p.pages === 1) other.exec('BEGIN IMMEDIATE');
+        },
+      }).then(() => undefined, (err: unknown) => err);
+      expect(error).toBeInstanceOf(LookupEventsStoppedError);
+      expect((error as LookupEventsStoppedError).progress).toEqual({ pages: 1, events: 50, imported: 50, duplicates: 0 });
+      expect((error as Error).message).toMatch(/^LookupEvents stopped at page 2: database is locked\. 50 events from the 1 page before it are stored \(0 already stored\); page 2 and the pages after it were not imported\. Importing the same time range again skips what is stored\.$/);
+      other.exec('ROLLBACK');
+      expect(target.count()).toBe(50);
+      const expected = records.filter((r) => r.awsRegion === 'us-east-1');
+      expect(await importLookupEvents(cloudTrail(), target, options)).toMatchObject({ imported: expected.length - 50, duplicates: 50 });
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
       target.close();
     }
   });
