@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ImportFile, type ApiEventPayload, type BackendKind, type LookupImportQuery, type Settings } from '../../src-shared/api';
-import { importCloudTrailFile, listLogFiles, NO_LOG_FILES } from '../audit/cloudtrail-file-import';
+import { importCloudTrailFile, LINK_NOT_FOLLOWED, listLogFiles, NO_LOG_FILES } from '../audit/cloudtrail-file-import';
 import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
 import type { EventStore } from '../audit/event-store';
 import { importLookupEvents } from '../audit/lookup-events-import';
@@ -45,6 +45,8 @@ export interface ImportServiceOptions {
 interface LogFile {
   path: string;
   label: string;
+  /** A symbolic link found inside a chosen folder: named as not imported, never followed. */
+  link?: boolean;
 }
 
 /** Raised inside a job when the services close: the job ends at a transaction boundary. */
@@ -86,7 +88,9 @@ export class ImportService {
     if (paths.length === 0) throw new AppError('bad-request', 'Choose at least one CloudTrail log file or folder.');
     const files = new Map<string, LogFile>();
     for (const given of paths) {
-      for (const path of await logFilesAt(resolve(given))) files.set(path, { path, label: path });
+      const found = await logFilesAt(resolve(given));
+      for (const path of found.files) files.set(path, { path, label: path });
+      for (const path of found.links) files.set(path, { path, label: path, link: true });
     }
     const list = [...files.values()];
     return { jobId: this.launch((jobId) => this.runFiles(jobId, list)), files: list.length };
@@ -158,6 +162,7 @@ export class ImportService {
       for (const [i, file] of files.entries()) {
         if (this.stopping) throw new Stopped(`Stopped because KeyDrill is closing, after ${i} of ${files.length} files.`);
         try {
+          if (file.link) throw new CloudTrailFileError(file.path, LINK_NOT_FOLLOWED);
           const result = await importCloudTrailFile(this.options.store(), file.path);
           counts.stored += result.imported;
           counts.duplicates += result.duplicates;
@@ -258,7 +263,7 @@ export function defaultCloudTrailClient(target: CloudTrailTarget): CloudTrailCli
 }
 
 /** The log files a chosen path stands for; throws a user-facing AppError when it cannot be read or holds none. */
-async function logFilesAt(path: string): Promise<string[]> {
+async function logFilesAt(path: string): Promise<{ files: string[]; links: string[] }> {
   let isFolder: boolean;
   try {
     const info = await stat(path);
@@ -269,14 +274,14 @@ async function logFilesAt(path: string): Promise<string[]> {
     if (err instanceof AppError) throw err;
     throw unreadable(path, err as NodeJS.ErrnoException);
   }
-  if (!isFolder) return [path];
-  let found: string[];
+  if (!isFolder) return { files: [path], links: [] };
+  let found: { files: string[]; links: string[] };
   try {
     found = await listLogFiles(path);
   } catch (err) {
     throw unreadable(path, err as NodeJS.ErrnoException);
   }
-  if (found.length === 0) throw new AppError('bad-request', `${path} ${NO_LOG_FILES}.`);
+  if (found.files.length + found.links.length === 0) throw new AppError('bad-request', `${path} ${NO_LOG_FILES}.`);
   return found;
 }
 

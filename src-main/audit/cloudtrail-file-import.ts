@@ -63,10 +63,10 @@ export async function importCloudTrailLogs(store: EventStore, target: string, on
   } catch (err) {
     throw new CloudTrailFileError(target, `cannot be read: ${(err as Error).message}`);
   }
-  const files = info.isDirectory() ? await listLogFiles(target) : [target];
+  const { files, links } = info.isDirectory() ? await listLogFiles(target) : { files: [target], links: [] };
   // The wrong folder (a digest folder, a typo'd prefix) is an error to name, not an import of nothing.
-  if (files.length === 0) throw new CloudTrailFileError(target, NO_LOG_FILES);
-  const report: FileImportReport = { files: files.length, imported: 0, duplicates: 0, observations: 0, failed: [] };
+  if (files.length + links.length === 0) throw new CloudTrailFileError(target, NO_LOG_FILES);
+  const report: FileImportReport = { files: files.length + links.length, imported: 0, duplicates: 0, observations: 0, failed: links.map((file) => ({ file, error: `${file}: ${LINK_NOT_FOLLOWED}` })) };
   for (const [i, file] of files.entries()) {
     try {
       const result = await importCloudTrailFile(store, file);
@@ -97,9 +97,13 @@ export async function importCloudTrailFile(store: EventStore, file: string): Pro
   }
 }
 
-/** CloudTrail log files under `dir`, sorted; symbolic links are not followed. */
-export async function listLogFiles(dir: string): Promise<string[]> {
+/** Why a symbolic link inside a folder is not imported (a link may loop, or lead out of the folder chosen). */
+export const LINK_NOT_FOLLOWED = 'is a symbolic link, not followed inside a folder: import what it points to by its own path';
+
+/** CloudTrail log files under `dir`, sorted; symbolic links are not followed but listed apart, so that they can be named. */
+export async function listLogFiles(dir: string): Promise<{ files: string[]; links: string[] }> {
   const found: string[] = [];
+  const links: string[] = [];
   const walk = async (folder: string): Promise<void> => {
     const entries = await readdir(folder, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -109,9 +113,11 @@ export async function listLogFiles(dir: string): Promise<string[]> {
         if (!SKIPPED_FOLDERS.has(entry.name)) await walk(path);
       } else if (entry.isFile() && LOG_FILE.test(entry.name)) {
         found.push(path);
+      } else if (entry.isSymbolicLink()) {
+        links.push(path);
       }
     }
   };
   await walk(dir);
-  return found;
+  return { files: found, links };
 }

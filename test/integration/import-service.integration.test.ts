@@ -1,5 +1,5 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -183,6 +183,16 @@ describe('importing files and folders on disk (the desktop File menu)', () => {
     expect(files).toBe(exportedFiles().length + 1);
     expect(await finished(jobId)).toEqual({ jobId, ok: true, source: 'files', stored: records.length + 5, duplicates: 0, failed: [] });
     expect(progressOf(jobId).map((p) => p.current)).toEqual([...exportedFiles(), SAMPLE_JSON]);
+  });
+
+  it('names a symbolic link inside a chosen folder as not imported, and imports the rest', async () => {
+    const folder = mkdtempSync(join(scratch, 'linked-'));
+    const link = join(folder, 'sample.json');
+    symlinkSync(SAMPLE_JSON, link);
+    writeFileSync(join(folder, 'real.json'), readFileSync(SAMPLE_JSON));
+    const { jobId, files } = await services.imports.startPaths([folder]);
+    expect(files).toBe(2);
+    expect(await finished(jobId)).toEqual({ jobId, ok: true, source: 'files', stored: 5, duplicates: 0, failed: [{ file: link, error: `${link}: is a symbolic link, not followed inside a folder: import what it points to by its own path` }] });
   });
 
   it('refuses a path that cannot be read, or a folder with no log files, before any job', async () => {
