@@ -158,8 +158,10 @@ export class ImportService {
     const counts = { stored: 0, duplicates: 0 };
     let observations = 0;
     const failed: { file: string; error: string }[] = [];
+    let at = 0;
     try {
       for (const [i, file] of files.entries()) {
+        at = i;
         if (this.stopping) throw new Stopped(`Stopped because KeyDrill is closing, after ${i} of ${files.length} files.`);
         try {
           if (file.link) throw new CloudTrailFileError(file.path, LINK_NOT_FOLLOWED);
@@ -176,7 +178,8 @@ export class ImportService {
       }
       this.finished({ jobId, ok: true, source: 'files', ...counts, ...(observations > 0 ? { observations } : {}), failed });
     } catch (err) {
-      this.finished({ jobId, ok: false, source: 'files', error: (err as Error).message, stored: counts.stored });
+      const error = err instanceof Stopped ? err.message : storeFailed(files, at, failed.length, counts.stored, err);
+      this.finished({ jobId, ok: false, source: 'files', error, stored: counts.stored });
     }
   }
 
@@ -260,6 +263,16 @@ export function defaultCloudTrailClient(target: CloudTrailTarget): CloudTrailCli
     ...(target.credentials ? { credentials: { ...target.credentials } } : {}),
     ...(target.profile ? { profile: target.profile } : {}),
   });
+}
+
+/** What the app says when the store itself failed on `files[at]`: which file, what the files before it stored, what was not imported. */
+function storeFailed(files: LogFile[], at: number, refused: number, stored: number, err: unknown): string {
+  const label = files[at]?.label ?? '?';
+  const done = at - refused;
+  const after = files.length - at - 1;
+  return `The event store failed on ${label} (file ${at + 1} of ${files.length}): ${(err as Error).message}. ` +
+    `The ${done} file${done === 1 ? ' before it is' : 's before it are'} stored whole (${stored} events${refused ? `; ${refused} malformed file${refused === 1 ? ' was' : 's were'} refused` : ''}); ` +
+    `${label} and the ${after} file${after === 1 ? '' : 's'} after it were not imported. Importing them again skips what is stored.`;
 }
 
 /** The log files a chosen path stands for; throws a user-facing AppError when it cannot be read or holds none. */

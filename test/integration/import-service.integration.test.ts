@@ -1,4 +1,5 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -149,6 +150,31 @@ describe('importing uploaded CloudTrail log files (audit:import-files)', () => {
     const again = await start('audit:import-files', { files: [{ name: 'old-export.json', data: Buffer.from(JSON.stringify({ Records: [call, neverReached] })).toString('base64') }] });
     // Both records were already stored: each is a duplicate, whichever table holds it.
     expect(await finished(again)).toEqual({ jobId: again, ok: true, source: 'files', stored: 0, duplicates: 2, failed: [] });
+  });
+
+  it('when the store fails part-way (another writer holds its lock), says at which file, what was stored before it and what was not', async () => {
+    await services.close();
+    const file = join(mkdtempSync(join(scratch, 'locked-')), 'events.sqlite');
+    const store = SqliteEventStore.open(file, { busyTimeoutMs: 0 });
+    const other = new Database(file);
+    try {
+      open({ store });
+      services.events.onAny((name, payload) => {
+        if (name === 'import:progress' && (payload as { done: number }).done === 1) other.exec('BEGIN IMMEDIATE');
+      });
+      const a = sampleRecords();
+      const upload = (name: string, prefix: string) => ({ name, data: Buffer.from(JSON.stringify({ Records: a.map((r, i) => ({ ...r, eventID: `${prefix}-${i}` })) })).toString('base64') });
+      const jobId = await start('audit:import-files', { files: [upload('one.json', 'one'), upload('two.json', 'two'), upload('three.json', 'three')] });
+      expect(await finished(jobId)).toEqual({
+        jobId, ok: false, source: 'files', stored: 5,
+        error: 'The event store failed on two.json (file 2 of 3): database is locked. The 1 file before it is stored whole (5 events); two.json and the 1 file after it were not imported. Importing them again skips what is stored.',
+      });
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      await services.close();
+      store.close();
+    }
   });
 
   it('keeps two uploads that share a name apart', async () => {
