@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { InvalidEventError, type EventStore } from './event-store';
 import { CloudTrailFileError, readCloudTrailLogFile, recordName } from './cloudtrail-log-file';
 
@@ -50,9 +50,14 @@ export class CloudTrailImportStoppedError extends Error {
   }
 }
 
-/** Folders CloudTrail writes beside the logs that hold no `Records` (digests) or another format (Insights). */
+/**
+ * Folders CloudTrail writes beside the logs that hold no `Records` (digests) or another format
+ * (Insights). Under an account's folder in AWSLogs/ only `CloudTrail` is read: a shared log bucket
+ * also holds what other services deliver there (AWS Config's `Config/`, for one).
+ */
 const SKIPPED_FOLDERS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight']);
 const LOG_FILE = /\.json(\.gz)?$/;
+const ACCOUNT_ID = /^\d{12}$/;
 /** What a folder without log files is told; the app says the same. */
 export const NO_LOG_FILES = 'holds no CloudTrail log files (.json or .json.gz, e.g. under AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/)';
 
@@ -104,13 +109,15 @@ export const LINK_NOT_FOLLOWED = 'is a symbolic link, not followed inside a fold
 export async function listLogFiles(dir: string): Promise<{ files: string[]; links: string[] }> {
   const found: string[] = [];
   const links: string[] = [];
-  const walk = async (folder: string): Promise<void> => {
+  const walk = async (folder: string, inAwsLogs: boolean): Promise<void> => {
     const entries = await readdir(folder, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // AWSLogs/[<org-id>/]<account>/ holds a folder per service (CloudTrail, Config, ...): only CloudTrail's are CloudTrail logs.
+    const accountFolder = inAwsLogs && ACCOUNT_ID.test(basename(folder));
     for (const entry of entries) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) await walk(path);
+        if (!SKIPPED_FOLDERS.has(entry.name) && (!accountFolder || entry.name === 'CloudTrail')) await walk(path, inAwsLogs || entry.name === 'AWSLogs');
       } else if (entry.isFile() && LOG_FILE.test(entry.name)) {
         found.push(path);
       } else if (entry.isSymbolicLink()) {
@@ -118,6 +125,6 @@ export async function listLogFiles(dir: string): Promise<{ files: string[]; link
       }
     }
   };
-  await walk(dir);
+  await walk(dir, resolve(dir).split(sep).includes('AWSLogs'));
   return { files: found, links };
 }

@@ -195,6 +195,16 @@ describe('importing CloudTrail log files', () => {
     expect(await importCloudTrailFile(store, join(day, 'linked-file.json'))).toEqual({ imported: 5, duplicates: 0, observations: 0 });
   });
 
+  it('reads only the CloudTrail folder of each account in a shared log bucket, not what AWS Config and other services deliver beside it', async () => {
+    const folder = join(dir, 'log-archive');
+    cpSync(SAMPLES, folder, { recursive: true });
+    // Where AWS Config delivers configuration history (the s3ObjectKey of its delivery notification).
+    const config = join(folder, 'AWSLogs/111122223333/Config/us-east-1/2026/1/15/ConfigHistory');
+    mkdirSync(config, { recursive: true });
+    writeFileSync(join(config, '111122223333_Config_us-east-1_ConfigHistory_AWS::KMS::Key_20260115T091500Z_20260115T091500Z_1.json.gz'), gzipSync(JSON.stringify({ fileVersion: '1.0', configurationItems: [] })));
+    expect(await importCloudTrailLogs(store, folder)).toEqual({ files: 3, imported: 11, duplicates: 0, observations: 0, failed: [] });
+  });
+
   it('says plainly when the path to import does not exist', async () => {
     await expect(importCloudTrailLogs(store, join(dir, 'nowhere'))).rejects.toThrow(/nowhere: cannot be read: ENOENT/);
   });
