@@ -68,11 +68,32 @@ export function parseCloudTrailLog(json: unknown, source: string): CloudTrailRec
   }
   const records: CloudTrailRecord[] = [];
   log.data.Records.forEach((raw, index) => {
+    const proto = protoField(raw);
+    if (proto) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${proto}: ${PROTO_REFUSED}`, index);
     const parsed = CloudTrailRecord.safeParse(raw);
     if (!parsed.success) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${describeIssue(parsed.error.issues[0])}`, index);
     records.push(parsed.data);
   });
   return records;
+}
+
+export const PROTO_REFUSED = 'a field named __proto__ cannot be stored as it is';
+
+/**
+ * Where a parsed record holds a field named `__proto__` that validation would copy onto a new
+ * object (the record, userIdentity, each resource, requestParameters, responseElements): there the
+ * copy would set a prototype instead and lose the field without a word. Deeper values (an
+ * encryption context) are kept as they are, such a key included.
+ */
+export function protoField(raw: unknown): string | undefined {
+  const has = (value: unknown): boolean => typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__');
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  if (has(raw)) return '__proto__';
+  const record = raw as Record<string, unknown>;
+  for (const field of ['userIdentity', 'requestParameters', 'responseElements']) if (has(record[field])) return `${field}.__proto__`;
+  const resources = record.resources;
+  if (Array.isArray(resources)) for (const [i, r] of resources.entries()) if (has(r)) return `resources.${i}.__proto__`;
+  return undefined;
 }
 
 /** "record 3 (eventID 1234…)" — the index counts from 0, as in the file's Records array. */

@@ -1,5 +1,6 @@
 import { LookupEventsCommand, type CloudTrailClient, type LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
 import { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import { PROTO_REFUSED, protoField } from './cloudtrail-log-file';
 import { InvalidEventError, type EventStore } from './event-store';
 
 /**
@@ -113,6 +114,8 @@ function pageRecord(cloudTrailEvent: string | undefined, eventId: string | undef
   } catch (err) {
     throw new LookupEventsImportError(`${where}: CloudTrailEvent is not valid JSON: ${(err as Error).message}`);
   }
+  const proto = protoField(json);
+  if (proto) throw new LookupEventsImportError(`${where}: CloudTrailEvent.${proto}: ${PROTO_REFUSED}`);
   const parsed = CloudTrailRecord.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

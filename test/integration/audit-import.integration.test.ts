@@ -205,6 +205,22 @@ describe('importing CloudTrail log files', () => {
     expect(await importCloudTrailLogs(store, folder)).toEqual({ files: 3, imported: 11, duplicates: 0, observations: 0, failed: [] });
   });
 
+  it('refuses a record with a field named __proto__ where the record is copied field by field, rather than drop the field unsaid', async () => {
+    // JSON.parse keeps "__proto__" as a field; copying it onto a new object would set a prototype instead, and lose the field.
+    for (const [where, text] of [
+      ['requestParameters.__proto__', '"requestParameters":{"__proto__":{"keyId":"arn:aws:kms:us-east-1:111122223333:key/other"},'],
+      ['userIdentity.__proto__', '"userIdentity":{"__proto__":"x",'],
+      ['__proto__', '"eventVersion":"1.11","__proto__":{"x":1},'],
+    ] as const) {
+      const record = JSON.stringify({ ...goodLog().Records[2], eventID: 'proto-1', eventVersion: '1.11' });
+      const file = join(dir, 'proto.json');
+      const key = text.slice(1, text.indexOf('"', 1));
+      writeFileSync(file, `{"Records":[${record.replace(`"${key}":${key === 'eventVersion' ? '"1.11",' : '{'}`, text)}]}`);
+      await expect(importCloudTrailFile(store, file), where).rejects.toThrow(`proto.json: Records[0] (eventID proto-1): ${where}: a field named __proto__ cannot be stored as it is`);
+    }
+    expect(store.count()).toBe(0);
+  });
+
   it('says plainly when the path to import does not exist', async () => {
     await expect(importCloudTrailLogs(store, join(dir, 'nowhere'))).rejects.toThrow(/nowhere: cannot be read: ENOENT/);
   });
