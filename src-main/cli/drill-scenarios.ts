@@ -42,7 +42,7 @@ export const drillValidateCommand = defineCommand({
     try {
       const s = loadScenarioFile(file);
       if (values.json) output.json({ file, valid: true, name: s.name, title: s.title, steps: s.timeline.length, expectations: s.expectations.length });
-      else console.log(`${ref}: valid — ${s.title} (${s.timeline.length} steps, ${s.expectations.length} expectations)`);
+      else console.log(`${ref}: valid — ${s.title} (${plural(s.timeline.length, 'step')}, ${plural(s.expectations.length, 'expectation')})`);
       return EXIT_OK;
     } catch (err) {
       if (!(err instanceof ScenarioError)) throw err;
@@ -70,3 +70,7 @@ export const drillShowCommand = defineCommand({
     return EXIT_OK;
   },
 });
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

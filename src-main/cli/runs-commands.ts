@@ -85,7 +85,7 @@ export const runsShowCommand = defineCommand({
     for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
     for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
     for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
-    if (summedUp(record.execution)) console.log(`  ${callsAndRecords(s.totals, s.totals.cloudTrailRecords)} (keydrill audit query --run ${s.runId})`);
+    if (summedUp(record.execution)) console.log(`  ${callsAndRecords(s.totals, s.totals.cloudTrailRecords)}; keydrill audit query --run ${s.runId} lists them`);
     else console.log(`  its calls were never summed up (the run did not finish)${s.stored ? `; the event store holds ${count(s.stored.records)} CloudTrail records of it${s.stored.lastRecordAt === undefined ? '' : `, the last at drill time ${formatDuration(s.stored.lastRecordAt)}`}, and ${count(s.stored.observations)} calls that never reached KMS` : ''} (keydrill audit query --run ${s.runId})`);
     const codes = (byCode: Record<string, number>) => Object.entries(byCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => `${code} ${count(n)}`).join(', ');
     if (Object.keys(s.totals.errorsByCode).length) console.log(`  failed KMS calls by error code: ${codes(s.totals.errorsByCode)}`);

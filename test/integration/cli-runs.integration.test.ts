@@ -68,6 +68,6 @@ describe('a saved run looked up by id', () => {
     expect(run.stdout).toMatch(/^CloudTrail logs: \d+ file\(s\), \d,\d{3} record\(s\) under /m);
     const shown = keydrill(['runs', 'show', runId]);
     expect(shown.status, shown.stderr).toBe(0);
-    expect(shown.stdout).toContain(`  ${counted} (keydrill audit query --run ${runId})`);
+    expect(shown.stdout).toContain(`  ${counted}; keydrill audit query --run ${runId} lists them`);
   }, 120_000);
 });
