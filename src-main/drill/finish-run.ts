@@ -2,7 +2,7 @@ import type { ClusterSummary, RegionSummary, RunRecord } from '../../src-shared/
 import { judge, outageWindows, type EndState } from './drill-judge';
 import type { DrillWorld } from './drill-world';
 import { hierarchyNodes } from './hierarchy-frames';
-import { accountWorkload, canaryPlaintext, canarySweep } from './node-behaviour';
+import { accountWorkload, canaryPlaintext, canarySweep, codeOf } from './node-behaviour';
 import { backendBlock, executionOf, headAtStart, type RunContext } from './run-head';
 import { availabilitySeries, bucketFor, countSeries, fleetSeries, PER_CLUSTER_SERIES_LIMIT } from './run-series';
 import { evidenceOf } from './run-trail';
@@ -35,7 +35,14 @@ async function verifyEnd(world: DrillWorld): Promise<EndState> {
     const lost: string[] = [];
     for (const n of cluster.nodes.values()) {
       let readable = n.node.status === 'running';
-      if (!readable) readable = await n.node.start().then(() => true, () => false);
+      if (!readable) {
+        // A node down at the end tries to start to read its canary records back: a refusal is a failed call the timeline cites.
+        const mark = world.trail.mark;
+        readable = await n.node.start().then(() => true, (err: unknown) => {
+          world.note({ kind: 'event', name: 'node-start-failed', detail: `${cluster.id}/${n.id} could not start at the end of the drill to read its canary records back: its master key was not unwrapped in ${n.node.region} (${codeOf(err)})`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: world.principals.service }, mark);
+          return false;
+        });
+      }
       for (const records of n.canaries.values()) {
         for (const r of records) {
           const ok = readable && (await n.node.decryptRecord(r.recordId, r.sealed).then((p) => Buffer.compare(Buffer.from(p), canaryPlaintext(r.recordId)) === 0, () => false));

@@ -61,6 +61,9 @@ export async function accountWorkload(world: DrillWorld, cluster: ClusterRuntime
     if (!n.servingFailure) {
       n.servingFailure = true;
       world.note({ kind: 'event', name: 'node-not-serving', detail: `${cluster.id}/${n.id} cannot serve: its cached keys expired and KMS did not give them back (${codeOf(err)})`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: world.principals.service }, mark);
+    } else {
+      // Its retry is a failed call too: the timeline cites it, so no failed record of the run goes unexplained.
+      world.note({ kind: 'event', name: 'key-refresh-failed', detail: `${cluster.id}/${n.id} still cannot serve: fetching its keys again failed (${codeOf(err)})`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: world.principals.service }, mark);
     }
     world.scheduleHealth(n);
   }
@@ -163,10 +166,12 @@ export async function healthCheck(world: DrillWorld, cluster: ClusterRuntime, n:
       n.keyExpiresAt = undefined;
       world.note({ kind: 'event', name: 'node-recovered', detail: `${cluster.id}/${n.id} started again: its master key unwrapped in ${n.node.region}`, outcome: 'ok', cluster: cluster.id, node: n.id, principal: service }, mark);
       scheduleWorkload(world, cluster, n);
-    } catch {
+    } catch (err) {
       // A node that cannot start goes quiet: it tries again when something that concerns it changes
-      // (access restored, the outage over, a reconfiguration) — not every interval for a year.
+      // (access restored, the outage over, a reconfiguration) — not every interval for a year. Each
+      // try is a failed call the timeline cites, so no failed record of the run goes unexplained.
       n.checkedChanges = changesSeen;
+      world.note({ kind: 'event', name: 'node-start-failed', detail: `${cluster.id}/${n.id} could not start again: its master key was not unwrapped in ${n.node.region} (${codeOf(err)})`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: service }, mark);
     }
     world.refreshUptime(cluster);
     return;
@@ -191,8 +196,12 @@ export async function healthCheck(world: DrillWorld, cluster: ClusterRuntime, n:
     n.node.shutdown('key access lost');
     n.keyLoss = true;
     world.note({ kind: 'event', name: 'node-shut-down', detail: `${cluster.id}/${n.id} shut down after ${n.failedChecks} failed health check(s): KMS answered ${result.kmsCode}`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: service }, mark);
-  } else if (n.failedChecks === 1) {
-    world.note({ kind: 'event', name: 'health-check-failed', detail: `${cluster.id}/${n.id} health check failed in ${result.region} (${result.kmsCode}); ${refused ? policy.onKeyAccessLoss.action === 'shut-down' ? `shuts down after ${policy.onKeyAccessLoss.afterFailedChecks}` : 'serving from cache' : 'KMS unreachable: serving from cache'}`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: service }, mark);
+  } else {
+    // Every failed check is a failed call the timeline cites: on the way to a shut-down one per check;
+    // otherwise the node checks again only when something that concerns it changes.
+    const after = policy.onKeyAccessLoss.afterFailedChecks;
+    const consequence = !refused ? 'KMS unreachable: serving from cache' : !shutsDown ? 'serving from cache' : n.failedChecks === 1 ? `shuts down after ${after}` : `${n.failedChecks} of ${after} before it shuts down`;
+    world.note({ kind: 'event', name: 'health-check-failed', detail: `${cluster.id}/${n.id} health check failed${n.failedChecks > 1 ? ' again' : ''} in ${result.region} (${result.kmsCode}); ${consequence}`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: service }, mark);
   }
   // Checking again can only fail the same way until something that concerns the node changes — except
   // on the way to a shut-down, which the policy counts in failed checks.
