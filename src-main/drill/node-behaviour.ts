@@ -61,9 +61,6 @@ export async function accountWorkload(world: DrillWorld, cluster: ClusterRuntime
     if (!n.servingFailure) {
       n.servingFailure = true;
       world.note({ kind: 'event', name: 'node-not-serving', detail: `${cluster.id}/${n.id} cannot serve: its cached keys expired and KMS did not give them back (${codeOf(err)})`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: world.principals.service }, mark);
-    } else {
-      // Its retry is a failed call too: the timeline cites it, so no failed record of the run goes unexplained.
-      world.note({ kind: 'event', name: 'key-refresh-failed', detail: `${cluster.id}/${n.id} still cannot serve: fetching its keys again failed (${codeOf(err)})`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: world.principals.service }, mark);
     }
     world.scheduleHealth(n);
   }
