@@ -47,7 +47,8 @@ export const reportCommand = defineCommand({
     const written: { file: string; format: string; bytes: number; sealSha256?: string; notes?: string[] }[] = [];
     // The event store: a bundle's CloudTrail files come from it, and a run that never summed itself up is counted there.
     const dbPath = eventsDbPath(values.db);
-    const store = values.bundle !== undefined ? openExistingStore('report --bundle', dbPath) : existsSync(dbPath) ? SqliteEventStore.open(dbPath) : undefined;
+    // One named with --db must exist; the default one may not (no drill ran here yet, only runs were copied in).
+    const store = values.bundle !== undefined || values.db !== undefined ? openExistingStore(values.bundle !== undefined ? 'report --bundle' : 'report --db', dbPath) : existsSync(dbPath) ? SqliteEventStore.open(dbPath) : undefined;
     try {
       let source;
       try {

@@ -62,6 +62,14 @@ describe('an output path is checked before the work, and a bad one is named (exi
     expect(contents()).toEqual(before);
   });
 
+  it('report --db naming no event store: refused (exit 2), no report written', () => {
+    const good = join(out, 'good.html');
+    const r = keydrill(['report', runId, '--out', good, '--db', join(missing, 'events.sqlite')]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`report --db: no event store at ${join(missing, 'events.sqlite')}`);
+    expect(existsSync(good)).toBe(false);
+  });
+
   it('report --bundle: a file, a folder of other files, a folder whose parent is missing; and the --out beside it is not written', () => {
     const before = contents();
     const cases: [string, string][] = [
