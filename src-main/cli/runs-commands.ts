@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { count } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import { callsAndRecords, summedUp } from '../../src-shared/record-counts';
 import { storedEvidence } from '../report/stored-evidence';
 import { AppServices } from '../app/app-services';
+import { eventsDbPath } from './audit-options';
 import { backendText } from './backend-text';
 import { describeFailedStep, summariseRun } from './drill-summary';
 import { defineCommand } from './command-spec';
@@ -73,7 +73,7 @@ export const runsShowCommand = defineCommand({
         throw runLookupError('runs show', err);
       }
       // A run that never summed itself up is counted where its records went (never creating an empty store to do so).
-      const stored = existsSync(join(keydrillHome(), 'events.sqlite')) ? storedEvidence(services.eventStore(), found.record) : undefined;
+      const stored = existsSync(eventsDbPath(undefined)) ? storedEvidence(services.eventStore(), found.record) : undefined;
       return { ...found, stored };
     });
     const s = summariseRun(record, failedSteps, stored);

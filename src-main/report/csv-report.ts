@@ -1,4 +1,4 @@
-import type { FullRunRecord, TimelineEntry } from '../../src-shared/run-record';
+import type { FullRunRecord, RunRecord, TimelineEntry } from '../../src-shared/run-record';
 import { eventIdOf, observationIdOf } from '../drill/run-trail';
 import { callsEvidence } from './html/evidence';
 import { csvRows, type CsvValue } from './csv-cell';
@@ -104,27 +104,8 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
   push({ section: 'series', name: 'bucket', value: record.series.bucket, detail: 'bucket width in ms' });
   for (const [group, list] of seriesGroups) for (const s of list) for (const [t, v] of s.points) push({ section: 'series', subject: group, name: s.label, at_ms: t, value: v });
 
-  if (!summed) storedRows(source.stored, push);
-  const total = (name: string, value: number, subject?: string): void => {
-    if (summed) push({ section: 'totals', name, value, subject });
-  };
-  total('kmsCalls', totals.kmsCalls);
-  total('keyOwnerCopies', totals.keyOwnerCopies);
-  for (const [account, n] of Object.entries(totals.recordsByAccount).sort((a, b) => a[0].localeCompare(b[0]))) total('recordsByAccount', n, account);
-  for (const [region, n] of Object.entries(totals.kmsCallsByRegion).sort((a, b) => a[0].localeCompare(b[0]))) total('kmsCallsByRegion', n, region);
-  for (const [code, n] of Object.entries(totals.errorsByCode).sort((a, b) => a[0].localeCompare(b[0]))) total('errorsByCode', n, code);
-  total('clientSideCalls', totals.clientSideCalls);
-  for (const [code, n] of Object.entries(totals.clientSideByCode).sort((a, b) => a[0].localeCompare(b[0]))) total('clientSideByCode', n, code);
-  total('masterKeyRotations', totals.masterKeyRotations);
-  total('cmkRotations', totals.cmkRotations);
-  total('bulkOperations', totals.bulkOperations);
-  total('cacheHits', totals.cacheHits);
-  total('cacheMisses', totals.cacheMisses);
-  total('cacheHitRatio', totals.cacheHitRatio);
-  total('canariesWritten', totals.canaries.written);
-  total('canariesRead', totals.canaries.read);
-  total('canariesLost', totals.canaries.lost);
-  total('kmsCostPerMonthUsd', totals.kmsCostPerMonthUsd);
+  if (summed) totalsRows(totals, push);
+  else storedRows(source.stored, push);
 
   for (const c of record.clusters) {
     push({ section: 'cluster-summary', subject: c.cluster, name: 'availabilityPercent', value: c.availabilityPercent, detail: `tenant ${c.tenant}; ${c.minutesUnavailable} min unavailable; ${c.nodesDownAtEnd}/${c.nodes} nodes down at the end; ${c.dataAtRisk} item(s) at risk; ${c.kmsCalls} KMS calls, ${c.failedKmsCalls} failed` });
@@ -169,4 +150,26 @@ function storedRows(stored: StoredEvidence | undefined, push: (row: CsvRow) => v
   push({ section: 'stored', name: 'records', value: stored.records, detail: why });
   push({ section: 'stored', name: 'observations', value: stored.observations, detail: `${why}; calls that never reached KMS` });
   if (stored.lastRecordAt !== undefined) push({ section: 'stored', name: 'lastRecordAt', at_ms: stored.lastRecordAt, value: stored.lastRecordAt, detail: 'drill time of its latest CloudTrail record' });
+}
+
+/** The run's totals, for a run that summed itself up. */
+function totalsRows(totals: RunRecord['totals'], push: (row: CsvRow) => void): void {
+  const total = (name: string, value: number, subject?: string): void => push({ section: 'totals', name, value, subject });
+  total('kmsCalls', totals.kmsCalls);
+  total('keyOwnerCopies', totals.keyOwnerCopies);
+  for (const [account, n] of Object.entries(totals.recordsByAccount).sort((a, b) => a[0].localeCompare(b[0]))) total('recordsByAccount', n, account);
+  for (const [region, n] of Object.entries(totals.kmsCallsByRegion).sort((a, b) => a[0].localeCompare(b[0]))) total('kmsCallsByRegion', n, region);
+  for (const [code, n] of Object.entries(totals.errorsByCode).sort((a, b) => a[0].localeCompare(b[0]))) total('errorsByCode', n, code);
+  total('clientSideCalls', totals.clientSideCalls);
+  for (const [code, n] of Object.entries(totals.clientSideByCode).sort((a, b) => a[0].localeCompare(b[0]))) total('clientSideByCode', n, code);
+  total('masterKeyRotations', totals.masterKeyRotations);
+  total('cmkRotations', totals.cmkRotations);
+  total('bulkOperations', totals.bulkOperations);
+  total('cacheHits', totals.cacheHits);
+  total('cacheMisses', totals.cacheMisses);
+  total('cacheHitRatio', totals.cacheHitRatio);
+  total('canariesWritten', totals.canaries.written);
+  total('canariesRead', totals.canaries.read);
+  total('canariesLost', totals.canaries.lost);
+  total('kmsCostPerMonthUsd', totals.kmsCostPerMonthUsd);
 }
