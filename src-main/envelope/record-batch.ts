@@ -1,9 +1,9 @@
-import { randomFillSync, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { needs } from '../common/needs';
 import { RecordIntegrityError } from './envelope-errors';
 import { openInto, sealInto } from './record-codec';
-import { NONCE_LENGTH, RECORD_OVERHEAD, recordIdBytes } from './record-format';
-import { FAILED, LAYOUT_FIELDS, descriptorBytes, descriptorViews, stepFor, type LaneBatch } from './record-lane';
+import { RECORD_OVERHEAD, recordIdBytes } from './record-format';
+import { FAILED, LAYOUT_FIELDS, NonceReservoir, descriptorBytes, descriptorViews, stepFor, type LaneBatch } from './record-lane';
 
 /**
  * The memory side of a record batch: where inputs and outputs live, how a batch is described to
@@ -120,13 +120,18 @@ export function describeBatch(b: BatchInput, staged: { input: SharedArrayBuffer;
   return { direction: b.direction, input: staged.input, output: out.buffer as SharedArrayBuffer, descriptor, count, step: stepFor(b.bytes / Math.max(1, count)) };
 }
 
+/**
+ * The calling thread's nonces, drawn in bulk as the record workers draw theirs: a drill seals a
+ * record or two at a time (its canaries), and a randomFillSync per batch cost more than their AES.
+ */
+const inlineNonces = new NonceReservoir();
+
 /** Seals a batch on the calling thread. */
 export function sealInline(key: KeyObject, prefix: Uint8Array, records: readonly PlainRecord[], into: Uint8Array | undefined): Uint8Array[] {
   const b: BatchInput = { direction: 'seal', ids: [], inputs: records.map((r) => r.plaintext), bytes: records.reduce((n, r) => n + r.plaintext.length, 0) };
   const out = outputFor(outputTotal(b), into, false);
-  const nonces = randomFillSync(Buffer.alloc(records.length * NONCE_LENGTH));
   const views = outputViews(b, out);
-  records.forEach((r, i) => sealInto(key, prefix, nonces.subarray(i * NONCE_LENGTH, (i + 1) * NONCE_LENGTH), recordIdBytes(r.recordId), r.plaintext, out, (views[i] as Buffer).byteOffset - out.byteOffset));
+  records.forEach((r, i) => sealInto(key, prefix, inlineNonces.take(), recordIdBytes(r.recordId), r.plaintext, out, (views[i] as Buffer).byteOffset - out.byteOffset));
   return views;
 }
 

@@ -33,6 +33,16 @@ describe('the sealed record format', () => {
     expect(Buffer.from(sealed[0] as Uint8Array).equals(Buffer.from(sealed[1] as Uint8Array))).toBe(false);
   });
 
+  it('never gives two records the same nonce, sealed one at a time across refills of the nonce reservoir', async () => {
+    const key = SecretKey.random('k');
+    const seen = new Set<string>();
+    for (let i = 0; i < 2_500; i++) {
+      const [sealed] = await inline.seal(key, ref, [{ recordId: `r${i}`, plaintext: Buffer.from('canary') }]);
+      seen.add(Buffer.from((sealed as Uint8Array).subarray(NONCE_OFFSET, NONCE_OFFSET + 12)).toString('hex'));
+    }
+    expect(seen.size).toBe(2_500);
+  });
+
   it('opens what it sealed, from empty records to records larger than one 16 KiB piece', async () => {
     const key = SecretKey.random('k');
     const plaintexts = [0, 1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 100_000].map((n) => Buffer.alloc(n, n % 251));
