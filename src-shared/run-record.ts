@@ -378,5 +378,7 @@ export type RegionSummary = z.infer<typeof RegionSummary>;
 export const FullRunRecord = RunRecord.extend({
   timeline: z.array(TimelineEntry),
   frames: z.array(FrameEntry),
+  /** Only for a run that never summed itself up, exported with its event store: what the store holds of it (its head's counts are zeros). */
+  stored: StoredEvidence.optional(),
 });
 export type FullRunRecord = z.infer<typeof FullRunRecord>;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { FrameEntry, FullRunRecord, RunRecord, TimelineEntry } from '../../src-shared/run-record';
+import { FrameEntry, FullRunRecord, RunRecord, StoredEvidence, TimelineEntry } from '../../src-shared/run-record';
 import type { RunSource } from './run-source';
 import { stableJsonAt } from './stable-json';
 import { checkedSource } from './valid-record';
@@ -24,6 +24,8 @@ export function* jsonReportChunks(input: RunSource | FullRunRecord): Generator<s
   }
   yield* streamedArray('timeline', source.timeline(), TimelineEntry);
   yield* streamedArray('frames', source.frames(), FrameEntry);
+  // A run that never summed itself up keeps zeros in its head: what the event store holds of it is said beside them.
+  if (source.stored) yield `,\n  "stored": ${stableJsonAt(source.stored, StoredEvidence, '  ')}`;
   yield '\n}\n';
 }
 

@@ -18,8 +18,8 @@ export interface RunSource {
 
 /** A run held whole in memory (tests, and small runs a caller already has). */
 export function recordSource(record: FullRunRecord): RunSource {
-  const { timeline, frames, ...head } = record;
-  return { head, timeline: () => timeline, frames: () => frames };
+  const { timeline, frames, stored, ...head } = record;
+  return { head, timeline: () => timeline, frames: () => frames, stored };
 }
 
 /** Reports accept either: a source, or a whole record (wrapped). */

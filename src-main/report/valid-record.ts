@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { FrameEntry, FullRunRecord, RunRecord, TimelineEntry } from '../../src-shared/run-record';
+import { FrameEntry, FullRunRecord, RunRecord, StoredEvidence, TimelineEntry } from '../../src-shared/run-record';
 import { ReportError } from './report-error';
 import { asSource, type RunSource } from './run-source';
 
@@ -25,7 +25,7 @@ export function checkedSource(input: RunSource | FullRunRecord): RunSource {
     head,
     timeline: () => checkedEntries(source.timeline(), TimelineEntry, 'timeline'),
     frames: () => checkedEntries(source.frames(), FrameEntry, 'frames'),
-    stored: source.stored,
+    stored: source.stored && parsed(StoredEvidence, source.stored, 'stored'),
   };
   checked.add(result);
   return result;

@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const cli = (args: string[]) => spawnSync(process.execPath, ['bin/keydrill.mjs', ...args], { env: { ...process.env, KEYDRILL_HOME: home }, encoding: 'utf8' });
 
 describe('the report of an interrupted run', () => {
-  it('kill -9 mid-drill: the HTML says interrupted (no green, nothing judged) and the JSON and CSV carry the status and what was recorded', async () => {
+  it('kill -9 mid-drill: the HTML says interrupted (no green, nothing judged) and the JSON and CSV carry the status and what the event store holds of it', async () => {
     const child = spawn(process.execPath, ['bin/keydrill.mjs', 'drill', 'run', 'test/fixtures/scenarios/live-short.yaml', '--live'], { env: { ...process.env, KEYDRILL_HOME: home }, stdio: 'ignore' });
     const runs = new RunService(join(home, 'runs.sqlite'));
     let runId: string | undefined;
@@ -93,6 +93,9 @@ describe('the report of an interrupted run', () => {
     expect(record.execution.reason).toMatch(/ended before the drill did/);
     expect(record.passed).toBe(false);
     expect(record.timeline.length).toBeGreaterThan(0);
+    // Its head's zeros stay as they were; the event store's count is beside them, as in the CSV.
+    expect(record.totals.kmsCalls).toBe(0);
+    expect(record.stored).toEqual({ records: held?.records, observations: 0, lastRecordAt: expect.any(Number) });
     const table = readFileSync(csv, 'utf8');
     expect(table).toContain('\r\nrun,,status,,,interrupted,,');
     // No zero totals; the event store's count in their place.
