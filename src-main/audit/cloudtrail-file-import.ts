@@ -1,13 +1,17 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
+import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
+import { BatchPacker } from './event-batch';
 import { InvalidEventError, type EventStore } from './event-store';
-import { CloudTrailFileError, readCloudTrailLogFile, recordName } from './cloudtrail-log-file';
+import { CloudTrailFileError, cloudTrailLogRecords, recordName } from './cloudtrail-log-file';
 
 /**
  * Imports CloudTrail log files into the store: one file, or a folder walked recursively (the S3
- * layout `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/…json.gz`). Each file is one
- * transaction: a malformed file stores nothing and is reported with the record and field at
- * fault, while the other files of the folder still import. An eventID already stored is counted
+ * layout `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/…json.gz`). A file is all or nothing: a
+ * malformed file stores nothing and is reported with the record and field at fault, while the
+ * other files of the folder still import. Files are read a record at a time, so their size is not
+ * bounded by memory: a file of up to 32 MiB of records is stored in one transaction, a larger one
+ * is read twice — every record checked first, then stored a part at a time. An eventID already stored is counted
  * as a duplicate, not stored again. A record an older KeyDrill exported for a call that never
  * reached KMS (marked `reachedKms: false`) is not CloudTrail: it is kept as a client-side
  * observation and counted apart.
@@ -79,27 +83,122 @@ export async function importCloudTrailLogs(store: EventStore, target: string, on
       report.duplicates += result.duplicates;
       report.observations += result.observations;
     } catch (err) {
+      // A large file stopped part-way: what it stored is counted, and the stop said with its reason.
+      const partly = err instanceof FilePartlyImportedError ? err : undefined;
+      if (partly) add(report, partly.stored);
+      const reason = partly ? partly.reason : err;
       // The store itself failed: stop, and say how far the import got.
-      if (!(err instanceof CloudTrailFileError)) throw new CloudTrailImportStoppedError(file, i, report, err);
-      report.failed.push({ file, error: err.message });
+      if (!(reason instanceof CloudTrailFileError)) throw new CloudTrailImportStoppedError(file, i, report, partly ?? err);
+      report.failed.push({ file, error: partly ? partly.message : reason.message });
     }
     onProgress?.({ file, filesDone: i + 1, filesTotal: files.length, imported: report.imported, duplicates: report.duplicates, observations: report.observations });
   }
   return report;
 }
 
-/** One file in one transaction; throws CloudTrailFileError (nothing stored) if any record is malformed. */
-export async function importCloudTrailFile(store: EventStore, file: string): Promise<{ imported: number; duplicates: number; observations: number }> {
-  const records = await readCloudTrailLogFile(file);
+type FileCounts = { imported: number; duplicates: number; observations: number };
+
+/**
+ * A large file whose import stopped after some of its parts were stored — the store failed, or the
+ * file changed between its two readings. What is stored is whole, valid records of it; importing
+ * the file again completes it (what is stored counts as duplicates).
+ */
+export class FilePartlyImportedError extends Error {
+  override name = 'FilePartlyImportedError';
+  constructor(readonly file: string, readonly stored: FileCounts, readonly reason: unknown) {
+    const n = stored.imported + stored.duplicates + stored.observations;
+    super(`${(reason as Error).message} (the first ${n} record${n === 1 ? '' : 's'} of it ${n === 1 ? 'is' : 'are'} stored; importing it again completes it)`, { cause: reason });
+  }
+}
+
+/** Records a file may have for them to be held and stored in one transaction (their JSON text; in memory a few times that). */
+const HELD_BYTES = 32 * 1024 * 1024;
+/** Records checked, and stored, together when a file is too large to hold. */
+const PART_RECORDS = 10_000;
+
+/** One file, all or nothing; throws CloudTrailFileError (nothing stored) if any record is malformed. */
+export async function importCloudTrailFile(store: EventStore, file: string): Promise<FileCounts> {
+  // First reading: every record checked; kept while the file is small enough to store in one transaction.
+  let held: CloudTrailRecord[] = [];
+  let heldBytes = 0;
+  let large = false;
+  const checker = new BatchPacker();
+  let part: CloudTrailRecord[] = [];
+  let partStart = 0;
+  for await (const { index, record, bytes } of cloudTrailLogRecords(file)) {
+    if (!large) {
+      held.push(record);
+      heldBytes += bytes;
+      if (heldBytes <= HELD_BYTES) continue;
+      // Too large to hold: what was held is checked as the store would check it, then let go.
+      large = true;
+      for (let at = 0; at < held.length; at += PART_RECORDS) storeCheck(checker, held.slice(at, at + PART_RECORDS), at, file);
+      held = [];
+      continue;
+    }
+    if (part.length === 0) partStart = index;
+    part.push(record);
+    if (part.length === PART_RECORDS) {
+      storeCheck(checker, part, partStart, file);
+      part = [];
+    }
+  }
+  if (!large) return appendRecords(store, file, held, 0);
+  storeCheck(checker, part, partStart, file);
+
+  // Second reading: every record is valid; stored a part at a time.
+  const stored: FileCounts = { imported: 0, duplicates: 0, observations: 0 };
+  try {
+    part = [];
+    for await (const { index, record } of cloudTrailLogRecords(file)) {
+      if (part.length === 0) partStart = index;
+      part.push(record);
+      if (part.length === PART_RECORDS) {
+        add(stored, appendRecords(store, file, part, partStart));
+        part = [];
+      }
+    }
+    add(stored, appendRecords(store, file, part, partStart));
+  } catch (err) {
+    if (stored.imported + stored.duplicates + stored.observations === 0) throw err;
+    throw new FilePartlyImportedError(file, stored, err);
+  }
+  return stored;
+}
+
+/** The store's own checks (what append() would refuse), without storing: a refusal names the record in the file. */
+function storeCheck(checker: BatchPacker, records: readonly CloudTrailRecord[], offset: number, file: string): void {
+  if (records.length === 0) return;
+  try {
+    checker.pack(records.map((record) => ({ record })));
+  } catch (err) {
+    throw located(err, records, offset, file);
+  }
+}
+
+/** Records `offset`… of `file` in one transaction. */
+function appendRecords(store: EventStore, file: string, records: readonly CloudTrailRecord[], offset: number): FileCounts {
+  if (records.length === 0) return { imported: 0, duplicates: 0, observations: 0 };
   try {
     const result = store.append(records.map((record) => ({ record })));
     // An observation already stored is a re-delivery too: counted with the duplicates, so the counts add up to the file's records.
     return { imported: result.inserted, duplicates: result.duplicates + result.observations.duplicates, observations: result.observations.inserted };
   } catch (err) {
-    if (!(err instanceof InvalidEventError) || err.index === undefined) throw err;
-    const where = err.path.length ? `${err.path.join('.')}: ` : '';
-    throw new CloudTrailFileError(file, `${recordName(records[err.index], err.index)}: ${where}${err.message}`, err.index);
+    throw located(err, records, offset, file);
   }
+}
+
+/** A store refusal of one record, as a CloudTrailFileError naming it by its index in the file; other errors as they are. */
+function located(err: unknown, records: readonly CloudTrailRecord[], offset: number, file: string): unknown {
+  if (!(err instanceof InvalidEventError) || err.index === undefined) return err;
+  const where = err.path.length ? `${err.path.join('.')}: ` : '';
+  return new CloudTrailFileError(file, `${recordName(records[err.index], offset + err.index)}: ${where}${err.message}`, offset + err.index);
+}
+
+function add(total: FileCounts, part: FileCounts): void {
+  total.imported += part.imported;
+  total.duplicates += part.duplicates;
+  total.observations += part.observations;
 }
 
 /** Why a symbolic link inside a folder is not imported (a link may loop, or lead out of the folder chosen). */

@@ -1,17 +1,17 @@
-import { readFile, stat } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
 import { CloudTrailLogFile, CloudTrailRecord } from '../../src-shared/cloudtrail';
+import { DocumentSyntaxError, RecordsSplitter } from './records-splitter';
 
 /**
  * Reads one CloudTrail log file as CloudTrail delivers it to S3 — `{"Records": [...]}`, plain or
- * gzipped — and validates every record. A file is all or nothing: the first problem is reported
- * as a CloudTrailFileError naming the file, the record (index and eventID) and the field.
+ * gzipped — a record at a time, validating each: a file of any size is read holding one record,
+ * never the whole file. The first problem is reported as a CloudTrailFileError naming the file, the
+ * record (index and eventID) and the field.
  */
-const MAX_FILE_BYTES = 512 * 1024 * 1024;
-const gunzipAsync = promisify(gunzip);
-
 export class CloudTrailFileError extends Error {
   override name = 'CloudTrailFileError';
   constructor(
@@ -24,57 +24,114 @@ export class CloudTrailFileError extends Error {
   }
 }
 
-export async function readCloudTrailLogFile(file: string): Promise<CloudTrailRecord[]> {
-  let bytes: Buffer;
+export interface LogFileRecord {
+  /** Its index in the file's Records array, from 0. */
+  index: number;
+  record: CloudTrailRecord;
+  /** Bytes of its JSON text in the file. */
+  bytes: number;
+}
+
+/** Chunks read from disk (and out of gzip) at a time. */
+const READ_BYTES = 1024 * 1024;
+
+/** The valid records of `file`, in order; throws CloudTrailFileError at the first problem (records before it were already yielded). */
+export async function* cloudTrailLogRecords(file: string): AsyncGenerator<LogFileRecord> {
+  const gzipped = await startsWithGzipMagic(file);
+  // Named like CloudTrail's .json.gz but neither gzip nor JSON inside: say what the name promised.
+  const mislabelled = !gzipped && /\.gz$/i.test(file);
+  const notJson = (what: string): CloudTrailFileError =>
+    new CloudTrailFileError(file, mislabelled ? 'is named .gz but is not gzip data (nor plain JSON): a damaged or mislabelled download?' : `is not valid JSON: ${what}`);
+  const ready: LogFileRecord[] = [];
+  const splitter = new RecordsSplitter((text, index) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw notJson(`Records[${index}]: ${(err as Error).message}`);
+    }
+    ready.push({ index, record: checkedRecord(raw, index, file), bytes: text.length });
+  });
+  const source = openBytes(file, gzipped);
+  try {
+    for await (const chunk of source) {
+      try {
+        splitter.push(chunk as Buffer);
+      } catch (err) {
+        if (err instanceof DocumentSyntaxError) throw notJson(err.message);
+        throw err;
+      }
+      yield* ready;
+      ready.length = 0;
+    }
+  } catch (err) {
+    if (err instanceof CloudTrailFileError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR for a cut-off file) are about the gzip data, the rest about reading the file.
+    if (gzipped && typeof e.code === 'string' && e.code.startsWith('Z_')) throw new CloudTrailFileError(file, `is not a valid gzip file: ${e.message}`);
+    throw new CloudTrailFileError(file, `cannot be read: ${e.message}`);
+  } finally {
+    source.destroy();
+  }
+  let frame;
+  try {
+    frame = splitter.end();
+  } catch (err) {
+    if (err instanceof DocumentSyntaxError) throw notJson(err.message);
+    throw err;
+  }
+  // A document without a Records array (or not an object at all) is said as the schema says it.
+  if (frame.notAnObject !== undefined || !frame.recordsStreamed) {
+    const members = Object.create(null) as Record<string, unknown>;
+    for (const [name, text] of frame.members) members[name] = parsedMember(text, name, notJson);
+    const document = frame.notAnObject !== undefined ? parsedMember(frame.notAnObject, undefined, notJson) : members;
+    const log = CloudTrailLogFile.safeParse(document);
+    throw new CloudTrailFileError(file, `is not a CloudTrail log file ({"Records": [...]}): ${log.success ? 'Records: missing' : describeIssue(log.error.issues[0])}`);
+  }
+  for (const [name, text] of frame.members) parsedMember(text, name, notJson);
+}
+
+async function startsWithGzipMagic(file: string): Promise<boolean> {
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new CloudTrailFileError(file, 'is not a file');
-    if (info.size > MAX_FILE_BYTES) throw new CloudTrailFileError(file, `is ${info.size} bytes; a CloudTrail log file is at most ${MAX_FILE_BYTES} bytes here`);
-    bytes = await readFile(file);
+    const handle = await open(file, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      const { bytesRead } = await handle.read(head, 0, 2, 0);
+      // By content, not name: CloudTrail's files are .json.gz, but a downloaded copy may have lost its suffix.
+      return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
     if (err instanceof CloudTrailFileError) throw err;
     throw new CloudTrailFileError(file, `cannot be read: ${(err as Error).message}`);
   }
-  // By content, not name: CloudTrail's files are .json.gz, but a downloaded copy may have lost its suffix.
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = await gunzipAsync(bytes, { maxOutputLength: MAX_FILE_BYTES });
-    } catch (err) {
-      // zlib stops at maxOutputLength: say that, not "invalid gzip", for a file that only expands too far (a gzip bomb).
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new CloudTrailFileError(file, `decompresses to more than ${MAX_FILE_BYTES / 1024 / 1024} MiB, the limit for one CloudTrail log file (CloudTrail writes far smaller ones): a gzip bomb, or not a CloudTrail log file`);
-      }
-      throw new CloudTrailFileError(file, `is not a valid gzip file: ${(err as Error).message}`);
-    }
-  }
-  let json: unknown;
-  try {
-    // A byte order mark is no JSON (RFC 8259 lets a reader ignore it), but editors on Windows add one to files they save.
-    const text = bytes.toString('utf8');
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (err) {
-    // Named like CloudTrail's .json.gz but neither gzip nor JSON inside: say what the name promised.
-    const gz = /\.gz$/i.test(file) && !(bytes[0] === 0x1f && bytes[1] === 0x8b);
-    throw new CloudTrailFileError(file, gz ? 'is named .gz but is not gzip data (nor plain JSON): a damaged or mislabelled download?' : `is not valid JSON: ${(err as Error).message}`);
-  }
-  return parseCloudTrailLog(json, file);
 }
 
-/** Validates a parsed `{"Records": [...]}` document; `source` names it in errors. */
-export function parseCloudTrailLog(json: unknown, source: string): CloudTrailRecord[] {
-  const log = CloudTrailLogFile.safeParse(json);
-  if (!log.success) {
-    throw new CloudTrailFileError(source, `is not a CloudTrail log file ({"Records": [...]}): ${describeIssue(log.error.issues[0])}`);
+function openBytes(file: string, gzipped: boolean): Readable {
+  const bytes = createReadStream(file, { highWaterMark: READ_BYTES });
+  if (!gzipped) return bytes;
+  // An error of either stream ends the other and surfaces where the bytes are read.
+  return pipeline(bytes, createGunzip({ chunkSize: READ_BYTES }), () => undefined);
+}
+
+function parsedMember(text: string, name: string | undefined, notJson: (what: string) => CloudTrailFileError): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw notJson(`${name === undefined ? '' : `the member ${JSON.stringify(name)}: `}${(err as Error).message}`);
   }
-  const records: CloudTrailRecord[] = [];
-  log.data.Records.forEach((raw, index) => {
-    const proto = protoField(raw);
-    if (proto) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${proto}: ${PROTO_REFUSED}`, index);
-    const parsed = CloudTrailRecord.safeParse(raw);
-    if (!parsed.success) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${describeIssue(parsed.error.issues[0])}`, index);
-    records.push(parsed.data);
-  });
-  return records;
+}
+
+/** One element of a log's Records array as a CloudTrail record, or a CloudTrailFileError naming it and the field. */
+export function checkedRecord(raw: unknown, index: number, source: string): CloudTrailRecord {
+  const proto = protoField(raw);
+  if (proto) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${proto}: ${PROTO_REFUSED}`, index);
+  const parsed = CloudTrailRecord.safeParse(raw);
+  if (!parsed.success) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${describeIssue(parsed.error.issues[0])}`, index);
+  return parsed.data;
 }
 
 export const PROTO_REFUSED = 'a field named __proto__ cannot be stored as it is';

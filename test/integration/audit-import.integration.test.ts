@@ -90,6 +90,27 @@ describe('importing CloudTrail log files', () => {
     });
   }
 
+  it('imports a file too large to hold (over 32 MiB of records, gzipped): checked whole before any record is stored, then stored in parts', async () => {
+    const template = goodLog().Records[3] as Record<string, unknown>;
+    const count = 60_000;
+    const second = (i: number) => new Date(Date.parse('2026-01-15T00:00:00Z') + i * 1000).toISOString().replace('.000Z', 'Z');
+    const records = Array.from({ length: count }, (_, i) => ({ ...template, eventID: `big-${i}`, eventTime: second(i) }));
+    const text = JSON.stringify({ Records: records });
+    expect(text.length).toBeGreaterThan(32 * 1024 * 1024);
+    const file = join(dir, 'big.json.gz');
+    // The last record is bad: past what the import holds, so only a first reading of the whole file can refuse it before storing.
+    const bad = { ...records[count - 1], eventTime: '2026-02-30T00:00:00Z' };
+    writeFileSync(file, gzipSync(JSON.stringify({ Records: [...records.slice(0, -1), bad] })));
+    await expect(importCloudTrailFile(store, file)).rejects.toThrow(`big.json.gz: Records[${count - 1}] (eventID big-${count - 1}): eventTime: eventTime 2026-02-30T00:00:00Z is not a calendar time`);
+    expect(store.count()).toBe(0);
+
+    writeFileSync(file, gzipSync(text));
+    expect(await importCloudTrailFile(store, file)).toEqual({ imported: count, duplicates: 0, observations: 0 });
+    expect(store.count()).toBe(count);
+    expect(store.lookup({ attribute: { key: 'EventId', value: `big-${count - 1}` }, maxResults: 1 }).events[0]?.record).toEqual(records[count - 1]);
+    expect(await importCloudTrailFile(store, file)).toEqual({ imported: 0, duplicates: count, observations: 0 });
+  }, 120_000);
+
   it('leaves the store unchanged when one record of a file is bad, even if the others are new', async () => {
     await importCloudTrailFile(store, PLAIN);
     const before = everything();

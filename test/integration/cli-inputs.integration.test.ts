@@ -16,15 +16,29 @@ function keydrill(...args: string[]) {
 }
 
 describe('located errors for hostile or stale input', () => {
-  it('a gzip bomb in audit import: exit 2, the file and the limit named', async () => {
+  it('a gzip bomb in audit import: read as it expands, never held, and refused with exit 2 naming the file', async () => {
     const file = join(home, 'bomb.json.gz');
     const chunk = Buffer.alloc(1024 * 1024, 0x20);
     // 513 MiB of spaces, a few hundred KiB on disk.
     await pipeline(Readable.from((function* () { for (let i = 0; i < 513; i++) yield chunk; })()), createGzip({ level: 1 }), createWriteStream(file));
     const r = keydrill('audit', 'import', file);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${file}: decompresses to more than 512 MiB, the limit for one CloudTrail log file`);
+    expect(r.stderr).toContain(`${file}: is not valid JSON: the file holds no JSON, only ${513 * 1024 * 1024} bytes of white space`);
     expect(r.stderr).not.toContain('not a valid gzip file');
+  });
+
+  it('a gzip bomb inside one record: refused at 64 MiB with exit 2, naming the file and the record', async () => {
+    const file = join(home, 'record-bomb.json.gz');
+    const chunk = Buffer.alloc(1024 * 1024, 0x78);
+    // One "record" whose string runs on for 100 MiB.
+    const parts = function* () {
+      yield Buffer.from('{"Records": [{"eventVersion": "1.11", "eventName": "');
+      for (let i = 0; i < 100; i++) yield chunk;
+    };
+    await pipeline(Readable.from(parts()), createGzip({ level: 1 }), createWriteStream(file));
+    const r = keydrill('audit', 'import', file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${file}: is not valid JSON: Records[0] is over 64 MiB, far larger than any CloudTrail record`);
   });
 
   it('a lock file naming a live process that is not the KMS: exit 2 naming the lock file to remove', async () => {
