@@ -44,11 +44,16 @@ export class CloudTrailImportStoppedError extends Error {
   constructor(readonly file: string, readonly fileIndex: number, readonly report: FileImportReport, cause: unknown) {
     const done = fileIndex - report.failed.length;
     const after = report.files - fileIndex - 1;
+    // A large file stores a part at a time: the parts stored before the failure are said, and counted in the report.
+    const part = cause instanceof FilePartlyImportedError ? cause.stored.imported + cause.stored.duplicates + cause.stored.observations : 0;
+    const reason = cause instanceof FilePartlyImportedError ? (cause.reason as Error) : (cause as Error);
     super(
-      `the event store failed on file ${fileIndex + 1} of ${report.files} (${file}): ${(cause as Error).message}. ` +
-        `${report.imported} events from the ${done} file${done === 1 ? '' : 's'} before it are stored` +
+      `the event store failed on file ${fileIndex + 1} of ${report.files} (${file}): ${reason.message}. ` +
+        (part
+          ? `${report.imported} events are stored, from the ${done} file${done === 1 ? '' : 's'} before it and the first ${part} records of it`
+          : `${report.imported} events from the ${done} file${done === 1 ? '' : 's'} before it are stored`) +
         `${report.duplicates ? ` (${report.duplicates} already stored)` : ''}${report.failed.length ? `, ${report.failed.length} malformed file(s) refused` : ''}; ` +
-        `it and the ${after} file${after === 1 ? '' : 's'} after it were not imported. Importing the same path again skips what is stored.`,
+        `${part ? 'the rest of it' : 'it'} and the ${after} file${after === 1 ? '' : 's'} after it were not imported. Importing the same path again skips what is stored.`,
       { cause },
     );
   }

@@ -190,6 +190,38 @@ describe('importing CloudTrail log files', () => {
     expect(await importCloudTrailLogs(store, SAMPLES)).toEqual({ files: 3, imported: 8, duplicates: 3, observations: 0, failed: [] });
   });
 
+  it('when the store fails in the middle of a file too large to hold, counts the part it stored and says so; a second import completes it', async () => {
+    const template = goodLog().Records[3] as Record<string, unknown>;
+    const count = 30_000;
+    const records = Array.from({ length: count }, (_, i) => ({ ...template, eventID: `part-${i}`, requestParameters: { ...(template.requestParameters as object), pad: 'x'.repeat(600) } }));
+    const folder = join(dir, 'big');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'big.json'), JSON.stringify({ Records: records }));
+    store.close();
+    const file = join(dir, 'events.sqlite');
+    store = SqliteEventStore.open(file, { busyTimeoutMs: 0 });
+    const other = new Database(file);
+    // Another writer takes the lock once the first part of the file is stored.
+    const append = store.append.bind(store);
+    let parts = 0;
+    store.append = (...args) => {
+      if (++parts === 2) other.exec('BEGIN IMMEDIATE');
+      return append(...args);
+    };
+    try {
+      const error = await importCloudTrailLogs(store, folder).then(() => undefined, (err: unknown) => err);
+      expect(error).toBeInstanceOf(CloudTrailImportStoppedError);
+      const stopped = error as CloudTrailImportStoppedError;
+      expect(stopped.report).toEqual({ files: 1, imported: 10_000, duplicates: 0, observations: 0, failed: [] });
+      expect(stopped.message).toMatch(/failed on file 1 of 1 \(.*big\.json\): database is locked\. 10000 events are stored, from the 0 files before it and the first 10000 records of it; the rest of it and the 0 files after it were not imported/);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(store.count()).toBe(10_000);
+    expect(await importCloudTrailLogs(store, folder)).toEqual({ files: 1, imported: 20_000, duplicates: 10_000, observations: 0, failed: [] });
+  }, 120_000);
+
   it('refuses a folder that holds no log files (only digests, say) rather than report an import of nothing', async () => {
     const folder = join(dir, 'digests');
     mkdirSync(join(folder, 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1'), { recursive: true });
