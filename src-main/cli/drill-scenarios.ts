@@ -66,7 +66,14 @@ export const drillShowCommand = defineCommand({
     const ref = positionals[0] as string;
     const file = resolveScenario(ref);
     if (!file) throw new UsageError(`drill show: no built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`);
-    process.stdout.write(readFileSync(file, 'utf8'));
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UsageError(`drill show: ${file}: ${code === 'EISDIR' ? 'this is a folder, not a scenario file' : `cannot read the file (${code ?? (err as Error).message})`}`, { code: 'scenario-not-found', path: file });
+    }
+    process.stdout.write(text);
     return EXIT_OK;
   },
 });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Scenario } from '../../src-shared/scenario';
@@ -15,9 +15,15 @@ export function builtInScenarios(): Scenario[] {
   return builtInScenarioNames().map((name) => loadScenarioFile(join(BUILT_IN_DIR, `${name}.yaml`)));
 }
 
-/** A file path, or the name of a built-in scenario; undefined when it is neither. */
+/**
+ * A file path, or the name of a built-in scenario; undefined when it is neither. A folder is never
+ * a scenario: one named like a built-in (a folder per drill for its reports) leaves the built-in
+ * meant, and any other is returned so that reading it says it is a folder.
+ */
 export function resolveScenario(ref: string): string | undefined {
-  if (existsSync(ref)) return ref;
+  const isFolder = existsSync(ref) && statSync(ref).isDirectory();
+  if (existsSync(ref) && !isFolder) return ref;
   const builtIn = join(BUILT_IN_DIR, `${ref}.yaml`);
-  return /^[a-z0-9-]+$/.test(ref) && existsSync(builtIn) ? builtIn : undefined;
+  if (/^[a-z0-9-]+$/.test(ref) && existsSync(builtIn)) return builtIn;
+  return isFolder ? ref : undefined;
 }

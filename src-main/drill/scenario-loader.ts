@@ -43,7 +43,9 @@ export function loadScenarioFile(file: string): Scenario {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ScenarioError(file, [{ path: '', line: undefined, message: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+    const code = (err as NodeJS.ErrnoException).code;
+    const message = code === 'EISDIR' ? 'this is a folder, not a scenario file (YAML or JSON)' : `cannot read the file: ${code ?? (err as Error).message}`;
+    throw new ScenarioError(file, [{ path: '', line: undefined, message }]);
   }
   return parseScenarioText(text, file);
 }

@@ -316,6 +316,25 @@ describe('built-in scenarios wherever a scenario is taken', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ valid: true, name: 'my-copy' });
   });
 
+  it('takes a built-in name as the built-in when a folder of that name is in the way, and calls any other folder a folder, exit 2', () => {
+    // A folder per drill for its reports, named after the scenario, is how people work.
+    const work = mkdtempSync(join(tmpdir(), 'keydrill-cli-folders-'));
+    mkdirSync(join(work, 'revocation-and-restore'));
+    const inWork = (args: string[]) => spawnSync(process.execPath, [join(process.cwd(), 'bin/keydrill.mjs'), ...args], { cwd: work, encoding: 'utf8', env: { ...CLEAN_ENV, KEYDRILL_HOME: home }, timeout: 120_000 });
+    const shown = inWork(['drill', 'show', 'revocation-and-restore']);
+    const valid = inWork(['drill', 'validate', 'revocation-and-restore']);
+    const folder = inWork(['drill', 'validate', work, '--json']);
+    const folderShown = inWork(['drill', 'show', work]);
+    rmSync(work, { recursive: true, force: true });
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toBe(readFileSync('resources/scenarios/revocation-and-restore.yaml', 'utf8'));
+    expect(valid.status).toBe(0);
+    expect(folder.status).toBe(2);
+    expect(JSON.parse(folder.stdout)).toMatchObject({ valid: false, problems: [{ message: 'this is a folder, not a scenario file (YAML or JSON)' }] });
+    expect(folderShown.status).toBe(2);
+    expect(folderShown.stderr).toContain(`drill show: ${work}: this is a folder, not a scenario file`);
+  });
+
   it('reports every problem with its line as JSON, exit 2', () => {
     const r = keydrill(['drill', 'validate', 'test/fixtures/scenarios/invalid.yaml', '--json']);
     expect(r.status).toBe(2);
