@@ -74,7 +74,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
   const stepIds = new Set<string>();
   s.timeline.forEach((step, i) => {
     const path = ['timeline', i];
-    if (step.at > s.duration) problem([...path, 'at'], `this step is after the end of the drill (duration ${s.duration / 1000}s)`);
+    if (step.at > s.duration) problem([...path, 'at'], `this step is at ${formatDuration(step.at)}, after the end of the drill (duration ${formatDuration(s.duration)})`);
     if (step.id) {
       if (stepIds.has(step.id)) problem([...path, 'id'], `step id ${step.id} is used twice`);
       stepIds.add(step.id);

@@ -64,6 +64,11 @@ describe('scenario files', () => {
     expect(message).toMatch(/^timeline\[0\]\.do: unknown step: "do" must be one of kms-region-outage, .*restore-snapshot \(line 20\)$/);
   });
 
+  it('a step after the end of the drill says when it is and when the drill ends, as durations are written', () => {
+    const text = valid.replace('at: 1h, region', 'at: 7h, region');
+    expect(problems(text)).toContain(`timeline[0].at: this step is at 7h, after the end of the drill (duration 6h) (line ${lineOf(text, 'at: 7h')})`);
+  });
+
   it('names that are not declared are reported where they are used', () => {
     const text = valid.replace('key: acme-cmk', 'key: other-cmk').replace('after: outage', 'after: outtage').replace('replicas: [us-west-2]', 'replicas: [eu-west-1]');
     expect(problems(text)).toEqual([
