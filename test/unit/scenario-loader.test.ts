@@ -69,6 +69,24 @@ describe('scenario files', () => {
     expect(problems(text)).toContain(`timeline[0].at: this step is at 7h, after the end of the drill (duration 6h) (line ${lineOf(text, 'at: 7h')})`);
   });
 
+  it('a value of the wrong type or out of range says what was written and what to write, not zod\'s "Invalid input: expected int, received number"', () => {
+    const text = valid
+      .replace('name: outage', 'name: outage\nseed: 1.5')
+      .replace('multiRegion: true', 'multiRegion: yes')
+      .replace('databases: [orders]', 'databases: orders')
+      .replace('opsPerSecondPerDatabase: 100', 'opsPerSecondPerDatabase: -1')
+      .replace('title: Regional outage', "title: ''");
+    expect(problems(text)).toEqual(expect.arrayContaining([
+      `seed: expected a whole number, not 1.5 (line ${lineOf(text, 'seed:')})`,
+      `topology.tenants[0].keys[0].multiRegion: expected true or false, not the text "yes" (YAML 1.2 reads yes, no, on and off as text) (line ${lineOf(text, 'multiRegion')})`,
+      `topology.clusters[0].databases: expected a list ([a, b] or one "- " item a line), not the text "orders" (line ${lineOf(text, 'databases:')})`,
+      `workload.opsPerSecondPerDatabase: must be at least 0, not -1 (line ${lineOf(text, 'opsPerSecondPerDatabase')})`,
+      `title: must not be empty (line ${lineOf(text, 'title:')})`,
+    ]));
+    expect(problems(valid.replace('opsPerSecondPerDatabase: 100', 'opsPerSecondPerDatabase: 100\n  canaryEvery: 5m\npolicy:\n  onKeyAccessLoss: { action: shutdown }'))).toContainEqual(expect.stringMatching(/^policy\.onKeyAccessLoss\.action: expected one of serve-from-cache, shut-down, not the text "shutdown"/));
+    expect(problems(text).join('\n')).not.toMatch(/Invalid input|Too small|Invalid option/);
+  });
+
   it('names that are not declared are reported where they are used', () => {
     const text = valid.replace('key: acme-cmk', 'key: other-cmk').replace('after: outage', 'after: outtage').replace('replicas: [us-west-2]', 'replicas: [eu-west-1]');
     expect(problems(text)).toEqual([
