@@ -298,7 +298,9 @@ export const ScenarioShape = z.object({
 export const Scenario = ScenarioShape.superRefine((scenario, ctx) => {
   const issues = scenarioReferenceIssues(scenario);
   for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  if (issues.length || scenario.duration > MAX_DRILL_DURATION) return;
+  // A field already refused (a zero interval, a rate over its cap) is the problem to fix: sizing the
+  // drill with it would only add "about ∞ simulator events" beside it.
+  if (issues.length || ctx.issues.length || scenario.duration > MAX_DRILL_DURATION) return;
   // A scenario that passes every field check can still mean billions of events: refuse it, naming why.
   const estimate = estimateDrill(scenario);
   if (estimate.events > MAX_ESTIMATED_EVENTS) {

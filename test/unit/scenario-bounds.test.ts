@@ -62,6 +62,11 @@ describe('scenario bounds', () => {
     expect(refusal(base({ duration: '365d', canaryEvery: '1ms' }))[0]).toMatchObject({ path: 'workload.canaryEvery', line: 22, message: 'the canary interval must be at least 1s' });
   });
 
+  it('a field refused for its own bound is the one problem: no "about ∞ simulator events" sizing beside it', () => {
+    expect(refusal(base({ canaryEvery: '0s' }))).toEqual([{ path: 'workload.canaryEvery', line: 22, message: 'the canary interval must be at least 1s' }]);
+    expect(refusal(base({ rate: '1e12' }))).toEqual([{ path: 'workload.opsPerSecondPerDatabase', line: 21, message: 'a database can do at most 10,000,000 operations a second in a drill' }]);
+  });
+
   it('a drill of billions of events is refused with the field that makes it so', () => {
     // Valid fields, but a key refresh every 5 µs for ten years.
     const [p] = refusal(base({ duration: '3650d', rate: '10000000', maxOperations: '1' }));
