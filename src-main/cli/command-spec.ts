@@ -96,8 +96,13 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
   try {
     parsed = parseArgs({ args: argv, options: config, allowPositionals: args.length > 0, strict: true });
   } catch (err) {
-    const message = (err as Error).message.replace(/\. To specify a positional.*$/s, '');
-    throw new UsageError(`${name}: ${message}. See 'keydrill ${name} --help'.`);
+    // Node's "argument is ambiguous. Did you forget…" for `--seed -1` becomes what to write.
+    const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec((err as Error).message);
+    const option = ambiguous?.[1]?.replace(/^-\w, /, '');
+    const message = option
+      ? `${option} needs a value; a value that starts with a dash is written ${option}=-…, as in ${option}=${argv[argv.indexOf(option) + 1] ?? '-1'}`
+      : (err as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\.$/, '');
+    throw new UsageError(`${name}: ${message}. See 'keydrill ${name} --help'.`, option ? { option } : {});
   }
   const required = args.filter((a) => !a.optional);
   if (parsed.positionals.length < required.length) {

@@ -88,6 +88,16 @@ describe('keydrill help', () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('missing <scenario>');
   });
+
+  it('a negative number after an option says how to write it, not Node\'s "argument is ambiguous. Did you forget…"', async () => {
+    const negative = await run('audit', 'query', '--max', '-5');
+    expect(negative.code).toBe(2);
+    expect(negative.err).toBe("keydrill: audit query: --max needs a value; a value that starts with a dash is written --max=-…, as in --max=-5. See 'keydrill audit query --help'.");
+    // Written that way, the value reaches the option's own check.
+    const written = await run('audit', 'query', '--max=-5');
+    expect(written.code).toBe(2);
+    expect(written.err).toContain("--max must be a whole number from 1 to 10000, got '-5'");
+  });
 });
 
 describe('keydrill completion', () => {
