@@ -2,7 +2,7 @@ import type { ClusterSummary, RegionSummary, RunRecord } from '../../src-shared/
 import { judge, outageWindows, type EndState } from './drill-judge';
 import type { DrillWorld } from './drill-world';
 import { hierarchyNodes } from './hierarchy-frames';
-import { accountWorkload, canaryPlaintext, canarySweep, codeOf } from './node-behaviour';
+import { accountWorkload, canaryPlaintext, canarySweep, notUnwrapped } from './node-behaviour';
 import { backendBlock, executionOf, headAtStart, type RunContext } from './run-head';
 import { availabilitySeries, bucketFor, countSeries, fleetSeries, PER_CLUSTER_SERIES_LIMIT } from './run-series';
 import { evidenceOf } from './run-trail';
@@ -39,7 +39,7 @@ async function verifyEnd(world: DrillWorld): Promise<EndState> {
         // A node down at the end tries to start to read its canary records back: a refusal is a failed call the timeline cites.
         const mark = world.trail.mark;
         readable = await n.node.start().then(() => true, (err: unknown) => {
-          world.note({ kind: 'event', name: 'node-start-failed', detail: `${cluster.id}/${n.id} could not start at the end of the drill to read its canary records back: its master key was not unwrapped in ${n.node.region} (${codeOf(err)})`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: world.principals.service }, mark);
+          world.note({ kind: 'event', name: 'node-start-failed', detail: `${cluster.id}/${n.id} could not start at the end of the drill to read its canary records back: ${notUnwrapped(err, n.node.region)}`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: world.principals.service }, mark);
           return false;
         });
       }

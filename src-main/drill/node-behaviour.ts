@@ -168,7 +168,7 @@ export async function healthCheck(world: DrillWorld, cluster: ClusterRuntime, n:
       // (access restored, the outage over, a reconfiguration) — not every interval for a year. Each
       // try is a failed call the timeline cites, so no failed record of the run goes unexplained.
       n.checkedChanges = changesSeen;
-      world.note({ kind: 'event', name: 'node-start-failed', detail: `${cluster.id}/${n.id} could not start again: its master key was not unwrapped in ${n.node.region} (${codeOf(err)})`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: service }, mark);
+      world.note({ kind: 'event', name: 'node-start-failed', detail: `${cluster.id}/${n.id} could not start again: ${notUnwrapped(err, n.node.region)}`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: service }, mark);
     }
     world.refreshUptime(cluster);
     return;
@@ -248,6 +248,19 @@ export function canaryPlaintext(recordId: string): Buffer {
 export function codeOf(err: unknown): string {
   const e = err as { kmsCode?: string; code?: string; name?: string };
   return e.kmsCode ?? e.code ?? e.name ?? 'Error';
+}
+
+/**
+ * Why a node's master key was not unwrapped, naming the region that refused it: with automatic
+ * failover the refusal may come from the replica tried after the node's own region was out of
+ * reach, and "not unwrapped in us-east-1 (AccessDeniedException)" would blame a region that never
+ * answered, while the record cited is in us-west-2.
+ */
+export function notUnwrapped(err: unknown, nodeRegion: string): string {
+  const region = (err as { region?: unknown }).region;
+  const refusedIn = typeof region === 'string' ? region : nodeRegion;
+  const tried = refusedIn === nodeRegion ? '' : `, tried as KMS in ${nodeRegion} was out of reach`;
+  return `its master key was not unwrapped in ${refusedIn} (${codeOf(err)})${tried}`;
 }
 
 export function anyServing(cluster: ClusterRuntime): boolean {

@@ -37,4 +37,19 @@ describe('an automatic failover cites the calls that made it', () => {
     const citedNumbers = new Set(failovers.flatMap((e) => Array.from({ length: e.calls.count }, (_, i) => e.calls.from + i)));
     expect(citedNumbers.size).toBe(6);
   }, 60_000);
+
+  it('a node that cannot start during the outage names the region whose refusal its entry cites, not its own unreachable one', async () => {
+    // The first tenant's key policy revoked on day 1 (primary and replica): during the us-east-1
+    // outage its nodes fail over to us-west-2 and are refused there.
+    const records: CloudTrailRecord[] = [];
+    const sink = { record: (e: CloudTrailRecord) => void records.push(e), observe: () => undefined };
+    const { full } = await runWhole(Scenario.parse(fleetScenario({ tenants: 1, days: 2, outageAtHours: 30, revokeFirstTenant: true })), { eventSink: sink });
+    const failed = full.timeline.filter((e) => e.name === 'node-start-failed' && e.observations && e.observations.count > 0);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const entry of failed) {
+      const cited = records.slice(entry.calls.from - 1, entry.calls.from - 1 + entry.calls.count);
+      expect(cited.map((r) => [r.awsRegion, r.errorCode]), entry.detail).toEqual([['us-west-2', 'AccessDeniedException']]);
+      expect(entry.detail).toContain('its master key was not unwrapped in us-west-2 (AccessDeniedException), tried as KMS in us-east-1 was out of reach');
+    }
+  }, 60_000);
 });
