@@ -229,7 +229,9 @@ function stoppedWatching(world: DrillWorld, wallStart: number, speed: number, ne
 /** Asks KMS when the key rotates next and watches that moment (the embedded KMS's clock is the drill's; a wall-clock backend's is not). */
 async function scheduleCmkRotationWatch(world: DrillWorld, keyId: string): Promise<void> {
   const key = world.keys.get(keyId);
-  if (!key) return;
+  // A deleted key never rotates again: asking KMS would only add a failed GetKeyRotationStatus
+  // (NotFoundException) that no entry of the timeline explains.
+  if (!key || world.keyConditions.get(keyId)?.state === 'Deleted') return;
   if (!world.backend.capabilities.virtualClock) {
     const due = nextRotationOnDrillClock(world);
     if (due < world.scenario.duration) world.queue.schedule(due, { type: 'cmk-rotation-due', key: keyId });

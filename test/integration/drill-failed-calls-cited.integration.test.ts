@@ -28,3 +28,18 @@ describe('every failed KMS call of a built-in drill is cited by the run', () => 
     }, 120_000);
   }
 });
+
+describe('a key KMS has deleted', () => {
+  it('is not asked for its rotation status when its next automatic rotation comes due (a NotFoundException no entry explains)', async () => {
+    const records: CloudTrailRecord[] = [];
+    const eventSink: CloudTrailSink = { record: (event) => void records.push(structuredClone(event)), observe: () => undefined };
+    const scenario = builtInScenarios().find((s) => s.name === 'year-of-operation');
+    if (!scenario) throw new Error('year-of-operation is a built-in scenario');
+    await runDrill(scenario, { runSink: new MemoryRunSink(), eventSink });
+    const deleted = records.findIndex((r) => r.eventName === 'DeleteKey');
+    expect(deleted).toBeGreaterThan(0);
+    const key = records[deleted]?.resources?.[0]?.ARN;
+    const after = records.slice(deleted + 1).filter((r) => r.eventName === 'GetKeyRotationStatus' && r.resources?.some((x) => x.ARN === key));
+    expect(after.map((r) => `${r.eventTime} ${r.errorCode ?? 'ok'}`)).toEqual([]);
+  }, 120_000);
+});
