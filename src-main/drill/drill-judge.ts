@@ -40,7 +40,7 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       const pct = cluster ? cluster.uptime.percentUp(e.from, to) : 0;
       const passed = (e.atLeast === undefined || pct + 1e-9 >= e.atLeast) && (e.atMost === undefined || pct - 1e-9 <= e.atMost);
       const expected = [e.atLeast !== undefined ? `at least ${e.atLeast}%` : '', e.atMost !== undefined ? `at most ${e.atMost}%` : ''].filter(Boolean).join(' and ');
-      return { expectation, passed, measured: round(pct), measuredText: `${round(pct)}%`, expected, evidence: evidenceOf(firstErrors(world, e.from, to, 3)), summary: `${e.cluster}${e.database ? `/${e.database}` : ''} was available ${round(pct)}% of ${formatDuration(e.from)}–${formatDuration(to)} (expected ${expected})` };
+      return { expectation, passed, measured: round(pct), measuredText: `${round(pct)}%`, expected, evidence: evidenceOf(firstErrors(world, e.from, to, 3, new Set([e.cluster]))), summary: `${e.cluster}${e.database ? `/${e.database}` : ''} was available ${round(pct)}% of ${formatDuration(e.from)}–${formatDuration(to)} (expected ${expected})` };
     }
     case 'unreadable-within':
     case 'readable-within': {
@@ -59,7 +59,9 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       // What happened, even when it came too late (or never): the auditor sees the measured delay beside the limit.
       const eventually = reached ? times : firstAt(d);
       const delay = eventually.every((t) => t !== undefined) ? Math.max(0, ...eventually.map((t) => (t as number) - at)) : null;
-      const evidence = evidenceOf(wantUp ? firstSuccesses(world, at, 3) : firstErrors(world, at, d, 3), wantUp ? [] : firstObservations(world, at, d, 3));
+      // The clusters judged, not the run's first calls of any tenant.
+      const judged = new Set(clusters.map((c) => c.id));
+      const evidence = evidenceOf(wantUp ? firstSuccesses(world, at, 3, judged) : firstErrors(world, at, d, 3, judged), wantUp ? [] : firstObservations(world, at, d, 3, judged));
       const what = wantUp ? 'readable again' : 'unreadable';
       const names = clusters.map((c) => c.id).join(', ');
       const expected = `within ${formatDuration(e.within)} of ${e.after}`;
@@ -117,16 +119,19 @@ export function stepById(world: DrillWorld, id: string): TimelineStep | undefine
   return world.scenario.timeline.find((s) => s.id === id);
 }
 
-export function firstErrors(world: DrillWorld, from: number, to: number, n: number): TrailEntry[] {
-  return take(world.trail.calls, n, (x) => x.at >= from && x.at <= to && x.error !== undefined);
+/** Whether a call was made by a node of one of `clusters` (any call, when no clusters are given). */
+const madeBy = (clusters: ReadonlySet<string> | undefined, x: TrailEntry): boolean => !clusters || (x.cluster !== undefined && clusters.has(x.cluster));
+
+export function firstErrors(world: DrillWorld, from: number, to: number, n: number, clusters?: ReadonlySet<string>): TrailEntry[] {
+  return take(world.trail.calls, n, (x) => x.at >= from && x.at <= to && x.error !== undefined && madeBy(clusters, x));
 }
 
-function firstObservations(world: DrillWorld, from: number, to: number, n: number): TrailEntry[] {
-  return take(world.trail.observations, n, (x) => x.at >= from && x.at <= to);
+function firstObservations(world: DrillWorld, from: number, to: number, n: number, clusters?: ReadonlySet<string>): TrailEntry[] {
+  return take(world.trail.observations, n, (x) => x.at >= from && x.at <= to && madeBy(clusters, x));
 }
 
-function firstSuccesses(world: DrillWorld, from: number, n: number): TrailEntry[] {
-  return take(world.trail.calls, n, (x) => x.at >= from && !x.error && (x.name === 'Decrypt' || x.name === 'GenerateDataKey'));
+function firstSuccesses(world: DrillWorld, from: number, n: number, clusters?: ReadonlySet<string>): TrailEntry[] {
+  return take(world.trail.calls, n, (x) => x.at >= from && !x.error && (x.name === 'Decrypt' || x.name === 'GenerateDataKey') && madeBy(clusters, x));
 }
 
 /** The first `n` entries that match, without filtering the whole trail. */
