@@ -92,7 +92,8 @@ export const runsShowCommand = defineCommand({
     if (s.totals.clientSideCalls) console.log(`  ${count(s.totals.clientSideCalls)} calls never reached KMS: ${codes(s.totals.clientSideByCode)}`);
     if (s.dataAtRisk.length) {
       console.log(`  data at risk at the end: ${s.dataAtRisk.length}`);
-      for (const r of s.dataAtRisk.slice(0, 10)) console.log(`    ${r.cluster}: ${r.reason}`);
+      // What is at risk, then why: three nodes of one cluster are three lines that say which node.
+      for (const r of s.dataAtRisk.slice(0, 10)) console.log(`    ${r.what.startsWith(`${r.cluster}/`) ? r.what : `${r.cluster} ${r.what}`}: ${r.reason}`);
       if (s.dataAtRisk.length > 10) console.log(`    … and ${s.dataAtRisk.length - 10} more (keydrill runs show ${s.runId} --json)`);
     }
     return EXIT_OK;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -55,6 +55,18 @@ describe('a saved run looked up by id', () => {
     expect(totals.cloudTrailRecords).toBe(totals.kmsCalls + totals.keyOwnerCopies);
     const text = keydrill(['runs', 'show', runId]).stdout;
     expect(text).toContain(`  ${totals.kmsCalls} KMS calls · ${totals.cloudTrailRecords} CloudTrail records (${totals.keyOwnerCopies} delivered to the key owner's account for calls made from another account)`);
+  }, 120_000);
+
+  it('lists the data at risk by what is at risk — which node\'s databases, which canaries — not the same cluster and reason three times', () => {
+    const built = readFileSync('resources/scenarios/revocation-and-restore.yaml', 'utf8');
+    const file = join(home, 'never-restored.yaml');
+    writeFileSync(file, built.replace(/^ {2}- \{ do: restore-access.*\n/m, '').replace(/^ {2}- \{ expect: readable-within.*\n/m, ''));
+    const run = keydrill(['drill', 'run', file]);
+    expect(run.status, run.stderr).toBe(1);
+    const runId = /^run (\S+) saved/m.exec(run.stdout)?.[1] ?? '';
+    const shown = keydrill(['runs', 'show', runId]).stdout;
+    for (const node of ['n1', 'n2', 'n3']) expect(shown).toMatch(new RegExp(`^ {4}globex-prod/${node} databases accounts, ledger: cannot unwrap the master key: AccessDeniedException in eu-west-1$`, 'm'));
+    expect(shown).toMatch(/^ {4}globex-prod \d+ canary record\(s\): unreadable at the end of the drill$/m);
   }, 120_000);
 
   it('counts a run\'s calls and records in the words and digits the drill printed when it ran', () => {
