@@ -49,3 +49,17 @@ export function onActivate(action: () => void): (e: { key: string; preventDefaul
 export function expectationsText(r: Pick<RunSummary, 'status' | 'verdicts' | 'verdictsPassed'>): string {
   return r.status === 'completed' ? `${r.verdictsPassed}/${r.verdicts} expectations met` : 'no expectation judged';
 }
+
+/**
+ * A run's outcome as its badge says it, with the badge's tone. A run still playing — in this
+ * window or in another process, such as `keydrill drill run` — has judged nothing yet: it is
+ * neither failed nor cut short.
+ */
+export function outcomeBadge(r: { status: RunSummary['status']; passed: boolean }): { text: string; tone: 'pass' | 'fail' | 'idle' } {
+  switch (r.status) {
+    case 'started': return { text: 'running: not judged yet', tone: 'idle' };
+    case 'cancelled': return { text: 'cancelled: no expectation judged', tone: 'fail' };
+    case 'interrupted': return { text: 'interrupted: the drill did not finish', tone: 'fail' };
+    default: return r.passed ? { text: 'all expectations met', tone: 'pass' } : { text: 'some expectations failed', tone: 'fail' };
+  }
+}

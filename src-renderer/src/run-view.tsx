@@ -7,7 +7,7 @@ import { useLoad } from './use-call';
 import { BucketBars, type BucketAxis } from './charts/bucket-bars';
 import { coarserBucket, rebucket } from './charts/chart-range';
 import { LineChart } from './charts/line-chart';
-import { formatDuration } from './format';
+import { formatDuration, outcomeBadge } from './format';
 
 /** A finished run: its verdicts with links to their evidence events, and its charts (not redrawn while a drill's progress ticks). */
 export const RunView = memo(function RunView({ record }: { record: RunOverview }) {
@@ -21,11 +21,14 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
   // A run that ended early (cancelled, interrupted) simulated only this far; an interrupted one's last stored record may be later than its head says.
   const played = Math.min(record.scenario.duration, Math.max(record.execution.reachedAt, record.stored?.lastRecordAt ?? 0));
   const summed = summedUp(record.execution);
+  const outcome = outcomeBadge({ status: record.execution.status, passed: record.passed });
+  // Still playing (here or in another process): nothing is summed up or judged *yet*; it has not failed to finish.
+  const playing = record.execution.status === 'started';
   return (
     <section className="run-view" aria-label="Run result" data-testid="run-view">
       <header className="run-head">
         <h2>{record.scenario.title}</h2>
-        <span className={`badge ${record.execution.status !== 'completed' ? 'fail' : record.passed ? 'pass' : 'fail'}`}>{record.execution.status === 'cancelled' ? 'cancelled: no expectation judged' : record.execution.status === 'interrupted' ? 'interrupted: the drill did not finish' : record.passed ? 'all expectations met' : 'some expectations failed'}</span>
+        <span className={`badge ${outcome.tone}`} data-testid="run-outcome">{outcome.text}</span>
         {record.dataAtRisk.length > 0 ? <span className="badge fail">{record.dataAtRisk.length} item(s) of data at risk</span> : null}
         <p className="muted">
           <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatDuration(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}
@@ -33,8 +36,8 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
             <>{t.kmsCalls.toLocaleString('en')} KMS calls · cache hit ratio {(t.cacheHitRatio * 100).toFixed(2)}% · {t.canaries.written.toLocaleString('en')} canary records written, {t.canaries.lost.toLocaleString('en')} lost</>
           ) : (
             <span data-testid="not-summed">
-              never summed up (the run did not finish)
-              {record.stored ? ` · the event store holds ${record.stored.records.toLocaleString('en')} CloudTrail records of it and ${record.stored.observations.toLocaleString('en')} calls that never reached KMS` : ''}
+              {playing ? 'not summed up yet (the run is still playing)' : 'never summed up (the run did not finish)'}
+              {record.stored ? ` · the event store holds ${record.stored.records.toLocaleString('en')} CloudTrail records of it${playing ? ' so far' : ''} and ${record.stored.observations.toLocaleString('en')} calls that never reached KMS` : ''}
             </span>
           )}
         </p>
@@ -43,7 +46,7 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
         <ul className="notes">{record.backend.simulated.map((n) => <li key={n.step}>timeline[{n.step}] {n.do}: {n.note}</li>)}</ul>
       ) : null}
       <h3>Verdicts</h3>
-      {record.verdicts.length === 0 && record.execution.status !== 'completed' ? <p className="muted" data-testid="not-judged">None: a run that did not play to its end judges no expectation.</p> : null}
+      {record.verdicts.length === 0 && record.execution.status !== 'completed' ? <p className="muted" data-testid="not-judged">{playing ? 'None yet: the run is still playing; its expectations are judged at its end.' : 'None: a run that did not play to its end judges no expectation.'}</p> : null}
       <ul className="verdicts">
         {record.verdicts.map((v, i) => (
           <li key={i} className={v.passed ? 'pass' : 'fail'} data-testid="verdict">
@@ -68,7 +71,7 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
       </ul>
       {summed ? <RunCharts record={record} /> : (
         <p className="muted">
-          No charts: a run that did not finish never summed up its series. Its CloudTrail records are in the audit log:{' '}
+          {playing ? 'No charts yet: a run sums up its series at its end. Its CloudTrail records so far are in the audit log:' : 'No charts: a run that did not finish never summed up its series. Its CloudTrail records are in the audit log:'}{' '}
           <button type="button" className="link" onClick={() => openInAudit({ runId })}>open them in Audit</button>
         </p>
       )}

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunStore } from '../../src-main/runs/run-store';
 import { e2eChromium, openBrowserApp, type BrowserApp } from '../support/browser-app';
 
 /**
@@ -260,6 +261,28 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     expect(lineEnd.x + lineEnd.width).toBeLessThanOrEqual(notPlayed.x + 1);
     await page.getByLabel('Pace').selectOption({ label: 'As fast as it goes' });
   }, 60_000);
+
+  it('shows a run still playing in another process (keydrill drill run) as running, not as failed or cut short', async () => {
+    // A run as `keydrill drill run` leaves it in the shared run store while it plays: started, its process alive.
+    const done = app.services.runs.list().find((r) => r.status === 'completed')!;
+    const head = app.services.runs.get(done.runId);
+    const elsewhere = RunStore.open(join(home, 'runs.sqlite'));
+    try {
+      elsewhere.sink().started({ ...head, verdicts: [], passed: false, execution: { ...head.execution, runId: 'still-playing-e2e', status: 'started', startedAt: new Date().toISOString() } });
+      await page.reload();
+      await page.getByRole('tab', { name: 'Drills' }).click();
+      const shown = page.locator('#page-drills').getByLabel('Showing run');
+      await shown.selectOption('still-playing-e2e');
+      const runView = page.getByTestId('run-view');
+      await expect.poll(() => runView.getByTestId('run-outcome').textContent()).toBe('running: not judged yet');
+      expect(await runView.getByTestId('run-outcome').getAttribute('class')).not.toMatch(/\bfail\b/);
+      expect(await runView.getByTestId('not-judged').textContent()).toMatch(/^None yet: the run is still playing/);
+      expect(await runView.getByTestId('not-summed').textContent()).toMatch(/^not summed up yet \(the run is still playing\)/);
+      expect(await runView.textContent()).not.toMatch(/did not finish|did not play to its end|expectations failed/);
+    } finally {
+      elsewhere.close();
+    }
+  });
 
   it('switches to the dark theme and keeps it', async () => {
     await page.getByLabel('Theme').selectOption('dark');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/api';
-import { expectationsText } from '../../src-renderer/src/format';
+import { expectationsText, outcomeBadge } from '../../src-renderer/src/format';
 
 /**
  * The Reports page summed up a fleet drill stopped with Stop as "0/0 expectations met" — as if the
@@ -18,5 +18,19 @@ describe('what a run says of its expectations', () => {
     for (const status of ['cancelled', 'interrupted', 'started'] as const) {
       expect(expectationsText(run({ status, verdicts: 0, verdictsPassed: 0 }))).toBe('no expectation judged');
     }
+  });
+});
+
+/** A run still playing in `keydrill drill run` was badged "some expectations failed" on the Drills page. */
+describe('what a run’s badge says', () => {
+  it('a run still playing has judged nothing yet: neither failed nor cut short', () => {
+    expect(outcomeBadge({ status: 'started', passed: false })).toEqual({ text: 'running: not judged yet', tone: 'idle' });
+  });
+
+  it('a finished run says whether its expectations held; a stopped or dead one that it judged none', () => {
+    expect(outcomeBadge({ status: 'completed', passed: true })).toEqual({ text: 'all expectations met', tone: 'pass' });
+    expect(outcomeBadge({ status: 'completed', passed: false })).toEqual({ text: 'some expectations failed', tone: 'fail' });
+    expect(outcomeBadge({ status: 'cancelled', passed: false }).text).toBe('cancelled: no expectation judged');
+    expect(outcomeBadge({ status: 'interrupted', passed: false }).text).toBe('interrupted: the drill did not finish');
   });
 });
