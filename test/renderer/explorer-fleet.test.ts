@@ -9,7 +9,7 @@ import { AppServices } from '../../src-main/app/app-services';
 import type { ApiArgs, ApiChannel, ApiResult, FrameEntry, RunRecord } from '../../src-shared/api';
 import { replayAll } from '../../src-shared/hierarchy-replay';
 import { Scenario } from '../../src-shared/scenario';
-import { blastRadius } from '../../src-renderer/src/explorer/blast-radius';
+import { blastItemName, blastRadius } from '../../src-renderer/src/explorer/blast-radius';
 import { fleetTopology, total } from '../../src-renderer/src/explorer/fleet-model';
 import { FleetState } from '../../src-renderer/src/explorer/fleet-state';
 import { FrameHistory } from '../../src-renderer/src/explorer/frame-history';
@@ -106,6 +106,11 @@ describe('the Explorer at fleet size', () => {
     expect(total(radius.counts.database)).toBe(calling.reduce((n, x) => n + x.databases.length, 0));
     expect(radius.keys.map((k) => k.arn).sort()).toEqual(during.keys.filter((k) => k.region === 'us-east-1').map((k) => k.arn).sort());
     expect(radius.keys.every((k) => k.state === 'down' && /unreachable/.test(k.stateText))).toBe(true);
+    // Each row of its table names what it is: a node's database key by its node (rows read "t01-prod · db1" three times).
+    const names = radius.items.map((i) => blastItemName(i.box));
+    expect(new Set(names).size).toBe(names.length);
+    const db = radius.items.find((i) => i.box.kind === 'database')!.box;
+    expect(blastItemName(db)).toBe(`${db.cluster}/${db.node} · ${db.label}`);
     // The replica region is not hit by it.
     const west = blastRadius(moment.boxes(), moment.placement(), { kind: 'region', region: 'us-west-2' });
     expect(total(west.counts.master)).toBe(during.nodes.length - calling.length);

@@ -29,6 +29,20 @@ export function blastTitle(target: BlastTarget): string {
   return target.kind === 'cmk' ? `the CMK ${target.label} (every region)` : `the replica ${target.label}`;
 }
 
+/**
+ * What the blast table calls a dependant, so that no two rows read alike: a database key by its
+ * node ("t0001-prod/n2 · db1" — every node has its own key for each database), a snapshot by when
+ * it was taken.
+ */
+export function blastItemName(box: GraphNode): string {
+  const cluster = box.cluster ?? '';
+  switch (box.kind) {
+    case 'database': return `${cluster}/${box.node ?? ''} · ${box.label}`;
+    case 'snapshot': return `${cluster} · ${box.label} · ${box.sub.startsWith(`${cluster} · `) ? box.sub.slice(cluster.length + 3) : box.sub}`;
+    default: return box.label;
+  }
+}
+
 /** Everything that depends on the target, from the hierarchy at one moment. */
 export function blastRadius(boxes: readonly GraphNode[], placement: ReadonlyMap<string, Placement>, target: BlastTarget): BlastRadius {
   const regionOf = (box: GraphNode) => box.sub.split(' · ')[0];

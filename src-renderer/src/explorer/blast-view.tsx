@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { GraphNode } from '../hierarchy-model';
 import { VirtualTable, type Column } from '../virtual-table';
-import { blastTitle, type BlastItem, type BlastRadius, type BlastTarget } from './blast-radius';
+import { blastItemName, blastTitle, type BlastItem, type BlastRadius, type BlastTarget } from './blast-radius';
 import { countsText, total } from './fleet-model';
 
 const KIND: Record<GraphNode['kind'], string> = { cmk: 'CMK', master: 'Node master key', database: 'Database key', snapshot: 'Snapshot' };
@@ -9,7 +9,7 @@ const KIND: Record<GraphNode['kind'], string> = { cmk: 'CMK', master: 'Node mast
 const COLUMNS: Column<BlastItem>[] = [
   { key: 'tenant', label: 'Tenant', width: '110px', render: (i) => i.tenant },
   { key: 'what', label: 'What', width: '140px', render: (i) => KIND[i.box.kind] },
-  { key: 'name', label: 'Name', width: 'minmax(180px, 1fr)', render: (i) => (i.box.kind === 'master' ? i.box.label : `${i.box.cluster ?? ''} · ${i.box.label}`) },
+  { key: 'name', label: 'Name', width: 'minmax(180px, 1fr)', render: (i) => blastItemName(i.box) },
   { key: 'state', label: 'State at this moment', width: 'minmax(220px, 1.4fr)', render: (i) => <span className={`badge ${i.box.state}`}>{i.box.stateText}</span> },
 ];
 
