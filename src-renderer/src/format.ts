@@ -1,5 +1,5 @@
 /** Small display helpers shared by the pages. */
-import type { RunSummary } from '../../src-shared/api';
+import type { RunSummary, ScenarioSummary } from '../../src-shared/api';
 
 /** 5400000 → "1h30m", 0 → "0s"; the two largest units unless `units` says more. */
 export function formatDuration(ms: number, units = 2): string {
@@ -62,4 +62,14 @@ export function outcomeBadge(r: { status: RunSummary['status']; passed: boolean 
     case 'interrupted': return { text: 'interrupted: the drill did not finish', tone: 'fail' };
     default: return r.passed ? { text: 'all expectations met', tone: 'pass' } : { text: 'some expectations failed', tone: 'fail' };
   }
+}
+
+/** "3 expectations", "1 step", "0 steps". */
+export function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** A built-in scenario's line under its title: "node-address-change · 6h · 1 step · 4 expectations". */
+export function scenarioFacts(s: Pick<ScenarioSummary, 'name' | 'durationMs' | 'steps' | 'expectations'>): string {
+  return `${s.name} · ${formatDuration(s.durationMs)} · ${count(s.steps, 'step')} · ${count(s.expectations, 'expectation')}`;
 }

@@ -3,7 +3,7 @@ import type { BackendKind, ScenarioSummary } from '../../../src-shared/api';
 import { describeSetup } from '../../../src-shared/drill-setup';
 import { call } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
-import { formatDuration, onActivate } from '../format';
+import { onActivate, scenarioFacts } from '../format';
 import { RunPicker } from '../run-picker';
 import { builtInScenarios, builtInScenariosNow, savedSettings, savedSettingsNow } from '../startup';
 
@@ -134,7 +134,7 @@ export function DrillsPage() {
               <li key={s.name} role="option" tabIndex={0} aria-selected={picked === s.name} data-scenario={s.name}
                 onClick={() => pick(s)} onKeyDown={onActivate(() => pick(s))}>
                 <strong>{s.title}</strong>
-                <span className="muted">{s.name} · {formatDuration(s.durationMs)} · {s.steps} steps · {s.expectations} expectations</span>
+                <span className="muted">{scenarioFacts(s)}</span>
               </li>
             ))}
           </ul>
