@@ -183,6 +183,8 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await page.getByRole('button', { name: 'Test connection' }).click();
     const report = page.getByTestId('connection-report');
     await report.waitFor({ timeout: 30_000 });
+    // The backend by its name, not its setting's key ("Connected to embedded in 0.1 s").
+    expect(await report.getByRole('heading').textContent()).toMatch(/^Connected to the embedded KMS in \d+\.\d s$/);
     expect(await report.textContent()).toContain('Key policies are enforced');
     expect(await report.locator('.capabilities .pass').count()).toBe(7);
     expect(await report.textContent()).toContain('follow the drill’s virtual clock');

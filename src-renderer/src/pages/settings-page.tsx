@@ -1,8 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { BackendSettings, ConnectionReport } from '../../../src-shared/api';
+import type { BackendKind, BackendSettings, ConnectionReport } from '../../../src-shared/api';
 import { call } from '../api-client';
 import { backendProblem } from '../settings-check';
 import { useLoad } from '../use-call';
+
+/** The backend as the connection test's heading names it ("Connected to the embedded KMS"), not its setting's key. */
+const BACKEND_NAME: Record<BackendKind, string> = { embedded: 'the embedded KMS', localstack: 'LocalStack', aws: 'AWS KMS' };
 
 const CAPABILITY_TEXT: Record<string, string> = {
   disabledKeyRefusesDecrypt: 'A disabled key refuses Decrypt (key state is enforced)',
@@ -110,7 +113,7 @@ export function SettingsPage() {
       </form>
       {report ? (
         <section className="connection" aria-label="Connection test" data-testid="connection-report">
-          <h3>{report.ok ? `Connected to ${report.backend} in ${(report.elapsedMs / 1000).toFixed(1)} s` : `Could not connect to ${report.backend}`}</h3>
+          <h3>{report.ok ? `Connected to ${BACKEND_NAME[report.backend]} in ${(report.elapsedMs / 1000).toFixed(1)} s` : `Could not connect to ${BACKEND_NAME[report.backend]}`}</h3>
           {report.error ? <p className="error" role="alert">{report.error}</p> : null}
           <ul className="capabilities">
             {Object.entries(report.capabilities).map(([k, v]) => (
