@@ -3,7 +3,7 @@ import { onActivate } from './format';
 
 export const BOX_W = 220;
 const BOX_H = 40;
-const COL_GAP = 64;
+const COL_GAP = 32;
 const ROW_GAP = 12;
 const COLUMN_TITLES = ['CMK per region', 'Node master keys', 'Database keys', 'Snapshots'];
 /** How many characters fit a box's width at each line's font size (12.5 px bold, 11 px). */

@@ -126,6 +126,12 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await panel.waitFor();
     expect(await panel.textContent()).toMatch(/4 node master keys, 7 database keys depend on this key/);
     await expect.poll(() => panel.locator('.event-list li').count()).toBeGreaterThan(0);
+    // At 1440 px, beside the tenant tree and the key panel, every column is in view: the database
+    // keys were cut off at the right edge, behind a sideways scroll.
+    const scroller = page.getByTestId('hierarchy');
+    expect(await scroller.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    const [view, db] = [(await scroller.boundingBox())!, (await page.locator('[data-node^="db:"]').first().boundingBox())!];
+    expect(db.x + db.width).toBeLessThanOrEqual(view.x + view.width);
     await screenshot('explorer');
     // Zoomed in, dragging the background pans the graph.
     for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
