@@ -28,7 +28,7 @@ export interface LogFileRecord {
   /** Its index in the file's Records array, from 0. */
   index: number;
   record: CloudTrailRecord;
-  /** Bytes of its JSON text in the file. */
+  /** Length of its JSON text in the file (characters, about its bytes). */
   bytes: number;
 }
 
