@@ -5,6 +5,7 @@
  */
 import { runDrillBench } from './drill-bench';
 import { runEnvelopeBench } from './envelope-bench';
+import { runImportBench } from './import-bench';
 import { runKmsBench } from './kms-bench';
 import { runReportBench } from './report-bench';
 import { runStoreBench } from './store-bench';
@@ -20,6 +21,7 @@ const benches: Record<string, (argv: string[]) => Promise<number>> = {
   drill: runDrillBench,
   ui: runUiBench,
   report: runReportBench,
+  import: runImportBench,
 };
 
 const [name = 'kms', ...rest] = process.argv.slice(2);
