@@ -73,3 +73,13 @@ export function count(n: number, noun: string): string {
 export function scenarioFacts(s: Pick<ScenarioSummary, 'name' | 'durationMs' | 'steps' | 'expectations'>): string {
   return `${s.name} · ${formatDuration(s.durationMs)} · ${count(s.steps, 'step')} · ${count(s.expectations, 'expectation')}`;
 }
+
+/**
+ * A cache hit ratio as a percentage that never reads 100% while there were misses: a fleet's
+ * millions of hits round 99.9996% up to "100.00%" beside the KMS calls its misses made.
+ */
+export function formatHitRatio(ratio: number): string {
+  if (ratio >= 1) return '100%';
+  const text = (ratio * 100).toFixed(2);
+  return text === '100.00' ? '>99.99%' : `${text}%`;
+}

@@ -7,7 +7,7 @@ import { useLoad } from './use-call';
 import { BucketBars, type BucketAxis } from './charts/bucket-bars';
 import { coarserBucket, rebucket } from './charts/chart-range';
 import { LineChart } from './charts/line-chart';
-import { formatDuration, outcomeBadge } from './format';
+import { formatDuration, formatHitRatio, outcomeBadge } from './format';
 
 /** A finished run: its verdicts with links to their evidence events, and its charts (not redrawn while a drill's progress ticks). */
 export const RunView = memo(function RunView({ record }: { record: RunOverview }) {
@@ -33,7 +33,7 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
         <p className="muted">
           <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatDuration(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}
           {summed ? (
-            <>{t.kmsCalls.toLocaleString('en')} KMS calls · cache hit ratio {(t.cacheHitRatio * 100).toFixed(2)}% · {t.canaries.written.toLocaleString('en')} canary records written, {t.canaries.lost.toLocaleString('en')} lost</>
+            <>{t.kmsCalls.toLocaleString('en')} KMS calls · cache hit ratio {formatHitRatio(t.cacheHitRatio)} · {t.canaries.written.toLocaleString('en')} canary records written, {t.canaries.lost.toLocaleString('en')} lost</>
           ) : (
             <span data-testid="not-summed">
               {playing ? 'not summed up yet (the run is still playing)' : 'never summed up (the run did not finish)'}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/api';
-import { expectationsText, outcomeBadge } from '../../src-renderer/src/format';
+import { expectationsText, formatHitRatio, outcomeBadge } from '../../src-renderer/src/format';
 
 /**
  * The Reports page summed up a fleet drill stopped with Stop as "0/0 expectations met" — as if the
@@ -32,5 +32,15 @@ describe('what a run’s badge says', () => {
     expect(outcomeBadge({ status: 'completed', passed: false })).toEqual({ text: 'some expectations failed', tone: 'fail' });
     expect(outcomeBadge({ status: 'cancelled', passed: false }).text).toBe('cancelled: no expectation judged');
     expect(outcomeBadge({ status: 'interrupted', passed: false }).text).toBe('interrupted: the drill did not finish');
+  });
+});
+
+/** The Drills page said "34 KMS calls · cache hit ratio 100.00%": the calls were the cache's misses. */
+describe('a run’s cache hit ratio', () => {
+  it('never reads 100% while there were misses', () => {
+    expect(formatHitRatio(0.999996)).toBe('>99.99%');
+    expect(formatHitRatio(0.99994)).toBe('99.99%');
+    expect(formatHitRatio(0.5)).toBe('50.00%');
+    expect(formatHitRatio(1)).toBe('100%');
   });
 });
