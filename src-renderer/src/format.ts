@@ -1,5 +1,6 @@
 /** Small display helpers shared by the pages. */
 import type { RunSummary, ScenarioSummary } from '../../src-shared/api';
+import { ratioPercent } from '../../src-shared/ratio-percent';
 
 /** 5400000 → "1h30m", 0 → "0s"; the two largest units unless `units` says more. */
 export function formatDuration(ms: number, units = 2): string {
@@ -74,12 +75,7 @@ export function scenarioFacts(s: Pick<ScenarioSummary, 'name' | 'durationMs' | '
   return `${s.name} · ${formatDuration(s.durationMs)} · ${count(s.steps, 'step')} · ${count(s.expectations, 'expectation')}`;
 }
 
-/**
- * A cache hit ratio as a percentage that never reads 100% while there were misses: a fleet's
- * millions of hits round 99.9996% up to "100.00%" beside the KMS calls its misses made.
- */
+/** A cache hit ratio as the Drills page shows it: never 100% while the cache missed (ratio-percent.ts). */
 export function formatHitRatio(ratio: number): string {
-  if (ratio >= 1) return '100%';
-  const text = (ratio * 100).toFixed(2);
-  return text === '100.00' ? '>99.99%' : `${text}%`;
+  return ratioPercent(ratio, 2);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/api';
 import { expectationsText, formatHitRatio, outcomeBadge } from '../../src-renderer/src/format';
+import { ratioPercent } from '../../src-shared/ratio-percent';
 
 /**
  * The Reports page summed up a fleet drill stopped with Stop as "0/0 expectations met" — as if the
@@ -42,5 +43,11 @@ describe('a run’s cache hit ratio', () => {
     expect(formatHitRatio(0.99994)).toBe('99.99%');
     expect(formatHitRatio(0.5)).toBe('50.00%');
     expect(formatHitRatio(1)).toBe('100%');
+  });
+
+  it('the HTML report says the same, to three decimals', () => {
+    expect(ratioPercent(0.9999996, 3)).toBe('>99.999%');
+    expect(ratioPercent(0.99999, 3)).toBe('99.999%');
+    expect(ratioPercent(1, 3)).toBe('100%');
   });
 });

@@ -61,6 +61,15 @@ describe('the HTML report', () => {
     expect(anchors.length).toBe(cited.size);
   });
 
+  it('never shows a 100% cache hit ratio for a run whose cache missed (a fleet’s misses are a sliver of its hits)', () => {
+    const fleet = sampleRunRecord();
+    fleet.totals = { ...fleet.totals, cacheHits: 2_499_999, cacheMisses: 1, cacheHitRatio: 2_499_999 / 2_500_000 };
+    const out = renderHtmlReport(fleet);
+    expect(out).toContain('<div class="value">&gt;99.999%</div><div class="label">key cache hit ratio</div>');
+    expect(out).toContain('Cache hit ratio &gt;99.999%');
+    expect(out).not.toContain('100.000%');
+  });
+
   it('escapes scenario text: a <script> or an onerror attribute in the record is shown as text, never run', () => {
     const hostile = sampleRunRecord();
     hostile.scenario.description = '<script>alert(1)</script>';

@@ -1,9 +1,10 @@
 import type { RunRecord } from '../../../src-shared/run-record';
 import { evidenceIndex } from './evidence';
 import { html, type Html } from './html-template';
-import { count, offset, percent, usd } from './format-text';
+import { count, offset, usd } from './format-text';
 import { LIMITS } from './report-limits';
 import type { TimelineDigest } from './timeline-digest';
+import { ratioPercent } from '../../../src-shared/ratio-percent';
 
 /**
  * What cannot be read at the end of the drill, and why. A fleet can lose thousands of items: then
@@ -48,7 +49,7 @@ export function totalsSection(record: RunRecord): Html {
 ${card(count(t.kmsCalls), 'KMS calls')}
 ${card(count(errors), 'failed KMS calls')}
 ${card(usd(t.kmsCostPerMonthUsd), 'estimated KMS request cost per 30-day month at $0.03 per 10,000 requests')}
-${card(percent(t.cacheHitRatio * 100, 3), 'key cache hit ratio')}
+${card(ratioPercent(t.cacheHitRatio, 3), 'key cache hit ratio')}
 ${card(count(t.bulkOperations), 'counted workload operations')}
 ${card(`${count(t.canaries.read)} / ${count(t.canaries.written)}`, 'canary records read back / written')}
 ${card(count(t.canaries.lost), 'canary records lost')}

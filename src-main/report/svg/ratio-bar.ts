@@ -1,8 +1,9 @@
 import { html, type Html } from '../html/html-template';
-import { count, percent } from '../html/format-text';
+import { count } from '../html/format-text';
 import { emptyChart, svg, type ChartIdentity, type Frame } from './chart-frame';
 import { INK } from './palette';
 import { r1 } from './scale';
+import { ratioPercent } from '../../../src-shared/ratio-percent';
 
 export interface RatioBarOptions extends ChartIdentity {
   /** 0–1. */
@@ -21,7 +22,7 @@ export function ratioBar(options: RatioBarOptions): Html {
   const span = FRAME.width - FRAME.left - FRAME.right;
   const hitWidth = r1(span * ratio);
   const barHeight = FRAME.height - FRAME.top - FRAME.bottom;
-  const body = html`<text x="${FRAME.left}" y="20" font-size="13" fill="${INK.text}">${`Cache hit ratio ${percent(ratio * 100, 3)}`}</text>
+  const body = html`<text x="${FRAME.left}" y="20" font-size="13" fill="${INK.text}">${`Cache hit ratio ${ratioPercent(ratio, 3)}`}</text>
 <rect class="hits" x="${FRAME.left}" y="${FRAME.top}" width="${Math.max(hitWidth, 0.5)}" height="${barHeight}" fill="#009e73"><title>${`${count(options.hits)} cache hits`}</title></rect>
 <rect class="misses" x="${r1(FRAME.left + hitWidth)}" y="${FRAME.top}" width="${Math.max(r1(span - hitWidth), 0.5)}" height="${barHeight}" fill="#d55e00"><title>${`${count(options.misses)} cache misses (keys unwrapped again)`}</title></rect>
 <text x="${FRAME.left}" y="${FRAME.height - 10}" font-size="11" fill="${INK.muted}">${`${count(options.hits)} hits`}</text>
