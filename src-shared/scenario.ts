@@ -296,7 +296,10 @@ export const ScenarioShape = z.object({
 
 /** The scenario schema with its cross-reference checks (see scenario-references.ts). */
 export const Scenario = ScenarioShape.superRefine((scenario, ctx) => {
-  const issues = scenarioReferenceIssues(scenario);
+  // A refused duration ("90", "0s") is the problem to fix: steps and windows measured against it
+  // would each add "after the end of the drill (duration 90ms)".
+  const durationRefused = typeof scenario.duration !== 'number' || ctx.issues.some((i) => i.path?.[0] === 'duration');
+  const issues = scenarioReferenceIssues(durationRefused ? { ...scenario, duration: Infinity } : scenario);
   for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   // A field already refused (a zero interval, a rate over its cap) is the problem to fix: sizing the
   // drill with it would only add "about ∞ simulator events" beside it.

@@ -87,6 +87,12 @@ describe('scenario files', () => {
     expect(problems(text).join('\n')).not.toMatch(/Invalid input|Too small|Invalid option/);
   });
 
+  it('a refused duration is the one problem: no step reported "after the end of the drill (duration 90ms)" beside it', () => {
+    for (const [written, message] of [['"90"', 'expected a duration like "90m", "1h30m" or "7d"'], ['0s', 'a drill must be at least 1s']] as const) {
+      expect(problems(valid.replace('duration: 6h', `duration: ${written}`))).toEqual([`duration: ${message} (line 3)`]);
+    }
+  });
+
   it('names that are not declared are reported where they are used', () => {
     const text = valid.replace('key: acme-cmk', 'key: other-cmk').replace('after: outage', 'after: outtage').replace('replicas: [us-west-2]', 'replicas: [eu-west-1]');
     expect(problems(text)).toEqual([
