@@ -101,5 +101,14 @@ describe('the report of an interrupted run', () => {
     // No zero totals; the event store's count in their place.
     expect(table).not.toMatch(/\r\ntotals,/);
     expect(table).toContain(`\r\nstored,,records,,,${held?.records},,"counted in the event store`);
+
+    // Its audit bundle holds every record the store has of it, and does not say "the run made 0".
+    const bundle = join(home, 'interrupted-bundle');
+    const sealed = cli(['report', runId as string, '--bundle', bundle]);
+    expect(sealed.status, sealed.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as { eventSet: { records: number | null; exported: number }; notes: string[] };
+    expect(manifest.eventSet).toMatchObject({ records: null, exported: held?.records });
+    expect(manifest.notes).toContain(`This run is interrupted: it ended before it summed itself up, so it never counted its CloudTrail records; the ${held?.records} the event store holds of it are in this bundle.`);
+    expect(manifest.notes.join(' ')).not.toContain('the run made 0');
   }, 90_000);
 });
