@@ -4,6 +4,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
 import { CloudTrailLogFile, CloudTrailRecord } from '../../src-shared/cloudtrail';
+import { issueText } from '../../src-shared/issue-text';
 import { DocumentSyntaxError, RecordsSplitter } from './records-splitter';
 
 /**
@@ -86,7 +87,7 @@ export async function* cloudTrailLogRecords(file: string): AsyncGenerator<LogFil
     for (const [name, text] of frame.members) members[name] = parsedMember(text, name, notJson);
     const document = frame.notAnObject !== undefined ? parsedMember(frame.notAnObject, undefined, notJson) : members;
     const log = CloudTrailLogFile.safeParse(document);
-    throw new CloudTrailFileError(file, `is not a CloudTrail log file ({"Records": [...]}): ${log.success ? 'Records: missing' : describeIssue(log.error.issues[0])}`);
+    throw new CloudTrailFileError(file, `is not a CloudTrail log file ({"Records": [...]}): ${log.success ? 'Records: missing' : describeIssue(log.error.issues[0], document)}`);
   }
   for (const [name, text] of frame.members) parsedMember(text, name, notJson);
 }
@@ -130,7 +131,7 @@ export function checkedRecord(raw: unknown, index: number, source: string): Clou
   const proto = protoField(raw);
   if (proto) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${proto}: ${PROTO_REFUSED}`, index);
   const parsed = CloudTrailRecord.safeParse(raw);
-  if (!parsed.success) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${describeIssue(parsed.error.issues[0])}`, index);
+  if (!parsed.success) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${describeIssue(parsed.error.issues[0], raw)}`, index);
   return parsed.data;
 }
 
@@ -159,8 +160,11 @@ export function recordName(raw: unknown, index: number): string {
   return `Records[${index}]${typeof id === 'string' && id ? ` (eventID ${id.slice(0, 64)})` : ''}`;
 }
 
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+/** The first problem, with its path and what the file holds there, as a reader of JSON names it. */
+function describeIssue(issue: z.core.$ZodIssue | undefined, raw: unknown): string {
   if (!issue) return 'invalid';
+  const value = issue.path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), raw);
+  const message = issueText(issue, value, 'json');
   const path = issue.path.map(String).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
+  return path ? `${path}: ${message}` : message;
 }

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { Scenario } from '../../src-shared/scenario';
 import { missingKeyMessage, unknownKeyMessage } from '../../src-shared/scenario-keys';
-import { scenarioIssueText } from './scenario-issue-text';
+import { issueText } from '../../src-shared/issue-text';
 
 /**
  * Reads a scenario file (YAML, or JSON — a subset of YAML, so one parser gives line numbers for
@@ -75,7 +75,7 @@ export function parseScenarioText(text: string, file = 'scenario'): Scenario {
     if (issue.code === 'invalid_type' && typeof key === 'string' && parent !== null && typeof parent === 'object' && !Array.isArray(parent) && !(key in parent)) {
       return [{ path: formatPath(issue.path), line: lineOf(doc, lines, issue.path), message: missingKeyMessage(issue.path.slice(0, -1), key, parent) }];
     }
-    return [{ path: formatPath(issue.path), line: lineOf(doc, lines, issue.path), message: scenarioIssueText(issue, valueAt(data, issue.path)) }];
+    return [{ path: formatPath(issue.path), line: lineOf(doc, lines, issue.path), message: issueText(issue, valueAt(data, issue.path), 'yaml') }];
   });
   throw new ScenarioError(file, dedupe(problems));
 }

@@ -63,8 +63,11 @@ describe('importing CloudTrail log files', () => {
   const malformed: [string, string, string | Buffer, RegExp][] = [
     ['bad JSON', 'broken.json', '{"Records": [ {"eventVersion": "1.11",', /broken\.json: is not valid JSON: /],
     ['a .gz name over data that is not gzip', 'mislabelled.json.gz', 'PK\u0003\u0004 a zip archive, not gzip', /mislabelled\.json\.gz: is named \.gz but is not gzip data \(nor plain JSON\)/],
-    ['no Records array', 'no-records.json', JSON.stringify({ records: [] }), /no-records\.json: is not a CloudTrail log file \(\{"Records": \[\.\.\.\]\}\): Records: /],
-    ['a record without eventID', 'no-id.json.gz', gzipSync(JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[1], eventID: undefined }] })), /no-id\.json\.gz: Records\[1\]: eventID: /],
+    ['no Records array', 'no-records.json', JSON.stringify({ records: [] }), /no-records\.json: is not a CloudTrail log file \(\{"Records": \[\.\.\.\]\}\): Records: missing \(expected an array\)$/],
+    ['a record without eventID', 'no-id.json.gz', gzipSync(JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[1], eventID: undefined }] })), /no-id\.json\.gz: Records\[1\]: eventID: missing \(expected text\)$/],
+    // What the file holds, in JSON's words, not zod's "Invalid input: expected boolean, received string".
+    ['a readOnly written as text', 'read-only-text.json', JSON.stringify({ Records: [{ ...goodLog().Records[0], eventID: 'ro-1', readOnly: 'yes' }] }), /read-only-text\.json: Records\[0\] \(eventID ro-1\): readOnly: expected true or false, not the text "yes"$/],
+    ['a Records that is not an array', 'records-object.json', JSON.stringify({ Records: { eventID: 'x' } }), /records-object\.json: is not a CloudTrail log file \(\{"Records": \[\.\.\.\]\}\): Records: expected an array, not an object$/],
     ['an eventTime in the wrong format', 'bad-time.json', JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[2], eventTime: '15/01/2026 09:03' }] }), /bad-time\.json: Records\[1\] \(eventID c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f\): eventTime: expected an ISO 8601 UTC time/],
     ['an impossible date', 'bad-date.json', JSON.stringify({ Records: [{ ...goodLog().Records[0], eventID: 'fresh-id', eventTime: '2026-02-30T00:00:00Z' }] }), /bad-date\.json: Records\[0\] \(eventID fresh-id\): eventTime: eventTime 2026-02-30T00:00:00Z is not a calendar time/],
     ['a field carrying key material', 'plaintext.json', JSON.stringify({ Records: [{ ...goodLog().Records[2], eventID: 'leak-1', responseElements: { Plaintext: 'AAAA' } }] }), /plaintext\.json: Records\[0\] \(eventID leak-1\): responseElements\.Plaintext: .*key material/],
