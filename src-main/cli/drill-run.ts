@@ -25,7 +25,7 @@ import { writeJUnit, type JUnitOutcome } from './junit-report';
 import { bar, progressReporter } from './progress';
 import { runService, scenarioFrom } from './scenario-input';
 import type { JsonOutput } from './json-output';
-import { checkOutputFile, checkOutputFolder } from './output-paths';
+import { checkFilesApartFromFolder, checkOutputFile, checkOutputFolder } from './output-paths';
 import { CouldNotRunError, EXIT_CANCELLED, EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 
 /** The bounds of a scenario's `seed:` field, read from the schema itself so --seed cannot drift from it. */
@@ -106,8 +106,10 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
   const outputs = outputsFrom(values);
   const { scenario } = scenarioFrom(ref, 'drill run');
   // Before a key is provisioned (real ones in LocalStack or AWS): an output it could not write at the end is bad input now.
+  const cloudTrailOut = values['cloudtrail-out'];
+  checkFilesApartFromFolder((values.report ?? []).map((path) => ({ option: '--report', path })), cloudTrailOut === undefined ? undefined : { option: '--cloudtrail-out', path: cloudTrailOut, owned: false });
   for (const file of values.report ?? []) await checkOutputFile('--report', file);
-  if (values['cloudtrail-out'] !== undefined) await checkOutputFolder('--cloudtrail-out', values['cloudtrail-out']);
+  if (cloudTrailOut !== undefined) await checkOutputFolder('--cloudtrail-out', cloudTrailOut);
   const estimate = estimateDrill(scenario);
   // A big drill says how big before it starts, so nobody waits blind (a drill too big to play was refused above).
   if (estimate.events > LARGE_ESTIMATED_EVENTS) process.stderr.write(`keydrill: ${scenario.name} will play ${describeEstimate(estimate)}\n`);

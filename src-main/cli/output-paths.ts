@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, stat, unlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { isReplaceableBundle } from '../report/audit-bundle';
 import { UsageError } from './usage-error';
 
@@ -48,6 +48,23 @@ export async function checkBundleFolder(option: string, dir: string): Promise<vo
     throw problem.error(`${path} already holds other files: an audit bundle goes into a new or empty folder (or over an earlier bundle holding nothing else), so choose another folder name`);
   }
   await probe(parent, problem);
+}
+
+/**
+ * Files written beside a folder that is written too (--report beside --cloudtrail-out, --out beside
+ * --bundle). A file at the folder's path, or one the folder would sit inside, is written first and
+ * then makes the folder impossible to write: a drill would run to its end before failing. A bundle's
+ * folder is moved into place whole, so a file inside it would be swept away too (`owned`).
+ */
+export function checkFilesApartFromFolder(files: readonly { option: string; path: string }[], folder: { option: string; path: string; owned: boolean } | undefined): void {
+  if (!folder) return;
+  const dir = resolve(folder.path);
+  for (const f of files) {
+    const path = resolve(f.path);
+    const other = `${folder.option} ${folder.path}`;
+    const clash = path === dir ? `names the same path as ${other}` : dir.startsWith(`${path}${sep}`) ? `${other} needs it to be a folder` : folder.owned && path.startsWith(`${dir}${sep}`) ? `is inside ${other}, which is written whole` : undefined;
+    if (clash) throw new Problem(f.option, f.path).error(`${clash}; write the file elsewhere`);
+  }
 }
 
 /** The folder `path` goes in, which must exist already. */

@@ -85,6 +85,25 @@ describe('an output path is checked before the work, and a bad one is named (exi
     expect(contents()).toEqual(before);
   });
 
+  it('a report file where its command\'s folder goes: drill run --report beside --cloudtrail-out, report --out inside --bundle; refused before the drill runs', () => {
+    const before = contents();
+    const same = join(out, 'both.json');
+    const cases: [string[], string, string][] = [
+      [['drill', 'run', 'revocation-and-restore', '--report', same, '--cloudtrail-out', same], `--report ${same}`, `names the same path as --cloudtrail-out ${same}; write the file elsewhere`],
+      [['drill', 'run', 'revocation-and-restore', '--report', same, '--cloudtrail-out', join(same, 'trail')], `--report ${same}`, `--cloudtrail-out ${join(same, 'trail')} needs it to be a folder; write the file elsewhere`],
+      [['report', runId, '--out', join(out, 'sealed', 'report.html'), '--bundle', join(out, 'sealed')], `--out ${join(out, 'sealed', 'report.html')}`, `is inside --bundle ${join(out, 'sealed')}, which is written whole; write the file elsewhere`],
+    ];
+    for (const [args, what, why] of cases) {
+      const r = keydrill([...args, '--json']);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`keydrill: ${what}: ${why}`);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'bad-output-path' } });
+      // Refused before the drill ran: no run was saved for it.
+      expect(r.stdout).not.toContain('runId');
+    }
+    expect(contents()).toEqual(before);
+  });
+
   it('audit export --cloudtrail-out: a file, a path through a file, a folder that takes no files', () => {
     const before = contents();
     const cases: [string, string][] = [
