@@ -38,7 +38,7 @@ export const drillValidateCommand = defineCommand({
   async run({ values, positionals, output }) {
     const ref = positionals[0] as string;
     const file = resolveScenario(ref);
-    if (!file) throw new UsageError(`drill validate: no file or built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`);
+    if (!file) throw new UsageError(`drill validate: no file or built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`, { code: 'scenario-not-found' });
     try {
       const s = loadScenarioFile(file);
       if (values.json) output.json({ file, valid: true, name: s.name, title: s.title, steps: s.timeline.length, expectations: s.expectations.length });
@@ -65,7 +65,7 @@ export const drillShowCommand = defineCommand({
   async run({ positionals }) {
     const ref = positionals[0] as string;
     const file = resolveScenario(ref);
-    if (!file) throw new UsageError(`drill show: no built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`);
+    if (!file) throw new UsageError(`drill show: no built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`, { code: 'scenario-not-found' });
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

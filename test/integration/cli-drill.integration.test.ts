@@ -219,6 +219,10 @@ describe('keydrill drill run for CI', () => {
       // The same words as stderr, without the "keydrill: " prefix.
       expect(r.stderr).toContain(out.error.message.split('\n')[0]);
     }
+    // A scenario that is nowhere has the same code for drill validate as for drill run.
+    const unknown = keydrill(['drill', 'validate', 'no-such-drill', '--json']);
+    expect(unknown.status).toBe(2);
+    expect((JSON.parse(unknown.stdout) as { error: { code: string } }).error.code).toBe('scenario-not-found');
     // Every command that takes --json answers its failures the same way.
     const show = keydrill(['runs', 'show', 'no-such-run', '--json']);
     expect(show.status).toBe(2);
