@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { count } from '../../src-shared/count';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { defineCommand } from './command-spec';
 import { DB_OPTION, eventsDbPath, openExistingStore, refuseUnknownRun } from './audit-options';
@@ -47,7 +48,11 @@ export const auditExportCommand = defineCommand({
       progress.done();
       if (values.json) output.json({ outDir, records: report.records, files: report.files, unchanged: report.unchanged });
       else if (report.records === 0) console.log(`no events to export${values.run ? ` for run ${values.run}` : ''}`);
-      else console.log(`exported ${report.records} events into ${report.files.length} CloudTrail log files under ${outDir}${report.unchanged ? ` (${report.unchanged} of them were there already, the same records exported before: left as they were)` : ''}`);
+      else {
+        const files = report.files.length;
+        const again = report.unchanged ? ` (${count(report.unchanged)} of them ${report.unchanged === 1 ? 'was' : 'were'} there already, the same records exported before: left as ${report.unchanged === 1 ? 'it was' : 'they were'})` : '';
+        console.log(`exported ${count(report.records)} event${report.records === 1 ? '' : 's'} into ${count(files)} CloudTrail log file${files === 1 ? '' : 's'} under ${outDir}${again}`);
+      }
       return EXIT_OK;
     } finally {
       progress.done();
