@@ -42,4 +42,16 @@ describe('a key KMS has deleted', () => {
     const after = records.slice(deleted + 1).filter((r) => r.eventName === 'GetKeyRotationStatus' && r.resources?.some((x) => x.ARN === key));
     expect(after.map((r) => `${r.eventTime} ${r.errorCode ?? 'ok'}`)).toEqual([]);
   }, 120_000);
+
+  it('a cluster available all year cites none of the snapshot restores refused at the end as evidence of its availability', async () => {
+    const records: CloudTrailRecord[] = [];
+    const eventSink: CloudTrailSink = { record: (event) => void records.push(structuredClone(event)), observe: () => undefined };
+    const scenario = builtInScenarios().find((s) => s.name === 'year-of-operation');
+    if (!scenario) throw new Error('year-of-operation is a built-in scenario');
+    const sink = new MemoryRunSink();
+    await runDrill(scenario, { runSink: sink, eventSink });
+    const availability = sink.full().verdicts.find((v) => v.expectation.expect === 'availability');
+    expect(availability?.measured).toBe(100);
+    expect(availability?.evidence.records.map((n) => `${records[n - 1]?.eventName} ${records[n - 1]?.errorCode}`)).toEqual([]);
+  }, 120_000);
 });
