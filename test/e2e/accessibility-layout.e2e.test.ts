@@ -99,5 +99,8 @@ describe.skipIf(!e2eChromium)('accessibility and layout of every page (axe-core,
     expect(box && head && code).toBeTruthy();
     expect(head!.x + head!.width, 'the Error code column ends past the table\'s right edge').toBeLessThanOrEqual(box!.x + box!.width);
     expect(code!.x + code!.width).toBeLessThanOrEqual(box!.x + box!.width);
+    // A code too long for its column is cut with an ellipsis: its tooltip gives it whole.
+    const first = table.locator('.error-code').first();
+    expect(await first.getAttribute('title')).toBe(await first.textContent());
   });
 });

@@ -19,10 +19,15 @@ const COLUMNS: Column<AuditRow>[] = [
   { key: 'user', label: 'User name', width: '120px', render: (r) => r.username },
   // KeyDrill's store holds every account's trail: a vendor's call on its customer's key is in both, the customer's record marked as such.
   { key: 'account', label: 'Trail of account', width: '180px', render: (r) => (r.keyOwnerCopy ? <span title="The key owner's record of a call made from another account (same sharedEventID as the caller's record)">{r.account} <span className="muted">key owner</span></span> : (r.account ?? '')) },
-  { key: 'error', label: 'Error code', width: '180px', render: (r) => (r.errorCode ? <span className="error-code">{r.errorCode}</span> : '') },
+  // A long code (AccessDeniedException in bold) may be cut at 180 px: its whole text is its tooltip.
+  { key: 'error', label: 'Error code', width: '180px', render: (r) => (r.errorCode ? <span className="error-code" title={r.errorCode}>{r.errorCode}</span> : '') },
   // Last, and the one that scrolls sideways when the window is narrow: the whole context is in the record beside the table.
-  { key: 'context', label: 'Encryption context', width: 'minmax(140px, 1fr)', render: (r) => (r.encryptionContext ? Object.entries(r.encryptionContext).map(([k, v]) => `${k}=${v}`).join(', ') : '') },
+  { key: 'context', label: 'Encryption context', width: 'minmax(140px, 1fr)', render: (r) => (r.encryptionContext ? <span title={contextText(r.encryptionContext)}>{contextText(r.encryptionContext)}</span> : '') },
 ];
+
+function contextText(context: Record<string, string>): string {
+  return Object.entries(context).map(([k, v]) => `${k}=${v}`).join(', ');
+}
 
 type Order = NonNullable<AuditQuery['order']>;
 
