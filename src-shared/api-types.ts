@@ -292,6 +292,8 @@ export const ImportFinished = z.discriminatedUnion('ok', [
     stored: z.number().int().nonnegative(), duplicates: z.number().int().nonnegative(),
     /** Present when some were found: records an older KeyDrill exported for calls that never reached KMS, kept as client-side observations, not as CloudTrail. */
     observations: z.number().int().positive().optional(),
+    /** Files only: the eventTimes of the earliest and latest records read (stored or already there), so the Audit page can open at them. */
+    span: z.object({ first: z.string(), last: z.string() }).optional(),
     failed: z.array(z.object({ file: z.string(), error: z.string() })),
   }),
   z.object({ jobId: z.string(), ok: z.literal(false), source: z.enum(['files', 'lookup-events']), error: z.string(), stored: z.number().int().nonnegative() }),

@@ -103,6 +103,12 @@ export async function importCloudTrailLogs(store: EventStore, target: string, on
 
 type FileCounts = { imported: number; duplicates: number; observations: number };
 
+/** The eventTimes of a file's first and last records in time (as the file writes them): where its events are in the Audit page. */
+export interface EventSpan {
+  first: string;
+  last: string;
+}
+
 /**
  * A large file whose import stopped after some of its parts were stored — the store failed, or the
  * file changed between its two readings. What is stored is whole, valid records of it; importing
@@ -122,7 +128,7 @@ const HELD_BYTES = 32 * 1024 * 1024;
 const PART_RECORDS = 10_000;
 
 /** One file, all or nothing; throws CloudTrailFileError (nothing stored) if any record is malformed. */
-export async function importCloudTrailFile(store: EventStore, file: string): Promise<FileCounts> {
+export async function importCloudTrailFile(store: EventStore, file: string): Promise<FileCounts & { span?: EventSpan }> {
   // First reading: every record checked; kept while the file is small enough to store in one transaction.
   let held: CloudTrailRecord[] = [];
   let heldBytes = 0;
@@ -130,7 +136,9 @@ export async function importCloudTrailFile(store: EventStore, file: string): Pro
   const checker = new BatchPacker();
   let part: CloudTrailRecord[] = [];
   let partStart = 0;
+  const span = new SpanOfTimes();
   for await (const { index, record, bytes } of cloudTrailLogRecords(file)) {
+    span.add(record.eventTime);
     if (!large) {
       held.push(record);
       heldBytes += bytes;
@@ -148,7 +156,7 @@ export async function importCloudTrailFile(store: EventStore, file: string): Pro
       part = [];
     }
   }
-  if (!large) return appendRecords(store, file, held, 0);
+  if (!large) return { ...appendRecords(store, file, held, 0), ...span.result() };
   storeCheck(checker, part, partStart, file);
 
   // Second reading: every record is valid; stored a part at a time.
@@ -168,7 +176,24 @@ export async function importCloudTrailFile(store: EventStore, file: string): Pro
     if (stored.imported + stored.duplicates + stored.observations === 0) throw err;
     throw new FilePartlyImportedError(file, stored, err);
   }
-  return stored;
+  return { ...stored, ...span.result() };
+}
+
+/** The earliest and latest eventTime seen (records are in file order, not time order). */
+class SpanOfTimes {
+  private first: { at: number; text: string } | undefined;
+  private last: { at: number; text: string } | undefined;
+
+  add(eventTime: string): void {
+    const at = Date.parse(eventTime);
+    if (Number.isNaN(at)) return;
+    if (!this.first || at < this.first.at) this.first = { at, text: eventTime };
+    if (!this.last || at > this.last.at) this.last = { at, text: eventTime };
+  }
+
+  result(): { span?: EventSpan } {
+    return this.first && this.last ? { span: { first: this.first.text, last: this.last.text } } : {};
+  }
 }
 
 /** The store's own checks (what append() would refuse), without storing: a refusal names the record in the file. */

@@ -20,6 +20,8 @@ export type Theme = 'system' | 'light' | 'dark';
 export interface AuditPreset {
   eventId?: string;
   runId?: string;
+  /** A span of time, as the From/To fields show it and as the query asks for it (the same minutes). */
+  range?: { start: string; end: string; startTime: string; endTime: string };
   /** Bumped on each request, so asking twice for the same event still applies. */
   nonce: number;
 }

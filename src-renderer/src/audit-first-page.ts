@@ -25,9 +25,10 @@ export function lookupRequest(q: AuditQuery, order: Order, token: string | undef
   return { ...q, order, maxResults: token ? NEXT_PAGE_ROWS : FIRST_PAGE_ROWS, ...(token ? { nextToken: token } : {}) };
 }
 
-/** The query the Audit page opens with for a hand-over from another page: an event, a run's events, or everything. */
+/** The query the Audit page opens with for a hand-over from another page: an event, a run's events, a span of time, or everything. */
 export function presetQuery(preset: AuditPreset | undefined): AuditQuery {
   if (preset?.eventId) return { attribute: { key: 'EventId', value: preset.eventId.trim() } };
+  if (preset?.range) return { startTime: preset.range.startTime, endTime: preset.range.endTime };
   return preset?.runId ? { runId: preset.runId } : {};
 }
 

@@ -1,4 +1,4 @@
-import { useAppState } from './app-state';
+import { useAppState, type AuditPreset } from './app-state';
 import type { ImportJob } from './import-jobs';
 
 /**
@@ -33,7 +33,7 @@ export function ImportProgressView({ job, expectedFiles }: { job: ImportJob; exp
             ))}
           </ul>
         ) : null}
-        {read > 0 ? <AuditButton open={() => openInAudit({})} /> : finished.failed.length === 0 ? <p className="muted">No events were found.</p> : null}
+        {read > 0 ? <AuditButton open={() => openInAudit(finished.span ? { range: auditRange(finished.span) } : {})} span={finished.span} /> : finished.failed.length === 0 ? <p className="muted">No events were found.</p> : null}
       </div>
     );
   }
@@ -51,6 +51,24 @@ export function ImportProgressView({ job, expectedFiles }: { job: ImportJob; exp
   );
 }
 
-function AuditButton({ open }: { open: () => void }) {
-  return <button type="button" onClick={open} data-testid="import-open-audit">Open the events in the Audit page</button>;
+/**
+ * The Audit page at the minutes the imported files' events were made, not at every event in the
+ * store (a drill's, or another import's, would bury them): those of other sources made in the same
+ * minutes still show, so the button says what it opens.
+ */
+function AuditButton({ open, span }: { open: () => void; span?: { first: string; last: string } | undefined }) {
+  const range = span ? auditRange(span) : undefined;
+  return (
+    <button type="button" onClick={open} data-testid="import-open-audit">
+      {range ? `Open the Audit page at their times, ${range.start} to ${range.end} UTC` : 'Open the events in the Audit page'}
+    </button>
+  );
+}
+
+/** The minutes from the first event's to the last's, as the Audit page's From/To fields take them. */
+function auditRange(span: { first: string; last: string }): NonNullable<AuditPreset['range']> {
+  const minute = (iso: string): string => new Date(Date.parse(iso)).toISOString().slice(0, 16);
+  const start = minute(span.first);
+  const end = minute(span.last);
+  return { start: start.replace('T', ' '), end: end.replace('T', ' '), startTime: `${start}:00Z`, endTime: `${end}:59Z` };
 }

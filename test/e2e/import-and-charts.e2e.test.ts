@@ -118,8 +118,16 @@ describe.skipIf(!e2eChromium)('importing CloudTrail logs and charting them (Play
   });
 
   it('opens the imported events in the Audit page and draws the calls of each bucket by operation, region and error code', async () => {
-    await page.getByTestId('import-open-audit').click();
+    // It opens at the minutes of the imported events (the store may hold a drill's too), and says so.
+    const records = services.eventStore().lookup({ maxResults: 10_000, order: 'oldest' }).events.map((e) => e.record.eventTime);
+    const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+    const [from, to] = [minute(records[0]!), minute(records.at(-1)!)];
+    const button = page.getByTestId('import-open-audit');
+    expect(await button.textContent()).toBe(`Open the Audit page at their times, ${from} to ${to} UTC`);
+    await button.click();
     expect(await page.getByRole('tab', { name: 'Audit' }).getAttribute('aria-selected')).toBe('true');
+    expect(await audit().getByLabel('From (UTC)').inputValue()).toBe(from);
+    expect(await audit().getByLabel('To (UTC)').inputValue()).toBe(to);
     await expect.poll(count).toBe(countOf(EVENTS));
     const byOperation = page.getByTestId('chart-calls-eventName');
     expect(await bars(byOperation)).toBeGreaterThan(40);

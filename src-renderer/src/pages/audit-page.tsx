@@ -97,7 +97,11 @@ export function AuditPage() {
   }, [fetchPage]);
 
   useEffect(() => {
-    const f: Filters = auditPreset?.eventId ? { ...EMPTY_FILTERS, attribute: 'EventId', value: auditPreset.eventId } : { ...EMPTY_FILTERS, runId: auditPreset?.runId ?? '' };
+    const f: Filters = auditPreset?.eventId
+      ? { ...EMPTY_FILTERS, attribute: 'EventId', value: auditPreset.eventId }
+      : auditPreset?.range
+        ? { ...EMPTY_FILTERS, start: auditPreset.range.start, end: auditPreset.range.end }
+        : { ...EMPTY_FILTERS, runId: auditPreset?.runId ?? '' };
     // Through the form, the query presetQuery (audit-first-page.ts) asks for as the tab opens.
     setFilters(f);
     apply(f);
