@@ -70,6 +70,18 @@ describe('the HTML report', () => {
     expect(out).not.toContain('100.000%');
   });
 
+  it('counts no tenants for a kind of event about a zone, a region or a key, rather than "0" tenants', () => {
+    const fleet = sampleRunRecord();
+    const first = fleet.timeline.length;
+    // Past the full timeline's limit, the report groups observed events by kind.
+    const zoneEvents = Array.from({ length: 400 }, (_, i) => ({ seq: first + i, at: 4 * 3_600_000 + i, kind: 'event' as const, name: 'zone-outage-ended', detail: 'us-east-1a is back', outcome: 'ok' as const, principal: 'KeyDrill fault injector', calls: { from: 1, count: 0 } }));
+    fleet.timeline = [...fleet.timeline, ...zoneEvents];
+    const out = renderHtmlReport(fleet);
+    const row = out.match(/<tr data-event="zone-outage-ended" data-outcome="ok">.*?<\/tr>/s)?.[0] ?? '';
+    expect(row).toContain('<td class="num">400</td><td class="num"><span title="These entries are about a zone, a region or a key, not one tenant">—</span></td>');
+    expect(out).toMatch(/<tr data-event="cluster started" data-outcome="ok"><td><strong>cluster started<\/strong><\/td><td><span class="pill ok">ok<\/span><\/td><td class="num">\d+<\/td><td class="num">[1-9]\d*<\/td>/);
+  });
+
   it('escapes scenario text: a <script> or an onerror attribute in the record is shown as text, never run', () => {
     const hostile = sampleRunRecord();
     hostile.scenario.description = '<script>alert(1)</script>';
