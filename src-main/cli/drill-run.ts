@@ -25,7 +25,7 @@ import { writeJUnit, type JUnitOutcome } from './junit-report';
 import { bar, progressReporter } from './progress';
 import { runService, scenarioFrom } from './scenario-input';
 import type { JsonOutput } from './json-output';
-import { checkFilesApartFromFolder, checkOutputFile, checkOutputFolder } from './output-paths';
+import { checkFilesApartFromFolder, checkFilesDistinct, checkOutputFile, checkOutputFolder } from './output-paths';
 import { CouldNotRunError, EXIT_CANCELLED, EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 
 /** The bounds of a scenario's `seed:` field, read from the schema itself so --seed cannot drift from it. */
@@ -107,6 +107,7 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
   const { scenario } = scenarioFrom(ref, 'drill run');
   // Before a key is provisioned (real ones in LocalStack or AWS): an output it could not write at the end is bad input now.
   const cloudTrailOut = values['cloudtrail-out'];
+  checkFilesDistinct((values.report ?? []).map((path) => ({ option: '--report', path })));
   checkFilesApartFromFolder((values.report ?? []).map((path) => ({ option: '--report', path })), cloudTrailOut === undefined ? undefined : { option: '--cloudtrail-out', path: cloudTrailOut, owned: false });
   for (const file of values.report ?? []) await checkOutputFile('--report', file);
   if (cloudTrailOut !== undefined) await checkOutputFolder('--cloudtrail-out', cloudTrailOut);

@@ -51,6 +51,20 @@ export async function checkBundleFolder(option: string, dir: string): Promise<vo
 }
 
 /**
+ * The same file named twice (`--report r.html --report ./r.html`) would be written twice over
+ * itself and listed twice: most likely a typo for another file, so it is refused before anything runs.
+ */
+export function checkFilesDistinct(files: readonly { option: string; path: string }[]): void {
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    const path = resolve(f.path);
+    const earlier = seen.get(path);
+    if (earlier !== undefined) throw new Problem(f.option, f.path).error(`names the same file as ${f.option} ${earlier}; give each report its own file`);
+    seen.set(path, f.path);
+  }
+}
+
+/**
  * Files written beside a folder that is written too (--report beside --cloudtrail-out, --out beside
  * --bundle). A file at the folder's path, or one the folder would sit inside, is written first and
  * then makes the folder impossible to write: a drill would run to its end before failing. A bundle's

@@ -9,7 +9,7 @@ import { DB_OPTION, eventsDbPath, openExistingStore } from './audit-options';
 import { defineCommand } from './command-spec';
 import { writeJUnit } from './junit-report';
 import { summariseRun } from './drill-summary';
-import { checkBundleFolder, checkFilesApartFromFolder, checkOutputFile } from './output-paths';
+import { checkBundleFolder, checkFilesApartFromFolder, checkFilesDistinct, checkOutputFile } from './output-paths';
 import { runService } from './scenario-input';
 import { EXIT_OK, runLookupError, UsageError } from './usage-error';
 
@@ -41,6 +41,7 @@ export const reportCommand = defineCommand({
       }
     }
     // Before anything is read or written: an output that cannot be written is bad input now, not after the first reports.
+    checkFilesDistinct(outs.map((path) => ({ option: '--out', path })));
     checkFilesApartFromFolder(outs.map((path) => ({ option: '--out', path })), values.bundle === undefined ? undefined : { option: '--bundle', path: values.bundle, owned: true });
     for (const file of outs) await checkOutputFile('--out', file);
     if (values.bundle !== undefined) await checkBundleFolder('--bundle', values.bundle);

@@ -92,6 +92,9 @@ describe('an output path is checked before the work, and a bad one is named (exi
       [['drill', 'run', 'revocation-and-restore', '--report', same, '--cloudtrail-out', same], `--report ${same}`, `names the same path as --cloudtrail-out ${same}; write the file elsewhere`],
       [['drill', 'run', 'revocation-and-restore', '--report', same, '--cloudtrail-out', join(same, 'trail')], `--report ${same}`, `--cloudtrail-out ${join(same, 'trail')} needs it to be a folder; write the file elsewhere`],
       [['report', runId, '--out', join(out, 'sealed', 'report.html'), '--bundle', join(out, 'sealed')], `--out ${join(out, 'sealed', 'report.html')}`, `is inside --bundle ${join(out, 'sealed')}, which is written whole; write the file elsewhere`],
+      // The same file twice: a typo for another name, not a file to write twice over itself.
+      [['drill', 'run', 'revocation-and-restore', '--report', same, '--report', join(out, '.', 'both.json')], `--report ${join(out, '.', 'both.json')}`, `names the same file as --report ${same}; give each report its own file`],
+      [['report', runId, '--out', same, '--out', same], `--out ${same}`, `names the same file as --out ${same}; give each report its own file`],
     ];
     for (const [args, what, why] of cases) {
       const r = keydrill([...args, '--json']);
