@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ImportFile, type ApiEventPayload, type BackendKind, type LookupImportQuery, type Settings } from '../../src-shared/api';
-import { importCloudTrailFile, LINK_NOT_FOLLOWED, listLogFiles, NO_LOG_FILES, type EventSpan } from '../audit/cloudtrail-file-import';
+import { importCloudTrailFile, LINK_NOT_FOLLOWED, listLogFiles, NO_LOG_FILES, SpanOfTimes } from '../audit/cloudtrail-file-import';
 import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
 import type { EventStore } from '../audit/event-store';
 import { importLookupEvents } from '../audit/lookup-events-import';
@@ -158,7 +158,7 @@ export class ImportService {
     const counts = { stored: 0, duplicates: 0 };
     let observations = 0;
     // Where the files' events are in time, for the Audit page to open there rather than at every event.
-    let span: EventSpan | undefined;
+    const span = new SpanOfTimes();
     const failed: { file: string; error: string }[] = [];
     let at = 0;
     try {
@@ -171,7 +171,7 @@ export class ImportService {
           counts.stored += result.imported;
           counts.duplicates += result.duplicates;
           observations += result.observations;
-          span = widened(span, result.span);
+          span.addSpan(result.span);
         } catch (err) {
           // A malformed file is refused whole and the others still import; any other error (the store) ends the job.
           if (!(err instanceof CloudTrailFileError)) throw err;
@@ -179,7 +179,7 @@ export class ImportService {
         }
         this.options.events.emit('import:progress', { jobId, source: 'files', done: i + 1, total: files.length, ...counts, current: file.label });
       }
-      this.finished({ jobId, ok: true, source: 'files', ...counts, ...(observations > 0 ? { observations } : {}), ...(span ? { span } : {}), failed });
+      this.finished({ jobId, ok: true, source: 'files', ...counts, ...(observations > 0 ? { observations } : {}), ...span.result(), failed });
     } catch (err) {
       const error = err instanceof Stopped ? err.message : storeFailed(files, at, failed.length, counts.stored, err);
       this.finished({ jobId, ok: false, source: 'files', error, stored: counts.stored });
@@ -305,13 +305,4 @@ function unreadable(path: string, err: NodeJS.ErrnoException): AppError {
   if (err.code === 'ENOENT') return new AppError('not-found', `Cannot import ${path}: no such file or folder.`);
   if (err.code === 'EACCES' || err.code === 'EPERM') return new AppError('bad-request', `Cannot import ${path}: permission denied.`);
   return new AppError('bad-request', `Cannot import ${path}: ${err.message}`);
-}
-
-/** Two spans of eventTimes as one: the earlier first, the later last. */
-function widened(span: EventSpan | undefined, more: EventSpan | undefined): EventSpan | undefined {
-  if (!span || !more) return span ?? more;
-  return {
-    first: Date.parse(more.first) < Date.parse(span.first) ? more.first : span.first,
-    last: Date.parse(more.last) > Date.parse(span.last) ? more.last : span.last,
-  };
 }

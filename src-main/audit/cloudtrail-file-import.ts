@@ -179,8 +179,8 @@ export async function importCloudTrailFile(store: EventStore, file: string): Pro
   return { ...stored, ...span.result() };
 }
 
-/** The earliest and latest eventTime seen (records are in file order, not time order). */
-class SpanOfTimes {
+/** The earliest and latest eventTime seen (records are in file order, not time order); files' spans are widened the same way. */
+export class SpanOfTimes {
   private first: { at: number; text: string } | undefined;
   private last: { at: number; text: string } | undefined;
 
@@ -189,6 +189,12 @@ class SpanOfTimes {
     if (Number.isNaN(at)) return;
     if (!this.first || at < this.first.at) this.first = { at, text: eventTime };
     if (!this.last || at > this.last.at) this.last = { at, text: eventTime };
+  }
+
+  addSpan(span: EventSpan | undefined): void {
+    if (!span) return;
+    this.add(span.first);
+    this.add(span.last);
   }
 
   result(): { span?: EventSpan } {

@@ -190,18 +190,9 @@ export class RecordsSplitter {
         case State.KeyOrEnd:
           if (c === CLOSE_OBJECT && !this.afterComma) this.state = State.End;
           else if (c === QUOTE) {
+            // The key's opening quote is its first byte: the key capture scans from here, on the next turn.
             this.keyCapture = new ValueCapture(c, () => 'a member name', at);
             this.state = State.Key;
-            // The key's opening quote is its first byte: scanned by the key capture from here.
-            const end = this.keyCapture.scan(chunk, i);
-            if (end >= 0) {
-              this.key = JSON.parse(this.keyCapture.text()) as string;
-              this.keyCapture = undefined;
-              this.state = State.Colon;
-              i = end;
-            } else {
-              i = chunk.length;
-            }
             continue;
           } else throw this.unexpected(c, at, this.afterComma ? 'the name of a member after a comma' : 'the name of a member or the end of the document');
           i++;

@@ -21,8 +21,9 @@ export function builtInScenarios(): Scenario[] {
  * meant, and any other is returned so that reading it says it is a folder.
  */
 export function resolveScenario(ref: string): string | undefined {
-  const isFolder = existsSync(ref) && statSync(ref).isDirectory();
-  if (existsSync(ref) && !isFolder) return ref;
+  const stats = statSync(ref, { throwIfNoEntry: false });
+  const isFolder = stats?.isDirectory() ?? false;
+  if (stats && !isFolder) return ref;
   const builtIn = join(BUILT_IN_DIR, `${ref}.yaml`);
   if (/^[a-z0-9-]+$/.test(ref) && existsSync(builtIn)) return builtIn;
   return isFolder ? ref : undefined;

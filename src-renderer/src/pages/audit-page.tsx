@@ -22,8 +22,13 @@ const COLUMNS: Column<AuditRow>[] = [
   // A long code (AccessDeniedException in bold) may be cut at 180 px: its whole text is its tooltip.
   { key: 'error', label: 'Error code', width: '180px', render: (r) => (r.errorCode ? <span className="error-code" title={r.errorCode}>{r.errorCode}</span> : '') },
   // Last, and the one that scrolls sideways when the window is narrow: the whole context is in the record beside the table.
-  { key: 'context', label: 'Encryption context', width: 'minmax(140px, 1fr)', render: (r) => (r.encryptionContext ? <span title={contextText(r.encryptionContext)}>{contextText(r.encryptionContext)}</span> : '') },
+  { key: 'context', label: 'Encryption context', width: 'minmax(140px, 1fr)', render: (r) => (r.encryptionContext ? <TextWithTitle text={contextText(r.encryptionContext)} /> : '') },
 ];
+
+/** Text cut at its column's width, whole in its tooltip. */
+function TextWithTitle({ text }: { text: string }) {
+  return <span title={text}>{text}</span>;
+}
 
 function contextText(context: Record<string, string>): string {
   return Object.entries(context).map(([k, v]) => `${k}=${v}`).join(', ');
