@@ -9,7 +9,7 @@ import type { CallerIdentity, CallerNetwork, CiphertextInfo } from './cloudtrail
 import type { FaultInjector } from './fault-injector';
 import type { InProcessHandler } from './in-process-handler';
 import { installKmsMiddleware } from './kms-middleware';
-import { parsedEndpoint, reuseSigner } from './sdk-call-overhead';
+import { OneShotSha256, parsedEndpoint, reuseSigner } from './sdk-call-overhead';
 
 /**
  * The one place KeyDrill builds @aws-sdk/client-kms clients, for every backend: the embedded KMS
@@ -99,6 +99,7 @@ export class KmsClientFactory {
       // Resolve each command's middleware stack once, not on every call (a drill makes 100,000s of calls;
       // measured: ~0.1 ms a call). Our middleware reads everything per call from its arguments.
       cacheMiddleware: true,
+      sha256: OneShotSha256,
     };
     if (this.endpoint) config.endpoint = parsedEndpoint(this.endpoint);
     if (this.options.credentials) config.credentials = this.options.credentials;

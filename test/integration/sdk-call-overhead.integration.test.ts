@@ -1,14 +1,16 @@
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentialsOf, startEmbeddedBackend, type EmbeddedBackend } from '../../src-main/kms/embedded-backend';
-import { parsedEndpoint, reuseSigner } from '../../src-main/kms/sdk-call-overhead';
+import { OneShotSha256, parsedEndpoint, reuseSigner } from '../../src-main/kms/sdk-call-overhead';
 import { failure } from '../support/kms-harness';
 
 /**
  * The SDK's per-call work done once per client (sdk-call-overhead.ts), against the embedded KMS over
  * loopback HTTP: it checks every signature, so a request the SDK would have signed differently fails.
  */
-describe('SDK clients built once per client: signer and parsed endpoint', () => {
+describe('SDK clients built once per client: signer, hashing and parsed endpoint', () => {
   let backend: EmbeddedBackend;
   beforeEach(async () => {
     backend = await startEmbeddedBackend();
@@ -42,5 +44,42 @@ describe('SDK clients built once per client: signer and parsed endpoint', () => 
     expect(parsedEndpoint('https://kms.eu-west-1.amazonaws.com')).toEqual({ protocol: 'https:', hostname: 'kms.eu-west-1.amazonaws.com', port: undefined, path: '/' });
     expect(parsedEndpoint('http://[::1]:8080/kms/')).toEqual({ protocol: 'http:', hostname: '[::1]', port: 8080, path: '/kms/' });
     expect(parsedEndpoint('http://localhost:4566/?x=1')).toBe('http://localhost:4566/?x=1');
+  });
+
+  it("hashes and signs exactly as the SDK's own SHA-256 does, whatever pieces it is fed", async () => {
+    const digest = async (ctor: typeof Sha256 | typeof OneShotSha256, secret: string | Uint8Array | undefined, pieces: (string | Uint8Array)[]) => {
+      // The SDK's class is typed for bytes (its signer hands it bytes); ours is also fed text as such.
+      const h = new ctor(secret);
+      for (const p of pieces) {
+        if (h instanceof OneShotSha256) h.update(p);
+        else h.update(typeof p === 'string' ? Buffer.from(p) : p);
+      }
+      return Buffer.from(await h.digest()).toString('hex');
+    };
+    const cases: [string | Uint8Array | undefined, (string | Uint8Array)[]][] = [
+      [undefined, []],
+      [undefined, ['{"KeyId":"alias/x"}']],
+      [undefined, [new Uint8Array([0, 1, 2, 255])]],
+      [undefined, ['één ', new Uint8Array([7, 8]), 'drie']],
+      ['AWS4secret', ['20260101']],
+      [new Uint8Array(32).fill(9), ['AWS4-HMAC-SHA256\n20260101T000000Z\n', new Uint8Array([1])]],
+    ];
+    for (const [secret, pieces] of cases) expect(await digest(OneShotSha256, secret, pieces)).toBe(await digest(Sha256, secret, pieces));
+
+    const sign = (sha256: typeof Sha256 | typeof OneShotSha256) =>
+      new SignatureV4({ service: 'kms', region: 'eu-west-1', sha256, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token' } }).sign(
+        { method: 'POST', protocol: 'https:', hostname: 'kms.eu-west-1.amazonaws.com', path: '/', headers: { host: 'kms.eu-west-1.amazonaws.com', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.Decrypt' }, body: '{"CiphertextBlob":"AQID"}' },
+        { signingDate: new Date(Date.UTC(2026, 0, 1)) },
+      );
+    const [ours, sdks] = await Promise.all([sign(OneShotSha256), sign(Sha256)]);
+    expect(ours.headers.authorization).toMatch(/Signature=[0-9a-f]{64}$/);
+    expect(ours.headers).toEqual(sdks.headers);
+  });
+
+  it('the clients KeyDrill builds sign with it and the embedded KMS accepts every call', async () => {
+    const client = backend.factory('admin').clientFor('us-east-1');
+    expect(client.config.sha256).toBe(OneShotSha256);
+    const key = await client.send(new CreateKeyCommand({ Description: 'hashed in one shot' }));
+    expect((await client.send(new DescribeKeyCommand({ KeyId: key.KeyMetadata?.KeyId }))).KeyMetadata?.Description).toBe('hashed in one shot');
   });
 });

@@ -295,7 +295,6 @@ export class EmbeddedKms {
       this.core.dropServiceEvents();
       throw err;
     }
-    if (operation.mutates) this.core.scheduleChanged();
     this.publishServiceEvents();
     return result;
   }

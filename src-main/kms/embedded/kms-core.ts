@@ -44,11 +44,20 @@ const NO_SERVICE_EVENTS: readonly KmsServiceEvent[] = Object.freeze([]);
 
 export class KmsCore {
   readonly access = new AccessControl();
-  private dueAt = -Infinity; // earliest scheduled rotation or deletion; -Infinity = recompute
+  /**
+   * No rotation or deletion is due before this time (-Infinity: look at every key). A change to a key
+   * can only bring its own dates nearer, so the store tells us of each and this takes the nearer one:
+   * a fleet's thousands of CreateKeys do not each cost a look at every key.
+   */
+  private dueAt = -Infinity;
   /** Service events of the work in progress: taken (and written) once it has succeeded, dropped if it failed. */
   private serviceEvents: KmsServiceEvent[] = [];
 
-  constructor(readonly store: KmsStore, readonly clock: Clock, readonly ids: IdSource = randomIds) {}
+  constructor(readonly store: KmsStore, readonly clock: Clock, readonly ids: IdSource = randomIds) {
+    store.onKeyChange = (keyId) => {
+      if (this.dueAt !== -Infinity) this.dueAt = Math.min(this.dueAt, this.dueOf(keyId));
+    };
+  }
 
   now(): number {
     return this.clock.now();
@@ -173,11 +182,6 @@ export class KmsCore {
     if (this.serviceEvents.length > 0) this.serviceEvents = [];
   }
 
-  /** Something was scheduled or unscheduled: look again before the next request. */
-  scheduleChanged(): void {
-    this.dueAt = -Infinity;
-  }
-
   /**
    * Lets time act before a request is served: rotations whose date has passed happen (at their own
    * dates, several if the clock jumped several periods) and keys whose waiting period has ended are
@@ -243,11 +247,25 @@ export class KmsCore {
 
   private nextDue(): number {
     let due = Infinity;
-    for (const family of this.store.allFamilies()) {
-      // A disabled key's overdue rotation waits for EnableKey (which calls catchUpRotation).
-      if (this.store.getKey(family.primaryRegion, family.keyId)?.state === 'Enabled') due = Math.min(due, nextRotationAt(family) ?? Infinity);
-    }
-    for (const key of this.store.allKeys()) if (key.state === 'PendingDeletion' && key.deletionDate !== undefined) due = Math.min(due, key.deletionDate);
+    for (const family of this.store.allFamilies()) due = Math.min(due, this.rotationDue(family));
+    for (const key of this.store.allKeys()) due = Math.min(due, deletionDue(key));
     return due;
   }
+
+  /** The nearer of the rotation and deletions scheduled for one key id (its primary and replicas). */
+  private dueOf(keyId: string): number {
+    const family = this.store.getFamily(keyId);
+    let due = family ? this.rotationDue(family) : Infinity;
+    for (const key of this.store.keysWithId(keyId)) due = Math.min(due, deletionDue(key));
+    return due;
+  }
+
+  private rotationDue(family: KeyFamily): number {
+    // A disabled key's overdue rotation waits for EnableKey (which calls catchUpRotation).
+    return this.store.getKey(family.primaryRegion, family.keyId)?.state === 'Enabled' ? (nextRotationAt(family) ?? Infinity) : Infinity;
+  }
+}
+
+function deletionDue(key: KeyRecord): number {
+  return key.state === 'PendingDeletion' && key.deletionDate !== undefined ? key.deletionDate : Infinity;
 }

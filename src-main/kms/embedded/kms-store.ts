@@ -26,9 +26,19 @@ type FamilyRow = Omit<KeyFamily, 'materials'>;
 
 export class KmsStore {
   private readonly keys = new Map<string, KeyRecord>();
+  /** The same keys by key id, then region: a multi-Region key's members without a look at every key. */
+  private readonly keysById = new Map<string, Map<string, KeyRecord>>();
   private readonly families = new Map<string, KeyFamily>();
   private readonly aliases = new Map<string, AliasRecord>();
   private readonly grants = new Map<string, GrantRecord>();
+  /** The same grants by `region|keyId`: a call's grants without a look at every grant of the account. */
+  private readonly grantsByKey = new Map<string, Map<string, GrantRecord>>();
+  /**
+   * Hears the key id of every key or family written or deleted, so the core can tell when a rotation
+   * or deletion becomes due without looking at every key again. (A rolled-back change is not heard
+   * again: it only brings back dates the core had already heard.)
+   */
+  onKeyChange: ((keyId: string) => void) | undefined;
   private journal: (() => void)[] | undefined;
   /** Actions that must wait until the outermost change has committed (zeroing deleted material). */
   private deferred: (() => void)[] = [];
@@ -83,7 +93,7 @@ export class KmsStore {
 
   /** Every regional key of one key id (a multi-Region key's primary and replicas). */
   keysWithId(keyId: string): KeyRecord[] {
-    return [...this.keys.values()].filter((k) => k.keyId === keyId);
+    return [...(this.keysById.get(keyId)?.values() ?? [])];
   }
 
   keysIn(region: string): KeyRecord[] {
@@ -96,12 +106,12 @@ export class KmsStore {
 
   putKey(key: KeyRecord): void {
     this.db.prepare('INSERT OR REPLACE INTO keys (region, key_id, record) VALUES (?, ?, ?)').run(key.region, key.keyId, JSON.stringify(key));
-    this.remember(this.keys, `${key.region}|${key.keyId}`, key);
+    this.rememberKey(key.region, key.keyId, key);
   }
 
   deleteKey(region: string, keyId: string): void {
     this.db.prepare('DELETE FROM keys WHERE region = ? AND key_id = ?').run(region, keyId);
-    this.remember(this.keys, `${region}|${keyId}`, undefined);
+    this.rememberKey(region, keyId, undefined);
   }
 
   // --- families and material ---------------------------------------------------------------
@@ -123,6 +133,7 @@ export class KmsStore {
       if (seq >= stored) insert.run(family.keyId, seq, m.id, m.createdAt, m.rotationType ?? null, this.vault.wrap(m.bytes, `${family.keyId}/${m.id}`));
     });
     this.remember(this.families, family.keyId, family);
+    this.onKeyChange?.(family.keyId);
   }
 
   deleteFamily(keyId: string): void {
@@ -130,6 +141,7 @@ export class KmsStore {
     this.db.prepare('DELETE FROM materials WHERE key_id = ?').run(keyId);
     const family = this.families.get(keyId);
     this.remember(this.families, keyId, undefined);
+    this.onKeyChange?.(keyId);
     // Zero the material once the deletion is certain, not before a rollback could need it.
     if (family) this.afterCommit(() => family.materials.forEach((m) => m.bytes.fill(0)));
   }
@@ -159,7 +171,7 @@ export class KmsStore {
   }
 
   grantsFor(region: string, keyId: string): GrantRecord[] {
-    return [...this.grants.values()].filter((g) => g.region === region && g.keyId === keyId).sort((a, b) => a.createdAt - b.createdAt || a.grantId.localeCompare(b.grantId));
+    return [...(this.grantsByKey.get(`${region}|${keyId}`)?.values() ?? [])].sort((a, b) => a.createdAt - b.createdAt || a.grantId.localeCompare(b.grantId));
   }
 
   grantByToken(token: string): GrantRecord | undefined {
@@ -169,12 +181,12 @@ export class KmsStore {
 
   putGrant(grant: GrantRecord): void {
     this.db.prepare('INSERT OR REPLACE INTO grants (grant_id, record) VALUES (?, ?)').run(grant.grantId, JSON.stringify(grant));
-    this.remember(this.grants, grant.grantId, grant);
+    this.rememberGrant(grant.grantId, grant);
   }
 
   deleteGrant(grantId: string): void {
     this.db.prepare('DELETE FROM grants WHERE grant_id = ?').run(grantId);
-    this.remember(this.grants, grantId, undefined);
+    this.rememberGrant(grantId, undefined);
   }
 
   // --- internals ------------------------------------------------------------------------------
@@ -183,6 +195,26 @@ export class KmsStore {
     if (value === undefined) map.delete(key);
     else map.set(key, value);
     this.journal?.push(() => (before === undefined ? map.delete(key) : map.set(key, before)));
+  }
+
+  /** A key in both maps, heard by onKeyChange. */
+  private rememberKey(region: string, keyId: string, key: KeyRecord | undefined): void {
+    this.remember(this.keys, `${region}|${keyId}`, key);
+    this.remember(this.within(this.keysById, keyId), region, key);
+    this.onKeyChange?.(keyId);
+  }
+
+  /** A grant in both maps; a grant keeps its key and region for life. */
+  private rememberGrant(grantId: string, grant: GrantRecord | undefined): void {
+    const held = grant ?? this.grants.get(grantId);
+    this.remember(this.grants, grantId, grant);
+    if (held) this.remember(this.within(this.grantsByKey, `${held.region}|${held.keyId}`), grantId, grant);
+  }
+
+  private within<V>(index: Map<string, Map<string, V>>, key: string): Map<string, V> {
+    let inner = index.get(key);
+    if (!inner) index.set(key, (inner = new Map()));
+    return inner;
   }
 
   private afterCommit(action: () => void): void {
@@ -194,6 +226,7 @@ export class KmsStore {
     for (const row of this.db.prepare('SELECT record FROM keys').all() as { record: string }[]) {
       const key = JSON.parse(row.record) as KeyRecord;
       this.keys.set(`${key.region}|${key.keyId}`, key);
+      this.within(this.keysById, key.keyId).set(key.region, key);
     }
     const materialRows = this.db.prepare('SELECT material_id, created_at, rotation_type, wrapped FROM materials WHERE key_id = ? ORDER BY seq');
     for (const row of this.db.prepare('SELECT key_id, record FROM families').all() as { key_id: string; record: string }[]) {
@@ -213,6 +246,7 @@ export class KmsStore {
     for (const row of this.db.prepare('SELECT record FROM grants').all() as { record: string }[]) {
       const grant = JSON.parse(row.record) as GrantRecord;
       this.grants.set(grant.grantId, grant);
+      this.within(this.grantsByKey, `${grant.region}|${grant.keyId}`).set(grant.grantId, grant);
     }
   }
 }
