@@ -2,7 +2,7 @@ import type { ClusterSummary, RegionSummary, RunRecord } from '../../src-shared/
 import { judge, outageWindows, type EndState } from './drill-judge';
 import type { DrillWorld } from './drill-world';
 import { hierarchyNodes } from './hierarchy-frames';
-import { accountWorkload, canaryPlaintext, canarySweep, notUnwrapped } from './node-behaviour';
+import { accountWorkload, canarySweep, isCanaryOf, notUnwrapped } from './node-behaviour';
 import { backendBlock, executionOf, headAtStart, type RunContext } from './run-head';
 import { availabilitySeries, bucketFor, countSeries, fleetSeries, PER_CLUSTER_SERIES_LIMIT } from './run-series';
 import { evidenceOf } from './run-trail';
@@ -45,7 +45,7 @@ async function verifyEnd(world: DrillWorld): Promise<EndState> {
       }
       for (const records of n.canaries.values()) {
         for (const r of records) {
-          const ok = readable && (await n.node.decryptRecord(r.recordId, r.sealed).then((p) => Buffer.compare(Buffer.from(p), canaryPlaintext(r.recordId)) === 0, () => false));
+          const ok = readable && (await n.node.decryptRecord(r.recordId, r.sealed).then((p) => isCanaryOf(r.recordId, p), () => false));
           if (!ok) lost.push(r.recordId);
         }
       }

@@ -224,7 +224,7 @@ export async function canarySweep(world: DrillWorld, cluster: ClusterRuntime): P
         for (const r of new Set([list[0], list[list.length - 1]])) {
           if (!r) continue;
           const back = await n.node.decryptRecord(r.recordId, r.sealed);
-          if (Buffer.compare(Buffer.from(back), canaryPlaintext(r.recordId)) !== 0) throw new Error(`canary ${r.recordId} read back different bytes`);
+          if (!isCanaryOf(r.recordId, back)) throw new Error(`canary ${r.recordId} read back different bytes`);
           world.canaryRead++;
         }
       }
@@ -243,6 +243,12 @@ export async function canarySweep(world: DrillWorld, cluster: ClusterRuntime): P
 
 export function canaryPlaintext(recordId: string): Buffer {
   return Buffer.from(`keydrill canary ${recordId}`);
+}
+
+/** Whether `bytes` are the canary record `recordId` was written with (read as text: no copy of either). */
+export function isCanaryOf(recordId: string, bytes: Uint8Array): boolean {
+  const expected = `keydrill canary ${recordId}`;
+  return bytes.length === Buffer.byteLength(expected) && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8') === expected;
 }
 
 export function codeOf(err: unknown): string {
