@@ -260,7 +260,10 @@ export const RegionSummary = z.object({
   clientSideFailures: Count,
   /** Minutes the region's KMS was out of reach (regional outage steps). */
   outageMinutes: z.number(),
-  /** Clusters with a node calling KMS in this region that were not serving at some moment of the run. */
+  /**
+   * Clusters not serving at some moment of the run that had a node in this region, or whose calls to
+   * KMS in this region failed or never reached it (not those whose key only has a replica here).
+   */
   clustersDown: Count,
 });
 

@@ -195,8 +195,10 @@ function clusterSummaries(world: DrillWorld, reached: number, dataAtRisk: RunRec
 }
 
 function regionSummaries(world: DrillWorld, reached: number): RegionSummary[] {
+  const down = [...world.clusters.values()].filter((c) => c.uptime.downIntervals(reached).length > 0).map((c) => c.id);
   return world.scenario.topology.regions.map((region) => {
     const records = world.trail.calls.filter((e) => e.region === region);
+    const concerned = clustersConcerned(world, region);
     const outage = outageWindows(world, region).reduce((s, [a, b]) => s + Math.max(0, Math.min(b, reached) - a), 0);
     return {
       region,
@@ -204,7 +206,20 @@ function regionSummaries(world: DrillWorld, reached: number): RegionSummary[] {
       failedKmsCalls: records.filter((e) => e.error).length,
       clientSideFailures: world.trail.observations.filter((o) => o.region === region).length,
       outageMinutes: Math.round((outage / 60_000) * 100) / 100,
-      clustersDown: world.clustersInRegion(region).filter((c) => c.uptime.downIntervals(reached).length > 0).length,
+      clustersDown: down.filter((id) => concerned.has(id)).length,
     };
   });
+}
+
+/**
+ * The clusters a region can have taken down: those with a node in it, and those whose calls to KMS
+ * in it failed or never reached it. Not every cluster whose key merely has a replica there: the
+ * replica region that took a fleet's failed-over calls did not take the fleet down.
+ */
+function clustersConcerned(world: DrillWorld, region: string): Set<string> {
+  const ids = new Set<string>();
+  for (const c of world.scenario.topology.clusters) if (c.nodes.some((n) => n.region === region)) ids.add(c.id);
+  for (const e of world.trail.calls) if (e.region === region && e.error !== undefined && e.cluster !== undefined) ids.add(e.cluster);
+  for (const o of world.trail.observations) if (o.region === region && o.cluster !== undefined) ids.add(o.cluster);
+  return ids;
 }

@@ -35,7 +35,7 @@ ${tenantTable(fleet)}
 }
 
 function regionTable(record: RunRecord): Html {
-  return html`<table class="regions" id="region-table"><thead><tr><th>Region</th><th class="num">KMS calls</th><th class="num">Failed</th><th class="num">Never reached KMS</th><th class="num">Outage minutes</th><th class="num">Tenants down</th></tr></thead><tbody>${record.regions.map((r) => html`<tr data-region="${r.region}"><td>${r.region}</td><td class="num">${count(r.kmsCalls)}</td><td class="num">${count(r.failedKmsCalls)}</td><td class="num">${count(r.clientSideFailures)}</td><td class="num">${count(r.outageMinutes)}</td><td class="num">${count(r.clustersDown)}</td></tr>`)}</tbody></table>`;
+  return html`<table class="regions" id="region-table"><thead><tr><th>Region</th><th class="num">KMS calls</th><th class="num">Failed</th><th class="num">Never reached KMS</th><th class="num">Outage minutes</th><th class="num" title="Tenants (clusters) not serving at some moment that had a node in this region, or whose KMS calls in this region failed or never reached it">Tenants down</th></tr></thead><tbody>${record.regions.map((r) => html`<tr data-region="${r.region}"><td>${r.region}</td><td class="num">${count(r.kmsCalls)}</td><td class="num">${count(r.failedKmsCalls)}</td><td class="num">${count(r.clientSideFailures)}</td><td class="num">${count(r.outageMinutes)}</td><td class="num">${count(r.clustersDown)}</td></tr>`)}</tbody></table>`;
 }
 
 /** Every tenant worst first, one line each; past LIMITS.tenantRows only the affected ones, and a pointer to the CSV and JSON. */
