@@ -3,7 +3,7 @@ import { formatDuration } from '../../src-shared/duration';
 import { builtInScenarioNames, builtInScenarios, resolveScenario } from '../drill/scenario-catalog';
 import { loadScenarioFile, ScenarioError } from '../drill/scenario-loader';
 import { defineCommand } from './command-spec';
-import { scenarioProblems } from './scenario-input';
+import { scenarioNotFound, scenarioProblems } from './scenario-input';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 
 /** `keydrill drill list | validate | show`: the built-in scenarios and scenario files. */
@@ -38,7 +38,7 @@ export const drillValidateCommand = defineCommand({
   async run({ values, positionals, output }) {
     const ref = positionals[0] as string;
     const file = resolveScenario(ref);
-    if (!file) throw new UsageError(`drill validate: no file or built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`, { code: 'scenario-not-found' });
+    if (!file) throw scenarioNotFound(ref, 'drill validate');
     try {
       const s = loadScenarioFile(file);
       if (values.json) output.json({ file, valid: true, name: s.name, title: s.title, steps: s.timeline.length, expectations: s.expectations.length });

@@ -15,13 +15,22 @@ export const runService = (): RunService => new RunService(join(keydrillHome(), 
  */
 export function scenarioFrom(ref: string, command: string): { scenario: Scenario; file: string } {
   const file = resolveScenario(ref);
-  if (!file) throw new UsageError(`${command}: no file or built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`, { code: 'scenario-not-found' });
+  if (!file) throw scenarioNotFound(ref, command);
   try {
     return { scenario: loadScenarioFile(file), file };
   } catch (err) {
     if (err instanceof ScenarioError) throw new UsageError(err.message, { code: 'invalid-scenario', path: err.file, problems: scenarioProblems(err) });
     throw err;
   }
+}
+
+/**
+ * Nothing answers to `ref`: a path (it has a folder or a scenario file's extension) is a file that is
+ * not there, said as such; a bare name is listed beside the built-in scenarios it could have meant.
+ */
+export function scenarioNotFound(ref: string, command: string): UsageError {
+  if (/[\\/]|\.(ya?ml|json)$/i.test(ref)) return new UsageError(`${command}: no scenario file ${ref}: it does not exist`, { code: 'scenario-not-found', path: ref });
+  return new UsageError(`${command}: no file or built-in scenario named '${ref}' (built-in: ${builtInScenarioNames().join(', ')})`, { code: 'scenario-not-found' });
 }
 
 /** A scenario's problems as `--json` lists them (drill validate, and drill run when it refuses the file). */

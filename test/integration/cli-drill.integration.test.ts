@@ -199,6 +199,8 @@ describe('keydrill drill run for CI', () => {
         error: { code: 'invalid-scenario', path: 'test/fixtures/scenarios/invalid.yaml', problems: [{ path: 'timeline[1].at', line: 21, message: 'expected a duration like "90m", "1h30m" or "7d"' }] },
       },
       { args: ['no-such-drill'], status: 2, stderr: "no file or built-in scenario named 'no-such-drill'", error: { code: 'scenario-not-found' } },
+      // A path is a file that is not there: no list of built-in scenarios it cannot have meant.
+      { args: ['drills/no-such.yaml'], status: 2, stderr: 'drill run: no scenario file drills/no-such.yaml: it does not exist', error: { code: 'scenario-not-found', path: 'drills/no-such.yaml' } },
       { args: ['revocation-and-restore', '--backend', 'gcp'], status: 2, stderr: '--backend must be one of embedded, localstack, aws', error: { code: 'usage', option: '--backend' } },
       { args: ['revocation-and-restore', '--report', 'out.docx'], status: 2, stderr: '--report out.docx: ', error: { code: 'unknown-format', option: '--report', path: 'out.docx' } },
       { args: ['revocation-and-restore', '--speed', '3'], status: 2, stderr: '--speed goes with --live', error: { code: 'usage' } },
