@@ -2,10 +2,10 @@ import type { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
 import { createHmac, hash } from 'node:crypto';
 
 /**
- * Two things @aws-sdk/client-kms redoes on every call although their result never changes for a
- * client, done once instead. Neither changes a byte of what is sent: the SDK still builds, signs
- * and parses every request with its own code. A drill makes 100,000s of calls, and these were
- * ~15% of the SDK's own time per call.
+ * Work @aws-sdk/client-kms redoes on every call although its result never changes for a client,
+ * done once instead, and its hashing done with fewer objects. None of it changes a byte of what is
+ * sent: the SDK still builds, signs and parses every request with its own code. A drill makes
+ * 100,000s of calls; the endpoint and the signer were ~15% of the SDK's own time per call.
  */
 
 /**
@@ -42,7 +42,6 @@ export function reuseSigner(client: KMSClient): void {
   };
 }
 
-
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 
 /**
@@ -50,7 +49,8 @@ type SourceData = string | ArrayBuffer | ArrayBufferView;
  * class with fewer objects per call. The SDK's class builds a Node Hash per hash and copies it to
  * read the digest; the signer hashes the body and the canonical request of every call, each fed in
  * one piece, so this one keeps the pieces and hashes them with the one-shot `crypto.hash` (no Hash
- * object at all), and builds an HMAC only when asked for its digest. ~12% of the SDK's time per call.
+ * object at all), and builds an HMAC only when asked for its digest. Measured: ~7 µs off a call of
+ * ~200 µs through the SDK to the embedded KMS.
  */
 export class OneShotSha256 {
   private readonly parts: Uint8Array[] = [];
@@ -59,7 +59,7 @@ export class OneShotSha256 {
   constructor(private readonly secret?: SourceData) {}
 
   update(data: SourceData): void {
-    // A single string (the canonical request, a date, a region) stays a string: no Buffer for it.
+    // The SDK's signer hands bytes; text from any other caller is kept as text when it is the only piece.
     if (typeof data === 'string' && this.text === undefined && this.parts.length === 0) {
       this.text = data;
       return;
