@@ -51,6 +51,24 @@ export const ClientObservation = z.object({
 }).strict();
 export type ClientObservation = z.infer<typeof ClientObservation>;
 
+const CAUSE_TEXT: Record<ObservationCause, string> = {
+  'injected-outage': 'injected outage (connection refused)',
+  'injected-timeout': 'injected outage (timed out)',
+  'simulated-denial': 'revocation played on the client',
+  'simulated-deletion': 'key deletion played on the client',
+  'injected-throttling': 'injected throttling',
+  unreachable: 'unreachable (a real network failure)',
+  timeout: 'timed out (a real timeout)',
+};
+
+/**
+ * A cause in words, for charts and tables: the drill's own doing or a real failure, and how the call
+ * failed — the SDK's error (NetworkingError, TimeoutError…) says only the second. Unknown text is kept.
+ */
+export function causeText(cause: string): string {
+  return Object.hasOwn(CAUSE_TEXT, cause) ? CAUSE_TEXT[cause as ObservationCause] : cause;
+}
+
 /** True for causes the drill made on purpose (injected faults, steps played on the client), false for real failures. */
 export function injectedCause(cause: ObservationCause): boolean {
   return cause !== 'unreachable' && cause !== 'timeout';

@@ -135,6 +135,8 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     expect(Number(await observed.getAttribute('data-total'))).toBe(totals.clientSideCalls);
     expect(Number(await page.getByTestId('chart-calls-eventName').getAttribute('data-total'))).toBe(totals.kmsCalls);
     expect(await observed.locator('figcaption').textContent()).toMatch(/never reached KMS by cause, per .* client-side observations, not CloudTrail records/);
+    // The cause in words (the drill's injected outage), not the record's code for it.
+    expect(await observed.locator('li').first().textContent()).toBe('injected outage (connection refused)');
     await page.getByRole('tab', { name: 'Explorer' }).click();
   });
 

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { AggregateDimension, AggregateQuery, AggregateResult } from '../../../src-shared/api';
+import { causeText } from '../../../src-shared/client-observation';
 import { call } from '../api-client';
 import { useLoad } from '../use-call';
 import { BucketBars, type CountSeries } from './bucket-bars';
@@ -62,7 +63,7 @@ export function AuditCharts({ filter, version, onTotal }: { filter: ChartFilter;
       const total = eventName.reduce((n, s) => n + s.points.reduce((m, [, c]) => m + c, 0), 0);
       // Observations have no CloudTrail attributes: they follow the time range and the run only.
       const observed = await call('audit:observation-aggregate', { by: 'cause', startTime: iso(range.start), endTime: iso(range.end - 1), bucketMinutes: range.bucketMinutes, ...(filter.runId ? { runId: filter.runId } : {}) }, { signal });
-      stretches.push({ range, charts: { eventName, region, errorCode }, observations: toCountSeries(observed), total });
+      stretches.push({ range, charts: { eventName, region, errorCode }, observations: toCountSeries(observed).map((o) => ({ ...o, label: causeText(o.label) })), total });
     }
     return { stretches, leftOut };
   }, [version]);
