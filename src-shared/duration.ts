@@ -18,12 +18,17 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(total);
 }
 
-/** The shortest exact rendering: 5400000 -> "1h30m". */
+/**
+ * The shortest exact rendering: 5400000 -> "1h30m". Milliseconds beside larger units are written as
+ * decimal seconds, 3600020 -> "1h0.02s": never "1h20ms", which reads as 1h20m. Parses back exactly.
+ */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
-  let rest = Math.round(ms);
+  const total = Math.round(ms);
+  if (total < 1000) return `${total}ms`;
+  let rest = total;
   let out = '';
-  for (const unit of ['d', 'h', 'm', 's', 'ms'] as const) {
+  for (const unit of ['d', 'h', 'm'] as const) {
     const size = UNIT_MS[unit] as number;
     const n = Math.floor(rest / size);
     if (n > 0) {
@@ -31,5 +36,9 @@ export function formatDuration(ms: number): string {
       rest -= n * size;
     }
   }
+  const seconds = Math.floor(rest / 1000);
+  const milli = rest % 1000;
+  if (milli > 0) out += `${seconds}.${String(milli).padStart(3, '0').replace(/0+$/, '')}s`;
+  else if (seconds > 0) out += `${seconds}s`;
   return out;
 }

@@ -154,6 +154,11 @@ describe('scenario files', () => {
     expect(parseDuration('1.5s')).toBe(1500);
     expect(parseDuration('90')).toBeUndefined();
     expect(formatDuration(5_400_000)).toBe('1h30m');
+    // Milliseconds beside larger units as decimal seconds: "1h20ms" would read as 1h20m.
+    expect(formatDuration(3_600_020)).toBe('1h0.02s');
+    expect(formatDuration(90_500)).toBe('1m30.5s');
+    expect(formatDuration(20)).toBe('20ms');
+    for (const ms of [1, 999, 1000, 1001, 59_999, 3_600_020, 86_400_001, 90_061_234]) expect(parseDuration(formatDuration(ms))).toBe(ms);
   });
 
   it('the JSON Schema shipped for editors is the one generated from the zod schema (run npm run schema)', () => {
