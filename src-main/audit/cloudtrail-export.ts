@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
@@ -31,6 +31,11 @@ export interface ExportReport {
   records: number;
   /** Of `files`, those already in the folder, byte for byte (the same records exported before): left as they were. */
   unchanged: number;
+  /**
+   * CloudTrail log files already under the folder's AWSLogs/ that this export did not write (another
+   * run's, or other times'): whoever is handed the folder gets them too.
+   */
+  others: number;
 }
 
 const gzipAsync = promisify(gzip);
@@ -41,7 +46,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export async function exportCloudTrailLogs(store: EventStore, outDir: string, options: ExportOptions = {}): Promise<ExportReport> {
   const maxRecords = options.maxRecordsPerFile ?? 10_000;
   if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new RangeError(`maxRecordsPerFile must be a positive whole number, got ${maxRecords}`);
-  const report: ExportReport = { files: [], records: 0, unchanged: 0 };
+  const report: ExportReport = { files: [], records: 0, unchanged: 0, others: 0 };
   const groups = new Map<string, { account: string; region: string; day: string; records: CloudTrailRecord[] }>();
 
   const writeGroup = async (key: string): Promise<void> => {
@@ -94,7 +99,21 @@ export async function exportCloudTrailLogs(store: EventStore, outDir: string, op
     after = page.next;
   } while (after !== undefined);
   for (const key of [...groups.keys()]) await writeGroup(key);
+  const ours = new Set(report.files);
+  report.others = (await logFilesUnder(outDir)).filter((f) => !ours.has(f)).length;
   return report;
+}
+
+/** What the CLI adds after an export's summary when the folder holds other log files too. */
+export function othersNote(others: number): string {
+  if (others === 0) return '';
+  return `; the folder also holds ${others.toLocaleString('en')} CloudTrail log file${others === 1 ? '' : 's'} it did not write (other runs or times), which whoever gets the folder reads too: export into an empty folder to hand these on alone`;
+}
+
+/** The CloudTrail log files under `outDir`/AWSLogs, as paths relative to `outDir`. */
+async function logFilesUnder(outDir: string): Promise<string[]> {
+  const entries = await readdir(join(outDir, 'AWSLogs'), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.json.gz')).map((e) => relative(outDir, join(e.parentPath, e.name)));
 }
 
 /** The account whose trail delivers the event: the recipient, else the caller's, else the resource's. Never a path-unsafe string. */

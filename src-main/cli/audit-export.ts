@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { count } from '../../src-shared/count';
-import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
+import { exportCloudTrailLogs, othersNote } from '../audit/cloudtrail-export';
 import { defineCommand } from './command-spec';
 import { DB_OPTION, eventsDbPath, openExistingStore, refuseUnknownRun } from './audit-options';
 import { checkOutputFolder } from './output-paths';
@@ -46,12 +46,12 @@ export const auditExportCommand = defineCommand({
         onProgress: (p) => progress.update(`audit export: ${p.files} files, ${p.records} events`),
       });
       progress.done();
-      if (values.json) output.json({ outDir, records: report.records, files: report.files, unchanged: report.unchanged });
+      if (values.json) output.json({ outDir, records: report.records, files: report.files, unchanged: report.unchanged, otherFiles: report.others });
       else if (report.records === 0) console.log(`no events to export${values.run ? ` for run ${values.run}` : ''}`);
       else {
         const files = report.files.length;
         const again = report.unchanged ? ` (${count(report.unchanged)} of them ${report.unchanged === 1 ? 'was' : 'were'} there already, the same records exported before: left as ${report.unchanged === 1 ? 'it was' : 'they were'})` : '';
-        console.log(`exported ${count(report.records)} event${report.records === 1 ? '' : 's'} into ${count(files)} CloudTrail log file${files === 1 ? '' : 's'} under ${outDir}${again}`);
+        console.log(`exported ${count(report.records)} event${report.records === 1 ? '' : 's'} into ${count(files)} CloudTrail log file${files === 1 ? '' : 's'} under ${outDir}${again}${othersNote(report.others)}`);
       }
       return EXIT_OK;
     } finally {

@@ -8,7 +8,7 @@ import type { RunRecord } from '../../src-shared/run-record';
 import { ScenarioShape, type Scenario } from '../../src-shared/scenario';
 import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../src-shared/drill-estimate';
 import { BatchedIngest } from '../audit/batched-ingest';
-import { exportCloudTrailLogs, type ExportReport } from '../audit/cloudtrail-export';
+import { exportCloudTrailLogs, othersNote, type ExportReport } from '../audit/cloudtrail-export';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { DrillRefusedError, runDrill } from '../drill/drill-runner';
 import { resolveKmsEndpoint } from '../kms/aws-endpoint-config';
@@ -175,11 +175,11 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
       }
     }
     if (values.json) {
-      output.json({ ok: true, ...summary, store: runs.file, reports: written, cloudTrailOut: cloudtrail ? { dir: cloudTrailDir, files: cloudtrail.files.length, records: cloudtrail.records } : null, failedOutputs });
+      output.json({ ok: true, ...summary, store: runs.file, reports: written, cloudTrailOut: cloudtrail ? { dir: cloudTrailDir, files: cloudtrail.files.length, records: cloudtrail.records, otherFiles: cloudtrail.others } : null, failedOutputs });
     } else {
       printVerdicts(summary);
       for (const w of written) console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);
-      if (cloudtrail) console.log(`CloudTrail logs: ${count(cloudtrail.files.length)} file(s), ${count(cloudtrail.records)} record(s) under ${values['cloudtrail-out']}`);
+      if (cloudtrail) console.log(`CloudTrail logs: ${count(cloudtrail.files.length)} file(s), ${count(cloudtrail.records)} record(s) under ${values['cloudtrail-out']}${othersNote(cloudtrail.others)}`);
       console.log(`run ${runId} ${summary.status === 'cancelled' ? 'cancelled and kept' : 'saved'}; export it again with: keydrill report ${runId} --out report.html`);
     }
     if (failedOutputs.length) {

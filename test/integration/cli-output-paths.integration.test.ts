@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN_ENV } from '../support/clean-env';
 
@@ -159,5 +160,19 @@ describe('an output path is checked before the work, and a bad one is named (exi
     expect(second.stdout).toBe(`exported ${firstOut.records} events into 1 CloudTrail log file under ${trail} (1 of them was there already, the same records exported before: left as it was)\n`);
     const logs = readdirSync(trail, { recursive: true }).filter((f) => String(f).endsWith('.json.gz'));
     expect(logs).toHaveLength(firstOut.files.length);
+  }, 120_000);
+
+  it('says when the folder also holds log files it did not write, which whoever gets the folder reads too', () => {
+    const trail = join(out, 'trail-shared');
+    // Another run's log file, in the same day's folder (drills on the embedded KMS share their start date).
+    const first = JSON.parse(keydrill(['audit', 'export', '--run', runId, '--cloudtrail-out', trail, '--json']).stdout) as { files: string[] };
+    const day = join(trail, (first.files[0] as string).split('/').slice(0, -1).join('/'));
+    writeFileSync(join(day, '111122223333_CloudTrail_us-east-1_20260101T0000Z_OTHERRUNOTHERRUN.json.gz'), gzipSync('{"Records":[]}'));
+    const again = keydrill(['audit', 'export', '--run', runId, '--cloudtrail-out', trail]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain('; the folder also holds 1 CloudTrail log file it did not write (other runs or times), which whoever gets the folder reads too: export into an empty folder to hand these on alone');
+    expect(JSON.parse(keydrill(['audit', 'export', '--run', runId, '--cloudtrail-out', trail, '--json']).stdout)).toMatchObject({ otherFiles: 1 });
+    // Its own files, found there again, are not "other" files.
+    expect(JSON.parse(keydrill(['audit', 'export', '--run', runId, '--cloudtrail-out', join(out, 'trail-twice'), '--json']).stdout)).toMatchObject({ otherFiles: 0 });
   }, 120_000);
 });
