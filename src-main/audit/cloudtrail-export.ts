@@ -104,12 +104,6 @@ export async function exportCloudTrailLogs(store: EventStore, outDir: string, op
   return report;
 }
 
-/** What the CLI adds after an export's summary when the folder holds other log files too. */
-export function othersNote(others: number): string {
-  if (others === 0) return '';
-  return `; the folder also holds ${others.toLocaleString('en')} CloudTrail log file${others === 1 ? '' : 's'} it did not write (other runs or times), which whoever gets the folder reads too: export into an empty folder to hand these on alone`;
-}
-
 /** The CloudTrail log files under `outDir`/AWSLogs, as paths relative to `outDir`. */
 async function logFilesUnder(outDir: string): Promise<string[]> {
   const entries = await readdir(join(outDir, 'AWSLogs'), { recursive: true, withFileTypes: true }).catch(() => []);

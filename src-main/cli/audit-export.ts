@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { count } from '../../src-shared/count';
-import { exportCloudTrailLogs, othersNote } from '../audit/cloudtrail-export';
+import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { defineCommand } from './command-spec';
 import { DB_OPTION, eventsDbPath, openExistingStore, refuseUnknownRun } from './audit-options';
-import { checkOutputFolder } from './output-paths';
+import { checkOutputFolder, othersNote } from './output-paths';
 import { progressReporter } from './progress';
 import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import { EXIT_OK, UsageError } from './usage-error';

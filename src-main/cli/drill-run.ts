@@ -8,7 +8,7 @@ import type { RunRecord } from '../../src-shared/run-record';
 import { ScenarioShape, type Scenario } from '../../src-shared/scenario';
 import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../src-shared/drill-estimate';
 import { BatchedIngest } from '../audit/batched-ingest';
-import { exportCloudTrailLogs, othersNote, type ExportReport } from '../audit/cloudtrail-export';
+import { exportCloudTrailLogs, type ExportReport } from '../audit/cloudtrail-export';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { DrillRefusedError, runDrill } from '../drill/drill-runner';
 import { resolveKmsEndpoint } from '../kms/aws-endpoint-config';
@@ -25,7 +25,7 @@ import { writeJUnit, type JUnitOutcome } from './junit-report';
 import { bar, progressReporter } from './progress';
 import { runService, scenarioFrom } from './scenario-input';
 import type { JsonOutput } from './json-output';
-import { checkFilesApartFromFolder, checkFilesDistinct, checkOutputFile, checkOutputFolder } from './output-paths';
+import { checkFilesApartFromFolder, checkFilesDistinct, checkOutputFile, checkOutputFolder, othersNote } from './output-paths';
 import { CouldNotRunError, EXIT_CANCELLED, EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 
 /** The bounds of a scenario's `seed:` field, read from the schema itself so --seed cannot drift from it. */

@@ -135,3 +135,8 @@ async function probe(folder: string, problem: Problem): Promise<void> {
   await unlink(name).catch(() => undefined);
 }
 
+/** What an export's summary adds when its folder holds CloudTrail log files it did not write (ExportReport.others). */
+export function othersNote(others: number): string {
+  if (others === 0) return '';
+  return `; the folder also holds ${others.toLocaleString('en')} CloudTrail log file${others === 1 ? '' : 's'} it did not write (other runs or times), which whoever gets the folder reads too: export into an empty folder to hand these on alone`;
+}
