@@ -55,6 +55,11 @@ describe('embedded KMS store: keys by id and grants by key', () => {
     expect(grantIds(store, 'us-west-2', mrk)).toEqual(['g3']);
     store.deleteGrant('g2');
     expect(grantIds(store, 'us-east-1', mrk)).toEqual(['g1']);
+    // Written again under another region's key: listed there only.
+    store.putGrant(grant('g3', mrk, 'us-east-1', 3));
+    expect(grantIds(store, 'us-west-2', mrk)).toEqual([]);
+    expect(grantIds(store, 'us-east-1', mrk)).toEqual(['g1', 'g3']);
+    store.deleteGrant('g3');
     expect(() => store.atomically(() => {
       store.deleteGrant('g1');
       store.putGrant(grant('g4', mrk));

@@ -204,11 +204,13 @@ export class KmsStore {
     this.onKeyChange?.(keyId);
   }
 
-  /** A grant in both maps; a grant keeps its key and region for life. */
+  /** A grant in both maps (a grant written again under another key leaves the old key's list). */
   private rememberGrant(grantId: string, grant: GrantRecord | undefined): void {
-    const held = grant ?? this.grants.get(grantId);
+    const before = this.grants.get(grantId);
     this.remember(this.grants, grantId, grant);
-    if (held) this.remember(this.within(this.grantsByKey, `${held.region}|${held.keyId}`), grantId, grant);
+    const keyOf = (g: GrantRecord) => `${g.region}|${g.keyId}`;
+    if (before && (!grant || keyOf(before) !== keyOf(grant))) this.remember(this.within(this.grantsByKey, keyOf(before)), grantId, undefined);
+    if (grant) this.remember(this.within(this.grantsByKey, keyOf(grant)), grantId, grant);
   }
 
   private within<V>(index: Map<string, Map<string, V>>, key: string): Map<string, V> {
