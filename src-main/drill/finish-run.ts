@@ -5,7 +5,7 @@ import { hierarchyNodes } from './hierarchy-frames';
 import { accountWorkload, canarySweep, isCanaryOf, notUnwrapped } from './node-behaviour';
 import { backendBlock, executionOf, headAtStart, type RunContext } from './run-head';
 import { availabilitySeries, bucketFor, countSeries, fleetSeries, PER_CLUSTER_SERIES_LIMIT } from './run-series';
-import { evidenceOf } from './run-trail';
+import { evidenceOf, type TrailEntry } from './run-trail';
 
 /**
  * The end of a drill: a last canary sweep, then the checks that need real cryptography — can every
@@ -198,7 +198,7 @@ function regionSummaries(world: DrillWorld, reached: number): RegionSummary[] {
   const down = [...world.clusters.values()].filter((c) => c.uptime.downIntervals(reached).length > 0).map((c) => c.id);
   return world.scenario.topology.regions.map((region) => {
     const records = world.trail.calls.filter((e) => e.region === region);
-    const concerned = clustersConcerned(world, region);
+    const concerned = clustersConcerned(world, region, records);
     const outage = outageWindows(world, region).reduce((s, [a, b]) => s + Math.max(0, Math.min(b, reached) - a), 0);
     return {
       region,
@@ -216,10 +216,10 @@ function regionSummaries(world: DrillWorld, reached: number): RegionSummary[] {
  * in it failed or never reached it. Not every cluster whose key merely has a replica there: the
  * replica region that took a fleet's failed-over calls did not take the fleet down.
  */
-function clustersConcerned(world: DrillWorld, region: string): Set<string> {
+function clustersConcerned(world: DrillWorld, region: string, callsInRegion: readonly TrailEntry[]): Set<string> {
   const ids = new Set<string>();
   for (const c of world.scenario.topology.clusters) if (c.nodes.some((n) => n.region === region)) ids.add(c.id);
-  for (const e of world.trail.calls) if (e.region === region && e.error !== undefined && e.cluster !== undefined) ids.add(e.cluster);
+  for (const e of callsInRegion) if (e.error !== undefined && e.cluster !== undefined) ids.add(e.cluster);
   for (const o of world.trail.observations) if (o.region === region && o.cluster !== undefined) ids.add(o.cluster);
   return ids;
 }

@@ -241,13 +241,15 @@ export async function canarySweep(world: DrillWorld, cluster: ClusterRuntime): P
   world.refreshUptime(cluster);
 }
 
+const canaryText = (recordId: string): string => `keydrill canary ${recordId}`;
+
 export function canaryPlaintext(recordId: string): Buffer {
-  return Buffer.from(`keydrill canary ${recordId}`);
+  return Buffer.from(canaryText(recordId));
 }
 
 /** Whether `bytes` are the canary record `recordId` was written with (read as text: no copy of either). */
 export function isCanaryOf(recordId: string, bytes: Uint8Array): boolean {
-  const expected = `keydrill canary ${recordId}`;
+  const expected = canaryText(recordId);
   return bytes.length === Buffer.byteLength(expected) && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8') === expected;
 }
 
