@@ -27,7 +27,7 @@ export class RunService {
 
   get(runId: string): RunRecord {
     const head = this.runStore().head(runId);
-    if (!head) throw new AppError('not-found', `There is no run ${runId}.`);
+    if (!head) throw this.noSuchRun(runId);
     return head;
   }
 
@@ -35,7 +35,7 @@ export class RunService {
   /** Given the event store, a run that never summed itself up is counted there (stored-evidence.ts). */
   overview(runId: string, events?: EventStore): RunOverview {
     const overview = this.runStore().overview(runId);
-    if (!overview) throw new AppError('not-found', `There is no run ${runId}.`);
+    if (!overview) throw this.noSuchRun(runId);
     const stored = events ? storedEvidence(events, overview) : undefined;
     return stored ? { ...overview, stored } : overview;
   }
@@ -85,7 +85,17 @@ export class RunService {
    * tenants is megabytes of JSON to parse for each page of frames the Explorer asks for.
    */
   private mustExist(runId: string): void {
-    if (!this.runStore().summary(runId)) throw new AppError('not-found', `There is no run ${runId}.`);
+    if (!this.runStore().summary(runId)) throw this.noSuchRun(runId);
+  }
+
+  /**
+   * "There is no run X", and when X is the start of stored run ids (a run id cut short, or the
+   * scenario-and-seed part copied without its time), the whole ids it starts.
+   */
+  private noSuchRun(runId: string): AppError {
+    const starting = runId ? this.runStore().list().filter((r) => r.runId.startsWith(runId)).map((r) => r.runId) : [];
+    const hint = starting.length === 0 ? '' : starting.length === 1 ? ` Did you mean ${starting[0]}? A run id is given whole.` : ` ${starting.length} runs start with it, e.g. ${starting.slice(0, 3).join(', ')}; a run id is given whole.`;
+    return new AppError('not-found', `There is no run ${runId}.${hint}`);
   }
 
   delete(runId: string): boolean {

@@ -25,7 +25,7 @@ export const auditExportCommand = defineCommand({
     json: { type: 'boolean', description: 'print {"records", "files": [...]} as JSON' },
   },
   examples: [
-    { command: 'keydrill audit export --cloudtrail-out ./trail --run revocation-and-restore-s11-1a2b3c4d', note: 'one drill\'s CloudTrail records' },
+    { command: 'keydrill audit export --cloudtrail-out ./trail --run revocation-and-restore-s11-1a2b3c4d-20261206t134243-710e', note: 'one drill\'s CloudTrail records' },
     { command: 'keydrill audit export --cloudtrail-out ./trail --start 2026-01-15 --end 2026-01-16T00:00+01:00', note: 'imported events of one day' },
   ],
   async run({ values, output }) {

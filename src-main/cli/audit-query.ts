@@ -28,7 +28,7 @@ export const auditQueryCommand = defineCommand({
   },
   examples: [
     { command: 'keydrill audit query --attribute EventName=Decrypt --errors --start 24h', note: 'failed Decrypt calls of the last day' },
-    { command: 'keydrill audit query --run revocation-and-restore-s11-1a2b3c4d --errors', note: 'the errors of one drill' },
+    { command: 'keydrill audit query --run revocation-and-restore-s11-1a2b3c4d-20261206t134243-710e --errors', note: 'the errors of one drill' },
     { command: 'keydrill audit query --start 2026-01-15T09:00+01:00 --end 1h30m --json', note: 'a window with a zone offset, as JSON' },
   ],
   async run({ values, output }) {

@@ -26,8 +26,8 @@ export const reportCommand = defineCommand({
     json: { type: 'boolean', description: 'print [{file, format, bytes, sha256}] as JSON (a bundle adds its seal and notes)' },
   },
   examples: [
-    { command: 'keydrill report revocation-and-restore-s11-1a2b3c4d --out report.pdf --out report.csv', note: 'two formats at once' },
-    { command: 'keydrill report revocation-and-restore-s11-1a2b3c4d --bundle audit/ && (cd audit && sha256sum -c SHA256SUMS)', note: 'a sealed bundle for the auditor, checked' },
+    { command: 'keydrill report revocation-and-restore-s11-1a2b3c4d-20261206t134243-710e --out report.pdf --out report.csv', note: 'two formats at once' },
+    { command: 'keydrill report revocation-and-restore-s11-1a2b3c4d-20261206t134243-710e --bundle audit/ && (cd audit && sha256sum -c SHA256SUMS)', note: 'a sealed bundle for the auditor, checked' },
   ],
   async run({ values, positionals, output }) {
     const outs = values.out ?? [];

@@ -62,7 +62,7 @@ export const runsShowCommand = defineCommand({
   summary: 'a saved run: scenario, backend, verdicts and totals',
   args: [{ name: 'run-id', complete: 'run', description: 'the id of a saved run (keydrill runs list)' }],
   options: { json: { type: 'boolean', description: 'print the outcome as keydrill drill run --json does' } },
-  examples: [{ command: 'keydrill runs show revocation-and-restore-s11-1a2b3c4d', note: 'what a run found' }],
+  examples: [{ command: 'keydrill runs show revocation-and-restore-s11-1a2b3c4d-20261206t134243-710e', note: 'what a run found' }],
   async run({ values, positionals, output }) {
     const runId = positionals[0] as string;
     const { record, failedSteps, stored } = withServices((services) => {
@@ -106,7 +106,7 @@ export const runsDeleteCommand = defineCommand({
   description: 'Removes runs from the run store. A run still playing is refused. The CloudTrail records a run made stay in events.sqlite: they are evidence of real KMS calls.',
   args: [{ name: 'run-id', complete: 'run', description: 'the id of a saved run (keydrill runs list); more may follow' }],
   options: { json: { type: 'boolean', description: 'print {deleted: [...]} as JSON' } },
-  examples: [{ command: 'keydrill runs delete revocation-and-restore-s11-1a2b3c4d', note: 'forget one run' }],
+  examples: [{ command: 'keydrill runs delete revocation-and-restore-s11-1a2b3c4d-20261206t134243-710e', note: 'forget one run' }],
   variadic: true,
   async run({ values, positionals, output }) {
     const deleted = withRuns((r) => positionals.map((runId) => {

@@ -22,6 +22,8 @@ export async function judge(world: DrillWorld, endState: EndState): Promise<Verd
 export interface EndState {
   /** Canary records unreadable at the end, by cluster. */
   lostCanaries: Map<string, string[]>;
+  /** For each cluster with lost canaries, the calls that show why (finish-run.ts). */
+  canaryEvidence: Map<string, Evidence>;
   /** Whether each snapshot restored at the end; when not, why, and whether it is lost for good (its CMK gone). */
   snapshotRestorable: Map<string, { ok: boolean; lost?: boolean; reason?: string; evidence: Evidence }>;
   /** What is unreadable at the end (the record's dataAtRisk). */
@@ -78,8 +80,12 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       };
     }
     case 'no-canary-lost': {
-      const lost = [...end.lostCanaries].filter(([c]) => !e.cluster || c === e.cluster).flatMap(([, ids]) => ids);
-      return { expectation, passed: lost.length === 0, measured: lost.length, measuredText: `${count(lost.length)} lost`, expected: 'none lost', evidence: NONE, summary: lost.length === 0 ? `every canary record written (${count(world.canaryWritten)}) could still be read at the end` : `${count(lost.length)} canary record(s) could not be read at the end, e.g. ${lost.slice(0, 3).join(', ')}` };
+      const concerned = [...end.lostCanaries].filter(([c, ids]) => ids.length > 0 && (!e.cluster || c === e.cluster));
+      const lost = concerned.flatMap(([, ids]) => ids);
+      // Evidence of a loss: why the first few clusters concerned could not read their canaries back.
+      const why = concerned.slice(0, 3).map(([c]) => end.canaryEvidence.get(c) ?? NONE);
+      const evidence: Evidence = { records: why.flatMap((x) => x.records).slice(0, 5), ...(why.some((x) => x.observations?.length) ? { observations: why.flatMap((x) => x.observations ?? []).slice(0, 3) } : {}) };
+      return { expectation, passed: lost.length === 0, measured: lost.length, measuredText: `${count(lost.length)} lost`, expected: 'none lost', evidence, summary: lost.length === 0 ? `every canary record written (${count(world.canaryWritten)}) could still be read at the end` : `${count(lost.length)} canary record(s) could not be read at the end, e.g. ${lost.slice(0, 3).join(', ')}` };
     }
     case 'kms-calls-at-most': {
       const calls = world.trail.calls.filter((x) => (!e.region || x.region === e.region) && (!e.operation || x.name === e.operation));

@@ -1,11 +1,11 @@
-import type { ClusterSummary, RegionSummary, RunRecord } from '../../src-shared/run-record';
+import type { ClusterSummary, Evidence, RegionSummary, RunRecord } from '../../src-shared/run-record';
 import { judge, outageWindows, type EndState } from './drill-judge';
 import type { DrillWorld } from './drill-world';
 import { hierarchyNodes } from './hierarchy-frames';
 import { accountWorkload, canarySweep, isCanaryOf, notUnwrapped } from './node-behaviour';
 import { backendBlock, executionOf, headAtStart, type RunContext } from './run-head';
 import { availabilitySeries, bucketFor, countSeries, fleetSeries, PER_CLUSTER_SERIES_LIMIT } from './run-series';
-import { evidenceOf, type TrailEntry } from './run-trail';
+import { evidenceOf, type TrailEntry, type TrailMark } from './run-trail';
 
 /**
  * The end of a drill: a last canary sweep, then the checks that need real cryptography — can every
@@ -30,9 +30,11 @@ export async function finishRun(world: DrillWorld, run: RunContext, beforeRecord
 
 async function verifyEnd(world: DrillWorld): Promise<EndState> {
   const lostCanaries = new Map<string, string[]>();
+  const canaryEvidence = new Map<string, Evidence>();
   const snapshotRestorable: EndState['snapshotRestorable'] = new Map();
   for (const cluster of world.clusters.values()) {
     const lost: string[] = [];
+    const readMark = world.trail.mark;
     for (const n of cluster.nodes.values()) {
       let readable = n.node.status === 'running';
       if (!readable) {
@@ -51,6 +53,7 @@ async function verifyEnd(world: DrillWorld): Promise<EndState> {
       }
     }
     lostCanaries.set(cluster.id, lost);
+    if (lost.length) canaryEvidence.set(cluster.id, canaryLossEvidence(world, cluster.id, readMark));
     for (const snap of cluster.snapshots) {
       const mark = world.trail.mark;
       const evidence = () => evidenceOf(world.trail.entries.slice(mark.records), world.trail.observations.slice(mark.observations));
@@ -63,7 +66,7 @@ async function verifyEnd(world: DrillWorld): Promise<EndState> {
       }
     }
   }
-  const end: EndState = { lostCanaries, snapshotRestorable, dataAtRisk: [] };
+  const end: EndState = { lostCanaries, canaryEvidence, snapshotRestorable, dataAtRisk: [] };
   end.dataAtRisk = risks(world, end);
   return end;
 }
@@ -147,6 +150,26 @@ function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefin
     eventCount: trail.entries.length,
     observationCount: observations.length,
   };
+}
+
+/**
+ * Why a cluster's canary records could not be read back: the failed calls of the end-of-drill reads
+ * (a node refused its master key, or could not start); when those reads made no call (a node down
+ * with nothing left to try), the cluster's last failed calls of the drill.
+ */
+function canaryLossEvidence(world: DrillWorld, cluster: string, since: TrailMark): Evidence {
+  const ofCluster = (x: TrailEntry) => x.cluster === cluster;
+  const failed = world.trail.calls.slice(since.records).filter((x) => x.error !== undefined && ofCluster(x));
+  const unreached = world.trail.observations.slice(since.observations).filter(ofCluster);
+  if (failed.length || unreached.length) return evidenceOf(failed.slice(0, 5), unreached.slice(0, 3));
+  return evidenceOf(lastMatching(world.trail.calls, 3, (x) => x.error !== undefined && ofCluster(x)));
+}
+
+/** The last `n` entries that match, in trail order, read from the end. */
+function lastMatching(entries: readonly TrailEntry[], n: number, match: (e: TrailEntry) => boolean): TrailEntry[] {
+  const out: TrailEntry[] = [];
+  for (let i = entries.length - 1; i >= 0 && out.length < n; i--) if (match(entries[i] as TrailEntry)) out.unshift(entries[i] as TrailEntry);
+  return out;
 }
 
 function risks(world: DrillWorld, end: EndState): RunRecord['dataAtRisk'] {

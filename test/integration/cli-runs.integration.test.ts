@@ -34,6 +34,11 @@ describe('a saved run looked up by id', () => {
     const missing = keydrill(['runs', 'show', 'no-such-run']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('There is no run no-such-run');
+    // The scenario-and-seed part of an id, copied without its time: the message gives the whole id.
+    const cut = runId.split('-').slice(0, -2).join('-');
+    const partial = keydrill(['runs', 'show', cut]);
+    expect(partial.status).toBe(2);
+    expect(partial.stderr).toContain(`There is no run ${cut}. Did you mean ${runId}? A run id is given whole.`);
 
     const db = new Database(join(home, 'runs.sqlite'));
     db.prepare(`UPDATE runs SET head = '{"format":' WHERE run_id = ?`).run(runId);

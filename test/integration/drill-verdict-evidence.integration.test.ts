@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { parseScenarioText } from '../../src-main/drill/scenario-loader';
+import { fleetScenario } from '../../bench/fleet-scenario';
+import { Scenario } from '../../src-shared/scenario';
 import { runWhole } from '../support/drill-run';
 
 /**
@@ -64,5 +66,21 @@ describe('a verdict about a cluster cites that cluster\'s calls', () => {
       expect(v?.evidence.records.map(clusterOf), v?.summary).toEqual(v?.evidence.records.map(() => 'alpha-prod'));
     }
     expect(readable?.evidence.records.map((n) => records[n - 1]?.errorCode)).toEqual(readable?.evidence.records.map(() => undefined));
+  }, 60_000);
+});
+
+describe('a lost canary is cited', () => {
+  it('"no canary lost", failed by a revoked tenant, cites that tenant\'s refused calls', async () => {
+    const records: CloudTrailRecord[] = [];
+    const sink = { record: (e: CloudTrailRecord) => void records.push(e), observe: () => undefined };
+    const { full } = await runWhole(Scenario.parse(fleetScenario({ tenants: 2, days: 2, outageHours: 0, revokeFirstTenant: true })), { eventSink: sink });
+    const canaries = full.verdicts.find((v) => v.expectation.expect === 'no-canary-lost');
+    expect(canaries?.passed).toBe(false);
+    const cited = canaries?.evidence.records.map((n) => records[n - 1]) ?? [];
+    expect(cited.length).toBeGreaterThan(0);
+    for (const r of cited) {
+      expect((r?.requestParameters?.encryptionContext as Record<string, string> | undefined)?.cluster).toBe('t1-prod');
+      expect(r?.errorCode).toBe('AccessDeniedException');
+    }
   }, 60_000);
 });
