@@ -5,6 +5,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { ExportedReport, ExportOutcome, ReportFormat } from '../../src-shared/api';
 import type { RunSource } from '../report/run-source';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
+import { exportObservations } from '../audit/observation-export';
 import type { EventStore } from '../audit/event-store';
 import { writeAuditBundle } from '../report/audit-bundle';
 import { swapFolder } from '../report/report-file';
@@ -60,12 +61,13 @@ export class ReportService {
   }
 
   /**
-   * A sealed audit bundle: every report, the run's CloudTrail log files from the event store,
+   * A sealed audit bundle: the run record, HTML, PDF and CSV reports, the run's CloudTrail log files
+   * and client-side observations from the event store,
    * manifest.json and SHA256SUMS (see src-main/report/audit-bundle.ts), in a folder.
    */
   private async exportBundle(runId: string, folder: string, desktop: DesktopShell | undefined): Promise<ExportedReport> {
     const printPdf = desktop ? (html: string, footer: string) => desktop.printPdf(html, footer) : undefined;
-    const out = await writeAuditBundle(this.runs.source(runId, this.store()), folder, { printPdf, exportCloudTrail: (dir) => exportCloudTrailLogs(this.store(), dir, { runId }) });
+    const out = await writeAuditBundle(this.runs.source(runId, this.store()), folder, { printPdf, exportCloudTrail: (dir) => exportCloudTrailLogs(this.store(), dir, { runId }), exportObservations: (file) => exportObservations(this.store(), file, runId) });
     // files: every file the seal lists, and the seal itself.
     return { format: 'bundle', path: folder, bytes: out.bytes, files: out.files.length + 1, sealSha256: out.sealSha256, notes: out.notes };
   }

@@ -14,13 +14,14 @@ export type JUnitOutcome =
   | { kind: 'ran'; summary: DrillSummary; seconds: number }
   | { kind: 'could-not-run'; scenario: string; title: string; message: string; seconds: number };
 
-export function renderJUnit(outcome: JUnitOutcome, timestamp = new Date()): string {
+/** `endedAt`: when the drill ended; the suite's timestamp is when it started, as JUnit's is, `seconds` before. */
+export function renderJUnit(outcome: JUnitOutcome, endedAt = new Date()): string {
   const cases: string[] = [];
   let failures = 0;
   let errors = 0;
   let suiteName: string;
   const properties: [string, string][] = [];
-  const stamp = timestamp.toISOString().replace(/\.\d+Z$/, '');
+  const stamp = new Date(endedAt.getTime() - Math.round(outcome.seconds * 1000)).toISOString().replace(/\.\d+Z$/, '');
   if (outcome.kind === 'ran') {
     const s = outcome.summary;
     suiteName = `${s.scenario.title} (${s.scenario.name})`;

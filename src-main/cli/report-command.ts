@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
+import { exportObservations } from '../audit/observation-export';
 import { writeAuditBundle, type BundleOutcome } from '../report/audit-bundle';
 import { SUMS_FILE } from '../report/manifest';
 import { reportFormatFor, writeReport } from '../report/write-report';
@@ -17,7 +18,7 @@ import { EXIT_OK, runLookupError, UsageError } from './usage-error';
 export const reportCommand = defineCommand({
   path: ['report'],
   summary: 'export a saved run again: HTML, PDF, JSON, CSV, JUnit XML, or a sealed audit bundle',
-  description: 'Writes a report of a saved run (keydrill runs list shows them). The format follows the file name: .html (self-contained, with charts), .pdf (printed by an installed Chrome, Chromium or Edge), .json (the run record), .csv, or .xml (the verdicts as JUnit XML). --bundle DIR writes an audit bundle instead: every report, the run\'s CloudTrail log files from the event store, manifest.json and SHA256SUMS, which an auditor checks with sha256sum -c SHA256SUMS in that folder.',
+  description: 'Writes a report of a saved run (keydrill runs list shows them). The format follows the file name: .html (self-contained, with charts), .pdf (printed by an installed Chrome, Chromium or Edge), .json (the run record), .csv, or .xml (the verdicts as JUnit XML). --bundle DIR writes an audit bundle instead: the run record (JSON), HTML, PDF and CSV reports, the run\'s CloudTrail log files and its calls that never reached KMS (client-observations.jsonl) from the event store, manifest.json and SHA256SUMS, which an auditor checks with sha256sum -c SHA256SUMS in that folder.',
   args: [{ name: 'run-id', complete: 'run', description: 'the id of a saved run (printed by keydrill drill run; keydrill runs list)' }],
   options: {
     out: { type: 'string', multiple: true, value: 'FILE', complete: 'file', description: 'the report file (.html, .pdf, .json, .csv or .xml); --out or --bundle is required' },
@@ -65,7 +66,7 @@ export const reportCommand = defineCommand({
       }
       if (values.bundle !== undefined && store) {
         const runId = source.head.execution.runId;
-        const bundle: BundleOutcome = await writeAuditBundle(source, resolve(values.bundle), { exportCloudTrail: (dir) => exportCloudTrailLogs(store, dir, { runId }) });
+        const bundle: BundleOutcome = await writeAuditBundle(source, resolve(values.bundle), { exportCloudTrail: (dir) => exportCloudTrailLogs(store, dir, { runId }), exportObservations: (file) => exportObservations(store, file, runId) });
         written.push({ file: bundle.dir, format: 'bundle', bytes: bundle.bytes, sealSha256: bundle.sealSha256, notes: bundle.notes });
       }
     } finally {

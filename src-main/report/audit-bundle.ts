@@ -14,11 +14,13 @@ import { writeReport, type PdfPrinter } from './write-report';
 export const BUNDLE_FORMAT = 'keydrill-audit-bundle';
 
 /** The files of a bundle, by what they are (docs/run-record.md, "Audit bundle"). */
-export const BUNDLE_FILES = { record: 'run-record.json', html: 'report.html', pdf: 'report.pdf', csv: 'report.csv', cloudtrail: 'cloudtrail' } as const;
+export const BUNDLE_FILES = { record: 'run-record.json', html: 'report.html', pdf: 'report.pdf', csv: 'report.csv', cloudtrail: 'cloudtrail', observations: 'client-observations.jsonl' } as const;
 
 export interface BundleOptions {
   /** Writes the run's CloudTrail log files (S3 layout) under a folder; omitted, the bundle has none and says so. */
   exportCloudTrail?: ((dir: string) => Promise<{ files: string[]; records: number }>) | undefined;
+  /** Writes the run's client-side observations (calls that never reached KMS) as JSON Lines to a file. */
+  exportObservations?: ((file: string) => Promise<{ observations: number }>) | undefined;
   /** The desktop window's printer; otherwise headless Chromium when one is installed. */
   printPdf?: PdfPrinter | undefined;
   executablePath?: string | undefined;
@@ -60,6 +62,8 @@ export async function writeAuditBundle(input: RunSource, dir: string, options: B
     add(BUNDLE_FILES.csv, 'csv', await writeReport(source, join(temp, BUNDLE_FILES.csv)));
     const trail = await cloudTrailInto(source, join(temp, BUNDLE_FILES.cloudtrail), options, notes);
     for (const file of trail.files) add(`${BUNDLE_FILES.cloudtrail}/${file}`, 'cloudtrail', await digestFile(join(temp, BUNDLE_FILES.cloudtrail, ...file.split('/'))));
+    const observations = await observationsInto(source, join(temp, BUNDLE_FILES.observations), options, notes);
+    if (observations > 0) add(BUNDLE_FILES.observations, 'observations', await digestFile(join(temp, BUNDLE_FILES.observations)));
 
     const head = source.head;
     const manifest = {
@@ -75,6 +79,7 @@ export async function writeAuditBundle(input: RunSource, dir: string, options: B
       runRecord: { path: BUNDLE_FILES.record, sha256: files[0]?.sha256 },
       // A run that never summed itself up counted no records: its head's 0 is not a count.
       eventSet: { sha256: head.execution.eventSetSha256 ?? null, records: summedUp(head.execution) ? head.eventCount : null, exported: trail.records },
+      observations: { path: observations > 0 ? BUNDLE_FILES.observations : null, made: summedUp(head.execution) ? head.observationCount : null, exported: observations },
       files,
       notes,
       verify: `sha256sum -c ${SUMS_FILE}`,
@@ -118,6 +123,24 @@ async function cloudTrailInto(source: RunSource, dir: string, options: BundleOpt
     notes.push(`The event store holds ${out.records} CloudTrail records of this run, and the run made ${expected}: ${out.records < expected ? 'records are missing (was the run made on another machine, or with another events database?)' : 'the store holds records the run did not count'}.`);
   }
   return { files: out.files, records: out.records };
+}
+
+/**
+ * The run's calls that never reached KMS, which some verdicts cite and no CloudTrail log holds: the
+ * number written (none, no file), with a note when it is not what the run made.
+ */
+async function observationsInto(source: RunSource, file: string, options: BundleOptions, notes: string[]): Promise<number> {
+  const made = source.head.observationCount;
+  if (!options.exportObservations) {
+    if (made > 0) notes.push(`The run's ${made} client-side observations (calls that never reached KMS) are not included: this export had no event store to read them from.`);
+    return 0;
+  }
+  const { observations } = await options.exportObservations(file);
+  if (observations === 0) await rm(file, { force: true });
+  if (summedUp(source.head.execution) && observations !== made) {
+    notes.push(`The event store holds ${observations} client-side observations of this run, and the run made ${made}: ${observations < made ? 'observations are missing (was the run made on another machine, or with another events database?)' : 'the store holds observations the run did not count'}.`);
+  }
+  return observations;
 }
 
 /** A folder the user keeps other files in is neither written into nor emptied; an earlier bundle is replaced. */

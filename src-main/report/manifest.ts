@@ -13,7 +13,7 @@ import { join, relative, sep } from 'node:path';
 export const SUMS_FILE = 'SHA256SUMS';
 export const MANIFEST_FILE = 'manifest.json';
 
-export type BundleFileKind = 'run-record' | 'html' | 'pdf' | 'csv' | 'cloudtrail' | 'manifest';
+export type BundleFileKind = 'run-record' | 'html' | 'pdf' | 'csv' | 'cloudtrail' | 'observations' | 'manifest';
 
 export interface ManifestEntry {
   /** Relative to the bundle, `/`-separated. */

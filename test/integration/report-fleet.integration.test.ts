@@ -8,9 +8,10 @@ import { FullRunRecord, type RunRecord } from '../../src-shared/run-record';
 import { troubledFleetScenario } from '../../bench/report-fleet';
 import { BatchedIngest } from '../../src-main/audit/batched-ingest';
 import { exportCloudTrailLogs } from '../../src-main/audit/cloudtrail-export';
+import { exportObservations } from '../../src-main/audit/observation-export';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { runDrill } from '../../src-main/drill/drill-runner';
-import { eventIdOf } from '../../src-main/drill/run-trail';
+import { eventIdOf, observationIdOf } from '../../src-main/drill/run-trail';
 import { MemoryRunSink, teeSinks } from '../../src-main/drill/run-sink';
 import { writeAuditBundle } from '../../src-main/report/audit-bundle';
 import { renderJsonReport } from '../../src-main/report/json-report';
@@ -135,7 +136,7 @@ describe(`the report of a ${TENANTS}-tenant drill`, () => {
   it('a sealed audit bundle: each file\'s SHA-256 in the manifest matches the file, sha256sum -c agrees, and a changed file is caught', async () => {
     const bundle = join(dir, 'audit');
     const runId = head.execution.runId;
-    const out = await writeAuditBundle(source, bundle, { exportCloudTrail: (to) => exportCloudTrailLogs(events, to, { runId }) });
+    const out = await writeAuditBundle(source, bundle, { exportCloudTrail: (to) => exportCloudTrailLogs(events, to, { runId }), exportObservations: (file) => exportObservations(events, file, runId) });
     const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as { runId: string; runRecord: { path: string; sha256: string }; eventSet: { records: number; exported: number; sha256: string }; files: { path: string; kind: string; sha256: string; bytes: number }[] };
     expect(manifest.runId).toBe(runId);
     expect(manifest.eventSet).toMatchObject({ records: head.eventCount, sha256: head.execution.eventSetSha256 });
@@ -148,7 +149,12 @@ describe(`the report of a ${TENANTS}-tenant drill`, () => {
     if (trail.length !== head.eventCount) expect(out.notes.join(' ')).toContain(`holds ${trail.length} CloudTrail records of this run, and the run made ${head.eventCount}`);
     expect(manifest.runRecord).toEqual({ path: 'run-record.json', sha256: sha256(join(bundle, 'run-record.json')) });
     expect(readFileSync(join(bundle, 'run-record.json'), 'utf8') === renderJsonReport(memory.full())).toBe(true);
-    for (const kind of ['run-record', 'html', 'csv', 'cloudtrail']) expect(manifest.files.some((f) => f.kind === kind)).toBe(true);
+    // The calls that never reached KMS are in no CloudTrail log: the bundle carries every one, oldest first, and every one a verdict cites.
+    expect(head.observationCount).toBeGreaterThan(0);
+    const observed = readFileSync(join(bundle, 'client-observations.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { observationId: string });
+    expect(observed.map((o) => o.observationId)).toEqual(Array.from({ length: head.observationCount }, (_, i) => observationIdOf(runId, i + 1)));
+    expect((manifest as unknown as { observations: unknown }).observations).toEqual({ path: 'client-observations.jsonl', made: head.observationCount, exported: head.observationCount });
+    for (const kind of ['run-record', 'html', 'csv', 'cloudtrail', 'observations']) expect(manifest.files.some((f) => f.kind === kind)).toBe(true);
     for (const f of manifest.files) {
       expect(sha256(join(bundle, f.path)), f.path).toBe(f.sha256);
       expect(statSync(join(bundle, f.path)).size).toBe(f.bytes);

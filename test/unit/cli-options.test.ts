@@ -127,6 +127,11 @@ describe('JUnit XML of a drill', () => {
     expect(doc.attributes).toMatchObject({ tests: '1', failures: '0', errors: '1' });
   });
 
+  it('stamps the suite with the time the drill started, as JUnit does, not the time it ended', () => {
+    const xml = renderJUnit({ kind: 'ran', summary: summary(), seconds: 5.2 }, new Date('2026-12-06T14:55:27.400Z'));
+    expect(xml).toContain('timestamp="2026-12-06T14:55:22"');
+  });
+
   it('the checker itself refuses counts that disagree and malformed XML', () => {
     const xml = renderJUnit({ kind: 'ran', summary: summary(), seconds: 1 });
     expect(() => checkJUnit(xml.replace('failures="2" errors="0" skipped', 'failures="1" errors="0" skipped'))).toThrow(/failures=1 but holds 2/);
