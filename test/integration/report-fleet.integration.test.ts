@@ -90,6 +90,10 @@ describe(`the report of a ${TENANTS}-tenant drill`, () => {
     expect(table.match(/<tr[ >]/g)!.length - 1).toBe(TENANTS);
     const worst = [...head.clusters].sort((a, b) => b.minutesUnavailable - a.minutesUnavailable || b.dataAtRisk - a.dataAtRisk)[0]!;
     expect(table.match(/<tbody><tr[^>]*><td>([^<]+)<\/td>/)?.[1]).toBe(worst.cluster);
+    // The tenants' calls and the calls of no tenant add up to the run's.
+    const byTenants = head.clusters.reduce((n, c) => n + c.kmsCalls, 0);
+    expect(byTenants).toBeLessThan(head.totals.kmsCalls);
+    expect(html).toContain(`The other ${(head.totals.kmsCalls - byTenants).toLocaleString('en-US')} of the run&#39;s ${head.totals.kmsCalls.toLocaleString('en-US')} KMS calls name no tenant&#39;s cluster`);
     // The worst tenants in detail: each with its key's ARNs, its down intervals and who acted.
     const details = [...html.matchAll(/<article class="tenant" id="tenant-([^"]+)" data-cluster="([^"]+)">/g)].map((m) => m[2]);
     const affected = head.clusters.filter((c) => c.minutesUnavailable > 0 || c.dataAtRisk > 0 || c.nodesDownAtEnd > 0).length;

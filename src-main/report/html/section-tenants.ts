@@ -1,4 +1,5 @@
 import type { ClusterSummary, HierarchyNode, RunRecord } from '../../../src-shared/run-record';
+import { summedUp } from '../../../src-shared/record-counts';
 import { isAffected, type FleetView } from './fleet-view';
 import { html, idFragment, type Html } from './html-template';
 import { clip, clockTime, count, offset, percent } from './format-text';
@@ -31,6 +32,7 @@ ${fleet.worst.length === 0
     : html`<p class="muted">${`Ranked by minutes unavailable, then data at risk${fleet.affected.length > fleet.worst.length ? `; ${count(fleet.affected.length - fleet.worst.length)} more affected tenants are in the table below` : ''}.`}</p>${fleet.worst.map((c) => tenantDetail(record, c, index, timeline))}`}
 <h3 id="every-tenant">Every tenant</h3>
 ${tenantTable(fleet)}
+${callsBesideTenants(record)}
 </section>`;
 }
 
@@ -46,7 +48,19 @@ function tenantTable(fleet: FleetView): Html {
   const rest = fleet.affected.length <= rows.length ? `the other ${count(left)} were serving throughout, with no data at risk and no node down at the end` : `${count(fleet.affected.length - rows.length)} more were affected`;
   const note = `${count(fleet.ranked.length)} tenants are too many to list one per line: this table shows the ${count(rows.length)} worst, and ${rest}. Every tenant is in the CSV report (section cluster-summary) and the JSON report (clusters).`;
   return html`${whole ? html`` : html`<p id="tenant-table-note">${note}</p>`}
-<table class="tenant-table compact" id="tenant-table" data-rows="${rows.length}" data-tenants="${fleet.ranked.length}"><thead><tr><th>Cluster</th><th>Tenant</th><th>Available</th><th>Minutes down</th><th>Down spells</th><th>Nodes down at end</th><th>Data at risk</th><th>KMS calls</th><th>Failed</th></tr></thead><tbody>${rows.map((c) => html`<tr${isAffected(c) ? html` class="affected"` : html``}><td>${c.cluster}</td><td>${c.tenant}</td><td>${percent(c.availabilityPercent, 2)}</td><td>${count(c.minutesUnavailable)}</td><td>${c.downIntervals.length}</td><td>${`${c.nodesDownAtEnd}/${c.nodes}`}</td><td>${c.dataAtRisk}</td><td>${count(c.kmsCalls)}</td><td>${count(c.failedKmsCalls)}</td></tr>`)}</tbody></table>`;
+<table class="tenant-table compact" id="tenant-table" data-rows="${rows.length}" data-tenants="${fleet.ranked.length}"><thead><tr><th>Cluster</th><th>Tenant</th><th>Available</th><th>Minutes down</th><th>Down spells</th><th>Nodes down at end</th><th>Data at risk</th><th title="Calls made by the tenant's nodes (the cluster named in their encryption context)">KMS calls</th><th>Failed</th></tr></thead><tbody>${rows.map((c) => html`<tr${isAffected(c) ? html` class="affected"` : html``}><td>${c.cluster}</td><td>${c.tenant}</td><td>${percent(c.availabilityPercent, 2)}</td><td>${count(c.minutesUnavailable)}</td><td>${c.downIntervals.length}</td><td>${`${c.nodesDownAtEnd}/${c.nodes}`}</td><td>${c.dataAtRisk}</td><td>${count(c.kmsCalls)}</td><td>${count(c.failedKmsCalls)}</td></tr>`)}</tbody></table>`;
+}
+
+/**
+ * Why the tenants' KMS calls do not add up to the run's: calls that name no cluster in an encryption
+ * context (key set-up and changes, key lookups) are counted in the totals only.
+ */
+function callsBesideTenants(record: RunRecord): Html {
+  if (!summedUp(record.execution)) return html``;
+  const byTenants = record.clusters.reduce((n, c) => n + c.kmsCalls, 0);
+  const other = record.totals.kmsCalls - byTenants;
+  if (other <= 0) return html``;
+  return html`<p class="muted" id="tenant-calls-note">${`A tenant's KMS calls are those its nodes made. The other ${count(other)} of the run's ${count(record.totals.kmsCalls)} KMS calls name no tenant's cluster: setting up and changing keys, key policies, grants and aliases (the timeline's steps among them), and key lookups (DescribeKey), which carry no encryption context.`}</p>`;
 }
 
 interface RecordIndex {
