@@ -26,6 +26,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
 
   const keys = new Map<string, { tenant: string; multiRegion: boolean; serviceAccess: string; allowFrom: AllowFrom | undefined; regions: string[] }>();
   const tenants = new Set<string>();
+  const aliasesByRegion = new Map<string, string>();
   s.topology.tenants.forEach((tenant, t) => {
     if (tenants.has(tenant.id)) problem(['topology', 'tenants', t, 'id'], `tenant ${tenant.id} is declared twice`);
     tenants.add(tenant.id);
@@ -39,7 +40,19 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
       key.replicas.forEach((r, i) => {
         inRegions([...path, 'replicas', i], r);
         if (r === key.region) problem([...path, 'replicas', i], `a replica cannot be in the key's own region ${r}`);
+        else if (key.replicas.indexOf(r) !== i) problem([...path, 'replicas', i], `replica region ${r} is listed twice: a multi-Region key has one replica per region`);
       });
+      // The drill creates a key's alias in each of its regions (provision.ts), and an alias names one key per region.
+      if (key.alias) {
+        for (const region of [key.region, ...key.replicas]) {
+          const holder = aliasesByRegion.get(`${region} ${key.alias}`);
+          if (holder && holder !== key.id) {
+            problem([...path, 'alias'], `alias ${key.alias} is already key ${holder}'s in ${region}: an alias names one key per region`);
+            break;
+          }
+          aliasesByRegion.set(`${region} ${key.alias}`, key.id);
+        }
+      }
     });
   });
 

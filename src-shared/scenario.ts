@@ -86,6 +86,7 @@ export const KeySpec = z.object({
   /** Per-service keys: the service this key protects (e.g. "database", "search"); omitted for a tenant-wide key. */
   service: z.string().optional(),
   alias: z.string().regex(/^alias\/[a-zA-Z0-9/_-]+$/, 'expected an alias like "alias/acme"')
+    .max(256, 'an alias is at most 256 characters, "alias/" included: KMS refuses a longer one')
     .refine((alias) => !alias.startsWith('alias/aws/'), 'the prefix alias/aws/ is reserved for AWS managed keys: KMS refuses to create such an alias')
     .optional(),
   /** How the SaaS service role may use the key: a key policy statement naming it, or a grant. */

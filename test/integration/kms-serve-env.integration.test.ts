@@ -55,6 +55,14 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
+describe('a data folder another kms serve holds', () => {
+  it('is refused with exit 3 (the input was fine: another process holds the folder), naming the process', () => {
+    const second = spawnSync(process.execPath, [BIN, 'kms', 'serve', '--port', '0', '--accept-test-credentials'], { env: { ...process.env, KEYDRILL_HOME: home }, encoding: 'utf8', timeout: 60_000 });
+    expect(second.status, second.stderr).toBe(3);
+    expect(second.stderr).toMatch(new RegExp(`keydrill: could not run: .* is in use by another KeyDrill process \\(pid ${server.pid}\\)`));
+  }, 60_000);
+});
+
 describe('LocalStack habits against kms serve', () => {
   it('answers a health check at /_localstack/health and /health, in LocalStack\'s shape, without credentials', async () => {
     for (const path of ['/_localstack/health', '/health']) {

@@ -189,6 +189,17 @@ describe('scenario checks that stop a drill failing at run time', () => {
     expect(problems(text)).toEqual([`topology.tenants[0].keys[0].alias: the prefix alias/aws/ is reserved for AWS managed keys: KMS refuses to create such an alias (line ${lineOf(text, 'alias/aws/')})`]);
   });
 
+  it('one alias on two keys in the same region, a replica region listed twice and an alias over 256 characters are refused where they are written', () => {
+    const text = edit(
+      ['replicas: [us-west-2] }', 'replicas: [us-west-2, us-west-2], alias: alias/shared }\n        - { id: other-cmk, region: us-west-2, alias: alias/shared }\n        - { id: long-cmk, region: us-east-1, alias: alias/' + 'x'.repeat(251) + ' }'],
+    );
+    expect(problems(text)).toEqual([
+      `topology.tenants[0].keys[2].alias: an alias is at most 256 characters, "alias/" included: KMS refuses a longer one (line ${lineOf(text, 'long-cmk')})`,
+      `topology.tenants[0].keys[0].replicas[1]: replica region us-west-2 is listed twice: a multi-Region key has one replica per region (line ${lineOf(text, 'acme-cmk')})`,
+      `topology.tenants[0].keys[1].alias: alias alias/shared is already key acme-cmk's in us-west-2: an alias names one key per region (line ${lineOf(text, 'other-cmk')})`,
+    ]);
+  });
+
   it('an octet over 255, an IPv4 prefix over 32, an IPv6 prefix over 128 and a malformed IPv6 address are refused where they are written', () => {
     const text = edit(
       ['replicas: [us-west-2] }', 'replicas: [us-west-2], allowFrom: { sourceIps: [10.0.0.0/33, "2001:db8::/129", 10.0.0.0/8, "2001:db8::/32", 203.0.113.7] } }'],
