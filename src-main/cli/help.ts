@@ -76,11 +76,12 @@ export function groupHelp(group: CommandGroup, commands: readonly CommandSpec[])
 }
 
 export const EXIT_CODES_TEXT = `Exit codes:
-  0  success: the command did what it was asked (a drill: every expectation met)
-  1  a drill ran and an expectation failed
-  2  bad input: an unknown option, an invalid scenario, a missing file…
-  3  could not run: the KMS backend unreachable, credentials refused, a data folder locked;
-     or a drill ran but an output could not be written (its verdicts are printed first)`;
+  0    success: the command did what it was asked (a drill: every expectation met)
+  1    a drill ran and an expectation failed
+  2    bad input: an unknown option, an invalid scenario, a missing file…
+  3    could not run: the KMS backend unreachable, credentials refused, a data folder locked;
+       or a drill ran but an output could not be written (its verdicts are printed first)
+  130  a drill stopped by Ctrl-C or SIGTERM (the run is kept as cancelled)`;
 
 export function overviewHelp(groups: readonly CommandGroup[], commands: readonly CommandSpec[], version: string): string {
   const visible = commands.filter((c) => !c.hidden);
