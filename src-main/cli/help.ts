@@ -78,8 +78,9 @@ export function groupHelp(group: CommandGroup, commands: readonly CommandSpec[])
 export const EXIT_CODES_TEXT = `Exit codes:
   0    success: the command did what it was asked (a drill: every expectation met)
   1    a drill ran and an expectation failed
-  2    bad input: an unknown option, an invalid scenario, a missing file…
-  3    could not run: the KMS backend unreachable, credentials refused, a data folder locked;
+  2    bad input: an unknown option, an invalid scenario, a missing file, a data folder
+       another process holds (or a stale lock file names)…
+  3    could not run: the KMS backend unreachable, credentials refused;
        or a drill ran but an output could not be written (its verdicts are printed first)
   130  a drill stopped by Ctrl-C or SIGTERM (the run is kept as cancelled)`;
 

@@ -94,8 +94,8 @@ function failureOf(err: unknown): Failure {
   const usage = (code: string, details: FailureDetails = {}): Failure => ({ exitCode: EXIT_USAGE, stderr: `keydrill: ${message}`, code, message, details });
   const couldNotRun = (code: string, details: FailureDetails = {}, stack?: string): Failure => ({ exitCode: EXIT_COULD_NOT_RUN, stderr: `keydrill: could not run: ${message}`, code, message, details, stack });
   if (err instanceof UsageError) return usage(err.details.code ?? 'usage', err.details);
-  // Another KeyDrill process holds the folder: nothing about the input was wrong (exit 3, as the help says).
-  if (err instanceof DataFolderLockedError) return couldNotRun('data-folder-locked', { path: err.lockFile });
+  // Another process holds the folder (or a stale lock names one): the user's to settle, by choosing another folder or removing the lock.
+  if (err instanceof DataFolderLockedError) return usage('data-folder-locked', { path: err.lockFile });
   if (err instanceof ReportError && (err.code === 'unknown-format' || err.code === 'bad-destination')) return usage(err.code);
   if (err instanceof CouldNotRunError) return couldNotRun(err.details.code ?? 'could-not-run', err.details);
   if (err instanceof BackendUnavailableError) return couldNotRun(`backend-${err.reason}`);

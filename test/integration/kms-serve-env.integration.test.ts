@@ -56,10 +56,11 @@ afterAll(async () => {
 });
 
 describe('a data folder another kms serve holds', () => {
-  it('is refused with exit 3 (the input was fine: another process holds the folder), naming the process', () => {
+  it('is refused with exit 2 (choose another folder), naming the process, as --help lists it', () => {
     const second = spawnSync(process.execPath, [BIN, 'kms', 'serve', '--port', '0', '--accept-test-credentials'], { env: { ...process.env, KEYDRILL_HOME: home }, encoding: 'utf8', timeout: 60_000 });
-    expect(second.status, second.stderr).toBe(3);
-    expect(second.stderr).toMatch(new RegExp(`keydrill: could not run: .* is in use by another KeyDrill process \\(pid ${server.pid}\\)`));
+    expect(second.status, second.stderr).toBe(2);
+    expect(spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' }).stdout).toContain('2    bad input: an unknown option, an invalid scenario, a missing file, a data folder\n       another process holds');
+    expect(second.stderr).toMatch(new RegExp(`keydrill: .* is in use by another KeyDrill process \\(pid ${server.pid}\\)`));
   }, 60_000);
 });
 
