@@ -14,6 +14,8 @@ export interface DrillSummary {
   label: string;
   /** passed: every expectation met; failed: one or more not; cancelled: stopped before its end; interrupted: its process died first. */
   status: 'passed' | 'failed' | 'cancelled' | 'interrupted';
+  /** Why a cancelled or interrupted run stopped, as its record says (who stopped it, what failed, that its process died). */
+  reason?: string | undefined;
   passed: boolean;
   /** Wall-clock start and end of the execution, the KeyDrill version, and the drill time it reached. */
   startedAt: string;
@@ -75,6 +77,7 @@ export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry
     runId: execution.runId,
     label: execution.label,
     status,
+    ...(execution.reason && (status === 'cancelled' || status === 'interrupted') ? { reason: execution.reason } : {}),
     passed: status === 'passed',
     startedAt: execution.startedAt,
     endedAt: execution.endedAt,

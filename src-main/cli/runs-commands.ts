@@ -82,6 +82,7 @@ export const runsShowCommand = defineCommand({
       return EXIT_OK;
     }
     console.log(`${s.runId}\n  ${s.scenario.title} (${s.scenario.name}), seed ${s.scenario.seed}\n  ${backendText(s.backend.kind, s.backend.endpoint)} · started ${record.startTime} (drill clock) · ${s.status}`);
+    if (s.reason) console.log(`  ${s.status}: ${s.reason}`);
     for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
     for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
     for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);

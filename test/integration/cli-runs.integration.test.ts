@@ -41,6 +41,11 @@ describe('a saved run looked up by id', () => {
     expect(partial.stderr).toContain(`There is no run ${cut}. Did you mean ${runId}? A run id is given whole.`);
 
     const db = new Database(join(home, 'runs.sqlite'));
+    // A run whose drill failed to go on is kept as interrupted with the reason: runs show says it, in text and --json.
+    db.prepare(`UPDATE runs SET status = 'interrupted', reason = 'the drill failed: Could not load credentials from any providers' WHERE run_id = ?`).run(runId);
+    const interrupted = keydrill(['runs', 'show', runId]);
+    expect(interrupted.stdout).toContain('\n  interrupted: the drill failed: Could not load credentials from any providers\n');
+    expect(JSON.parse(keydrill(['runs', 'show', runId, '--json']).stdout)).toMatchObject({ status: 'interrupted', reason: 'the drill failed: Could not load credentials from any providers' });
     db.prepare(`UPDATE runs SET head = '{"format":' WHERE run_id = ?`).run(runId);
     db.close();
     for (const args of [['runs', 'show', runId], ['report', runId, '--out', join(home, 'r.html')]]) {
