@@ -159,7 +159,8 @@ function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefin
  */
 function canaryLossEvidence(world: DrillWorld, cluster: string, since: TrailMark): Evidence {
   const ofCluster = (x: TrailEntry) => x.cluster === cluster;
-  const failed = world.trail.calls.slice(since.records).filter((x) => x.error !== undefined && ofCluster(x));
+  // A mark counts entries (what KMS did on its own and key owners' copies too), so read the entries since it, not the calls.
+  const failed = world.trail.entries.slice(since.records).filter((x) => x.error !== undefined && !x.byKms && !x.forKeyOwner && ofCluster(x));
   const unreached = world.trail.observations.slice(since.observations).filter(ofCluster);
   if (failed.length || unreached.length) return evidenceOf(failed.slice(0, 5), unreached.slice(0, 3));
   return evidenceOf(lastMatching(world.trail.calls, 3, (x) => x.error !== undefined && ofCluster(x)));
