@@ -52,6 +52,8 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     expect(await rows.first().getAttribute('aria-expanded')).toBe('false');
     // At the judged end every node serves again.
     expect(await page.getByRole('treeitem', { name: /^t01\b.*3 nodes: 3 serving/ }).count()).toBe(1);
+    // The whole fleet by state, above the tree.
+    expect(await page.getByTestId('fleet-nodes').textContent()).toBe(`${TENANTS * 3} (${TENANTS * 3} serving)`);
     expect(await page.getByRole('heading', { name: 'Tenant t01' }).count()).toBe(1);
   });
 
@@ -96,18 +98,31 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     const seq = frames.findIndex((f, i) => i > 0 && f.keys.some((k) => k.region === 'us-east-1' && !k.reachable));
     expect(seq).toBeGreaterThan(0);
     const slider = page.getByRole('slider', { name: 'Moment of the run' });
-    await slider.fill(String(seq - 1));
-    await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(seq - 1));
-    // One step forward, from the keyboard.
-    await slider.focus();
-    await page.keyboard.press('ArrowRight');
-    await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(seq));
+    // The slider is a time axis (1,000 positions over the 2 days): dragged to just before the
+    // outage, it shows the last moment at or before that time, however many moments came before.
+    const span = app.services.runs.get(runId).scenario.duration;
+    const outageAt = frames[seq]!.at;
+    let position = Math.floor((outageAt / span) * 1000);
+    if ((position / 1000) * span >= outageAt) position--;
+    const before = frames.findLastIndex((f) => f.at <= (position / 1000) * span);
+    expect(before).toBeLessThan(seq);
+    const toOutage = async () => {
+      await slider.fill(String(position));
+      await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(before));
+      // The keyboard steps one moment at a time, up to the outage's first.
+      await slider.focus();
+      for (let i = before; i < seq; i++) await page.keyboard.press('ArrowRight');
+      await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(seq));
+    };
+    await toOutage();
     expect(await moment().textContent()).toMatch(/unreachable/);
     await page.getByLabel('Blast radius of a region').selectOption('us-east-1');
     const blast = page.getByTestId('blast-radius');
     await blast.waitFor();
     const calling = frames[seq]!.nodes.filter((n) => n.kmsRegion === 'us-east-1');
-    expect(await blast.getByTestId('blast-keys').textContent()).toBe(`${TENANTS} (${TENANTS} down)`);
+    expect(await blast.getByTestId('blast-keys').textContent()).toBe(`${TENANTS} (${TENANTS} unusable)`);
+    // Fleet-wide, every tenant's us-east-1 key is unusable; its us-west-2 replica is not.
+    expect(await page.getByTestId('fleet-keys').textContent()).toMatch(new RegExp(`^${TENANTS * 2} \\(${TENANTS} unusable, `));
     expect(await blast.getByTestId('blast-nodes').textContent()).toMatch(new RegExp(`^${calling.length} \\(`));
     expect(await blast.getByTestId('blast-databases').textContent()).toMatch(new RegExp(`^${calling.length * 2} \\(`));
     expect(await blast.locator('.vrow').first().locator('.badge').count()).toBe(1);
@@ -122,8 +137,7 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     expect(await page.getByTestId('fleet-none').textContent()).toBe('No tenant has anything down or at risk at this moment.');
     expect(await page.getByTestId('fleet-tree').count()).toBe(0);
     await page.getByLabel('Only tenants with something down or at risk').uncheck();
-    await slider.fill(String(seq));
-    await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(seq));
+    await toOutage();
   });
 
   it('charts the calls that never reached KMS during the outage apart from the CloudTrail records, as many as the run counted', async () => {

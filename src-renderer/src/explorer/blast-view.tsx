@@ -24,11 +24,11 @@ export function BlastView({ target, radius, at, onClose }: { target: BlastTarget
         <button type="button" onClick={onClose}>Back to the tenant</button>
       </header>
       <dl className="blast-counts">
-        <dt>Keys</dt><dd data-testid="blast-keys">{radius.keys.length.toLocaleString('en')} ({countsText(keys)})</dd>
+        <dt>Keys</dt><dd data-testid="blast-keys">{radius.keys.length.toLocaleString('en')} ({countsText(keys, 'cmk')})</dd>
         <dt>Tenants</dt><dd>{radius.tenants.toLocaleString('en')}</dd>
-        <dt>Node master keys</dt><dd data-testid="blast-nodes">{total(master).toLocaleString('en')} ({countsText(master)})</dd>
-        <dt>Database keys</dt><dd data-testid="blast-databases">{total(database).toLocaleString('en')} ({countsText(database)})</dd>
-        <dt>Snapshots</dt><dd data-testid="blast-snapshots">{total(snapshot).toLocaleString('en')} ({countsText(snapshot)})</dd>
+        <dt>Node master keys</dt><dd data-testid="blast-nodes">{total(master).toLocaleString('en')} ({countsText(master, 'master')})</dd>
+        <dt>Database keys</dt><dd data-testid="blast-databases">{total(database).toLocaleString('en')} ({countsText(database, 'database')})</dd>
+        <dt>Snapshots</dt><dd data-testid="blast-snapshots">{total(snapshot).toLocaleString('en')} ({countsText(snapshot, 'snapshot')})</dd>
       </dl>
       {radius.items.length === 0 ? <p className="empty">Nothing depends on it at this moment.</p> : (
         <VirtualTable label="What depends on it" rows={radius.items} columns={COLUMNS} rowKey={(i) => i.box.id} selected={undefined} onSelect={() => undefined} height={360} minWidth={650} />

@@ -166,11 +166,35 @@ export function fleetModel(boxes: readonly GraphNode[], fleet: FleetTopology): {
   return { tenants, placement };
 }
 
-/** "3 serving, 1 down": the non-zero counts in order of concern. */
-export function countsText(counts: StateCounts, words: Record<GraphNode['state'], string> = STATE_WORDS): string {
+/** "3 serving, 1 down": the non-zero counts of boxes of one kind, in order of concern. */
+export function countsText(counts: StateCounts, kind: GraphNode['kind']): string {
+  const words = STATE_WORDS[kind];
   return STATES.filter((s) => counts[s] > 0).map((s) => `${counts[s].toLocaleString('en')} ${words[s]}`).join(', ') || 'none';
 }
 
-export const STATE_WORDS: Record<GraphNode['state'], string> = { ok: 'serving', warn: 'at risk', down: 'down', lost: 'lost', idle: 'idle' };
+/**
+ * What each colour means for each kind of box, as hierarchy-model.ts sets it: the red of a node is
+ * a crash (its master key gone from memory), of a CMK a deletion, of a snapshot data that cannot be
+ * restored — so a zone restart's crashed nodes are not counted as "lost" keys.
+ */
+export const STATE_WORDS: Record<GraphNode['kind'], Record<GraphNode['state'], string>> = {
+  master: { ok: 'serving', warn: 'at risk', down: 'down', lost: 'crashed', idle: 'starting' },
+  cmk: { ok: 'serving', warn: 'at risk', down: 'unusable', lost: 'deleted', idle: 'idle' },
+  database: { ok: 'readable', warn: 'at risk', down: 'unreadable', lost: 'lost', idle: 'idle' },
+  snapshot: { ok: 'restorable', warn: 'at risk', down: 'unreadable', lost: 'lost', idle: 'idle' },
+};
 
 export const total = (c: StateCounts) => c.ok + c.warn + c.down + c.lost + c.idle;
+
+/** The whole fleet's nodes, CMKs and snapshots by state at one moment: the tenants' counts summed. */
+export function fleetCounts(tenants: readonly TenantGroup[]): { nodes: StateCounts; keys: StateCounts; snapshots: StateCounts } {
+  const sum = { nodes: noCounts(), keys: noCounts(), snapshots: noCounts() };
+  for (const t of tenants) {
+    for (const s of STATES) {
+      sum.nodes[s] += t.nodes[s];
+      sum.keys[s] += t.keys[s];
+      sum.snapshots[s] += t.snapshots[s];
+    }
+  }
+  return sum;
+}

@@ -135,7 +135,7 @@ function Counts({ counts }: { counts: StateCounts }) {
     <span className="counts">
       <span className="sr-only">, {n} node{n === 1 ? '' : 's'}:</span>
       {STATES.filter((s) => counts[s] > 0).map((s) => (
-        <span key={s} className={`count ${s}`}>{counts[s]}<span className="sr-only"> {STATE_WORDS[s]}</span></span>
+        <span key={s} className={`count ${s}`}>{counts[s]}<span className="sr-only"> {STATE_WORDS.master[s]}</span></span>
       ))}
     </span>
   );

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { HierarchyFrame, RunRecord } from '../../../src-shared/api';
 import { call } from '../api-client';
 import type { DrillJob } from '../app-state';
+import type { Timeline } from '../scrubber-axis';
 import { useLoad } from '../use-call';
 import { FrameHistory } from './frame-history';
 
@@ -107,4 +108,17 @@ export function useMoment(run: RunHistory, index: number, duration: number | und
     };
   }, [history, index, moments, judgedEnd, version, duration]);
   return { shown, error };
+}
+
+/**
+ * When each of the scrubber's moments happened: an entry's time, and for a completed run's judged
+ * end the drill's duration (`duration`, ms).
+ */
+export function timelineOf(run: RunHistory, duration: number | undefined): Timeline {
+  const { history, judgedEnd, moments } = run;
+  const lastEntry = (history?.length ?? 1) - 1;
+  return {
+    timeOf: (i) => (judgedEnd && i >= moments - 1 ? Math.max(duration ?? 0, history?.atOf(lastEntry) ?? 0) : (history?.atOf(i) ?? 0)),
+    indexAtOrBefore: (t) => history?.seqAtOrBefore(t) ?? 0,
+  };
 }

@@ -4,10 +4,11 @@ import { blastRadius, type BlastTarget } from '../explorer/blast-radius';
 import { BlastView } from '../explorer/blast-view';
 import { findTenant } from '../explorer/find-tenant';
 import { fleetTopology, type TenantGroup } from '../explorer/fleet-model';
+import { FleetCounts } from '../explorer/fleet-counts';
 import { FleetState } from '../explorer/fleet-state';
 import { FleetTree } from '../explorer/fleet-tree';
 import { KeyPanel } from '../explorer/key-panel';
-import { useMoment, useRunHistory, type RunHistory } from '../explorer/use-run-history';
+import { timelineOf, useMoment, useRunHistory, type RunHistory } from '../explorer/use-run-history';
 import { formatMoment } from '../format';
 import { HierarchyGraph } from '../hierarchy-graph';
 import { hierarchyGraph, viewOfFrame, viewOfRecordEnd, type HierarchyView } from '../hierarchy-model';
@@ -125,6 +126,7 @@ export function ExplorerPage() {
       {momentError ? <p className="error" role="alert">The hierarchy at this moment could not be read: {momentError}</p> : null}
       {run.moments > 1 ? (
         <Scrubber count={run.moments} index={index} live={live} current={shown ? { index: shown.index, at: shown.at, cause: shown.cause } : undefined}
+          timeline={timelineOf(run, record?.scenario.duration)}
           onIndex={(i) => shownRun && scrubTo(shownRun, live && i === run.moments - 1 ? undefined : i)} />
       ) : null}
       {view ? (
@@ -166,6 +168,7 @@ export function ExplorerPage() {
                 {allTenants.length.toLocaleString('en')} tenant{allTenants.length === 1 ? '' : 's'}
                 {onlyTrouble ? ` · ${tenants.length.toLocaleString('en')} with something down or at risk` : ''}
               </p>
+              {allTenants.length > 1 ? <FleetCounts tenants={allTenants} /> : null}
               {onlyTrouble && tenants.length === 0 ? (
                 <p className="empty" data-testid="fleet-none">No tenant has anything down or at risk at this moment.</p>
               ) : <FleetTree tenants={tenants} expanded={open} onToggle={toggle} focused={focused?.id} onFocus={showTenant} scrollTo={found} />}
