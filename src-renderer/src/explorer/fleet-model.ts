@@ -43,6 +43,8 @@ export interface FleetTopology {
   regionOfNode: Map<string, string>;
   /** Tenants in the scenario's order (the tree keeps it while the states change). */
   tenants: string[];
+  /** Each tenant's place in that order: made once, as every tenant's model of every scrub step sorts by it. */
+  order: Map<string, number>;
   /** Where each node, database and snapshot box belongs, kept while the box is (unchanged boxes are reused from moment to moment). */
   placed: WeakMap<GraphNode, Placement>;
 }
@@ -68,7 +70,7 @@ export function fleetTopology(topology: RunRecord['topology'] | undefined): Flee
     add(c.tenant);
     for (const n of c.nodes) regionOfNode.set(`${c.id}/${n.id}`, n.region);
   }
-  return { tenantOfCluster, tenantOfKey, regionOfNode, tenants, placed: new WeakMap() };
+  return { tenantOfCluster, tenantOfKey, regionOfNode, tenants, order: new Map(tenants.map((id, i) => [id, i])), placed: new WeakMap() };
 }
 
 /** Where a box belongs: its tenant and region. */
@@ -161,9 +163,13 @@ export function fleetModel(boxes: readonly GraphNode[], fleet: FleetTopology): {
     // Keys and no node (a run stopped while it was still starting clusters): nothing serves, so not green.
     if (t.worst === 'ok' && total(t.nodes) === 0) t.worst = 'idle';
   }
-  const order = new Map(fleet.tenants.map((id, i) => [id, i]));
-  const tenants = [...byTenant.values()].sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity) || a.id.localeCompare(b.id));
-  return { tenants, placement };
+  return { tenants: inFleetOrder([...byTenant.values()], fleet), placement };
+}
+
+/** Tenants in the scenario's order; tenants it does not name after, by name. */
+export function inFleetOrder(tenants: TenantGroup[], fleet: FleetTopology): TenantGroup[] {
+  const { order } = fleet;
+  return tenants.sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity) || a.id.localeCompare(b.id));
 }
 
 /** "3 serving, 1 down": the non-zero counts of boxes of one kind, in order of concern. */

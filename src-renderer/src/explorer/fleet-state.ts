@@ -1,5 +1,5 @@
 import { BoxCache, hierarchyBoxes, identity, type GraphNode, type HierarchyView } from '../hierarchy-model';
-import { fleetModel, UNNAMED, type FleetTopology, type Placement, type TenantGroup } from './fleet-model';
+import { fleetModel, inFleetOrder, UNNAMED, type FleetTopology, type Placement, type TenantGroup } from './fleet-model';
 
 /** One tenant at one moment: its part of the hierarchy, its boxes, its counts. */
 export interface TenantPart {
@@ -67,9 +67,7 @@ export class FleetState {
       if (group) next.set(tenant, { view: tenantView, boxes, group });
     }
     this.previous = next;
-    const order = new Map(this.topology.tenants.map((id, i) => [id, i]));
-    const tenants = [...next.values()].map((p) => p.group)
-      .sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity) || a.id.localeCompare(b.id));
+    const tenants = inFleetOrder([...next.values()].map((p) => p.group), this.topology);
     let all: GraphNode[] | undefined;
     return {
       tenants,
