@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import type { Bridge } from '../../src-main/server/bridge-server';
+import { timeAxis } from '../../src-renderer/src/scrubber-axis';
 
 export const TIMEOUT = 120_000;
 export const VIEWPORT = { width: 1440, height: 1000 };
@@ -190,8 +191,24 @@ export async function timeApp(browser: Browser, bridge: Bridge, runs: ExplorerRu
   }
 }
 
-/** The fleet run's Explorer: opening it until its tree is drawn, then single scrub steps through its busiest stretch. */
-export async function timeFleetExplorer(browser: Browser, bridge: Bridge, fleetRun: string, otherRun: string, tenants: number, steps = 10): Promise<{ open: number; steps: number[] }> {
+/** Where the fleet run's moments lie in time, and which of them change the whole fleet at once. */
+export interface FleetMoments {
+  /** When each history entry happened (ms into the drill); a completed run adds its judged end. */
+  at: readonly number[];
+  /** The scrubber's moments: the entries, and the judged end. */
+  count: number;
+  /** The drill's duration: the judged end's time. */
+  span: number;
+  /** Moments at which most of the fleet changes (the outage starting or ending, a zone going down or back). */
+  wholeFleet: readonly number[];
+}
+
+/**
+ * The fleet run's Explorer: opening it until its tree is drawn; then single scrub steps, each from
+ * the moment before: `steps` through the failover's single-node moments, and one into each moment
+ * at which the whole fleet changes — the costliest steps a user meets.
+ */
+export async function timeFleetExplorer(browser: Browser, bridge: Bridge, fleetRun: string, otherRun: string, tenants: number, moments: FleetMoments, steps = 10): Promise<{ open: number; steps: number[]; wholeFleetSteps: number[] }> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
     const page = await context.newPage();
@@ -208,23 +225,46 @@ export async function timeFleetExplorer(browser: Browser, bridge: Bridge, fleetR
     await page.getByTestId('fleet-tree').waitFor({ timeout: TIMEOUT });
     const open = performance.now() - t0;
     const slider = page.getByRole('slider', { name: 'Moment of the run' });
-    const count = Number(await slider.getAttribute('max')) + 1;
-    // The middle of the history: the failover, where every step changes something.
-    const from = Math.floor(count / 2);
+    const shownNow = async () => Number(await page.locator('[data-testid="scrubber"] .moment').getAttribute('data-shown'));
     const shown = (n: number) => page.waitForFunction((i) => (globalThis as unknown as { document: MiniElement }).document
       .querySelector('[data-testid="scrubber"] .moment')?.dataset?.shown === String(i), n, { timeout: TIMEOUT, polling: 'raf' });
-    await slider.fill(String(from));
-    await shown(from);
-    await slider.focus();
-    const times: number[] = [];
-    for (let i = 1; i <= steps && from + i < count; i++) {
+    const axis = timeAxis({ timeOf: (i) => moments.at[i] ?? moments.span, indexAtOrBefore: (t) => lastAtOrBefore(moments.at, t) }, moments.count);
+    // To a moment: the slider dragged to its time, then the arrow keys the rest of the way (untimed).
+    const goTo = async (index: number) => {
+      await slider.fill(String(axis.positionOf(index)));
+      await page.waitForTimeout(50);
+      let at = await shownNow();
+      await slider.focus();
+      while (at !== index) {
+        await page.keyboard.press(at < index ? 'ArrowRight' : 'ArrowLeft');
+        at += at < index ? 1 : -1;
+      }
+      await shown(index);
+    };
+    const stepFrom = async (index: number) => {
       const t = performance.now();
       await page.keyboard.press('ArrowRight');
-      await shown(from + i);
-      times.push(performance.now() - t);
+      await shown(index + 1);
+      return performance.now() - t;
+    };
+    // The middle of the history: the failover, where every step changes one node.
+    const from = Math.floor(moments.count / 2);
+    await goTo(from);
+    const times: number[] = [];
+    for (let i = 0; i < steps && from + i + 1 < moments.count; i++) times.push(await stepFrom(from + i));
+    const wholeFleetSteps: number[] = [];
+    for (const target of moments.wholeFleet) {
+      await goTo(target - 1);
+      wholeFleetSteps.push(await stepFrom(target - 1));
     }
-    return { open, steps: times };
+    return { open, steps: times, wholeFleetSteps };
   } finally {
     await context.close();
   }
+}
+
+function lastAtOrBefore(at: readonly number[], t: number): number {
+  let found = 0;
+  for (let i = 0; i < at.length && (at[i] as number) <= t; i++) found = i;
+  return found;
 }
