@@ -90,6 +90,14 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
       await page.getByRole('heading', { name: `Tenant ${tenant}` }).waitFor();
       expect(await tree().locator(`[data-row="t:${tenant}"]`).getAttribute('aria-selected')).toBe('true');
     }
+    // A region is in every ARN there: Find shows what depends on it, not the first tenant whose ARN contains it.
+    await page.getByLabel('Find', { exact: true }).fill('us-west-2');
+    await page.getByRole('button', { name: 'Go' }).click();
+    const blast = page.getByTestId('blast-radius');
+    await blast.waitFor();
+    expect(await blast.getByRole('heading').textContent()).toMatch(/^Blast radius of the us-west-2 region/);
+    expect(await blast.getByTestId('blast-keys').textContent()).toMatch(new RegExp(`^${TENANTS} \\(`));
+    await blast.getByRole('button', { name: 'Back to the tenant' }).click();
   });
 
   it('steps into the outage and shows the blast radius of us-east-1 at that moment, coloured by state', async () => {

@@ -96,6 +96,13 @@ export function ExplorerPage() {
   const find = (e: FormEvent) => {
     e.preventDefault();
     if (!term) return;
+    // A region's name is in every ARN there: it names the region, whose blast radius is the answer, not its first tenant.
+    const region = regions.find((r) => r.toLowerCase() === term);
+    if (region) {
+      setSearchNote(undefined);
+      setBlast({ kind: 'region', region });
+      return;
+    }
     const match = findTenant(allTenants, term);
     if (!match) {
       setSearchNote(`No tenant, cluster, node or key matches “${search.trim()}”.`);
@@ -135,7 +142,7 @@ export function ExplorerPage() {
             <form className="find" onSubmit={find} role="search" aria-label="Find a tenant">
               <label className="field inline">
                 <span>Find</span>
-                <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="tenant, cluster, node, key id…" list="explorer-tenants" />
+                <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="tenant, cluster, node, key id, region…" list="explorer-tenants" />
               </label>
               <datalist id="explorer-tenants">{allTenants.length > 1 ? allTenants.slice(0, 2000).map((t) => <option key={t.id} value={t.id} />) : null}</datalist>
               <button type="submit">Go</button>
