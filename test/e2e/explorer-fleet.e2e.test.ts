@@ -134,6 +134,12 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     expect(await blast.getByTestId('blast-nodes').textContent()).toMatch(new RegExp(`^${calling.length} \\(`));
     expect(await blast.getByTestId('blast-databases').textContent()).toMatch(new RegExp(`^${calling.length * 2} \\(`));
     expect(await blast.locator('.vrow').first().locator('.badge').count()).toBe(1);
+    // Each state's word fits its column; the whole account is there to read.
+    const firstState = blast.locator('.vrow').first().locator('.state-cell');
+    expect(await firstState.locator('.badge').evaluate((b) => b.scrollWidth <= b.clientWidth + 1)).toBe(true);
+    const account = await firstState.getAttribute('title');
+    expect(account).toMatch(/^running: /);
+    expect(await firstState.textContent()).toBe(`serving ${account}`);
     await app.screenshot('explorer-fleet-blast', page);
     // Every tenant's key is out of reach: every tenant has something down.
     await page.getByLabel('Only tenants with something down or at risk').check();

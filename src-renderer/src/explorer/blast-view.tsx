@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { GraphNode } from '../hierarchy-model';
 import { VirtualTable, type Column } from '../virtual-table';
 import { blastItemName, blastTitle, type BlastItem, type BlastRadius, type BlastTarget } from './blast-radius';
-import { countsText, total } from './fleet-model';
+import { countsText, STATE_WORDS, total } from './fleet-model';
 
 const KIND: Record<GraphNode['kind'], string> = { cmk: 'CMK', master: 'Node master key', database: 'Database key', snapshot: 'Snapshot' };
 
@@ -10,7 +10,7 @@ const COLUMNS: Column<BlastItem>[] = [
   { key: 'tenant', label: 'Tenant', width: '110px', render: (i) => i.tenant },
   { key: 'what', label: 'What', width: '140px', render: (i) => KIND[i.box.kind] },
   { key: 'name', label: 'Name', width: 'minmax(180px, 1fr)', render: (i) => blastItemName(i.box) },
-  { key: 'state', label: 'State at this moment', width: 'minmax(220px, 1.4fr)', render: (i) => <span className={`badge ${i.box.state}`}>{i.box.stateText}</span> },
+  { key: 'state', label: 'State at this moment', width: 'minmax(220px, 1.4fr)', render: (i) => <StateCell box={i.box} /> },
 ];
 
 /** Everything that depends on a CMK, a replica or a region, coloured by its state at the moment shown. */
@@ -41,4 +41,19 @@ function countsOf(boxes: readonly GraphNode[]) {
   const c = { ok: 0, warn: 0, down: 0, lost: 0, idle: 0 };
   for (const b of boxes) c[b.state]++;
   return c;
+}
+
+/**
+ * A dependant's state: the word its colour means for its kind, which always fits, then the whole
+ * account ("running: its master key is unwrapped and cached"), cut to the column with the rest in
+ * its tooltip.
+ */
+function StateCell({ box }: { box: GraphNode }) {
+  const word = STATE_WORDS[box.kind][box.state];
+  return (
+    <span className="state-cell" title={box.stateText}>
+      <span className={`badge ${box.state}`}>{word}</span>
+      {box.stateText !== word ? <span className="muted"> {box.stateText}</span> : null}
+    </span>
+  );
 }
