@@ -8,7 +8,8 @@ import type { EventStore } from '../audit/event-store';
 import { runDrill } from '../drill/drill-runner';
 import type { RunStore } from '../runs/run-store';
 import { BUILT_IN_DIR, builtInScenarioNames } from '../drill/scenario-catalog';
-import { formatProblem, parseScenarioText, problemRows, ScenarioError } from '../drill/scenario-loader';
+import { formatProblem, parseScenarioText, problemRows, ScenarioError, type ScenarioTarget } from '../drill/scenario-loader';
+import { scenarioTargetFor } from '../drill/scenario-target';
 import { AppError } from './app-error';
 import type { AppEvents } from './app-events';
 
@@ -49,9 +50,10 @@ export class DrillService {
     });
   }
 
+  /** Checked as a drill on the backend the settings choose would be (its regions, for the embedded KMS). */
   validate(text: string): ApiResult<'drills:validate'> {
     try {
-      const s = parseScenarioText(text, 'scenario');
+      const s = parseScenarioText(text, 'scenario', scenarioTargetFor(this.options.settings().backend.kind));
       const e = estimateDrill(s);
       return { valid: true, title: s.title, problems: [], estimate: { events: Math.round(e.events), kmsCalls: Math.round(e.kmsCalls), summary: describeEstimate(e), large: e.events > LARGE_ESTIMATED_EVENTS } };
     } catch (err) {
@@ -62,7 +64,7 @@ export class DrillService {
 
   /** Validates, then starts the drill in the background; bad scenario text is refused here, before any job. */
   run(ref: ScenarioRef, backend: BackendKind | undefined, seed: number | undefined, speed?: number): { jobId: string; title: string; durationMs: number } {
-    const scenario = this.scenarioOf(ref);
+    const scenario = this.scenarioOf(ref, scenarioTargetFor(backend ?? this.options.settings().backend.kind));
     const jobId = this.options.jobId();
     const stop = new AbortController();
     const job = this.play(jobId, scenario, backend, seed, speed, stop.signal).finally(() => this.running.delete(jobId));
@@ -88,11 +90,11 @@ export class DrillService {
     await Promise.all([...this.running.values()].map((r) => r.job));
   }
 
-  private scenarioOf(ref: ScenarioRef): Scenario {
+  private scenarioOf(ref: ScenarioRef, target: ScenarioTarget): Scenario {
     try {
-      if ('text' in ref) return parseScenarioText(ref.text, 'scenario');
+      if ('text' in ref) return parseScenarioText(ref.text, 'scenario', target);
       if (!builtInScenarioNames().includes(ref.name)) throw new AppError('not-found', `No built-in scenario named '${ref.name}'.`);
-      return parseScenarioText(readFileSync(join(BUILT_IN_DIR, `${ref.name}.yaml`), 'utf8'), `${ref.name}.yaml`);
+      return parseScenarioText(readFileSync(join(BUILT_IN_DIR, `${ref.name}.yaml`), 'utf8'), `${ref.name}.yaml`, target);
     } catch (err) {
       if (err instanceof ScenarioError) throw new AppError('bad-request', `The scenario is not valid: ${err.problems.map(formatProblem).join('; ')}`);
       throw err;

@@ -17,13 +17,14 @@ import { ReportError } from '../report/report-error';
 import type { RunSource } from '../report/run-source';
 import { reportFormatFor, writeReport } from '../report/write-report';
 import { DB_OPTION, eventsDbPath } from './audit-options';
-import { backendText } from './backend-text';
+import { backendText } from '../../src-shared/backend-text';
 import { defineCommand, intOption, type OptionSpecs, type OptionValues } from './command-spec';
 import { describePlan, planDrill } from './dry-run';
 import { describeFailedStep, summariseRun, type DrillSummary } from './drill-summary';
 import { writeJUnit, type JUnitOutcome } from './junit-report';
 import { bar, progressReporter } from './progress';
 import { runService, scenarioFrom } from './scenario-input';
+import { scenarioTargetFor } from '../drill/scenario-target';
 import type { JsonOutput } from './json-output';
 import { checkFilesApartFromFolder, checkFilesDistinct, checkOutputFile, checkOutputFolder, othersNote } from './output-paths';
 import { CouldNotRunError, EXIT_CANCELLED, EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
@@ -104,7 +105,7 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
   if (values.speed !== undefined && !values.live) throw new UsageError('--speed goes with --live');
   const live = values.live ? { speed: intOption('speed', values.speed, 1, 1, 1_000_000) } : undefined;
   const outputs = outputsFrom(values);
-  const { scenario } = scenarioFrom(ref, 'drill run');
+  const { scenario } = scenarioFrom(ref, 'drill run', scenarioTargetFor(backend));
   // Before a key is provisioned (real ones in LocalStack or AWS): an output it could not write at the end is bad input now.
   const cloudTrailOut = values['cloudtrail-out'];
   checkFilesDistinct((values.report ?? []).map((path) => ({ option: '--report', path })));

@@ -1,6 +1,6 @@
 import type { Scenario } from '../../src-shared/scenario';
 import { rotationPeriodDays } from '../drill/provision';
-import { backendText } from './backend-text';
+import { backendText } from '../../src-shared/backend-text';
 
 /**
  * What `keydrill drill run --dry-run` says a drill would create in the backend, read from the

@@ -5,7 +5,7 @@ import { callsAndRecords, summedUp } from '../../src-shared/record-counts';
 import { storedEvidence } from '../report/stored-evidence';
 import { AppServices } from '../app/app-services';
 import { eventsDbPath } from './audit-options';
-import { backendText } from './backend-text';
+import { backendText } from '../../src-shared/backend-text';
 import { describeFailedStep, summariseRun } from './drill-summary';
 import { defineCommand } from './command-spec';
 import { keydrillHome } from './keydrill-home';

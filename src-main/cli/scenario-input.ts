@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Scenario } from '../../src-shared/scenario';
 import { builtInScenarioNames, resolveScenario } from '../drill/scenario-catalog';
-import { loadScenarioFile, problemRows, ScenarioError } from '../drill/scenario-loader';
+import { loadScenarioFile, problemRows, ScenarioError, type ScenarioTarget } from '../drill/scenario-loader';
 import { RunService } from '../app/run-service';
 import { keydrillHome } from './keydrill-home';
 import { UsageError, type InputProblem } from './usage-error';
@@ -13,11 +13,11 @@ export const runService = (): RunService => new RunService(join(keydrillHome(), 
  * A scenario named on the command line: a file, or the name of a built-in scenario, everywhere a
  * scenario is accepted. Problems become a UsageError (exit 2) listing each with its path and line.
  */
-export function scenarioFrom(ref: string, command: string): { scenario: Scenario; file: string } {
+export function scenarioFrom(ref: string, command: string, target: ScenarioTarget = {}): { scenario: Scenario; file: string } {
   const file = resolveScenario(ref);
   if (!file) throw scenarioNotFound(ref, command);
   try {
-    return { scenario: loadScenarioFile(file), file };
+    return { scenario: loadScenarioFile(file, target), file };
   } catch (err) {
     if (err instanceof ScenarioError) throw new UsageError(err.message, { code: 'invalid-scenario', path: err.file, problems: scenarioProblems(err) });
     throw err;

@@ -39,7 +39,13 @@ export function formatProblem(p: ScenarioProblem): string {
 
 const MAX_SCENARIO_BYTES = 2 * 1024 * 1024;
 
-export function loadScenarioFile(file: string): Scenario {
+/** What the KMS the drill will run against can serve, checked beside the schema when it is known. */
+export interface ScenarioTarget {
+  /** The regions it answers for; a region outside them is refused with its line. */
+  regions?: { has(region: string): boolean; problem(region: string): string };
+}
+
+export function loadScenarioFile(file: string, target: ScenarioTarget = {}): Scenario {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -48,10 +54,10 @@ export function loadScenarioFile(file: string): Scenario {
     const message = code === 'EISDIR' ? 'this is a folder, not a scenario file (YAML or JSON)' : `cannot read the file: ${code ?? (err as Error).message}`;
     throw new ScenarioError(file, [{ path: '', line: undefined, message }]);
   }
-  return parseScenarioText(text, file);
+  return parseScenarioText(text, file, target);
 }
 
-export function parseScenarioText(text: string, file = 'scenario'): Scenario {
+export function parseScenarioText(text: string, file = 'scenario', target: ScenarioTarget = {}): Scenario {
   if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError(file, [{ path: '', line: undefined, message: `the file is larger than ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB` }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
@@ -61,7 +67,13 @@ export function parseScenarioText(text: string, file = 'scenario'): Scenario {
     throw new ScenarioError(file, [{ path: '', line: 1, message: `a scenario is a mapping with name, title, duration, topology, workload… (${basename(file)} holds ${data === null ? 'nothing' : Array.isArray(data) ? 'a list' : typeof data})` }]);
   }
   const result = Scenario.safeParse(data);
-  if (result.success) return result.data;
+  if (result.success) {
+    // Every region the scenario names is one of topology.regions (scenario-references.ts): checking those is enough.
+    const { regions } = target;
+    const unserved = regions ? result.data.topology.regions.flatMap((region, i) => (regions.has(region) ? [] : [{ region, path: ['topology', 'regions', i] }])) : [];
+    if (unserved.length === 0) return result.data;
+    throw new ScenarioError(file, unserved.map(({ region, path }) => ({ path: formatPath(path), line: lineOf(doc, lines, path), message: regions?.problem(region) ?? '' })));
+  }
   const problems = result.error.issues.flatMap((issue): ScenarioProblem[] => {
     // An unknown key is reported where it is written, one problem a key, not at its parent's line;
     // in an expectation or a step, with what its kind allows and the key meant.

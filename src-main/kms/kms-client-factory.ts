@@ -1,4 +1,5 @@
 import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
+import { backendText } from '../../src-shared/backend-text';
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { systemClock, type Clock } from '../common/clock';
@@ -183,14 +184,15 @@ const CREDENTIAL_ERRORS = new Set([
 export function backendUnavailable(err: unknown, backend: KmsBackend, endpoint: string | undefined): BackendUnavailableError | undefined {
   if (err instanceof BackendUnavailableError) return err;
   if (!(err instanceof Error)) return undefined;
-  const where = endpoint ?? 'AWS KMS';
+  // "the embedded KMS", "LocalStack's KMS at http://…", "AWS KMS at its regional endpoints".
+  const where = backendText(backend, endpoint);
   const e = err as Error & { code?: string; errors?: unknown[]; $metadata?: { httpStatusCode?: number } };
   const codes = [e.code, ...(Array.isArray(e.errors) ? e.errors.map((x) => (x as { code?: string }).code) : [])];
   if (codes.some((c) => c !== undefined && UNREACHABLE_CODES.has(c)) || e.name === 'TimeoutError' || (e.name === 'AbortError' && e.$metadata?.httpStatusCode === undefined)) {
-    return new BackendUnavailableError(backend, 'unreachable', `the ${backend} KMS at ${where} is unreachable (${e.code ?? e.name}: ${firstLine(e.message)})`, { cause: err });
+    return new BackendUnavailableError(backend, 'unreachable', `${where} is unreachable (${e.code ?? e.name}: ${firstLine(e.message)})`, { cause: err });
   }
   if (CREDENTIAL_ERRORS.has(e.name)) {
-    return new BackendUnavailableError(backend, 'credentials', `the ${backend} KMS at ${where} refused the credentials (${e.name}: ${firstLine(e.message)})`, { cause: err });
+    return new BackendUnavailableError(backend, 'credentials', `${where} refused the credentials (${e.name}: ${firstLine(e.message)})`, { cause: err });
   }
   return undefined;
 }

@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleetScenario } from '../../bench/fleet-scenario';
 import { apiEvents, type ApiEventPayload } from '../../src-shared/api';
 import { callApi, type AppContext } from '../../src-main/app/api-handlers';
 import { AppServices } from '../../src-main/app/app-services';
@@ -53,6 +55,14 @@ describe('the services behind the contract, as the UI uses them', () => {
     expect(out).toMatchObject({ ok: true, result: { valid: false } });
     const problems = (out as { result: { problems: { path: string; line: number; message: string }[] } }).result.problems;
     expect(problems).toContainEqual({ path: 'timeline[1].at', line: 21, message: 'expected a duration like "90m", "1h30m" or "7d"' });
+  });
+
+  it('validation on the embedded KMS (the default backend) names a region it does not answer for, with its line', async () => {
+    const text = stringify(fleetScenario({ tenants: 1, days: 1 })).replaceAll('us-west-2', 'us-west-9');
+    const out = await callApi(ctx, 'drills:validate', { text });
+    const result = (out as { result: { valid: boolean; problems: { path: string; line: number; message: string }[] } }).result;
+    expect(result.valid).toBe(false);
+    expect(result.problems).toEqual([expect.objectContaining({ path: 'topology.regions[1]', line: expect.any(Number), message: expect.stringMatching(/^region us-west-9 is not one of the \d+ AWS regions the embedded KMS answers for/) })]);
   });
 
   it('a YAML syntax error comes with its line and column, for the editor to put the cursor there', async () => {

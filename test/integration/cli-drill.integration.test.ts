@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrillSummary } from '../../src-main/cli/drill-summary';
 import { EmbeddedKms } from '../../src-main/kms/embedded/embedded-kms';
+import { closedPort } from '../support/closed-port';
 import { checkJUnit } from '../support/junit-check';
 import { childrenNamed } from '../support/xml-tree';
 import { CLEAN_ENV } from '../support/clean-env';
@@ -35,14 +35,6 @@ function keydrillAsync(args: string[], env: Record<string, string>): Promise<{ s
 }
 
 /** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('keydrill drill run for CI', () => {
   it('exits 1 on a failed expectation, with complete JSON and a JUnit failure', () => {
     const xml = join(home, 'verdicts.xml');
@@ -118,7 +110,7 @@ describe('keydrill drill run for CI', () => {
     const xml = join(home, 'unreachable.xml');
     const r = keydrill(['drill', 'run', 'revocation-and-restore', '--backend', 'localstack', '--endpoint', `http://127.0.0.1:${port}`, '--report', xml]);
     expect(r.status).toBe(3);
-    expect(r.stderr).toContain(`could not run: the localstack KMS at http://127.0.0.1:${port} is unreachable`);
+    expect(r.stderr).toContain(`could not run: LocalStack's KMS at http://127.0.0.1:${port} is unreachable`);
     const doc = checkJUnit(readFileSync(xml, 'utf8'));
     expect(doc.attributes).toMatchObject({ tests: '1', failures: '0', errors: '1' });
   });
@@ -136,7 +128,7 @@ describe('keydrill drill run for CI', () => {
         AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_REGION: 'us-east-1',
       });
       expect(r.status).toBe(3);
-      expect(r.stderr).toMatch(/could not run: the aws KMS at .* refused the credentials \(UnrecognizedClientException/);
+      expect(r.stderr).toMatch(/could not run: AWS KMS at .* refused the credentials \(UnrecognizedClientException/);
     });
   });
 
@@ -207,7 +199,7 @@ describe('keydrill drill run for CI', () => {
       { args: [], status: 2, stderr: 'drill run: missing <scenario>', error: { code: 'usage' } },
       {
         args: ['revocation-and-restore', '--backend', 'localstack', '--endpoint', `http://127.0.0.1:${port}`], status: 3,
-        stderr: `could not run: the localstack KMS at http://127.0.0.1:${port} is unreachable`, error: { code: 'backend-unreachable' },
+        stderr: `could not run: LocalStack's KMS at http://127.0.0.1:${port} is unreachable`, error: { code: 'backend-unreachable' },
       },
     ];
     for (const c of cases) {

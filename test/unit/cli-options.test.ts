@@ -116,7 +116,7 @@ describe('JUnit XML of a drill', () => {
   });
 
   it('reports a drill that could not run as one errored case', () => {
-    const doc = checkJUnit(renderJUnit({ kind: 'could-not-run', scenario: 'demo', title: 'Demo', message: 'the localstack KMS at http://127.0.0.1:1 is unreachable', seconds: 0.1 }));
+    const doc = checkJUnit(renderJUnit({ kind: 'could-not-run', scenario: 'demo', title: 'Demo', message: "LocalStack's KMS at http://127.0.0.1:1 is unreachable", seconds: 0.1 }));
     expect(doc.attributes).toMatchObject({ tests: '1', failures: '0', errors: '1' });
     const error = childrenNamed(childrenNamed(childrenNamed(doc, 'testsuite')[0]!, 'testcase')[0]!, 'error')[0]!;
     expect(error.attributes.message).toContain('unreachable');
@@ -152,6 +152,15 @@ describe('a backend that cannot be used is told apart from a drill outcome', () 
     const creds = new KMSServiceException({ name: 'UnrecognizedClientException', $fault: 'client', message: 'The security token included in the request is invalid.', $metadata: {} });
     expect(backendUnavailable(creds, 'aws', undefined)?.reason).toBe('credentials');
     expect(backendUnavailable(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'aws', undefined)?.reason).toBe('credentials');
+  });
+
+  // An input trial read "the embedded KMS at AWS KMS refused the credentials": every backend was put as "the <kind> KMS at <endpoint or AWS KMS>".
+  it('names the backend as a sentence does: the embedded KMS, LocalStack at its endpoint, AWS KMS', () => {
+    const signature = new KMSServiceException({ name: 'InvalidSignatureException', $fault: 'client', message: "Credential should be scoped to a valid region, not 'us-east-9'. ", $metadata: {} });
+    expect(backendUnavailable(signature, 'embedded', undefined)?.message).toBe("the embedded KMS refused the credentials (InvalidSignatureException: Credential should be scoped to a valid region, not 'us-east-9'. )");
+    expect(backendUnavailable(signature, 'aws', undefined)?.message).toMatch(/^AWS KMS at its regional endpoints refused the credentials/);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' });
+    expect(backendUnavailable(refused, 'localstack', 'http://127.0.0.1:4566')?.message).toMatch(/^LocalStack's KMS at http:\/\/127\.0\.0\.1:4566 is unreachable/);
   });
 
   it('leaves the errors a drill provokes alone', () => {
