@@ -79,3 +79,12 @@ export function scenarioFacts(s: Pick<ScenarioSummary, 'name' | 'durationMs' | '
 export function formatHitRatio(ratio: number): string {
   return ratioPercent(ratio, 2);
 }
+
+/**
+ * The lookup's end for events up to a moment (epoch ms): a CloudTrail eventTime is cut to its second
+ * and a lookup's end counts whole seconds, so the moment's own second is the last one asked for.
+ * (A second's worth added on top showed the calls of the second after the scrubber's moment.)
+ */
+export function lookupEndAt(moment: number): string {
+  return new Date(Math.floor(moment / 1000) * 1000).toISOString();
+}

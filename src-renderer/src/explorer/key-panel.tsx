@@ -1,6 +1,6 @@
 import { call } from '../api-client';
 import { useAppState } from '../app-state';
-import { formatUtc } from '../format';
+import { formatUtc, lookupEndAt } from '../format';
 import { dependants, type GraphNode } from '../hierarchy-model';
 import { useLoad } from '../use-call';
 import type { BlastTarget } from './blast-radius';
@@ -24,7 +24,7 @@ export function KeyPanel({ node, nodes, runId, start, at, onBlast }: {
   const deps = dependants(nodes, node.id);
   const wrapping = node.kind === 'database' ? nodes.find((n) => n.id === node.parent) : node;
   const arn = wrapping?.arn;
-  const until = start === undefined ? undefined : new Date(start + at + 999).toISOString();
+  const until = start === undefined ? undefined : lookupEndAt(start + at);
   const events = useLoad(async (signal) => {
     if (!arn) return [];
     const page = await call('audit:lookup', { attribute: { key: 'ResourceName', value: arn }, ...(runId ? { runId } : {}), ...(until ? { endTime: until } : {}), maxResults: 500 }, { signal });
@@ -65,3 +65,4 @@ export function KeyPanel({ node, nodes, runId, start, at, onBlast }: {
     </aside>
   );
 }
+
