@@ -16,6 +16,7 @@ import { RequestQuota } from './request-quota';
 import { SigV4Verifier } from './sigv4-verify';
 import { isJsonProtocol, UNKNOWN_OPERATION_RESPONSE } from './wire-protocol';
 import { healthAnswer } from './health';
+import { answerBeforeBodyEnds, declaredOversize, MAX_BODY, readRequestBody, sendAnswer, tooLargeMessage, type OversizedBody } from './request-body';
 
 export interface EmbeddedKmsOptions {
   /** Folder for kms.sqlite, root.key and identities.json; undefined keeps everything in memory. */
@@ -67,7 +68,6 @@ export interface WireResponse {
   body: string;
 }
 
-const MAX_BODY = 1024 * 1024;
 const TARGET_PREFIX = 'TrentService.';
 
 /**
@@ -182,6 +182,12 @@ export class EmbeddedKms {
   /** Starts serving on 127.0.0.1; port 0 picks a free port. Returns the endpoint URL. */
   async listen(port = 0): Promise<string> {
     const server = createServer({ keepAlive: true }, (req, res) => this.serve(req, res));
+    // A client that asks before sending a body (Expect: 100-continue) and declares one too large is
+    // answered without being invited to send it.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      if (!declaredOversize(req)) res.writeContinue();
+      this.serve(req, res);
+    });
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     await new Promise<void>((resolve, reject) => {
@@ -210,27 +216,21 @@ export class EmbeddedKms {
   }
 
   private serve(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY) chunks.push(chunk);
-      else if (size > 64 * MAX_BODY) req.destroy(); // do not drain an unbounded upload
-    });
-    req.on('end', () => {
-      const answer = this.answer({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) }, size);
-      res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
-      res.end(answer.body);
-    });
+    const wire = (body: Buffer): WireRequest => ({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
+    readRequestBody(
+      req,
+      (body) => sendAnswer(res, this.answer(wire(body))),
+      (oversized) => answerBeforeBodyEnds(req, res, this.answer(wire(Buffer.alloc(0)), oversized)),
+    );
   }
 
   /**
    * Answers one request exactly as the HTTP server does — signature, quota, operation, errors — for
    * the server itself and for clients in this process that hand requests over without a socket (a
-   * drill's SDK clients: see src-main/kms/in-process-handler.ts). `size` is the body's size on the
-   * wire when larger than what was kept.
+   * drill's SDK clients: see src-main/kms/in-process-handler.ts). `oversized` says that the body on the
+   * wire was too large to read (request.body is then empty).
    */
-  answer(request: WireRequest, size = request.body.length): WireResponse {
+  answer(request: WireRequest, oversized?: OversizedBody): WireResponse {
     const started = performance.now();
     const record: RequestRecord = { operation: '', region: undefined, caller: undefined, status: 200, errorCode: undefined, durationMs: 0 };
     const health = healthAnswer(request.method, request.url, { version: this.version, cloudTrail: this.eventStore !== undefined });
@@ -245,7 +245,8 @@ export class EmbeddedKms {
     let status = 200;
     let payload: unknown;
     try {
-      if (size > MAX_BODY) throw new KmsError('ValidationException', `The request body is ${size} bytes; KMS accepts at most ${MAX_BODY} bytes.`);
+      const tooLarge = oversized ?? (request.body.length > MAX_BODY ? { bytes: request.body.length } : undefined);
+      if (tooLarge) throw new KmsError('ValidationException', tooLargeMessage(tooLarge));
       payload = this.dispatch(request, request.body, record);
     } catch (err) {
       const error = err instanceof KmsError || err instanceof CloudTrailServiceError ? err : internalError(err);
