@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
 import { CloudTrailLogFile, CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { issueText } from '../../src-shared/issue-text';
+import { jsonFaultMessage, type JsonText } from './json-syntax-fault';
 import { DocumentSyntaxError, RecordsSplitter } from './records-splitter';
 
 /**
@@ -44,14 +45,9 @@ export async function* cloudTrailLogRecords(file: string): AsyncGenerator<LogFil
   const notJson = (what: string): CloudTrailFileError =>
     new CloudTrailFileError(file, mislabelled ? 'is named .gz but is not gzip data (nor plain JSON): a damaged or mislabelled download?' : `is not valid JSON: ${what}`);
   const ready: LogFileRecord[] = [];
-  const splitter = new RecordsSplitter((text, index) => {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw notJson(`Records[${index}]: ${(err as Error).message}`);
-    }
-    ready.push({ index, record: checkedRecord(raw, index, file), bytes: text.length });
+  const splitter = new RecordsSplitter((element, index) => {
+    const raw = parsedValue(element, `Records[${index}]`, notJson);
+    ready.push({ index, record: checkedRecord(raw, index, file), bytes: element.text.length });
   });
   const source = openBytes(file, gzipped);
   try {
@@ -84,12 +80,12 @@ export async function* cloudTrailLogRecords(file: string): AsyncGenerator<LogFil
   // A document without a Records array (or not an object at all) is said as the schema says it.
   if (frame.notAnObject !== undefined || !frame.recordsStreamed) {
     const members = Object.create(null) as Record<string, unknown>;
-    for (const [name, text] of frame.members) members[name] = parsedMember(text, name, notJson);
-    const document = frame.notAnObject !== undefined ? parsedMember(frame.notAnObject, undefined, notJson) : members;
+    for (const [name, value] of frame.members) members[name] = parsedValue(value, `the member ${JSON.stringify(name)}`, notJson);
+    const document = frame.notAnObject !== undefined ? parsedValue(frame.notAnObject, undefined, notJson) : members;
     const log = CloudTrailLogFile.safeParse(document);
     throw new CloudTrailFileError(file, `is not a CloudTrail log file ({"Records": [...]}): ${log.success ? 'Records: missing' : describeIssue(log.error.issues[0], document)}`);
   }
-  for (const [name, text] of frame.members) parsedMember(text, name, notJson);
+  for (const [name, value] of frame.members) parsedValue(value, `the member ${JSON.stringify(name)}`, notJson);
 }
 
 async function startsWithGzipMagic(file: string): Promise<boolean> {
@@ -118,11 +114,12 @@ function openBytes(file: string, gzipped: boolean): Readable {
   return pipeline(bytes, createGunzip({ chunkSize: READ_BYTES }), () => undefined);
 }
 
-function parsedMember(text: string, name: string | undefined, notJson: (what: string) => CloudTrailFileError): unknown {
+/** A value of the document parsed; `what` names it in the message when it is not valid JSON (none: the whole document). */
+function parsedValue(value: JsonText, what: string | undefined, notJson: (what: string) => CloudTrailFileError): unknown {
   try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw notJson(`${name === undefined ? '' : `the member ${JSON.stringify(name)}: `}${(err as Error).message}`);
+    return JSON.parse(value.text);
+  } catch {
+    throw notJson(jsonFaultMessage(value, what));
   }
 }
 

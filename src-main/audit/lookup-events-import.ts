@@ -2,6 +2,8 @@ import { LookupEventsCommand, type CloudTrailClient, type LookupAttributeKey } f
 import { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { PROTO_REFUSED, protoField } from './cloudtrail-log-file';
 import { InvalidEventError, type EventStore } from './event-store';
+import { jsonFaultMessage } from './json-syntax-fault';
+import { TEXT_START } from './text-position';
 
 /**
  * Imports events from CloudTrail's LookupEvents API through @aws-sdk/client-cloudtrail (a client
@@ -111,8 +113,9 @@ function pageRecord(cloudTrailEvent: string | undefined, eventId: string | undef
   let json: unknown;
   try {
     json = JSON.parse(cloudTrailEvent);
-  } catch (err) {
-    throw new LookupEventsImportError(`${where}: CloudTrailEvent is not valid JSON: ${(err as Error).message}`);
+  } catch {
+    // The place is within CloudTrailEvent's own text: it arrives as one string, not as part of a file.
+    throw new LookupEventsImportError(`${where}: CloudTrailEvent is not valid JSON: ${jsonFaultMessage({ text: cloudTrailEvent, start: TEXT_START }, undefined)}`);
   }
   const proto = protoField(json);
   if (proto) throw new LookupEventsImportError(`${where}: CloudTrailEvent.${proto}: ${PROTO_REFUSED}`);

@@ -8,6 +8,8 @@
  * It works on bytes: the characters that delimit JSON are ASCII, and no byte of a multi-byte UTF-8
  * character is ASCII, so a record is decoded only once it is whole, however chunks cut it.
  */
+import { jsonFaultMessage, type JsonText } from './json-syntax-fault';
+import { describePoint, shownCharacter, TextCursor, type TextPoint } from './text-position';
 
 /** No CloudTrail record comes near this; a "record" that does is not one (a gzip bomb, a broken file). */
 export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
@@ -25,9 +27,9 @@ export interface DocumentFrame {
   /** True when the document had a Records member whose value was an array (its elements were emitted). */
   recordsStreamed: boolean;
   /** Every other top-level member (Records too, when it was not an array), as JSON text. */
-  members: Map<string, string>;
+  members: Map<string, JsonText>;
   /** The whole document as JSON text, when it was not an object at all. */
-  notAnObject?: string;
+  notAnObject?: JsonText;
 }
 
 const enum State {
@@ -67,7 +69,7 @@ class ValueCapture {
   private escaped = false;
   private readonly scalar: boolean;
 
-  constructor(first: number, private readonly what: () => string, private readonly offset: number) {
+  constructor(first: number, private readonly what: () => string, readonly start: TextPoint) {
     this.scalar = first !== OPEN_OBJECT && first !== OPEN_ARRAY && first !== QUOTE;
   }
 
@@ -121,7 +123,7 @@ class ValueCapture {
     if (piece.length === 0) return;
     this.size += piece.length;
     if (this.size > MAX_VALUE_BYTES) {
-      throw new DocumentSyntaxError(`${this.what()} is over ${MAX_VALUE_BYTES / 1024 / 1024} MiB, far larger than any CloudTrail record: a damaged file, or not a CloudTrail log file`, this.offset);
+      throw new DocumentSyntaxError(`${this.what()} is over ${MAX_VALUE_BYTES / 1024 / 1024} MiB, far larger than any CloudTrail record: a damaged file, or not a CloudTrail log file`, this.start.byte);
     }
     // A copy: the chunk's memory is the stream's, reused for the next chunk.
     this.pieces.push(Buffer.from(piece));
@@ -134,6 +136,8 @@ export class RecordsSplitter {
   private bom = 0;
   /** Bytes of the document before the current chunk. */
   private offset = 0;
+  /** Where in the document the bytes being read stand, for messages. */
+  private readonly cursor = new TextCursor();
   private afterComma = false;
   private key = '';
   private keyCapture: ValueCapture | undefined;
@@ -141,8 +145,8 @@ export class RecordsSplitter {
   private elements = 0;
   private readonly frame: DocumentFrame = { recordsStreamed: false, members: new Map() };
 
-  /** `onElement(text, index)` is called with each element of Records, in order. */
-  constructor(private readonly onElement: (text: string, index: number) => void) {}
+  /** `onElement(element)` is called with each element of Records, in order. */
+  constructor(private readonly onElement: (element: JsonText, index: number) => void) {}
 
   push(chunk: Buffer): void {
     let i = 0;
@@ -155,6 +159,7 @@ export class RecordsSplitter {
       this.bom++;
       i++;
     }
+    this.cursor.skipTo(i);
     while (i < chunk.length) {
       if (this.capture) {
         const end = this.capture.scan(chunk, i);
@@ -167,7 +172,7 @@ export class RecordsSplitter {
       if (this.state === State.Key) {
         const end = (this.keyCapture as ValueCapture).scan(chunk, i);
         if (end < 0) break;
-        this.key = JSON.parse((this.keyCapture as ValueCapture).text()) as string;
+        this.key = this.memberName(this.keyCapture as ValueCapture);
         this.keyCapture = undefined;
         this.state = State.Colon;
         i = end;
@@ -184,21 +189,21 @@ export class RecordsSplitter {
             this.state = State.KeyOrEnd;
             i++;
           } else {
-            this.startCapture(c, () => 'the document', at);
+            this.startCapture(c, () => 'the document', chunk, i);
           }
           continue;
         case State.KeyOrEnd:
           if (c === CLOSE_OBJECT && !this.afterComma) this.state = State.End;
           else if (c === QUOTE) {
             // The key's opening quote is its first byte: the key capture scans from here, on the next turn.
-            this.keyCapture = new ValueCapture(c, () => 'a member name', at);
+            this.keyCapture = new ValueCapture(c, () => 'a member name', this.cursor.pointAt(chunk, i));
             this.state = State.Key;
             continue;
-          } else throw this.unexpected(c, at, this.afterComma ? 'the name of a member after a comma' : 'the name of a member or the end of the document');
+          } else throw this.expected(this.afterComma ? 'a member name after the comma' : 'a member name or the end of the document', c, chunk, i);
           i++;
           continue;
         case State.Colon:
-          if (c !== COLON) throw this.unexpected(c, at, `a colon after the member name ${JSON.stringify(this.key)}`);
+          if (c !== COLON) throw this.expected(`a colon after the member name ${JSON.stringify(this.key)}`, c, chunk, i);
           this.state = State.MemberValue;
           i++;
           continue;
@@ -213,7 +218,7 @@ export class RecordsSplitter {
             i++;
           } else {
             const key = this.key;
-            this.startCapture(c, () => `the member ${JSON.stringify(key)}`, at);
+            this.startCapture(c, () => `the member ${JSON.stringify(key)}`, chunk, i);
           }
           continue;
         case State.ElementStart:
@@ -221,10 +226,10 @@ export class RecordsSplitter {
             this.state = State.AfterMember;
             i++;
           } else if (c === CLOSE_ARRAY || c === COMMA) {
-            throw this.unexpected(c, at, `Records[${this.elements}]`);
+            throw this.expected(this.afterComma ? `a record (Records[${this.elements}]) after the comma` : `a record (Records[${this.elements}]) or the end of Records`, c, chunk, i);
           } else {
             const index = this.elements;
-            this.startCapture(c, () => `Records[${index}]`, at);
+            this.startCapture(c, () => `Records[${index}]`, chunk, i);
           }
           continue;
         case State.AfterElement:
@@ -233,7 +238,7 @@ export class RecordsSplitter {
             this.state = State.ElementStart;
           } else if (c === CLOSE_ARRAY) {
             this.state = State.AfterMember;
-          } else throw this.unexpected(c, at, `a comma or the end of Records after Records[${this.elements - 1}]`);
+          } else throw this.expected(`a comma or the end of Records after Records[${this.elements - 1}]`, c, chunk, i);
           i++;
           continue;
         case State.AfterMember:
@@ -242,54 +247,74 @@ export class RecordsSplitter {
             this.state = State.KeyOrEnd;
           } else if (c === CLOSE_OBJECT) {
             this.state = State.End;
-          } else throw this.unexpected(c, at, 'a comma or the end of the document');
+          } else throw this.expected(`a comma or the end of the document after the member ${JSON.stringify(this.key)}`, c, chunk, i);
           i++;
           continue;
         case State.End:
-          throw this.unexpected(c, at, 'nothing more: the document has ended');
+          throw new DocumentSyntaxError(`unexpected ${shownCharacter(c)} after the end of the JSON document at ${describePoint(this.cursor.pointAt(chunk, i))}`, at);
         default:
           throw new DocumentSyntaxError('cannot be read (splitter state)', at);
       }
     }
     this.offset += chunk.length;
+    this.cursor.finishChunk(chunk);
   }
 
   /** The end of the bytes: what the document held besides its records, or a DocumentSyntaxError when it ended early. */
   end(): DocumentFrame {
     if (this.capture?.endsAtEof && this.state === State.Start) this.finishCapture();
     if (this.state === State.End) return this.frame;
-    const inRecords = this.state === State.ElementStart || this.state === State.AfterElement;
-    const where = this.capture && this.state === State.ElementStart ? ` inside Records[${this.elements}]` : inRecords ? ' inside its Records array' : '';
     if (this.state === State.Start && !this.capture) throw new DocumentSyntaxError(this.offset === 0 ? 'the file is empty' : `the file holds no JSON, only ${this.offset} bytes of white space`, this.offset);
-    throw new DocumentSyntaxError(`the file ends before its JSON does${where} (after ${this.offset} bytes)`, this.offset);
+    throw new DocumentSyntaxError(`the JSON document is cut short: the file ends${this.openPart()} at ${describePoint(this.cursor.point)}`, this.offset);
   }
 
-  private startCapture(first: number, what: () => string, at: number): void {
-    this.capture = new ValueCapture(first, what, at);
+  /** What the file was in the middle of when it ended, as " inside …", or nothing at the document's own level. */
+  private openPart(): string {
+    if (this.state === State.Key) return ' inside a member name';
+    if (this.state === State.ElementStart && this.capture) return ` inside Records[${this.elements}]`;
+    if (this.state === State.ElementStart || this.state === State.AfterElement) return ' inside its Records array';
+    if (this.state === State.MemberValue && this.capture) return ` inside the member ${JSON.stringify(this.key)}`;
+    return '';
+  }
+
+  private startCapture(first: number, what: () => string, chunk: Buffer, i: number): void {
+    this.capture = new ValueCapture(first, what, this.cursor.pointAt(chunk, i));
+  }
+
+  /** A member name's text decoded; one JSON cannot read (a bad escape, a raw control character) is a DocumentSyntaxError saying where. */
+  private memberName(capture: ValueCapture): string {
+    const text = capture.text();
+    try {
+      return JSON.parse(text) as string;
+    } catch {
+      throw new DocumentSyntaxError(jsonFaultMessage({ text, start: capture.start }, 'a member name'), capture.start.byte);
+    }
   }
 
   private finishCapture(): void {
-    const text = (this.capture as ValueCapture).text();
+    const capture = this.capture as ValueCapture;
+    const value = { text: capture.text(), start: capture.start };
     this.capture = undefined;
     switch (this.state) {
       case State.Start:
-        this.frame.notAnObject = text;
+        this.frame.notAnObject = value;
         this.state = State.End;
         return;
       case State.ElementStart:
-        this.onElement(text, this.elements++);
+        this.onElement(value, this.elements++);
         this.afterComma = false;
         this.state = State.AfterElement;
         return;
       default:
-        this.frame.members.set(this.key, text);
+        this.frame.members.set(this.key, value);
         this.afterComma = false;
         this.state = State.AfterMember;
     }
   }
 
-  private unexpected(c: number, at: number, expected: string): DocumentSyntaxError {
-    const shown = c >= 0x20 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
-    return new DocumentSyntaxError(`unexpected ${shown} at byte ${at}, where ${expected} should be`, at);
+  /** "expected a comma …, but found 'x' at line 1, column 16 (byte 15)": the frame's one shape of fault. */
+  private expected(what: string, c: number, chunk: Buffer, i: number): DocumentSyntaxError {
+    const point = this.cursor.pointAt(chunk, i);
+    return new DocumentSyntaxError(`expected ${what}, but found ${shownCharacter(c)} at ${describePoint(point)}`, point.byte);
   }
 }

@@ -62,7 +62,10 @@ describe('importing CloudTrail log files', () => {
   });
 
   const malformed: [string, string, string | Buffer, RegExp][] = [
-    ['bad JSON', 'broken.json', '{"Records": [ {"eventVersion": "1.11",', /broken\.json: is not valid JSON: /],
+    ['bad JSON', 'broken.json', '{"Records": [ {"eventVersion": "1.11",', /broken\.json: is not valid JSON: the JSON document is cut short: the file ends inside Records\[0\] at line 1, column 39 \(byte 38\)$/],
+    // Said as a sentence with its place in the file, whether the frame or a record is at fault.
+    ['text after the end of its JSON', 'trailing.json', `{"Records": [\n${JSON.stringify(goodLog().Records[0])}\n]}\n\n    x`, /trailing\.json: is not valid JSON: unexpected 'x' after the end of the JSON document at line 5, column 5 \(byte \d+\)$/],
+    ['a record that is not JSON', 'bad-record.json', '{"Records": [\n  {"eventVersion": "1.11", "eventID": tru}\n]}', /bad-record\.json: is not valid JSON: in Records\[0\], expected a value, but found a word starting with 't' \(JSON's only words are true, false and null\) at line 2, column 39 \(byte 52\)$/],
     ['a .gz name over data that is not gzip', 'mislabelled.json.gz', 'PK\u0003\u0004 a zip archive, not gzip', /mislabelled\.json\.gz: is named \.gz but is not gzip data \(nor plain JSON\)/],
     ['no Records array', 'no-records.json', JSON.stringify({ records: [] }), /no-records\.json: is not a CloudTrail log file \(\{"Records": \[\.\.\.\]\}\): Records: missing \(expected an array\)$/],
     ['a record without eventID', 'no-id.json.gz', gzipSync(JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[1], eventID: undefined }] })), /no-id\.json\.gz: Records\[1\]: eventID: missing \(expected text\)$/],
