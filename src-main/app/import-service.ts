@@ -3,7 +3,8 @@ import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ImportFile, type ApiEventPayload, type BackendKind, type LookupImportQuery, type Settings } from '../../src-shared/api';
-import { importCloudTrailFile, LINK_NOT_FOLLOWED, listLogFiles, NO_LOG_FILES, SpanOfTimes } from '../audit/cloudtrail-file-import';
+import { importCloudTrailFile, SpanOfTimes } from '../audit/cloudtrail-file-import';
+import { listLogFiles, NO_LOG_FILES, type LogFileListing } from '../audit/log-folder-walk';
 import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
 import type { EventStore } from '../audit/event-store';
 import { importLookupEvents } from '../audit/lookup-events-import';
@@ -45,8 +46,8 @@ export interface ImportServiceOptions {
 interface LogFile {
   path: string;
   label: string;
-  /** A symbolic link found inside a chosen folder: named as not imported, never followed. */
-  link?: boolean;
+  /** Why a symbolic link found inside a chosen folder cannot be followed: named as not imported. */
+  unfollowable?: string;
 }
 
 /** Raised inside a job when the services close: the job ends at a transaction boundary. */
@@ -90,7 +91,7 @@ export class ImportService {
     for (const given of paths) {
       const found = await logFilesAt(resolve(given));
       for (const path of found.files) files.set(path, { path, label: path });
-      for (const path of found.links) files.set(path, { path, label: path, link: true });
+      for (const { path, problem } of found.unfollowable) files.set(path, { path, label: path, unfollowable: problem });
     }
     const list = [...files.values()];
     return { jobId: this.launch((jobId) => this.runFiles(jobId, list)), files: list.length };
@@ -166,7 +167,7 @@ export class ImportService {
         at = i;
         if (this.stopping) throw new Stopped(`Stopped because KeyDrill is closing, after ${i} of ${files.length} files.`);
         try {
-          if (file.link) throw new CloudTrailFileError(file.path, LINK_NOT_FOLLOWED);
+          if (file.unfollowable) throw new CloudTrailFileError(file.path, file.unfollowable);
           const result = await importCloudTrailFile(this.options.store(), file.path);
           counts.stored += result.imported;
           counts.duplicates += result.duplicates;
@@ -279,7 +280,7 @@ function storeFailed(files: LogFile[], at: number, refused: number, stored: numb
 }
 
 /** The log files a chosen path stands for; throws a user-facing AppError when it cannot be read or holds none. */
-async function logFilesAt(path: string): Promise<{ files: string[]; links: string[] }> {
+async function logFilesAt(path: string): Promise<LogFileListing> {
   let isFolder: boolean;
   try {
     const info = await stat(path);
@@ -290,14 +291,14 @@ async function logFilesAt(path: string): Promise<{ files: string[]; links: strin
     if (err instanceof AppError) throw err;
     throw unreadable(path, err as NodeJS.ErrnoException);
   }
-  if (!isFolder) return { files: [path], links: [] };
-  let found: { files: string[]; links: string[] };
+  if (!isFolder) return { files: [path], unfollowable: [] };
+  let found: LogFileListing;
   try {
     found = await listLogFiles(path);
   } catch (err) {
     throw unreadable(path, err as NodeJS.ErrnoException);
   }
-  if (found.files.length + found.links.length === 0) throw new AppError('bad-request', `${path} ${NO_LOG_FILES}.`);
+  if (found.files.length + found.unfollowable.length === 0) throw new AppError('bad-request', `${path} ${NO_LOG_FILES}.`);
   return found;
 }
 

@@ -1,9 +1,9 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { BatchPacker } from './event-batch';
 import { InvalidEventError, type EventStore } from './event-store';
 import { CloudTrailFileError, cloudTrailLogRecords, recordName } from './cloudtrail-log-file';
+import { listLogFiles, NO_LOG_FILES, whyUnreadable } from './log-folder-walk';
 
 /**
  * Imports CloudTrail log files into the store: one file, or a folder walked recursively (the S3
@@ -52,35 +52,25 @@ export class CloudTrailImportStoppedError extends Error {
         (part
           ? `${report.imported} events are stored, from the ${done} file${done === 1 ? '' : 's'} before it and the first ${part} records of it`
           : `${report.imported} events from the ${done} file${done === 1 ? '' : 's'} before it are stored`) +
-        `${report.duplicates ? ` (${report.duplicates} already stored)` : ''}${report.failed.length ? `, ${report.failed.length} malformed file(s) refused` : ''}; ` +
+        `${report.duplicates ? ` (${report.duplicates} already stored)` : ''}${report.failed.length ? `, ${report.failed.length} file(s) refused (malformed, or a link that cannot be followed)` : ''}; ` +
         `${part ? 'the rest of it' : 'it'} and the ${after} file${after === 1 ? '' : 's'} after it were not imported. Importing the same path again skips what is stored.`,
       { cause },
     );
   }
 }
 
-/**
- * Folders CloudTrail writes beside the logs that hold no `Records` (digests) or another format
- * (Insights). Under an account's folder in AWSLogs/ only `CloudTrail` is read: a shared log bucket
- * also holds what other services deliver there (AWS Config's `Config/`, for one).
- */
-const SKIPPED_FOLDERS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight']);
-const LOG_FILE = /\.json(\.gz)?$/;
-const ACCOUNT_ID = /^\d{12}$/;
-/** What a folder without log files is told; the app says the same. */
-export const NO_LOG_FILES = 'holds no CloudTrail log files (.json or .json.gz, e.g. under AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/)';
-
 export async function importCloudTrailLogs(store: EventStore, target: string, onProgress?: (p: FileImportProgress) => void): Promise<FileImportReport> {
   let info;
   try {
     info = await stat(target);
   } catch (err) {
-    throw new CloudTrailFileError(target, `cannot be read: ${(err as Error).message}`);
+    throw new CloudTrailFileError(target, await whyUnreadable(target, err as NodeJS.ErrnoException));
   }
-  const { files, links } = info.isDirectory() ? await listLogFiles(target) : { files: [target], links: [] };
+  const { files, unfollowable } = info.isDirectory() ? await listLogFiles(target) : { files: [target], unfollowable: [] };
   // The wrong folder (a digest folder, a typo'd prefix) is an error to name, not an import of nothing.
-  if (files.length + links.length === 0) throw new CloudTrailFileError(target, NO_LOG_FILES);
-  const report: FileImportReport = { files: files.length + links.length, imported: 0, duplicates: 0, observations: 0, failed: links.map((file) => ({ file, error: `${file}: ${LINK_NOT_FOLLOWED}` })) };
+  if (files.length + unfollowable.length === 0) throw new CloudTrailFileError(target, NO_LOG_FILES);
+  const failed = unfollowable.map(({ path, problem }) => ({ file: path, error: `${path}: ${problem}` }));
+  const report: FileImportReport = { files: files.length + unfollowable.length, imported: 0, duplicates: 0, observations: 0, failed };
   for (const [i, file] of files.entries()) {
     try {
       const result = await importCloudTrailFile(store, file);
@@ -235,31 +225,4 @@ function add(total: FileCounts, part: FileCounts): void {
   total.imported += part.imported;
   total.duplicates += part.duplicates;
   total.observations += part.observations;
-}
-
-/** Why a symbolic link inside a folder is not imported (a link may loop, or lead out of the folder chosen). */
-export const LINK_NOT_FOLLOWED = 'is a symbolic link, not followed inside a folder: import what it points to by its own path';
-
-/** CloudTrail log files under `dir`, sorted; symbolic links are not followed but listed apart, so that they can be named. */
-export async function listLogFiles(dir: string): Promise<{ files: string[]; links: string[] }> {
-  const found: string[] = [];
-  const links: string[] = [];
-  const walk = async (folder: string, inAwsLogs: boolean): Promise<void> => {
-    const entries = await readdir(folder, { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    // AWSLogs/[<org-id>/]<account>/ holds a folder per service (CloudTrail, Config, ...): only CloudTrail's are CloudTrail logs.
-    const accountFolder = inAwsLogs && ACCOUNT_ID.test(basename(folder));
-    for (const entry of entries) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name) && (!accountFolder || entry.name === 'CloudTrail')) await walk(path, inAwsLogs || entry.name === 'AWSLogs');
-      } else if (entry.isFile() && LOG_FILE.test(entry.name)) {
-        found.push(path);
-      } else if (entry.isSymbolicLink()) {
-        links.push(path);
-      }
-    }
-  };
-  await walk(dir, resolve(dir).split(sep).includes('AWSLogs'));
-  return { files: found, links };
 }

@@ -20,7 +20,7 @@ import { CouldNotRunError, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error
 export const auditImportCommand = defineCommand({
   path: ['audit', 'import'],
   summary: 'import CloudTrail log files, or events from CloudTrail LookupEvents',
-  description: 'Imports .json and .json.gz CloudTrail log files, or a folder in the S3 AWSLogs/ layout, into the event store; or, with --lookup-events, pulls events from the CloudTrail LookupEvents API of an AWS account (the standard credential chain: AWS_PROFILE, AWS_REGION, SSO, instance roles). An event already stored is skipped. A malformed file is named with the record and field at fault and nothing from it is stored; the exit code is then 2.',
+  description: 'Imports .json and .json.gz CloudTrail log files, or a folder in the S3 AWSLogs/ layout, into the event store; or, with --lookup-events, pulls events from the CloudTrail LookupEvents API of an AWS account (the standard credential chain: AWS_PROFILE, AWS_REGION, SSO, instance roles). An event already stored is skipped. Symbolic links in a folder are followed, each file and folder read once (a link back up the tree is no loop). A malformed file is named with the record and field at fault and nothing from it is stored, as is a link that leads nowhere; the exit code is then 2.',
   args: [{ name: 'file-or-dir', optional: true, complete: 'file', description: 'a CloudTrail log file or a folder of them (not with --lookup-events)' }],
   options: {
     'lookup-events': { type: 'boolean', description: 'pull events from CloudTrail LookupEvents instead of reading files' },

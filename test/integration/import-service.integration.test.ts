@@ -212,14 +212,18 @@ describe('importing files and folders on disk (the desktop File menu)', () => {
     expect(progressOf(jobId).map((p) => p.current)).toEqual([...exportedFiles(), SAMPLE_JSON]);
   });
 
-  it('names a symbolic link inside a chosen folder as not imported, and imports the rest', async () => {
+  it('imports a symbolic link inside a chosen folder like the file it leads to, names a dangling one, and imports the rest', async () => {
     const folder = mkdtempSync(join(scratch, 'linked-'));
-    const link = join(folder, 'sample.json');
-    symlinkSync(SAMPLE_JSON, link);
+    symlinkSync(SAMPLE_JSON, join(folder, 'sample.json'));
+    const dangling = join(folder, 'gone.json');
+    symlinkSync(join(scratch, 'no-such-log.json'), dangling);
     writeFileSync(join(folder, 'real.json'), readFileSync(SAMPLE_JSON));
     const { jobId, files } = await services.imports.startPaths([folder]);
-    expect(files).toBe(2);
-    expect(await finished(jobId)).toMatchObject({ jobId, ok: true, source: 'files', stored: 5, duplicates: 0, failed: [{ file: link, error: `${link}: is a symbolic link, not followed inside a folder: import what it points to by its own path` }] });
+    expect(files).toBe(3);
+    expect(await finished(jobId)).toMatchObject({
+      jobId, ok: true, source: 'files', stored: 5, duplicates: 5,
+      failed: [{ file: dangling, error: `${dangling}: is a symbolic link to ${join(scratch, 'no-such-log.json')}, which does not exist (a dangling link): nothing was imported from it` }],
+    });
   });
 
   it('refuses a path that cannot be read, or a folder with no log files, before any job', async () => {
