@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { count } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import { callsAndRecords, summedUp } from '../../src-shared/record-counts';
+import { stopReasonText } from '../../src-shared/stop-reason';
 import { storedEvidence } from '../report/stored-evidence';
 import { AppServices } from '../app/app-services';
 import { eventsDbPath } from './audit-options';
@@ -82,7 +83,8 @@ export const runsShowCommand = defineCommand({
       return EXIT_OK;
     }
     console.log(`${s.runId}\n  ${s.scenario.title} (${s.scenario.name}), seed ${s.scenario.seed}\n  ${backendText(s.backend.kind, s.backend.endpoint)} · started ${record.startTime} (drill clock) · ${s.status}`);
-    if (s.reason) console.log(`  ${s.status}: ${s.reason}`);
+    const stopped = stopReasonText(s);
+    if (stopped) console.log(`  ${stopped}`);
     for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
     for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
     for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);

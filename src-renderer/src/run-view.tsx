@@ -1,6 +1,7 @@
 import { memo, useMemo } from 'react';
 import type { RunOverview } from '../../src-shared/api';
 import { summedUp } from '../../src-shared/record-counts';
+import { stopReasonText } from '../../src-shared/stop-reason';
 import { call } from './api-client';
 import { useAppState } from './app-state';
 import { useLoad } from './use-call';
@@ -24,12 +25,15 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
   const outcome = outcomeBadge({ status: record.execution.status, passed: record.passed });
   // Still playing (here or in another process): nothing is summed up or judged *yet*; it has not failed to finish.
   const playing = record.execution.status === 'started';
+  // Who stopped it, what failed, that its process died: a drill that failed to start says only this of why.
+  const stopped = stopReasonText(record.execution);
   return (
     <section className="run-view" aria-label="Run result" data-testid="run-view">
       <header className="run-head">
         <h2>{record.scenario.title}</h2>
         <span className={`badge ${outcome.tone}`} data-testid="run-outcome">{outcome.text}</span>
         {record.dataAtRisk.length > 0 ? <span className="badge fail">{record.dataAtRisk.length} item(s) of data at risk</span> : null}
+        {stopped ? <p data-testid="run-stop-reason">{stopped}</p> : null}
         <p className="muted">
           <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatDuration(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}
           {summed ? (
@@ -70,9 +74,15 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
         ))}
       </ul>
       {summed ? <RunCharts record={record} /> : (
-        <p className="muted">
-          {playing ? 'No charts yet: a run sums up its series at its end. Its CloudTrail records so far are in the audit log:' : 'No charts: a run that did not finish never summed up its series. Its CloudTrail records are in the audit log:'}{' '}
-          <button type="button" className="link" onClick={() => openInAudit({ runId })}>open them in Audit</button>
+        <p className="muted" data-testid="no-charts">
+          {playing ? 'No charts yet: a run sums up its series at its end.' : 'No charts: a run that did not finish never summed up its series.'}{' '}
+          {/* A drill that failed before its first KMS call left nothing in the audit log to open. */}
+          {record.stored?.records === 0 ? (playing ? 'It has made no CloudTrail record yet.' : 'It made no CloudTrail record, so the audit log holds nothing of it.') : (
+            <>
+              {playing ? 'Its CloudTrail records so far are in the audit log:' : 'Its CloudTrail records are in the audit log:'}{' '}
+              <button type="button" className="link" onClick={() => openInAudit({ runId })}>open them in Audit</button>
+            </>
+          )}
         </p>
       )}
       {record.dataAtRisk.length > 0 ? (

@@ -256,7 +256,8 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     expect(await shown.locator('option:checked').textContent()).toMatch(/^cancelled Revocation and restore/);
     // It simulated only part of the drill: the header says how far, and availability is not drawn past its end.
     const runView = page.getByTestId('run-view');
-    expect(await runView.locator('.run-head p').textContent()).toMatch(/ · \d[\w ]* of 6h simulated · /);
+    expect(await runView.getByTestId('run-stop-reason').textContent()).toBe('cancelled: stopped from the UI');
+    expect(await runView.locator('.run-head p.muted').textContent()).toMatch(/ · \d[\w ]* of 6h simulated · /);
     const availability = runView.getByTestId('chart-availability');
     expect(await availability.locator('.not-played').count()).toBe(1);
     const box = (target: typeof availability) => target.first().evaluate((el) => {
@@ -287,6 +288,31 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
       expect(await runView.getByTestId('not-judged').textContent()).toMatch(/^None yet: the run is still playing/);
       expect(await runView.getByTestId('not-summed').textContent()).toMatch(/^not summed up yet \(the run is still playing\)/);
       expect(await runView.textContent()).not.toMatch(/did not finish|did not play to its end|expectations failed/);
+    } finally {
+      elsewhere.close();
+    }
+  });
+
+  it('says why a drill that failed to start stopped, and offers no audit log it never wrote to', async () => {
+    // As the run store keeps a drill whose backend refused it before its first KMS call (AWS KMS without credentials).
+    const done = app.services.runs.list().find((r) => r.status === 'completed')!;
+    const head = app.services.runs.get(done.runId);
+    const elsewhere = RunStore.open(join(home, 'runs.sqlite'));
+    try {
+      const sink = elsewhere.sink();
+      sink.started({ ...head, verdicts: [], passed: false, execution: { ...head.execution, runId: 'failed-start-e2e', status: 'started', reachedAt: 0, startedAt: new Date().toISOString() } });
+      sink.failed('Could not load credentials from any providers');
+      await page.reload();
+      await page.getByRole('tab', { name: 'Drills' }).click();
+      await page.locator('#page-drills').getByLabel('Showing run').selectOption('failed-start-e2e');
+      const runView = page.getByTestId('run-view');
+      await expect.poll(() => runView.getByTestId('run-stop-reason').textContent()).toBe('interrupted: the drill failed: Could not load credentials from any providers');
+      await expect.poll(() => runView.getByTestId('no-charts').textContent()).toMatch(/made no CloudTrail record/);
+      expect(await runView.locator('.run-head p.muted').textContent()).toContain(' · 0s of 6h simulated · ');
+      expect(await runView.getByRole('button', { name: 'open them in Audit' }).count()).toBe(0);
+      await page.getByRole('tab', { name: 'Reports' }).click();
+      await page.locator('#page-reports').getByLabel('Export run').selectOption('failed-start-e2e');
+      await expect.poll(() => page.locator('#page-reports .exports > p.muted').textContent()).toContain(' · interrupted: the drill failed: Could not load credentials from any providers · ');
     } finally {
       elsewhere.close();
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/api';
 import { expectationsText, formatHitRatio, outcomeBadge } from '../../src-renderer/src/format';
 import { ratioPercent } from '../../src-shared/ratio-percent';
+import { stopReasonText } from '../../src-shared/stop-reason';
 
 /**
  * The Reports page summed up a fleet drill stopped with Stop as "0/0 expectations met" — as if the
@@ -33,6 +34,20 @@ describe('what a run’s badge says', () => {
     expect(outcomeBadge({ status: 'completed', passed: false })).toEqual({ text: 'some expectations failed', tone: 'fail' });
     expect(outcomeBadge({ status: 'cancelled', passed: false }).text).toBe('cancelled: no expectation judged');
     expect(outcomeBadge({ status: 'interrupted', passed: false }).text).toBe('interrupted: the drill did not finish');
+  });
+});
+
+/** `keydrill runs show` said why a drill that failed to start was interrupted; the Drills and Reports pages did not. */
+describe('why a run stopped', () => {
+  it('is its status and its record\'s reason, as the CLI prints it, for a cancelled or interrupted run', () => {
+    expect(stopReasonText({ status: 'interrupted', reason: 'the drill failed: Could not load credentials from any providers' })).toBe('interrupted: the drill failed: Could not load credentials from any providers');
+    expect(stopReasonText({ status: 'cancelled', reason: 'stopped from the UI' })).toBe('cancelled: stopped from the UI');
+  });
+
+  it('is nothing for a run that played on or ended, or whose record kept no reason', () => {
+    expect(stopReasonText({ status: 'completed', reason: 'stray' })).toBeUndefined();
+    expect(stopReasonText({ status: 'started' })).toBeUndefined();
+    expect(stopReasonText({ status: 'interrupted' })).toBeUndefined();
   });
 });
 

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ExportedReport, ReportFormat } from '../../../src-shared/api';
 import { REPORT_FORMATS } from '../../../src-shared/api-lists';
 import { summedUp } from '../../../src-shared/record-counts';
+import { stopReasonText } from '../../../src-shared/stop-reason';
 import { call, transportName } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { CloudTrailImport } from '../cloudtrail-import';
@@ -65,7 +66,7 @@ export function ReportsPage() {
         {summary ? (
           <p className="muted">
             {summary.title} · {expectationsText(summary)} ·{' '}
-            {summedUp(summary) ? `${summary.kmsCalls.toLocaleString('en')} KMS calls` : 'calls never summed up (its report counts its records in the event store)'} · {summary.status} · started {formatUtc(summary.startedAt)}
+            {summedUp(summary) ? `${summary.kmsCalls.toLocaleString('en')} KMS calls` : 'calls never summed up (its report counts its records in the event store)'} · {stopReasonText(summary) ?? summary.status} · started {formatUtc(summary.startedAt)}
           </p>
         ) : null}
         {runId ? (
