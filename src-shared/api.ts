@@ -7,6 +7,7 @@ import {
   DrillSetup, FrameEntry, FramesPage, MomentsPage, RunOverview, RunRecord, RunSummary, TimelinePage, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
 } from './api-types';
 import { ObservationAggregateQuery, ObservationPage, ObservationQuery } from './api-observations';
+import { Seed } from './seed';
 
 export * from './api-types';
 export * from './api-observations';
@@ -44,7 +45,8 @@ export const apiChannels = {
     args: z.object({
       scenario: ScenarioRef,
       backend: BackendKind.optional(),
-      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      /** Any seed a scenario file takes: the Drills page and `drill run --seed` refuse the same text (seed-text.ts). */
+      seed: Seed.optional(),
       /** Play on the wall clock at this many simulated seconds per second, to watch it unfold; absent: as fast as it goes. */
       speed: z.number().min(1).max(10_000_000).optional(),
     }).strict(),

@@ -4,6 +4,7 @@ import { describeEstimate, estimateDrill, MAX_ESTIMATED_EVENTS } from './drill-e
 import { didYouMean } from './did-you-mean';
 import { addressProblem, cidrProblem } from './ip-address';
 import { scenarioReferenceIssues } from './scenario-references';
+import { Seed } from './seed';
 
 /**
  * A drill scenario: the topology and key hierarchy, the policy nodes follow, the workload, a
@@ -284,7 +285,7 @@ export const ScenarioShape = z.object({
   description: z.string().default(''),
   /** Where the story comes from (a seed document), for the report. */
   source: z.string().optional(),
-  seed: z.number().int().nonnegative().default(1),
+  seed: Seed.default(1),
   /** A step the backend cannot enforce (e.g. key-policy-revoke on LocalStack): play it on the client, with a note in the report, or refuse to run. */
   onUnsupportedStep: z.enum(['simulate', 'refuse']).default('simulate'),
   duration: boundedDuration(SECOND, MAX_DRILL_DURATION, 'a drill'),

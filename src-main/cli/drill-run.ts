@@ -5,7 +5,8 @@ import { callsAndRecords } from '../../src-shared/record-counts';
 import { describeSetup } from '../../src-shared/drill-setup';
 import { formatDuration } from '../../src-shared/duration';
 import type { RunRecord } from '../../src-shared/run-record';
-import { ScenarioShape, type Scenario } from '../../src-shared/scenario';
+import type { Scenario } from '../../src-shared/scenario';
+import { parseSeed, SEED_RANGE } from '../../src-shared/seed-text';
 import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../src-shared/drill-estimate';
 import { BatchedIngest } from '../audit/batched-ingest';
 import { exportCloudTrailLogs, type ExportReport } from '../audit/cloudtrail-export';
@@ -29,18 +30,13 @@ import type { JsonOutput } from './json-output';
 import { checkFilesApartFromFolder, checkFilesDistinct, checkOutputFile, checkOutputFolder, othersNote } from './output-paths';
 import { CouldNotRunError, EXIT_CANCELLED, EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 
-/** The bounds of a scenario's `seed:` field, read from the schema itself so --seed cannot drift from it. */
-const SEED_SCHEMA = ScenarioShape.shape.seed.unwrap();
-const SEED_RANGE = { min: SEED_SCHEMA.minValue ?? Number.MIN_SAFE_INTEGER, max: SEED_SCHEMA.maxValue ?? Number.MAX_SAFE_INTEGER };
-
-/** --seed accepts exactly the whole numbers a scenario's seed accepts, written in decimal. */
+/** --seed accepts exactly the whole numbers a scenario's seed accepts, written in decimal (seed-text.ts). */
 function seedOption(value: string): number {
-  const n = Number(value);
-  // BigInt: a number too long for a double must not pass as the one it rounds to.
-  if (!/^-?\d+$/.test(value) || !SEED_SCHEMA.safeParse(n).success || BigInt(value) !== BigInt(n)) {
+  const seed = parseSeed(value);
+  if (seed === undefined) {
     throw new UsageError(`--seed must be a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} (the range of a scenario's seed), got '${value}'`, { option: '--seed' });
   }
-  return n;
+  return seed;
 }
 
 const DRILL_RUN_OPTIONS = {

@@ -69,6 +69,23 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await screenshot('drills');
   });
 
+  it('refuses a seed not written in digits, naming the field, and runs nothing', async () => {
+    const before = app.services.runs.list().length;
+    const seed = page.locator('#page-drills').getByRole('textbox', { name: 'Seed' });
+    const problem = page.locator('#page-drills').getByRole('alert');
+    for (const typed of ['1e3', '0x10', '1.5', '9007199254740992']) {
+      await seed.fill(typed);
+      await page.getByRole('button', { name: 'Run drill' }).click();
+      await expect.poll(() => problem.textContent()).toBe(`The drill did not run: Seed: “${typed}” is not a whole number from 0 to 9007199254740991 written in digits; leave it empty for the scenario’s own seed.`);
+      expect(await seed.getAttribute('aria-invalid')).toBe('true');
+    }
+    await seed.fill('');
+    expect(await problem.count()).toBe(0);
+    expect(await seed.getAttribute('aria-invalid')).toBeNull();
+    expect(await page.getByTestId('stop-drill').count()).toBe(0);
+    expect(app.services.runs.list().length).toBe(before);
+  });
+
   it('shows validation problems in place with their line', async () => {
     const editor = page.getByRole('textbox', { name: 'Scenario YAML' });
     const text = await editor.innerText();

@@ -1,6 +1,7 @@
 import { lazy, startTransition, Suspense, useCallback, useEffect, useState } from 'react';
 import type { BackendKind, ScenarioSummary } from '../../../src-shared/api';
 import { describeSetup } from '../../../src-shared/drill-setup';
+import { parseSeed, SEED_RANGE } from '../../../src-shared/seed-text';
 import { call } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { onActivate, scenarioFacts } from '../format';
@@ -39,6 +40,7 @@ export function DrillsPage() {
   const [validation, setValidation] = useState<Validation | undefined>();
   const [backend, setBackend] = useState<BackendKind | undefined>();
   const [seed, setSeed] = useState('');
+  const [seedRefused, setSeedRefused] = useState(false);
   const [pace, setPace] = useState(0);
   const [runError, setRunError] = useState<string | undefined>();
 
@@ -80,13 +82,23 @@ export function DrillsPage() {
       setRunError((err as Error).message);
     }
   };
+  // Once the refused seed is edited, its message goes with its mark.
+  const editSeed = (text: string) => {
+    setSeed(text);
+    if (!seedRefused) return;
+    setSeedRefused(false);
+    setRunError(undefined);
+  };
   const onValidated = useCallback((v: Validation | undefined) => setValidation(v), []);
 
   const run = async () => {
     setRunError(undefined);
-    const seedNumber = seed.trim() === '' ? undefined : Number(seed);
-    if (seedNumber !== undefined && (!Number.isInteger(seedNumber) || seedNumber < 0)) {
-      setRunError('The seed is a whole number from 0, or empty for the scenario’s own.');
+    const typed = seed.trim();
+    // Digits only: Number() would run "1e3" as seed 1000 and "0x10" as 16, not the seed the user meant.
+    const seedNumber = typed === '' ? undefined : parseSeed(typed);
+    setSeedRefused(typed !== '' && seedNumber === undefined);
+    if (typed !== '' && seedNumber === undefined) {
+      setRunError(`Seed: “${typed}” is not a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} written in digits; leave it empty for the scenario’s own seed.`);
       return;
     }
     const scenario = chosen && text === chosen.text ? { name: chosen.name } : { text };
@@ -153,7 +165,7 @@ export function DrillsPage() {
             </label>
             <label className="field inline">
               <span>Seed</span>
-              <input value={seed} onChange={(e) => setSeed(e.target.value)} inputMode="numeric" placeholder="scenario’s" size={8} />
+              <input value={seed} onChange={(e) => editSeed(e.target.value)} inputMode="numeric" placeholder="scenario’s" size={8} aria-invalid={seedRefused || undefined} />
             </label>
             <label className="field inline">
               <span>Pace</span>
