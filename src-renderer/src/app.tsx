@@ -87,7 +87,8 @@ export function App() {
   return (
     <div className="app">
       <header className="top">
-        <span className="brand">KeyDrill</span>
+        {/* The one h1: the app's name, as the window's title; each page's sections are h2 below it. */}
+        <h1 className="brand">KeyDrill</h1>
         <nav role="tablist" aria-label="Pages" onKeyDown={onTabKey}>
           {PAGES.map((p) => (
             <button key={p.id} id={`tab-${p.id}`} type="button" role="tab" aria-selected={page === p.id} aria-controls={`page-${p.id}`} tabIndex={page === p.id ? 0 : -1} onClick={() => go(p.id)}>
@@ -105,13 +106,14 @@ export function App() {
         </label>
       </header>
       {runsError ? <p className="error banner" role="alert">Could not list the saved runs: {runsError}</p> : null}
-      {PAGES.map(({ id }) => {
-        return (
-          <main key={id} id={`page-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`} hidden={page !== id}>
+      {/* One main landmark around the tab panels (a tabpanel role on <main> itself would hide the landmark from screen readers). */}
+      <main>
+        {PAGES.map(({ id }) => (
+          <div key={id} id={`page-${id}`} className="tabpanel" role="tabpanel" aria-labelledby={`tab-${id}`} hidden={page !== id}>
             {opened.has(id) || page === id ? <PageView id={id} /> : null}
-          </main>
-        );
-      })}
+          </div>
+        ))}
+      </main>
       <footer className="muted">KeyDrill · {transportName === 'desktop' ? 'desktop window' : 'browser, through keydrill ui'}</footer>
     </div>
   );

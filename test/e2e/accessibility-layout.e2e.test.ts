@@ -74,6 +74,18 @@ describe.skipIf(!e2eChromium)('accessibility and layout of every page (axe-core,
     }, 120_000);
   }
 
+  it('puts every page in the one main landmark, under one h1, as axe-core\'s landmark and heading rules ask', async () => {
+    for (const name of PAGES) {
+      await show(name);
+      const main = page.getByRole('main');
+      expect(await main.count(), name).toBe(1);
+      expect(await main.locator(`#page-${name.toLowerCase()}`).isVisible(), `${name} is inside main`).toBe(true);
+      expect(await page.getByRole('heading', { level: 1 }).allTextContents(), name).toEqual(['KeyDrill']);
+      const rules = (await axeViolations(page)).map((v) => v.id);
+      for (const rule of ['landmark-one-main', 'page-has-heading-one', 'region', 'aria-allowed-role']) expect(rules, `${name}: ${rule}`).not.toContain(rule);
+    }
+  }, 120_000);
+
   it('holds its layout from 1024 px up: no page is wider than the window', async () => {
     await page.getByLabel('Theme').selectOption('light');
     for (const width of [1024, 1280]) {
