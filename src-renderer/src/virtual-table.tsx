@@ -9,6 +9,15 @@ export interface Column<T> {
 }
 
 export const ROW_HEIGHT = 28;
+
+/**
+ * The narrowest a row can be: each column's fixed or least width ("150px", "minmax(90px, 1fr)"; a
+ * bare "1fr" counts 0). The rows are never narrower, so a column squeezed by its neighbours never
+ * spills past the table's box: the table scrolls sideways inside it instead.
+ */
+function narrowest(columns: readonly { width: string }[]): number {
+  return columns.reduce((sum, c) => sum + Number(/^(?:minmax\()?(\d+)px/.exec(c.width)?.[1] ?? 0), 0);
+}
 /** The column headers' row, which stays on top as the grid scrolls (styles.css .vhead). */
 const HEAD_HEIGHT = 30;
 const OVERSCAN = 8;
@@ -27,7 +36,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onN
   onNearEnd?: () => void;
   height?: number;
   label: string;
-  /** Below this width the columns scroll sideways rather than squeeze (default: the stylesheet's). */
+  /** Below this width the columns scroll sideways rather than squeeze (default: the sum of the columns' narrowest widths). */
   minWidth?: number;
 }) {
   const body = useRef<HTMLDivElement>(null);
@@ -66,7 +75,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onN
     <div className="vtable" role="grid" aria-label={label} aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKey} ref={body}
       style={{ height: height + HEAD_HEIGHT + 2 }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       aria-activedescendant={selected !== undefined && selected >= first && selected < last ? `vrow-${selected}` : undefined}>
-      <div className="vtable-inner" role="presentation" style={minWidth ? { minWidth } : undefined}>
+      <div className="vtable-inner" role="presentation" style={{ minWidth: minWidth ?? narrowest(columns) }}>
         <div className="vhead-group" role="rowgroup">
           <div className="vhead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, height: HEAD_HEIGHT }}>
             {columns.map((c) => <div key={c.key} role="columnheader">{c.label}</div>)}

@@ -102,6 +102,20 @@ describe.skipIf(!e2eChromium)('accessibility and layout of every page (axe-core,
     }
   }, 120_000);
 
+  it('fits the Audit table in its box beside the record at 1440 × 1000: neither the table nor the page scrolls sideways', async () => {
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await show('Audit');
+    const table = page.getByRole('grid', { name: 'CloudTrail events' });
+    const widths = await table.evaluate((el) => {
+      const root = el.ownerDocument.documentElement;
+      return { table: el.scrollWidth - el.clientWidth, page: root.scrollWidth - root.clientWidth };
+    });
+    expect(widths.table, `the table's columns are ${widths.table} px wider than its box`).toBeLessThanOrEqual(0);
+    expect(widths.page, `the page is ${widths.page} px wider than the window`).toBeLessThanOrEqual(0);
+    const [box, last] = await Promise.all([table.boundingBox(), table.getByRole('columnheader', { name: 'Encryption context' }).boundingBox()]);
+    expect(last!.x + last!.width).toBeLessThanOrEqual(box!.x + box!.width);
+  });
+
   it('shows the Audit table\'s error codes without scrolling sideways at 1440 px, beside the record', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await show('Audit');

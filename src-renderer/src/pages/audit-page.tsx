@@ -11,18 +11,21 @@ import { VirtualTable, type Column } from '../virtual-table';
 /** The charts (recharts) load after the rows: opening the page does not wait for them. */
 const AuditCharts = lazy(() => import('../charts/audit-charts').then((m) => ({ default: m.AuditCharts })));
 
-// At 1440 px the table has ~985 px beside the record: the fixed columns fit there, error code included.
+/** A column never narrower than `least` px, taking `share` of the width the others leave. */
+const track = (least: number, share: number) => `minmax(${least}px, ${share}fr)`;
+
+// At 1440 px the table's box beside the record is 955–985 px (less the scrollbars, where they take
+// room): the least widths add up to 860 px, so every column fits there, error code included, and
+// shares what is left. A code or context cut short shows whole in its tooltip and in the record.
 const COLUMNS: Column<AuditRow>[] = [
   { key: 'time', label: 'Event time (UTC)', width: '150px', render: (r) => formatTime(r.eventTime) },
-  { key: 'name', label: 'Event name', width: '200px', render: (r) => r.eventName },
-  { key: 'region', label: 'Region', width: '110px', render: (r) => r.region },
-  { key: 'user', label: 'User name', width: '120px', render: (r) => r.username },
+  { key: 'name', label: 'Event name', width: track(150, 1.3), render: (r) => r.eventName },
+  { key: 'region', label: 'Region', width: track(90, 0.8), render: (r) => r.region },
+  { key: 'user', label: 'User name', width: track(110, 1), render: (r) => r.username },
   // KeyDrill's store holds every account's trail: a vendor's call on its customer's key is in both, the customer's record marked as such.
-  { key: 'account', label: 'Trail of account', width: '180px', render: (r) => (r.keyOwnerCopy ? <span title="The key owner's record of a call made from another account (same sharedEventID as the caller's record)">{r.account} <span className="muted">key owner</span></span> : (r.account ?? '')) },
-  // A long code (AccessDeniedException in bold) may be cut at 180 px: its whole text is its tooltip.
-  { key: 'error', label: 'Error code', width: '180px', render: (r) => (r.errorCode ? <span className="error-code" title={r.errorCode}>{r.errorCode}</span> : '') },
-  // Last, and the one that scrolls sideways when the window is narrow: the whole context is in the record beside the table.
-  { key: 'context', label: 'Encryption context', width: 'minmax(140px, 1fr)', render: (r) => (r.encryptionContext ? <TextWithTitle text={contextText(r.encryptionContext)} /> : '') },
+  { key: 'account', label: 'Trail of account', width: track(110, 1), render: (r) => (r.keyOwnerCopy ? <span title="The key owner's record of a call made from another account (same sharedEventID as the caller's record)">{r.account} <span className="muted">key owner</span></span> : (r.account ?? '')) },
+  { key: 'error', label: 'Error code', width: track(150, 1.3), render: (r) => (r.errorCode ? <span className="error-code" title={r.errorCode}>{r.errorCode}</span> : '') },
+  { key: 'context', label: 'Encryption context', width: track(100, 1), render: (r) => (r.encryptionContext ? <TextWithTitle text={contextText(r.encryptionContext)} /> : '') },
 ];
 
 /** Text cut at its column's width, whole in its tooltip. */
