@@ -87,8 +87,11 @@ export function AuditCharts({ filter, version, onTotal }: { filter: ChartFilter;
     <section className="audit-charts" aria-label="CloudTrail records over time" data-testid="audit-charts" aria-busy={loading}>
       {split ? (
         <p className="muted" data-testid="audit-stretches">
-          These events lie in {data.stretches.length} stretches of time months apart — drill runs on the embedded KMS carry the drill&apos;s own clock, imported and
-          live events the wall clock — so each stretch is charted on its own axis.{data.leftOut ? ` ${data.leftOut} smaller stretch${data.leftOut === 1 ? '' : 'es'} not charted: choose a run or a time range to see them.` : ''}
+          {/* As drill-runner.ts stamps them: every drill on its virtual clock (watched ones too), started at a fixed moment on the
+              embedded KMS and at the wall-clock moment of its start on LocalStack or AWS; only imported logs and keydrill kms serve keep the wall clock. */}
+          These events lie in {data.stretches.length} stretches of time months apart — a drill&apos;s records carry its simulated time (on the embedded KMS
+          from the same fixed start every run; on LocalStack or AWS from the moment it started, so up to the drill&apos;s length ahead of the wall clock),
+          imported CloudTrail logs and <code>keydrill kms serve</code> the wall clock — so each stretch is charted on its own axis.{data.leftOut ? ` ${data.leftOut} smaller stretch${data.leftOut === 1 ? '' : 'es'} not charted: choose a run or a time range to see them.` : ''}
         </p>
       ) : null}
       {data.stretches.map((s) => (
