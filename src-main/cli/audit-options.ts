@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { InvalidQueryError, LOOKUP_ATTRIBUTE_KEYS, type EventStore, type LookupAttributeKey } from '../audit/event-store';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import type { RunSummary } from '../../src-shared/api-types';
-import { keydrillHome } from './keydrill-home';
+import { dataPath, keydrillHome } from './keydrill-home';
 import { runService } from './scenario-input';
 import { UsageError } from './usage-error';
 
@@ -13,7 +13,7 @@ export const DB_OPTION = {
 } as const;
 
 export function eventsDbPath(value: string | undefined): string {
-  return resolve(value ?? join(keydrillHome(), 'events.sqlite'));
+  return value !== undefined ? dataPath('--db', value) : join(keydrillHome(), 'events.sqlite');
 }
 
 /** The store for reading: a missing file is bad input, not an empty store created by accident. */

@@ -4,7 +4,7 @@ import { isKnownRegion } from '../kms/embedded/regions';
 import type { Identity } from '../kms/embedded/identities';
 import { readServerState, type ServerState } from '../kms/embedded/server-state';
 import { defineCommand, type OptionSpecs, type OptionValues } from './command-spec';
-import { keydrillHome } from './keydrill-home';
+import { dataPath, keydrillHome } from './keydrill-home';
 import type { JsonOutput } from './json-output';
 import { awsConfigFile, writeAwsProfile } from './kms-env-profile';
 import { CouldNotRunError, EXIT_OK, UsageError } from './usage-error';
@@ -39,7 +39,7 @@ async function kmsEnv(values: OptionValues<typeof KMS_ENV_OPTIONS>, output: Json
   if (!isKnownRegion(region)) throw new UsageError(`--region must be an AWS region such as us-east-1, got '${region}'`);
   const exclusive = [values.json, values['credential-process'], values.profile !== undefined, values.shell !== undefined].filter(Boolean).length;
   if (exclusive > 1) throw new UsageError('kms env: choose one of --json, --shell, --credential-process, --profile');
-  const dataDir = resolve(values.data ?? join(keydrillHome(), 'kms'));
+  const dataDir = values.data !== undefined ? dataPath('--data', values.data) : join(keydrillHome(), 'kms');
   const identity = readIdentity(dataDir, values.identity ?? 'admin');
   const server = await runningServer(dataDir);
 

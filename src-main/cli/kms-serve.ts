@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EmbeddedKms, type RequestRecord } from '../kms/embedded/embedded-kms';
 import type { Identity } from '../kms/embedded/identities';
 import { AWS_REGIONS } from '../kms/embedded/regions';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { defineCommand, intOption, type OptionSpecs, type OptionValues } from './command-spec';
-import { keydrillHome } from './keydrill-home';
+import { dataPath, keydrillHome } from './keydrill-home';
 import { eventsDbPath } from './audit-options';
 import { EXIT_OK, UsageError } from './usage-error';
 import { writeServerState } from '../kms/embedded/server-state';
@@ -43,7 +43,7 @@ async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>, output: 
   if (values.data !== undefined && values['in-memory']) throw new UsageError('kms serve: --data and --in-memory exclude each other');
   const port = intOption('port', values.port, 4566, 0, 65535);
   const quota = values['requests-per-second'] === undefined ? undefined : intOption('requests-per-second', values['requests-per-second'], 0, 1, 1_000_000);
-  const dataDir = values['in-memory'] ? undefined : resolve(values.data ?? join(keydrillHome(), 'kms'));
+  const dataDir = values['in-memory'] ? undefined : values.data !== undefined ? dataPath('--data', values.data) : join(keydrillHome(), 'kms');
 
   // CloudTrail LookupEvents is answered from the event store drills and imports write to.
   const eventsDb = values['in-memory'] && values.db === undefined ? undefined : eventsDbPath(values.db);

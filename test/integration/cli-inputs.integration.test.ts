@@ -56,6 +56,19 @@ describe('located errors for hostile or stale input', () => {
     }
   });
 
+  // Node 20's recursive mkdir never returns under /proc: an input trial's KEYDRILL_HOME=/proc/x hung the CLI.
+  it.skipIf(process.platform !== 'linux')('a data folder in a kernel file system (/proc, /sys): exit 2 naming where, not a hang', () => {
+    const inProc = spawnSync(process.execPath, ['bin/keydrill.mjs', 'runs', 'list'], { encoding: 'utf8', env: { ...process.env, KEYDRILL_HOME: '/proc/keydrill' }, timeout: 60_000 });
+    expect(inProc.status).toBe(2);
+    expect(inProc.stderr).toContain('KEYDRILL_HOME /proc/keydrill: /proc is a kernel file system, where KeyDrill cannot keep data; choose a folder on a disk');
+    const db = keydrill('audit', 'query', '--db', '/proc/keydrill/events.sqlite');
+    expect(db.status).toBe(2);
+    expect(db.stderr).toContain('--db /proc/keydrill/events.sqlite: /proc is a kernel file system');
+    const kms = keydrill('kms', 'serve', '--data', '/sys/keydrill', '--port', '0');
+    expect(kms.status).toBe(2);
+    expect(kms.stderr).toContain('--data /sys/keydrill: /sys is a kernel file system');
+  });
+
   it('a YAML alias bomb and an unresolved alias: exit 2 with the line', () => {
     const bomb = join(home, 'bomb.yaml');
     const levels = ['a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]'];
