@@ -64,7 +64,8 @@ const NODE_STATE: Record<string, { state: GraphNode['state']; text: string }> = 
   starting: { state: 'idle', text: 'starting: unwrapping its master key' },
   stopped: { state: 'down', text: 'stopped: no key in memory' },
   failed: { state: 'down', text: 'down: its last start was refused by KMS' },
-  crashed: { state: 'lost', text: 'crashed' },
+  // Down, not lost: a crashed node (a zone outage, a crash step) loses only the key in its memory; its data waits for its restart.
+  crashed: { state: 'down', text: 'crashed: down until it restarts, its master key gone from memory' },
 };
 
 function keyState(k: ViewKey, users: ViewNode[]): Pick<GraphNode, 'state' | 'stateText'> {

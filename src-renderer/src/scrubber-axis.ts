@@ -13,8 +13,10 @@ export interface TimeAxis {
   /** Positions Page Up/Down move: a hundredth of the run. */
   page: number;
   positionOf(index: number): number;
-  /** The moment to show when the slider is moved to `position` from the moment `current`. */
-  indexAtPosition(position: number, current: number): number;
+  /** The moment a pointer on `position` shows: the last at or before its time. */
+  indexAtPosition(position: number): number;
+  /** Page Up/Down and Play: `positions` further from the moment `current` (negative: back), and at least one moment on, so a quiet stretch never stops them. */
+  indexFrom(current: number, positions: number): number;
 }
 
 /** Enough positions for a minute of a day-long drill, and a thumb that lands where the pointer does at any width. */
@@ -22,8 +24,8 @@ const POSITIONS = 1000;
 
 /**
  * A slider over the run's time: position p stands for p/1000 of the way from the start to the
- * last moment, and shows the last moment at or before that time. A move that passes no moment
- * still moves one, so the thumb never sticks in a quiet stretch. A run whose moments all share
+ * last moment, and shows the last moment at or before that time. Paging and playing move at least
+ * one moment, so a quiet stretch never stops them. A run whose moments all share
  * one time (a live drill's first instant) gets one position per moment instead.
  */
 export function timeAxis(timeline: Timeline, count: number): TimeAxis {
@@ -31,21 +33,24 @@ export function timeAxis(timeline: Timeline, count: number): TimeAxis {
   const clamp = (i: number) => Math.max(0, Math.min(last, i));
   const span = timeline.timeOf(last);
   if (!(span > 0)) {
-    return { positions: last, page: Math.max(1, Math.round(last / 100)), positionOf: clamp, indexAtPosition: (p) => clamp(Math.round(p)) };
+    return { positions: last, page: Math.max(1, Math.round(last / 100)), positionOf: clamp, indexAtPosition: (p) => clamp(Math.round(p)), indexFrom: (i, by) => clamp(i + by) };
   }
   const positionOf = (i: number) => (i >= last ? POSITIONS : Math.max(0, Math.min(POSITIONS, Math.round((timeline.timeOf(i) / span) * POSITIONS))));
+  const indexAtPosition = (position: number) => {
+    if (position <= 0) return 0;
+    if (position >= POSITIONS) return last;
+    return clamp(timeline.indexAtOrBefore((position / POSITIONS) * span));
+  };
   return {
     positions: POSITIONS,
     page: POSITIONS / 100,
     positionOf,
-    indexAtPosition: (position, current) => {
-      if (position <= 0) return 0;
-      if (position >= POSITIONS) return last;
-      let i = clamp(timeline.indexAtOrBefore((position / POSITIONS) * span));
-      const from = positionOf(current);
-      if (position > from && i <= current) i = clamp(current + 1);
-      else if (position < from && i >= current) i = clamp(current - 1);
-      return i;
+    indexAtPosition,
+    indexFrom: (current, by) => {
+      // From the moment's own time, not its rounded position.
+      const i = indexAtPosition((Math.min(timeline.timeOf(current), span) / span) * POSITIONS + by);
+      if (by > 0) return i > current ? i : clamp(current + 1);
+      return i < current ? i : clamp(current - 1);
     },
   };
 }

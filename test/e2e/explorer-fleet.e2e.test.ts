@@ -122,6 +122,23 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
       for (let i = before; i < seq; i++) await page.keyboard.press('ArrowRight');
       await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(seq));
     };
+    // A pointer dragging the thumb along the axis only ever moves forward through the run (a UI trial
+    // saw it flicker between the moments either side of each quiet stretch), and lets go where it is.
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => moment().getAttribute('data-shown')).toBe('0');
+    const track = (await slider.boundingBox())!;
+    await page.mouse.move(track.x + 2, track.y + track.height / 2);
+    await page.mouse.down();
+    const seen: number[] = [];
+    for (let i = 1; i <= 20; i++) {
+      await page.mouse.move(track.x + 2 + ((track.width - 4) * i) / 20, track.y + track.height / 2);
+      await page.waitForTimeout(30);
+      seen.push(Number(await moment().getAttribute('data-index')));
+    }
+    await page.mouse.up();
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.at(-1)).toBe(frames.length);
     await toOutage();
     expect(await moment().textContent()).toMatch(/unreachable/);
     await page.getByLabel('Blast radius of a region').selectOption('us-east-1');
@@ -166,6 +183,28 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     // The cause in words (the drill's injected outage), not the record's code for it.
     expect(await observed.locator('li').first().textContent()).toBe('injected outage (connection refused)');
     await page.getByRole('tab', { name: 'Explorer' }).click();
+  });
+
+  // A UI trial: a node that failed over to us-west-2 listed only its us-east-1 calls, the last one before the outage.
+  it("lists a failed-over node's latest KMS calls from every region's copy of its key", async () => {
+    const slider = page.getByRole('slider', { name: 'Moment of the run' });
+    await slider.focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => moment().textContent()).toContain('as judged');
+    await page.getByLabel('Find', { exact: true }).fill('t05');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.getByRole('heading', { name: 'Tenant t05' }).waitFor();
+    const node = page.locator('[data-node="master:t05-prod/n1"]');
+    expect(await node.textContent()).toContain('KMS us-west-2');
+    await node.click();
+    const panel = page.getByTestId('key-panel');
+    const latest = panel.locator('.event-list li').first();
+    await latest.waitFor();
+    const record = app.services.runs.get(runId);
+    const outageEnd = Date.parse(record.startTime) + 23 * 3_600_000;
+    // "2026-01-01 23:05:00 UTC Decrypt": after the outage, its calls go to us-west-2.
+    const when = Date.parse(`${(await latest.textContent())!.slice(0, 19).replace(' ', 'T')}Z`);
+    expect(when).toBeGreaterThan(outageEnd);
   });
 
   it('has no critical or serious axe-core violation, tree unfolded and blast radius shown', async () => {

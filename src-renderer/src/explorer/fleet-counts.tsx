@@ -1,6 +1,6 @@
 import { countsText, fleetCounts, total, type TenantGroup } from './fleet-model';
 
-/** The whole fleet by state at the moment shown: how many nodes, CMKs and snapshots serve, are down, crashed or lost. */
+/** The whole fleet by state at the moment shown: how many nodes, CMKs and snapshots serve, are down or lost. */
 export function FleetCounts({ tenants }: { tenants: readonly TenantGroup[] }) {
   const { nodes, keys, snapshots } = fleetCounts(tenants);
   const row = (label: string, counts: typeof nodes, kind: 'master' | 'cmk' | 'snapshot', id: string) => (

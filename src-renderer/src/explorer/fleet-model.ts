@@ -179,12 +179,12 @@ export function countsText(counts: StateCounts, kind: GraphNode['kind']): string
 }
 
 /**
- * What each colour means for each kind of box, as hierarchy-model.ts sets it: the red of a node is
- * a crash (its master key gone from memory), of a CMK a deletion, of a snapshot data that cannot be
- * restored — so a zone restart's crashed nodes are not counted as "lost" keys.
+ * What each colour means for each kind of box, as hierarchy-model.ts sets it: a node down (stopped,
+ * refused, crashed) is "down", a CMK that cannot be used "unusable" and one deleted "deleted", a
+ * snapshot that cannot be restored "lost" — so a zone outage's crashed nodes are not counted as lost.
  */
 export const STATE_WORDS: Record<GraphNode['kind'], Record<GraphNode['state'], string>> = {
-  master: { ok: 'serving', warn: 'at risk', down: 'down', lost: 'crashed', idle: 'starting' },
+  master: { ok: 'serving', warn: 'at risk', down: 'down', lost: 'lost', idle: 'starting' },
   cmk: { ok: 'serving', warn: 'at risk', down: 'unusable', lost: 'deleted', idle: 'idle' },
   database: { ok: 'readable', warn: 'at risk', down: 'unreadable', lost: 'lost', idle: 'idle' },
   snapshot: { ok: 'restorable', warn: 'at risk', down: 'unreadable', lost: 'lost', idle: 'idle' },

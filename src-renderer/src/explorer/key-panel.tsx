@@ -1,7 +1,7 @@
 import { call } from '../api-client';
 import { useAppState } from '../app-state';
 import { formatUtc, lookupEndAt } from '../format';
-import { dependants, type GraphNode } from '../hierarchy-model';
+import { dependants, identity, type GraphNode } from '../hierarchy-model';
 import { useLoad } from '../use-call';
 import type { BlastTarget } from './blast-radius';
 
@@ -24,13 +24,16 @@ export function KeyPanel({ node, nodes, runId, start, at, onBlast }: {
   const deps = dependants(nodes, node.id);
   const wrapping = node.kind === 'database' ? nodes.find((n) => n.id === node.parent) : node;
   const arn = wrapping?.arn;
+  // A node calls KMS in whichever region it fails over to: with a multi-Region key, each region's copy
+  // of the key it is wrapped under (a CMK's own panel shows that one copy's calls).
+  const arns = node.kind === 'cmk' || !arn ? (arn ? [arn] : []) : [...new Set([arn, ...nodes.filter((n) => n.kind === 'cmk' && n.arn && identity(n.arn) === identity(arn)).map((n) => n.arn as string)])];
   const until = start === undefined ? undefined : lookupEndAt(start + at);
   const events = useLoad(async (signal) => {
-    if (!arn) return [];
-    const page = await call('audit:lookup', { attribute: { key: 'ResourceName', value: arn }, ...(runId ? { runId } : {}), ...(until ? { endTime: until } : {}), maxResults: 500 }, { signal });
-    const own = node.node ? page.events.filter((e) => e.encryptionContext?.node === node.node && e.encryptionContext?.cluster === node.cluster) : page.events;
+    const pages = await Promise.all(arns.map((value) => call('audit:lookup', { attribute: { key: 'ResourceName', value }, ...(runId ? { runId } : {}), ...(until ? { endTime: until } : {}), maxResults: 500 }, { signal })));
+    const all = pages.flatMap((p) => p.events).sort((a, b) => (a.eventTime < b.eventTime ? 1 : a.eventTime > b.eventTime ? -1 : 0));
+    const own = node.node ? all.filter((e) => e.encryptionContext?.node === node.node && e.encryptionContext?.cluster === node.cluster) : all;
     return own.slice(0, 8);
-  }, [arn, runId, node.id, until]);
+  }, [arns.join(' '), runId, node.id, until]);
   const parts = [deps.masters ? `${deps.masters} node master key${deps.masters === 1 ? '' : 's'}` : '', deps.databases ? `${deps.databases} database key${deps.databases === 1 ? '' : 's'}` : '', deps.snapshots ? `${deps.snapshots} snapshot${deps.snapshots === 1 ? '' : 's'}` : ''].filter(Boolean);
   return (
     <aside className="detail key-panel" aria-label="Selected key" data-testid="key-panel">

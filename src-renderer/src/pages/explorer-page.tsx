@@ -163,8 +163,8 @@ export function ExplorerPage() {
             <ul className="legend states" aria-label="Colours">
               <li><span className="swatch ok" />serving / readable</li>
               <li><span className="swatch warn" />at risk / expired</li>
-              <li><span className="swatch down" />disabled / unreachable / down</li>
-              <li><span className="swatch lost" />deleted / lost / crashed</li>
+              <li><span className="swatch down" />disabled / unreachable / down / crashed</li>
+              <li><span className="swatch lost" />deleted / lost</li>
               <li><span className="swatch idle" />idle</li>
             </ul>
           </div>
