@@ -10,6 +10,7 @@ export const API_CHANNEL_NAMES = [
   'drills:validate',
   'drills:run',
   'drills:cancel',
+  'drills:running',
   'runs:list',
   'runs:get',
   'runs:overview',

@@ -52,6 +52,11 @@ export const apiChannels = {
     }).strict(),
     result: z.object({ jobId: z.string(), title: z.string(), durationMs: z.number().nonnegative() }),
   },
+  /** The drills playing now (a window opened or reloaded while one plays shows its progress and Stop); progress then arrives as `drill:progress`. */
+  'drills:running': {
+    args: none,
+    result: z.object({ jobs: z.array(z.object({ jobId: z.string(), title: z.string(), durationMs: z.number().nonnegative(), fraction: z.number().min(0).max(1), run: z.object({ runId: z.string(), startTime: z.string() }).optional() })) }),
+  },
   /** Stops a running drill at its next event; it is kept as cancelled. False when the job is not running. */
   'drills:cancel': { args: z.object({ jobId: z.string().min(1).max(200) }).strict(), result: z.object({ cancelled: z.boolean() }) },
   /** Runs, newest first (interrupted ones marked so). */

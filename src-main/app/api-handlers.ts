@@ -27,6 +27,7 @@ const handlers: Handlers = {
   'drills:validate': ({ services }, { text }) => services.drills.validate(text),
   'drills:run': ({ services }, { scenario, backend, seed, speed }) => services.drills.run(scenario, backend, seed, speed),
   'drills:cancel': ({ services }, { jobId }) => ({ cancelled: services.drills.cancel(jobId) }),
+  'drills:running': ({ services }) => services.drills.runningNow(),
   'runs:list': ({ services }) => ({ runs: services.runs.list() }),
   'runs:get': ({ services }, { runId }) => services.runs.get(runId),
   'runs:overview': ({ services }, { runId }) => services.runs.overview(runId, services.eventStore()),

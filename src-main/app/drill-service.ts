@@ -30,7 +30,7 @@ export interface DrillServiceOptions {
  * is saved where `runs:list` and the CLI's `keydrill report` find it.
  */
 export class DrillService {
-  private readonly running = new Map<string, { job: Promise<void>; stop: AbortController }>();
+  private readonly running = new Map<string, RunningDrill>();
   private readonly summaries = new Map<string, { mtime: number; summary: ScenarioSummary }>();
 
   constructor(private readonly options: DrillServiceOptions) {}
@@ -67,9 +67,15 @@ export class DrillService {
     const scenario = this.scenarioOf(ref, scenarioTargetFor(backend ?? this.options.settings().backend.kind));
     const jobId = this.options.jobId();
     const stop = new AbortController();
-    const job = this.play(jobId, scenario, backend, seed, speed, stop.signal).finally(() => this.running.delete(jobId));
-    this.running.set(jobId, { job, stop });
+    const state: RunningDrill['state'] = { jobId, title: scenario.title, durationMs: scenario.duration, fraction: 0 };
+    const job = this.play(jobId, scenario, backend, seed, speed, stop.signal, state).finally(() => this.running.delete(jobId));
+    this.running.set(jobId, { job, stop, state });
     return { jobId, title: scenario.title, durationMs: scenario.duration };
+  }
+
+  /** The drills playing now, for a window that opens (or reloads) while one plays: it shows their progress and Stop. */
+  runningNow(): ApiResult<'drills:running'> {
+    return { jobs: [...this.running.values()].map((r) => ({ ...r.state })) };
   }
 
   /** Stops a running drill at its next event (it is kept as cancelled); false when no such drill is running. */
@@ -102,7 +108,7 @@ export class DrillService {
   }
 
   /** `speed`: simulated time per wall-clock time, so people can watch the drill unfold; undefined: as fast as it goes. */
-  private async play(jobId: string, scenario: Scenario, kind: BackendKind | undefined, seed: number | undefined, speed: number | undefined, signal: AbortSignal): Promise<void> {
+  private async play(jobId: string, scenario: Scenario, kind: BackendKind | undefined, seed: number | undefined, speed: number | undefined, signal: AbortSignal, state: RunningDrill['state']): Promise<void> {
     const { events } = this.options;
     const settings = this.options.settings().backend;
     const backend = kind ?? settings.kind;
@@ -123,13 +129,15 @@ export class DrillService {
         live: speed === undefined ? undefined : { speed },
         onStart: (started) => {
           run = started;
+          state.run = started;
         },
         onFrame: (entry) => events.emit('drill:frame', { jobId, title: scenario.title, ...run, entry }),
         onProgress: (fraction) => {
           const pct = Math.floor(fraction * 100);
           if (pct === last) return;
           last = pct;
-          events.emit('drill:progress', { jobId, fraction: Math.min(1, Math.max(0, fraction)) });
+          state.fraction = Math.min(1, Math.max(0, fraction));
+          events.emit('drill:progress', { jobId, fraction: state.fraction });
         },
         // A fleet's set-up takes seconds before the first event: say how far it has got, a percent at a time.
         onSetup: (setup) => {
@@ -147,6 +155,13 @@ export class DrillService {
       await ingest?.close();
     }
   }
+}
+
+/** A drill playing now: its job, its Stop, and what a window that opens meanwhile is told of it. */
+interface RunningDrill {
+  job: Promise<void>;
+  stop: AbortController;
+  state: { jobId: string; title: string; durationMs: number; fraction: number; run?: { runId: string; startTime: string } };
 }
 
 function toProblems(err: ScenarioError): ScenarioProblem[] {

@@ -170,12 +170,27 @@ function onMenu(command: MenuCommand): void {
   }
 }
 
+/**
+ * A window opened or reloaded while a drill plays (one started here before the reload, or from
+ * another window) takes it up: its progress and Stop on the Drills page. Its hierarchy history
+ * joins at the next keyframe the drill pushes (a delta needs the keyframe before it).
+ */
+async function attachRunningDrill(ended: ReadonlySet<string>): Promise<void> {
+  const { jobs } = await call('drills:running', {}).catch(() => ({ jobs: [] }));
+  const running = jobs.find((j) => !ended.has(j.jobId));
+  if (!running || useAppStore.getState().job) return;
+  useAppStore.setState({ job: { jobId: running.jobId, title: running.title, durationMs: running.durationMs, fraction: running.fraction, history: new LiveHistory(), version: 0, run: running.run } });
+}
+
 const FLUSH_MS = 50;
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** Loads the runs and wires main's pushed events into the store; returns the unsubscribe. */
 export function connectAppEvents(): () => void {
   void useAppStore.getState().refreshRuns();
+  // Drills that end while the running ones are asked for are not taken up.
+  const ended = new Set<string>();
+  void attachRunningDrill(ended);
   const sameJob = (jobId: string) => useAppStore.getState().job?.jobId === jobId;
   const offs = [
     subscribe('drill:progress', (p) => {
@@ -199,6 +214,7 @@ export function connectAppEvents(): () => void {
       }, FLUSH_MS);
     }),
     subscribe('drill:finished', (p) => {
+      ended.add(p.jobId);
       if (!sameJob(p.jobId)) return;
       if (!p.ok) {
         useAppStore.setState({ job: undefined, jobError: p.error });

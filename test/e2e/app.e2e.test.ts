@@ -266,6 +266,12 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
 
   it('stops a watched drill with Stop, and keeps the run as cancelled', async () => {
     await watchDrill('Watch: 1 minute a second');
+    await page.getByTestId('stop-drill').waitFor();
+    // A UI trial: after a reload (or in a second window) a running drill had no progress and no Stop.
+    await page.reload();
+    await page.getByRole('tab', { name: 'Drills' }).click();
+    await page.getByTestId('stop-drill').waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('progressbar', { name: 'Running Revocation and restore of CMK access across a tenant\'s clusters' }).count()).toBe(1);
     await page.getByTestId('stop-drill').click();
     await page.getByTestId('run-view').locator('.badge', { hasText: 'cancelled' }).waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('stop-drill').count()).toBe(0);

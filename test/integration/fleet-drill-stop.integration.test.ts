@@ -111,8 +111,11 @@ describe('a fleet drill stops when asked, while it plays as fast as it goes', ()
       const firstPlayed = inbox.findIndex((m) => m.event === 'drill:progress' && Number(m.payload?.fraction) > 0);
       expect(inbox.findLastIndex((m) => m.event === 'drill:progress' && m.payload?.setup !== undefined)).toBeLessThan(firstPlayed);
       ws.send(JSON.stringify({ id: 2, channel: 'drills:list', args: {} }));
+      // A window opened now is told of the drill playing, to show its progress and Stop.
+      ws.send(JSON.stringify({ id: 4, channel: 'drills:running', args: {} }));
       ws.send(JSON.stringify({ id: 3, channel: 'drills:cancel', args: { jobId } }));
       expect((await answer(2))?.ok).toBe(true);
+      expect(await answer(4)).toMatchObject({ ok: true, result: { jobs: [{ jobId, title: expect.stringMatching(/^Fleet of 100 tenants/), fraction: expect.any(Number), run: { runId: expect.any(String) } }] } });
       expect(await answer(3)).toEqual({ ok: true, result: { cancelled: true } });
       const finished = await vi.waitFor(() => {
         const end = inbox.find((m) => m.event === 'drill:finished' && m.payload?.jobId === jobId);

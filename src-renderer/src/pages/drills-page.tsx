@@ -112,7 +112,9 @@ export function DrillsPage() {
   };
 
   const visible = useAppStore((st) => st.page === 'drills');
-  const { data: record, error: recordError } = useLoad(() => (runId ? call('runs:overview', { runId }) : Promise.resolve(undefined)), [runId]);
+  // Read again when the run's status changes: a run shown while it played (the newest, after a reload) is shown as it ended.
+  const runStatus = useAppStore((st) => st.runs.find((r) => r.runId === runId)?.status);
+  const { data: record, error: recordError } = useLoad(() => (runId ? call('runs:overview', { runId }) : Promise.resolve(undefined)), [runId, runStatus]);
   // Its charts are drawn once the browser is idle with this page in view: a tab opened right after
   // launch is not kept waiting behind them (recharts draws synchronously).
   const [drawn, setDrawn] = useState(false);
