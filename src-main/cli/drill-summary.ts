@@ -12,8 +12,8 @@ export interface DrillSummary {
   runId: string;
   /** The same for every execution of the same drill (scenario, seed, backend, scenario hash). */
   label: string;
-  /** passed: every expectation met; failed: one or more not; cancelled: stopped before its end; interrupted: its process died first. */
-  status: 'passed' | 'failed' | 'cancelled' | 'interrupted';
+  /** passed: every expectation met; failed: one or more not; cancelled: stopped before its end; interrupted: its process died first; running: still playing (in another process), nothing judged yet. */
+  status: 'passed' | 'failed' | 'cancelled' | 'interrupted' | 'running';
   /** Why a cancelled or interrupted run stopped, as its record says (who stopped it, what failed, that its process died). */
   reason?: string | undefined;
   passed: boolean;
@@ -72,7 +72,8 @@ export interface VerdictSummary {
  */
 export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry>, stored?: StoredEvidence): DrillSummary {
   const { execution } = record;
-  const status = execution.status === 'cancelled' || execution.status === 'interrupted' ? execution.status : execution.status === 'completed' && record.passed ? 'passed' : 'failed';
+  // A run still playing (a drill in the app or another `drill run`) has judged nothing: not "failed".
+  const status = execution.status === 'cancelled' || execution.status === 'interrupted' ? execution.status : execution.status === 'started' ? 'running' : record.passed ? 'passed' : 'failed';
   return {
     runId: execution.runId,
     label: execution.label,

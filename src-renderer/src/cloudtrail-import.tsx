@@ -33,7 +33,7 @@ export function CloudTrailImport() {
 
   return (
     <section className="import" aria-labelledby="import-title" data-testid="cloudtrail-import">
-      <h3 id="import-title">Import CloudTrail logs</h3>
+      <h2 id="import-title">Import CloudTrail logs</h2>
       <p className="muted">Events already stored (same eventID) are counted as duplicates and not stored twice; a file with a malformed record is refused whole.</p>
       <h4>Log files</h4>
       <ImportFilesForm onStarted={(jobId, files) => setFilesJob({ jobId, files })} />

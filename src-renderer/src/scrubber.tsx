@@ -87,7 +87,7 @@ export function Scrubber({ count, index, onIndex, live, current, timeline }: {
         }}
         onPointerUp={() => setHeld(undefined)} onBlur={() => setHeld(undefined)} onKeyDown={onKey}
         aria-label="Moment of the run" aria-valuetext={text} disabled={last === 0} />
-      <output className="moment" aria-live="polite" data-index={index} data-shown={current?.index}>
+      <output className="moment" aria-live="polite" data-index={index} data-shown={current?.index} title={text}>
         <strong>{live && index === last ? 'Live · ' : ''}{current ? `+${formatMoment(current.at)}` : '…'}</strong> <span>{current?.cause ?? 'loading…'}</span>
         <span className="muted"> ({(index + 1).toLocaleString('en')} of {count.toLocaleString('en')})</span>
       </output>

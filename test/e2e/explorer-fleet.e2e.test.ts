@@ -80,7 +80,7 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     expect(await page.locator('[data-node^="cmk:"]').count()).toBe(2);
     await page.getByLabel('Find', { exact: true }).fill('t99');
     await page.getByRole('button', { name: 'Go' }).click();
-    await page.getByText('No tenant, cluster, node or key matches “t99”.').waitFor();
+    await page.getByText('No tenant, cluster, node, key or region matches “t99”.').waitFor();
   });
 
   it('jumps to the tenant of a node or a key named in Find, as its placeholder offers', async () => {
@@ -95,7 +95,7 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     await page.getByRole('button', { name: 'Go' }).click();
     const blast = page.getByTestId('blast-radius');
     await blast.waitFor();
-    expect(await blast.getByRole('heading').textContent()).toMatch(/^Blast radius of the us-west-2 region/);
+    expect(await blast.getByRole('heading').textContent()).toMatch(/^Blast radius of KMS in the us-west-2 region/);
     expect(await blast.getByTestId('blast-keys').textContent()).toMatch(new RegExp(`^${TENANTS} \\(`));
     await blast.getByRole('button', { name: 'Back to the tenant' }).click();
   });

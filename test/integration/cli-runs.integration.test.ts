@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RunStore } from '../../src-main/runs/run-store';
 
 /**
  * `keydrill runs show` and `keydrill report` on a run id: a run that is not there is the user's
@@ -91,5 +92,25 @@ describe('a saved run looked up by id', () => {
     const shown = keydrill(['runs', 'show', runId]);
     expect(shown.status, shown.stderr).toBe(0);
     expect(shown.stdout).toContain(`  ${counted}; keydrill audit query --run ${runId} lists them`);
+  }, 120_000);
+});
+
+/** A UI trial: while a drill played in the app, `runs show` called its run "failed" and `runs list` "started". */
+describe('runs show on a run still playing in another process', () => {
+  it('says it is running, judged nothing yet, not failed', () => {
+    const run = keydrill(['drill', 'run', 'revocation-and-restore', '--json']);
+    const runId = (JSON.parse(run.stdout) as { runId: string }).runId;
+    const store = RunStore.open(join(home, 'runs.sqlite'));
+    try {
+      // As the app's run store keeps a drill it plays: started, by a live process (this one).
+      const head = store.head(runId)!;
+      store.sink().started({ ...head, verdicts: [], passed: false, execution: { ...head.execution, runId: 'still-playing-cli', status: 'started', startedAt: new Date().toISOString() } });
+    } finally {
+      store.close();
+    }
+    const shown = keydrill(['runs', 'show', 'still-playing-cli', '--json']);
+    expect(shown.status, shown.stderr).toBe(0);
+    expect((JSON.parse(shown.stdout) as { status: string }).status).toBe('running');
+    expect(keydrill(['runs', 'show', 'still-playing-cli']).stdout).toMatch(/ · running$/m);
   }, 120_000);
 });

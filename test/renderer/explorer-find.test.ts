@@ -46,6 +46,12 @@ describe('the Explorer finds the tenant a search names', () => {
     expect(findTenant(fleet, 'mrk-t1500000aaaa')?.id).toBe('t150');
   });
 
+  // A UI trial: "db1" opened the tenant whose key id was mrk-bdb1d375…, as if a name had matched.
+  it('takes a key id or ARN whole only: a few of its random letters name nothing', () => {
+    expect(findTenant(fleet, '0000aa')).toBeUndefined();
+    expect(findTenant(fleet, 'mrk-t15')).toBeUndefined();
+  });
+
   it('finds nothing for a word that names nothing, or for an empty search', () => {
     expect(findTenant(fleet, 'nosuch')).toBeUndefined();
     expect(findTenant(fleet, '   ')).toBeUndefined();

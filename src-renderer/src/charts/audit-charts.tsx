@@ -96,7 +96,7 @@ export function AuditCharts({ filter, version, onTotal }: { filter: ChartFilter;
       ) : null}
       {data.stretches.map((s) => (
         <div key={s.range.start} className="stretch" data-testid="audit-stretch">
-          {split ? <h3 className="stretch-title">{utcLabel(s.range.start)} to {utcLabel(s.range.end)} · {s.total.toLocaleString('en')} records</h3> : null}
+          {split ? <h3 className="stretch-title">{utcLabel(s.range.start)} to {utcLabel(s.range.end)} · {s.total.toLocaleString('en')} record{s.total === 1 ? '' : 's'}</h3> : null}
           <div className="charts">
             {DIMENSIONS.map((by) => <BucketBars key={by} title={TITLES[by].title} noun={TITLES[by].noun} empty={TITLES[by].empty} series={s.charts[by]} testId={`chart-calls-${by}`} axis={axisOf(s.range)} />)}
             {s.observations.length > 0 ? (

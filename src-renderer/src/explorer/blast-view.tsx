@@ -20,7 +20,7 @@ export function BlastView({ target, radius, at, onClose }: { target: BlastTarget
   return (
     <section className="blast" aria-label="Blast radius" data-testid="blast-radius">
       <header className="blast-head">
-        <h3>Blast radius of {blastTitle(target)} <span className="muted">at {at}</span></h3>
+        <h2>Blast radius of {blastTitle(target)} <span className="muted">at {at}</span></h2>
         <button type="button" onClick={onClose}>Back to the tenant</button>
       </header>
       <dl className="blast-counts">
@@ -50,10 +50,12 @@ function countsOf(boxes: readonly GraphNode[]) {
  */
 function StateCell({ box }: { box: GraphNode }) {
   const word = STATE_WORDS[box.kind][box.state];
+  // "unreadable while its node…" after the badge "unreadable" reads as "while its node…".
+  const rest = box.stateText.startsWith(word) ? box.stateText.slice(word.length).replace(/^[:,]?\s*/, '') : box.stateText;
   return (
     <span className="state-cell" title={box.stateText}>
       <span className={`badge ${box.state}`}>{word}</span>
-      {box.stateText !== word ? <span className="muted"> {box.stateText}</span> : null}
+      {rest ? <span className="muted"> {rest}</span> : null}
     </span>
   );
 }

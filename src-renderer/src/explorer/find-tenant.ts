@@ -1,13 +1,21 @@
 import type { TenantGroup } from './fleet-model';
 
-/** Every name a search may give for something of this tenant: clusters, nodes (cluster/node), keys by id and ARN. */
-function namesOf(t: TenantGroup): string[] {
+/**
+ * Every name a search may give for something of this tenant: clusters, nodes (cluster/node) and
+ * keys by name, which a search may give in part; and keys by ARN and key id, given whole only (a
+ * few letters are in some random key id: "db1" found the tenant whose key was mrk-bdb1…).
+ */
+function namesOf(t: TenantGroup): { names: string[]; whole: string[] } {
   const names = [...t.clusters];
+  const whole: string[] = [];
   for (const r of t.regions) {
-    for (const k of r.keys) names.push(k.label, ...(k.arn ? [k.arn] : []));
+    for (const k of r.keys) {
+      names.push(k.label);
+      if (k.arn) whole.push(k.arn, k.arn.replace(/^.*:key\//, ''));
+    }
     for (const c of r.clusters) for (const n of c.nodes) names.push(n.label);
   }
-  return names.map((n) => n.toLowerCase());
+  return { names: names.map((n) => n.toLowerCase()), whole: whole.map((n) => n.toLowerCase()) };
 }
 
 /**
@@ -21,7 +29,7 @@ export function findTenant(tenants: readonly TenantGroup[], search: string): Ten
   const byId = tenants.find((t) => t.id.toLowerCase() === term);
   if (byId) return byId;
   const names = new Map(tenants.map((t) => [t, namesOf(t)]));
-  return tenants.find((t) => names.get(t)?.some((n) => n === term))
+  return tenants.find((t) => { const n = names.get(t); return n?.names.includes(term) || n?.whole.includes(term); })
     ?? tenants.find((t) => t.id.toLowerCase().includes(term))
-    ?? tenants.find((t) => names.get(t)?.some((n) => n.includes(term)));
+    ?? tenants.find((t) => names.get(t)?.names.some((n) => n.includes(term)));
 }

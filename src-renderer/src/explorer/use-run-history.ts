@@ -84,7 +84,7 @@ export interface ShownMoment {
 }
 
 /** Replays the history to moment `index` whenever it changes; keeps the last moment shown while the next one loads. */
-export function useMoment(run: RunHistory, index: number, duration: number | undefined): { shown: ShownMoment | undefined; error: string | undefined } {
+export function useMoment(run: RunHistory, index: number, duration: number | undefined, snapshots = 0): { shown: ShownMoment | undefined; error: string | undefined } {
   const [shown, setShown] = useState<ShownMoment | undefined>();
   const [error, setError] = useState<string | undefined>();
   const { history, judgedEnd, moments, version } = run;
@@ -100,13 +100,13 @@ export function useMoment(run: RunHistory, index: number, duration: number | und
       if (!live) return;
       setError(undefined);
       setShown(end
-        ? { index, at: duration ?? frame.at, cause: 'the end of the run, as judged (snapshots tried for restore)', frame, judgedEnd: true }
+        ? { index, at: duration ?? frame.at, cause: `the end of the run, as judged${snapshots > 0 ? ' (snapshots tried for restore)' : ''}`, frame, judgedEnd: true }
         : { index, at: entry.at, cause: entry.cause, frame, judgedEnd: false });
     }, (err: Error) => live && setError(err.message));
     return () => {
       live = false;
     };
-  }, [history, index, moments, judgedEnd, version, duration]);
+  }, [history, index, moments, judgedEnd, version, duration, snapshots]);
   return { shown, error };
 }
 

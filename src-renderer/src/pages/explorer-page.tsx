@@ -43,7 +43,7 @@ export function ExplorerPage() {
   const chosen = useAppStore((s) => momentOf(s, shownRun));
   const index = Math.max(0, Math.min(chosen ?? run.moments - 1, run.moments - 1));
   const record = run.record;
-  const { shown, error: momentError } = useMoment(run, index, record?.scenario.duration);
+  const { shown, error: momentError } = useMoment(run, index, record?.scenario.duration, record?.hierarchy.snapshots.length);
 
   const start = record ? Date.parse(record.startTime) : live && job.run ? Date.parse(job.run.startTime) : undefined;
   const view = useMemo((): HierarchyView | undefined => {
@@ -105,7 +105,7 @@ export function ExplorerPage() {
     }
     const match = findTenant(allTenants, term);
     if (!match) {
-      setSearchNote(`No tenant, cluster, node or key matches “${search.trim()}”.`);
+      setSearchNote(`No tenant, cluster, node, key or region matches “${search.trim()}”.`);
       return;
     }
     setSearchNote(undefined);
@@ -184,7 +184,7 @@ export function ExplorerPage() {
               <BlastView target={blast} radius={radius} at={at} onClose={() => setBlast(undefined)} />
             ) : (
               <div className="tenant-graph">
-                {focused && allTenants.length > 1 ? <h3 className="tenant-title">Tenant {focused.id}</h3> : null}
+                {focused && allTenants.length > 1 ? <h2 className="tenant-title">Tenant {focused.id}</h2> : null}
                 {tenantBoxes.length > 0 ? (
                   <div className="graph-scroll" data-testid="hierarchy" {...pan}>
                     <HierarchyGraph nodes={tenantBoxes} selected={selected} onSelect={setSelected} zoom={zoom}
