@@ -167,7 +167,7 @@ export function DrillsPage() {
             </label>
             <label className="field inline">
               <span>Seed</span>
-              <input value={seed} onChange={(e) => editSeed(e.target.value)} inputMode="numeric" placeholder="scenario’s" size={8} aria-invalid={seedRefused || undefined} />
+              <input value={seed} onChange={(e) => editSeed(e.target.value)} inputMode="numeric" placeholder="scenario’s" size={10} aria-invalid={seedRefused || undefined} />
             </label>
             <label className="field inline">
               <span>Pace</span>

@@ -111,7 +111,8 @@ export function SettingsPage() {
         {problem ? <p className="error" role="alert" data-testid="settings-problem">Not saved or tested: {problem.text}</p> : null}
         {message ? <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'}>{message.text}</p> : null}
       </form>
-      {report ? (
+      {/* A test of another backend than the one chosen now says nothing about it (a trial read "Connected to the embedded KMS" under LocalStack). */}
+      {report && report.backend === form?.kind ? (
         <section className="connection" aria-label="Connection test" data-testid="connection-report">
           <h3>{report.ok ? `Connected to ${BACKEND_NAME[report.backend]} in ${(report.elapsedMs / 1000).toFixed(1)} s` : `Could not connect to ${BACKEND_NAME[report.backend]}`}</h3>
           {report.error ? <p className="error" role="alert">{report.error}</p> : null}
