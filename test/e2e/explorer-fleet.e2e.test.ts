@@ -90,6 +90,14 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
       await page.getByRole('heading', { name: `Tenant ${tenant}` }).waitFor();
       expect(await tree().locator(`[data-row="t:${tenant}"]`).getAttribute('aria-selected')).toBe('true');
     }
+    // Words that name a node of every tenant: the first, saying how many; Go again for the next.
+    await page.getByLabel('Find', { exact: true }).fill('prod/n2');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.getByRole('heading', { name: 'Tenant t01' }).waitFor();
+    expect(await page.getByText(`Tenant t01: 1 of ${TENANTS} tenants “prod/n2” names. Go again for the next.`).count()).toBe(1);
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.getByRole('heading', { name: 'Tenant t02' }).waitFor();
+    expect(await tree().locator('[data-row="t:t02"]').getAttribute('aria-selected')).toBe('true');
     // A region is in every ARN there: Find shows what depends on it, not the first tenant whose ARN contains it.
     await page.getByLabel('Find', { exact: true }).fill('us-west-2');
     await page.getByRole('button', { name: 'Go' }).click();

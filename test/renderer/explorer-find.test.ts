@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findTenant } from '../../src-renderer/src/explorer/find-tenant';
+import { findTenant, findTenants } from '../../src-renderer/src/explorer/find-tenant';
 import { noCounts, type TenantGroup } from '../../src-renderer/src/explorer/fleet-model';
 import type { GraphNode } from '../../src-renderer/src/hierarchy-model';
 
@@ -50,6 +50,15 @@ describe('the Explorer finds the tenant a search names', () => {
   it('takes a key id or ARN whole only: a few of its random letters name nothing', () => {
     expect(findTenant(fleet, '0000aa')).toBeUndefined();
     expect(findTenant(fleet, 'mrk-t15')).toBeUndefined();
+  });
+
+  // A UI trial: "prod/n2" names a node of every tenant, and Find showed the first with no word of the others.
+  it('lists every tenant a search names, best first, for Find to go through one after another', () => {
+    expect(findTenants(fleet, 'prod/n2').map((t) => t.id)).toEqual(['t001', 't015', 't150', 't151']);
+    expect(findTenants(fleet, 't15').map((t) => t.id)).toEqual(['t150', 't151']);
+    // The tenant named whole first, then the others the words are in.
+    expect(findTenants(fleet, 't151').map((t) => t.id)).toEqual(['t151']);
+    expect(findTenants(fleet, 't150-prod/n2').map((t) => t.id)).toEqual(['t150']);
   });
 
   it('finds nothing for a word that names nothing, or for an empty search', () => {

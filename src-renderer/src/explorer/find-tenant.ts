@@ -19,17 +19,26 @@ function namesOf(t: TenantGroup): { names: string[]; whole: string[] } {
 }
 
 /**
- * The tenant a search names — what the Find box offers: a tenant, a cluster, a node, a key id, ARN
- * or multi-Region key id. A name given whole wins over one that only contains the words, a tenant
- * over what it owns; otherwise the first tenant in the fleet's order.
+ * The tenants a search names — what the Find box offers: a tenant, a cluster, a node, a key id, ARN
+ * or multi-Region key id — best first: a name given whole before one that only contains the words,
+ * a tenant before what it owns, then the fleet's order. Find shows the first, and the next each time
+ * it is asked again ("prod/n2" names a node of every tenant).
  */
-export function findTenant(tenants: readonly TenantGroup[], search: string): TenantGroup | undefined {
+export function findTenants(tenants: readonly TenantGroup[], search: string): TenantGroup[] {
   const term = search.trim().toLowerCase();
-  if (!term) return undefined;
+  if (!term) return [];
   const byId = tenants.find((t) => t.id.toLowerCase() === term);
-  if (byId) return byId;
   const names = new Map(tenants.map((t) => [t, namesOf(t)]));
-  return tenants.find((t) => { const n = names.get(t); return n?.names.includes(term) || n?.whole.includes(term); })
-    ?? tenants.find((t) => t.id.toLowerCase().includes(term))
-    ?? tenants.find((t) => names.get(t)?.names.some((n) => n.includes(term)));
+  const ranked = [
+    ...(byId ? [byId] : []),
+    ...tenants.filter((t) => { const n = names.get(t); return n?.names.includes(term) || n?.whole.includes(term); }),
+    ...tenants.filter((t) => t.id.toLowerCase().includes(term)),
+    ...tenants.filter((t) => names.get(t)?.names.some((n) => n.includes(term))),
+  ];
+  return [...new Set(ranked)];
+}
+
+/** The tenant a search names first (findTenants). */
+export function findTenant(tenants: readonly TenantGroup[], search: string): TenantGroup | undefined {
+  return findTenants(tenants, search)[0];
 }

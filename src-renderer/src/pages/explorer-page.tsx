@@ -2,7 +2,7 @@ import { useCallback, useMemo, useRef, useState, type FormEvent } from 'react';
 import { momentOf, useAppState, useAppStore } from '../app-state';
 import { blastRadius, type BlastTarget } from '../explorer/blast-radius';
 import { BlastView } from '../explorer/blast-view';
-import { findTenant } from '../explorer/find-tenant';
+import { findTenants } from '../explorer/find-tenant';
 import { fleetTopology, type TenantGroup } from '../explorer/fleet-model';
 import { FleetCounts } from '../explorer/fleet-counts';
 import { FleetState } from '../explorer/fleet-state';
@@ -62,7 +62,7 @@ export function ExplorerPage() {
   const [selected, setSelected] = useState<string | undefined>();
   const [blast, setBlast] = useState<BlastTarget | undefined>();
   const [search, setSearch] = useState('');
-  const [found, setFound] = useState<{ tenant: string; nonce: number } | undefined>();
+  const [found, setFound] = useState<{ tenant: string; nonce: number; term?: string; nth?: number } | undefined>();
   const [searchNote, setSearchNote] = useState<string | undefined>();
   const [zoom, setZoom] = useState(1);
   const pan = useDragPan<HTMLDivElement>();
@@ -103,16 +103,19 @@ export function ExplorerPage() {
       setBlast({ kind: 'region', region });
       return;
     }
-    const match = findTenant(allTenants, term);
+    const matches = findTenants(allTenants, term);
+    // Go again with the same words: the next tenant they name, round to the first.
+    const nth = found?.term === term ? ((found.nth ?? 0) + 1) % Math.max(1, matches.length) : 0;
+    const match = matches[nth];
     if (!match) {
       setSearchNote(`No tenant, cluster, node, key or region matches “${search.trim()}”.`);
       return;
     }
-    setSearchNote(undefined);
+    setSearchNote(matches.length > 1 ? `Tenant ${match.id}: ${(nth + 1).toLocaleString('en')} of ${matches.length.toLocaleString('en')} tenants “${search.trim()}” names. Go again for the next.` : undefined);
     setOnlyTrouble(false);
     setExpanded((x) => new Set([...(x ?? open), match.id]));
     showTenant(match.id);
-    setFound({ tenant: match.id, nonce: (found?.nonce ?? 0) + 1 });
+    setFound({ tenant: match.id, nonce: (found?.nonce ?? 0) + 1, term, nth });
   };
 
   const at = shown ? `+${formatMoment(shown.at)}` : '';
