@@ -53,7 +53,7 @@ export class DrillService {
   /** Checked as a drill on the backend the settings choose would be (its regions, for the embedded KMS). */
   validate(text: string): ApiResult<'drills:validate'> {
     try {
-      const s = parseScenarioText(text, 'scenario', scenarioTargetFor(this.options.settings().backend.kind));
+      const s = parseScenarioText(text, 'scenario', scenarioTargetFor(() => this.options.settings().backend.kind));
       const e = estimateDrill(s);
       return { valid: true, title: s.title, problems: [], estimate: { events: Math.round(e.events), kmsCalls: Math.round(e.kmsCalls), summary: describeEstimate(e), large: e.events > LARGE_ESTIMATED_EVENTS } };
     } catch (err) {
@@ -64,7 +64,7 @@ export class DrillService {
 
   /** Validates, then starts the drill in the background; bad scenario text is refused here, before any job. */
   run(ref: ScenarioRef, backend: BackendKind | undefined, seed: number | undefined, speed?: number): { jobId: string; title: string; durationMs: number } {
-    const scenario = this.scenarioOf(ref, scenarioTargetFor(backend ?? this.options.settings().backend.kind));
+    const scenario = this.scenarioOf(ref, scenarioTargetFor(() => backend ?? this.options.settings().backend.kind));
     const jobId = this.options.jobId();
     const stop = new AbortController();
     const state: RunningDrill['state'] = { jobId, title: scenario.title, durationMs: scenario.duration, fraction: 0 };

@@ -112,7 +112,7 @@ async function pdfInto(source: RunSource, file: string, options: BundleOptions):
 async function cloudTrailInto(source: RunSource, dir: string, options: BundleOptions, notes: string[]): Promise<{ files: string[]; records: number }> {
   const expected = source.head.eventCount;
   if (!options.exportCloudTrail) {
-    if (expected > 0) notes.push(`The run's ${expected} CloudTrail records are not included: this export had no event store to read them from.`);
+    if (expected > 0) notes.push(notIncluded(`${expected} CloudTrail records`));
     return { files: [], records: 0 };
   }
   const out = await options.exportCloudTrail(dir);
@@ -120,7 +120,7 @@ async function cloudTrailInto(source: RunSource, dir: string, options: BundleOpt
     // Its head keeps the zeros it started with: "the run made 0" would read as a store out of step.
     notes.push(`This run is ${source.head.execution.status}: it ended before it summed itself up, so it never counted its CloudTrail records; the ${out.records} the event store holds of it are in this bundle.`);
   } else if (out.records !== expected) {
-    notes.push(`The event store holds ${out.records} CloudTrail records of this run, and the run made ${expected}: ${out.records < expected ? 'records are missing (was the run made on another machine, or with another events database?)' : 'the store holds records the run did not count'}.`);
+    notes.push(storeCountDiffers('CloudTrail records', 'records', out.records, expected));
   }
   return { files: out.files, records: out.records };
 }
@@ -132,15 +132,26 @@ async function cloudTrailInto(source: RunSource, dir: string, options: BundleOpt
 async function observationsInto(source: RunSource, file: string, options: BundleOptions, notes: string[]): Promise<number> {
   const made = source.head.observationCount;
   if (!options.exportObservations) {
-    if (made > 0) notes.push(`The run's ${made} client-side observations (calls that never reached KMS) are not included: this export had no event store to read them from.`);
+    if (made > 0) notes.push(notIncluded(`${made} client-side observations (calls that never reached KMS)`));
     return 0;
   }
   const { observations } = await options.exportObservations(file);
   if (observations === 0) await rm(file, { force: true });
   if (summedUp(source.head.execution) && observations !== made) {
-    notes.push(`The event store holds ${observations} client-side observations of this run, and the run made ${made}: ${observations < made ? 'observations are missing (was the run made on another machine, or with another events database?)' : 'the store holds observations the run did not count'}.`);
+    notes.push(storeCountDiffers('client-side observations', 'observations', observations, made));
   }
   return observations;
+}
+
+/** A note for evidence the export could not read: "The run's 12 CloudTrail records are not included: …". */
+function notIncluded(what: string): string {
+  return `The run's ${what} are not included: this export had no event store to read them from.`;
+}
+
+/** A note for a store that holds more or fewer of a run's `things` than the run counted (`short`: the things, in a word). */
+function storeCountDiffers(things: string, short: string, stored: number, made: number): string {
+  const why = stored < made ? `${short} are missing (was the run made on another machine, or with another events database?)` : `the store holds ${short} the run did not count`;
+  return `The event store holds ${stored} ${things} of this run, and the run made ${made}: ${why}.`;
 }
 
 /** A folder the user keeps other files in is neither written into nor emptied; an earlier bundle is replaced. */
