@@ -7,3 +7,11 @@
 export function stopReasonText(run: { status: string; reason?: string | undefined }): string | undefined {
   return run.reason && (run.status === 'cancelled' || run.status === 'interrupted') ? `${run.status}: ${run.reason}` : undefined;
 }
+
+/**
+ * The reason alone, for a view whose badge already says "cancelled" or "interrupted" (the run view
+ * said "cancelled" twice: in its badge and again before the reason).
+ */
+export function stopReasonAlone(run: { status: string; reason?: string | undefined }): string | undefined {
+  return stopReasonText(run) === undefined ? undefined : run.reason;
+}

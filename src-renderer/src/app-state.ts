@@ -199,8 +199,11 @@ export function connectAppEvents(): () => void {
     }),
     subscribe('drill:frame', (p) => {
       const job = useAppStore.getState().job;
+      // Two drills started at once from two windows: this window follows the one it shows, and takes
+      // up the other when that ends (switching on each frame started each one's history afresh).
+      if (job && job.jobId !== p.jobId) return;
       // The first frame may beat the answer to drills:run; it starts the job's record here.
-      const base = job && job.jobId === p.jobId ? job : { jobId: p.jobId, title: p.title, durationMs: undefined, fraction: 0, history: new LiveHistory(), version: 0 };
+      const base = job ?? { jobId: p.jobId, title: p.title, durationMs: undefined, fraction: 0, history: new LiveHistory(), version: 0 };
       if (!base.history.add(p.entry)) return;
       if (base !== job || !base.run) {
         useAppStore.setState({ job: { ...base, run: { runId: p.runId, startTime: p.startTime }, version: base.version + 1 } });
@@ -218,9 +221,13 @@ export function connectAppEvents(): () => void {
       if (!sameJob(p.jobId)) return;
       if (!p.ok) {
         useAppStore.setState({ job: undefined, jobError: p.error });
+        void attachRunningDrill(ended);
         return;
       }
-      void useAppStore.getState().refreshRuns().then(() => useAppStore.setState({ job: undefined, chosenRun: p.runId }));
+      void useAppStore.getState().refreshRuns().then(() => {
+        useAppStore.setState({ job: undefined, chosenRun: p.runId });
+        return attachRunningDrill(ended);
+      });
     }),
     subscribe('menu:command', onMenu),
     connectImportEvents(),

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import type { RunOverview } from '../../src-shared/api';
 import { summedUp } from '../../src-shared/record-counts';
-import { stopReasonText } from '../../src-shared/stop-reason';
+import { stopReasonAlone } from '../../src-shared/stop-reason';
 import { call } from './api-client';
 import { useAppState } from './app-state';
 import { useLoad } from './use-call';
@@ -26,14 +26,14 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
   // Still playing (here or in another process): nothing is summed up or judged *yet*; it has not failed to finish.
   const playing = record.execution.status === 'started';
   // Who stopped it, what failed, that its process died: a drill that failed to start says only this of why.
-  const stopped = stopReasonText(record.execution);
+  const stopped = stopReasonAlone(record.execution);
   return (
     <section className="run-view" aria-label="Run result" data-testid="run-view">
       <header className="run-head">
         <h2>{record.scenario.title}</h2>
         <span className={`badge ${outcome.tone}`} data-testid="run-outcome">{outcome.text}</span>
         {record.dataAtRisk.length > 0 ? <span className="badge fail">{record.dataAtRisk.length} item(s) of data at risk</span> : null}
-        {stopped ? <p data-testid="run-stop-reason">{stopped}</p> : null}
+        {stopped ? <p>Why it stopped: <span data-testid="run-stop-reason">{stopped}</span></p> : null}
         <p className="muted">
           <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatDuration(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}
           {summed ? (

@@ -281,7 +281,9 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     expect(await shown.locator('option:checked').textContent()).toMatch(/^cancelled Revocation and restore/);
     // It simulated only part of the drill: the header says how far, and availability is not drawn past its end.
     const runView = page.getByTestId('run-view');
-    expect(await runView.getByTestId('run-stop-reason').textContent()).toBe('cancelled: stopped from the UI');
+    expect(await runView.getByTestId('run-stop-reason').textContent()).toBe('stopped from the UI');
+    // The badge says it was cancelled; the reason does not say it again.
+    expect((await runView.locator('.run-head').textContent())?.match(/cancelled/g)).toHaveLength(1);
     expect(await runView.locator('.run-head p.muted').textContent()).toMatch(/ · \d[\w ]* of 6h simulated · /);
     const availability = runView.getByTestId('chart-availability');
     expect(await availability.locator('.not-played').count()).toBe(1);
@@ -294,6 +296,31 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     expect(lineEnd.width).toBeGreaterThan(0);
     expect(lineEnd.x + lineEnd.width).toBeLessThanOrEqual(notPlayed.x + 1);
     await page.getByLabel('Pace').selectOption({ label: 'As fast as it goes' });
+  }, 60_000);
+
+  it('follows one drill while a second plays beside it (another window started it), then takes the second up', async () => {
+    await watchDrill('Watch: 1 hour a second');
+    const first = page.getByRole('progressbar', { name: 'Running Revocation and restore of CMK access across a tenant\'s clusters' });
+    await first.waitFor({ timeout: 10_000 });
+    // Another window's Run, as the bridge receives it; its frames reach this window too.
+    const started = await page.evaluate(async () => {
+      const res = await fetch('/api/drills:run', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: { name: 'node-address-change' }, speed: 1800 }) });
+      return (await res.json()) as { ok: boolean };
+    });
+    expect(started.ok).toBe(true);
+    const second = page.getByRole('progressbar', { name: 'Running A node\'s address changes under an IP-restricted key' });
+    // While both play (the first 6 h at an hour a second, the second 6 h at half that), this window keeps showing the first.
+    for (let i = 0; i < 10; i++) {
+      expect(await first.count()).toBe(1);
+      expect(await second.count()).toBe(0);
+      await page.waitForTimeout(200);
+    }
+    // The first ends and is shown as its run; the second, still playing, is taken up with its Stop.
+    await second.waitFor({ timeout: 20_000 });
+    expect(await first.count()).toBe(0);
+    await page.getByTestId('stop-drill').click();
+    await page.getByTestId('run-view').locator('.badge', { hasText: 'cancelled' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('stop-drill').count()).toBe(0);
   }, 60_000);
 
   it('shows a run still playing in another process (keydrill drill run) as running, not as failed or cut short', async () => {
@@ -331,7 +358,7 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
       await page.getByRole('tab', { name: 'Drills' }).click();
       await page.locator('#page-drills').getByLabel('Showing run').selectOption('failed-start-e2e');
       const runView = page.getByTestId('run-view');
-      await expect.poll(() => runView.getByTestId('run-stop-reason').textContent()).toBe('interrupted: the drill failed: Could not load credentials from any providers');
+      await expect.poll(() => runView.getByTestId('run-stop-reason').textContent()).toBe('the drill failed: Could not load credentials from any providers');
       await expect.poll(() => runView.getByTestId('no-charts').textContent()).toMatch(/made no CloudTrail record/);
       expect(await runView.locator('.run-head p.muted').textContent()).toContain(' · 0s of 6h simulated · ');
       expect(await runView.getByRole('button', { name: 'open them in Audit' }).count()).toBe(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/api';
 import { expectationsText, formatHitRatio, outcomeBadge } from '../../src-renderer/src/format';
 import { ratioPercent } from '../../src-shared/ratio-percent';
-import { stopReasonText } from '../../src-shared/stop-reason';
+import { stopReasonAlone, stopReasonText } from '../../src-shared/stop-reason';
 
 /**
  * The Reports page summed up a fleet drill stopped with Stop as "0/0 expectations met" — as if the
@@ -48,6 +48,11 @@ describe('why a run stopped', () => {
     expect(stopReasonText({ status: 'completed', reason: 'stray' })).toBeUndefined();
     expect(stopReasonText({ status: 'started' })).toBeUndefined();
     expect(stopReasonText({ status: 'interrupted' })).toBeUndefined();
+  });
+
+  it('is the reason alone beside a badge that already names the status', () => {
+    expect(stopReasonAlone({ status: 'cancelled', reason: 'stopped from the UI' })).toBe('stopped from the UI');
+    expect(stopReasonAlone({ status: 'completed', reason: 'stray' })).toBeUndefined();
   });
 });
 
