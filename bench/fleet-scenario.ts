@@ -6,9 +6,12 @@
  *
  *   npx tsx bench/fleet-scenario.ts --tenants 1000 --days 30 > fleet.yaml
  *   keydrill drill run fleet.yaml --report fleet.html
+ *
+ * A drill of a real fleet, from an inventory of its tenants, is `keydrill drill fleet tenants.csv`.
  */
 import { stringify } from 'yaml';
 import type { ScenarioInput } from '../src-shared/scenario';
+import { defaultOutageAtHours, FLEET_POLICY, FLEET_WORKLOAD } from '../src-main/drill/fleet/inventory-scenario';
 
 export interface FleetOptions {
   tenants: number;
@@ -45,7 +48,7 @@ export function fleetScenario(o: FleetOptions): ScenarioInput {
     databases: Array.from({ length: dbs }, (_, d) => `db${d + 1}`),
   }));
   const outageHours = o.outageHours ?? 3;
-  const outageAt = o.outageAtHours ?? 24 * Math.min(10, Math.max(0, days - 1)) + 2;
+  const outageAt = o.outageAtHours ?? defaultOutageAtHours(days);
   const timeline: NonNullable<ScenarioInput['timeline']> = [];
   if (outageHours > 0 && outageAt < days * 24) {
     timeline.push({ do: 'kms-region-outage', id: 'outage', at: `${outageAt}h`, region: 'us-east-1', duration: `${outageHours}h` });
@@ -63,8 +66,8 @@ export function fleetScenario(o: FleetOptions): ScenarioInput {
     seed: o.seed ?? 1,
     duration: `${days}d`,
     topology: { regions: ['us-east-1', 'us-west-2'], tenants, clusters },
-    policy: { cache: { maxAge: '24h', maxOperations: 5_000_000 }, healthCheck: '5m', onKeyAccessLoss: { action: 'shut-down', afterFailedChecks: 3 }, failover: 'automatic' },
-    workload: { opsPerSecondPerDatabase: o.opsPerSecondPerDatabase ?? 20, canaryEvery: o.canaryEvery ?? '1h' },
+    policy: FLEET_POLICY,
+    workload: { opsPerSecondPerDatabase: o.opsPerSecondPerDatabase ?? FLEET_WORKLOAD.opsPerSecondPerDatabase, canaryEvery: o.canaryEvery ?? FLEET_WORKLOAD.canaryEvery },
     timeline,
     expectations: [
       ...(timeline.some((s) => s.id === 'outage') ? [{ expect: 'no-success-during-outage' as const, region: 'us-east-1' }] : []),

@@ -70,6 +70,8 @@ export function percent(field: string) {
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected an id of lower-case letters, digits and dashes, like "acme-prod"');
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like "us-east-1"');
+/** The id and region rules, for inputs that become scenario ids and regions (a fleet inventory's rows). */
+export { Id as ScenarioId, Region as RegionName };
 
 /** A string the pattern lets through that `problem` still finds fault with (an octet of 300, a /33). */
 function checkedBy(problem: (value: string) => string | undefined) {

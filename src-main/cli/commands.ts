@@ -5,6 +5,7 @@ import { auditObservationsCommand } from './audit-observations';
 import { auditQueryCommand } from './audit-query';
 import { defineCommand, type CommandSpec } from './command-spec';
 import { completionScript, SHELLS, type Shell } from './completion';
+import { drillFleetCommand } from './drill-fleet';
 import { drillRunCommand } from './drill-run';
 import { drillListCommand, drillShowCommand, drillValidateCommand } from './drill-scenarios';
 import type { CommandGroup } from './help';
@@ -54,6 +55,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   drillListCommand,
   drillValidateCommand,
   drillShowCommand,
+  drillFleetCommand,
   runsListCommand,
   runsShowCommand,
   runsDeleteCommand,

@@ -31,7 +31,7 @@ import { checkFilesApartFromFolder, checkFilesDistinct, checkOutputFile, checkOu
 import { CouldNotRunError, EXIT_CANCELLED, EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 
 /** --seed accepts exactly the whole numbers a scenario's seed accepts, written in decimal (seed-text.ts). */
-function seedOption(value: string): number {
+export function seedOption(value: string): number {
   const seed = parseSeed(value);
   if (seed === undefined) {
     throw new UsageError(`--seed must be a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} (the range of a scenario's seed), got '${value}'`, { option: '--seed' });

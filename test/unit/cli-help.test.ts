@@ -112,7 +112,7 @@ describe('keydrill completion', () => {
 
   it('completes commands, verbs, options, choices and built-in scenarios in bash', () => {
     expect(bashComplete('keydrill', 'dr')).toEqual(['drill']);
-    expect(bashComplete('keydrill', 'drill', '')).toEqual(['run', 'list', 'validate', 'show']);
+    expect(bashComplete('keydrill', 'drill', '')).toEqual(['run', 'list', 'validate', 'show', 'fleet']);
     expect(bashComplete('keydrill', 'drill', 'run', '--ba')).toEqual(['--backend']);
     expect(bashComplete('keydrill', 'drill', 'run', 'x', '--backend', '')).toEqual(['embedded', 'localstack', 'aws']);
     expect(bashComplete('keydrill', 'drill', 'run', 'revocation-and-')).toContain('revocation-and-restore');

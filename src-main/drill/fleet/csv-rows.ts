@@ -1,0 +1,79 @@
+/**
+ * CSV as spreadsheets and inventory exports write it (RFC 4180): comma-separated fields, a field in
+ * double quotes may hold commas, line breaks and "" for a quote; CRLF or LF line ends; a UTF-8 byte
+ * order mark is dropped. Each row keeps the line it starts on, so a problem names its line. Blank
+ * lines and lines starting with '#' (comments) are skipped.
+ */
+export interface CsvRow {
+  line: number;
+  fields: string[];
+}
+
+export class CsvSyntaxError extends Error {
+  constructor(readonly line: number, message: string) {
+    super(message);
+  }
+}
+
+export function csvRows(text: string): CsvRow[] {
+  const rows: CsvRow[] = [];
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let line = 1;
+  let i = 0;
+  while (i < src.length) {
+    const start = line;
+    // A comment or blank line, outside any quoted field.
+    if (src[i] === '#' || src[i] === '\n' || (src[i] === '\r' && src[i + 1] === '\n')) {
+      const end = src.indexOf('\n', i);
+      i = end < 0 ? src.length : end + 1;
+      line++;
+      continue;
+    }
+    const fields: string[] = [];
+    for (;;) {
+      let field = '';
+      if (src[i] === '"') {
+        i++;
+        for (;;) {
+          if (i >= src.length) throw new CsvSyntaxError(start, `a quoted field opened on line ${start} is never closed`);
+          const ch = src[i] as string;
+          if (ch === '"') {
+            if (src[i + 1] === '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            break;
+          }
+          if (ch === '\n') line++;
+          field += ch;
+          i++;
+        }
+        if (i < src.length && src[i] !== ',' && src[i] !== '\n' && !(src[i] === '\r' && src[i + 1] === '\n')) {
+          throw new CsvSyntaxError(line, `text after a closing quote: a quoted field ends at a comma or the end of the line`);
+        }
+      } else {
+        while (i < src.length && src[i] !== ',' && src[i] !== '\n' && !(src[i] === '\r' && src[i + 1] === '\n')) {
+          if (src[i] === '"') throw new CsvSyntaxError(line, 'a quote inside an unquoted field: quote the whole field and write the quote as ""');
+          field += src[i];
+          i++;
+        }
+      }
+      fields.push(field.trim());
+      if (src[i] === ',') {
+        i++;
+        continue;
+      }
+      // The end of the row: a line end (LF or CRLF) or the end of the text.
+      if (src[i] === '\r') i++;
+      if (src[i] === '\n') {
+        i++;
+        line++;
+      }
+      break;
+    }
+    rows.push({ line: start, fields });
+  }
+  return rows;
+}
