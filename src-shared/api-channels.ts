@@ -8,6 +8,7 @@ export const API_CHANNEL_NAMES = [
   'kms:status',
   'drills:list',
   'drills:validate',
+  'drills:fleet',
   'drills:run',
   'drills:cancel',
   'drills:running',

@@ -40,6 +40,18 @@ export const apiChannels = {
       estimate: z.object({ events: z.number().nonnegative(), kmsCalls: z.number().nonnegative(), summary: z.string(), large: z.boolean() }).optional(),
     }),
   },
+  /**
+   * A drill of the user's fleet from a CSV inventory of its tenants (`keydrill drill fleet`): the
+   * scenario's YAML, for the editor. Every problem of the inventory comes back with its line.
+   */
+  'drills:fleet': {
+    args: z.object({
+      inventory: z.string().min(1, 'the inventory is empty').max(2 * 1024 * 1024, 'an inventory handed to the app is at most 2 MiB (one short row per tenant); `keydrill drill fleet` takes larger ones'),
+      /** The inventory's file name, for the scenario's title and for problems. */
+      name: z.string().min(1).max(255),
+    }).strict(),
+    result: z.object({ text: ScenarioText, tenants: z.number().int().positive() }),
+  },
   /** Starts a drill; progress and the end arrive as `drill:progress` / `drill:finished` with the same jobId. */
   'drills:run': {
     args: z.object({

@@ -25,6 +25,7 @@ const handlers: Handlers = {
   },
   'drills:list': ({ services }) => ({ scenarios: services.drills.list() }),
   'drills:validate': ({ services }, { text }) => services.drills.validate(text),
+  'drills:fleet': ({ services }, { inventory, name }) => services.drills.fleetFromInventory(inventory, name),
   'drills:run': ({ services }, { scenario, backend, seed, speed }) => services.drills.run(scenario, backend, seed, speed),
   'drills:cancel': ({ services }, { jobId }) => ({ cancelled: services.drills.cancel(jobId) }),
   'drills:running': ({ services }) => services.drills.runningNow(),

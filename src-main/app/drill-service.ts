@@ -6,6 +6,9 @@ import type { Scenario } from '../../src-shared/scenario';
 import { BatchedIngest } from '../audit/batched-ingest';
 import type { EventStore } from '../audit/event-store';
 import { runDrill } from '../drill/drill-runner';
+import { FLEET_DEFAULTS, InventoryError } from '../drill/fleet/fleet-inventory';
+import { fleetScenarioText } from '../drill/fleet/fleet-scenario-text';
+import { FLEET_DRILL_DEFAULTS, InventoryDrillError } from '../drill/fleet/inventory-scenario';
 import type { RunStore } from '../runs/run-store';
 import { BUILT_IN_DIR, builtInScenarioNames } from '../drill/scenario-catalog';
 import { formatProblem, parseScenarioText, problemRows, ScenarioError, type ScenarioTarget } from '../drill/scenario-loader';
@@ -58,6 +61,20 @@ export class DrillService {
       return { valid: true, title: s.title, problems: [], estimate: { events: Math.round(e.events), kmsCalls: Math.round(e.kmsCalls), summary: describeEstimate(e), large: e.events > LARGE_ESTIMATED_EVENTS } };
     } catch (err) {
       if (err instanceof ScenarioError) return { valid: false, problems: toProblems(err) };
+      throw err;
+    }
+  }
+
+  /**
+   * The scenario of a fleet inventory, with `keydrill drill fleet`'s defaults (a 30-day drill, a 3 h
+   * outage of the busiest region); the user changes them in the editor, with its help and checks.
+   */
+  fleetFromInventory(inventory: string, name: string): ApiResult<'drills:fleet'> {
+    try {
+      return fleetScenarioText(inventory, name, FLEET_DEFAULTS, FLEET_DRILL_DEFAULTS);
+    } catch (err) {
+      if (err instanceof InventoryError || err instanceof InventoryDrillError) throw new AppError('bad-request', err.message);
+      if (err instanceof ScenarioError) throw new AppError('bad-request', `The scenario made from ${name} cannot be played: ${err.problems.map(formatProblem).join('; ')}`);
       throw err;
     }
   }

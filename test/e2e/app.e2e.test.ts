@@ -100,6 +100,28 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await editor.fill(text);
   });
 
+  it('makes a drill of the user\'s fleet from a CSV inventory, or lists the inventory\'s problems with their lines', async () => {
+    const editor = page.getByRole('textbox', { name: 'Scenario YAML' });
+    const before = await editor.innerText();
+    const input = page.getByTestId('fleet-inventory-input');
+    await input.setInputFiles({ name: 'tenants.csv', mimeType: 'text/csv', buffer: Buffer.from('tenant,region,replicas\r\nacme,us-east-1,us-west-2\r\ninitech,us-east-1,\r\n') });
+    await expect.poll(() => page.getByTestId('fleet-inventory-note').textContent()).toBe('2 tenants from tenants.csv. Change the outage or the duration in the editor.');
+    await page.getByText('✓ Valid — Fleet of 2 tenants from tenants.csv: us-east-1 outage').waitFor();
+    expect(await editor.innerText()).toContain('kms-region-outage');
+    expect(await page.getByRole('button', { name: 'Run drill' }).isDisabled()).toBe(false);
+    await screenshot('drills-fleet-inventory');
+    // A broken inventory: every problem with its line, and the editor keeps what it had. The bridge
+    // answers it as it answers any bad request (400), which is all the page reports.
+    const errorsBefore = pageErrors.length;
+    await input.setInputFiles({ name: 'tenants.csv', mimeType: 'text/csv', buffer: Buffer.from('tenant,region,nodes\nacme,us-east-1,three\nacme,us-east-1,2\n') });
+    await expect.poll(() => page.getByTestId('fleet-inventory-error').textContent()).toBe("tenants.csv: 2 problems:\n  line 2, nodes: expected a whole number from 1 to 64, got 'three'\n  line 3, tenant: 'acme' is already on line 2");
+    expect(await editor.innerText()).toContain('Fleet of 2 tenants from tenants.csv');
+    const refused = pageErrors.splice(errorsBefore);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const e of refused) expect(e).toMatch(/400|drills:fleet|Bad Request/);
+    await editor.fill(before);
+  });
+
   it('opens the evidence event of a verdict in the audit view', async () => {
     const evidence = page.getByTestId('verdict').first().locator('.evidence button').first();
     const shortId = (await evidence.textContent()) ?? '';

@@ -65,6 +65,20 @@ describe('the services behind the contract, as the UI uses them', () => {
     expect(result.problems).toEqual([expect.objectContaining({ path: 'topology.regions[1]', line: expect.any(Number), message: expect.stringMatching(/^region us-west-9 is not one of the \d+ AWS regions the embedded KMS answers for/) })]);
   });
 
+  it('makes a fleet scenario from a CSV inventory for the editor, or names every problem of the inventory with its line', async () => {
+    const inventory = 'tenant,region,replicas\nacme,us-east-1,us-west-2\ninitech,us-east-1,\n';
+    const made = await callApi(ctx, 'drills:fleet', { inventory, name: 'tenants.csv' });
+    expect(made).toMatchObject({ ok: true, result: { tenants: 2 } });
+    const text = (made as { result: { text: string } }).result.text;
+    const checked = await callApi(ctx, 'drills:validate', { text });
+    expect(checked).toMatchObject({ ok: true, result: { valid: true, title: 'Fleet of 2 tenants from tenants.csv: us-east-1 outage' } });
+    const refused = await callApi(ctx, 'drills:fleet', { inventory: 'tenant,region\nacme,us-east-1\nacme,nowhere\n', name: 'tenants.csv' });
+    expect(refused).toEqual({ ok: false, error: { code: 'bad-request', message: 'tenants.csv: 2 problems:\n  line 3, tenant: \'acme\' is already on line 2\n  line 3, region: expected an AWS region like "us-east-1", got \'nowhere\'' } });
+    // The contract refuses what no inventory is: nothing, or more than the bridge carries.
+    expect(await callApi(ctx, 'drills:fleet', { inventory: '', name: 'tenants.csv' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('the inventory is empty') } });
+    expect(await callApi(ctx, 'drills:fleet', { inventory: 'x'.repeat(2 * 1024 * 1024 + 1), name: 'big.csv' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('at most 2 MiB') } });
+  });
+
   it('a YAML syntax error comes with its line and column, for the editor to put the cursor there', async () => {
     const out = await callApi(ctx, 'drills:validate', { text: 'name: x\ntitle: y\n}\nduration: 1h\n' });
     expect(out).toMatchObject({ ok: true, result: { valid: false, problems: [{ path: '', line: 3, column: 1 }] } });

@@ -31,6 +31,9 @@ export interface InventoryDefaults {
   databases: number;
 }
 
+/** Nodes and databases of a tenant whose row gives none. */
+export const FLEET_DEFAULTS: InventoryDefaults = { nodes: 3, databases: 2 };
+
 export const INVENTORY_COLUMNS = ['tenant', 'region', 'replicas', 'nodes', 'databases', 'zones'] as const;
 type Column = (typeof INVENTORY_COLUMNS)[number];
 

@@ -43,6 +43,13 @@ export interface InventoryDrillOptions {
   seed: number;
 }
 
+/** What `keydrill drill fleet` and the Drills page take when told nothing else: 30 days, a 3 h outage, seed 1. */
+export const FLEET_DRILL_DEFAULTS = {
+  duration: { text: '30d', ms: 30 * 86_400_000 },
+  outageFor: { text: '3h', ms: 3 * 3_600_000 },
+  seed: 1,
+} as const satisfies Partial<InventoryDrillOptions>;
+
 export class InventoryDrillError extends Error {}
 
 const MINUTE_MS = 60_000;

@@ -5,6 +5,7 @@ import { parseSeed, SEED_RANGE } from '../../../src-shared/seed-text';
 import { call } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { onActivate, scenarioFacts } from '../format';
+import { FleetInventory } from '../fleet-inventory';
 import { RunPicker } from '../run-picker';
 import { builtInScenarios, builtInScenariosNow, savedSettings, savedSettingsNow } from '../startup';
 
@@ -153,6 +154,7 @@ export function DrillsPage() {
             ))}
           </ul>
           <button type="button" onClick={() => { setChosen(undefined); setText(''); }}>Clear the editor</button>
+          <FleetInventory onScenario={(made) => { setChosen(undefined); setText(made); }} />
         </nav>
         <section className="editor-column" aria-label="Scenario">
           <ScenarioEditor text={text} onChange={setText} onValidated={onValidated} />
