@@ -18,7 +18,7 @@ const MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
 export const drillFleetCommand = defineCommand({
   path: ['drill', 'fleet'],
   summary: 'write a scenario that drills your fleet, from a CSV inventory of its tenants',
-  description: `Reads a CSV inventory, one row per tenant, with the columns ${INVENTORY_COLUMNS.join(', ')} (tenant and region are needed; replicas are the regions of the tenant key's multi-Region replicas, separated by ';'), and prints a scenario: every tenant a cluster with its own CMK, a KMS outage of one region, automatic failover to the replicas. Tenants with no replica outside that region cannot fail over; the drill's report shows which and for how long. Every problem in the inventory is listed with its line, exit 2.`,
+  description: `Reads a CSV inventory, one row per tenant, with the columns ${INVENTORY_COLUMNS.join(', ')} (tenant and region are needed; replicas are the regions of the tenant key's multi-Region replicas, separated by ';'; a file saved with semicolons or tabs between fields is read too), and prints a scenario: every tenant a cluster with its own CMK, a KMS outage of one region, automatic failover to the replicas. Tenants with no replica outside that region cannot fail over; the drill's report shows which and for how long. Every problem in the inventory is listed with its line, exit 2.`,
   args: [{ name: 'inventory', complete: 'file', description: 'the CSV inventory of tenants' }],
   options: {
     duration: { type: 'string', value: 'DURATION', description: 'how long the drill runs (default 30d)' },

@@ -30,6 +30,15 @@ describe('CSV rows', () => {
     ]);
   });
 
+  it('takes semicolons or tabs as separators when the first line has no comma, as many spreadsheets save CSV', () => {
+    expect(csvRows('# exported\ntenant;region;replicas\nacme;us-east-1;"us-west-2,eu-west-1"\n')).toEqual([
+      { line: 2, fields: ['tenant', 'region', 'replicas'] },
+      { line: 3, fields: ['acme', 'us-east-1', 'us-west-2,eu-west-1'] },
+    ]);
+    expect(csvRows('tenant\tregion\nacme\tus-east-1\n')[1]?.fields).toEqual(['acme', 'us-east-1']);
+    expect(readInventory('tenant;region;replicas\nacme;us-east-1;us-west-2, eu-west-1\n', 'tenants.csv', defaults)[0]?.replicas).toEqual(['us-west-2', 'eu-west-1']);
+  });
+
   it('names the line of a quote never closed, or text after a closing quote', () => {
     expect(problemsOf('tenant,region\nacme,"us-east-1\n')).toEqual(['line 2: a quoted field opened on line 2 is never closed']);
     expect(problemsOf('tenant,region\n"acme"x,us-east-1\n')[0]).toMatch(/^line 2: text after a closing quote/);

@@ -1,5 +1,7 @@
 /**
- * CSV as spreadsheets and inventory exports write it (RFC 4180): comma-separated fields, a field in
+ * CSV as spreadsheets and inventory exports write it (RFC 4180): comma-separated fields — or
+ * semicolons or tabs, as spreadsheets in many locales save "CSV", taken from the first line when
+ * it has no comma — a field in
  * double quotes may hold commas, line breaks and "" for a quote; CRLF or LF line ends; a UTF-8 byte
  * order mark is dropped. Each row keeps the line it starts on, so a problem names its line. Blank
  * lines and lines starting with '#' (comments) are skipped.
@@ -18,6 +20,7 @@ export class CsvSyntaxError extends Error {
 export function csvRows(text: string): CsvRow[] {
   const rows: CsvRow[] = [];
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const sep = separatorOf(src);
   let line = 1;
   let i = 0;
   while (i < src.length) {
@@ -50,18 +53,18 @@ export function csvRows(text: string): CsvRow[] {
           field += ch;
           i++;
         }
-        if (i < src.length && src[i] !== ',' && src[i] !== '\n' && !(src[i] === '\r' && src[i + 1] === '\n')) {
-          throw new CsvSyntaxError(line, `text after a closing quote: a quoted field ends at a comma or the end of the line`);
+        if (i < src.length && src[i] !== sep && src[i] !== '\n' && !(src[i] === '\r' && src[i + 1] === '\n')) {
+          throw new CsvSyntaxError(line, `text after a closing quote: a quoted field ends at a ${sep === ',' ? 'comma' : sep === ';' ? 'semicolon' : 'tab'} or the end of the line`);
         }
       } else {
-        while (i < src.length && src[i] !== ',' && src[i] !== '\n' && !(src[i] === '\r' && src[i + 1] === '\n')) {
+        while (i < src.length && src[i] !== sep && src[i] !== '\n' && !(src[i] === '\r' && src[i + 1] === '\n')) {
           if (src[i] === '"') throw new CsvSyntaxError(line, 'a quote inside an unquoted field: quote the whole field and write the quote as ""');
           field += src[i];
           i++;
         }
       }
       fields.push(field.trim());
-      if (src[i] === ',') {
+      if (src[i] === sep) {
         i++;
         continue;
       }
@@ -76,4 +79,16 @@ export function csvRows(text: string): CsvRow[] {
     rows.push({ line: start, fields });
   }
   return rows;
+}
+
+/** The separator of the first line that is not a comment: a comma, else a semicolon, else a tab. */
+function separatorOf(src: string): string {
+  let header = '';
+  for (let from = 0; from < src.length && header.trim() === '';) {
+    const end = src.indexOf('\n', from);
+    const line = src.slice(from, end < 0 ? src.length : end);
+    if (!line.startsWith('#')) header = line;
+    from = end < 0 ? src.length : end + 1;
+  }
+  return header.includes(',') ? ',' : header.includes(';') ? ';' : header.includes('\t') ? '\t' : ',';
 }

@@ -10,7 +10,7 @@ import { csvRows, CsvSyntaxError, type CsvRow } from './csv-rows';
  *   globex,eu-west-1,,2,4,eu-west-1a;eu-west-1b
  *
  * tenant and region are needed; replicas (regions of multi-Region replicas of the tenant's key,
- * separated by ';' or spaces; none: a single-Region key), nodes, databases and zones (';'-separated;
+ * separated by ';', ',' or spaces; none: a single-Region key), nodes, databases and zones (separated by ';' or ',';
  * the nodes are spread over them in turn) may be left out, as columns or per row. Every problem is
  * reported with its line and column, all of them at once, so a long inventory is fixed in one pass.
  */
@@ -95,7 +95,8 @@ export function readInventory(text: string, file: string, defaults: InventoryDef
     else firstLine.set(tenant, row.line);
     const region = value('region');
     if (!RegionName.safeParse(region).success) problems.push(`${at('region')}: expected an AWS region like "us-east-1", got '${region}'`);
-    const replicas = value('replicas').split(/[;\s]+/).filter(Boolean);
+    // Regions hold no ',' ';' or space: any of them separates replicas, whatever the file's separator.
+    const replicas = value('replicas').split(/[;,\s]+/).filter(Boolean);
     for (const [i, replica] of replicas.entries()) {
       if (!RegionName.safeParse(replica).success) problems.push(`${at('replicas')}: expected AWS regions like "us-west-2" separated by ';', got '${replica}'`);
       else if (replica === region) problems.push(`${at('replicas')}: '${replica}' is the key's own region; a replica lives in another`);
@@ -110,7 +111,7 @@ export function readInventory(text: string, file: string, defaults: InventoryDef
     };
     const nodes = count('nodes', defaults.nodes);
     const databases = count('databases', defaults.databases);
-    const zones = value('zones').split(';').map((z) => z.trim()).filter(Boolean);
+    const zones = value('zones').split(/[;,]/).map((z) => z.trim()).filter(Boolean);
     tenants.push({ line: row.line, tenant, region, replicas, nodes, databases, zones: zones.length ? zones : ['a', 'b', 'c'].map((z) => `${region}${z}`) });
   }
   if (problems.length) throw new InventoryError(file, problems.slice(0, MAX_LISTED), Math.max(0, problems.length - MAX_LISTED));
