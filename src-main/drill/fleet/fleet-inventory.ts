@@ -11,7 +11,9 @@ import { csvRows, CsvSyntaxError, type CsvRow } from './csv-rows';
  *
  * tenant and region are needed; replicas (regions of multi-Region replicas of the tenant's key,
  * separated by ';', ',' or spaces; none: a single-Region key), nodes, databases and zones (separated by ';' or ',';
- * the nodes are spread over them in turn) may be left out, as columns or per row. Every problem is
+ * the nodes are spread over them in turn; by default the region's a, b and c) may be left out, as
+ * columns or per row. Zones are availability zones, best named as AWS names them (us-east-1a): to the
+ * drill a zone name used in two regions is one zone, which goes down as a whole. Every problem is
  * reported with its line and column, all of them at once, so a long inventory is fixed in one pass.
  */
 export interface InventoryTenant {
