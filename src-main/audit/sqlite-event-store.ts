@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { notADatabase } from '../common/sqlite-file';
 import { BackgroundWriter } from './background-writer';
 import { BatchWriter, type WriteResult } from './batch-writer';
 import { BatchPacker } from './event-batch';
@@ -73,15 +74,16 @@ export class SqliteEventStore implements EventStore {
     if (!inMemory) mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file);
     try {
+      const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+      // First, so a file that is no database is refused before anything about it changes.
+      configure(db, busyTimeoutMs);
       // Events name users, keys and encryption contexts: nobody else's business on a shared machine.
       if (!inMemory) chmodSync(file, 0o600);
-      const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
-      configure(db, busyTimeoutMs);
       migrate(db);
       return new SqliteEventStore(db, file, busyTimeoutMs);
     } catch (err) {
       db.close();
-      throw err;
+      throw notADatabase(err, file, 'event store');
     }
   }
 

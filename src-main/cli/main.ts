@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { NotADatabaseError } from '../common/sqlite-file';
 import { DataFolderLockedError } from '../kms/embedded/data-folder';
 import { BackendUnavailableError } from '../kms/kms-client-factory';
 import { ReportError } from '../report/report-error';
@@ -96,6 +97,8 @@ function failureOf(err: unknown): Failure {
   if (err instanceof UsageError) return usage(err.details.code ?? 'usage', err.details);
   // Another process holds the folder (or a stale lock names one): the user's to settle, by choosing another folder or removing the lock.
   if (err instanceof DataFolderLockedError) return usage('data-folder-locked', { path: err.lockFile });
+  // A store file that is no database (--db naming the wrong file, a data folder holding something else): the user's to point elsewhere.
+  if (err instanceof NotADatabaseError) return usage('not-a-database', { path: err.file });
   if (err instanceof ReportError && (err.code === 'unknown-format' || err.code === 'bad-destination')) return usage(err.code);
   if (err instanceof CouldNotRunError) return couldNotRun(err.details.code ?? 'could-not-run', err.details);
   if (err instanceof BackendUnavailableError) return couldNotRun(`backend-${err.reason}`);

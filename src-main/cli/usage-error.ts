@@ -1,4 +1,5 @@
 import { AppError } from '../app/app-error';
+import { NotADatabaseError } from '../common/sqlite-file';
 
 /** A problem in an input file as `drill validate --json` lists it: the path in the document, its line (and column, for a syntax error), what is wrong. */
 export interface InputProblem {
@@ -58,6 +59,7 @@ export const EXIT_CANCELLED = 130;
  * else — a store that cannot be read, a record damaged on disk — is not the user's typing (exit 3).
  */
 export function runLookupError(command: string, err: unknown): Error {
+  if (err instanceof NotADatabaseError) return err;
   const message = `${command}: ${(err as Error).message}`;
   return err instanceof AppError && err.code === 'not-found' ? new UsageError(message, { code: 'run-not-found' }) : new CouldNotRunError(message, { cause: err });
 }

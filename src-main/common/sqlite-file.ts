@@ -1,5 +1,23 @@
 import type Database from 'better-sqlite3';
 
+/**
+ * A file SQLite cannot read as a database (not one at all, or its header damaged), opened as one of
+ * KeyDrill's stores: the message names the file and what it was meant to be, for the user to point
+ * elsewhere (--db, KEYDRILL_HOME) or move it aside, rather than SQLite's bare "file is not a database".
+ */
+export class NotADatabaseError extends Error {
+  override name = 'NotADatabaseError';
+  constructor(readonly file: string, what: string, cause: unknown) {
+    super(`${file} is not a KeyDrill ${what}: SQLite cannot read it as a database (${(cause as Error).message}); point KeyDrill at another file, or move this one aside`, { cause });
+  }
+}
+
+/** `err` as a NotADatabaseError when SQLite said the file `file` is no database, else `err` unchanged. */
+export function notADatabase(err: unknown, file: string, what: string): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' ? new NotADatabaseError(file, what, err) : err;
+}
+
 /** A forward migration: SQL, or a function for a step SQL alone cannot express; either runs inside the step's transaction. */
 export type Migration = string | ((db: Database.Database) => void);
 

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { RUN_OVERVIEW_LEAVES_OUT, RunOverview, RunRecord, type FrameEntry, type TimelineEntry } from '../../src-shared/run-record';
 import type { RunSummary } from '../../src-shared/api-types';
-import { useWriteAheadLog } from '../common/sqlite-file';
+import { notADatabase, useWriteAheadLog } from '../common/sqlite-file';
 import { migrateRunStore } from './run-store-schema';
 import { StoreRunSink } from './store-run-sink';
 
@@ -35,8 +35,9 @@ export class RunStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file);
     try {
-      if (file !== ':memory:') chmodSync(file, 0o600);
+      // First, so a file that is no database is refused before anything about it changes.
       useWriteAheadLog(db);
+      if (file !== ':memory:') chmodSync(file, 0o600);
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
@@ -44,7 +45,7 @@ export class RunStore {
       return new RunStore(db, file);
     } catch (err) {
       db.close();
-      throw err;
+      throw notADatabase(err, file, 'run store');
     }
   }
 
