@@ -1,5 +1,5 @@
 import type { StoredObservation } from '../audit/event-store';
-import { asUsageError, DB_OPTION, eventsDbPath, openExistingStore, regionOption } from './audit-options';
+import { asUsageError, DB_OPTION, eventsDbPath, openExistingStore, refuseUnknownRun, regionOption } from './audit-options';
 import { defineCommand, intOption } from './command-spec';
 import { LOOKUP_TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import { EXIT_OK, UsageError } from './usage-error';
@@ -37,11 +37,13 @@ export const auditObservationsCommand = defineCommand({
       } catch (err) {
         throw asUsageError(err, values['next-token'] !== undefined ? '--next-token' : 'audit observations');
       }
+      // A mistyped run id must not read as a run whose every call reached KMS.
+      refuseUnknownRun('audit observations', store, values.run);
       if (values.json) {
         output.json({ Observations: page.observations.map((o) => ({ ...o.observation, runId: o.runId ?? null })), ...(page.nextToken ? { NextToken: page.nextToken } : {}) });
         return EXIT_OK;
       }
-      console.log(table(page.observations));
+      console.log(page.observations.length > 0 ? table(page.observations) : noneFound(values.run, values.region !== undefined || startTime !== undefined || endTime !== undefined));
       if (page.nextToken) console.log(`\nmore observations match: add --next-token ${page.nextToken}`);
       return EXIT_OK;
     } finally {
@@ -50,8 +52,17 @@ export const auditObservationsCommand = defineCommand({
   },
 });
 
+/**
+ * What an empty answer means. Only of a whole drill run can it say that every call reached KMS: the
+ * drill wrote its observations beside its records. A store of CloudTrail logs imported from AWS (or
+ * from an audit bundle) holds none, whatever was refused before reaching KMS.
+ */
+function noneFound(runId: string | undefined, narrowed: boolean): string {
+  if (runId !== undefined && !narrowed) return `no observations: every call of run ${runId} reached KMS`;
+  return 'no matching observations (calls refused before they reached KMS are recorded by the drills that made them; imported CloudTrail logs hold none)';
+}
+
 function table(list: StoredObservation[]): string {
-  if (list.length === 0) return 'no matching observations (every call reached KMS)';
   const rows = list.map((o) => [o.observation.time, o.observation.operation, o.observation.region, o.observation.errorCode, o.observation.cause, o.observation.encryptionContext?.cluster ?? '-']);
   const headers = ['time', 'operation', 'region', 'error', 'cause', 'cluster'];
   const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] as string).length)));

@@ -26,4 +26,22 @@ describe('keydrill audit observations', () => {
     const codes = (JSON.parse(records.stdout) as { Records: { errorCode?: string }[] }).Records.map((r) => r.errorCode);
     expect(codes).not.toContain('NetworkingError');
   }, 120_000);
+
+  it('refuses a run id that names no run (exit 2) rather than saying every call of it reached KMS', () => {
+    // An audit trial mistyped a run id and read 'no matching observations (every call reached KMS)', exit 0.
+    const missing = keydrill(['audit', 'observations', '--run', 'no-such-run']);
+    expect(missing.status, missing.stderr).toBe(2);
+    expect(missing.stderr).toContain('audit observations: there is no run no-such-run');
+    expect(missing.stdout).not.toContain('reached KMS');
+    const json = keydrill(['audit', 'observations', '--run', 'no-such-run', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'run-not-found', option: '--run' } });
+
+    // A run whose every call reached KMS says so, by its id.
+    const run = keydrill(['drill', 'run', 'revocation-and-restore', '--json']);
+    expect(run.status).toBe(0);
+    const { runId } = JSON.parse(run.stdout) as { runId: string };
+    expect(keydrill(['audit', 'observations', '--run', runId]).stdout.trim()).toBe(`no observations: every call of run ${runId} reached KMS`);
+    // Narrowed to a region, nothing found says no more than that.
+    expect(keydrill(['audit', 'observations', '--run', runId, '--region', 'ap-south-1']).stdout).toMatch(/^no matching observations \(calls refused before they reached KMS are recorded by the drills that made them; imported CloudTrail logs hold none\)$/m);
+  }, 120_000);
 });
