@@ -74,7 +74,8 @@ export const auditQueryCommand = defineCommand({
 function outsideTheRange(store: EventStore, query: LookupQuery): string | undefined {
   const newest = store.lookup({ ...query, maxResults: 1 }).events[0];
   if (!newest) return undefined;
-  const drill = newest.runId ? ` (from drill run ${newest.runId}: drill events carry the drill's clock; use --run ${newest.runId} instead of a time range)` : '';
+  // Told to use --run only when it was not given: with it, the advice would be the query itself.
+  const drill = !newest.runId ? '' : query.runId !== undefined ? ' (drill events carry the drill\'s clock, not today\'s: leave out --start and --end to see all of the run\'s)' : ` (from drill run ${newest.runId}: drill events carry the drill's clock; use --run ${newest.runId} instead of a time range)`;
   return `events matching the other filters exist outside this time range; the newest is at ${newest.record.eventTime}${drill}`;
 }
 

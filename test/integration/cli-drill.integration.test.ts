@@ -379,6 +379,13 @@ describe('audit query after a drill', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('no matching events');
     expect(r.stdout).toMatch(/drill events carry the drill's clock; use --run revocation-and-restore-\S+ instead of a time range/);
+    // With --run given, the hint does not advise --run (an audit trial read 'use --run X instead' after --run X).
+    const runId = /use --run (\S+) instead/.exec(r.stdout)?.[1] as string;
+    const withRun = keydrill(['audit', 'query', '--run', runId, '--start', '24h'], own);
+    expect(withRun.status).toBe(0);
+    expect(withRun.stdout).toContain('no matching events');
+    expect(withRun.stdout).not.toContain('instead of a time range');
+    expect(withRun.stdout).toMatch(/exist outside this time range; the newest is at 2026-01-01T\S+Z \(drill events carry the drill's clock, not today's: leave out --start and --end to see all of the run's\)/);
     const week = keydrill(['audit', 'query', '--start', '2025-12-31T23:00:00-01:00', '--end', '1w', '--max', '1', '--json'], own);
     rmSync(own.KEYDRILL_HOME, { recursive: true, force: true });
     expect(week.status).toBe(0);
