@@ -27,7 +27,7 @@ import { bar, progressReporter } from './progress';
 import { runService, scenarioFrom } from './scenario-input';
 import { scenarioTargetFor } from '../drill/scenario-target';
 import type { JsonOutput } from './json-output';
-import { checkFilesApartFromFolder, checkFilesDistinct, checkOutputFile, checkOutputFolder, othersNote } from './output-paths';
+import { checkFilesApartFromFolder, checkFilesApartFromInputs, checkFilesDistinct, checkOutputFile, checkOutputFolder, othersNote } from './output-paths';
 import { CouldNotRunError, EXIT_CANCELLED, EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 
 /** --seed accepts exactly the whole numbers a scenario's seed accepts, written in decimal (seed-text.ts). */
@@ -101,10 +101,11 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
   if (values.speed !== undefined && !values.live) throw new UsageError('--speed goes with --live');
   const live = values.live ? { speed: intOption('speed', values.speed, 1, 1, 1_000_000) } : undefined;
   const outputs = outputsFrom(values);
-  const { scenario } = scenarioFrom(ref, 'drill run', scenarioTargetFor(backend));
+  const { scenario, file: scenarioFile } = scenarioFrom(ref, 'drill run', scenarioTargetFor(backend));
   // Before a key is provisioned (real ones in LocalStack or AWS): an output it could not write at the end is bad input now.
   const cloudTrailOut = values['cloudtrail-out'];
   checkFilesDistinct((values.report ?? []).map((path) => ({ option: '--report', path })));
+  checkFilesApartFromInputs((values.report ?? []).map((path) => ({ option: '--report', path })), [{ what: 'the scenario file this drill runs', path: scenarioFile }, { what: 'the event store this drill records into', path: eventsDbPath(values.db) }]);
   checkFilesApartFromFolder((values.report ?? []).map((path) => ({ option: '--report', path })), cloudTrailOut === undefined ? undefined : { option: '--cloudtrail-out', path: cloudTrailOut, owned: false });
   for (const file of values.report ?? []) await checkOutputFile('--report', file);
   if (cloudTrailOut !== undefined) await checkOutputFolder('--cloudtrail-out', cloudTrailOut);

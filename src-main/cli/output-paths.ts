@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, stat, unlink } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { realpathSync, type Stats } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { isReplaceableBundle } from '../report/audit-bundle';
 import { UsageError } from './usage-error';
@@ -62,6 +62,30 @@ export function checkFilesDistinct(files: readonly { option: string; path: strin
     if (earlier !== undefined) throw new Problem(f.option, f.path).error(`names the same file as ${f.option} ${earlier}; give each report its own file`);
     seen.set(path, f.path);
   }
+}
+
+/**
+ * A report written over a file the command reads — `drill run fleet.json --report fleet.json` — would
+ * replace the user's scenario (or the event store) with the report, and the drill would run before
+ * anyone noticed: refused before anything runs. Paths are compared as the file system resolves them
+ * (`./fleet.json`, a symbolic link to it).
+ */
+export function checkFilesApartFromInputs(files: readonly { option: string; path: string }[], inputs: readonly { what: string; path: string }[]): void {
+  for (const f of files) {
+    const input = inputs.find((i) => samePath(f.path, i.path));
+    if (input) throw new Problem(f.option, f.path).error(`is ${input.what}: the report would replace it; write the report elsewhere`);
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return resolve(a) === resolve(b) || real(a) === real(b);
 }
 
 /**

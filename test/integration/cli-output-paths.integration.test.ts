@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { CLEAN_ENV } from '../support/clean-env';
 
 /**
@@ -106,6 +107,23 @@ describe('an output path is checked before the work, and a bad one is named (exi
       expect(r.stdout).not.toContain('runId');
     }
     expect(contents()).toEqual(before);
+  });
+
+  it('drill run --report naming the scenario file it runs (or a link to it): refused before the drill runs, the scenario left as it was', () => {
+    // An audit trial ran 'drill run fleet.json --report fleet.json': the drill ran and the report replaced the scenario.
+    const scenario = join(home, 'fleet.json');
+    const text = keydrill(['drill', 'show', 'revocation-and-restore']).stdout;
+    writeFileSync(scenario, JSON.stringify(parse(text)));
+    const original = readFileSync(scenario, 'utf8');
+    const link = join(home, 'fleet-link.json');
+    symlinkSync(scenario, link);
+    for (const report of [scenario, link]) {
+      const r = keydrill(['drill', 'run', scenario, '--report', report, '--json']);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`keydrill: --report ${report}: is the scenario file this drill runs: the report would replace it; write the report elsewhere`);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'bad-output-path', option: '--report', path: report } });
+      expect(readFileSync(scenario, 'utf8')).toBe(original);
+    }
   });
 
   it('audit export --cloudtrail-out: a file, a path through a file, a folder that takes no files', () => {
