@@ -95,8 +95,9 @@ export function testCaseNames(verdicts: readonly Pick<DrillSummary['verdicts'][n
   });
 }
 
-export async function writeJUnit(file: string, outcome: JUnitOutcome): Promise<{ file: string; bytes: number }> {
-  const xml = renderJUnit(outcome);
+/** `endedAt` as renderJUnit takes it: now for a drill that just ended, the saved run's end for one exported again. */
+export async function writeJUnit(file: string, outcome: JUnitOutcome, endedAt?: Date): Promise<{ file: string; bytes: number }> {
+  const xml = renderJUnit(outcome, endedAt);
   await writeFile(file, xml, 'utf8');
   return { file, bytes: Buffer.byteLength(xml) };
 }

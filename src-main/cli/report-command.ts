@@ -61,7 +61,13 @@ export const reportCommand = defineCommand({
       }
       // The timeline and frames are read from the run store as each report is written, so the store stays open until the last.
       for (const file of outs) {
-        if (/\.xml$/i.test(file)) written.push({ ...(await writeJUnit(resolve(file), { kind: 'ran', summary: summariseRun(source.head, runs.failedSteps(source.head.execution.runId)), seconds: 0 })), format: 'junit' });
+        if (/\.xml$/i.test(file)) {
+          // The suite is stamped with when the run was executed and how long it took, as drill run stamped it, not with now.
+          const { startedAt, endedAt } = source.head.execution;
+          const end = new Date(endedAt ?? startedAt);
+          const seconds = (end.getTime() - Date.parse(startedAt)) / 1000;
+          written.push({ ...(await writeJUnit(resolve(file), { kind: 'ran', summary: summariseRun(source.head, runs.failedSteps(source.head.execution.runId)), seconds }, end)), format: 'junit' });
+        }
         else written.push(await writeReport(source, resolve(file)));
       }
       if (values.bundle !== undefined && store) {
