@@ -106,6 +106,15 @@ export class RunService {
     }
   }
 
+  /** Deletes the runs all together or none (see RunStore.deleteAll): the ids that name no run, or [] when all were deleted. */
+  deleteAll(runIds: readonly string[]): string[] {
+    try {
+      return this.runStore().deleteAll(runIds);
+    } catch (err) {
+      throw new AppError('bad-request', (err as Error).message);
+    }
+  }
+
   close(): void {
     this.store?.close();
     this.store = undefined;

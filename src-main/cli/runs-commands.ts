@@ -112,16 +112,17 @@ export const runsDeleteCommand = defineCommand({
   examples: [{ command: 'keydrill runs delete revocation-and-restore-s11-1a2b3c4d-20261206t134243-710e', note: 'forget one run' }],
   variadic: true,
   async run({ values, positionals, output }) {
-    const deleted = withRuns((r) => positionals.map((runId) => {
-      let gone: boolean;
+    // All or none: a mistyped id among several must not leave the others deleted behind an error.
+    const deleted = withRuns((r) => {
+      let missing: string[];
       try {
-        gone = r.delete(runId);
+        missing = r.deleteAll(positionals);
       } catch (err) {
-        throw new UsageError(`runs delete: ${(err as Error).message}`);
+        throw new UsageError(`runs delete: ${(err as Error).message}; no run was deleted`);
       }
-      if (!gone) throw new UsageError(`runs delete: there is no run ${runId} in ${keydrillHome()} (keydrill runs list)`);
-      return runId;
-    }));
+      if (missing.length > 0) throw new UsageError(`runs delete: there is no run ${missing.join(', ')} in ${keydrillHome()} (keydrill runs list); no run was deleted`);
+      return positionals;
+    });
     if (values.json) output.json({ deleted });
     else for (const id of deleted) console.log(`deleted run ${id}`);
     return EXIT_OK;

@@ -178,6 +178,18 @@ export class RunStore {
     return true;
   }
 
+  /**
+   * Forgets several runs, all or none: returns the ids that name no run (and then deletes nothing),
+   * throws for a run still playing (deleting nothing either), else deletes them all and returns [].
+   */
+  deleteAll(runIds: readonly string[]): string[] {
+    return this.db.transaction(() => {
+      const missing = runIds.filter((id) => !this.summary(id));
+      if (missing.length === 0) for (const id of runIds) this.delete(id);
+      return missing;
+    }).immediate();
+  }
+
   close(): void {
     this.db.close();
   }

@@ -114,3 +114,29 @@ describe('runs show on a run still playing in another process', () => {
     expect(keydrill(['runs', 'show', 'still-playing-cli']).stdout).toMatch(/ · running$/m);
   }, 120_000);
 });
+
+/** An audit trial deleted a run and a mistyped one: the first was gone, and the error said only that the second was not there. */
+describe('runs delete with a run id that names no run among others', () => {
+  it('deletes none of them (exit 2) and says so; with every id right, deletes them all', () => {
+    const ids = ['revocation-and-restore', 'regional-outage-multi-region-key'].map((scenario) => {
+      const run = keydrill(['drill', 'run', scenario, '--json']);
+      expect(run.status, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { runId: string }).runId;
+    });
+    const listed = () => (JSON.parse(keydrill(['runs', 'list', '--json']).stdout) as { runId: string }[]).map((r) => r.runId);
+
+    const refused = keydrill(['runs', 'delete', ids[0]!, 'no-such-run', ids[1]!]);
+    expect(refused.status, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('runs delete: there is no run no-such-run in ');
+    expect(refused.stderr).toContain('no run was deleted');
+    expect(listed()).toEqual(expect.arrayContaining(ids));
+
+    const deleted = keydrill(['runs', 'delete', ...ids, '--json']);
+    expect(deleted.status, deleted.stderr).toBe(0);
+    expect(JSON.parse(deleted.stdout)).toEqual({ deleted: ids });
+    expect(listed()).not.toContain(ids[0]);
+    expect(listed()).not.toContain(ids[1]);
+    // Their CloudTrail records stay: evidence of real KMS calls.
+    expect(keydrill(['audit', 'query', '--run', ids[0]!, '--max', '1']).status).toBe(0);
+  }, 120_000);
+});
