@@ -270,7 +270,8 @@ async function rotateCmk(world: DrillWorld, step: Extract<TimelineStep, { do: 'r
       // wrapped master key now names a key that did not wrap it (IncorrectKeyException on next unwrap).
       for (const n of cluster.nodes.values()) {
         const wrapped = n.node.exportState().masterKey;
-        n.node.replaceWrappedMasterKey({ ciphertextBlob: wrapped.ciphertextBlob, cmkArn: arnForRegion(arn, n.node.region), keyMaterialId: undefined });
+        const wrappedUnder = wrapped.wrappedUnder ?? { cmkArn: wrapped.cmkArn, ...(wrapped.keyMaterialId !== undefined ? { keyMaterialId: wrapped.keyMaterialId } : {}) };
+        n.node.replaceWrappedMasterKey({ ciphertextBlob: wrapped.ciphertextBlob, cmkArn: arnForRegion(arn, n.node.region), keyMaterialId: undefined, wrappedUnder });
       }
       parts.push(`${cluster.id}: configured with the new ARN without re-wrapping; its master keys are still under the old key`);
     }

@@ -16,6 +16,7 @@ export interface NodeView {
   status: NodeStatus;
   region: string;
   masterKeyVersion: number;
+  /** The CMK (and material) that wrapped the master key: not the ARN a node was pointed at without re-wrap. */
   cmkArn: string;
   keyMaterialId: string | undefined;
   databases: { name: string; keyVersions: number }[];
@@ -124,8 +125,9 @@ export class EnvelopeNode {
       status: this.statusNow,
       region,
       masterKeyVersion: masterKey.version,
-      cmkArn: masterKey.cmkArn,
-      keyMaterialId: masterKey.keyMaterialId,
+      // The CMK that wrapped the master key, even when the node was pointed at another without re-wrap.
+      cmkArn: masterKey.wrappedUnder ? masterKey.wrappedUnder.cmkArn : masterKey.cmkArn,
+      keyMaterialId: masterKey.wrappedUnder ? masterKey.wrappedUnder.keyMaterialId : masterKey.keyMaterialId,
       databases: databases.map((d) => ({ name: d.name, keyVersions: d.keys.length })),
     };
   }
@@ -282,8 +284,10 @@ export class EnvelopeNode {
   }
 
   /** @internal CMK replacement: the master key re-encrypted under another CMK (same plaintext). */
-  replaceWrappedMasterKey(wrapped: Pick<WrappedMasterKey, 'ciphertextBlob' | 'cmkArn' | 'keyMaterialId'>): void {
-    this.state = { ...this.state, masterKey: { ...this.state.masterKey, ...wrapped } };
+  replaceWrappedMasterKey(wrapped: Pick<WrappedMasterKey, 'ciphertextBlob' | 'cmkArn' | 'keyMaterialId' | 'wrappedUnder'>): void {
+    // A master key re-encrypted for real is wrapped under the CMK it names: an earlier wrappedUnder goes.
+    const { wrappedUnder: _earlier, ...kept } = this.state.masterKey;
+    this.state = { ...this.state, masterKey: { ...kept, ...wrapped } };
   }
 
   /** @internal manual failover, validated by the cluster. */

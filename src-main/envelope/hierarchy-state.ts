@@ -37,6 +37,12 @@ export const wrappedMasterKeySchema = z.object({
   keyMaterialId: z.string().optional(),
   encryptionContext: context,
   createdAt: z.number(),
+  /**
+   * Set when the node was pointed at a CMK that did not wrap this master key (a CMK replaced without
+   * re-wrap): `cmkArn` is then the ARN the node calls KMS with, and this the CMK and material that
+   * did wrap the ciphertext.
+   */
+  wrappedUnder: z.object({ cmkArn: arn, keyMaterialId: z.string().optional() }).optional(),
 });
 
 /** One version of a database key, wrapped locally by master key `masterKeyVersion`. */

@@ -69,6 +69,21 @@ describe('what the drills show', () => {
     expect(a.record.hierarchy.snapshots.length).toBeGreaterThan(0);
   }, 60_000);
 
+  it('a CMK replaced without re-wrap: the hierarchy says the master keys are still wrapped under the old key, as the timeline does', async () => {
+    // An audit trial read "Wrapped under <new key>" in the report's node table beside "its master keys are still under the old key".
+    const { record, full } = await runWhole(builtIn('cmk-replacement-without-rewrap'));
+    const oldKey = record.topology.keys[0]!.arn;
+    const replace = full.timeline.find((e) => e.name === 'rotate-cmk')!;
+    expect(replace.detail).toContain('its master keys are still under the old key');
+    const newKey = /replaced by a new key (\S+)/.exec(replace.detail)![1]!;
+    expect(newKey).not.toBe(oldKey);
+    for (const n of record.hierarchy.nodes) {
+      expect(n.cmkArn).toBe(oldKey);
+      expect(n.cmkMaterialId).toMatch(/^[0-9a-f]{64}$/);
+    }
+    for (const f of full.frames) for (const n of f.nodes ?? []) expect(n.cmkArn, `frame ${f.seq}`).toBe(oldKey);
+  });
+
   it('a single-Region key cannot fail over, and the timeline says why', async () => {
     const { record, full } = await runWhole(builtIn('regional-outage-single-region-key'));
     const reconfigure = full.timeline.find((e) => e.name === 'reconfigure-kms-region')!;
