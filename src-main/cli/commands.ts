@@ -15,6 +15,7 @@ import { reportCommand } from './report-command';
 import { runsDeleteCommand, runsListCommand, runsShowCommand } from './runs-commands';
 import { cleanupCommand } from './cleanup-command';
 import { uiCommand } from './ui-command';
+import { verifyCommand } from './verify-command';
 import { EXIT_OK, UsageError } from './usage-error';
 
 /**
@@ -60,6 +61,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   runsShowCommand,
   runsDeleteCommand,
   reportCommand,
+  verifyCommand,
   auditImportCommand,
   auditExportCommand,
   auditQueryCommand,

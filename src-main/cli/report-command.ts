@@ -84,7 +84,7 @@ export const reportCommand = defineCommand({
       for (const w of written) {
         if (w.format !== 'bundle') console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);
         else {
-          console.log(`audit bundle: ${w.file} (${w.bytes} bytes); check it with: cd ${w.file} && sha256sum -c ${SUMS_FILE}`);
+          console.log(`audit bundle: ${w.file} (${w.bytes} bytes); check it with: keydrill verify ${w.file} (or cd ${w.file} && sha256sum -c ${SUMS_FILE})`);
           console.log(`  seal: SHA-256 of ${SUMS_FILE} = ${w.sealSha256}`);
           for (const note of w.notes ?? []) console.log(`  note: ${note}`);
         }

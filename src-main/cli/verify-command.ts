@@ -1,0 +1,91 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { BUNDLE_FILES, BUNDLE_FORMAT } from '../report/audit-bundle';
+import { recheckEventSet, type EventSetRecheck } from '../report/bundle-event-set';
+import { digestFile, MANIFEST_FILE, SUMS_FILE, verifyBundle } from '../report/manifest';
+import { defineCommand } from './command-spec';
+import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
+
+/** What the verification reads of manifest.json (sealed by SHA256SUMS, which is checked first). */
+const Manifest = z.object({
+  format: z.literal(BUNDLE_FORMAT),
+  runId: z.string().min(1),
+  scenario: z.object({ title: z.string() }).passthrough(),
+  eventSet: z.object({ sha256: z.string().nullable(), records: z.number().int().nonnegative().nullable(), exported: z.number().int().nonnegative() }).passthrough(),
+}).passthrough();
+
+/**
+ * `keydrill verify audit/`: what an auditor checks before signing off an audit bundle, in one
+ * command — every file against SHA256SUMS and no file added beside them (which `sha256sum -c`
+ * does not notice), the seal's own digest to compare with the one quoted in the sign-off, and the
+ * run's event-set digest recomputed from its CloudTrail files.
+ */
+export const verifyCommand = defineCommand({
+  path: ['verify'],
+  summary: 'check an audit bundle: its files, its seal, and its CloudTrail records against the run\'s event-set digest',
+  description: `Checks every file of an audit bundle (keydrill report RUN --bundle DIR) against ${SUMS_FILE}, reports files added beside them, prints the SHA-256 of ${SUMS_FILE} (the seal: compare it with the one in the sign-off), and recomputes the run's event-set digest from the bundle's CloudTrail files, naming records changed, missing or added. Exit 0 when all holds, 1 when anything does not, 2 when the folder is no audit bundle.`,
+  args: [{ name: 'bundle', complete: 'dir', description: 'the audit bundle\'s folder' }],
+  options: { json: { type: 'boolean', description: 'print {bundle, runId, seal, files: {checked, problems}, eventSet: {expected, recomputed, found, records, missing, foreign, duplicates} | null, verified}' } },
+  examples: [
+    { command: 'keydrill verify audit/', note: 'before signing off a bundle handed over' },
+    { command: 'keydrill verify audit/ --json', note: 'for a script' },
+  ],
+  async run({ values, positionals, output }) {
+    const dir = positionals[0] as string;
+    const manifest = await manifestOf(dir);
+    const files = await verifyBundle(dir);
+    const seal = (await digestFile(join(dir, SUMS_FILE))).sha256;
+    const { eventSet } = manifest;
+    // A run that did not finish has no digest to recompute; a bundle made without its records has nothing to recompute it from.
+    const recheck = eventSet.sha256 !== null && eventSet.records !== null && eventSet.exported > 0
+      ? await recheckEventSet(dir, BUNDLE_FILES.cloudtrail, manifest.runId, eventSet.records)
+      : undefined;
+    const eventSetHolds = recheck === undefined || (recheck.sha256 === eventSet.sha256 && recheck.missing.count === 0 && recheck.foreign === 0 && recheck.duplicates === 0);
+    const verified = files.ok && eventSetHolds;
+    if (values.json) {
+      output.json({
+        bundle: dir, runId: manifest.runId, seal, files: { checked: files.checked, problems: files.problems },
+        eventSet: recheck ? { expected: eventSet.sha256, recomputed: recheck.sha256, found: recheck.found, records: recheck.expected, missing: recheck.missing.count, foreign: recheck.foreign, duplicates: recheck.duplicates } : null,
+        verified,
+      });
+      return verified ? EXIT_OK : EXIT_FAILED;
+    }
+    console.log(`audit bundle ${dir}: run ${manifest.runId} (${manifest.scenario.title})`);
+    console.log(files.ok ? `  files: all ${files.checked} match ${SUMS_FILE}, and no other file is in the folder` : `  files: ${files.problems.length} problem${files.problems.length === 1 ? '' : 's'} against ${SUMS_FILE}:\n${files.problems.map((p) => `    ${p}`).join('\n')}`);
+    console.log(`  seal: SHA-256 of ${SUMS_FILE} is ${seal} (compare it with the sign-off's)`);
+    console.log(`  event set: ${eventSetText(eventSet, recheck)}`);
+    console.log(verified ? 'verified' : 'NOT verified');
+    return verified ? EXIT_OK : EXIT_FAILED;
+  },
+});
+
+async function manifestOf(dir: string): Promise<z.output<typeof Manifest>> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) throw new UsageError(`verify: ${dir}: no such folder`, { path: dir });
+  if (!info.isDirectory()) throw new UsageError(`verify: ${dir}: not a folder; an audit bundle is the folder keydrill report RUN --bundle DIR wrote`, { path: dir });
+  for (const file of [SUMS_FILE, MANIFEST_FILE]) {
+    if (!(await stat(join(dir, file)).catch(() => undefined))) throw new UsageError(`verify: ${dir} is not an audit bundle: it has no ${file}`, { path: dir });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+  } catch {
+    throw new UsageError(`verify: ${join(dir, MANIFEST_FILE)} is not JSON`, { path: dir });
+  }
+  const parsed = Manifest.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`verify: ${join(dir, MANIFEST_FILE)} is not a KeyDrill audit bundle manifest (${parsed.error.issues[0]?.path.join('.') || 'format'}: ${parsed.error.issues[0]?.message})`, { path: dir });
+  return parsed.data;
+}
+
+function eventSetText(eventSet: z.output<typeof Manifest>['eventSet'], recheck: EventSetRecheck | undefined): string {
+  if (eventSet.sha256 === null || eventSet.records === null) return 'not recomputed: the run did not finish, so it never sealed its event set with a digest';
+  if (!recheck) return `not recomputed: the bundle holds none of the run's ${eventSet.records.toLocaleString('en')} CloudTrail records (its manifest's notes say why)`;
+  const faults = [
+    recheck.missing.count ? `${recheck.missing.count.toLocaleString('en')} of the run's records missing (record ${recheck.missing.first.join(', ')}${recheck.missing.count > recheck.missing.first.length ? ', …' : ''})` : '',
+    recheck.foreign ? `${recheck.foreign.toLocaleString('en')} record${recheck.foreign === 1 ? '' : 's'} not of this run` : '',
+    recheck.duplicates ? `${recheck.duplicates.toLocaleString('en')} eventID${recheck.duplicates === 1 ? '' : 's'} twice` : '',
+  ].filter(Boolean);
+  if (recheck.sha256 === eventSet.sha256 && faults.length === 0) return `${recheck.found.toLocaleString('en')} CloudTrail records give ${recheck.sha256}, the run's digest`;
+  return `the CloudTrail records give ${recheck.sha256}, not the run's ${eventSet.sha256}${faults.length ? `: ${faults.join('; ')}` : ': a record was changed'}`;
+}

@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * `keydrill verify` is what an auditor runs on an audit bundle handed over: `sha256sum -c` passes a
+ * folder with a file added, and a tamperer who rewrites SHA256SUMS too passes it whole; only the
+ * seal's digest (quoted in the sign-off) and the run's event-set digest, recomputed from the
+ * CloudTrail files, show that.
+ */
+const home = mkdtempSync(join(tmpdir(), 'keydrill-cli-verify-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+function keydrill(...args: string[]) {
+  return spawnSync(process.execPath, ['bin/keydrill.mjs', ...args], { encoding: 'utf8', env: { ...process.env, KEYDRILL_HOME: home, CHROMIUM_PATH: '/nonexistent' }, timeout: 120_000 });
+}
+
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+/** A copy of the bundle with `change` applied to its first CloudTrail file, and SHA256SUMS rewritten to match, as a careful tamperer would. */
+function tamperedCopy(bundle: string, name: string, change: (records: Record<string, unknown>[]) => Record<string, unknown>[]): string {
+  const copy = join(home, name);
+  spawnSync('cp', ['-r', bundle, copy]);
+  const sums = readFileSync(join(copy, 'SHA256SUMS'), 'utf8').split('\n');
+  const line = sums.findIndex((l) => l.includes('  cloudtrail/'));
+  const path = (sums[line] as string).slice(66);
+  const file = join(copy, ...path.split('/'));
+  const log = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: Record<string, unknown>[] };
+  const bytes = gzipSync(JSON.stringify({ Records: change(log.Records) }));
+  writeFileSync(file, bytes);
+  sums[line] = `${sha256(bytes)}  ${path}`;
+  writeFileSync(join(copy, 'SHA256SUMS'), sums.join('\n'));
+  return copy;
+}
+
+describe('keydrill verify', () => {
+  let bundle: string;
+  let runId: string;
+  beforeAll(() => {
+    const run = keydrill('drill', 'run', 'revocation-and-restore');
+    expect(run.status, run.stderr).toBe(0);
+    runId = /run (\S+) saved/.exec(run.stdout)?.[1] ?? '';
+    bundle = join(home, 'bundle');
+    const made = keydrill('report', runId, '--bundle', bundle);
+    expect(made.status, made.stderr).toBe(0);
+  }, 120_000);
+
+  it('verifies a bundle as written: every file, the seal, and the event set recomputed to the run\'s digest', () => {
+    const r = keydrill('verify', bundle);
+    expect(r.status, r.stderr).toBe(0);
+    const seal = sha256(readFileSync(join(bundle, 'SHA256SUMS')));
+    const digest = (JSON.parse(readFileSync(join(bundle, 'run-record.json'), 'utf8')) as { execution: { eventSetSha256: string } }).execution.eventSetSha256;
+    expect(r.stdout).toContain(`  seal: SHA-256 of SHA256SUMS is ${seal}`);
+    expect(r.stdout).toContain(`  event set: 34 CloudTrail records give ${digest}, the run's digest`);
+    expect(r.stdout.trimEnd().endsWith('\nverified')).toBe(true);
+    const json = JSON.parse(keydrill('verify', bundle, '--json').stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ runId, seal, files: { problems: [] }, eventSet: { expected: digest, recomputed: digest, found: 34, records: 34, missing: 0, foreign: 0, duplicates: 0 }, verified: true });
+  });
+
+  it('names a file added beside the sealed ones, which sha256sum -c lets through', () => {
+    const copy = join(home, 'added');
+    spawnSync('cp', ['-r', bundle, copy]);
+    writeFileSync(join(copy, 'cloudtrail', 'extra.json'), '{"Records":[]}');
+    expect(spawnSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: copy }).status).toBe(0);
+    const r = keydrill('verify', copy);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('    not listed: cloudtrail/extra.json');
+    expect(r.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+  });
+
+  it('finds a record changed, left out or added under a rewritten SHA256SUMS, by the event set', () => {
+    const changed = tamperedCopy(bundle, 'changed', (records) => records.map((rec, i) => (i === 0 ? { ...rec, sourceIPAddress: '198.51.100.7' } : rec)));
+    const r = keydrill('verify', changed);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('  files: all ');
+    expect(r.stdout).toMatch(/ {2}event set: the CloudTrail records give [0-9a-f]{64}, not the run's [0-9a-f]{64}: a record was changed\n/);
+    // The rewritten seal no longer has the digest the sign-off quotes.
+    expect(r.stdout).toContain(`  seal: SHA-256 of SHA256SUMS is ${sha256(readFileSync(join(changed, 'SHA256SUMS')))}`);
+    expect(r.stdout).not.toContain(sha256(readFileSync(join(bundle, 'SHA256SUMS'))));
+
+    const dropped = tamperedCopy(bundle, 'dropped', (records) => records.slice(1));
+    expect(keydrill('verify', dropped).stdout).toMatch(/: 1 of the run's records missing \(record \d+\)\n/);
+
+    const added = tamperedCopy(bundle, 'added-record', (records) => [...records, { ...records[0], eventID: '00000000-0000-4000-8000-000000000000' }]);
+    expect(keydrill('verify', added).stdout).toMatch(/: 1 record not of this run\n/);
+  });
+
+  it('refuses a folder that is no audit bundle, exit 2', () => {
+    for (const [target, message] of [
+      [join(home, 'nowhere'), 'no such folder'],
+      [home, 'is not an audit bundle: it has no SHA256SUMS'],
+      [join(bundle, 'SHA256SUMS'), 'not a folder'],
+    ] as const) {
+      const r = keydrill('verify', target);
+      expect(r.status, target).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    expect(readdirSync(bundle)).toContain('manifest.json');
+  });
+});
