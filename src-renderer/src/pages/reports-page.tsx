@@ -15,7 +15,7 @@ const DESCRIPTIONS: Record<ReportFormat, string> = {
   json: 'The run record as stable JSON: the same scenario and seed give the same bytes.',
   csv: 'Long-format CSV of verdicts, timeline and series, for spreadsheets.',
   cloudtrail: 'The run’s KMS calls as CloudTrail log files in the S3 AWSLogs/ layout, for Athena or CloudTrail Lake.',
-  bundle: 'For the auditor: every report and the CloudTrail logs in one folder, sealed by a SHA256SUMS manifest (check with sha256sum -c SHA256SUMS).',
+  bundle: 'For the auditor: every report and the CloudTrail logs in one folder, sealed by a SHA256SUMS manifest (check it with keydrill verify, or sha256sum -c SHA256SUMS in the folder).',
 };
 
 const LABELS: Partial<Record<ReportFormat, string>> = { cloudtrail: 'CloudTrail logs', bundle: 'audit bundle' };
