@@ -41,7 +41,12 @@ export const verifyCommand = defineCommand({
     const recheck = eventSet.sha256 !== null && eventSet.records !== null && eventSet.exported > 0
       ? await recheckEventSet(dir, BUNDLE_FILES.cloudtrail, manifest.runId, eventSet.records)
       : undefined;
-    const eventSetHolds = recheck === undefined || (recheck.sha256 === eventSet.sha256 && recheck.missing.count === 0 && recheck.foreign === 0 && recheck.duplicates === 0);
+    // A finished run's bundle without its CloudTrail records is not the evidence it claims to hold;
+    // an unfinished run never sealed an event set, so there is nothing to hold it to.
+    const unfinished = eventSet.sha256 === null || eventSet.records === null;
+    const eventSetHolds = recheck === undefined
+      ? unfinished || eventSet.records === 0
+      : recheck.sha256 === eventSet.sha256 && recheck.missing.count === 0 && recheck.foreign === 0 && recheck.duplicates === 0;
     const verified = files.ok && eventSetHolds;
     if (values.json) {
       output.json({
@@ -80,7 +85,7 @@ async function manifestOf(dir: string): Promise<z.output<typeof Manifest>> {
 
 function eventSetText(eventSet: z.output<typeof Manifest>['eventSet'], recheck: EventSetRecheck | undefined): string {
   if (eventSet.sha256 === null || eventSet.records === null) return 'not recomputed: the run did not finish, so it never sealed its event set with a digest';
-  if (!recheck) return `not recomputed: the bundle holds none of the run's ${eventSet.records.toLocaleString('en')} CloudTrail records (its manifest's notes say why)`;
+  if (!recheck) return eventSet.records === 0 ? 'the run made no CloudTrail record' : `the bundle holds none of the run's ${eventSet.records.toLocaleString('en')} CloudTrail records, so they cannot be checked (its manifest's notes say why)`;
   const faults = [
     recheck.missing.count ? `${recheck.missing.count.toLocaleString('en')} of the run's records missing (record ${recheck.missing.first.join(', ')}${recheck.missing.count > recheck.missing.first.length ? ', …' : ''})` : '',
     recheck.foreign ? `${recheck.foreign.toLocaleString('en')} record${recheck.foreign === 1 ? '' : 's'} not of this run` : '',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 
 /**
  * `keydrill verify` is what an auditor runs on an audit bundle handed over: `sha256sum -c` passes a
@@ -87,6 +88,18 @@ describe('keydrill verify', () => {
 
     const added = tamperedCopy(bundle, 'added-record', (records) => [...records, { ...records[0], eventID: '00000000-0000-4000-8000-000000000000' }]);
     expect(keydrill('verify', added).stdout).toMatch(/: 1 record not of this run\n/);
+  });
+
+  it('does not verify a bundle made without the run\'s CloudTrail records (another event store)', () => {
+    const bare = join(home, 'bare');
+    // An event store that exists but holds nothing of this run.
+    const other = join(home, 'other-events.sqlite');
+    SqliteEventStore.open(other).close();
+    const made = keydrill('report', runId, '--bundle', bare, '--db', other);
+    expect(made.status, made.stderr).toBe(0);
+    const r = keydrill('verify', bare);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("  event set: the bundle holds none of the run's 34 CloudTrail records, so they cannot be checked");
   });
 
   it('refuses a folder that is no audit bundle, exit 2', () => {
