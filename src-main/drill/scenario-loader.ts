@@ -37,7 +37,7 @@ export function formatProblem(p: ScenarioProblem): string {
   return `${p.path ? `${p.path}: ` : ''}${p.message}${where}`;
 }
 
-const MAX_SCENARIO_BYTES = 2 * 1024 * 1024;
+export const MAX_SCENARIO_BYTES = 2 * 1024 * 1024;
 
 /** What the KMS the drill will run against can serve, checked beside the schema when it is known. */
 export interface ScenarioTarget {

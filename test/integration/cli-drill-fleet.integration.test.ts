@@ -50,6 +50,8 @@ describe('keydrill drill fleet', () => {
   });
 
   it('refuses a bad inventory or option with every problem named, exit 2, and writes no scenario', () => {
+    const huge = join(home, 'huge.csv');
+    writeFileSync(huge, ['tenant,region,replicas', ...Array.from({ length: 5000 }, (_, i) => `t${i},us-east-1,us-west-2`)].join('\n'));
     const bad = join(home, 'bad.csv');
     writeFileSync(bad, 'tenant,region,nodes\nacme,us-east-1,three\nacme,eu-west-1,2\n');
     const r = keydrill('drill', 'fleet', bad);
@@ -62,6 +64,7 @@ describe('keydrill drill fleet', () => {
       [[inventory, '--duration', 'a week'], "--duration must be a duration like 30d, 6h or 1h30m, got 'a week'"],
       [[inventory, '--nodes', '0'], "--nodes must be a whole number from 1 to 64, got '0'"],
       [[inventory, '--seed', '1e3'], "--seed must be a whole number from 0 to"],
+      [[huge], 'the scenario of 5,000 tenants would be 2.'],
     ] as const) {
       const refused = keydrill('drill', 'fleet', ...args);
       expect(refused.status, args.join(' ')).toBe(2);
