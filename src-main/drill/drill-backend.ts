@@ -90,7 +90,8 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
         enforced: true,
         nodeClients: (sessionName, network) => embedded.sessionFactory(role, sessionName, network, { ...common, faults: o.faults }),
         move: (clients, network) => {
-          const accessKeyId = clients.options.credentials?.accessKeyId;
+          // The node's current session: its renewals carry the new path on.
+          const accessKeyId = clients.options.session?.accessKeyId ?? clients.options.credentials?.accessKeyId;
           if (accessKeyId) embedded.kms.setSessionNetwork(accessKeyId, network);
         },
         setVendorIamAccess: (allowed) => embedded.kms.setIamPolicy('vendor', allowed ? vendorIamPolicy(account) : undefined),

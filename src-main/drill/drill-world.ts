@@ -191,7 +191,7 @@ export class DrillWorld {
     const own = entry.node !== undefined ? cluster.nodes.get(entry.node)?.clients : undefined;
     let clients = own;
     if (!clients) for (const n of cluster.nodes.values()) if ((clients = n.clients)) break;
-    return clients?.options.identity?.arn ?? entry.principal;
+    return clients?.options.session?.arn ?? clients?.options.identity?.arn ?? entry.principal;
   }
 
   node(clusterId: string, nodeId: string): NodeRuntime {

@@ -2,10 +2,11 @@ import { systemClock } from '../common/clock';
 import { cloudTrailTime, type CallerIdentity, type CiphertextInfo } from './cloudtrail-event';
 import { readBlobHeader } from './embedded/ciphertext-blob';
 import { EmbeddedKms, type EmbeddedKmsOptions } from './embedded/embedded-kms';
-import type { Identity } from './embedded/identities';
+import { uniqueIdOf, type Identity } from './embedded/identities';
 import type { SessionNetwork } from './embedded/identity-registry';
 import { InProcessHandler } from './in-process-handler';
 import { KmsClientFactory, type KmsClientFactoryOptions } from './kms-client-factory';
+import { RenewingRoleSession } from './role-session';
 
 /**
  * The default backend: the embedded KMS started in this process on a loopback port, and client
@@ -16,14 +17,17 @@ export interface EmbeddedBackend {
   endpoint: string;
   /** True when this process's clients hand requests to the server directly rather than over loopback HTTP. */
   inProcess: boolean;
-  /** A client factory calling as a named identity ('admin', 'service' or 'vendor'), or as a given one (a role session). */
-  factory(identity: string | Identity, options?: Omit<KmsClientFactoryOptions, 'backend' | 'endpoint' | 'credentials' | 'identity'>): KmsClientFactory;
+  /**
+   * A client factory calling as a named identity ('admin', 'service' or 'vendor'), or as a given one
+   * (a role session). A role's calls are a session renewed every hour on the factory's clock (role-session.ts).
+   */
+  factory(identity: string | Identity, options?: Omit<KmsClientFactoryOptions, 'backend' | 'endpoint' | 'credentials' | 'identity' | 'session'>): KmsClientFactory;
   /**
    * A client factory for one node: a session of `role` named after the node, on the network path
    * it presents (aws:SourceIp / aws:SourceVpce in key policies; see embedded/identity-registry.ts).
-   * Move it later with `kms.setSessionNetwork(factory.options.credentials.accessKeyId, …)`.
+   * Move it later with `kms.setSessionNetwork(factory.options.session.accessKeyId, …)`.
    */
-  sessionFactory(role: string, sessionName: string, network: SessionNetwork, options?: Omit<KmsClientFactoryOptions, 'backend' | 'endpoint' | 'credentials' | 'identity'>): KmsClientFactory;
+  sessionFactory(role: string, sessionName: string, network: SessionNetwork, options?: Omit<KmsClientFactoryOptions, 'backend' | 'endpoint' | 'credentials' | 'identity' | 'session'>): KmsClientFactory;
   close(): Promise<void>;
 }
 
@@ -39,21 +43,26 @@ export async function startEmbeddedBackend(options: EmbeddedKmsOptions & { inPro
     inProcess,
     sessionFactory(role, sessionName, network, factoryOptions = {}) {
       const session = kms.startSession(role, sessionName, network);
-      // Its records show the path the key policy judged, wherever the session has moved since (setSessionNetwork).
-      const callerNetwork = () => kms.sessionNetwork(session.accessKeyId);
-      return backend.factory(session, { ...factoryOptions, callerNetwork });
+      // Its records show the path the key policy judged, wherever the session has moved since
+      // (setSessionNetwork): the current session's, which renewals carry on.
+      const callerNetwork = () => kms.sessionNetwork(factory.options.session?.accessKeyId ?? session.accessKeyId);
+      const factory = backend.factory(session, { ...factoryOptions, callerNetwork });
+      return factory;
     },
     factory(who, factoryOptions = {}) {
       const identity = typeof who === 'string' ? kms.identity(who) : who;
-      const clock = factoryOptions.clock ?? options.clock;
+      const clock = factoryOptions.clock ?? options.clock ?? systemClock;
+      // The session of an assumed role begins when its credentials are handed out: now, on the caller's clock.
+      const createdAt = clock.now();
+      const caller = identity.type === 'AssumedRole'
+        ? { session: new RenewingRoleSession(identity, createdAt, clock, kms, cloudTrailIdentity) }
+        : { credentials: credentialsOf(identity), identity: cloudTrailIdentity(identity, createdAt) };
       const factory = new KmsClientFactory({
         ...factoryOptions,
         clock,
         backend: 'embedded',
         endpoint,
-        credentials: credentialsOf(identity),
-        // The session of an assumed role begins when its credentials are handed out: now, on the caller's clock.
-        identity: cloudTrailIdentity(identity, (clock ?? systemClock).now()),
+        ...caller,
         inProcess: handler,
         ciphertextInfo: embeddedCiphertextInfo,
       });
@@ -77,10 +86,12 @@ export function credentialsOf(identity: Identity): { accessKeyId: string; secret
 /**
  * CloudTrail's userIdentity for an embedded-KMS identity, as AWS writes it: an IAM user with its
  * user name; an assumed role with its session context (the role that issued the session, when it
- * was created, no MFA). Principal ids have AWS's shape: AIDA/AROA and 17 characters from the key.
+ * was created, no MFA). Principal ids have AWS's shape: AIDA/AROA and 17 characters of the user's
+ * or role's unique id (identities.ts uniqueIdOf).
  */
 export function cloudTrailIdentity(identity: Identity, sessionCreatedAt: number): CallerIdentity {
-  const uniqueId = identity.accessKeyId.slice(4).padEnd(17, 'X').slice(0, 17);
+  // A role's, not the session's: every session of a role shows the same AROA id.
+  const uniqueId = uniqueIdOf(identity);
   const name = identity.principalArn.slice(identity.principalArn.lastIndexOf('/') + 1);
   const common = { arn: identity.callerArn, accountId: identity.account, accessKeyId: identity.accessKeyId };
   if (identity.type !== 'AssumedRole') return { type: identity.type, principalId: `AIDA${uniqueId}`, ...common, userName: name };

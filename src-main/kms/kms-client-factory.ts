@@ -46,6 +46,17 @@ export interface KmsClientFactoryOptions {
   ciphertextInfo?: ((blob: Uint8Array) => CiphertextInfo | undefined) | undefined;
   /** Where these clients call from, when a drill declares it (a node's address or VPC endpoint): asked at each call. */
   callerNetwork?: (() => CallerNetwork | undefined) | undefined;
+  /** Credentials that change over time, asked at each call instead of `credentials` and `identity` (a role session renewed on the drill's clock: role-session.ts). */
+  session?: SessionCredentials | undefined;
+}
+
+/** Credentials, and who they make the caller in CloudTrail, as of the call that asks: both answered without delay. */
+export interface SessionCredentials {
+  credentials(): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
+  caller(): Promise<CallerIdentity>;
+  /** The current session's access key and caller ARN. */
+  readonly accessKeyId: string;
+  readonly arn: string;
 }
 
 const USER_AGENT = 'keydrill/0.1.0';
@@ -103,7 +114,10 @@ export class KmsClientFactory {
       sha256: OneShotSha256,
     };
     if (this.endpoint) config.endpoint = parsedEndpoint(this.endpoint);
-    if (this.options.credentials) config.credentials = this.options.credentials;
+    const session = this.options.session;
+    // Marked memoized so the SDK does not memoize it on the wall clock: the session answers each call itself.
+    if (session) config.credentials = Object.assign(() => session.credentials(), { memoized: true });
+    else if (this.options.credentials) config.credentials = this.options.credentials;
     else if (backend === 'localstack') config.credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
     if (backend === 'aws' && this.options.profile) config.profile = this.options.profile;
     const client = new KMSClient(config);
@@ -129,6 +143,7 @@ export class KmsClientFactory {
   }
 
   private identity(client: KMSClient): Promise<CallerIdentity> {
+    if (this.options.session) return this.options.session.caller();
     if (this.options.identity) return Promise.resolve(this.options.identity);
     const backend = this.options.backend;
     this.identityPromise ??= client.config.credentials().then(

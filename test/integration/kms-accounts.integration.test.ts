@@ -157,7 +157,7 @@ describe('network paths in key policies', () => {
         const outside = backend.sessionFactory('vendor', 'node-2', { sourceIp: '10.21.3.4' });
         expect((await dataKey(inside.clientFor('us-east-1'), arn)).KeyId).toBe(arn);
         expect((await failure(dataKey(outside.clientFor('us-east-1'), arn))).name).toBe('AccessDeniedException');
-        backend.kms.setSessionNetwork(outside.options.credentials?.accessKeyId as string, { sourceIp: '10.20.9.9' });
+        backend.kms.setSessionNetwork(outside.options.session?.accessKeyId as string, { sourceIp: '10.20.9.9' });
         expect((await dataKey(outside.clientFor('us-east-1'), arn)).KeyId).toBe(arn);
       } finally {
         await backend.close();

@@ -165,6 +165,11 @@ export class EmbeddedKms {
     return this.registry.startSession(name, sessionName, network);
   }
 
+  /** The session that renews a role session, created at `createdAt`: see identity-registry.ts. */
+  renewSession(accessKeyId: string, createdAt: number): Identity {
+    return this.registry.renewSession(accessKeyId, createdAt);
+  }
+
   /** The network path a session calls from now (undefined for an identity that is no session, or one without a path). */
   sessionNetwork(accessKeyId: string): SessionNetwork | undefined {
     const identity = this.registry.byAccessKey(accessKeyId);

@@ -1,5 +1,5 @@
 import { randomIds, type IdSource } from '../../common/id-source';
-import { sessionTokenFor, type Identity } from './identities';
+import { renewedCredentials, sessionTokenFor, uniqueIdOf, type Identity } from './identities';
 
 /**
  * Every credential the embedded KMS accepts, and the administrator's levers over them:
@@ -12,7 +12,9 @@ import { sessionTokenFor, type Identity } from './identities';
  *   requests take — a source address (`aws:SourceIp`) or a VPC endpoint (`aws:SourceVpce`). The
  *   embedded KMS listens on loopback only, so it cannot see a node's real address: the session
  *   declares it, and `setSessionNetwork` moves it (a node whose address changed). This is a
- *   simulation of the network path, documented as such in docs/backends.md.
+ *   simulation of the network path, documented as such in docs/backends.md. A session is renewed
+ *   (`renewSession`) as an SDK refreshes assumed-role credentials: new credentials, same session
+ *   name, network path and role;
  * - aliases of an identity under other credentials (LocalStack's test/test for the admin).
  */
 export interface SessionNetwork {
@@ -26,6 +28,8 @@ interface Derived extends SessionNetwork {
   secretAccessKey: string;
   sessionToken: string | undefined;
   callerArn: string | undefined;
+  /** The role's unique id (see Identity.uniqueId), for sessions; undefined for aliases. */
+  uniqueId?: string | undefined;
 }
 
 export class IdentityRegistry {
@@ -89,9 +93,33 @@ export class IdentityRegistry {
       secretAccessKey,
       sessionToken: sessionTokenFor(secretAccessKey),
       callerArn: `arn:aws:sts::${role.account}:assumed-role/${roleName}/${sessionName}`,
+      uniqueId: uniqueIdOf(role),
       ...network,
     });
     return this.byAccessKey(accessKeyId) as Identity;
+  }
+
+  /**
+   * The session that follows the role session signing with `accessKeyId` (a named role's own
+   * credentials, or a session of one), created at `createdAt`: new temporary credentials derived
+   * from the current ones (identities.ts renewedCredentials), the same role, session name and
+   * network path. The current session stays valid until ended, as AWS's stay until they expire.
+   */
+  renewSession(accessKeyId: string, createdAt: number): Identity {
+    const current = this.byAccessKey(accessKeyId);
+    if (current?.type !== 'AssumedRole') throw new Error(`No role session with access key ${accessKeyId}`);
+    const base = this.named.find((i) => i.accessKeyId === accessKeyId)?.name ?? this.derived.get(accessKeyId)?.base;
+    if (base === undefined) throw new Error(`No role session with access key ${accessKeyId}`);
+    const next = renewedCredentials(current, createdAt);
+    this.derived.set(next.accessKeyId, {
+      base,
+      ...next,
+      callerArn: current.callerArn,
+      uniqueId: uniqueIdOf(current),
+      ...(current.sourceIp !== undefined || current.sourceVpce !== undefined ? { sourceIp: current.sourceIp, sourceVpce: current.sourceVpce } : {}),
+    });
+    this.resolved.delete(next.accessKeyId);
+    return this.byAccessKey(next.accessKeyId) as Identity;
   }
 
   /** Moves a session to another network path (a node's new address or endpoint). */
@@ -103,7 +131,7 @@ export class IdentityRegistry {
     return this.byAccessKey(accessKeyId) as Identity;
   }
 
-  /** Ends a session: its credentials are refused from now on (UnrecognizedClientException), as expired ones are. */
+  /** Ends a session: its credentials are refused from now on (UnrecognizedClientException), as expired ones are. A named identity's own credentials are not a session and stay valid. */
   endSession(accessKeyId: string): void {
     this.derived.delete(accessKeyId);
     this.resolved.delete(accessKeyId);
@@ -117,6 +145,7 @@ export class IdentityRegistry {
       secretAccessKey: d.secretAccessKey,
       sessionToken: d.sessionToken,
       callerArn: d.callerArn ?? base.callerArn,
+      ...(d.uniqueId !== undefined ? { uniqueId: d.uniqueId } : {}),
       ...(d.sourceIp !== undefined || d.sourceVpce !== undefined ? { sourceIp: d.sourceIp, sourceVpce: d.sourceVpce } : {}),
     };
   }
