@@ -16,6 +16,9 @@ export interface WriteResult {
   observations: ObservationWriteResult;
 }
 
+/** Dictionary ids remembered as described, at most. */
+const MAX_DESCRIBED = 200_000;
+
 const NOTHING_WRITTEN: WriteResult = { inserted: 0, duplicates: 0, duplicateIds: [], observations: { inserted: 0, duplicates: 0, duplicateIds: [] } };
 
 /** Per second touched by a write transaction: the next free sequence number and the eventIDs stored in it. */
@@ -183,13 +186,19 @@ export class BatchWriter {
     const username = at === undefined ? -1 : (batch.actors[at + 1] as number);
     const accessKeyId = at === undefined ? -1 : (batch.actors[at + 2] as number);
     this.insertActor.run(actor, username < 0 ? null : idOf(username), accessKeyId < 0 ? null : idOf(accessKeyId));
-    this.described.add(actor);
+    this.remember(actor);
   }
 
   /** A new resources array: record which resource types it holds, for ResourceType lookups. */
   private describeResources(batch: PackedBatch, index: number, resources: number, idOf: (i: number) => number): void {
     const types = batch.resourceTypes;
     for (let i = 0; i < types.length; i += 2) if (types[i] === index) this.insertSetType.run(idOf(types[i + 1] as number), resources);
-    this.described.add(resources);
+    this.remember(resources);
+  }
+
+  /** Bounded like the dictionary's cache (every caller of an import may be new): forgetting only costs an INSERT OR IGNORE. */
+  private remember(id: number): void {
+    if (this.described.size >= MAX_DESCRIBED) this.described.clear();
+    this.described.add(id);
   }
 }

@@ -79,9 +79,16 @@ export class StringDictionary {
     this.pending = [];
   }
 
+  /** Values held in memory (at most maxCached). */
+  get cached(): number {
+    return this.ids.size;
+  }
+
   private remember(value: string, id: number): void {
-    // Bounded: a store of many short-lived sessions has many access keys and identities.
-    if (this.ids.size >= this.maxCached && this.pending.length === 0) {
+    // Bounded: a store of many short-lived sessions has many access keys and identities. Cleared in
+    // a transaction too (an import adds new values in every one): what is dropped is looked up again,
+    // and rollback() forgets the ids of pending values whether cached or not.
+    if (this.ids.size >= this.maxCached) {
       this.ids.clear();
       this.values.clear();
     }
