@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { once } from 'node:events';
+import { constants, createWriteStream } from 'node:fs';
+import { copyFile, link, mkdir, readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import type { EventStore } from './event-store';
 
@@ -38,70 +40,146 @@ export interface ExportReport {
   others: number;
 }
 
-const gzipAsync = promisify(gzip);
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/**
+ * Files being written at once (one per account, region and day of the current day): an org trail's
+ * day spans hundreds. Each holds a gzip stream, not its records; past this many the oldest is
+ * finished early (a smaller file, as CloudTrail's own are).
+ */
+const MAX_OPEN_FILES = 64;
+const WRITE_CHARS = 64 * 1024;
 
 export async function exportCloudTrailLogs(store: EventStore, outDir: string, options: ExportOptions = {}): Promise<ExportReport> {
   const maxRecords = options.maxRecordsPerFile ?? 10_000;
   if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new RangeError(`maxRecordsPerFile must be a positive whole number, got ${maxRecords}`);
   const report: ExportReport = { files: [], records: 0, unchanged: 0, others: 0 };
-  const groups = new Map<string, { account: string; region: string; day: string; records: CloudTrailRecord[] }>();
+  // Records go to their file as they are scanned: memory follows the open files, not the records exported.
+  const groups = new Map<string, LogFileSink>();
 
-  const writeGroup = async (key: string): Promise<void> => {
+  const finishGroup = async (key: string): Promise<void> => {
     const group = groups.get(key);
-    if (!group || group.records.length === 0) return;
+    if (!group) return;
     groups.delete(key);
-    const last = group.records[group.records.length - 1] as CloudTrailRecord;
-    const stamp = last.eventTime.slice(0, 16).replace(/[-:]/g, '');
-    const folder = join('AWSLogs', group.account, 'CloudTrail', group.region, ...group.day.split('-'));
-    const body = JSON.stringify({ Records: group.records });
-    const name = `${group.account}_CloudTrail_${group.region}_${stamp}Z_${options.suffix?.() ?? fileSuffix(body)}.json.gz`;
-    await mkdir(join(outDir, folder), { recursive: true });
-    const written = await writeFile(join(outDir, folder, name), await gzipAsync(body), { flag: 'wx' }).then(
-      () => true,
-      (err: NodeJS.ErrnoException) => {
-        // The name is the content's: a file by that name holds these very records, exported before.
-        if (err.code === 'EEXIST' && !options.suffix) return false;
-        throw err;
-      },
-    );
-    if (!written) report.unchanged++;
-    report.files.push(join(folder, name));
-    report.records += group.records.length;
+    const { file, records, unchanged } = await group.finish(options.suffix).catch(async (err: unknown) => {
+      await group.discard();
+      throw err;
+    });
+    if (unchanged) report.unchanged++;
+    report.files.push(file);
+    report.records += records;
     options.onProgress?.({ files: report.files.length, records: report.records });
   };
 
-  let currentDay = '';
-  let after: number | undefined;
-  do {
-    // Pages, not one open cursor: the store stays free for the batched ingest while files are written.
-    const page = store.scan({ after, runId: options.runId, startTime: options.startTime, endTime: options.endTime });
-    for (const { record } of page.events) {
-      const day = record.eventTime.slice(0, 10);
-      if (day !== currentDay) {
-        // Scans are in time order: once a new day starts, every earlier day's files are complete.
-        for (const key of [...groups.keys()]) await writeGroup(key);
-        currentDay = day;
+  try {
+    let currentDay = '';
+    let after: number | undefined;
+    do {
+      // Pages, not one open cursor: the store stays free for the batched ingest while files are written.
+      const page = store.scan({ after, runId: options.runId, startTime: options.startTime, endTime: options.endTime });
+      for (const { record } of page.events) {
+        const day = record.eventTime.slice(0, 10);
+        if (day !== currentDay) {
+          // Scans are in time order: once a new day starts, every earlier day's files are complete.
+          for (const key of [...groups.keys()]) await finishGroup(key);
+          currentDay = day;
+        }
+        const account = accountOf(record);
+        const region = REGION.test(record.awsRegion) ? record.awsRegion : 'unknown-region';
+        const key = `${account}/${region}/${day}`;
+        let group = groups.get(key);
+        if (!group) {
+          if (groups.size >= MAX_OPEN_FILES) await finishGroup(groups.keys().next().value as string);
+          group = new LogFileSink(outDir, join('AWSLogs', account, 'CloudTrail', region, ...day.split('-')), `${account}_CloudTrail_${region}_`);
+          groups.set(key, group);
+        }
+        await group.add(record);
+        if (group.records >= maxRecords) await finishGroup(key);
       }
-      const account = accountOf(record);
-      const region = REGION.test(record.awsRegion) ? record.awsRegion : 'unknown-region';
-      const key = `${account}/${region}/${day}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { account, region, day, records: [] };
-        groups.set(key, group);
-      }
-      group.records.push(record);
-      if (group.records.length >= maxRecords) await writeGroup(key);
-    }
-    after = page.next;
-  } while (after !== undefined);
-  for (const key of [...groups.keys()]) await writeGroup(key);
+      after = page.next;
+    } while (after !== undefined);
+    for (const key of [...groups.keys()]) await finishGroup(key);
+  } finally {
+    // Stopped part-way (the store or the disk failed): no half-written file is left behind.
+    for (const group of groups.values()) await group.discard();
+  }
   const ours = new Set(report.files);
   report.others = (await logFilesUnder(outDir)).filter((f) => !ours.has(f)).length;
   return report;
+}
+
+/**
+ * One log file being written: its records gzipped to a temporary file in its folder as they come,
+ * its name's suffix hashed from the same JSON text, and renamed into place when finished.
+ */
+class LogFileSink {
+  records = 0;
+  private lastEventTime = '';
+  private readonly hash = createHash('sha256');
+  private readonly gzip = createGzip();
+  private readonly temp: string;
+  private done: Promise<void> | undefined;
+  private buffered = '';
+
+  constructor(private readonly outDir: string, private readonly folder: string, private readonly prefix: string) {
+    this.temp = join(outDir, folder, `.keydrill-export-${process.pid}-${randomBytes(6).toString('hex')}.partial`);
+  }
+
+  async add(record: CloudTrailRecord): Promise<void> {
+    if (!this.done) {
+      await mkdir(join(this.outDir, this.folder), { recursive: true });
+      this.done = pipeline(this.gzip, createWriteStream(this.temp, { flags: 'wx' }));
+      // Seen when finished; until then a failure shows as a write that never drains.
+      this.done.catch(() => undefined);
+      await this.write('{"Records":[');
+    }
+    await this.write(`${this.records ? ',' : ''}${JSON.stringify(record)}`);
+    this.records++;
+    this.lastEventTime = record.eventTime;
+  }
+
+  /** The file's path under the output folder; unchanged when a file by that name (the same records, exported before) was there. */
+  async finish(suffix: (() => string) | undefined): Promise<{ file: string; records: number; unchanged: boolean }> {
+    await this.write(']}', true);
+    this.gzip.end();
+    await this.done;
+    const stamp = this.lastEventTime.slice(0, 16).replace(/[-:]/g, '');
+    const name = `${this.prefix}${stamp}Z_${suffix?.() ?? fileSuffix(this.hash)}.json.gz`;
+    const path = join(this.outDir, this.folder, name);
+    let unchanged = false;
+    try {
+      // Put in place only if the name is free, as writing with 'wx' did: nothing exported before is overwritten.
+      await link(this.temp, path).catch((err: NodeJS.ErrnoException) => {
+        // A disk without hard links (FAT on a USB stick, some shares): copied instead, just as exclusively.
+        if (err.code === 'EEXIST') throw err;
+        return copyFile(this.temp, path, constants.COPYFILE_EXCL);
+      });
+    } catch (err) {
+      // The name is the content's: a file by that name holds these very records, exported before.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || suffix) throw err;
+      unchanged = true;
+    } finally {
+      await rm(this.temp, { force: true });
+    }
+    return { file: join(this.folder, name), records: this.records, unchanged };
+  }
+
+  async discard(): Promise<void> {
+    this.gzip.destroy();
+    await this.done?.catch(() => undefined);
+    await rm(this.temp, { force: true });
+  }
+
+  /** Text is handed to gzip in pieces of about WRITE_CHARS: a record's JSON is a few hundred bytes. */
+  private async write(text: string, last = false): Promise<void> {
+    this.buffered += text;
+    if (this.buffered.length < WRITE_CHARS && !last) return;
+    const piece = this.buffered;
+    this.buffered = '';
+    this.hash.update(piece);
+    if (!this.gzip.write(piece)) await Promise.race([once(this.gzip, 'drain'), this.done]);
+  }
 }
 
 /** The CloudTrail log files under `outDir`/AWSLogs, as paths relative to `outDir`. */
@@ -121,8 +199,8 @@ function accountOf(record: CloudTrailRecord): string {
  * same records exported again into the same folder give the same file name, so a second export of a
  * run finds its files there instead of writing every record twice; different records never share one.
  */
-function fileSuffix(body: string): string {
+function fileSuffix(hash: Hash): string {
   let s = '';
-  for (const b of createHash('sha256').update(body).digest().subarray(0, 16)) s += ALPHABET[b % ALPHABET.length];
+  for (const b of hash.digest().subarray(0, 16)) s += ALPHABET[b % ALPHABET.length];
   return s;
 }

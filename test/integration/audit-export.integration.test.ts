@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { exportCloudTrailLogs } from '../../src-main/audit/cloudtrail-export';
 import { importCloudTrailLogs } from '../../src-main/audit/cloudtrail-file-import';
+import { cloudTrailLogRecords } from '../../src-main/audit/cloudtrail-log-file';
+import type { EventStore, ScanQuery } from '../../src-main/audit/event-store';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { syntheticKmsEvents } from '../../src-main/audit/synthetic-events';
 
@@ -74,5 +76,48 @@ describe('exporting CloudTrail log files', () => {
     const exported = report.files.flatMap((f) => readLog(f).Records.map((r) => r.eventID)).sort();
     expect(exported).toEqual(synthetic.slice(200, 400).map((r) => r.eventID).sort());
     expect((await exportCloudTrailLogs(store, join(dir, 'none'), { runId: 'never-ran' })).files).toEqual([]);
+  });
+
+  // A trial's export of 2,000,000 records held every account's and region's records of a day until it
+  // wrote them (1.6 GB), and a file is JSON.stringify'd whole: past V8's longest string, it threw.
+  it('writes a file larger than one string, a record at a time', async () => {
+    const policy = 'P'.repeat(1_000_000);
+    const [template] = [...syntheticKmsEvents({ count: 1, start: Date.UTC(2026, 0, 15, 9), durationMs: 1_000, seed: 3 })];
+    const count = 560; // 560 MB of JSON in one file: more than the 512 MiB a string may hold
+    // Scanned from a store as the export reads one; the records share their large value, so the test holds one.
+    const big: Pick<EventStore, 'scan'> = {
+      scan: ({ after }: ScanQuery) => {
+        const from = after ?? 0;
+        const to = Math.min(count, from + 50);
+        const events = Array.from({ length: to - from }, (_, i) => ({ record: { ...template!, eventID: `big-${from + i}`, requestParameters: { keyId: 'k', policy } }, runId: undefined }));
+        return { events, next: to < count ? to : undefined };
+      },
+    };
+    const report = await exportCloudTrailLogs(big as EventStore, join(dir, 'out'));
+    expect(report).toMatchObject({ records: count, unchanged: 0, others: 0 });
+    expect(report.files).toHaveLength(1);
+    let read = 0;
+    for await (const { record } of cloudTrailLogRecords(join(dir, 'out', report.files[0]!))) {
+      expect(record.eventID).toBe(`big-${read++}`);
+      expect((record.requestParameters as { policy: string }).policy.length).toBe(1_000_000);
+    }
+    expect(read).toBe(count);
+    // Written beside its final name and renamed: nothing else is left in the folder.
+    expect(readdirSync(join(dir, 'out', report.files[0]!, '..'))).toHaveLength(1);
+  }, 60_000);
+
+  it('leaves no half-written file behind when the store fails part-way', async () => {
+    const synthetic = [...syntheticKmsEvents({ count: 1_200, start: Date.UTC(2026, 0, 15, 9), durationMs: 3_600_000, regions: ['us-east-1', 'eu-west-1'], seed: 4 })];
+    store.append(synthetic.map((record) => ({ record })));
+    let pages = 0;
+    const failing: Pick<EventStore, 'scan'> = {
+      scan: (query: ScanQuery) => {
+        if (++pages === 3) throw new Error('database disk image is malformed');
+        return store.scan({ ...query, limit: 500 });
+      },
+    };
+    await expect(exportCloudTrailLogs(failing as EventStore, join(dir, 'out'))).rejects.toThrow('database disk image is malformed');
+    const left = readdirSync(join(dir, 'out'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(left).toEqual([]);
   });
 });
