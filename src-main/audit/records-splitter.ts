@@ -46,6 +46,9 @@ const enum State {
 
 const WS = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
+/** The bytes a JSON value can begin with: { [ " - 0-9 t f n. */
+const JSON_VALUE_START = new Uint8Array(256);
+for (const c of '{["-0123456789tfn') JSON_VALUE_START[c.charCodeAt(0)] = 1;
 const BOM = [0xef, 0xbb, 0xbf];
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -188,6 +191,9 @@ export class RecordsSplitter {
           if (c === OPEN_OBJECT) {
             this.state = State.KeyOrEnd;
             i++;
+          } else if (!JSON_VALUE_START[c]) {
+            // An S3 error page saved as the log (<?xml …>, <html>): the fault is its first byte, not the word after it.
+            throw this.expected('a JSON document ({"Records": [...]})', c, chunk, i);
           } else {
             this.startCapture(c, () => 'the document', chunk, i);
           }

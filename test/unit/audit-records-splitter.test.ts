@@ -69,6 +69,9 @@ describe('splitting a CloudTrail log document into its records', () => {
     ['{Records: []}', "expected a member name or the end of the document, but found 'R' at line 1, column 2 (byte 1)"],
     ['{"Records": [] "Other": 1}', 'expected a comma or the end of the document after the member "Records", but found \'"\' at line 1, column 16 (byte 15)'],
     ['{"Records": []} {}', "unexpected '{' after the end of the JSON document at line 1, column 17 (byte 16)"],
+    // What S3 answers instead of a log (an error page) is named at its first byte, not at the first word after a space.
+    ['<?xml version="1.0"?><Error><Code>AccessDenied</Code></Error>', 'expected a JSON document ({"Records": [...]}), but found \'<\' at line 1, column 1 (byte 0)'],
+    ['\n  Not Found', 'expected a JSON document ({"Records": [...]}), but found \'N\' at line 2, column 3 (byte 3)'],
     ['{"Records" []}', 'expected a colon after the member name "Records", but found \'[\' at line 1, column 12 (byte 11)'],
     ['{"Records": [], \u0001}', 'expected a member name after the comma, but found a control character (U+0001) at line 1, column 17 (byte 16)'],
     ['{"Rec\\qords": []}', "in a member name, an escape inside a string that JSON does not have (a backslash before 'q') at line 1, column 6 (byte 5)"],
