@@ -217,8 +217,7 @@ function appendRecords(store: EventStore, file: string, records: readonly CloudT
 /** A store refusal of one record, as a CloudTrailFileError naming it by its index in the file; other errors as they are. */
 function located(err: unknown, records: readonly CloudTrailRecord[], offset: number, file: string): unknown {
   if (!(err instanceof InvalidEventError) || err.index === undefined) return err;
-  const where = err.path.length ? `${err.path.join('.')}: ` : '';
-  return new CloudTrailFileError(file, `${recordName(records[err.index], offset + err.index)}: ${where}${err.message}`, offset + err.index);
+  return new CloudTrailFileError(file, `${recordName(records[err.index], offset + err.index)}: ${err.placed}`, offset + err.index);
 }
 
 function add(total: FileCounts, part: FileCounts): void {

@@ -189,6 +189,12 @@ export class InvalidEventError extends Error {
   ) {
     super(message);
   }
+
+  /** "field: what is wrong", the field named once: most messages already begin with it ("eventTime 2026-02-30… is not a calendar time"). */
+  get placed(): string {
+    const field = this.path.join('.');
+    return field && !this.message.startsWith(`${field} `) ? `${field}: ${this.message}` : this.message;
+  }
 }
 
 /** A query the store refuses: a paging token that was altered or belongs to another query, a bad bucket size. */

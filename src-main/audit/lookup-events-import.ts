@@ -103,7 +103,7 @@ async function importPage(client: CloudTrailClient, store: EventStore, options: 
     return { count: events.length, inserted: result.inserted, duplicates: result.duplicates, nextToken: response.NextToken || undefined };
   } catch (err) {
     if (!(err instanceof InvalidEventError) || err.index === undefined) throw err;
-    throw new LookupEventsImportError(`LookupEvents page ${page}, event ${err.index} (EventId ${events[err.index]?.EventId ?? '?'}): ${err.path.join('.')}: ${err.message}`);
+    throw new LookupEventsImportError(`LookupEvents page ${page}, event ${err.index} (EventId ${events[err.index]?.EventId ?? '?'}): ${err.placed}`);
   }
 }
 

@@ -73,8 +73,8 @@ describe('importing CloudTrail log files', () => {
     ['a readOnly written as text', 'read-only-text.json', JSON.stringify({ Records: [{ ...goodLog().Records[0], eventID: 'ro-1', readOnly: 'yes' }] }), /read-only-text\.json: Records\[0\] \(eventID ro-1\): readOnly: expected true or false, not the text "yes"$/],
     ['a Records that is not an array', 'records-object.json', JSON.stringify({ Records: { eventID: 'x' } }), /records-object\.json: is not a CloudTrail log file \(\{"Records": \[\.\.\.\]\}\): Records: expected an array, not an object$/],
     ['an eventTime in the wrong format', 'bad-time.json', JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[2], eventTime: '15/01/2026 09:03' }] }), /bad-time\.json: Records\[1\] \(eventID c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f\): eventTime: expected an ISO 8601 UTC time/],
-    ['an impossible date', 'bad-date.json', JSON.stringify({ Records: [{ ...goodLog().Records[0], eventID: 'fresh-id', eventTime: '2026-02-30T00:00:00Z' }] }), /bad-date\.json: Records\[0\] \(eventID fresh-id\): eventTime: eventTime 2026-02-30T00:00:00Z is not a calendar time/],
-    ['a field carrying key material', 'plaintext.json', JSON.stringify({ Records: [{ ...goodLog().Records[2], eventID: 'leak-1', responseElements: { Plaintext: 'AAAA' } }] }), /plaintext\.json: Records\[0\] \(eventID leak-1\): responseElements\.Plaintext: .*key material/],
+    ['an impossible date', 'bad-date.json', JSON.stringify({ Records: [{ ...goodLog().Records[0], eventID: 'fresh-id', eventTime: '2026-02-30T00:00:00Z' }] }), /bad-date\.json: Records\[0\] \(eventID fresh-id\): eventTime 2026-02-30T00:00:00Z is not a calendar time$/],
+    ['a field carrying key material', 'plaintext.json', JSON.stringify({ Records: [{ ...goodLog().Records[2], eventID: 'leak-1', responseElements: { Plaintext: 'AAAA' } }] }), /plaintext\.json: Records\[0\] \(eventID leak-1\): responseElements\.Plaintext would put key material in the audit trail; the record is refused$/],
   ];
   for (const [what, name, content, message] of malformed) {
     it(`reports a file with ${what}, naming the file and record, stores nothing from it, and still imports the others`, async () => {
@@ -108,7 +108,7 @@ describe('importing CloudTrail log files', () => {
     // The last record is bad: past what the import holds, so only a first reading of the whole file can refuse it before storing.
     const bad = { ...records[count - 1], eventTime: '2026-02-30T00:00:00Z' };
     writeFileSync(file, gzipSync(JSON.stringify({ Records: [...records.slice(0, -1), bad] })));
-    await expect(importCloudTrailFile(store, file)).rejects.toThrow(`big.json.gz: Records[${count - 1}] (eventID big-${count - 1}): eventTime: eventTime 2026-02-30T00:00:00Z is not a calendar time`);
+    await expect(importCloudTrailFile(store, file)).rejects.toThrow(`big.json.gz: Records[${count - 1}] (eventID big-${count - 1}): eventTime 2026-02-30T00:00:00Z is not a calendar time`);
     expect(store.count()).toBe(0);
 
     writeFileSync(file, gzipSync(text));
@@ -151,7 +151,7 @@ describe('importing CloudTrail log files', () => {
   it('still refuses a field named for key material that holds a value rather than CloudTrail\'s redaction', async () => {
     const file = join(dir, 'leak.json');
     writeFileSync(file, JSON.stringify({ Records: [{ ...goodLog().Records[2], eventID: 'leak-2', responseElements: { keyMaterial: 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==' } }] }));
-    await expect(importCloudTrailFile(store, file)).rejects.toThrow(/leak\.json: Records\[0\] \(eventID leak-2\): responseElements\.keyMaterial: .*key material/);
+    await expect(importCloudTrailFile(store, file)).rejects.toThrow(/leak\.json: Records\[0\] \(eventID leak-2\): responseElements\.keyMaterial would put key material in the audit trail; the record is refused$/);
     expect(store.count()).toBe(0);
   });
 

@@ -132,7 +132,7 @@ describe('importing uploaded CloudTrail log files (audit:import-files)', () => {
     expect(end.stored).toBe(5);
     expect(end.failed.map((f) => f.file)).toEqual(['bad-time.json.gz', 'leak.json', 'truncated.json']);
     expect(end.failed[0]!.error).toMatch(/^bad-time\.json\.gz: Records\[2\] \(eventID fresh-2\): eventTime: /);
-    expect(end.failed[1]!.error).toMatch(/^leak\.json: Records\[0\] \(eventID leak-1\): responseElements\.Plaintext: /);
+    expect(end.failed[1]!.error).toMatch(/^leak\.json: Records\[0\] \(eventID leak-1\): responseElements\.Plaintext would put key material in the audit trail; the record is refused$/);
     expect(end.failed[2]!.error).toMatch(/^truncated\.json: is not valid JSON/);
     // Nothing of a refused file is stored, not even its good records; the temp path never shows.
     expect(storedIds().filter((id) => id.startsWith('fresh-') || id === 'leak-1')).toEqual([]);
