@@ -56,6 +56,13 @@ describe('a fleet inventory', () => {
     expect(readInventory('Region,Tenant\nus-east-1,acme\n', 'tenants.csv', defaults)[0]).toMatchObject({ tenant: 'acme', region: 'us-east-1', nodes: 3 });
   });
 
+  it("reads a spreadsheet's export with empty columns after the last and rows of separators only, and names a value under an unnamed column", () => {
+    const fleet = readInventory('\ufeffTENANT;REGION;REPLICAS;;\r\nacme;us-east-1;us-west-2;;\r\nglobex;eu-west-1;;;;\r\n;;;;\r\n;;;;\r\n', 'tenants.csv', defaults);
+    expect(fleet.map((t) => [t.line, t.tenant, t.region, t.replicas])).toEqual([[2, 'acme', 'us-east-1', ['us-west-2']], [3, 'globex', 'eu-west-1', []]]);
+    expect(problemsOf('tenant,region,,\nacme,us-east-1,,\nglobex,eu-west-1,,x\n')).toEqual(["line 3, column 4: 'x' is under a column the header does not name; name the column or remove the value"]);
+    expect(problemsOf('tenant,region\n,,\n')).toEqual(['no tenants: the header is followed by no row']);
+  });
+
   it('lists every problem at once, each with its line and column', () => {
     const problems = problemsOf([
       'tenant,region,replica,nodes',

@@ -60,11 +60,15 @@ export function readInventory(text: string, file: string, defaults: InventoryDef
     if (err instanceof CsvSyntaxError) throw new InventoryError(file, [`line ${err.line}: ${err.message}`], 0);
     throw err;
   }
-  const [header, ...body] = rows;
+  const [header, ...written] = rows;
+  // A spreadsheet's blank row is only separators (";;;;;"): no tenant, like a blank line.
+  const body = written.filter((row) => row.fields.some((f) => f !== ''));
   if (!header) throw new InventoryError(file, [`no header row: the first line names the columns, e.g. ${INVENTORY_COLUMNS.join(',')}`], 0);
   const problems: string[] = [];
   const columns = header.fields.map((name) => name.toLowerCase());
   columns.forEach((name, i) => {
+    // A column with no name (a spreadsheet's trailing ";;") is fine while no row puts a value in it.
+    if (name === '') return;
     if ((INVENTORY_COLUMNS as readonly string[]).includes(name)) {
       if (columns.indexOf(name) !== i) problems.push(`line ${header.line}: the column '${name}' is named twice`);
       return;
@@ -82,13 +86,21 @@ export function readInventory(text: string, file: string, defaults: InventoryDef
   const firstLine = new Map<string, number>();
   for (const row of body) {
     const at = (column: Column) => `line ${row.line}, ${column}`;
-    if (row.fields.length !== columns.length) {
-      problems.push(`line ${row.line}: ${row.fields.length} field${row.fields.length === 1 ? '' : 's'} where the header names ${columns.length} columns`);
+    // Empty fields after the header's last column hold nothing (an export's trailing separators).
+    let fields = row.fields;
+    while (fields.length > columns.length && fields[fields.length - 1] === '') fields = fields.slice(0, -1);
+    if (fields.length !== columns.length) {
+      problems.push(`line ${row.line}: ${fields.length} field${fields.length === 1 ? '' : 's'} where the header names ${columns.length} columns`);
+      continue;
+    }
+    const unnamed = columns.findIndex((name, i) => name === '' && fields[i] !== '');
+    if (unnamed >= 0) {
+      problems.push(`line ${row.line}, column ${unnamed + 1}: '${fields[unnamed]}' is under a column the header does not name; name the column or remove the value`);
       continue;
     }
     const value = (column: Column) => {
       const i = columns.indexOf(column);
-      return i < 0 ? '' : (row.fields[i] as string);
+      return i < 0 ? '' : (fields[i] as string);
     };
     const tenant = value('tenant');
     const idProblem = ScenarioId.safeParse(tenant).success ? (tenant.length > MAX_TENANT_ID ? `at most ${MAX_TENANT_ID} characters (its cluster's id adds "-prod")` : undefined) : 'expected an id of lower-case letters, digits and dashes, like "acme"';
