@@ -46,7 +46,7 @@ export interface BundleCheck {
   /** True when every listed file is present with its digest and no file is unlisted. */
   ok: boolean;
   checked: number;
-  /** One line per problem: `changed: report.html`, `missing: …`, `not listed: …`. */
+  /** One line per problem: `changed: report.html`, `missing: …`, `not listed: …`, `outside the bundle: …`, `a symbolic link, not a file of the bundle: …`. */
   problems: string[];
 }
 
@@ -77,11 +77,22 @@ export async function verifyBundle(dir: string): Promise<BundleCheck> {
     const { sha256: expected, path } = entry;
     listed.add(path);
     checked++;
+    // sha256sum -c would read it wherever it is; a bundle's files are in its folder.
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split(/[\\/]/).includes('..')) {
+      problems.push(`outside the bundle: ${path}`);
+      continue;
+    }
     const actual = await digestFile(join(dir, ...path.split('/'))).catch(() => undefined);
     if (!actual) problems.push(`missing: ${path}`);
     else if (actual.sha256 !== expected) problems.push(`changed: ${path}`);
   }
   for (const file of await filesUnder(dir)) if (!listed.has(file)) problems.push(`not listed: ${file}`);
+  // A link's target is not handed over with the folder (and a listed file's digest would be its target's).
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() || entry.isDirectory()) continue;
+    const path = relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/');
+    problems.push(`${entry.isSymbolicLink() ? 'a symbolic link, not a file of the bundle' : 'not a file'}: ${path}`);
+  }
   return { ok: problems.length === 0, checked, problems };
 }
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -71,6 +71,28 @@ describe('keydrill verify', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('    not listed: cloudtrail/extra.json');
     expect(r.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+  });
+
+  it('does not verify what lies outside the folder: a symbolic link, added or in place of a file, or a listed ../ path', () => {
+    const linked = join(home, 'linked');
+    spawnSync('cp', ['-r', bundle, linked]);
+    symlinkSync('/etc/hostname', join(linked, 'notes.txt'));
+    const csv = join(home, 'report-elsewhere.csv');
+    renameSync(join(linked, 'report.csv'), csv);
+    symlinkSync(csv, join(linked, 'report.csv'));
+    const r = keydrill('verify', linked);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('    a symbolic link, not a file of the bundle: notes.txt\n');
+    expect(r.stdout).toContain('    a symbolic link, not a file of the bundle: report.csv\n');
+    expect(r.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+
+    const outside = join(home, 'outside');
+    spawnSync('cp', ['-r', bundle, outside]);
+    writeFileSync(join(home, 'elsewhere.txt'), 'x');
+    writeFileSync(join(outside, 'SHA256SUMS'), `${readFileSync(join(outside, 'SHA256SUMS'), 'utf8')}${sha256('x')}  ../elsewhere.txt\n`);
+    const o = keydrill('verify', outside);
+    expect(o.status).toBe(1);
+    expect(o.stdout).toContain('    outside the bundle: ../elsewhere.txt\n');
   });
 
   it('finds a record changed, left out or added under a rewritten SHA256SUMS, by the event set', () => {
