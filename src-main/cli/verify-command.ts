@@ -26,7 +26,7 @@ export const verifyCommand = defineCommand({
   summary: 'check an audit bundle: its files, its seal, and its CloudTrail records against the run\'s event-set digest',
   description: `Checks every file of an audit bundle (keydrill report RUN --bundle DIR) against ${SUMS_FILE}, reports files added beside them, prints the SHA-256 of ${SUMS_FILE} (the seal: compare it with the one in the sign-off), and recomputes the run's event-set digest from the bundle's CloudTrail files, naming records changed, missing or added. Exit 0 when all holds, 1 when anything does not, 2 when the folder is no audit bundle.`,
   args: [{ name: 'bundle', complete: 'dir', description: 'the audit bundle\'s folder' }],
-  options: { json: { type: 'boolean', description: 'print {bundle, runId, seal, files: {checked, problems}, eventSet: {expected, recomputed, found, records, missing, foreign, duplicates} | null, verified}' } },
+  options: { json: { type: 'boolean', description: 'print {bundle, runId, seal, files: {checked, problems}, eventSet: {expected, recomputed, found, records, missing, foreign, duplicates, unreadable} | null, verified}' } },
   examples: [
     { command: 'keydrill verify audit/', note: 'before signing off a bundle handed over' },
     { command: 'keydrill verify audit/ --json', note: 'for a script' },
@@ -46,12 +46,12 @@ export const verifyCommand = defineCommand({
     const unfinished = eventSet.sha256 === null || eventSet.records === null;
     const eventSetHolds = recheck === undefined
       ? unfinished || eventSet.records === 0
-      : recheck.sha256 === eventSet.sha256 && recheck.missing.count === 0 && recheck.foreign === 0 && recheck.duplicates === 0;
+      : recheck.sha256 === eventSet.sha256 && recheck.missing.count === 0 && recheck.foreign === 0 && recheck.duplicates === 0 && recheck.unreadable.length === 0;
     const verified = files.ok && eventSetHolds;
     if (values.json) {
       output.json({
         bundle: dir, runId: manifest.runId, seal, files: { checked: files.checked, problems: files.problems },
-        eventSet: recheck ? { expected: eventSet.sha256, recomputed: recheck.sha256, found: recheck.found, records: recheck.expected, missing: recheck.missing.count, foreign: recheck.foreign, duplicates: recheck.duplicates } : null,
+        eventSet: recheck ? { expected: eventSet.sha256, recomputed: recheck.sha256, found: recheck.found, records: recheck.expected, missing: recheck.missing.count, foreign: recheck.foreign, duplicates: recheck.duplicates, unreadable: recheck.unreadable } : null,
         verified,
       });
       return verified ? EXIT_OK : EXIT_FAILED;
@@ -90,6 +90,7 @@ function eventSetText(eventSet: z.output<typeof Manifest>['eventSet'], recheck: 
     recheck.missing.count ? `${recheck.missing.count.toLocaleString('en')} of the run's records missing (record ${recheck.missing.first.join(', ')}${recheck.missing.count > recheck.missing.first.length ? ', …' : ''})` : '',
     recheck.foreign ? `${recheck.foreign.toLocaleString('en')} record${recheck.foreign === 1 ? '' : 's'} not of this run` : '',
     recheck.duplicates ? `${recheck.duplicates.toLocaleString('en')} eventID${recheck.duplicates === 1 ? '' : 's'} twice` : '',
+    recheck.unreadable.length ? `${recheck.unreadable.length} CloudTrail file${recheck.unreadable.length === 1 ? '' : 's'} not readable as CloudTrail:\n${recheck.unreadable.map((u) => `    ${u}`).join('\n')}` : '',
   ].filter(Boolean);
   if (recheck.sha256 === eventSet.sha256 && faults.length === 0) return `${recheck.found.toLocaleString('en')} CloudTrail records give ${recheck.sha256}, the run's digest`;
   return `the CloudTrail records give ${recheck.sha256}, not the run's ${eventSet.sha256}${faults.length ? `: ${faults.join('; ')}` : ': a record was changed'}`;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { cloudTrailLogRecords } from '../audit/cloudtrail-log-file';
+import { CloudTrailFileError, cloudTrailLogRecords } from '../audit/cloudtrail-log-file';
 import { canonicalJson, eventIdOf } from '../drill/run-trail';
 import { filesUnder } from './manifest';
 
@@ -26,6 +26,8 @@ export interface EventSetRecheck {
   foreign: number;
   /** eventIDs that occur more than once. */
   duplicates: number;
+  /** CloudTrail files that cannot be read as such (damaged gzip, not JSON, a malformed record): `path: what is wrong`. Their records before the fault count. */
+  unreadable: string[];
 }
 
 export async function recheckEventSet(bundleDir: string, cloudTrailFolder: string, runId: string, expected: number): Promise<EventSetRecheck> {
@@ -36,11 +38,18 @@ export async function recheckEventSet(bundleDir: string, cloudTrailFolder: strin
     let read = 0;
     let stored = 0;
     const files = (await filesUnder(bundleDir)).filter((f) => f.startsWith(`${cloudTrailFolder}/`));
+    const unreadable: string[] = [];
     for (const file of files) {
       const batch: [string, string][] = [];
-      for await (const { record } of cloudTrailLogRecords(join(bundleDir, ...file.split('/')))) {
-        read++;
-        batch.push([record.eventID, `${canonicalJson(record)}\n`]);
+      try {
+        for await (const { record } of cloudTrailLogRecords(join(bundleDir, ...file.split('/')))) {
+          read++;
+          batch.push([record.eventID, `${canonicalJson(record)}\n`]);
+        }
+      } catch (err) {
+        // A damaged file is a finding about the bundle, not a failure of the check.
+        if (!(err instanceof CloudTrailFileError)) throw err;
+        unreadable.push(`${file}: ${err.problem}`);
       }
       db.transaction(() => {
         for (const [id, line] of batch) stored += insert.run(id, line).changes;
@@ -60,7 +69,7 @@ export async function recheckEventSet(bundleDir: string, cloudTrailFolder: strin
       found++;
       hash.update(row.line, 'utf8');
     }
-    return { sha256: hash.digest('hex'), found, expected, missing, foreign: stored - found, duplicates: read - stored };
+    return { sha256: hash.digest('hex'), found, expected, missing, foreign: stored - found, duplicates: read - stored, unreadable };
   } finally {
     db.close();
   }

@@ -112,6 +112,22 @@ describe('keydrill verify', () => {
     expect(keydrill('verify', added).stdout).toMatch(/: 1 record not of this run\n/);
   });
 
+  it('does not verify a bundle whose CloudTrail file is damaged, naming the file, exit 1 (it stopped with exit 3)', () => {
+    const damaged = join(home, 'damaged');
+    spawnSync('cp', ['-r', bundle, damaged]);
+    const path = (readFileSync(join(damaged, 'SHA256SUMS'), 'utf8').split('\n').find((l) => l.includes('  cloudtrail/')) as string).slice(66);
+    writeFileSync(join(damaged, ...path.split('/')), 'a truncated download');
+    const r = keydrill('verify', damaged);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`    changed: ${path}\n`);
+    expect(r.stdout).toContain(`1 CloudTrail file not readable as CloudTrail:\n    ${path}: is named .gz but is not gzip data`);
+    expect(r.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+    const json = JSON.parse(keydrill('verify', damaged, '--json').stdout) as { eventSet: { unreadable: string[] }; verified: boolean };
+    expect(json.verified).toBe(false);
+    expect(json.eventSet.unreadable).toHaveLength(1);
+  });
+
   it('does not verify a bundle made without the run\'s CloudTrail records (another event store)', () => {
     const bare = join(home, 'bare');
     // An event store that exists but holds nothing of this run.
