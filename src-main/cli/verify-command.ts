@@ -70,7 +70,9 @@ async function manifestOf(dir: string): Promise<z.output<typeof Manifest>> {
   if (!info) throw new UsageError(`verify: ${dir}: no such folder`, { path: dir });
   if (!info.isDirectory()) throw new UsageError(`verify: ${dir}: not a folder; an audit bundle is the folder keydrill report RUN --bundle DIR wrote`, { path: dir });
   for (const file of [SUMS_FILE, MANIFEST_FILE]) {
-    if (!(await stat(join(dir, file)).catch(() => undefined))) throw new UsageError(`verify: ${dir} is not an audit bundle: it has no ${file}`, { path: dir });
+    const found = await stat(join(dir, file)).catch(() => undefined);
+    if (!found) throw new UsageError(`verify: ${dir} is not an audit bundle: it has no ${file}`, { path: dir });
+    if (!found.isFile()) throw new UsageError(`verify: ${dir} is not an audit bundle: its ${file} is not a file`, { path: dir });
   }
   let raw: unknown;
   try {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -141,10 +141,16 @@ describe('keydrill verify', () => {
   });
 
   it('refuses a folder that is no audit bundle, exit 2', () => {
+    // A SHA256SUMS that is a folder stopped verify with EISDIR, exit 3.
+    const sumsFolder = join(home, 'sums-folder');
+    spawnSync('cp', ['-r', bundle, sumsFolder]);
+    rmSync(join(sumsFolder, 'SHA256SUMS'));
+    mkdirSync(join(sumsFolder, 'SHA256SUMS'));
     for (const [target, message] of [
       [join(home, 'nowhere'), 'no such folder'],
       [home, 'is not an audit bundle: it has no SHA256SUMS'],
       [join(bundle, 'SHA256SUMS'), 'not a folder'],
+      [sumsFolder, 'is not an audit bundle: its SHA256SUMS is not a file'],
     ] as const) {
       const r = keydrill('verify', target);
       expect(r.status, target).toBe(2);
