@@ -39,6 +39,12 @@ describe('CSV rows', () => {
     expect(readInventory('tenant;region;replicas\nacme;us-east-1;us-west-2, eu-west-1\n', 'tenants.csv', defaults)[0]?.replicas).toEqual(['us-west-2', 'eu-west-1']);
   });
 
+  it('takes spaces around a quoted field as outside it, as a hand-edited export has them', () => {
+    // They were 'a quote inside an unquoted field'.
+    expect(csvRows('tenant ; region ; replicas\r\n acme ; us-east-1 ; "us-west-2,eu-west-1" \r\n')[1]?.fields).toEqual(['acme', 'us-east-1', 'us-west-2,eu-west-1']);
+    expect(csvRows('tenant,region\n "acme" ,us-east-1\n')[1]?.fields).toEqual(['acme', 'us-east-1']);
+  });
+
   it('names the line of a quote never closed, or text after a closing quote', () => {
     expect(problemsOf('tenant,region\nacme,"us-east-1\n')).toEqual(['line 2: a quoted field opened on line 2 is never closed']);
     expect(problemsOf('tenant,region\n"acme"x,us-east-1\n')[0]).toMatch(/^line 2: text after a closing quote/);

@@ -33,8 +33,13 @@ export function csvRows(text: string): CsvRow[] {
       continue;
     }
     const fields: string[] = [];
+    // Spaces around a quoted field (`a, "b, c" ,d`, as written by hand) are not part of it.
+    const blank = (ch: string | undefined) => ch === ' ' || (ch === '\t' && sep !== '\t');
     for (;;) {
       let field = '';
+      let q = i;
+      while (blank(src[q])) q++;
+      if (src[q] === '"') i = q;
       if (src[i] === '"') {
         i++;
         for (;;) {
@@ -53,6 +58,7 @@ export function csvRows(text: string): CsvRow[] {
           field += ch;
           i++;
         }
+        while (blank(src[i])) i++;
         if (i < src.length && src[i] !== sep && src[i] !== '\n' && !(src[i] === '\r' && src[i + 1] === '\n')) {
           throw new CsvSyntaxError(line, `text after a closing quote: a quoted field ends at a ${sep === ',' ? 'comma' : sep === ';' ? 'semicolon' : 'tab'} or the end of the line`);
         }
