@@ -45,9 +45,10 @@ describe('CSV rows', () => {
     expect(csvRows('tenant,region\n "acme" ,us-east-1\n')[1]?.fields).toEqual(['acme', 'us-east-1']);
   });
 
-  it('names the line of a quote never closed, or text after a closing quote', () => {
-    expect(problemsOf('tenant,region\nacme,"us-east-1\n')).toEqual(['line 2: a quoted field opened on line 2 is never closed']);
-    expect(problemsOf('tenant,region\n"acme"x,us-east-1\n')[0]).toMatch(/^line 2: text after a closing quote/);
+  it('names the line and column of a quote never closed, text after a closing quote, or a quote inside a field', () => {
+    expect(problemsOf('tenant,region\nacme,"us-east-1\n')).toEqual(['line 2, column 2: a quoted field opened on line 2 is never closed']);
+    expect(problemsOf('tenant,region\n"acme"x,us-east-1\n')[0]).toMatch(/^line 2, column 1: text after a closing quote/);
+    expect(problemsOf('tenant,region,replicas\nacme,us-east-1,us-west-2 "eu"\n')[0]).toMatch(/^line 2, column 3: a quote inside an unquoted field/);
   });
 });
 

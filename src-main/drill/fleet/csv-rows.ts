@@ -12,7 +12,8 @@ export interface CsvRow {
 }
 
 export class CsvSyntaxError extends Error {
-  constructor(readonly line: number, message: string) {
+  /** `column`: the field's place in its row, from 1. */
+  constructor(readonly line: number, readonly column: number, message: string) {
     super(message);
   }
 }
@@ -43,7 +44,7 @@ export function csvRows(text: string): CsvRow[] {
       if (src[i] === '"') {
         i++;
         for (;;) {
-          if (i >= src.length) throw new CsvSyntaxError(start, `a quoted field opened on line ${start} is never closed`);
+          if (i >= src.length) throw new CsvSyntaxError(start, fields.length + 1, `a quoted field opened on line ${start} is never closed`);
           const ch = src[i] as string;
           if (ch === '"') {
             if (src[i + 1] === '"') {
@@ -60,11 +61,11 @@ export function csvRows(text: string): CsvRow[] {
         }
         while (blank(src[i])) i++;
         if (i < src.length && src[i] !== sep && src[i] !== '\n' && !(src[i] === '\r' && src[i + 1] === '\n')) {
-          throw new CsvSyntaxError(line, `text after a closing quote: a quoted field ends at a ${sep === ',' ? 'comma' : sep === ';' ? 'semicolon' : 'tab'} or the end of the line`);
+          throw new CsvSyntaxError(line, fields.length + 1, `text after a closing quote: a quoted field ends at a ${sep === ',' ? 'comma' : sep === ';' ? 'semicolon' : 'tab'} or the end of the line`);
         }
       } else {
         while (i < src.length && src[i] !== sep && src[i] !== '\n' && !(src[i] === '\r' && src[i + 1] === '\n')) {
-          if (src[i] === '"') throw new CsvSyntaxError(line, 'a quote inside an unquoted field: quote the whole field and write the quote as ""');
+          if (src[i] === '"') throw new CsvSyntaxError(line, fields.length + 1, 'a quote inside an unquoted field: quote the whole field and write the quote as ""');
           field += src[i];
           i++;
         }

@@ -57,7 +57,7 @@ export function readInventory(text: string, file: string, defaults: InventoryDef
   try {
     rows = csvRows(text);
   } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new InventoryError(file, [`line ${err.line}: ${err.message}`], 0);
+    if (err instanceof CsvSyntaxError) throw new InventoryError(file, [`line ${err.line}, column ${err.column}: ${err.message}`], 0);
     throw err;
   }
   const [header, ...written] = rows;
