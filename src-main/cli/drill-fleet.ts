@@ -23,7 +23,7 @@ export const drillFleetCommand = defineCommand({
   options: {
     duration: { type: 'string', value: 'DURATION', description: 'how long the drill runs (default 30d)' },
     'outage-region': { type: 'string', value: 'REGION', description: 'the region whose KMS goes out (default: the one most tenants live in)' },
-    'outage-at': { type: 'string', value: 'DURATION', description: 'when the outage starts (default: day 11, or the last day of a shorter drill, 2h in)' },
+    'outage-at': { type: 'string', value: 'DURATION', description: 'when the outage starts (default: day 11, or the last day of a shorter drill, 2h in; half-way through a drill of under 4h)' },
     'outage-for': { type: 'string', value: 'DURATION', description: 'how long the outage lasts; 0 for none (default 3h)' },
     revoke: { type: 'string', value: 'TENANT', description: 'this tenant revokes the service\'s access to its key after day 1, for the rest of the drill' },
     nodes: { type: 'string', value: 'N', description: 'nodes of a tenant whose row gives none (default 3)' },

@@ -154,6 +154,9 @@ describe('the drill of an inventory', () => {
     expect(() => inventoryScenario(fleet, { ...options, outageRegion: 'ap-south-1' })).toThrow(new InventoryDrillError('--outage-region ap-south-1: no tenant of the inventory has a key or node there (its regions: us-east-1, us-west-2, eu-west-1)'));
     expect(() => inventoryScenario(fleet, { ...options, outageAt: days(40) })).toThrow(/the outage at 40d does not start within a 30d drill/);
     expect(() => inventoryScenario(fleet, { ...options, revoke: 'hooli' })).toThrow('--revoke hooli: no such tenant in the inventory');
+    // A drill shorter than 2 hours has its default outage half-way (it was refused: 'the outage at 2h does not start within a 1h drill').
+    expect(Scenario.parse(inventoryScenario(fleet, { ...options, duration: hours(1) })).timeline[0]).toMatchObject({ do: 'kms-region-outage', at: 30 * 60_000 });
+    expect(() => inventoryScenario(fleet, { ...options, duration: { text: '0s', ms: 0 } })).toThrow(new InventoryDrillError('--duration 0s: a drill needs some time to play; give one like 30d'));
     // No outage: no restarts either, and no outage expectation.
     const calm = Scenario.parse(inventoryScenario(fleet, { ...options, outageFor: { text: '0', ms: 0 }, revoke: 'globex' }));
     expect(calm.timeline.map((s) => s.do)).toEqual(['key-policy-revoke']);

@@ -60,8 +60,10 @@ export function inventoryScenario(fleet: readonly InventoryTenant[], o: Inventor
   const regions = [...new Set(fleet.flatMap((t) => [t.region, ...t.replicas]))];
   const outageRegion = o.outageRegion ?? busiestRegion(fleet);
   if (!regions.includes(outageRegion)) throw new InventoryDrillError(`--outage-region ${outageRegion}: no tenant of the inventory has a key or node there (its regions: ${regions.join(', ')})`);
-  const atHours = defaultOutageAtHours(o.duration.ms / DAY_MS);
-  const outageAt = o.outageAt ?? { text: durationText(atHours * 60 * MINUTE_MS), ms: atHours * 60 * MINUTE_MS };
+  if (o.duration.ms <= 0) throw new InventoryDrillError(`--duration ${o.duration.text}: a drill needs some time to play; give one like 30d`);
+  // A drill shorter than the default's 2 hours has its outage half-way through.
+  const atMs = Math.min(defaultOutageAtHours(o.duration.ms / DAY_MS) * 60 * MINUTE_MS, Math.floor(o.duration.ms / 2));
+  const outageAt = o.outageAt ?? { text: durationText(atMs), ms: atMs };
   const outage = o.outageFor.ms > 0;
   if (outage && outageAt.ms >= o.duration.ms) throw new InventoryDrillError(`the outage at ${outageAt.text} does not start within a ${o.duration.text} drill; give a longer --duration or an earlier --outage-at`);
   const revoked = o.revoke === undefined ? undefined : fleet.find((t) => t.tenant === o.revoke);
