@@ -33,7 +33,26 @@ export const verifyCommand = defineCommand({
   ],
   async run({ values, positionals, output }) {
     const dir = positionals[0] as string;
-    const manifest = await manifestOf(dir);
+    let manifest: z.output<typeof Manifest>;
+    try {
+      manifest = await manifestOf(dir);
+    } catch (err) {
+      // A manifest.json that SHA256SUMS seals with another digest was damaged or changed: the
+      // folder is a bundle that does not verify, not "no bundle".
+      const files = err instanceof UsageError && err.message.startsWith(`verify: ${join(dir, MANIFEST_FILE)} `) ? await verifyBundle(dir) : undefined;
+      if (!(err instanceof UsageError) || !files?.problems.includes(`changed: ${MANIFEST_FILE}`)) throw err;
+      const seal = (await digestFile(join(dir, SUMS_FILE))).sha256;
+      if (values.json) {
+        output.json({ bundle: dir, runId: null, seal, files: { checked: files.checked, problems: files.problems }, eventSet: null, verified: false });
+        return EXIT_FAILED;
+      }
+      console.log(`audit bundle ${dir}: its ${MANIFEST_FILE} cannot be read (${err.message.slice(`verify: ${join(dir, MANIFEST_FILE)} `.length)}), and ${SUMS_FILE} sealed another`);
+      console.log(`  files: ${files.problems.length} problem${files.problems.length === 1 ? '' : 's'} against ${SUMS_FILE}:\n${files.problems.map((p) => `    ${p}`).join('\n')}`);
+      console.log(`  seal: SHA-256 of ${SUMS_FILE} is ${seal} (compare it with the sign-off's)`);
+      console.log(`  event set: not recomputed: the run and its digest are named in ${MANIFEST_FILE}`);
+      console.log('NOT verified');
+      return EXIT_FAILED;
+    }
     const files = await verifyBundle(dir);
     const seal = (await digestFile(join(dir, SUMS_FILE))).sha256;
     const { eventSet } = manifest;

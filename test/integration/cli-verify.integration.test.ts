@@ -140,6 +140,17 @@ describe('keydrill verify', () => {
     expect(r.stdout).toContain("  event set: the bundle holds none of the run's 34 CloudTrail records, so they cannot be checked");
   });
 
+  it('does not verify a bundle whose sealed manifest.json was damaged, exit 1 (it said the folder is no bundle, exit 2)', () => {
+    const damaged = join(home, 'damaged-manifest');
+    spawnSync('cp', ['-r', bundle, damaged]);
+    writeFileSync(join(damaged, 'manifest.json'), readFileSync(join(damaged, 'manifest.json'), 'utf8').slice(0, 500));
+    const r = keydrill('verify', damaged);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('    changed: manifest.json\n');
+    expect(r.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+    expect(JSON.parse(keydrill('verify', damaged, '--json').stdout)).toMatchObject({ runId: null, files: { problems: ['changed: manifest.json'] }, eventSet: null, verified: false });
+  });
+
   it('refuses a folder that is no audit bundle, exit 2', () => {
     // A SHA256SUMS that is a folder stopped verify with EISDIR, exit 3.
     const sumsFolder = join(home, 'sums-folder');
