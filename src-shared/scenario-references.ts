@@ -96,7 +96,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     if (step.do === 'grant-revoke' && keys.get(step.key)?.serviceAccess !== 'grant') problem([...path, 'key'], `key ${step.key} gives the service access by key policy: grant-revoke needs serviceAccess: grant`);
     if ('region' in step) inRegions([...path, 'region'], step.region);
     if ('cluster' in step && step.cluster !== undefined && !clusters.has(step.cluster)) problem([...path, 'cluster'], `no cluster named ${step.cluster}`);
-    if (step.do === 'zone-outage' && !zones.has(step.zone)) problem([...path, 'zone'], `no node is in zone ${step.zone}`);
+    if ((step.do === 'zone-outage' || step.do === 'node-restart') && step.zone !== undefined && !zones.has(step.zone)) problem([...path, 'zone'], `no node is in zone ${step.zone}`);
     if ((step.do === 'iam-permission-revoke' || step.do === 'iam-permission-restore') && s.topology.serviceAccount !== 'vendor') {
       problem([...path, 'do'], `${step.do} is about the SaaS vendor's own IAM policy: set topology.serviceAccount: vendor (a role in the customer's account needs no IAM policy of its own to use the key)`);
     }
@@ -110,7 +110,7 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
       const node = (clusterId ? clusters.get(clusterId) : undefined)?.nodes.find((n) => n.id === nodeId);
       if (node && node.sourceIp === undefined && node.vpcEndpoint === undefined) problem([...path, 'node'], `node ${step.node} declares no sourceIp or vpcEndpoint: give it the path it starts on, so the change has something to change`);
     }
-    if (step.do === 'node-restart' && (step.node === undefined) === (step.cluster === undefined)) problem(path, 'node-restart needs either node ("cluster/node") or cluster');
+    if (step.do === 'node-restart' && [step.node, step.cluster, step.zone].filter((v) => v !== undefined).length !== 1) problem(path, 'node-restart needs one of node ("cluster/node"), cluster or zone');
     if (step.do === 'rotate-cmk' && step.mode === 'on-demand' && !step.reEncrypt) problem([...path, 'reEncrypt'], 'reEncrypt applies to mode new-key only');
     if (step.do === 'reconfigure-kms-region') {
       // A single-Region key's refused failover is a story worth drilling (regional-outage-single-region-key);

@@ -201,7 +201,7 @@ export const TimelineStep = z.discriminatedUnion('do', [
   z.object({ do: z.literal('key-schedule-deletion'), ...at, ...keyRef, pendingWindowDays: z.number().int().min(7).max(30).default(7) }).strict(),
   z.object({ do: z.literal('zone-outage'), ...at, zone: z.string().min(1), ...forDuration }).strict(),
   z.object({ do: z.literal('node-crash'), ...at, node: z.string().min(1).describe('"cluster/node"') }).strict(),
-  z.object({ do: z.literal('node-restart'), ...at, node: z.string().min(1).optional(), cluster: Id.optional() }).strict(),
+  z.object({ do: z.literal('node-restart'), ...at, node: z.string().min(1).optional(), cluster: Id.optional(), zone: z.string().min(1).optional().describe('Every node in this zone restarts at once (a deploy): each needs its keys from KMS to serve again.') }).strict(),
   z.object({ do: z.literal('iam-permission-revoke'), ...at }).strict().describe("The SaaS vendor's own IAM policy no longer lets its role use the customer's keys (topology.serviceAccount: vendor)."),
   z.object({ do: z.literal('node-address-change'), ...at, node: z.string().min(1).describe('"cluster/node"'), sourceIp: SourceIp.optional(), vpcEndpoint: VpcEndpoint.optional() }).strict()
     .describe('The node\'s calls now come from another address or through another VPC endpoint (or none, when left out).'),

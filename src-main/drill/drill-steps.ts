@@ -71,7 +71,7 @@ export async function endStep(world: DrillWorld, index: number): Promise<void> {
 export function stepScope(world: DrillWorld, step: TimelineStep): ClusterRuntime[] {
   if ('key' in step) return world.clustersOfKey(step.key);
   if ('region' in step && step.do !== 'reconfigure-kms-region') return world.clustersInRegion(step.region);
-  if ('zone' in step) return world.clustersInZone(step.zone);
+  if ('zone' in step && step.zone !== undefined) return world.clustersInZone(step.zone);
   if ('cluster' in step && step.cluster) return [world.clusters.get(step.cluster)].filter((c): c is ClusterRuntime => c !== undefined);
   if ('node' in step && step.node) return [world.clusters.get(step.node.split('/')[0] ?? '')].filter((c): c is ClusterRuntime => c !== undefined);
   return [...world.clusters.values()];
@@ -205,7 +205,7 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
       return { detail: `${step.node} crashed` };
     }
     case 'node-restart': {
-      const nodes = step.node ? [world.node(...(step.node.split('/') as [string, string]))] : [...(world.clusters.get(step.cluster ?? '')?.nodes.values() ?? [])];
+      const nodes = step.node ? [world.node(...(step.node.split('/') as [string, string]))] : step.zone !== undefined ? zoneNodes(world, step.zone) : [...(world.clusters.get(step.cluster ?? '')?.nodes.values() ?? [])];
       return { detail: `restart of ${nodes.map((n) => `${n.cluster}/${n.id}`).join(', ')}: ${await restartNodes(world, nodes, 'restarted')}` };
     }
     case 'reconfigure-kms-region': {

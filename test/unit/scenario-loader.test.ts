@@ -64,6 +64,14 @@ describe('scenario files', () => {
     expect(message).toMatch(/^timeline\[0\]\.do: unknown step: "do" must be one of kms-region-outage, .*restore-snapshot \(line 20\)$/);
   });
 
+  it('node-restart takes a zone (every node in it restarts at once), and exactly one of node, cluster or zone', () => {
+    const withStep = (step: string) => valid.replace('  - { do: kms-region-outage, at: 1h, region: us-east-1, duration: 2h, id: outage }', `  - { do: kms-region-outage, at: 1h, region: us-east-1, duration: 2h, id: outage }\n  - ${step}`);
+    expect(parseScenarioText(withStep('{ do: node-restart, at: 90m, zone: us-east-1a }')).timeline[1]).toMatchObject({ do: 'node-restart', zone: 'us-east-1a' });
+    expect(problems(withStep('{ do: node-restart, at: 90m, zone: us-east-1z }'))).toEqual(['timeline[1].zone: no node is in zone us-east-1z (line 21)']);
+    expect(problems(withStep('{ do: node-restart, at: 90m, zone: us-east-1a, cluster: prod }'))).toEqual(['timeline[1]: node-restart needs one of node ("cluster/node"), cluster or zone (line 21)']);
+    expect(problems(withStep('{ do: node-restart, at: 90m }'))).toEqual(['timeline[1]: node-restart needs one of node ("cluster/node"), cluster or zone (line 21)']);
+  });
+
   it('a step after the end of the drill says when it is and when the drill ends, as durations are written', () => {
     const text = valid.replace('at: 1h, region', 'at: 7h, region');
     expect(problems(text)).toContain(`timeline[0].at: this step is at 7h, after the end of the drill (duration 6h) (line ${lineOf(text, 'at: 7h')})`);

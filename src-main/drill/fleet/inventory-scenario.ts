@@ -76,8 +76,7 @@ export function inventoryScenario(fleet: readonly InventoryTenant[], o: Inventor
   // tenant can fail over. So the region's zones restart in turn during the outage (a rolling deploy).
   // The restarts fit in the part of the outage the drill plays (one that starts near its end is cut short).
   const zones = outage ? rollingRestart(fleet, outageRegion, outageAt.ms, Math.min(o.outageFor.ms, o.duration.ms - outageAt.ms)) : [];
-  if (zones.length && zones.some((z) => z.forMs < 1)) throw new InventoryDrillError(`the outage of ${outageRegion} leaves too little time in the drill to restart its ${zones.length} zones in turn; give a longer --outage-for, an earlier --outage-at or a longer --duration`);
-  for (const [i, z] of zones.entries()) timeline.push({ do: 'zone-outage', id: `restart-${i + 1}`, at: z.at, zone: z.zone, duration: z.for });
+  for (const [i, z] of zones.entries()) timeline.push({ do: 'node-restart', id: `restart-${i + 1}`, at: z.at, zone: z.zone });
   if (revoked) timeline.push({ do: 'key-policy-revoke', id: 'revoke', at: '1d', key: keyId(revoked) });
   const exposed = fleet.filter((t) => t.region === outageRegion && !t.replicas.some((r) => r !== outageRegion)).length;
   const count = (n: number, noun: string) => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
@@ -110,17 +109,18 @@ export function inventoryScenario(fleet: readonly InventoryTenant[], o: Inventor
 }
 
 /**
- * Each zone of the region's nodes down for a while in turn, from half an hour into the outage, all
- * back within its first half (at most 10 minutes each), so every node there starts again while
- * KMS is out — in a short outage too: a zone restarted after KMS is back would hide its tenants
- * that cannot fail over.
+ * Each zone of the region's nodes restarted at once, in turn, from half an hour into the outage and
+ * all within its first half (at most 10 minutes apart), so every node there starts again while KMS
+ * is out — in a short outage too: a zone restarted after KMS is back would hide its tenants that
+ * cannot fail over. A restart takes no time of its own: a tenant whose nodes all sit in one zone and
+ * whose key has a replica fails over at once, and is not counted down for the restart itself.
  */
-function rollingRestart(fleet: readonly InventoryTenant[], region: string, atMs: number, forMs: number): { zone: string; at: string; for: string; forMs: number }[] {
+function rollingRestart(fleet: readonly InventoryTenant[], region: string, atMs: number, forMs: number): { zone: string; at: string }[] {
   const zones = [...new Set(fleet.filter((t) => t.region === region).flatMap((t) => t.zones.slice(0, t.nodes)))];
   if (zones.length === 0) return [];
   const start = atMs + Math.min(30 * MINUTE_MS, Math.floor(forMs / 4));
   const each = Math.min(10 * MINUTE_MS, Math.floor(forMs / 4 / zones.length));
-  return zones.map((zone, i) => ({ zone, at: durationText(start + i * each), for: durationText(each), forMs: each }));
+  return zones.map((zone, i) => ({ zone, at: durationText(start + i * each) }));
 }
 
 /** 872,400,000 ms → "10d2h20m": a step's time as a scenario file writes it. */
