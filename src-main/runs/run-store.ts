@@ -29,6 +29,9 @@ export interface TimelineQuery {
  * pages and its hierarchy history from any keyframe — never the whole run at once.
  */
 export class RunStore {
+  /** The sinks of runs playing into this store, so closing it writes what they buffered first. */
+  private readonly sinks = new Set<WeakRef<StoreRunSink>>();
+
   private constructor(readonly db: Database.Database, readonly file: string) {}
 
   static open(file: string): RunStore {
@@ -51,7 +54,10 @@ export class RunStore {
 
   /** A sink for a new run: the drill writes its record here as it plays. */
   sink(): StoreRunSink {
-    return new StoreRunSink(this.db);
+    const sink = new StoreRunSink(this.db);
+    for (const ref of this.sinks) if (!ref.deref()) this.sinks.delete(ref);
+    this.sinks.add(new WeakRef(sink));
+    return sink;
   }
 
   /** Every run, newest first; runs whose process died are marked interrupted first. */
@@ -191,6 +197,8 @@ export class RunStore {
   }
 
   close(): void {
+    for (const ref of this.sinks) ref.deref()?.detach();
+    this.sinks.clear();
     this.db.close();
   }
 

@@ -70,6 +70,16 @@ export class StoreRunSink implements RunSink {
     this.db.prepare("UPDATE runs SET status = 'interrupted', reason = ?, ended_at = ?, heartbeat = ? WHERE run_id = ? AND status = 'started'").run(`the drill failed: ${reason}`, new Date().toISOString(), Date.now(), this.runId);
   }
 
+  /**
+   * The store is closing with this run still playing (its process ends: the run will read as
+   * interrupted): what is buffered is written, and the timers stop, so none fires on a closed
+   * database (a heartbeat after close threw from a timer, outside any caller).
+   */
+  detach(): void {
+    this.flush();
+    this.stop();
+  }
+
   /** Writes the buffered rows in one transaction. */
   flush(): void {
     if (this.flushTimer) {

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RunService } from '../../src-main/app/run-service';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { runDrill } from '../../src-main/drill/drill-runner';
@@ -90,6 +90,29 @@ describe('the run store', () => {
       expect(() => store.delete('still-playing-1')).toThrow(/still playing/);
     } finally {
       store.close();
+    }
+  }, 60_000);
+
+  it('closing the store while a run plays into it writes what the run buffered, and no heartbeat fires on the closed file', async () => {
+    // A CI run saw 'The database connection is not open' thrown from the sink's heartbeat timer after a test closed its store.
+    const file = join(home, 'closing.sqlite');
+    const b = await runDrill(builtIn('revocation-and-restore'), {});
+    const store = RunStore.open(file);
+    const sink = store.sink();
+    vi.useFakeTimers();
+    try {
+      sink.started({ ...b, execution: { ...b.execution, runId: 'closing-1', status: 'started' } });
+      sink.timelineEntry({ seq: 0, at: 0, kind: 'event', name: 'x', detail: 'buffered', outcome: 'ok', principal: 'p', calls: { from: 0, until: 0 }, observations: { from: 0, until: 0 } } as unknown as Parameters<typeof sink.timelineEntry>[0]);
+      store.close();
+      expect(() => vi.advanceTimersByTime(60_000)).not.toThrow();
+    } finally {
+      vi.useRealTimers();
+    }
+    const reopened = RunStore.open(file);
+    try {
+      expect(reopened.timeline('closing-1').total).toBe(1);
+    } finally {
+      reopened.close();
     }
   }, 60_000);
 
