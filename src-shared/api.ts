@@ -50,7 +50,8 @@ export const apiChannels = {
       /** The inventory's file name, for the scenario's title and for problems. */
       name: z.string().min(1).max(255),
     }).strict(),
-    result: z.object({ text: ScenarioText, tenants: z.number().int().positive() }),
+    /** `ignored`: the inventory's columns that are not KeyDrill's, read past. */
+    result: z.object({ text: ScenarioText, tenants: z.number().int().positive(), ignored: z.array(z.string()) }),
   },
   /** Starts a drill; progress and the end arrive as `drill:progress` / `drill:finished` with the same jobId. */
   'drills:run': {

@@ -18,7 +18,7 @@ const MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
 export const drillFleetCommand = defineCommand({
   path: ['drill', 'fleet'],
   summary: 'write a scenario that drills your fleet, from a CSV inventory of its tenants',
-  description: `Reads a CSV inventory, one row per tenant, with the columns ${INVENTORY_COLUMNS.join(', ')} (tenant and region are needed; replicas are the regions of the tenant key's multi-Region replicas, separated by ';'; a file saved with semicolons or tabs between fields is read too), and prints a scenario: every tenant a cluster with its own CMK, a KMS outage of one region, automatic failover to the replicas. Tenants with no replica outside that region cannot fail over; the drill's report shows which and for how long. Every problem in the inventory is listed with its line, exit 2.`,
+  description: `Reads a CSV inventory, one row per tenant, with the columns ${INVENTORY_COLUMNS.join(', ')} (tenant and region are needed; replicas are the regions of the tenant key's multi-Region replicas, separated by ';'; a file saved with semicolons or tabs between fields is read too; other columns are read past and named on stderr, unless one looks like a typo of a column the file lacks), and prints a scenario: every tenant a cluster with its own CMK, a KMS outage of one region, automatic failover to the replicas. Tenants with no replica outside that region cannot fail over; the drill's report shows which and for how long. Every problem in the inventory is listed with its line, exit 2.`,
   args: [{ name: 'inventory', complete: 'file', description: 'the CSV inventory of tenants' }],
   options: {
     duration: { type: 'string', value: 'DURATION', description: 'how long the drill runs (default 30d)' },
@@ -40,7 +40,7 @@ export const drillFleetCommand = defineCommand({
     const defaults = { nodes: countOption('--nodes', values.nodes, FLEET_DEFAULTS.nodes), databases: countOption('--databases', values.databases, FLEET_DEFAULTS.databases) };
     const text = readInventoryFile(file);
     try {
-      const { text: yaml } = fleetScenarioText(text, file, defaults, {
+      const { text: yaml, ignored } = fleetScenarioText(text, file, defaults, {
         duration: values.duration === undefined ? FLEET_DRILL_DEFAULTS.duration : durationOption('--duration', values.duration),
         outageRegion: values['outage-region'],
         outageAt: values['outage-at'] === undefined ? undefined : durationOption('--outage-at', values['outage-at']),
@@ -49,6 +49,8 @@ export const drillFleetCommand = defineCommand({
         seed: values.seed === undefined ? FLEET_DRILL_DEFAULTS.seed : seedOption(values.seed),
       });
       process.stdout.write(yaml);
+      // On stderr: stdout is the scenario file.
+      if (ignored.length) console.error(`drill fleet: read past the column${ignored.length === 1 ? '' : 's'} ${ignored.map((c) => `'${c}'`).join(', ')} of ${file} (not one of ${INVENTORY_COLUMNS.join(', ')})`);
       return EXIT_OK;
     } catch (err) {
       if (err instanceof InventoryError) throw new UsageError(`drill fleet: ${err.message}`, { path: file });

@@ -24,7 +24,8 @@ export function FleetInventory({ onScenario }: { onScenario: (text: string) => v
     try {
       const made = await call('drills:fleet', { inventory: await file.text(), name: file.name });
       onScenario(made.text);
-      setNote(`${made.tenants.toLocaleString('en')} tenant${made.tenants === 1 ? '' : 's'} from ${file.name}. Change the outage or the duration in the editor.`);
+      const ignored = made.ignored.length ? ` Read past the column${made.ignored.length === 1 ? '' : 's'} ${made.ignored.map((c) => `'${c}'`).join(', ')}.` : '';
+      setNote(`${made.tenants.toLocaleString('en')} tenant${made.tenants === 1 ? '' : 's'} from ${file.name}.${ignored} Change the outage or the duration in the editor.`);
     } catch (err) {
       setError((err as Error).message);
     } finally {

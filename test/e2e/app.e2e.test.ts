@@ -104,8 +104,8 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     const editor = page.getByRole('textbox', { name: 'Scenario YAML' });
     const before = await editor.innerText();
     const input = page.getByTestId('fleet-inventory-input');
-    await input.setInputFiles({ name: 'tenants.csv', mimeType: 'text/csv', buffer: Buffer.from('tenant,region,replicas\r\nacme,us-east-1,us-west-2\r\ninitech,us-east-1,\r\n') });
-    await expect.poll(() => page.getByTestId('fleet-inventory-note').textContent()).toBe('2 tenants from tenants.csv. Change the outage or the duration in the editor.');
+    await input.setInputFiles({ name: 'tenants.csv', mimeType: 'text/csv', buffer: Buffer.from('tenant,region,replicas,plan\r\nacme,us-east-1,us-west-2,gold\r\ninitech,us-east-1,,\r\n') });
+    await expect.poll(() => page.getByTestId('fleet-inventory-note').textContent()).toBe("2 tenants from tenants.csv. Read past the column 'plan'. Change the outage or the duration in the editor.");
     await page.getByText('✓ Valid — Fleet of 2 tenants from tenants.csv: us-east-1 outage').waitFor();
     expect(await editor.innerText()).toContain('kms-region-outage');
     expect(await page.getByRole('button', { name: 'Run drill' }).isDisabled()).toBe(false);

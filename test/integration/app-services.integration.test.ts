@@ -68,7 +68,7 @@ describe('the services behind the contract, as the UI uses them', () => {
   it('makes a fleet scenario from a CSV inventory for the editor, or names every problem of the inventory with its line', async () => {
     const inventory = 'tenant,region,replicas\nacme,us-east-1,us-west-2\ninitech,us-east-1,\n';
     const made = await callApi(ctx, 'drills:fleet', { inventory, name: 'tenants.csv' });
-    expect(made).toMatchObject({ ok: true, result: { tenants: 2 } });
+    expect(made).toMatchObject({ ok: true, result: { tenants: 2, ignored: [] } });
     const text = (made as { result: { text: string } }).result.text;
     const checked = await callApi(ctx, 'drills:validate', { text });
     expect(checked).toMatchObject({ ok: true, result: { valid: true, title: 'Fleet of 2 tenants from tenants.csv: us-east-1 outage' } });

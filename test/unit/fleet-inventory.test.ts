@@ -70,6 +70,15 @@ describe('a fleet inventory', () => {
     expect(problemsOf('tenant,region\n,,\n')).toEqual(['no tenants: the header is followed by no row']);
   });
 
+  it('reads past columns that are not its own (an export\'s owner, plan, notes), but refuses a typo of a column the file lacks', () => {
+    const ignored: string[] = [];
+    const fleet = readInventory('tenant,Owner,region,replicas,nodes,notes\nacme,Ann,us-east-1,us-west-2,2,"big, old"\n', 'tenants.csv', defaults, ignored);
+    expect(fleet[0]).toMatchObject({ tenant: 'acme', region: 'us-east-1', replicas: ['us-west-2'], nodes: 2 });
+    expect(ignored).toEqual(['Owner', 'notes']);
+    // 'notes' beside no 'nodes' column may be a typo of it: refused, as 'replica' beside no 'replicas' (every tenant would lose its replicas).
+    expect(problemsOf('tenant,region,notes\nacme,us-east-1,2\n')).toEqual(["line 1: unknown column 'notes' (did you mean 'nodes'?); the columns are tenant, region, replicas, nodes, databases, zones"]);
+  });
+
   it('lists every problem at once, each with its line and column', () => {
     const problems = problemsOf([
       'tenant,region,replica,nodes',

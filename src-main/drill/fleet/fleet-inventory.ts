@@ -12,7 +12,8 @@ import { csvRows, CsvSyntaxError, type CsvRow } from './csv-rows';
  * tenant and region are needed; replicas (regions of multi-Region replicas of the tenant's key,
  * separated by ';', ',' or spaces; none: a single-Region key), nodes, databases and zones (separated by ';' or ',';
  * the nodes are spread over them in turn; by default the region's a, b and c) may be left out, as
- * columns or per row. Zones are availability zones, best named as AWS names them (us-east-1a): to the
+ * columns or per row. Other columns are read past, except one that looks like a typo of a column the
+ * file lacks ('replica' with no 'replicas'). Zones are availability zones, best named as AWS names them (us-east-1a): to the
  * drill a zone name used in two regions is one zone, which goes down as a whole. Every problem is
  * reported with its line and column, all of them at once, so a long inventory is fixed in one pass.
  */
@@ -52,7 +53,8 @@ export class InventoryError extends Error {
   }
 }
 
-export function readInventory(text: string, file: string, defaults: InventoryDefaults): InventoryTenant[] {
+/** `ignored` receives the names of the columns read past (not KeyDrill's), to say so. */
+export function readInventory(text: string, file: string, defaults: InventoryDefaults, ignored: string[] = []): InventoryTenant[] {
   let rows: CsvRow[];
   try {
     rows = csvRows(text);
@@ -73,8 +75,11 @@ export function readInventory(text: string, file: string, defaults: InventoryDef
       if (columns.indexOf(name) !== i) problems.push(`line ${header.line}: the column '${name}' is named twice`);
       return;
     }
+    // A near-miss of a column the file lacks is a typo that would quietly drop its values (every
+    // tenant without replicas): refused. Any other column (an export's owner, plan, notes) is ignored.
     const like = didYouMean(name, INVENTORY_COLUMNS);
-    problems.push(`line ${header.line}: unknown column '${header.fields[i]}'${like ? ` (did you mean '${like}'?)` : ''}; the columns are ${INVENTORY_COLUMNS.join(', ')}`);
+    if (like && !columns.includes(like)) problems.push(`line ${header.line}: unknown column '${header.fields[i]}' (did you mean '${like}'?); the columns are ${INVENTORY_COLUMNS.join(', ')}`);
+    else ignored.push(header.fields[i] as string);
   });
   for (const needed of ['tenant', 'region'] as const) {
     if (!columns.includes(needed)) problems.push(`line ${header.line}: the column '${needed}' is needed`);

@@ -11,8 +11,9 @@ import { InventoryDrillError, inventoryScenario, type InventoryDrillOptions } fr
  * `drill run` will read it, so a fleet too large to play is refused here rather than at the run.
  * Throws InventoryError (the inventory), InventoryDrillError (the options) or ScenarioError.
  */
-export function fleetScenarioText(csv: string, file: string, defaults: InventoryDefaults, options: Omit<InventoryDrillOptions, 'source'>): { text: string; tenants: number } {
-  const fleet = readInventory(csv, file, defaults);
+export function fleetScenarioText(csv: string, file: string, defaults: InventoryDefaults, options: Omit<InventoryDrillOptions, 'source'>): { text: string; tenants: number; ignored: string[] } {
+  const ignored: string[] = [];
+  const fleet = readInventory(csv, file, defaults, ignored);
   // Problems name the file as given; the scenario names the inventory by its file name only.
   const source = file.replace(/^.*[\\/]/, '');
   const scenario = inventoryScenario(fleet, { ...options, source });
@@ -23,5 +24,5 @@ export function fleetScenarioText(csv: string, file: string, defaults: Inventory
     throw new InventoryDrillError(`the scenario of ${fleet.length.toLocaleString('en')} tenants would be ${(bytes / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB a scenario file may be: split the inventory into drills of about ${fits.toLocaleString('en')} tenants`);
   }
   parseScenarioText(text, 'the generated scenario');
-  return { text, tenants: fleet.length };
+  return { text, tenants: fleet.length, ignored };
 }
