@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../src-shared/duration';
 import type { ScenarioInput } from '../../../src-shared/scenario';
 import type { InventoryTenant } from './fleet-inventory';
 
@@ -63,7 +64,7 @@ export function inventoryScenario(fleet: readonly InventoryTenant[], o: Inventor
   if (o.duration.ms <= 0) throw new InventoryDrillError(`--duration ${o.duration.text}: a drill needs some time to play; give one like 30d`);
   // A drill shorter than the default's 2 hours has its outage half-way through.
   const atMs = Math.min(defaultOutageAtHours(o.duration.ms / DAY_MS) * 60 * MINUTE_MS, Math.floor(o.duration.ms / 2));
-  const outageAt = o.outageAt ?? { text: durationText(atMs), ms: atMs };
+  const outageAt = o.outageAt ?? { text: formatDuration(atMs), ms: atMs };
   const outage = o.outageFor.ms > 0;
   if (outage && outageAt.ms >= o.duration.ms) throw new InventoryDrillError(`the outage at ${outageAt.text} does not start within a ${o.duration.text} drill; give a longer --duration or an earlier --outage-at`);
   const revoked = o.revoke === undefined ? undefined : fleet.find((t) => t.tenant === o.revoke);
@@ -120,19 +121,7 @@ function rollingRestart(fleet: readonly InventoryTenant[], region: string, atMs:
   if (zones.length === 0) return [];
   const start = atMs + Math.min(30 * MINUTE_MS, Math.floor(forMs / 4));
   const each = Math.min(10 * MINUTE_MS, Math.floor(forMs / 4 / zones.length));
-  return zones.map((zone, i) => ({ zone, at: durationText(start + i * each) }));
-}
-
-/** 872,400,000 ms → "10d2h20m": a step's time as a scenario file writes it. */
-function durationText(ms: number): string {
-  const parts: string[] = [];
-  let rest = Math.round(ms);
-  for (const [unit, size] of [['d', DAY_MS], ['h', 60 * MINUTE_MS], ['m', MINUTE_MS], ['s', 1000], ['ms', 1]] as const) {
-    const n = Math.floor(rest / size);
-    if (n > 0) parts.push(`${n}${unit}`);
-    rest -= n * size;
-  }
-  return parts.join('') || '0s';
+  return zones.map((zone, i) => ({ zone, at: formatDuration(start + i * each) }));
 }
 
 /** The region most tenants' keys and nodes live in. */
