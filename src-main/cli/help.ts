@@ -77,7 +77,8 @@ export function groupHelp(group: CommandGroup, commands: readonly CommandSpec[])
 
 export const EXIT_CODES_TEXT = `Exit codes:
   0    success: the command did what it was asked (a drill: every expectation met)
-  1    a drill ran and an expectation failed
+  1    a drill ran and an expectation failed; verify found a bundle not as sealed;
+       report --bundle wrote a bundle lacking records of the run (another --db?)
   2    bad input: an unknown option, an invalid scenario, a missing file, a data folder
        another process holds (or a stale lock file names)…
   3    could not run: the KMS backend unreachable, credentials refused;

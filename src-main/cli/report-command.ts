@@ -12,7 +12,7 @@ import { writeJUnit } from './junit-report';
 import { summariseRun } from './drill-summary';
 import { checkBundleFolder, checkFilesApartFromFolder, checkFilesDistinct, checkOutputFile } from './output-paths';
 import { runService } from './scenario-input';
-import { EXIT_OK, runLookupError, UsageError } from './usage-error';
+import { EXIT_FAILED, EXIT_OK, runLookupError, UsageError } from './usage-error';
 
 /** `keydrill report <run-id> --out FILE`: a saved run exported again, in any format, or as a sealed audit bundle. */
 export const reportCommand = defineCommand({
@@ -47,7 +47,7 @@ export const reportCommand = defineCommand({
     for (const file of outs) await checkOutputFile('--out', file);
     if (values.bundle !== undefined) await checkBundleFolder('--bundle', values.bundle);
     const runs = runService();
-    const written: { file: string; format: string; bytes: number; sealSha256?: string; notes?: string[] }[] = [];
+    const written: { file: string; format: string; bytes: number; sealSha256?: string; notes?: string[]; missing?: BundleOutcome['missing'] }[] = [];
     // The event store: a bundle's CloudTrail files come from it, and a run that never summed itself up is counted there.
     const dbPath = eventsDbPath(values.db);
     // One named with --db must exist; the default one may not (no drill ran here yet, only runs were copied in).
@@ -73,7 +73,7 @@ export const reportCommand = defineCommand({
       if (values.bundle !== undefined && store) {
         const runId = source.head.execution.runId;
         const bundle: BundleOutcome = await writeAuditBundle(source, resolve(values.bundle), { exportCloudTrail: (dir) => exportCloudTrailLogs(store, dir, { runId }), exportObservations: (file) => exportObservations(store, file, runId) });
-        written.push({ file: bundle.dir, format: 'bundle', bytes: bundle.bytes, sealSha256: bundle.sealSha256, notes: bundle.notes });
+        written.push({ file: bundle.dir, format: 'bundle', bytes: bundle.bytes, sealSha256: bundle.sealSha256, notes: bundle.notes, ...(bundle.missing ? { missing: bundle.missing } : {}) });
       }
     } finally {
       store?.close();
@@ -90,6 +90,22 @@ export const reportCommand = defineCommand({
         }
       }
     }
+    // A bundle short of the run's evidence is written (its notes say what it lacks) but is not a
+    // bundle to hand on: keydrill verify refuses it, so the command that made it says so and fails.
+    const short = written.find((w) => w.missing);
+    if (short?.missing) {
+      console.error(`keydrill: the audit bundle ${short.file} is incomplete: ${missingText(short.missing)} the run made are not in the event store ${dbPath} (was the run made with another --db?); keydrill verify will not verify it.`);
+      return EXIT_FAILED;
+    }
     return EXIT_OK;
   },
 });
+
+/** "1,200 CloudTrail records and 3 client-side observations" */
+function missingText(missing: NonNullable<BundleOutcome['missing']>): string {
+  const parts = [
+    ...(missing.records > 0 ? [`${missing.records.toLocaleString('en')} CloudTrail record${missing.records === 1 ? '' : 's'}`] : []),
+    ...(missing.observations > 0 ? [`${missing.observations.toLocaleString('en')} client-side observation${missing.observations === 1 ? '' : 's'}`] : []),
+  ];
+  return parts.join(' and ');
+}

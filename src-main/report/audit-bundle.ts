@@ -34,6 +34,12 @@ export interface BundleOutcome {
   sealSha256: string;
   /** What the bundle lacks, and why (no Chromium for the PDF; CloudTrail records not in this event store). */
   notes: string[];
+  /**
+   * Evidence a finished run made that the event store did not give the bundle (it was read from
+   * another events database, or records were deleted): `keydrill verify` cannot verify such a
+   * bundle, so whoever makes it must hear so. Undefined when nothing is missing.
+   */
+  missing?: { records: number; observations: number } | undefined;
 }
 
 /**
@@ -90,7 +96,8 @@ export async function writeAuditBundle(input: RunSource, dir: string, options: B
     await writeFile(join(temp, SUMS_FILE), sumsText(files), { flag: 'wx' });
     const seal = await digestFile(join(temp, SUMS_FILE));
     await moveIntoPlace(temp, dir);
-    return { dir, files, bytes: files.reduce((n, f) => n + f.bytes, 0) + seal.bytes, sealSha256: seal.sha256, notes };
+    const missing = missingEvidence(head, trail.records, observations, options);
+    return { dir, files, bytes: files.reduce((n, f) => n + f.bytes, 0) + seal.bytes, sealSha256: seal.sha256, notes, ...(missing ? { missing } : {}) };
   } catch (err) {
     await rm(temp, { recursive: true, force: true });
     if (err instanceof ReportError) throw err;
@@ -141,6 +148,16 @@ async function observationsInto(source: RunSource, file: string, options: Bundle
     notes.push(storeCountDiffers('client-side observations', 'observations', observations, made));
   }
   return observations;
+}
+
+/** What a run that summed itself up made and the bundle lacks (only what an export was asked for: without an event store, the notes say so). */
+function missingEvidence(head: RunSource['head'], records: number, observations: number, options: BundleOptions): BundleOutcome['missing'] {
+  if (!summedUp(head.execution)) return undefined;
+  const lacks = {
+    records: options.exportCloudTrail ? Math.max(0, head.eventCount - records) : 0,
+    observations: options.exportObservations ? Math.max(0, head.observationCount - observations) : 0,
+  };
+  return lacks.records > 0 || lacks.observations > 0 ? lacks : undefined;
 }
 
 /** A note for evidence the export could not read: "The run's 12 CloudTrail records are not included: …". */
