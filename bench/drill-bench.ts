@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- drill [--tenants 10,100,1000] [--skip-year]`:
+ * `npm run bench -- drill [--tenants 10,100,1000] [--runtime node,electron] [--skip-year]`:
  *  1. the fleet sweep: a generated fleet (bench/fleet-scenario.ts: each tenant a 3-node cluster with 2
  *     databases and a multi-Region key, 30 days, a 3 h us-east-1 outage with automatic failover, hourly
  *     canaries) at each size, each in a process of its own — wall time, time per KMS call and per
@@ -7,6 +7,10 @@
  *  2. "revoked for a year": the 10-tenant fleet for 365 days with and without one tenant's key
  *     revoked from day 1 — a node that cannot do anything costs nothing while nothing changes for it;
  *  3. the year-long built-in scenario over 1, 30 and 365 days: wall time tracks events, not simulated time.
+ * 1 and 2 run on each runtime asked for (both by default), each against its own baseline: `node` is the
+ * Node running this (the CLI's), `electron` the Node of Electron 40 that the desktop app's main process
+ * plays drills on (bench/lib/electron-node.ts fetches it and builds better-sqlite3 for it, once). 3 runs
+ * on this Node.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +21,7 @@ import type { Scenario } from '../src-shared/scenario';
 import { runDrill } from '../src-main/drill/drill-runner';
 import { builtInScenarios } from '../src-main/drill/scenario-catalog';
 import type { FleetOptions } from './fleet-scenario';
+import { ELECTRON_MAJOR, ensureElectronNode } from './lib/electron-node';
 import type { FleetMeasurement } from './lib/fleet-drill-run';
 import { printTable } from './lib/stats';
 
@@ -27,33 +32,80 @@ function shortened(scenario: Scenario, days: number): Scenario {
   return { ...scenario, duration, timeline: scenario.timeline.filter((s) => s.at < duration), expectations: [] };
 }
 
+/** A Node to run the fleet drills on, and how to start it. */
+interface Runtime {
+  name: 'node' | 'electron';
+  title: string;
+  node: string;
+  execArgv: string[];
+  env: Record<string, string>;
+}
+
+interface FleetResult {
+  runtime: Runtime['name'];
+  title: string;
+  sweep: FleetMeasurement[];
+  revoked: FleetMeasurement[];
+}
+
+/** The runtimes asked for; Electron's Node only if it can be had (why not, in one line, if not). */
+function runtimes(argv: string[]): { list: Runtime[]; unavailable?: string } | { error: string } {
+  const arg = argv[argv.indexOf('--runtime') + 1];
+  const names = argv.includes('--runtime') && arg ? arg.split(',') : ['node', 'electron'];
+  const unknown = names.filter((n) => n !== 'node' && n !== 'electron');
+  if (unknown.length > 0) return { error: `unknown runtime ${unknown.join(', ')}; --runtime takes node, electron or both` };
+  const system: Runtime = { name: 'node', title: `CLI on this machine's Node ${process.versions.node}`, node: process.execPath, execArgv: [], env: {} };
+  const list: Runtime[] = [];
+  let unavailable: string | undefined;
+  for (const name of new Set(names)) {
+    if (name === 'node') list.push(system);
+    else {
+      const electron = ensureElectronNode();
+      if ('reason' in electron) {
+        unavailable = `Electron ${ELECTRON_MAJOR}'s Node is not measured: ${electron.reason}`;
+        console.log(unavailable);
+      } else list.push({ name: 'electron', title: `desktop app's runtime: Node ${electron.version}, the Node of Electron ${ELECTRON_MAJOR}`, node: electron.node, execArgv: ['--require', electron.hooks], env: electron.env });
+    }
+  }
+  if (list.length === 0) list.push(system);
+  return unavailable ? { list, unavailable } : { list };
+}
+
 /** One fleet drill in a child process (its peak RSS is its own). */
-function measureFleet(options: FleetOptions, dir: string): FleetMeasurement {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/lib/fleet-drill-run.ts', JSON.stringify(options), join(dir, `runs-${options.tenants}-${options.days ?? 30}.sqlite`)], {
-    encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+function measureFleet(runtime: Runtime, options: FleetOptions, dir: string): FleetMeasurement {
+  const out = execFileSync(runtime.node, [...runtime.execArgv, '--import', 'tsx', 'bench/lib/fleet-drill-run.ts', JSON.stringify(options), join(dir, `runs-${runtime.name}-${options.tenants}-${options.days ?? 30}.sqlite`)], {
+    encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...runtime.env },
   });
   return JSON.parse(out.trim().split('\n').at(-1) as string) as FleetMeasurement;
 }
 
-function fleetSweep(sizes: number[], dir: string): { sweep: FleetMeasurement[]; revoked: FleetMeasurement[] } {
-  const sweep = sizes.map((tenants) => measureFleet({ tenants, days: 30 }, dir));
+function fleetSweep(runtime: Runtime, sizes: number[], dir: string): FleetResult {
+  const sweep = sizes.map((tenants) => measureFleet(runtime, { tenants, days: 30 }, dir));
   const base = sweep[0] as FleetMeasurement;
   const ratio = (v: number, b: number) => (b > 0 ? `${(v / b).toFixed(2)}×` : '-');
-  console.log(`Fleet sweep: N tenants × 3 nodes × 2 databases, multi-Region keys, 30 days, a 3 h us-east-1 outage, automatic failover (each in its own process; load ${loadAverage()})\n`);
+  console.log(`Fleet sweep, ${runtime.title}: N tenants × 3 nodes × 2 databases, multi-Region keys, 30 days, a 3 h us-east-1 outage, automatic failover (each in its own process; load ${loadAverage()})\n`);
   printTable(
-    ['tenants', 'nodes', 'events', 'KMS calls', 'wall s', 'ms / KMS call', 'vs base', 'µs / event', 'vs base', 'peak RSS MiB', 'record MB', 'record KB / tenant', 'frames', 'passed'],
+    ['tenants', 'nodes', 'events', 'KMS calls', 'wall s', 'ms / KMS call', 'vs base', 'µs / event', 'vs base', 'peak RSS MiB', 'record MB', 'record KB / tenant', 'frames', 'passed', 'node'],
     sweep.map((m) => [
       m.tenants, m.nodes, m.events, m.kmsCalls, (m.wallMs / 1000).toFixed(1), m.msPerKmsCall.toFixed(3), ratio(m.msPerKmsCall, base.msPerKmsCall), m.usPerEvent.toFixed(0), ratio(m.usPerEvent, base.usPerEvent),
-      m.peakRssMiB.toFixed(0), (m.recordBytes / 1e6).toFixed(2), (m.recordBytes / 1e3 / m.tenants).toFixed(1), `${m.frames} (${m.keyframes} key)`, String(m.passed),
+      m.peakRssMiB.toFixed(0), (m.recordBytes / 1e6).toFixed(2), (m.recordBytes / 1e3 / m.tenants).toFixed(1), `${m.frames} (${m.keyframes} key)`, String(m.passed), m.node,
     ]),
   );
-  const revoked = [measureFleet({ tenants: 10, days: 365, outageHours: 0 }, dir), measureFleet({ tenants: 10, days: 365, outageHours: 0, revokeFirstTenant: true }, dir)];
-  console.log(`\nRevoked for a year: 10 tenants × 365 days, without and with one tenant's key revoked from day 1 (its 3 nodes shut down and stay down)\n`);
+  const revoked = [measureFleet(runtime, { tenants: 10, days: 365, outageHours: 0 }, dir), measureFleet(runtime, { tenants: 10, days: 365, outageHours: 0, revokeFirstTenant: true }, dir)];
+  console.log(`\nRevoked for a year, ${runtime.title}: 10 tenants × 365 days, without and with one tenant's key revoked from day 1 (its 3 nodes shut down and stay down)\n`);
   printTable(['case', 'events', 'KMS calls', 'wall s', 'timeline entries'], [
     ['no revocation', revoked[0]!.events, revoked[0]!.kmsCalls, (revoked[0]!.wallMs / 1000).toFixed(1), revoked[0]!.timeline],
     ['one tenant revoked for a year', revoked[1]!.events, revoked[1]!.kmsCalls, (revoked[1]!.wallMs / 1000).toFixed(1), revoked[1]!.timeline],
   ]);
-  return { sweep, revoked };
+  return { runtime: runtime.name, title: runtime.title, sweep, revoked };
+}
+
+/** The same fleets on two Nodes: the second's wall time as a ratio to the first's, size by size. */
+function compareRuntimes(fleet: FleetResult[]): void {
+  const [a, b] = fleet;
+  if (!a || !b) return;
+  const sizes = a.sweep.map((m, i) => `${m.tenants} tenants ${(b.sweep[i] ? b.sweep[i].wallMs / m.wallMs : NaN).toFixed(2)}×`);
+  console.log(`\nWall time on Node ${b.sweep[0]?.node} against Node ${a.sweep[0]?.node}: ${sizes.join(', ')}`);
 }
 
 function loadAverage(): string {
@@ -67,15 +119,25 @@ function loadAverage(): string {
 export async function runDrillBench(argv: string[] = []): Promise<number> {
   const sizesArg = argv[argv.indexOf('--tenants') + 1];
   const sizes = argv.includes('--tenants') && sizesArg ? sizesArg.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : [10, 100, 1000];
+  const chosen = runtimes(argv);
+  if ('error' in chosen) {
+    console.error(chosen.error);
+    return 2;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'keydrill-drill-bench-'));
-  let fleet: ReturnType<typeof fleetSweep>;
+  const fleet: FleetResult[] = [];
   try {
-    fleet = fleetSweep(sizes, dir);
+    for (const runtime of chosen.list) {
+      if (fleet.length > 0) console.log('');
+      fleet.push(fleetSweep(runtime, sizes, dir));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  compareRuntimes(fleet);
+  const unavailable = chosen.unavailable ? { electronUnavailable: chosen.unavailable } : {};
   if (argv.includes('--skip-year')) {
-    writeResults({ fleet });
+    writeResults({ fleet, ...unavailable });
     return 0;
   }
   console.log('');
@@ -100,7 +162,7 @@ export async function runDrillBench(argv: string[] = []): Promise<number> {
   const first = results[0] as { events: number; wallMs: number };
   const last = results[results.length - 1] as { events: number; wallMs: number };
   console.log(`\n365 days vs 1 day: ${365}× the simulated time, ${(last.events / first.events).toFixed(1)}× the events, ${(last.wallMs / first.wallMs).toFixed(1)}× the wall time`);
-  writeResults({ fleet, year: results });
+  writeResults({ fleet, ...unavailable, year: results });
   return 0;
 }
 

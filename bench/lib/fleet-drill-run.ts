@@ -32,6 +32,8 @@ export interface FleetMeasurement {
   keyframes: number;
   timeline: number;
   passed: boolean;
+  /** The Node that ran it (drill-bench.ts runs each size on the CLI's Node and on Electron's). */
+  node: string;
 }
 
 async function main(): Promise<void> {
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     keyframes: record.history.keyframes,
     timeline: record.history.timeline,
     passed: record.passed,
+    node: process.versions.node,
   };
   console.log(JSON.stringify(m));
 }
