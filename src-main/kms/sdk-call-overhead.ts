@@ -73,7 +73,7 @@ export class OneShotSha256 {
 
   digest(): Promise<Uint8Array> {
     const input = this.text ?? (this.parts.length === 1 ? (this.parts[0] as Uint8Array) : Buffer.concat(this.parts));
-    const out = this.secret === undefined ? hash('sha256', input, 'buffer') : createHmac('sha256', typeof this.secret === 'string' ? this.secret : bytesOf(this.secret)).update(input).digest();
+    const out = this.secret === undefined ? hash('sha256', input, 'buffer') : typeof this.secret === 'string' ? keyedByText(this.secret, input) : createHmac('sha256', bytesOf(this.secret)).update(input).digest();
     return Promise.resolve(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
   }
 
@@ -85,4 +85,27 @@ export class OneShotSha256 {
 
 function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * HMACs whose key is text: the signer's HMAC(secret key, access key id), which it computes on every
+ * call only to name its cache of signing keys, and the first step of deriving a signing key
+ * (HMAC("AWS4" + secret, date)). Both are the same for a client's credentials from one call to the
+ * next, so each is computed once (per process, at most MEMO_LIMIT of them; the map is emptied when
+ * full, as the SDK's own signing-key cache is). A digest handed out is a copy: a caller may change it.
+ */
+const MEMO_LIMIT = 256;
+const memo = new Map<string, Buffer>();
+
+function keyedByText(secret: string, input: string | Uint8Array): Buffer {
+  // Only short inputs (an access key id, a date) repeat; the string to sign never does.
+  if (input.length > 64) return createHmac('sha256', secret).update(input).digest();
+  const key = `${secret}\0${typeof input === 'string' ? `t${input}` : `b${Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('hex')}`}`;
+  let digest = memo.get(key);
+  if (!digest) {
+    digest = createHmac('sha256', secret).update(input).digest();
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, digest);
+  }
+  return Buffer.from(digest);
 }

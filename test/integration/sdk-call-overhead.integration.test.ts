@@ -65,6 +65,18 @@ describe('SDK clients built once per client: signer, hashing and parsed endpoint
       [new Uint8Array(32).fill(9), ['AWS4-HMAC-SHA256\n20260101T000000Z\n', new Uint8Array([1])]],
     ];
     for (const [secret, pieces] of cases) expect(await digest(OneShotSha256, secret, pieces)).toBe(await digest(Sha256, secret, pieces));
+    // A text-keyed HMAC of a short input is remembered (the signer asks HMAC(secret, access key id) on
+    // every call): asked again it is the same digest, a digest changed by its caller does not change
+    // the next, and another secret or input is another digest.
+    const first = new OneShotSha256('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY');
+    first.update(Buffer.from('AKIDEXAMPLE'));
+    const handedOut = await first.digest();
+    const expected = await digest(Sha256, 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', [Buffer.from('AKIDEXAMPLE')]);
+    expect(Buffer.from(handedOut).toString('hex')).toBe(expected);
+    handedOut.fill(0);
+    expect(await digest(OneShotSha256, 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', [Buffer.from('AKIDEXAMPLE')])).toBe(expected);
+    expect(await digest(OneShotSha256, 'another secret', [Buffer.from('AKIDEXAMPLE')])).toBe(await digest(Sha256, 'another secret', [Buffer.from('AKIDEXAMPLE')]));
+    expect(await digest(OneShotSha256, 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', ['AKIDEXAMPLE2'])).toBe(await digest(Sha256, 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', ['AKIDEXAMPLE2']));
 
     const sign = (sha256: typeof Sha256 | typeof OneShotSha256) =>
       new SignatureV4({ service: 'kms', region: 'eu-west-1', sha256, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token' } }).sign(
