@@ -8,6 +8,7 @@ import type { RunRecord } from '../../src-shared/run-record';
 import type { Scenario } from '../../src-shared/scenario';
 import { parseSeed, SEED_RANGE } from '../../src-shared/seed-text';
 import { describeEstimate, estimateDrill, LARGE_ESTIMATED_EVENTS } from '../../src-shared/drill-estimate';
+import { timeLeftText } from '../../src-shared/drill-eta';
 import { BatchedIngest } from '../audit/batched-ingest';
 import { exportCloudTrailLogs, type ExportReport } from '../audit/cloudtrail-export';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
@@ -251,13 +252,29 @@ function drillProgress(scenario: Scenario, backend: KmsBackend, live: { speed: n
     : undefined;
   const reporter = progressReporter({ first });
   const tty = process.stderr.isTTY === true;
+  // Wall time from the first event (the set-up before it is not the drill's pace); the time left is
+  // worked out again at each whole percent, not at each of a fleet's 100,000s of events.
+  let playStart: number | undefined;
+  let percent = -1;
+  let left = '';
   const state: { onProgress: (fraction: number) => void; onSetup: (setup: DrillSetup) => void; done(): void } = {
     onProgress: (fraction) => {
+      const now = Date.now();
+      playStart ??= now;
+      if (Math.floor(fraction * 100) !== percent) {
+        percent = Math.floor(fraction * 100);
+        const text = timeLeftText(fraction, now - playStart);
+        left = text ? ` · ${text}` : '';
+      }
       const at = formatDuration(Math.round((fraction * scenario.duration) / 1000) * 1000);
-      reporter.update(tty ? `${bar(fraction)} ${scenario.title}` : `drill ${scenario.name}: ${Math.floor(fraction * 100)}% (drill time ${at} of ${formatDuration(scenario.duration)})`);
+      reporter.update(tty ? `${bar(fraction)} ${scenario.title}${left}` : `drill ${scenario.name}: ${percent}% (drill time ${at} of ${formatDuration(scenario.duration)})${left}`);
     },
     // A fleet's set-up takes seconds before the first event: say how far it has got rather than sit at 0%.
-    onSetup: (setup) => reporter.update(tty ? `${bar(0)} ${scenario.title}: ${describeSetup(setup)}` : `drill ${scenario.name}: setting up, ${describeSetup(setup)}`),
+    onSetup: (setup) => {
+      // A live drill's clock starts before its set-up; its pace is counted from the first event after it.
+      playStart = undefined;
+      reporter.update(tty ? `${bar(0)} ${scenario.title}: ${describeSetup(setup)}` : `drill ${scenario.name}: setting up, ${describeSetup(setup)}`);
+    },
     done: () => reporter.done(),
   };
   if (live) state.onProgress(0);

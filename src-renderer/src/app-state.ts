@@ -41,6 +41,8 @@ export interface DrillJob {
   version: number;
   /** Known from the first frame: the run's id and virtual start, to chart its calls while it plays. */
   run?: { runId: string; startTime: string } | undefined;
+  /** When this window first saw the drill play, and how far it was then: its pace, for the time left. */
+  seenPlaying?: { at: number; fraction: number } | undefined;
 }
 
 /** Scenario text handed to the Drills editor from elsewhere (File › Open Scenario…). */
@@ -195,7 +197,7 @@ export function connectAppEvents(): () => void {
   const offs = [
     subscribe('drill:progress', (p) => {
       const job = useAppStore.getState().job;
-      if (job && sameJob(p.jobId)) useAppStore.setState({ job: { ...job, fraction: p.fraction, setup: p.setup } });
+      if (job && sameJob(p.jobId)) useAppStore.setState({ job: { ...job, fraction: p.fraction, setup: p.setup, seenPlaying: job.seenPlaying ?? (p.fraction > 0 ? { at: Date.now(), fraction: p.fraction } : undefined) } });
     }),
     subscribe('drill:frame', (p) => {
       const job = useAppStore.getState().job;

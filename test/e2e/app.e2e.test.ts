@@ -337,6 +337,8 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
       expect(await second.count()).toBe(0);
       await page.waitForTimeout(200);
     }
+    // Played for 2 s and more, it says how long the rest will take.
+    await expect.poll(() => page.locator('#page-drills .progress span').first().textContent(), { timeout: 3_000 }).toMatch(/^\d+% · about \d+s left · Revocation and restore/);
     // The first ends and is shown as its run; the second, still playing, is taken up with its Stop.
     await second.waitFor({ timeout: 20_000 });
     expect(await first.count()).toBe(0);

@@ -265,6 +265,9 @@ describe('keydrill drill run for CI', () => {
     expect(lines[0]).toContain('drill live-short: live on embedded, 20s of drill time at speed 4 (about 5s)');
     const progress = lines.filter((l) => /^drill live-short: \d+% \(drill time/.test(l));
     expect(progress.length).toBeGreaterThanOrEqual(3);
+    // Once 2 s of it have played, each line says how long the rest will take (5 s of wall time in all).
+    expect(progress.some((l) => /^drill live-short: \d+% \(drill time [^)]+\) · about 5s left · \d+(\.\d+)?s elapsed$/.test(l))).toBe(true);
+    expect(progress.every((l) => !/left/.test(l) || / · about \d+s left/.test(l))).toBe(true);
     expect(stderr).not.toContain('\r');
   });
 });

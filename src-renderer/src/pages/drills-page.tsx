@@ -1,9 +1,10 @@
 import { lazy, startTransition, Suspense, useCallback, useEffect, useState } from 'react';
 import type { BackendKind, ScenarioSummary } from '../../../src-shared/api';
+import { timeLeftText } from '../../../src-shared/drill-eta';
 import { describeSetup } from '../../../src-shared/drill-setup';
 import { parseSeed, SEED_RANGE } from '../../../src-shared/seed-text';
 import { call } from '../api-client';
-import { useAppState, useAppStore } from '../app-state';
+import { useAppState, useAppStore, type DrillJob } from '../app-state';
 import { onActivate, scenarioFacts } from '../format';
 import { FleetInventory } from '../fleet-inventory';
 import { RunPicker } from '../run-picker';
@@ -182,7 +183,7 @@ export function DrillsPage() {
               <div className="progress" role="status" aria-live="polite">
                 {/* During set-up nothing of the drill's time has passed yet: the bar runs without a value (indeterminate) beside what is being made. */}
                 {job.fraction === 0 && job.setup ? <progress aria-label={`Setting up ${job.title}`} /> : <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />}
-                <span>{job.fraction === 0 && job.setup ? `Setting up, ${describeSetup(job.setup)}` : `${Math.round(job.fraction * 100)}%`} · {job.title}</span>
+                <span>{job.fraction === 0 && job.setup ? `Setting up, ${describeSetup(job.setup)}` : `${Math.round(job.fraction * 100)}%${timeLeft(job)}`} · {job.title}</span>
                 <button type="button" onClick={() => void stop()} disabled={stopping} data-testid="stop-drill">{stopping ? 'Stopping…' : 'Stop'}</button>
                 <button type="button" className="link" onClick={() => go('explorer')}>Watch the hierarchy</button>
               </div>
@@ -200,4 +201,11 @@ export function DrillsPage() {
       {record && seen ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView record={record} /></Suspense> : null}
     </div>
   );
+}
+
+/** " · about 40s left" once the drill's pace, as this window has seen it play, tells; otherwise nothing. */
+function timeLeft(job: DrillJob): string {
+  const seen = job.seenPlaying;
+  const text = seen ? timeLeftText(job.fraction, Date.now() - seen.at, seen.fraction) : undefined;
+  return text ? ` · ${text}` : '';
 }
