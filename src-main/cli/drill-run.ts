@@ -261,8 +261,9 @@ function drillProgress(scenario: Scenario, backend: KmsBackend, live: { speed: n
     onProgress: (fraction) => {
       const now = Date.now();
       playStart ??= now;
-      if (Math.floor(fraction * 100) !== percent) {
-        percent = Math.floor(fraction * 100);
+      const whole = Math.floor(fraction * 100);
+      if (whole !== percent) {
+        percent = whole;
         const text = timeLeftText(fraction, now - playStart);
         left = text ? ` · ${text}` : '';
       }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { count } from '../../src-shared/count';
 import { resolve } from 'node:path';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
@@ -104,8 +105,8 @@ export const reportCommand = defineCommand({
 /** "1,200 CloudTrail records and 3 client-side observations" */
 function missingText(missing: NonNullable<BundleOutcome['missing']>): string {
   const parts = [
-    ...(missing.records > 0 ? [`${missing.records.toLocaleString('en')} CloudTrail record${missing.records === 1 ? '' : 's'}`] : []),
-    ...(missing.observations > 0 ? [`${missing.observations.toLocaleString('en')} client-side observation${missing.observations === 1 ? '' : 's'}`] : []),
+    ...(missing.records > 0 ? [`${count(missing.records)} CloudTrail record${missing.records === 1 ? '' : 's'}`] : []),
+    ...(missing.observations > 0 ? [`${count(missing.observations)} client-side observation${missing.observations === 1 ? '' : 's'}`] : []),
   ];
   return parts.join(' and ');
 }
