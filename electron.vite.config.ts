@@ -8,7 +8,7 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // The record cipher pool starts its workers from record-worker.js beside the main bundle.
-        input: { index: resolve(__dirname, 'src-main/electron/main.ts'), 'record-worker': resolve(__dirname, 'src-main/envelope/record-worker.ts'), 'store-writer': resolve(__dirname, 'src-main/audit/store-writer-worker.ts') },
+        input: { index: resolve(__dirname, 'src-main/electron/main.ts'), 'record-worker': resolve(__dirname, 'src-main/envelope/record-worker.ts'), 'store-writer': resolve(__dirname, 'src-main/audit/store-writer-worker.ts'), 'trail-digest': resolve(__dirname, 'src-main/drill/trail-digest-worker.ts') },
         // The window prints PDFs with Electron's printToPDF (its DesktopShell), so the headless
         // printer of the CLI and web bridge is never loaded here: its lazy chunk may name the
         // browser driver, but the 6 MB driver itself is not bundled into the app.

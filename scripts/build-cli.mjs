@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the command line to plain JavaScript in out/cli (main.js and the two worker threads it may
+// Builds the command line to plain JavaScript in out/cli (main.js and the three worker threads it may
 // start), so an installed `keydrill` starts without compiling TypeScript. Dependencies stay in
 // node_modules (better-sqlite3 is native; the AWS SDK is large): only KeyDrill's own code is bundled.
 import { build } from 'esbuild';
@@ -12,6 +12,7 @@ await build({
     main: 'src-main/cli/main.ts',
     'store-writer': 'src-main/audit/store-writer-worker.ts',
     'record-worker': 'src-main/envelope/record-worker.ts',
+    'trail-digest': 'src-main/drill/trail-digest-worker.ts',
   },
   outdir: 'out/cli',
   bundle: true,

@@ -24,6 +24,8 @@ import { headAtStart, type RunContext } from './run-head';
 import { MemoryRunSink, type RunSink } from './run-sink';
 import { provisionKeys, regionsOf } from './provision';
 import { RunTrail } from './run-trail';
+import { trailDigestFor } from './trail-digest';
+import { estimateDrill } from '../../src-shared/drill-estimate';
 import { seededRandom } from '../common/seeded-random';
 import { seededIds } from '../common/id-source';
 
@@ -80,12 +82,17 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   const ids = runIdentity(scenario, seed, kind, startedAt);
   options.onStart?.({ runId: ids.runId, startTime: new Date(start).toISOString() });
   const sink = options.runSink ?? new MemoryRunSink();
-  const trail = new RunTrail(() => clock.now(), start, ids.runId, options.eventSink);
+  // A fleet's event-set digest is worked out on a thread of its own (trail-digest.ts).
+  const digest = trailDigestFor(estimateDrill(scenario).kmsCalls);
+  const trail = new RunTrail(() => clock.now(), start, ids.runId, options.eventSink, digest);
   const faults = new FaultInjector(seededRandom(seed));
   const backend = await openDrillBackend({
     kind, endpoint: options.endpoint, profile: options.profile, regions: scenario.topology.regions, clock, seed, runId: ids.runId, sink: trail, faults, serviceAccount: scenario.topology.serviceAccount,
     // What the embedded KMS does on its own is a CloudTrail record of the run too, as AWS writes it.
     onKmsEvent: (event) => trail.recordKmsEvent(buildKmsServiceEvent(event), event.at, event.keyId),
+  }).catch(async (err: unknown) => {
+    await digest.close();
+    throw err;
   });
   const pool = new RecordCipherPool({ threads: 0 });
   const clusters: EnvelopeCluster[] = [];
@@ -147,6 +154,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
     await pool.close();
     await cleanup();
     await backend.close();
+    await digest.close();
   }
 }
 

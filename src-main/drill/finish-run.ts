@@ -17,7 +17,7 @@ import { evidenceOf, type TrailEntry, type TrailMark } from './run-trail';
 export async function finishRun(world: DrillWorld, run: RunContext, beforeRecord: () => Promise<void>): Promise<RunRecord> {
   if (world.cancelled) {
     await beforeRecord();
-    return buildRecord(world, run, undefined, []);
+    return buildRecord(world, run, undefined, [], await world.trail.sha256());
   }
   for (const cluster of world.clusters.values()) for (const n of cluster.nodes.values()) await accountWorkload(world, cluster, n);
   for (const cluster of world.clusters.values()) await canarySweep(world, cluster);
@@ -25,7 +25,7 @@ export async function finishRun(world: DrillWorld, run: RunContext, beforeRecord
   const end = await verifyEnd(world);
   const verdicts = await judge(world, end);
   await beforeRecord();
-  return buildRecord(world, run, end, verdicts);
+  return buildRecord(world, run, end, verdicts, await world.trail.sha256());
 }
 
 async function verifyEnd(world: DrillWorld): Promise<EndState> {
@@ -71,7 +71,8 @@ async function verifyEnd(world: DrillWorld): Promise<EndState> {
   return end;
 }
 
-function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefined, verdicts: RunRecord['verdicts']): RunRecord {
+/** `eventSetSha256`: the digest of the run's records (RunTrail.sha256), taken once the last of them is made. */
+function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefined, verdicts: RunRecord['verdicts'], eventSetSha256: string): RunRecord {
   const { scenario, trail } = world;
   const reached = Math.min(world.t, scenario.duration);
   const duration = Math.max(1, reached);
@@ -101,7 +102,7 @@ function buildRecord(world: DrillWorld, run: RunContext, end: EndState | undefin
   const head = headAtStart(run, world);
   return {
     ...head,
-    execution: executionOf(run, world.cancelled ? 'cancelled' : 'completed', reached, { eventSetSha256: trail.sha256(), ...(world.cancelled ? { reason: world.cancelled.reason } : {}) }),
+    execution: executionOf(run, world.cancelled ? 'cancelled' : 'completed', reached, { eventSetSha256, ...(world.cancelled ? { reason: world.cancelled.reason } : {}) }),
     backend: backendBlock(run, world),
     hierarchy: {
       nodes: hierarchyNodes(world),

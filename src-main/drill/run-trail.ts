@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { ClientObservation } from '../../src-shared/client-observation';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import type { CallRange, Evidence } from '../../src-shared/run-record';
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import { formatUuid, sha256 } from '../common/id-source';
 import { isKeyOwnerCopy } from '../kms/cloudtrail-cross-account';
+import { InlineDigest, type TrailDigest } from './trail-digest';
 
 /**
  * The KMS calls of one drill run, in order: CloudTrail records (calls that reached KMS) and
@@ -56,7 +56,6 @@ export class RunTrail implements CloudTrailSink {
   readonly recordsByAccount: Record<string, number> = {};
   /** Calls that never reached KMS: kept apart, never CloudTrail records. */
   readonly observations: TrailEntry[] = [];
-  private readonly hash = createHash('sha256');
   /** Per key id, the latest records of what KMS did on its own to it, until a timeline entry cites them. */
   private readonly kmsEvents = new Map<string, { from: TrailMark; until: TrailMark }>();
 
@@ -65,6 +64,8 @@ export class RunTrail implements CloudTrailSink {
     private readonly start: number,
     readonly runId: string,
     private readonly downstream?: CloudTrailSink,
+    /** Works out the event-set digest: on a thread of its own for a large drill (trail-digest.ts). */
+    private readonly digest: TrailDigest = new InlineDigest(),
   ) {}
 
   record(event: CloudTrailRecord, runId: string | undefined): void {
@@ -105,7 +106,7 @@ export class RunTrail implements CloudTrailSink {
     this.entries.push(entry);
     const account = event.recipientAccountId ?? 'unknown';
     this.recordsByAccount[account] = (this.recordsByAccount[account] ?? 0) + 1;
-    this.hash.update(`${canonicalJson(event)}\n`);
+    this.digest.add(event);
     this.downstream?.record(event, runId);
     return entry;
   }
@@ -152,8 +153,8 @@ export class RunTrail implements CloudTrailSink {
   }
 
   /** SHA-256 over the records as canonical JSON lines, in order: what an auditor recomputes from the export. */
-  sha256(): string {
-    return this.hash.copy().digest('hex');
+  sha256(): Promise<string> {
+    return this.digest.digest();
   }
 }
 
@@ -170,64 +171,4 @@ export function eventIdOf(runId: string, n: number): string {
 /** The id of client-side observation `n` of run `runId`. */
 export function observationIdOf(runId: string, n: number): string {
   return formatUuid(sha256(`keydrill-observation\0${runId}\0${n}`).subarray(0, 16));
-}
-
-/**
- * JSON with object keys sorted at every level, so equal records hash equally (undefined members left
- * out, as JSON does). Written by JSON.stringify itself, handed each object with its keys in order:
- * about a third of the time of building the string key by key, once per record of a drill.
- */
-export function canonicalJson(value: unknown): string {
-  try {
-    return JSON.stringify(value, withSortedKeys) ?? 'null';
-  } catch (err) {
-    if (err !== UNORDERABLE_KEY) throw err;
-    return canonicalJsonKeyByKey(value);
-  }
-}
-
-/**
- * JavaScript lists an object's integer-like keys ("7", "10") first, in numeric order, whatever order
- * they were added in, so JSON.stringify cannot write them sorted as strings; and a key "__proto__"
- * cannot be added to a plain object. Such an object (an encryption context with a key "10") is
- * written key by key instead.
- */
-const UNORDERABLE_KEY = Symbol('key JSON.stringify cannot order');
-const INTEGER_LIKE = /^(?:0|[1-9]\d{0,9})$/;
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-
-function withSortedKeys(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const o = value as Record<string, unknown>;
-  const keys = Object.keys(o);
-  let ordered = true;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (isDigit(key.charCodeAt(0)) && INTEGER_LIKE.test(key)) throw UNORDERABLE_KEY;
-    if (i > 0 && keys[i - 1]! > key) ordered = false;
-  }
-  if (ordered) return value;
-  const sorted: Record<string, unknown> = {};
-  for (const k of keys.sort()) {
-    if (k === '__proto__') throw UNORDERABLE_KEY;
-    sorted[k] = o[k];
-  }
-  return sorted;
-}
-
-function canonicalJsonKeyByKey(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += `${i ? ',' : ''}${canonicalJsonKeyByKey(value[i])}`;
-    return `${out}]`;
-  }
-  const o = value as Record<string, unknown>;
-  let out = '{';
-  for (const k of Object.keys(o).sort()) {
-    const v = o[k];
-    if (v === undefined) continue;
-    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJsonKeyByKey(v)}`;
-  }
-  return `${out}}`;
 }

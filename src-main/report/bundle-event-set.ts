@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CloudTrailFileError, cloudTrailLogRecords } from '../audit/cloudtrail-log-file';
-import { canonicalJson, eventIdOf } from '../drill/run-trail';
+import { canonicalJson } from '../drill/canonical-json';
+import { eventIdOf } from '../drill/run-trail';
 import { filesUnder } from './manifest';
 
 /**

@@ -27,7 +27,7 @@ describe('the npm package', () => {
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', cwd: ROOT });
     expect(r.status).toBe(0);
     const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/keydrill.mjs', 'out/cli/main.js', 'out/cli/record-worker.js', 'out/cli/store-writer.js', 'resources/scenarios/revocation-and-restore.yaml', 'package.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/keydrill.mjs', 'out/cli/main.js', 'out/cli/record-worker.js', 'out/cli/store-writer.js', 'out/cli/trail-digest.js', 'resources/scenarios/revocation-and-restore.yaml', 'package.json']));
     expect(files.filter((f) => f.startsWith('src-main/') || f.startsWith('test/') || f.endsWith('.ts'))).toEqual([]);
   });
 

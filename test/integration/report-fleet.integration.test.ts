@@ -14,6 +14,7 @@ import { runDrill } from '../../src-main/drill/drill-runner';
 import { eventIdOf, observationIdOf } from '../../src-main/drill/run-trail';
 import { MemoryRunSink, teeSinks } from '../../src-main/drill/run-sink';
 import { writeAuditBundle } from '../../src-main/report/audit-bundle';
+import { recheckEventSet } from '../../src-main/report/bundle-event-set';
 import { renderJsonReport } from '../../src-main/report/json-report';
 import { SUMS_FILE, verifyBundle } from '../../src-main/report/manifest';
 import type { RunSource } from '../../src-main/report/run-source';
@@ -149,6 +150,8 @@ describe(`the report of a ${TENANTS}-tenant drill`, () => {
     expect(manifest.eventSet.exported).toBe(trail.length);
     const real = trail.filter((r) => (r.additionalEventData as { keydrillClientSide?: boolean } | undefined)?.keydrillClientSide !== true);
     expect(new Set(real.map((r) => r.eventID))).toEqual(new Set(Array.from({ length: head.eventCount }, (_, i) => eventIdOf(runId, i + 1))));
+    // The run's digest, worked out on a thread of its own at this size (trail-digest.ts), is the digest of its records as exported.
+    expect((await recheckEventSet(bundle, 'cloudtrail', runId, head.eventCount)).sha256).toBe(head.execution.eventSetSha256);
     // Anything else in the export is named in the notes rather than passed off as the run's records.
     if (trail.length !== head.eventCount) expect(out.notes.join(' ')).toContain(`holds ${trail.length} CloudTrail records of this run, and the run made ${head.eventCount}`);
     expect(manifest.runRecord).toEqual({ path: 'run-record.json', sha256: sha256(join(bundle, 'run-record.json')) });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src-main/drill/run-trail';
+import { canonicalJson } from '../../src-main/drill/canonical-json';
 
 /**
  * The canonical form an auditor recomputes the run's digest from (docs/run-record.md: records as
