@@ -83,7 +83,8 @@ export class OffThreadDigest implements TrailDigest {
 
   constructor(entry = workerEntry(import.meta.url, 'trail-digest.js', 'trail-digest-worker.ts')) {
     try {
-      this.worker = new Worker(entry.source, { eval: entry.eval });
+      // It keeps nothing but the hash state: a small young generation keeps its garbage from adding to the drill's peak memory.
+      this.worker = new Worker(entry.source, { eval: entry.eval, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     } catch (err) {
       this.giveUp(err as Error);
       return;
