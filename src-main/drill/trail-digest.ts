@@ -96,8 +96,10 @@ export class OffThreadDigest implements TrailDigest {
   }
 
   add(record: CloudTrailRecord): void {
-    const line = JSON.stringify(record);
     this.added++;
+    // A thread lost after it started: no digest will be named, so nothing more is kept for one.
+    if (this.failure) return;
+    const line = JSON.stringify(record);
     if (this.fallback) this.fallback.addLine(line);
     else if (this.lines.push(line) >= LINES_PER_MESSAGE) this.send();
   }
