@@ -227,8 +227,14 @@ export const TIMELINE_KINDS = [
 const window = { from: Duration.prefault('0s'), to: Duration.optional().describe('Defaults to the end of the drill.') };
 
 export const Expectation = z.discriminatedUnion('expect', [
-  z.object({ expect: z.literal('availability'), cluster: Id, database: Id.optional(), ...window, atLeast: percent('atLeast').optional(), atMost: percent('atMost').optional() }).strict()
-    .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'availability needs atLeast or atMost', path: ['atLeast'] }),
+  z.object({
+    expect: z.literal('availability'),
+    cluster: Id.optional().describe('Leave it out to hold every cluster of the fleet to the bound: each one must meet it.'),
+    database: Id.optional(),
+    ...window, atLeast: percent('atLeast').optional(), atMost: percent('atMost').optional(),
+  }).strict()
+    .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'availability needs atLeast or atMost', path: ['atLeast'] })
+    .refine((e) => e.database === undefined || e.cluster !== undefined, { message: 'availability of a database needs its cluster', path: ['cluster'] }),
   z.object({ expect: z.literal('unreadable-within'), after: Id.describe('The id of a timeline step.'), within: Duration, cluster: Id.optional() }).strict(),
   z.object({ expect: z.literal('readable-within'), after: Id, within: Duration, cluster: Id.optional() }).strict(),
   z.object({ expect: z.literal('no-canary-lost'), cluster: Id.optional() }).strict(),

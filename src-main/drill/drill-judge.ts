@@ -6,6 +6,7 @@ import type { DrillWorld } from './drill-world';
 import { pickSnapshot } from './drill-steps';
 import { evidenceOf, type TrailEntry } from './run-trail';
 import { judgeMore } from './judge-more';
+import { judgeFleetAvailability } from './judge-fleet-availability';
 
 /**
  * Judges each expectation at the end of the drill against what was observed: uptime intervals, the
@@ -37,6 +38,7 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
   const d = world.scenario.duration;
   switch (e.expect) {
     case 'availability': {
+      if (e.cluster === undefined) return judgeFleetAvailability(world, e, expectation);
       // Evidence: the cluster's failed calls in the window [from, to), as its down stretches are
       // counted — not the snapshot restores tried at the drill's last instant, which judge no uptime.
       const cluster = world.clusters.get(e.cluster);
@@ -134,7 +136,7 @@ export function firstErrors(world: DrillWorld, from: number, to: number, n: numb
   return take(world.trail.calls, n, (x) => x.at >= from && x.at <= to && x.error !== undefined && madeBy(clusters, x));
 }
 
-function firstObservations(world: DrillWorld, from: number, to: number, n: number, clusters?: ReadonlySet<string>): TrailEntry[] {
+export function firstObservations(world: DrillWorld, from: number, to: number, n: number, clusters?: ReadonlySet<string>): TrailEntry[] {
   return take(world.trail.observations, n, (x) => x.at >= from && x.at <= to && madeBy(clusters, x));
 }
 

@@ -84,3 +84,39 @@ describe('a lost canary is cited', () => {
     }
   }, 60_000);
 });
+
+describe('availability of every cluster', () => {
+  it('one verdict holds every cluster of the fleet to the bound: it names those that missed it, worst first, and cites their refused calls', async () => {
+    const text = scenario.replace(/expectations:\n[\s\S]*$/, `expectations:
+  - { expect: availability, atLeast: "99%" }
+  - { expect: availability, atLeast: "50%" }
+  - { expect: availability, from: 4h, atLeast: "100%" }
+`);
+    const records: CloudTrailRecord[] = [];
+    const sink = { record: (e: CloudTrailRecord) => void records.push(e), observe: () => undefined };
+    const { full } = await runWhole(parseScenarioText(text), { eventSink: sink });
+    const [strict, loose, after] = full.verdicts;
+    const alpha = full.clusters.find((c) => c.cluster === 'alpha-prod');
+    expect(alpha?.availabilityPercent).toBeGreaterThan(50);
+    expect(alpha?.availabilityPercent).toBeLessThan(99);
+    // Only the revoked tenant missed 99 %: named with what it measured, and its refused calls cited.
+    expect(strict?.passed).toBe(false);
+    expect(strict?.summary).toBe(`1 of 2 clusters were not available at least 99% of 0s–6h: alpha-prod ${strict?.measured}%`);
+    expect(strict?.measuredText).toBe(`${strict?.measured}% (lowest: alpha-prod)`);
+    const clusterOf = (n: number) => (records[n - 1]?.requestParameters?.encryptionContext as Record<string, string> | undefined)?.cluster;
+    expect(strict?.evidence.records.length).toBeGreaterThan(0);
+    expect(strict?.evidence.records.map(clusterOf)).toEqual(strict?.evidence.records.map(() => 'alpha-prod'));
+    expect(strict?.evidence.records.map((n) => records[n - 1]?.errorCode)).toEqual(strict?.evidence.records.map(() => 'AccessDeniedException'));
+    // Every cluster met 50 %: the verdict passes and still says which was lowest.
+    expect(loose?.passed).toBe(true);
+    expect(loose?.summary).toBe(`every one of the 2 clusters was available at least 50% of 0s–6h (lowest: alpha-prod ${loose?.measured}%)`);
+    // After the key was restored and the tenant read again, the whole fleet was up.
+    expect(after?.passed).toBe(true);
+    expect(after?.measured).toBe(100);
+  }, 60_000);
+
+  it('availability of a database names its cluster', () => {
+    const text = scenario.replace(/expectations:\n[\s\S]*$/, 'expectations:\n  - { expect: availability, database: orders, atLeast: 99 }\n');
+    expect(() => parseScenarioText(text)).toThrow(/availability of a database needs its cluster/);
+  });
+});
