@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Duration } from '../../src-shared/scenario';
+import { Duration, percent } from '../../src-shared/scenario';
 import { FLEET_DEFAULTS, InventoryError, INVENTORY_COLUMNS, MAX_PER_CLUSTER } from '../drill/fleet/fleet-inventory';
 import { fleetScenarioText } from '../drill/fleet/fleet-scenario-text';
 import { FLEET_DRILL_DEFAULTS, InventoryDrillError, type WrittenDuration } from '../drill/fleet/inventory-scenario';
@@ -26,6 +26,7 @@ export const drillFleetCommand = defineCommand({
     'outage-at': { type: 'string', value: 'DURATION', description: 'when the outage starts (default: day 11, or the last day of a shorter drill, 2h in; half-way through a drill of under 4h)' },
     'outage-for': { type: 'string', value: 'DURATION', description: 'how long the outage lasts; 0 for none (default 3h)' },
     revoke: { type: 'string', value: 'TENANT', description: 'this tenant revokes the service\'s access to its key after day 1, for the rest of the drill' },
+    availability: { type: 'string', value: 'PERCENT', description: 'every tenant must be serving at least this much of the drill, like 99.9: one verdict names the tenants that were not (none by default)' },
     nodes: { type: 'string', value: 'N', description: 'nodes of a tenant whose row gives none (default 3)' },
     databases: { type: 'string', value: 'N', description: 'databases of a tenant whose row gives none (default 2)' },
     seed: { type: 'string', value: 'N', description: 'the scenario\'s random seed (default 1)' },
@@ -46,6 +47,7 @@ export const drillFleetCommand = defineCommand({
         outageAt: values['outage-at'] === undefined ? undefined : durationOption('--outage-at', values['outage-at']),
         outageFor: values['outage-for'] === undefined ? FLEET_DRILL_DEFAULTS.outageFor : durationOption('--outage-for', values['outage-for']),
         revoke: values.revoke,
+        availability: values.availability === undefined ? undefined : percentOption('--availability', values.availability),
         seed: values.seed === undefined ? FLEET_DRILL_DEFAULTS.seed : seedOption(values.seed),
       });
       process.stdout.write(yaml);
@@ -78,6 +80,14 @@ function durationOption(option: string, value: string): WrittenDuration {
   const parsed = Duration.safeParse(value);
   if (!parsed.success) throw new UsageError(`${option} must be a duration like 30d, 6h or 1h30m, got '${value}'`, { option });
   return { text: value.trim(), ms: parsed.data };
+}
+
+function percentOption(option: string, value: string): number {
+  const parsed = percent(option).safeParse(/^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value.trim());
+  if (parsed.success) return parsed.data;
+  // 0.999 is refused as ambiguous, with what to write instead (scenario.ts's percent()).
+  const ambiguous = parsed.error.issues.find((i) => i.message.includes('reads as'));
+  throw new UsageError(ambiguous?.message ?? `${option} must be a percentage from 0 to 100, like 99.9 or 99.9%, got '${value}'`, { option });
 }
 
 function countOption(option: string, value: string | undefined, fallback: number): number {

@@ -37,6 +37,6 @@ export function judgeFleetAvailability(world: DrillWorld, e: Availability, expec
     expectation, passed: missed.length === 0, measured: worst ? round(worst.pct) : null, measuredText: worstText, expected: `every cluster ${expected}`, evidence,
     summary: missed.length === 0
       ? `every one of the ${count(measured.length)} clusters was available ${expected} of ${window}${worst ? ` (${byLow ? 'lowest' : 'highest'}: ${worst.id} ${round(worst.pct)}%)` : ''}`
-      : `${count(missed.length)} of ${count(measured.length)} clusters were not available ${expected} of ${window}: ${named}${more}`,
+      : `${count(missed.length)} of ${count(measured.length)} clusters ${missed.length === 1 ? 'was' : 'were'} not available ${expected} of ${window}: ${named}${more}`,
   };
 }

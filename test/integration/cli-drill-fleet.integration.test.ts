@@ -52,6 +52,24 @@ describe('keydrill drill fleet', () => {
     }
   });
 
+  it('--availability holds every tenant to a target: one verdict names the tenant that missed it, and the drill exits 1', () => {
+    const made = keydrill('drill', 'fleet', inventory, '--duration', '2d', '--outage-at', '1d', '--outage-for', '2h', '--availability', '99%');
+    expect(made.status).toBe(0);
+    const scenario = join(home, 'fleet-target.yaml');
+    writeFileSync(scenario, made.stdout);
+    const report = join(home, 'fleet-target.json');
+    const run = keydrill('drill', 'run', scenario, '--report', report);
+    expect(run.status, run.stderr).toBe(1);
+    const { verdicts, clusters } = JSON.parse(readFileSync(report, 'utf8')) as { verdicts: { expectation: { expect: string; cluster?: string }; passed: boolean; summary: string }[]; clusters: { cluster: string; availabilityPercent: number }[] };
+    const target = verdicts.find((v) => v.expectation.expect === 'availability');
+    expect(target?.expectation.cluster).toBeUndefined();
+    expect(target?.passed).toBe(false);
+    const initech = clusters.find((c) => c.cluster === 'initech-prod')?.availabilityPercent ?? 100;
+    expect(initech).toBeLessThan(99);
+    expect(target?.summary).toBe(`1 of 4 clusters was not available at least 99% of 0s–2d: initech-prod ${Math.round(initech * 1000) / 1000}%`);
+    expect(run.stdout).toContain(`FAIL  ${target?.summary}`);
+  });
+
   it('refuses a bad inventory or option with every problem named, exit 2, and writes no scenario', () => {
     const huge = join(home, 'huge.csv');
     writeFileSync(huge, ['tenant,region,replicas', ...Array.from({ length: 5000 }, (_, i) => `t${i},us-east-1,us-west-2`)].join('\n'));
@@ -67,6 +85,8 @@ describe('keydrill drill fleet', () => {
       [[inventory, '--duration', 'a week'], "--duration must be a duration like 30d, 6h or 1h30m, got 'a week'"],
       [[inventory, '--nodes', '0'], "--nodes must be a whole number from 1 to 64, got '0'"],
       [[inventory, '--seed', '1e3'], "--seed must be a whole number from 0 to"],
+      [[inventory, '--availability', '101'], "--availability must be a percentage from 0 to 100, like 99.9 or 99.9%, got '101'"],
+      [[inventory, '--availability', '0.999'], '--availability: 0.999 reads as 0.999 %; percentages here are 0–100, write 99.9'],
       [[huge], 'the scenario of 5,000 tenants would be 2.'],
     ] as const) {
       const refused = keydrill('drill', 'fleet', ...args);

@@ -101,7 +101,7 @@ describe('availability of every cluster', () => {
     expect(alpha?.availabilityPercent).toBeLessThan(99);
     // Only the revoked tenant missed 99 %: named with what it measured, and its refused calls cited.
     expect(strict?.passed).toBe(false);
-    expect(strict?.summary).toBe(`1 of 2 clusters were not available at least 99% of 0s–6h: alpha-prod ${strict?.measured}%`);
+    expect(strict?.summary).toBe(`1 of 2 clusters was not available at least 99% of 0s–6h: alpha-prod ${strict?.measured}%`);
     expect(strict?.measuredText).toBe(`${strict?.measured}% (lowest: alpha-prod)`);
     const clusterOf = (n: number) => (records[n - 1]?.requestParameters?.encryptionContext as Record<string, string> | undefined)?.cluster;
     expect(strict?.evidence.records.length).toBeGreaterThan(0);

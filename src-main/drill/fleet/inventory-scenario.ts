@@ -41,6 +41,8 @@ export interface InventoryDrillOptions {
   outageFor: WrittenDuration;
   /** A tenant that revokes the service's access to its key after day 1, for the rest of the drill. */
   revoke?: string | undefined;
+  /** Every tenant's cluster must be serving at least this percentage of the drill (an expectation judged for each). */
+  availability?: number | undefined;
   seed: number;
 }
 
@@ -105,6 +107,7 @@ export function inventoryScenario(fleet: readonly InventoryTenant[], o: Inventor
     expectations: [
       ...(outage ? [{ expect: 'no-success-during-outage' as const, region: outageRegion }] : []),
       { expect: 'no-canary-lost' as const },
+      ...(o.availability !== undefined ? [{ expect: 'availability' as const, atLeast: o.availability }] : []),
     ],
   };
 }
