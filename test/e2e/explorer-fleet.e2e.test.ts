@@ -193,6 +193,21 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     await page.getByRole('tab', { name: 'Explorer' }).click();
   });
 
+  it('a verdict whose evidence is calls that never reached KMS says how many, not "no KMS call", and opens the run in Audit where they are charted', async () => {
+    await page.getByRole('tab', { name: 'Drills' }).click();
+    const verdict = page.getByTestId('verdict').filter({ hasText: "no KMS call of the service's nodes succeeded in us-east-1 during its outage" });
+    await verdict.waitFor({ timeout: 30_000 });
+    const cited = app.services.runs.get(runId).verdicts.find((v) => v.expectation.expect === 'no-success-during-outage')?.evidence;
+    expect(cited?.records).toEqual([]);
+    const observations = cited?.observations ?? [];
+    expect(observations.length).toBeGreaterThan(0);
+    expect(await verdict.getByTestId('verdict-observations').textContent()).toBe(`evidence: ${observations.length} calls that never reached KMS (client-side observations #${observations.join(', #')}) see the run in Audit`);
+    expect(await verdict.textContent()).not.toContain('no KMS call is evidence');
+    await verdict.getByRole('button', { name: 'see the run in Audit' }).click();
+    await page.getByTestId('chart-observations').waitFor({ timeout: 30_000 });
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+  });
+
   // A UI trial: a node that failed over to us-west-2 listed only its us-east-1 calls, the last one before the outage.
   it("lists a failed-over node's latest KMS calls from every region's copy of its key", async () => {
     const slider = page.getByRole('slider', { name: 'Moment of the run' });
