@@ -40,13 +40,14 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
     case 'availability': {
       if (e.cluster === undefined) return judgeFleetAvailability(world, e, expectation);
       // Evidence: the cluster's failed calls in the window [from, to), as its down stretches are
-      // counted — not the snapshot restores tried at the drill's last instant, which judge no uptime.
+      // counted — not the snapshot restores tried at the drill's last instant, which judge no uptime —
+      // and, when it was down at all, its calls that never reached KMS (an outage refused them).
       const cluster = world.clusters.get(e.cluster);
       const to = e.to ?? d;
       const pct = cluster ? cluster.uptime.percentUp(e.from, to) : 0;
       const passed = (e.atLeast === undefined || pct + 1e-9 >= e.atLeast) && (e.atMost === undefined || pct - 1e-9 <= e.atMost);
       const expected = [e.atLeast !== undefined ? `at least ${e.atLeast}%` : '', e.atMost !== undefined ? `at most ${e.atMost}%` : ''].filter(Boolean).join(' and ');
-      return { expectation, passed, measured: round(pct), measuredText: `${round(pct)}%`, expected, evidence: evidenceOf(firstErrors(world, e.from, to - 1, 3, new Set([e.cluster]))), summary: `${e.cluster}${e.database ? `/${e.database}` : ''} was available ${round(pct)}% of ${formatDuration(e.from)}–${formatDuration(to)} (expected ${expected})` };
+      return { expectation, passed, measured: round(pct), measuredText: `${round(pct)}%`, expected, evidence: evidenceOf(firstErrors(world, e.from, to - 1, 3, new Set([e.cluster])), pct < 100 ? firstObservations(world, e.from, to - 1, 3, new Set([e.cluster])) : []), summary: `${e.cluster}${e.database ? `/${e.database}` : ''} was available ${round(pct)}% of ${formatDuration(e.from)}–${formatDuration(to)} (expected ${expected})` };
     }
     case 'unreadable-within':
     case 'readable-within': {

@@ -63,7 +63,9 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
       const passed = (e.atLeast === undefined || pct + 1e-9 >= e.atLeast) && (e.atMost === undefined || pct - 1e-9 <= e.atMost);
       const expected = [e.atLeast !== undefined ? `at least ${e.atLeast}%` : '', e.atMost !== undefined ? `at most ${e.atMost}%` : ''].filter(Boolean).join(' and ');
       const failures = take(world.trail.calls, 3, (x) => x.at >= e.from && x.at <= to && x.error !== undefined && x.cluster === clusterId);
-      return { expectation, passed, measured: round(pct), measuredText: `${round(pct)}%`, expected, evidence: evidenceOf(failures), summary: `${e.node} served ${round(pct)}% of ${formatDuration(e.from)}–${formatDuration(to)} (expected ${expected})` };
+      // Down at all: its own calls that never reached KMS are evidence too.
+      const refused = pct < 100 ? take(world.trail.observations, 3, (x) => x.at >= e.from && x.at < to && x.cluster === clusterId && x.node === nodeId) : [];
+      return { expectation, passed, measured: round(pct), measuredText: `${round(pct)}%`, expected, evidence: evidenceOf(failures, refused), summary: `${e.node} served ${round(pct)}% of ${formatDuration(e.from)}–${formatDuration(to)} (expected ${expected})` };
     }
     case 'kms-calls': {
       const start = e.after !== undefined ? (stepById(world, e.after)?.at ?? 0) : e.from;

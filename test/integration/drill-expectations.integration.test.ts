@@ -50,4 +50,26 @@ describe('expectations about lost data, nodes, calls and rotations', () => {
     expect(v[3]!.measuredText).toMatch(/never reached KMS/);
     expect(v[3]!.evidence.observations?.length).toBe(1);
   }, 60_000);
+
+  it('a cluster or node down through an outage cites its calls that never reached KMS, not "no KMS call"; one never down cites none', async () => {
+    const observations: { observationId?: string; encryptionContext?: Record<string, string> }[] = [];
+    const sink = { record: () => undefined, observe: (o: (typeof observations)[number]) => void observations.push(o) };
+    const { record } = await runWhole(withExpectations('regional-outage-single-region-key', [
+      { expect: 'availability', cluster: 'acme-prod', from: '2h', to: '5h', atMost: '50%' },
+      { expect: 'node-availability', node: 'acme-prod/n2', from: '2h', to: '5h', atMost: '50%' },
+      { expect: 'availability', cluster: 'acme-prod', from: '0s', to: '2h', atLeast: '100%' },
+    ]), { eventSink: sink });
+    const [cluster, node, before] = record.verdicts;
+    expect(cluster?.passed).toBe(true);
+    expect(node?.passed).toBe(true);
+    // The outage refused the cluster's calls: never CloudTrail records, so the verdicts cite them as observations.
+    expect(cluster?.evidence.records).toEqual([]);
+    expect(cluster?.evidence.observations?.length).toBeGreaterThan(0);
+    for (const n of cluster?.evidence.observations ?? []) expect(observations[n - 1]?.encryptionContext?.cluster).toBe('acme-prod');
+    expect(node?.evidence.observations?.length).toBeGreaterThan(0);
+    for (const n of node?.evidence.observations ?? []) expect(observations[n - 1]?.encryptionContext?.node).toBe('n2');
+    // Up all along before the outage: nothing to cite.
+    expect(before?.passed).toBe(true);
+    expect(before?.evidence).toEqual({ records: [] });
+  }, 60_000);
 });
