@@ -45,9 +45,10 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       const cluster = world.clusters.get(e.cluster);
       const to = e.to ?? d;
       const pct = cluster ? cluster.uptime.percentUp(e.from, to) : 0;
-      const passed = (e.atLeast === undefined || pct + 1e-9 >= e.atLeast) && (e.atMost === undefined || pct - 1e-9 <= e.atMost);
-      const expected = [e.atLeast !== undefined ? `at least ${e.atLeast}%` : '', e.atMost !== undefined ? `at most ${e.atMost}%` : ''].filter(Boolean).join(' and ');
-      return { expectation, passed, measured: round(pct), measuredText: `${round(pct)}%`, expected, evidence: evidenceOf(firstErrors(world, e.from, to - 1, 3, new Set([e.cluster])), pct < 100 ? firstObservations(world, e.from, to - 1, 3, new Set([e.cluster])) : []), summary: `${e.cluster}${e.database ? `/${e.database}` : ''} was available ${round(pct)}% of ${formatDuration(e.from)}–${formatDuration(to)} (expected ${expected})` };
+      const own = new Set([e.cluster]);
+      const { meets, expected } = percentBounds(e);
+      const passed = meets(pct);
+      return { expectation, passed, measured: round(pct), measuredText: `${round(pct)}%`, expected, evidence: evidenceOf(firstErrors(world, e.from, to - 1, 3, own), pct < 100 ? firstObservations(world, e.from, to - 1, 3, own) : []), summary: `${e.cluster}${e.database ? `/${e.database}` : ''} was available ${round(pct)}% of ${formatDuration(e.from)}–${formatDuration(to)} (expected ${expected})` };
     }
     case 'unreadable-within':
     case 'readable-within': {
@@ -153,6 +154,17 @@ export function take(entries: readonly TrailEntry[], n: number, match: (e: Trail
     if (match(e)) out.push(e);
   }
   return out;
+}
+
+/**
+ * An availability bound (atLeast and/or atMost, percent): whether a measured percentage meets it —
+ * with a hair of tolerance, as 99.9 summed from intervals may come out 99.89999… — and how it reads.
+ */
+export function percentBounds(e: { atLeast?: number | undefined; atMost?: number | undefined }): { meets: (pct: number) => boolean; expected: string } {
+  return {
+    meets: (pct) => (e.atLeast === undefined || pct + 1e-9 >= e.atLeast) && (e.atMost === undefined || pct - 1e-9 <= e.atMost),
+    expected: [e.atLeast !== undefined ? `at least ${e.atLeast}%` : '', e.atMost !== undefined ? `at most ${e.atMost}%` : ''].filter(Boolean).join(' and '),
+  };
 }
 
 export function round(v: number): number {

@@ -4,7 +4,7 @@ import { count } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import type { DrillWorld } from './drill-world';
 import { evidenceOf } from './run-trail';
-import { firstErrors, firstObservations, round } from './drill-judge';
+import { firstErrors, firstObservations, percentBounds, round } from './drill-judge';
 
 type Availability = Extract<Expectation, { expect: 'availability' }>;
 
@@ -20,13 +20,12 @@ const NAMED = 5;
 export function judgeFleetAvailability(world: DrillWorld, e: Availability, expectation: Record<string, unknown>): Verdict {
   const to = e.to ?? world.scenario.duration;
   const measured = [...world.clusters.values()].map((c) => ({ id: c.id, pct: c.uptime.percentUp(e.from, to) }));
-  const meets = (pct: number) => (e.atLeast === undefined || pct + 1e-9 >= e.atLeast) && (e.atMost === undefined || pct - 1e-9 <= e.atMost);
+  const { meets, expected } = percentBounds(e);
   // Worst first: below atLeast, the lowest; above atMost alone, the highest.
   const byLow = e.atLeast !== undefined;
   measured.sort((a, b) => (byLow ? a.pct - b.pct : b.pct - a.pct) || (a.id < b.id ? -1 : 1));
   const missed = measured.filter((m) => !meets(m.pct));
   const worst = measured[0];
-  const expected = [e.atLeast !== undefined ? `at least ${e.atLeast}%` : '', e.atMost !== undefined ? `at most ${e.atMost}%` : ''].filter(Boolean).join(' and ');
   const window = `${formatDuration(e.from)}–${formatDuration(to)}`;
   const judged = new Set((missed.length ? missed : measured).map((m) => m.id));
   const evidence = evidenceOf(firstErrors(world, e.from, to - 1, 3, judged), missed.length ? firstObservations(world, e.from, to - 1, 3, judged) : []);

@@ -2,7 +2,7 @@ import type { Expectation } from '../../src-shared/scenario';
 import type { Verdict } from '../../src-shared/run-record';
 import { formatDuration } from '../../src-shared/duration';
 import { count } from '../../src-shared/count';
-import { round, stepById, take, type EndState } from './drill-judge';
+import { percentBounds, round, stepById, take, type EndState } from './drill-judge';
 import { pickSnapshot } from './drill-steps';
 import type { DrillWorld } from './drill-world';
 import { evidenceOf, type TrailEntry } from './run-trail';
@@ -60,8 +60,8 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
       const n = world.clusters.get(clusterId)?.nodes.get(nodeId);
       const to = e.to ?? world.scenario.duration;
       const pct = n ? n.uptime.percentUp(e.from, to) : 0;
-      const passed = (e.atLeast === undefined || pct + 1e-9 >= e.atLeast) && (e.atMost === undefined || pct - 1e-9 <= e.atMost);
-      const expected = [e.atLeast !== undefined ? `at least ${e.atLeast}%` : '', e.atMost !== undefined ? `at most ${e.atMost}%` : ''].filter(Boolean).join(' and ');
+      const { meets, expected } = percentBounds(e);
+      const passed = meets(pct);
       const failures = take(world.trail.calls, 3, (x) => x.at >= e.from && x.at <= to && x.error !== undefined && x.cluster === clusterId);
       // Down at all: its own calls that never reached KMS are evidence too.
       const refused = pct < 100 ? take(world.trail.observations, 3, (x) => x.at >= e.from && x.at < to && x.cluster === clusterId && x.node === nodeId) : [];
