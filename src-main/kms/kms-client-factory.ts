@@ -10,7 +10,7 @@ import type { CallerIdentity, CallerNetwork, CiphertextInfo } from './cloudtrail
 import type { FaultInjector } from './fault-injector';
 import type { InProcessHandler } from './in-process-handler';
 import { installKmsMiddleware } from './kms-middleware';
-import { OneShotSha256, parsedEndpoint, reuseSigner } from './sdk-call-overhead';
+import { OneShotSha256, parsedEndpoint, quicklyCopiedConfig, reuseSigner } from './sdk-call-overhead';
 
 /**
  * The one place KeyDrill builds @aws-sdk/client-kms clients, for every backend: the embedded KMS
@@ -125,6 +125,7 @@ export class KmsClientFactory {
     // output through the sensitive-data filter for the no-op logger (~2% of a drill's time).
     client.middlewareStack.remove('loggerMiddleware');
     reuseSigner(client);
+    quicklyCopiedConfig(client);
     installKmsMiddleware(client, {
       region,
       sink: this.options.sink,

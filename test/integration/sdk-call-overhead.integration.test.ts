@@ -3,7 +3,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentialsOf, startEmbeddedBackend, type EmbeddedBackend } from '../../src-main/kms/embedded-backend';
-import { OneShotSha256, parsedEndpoint, reuseSigner } from '../../src-main/kms/sdk-call-overhead';
+import { OneShotSha256, parsedEndpoint, quicklyCopiedConfig, reuseSigner } from '../../src-main/kms/sdk-call-overhead';
 import { failure } from '../support/kms-harness';
 
 /**
@@ -24,6 +24,7 @@ describe('SDK clients built once per client: signer, hashing and parsed endpoint
     // Credentials that expire within five minutes: the SDK asks its provider again before every call.
     const client = new KMSClient({ region: 'us-east-1', endpoint: parsedEndpoint(backend.endpoint), credentials: async () => ({ ...current, expiration: new Date(Date.now() + 60_000) }), maxAttempts: 1 });
     reuseSigner(client);
+    quicklyCopiedConfig(client);
     const key = await client.send(new CreateKeyCommand({ Description: 'signed by the admin' }));
     const keyId = key.KeyMetadata?.KeyId;
     expect((await client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.Description).toBe('signed by the admin');
@@ -36,6 +37,16 @@ describe('SDK clients built once per client: signer, hashing and parsed endpoint
     expect(await failure(client.send(new CreateKeyCommand({})))).toMatchObject({ name: 'AccessDeniedException' });
     current = admin;
     expect((await client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.KeyId).toBe(keyId);
+
+    // Credentials set on the client's configuration after it was built are the ones its signer uses
+    // from then on, as with the SDK's own signer: the reused signer is built again for another
+    // provider, and the quickly copied configuration shares the SDK's accessor. (The resolved type
+    // names a provider; the SDK's setter takes credentials as given to the constructor.)
+    const settable = client.config as { credentials: unknown };
+    settable.credentials = service;
+    expect(await failure(client.send(new CreateKeyCommand({})))).toMatchObject({ name: 'AccessDeniedException' });
+    settable.credentials = admin;
+    expect((await client.send(new CreateKeyCommand({ Description: 'the admin again' }))).KeyMetadata?.Description).toBe('the admin again');
     client.destroy();
   });
 

@@ -89,14 +89,19 @@ function parseAuthorization(header: string): { credential: string; signedHeaders
   if (!header.startsWith(`${ALGORITHM} `)) {
     throw new KmsError('IncompleteSignatureException', `Authorization header requires '${ALGORITHM}' as the algorithm.`);
   }
-  const fields = new Map<string, string>();
+  // Three named fields in any order, the last of a name counting (on every request: no Map for them).
+  let credential: string | undefined;
+  let signedHeaders: string | undefined;
+  let signature: string | undefined;
   for (const part of header.slice(ALGORITHM.length + 1).split(',')) {
     const eq = part.indexOf('=');
-    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (name === 'Credential') credential = value;
+    else if (name === 'SignedHeaders') signedHeaders = value;
+    else if (name === 'Signature') signature = value;
   }
-  const credential = fields.get('Credential');
-  const signedHeaders = fields.get('SignedHeaders');
-  const signature = fields.get('Signature');
   if (!credential || !signedHeaders || !signature || !/^[0-9a-f]{64}$/.test(signature)) {
     throw new KmsError('IncompleteSignatureException', 'Authorization header requires \'Credential\', \'Signature\' and \'SignedHeaders\' parameters.');
   }
