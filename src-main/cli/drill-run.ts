@@ -22,7 +22,7 @@ import { DB_OPTION, eventsDbPath } from './audit-options';
 import { backendText } from '../../src-shared/backend-text';
 import { defineCommand, intOption, type OptionSpecs, type OptionValues } from './command-spec';
 import { describePlan, planDrill } from './dry-run';
-import { describeFailedStep, summariseRun, type DrillSummary } from './drill-summary';
+import { describeFailedStep, describeTenants, summariseRun, type DrillSummary } from './drill-summary';
 import { writeJUnit, type JUnitOutcome } from './junit-report';
 import { bar, progressReporter } from './progress';
 import { runService, scenarioFrom } from './scenario-input';
@@ -51,7 +51,7 @@ const DRILL_RUN_OPTIONS = {
   live: { type: 'boolean', description: 'play the drill on the wall clock (for LocalStack and AWS, or to watch it)' },
   speed: { type: 'string', value: 'N', description: 'with --live: N times faster than real time (default 1)' },
   ...DB_OPTION,
-  json: { type: 'boolean', description: 'print the outcome as one JSON object: ok: true, run id, status, backend and what it simulated on the client, steps that failed when played, verdicts with kind, measured and expected values; when the drill could not run, ok: false, exitCode and error: {code, message, and option, path, problems when they apply}' },
+  json: { type: 'boolean', description: 'print the outcome as one JSON object: ok: true, run id, status, backend and what it simulated on the client, steps that failed when played, verdicts with kind, measured and expected values, tenants (how many were down, for how long, and every tenant the run hurt, worst first); when the drill could not run, ok: false, exitCode and error: {code, message, and option, path, problems when they apply}' },
 } as const satisfies OptionSpecs;
 
 /** `keydrill drill run <scenario>`: runs a drill, prints its verdicts, exits 0/1 by them (2 bad input, 3 could not run). */
@@ -235,6 +235,8 @@ function printVerdicts(s: DrillSummary): void {
   for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
   for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
   for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
+  const tenants = describeTenants(s.tenants);
+  if (tenants) console.log(`  ${tenants}`);
   if (s.dataAtRisk.length) console.log(`  DATA AT RISK: ${s.dataAtRisk.length} item(s) unreadable at the end, e.g. ${s.dataAtRisk[0]?.what} (${s.dataAtRisk[0]?.reason})`);
   const outcome = s.status === 'cancelled' ? `cancelled at ${formatDuration(Math.floor(s.reachedAt / 1000) * 1000)} of ${formatDuration(s.scenario.duration)}: nothing was judged` : s.passed ? 'all expectations met' : 'some expectations failed';
   // KMS's own RotateKey/DeleteKey records and key owners' copies are CloudTrail records of the run but no calls: say so when there are any.

@@ -1,6 +1,8 @@
+import { count } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import type { RunRecord, TimelineEntry } from '../../src-shared/run-record';
 import type { StoredEvidence } from '../report/run-source';
+import { byWorst, isAffected } from '../report/tenant-ranking';
 
 /**
  * What `keydrill drill run --json` prints and the JUnit report is made from: per verdict the
@@ -42,6 +44,12 @@ export interface DrillSummary {
   /** keyOwnerCopies: records delivered to a key owner's account for calls made from another account (CloudTrail records, not calls). */
   totals: { kmsCalls: number; cloudTrailRecords: number; keyOwnerCopies: number; errorsByCode: Record<string, number>; clientSideCalls: number; clientSideByCode: Record<string, number> };
   dataAtRisk: { what: string; cluster: string; reason: string }[];
+  /**
+   * The run's tenants (clusters), once it summed them up (none for a run that did not finish): how
+   * many were not serving at some moment and for how long in all, and every tenant the run hurt,
+   * worst first, as the report ranks them.
+   */
+  tenants?: TenantsSummary;
   eventSetSha256: string | undefined;
   /**
    * Only for a run that never summed itself up (interrupted): what the event store holds of it — its
@@ -49,6 +57,17 @@ export interface DrillSummary {
    * `totals` are then the zeros it started with, not counts.
    */
   stored?: StoredEvidence;
+}
+
+export interface TenantsSummary {
+  total: number;
+  /** Tenants not serving at some moment, and the minutes they were not, summed over them. */
+  down: number;
+  minutesUnavailable: number;
+  withDataAtRisk: number;
+  withNodesDownAtEnd: number;
+  /** Not serving at some moment, with data at risk, or with nodes down at the end; the worst first. */
+  affected: { cluster: string; tenant: string; availabilityPercent: number; minutesUnavailable: number; dataAtRisk: number; nodesDownAtEnd: number; nodes: number }[];
 }
 
 export interface VerdictSummary {
@@ -104,9 +123,48 @@ export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry
     failedSteps: failedStepsOf(timeline),
     totals: { kmsCalls: record.totals.kmsCalls, cloudTrailRecords: record.eventCount, keyOwnerCopies: record.totals.keyOwnerCopies, errorsByCode: record.totals.errorsByCode, clientSideCalls: record.totals.clientSideCalls, clientSideByCode: record.totals.clientSideByCode },
     dataAtRisk: record.dataAtRisk,
+    ...(record.clusters.length ? { tenants: tenantsOf(record) } : {}),
     eventSetSha256: execution.eventSetSha256,
     ...(stored ? { stored } : {}),
   };
+}
+
+function tenantsOf(record: RunRecord): TenantsSummary {
+  const clusters = record.clusters;
+  return {
+    total: clusters.length,
+    down: clusters.filter((c) => c.minutesUnavailable > 0).length,
+    minutesUnavailable: clusters.reduce((sum, c) => sum + c.minutesUnavailable, 0),
+    withDataAtRisk: clusters.filter((c) => c.dataAtRisk > 0).length,
+    withNodesDownAtEnd: clusters.filter((c) => c.nodesDownAtEnd > 0).length,
+    affected: clusters.filter(isAffected).sort(byWorst).map((c) => ({
+      cluster: c.cluster, tenant: c.tenant, availabilityPercent: c.availabilityPercent, minutesUnavailable: c.minutesUnavailable, dataAtRisk: c.dataAtRisk, nodesDownAtEnd: c.nodesDownAtEnd, nodes: c.nodes,
+    })),
+  };
+}
+
+/** How many tenants on a console line the summary names before it counts the rest. */
+const TENANTS_NAMED = 5;
+
+/**
+ * The fleet in one console line, for a run of more than one tenant: "tenants: 9 of 120 not serving
+ * at some moment, 1,305 minutes in all; … · worst: acme-001-prod 155 min, …". Undefined for one
+ * tenant (its verdicts say it) or a run that never summed its tenants up.
+ */
+export function describeTenants(t: TenantsSummary | undefined): string | undefined {
+  if (!t || t.total < 2) return undefined;
+  const hurt = `${count(t.withDataAtRisk)} with data at risk, ${count(t.withNodesDownAtEnd)} with nodes down at the end`;
+  if (t.affected.length === 0) return `tenants: all ${count(t.total)} served throughout; none with data at risk or nodes down at the end`;
+  const named = t.affected.slice(0, TENANTS_NAMED).map((c) => {
+    const what = [
+      ...(c.minutesUnavailable > 0 ? [`${count(Math.round(c.minutesUnavailable))} min down`] : []),
+      ...(c.dataAtRisk > 0 ? [`${count(c.dataAtRisk)} at risk`] : []),
+      ...(c.nodesDownAtEnd > 0 ? [`${c.nodesDownAtEnd}/${c.nodes} nodes down at the end`] : []),
+    ];
+    return `${c.cluster} ${what.join(', ')}`;
+  });
+  const more = t.affected.length - named.length;
+  return `tenants: ${count(t.down)} of ${count(t.total)} not serving at some moment, ${count(Math.round(t.minutesUnavailable))} minutes in all; ${hurt} · ${t.affected.length === 1 ? 'hurt' : 'worst'}: ${named.join('; ')}${more > 0 ? `; and ${count(more)} more` : ''}`;
 }
 
 function failedStepsOf(timeline: Iterable<TimelineEntry>): DrillSummary['failedSteps'] {

@@ -7,7 +7,7 @@ import { storedEvidence } from '../report/stored-evidence';
 import { AppServices } from '../app/app-services';
 import { eventsDbPath } from './audit-options';
 import { backendText } from '../../src-shared/backend-text';
-import { describeFailedStep, summariseRun } from './drill-summary';
+import { describeFailedStep, describeTenants, summariseRun } from './drill-summary';
 import { defineCommand } from './command-spec';
 import { keydrillHome } from './keydrill-home';
 import { EXIT_OK, runLookupError, UsageError } from './usage-error';
@@ -93,6 +93,8 @@ export const runsShowCommand = defineCommand({
     const codes = (byCode: Record<string, number>) => Object.entries(byCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => `${code} ${count(n)}`).join(', ');
     if (Object.keys(s.totals.errorsByCode).length) console.log(`  failed KMS calls by error code: ${codes(s.totals.errorsByCode)}`);
     if (s.totals.clientSideCalls) console.log(`  ${count(s.totals.clientSideCalls)} calls never reached KMS: ${codes(s.totals.clientSideByCode)}`);
+    const tenants = describeTenants(s.tenants);
+    if (tenants) console.log(`  ${tenants}`);
     if (s.dataAtRisk.length) {
       console.log(`  data at risk at the end: ${s.dataAtRisk.length}`);
       // What is at risk, then why: three nodes of one cluster are three lines that say which node.

@@ -1,4 +1,5 @@
 import type { ClusterSummary, RunRecord } from '../../../src-shared/run-record';
+import { byWorst, isAffected } from '../tenant-ranking';
 import { LIMITS } from './report-limits';
 
 /** The tenants of a run as the report ranks them: the worst first. */
@@ -17,19 +18,6 @@ export interface FleetView {
   tenantsAtRisk: number;
   /** More clusters than a small drill: per-cluster charts and the whole diagram give way to tables. */
   large: boolean;
-}
-
-/**
- * Worst first: the longest unavailable, then the most data at risk, then the most nodes down at
- * the end and the most failed KMS calls; ties in cluster order, so the same run always ranks the same.
- */
-export function byWorst(a: ClusterSummary, b: ClusterSummary): number {
-  return b.minutesUnavailable - a.minutesUnavailable || b.dataAtRisk - a.dataAtRisk || b.nodesDownAtEnd - a.nodesDownAtEnd
-    || b.failedKmsCalls - a.failedKmsCalls || (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0);
-}
-
-export function isAffected(c: ClusterSummary): boolean {
-  return c.minutesUnavailable > 0 || c.dataAtRisk > 0 || c.nodesDownAtEnd > 0;
 }
 
 export function fleetView(record: RunRecord): FleetView {

@@ -1,6 +1,7 @@
 import type { ClusterSummary, HierarchyNode, RunRecord } from '../../../src-shared/run-record';
 import { summedUp } from '../../../src-shared/record-counts';
-import { isAffected, type FleetView } from './fleet-view';
+import { isAffected } from '../tenant-ranking';
+import type { FleetView } from './fleet-view';
 import { html, idFragment, type Html } from './html-template';
 import { clip, clockTime, count, offset, percent } from './format-text';
 import { principalCell } from './principal';
