@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TenantsSummary } from './tenant-ranking';
 
 /**
  * The record of one drill run: what was drilled, against which backend, what happened when, what
@@ -369,10 +370,14 @@ export type StoredEvidence = z.infer<typeof StoredEvidence>;
 export const RunOverview = RunRecord.omit(RUN_OVERVIEW_LEAVES_OUT).extend({
   scenario: RunRecord.shape.scenario.omit({ definition: true }),
   clusterCount: Count,
+  /** The run's tenants summed up from its cluster summaries, with the worst of those it hurt (TENANTS_IN_OVERVIEW); absent until it summed them up. */
+  tenants: TenantsSummary.optional(),
   /** Only for a run that never summed itself up: what the event store holds of it. */
   stored: StoredEvidence.optional(),
 });
 export type RunOverview = z.infer<typeof RunOverview>;
+/** How many of the tenants a run hurt its overview names, worst first (the report and `drill run --json` list them all). */
+export const TENANTS_IN_OVERVIEW = 10;
 export type Series = z.infer<typeof Series>;
 export type ClusterSummary = z.infer<typeof ClusterSummary>;
 export type RegionSummary = z.infer<typeof RegionSummary>;

@@ -1,8 +1,8 @@
 import { count } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import type { RunRecord, TimelineEntry } from '../../src-shared/run-record';
+import { summariseTenants, type TenantsSummary } from '../../src-shared/tenant-ranking';
 import type { StoredEvidence } from '../report/run-source';
-import { byWorst, isAffected } from '../report/tenant-ranking';
 
 /**
  * What `keydrill drill run --json` prints and the JUnit report is made from: per verdict the
@@ -59,17 +59,6 @@ export interface DrillSummary {
   stored?: StoredEvidence;
 }
 
-export interface TenantsSummary {
-  total: number;
-  /** Tenants not serving at some moment, and the minutes they were not, summed over them. */
-  down: number;
-  minutesUnavailable: number;
-  withDataAtRisk: number;
-  withNodesDownAtEnd: number;
-  /** Not serving at some moment, with data at risk, or with nodes down at the end; the worst first. */
-  affected: { cluster: string; tenant: string; availabilityPercent: number; minutesUnavailable: number; dataAtRisk: number; nodesDownAtEnd: number; nodes: number }[];
-}
-
 export interface VerdictSummary {
   /** The expectation's kind as the scenario writes it (`expect:`): availability, unreadable-within… */
   kind: string;
@@ -123,23 +112,9 @@ export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry
     failedSteps: failedStepsOf(timeline),
     totals: { kmsCalls: record.totals.kmsCalls, cloudTrailRecords: record.eventCount, keyOwnerCopies: record.totals.keyOwnerCopies, errorsByCode: record.totals.errorsByCode, clientSideCalls: record.totals.clientSideCalls, clientSideByCode: record.totals.clientSideByCode },
     dataAtRisk: record.dataAtRisk,
-    ...(record.clusters.length ? { tenants: tenantsOf(record) } : {}),
+    ...(record.clusters.length ? { tenants: summariseTenants(record.clusters) } : {}),
     eventSetSha256: execution.eventSetSha256,
     ...(stored ? { stored } : {}),
-  };
-}
-
-function tenantsOf(record: RunRecord): TenantsSummary {
-  const clusters = record.clusters;
-  return {
-    total: clusters.length,
-    down: clusters.filter((c) => c.minutesUnavailable > 0).length,
-    minutesUnavailable: clusters.reduce((sum, c) => sum + c.minutesUnavailable, 0),
-    withDataAtRisk: clusters.filter((c) => c.dataAtRisk > 0).length,
-    withNodesDownAtEnd: clusters.filter((c) => c.nodesDownAtEnd > 0).length,
-    affected: clusters.filter(isAffected).sort(byWorst).map((c) => ({
-      cluster: c.cluster, tenant: c.tenant, availabilityPercent: c.availabilityPercent, minutesUnavailable: c.minutesUnavailable, dataAtRisk: c.dataAtRisk, nodesDownAtEnd: c.nodesDownAtEnd, nodes: c.nodes,
-    })),
   };
 }
 
@@ -154,7 +129,7 @@ const TENANTS_NAMED = 5;
 export function describeTenants(t: TenantsSummary | undefined): string | undefined {
   if (!t || t.total < 2) return undefined;
   const hurt = `${count(t.withDataAtRisk)} with data at risk, ${count(t.withNodesDownAtEnd)} with nodes down at the end`;
-  if (t.affected.length === 0) return `tenants: all ${count(t.total)} served throughout; none with data at risk or nodes down at the end`;
+  if (t.affectedCount === 0) return `tenants: all ${count(t.total)} served throughout; none with data at risk or nodes down at the end`;
   const named = t.affected.slice(0, TENANTS_NAMED).map((c) => {
     const what = [
       ...(c.minutesUnavailable > 0 ? [`${count(Math.round(c.minutesUnavailable))} min down`] : []),
@@ -163,8 +138,8 @@ export function describeTenants(t: TenantsSummary | undefined): string | undefin
     ];
     return `${c.cluster} ${what.join(', ')}`;
   });
-  const more = t.affected.length - named.length;
-  return `tenants: ${count(t.down)} of ${count(t.total)} not serving at some moment, ${count(Math.round(t.minutesUnavailable))} minutes in all; ${hurt} · ${t.affected.length === 1 ? 'hurt' : 'worst'}: ${named.join('; ')}${more > 0 ? `; and ${count(more)} more` : ''}`;
+  const more = t.affectedCount - named.length;
+  return `tenants: ${count(t.down)} of ${count(t.total)} not serving at some moment, ${count(Math.round(t.minutesUnavailable))} minutes in all; ${hurt} · ${t.affectedCount === 1 ? 'hurt' : 'worst'}: ${named.join('; ')}${more > 0 ? `; and ${count(more)} more` : ''}`;
 }
 
 function failedStepsOf(timeline: Iterable<TimelineEntry>): DrillSummary['failedSteps'] {

@@ -2,8 +2,9 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import type { z } from 'zod';
-import { RUN_OVERVIEW_LEAVES_OUT, RunOverview, RunRecord, type FrameEntry, type TimelineEntry } from '../../src-shared/run-record';
+import { z } from 'zod';
+import { ClusterSummary, RUN_OVERVIEW_LEAVES_OUT, RunOverview, RunRecord, TENANTS_IN_OVERVIEW, type FrameEntry, type TimelineEntry } from '../../src-shared/run-record';
+import { summariseTenants } from '../../src-shared/tenant-ranking';
 import type { RunSummary } from '../../src-shared/api-types';
 import { notADatabase, useWriteAheadLog } from '../common/sqlite-file';
 import { migrateRunStore } from './run-store-schema';
@@ -88,17 +89,20 @@ export class RunStore {
    */
   overview(runId: string): RunOverview | undefined {
     this.markInterrupted();
-    let row: { overview: string; clusters: number; status: string; reason: string | null } | undefined;
+    let row: { overview: string; clusters: number; summaries: string | null; status: string; reason: string | null } | undefined;
     try {
+      // The cluster summaries (~250 bytes a tenant) are read to sum the tenants up; the topology and hierarchy are not read at all.
       row = this.db
-        .prepare<[string], NonNullable<typeof row>>(`SELECT json_remove(head, ${OVERVIEW_CUTS}) AS overview, json_array_length(head, '$.clusters') AS clusters, status, reason FROM runs WHERE run_id = ?`)
+        .prepare<[string], NonNullable<typeof row>>(`SELECT json_remove(head, ${OVERVIEW_CUTS}) AS overview, json_array_length(head, '$.clusters') AS clusters, json_extract(head, '$.clusters') AS summaries, status, reason FROM runs WHERE run_id = ?`)
         .get(runId);
     } catch (err) {
       // SQLite refuses a head that is not JSON ("malformed JSON"): say which run, as head() does.
       throw damaged(runId, (err as Error).message, err);
     }
     if (!row) return undefined;
-    return withStatus(parseStored(RunOverview, { ...(storedJson(row.overview, runId) as object), clusterCount: row.clusters }, runId), row);
+    const clusters = row.summaries === null ? [] : parseStored(CLUSTER_SUMMARIES, storedJson(row.summaries, runId), runId);
+    const tenants = clusters.length ? { tenants: summariseTenants(clusters, TENANTS_IN_OVERVIEW) } : {};
+    return withStatus(parseStored(RunOverview, { ...(storedJson(row.overview, runId) as object), clusterCount: row.clusters, ...tenants }, runId), row);
   }
 
   /** A page of the timeline, in order; `total` counts every entry that matches. */
@@ -271,6 +275,8 @@ function toSummary(r: SummaryRow): RunSummary {
     host: r.host,
   };
 }
+
+const CLUSTER_SUMMARIES = z.array(ClusterSummary);
 
 /** The JSON paths the overview cuts out of a head: the schema's list, and the scenario as written. */
 const OVERVIEW_CUTS = [...Object.keys(RUN_OVERVIEW_LEAVES_OUT).map((k) => `$.${k}`), '$.scenario.definition'].map((path) => `'${path}'`).join(', ');

@@ -17,6 +17,14 @@ export type PageId = (typeof PAGES)[number]['id'];
 export type Theme = 'system' | 'light' | 'dark';
 
 /** What one page asks another to show: the audit log filtered to an event id, say. */
+export interface ExplorerFocus {
+  runId: string;
+  tenant: string;
+  /** Ms of the drill: the Explorer shows the last moment at or before it. */
+  at?: number | undefined;
+  nonce: number;
+}
+
 export interface AuditPreset {
   eventId?: string;
   runId?: string;
@@ -72,6 +80,11 @@ interface AppStore {
    * live drill that finishes and becomes its saved run stays where the user scrubbed to.
    */
   explorerMoment: { runId: string; index: number } | undefined;
+  /**
+   * A tenant the Explorer is asked to show (from the Drills page's tenants table), at the moment
+   * `at` (ms of the drill) when given; `nonce` tells a new ask from one already carried out.
+   */
+  explorerFocus: ExplorerFocus | undefined;
   /** Bumped by "Run a built-in drill" (the empty state): the Drills page picks one and puts focus on it. */
   scenarioOffer: number;
   go: (page: PageId) => void;
@@ -79,6 +92,8 @@ interface AppStore {
   selectRun: (runId: string | undefined) => void;
   refreshRuns: () => Promise<void>;
   openInAudit: (preset: Omit<AuditPreset, 'nonce'>) => void;
+  /** Opens the Explorer on a run's tenant, scrubbed to the moment `at` when given. */
+  openInExplorer: (focus: Omit<ExplorerFocus, 'nonce'>) => void;
   startJob: (job: { jobId: string; title: string; durationMs: number }) => void;
   setTheme: (theme: Theme) => void;
   /** Scrubs the Explorer to a moment of a run, or back to following its newest moment (undefined). */
@@ -107,6 +122,7 @@ export const useAppStore = create<AppStore>()((set, get) => ({
   exportRequest: 0,
   theme: storedTheme(),
   explorerMoment: undefined,
+  explorerFocus: undefined,
   scenarioOffer: 0,
   go: (page) => set({ page }),
   offerScenarios: () => set((s) => ({ page: 'drills', scenarioOffer: s.scenarioOffer + 1 })),
@@ -120,6 +136,7 @@ export const useAppStore = create<AppStore>()((set, get) => ({
     }
   },
   openInAudit: (preset) => set({ auditPreset: { ...preset, nonce: (get().auditPreset?.nonce ?? 0) + 1 }, page: 'audit' }),
+  openInExplorer: (focus) => set({ explorerFocus: { ...focus, nonce: (get().explorerFocus?.nonce ?? 0) + 1 }, chosenRun: focus.runId, page: 'explorer' }),
   startJob: ({ jobId, title, durationMs }) => set((s) => ({
     jobError: undefined,
     // A frame can arrive before the call that started the job returns: keep those.

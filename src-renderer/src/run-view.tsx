@@ -9,6 +9,7 @@ import { BucketBars, type BucketAxis } from './charts/bucket-bars';
 import { coarserBucket, rebucket } from './charts/chart-range';
 import { LineChart } from './charts/line-chart';
 import { formatDuration, formatHitRatio, outcomeBadge } from './format';
+import { RunTenants } from './run-tenants';
 
 /** A finished run: its verdicts with links to their evidence events, and its charts (not redrawn while a drill's progress ticks). */
 export const RunView = memo(function RunView({ record }: { record: RunOverview }) {
@@ -82,6 +83,7 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
           </li>
         ))}
       </ul>
+      {summed && record.tenants ? <RunTenants runId={runId} tenants={record.tenants} /> : null}
       {summed ? <RunCharts record={record} /> : (
         <p className="muted" data-testid="no-charts">
           {playing ? 'No charts yet: a run sums up its series at its end.' : 'No charts: a run that did not finish never summed up its series.'}{' '}
@@ -112,7 +114,7 @@ const RunCharts = memo(function RunCharts({ record }: { record: RunOverview }) {
   const bucket = coarserBucket(series.bucket, duration, 100);
   const axis = useMemo((): BucketAxis => ({ kind: 'drill', from: 0, to: duration, bucketMs: bucket }), [duration, bucket]);
   const bars = useMemo(() => ({ region: rebucket(series.kmsCallsByRegion, bucket), errors: rebucket(series.errorsByCode, bucket), clientSide: rebucket(series.clientSideByCode, bucket) }), [series, bucket]);
-  // A fleet has one availability line for all its clusters; the per-cluster table says which were down.
+  // A fleet has one availability line for all its clusters; the tenants table above says which were down.
   const perCluster = series.availability.length > 0;
   return (
     <div className="charts">

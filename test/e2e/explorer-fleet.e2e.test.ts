@@ -242,4 +242,49 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     expect(blocking(await axeViolations(page))).toEqual([]);
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('the Drills page says the fleet failed over without a tenant down', async () => {
+    await page.getByRole('tab', { name: 'Drills' }).click();
+    await page.getByLabel('Showing run').selectOption(runId);
+    const tenants = page.getByTestId('run-tenants');
+    await tenants.waitFor({ timeout: 30_000 });
+    // Every tenant's key has a replica in us-west-2: the outage takes none of them down.
+    expect(await tenants.getByTestId('tenants-sentence').textContent()).toBe(`All ${TENANTS} tenants served throughout; none has data at risk or nodes down at the end.`);
+    expect(await tenants.getByTestId('tenants-table').count()).toBe(0);
+  });
+
+  it("lists the tenants a run hurt, worst first, and opens the Explorer on one at the moment it went down", async () => {
+    // A second fleet whose first tenant's key is revoked after day 1: that tenant goes down and stays down.
+    app.services.drills.run({ text: stringify(fleetScenario({ tenants: 6, days: 3, outageHours: 0, revokeFirstTenant: true })) }, 'embedded', undefined);
+    await app.services.drills.idle();
+    const revoked = app.services.runs.list()[0]!.runId;
+    expect(revoked).not.toBe(runId);
+    const clusters = app.services.runs.get(revoked).clusters;
+    const t1 = clusters.find((c) => c.tenant === 't1');
+    expect(t1?.minutesUnavailable).toBeGreaterThan(0);
+    expect(clusters.filter((c) => c.minutesUnavailable > 0 || c.nodesDownAtEnd > 0 || c.dataAtRisk > 0).map((c) => c.tenant)).toEqual(['t1']);
+    await page.getByRole('tab', { name: 'Drills' }).click();
+    await page.getByLabel('Showing run').selectOption(revoked);
+    const tenants = page.getByTestId('run-tenants');
+    await expect.poll(() => tenants.getByTestId('tenants-sentence').textContent(), { timeout: 30_000 })
+      .toBe(`1 of 6 tenants were not serving at some moment, ${Math.round(t1!.minutesUnavailable).toLocaleString('en')} minutes in all; ${t1!.dataAtRisk > 0 ? 1 : 0} with data at risk, ${t1!.nodesDownAtEnd > 0 ? 1 : 0} with nodes down at the end.`);
+    const rows = tenants.getByTestId('tenants-table').locator('tbody tr');
+    expect(await rows.count()).toBe(1);
+    const downFrom = t1!.downIntervals[0]![0];
+    const [, , available, minutes, first, nodesDown] = await rows.first().locator('td').allTextContents();
+    expect([available, minutes, nodesDown]).toEqual([`${t1!.availabilityPercent.toFixed(2)}%`, Math.round(t1!.minutesUnavailable).toLocaleString('en'), `${t1!.nodesDownAtEnd}/3`]);
+    expect(first).toMatch(/^\+\d/);
+    await rows.first().getByRole('button', { name: 'show in Explorer' }).click();
+    // The Explorer opens on t1, scrubbed to the last moment at or before it stopped serving: its nodes are down there.
+    await page.getByRole('heading', { name: 'Tenant t1' }).waitFor({ timeout: 30_000 });
+    const entries = replayAll([...app.services.runs.runStore().allFrames(revoked)]);
+    const shown = entries.findLastIndex((f) => f.at <= downFrom);
+    await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(shown));
+    expect(entries[shown]!.nodes.filter((n) => n.cluster === 't1-prod').every((n) => n.status !== 'running' || n.cache !== 'cached')).toBe(true);
+    const row = tree().locator('[data-row="t:t1"]');
+    expect(await row.getAttribute('aria-expanded')).toBe('true');
+    expect(await row.getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByRole('treeitem', { name: /^t1 , 3 nodes: 3 down$/ }).count()).toBe(1);
+    expect(app.pageErrors).toEqual([]);
+  });
 });

@@ -69,6 +69,41 @@ describe('a fleet run as the Drills page loads it', () => {
     expect(canaries?.summary).toMatch(/\(\d{1,3}(,\d{3})+\)/);
   });
 
+  it('sums up the tenants as the head counts them', () => {
+    const down = head.clusters.filter((c) => c.minutesUnavailable > 0);
+    expect(overview.tenants).toMatchObject({ total: 60, down: down.length, minutesUnavailable: down.reduce((sum, c) => sum + c.minutesUnavailable, 0) });
+  });
+
+  it('names the ten worst of the tenants a run hurt, counting the rest', async () => {
+    // One node per cluster, restarted in us-east-1a during the outage, and keys with no replica
+    // outside us-east-1: every tenant goes down until the outage ends.
+    const scenario = fleetScenario({ tenants: 24, days: 1, outageAtHours: 6, outageHours: 2, nodesPerCluster: 1 });
+    for (const tenant of scenario.topology.tenants ?? []) for (const key of tenant.keys) Object.assign(key, { multiRegion: false, replicas: [] });
+    const finished = new Promise<{ ok: boolean; runId?: string }>((resolve) => ctx.services.events.on('drill:finished', (p) => resolve(p as never)));
+    const started = await callApi(ctx, 'drills:run', { scenario: { text: stringify(scenario) } });
+    expect(started.ok).toBe(true);
+    const { runId } = await finished;
+    const got = await callApi(ctx, 'runs:get', { runId: runId ?? '' });
+    const shown = await callApi(ctx, 'runs:overview', { runId: runId ?? '' });
+    if (!got.ok || !shown.ok) throw new Error('runs:get or runs:overview failed');
+    const clusters = (got.result as RunRecord).clusters;
+    const hurt = clusters.filter((c) => c.minutesUnavailable > 0 || c.dataAtRisk > 0 || c.nodesDownAtEnd > 0);
+    expect(hurt.length).toBeGreaterThan(10);
+    const tenants = (shown.result as RunOverview).tenants;
+    expect(tenants?.total).toBe(24);
+    expect(tenants?.affectedCount).toBe(hurt.length);
+    expect(tenants?.down).toBe(clusters.filter((c) => c.minutesUnavailable > 0).length);
+    expect(tenants?.affected).toHaveLength(10);
+    // Worst first: the longest down, each with the start of its first spell down.
+    const minutes = tenants?.affected.map((t) => t.minutesUnavailable) ?? [];
+    expect(minutes).toEqual([...minutes].sort((a, b) => b - a));
+    expect(minutes[0]).toBe(Math.max(...clusters.map((c) => c.minutesUnavailable)));
+    for (const t of tenants?.affected ?? []) {
+      const c = clusters.find((x) => x.cluster === t.cluster);
+      expect(t.downFrom).toBe(c?.downIntervals[0]?.[0]);
+    }
+  }, 120_000);
+
   it('answers not-found for a run that does not exist, on every channel that reads a run in pages', async () => {
     const runId = 'no-such-run-20260101t000000-0000';
     for (const [channel, args] of [

@@ -1,5 +1,5 @@
 import type { ClusterSummary, RunRecord } from '../../../src-shared/run-record';
-import { byWorst, isAffected } from '../tenant-ranking';
+import { byWorst, isAffected } from '../../../src-shared/tenant-ranking';
 import { LIMITS } from './report-limits';
 
 /** The tenants of a run as the report ranks them: the worst first. */

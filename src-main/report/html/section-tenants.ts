@@ -1,6 +1,6 @@
 import type { ClusterSummary, HierarchyNode, RunRecord } from '../../../src-shared/run-record';
 import { summedUp } from '../../../src-shared/record-counts';
-import { isAffected } from '../tenant-ranking';
+import { isAffected } from '../../../src-shared/tenant-ranking';
 import type { FleetView } from './fleet-view';
 import { html, idFragment, type Html } from './html-template';
 import { clip, clockTime, count, offset, percent } from './format-text';

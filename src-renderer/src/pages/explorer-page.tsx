@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { momentOf, useAppState, useAppStore } from '../app-state';
 import { blastRadius, type BlastTarget } from '../explorer/blast-radius';
 import { BlastView } from '../explorer/blast-view';
@@ -83,6 +83,26 @@ export function ExplorerPage() {
     setSelected(undefined);
   }, []);
 
+  // A tenant asked for from elsewhere (the Drills page's tenants table): shown, unfolded and scrolled
+  // to, at the moment asked for, once the run's moments and its tenants have loaded; asked once.
+  const focusAsk = useAppStore((s) => s.explorerFocus);
+  const carriedOut = useRef(0);
+  const timeline = useMemo(() => timelineOf(run, record?.scenario.duration), [run, record]);
+  useEffect(() => {
+    if (!focusAsk || focusAsk.nonce === carriedOut.current) return;
+    if (live) {
+      setShowSaved(true);
+      return;
+    }
+    if (focusAsk.runId !== shownRun || run.moments === 0 || !allTenants.some((t) => t.id === focusAsk.tenant)) return;
+    carriedOut.current = focusAsk.nonce;
+    setOnlyTrouble(false);
+    setExpanded((x) => new Set([...(x ?? open), focusAsk.tenant]));
+    showTenant(focusAsk.tenant);
+    setFound((f) => ({ tenant: focusAsk.tenant, nonce: (f?.nonce ?? 0) + 1 }));
+    scrubTo(focusAsk.runId, focusAsk.at === undefined ? undefined : timeline.indexAtOrBefore(focusAsk.at));
+  }, [focusAsk, live, shownRun, run.moments, allTenants, timeline]);
+
   // The chosen tenant's own hierarchy, drawn as a graph.
   const part = focused ? fleet?.parts.get(focused.id) : undefined;
   const tenantBoxes = useMemo(() => (part ? hierarchyGraph(part.view) : []), [part]);
@@ -136,7 +156,7 @@ export function ExplorerPage() {
       {momentError ? <p className="error" role="alert">The hierarchy at this moment could not be read: {momentError}</p> : null}
       {run.moments > 1 ? (
         <Scrubber count={run.moments} index={index} live={live} current={shown ? { index: shown.index, at: shown.at, cause: shown.cause } : undefined}
-          timeline={timelineOf(run, record?.scenario.duration)}
+          timeline={timeline}
           onIndex={(i) => shownRun && scrubTo(shownRun, live && i === run.moments - 1 ? undefined : i)} />
       ) : null}
       {view ? (

@@ -1,0 +1,52 @@
+import type { TenantsSummary } from '../../src-shared/tenant-ranking';
+import { useAppStore } from './app-state';
+import { formatMoment } from './format';
+
+/**
+ * A fleet run's tenants on the Drills page: how many were not serving at some moment and for how
+ * long, and the worst of those the run hurt, each a step from the Explorer at the moment it went
+ * down. The report lists every tenant; this names the ones to look at first.
+ */
+export function RunTenants({ runId, tenants }: { runId: string; tenants: TenantsSummary }) {
+  const openInExplorer = useAppStore((s) => s.openInExplorer);
+  // One tenant's availability is its verdicts' business; the fleet view starts at two.
+  if (tenants.total < 2) return null;
+  const n = (x: number) => x.toLocaleString('en');
+  const more = tenants.affectedCount - tenants.affected.length;
+  return (
+    <section className="run-tenants" aria-labelledby="run-tenants-title" data-testid="run-tenants">
+      <h3 id="run-tenants-title">Tenants</h3>
+      <p data-testid="tenants-sentence">
+        {tenants.affectedCount === 0
+          ? `All ${n(tenants.total)} tenants served throughout; none has data at risk or nodes down at the end.`
+          : `${n(tenants.down)} of ${n(tenants.total)} tenants were not serving at some moment, ${n(Math.round(tenants.minutesUnavailable))} minutes in all; ${n(tenants.withDataAtRisk)} with data at risk, ${n(tenants.withNodesDownAtEnd)} with nodes down at the end.`}
+      </p>
+      {tenants.affected.length > 0 ? (
+        <table className="tenant-list" data-testid="tenants-table">
+          <caption className="muted">{tenants.affectedCount === 1 ? 'The tenant the run hurt' : `The ${tenants.affected.length === tenants.affectedCount ? '' : `${n(tenants.affected.length)} worst of the `}${n(tenants.affectedCount)} tenants the run hurt, worst first`}</caption>
+          <thead>
+            <tr><th scope="col">Tenant</th><th scope="col">Cluster</th><th scope="col" className="num">Available</th><th scope="col" className="num">Minutes down</th><th scope="col">First down</th><th scope="col" className="num">Nodes down at the end</th><th scope="col" className="num">Data at risk</th><th scope="col"><span className="sr-only">Explorer</span></th></tr>
+          </thead>
+          <tbody>
+            {tenants.affected.map((t) => (
+              <tr key={t.cluster} data-cluster={t.cluster}>
+                <td>{t.tenant}</td>
+                <td>{t.cluster}</td>
+                <td className="num">{`${t.availabilityPercent.toFixed(2)}%`}</td>
+                <td className="num">{n(Math.round(t.minutesUnavailable))}</td>
+                <td>{t.downFrom === undefined ? '—' : `+${formatMoment(t.downFrom)}`}</td>
+                <td className="num">{`${t.nodesDownAtEnd}/${t.nodes}`}</td>
+                <td className="num">{n(t.dataAtRisk)}</td>
+                <td>
+                  <button type="button" className="link" title={t.downFrom === undefined ? `Open the Explorer on ${t.tenant} at the end of the run` : `Open the Explorer on ${t.tenant} at +${formatMoment(t.downFrom)}, when it stopped serving`}
+                    onClick={() => openInExplorer({ runId, tenant: t.tenant, at: t.downFrom })}>show in Explorer</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {more > 0 ? <p className="muted" data-testid="tenants-more">{`${n(more)} more tenant${more === 1 ? ' was' : 's were'} hurt: the report (Reports page) lists every tenant, and the Explorer's “Only tenants with something down or at risk” shows them.`}</p> : null}
+    </section>
+  );
+}
