@@ -1,9 +1,12 @@
 /**
- * `npm run bench -- drill [--tenants 10,100,1000] [--runtime node,electron] [--skip-year]`:
+ * `npm run bench -- drill [--tenants 10,100,1000] [--runtime node,electron] [--repeat N] [--skip-year]`:
  *  1. the fleet sweep: a generated fleet (bench/fleet-scenario.ts: each tenant a 3-node cluster with 2
  *     databases and a multi-Region key, 30 days, a 3 h us-east-1 outage with automatic failover, hourly
  *     canaries) at each size, each in a process of its own — wall time, time per KMS call and per
- *     event, peak RSS and the bytes of the stored run, as ratios to the smallest size (the baseline);
+ *     event, peak RSS and the bytes of the stored run, as ratios to the smallest size (the baseline).
+ *     With --repeat N every size is played N times, the runtimes taking turns, and the table shows
+ *     the run of median wall time with the range of all N: on a shared 2-core VM one process may
+ *     take 5–10 % longer than the next for nothing it did;
  *  2. "revoked for a year": the 10-tenant fleet for 365 days with and without one tenant's key
  *     revoked from day 1 — a node that cannot do anything costs nothing while nothing changes for it;
  *  3. the year-long built-in scenario over 1, 30 and 365 days: wall time tracks events, not simulated time.
@@ -44,7 +47,10 @@ interface Runtime {
 interface FleetResult {
   runtime: Runtime['name'];
   title: string;
+  /** Per size, its run (of median wall time, when repeated). */
   sweep: FleetMeasurement[];
+  /** Per size, every run, when repeated. */
+  runs?: FleetMeasurement[][];
   revoked: FleetMeasurement[];
 }
 
@@ -79,16 +85,32 @@ function measureFleet(runtime: Runtime, options: FleetOptions, dir: string): Fle
   return JSON.parse(out.trim().split('\n').at(-1) as string) as FleetMeasurement;
 }
 
-function fleetSweep(runtime: Runtime, sizes: number[], dir: string): FleetResult {
-  const sweep = sizes.map((tenants) => measureFleet(runtime, { tenants, days: 30 }, dir));
+/** Every size played `repeat` times on every runtime, the runtimes taking turns: per runtime, per size, its runs. */
+function sweepRuns(list: Runtime[], sizes: number[], repeat: number, dir: string): Map<Runtime, FleetMeasurement[][]> {
+  const runs = new Map(list.map((r) => [r, sizes.map((): FleetMeasurement[] => [])]));
+  for (let i = 0; i < repeat; i++) {
+    for (const runtime of list) sizes.forEach((tenants, s) => runs.get(runtime)![s]!.push(measureFleet(runtime, { tenants, days: 30 }, dir)));
+  }
+  return runs;
+}
+
+/** The run of median wall time (the lower middle of an even count): its other figures are that run's, not medians of different runs. */
+function medianRun(runs: FleetMeasurement[]): FleetMeasurement {
+  return [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((runs.length - 1) / 2)]!;
+}
+
+function fleetSweep(runtime: Runtime, runs: FleetMeasurement[][], dir: string): FleetResult {
+  const sweep = runs.map(medianRun);
+  const repeat = runs[0]?.length ?? 1;
   const base = sweep[0] as FleetMeasurement;
   const ratio = (v: number, b: number) => (b > 0 ? `${(v / b).toFixed(2)}×` : '-');
-  console.log(`Fleet sweep, ${runtime.title}: N tenants × 3 nodes × 2 databases, multi-Region keys, 30 days, a 3 h us-east-1 outage, automatic failover (each in its own process; load ${loadAverage()})\n`);
+  const range = (r: FleetMeasurement[]) => `${(Math.min(...r.map((m) => m.wallMs)) / 1000).toFixed(1)}–${(Math.max(...r.map((m) => m.wallMs)) / 1000).toFixed(1)}`;
+  console.log(`Fleet sweep, ${runtime.title}: N tenants × 3 nodes × 2 databases, multi-Region keys, 30 days, a 3 h us-east-1 outage, automatic failover (each in its own process${repeat > 1 ? `; the run of median wall time of ${repeat}` : ''}; load ${loadAverage()})\n`);
   printTable(
-    ['tenants', 'nodes', 'events', 'KMS calls', 'wall s', 'ms / KMS call', 'vs base', 'µs / event', 'vs base', 'peak RSS MiB', 'record MB', 'record KB / tenant', 'frames', 'passed', 'node'],
-    sweep.map((m) => [
-      m.tenants, m.nodes, m.events, m.kmsCalls, (m.wallMs / 1000).toFixed(1), m.msPerKmsCall.toFixed(3), ratio(m.msPerKmsCall, base.msPerKmsCall), m.usPerEvent.toFixed(0), ratio(m.usPerEvent, base.usPerEvent),
-      m.peakRssMiB.toFixed(0), (m.recordBytes / 1e6).toFixed(2), (m.recordBytes / 1e3 / m.tenants).toFixed(1), `${m.frames} (${m.keyframes} key)`, String(m.passed), m.node,
+    ['tenants', 'nodes', 'events', 'KMS calls', 'wall s', ...(repeat > 1 ? ['wall s, all runs'] : []), 'ms / KMS call', 'vs base', 'µs / event', 'vs base', 'peak RSS MiB', 'record MB', 'record KB / tenant', 'frames', 'passed', 'node'],
+    sweep.map((m, i) => [
+      m.tenants, m.nodes, m.events, m.kmsCalls, (m.wallMs / 1000).toFixed(1), ...(repeat > 1 ? [range(runs[i]!)] : []), m.msPerKmsCall.toFixed(3), ratio(m.msPerKmsCall, base.msPerKmsCall), m.usPerEvent.toFixed(0), ratio(m.usPerEvent, base.usPerEvent),
+      Math.max(...runs[i]!.map((r) => r.peakRssMiB)).toFixed(0), (m.recordBytes / 1e6).toFixed(2), (m.recordBytes / 1e3 / m.tenants).toFixed(1), `${m.frames} (${m.keyframes} key)`, String(runs[i]!.every((r) => r.passed)), m.node,
     ]),
   );
   const revoked = [measureFleet(runtime, { tenants: 10, days: 365, outageHours: 0 }, dir), measureFleet(runtime, { tenants: 10, days: 365, outageHours: 0, revokeFirstTenant: true }, dir)];
@@ -97,7 +119,7 @@ function fleetSweep(runtime: Runtime, sizes: number[], dir: string): FleetResult
     ['no revocation', revoked[0]!.events, revoked[0]!.kmsCalls, (revoked[0]!.wallMs / 1000).toFixed(1), revoked[0]!.timeline],
     ['one tenant revoked for a year', revoked[1]!.events, revoked[1]!.kmsCalls, (revoked[1]!.wallMs / 1000).toFixed(1), revoked[1]!.timeline],
   ]);
-  return { runtime: runtime.name, title: runtime.title, sweep, revoked };
+  return { runtime: runtime.name, title: runtime.title, sweep, ...(repeat > 1 ? { runs } : {}), revoked };
 }
 
 /** The same fleets on two Nodes: the second's wall time as a ratio to the first's, size by size. */
@@ -119,6 +141,11 @@ function loadAverage(): string {
 export async function runDrillBench(argv: string[] = []): Promise<number> {
   const sizesArg = argv[argv.indexOf('--tenants') + 1];
   const sizes = argv.includes('--tenants') && sizesArg ? sizesArg.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : [10, 100, 1000];
+  const repeatArg = argv.includes('--repeat') ? Number(argv[argv.indexOf('--repeat') + 1]) : 1;
+  if (!Number.isInteger(repeatArg) || repeatArg < 1 || repeatArg > 20) {
+    console.error(`--repeat takes a whole number of runs from 1 to 20, got '${argv[argv.indexOf('--repeat') + 1] ?? ''}'`);
+    return 2;
+  }
   const chosen = runtimes(argv);
   if ('error' in chosen) {
     console.error(chosen.error);
@@ -127,9 +154,10 @@ export async function runDrillBench(argv: string[] = []): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'keydrill-drill-bench-'));
   const fleet: FleetResult[] = [];
   try {
+    const runs = sweepRuns(chosen.list, sizes, repeatArg, dir);
     for (const runtime of chosen.list) {
       if (fleet.length > 0) console.log('');
-      fleet.push(fleetSweep(runtime, sizes, dir));
+      fleet.push(fleetSweep(runtime, runs.get(runtime)!, dir));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
