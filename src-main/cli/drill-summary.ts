@@ -128,8 +128,8 @@ const TENANTS_NAMED = 5;
  */
 export function describeTenants(t: TenantsSummary | undefined): string | undefined {
   if (!t || t.total < 2) return undefined;
-  const hurt = `${count(t.withDataAtRisk)} with data at risk, ${count(t.withNodesDownAtEnd)} with nodes down at the end`;
   if (t.affectedCount === 0) return `tenants: all ${count(t.total)} served throughout; none with data at risk or nodes down at the end`;
+  const hurt = `${count(t.withDataAtRisk)} with data at risk, ${count(t.withNodesDownAtEnd)} with nodes down at the end`;
   const named = t.affected.slice(0, TENANTS_NAMED).map((c) => {
     const what = [
       ...(c.minutesUnavailable > 0 ? [`${count(Math.round(c.minutesUnavailable))} min down`] : []),

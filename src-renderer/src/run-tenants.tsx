@@ -1,3 +1,4 @@
+import { availabilityText } from '../../src-shared/availability-text';
 import type { TenantsSummary } from '../../src-shared/tenant-ranking';
 import { useAppStore } from './app-state';
 import { formatMoment } from './format';
@@ -32,7 +33,7 @@ export function RunTenants({ runId, tenants }: { runId: string; tenants: Tenants
               <tr key={t.cluster} data-cluster={t.cluster}>
                 <td>{t.tenant}</td>
                 <td>{t.cluster}</td>
-                <td className="num">{`${t.availabilityPercent.toFixed(2)}%`}</td>
+                <td className="num">{availabilityText(t.availabilityPercent)}</td>
                 <td className="num">{n(Math.round(t.minutesUnavailable))}</td>
                 <td>{t.downFrom === undefined ? '—' : `+${formatMoment(t.downFrom)}`}</td>
                 <td className="num">{`${t.nodesDownAtEnd}/${t.nodes}`}</td>

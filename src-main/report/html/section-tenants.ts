@@ -1,9 +1,10 @@
 import type { ClusterSummary, HierarchyNode, RunRecord } from '../../../src-shared/run-record';
+import { availabilityText } from '../../../src-shared/availability-text';
 import { summedUp } from '../../../src-shared/record-counts';
 import { isAffected } from '../../../src-shared/tenant-ranking';
 import type { FleetView } from './fleet-view';
 import { html, idFragment, type Html } from './html-template';
-import { clip, clockTime, count, offset, percent } from './format-text';
+import { clip, clockTime, count, offset } from './format-text';
 import { principalCell } from './principal';
 import { LIMITS } from './report-limits';
 import { statusTone } from './status-tone';
@@ -49,7 +50,7 @@ function tenantTable(fleet: FleetView): Html {
   const rest = fleet.affected.length <= rows.length ? `the other ${count(left)} were serving throughout, with no data at risk and no node down at the end` : `${count(fleet.affected.length - rows.length)} more were affected`;
   const note = `${count(fleet.ranked.length)} tenants are too many to list one per line: this table shows the ${count(rows.length)} worst, and ${rest}. Every tenant is in the CSV report (section cluster-summary) and the JSON report (clusters).`;
   return html`${whole ? html`` : html`<p id="tenant-table-note">${note}</p>`}
-<table class="tenant-table compact" id="tenant-table" data-rows="${rows.length}" data-tenants="${fleet.ranked.length}"><thead><tr><th>Cluster</th><th>Tenant</th><th>Available</th><th>Minutes down</th><th>Down spells</th><th>Nodes down at end</th><th>Data at risk</th><th title="Calls made by the tenant's nodes (the cluster named in their encryption context)">KMS calls</th><th>Failed</th></tr></thead><tbody>${rows.map((c) => html`<tr${isAffected(c) ? html` class="affected"` : html``}><td>${c.cluster}</td><td>${c.tenant}</td><td>${percent(c.availabilityPercent, 2)}</td><td>${count(c.minutesUnavailable)}</td><td>${c.downIntervals.length}</td><td>${`${c.nodesDownAtEnd}/${c.nodes}`}</td><td>${c.dataAtRisk}</td><td>${count(c.kmsCalls)}</td><td>${count(c.failedKmsCalls)}</td></tr>`)}</tbody></table>`;
+<table class="tenant-table compact" id="tenant-table" data-rows="${rows.length}" data-tenants="${fleet.ranked.length}"><thead><tr><th>Cluster</th><th>Tenant</th><th>Available</th><th>Minutes down</th><th>Down spells</th><th>Nodes down at end</th><th>Data at risk</th><th title="Calls made by the tenant's nodes (the cluster named in their encryption context)">KMS calls</th><th>Failed</th></tr></thead><tbody>${rows.map((c) => html`<tr${isAffected(c) ? html` class="affected"` : html``}><td>${c.cluster}</td><td>${c.tenant}</td><td>${availabilityText(c.availabilityPercent, 2)}</td><td>${count(c.minutesUnavailable)}</td><td>${c.downIntervals.length}</td><td>${`${c.nodesDownAtEnd}/${c.nodes}`}</td><td>${c.dataAtRisk}</td><td>${count(c.kmsCalls)}</td><td>${count(c.failedKmsCalls)}</td></tr>`)}</tbody></table>`;
 }
 
 /**
@@ -94,7 +95,7 @@ function tenantDetail(record: RunRecord, c: ClusterSummary, index: RecordIndex, 
   return html`<article class="tenant" id="tenant-${idFragment(c.cluster)}" data-cluster="${c.cluster}">
 <h4>${c.cluster} <span class="muted">${`tenant ${c.tenant}`}</span> ${c.minutesUnavailable > 0 ? html`<span class="pill bad">${`down ${count(c.minutesUnavailable)} min`}</span>` : html``} ${c.dataAtRisk > 0 ? html`<span class="pill bad">${`${c.dataAtRisk} at risk`}</span>` : html``} ${c.nodesDownAtEnd > 0 ? html`<span class="pill warn">${`${c.nodesDownAtEnd}/${c.nodes} nodes down at the end`}</span>` : html``}</h4>
 <dl class="facts">
-<dt>Availability</dt><dd>${`${percent(c.availabilityPercent, 3)} of the run · ${count(c.minutesUnavailable)} minutes not serving · ${count(c.kmsCalls)} KMS calls, ${count(c.failedKmsCalls)} failed`}${lost > 0 ? ` · ${lost} snapshot${lost === 1 ? '' : 's'} not restorable` : ''}</dd>
+<dt>Availability</dt><dd>${`${availabilityText(c.availabilityPercent, 3)} of the run · ${count(c.minutesUnavailable)} minutes not serving · ${count(c.kmsCalls)} KMS calls, ${count(c.failedKmsCalls)} failed`}${lost > 0 ? ` · ${lost} snapshot${lost === 1 ? '' : 's'} not restorable` : ''}</dd>
 <dt>Not serving</dt><dd>${c.downIntervals.length === 0 ? 'never' : html`${spells.map((d, i) => html`${i > 0 ? '; ' : ''}<span class="nowrap">${`${offset(d[0])}–${offset(d[1])}`}</span> <span class="muted clock">${`(${clockTime(record.startTime, d[0])} to ${clockTime(record.startTime, d[1])})`}</span>`)}${c.downIntervals.length > spells.length ? ` and ${c.downIntervals.length - spells.length} more` : ''}`}</dd>
 ${key ? html`<dt>CMK</dt><dd><code>${key.id}</code> ${key.multiRegion ? 'multi-Region' : 'single-Region'} · <code>${key.arn}</code>${key.replicas.map((r) => html`<br><span class="muted">${`replica in ${r.region}:`}</span> <code>${r.arn}</code>`)}</dd>` : html``}
 </dl>
