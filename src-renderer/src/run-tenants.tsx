@@ -39,7 +39,7 @@ export function RunTenants({ runId, tenants }: { runId: string; tenants: Tenants
                 <td className="num">{`${t.nodesDownAtEnd}/${t.nodes}`}</td>
                 <td className="num">{n(t.dataAtRisk)}</td>
                 <td>
-                  <button type="button" className="link" title={t.downFrom === undefined ? `Open the Explorer on ${t.tenant} at the end of the run` : `Open the Explorer on ${t.tenant} at +${formatMoment(t.downFrom)}, when it stopped serving`}
+                  <button type="button" className="link" aria-label={`show in Explorer: ${t.tenant}`} title={t.downFrom === undefined ? `Open the Explorer on ${t.tenant} at the end of the run` : `Open the Explorer on ${t.tenant} at +${formatMoment(t.downFrom)}, when it stopped serving`}
                     onClick={() => openInExplorer({ runId, tenant: t.tenant, at: t.downFrom })}>show in Explorer</button>
                 </td>
               </tr>

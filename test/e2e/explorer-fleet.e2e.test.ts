@@ -274,7 +274,9 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     const [, , available, minutes, first, nodesDown] = await rows.first().locator('td').allTextContents();
     expect([available, minutes, nodesDown]).toEqual([`${t1!.availabilityPercent.toFixed(2)}%`, Math.round(t1!.minutesUnavailable).toLocaleString('en'), `${t1!.nodesDownAtEnd}/3`]);
     expect(first).toMatch(/^\+\d/);
-    await rows.first().getByRole('button', { name: 'show in Explorer' }).click();
+    // Read by a screen reader as a table (a caption, headers), each row's button naming its tenant.
+    expect(blocking(await axeViolations(page))).toEqual([]);
+    await rows.first().getByRole('button', { name: 'show in Explorer: t1' }).click();
     // The Explorer opens on t1, scrubbed to the last moment at or before it stopped serving: its nodes are down there.
     await page.getByRole('heading', { name: 'Tenant t1' }).waitFor({ timeout: 30_000 });
     const entries = replayAll([...app.services.runs.runStore().allFrames(revoked)]);
