@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { formatDuration } from '../../src-shared/duration';
-import { describeFailedStep, type DrillSummary } from './drill-summary';
+import { describeFailedStep, describeTenants, type DrillSummary } from './drill-summary';
 
 /**
  * A drill's verdicts as JUnit XML, the format CI systems (GitHub Actions, GitLab, Jenkins, Azure
@@ -8,7 +8,8 @@ import { describeFailedStep, type DrillSummary } from './drill-summary';
  * <failure> for each one that did not hold, and one <error> case when the drill could not run or
  * was cancelled. Counts in the suite and the root agree with the cases. Steps that failed when
  * played are no test cases (they do not change the verdicts): the suite's system-out lists them,
- * as CI test views show it, and a property names each.
+ * as CI test views show it, and a property names each. A fleet's tenants (how many were down, for
+ * how long) are properties too, and its one-line summary is in the suite's system-out.
  */
 export type JUnitOutcome =
   | { kind: 'ran'; summary: DrillSummary; seconds: number }
@@ -29,6 +30,12 @@ export function renderJUnit(outcome: JUnitOutcome, endedAt = new Date()): string
     if (s.backend.endpoint) properties.push(['endpoint', s.backend.endpoint]);
     s.backend.simulatedOnClient.forEach((n) => properties.push([`simulatedOnClient.timeline[${n.step}]`, `${n.do}: ${n.note}`]));
     s.failedSteps.forEach((f) => properties.push([`failedStep.timeline[${f.step}]`, `${f.do} at ${formatDuration(f.at)}: ${f.detail}`]));
+    // A fleet's tenants as numbers a CI dashboard can follow from run to run, whatever the verdicts held.
+    const t = s.tenants;
+    if (t && t.total > 1) {
+      properties.push(['tenants.total', String(t.total)], ['tenants.down', String(t.down)], ['tenants.minutesUnavailable', String(Math.round(t.minutesUnavailable))],
+        ['tenants.withDataAtRisk', String(t.withDataAtRisk)], ['tenants.withNodesDownAtEnd', String(t.withNodesDownAtEnd)]);
+    }
     const classname = `keydrill.${s.scenario.name}`;
     const names = testCaseNames(s.verdicts);
     s.verdicts.forEach((v, i) => {
@@ -58,12 +65,13 @@ export function renderJUnit(outcome: JUnitOutcome, endedAt = new Date()): string
   const duration = outcome.kind === 'ran' ? ` (${formatDuration(outcome.summary.scenario.duration)} of drill time)` : '';
   const failed = outcome.kind === 'ran' ? outcome.summary.failedSteps : [];
   const failedSteps = failed.length ? [`${failed.length} step(s) failed when played (the verdicts judge what followed):`, ...failed.map((f) => `  ${describeFailedStep(f)}`)] : [];
+  const tenants = outcome.kind === 'ran' ? describeTenants(outcome.summary.tenants) : undefined;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="keydrill" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds}">`,
     `  <testsuite name="${attr(suiteName)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}" timestamp="${stamp}" hostname="keydrill">`,
     `${props}${cases.join('\n')}`,
-    `    <system-out>${text([`KeyDrill drill${duration}`, ...failedSteps].join('\n'))}</system-out>`,
+    `    <system-out>${text([`KeyDrill drill${duration}`, ...(tenants ? [tenants] : []), ...failedSteps].join('\n'))}</system-out>`,
     '  </testsuite>',
     '</testsuites>',
     '',

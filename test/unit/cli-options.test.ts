@@ -92,6 +92,18 @@ describe('JUnit XML of a drill', () => {
     expect(props.find((p) => p.attributes.name === 'simulatedOnClient.timeline[2]')?.attributes.value).toContain('without enforcing');
   });
 
+  it("carries a fleet's tenants as properties and its one-line summary in the suite's output", () => {
+    const tenants = { total: 120, down: 9, minutesUnavailable: 1305, withDataAtRisk: 0, withNodesDownAtEnd: 1, affectedCount: 9,
+      affected: [{ cluster: 'acme-001-prod', tenant: 'acme-001', availabilityPercent: 99.641, minutesUnavailable: 155, downFrom: 873_000_000, dataAtRisk: 0, nodesDownAtEnd: 1, nodes: 5 }] };
+    const suite = childrenNamed(checkJUnit(renderJUnit({ kind: 'ran', summary: summary({ tenants }), seconds: 1 })), 'testsuite')[0]!;
+    const props = Object.fromEntries(childrenNamed(childrenNamed(suite, 'properties')[0]!, 'property').map((p) => [p.attributes.name, p.attributes.value]));
+    expect(props).toMatchObject({ 'tenants.total': '120', 'tenants.down': '9', 'tenants.minutesUnavailable': '1305', 'tenants.withDataAtRisk': '0', 'tenants.withNodesDownAtEnd': '1' });
+    expect(childrenNamed(suite, 'system-out')[0]!.text).toContain('tenants: 9 of 120 not serving at some moment, 1,305 minutes in all; 0 with data at risk, 1 with nodes down at the end · worst: acme-001-prod 155 min down, 1/5 nodes down at the end; and 8 more');
+    // One tenant's availability is its verdicts' business: no tenant properties.
+    const single = childrenNamed(checkJUnit(renderJUnit({ kind: 'ran', summary: summary({ tenants: { ...tenants, total: 1, affectedCount: 0, affected: [] } }), seconds: 1 })), 'testsuite')[0]!;
+    expect(childrenNamed(childrenNamed(single, 'properties')[0]!, 'property').some((p) => p.attributes.name?.startsWith('tenants.'))).toBe(false);
+  });
+
   it('names each case by the expectation\'s kind and targets, never by what a run measured', () => {
     const names = (s: DrillSummary) => childrenNamed(childrenNamed(checkJUnit(renderJUnit({ kind: 'ran', summary: s, seconds: 1 })), 'testsuite')[0]!, 'testcase').map((c) => c.attributes.name);
     const verdicts: DrillSummary['verdicts'] = [
