@@ -122,13 +122,13 @@ export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry
 const TENANTS_NAMED = 5;
 
 /**
- * The fleet in one console line, for a run of more than one tenant: "tenants: 9 of 120 not serving
+ * The fleet in one console line, for a run of more than one tenant: "tenants (clusters): 9 of 120 not serving
  * at some moment, 1,305 minutes in all; … · worst: acme-001-prod 155 min, …". Undefined for one
  * tenant (its verdicts say it) or a run that never summed its tenants up.
  */
 export function describeTenants(t: TenantsSummary | undefined): string | undefined {
   if (!t || t.total < 2) return undefined;
-  if (t.affectedCount === 0) return `tenants: all ${count(t.total)} served throughout; none with data at risk or nodes down at the end`;
+  if (t.affectedCount === 0) return `tenants (clusters): all ${count(t.total)} served throughout; none with data at risk or nodes down at the end`;
   const hurt = `${count(t.withDataAtRisk)} with data at risk, ${count(t.withNodesDownAtEnd)} with nodes down at the end`;
   const named = t.affected.slice(0, TENANTS_NAMED).map((c) => {
     const what = [
@@ -139,7 +139,7 @@ export function describeTenants(t: TenantsSummary | undefined): string | undefin
     return `${c.cluster} ${what.join(', ')}`;
   });
   const more = t.affectedCount - named.length;
-  return `tenants: ${count(t.down)} of ${count(t.total)} not serving at some moment, ${count(Math.round(t.minutesUnavailable))} minutes in all; ${hurt} · ${t.affectedCount === 1 ? 'hurt' : 'worst'}: ${named.join('; ')}${more > 0 ? `; and ${count(more)} more` : ''}`;
+  return `tenants (clusters): ${count(t.down)} of ${count(t.total)} not serving at some moment, ${count(Math.round(t.minutesUnavailable))} minutes in all; ${hurt} · ${t.affectedCount === 1 ? 'hurt' : 'worst'}: ${named.join('; ')}${more > 0 ? `; and ${count(more)} more` : ''}`;
 }
 
 function failedStepsOf(timeline: Iterable<TimelineEntry>): DrillSummary['failedSteps'] {

@@ -19,8 +19,8 @@ export function RunTenants({ runId, tenants }: { runId: string; tenants: Tenants
       <h3 id="run-tenants-title">Tenants</h3>
       <p data-testid="tenants-sentence">
         {tenants.affectedCount === 0
-          ? `All ${n(tenants.total)} tenants served throughout; none has data at risk or nodes down at the end.`
-          : `${n(tenants.down)} of ${n(tenants.total)} tenants were not serving at some moment, ${n(Math.round(tenants.minutesUnavailable))} minutes in all; ${n(tenants.withDataAtRisk)} with data at risk, ${n(tenants.withNodesDownAtEnd)} with nodes down at the end.`}
+          ? `All ${n(tenants.total)} tenants (clusters) served throughout; none has data at risk or nodes down at the end.`
+          : `${n(tenants.down)} of ${n(tenants.total)} tenants (clusters) were not serving at some moment, ${n(Math.round(tenants.minutesUnavailable))} minutes in all; ${n(tenants.withDataAtRisk)} with data at risk, ${n(tenants.withNodesDownAtEnd)} with nodes down at the end.`}
       </p>
       {tenants.affected.length > 0 ? (
         <table className="tenant-list" data-testid="tenants-table">

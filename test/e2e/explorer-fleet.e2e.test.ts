@@ -249,7 +249,7 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     const tenants = page.getByTestId('run-tenants');
     await tenants.waitFor({ timeout: 30_000 });
     // Every tenant's key has a replica in us-west-2: the outage takes none of them down.
-    expect(await tenants.getByTestId('tenants-sentence').textContent()).toBe(`All ${TENANTS} tenants served throughout; none has data at risk or nodes down at the end.`);
+    expect(await tenants.getByTestId('tenants-sentence').textContent()).toBe(`All ${TENANTS} tenants (clusters) served throughout; none has data at risk or nodes down at the end.`);
     expect(await tenants.getByTestId('tenants-table').count()).toBe(0);
   });
 
@@ -267,7 +267,7 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     await page.getByLabel('Showing run').selectOption(revoked);
     const tenants = page.getByTestId('run-tenants');
     await expect.poll(() => tenants.getByTestId('tenants-sentence').textContent(), { timeout: 30_000 })
-      .toBe(`1 of 6 tenants were not serving at some moment, ${Math.round(t1!.minutesUnavailable).toLocaleString('en')} minutes in all; ${t1!.dataAtRisk > 0 ? 1 : 0} with data at risk, ${t1!.nodesDownAtEnd > 0 ? 1 : 0} with nodes down at the end.`);
+      .toBe(`1 of 6 tenants (clusters) were not serving at some moment, ${Math.round(t1!.minutesUnavailable).toLocaleString('en')} minutes in all; ${t1!.dataAtRisk > 0 ? 1 : 0} with data at risk, ${t1!.nodesDownAtEnd > 0 ? 1 : 0} with nodes down at the end.`);
     const rows = tenants.getByTestId('tenants-table').locator('tbody tr');
     expect(await rows.count()).toBe(1);
     const downFrom = t1!.downIntervals[0]![0];

@@ -52,10 +52,10 @@ describe('keydrill drill fleet', () => {
     }
     // The console names the tenants the outage took down, as the report counts them.
     const initechMinutes = Math.round(down.initech?.minutesUnavailable ?? 0);
-    expect(run.stdout).toContain(`  tenants: 1 of 4 not serving at some moment, ${initechMinutes} minutes in all; 0 with data at risk, 0 with nodes down at the end · hurt: initech-prod ${initechMinutes} min down\n`);
+    expect(run.stdout).toContain(`  tenants (clusters): 1 of 4 not serving at some moment, ${initechMinutes} minutes in all; 0 with data at risk, 0 with nodes down at the end · hurt: initech-prod ${initechMinutes} min down\n`);
     // So does runs show, and its --json carries every tenant the run hurt, worst first.
     const runId = /run (\S+) saved/.exec(run.stdout)?.[1] ?? '';
-    expect(keydrill('runs', 'show', runId).stdout).toContain(`  tenants: 1 of 4 not serving at some moment, ${initechMinutes} minutes`);
+    expect(keydrill('runs', 'show', runId).stdout).toContain(`  tenants (clusters): 1 of 4 not serving at some moment, ${initechMinutes} minutes`);
     const shown = JSON.parse(keydrill('runs', 'show', runId, '--json').stdout) as { tenants: { total: number; down: number; minutesUnavailable: number; affected: { cluster: string; tenant: string; minutesUnavailable: number }[] } };
     expect(shown.tenants).toMatchObject({ total: 4, down: 1, minutesUnavailable: down.initech?.minutesUnavailable, affected: [{ cluster: 'initech-prod', tenant: 'initech', minutesUnavailable: down.initech?.minutesUnavailable }] });
   });

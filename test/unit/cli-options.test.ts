@@ -98,7 +98,7 @@ describe('JUnit XML of a drill', () => {
     const suite = childrenNamed(checkJUnit(renderJUnit({ kind: 'ran', summary: summary({ tenants }), seconds: 1 })), 'testsuite')[0]!;
     const props = Object.fromEntries(childrenNamed(childrenNamed(suite, 'properties')[0]!, 'property').map((p) => [p.attributes.name, p.attributes.value]));
     expect(props).toMatchObject({ 'tenants.total': '120', 'tenants.down': '9', 'tenants.minutesUnavailable': '1305', 'tenants.withDataAtRisk': '0', 'tenants.withNodesDownAtEnd': '1' });
-    expect(childrenNamed(suite, 'system-out')[0]!.text).toContain('tenants: 9 of 120 not serving at some moment, 1,305 minutes in all; 0 with data at risk, 1 with nodes down at the end · worst: acme-001-prod 155 min down, 1/5 nodes down at the end; and 8 more');
+    expect(childrenNamed(suite, 'system-out')[0]!.text).toContain('tenants (clusters): 9 of 120 not serving at some moment, 1,305 minutes in all; 0 with data at risk, 1 with nodes down at the end · worst: acme-001-prod 155 min down, 1/5 nodes down at the end; and 8 more');
     // One tenant's availability is its verdicts' business: no tenant properties.
     const single = childrenNamed(checkJUnit(renderJUnit({ kind: 'ran', summary: summary({ tenants: { ...tenants, total: 1, affectedCount: 0, affected: [] } }), seconds: 1 })), 'testsuite')[0]!;
     expect(childrenNamed(childrenNamed(single, 'properties')[0]!, 'property').some((p) => p.attributes.name?.startsWith('tenants.'))).toBe(false);
