@@ -48,6 +48,11 @@ export const TenantsSummary = z.object({
 });
 export type TenantsSummary = z.infer<typeof TenantsSummary>;
 
+/** Whether a summary is of a fleet (two clusters or more): one cluster's availability is its verdicts' business. */
+export function isFleet(t: TenantsSummary): boolean {
+  return t.total > 1;
+}
+
 /** The tenants of a run summed up from its cluster summaries; `limit` keeps only the worst so many in `affected`. */
 export function summariseTenants(clusters: readonly ClusterSummary[], limit = Infinity): TenantsSummary {
   const affected = clusters.filter(isAffected).sort(byWorst);

@@ -1,7 +1,7 @@
 import { count } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import type { RunRecord, TimelineEntry } from '../../src-shared/run-record';
-import { summariseTenants, type TenantsSummary } from '../../src-shared/tenant-ranking';
+import { isFleet, summariseTenants, type TenantsSummary } from '../../src-shared/tenant-ranking';
 import type { StoredEvidence } from '../report/run-source';
 
 /**
@@ -127,7 +127,7 @@ const TENANTS_NAMED = 5;
  * tenant (its verdicts say it) or a run that never summed its tenants up.
  */
 export function describeTenants(t: TenantsSummary | undefined): string | undefined {
-  if (!t || t.total < 2) return undefined;
+  if (!t || !isFleet(t)) return undefined;
   if (t.affectedCount === 0) return `tenants (clusters): all ${count(t.total)} served throughout; none with data at risk or nodes down at the end`;
   const hurt = `${count(t.withDataAtRisk)} with data at risk, ${count(t.withNodesDownAtEnd)} with nodes down at the end`;
   const named = t.affected.slice(0, TENANTS_NAMED).map((c) => {

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { formatDuration } from '../../src-shared/duration';
+import { isFleet } from '../../src-shared/tenant-ranking';
 import { describeFailedStep, describeTenants, type DrillSummary } from './drill-summary';
 
 /**
@@ -32,7 +33,7 @@ export function renderJUnit(outcome: JUnitOutcome, endedAt = new Date()): string
     s.failedSteps.forEach((f) => properties.push([`failedStep.timeline[${f.step}]`, `${f.do} at ${formatDuration(f.at)}: ${f.detail}`]));
     // A fleet's tenants as numbers a CI dashboard can follow from run to run, whatever the verdicts held.
     const t = s.tenants;
-    if (t && t.total > 1) {
+    if (t && isFleet(t)) {
       properties.push(['tenants.total', String(t.total)], ['tenants.down', String(t.down)], ['tenants.minutesUnavailable', String(Math.round(t.minutesUnavailable))],
         ['tenants.withDataAtRisk', String(t.withDataAtRisk)], ['tenants.withNodesDownAtEnd', String(t.withNodesDownAtEnd)]);
     }

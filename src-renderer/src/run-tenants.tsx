@@ -1,5 +1,5 @@
 import { availabilityText } from '../../src-shared/availability-text';
-import type { TenantsSummary } from '../../src-shared/tenant-ranking';
+import { isFleet, type TenantsSummary } from '../../src-shared/tenant-ranking';
 import { useAppStore } from './app-state';
 import { formatMoment } from './format';
 
@@ -10,8 +10,7 @@ import { formatMoment } from './format';
  */
 export function RunTenants({ runId, tenants }: { runId: string; tenants: TenantsSummary }) {
   const openInExplorer = useAppStore((s) => s.openInExplorer);
-  // One tenant's availability is its verdicts' business; the fleet view starts at two.
-  if (tenants.total < 2) return null;
+  if (!isFleet(tenants)) return null;
   const n = (x: number) => x.toLocaleString('en');
   const more = tenants.affectedCount - tenants.affected.length;
   return (

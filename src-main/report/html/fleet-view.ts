@@ -1,5 +1,5 @@
 import type { ClusterSummary, RunRecord } from '../../../src-shared/run-record';
-import { byWorst, isAffected } from '../../../src-shared/tenant-ranking';
+import { byWorst, isAffected, summariseTenants } from '../../../src-shared/tenant-ranking';
 import { LIMITS } from './report-limits';
 
 /** The tenants of a run as the report ranks them: the worst first. */
@@ -16,6 +16,8 @@ export interface FleetView {
   minutesUnavailable: number;
   /** Clusters with at least one item of data at risk (from `dataAtRisk`, which names the cluster). */
   tenantsAtRisk: number;
+  /** Clusters with a node down at the end. */
+  tenantsWithNodesDown: number;
   /** More clusters than a small drill: per-cluster charts and the whole diagram give way to tables. */
   large: boolean;
 }
@@ -23,12 +25,15 @@ export interface FleetView {
 export function fleetView(record: RunRecord): FleetView {
   const ranked = [...record.clusters].sort(byWorst);
   const affected = ranked.filter(isAffected);
+  // Counted as the CLI and the Drills page count them (tenant-ranking.ts).
+  const sums = summariseTenants(record.clusters, 0);
   return {
     ranked,
     affected,
     worst: affected.slice(0, LIMITS.worstTenants),
-    tenantsDown: ranked.filter((c) => c.minutesUnavailable > 0).length,
-    minutesUnavailable: ranked.reduce((sum, c) => sum + c.minutesUnavailable, 0),
+    tenantsDown: sums.down,
+    minutesUnavailable: sums.minutesUnavailable,
+    tenantsWithNodesDown: sums.withNodesDownAtEnd,
     tenantsAtRisk: new Set(record.dataAtRisk.map((d) => d.cluster)).size,
     large: Math.max(record.topology.clusters.length, record.clusters.length) > LIMITS.smallFleet,
   };
