@@ -23,7 +23,7 @@ export function RunTenants({ runId, tenants }: { runId: string; tenants: Tenants
       </p>
       {tenants.affected.length > 0 ? (
         <table className="tenant-list" data-testid="tenants-table">
-          <caption className="muted">{tenants.affectedCount === 1 ? 'The tenant the run hurt' : `The ${tenants.affected.length === tenants.affectedCount ? '' : `${n(tenants.affected.length)} worst of the `}${n(tenants.affectedCount)} tenants the run hurt, worst first`}</caption>
+          <caption className="muted">{tenants.affectedCount === 1 ? 'The tenant (cluster) the run hurt' : `The ${tenants.affected.length === tenants.affectedCount ? '' : `${n(tenants.affected.length)} worst of the `}${n(tenants.affectedCount)} tenants (clusters) the run hurt, worst first`}</caption>
           <thead>
             <tr><th scope="col">Tenant</th><th scope="col">Cluster</th><th scope="col" className="num">Available</th><th scope="col" className="num">Minutes down</th><th scope="col">First down</th><th scope="col" className="num">Nodes down at the end</th><th scope="col" className="num">Data at risk</th><th scope="col"><span className="sr-only">Explorer</span></th></tr>
           </thead>
