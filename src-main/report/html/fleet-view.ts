@@ -14,7 +14,7 @@ export interface FleetView {
   tenantsDown: number;
   /** Minutes unavailable, summed over clusters. */
   minutesUnavailable: number;
-  /** Clusters with at least one item of data at risk (from `dataAtRisk`, which names the cluster). */
+  /** Clusters with at least one item of data at risk. */
   tenantsAtRisk: number;
   /** Clusters with a node down at the end. */
   tenantsWithNodesDown: number;
@@ -34,7 +34,7 @@ export function fleetView(record: RunRecord): FleetView {
     tenantsDown: sums.down,
     minutesUnavailable: sums.minutesUnavailable,
     tenantsWithNodesDown: sums.withNodesDownAtEnd,
-    tenantsAtRisk: new Set(record.dataAtRisk.map((d) => d.cluster)).size,
+    tenantsAtRisk: sums.withDataAtRisk,
     large: Math.max(record.topology.clusters.length, record.clusters.length) > LIMITS.smallFleet,
   };
 }

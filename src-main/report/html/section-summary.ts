@@ -1,5 +1,6 @@
 import type { RunRecord } from '../../../src-shared/run-record';
 import { recordsBesideCalls, summedUp } from '../../../src-shared/record-counts';
+import { summariseTenants } from '../../../src-shared/tenant-ranking';
 import type { StoredEvidence } from '../run-source';
 import type { FleetView } from './fleet-view';
 import { html, type Html } from './html-template';
@@ -23,7 +24,8 @@ export function reachedAt(record: RunRecord, timeline: Pick<TimelineDigest, 'las
 export function headline(record: RunRecord, timeline: Pick<TimelineDigest, 'lastAt'>, stored?: StoredEvidence): Headline {
   const { execution, scenario } = record;
   const risks = record.dataAtRisk.length;
-  const tenantsAtRisk = new Set(record.dataAtRisk.map((d) => d.cluster)).size;
+  // Tenants counted as the tenants section, the CLI and the Drills page count them (tenant-ranking.ts).
+  const tenantsAtRisk = summariseTenants(record.clusters, 0).withDataAtRisk;
   const atRisk = `${count(risks)} item${risks === 1 ? '' : 's'} of data at risk${tenantsAtRisk > 1 ? ` in ${count(tenantsAtRisk)} tenants` : ''}`;
   const reached = reachedAt(record, timeline, stored);
   const stopped = (how: string): Headline => ({
