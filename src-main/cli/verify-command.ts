@@ -12,7 +12,11 @@ const Manifest = z.object({
   format: z.literal(BUNDLE_FORMAT),
   runId: z.string().min(1),
   scenario: z.object({ title: z.string() }).passthrough(),
-  eventSet: z.object({ sha256: z.string().nullable(), records: z.number().int().nonnegative().nullable(), exported: z.number().int().nonnegative() }).passthrough(),
+  eventSet: z.object({
+    sha256: z.string().nullable(), records: z.number().int().nonnegative().nullable(), exported: z.number().int().nonnegative(),
+    // A bundle of an unfinished run seals the digest of the records it holds (absent in bundles made before it did).
+    exportedSha256: z.string().nullable().optional(),
+  }).passthrough(),
 }).passthrough();
 
 /**
@@ -24,9 +28,9 @@ const Manifest = z.object({
 export const verifyCommand = defineCommand({
   path: ['verify'],
   summary: 'check an audit bundle: its files, its seal, and its CloudTrail records against the run\'s event-set digest',
-  description: `Checks every file of an audit bundle (keydrill report RUN --bundle DIR) against ${SUMS_FILE}, reports files added beside them, prints the SHA-256 of ${SUMS_FILE} (the seal: compare it with the one in the sign-off), and recomputes the run's event-set digest from the bundle's CloudTrail files, naming records changed, missing or added. Exit 0 when all holds, 1 when anything does not, 2 when the folder is no audit bundle.`,
+  description: `Checks every file of an audit bundle (keydrill report RUN --bundle DIR) against ${SUMS_FILE}, reports files added beside them, prints the SHA-256 of ${SUMS_FILE} (the seal: compare it with the one in the sign-off), and recomputes the run's event-set digest from the bundle's CloudTrail files (for a run that did not finish, the digest the bundle sealed of the records it holds), naming records changed, missing or added. Exit 0 when all holds, 1 when anything does not, 2 when the folder is no audit bundle.`,
   args: [{ name: 'bundle', complete: 'dir', description: 'the audit bundle\'s folder' }],
-  options: { json: { type: 'boolean', description: 'print {bundle, runId, seal, files: {checked, problems}, eventSet: {expected, recomputed, found, records, missing, foreign, duplicates, unreadable} | null, verified}' } },
+  options: { json: { type: 'boolean', description: 'print {bundle, runId, seal, files: {checked, problems}, eventSet: {expected, sealedBy (run | bundle), recomputed, found, records, missing, foreign, duplicates, unreadable} | null, verified}' } },
   examples: [
     { command: 'keydrill verify audit/', note: 'before signing off a bundle handed over' },
     { command: 'keydrill verify audit/ --json', note: 'for a script' },
@@ -56,21 +60,19 @@ export const verifyCommand = defineCommand({
     const files = await verifyBundle(dir);
     const seal = (await digestFile(join(dir, SUMS_FILE))).sha256;
     const { eventSet } = manifest;
-    // A run that did not finish has no digest to recompute; a bundle made without its records has nothing to recompute it from.
-    const recheck = eventSet.sha256 !== null && eventSet.records !== null && eventSet.exported > 0
-      ? await recheckEventSet(dir, BUNDLE_FILES.cloudtrail, manifest.runId, eventSet.records)
-      : undefined;
+    const sealed = sealedEventSet(eventSet);
+    // A bundle made without the run's records has nothing to recompute the digest from.
+    const recheck = sealed && eventSet.exported > 0 ? await recheckEventSet(dir, BUNDLE_FILES.cloudtrail, manifest.runId, sealed.records) : undefined;
     // A finished run's bundle without its CloudTrail records is not the evidence it claims to hold;
-    // an unfinished run never sealed an event set, so there is nothing to hold it to.
-    const unfinished = eventSet.sha256 === null || eventSet.records === null;
+    // an unfinished run's bundle that sealed no digest of its records has nothing to hold them to.
     const eventSetHolds = recheck === undefined
-      ? unfinished || eventSet.records === 0
-      : recheck.sha256 === eventSet.sha256 && recheck.missing.count === 0 && recheck.foreign === 0 && recheck.duplicates === 0 && recheck.unreadable.length === 0;
+      ? sealed === undefined || sealed.records === 0
+      : recheck.sha256 === sealed?.sha256 && recheck.missing.count === 0 && recheck.foreign === 0 && recheck.duplicates === 0 && recheck.unreadable.length === 0;
     const verified = files.ok && eventSetHolds;
     if (values.json) {
       output.json({
         bundle: dir, runId: manifest.runId, seal, files: { checked: files.checked, problems: files.problems },
-        eventSet: recheck ? { expected: eventSet.sha256, recomputed: recheck.sha256, found: recheck.found, records: recheck.expected, missing: recheck.missing.count, foreign: recheck.foreign, duplicates: recheck.duplicates, unreadable: recheck.unreadable } : null,
+        eventSet: recheck && sealed ? { expected: sealed.sha256, sealedBy: sealed.by, recomputed: recheck.sha256, found: recheck.found, records: recheck.expected, missing: recheck.missing.count, foreign: recheck.foreign, duplicates: recheck.duplicates, unreadable: recheck.unreadable } : null,
         verified,
       });
       return verified ? EXIT_OK : EXIT_FAILED;
@@ -78,7 +80,7 @@ export const verifyCommand = defineCommand({
     console.log(`audit bundle ${dir}: run ${manifest.runId} (${manifest.scenario.title})`);
     console.log(files.ok ? `  files: all ${files.checked} match ${SUMS_FILE}, and no other file is in the folder` : `  files: ${files.problems.length} problem${files.problems.length === 1 ? '' : 's'} against ${SUMS_FILE}:\n${files.problems.map((p) => `    ${p}`).join('\n')}`);
     console.log(`  seal: SHA-256 of ${SUMS_FILE} is ${seal} (compare it with the sign-off's)`);
-    console.log(`  event set: ${eventSetText(eventSet, recheck)}`);
+    console.log(`  event set: ${eventSetText(sealed, recheck)}`);
     console.log(verified ? 'verified' : 'NOT verified');
     return verified ? EXIT_OK : EXIT_FAILED;
   },
@@ -104,15 +106,31 @@ async function manifestOf(dir: string): Promise<z.output<typeof Manifest>> {
   return parsed.data;
 }
 
-function eventSetText(eventSet: z.output<typeof Manifest>['eventSet'], recheck: EventSetRecheck | undefined): string {
-  if (eventSet.sha256 === null || eventSet.records === null) return 'not recomputed: the run did not finish, so it never sealed its event set with a digest';
-  if (!recheck) return eventSet.records === 0 ? 'the run made no CloudTrail record' : `the bundle holds none of the run's ${eventSet.records.toLocaleString('en')} CloudTrail records, so they cannot be checked (its manifest's notes say why)`;
+type EventSet = z.output<typeof Manifest>['eventSet'];
+
+/**
+ * The digest the bundle's CloudTrail records are held to, and how many records it covers: the
+ * run's own (a finished run sealed its event set), or for a run that did not finish the digest the
+ * bundle sealed of the records it exported. Undefined when there is none (an unfinished run's
+ * bundle made before bundles sealed one, or whose exported records were not the run's first N).
+ */
+function sealedEventSet(eventSet: EventSet): { sha256: string; records: number; by: 'run' | 'bundle' } | undefined {
+  if (eventSet.sha256 !== null && eventSet.records !== null) return { sha256: eventSet.sha256, records: eventSet.records, by: 'run' };
+  if (eventSet.exportedSha256) return { sha256: eventSet.exportedSha256, records: eventSet.exported, by: 'bundle' };
+  return undefined;
+}
+
+function eventSetText(sealed: ReturnType<typeof sealedEventSet>, recheck: EventSetRecheck | undefined): string {
+  if (!sealed) return 'not recomputed: the run did not finish, so it never sealed its event set with a digest, and the bundle sealed none of the records it holds (its manifest\'s notes say why)';
+  const unfinished = sealed.by === 'bundle' ? ' (the run did not finish, so it never sealed its event set; the bundle sealed the records it holds)' : '';
+  if (!recheck) return sealed.records === 0 ? 'the run made no CloudTrail record' : `the bundle holds none of the run's ${sealed.records.toLocaleString('en')} CloudTrail records, so they cannot be checked (its manifest's notes say why)`;
   const faults = [
     recheck.missing.count ? `${recheck.missing.count.toLocaleString('en')} of the run's records missing (record ${recheck.missing.first.join(', ')}${recheck.missing.count > recheck.missing.first.length ? ', …' : ''})` : '',
     recheck.foreign ? `${recheck.foreign.toLocaleString('en')} record${recheck.foreign === 1 ? '' : 's'} not of this run` : '',
     recheck.duplicates ? `${recheck.duplicates.toLocaleString('en')} eventID${recheck.duplicates === 1 ? '' : 's'} twice` : '',
     recheck.unreadable.length ? `${recheck.unreadable.length} CloudTrail file${recheck.unreadable.length === 1 ? '' : 's'} not readable as CloudTrail:\n${recheck.unreadable.map((u) => `    ${u}`).join('\n')}` : '',
   ].filter(Boolean);
-  if (recheck.sha256 === eventSet.sha256 && faults.length === 0) return `${recheck.found.toLocaleString('en')} CloudTrail records give ${recheck.sha256}, the run's digest`;
-  return `the CloudTrail records give ${recheck.sha256}, not the run's ${eventSet.sha256}${faults.length ? `: ${faults.join('; ')}` : ': a record was changed'}`;
+  const digest = sealed.by === 'run' ? 'the run\'s digest' : 'the digest the bundle sealed';
+  if (recheck.sha256 === sealed.sha256 && faults.length === 0) return `${recheck.found.toLocaleString('en')} CloudTrail records give ${recheck.sha256}, ${digest}${unfinished}`;
+  return `the CloudTrail records give ${recheck.sha256}, not ${sealed.by === 'run' ? 'the run\'s' : 'the bundle\'s sealed'} ${sealed.sha256}${faults.length ? `: ${faults.join('; ')}` : ': a record was changed'}${unfinished}`;
 }

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { summedUp } from '../../src-shared/record-counts';
 import { KEYDRILL_VERSION } from '../common/version';
+import { recheckEventSet } from './bundle-event-set';
 import { chromiumPath } from './chromium-path';
 import { digestFile, filesUnder, MANIFEST_FILE, SUMS_FILE, sumsEntries, sumsText, type BundleFileKind, type ManifestEntry } from './manifest';
 import { ReportError } from './report-error';
@@ -72,6 +73,7 @@ export async function writeAuditBundle(input: RunSource, dir: string, options: B
     if (observations > 0) add(BUNDLE_FILES.observations, 'observations', await digestFile(join(temp, BUNDLE_FILES.observations)));
 
     const head = source.head;
+    const unfinished = !summedUp(head.execution);
     const manifest = {
       format: BUNDLE_FORMAT,
       version: 1,
@@ -84,7 +86,10 @@ export async function writeAuditBundle(input: RunSource, dir: string, options: B
       exportedBy: `KeyDrill ${KEYDRILL_VERSION}`,
       runRecord: { path: BUNDLE_FILES.record, sha256: files[0]?.sha256 },
       // A run that never summed itself up counted no records: its head's 0 is not a count.
-      eventSet: { sha256: head.execution.eventSetSha256 ?? null, records: summedUp(head.execution) ? head.eventCount : null, exported: trail.records },
+      eventSet: {
+        sha256: head.execution.eventSetSha256 ?? null, records: unfinished ? null : head.eventCount, exported: trail.records,
+        ...(unfinished ? { exportedSha256: await exportedDigest(temp, head.execution.runId, trail.records, notes) } : {}),
+      },
       observations: { path: observations > 0 ? BUNDLE_FILES.observations : null, made: summedUp(head.execution) ? head.observationCount : null, exported: observations },
       files,
       notes,
@@ -130,6 +135,21 @@ async function cloudTrailInto(source: RunSource, dir: string, options: BundleOpt
     notes.push(storeCountDiffers('CloudTrail records', 'records', out.records, expected));
   }
   return { files: out.files, records: out.records };
+}
+
+/**
+ * A run that did not finish never sealed its event set with a digest, so the bundle seals what it
+ * holds of it: the digest of its exported records worked out as `keydrill verify` works it out
+ * (records 1..N by the eventIDs their numbers give, in the run's order). A record changed, left out
+ * or added afterwards then shows, as it does for a finished run. Null when nothing was exported, or
+ * when the records exported are not the run's first N (a record lost from the store), with a note.
+ */
+async function exportedDigest(bundle: string, runId: string, records: number, notes: string[]): Promise<string | null> {
+  if (records === 0) return null;
+  const found = await recheckEventSet(bundle, BUNDLE_FILES.cloudtrail, runId, records);
+  if (found.missing.count === 0 && found.foreign === 0 && found.duplicates === 0 && found.unreadable.length === 0) return found.sha256;
+  notes.push(`The ${records} CloudTrail records exported of this unfinished run are not its first ${records} (record ${found.missing.first.join(', ')} is not in the event store), so the bundle seals no digest of them: keydrill verify checks its files only.`);
+  return null;
 }
 
 /**

@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
+import { sha256, tamperedCopy } from '../support/tampered-bundle';
 
 /**
  * `keydrill verify` is what an auditor runs on an audit bundle handed over: `sha256sum -c` passes a
@@ -20,23 +19,8 @@ function keydrill(...args: string[]) {
   return spawnSync(process.execPath, ['bin/keydrill.mjs', ...args], { encoding: 'utf8', env: { ...process.env, KEYDRILL_HOME: home, CHROMIUM_PATH: '/nonexistent' }, timeout: 120_000 });
 }
 
-const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
-
-/** A copy of the bundle with `change` applied to its first CloudTrail file, and SHA256SUMS rewritten to match, as a careful tamperer would. */
-function tamperedCopy(bundle: string, name: string, change: (records: Record<string, unknown>[]) => Record<string, unknown>[]): string {
-  const copy = join(home, name);
-  spawnSync('cp', ['-r', bundle, copy]);
-  const sums = readFileSync(join(copy, 'SHA256SUMS'), 'utf8').split('\n');
-  const line = sums.findIndex((l) => l.includes('  cloudtrail/'));
-  const path = (sums[line] as string).slice(66);
-  const file = join(copy, ...path.split('/'));
-  const log = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: Record<string, unknown>[] };
-  const bytes = gzipSync(JSON.stringify({ Records: change(log.Records) }));
-  writeFileSync(file, bytes);
-  sums[line] = `${sha256(bytes)}  ${path}`;
-  writeFileSync(join(copy, 'SHA256SUMS'), sums.join('\n'));
-  return copy;
-}
+/** A tampered copy of the bundle in this test's home (support/tampered-bundle.ts). */
+const tampered = (bundle: string, name: string, change: (records: Record<string, unknown>[]) => Record<string, unknown>[]) => tamperedCopy(bundle, join(home, name), change);
 
 describe('keydrill verify', () => {
   let bundle: string;
@@ -96,7 +80,7 @@ describe('keydrill verify', () => {
   });
 
   it('finds a record changed, left out or added under a rewritten SHA256SUMS, by the event set', () => {
-    const changed = tamperedCopy(bundle, 'changed', (records) => records.map((rec, i) => (i === 0 ? { ...rec, sourceIPAddress: '198.51.100.7' } : rec)));
+    const changed = tampered(bundle, 'changed', (records) => records.map((rec, i) => (i === 0 ? { ...rec, sourceIPAddress: '198.51.100.7' } : rec)));
     const r = keydrill('verify', changed);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('  files: all ');
@@ -105,10 +89,10 @@ describe('keydrill verify', () => {
     expect(r.stdout).toContain(`  seal: SHA-256 of SHA256SUMS is ${sha256(readFileSync(join(changed, 'SHA256SUMS')))}`);
     expect(r.stdout).not.toContain(sha256(readFileSync(join(bundle, 'SHA256SUMS'))));
 
-    const dropped = tamperedCopy(bundle, 'dropped', (records) => records.slice(1));
+    const dropped = tampered(bundle, 'dropped', (records) => records.slice(1));
     expect(keydrill('verify', dropped).stdout).toMatch(/: 1 of the run's records missing \(record \d+\)\n/);
 
-    const added = tamperedCopy(bundle, 'added-record', (records) => [...records, { ...records[0], eventID: '00000000-0000-4000-8000-000000000000' }]);
+    const added = tampered(bundle, 'added-record', (records) => [...records, { ...records[0], eventID: '00000000-0000-4000-8000-000000000000' }]);
     expect(keydrill('verify', added).stdout).toMatch(/: 1 record not of this run\n/);
   });
 

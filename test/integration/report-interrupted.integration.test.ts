@@ -8,6 +8,7 @@ import { AppServices } from '../../src-main/app/app-services';
 import { callApi } from '../../src-main/app/api-handlers';
 import { FullRunRecord, type RunOverview } from '../../src-shared/run-record';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
+import { tamperedCopy } from '../support/tampered-bundle';
 
 /**
  * A drill killed half-way is reported as what it is: the CLI's report of it says "Interrupted" in a
@@ -106,9 +107,22 @@ describe('the report of an interrupted run', () => {
     const bundle = join(home, 'interrupted-bundle');
     const sealed = cli(['report', runId as string, '--bundle', bundle]);
     expect(sealed.status, sealed.stderr).toBe(0);
-    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as { eventSet: { records: number | null; exported: number }; notes: string[] };
-    expect(manifest.eventSet).toMatchObject({ records: null, exported: held?.records });
+    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as { eventSet: { records: number | null; exported: number; exportedSha256?: string }; notes: string[] };
+    expect(manifest.eventSet).toMatchObject({ records: null, exported: held?.records, exportedSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(manifest.notes).toContain(`This run is interrupted: it ended before it summed itself up, so it never counted its CloudTrail records; the ${held?.records} the event store holds of it are in this bundle.`);
     expect(manifest.notes.join(' ')).not.toContain('the run made 0');
+
+    // It never sealed its event set, so the bundle seals the records it holds: keydrill verify
+    // holds them to that digest, and a record left out or changed under a rewritten SHA256SUMS shows.
+    const verified = cli(['verify', bundle]);
+    expect(verified.status, verified.stdout).toBe(0);
+    expect(verified.stdout).toContain(`  event set: ${(held?.records as number).toLocaleString('en')} CloudTrail records give ${manifest.eventSet.exportedSha256}, the digest the bundle sealed (the run did not finish`);
+    const dropped = cli(['verify', tamperedCopy(bundle, join(home, 'interrupted-dropped'), (records) => records.slice(1))]);
+    expect(dropped.status).toBe(1);
+    expect(dropped.stdout).toMatch(/ {2}event set: the CloudTrail records give [0-9a-f]{64}, not the bundle's sealed [0-9a-f]{64}: 1 of the run's records missing \(record \d+\)/);
+    expect(dropped.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+    const changed = cli(['verify', tamperedCopy(bundle, join(home, 'interrupted-changed'), (records) => records.map((rec, i) => (i === 0 ? { ...rec, errorCode: 'AccessDeniedException' } : rec)))]);
+    expect(changed.status).toBe(1);
+    expect(changed.stdout).toContain(': a record was changed (the run did not finish');
   }, 90_000);
 });
