@@ -1,3 +1,5 @@
+import { FailoverRefusedError } from '../envelope/envelope-errors';
+import { KmsCallError } from '../envelope/kms-port';
 import { REVOCATION_CODES } from '../envelope/node-context';
 import { serving, type ClusterRuntime, type DrillWorld, type NodeRuntime } from './drill-world';
 
@@ -253,7 +255,18 @@ export function isCanaryOf(recordId: string, bytes: Uint8Array): boolean {
   return bytes.length === Buffer.byteLength(expected) && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8') === expected;
 }
 
+/**
+ * What went wrong, as a timeline entry puts it in brackets: KMS's error name, or for a failover that
+ * could not happen the KMS error that started it and why it went nowhere (FAILOVER_REFUSED is the
+ * envelope core's code, not KMS's, and read as one it hid that the key had no replica to go to).
+ */
 export function codeOf(err: unknown): string {
+  if (err instanceof FailoverRefusedError) {
+    const cause = err.cause instanceof KmsCallError ? err.cause.code : 'out of reach';
+    if (err.reason === 'single-region-key') return `${cause}, and its key has no replica in another Region to fail over to`;
+    if (err.reason === 'all-regions-unreachable') return `${cause} in every Region holding its key`;
+    return err.message;
+  }
   const e = err as { kmsCode?: string; code?: string; name?: string };
   return e.kmsCode ?? e.code ?? e.name ?? 'Error';
 }

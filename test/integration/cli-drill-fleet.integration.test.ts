@@ -50,6 +50,10 @@ describe('keydrill drill fleet', () => {
       expect(from).toBeGreaterThanOrEqual(day);
       expect(to).toBeLessThanOrEqual(day + 2 * hour + 10 * minute);
     }
+    // Its timeline says why its nodes stayed down: us-east-1 out of reach and no replica to go to, not the envelope core's FAILOVER_REFUSED.
+    const timeline = (JSON.parse(readFileSync(report, 'utf8')) as { timeline: { detail: string }[] }).timeline.map((e) => e.detail);
+    expect(timeline.filter((d) => d.startsWith('initech-prod/')).join('\n')).toContain('(NetworkingError, and its key has no replica in another Region to fail over to)');
+    expect(timeline.join('\n')).not.toContain('FAILOVER_REFUSED');
     // The console names the tenants the outage took down, as the report counts them.
     const initechMinutes = Math.round(down.initech?.minutesUnavailable ?? 0);
     expect(run.stdout).toContain(`  tenants (clusters): 1 of 4 not serving at some moment, ${initechMinutes} minutes in all; 0 with data at risk, 0 with nodes down at the end · hurt: initech-prod ${initechMinutes} min down\n`);
