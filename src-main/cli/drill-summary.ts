@@ -75,13 +75,23 @@ export interface VerdictSummary {
 }
 
 /**
+ * A run's outcome, as `--json` and the run lists name it, from its execution status (did it play to
+ * its end) and whether it passed. A run still playing (a drill in the app or another `drill run`)
+ * has judged nothing: "running", not "failed".
+ */
+export function runOutcome(status: RunRecord['execution']['status'], passed: boolean): DrillSummary['status'] {
+  if (status === 'cancelled' || status === 'interrupted') return status;
+  if (status === 'started') return 'running';
+  return passed ? 'passed' : 'failed';
+}
+
+/**
  * `timeline`: the run's timeline entries (RunService.failedSteps gives just those that matter here,
  * without reading a fleet's millions); the failed scenario steps among them go in `failedSteps`.
  */
 export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry>, stored?: StoredEvidence): DrillSummary {
   const { execution } = record;
-  // A run still playing (a drill in the app or another `drill run`) has judged nothing: not "failed".
-  const status = execution.status === 'cancelled' || execution.status === 'interrupted' ? execution.status : execution.status === 'started' ? 'running' : record.passed ? 'passed' : 'failed';
+  const status = runOutcome(execution.status, record.passed);
   return {
     runId: execution.runId,
     label: execution.label,

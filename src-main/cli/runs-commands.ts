@@ -7,7 +7,7 @@ import { storedEvidence } from '../report/stored-evidence';
 import { AppServices } from '../app/app-services';
 import { eventsDbPath } from './audit-options';
 import { backendText } from '../../src-shared/backend-text';
-import { describeFailedStep, describeTenants, summariseRun } from './drill-summary';
+import { describeFailedStep, describeTenants, runOutcome, summariseRun } from './drill-summary';
 import { defineCommand } from './command-spec';
 import { keydrillHome } from './keydrill-home';
 import { EXIT_OK, runLookupError, UsageError } from './usage-error';
@@ -32,7 +32,7 @@ export const runsListCommand = defineCommand({
   summary: 'the saved runs, newest first',
   description: 'Lists the runs saved in the data folder ($KEYDRILL_HOME or ~/.keydrill) by keydrill drill run, the desktop window and keydrill ui.',
   options: {
-    json: { type: 'boolean', description: 'print the run summaries as a JSON array' },
+    json: { type: 'boolean', description: 'print the run summaries as a JSON array, each with its status as runs show --json gives it (the outcome: passed, failed, cancelled, interrupted or running)' },
     quiet: { type: 'boolean', short: 'q', description: 'print only the run ids, one a line (for scripts and completion)' },
   },
   examples: [
@@ -41,11 +41,12 @@ export const runsListCommand = defineCommand({
   ],
   async run({ values, output }) {
     const runs = withRuns((r) => r.list());
-    if (values.json) output.json(runs);
+    // The outcome, as runs show and drill run name it (passed, failed, cancelled, interrupted, running).
+    const outcome = (r: (typeof runs)[number]) => runOutcome(r.status, r.passed);
+    if (values.json) output.json(runs.map((r) => ({ ...r, status: outcome(r) })));
     else if (values.quiet) for (const r of runs) console.log(r.runId);
     else if (runs.length === 0) console.log(`no saved runs in ${keydrillHome()} (keydrill drill run saves one)`);
     else {
-      const outcome = (r: (typeof runs)[number]) => (r.status === 'completed' ? (r.passed ? 'passed' : 'failed') : r.status);
       // A run that did not play to its end was not judged: no verdicts, rather than 0 of 0 passed.
       const verdicts = (r: (typeof runs)[number]) => (r.status === 'completed' ? `${r.verdictsPassed}/${r.verdicts}` : 'not judged');
       const rows = runs.map((r) => [r.runId, r.backend, outcome(r), verdicts(r), r.dataAtRisk ? `${r.dataAtRisk} at risk` : '', r.startedAt.replace(/\.\d+Z$/, 'Z')]);

@@ -112,6 +112,11 @@ describe('runs show on a run still playing in another process', () => {
     expect(shown.status, shown.stderr).toBe(0);
     expect((JSON.parse(shown.stdout) as { status: string }).status).toBe('running');
     expect(keydrill(['runs', 'show', 'still-playing-cli']).stdout).toMatch(/ · running$/m);
+    // runs list names the outcome as runs show does, in its table and in --json (its status was the store's "started", and "completed" for a run that failed).
+    const listed = JSON.parse(keydrill(['runs', 'list', '--json']).stdout) as { runId: string; status: string }[];
+    expect(listed.find((r) => r.runId === 'still-playing-cli')?.status).toBe('running');
+    expect(listed.find((r) => r.runId === runId)?.status).toBe((JSON.parse(run.stdout) as { status: string }).status);
+    expect(keydrill(['runs', 'list']).stdout).toMatch(/^still-playing-cli +embedded +running +not judged /m);
   }, 120_000);
 });
 
