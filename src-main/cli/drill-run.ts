@@ -235,7 +235,7 @@ function printVerdicts(s: DrillSummary): void {
   for (const note of s.backend.simulatedOnClient) console.log(`  note: timeline[${note.step}] ${note.do} was simulated on the client: ${note.note}`);
   for (const f of s.failedSteps) console.log(`  note: ${describeFailedStep(f)}`);
   for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
-  const tenants = describeTenants(s.tenants);
+  const tenants = describeTenants(s);
   if (tenants) console.log(`  ${tenants}`);
   if (s.dataAtRisk.length) console.log(`  DATA AT RISK: ${s.dataAtRisk.length} item(s) unreadable at the end, e.g. ${s.dataAtRisk[0]?.what} (${s.dataAtRisk[0]?.reason})`);
   const outcome = s.status === 'cancelled' ? `cancelled at ${formatDuration(Math.floor(s.reachedAt / 1000) * 1000)} of ${formatDuration(s.scenario.duration)}: nothing was judged` : s.passed ? 'all expectations met' : 'some expectations failed';

@@ -136,20 +136,31 @@ const TENANTS_NAMED = 5;
  * at some moment, 1,305 minutes in all; … · worst: acme-001-prod 155 min, …". Undefined for one
  * tenant (its verdicts say it) or a run that never summed its tenants up.
  */
-export function describeTenants(t: TenantsSummary | undefined): string | undefined {
+export function describeTenants(s: Pick<DrillSummary, 'tenants' | 'status' | 'reachedAt'>): string | undefined {
+  const t = s.tenants;
   if (!t || !isFleet(t)) return undefined;
+  // A run stopped before its end never checked its data at risk, and its "end" is where it stopped.
+  if (s.status === 'cancelled') {
+    const until = `up to ${formatDuration(Math.floor(s.reachedAt / 1000) * 1000)}, where the run was stopped`;
+    if (t.affectedCount === 0) return `tenants (clusters): all ${count(t.total)} served ${until}; data at risk is checked only at a drill's end`;
+    return tenantsHurt(t, `${count(t.down)} of ${count(t.total)} not serving at some moment ${until}, ${count(Math.round(t.minutesUnavailable))} minutes in all; ${count(t.withNodesDownAtEnd)} with nodes down when it stopped`, 'when it stopped');
+  }
   if (t.affectedCount === 0) return `tenants (clusters): all ${count(t.total)} served throughout; none with data at risk or nodes down at the end`;
-  const hurt = `${count(t.withDataAtRisk)} with data at risk, ${count(t.withNodesDownAtEnd)} with nodes down at the end`;
+  return tenantsHurt(t, `${count(t.down)} of ${count(t.total)} not serving at some moment, ${count(Math.round(t.minutesUnavailable))} minutes in all; ${count(t.withDataAtRisk)} with data at risk, ${count(t.withNodesDownAtEnd)} with nodes down at the end`, 'at the end');
+}
+
+/** The tenants line of a run that hurt some: `counts`, then the worst named (`end`: when its nodes down were counted). */
+function tenantsHurt(t: TenantsSummary, counts: string, end: string): string {
   const named = t.affected.slice(0, TENANTS_NAMED).map((c) => {
     const what = [
       ...(c.minutesUnavailable > 0 ? [`${count(Math.round(c.minutesUnavailable))} min down`] : []),
       ...(c.dataAtRisk > 0 ? [`${count(c.dataAtRisk)} at risk`] : []),
-      ...(c.nodesDownAtEnd > 0 ? [`${c.nodesDownAtEnd}/${c.nodes} nodes down at the end`] : []),
+      ...(c.nodesDownAtEnd > 0 ? [`${c.nodesDownAtEnd}/${c.nodes} nodes down ${end}`] : []),
     ];
     return `${c.cluster} ${what.join(', ')}`;
   });
   const more = t.affectedCount - named.length;
-  return `tenants (clusters): ${count(t.down)} of ${count(t.total)} not serving at some moment, ${count(Math.round(t.minutesUnavailable))} minutes in all; ${hurt} · ${t.affectedCount === 1 ? 'hurt' : 'worst'}: ${named.join('; ')}${more > 0 ? `; and ${count(more)} more` : ''}`;
+  return `tenants (clusters): ${counts} · ${t.affectedCount === 1 ? 'hurt' : 'worst'}: ${named.join('; ')}${more > 0 ? `; and ${count(more)} more` : ''}`;
 }
 
 function failedStepsOf(timeline: Iterable<TimelineEntry>): DrillSummary['failedSteps'] {

@@ -66,7 +66,7 @@ export function renderJUnit(outcome: JUnitOutcome, endedAt = new Date()): string
   const duration = outcome.kind === 'ran' ? ` (${formatDuration(outcome.summary.scenario.duration)} of drill time)` : '';
   const failed = outcome.kind === 'ran' ? outcome.summary.failedSteps : [];
   const failedSteps = failed.length ? [`${failed.length} step(s) failed when played (the verdicts judge what followed):`, ...failed.map((f) => `  ${describeFailedStep(f)}`)] : [];
-  const tenants = outcome.kind === 'ran' ? describeTenants(outcome.summary.tenants) : undefined;
+  const tenants = outcome.kind === 'ran' ? describeTenants(outcome.summary) : undefined;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="keydrill" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds}">`,

@@ -94,7 +94,7 @@ export const runsShowCommand = defineCommand({
     const codes = (byCode: Record<string, number>) => Object.entries(byCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => `${code} ${count(n)}`).join(', ');
     if (Object.keys(s.totals.errorsByCode).length) console.log(`  failed KMS calls by error code: ${codes(s.totals.errorsByCode)}`);
     if (s.totals.clientSideCalls) console.log(`  ${count(s.totals.clientSideCalls)} calls never reached KMS: ${codes(s.totals.clientSideByCode)}`);
-    const tenants = describeTenants(s.tenants);
+    const tenants = describeTenants(s);
     if (tenants) console.log(`  ${tenants}`);
     if (s.dataAtRisk.length) {
       console.log(`  data at risk at the end: ${s.dataAtRisk.length}`);

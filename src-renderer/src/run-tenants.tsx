@@ -2,30 +2,30 @@ import { availabilityText } from '../../src-shared/availability-text';
 import { isFleet, type TenantsSummary } from '../../src-shared/tenant-ranking';
 import { useAppStore } from './app-state';
 import { formatMoment } from './format';
+import { nodesDownWhen, tenantsSentence } from './run-tenants-text';
 
 /**
  * A fleet run's tenants on the Drills page: how many were not serving at some moment and for how
  * long, and the worst of those the run hurt, each a step from the Explorer at the moment it went
  * down. The report lists every tenant; this names the ones to look at first.
  */
-export function RunTenants({ runId, tenants }: { runId: string; tenants: TenantsSummary }) {
+export function RunTenants({ runId, tenants, stoppedAt }: { runId: string; tenants: TenantsSummary; /** Drill time a run stopped before its end reached. */ stoppedAt?: number | undefined }) {
   const openInExplorer = useAppStore((s) => s.openInExplorer);
   if (!isFleet(tenants)) return null;
   const n = (x: number) => x.toLocaleString('en');
   const more = tenants.affectedCount - tenants.affected.length;
+  const atEnd = nodesDownWhen(stoppedAt);
   return (
     <section className="run-tenants" aria-labelledby="run-tenants-title" data-testid="run-tenants">
       <h3 id="run-tenants-title">Tenants</h3>
       <p data-testid="tenants-sentence">
-        {tenants.affectedCount === 0
-          ? `All ${n(tenants.total)} tenants (clusters) served throughout; none has data at risk or nodes down at the end.`
-          : `${n(tenants.down)} of ${n(tenants.total)} tenants (clusters) were not serving at some moment, ${n(Math.round(tenants.minutesUnavailable))} minutes in all; ${n(tenants.withDataAtRisk)} with data at risk, ${n(tenants.withNodesDownAtEnd)} with nodes down at the end.`}
+        {tenantsSentence(tenants, stoppedAt)}
       </p>
       {tenants.affected.length > 0 ? (
         <table className="tenant-list" data-testid="tenants-table">
           <caption className="muted">{tenants.affectedCount === 1 ? 'The tenant (cluster) the run hurt' : `The ${tenants.affected.length === tenants.affectedCount ? '' : `${n(tenants.affected.length)} worst of the `}${n(tenants.affectedCount)} tenants (clusters) the run hurt, worst first`}</caption>
           <thead>
-            <tr><th scope="col">Tenant</th><th scope="col">Cluster</th><th scope="col" className="num">Available</th><th scope="col" className="num">Minutes down</th><th scope="col">First down</th><th scope="col" className="num">Nodes down at the end</th><th scope="col" className="num">Data at risk</th><th scope="col"><span className="sr-only">Explorer</span></th></tr>
+            <tr><th scope="col">Tenant</th><th scope="col">Cluster</th><th scope="col" className="num">Available</th><th scope="col" className="num">Minutes down</th><th scope="col">First down</th><th scope="col" className="num">{`Nodes down ${atEnd}`}</th><th scope="col" className="num">Data at risk</th><th scope="col"><span className="sr-only">Explorer</span></th></tr>
           </thead>
           <tbody>
             {tenants.affected.map((t) => (

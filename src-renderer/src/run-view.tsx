@@ -83,7 +83,7 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
           </li>
         ))}
       </ul>
-      {summed && record.tenants ? <RunTenants runId={runId} tenants={record.tenants} /> : null}
+      {summed && record.tenants ? <RunTenants runId={runId} tenants={record.tenants} stoppedAt={record.execution.status === 'cancelled' ? played : undefined} /> : null}
       {summed ? <RunCharts record={record} /> : (
         <p className="muted" data-testid="no-charts">
           {playing ? 'No charts yet: a run sums up its series at its end.' : 'No charts: a run that did not finish never summed up its series.'}{' '}

@@ -69,6 +69,11 @@ describe('a fleet drill stops when asked, while it plays as fast as it goes', ()
     // The run list says it was not judged, rather than 0 of 0 verdicts passed.
     const list = spawnSync(process.execPath, ['bin/keydrill.mjs', 'runs', 'list'], { env: { ...CLEAN_ENV, KEYDRILL_HOME: cliHome }, encoding: 'utf8' });
     expect(list.stdout.split('\n').find((l) => l.startsWith(summary.runId))).toMatch(/\scancelled\s+not judged\s/);
+    // Its tenants line counts up to where it stopped, and claims nothing of data at risk, which a stopped run never checks (it said "served throughout").
+    const shown = spawnSync(process.execPath, ['bin/keydrill.mjs', 'runs', 'show', summary.runId], { env: { ...CLEAN_ENV, KEYDRILL_HOME: cliHome }, encoding: 'utf8' });
+    const tenantsLine = shown.stdout.split('\n').find((l) => l.startsWith('  tenants (clusters): ')) ?? '';
+    expect(tenantsLine).toMatch(/ up to \S+, where the run was stopped[;,]/);
+    expect(tenantsLine).not.toMatch(/throughout|data at risk,|at the end/);
   }, 120_000);
 
   describe('in the app, over the web bridge', () => {
