@@ -1,5 +1,6 @@
+import { availabilityText } from '../../../src-shared/availability-text';
 import { html, type Html } from '../html/html-template';
-import { offset, percent } from '../html/format-text';
+import { offset } from '../html/format-text';
 import { emptyChart, svg, timeAxis, type Band, type ChartIdentity, type Frame } from './chart-frame';
 import { downsample, type Point } from './downsample';
 import type { ChartSeries } from './line-chart';
@@ -48,8 +49,9 @@ export function availabilityChart(series: readonly ChartSeries[], duration: numb
     // Loops, not Math.min(...spread): a year of minutes would overflow the call stack.
     const mean = s.points.reduce((sum, p) => sum + p[1], 0) / s.points.length;
     const low = s.points.reduce((m, p) => Math.min(m, p[1]), Infinity);
+    // Both to the same places, never 100 % for a dip: "99.68% on average · lowest 99.7%" read as a lowest above the average.
     return html`<g class="series panel" data-series="${s.label}">
-<text x="${LEFT}" y="${top - 6}" font-size="12" font-weight="600" fill="${INK.text}">${s.label}<tspan font-weight="400" fill="${INK.muted}">${`  ${percent(mean, 2)} on average · lowest ${percent(low, 1)}`}</tspan></text>
+<text x="${LEFT}" y="${top - 6}" font-size="12" font-weight="600" fill="${INK.text}">${s.label}<tspan font-weight="400" fill="${INK.muted}">${`  ${availabilityText(mean, 2)} on average · lowest ${availabilityText(low, 2)}`}</tspan></text>
 <rect x="${LEFT}" y="${top}" width="${plotW}" height="${PANEL}" fill="none" stroke="${INK.grid}"/>
 ${windows.map((w) => html`<rect x="${x(w.from)}" y="${top}" width="${Math.max(1, r1(x(w.to) - x(w.from)))}" height="${PANEL}" fill="${INK.faultBand}" opacity="0.75"><title>${w.label}</title></rect>`)}
 ${end < span ? html`<rect class="not-played" x="${x(end)}" y="${top}" width="${r1(x(span) - x(end))}" height="${PANEL}" fill="${INK.grid}" opacity="0.6"><title>${`not played: the run ended at ${offset(end)}`}</title></rect>` : ''}
