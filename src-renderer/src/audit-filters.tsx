@@ -18,19 +18,42 @@ export interface Filters {
 export const EMPTY_FILTERS: Filters = { attribute: '', value: '', start: '', end: '', region: '', errorsOnly: false, runId: '' };
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** As long as the API takes a lookup value (AuditQuery in api-types.ts). */
+const MAX_VALUE = 2048;
 
-/** The lookup the filters ask for, or what is wrong with them (a reversed range, a mistyped time or region). */
-export function toQuery(f: Filters): { query: AuditQuery } | { error: string } {
+/** A field the last Apply found wrong, to mark it. */
+export type FilterField = 'value' | 'start' | 'end' | 'region';
+
+/**
+ * The lookup the filters ask for, or what is wrong with them (a value the lookup refuses, a reversed
+ * range, a mistyped time or region): checked here, so a query the event store would refuse is
+ * never sent and never replaces the rows on screen.
+ */
+export function toQuery(f: Filters): { query: AuditQuery } | { error: string; field: FilterField } {
   const range = parseUtcRange(f.start, f.end);
-  if ('error' in range) return range;
+  if ('error' in range) return { error: range.error, field: range.error.startsWith('To') ? 'end' : 'start' };
   const q: AuditQuery = { ...range };
-  if (f.attribute && f.value.trim()) q.attribute = { key: f.attribute, value: f.value.trim() };
+  const value = f.value.trim();
+  if (f.attribute && value) {
+    const checked = attributeValue(f.attribute, value);
+    if ('error' in checked) return { error: checked.error, field: 'value' };
+    q.attribute = { key: f.attribute, value: checked.value };
+  }
   const region = f.region.trim();
-  if (region && !REGION.test(region)) return { error: `Region: "${region}" is not an AWS region like us-east-1.` };
+  if (region && !REGION.test(region)) return { error: `Region: "${region}" is not an AWS region like us-east-1.`, field: 'region' };
   if (region) q.region = region;
   if (f.errorsOnly) q.errorsOnly = true;
   if (f.runId) q.runId = f.runId;
   return { query: q };
+}
+
+/** The value as the lookup takes it: ReadOnly is true or false (as CloudTrail's LookupEvents has it), any value at most 2,048 characters. */
+function attributeValue(attribute: LookupAttribute, value: string): { value: string } | { error: string } {
+  if (value.length > MAX_VALUE) return { error: `Value: ${attribute} values are at most ${MAX_VALUE.toLocaleString('en')} characters, not ${value.length.toLocaleString('en')}.` };
+  if (attribute !== 'ReadOnly') return { value };
+  const lower = value.toLowerCase();
+  if (lower === 'true' || lower === 'false') return { value: lower };
+  return { error: `Value: ReadOnly is "true" (calls that only read) or "false" (calls that change something), not "${value}".` };
 }
 
 /** The CloudTrail console's lookups (one attribute), a UTC time range, a region, a run, errors only. */
@@ -40,8 +63,8 @@ export function AuditFilterForm({ filters, onChange, onApply, onReset, runs, inv
   onApply: () => void;
   onReset: () => void;
   runs: readonly RunSummary[];
-  /** Which time field the last Apply found wrong, to mark it. */
-  invalid?: 'start' | 'end' | 'region' | undefined;
+  /** Which field the last Apply found wrong, to mark it. */
+  invalid?: FilterField | undefined;
 }) {
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) => onChange({ ...filters, [key]: value });
   const submit = (e: FormEvent) => {
@@ -59,7 +82,8 @@ export function AuditFilterForm({ filters, onChange, onApply, onReset, runs, inv
       </label>
       <label className="field">
         <span>Value</span>
-        <input value={filters.value} onChange={(e) => set('value', e.target.value)} placeholder={filters.attribute ? `${filters.attribute} equals…` : 'choose an attribute first'} disabled={!filters.attribute} />
+        <input value={filters.value} onChange={(e) => set('value', e.target.value)} placeholder={filters.attribute === 'ReadOnly' ? 'true or false' : filters.attribute ? `${filters.attribute} equals…` : 'choose an attribute first'} disabled={!filters.attribute}
+          aria-invalid={invalid === 'value' || undefined} />
       </label>
       <UtcTimeInput label="From" value={filters.start} onChange={(v) => set('start', v)} invalid={invalid === 'start'} />
       <UtcTimeInput label="To" value={filters.end} onChange={(v) => set('end', v)} invalid={invalid === 'end'} />

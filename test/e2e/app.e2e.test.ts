@@ -155,6 +155,66 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await screenshot('audit');
   });
 
+  it('checks a ReadOnly value before asking, and leaves no earlier count beside a refused lookup', async () => {
+    const audit = page.locator('#page-audit');
+    const count = () => page.getByTestId('audit-count').textContent();
+    await audit.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(count).toMatch(/^\d[\d,]* events$/);
+    const all = await count();
+    const errorsBefore = pageErrors.length;
+    await audit.getByLabel('Lookup attribute').selectOption('ReadOnly');
+    await audit.getByLabel('Value').fill('maybe');
+    await audit.getByRole('button', { name: 'Apply' }).click();
+    expect(await page.getByTestId('audit-filter-error').textContent()).toBe('Not applied: Value: ReadOnly is "true" (calls that only read) or "false" (calls that change something), not "maybe".');
+    expect(await audit.getByLabel('Value').getAttribute('aria-invalid')).toBe('true');
+    // Nothing was sent, so nothing changed behind the message.
+    expect(await count()).toBe(all);
+    expect(pageErrors.slice(errorsBefore)).toEqual([]);
+    // A lookup the event store refuses anyway (here rewritten on its way): its error, and no rows,
+    // total or charts of the query before it.
+    const lookups = (url: URL) => decodeURIComponent(url.pathname) === '/api/audit:lookup';
+    await page.route(lookups, (route) => route.continue({ postData: JSON.stringify({ ...route.request().postDataJSON(), attribute: { key: 'ReadOnly', value: 'maybe' } }) }));
+    // The charts of the refused query would only be refused in turn (the tester saw two 400s).
+    const aggregates: string[] = [];
+    const counted = (req: { url(): string; postData(): string | null }) => {
+      if (decodeURIComponent(req.url()).includes('/api/audit:aggregate') && req.postData()?.includes('"ReadOnly"')) aggregates.push(req.postData()!);
+    };
+    page.on('request', counted);
+    await audit.getByLabel('Value').fill('true');
+    await audit.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.getByTestId('audit-lookup-error').textContent()).toBe("The lookup failed: ReadOnly must be 'true' or 'false', not 'maybe'");
+    expect(await count()).toBe('No events shown.');
+    expect(await page.locator('.vrow').count()).toBe(0);
+    await page.waitForTimeout(600);
+    expect(aggregates).toEqual([]);
+    expect(await page.getByTestId('audit-charts').count()).toBe(0);
+    await screenshot('audit-lookup-refused');
+    page.off('request', counted);
+    await page.unroute(lookups);
+    pageErrors.splice(errorsBefore);
+    await audit.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(count).toBe(all);
+  });
+
+  it('says where the events are when a time range finds none, and shows them', async () => {
+    const audit = page.locator('#page-audit');
+    await audit.getByRole('button', { name: 'Reset' }).click();
+    const run = app.services.runs.list()[0]!;
+    const { events } = app.services.eventStore().lookup({ runId: run.runId, maxResults: 10_000 });
+    const times = events.map((e) => e.record.eventTime).sort();
+    const utc = (iso: string) => `${iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '')} UTC`;
+    await audit.getByLabel('From (UTC)', { exact: true }).fill('2025-01-01');
+    await audit.getByLabel('To (UTC)', { exact: true }).fill('2025-02-01');
+    await audit.getByRole('button', { name: 'Apply' }).click();
+    const note = page.getByTestId('audit-outside-range');
+    await expect.poll(() => note.textContent()).toContain(`lie outside it, from ${utc(times[0]!)} to ${utc(times.at(-1)!)}.`);
+    expect(await note.textContent()).toContain(`The newest is from drill run ${run.runId}: a drill's events carry the drill's clock`);
+    await screenshot('audit-outside-range');
+    await note.getByRole('button', { name: 'Show them (clear From and To)' }).click();
+    await expect.poll(() => page.getByTestId('audit-count').textContent()).toBe(`${events.length} events`);
+    expect(await audit.getByLabel('From (UTC)', { exact: true }).inputValue()).toBe('');
+  });
+
   it('draws the key hierarchy and explains a selected key', async () => {
     await page.getByRole('tab', { name: 'Explorer' }).click();
     await page.getByTestId('hierarchy').locator('svg').waitFor();

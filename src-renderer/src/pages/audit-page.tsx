@@ -2,8 +2,9 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import type { AuditQuery, AuditRow } from '../../../src-shared/api';
 import { call, subscribe } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
-import { AuditFilterForm, EMPTY_FILTERS, toQuery, type Filters } from '../audit-filters';
+import { AuditFilterForm, EMPTY_FILTERS, toQuery, type FilterField, type Filters } from '../audit-filters';
 import { lookupRequest, takeEarlyAnswer } from '../audit-first-page';
+import { OutsideTheRangeNote } from '../audit-outside-range';
 import { formatTime } from '../format';
 import { useLoad } from '../use-call';
 import { VirtualTable, type Column } from '../virtual-table';
@@ -50,7 +51,7 @@ export function AuditPage() {
     if (visible) setShown(true);
   }, [visible]);
   const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
-  const [formError, setFormError] = useState<string | undefined>();
+  const [formError, setFormError] = useState<{ error: string; field: FilterField } | undefined>();
   const [query, setQuery] = useState<AuditQuery>({});
   const [order, setOrder] = useState<Order>('newest');
   const [rows, setRows] = useState<AuditRow[]>([]);
@@ -60,7 +61,15 @@ export function AuditPage() {
   const [selected, setSelected] = useState<number | undefined>();
   // The query the charts draw: set once the table has its rows, so the rows never wait behind the counting.
   const [chartQuery, setChartQuery] = useState<AuditQuery | undefined>();
-  const [total, setTotal] = useState<number | undefined>();
+  // The charts' count, with the query it counted: shown only beside the rows of that same query.
+  const [total, setTotal] = useState<{ of: AuditQuery; n: number } | undefined>();
+  // A new query's charts first say they are counting (undefined), then the count: a number heard
+  // before that is the last query's, still on screen for a render.
+  const counting = useRef<AuditQuery | undefined>(undefined);
+  const onTotal = useCallback((n: number | undefined) => {
+    if (n === undefined) counting.current = chartQuery;
+    setTotal(n === undefined || !chartQuery || counting.current !== chartQuery ? undefined : { of: chartQuery, n });
+  }, [chartQuery]);
   const generation = useRef(0);
   const inflight = useRef<AbortController | undefined>(undefined);
 
@@ -84,7 +93,14 @@ export function AuditPage() {
     } catch (err) {
       if (mine === generation.current) {
         setError((err as Error).message);
-        if (!append) setChartQuery(q);
+        // Nothing of an earlier query stays beside the error: no rows, no further pages, no count or
+        // charts (which would only ask the refused query again).
+        if (!append) {
+          setRows([]);
+          setNext(undefined);
+          setSelected(undefined);
+          setChartQuery(undefined);
+        }
       }
     } finally {
       if (mine === generation.current) setLoading(false);
@@ -94,7 +110,7 @@ export function AuditPage() {
   const apply = useCallback((f: Filters, o: Order = 'newest') => {
     const checked = toQuery(f);
     if ('error' in checked) {
-      setFormError(checked.error);
+      setFormError(checked);
       return;
     }
     setFormError(undefined);
@@ -142,26 +158,33 @@ export function AuditPage() {
   };
 
   const row = selected !== undefined ? rows[selected] : undefined;
-  const invalid = formError?.startsWith('From') ? 'start' : formError?.startsWith('To') ? 'end' : formError?.startsWith('Region') ? 'region' : undefined;
+  const counted = total && total.of === query ? total.n : undefined;
+  const ranged = query.startTime !== undefined || query.endTime !== undefined;
   return (
     <div className="page audit">
       <AuditFilterForm filters={filters} onChange={setFilters} onApply={() => apply(filters)} onReset={() => { setFilters(EMPTY_FILTERS); apply(EMPTY_FILTERS); }}
-        runs={runs} invalid={invalid} />
-      {formError ? <p className="error" role="alert" data-testid="audit-filter-error">Not applied: {formError}</p> : null}
-      {error ? <p className="error" role="alert">{error}</p> : null}
+        runs={runs} invalid={formError?.field} />
+      {formError ? <p className="error" role="alert" data-testid="audit-filter-error">Not applied: {formError.error}</p> : null}
+      {error ? <p className="error" role="alert" data-testid="audit-lookup-error">The lookup failed: {error}</p> : null}
       {/* The applied query, not the form being edited: the charts and the table show the same filter. */}
       {shown && chartQuery ? (
         <Suspense fallback={<p className="muted" data-testid="audit-charts-loading">Counting the records…</p>}>
-          <AuditCharts filter={chartFilterOf(chartQuery)} version={chartQuery} onTotal={setTotal} />
+          <AuditCharts filter={chartFilterOf(chartQuery)} version={chartQuery} onTotal={onTotal} />
         </Suspense>
       ) : null}
       <div className="count-bar">
-        <p className="muted count" aria-live="polite" data-testid="audit-count">{countText(loading, rows.length, next !== undefined, total, order)}</p>
+        <p className="muted count" aria-live="polite" data-testid="audit-count">{error && rows.length === 0 ? 'No events shown.' : countText(loading, rows.length, next !== undefined, counted, order)}</p>
         {rows.length > 0 && (next !== undefined || order === 'oldest') ? (
           <button type="button" onClick={flip} data-testid="audit-order">{order === 'newest' ? 'Jump to the oldest' : 'Back to the newest'}</button>
         ) : null}
       </div>
-      {!loading && rows.length === 0 && !error ? (
+      {!loading && rows.length === 0 && !error && ranged ? (
+        <OutsideTheRangeNote query={query} onClearRange={() => {
+          const f = { ...filters, start: '', end: '' };
+          setFilters(f);
+          apply(f);
+        }} />
+      ) : !loading && rows.length === 0 && !error ? (
         <p className="empty">No CloudTrail events match. {runs.length === 0 ? 'Run a drill on the Drills page: every KMS call it makes lands here.' : 'Loosen the filters, or press Reset.'}</p>
       ) : null}
       <div className="audit-grid">
