@@ -10,6 +10,8 @@ export interface GraphNode {
   /** Drives the colour: ok (serving), warn (at risk / expiring), down, lost, idle. */
   state: 'ok' | 'warn' | 'down' | 'lost' | 'idle';
   stateText: string;
+  /** For a CMK: enabled and usable by the service, but KMS in its region is out of reach (a regional outage). */
+  outOfReach?: boolean | undefined;
   arn?: string | undefined;
   materialId?: string | undefined;
   /** For master and database keys: the cluster and node, to find the node's own KMS calls. */
@@ -68,11 +70,11 @@ const NODE_STATE: Record<string, { state: GraphNode['state']; text: string }> = 
   crashed: { state: 'down', text: 'crashed: down until it restarts, its master key gone from memory' },
 };
 
-function keyState(k: ViewKey, users: ViewNode[]): Pick<GraphNode, 'state' | 'stateText'> {
+function keyState(k: ViewKey, users: ViewNode[]): Pick<GraphNode, 'state' | 'stateText' | 'outOfReach'> {
   if (k.state === 'Deleted') return { state: 'lost', stateText: 'deleted: everything only it can decrypt is lost' };
   if (k.state === 'PendingDeletion') return { state: 'warn', stateText: 'pending deletion: unusable, and deleted when the window ends' };
   if (k.state === 'Disabled') return { state: 'down', stateText: 'disabled by the customer' };
-  if (!k.reachable) return { state: 'down', stateText: `region unreachable: KMS in ${k.region} is out of reach` };
+  if (!k.reachable) return { state: 'down', stateText: `region unreachable: KMS in ${k.region} is out of reach`, outOfReach: k.serviceAccess };
   if (!k.serviceAccess) return { state: 'down', stateText: "enabled, but the service role's access is revoked" };
   if (users.length === 0) return { state: 'idle', stateText: 'enabled; no node calls KMS with it now' };
   const serving = users.filter((n) => nodeServes(n)).length;

@@ -166,9 +166,35 @@ describe.skipIf(!e2eChromium)('the Explorer at fleet size (Playwright, Chromium,
     expect(account).toMatch(/^running: /);
     expect(await firstState.textContent()).toBe(`serving ${account}`);
     await app.screenshot('explorer-fleet-blast', page);
-    // Every tenant's key is out of reach: every tenant has something down.
+    // The outage's first moment: every tenant's nodes still call KMS in us-east-1, serving on cached keys
+    // they could not unwrap again there — every tenant is at risk (none down: every node serves).
+    expect(frames[seq]!.nodes.every((n) => n.kmsRegion === 'us-east-1' && n.status === 'running')).toBe(true);
     await page.getByLabel('Only tenants with something down or at risk').check();
     expect(await page.getByTestId('fleet-summary').textContent()).toBe(`${TENANTS} tenants · ${TENANTS} with something down or at risk`);
+    expect(await page.getByTestId('fleet-tenants').textContent()).toBe(`${TENANTS} (${TENANTS} at risk)`);
+    // A 300-tenant trial: late in the outage, every tenant that had failed over to its us-west-2 replica
+    // (all three nodes serving) was still red and counted "down or at risk", because its us-east-1 key
+    // was out of reach. Failed over, a tenant is degraded, counted apart, and not in the filter.
+    const lastOut = frames.findLastIndex((f) => f.keys.some((k) => k.region === 'us-east-1' && !k.reachable));
+    const outageEnd = frames[lastOut + 1]!.at;
+    let late = Math.floor((outageEnd / span) * 1000);
+    if ((late / 1000) * span >= outageEnd) late--;
+    const shownLate = frames.findLastIndex((f) => f.at <= (late / 1000) * span);
+    expect(frames[shownLate]!.keys.some((k) => k.region === 'us-east-1' && !k.reachable)).toBe(true);
+    expect(frames[shownLate]!.nodes.every((n) => n.kmsRegion === 'us-west-2' && n.status === 'running')).toBe(true);
+    await slider.fill(String(late));
+    await expect.poll(() => moment().getAttribute('data-shown')).toBe(String(shownLate));
+    await expect.poll(() => page.getByTestId('fleet-summary').textContent()).toBe(`${TENANTS} tenants · 0 with something down or at risk`);
+    expect(await page.getByTestId('fleet-tenants').textContent()).toBe(`${TENANTS} (${TENANTS} degraded)`);
+    // Its row: marked degraded, its three nodes serving (Find shows every tenant again).
+    await page.getByLabel('Find', { exact: true }).fill('t01');
+    await page.getByRole('button', { name: 'Go' }).click();
+    const t01 = tree().locator('[data-row="t:t01"]');
+    await t01.waitFor();
+    expect(await t01.locator('.swatch').getAttribute('class')).toBe('swatch degraded');
+    expect(await page.getByRole('treeitem', { name: /^t01 , 3 nodes: 3 serving$/ }).count()).toBe(1);
+    await app.screenshot('explorer-fleet-failed-over', page);
+    await page.getByLabel('Only tenants with something down or at risk').check();
     // At the judged end every node serves again: the filter says so rather than showing an empty tree.
     await slider.focus();
     await page.keyboard.press('End');

@@ -1,8 +1,12 @@
-import { countsText, fleetCounts, total, type TenantGroup } from './fleet-model';
+import { countsText, fleetCounts, tenantCountsText, total, type TenantGroup } from './fleet-model';
 
-/** The whole fleet by state at the moment shown: how many nodes, CMKs and snapshots serve, are down or lost. */
-export function FleetCounts({ tenants }: { tenants: readonly TenantGroup[] }) {
-  const { nodes, keys, snapshots } = fleetCounts(tenants);
+/**
+ * The whole fleet by state at the moment shown: how many tenants are down, at risk or degraded (as
+ * their rows' marks and the trouble filter count them), and how many nodes, CMKs and snapshots serve,
+ * are down or lost.
+ */
+export function FleetCounts({ tenants: all }: { tenants: readonly TenantGroup[] }) {
+  const { tenants, nodes, keys, snapshots } = fleetCounts(all);
   const row = (label: string, counts: typeof nodes, kind: 'master' | 'cmk' | 'snapshot', id: string) => (
     <>
       <dt>{label}</dt>
@@ -11,6 +15,8 @@ export function FleetCounts({ tenants }: { tenants: readonly TenantGroup[] }) {
   );
   return (
     <dl className="fleet-counts" aria-label="The fleet by state at this moment">
+      <dt>Tenants</dt>
+      <dd data-testid="fleet-tenants">{all.length.toLocaleString('en')}{all.length > 0 ? ` (${tenantCountsText(tenants)})` : ''}</dd>
       {row('Nodes', nodes, 'master', 'fleet-nodes')}
       {row('CMKs', keys, 'cmk', 'fleet-keys')}
       {row('Snapshots', snapshots, 'snapshot', 'fleet-snapshots')}

@@ -5,8 +5,37 @@ import type { GraphNode } from '../hierarchy-model';
 export type StateCounts = Record<GraphNode['state'], number>;
 
 export const STATES: readonly GraphNode['state'][] = ['down', 'lost', 'warn', 'ok', 'idle'];
+
+/**
+ * What a tenant's row shows: the state of what matters to the tenant (its nodes, databases,
+ * snapshots, and its keys as they serve it), or `degraded` — nothing of it is down or at risk, but
+ * a copy of its key it does not use now is out of reach (a region's KMS is out and the tenant is
+ * served from another region's replica, or never needed that one).
+ */
+export type TenantState = GraphNode['state'] | 'degraded';
+export type TenantCounts = Record<TenantState, number>;
+export const TENANT_STATES: readonly TenantState[] = ['down', 'lost', 'warn', 'degraded', 'ok', 'idle'];
+/** What each tenant state means, in the words its counts and its row's mark use. */
+export const TENANT_WORDS: Record<TenantState, string> = {
+  down: 'with something down', lost: 'with data lost', warn: 'at risk', degraded: 'degraded', ok: 'serving', idle: 'starting',
+};
 /** The order of concern: a group takes the state of its most worrying member. */
-const SEVERITY: Record<GraphNode['state'], number> = { lost: 4, down: 3, warn: 2, idle: 1, ok: 0 };
+const SEVERITY: Record<TenantState, number> = { lost: 5, down: 4, warn: 3, degraded: 2, idle: 1, ok: 0 };
+
+/** A tenant with something down or at risk (the Explorer's filter): not one served from a failover replica. */
+export const inTrouble = (t: { worst: TenantState }): boolean => t.worst === 'down' || t.worst === 'lost' || t.worst === 'warn';
+
+/**
+ * What a CMK box means to its tenant. Deleted, pending deletion, disabled or access revoked: its own
+ * state, whoever uses it (a restart or a restore needs it). Merely out of reach (a regional outage):
+ * at risk while nodes still call KMS there (they serve on cached keys, and cannot unwrap again), and
+ * only degraded once none does (they failed over to a replica). Idle: no concern on its own.
+ */
+function keyConcern(box: GraphNode, used: boolean): TenantState | undefined {
+  if (box.state === 'idle') return undefined;
+  if (box.outOfReach) return used ? 'warn' : 'degraded';
+  return box.state;
+}
 
 export const noCounts = (): StateCounts => ({ ok: 0, warn: 0, down: 0, lost: 0, idle: 0 });
 
@@ -33,7 +62,8 @@ export interface TenantGroup {
   databases: StateCounts;
   snapshots: StateCounts;
   keys: StateCounts;
-  worst: GraphNode['state'];
+  /** The state its row shows: see TenantState and keyConcern. */
+  worst: TenantState;
 }
 
 /** Which tenant each cluster and scenario key belongs to, and which region each node runs in. */
@@ -82,7 +112,7 @@ export interface Placement {
 /** A tenant for clusters and keys the topology does not name (a record without one). */
 export const UNNAMED = '(no tenant)';
 
-const worse = (a: GraphNode['state'], b: GraphNode['state']) => (SEVERITY[b] > SEVERITY[a] ? b : a);
+const worse = (a: TenantState, b: TenantState) => (SEVERITY[b] > SEVERITY[a] ? b : a);
 
 /**
  * The fleet as a tree the Explorer can fold: tenant → region → cluster, each with counts by state.
@@ -115,6 +145,8 @@ export function fleetModel(boxes: readonly GraphNode[], fleet: FleetTopology): {
   const keyTenant = new Map<string, string>();
   // Nodes, databases and snapshots first: a key made during the run is placed by who uses it.
   const clusterGroups = new Map<string, ClusterGroup>();
+  // The CMK boxes some node calls KMS with now.
+  const used = new Set<string>();
   const place = (box: GraphNode): Placement => {
     let p = fleet.placed.get(box);
     if (!p) {
@@ -141,6 +173,7 @@ export function fleetModel(boxes: readonly GraphNode[], fleet: FleetTopology): {
         region(t, where.region).clusters.push(group);
         if (!t.clusters.includes(group.id)) t.clusters.push(group.id);
       }
+      if (box.parent) used.add(box.parent);
       group.nodes.push(box);
       group.counts[box.state]++;
       t.nodes[box.state]++;
@@ -155,13 +188,13 @@ export function fleetModel(boxes: readonly GraphNode[], fleet: FleetTopology): {
     placement.set(box.id, { tenant: t.id, region: where });
     region(t, where).keys.push(box);
     t.keys[box.state]++;
-    // An idle key (no node uses it now) is no cause for concern on its own.
-    if (box.state !== 'idle') t.worst = worse(t.worst, box.state);
+    const concern = keyConcern(box, used.has(box.id));
+    if (concern) t.worst = worse(t.worst, concern);
   }
   for (const t of byTenant.values()) {
     t.regions = [...(regionsOf.get(t.id) as Map<string, RegionGroup>).values()].sort((a, b) => a.region.localeCompare(b.region));
     // Keys and no node (a run stopped while it was still starting clusters): nothing serves, so not green.
-    if (t.worst === 'ok' && total(t.nodes) === 0) t.worst = 'idle';
+    if ((t.worst === 'ok' || t.worst === 'degraded') && total(t.nodes) === 0) t.worst = 'idle';
   }
   return { tenants: inFleetOrder([...byTenant.values()], fleet), placement };
 }
@@ -192,10 +225,16 @@ export const STATE_WORDS: Record<GraphNode['kind'], Record<GraphNode['state'], s
 
 export const total = (c: StateCounts) => c.ok + c.warn + c.down + c.lost + c.idle;
 
-/** The whole fleet's nodes, CMKs and snapshots by state at one moment: the tenants' counts summed. */
-export function fleetCounts(tenants: readonly TenantGroup[]): { nodes: StateCounts; keys: StateCounts; snapshots: StateCounts } {
-  const sum = { nodes: noCounts(), keys: noCounts(), snapshots: noCounts() };
+/** "1 with something down, 29 degraded": the non-zero counts of tenants by the state their rows show. */
+export function tenantCountsText(counts: TenantCounts): string {
+  return TENANT_STATES.filter((s) => counts[s] > 0).map((s) => `${counts[s].toLocaleString('en')} ${TENANT_WORDS[s]}`).join(', ') || 'none';
+}
+
+/** The whole fleet's tenants (by the state their rows show), nodes, CMKs and snapshots by state at one moment. */
+export function fleetCounts(tenants: readonly TenantGroup[]): { tenants: TenantCounts; nodes: StateCounts; keys: StateCounts; snapshots: StateCounts } {
+  const sum = { tenants: { ...noCounts(), degraded: 0 }, nodes: noCounts(), keys: noCounts(), snapshots: noCounts() };
   for (const t of tenants) {
+    sum.tenants[t.worst]++;
     for (const s of STATES) {
       sum.nodes[s] += t.nodes[s];
       sum.keys[s] += t.keys[s];

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { GraphNode } from '../hierarchy-model';
-import { STATE_WORDS, STATES, total, type StateCounts, type TenantGroup } from './fleet-model';
+import { STATE_WORDS, STATES, TENANT_WORDS, total, type StateCounts, type TenantGroup, type TenantState } from './fleet-model';
 
 const ROW = 30;
 const OVERSCAN = 6;
@@ -11,8 +11,8 @@ interface Row {
   tenant: string;
   text: string;
   counts?: StateCounts | undefined;
-  /** The state its colour mark shows (a key's, a cluster's worst). */
-  state?: GraphNode['state'] | undefined;
+  /** The state its colour mark shows (a tenant's, a key's, a cluster's worst). */
+  state?: TenantState | undefined;
   expanded?: boolean;
 }
 
@@ -115,7 +115,7 @@ export function FleetTree({ tenants, expanded, onToggle, focused, onFocus, scrol
                 onFocus(row.tenant);
               }}>
               {row.level === 1 ? <span className="twisty" aria-hidden="true">{row.expanded ? '▾' : '▸'}</span> : null}
-              <span className={`swatch ${row.state ?? 'idle'}`} aria-hidden="true" />
+              <span className={`swatch ${row.state ?? 'idle'}`} aria-hidden="true" title={row.level === 1 && row.state ? TENANT_WORDS[row.state] : undefined} />
               <span className="tree-text" title={row.text}>{row.text}</span>
               {row.counts ? <Counts counts={row.counts} /> : null}
             </div>

@@ -3,7 +3,7 @@ import { momentOf, useAppState, useAppStore } from '../app-state';
 import { blastRadius, type BlastTarget } from '../explorer/blast-radius';
 import { BlastView } from '../explorer/blast-view';
 import { findTenants } from '../explorer/find-tenant';
-import { fleetTopology, type TenantGroup } from '../explorer/fleet-model';
+import { fleetTopology, inTrouble, type TenantGroup } from '../explorer/fleet-model';
 import { FleetCounts } from '../explorer/fleet-counts';
 import { FleetState } from '../explorer/fleet-state';
 import { FleetTree } from '../explorer/fleet-tree';
@@ -67,7 +67,7 @@ export function ExplorerPage() {
   const [zoom, setZoom] = useState(1);
   const pan = useDragPan<HTMLDivElement>();
 
-  const tenants = useMemo(() => (onlyTrouble ? allTenants.filter((t) => t.worst !== 'ok' && t.worst !== 'idle') : allTenants), [onlyTrouble, allTenants]);
+  const tenants = useMemo(() => (onlyTrouble ? allTenants.filter(inTrouble) : allTenants), [onlyTrouble, allTenants]);
   const focused = allTenants.find((t) => t.id === focus) ?? allTenants[0];
   // A small run starts unfolded; a fleet starts folded, and stays as the user leaves it.
   const open = useMemo(() => expanded ?? new Set(allTenants.length <= UNFOLDED ? allTenants.map((t) => t.id) : []), [expanded, allTenants.length <= UNFOLDED]);
@@ -189,6 +189,7 @@ export function ExplorerPage() {
               <li><span className="swatch down" />disabled / unreachable / down / crashed</li>
               <li><span className="swatch lost" />deleted / lost</li>
               <li><span className="swatch idle" />idle</li>
+              <li><span className="swatch degraded" />tenant degraded: a key region out of reach, served from another</li>
             </ul>
           </div>
           {searchNote ? <p className="muted" role="status">{searchNote}</p> : null}
