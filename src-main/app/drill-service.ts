@@ -74,7 +74,6 @@ export class DrillService {
       return fleetScenarioText(inventory, name, FLEET_DEFAULTS, FLEET_DRILL_DEFAULTS);
     } catch (err) {
       if (err instanceof InventoryError || err instanceof InventoryDrillError) throw new AppError('bad-request', err.message);
-      if (err instanceof ScenarioError) throw new AppError('bad-request', `The scenario made from ${name} cannot be played: ${err.problems.map(formatProblem).join('; ')}`);
       throw err;
     }
   }

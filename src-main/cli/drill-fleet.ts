@@ -3,7 +3,6 @@ import { Duration, percent } from '../../src-shared/scenario';
 import { FLEET_DEFAULTS, InventoryError, INVENTORY_COLUMNS, MAX_PER_CLUSTER } from '../drill/fleet/fleet-inventory';
 import { fleetScenarioText } from '../drill/fleet/fleet-scenario-text';
 import { FLEET_DRILL_DEFAULTS, InventoryDrillError, type WrittenDuration } from '../drill/fleet/inventory-scenario';
-import { formatProblem, ScenarioError } from '../drill/scenario-loader';
 import { defineCommand } from './command-spec';
 import { seedOption } from './drill-run';
 import { EXIT_OK, UsageError } from './usage-error';
@@ -57,7 +56,6 @@ export const drillFleetCommand = defineCommand({
     } catch (err) {
       if (err instanceof InventoryError) throw new UsageError(`drill fleet: ${err.message}`, { path: file });
       if (err instanceof InventoryDrillError) throw new UsageError(`drill fleet: ${err.message}`);
-      if (err instanceof ScenarioError) throw new UsageError(`drill fleet: the scenario made from ${file} cannot be played: ${err.problems.map(formatProblem).join('; ')}`, { path: file });
       throw err;
     }
   },

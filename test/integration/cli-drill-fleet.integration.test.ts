@@ -85,6 +85,10 @@ describe('keydrill drill fleet', () => {
   it('refuses a bad inventory or option with every problem named, exit 2, and writes no scenario', () => {
     const huge = join(home, 'huge.csv');
     writeFileSync(huge, ['tenant,region,replicas', ...Array.from({ length: 5000 }, (_, i) => `t${i},us-east-1,us-west-2`)].join('\n'));
+    const zones = join(home, 'zones.csv');
+    writeFileSync(zones, 'tenant,region,replicas,nodes,databases,zones\nacme,us-east-1,us-west-2,3,2,\ntyrell,us-east-1,,3,2,us-east-1a;us-west-2b\n');
+    const typo = join(home, 'typo.csv');
+    writeFileSync(typo, 'tenant,region,replicas\nacme,us-est-1,\ntyrell,us-east-1,eu-wset-1\nnewer,ap-southeast-9,\n');
     const bad = join(home, 'bad.csv');
     writeFileSync(bad, 'tenant,region,nodes\nacme,us-east-1,three\nacme,eu-west-1,2\n');
     const r = keydrill('drill', 'fleet', bad);
@@ -100,6 +104,11 @@ describe('keydrill drill fleet', () => {
       [[inventory, '--availability', '101'], "--availability must be a percentage from 0 to 100, like 99.9 or 99.9%, got '101'"],
       [[inventory, '--availability', '0.999'], '--availability: 0.999 reads as 0.999 %; percentages here are 0–100, write 99.9'],
       [[huge], 'the scenario of 5,000 tenants would be 2.'],
+      // What only the scenario checks is said of the inventory's line, or of the option: not of a generated file's line the user never sees.
+      [[zones], `${zones}: a problem:\n  line 3, zones: zone us-west-2b is in us-west-2, not in the node's region us-east-1\n`],
+      [[inventory, '--duration', '1ms'], 'drill fleet: --duration: a drill must be at least 1s\n'],
+      // A region's slip is caught here, not at the run; a newer region of an area AWS has passes (for LocalStack or AWS).
+      [[typo], `${typo}: 2 problems:\n  line 2, region: 'us-est-1' is no AWS region; did you mean 'us-east-1'?\n  line 3, replicas: 'eu-wset-1' is no AWS region; did you mean 'eu-west-1'?\n`],
     ] as const) {
       const refused = keydrill('drill', 'fleet', ...args);
       expect(refused.status, args.join(' ')).toBe(2);
