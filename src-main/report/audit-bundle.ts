@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { count } from '../../src-shared/count';
 import { summedUp } from '../../src-shared/record-counts';
 import { KEYDRILL_VERSION } from '../common/version';
 import { recheckEventSet } from './bundle-event-set';
@@ -124,13 +125,13 @@ async function pdfInto(source: RunSource, file: string, options: BundleOptions):
 async function cloudTrailInto(source: RunSource, dir: string, options: BundleOptions, notes: string[]): Promise<{ files: string[]; records: number }> {
   const expected = source.head.eventCount;
   if (!options.exportCloudTrail) {
-    if (expected > 0) notes.push(notIncluded(`${expected} CloudTrail records`));
+    if (expected > 0) notes.push(notIncluded(`${count(expected)} CloudTrail records`));
     return { files: [], records: 0 };
   }
   const out = await options.exportCloudTrail(dir);
   if (!summedUp(source.head.execution)) {
     // Its head keeps the zeros it started with: "the run made 0" would read as a store out of step.
-    notes.push(`This run is ${source.head.execution.status}: it ended before it summed itself up, so it never counted its CloudTrail records; the ${out.records} the event store holds of it are in this bundle.`);
+    notes.push(`This run is ${source.head.execution.status}: it ended before it summed itself up, so it never counted its CloudTrail records; the ${count(out.records)} the event store holds of it are in this bundle.`);
   } else if (out.records !== expected) {
     notes.push(storeCountDiffers('CloudTrail records', 'records', out.records, expected));
   }
@@ -148,7 +149,7 @@ async function exportedDigest(bundle: string, runId: string, records: number, no
   if (records === 0) return null;
   const found = await recheckEventSet(bundle, BUNDLE_FILES.cloudtrail, runId, records);
   if (found.missing.count === 0 && found.foreign === 0 && found.duplicates === 0 && found.unreadable.length === 0) return found.sha256;
-  notes.push(`The ${records} CloudTrail records exported of this unfinished run are not its first ${records} (record ${found.missing.first.join(', ')} is not in the event store), so the bundle seals no digest of them: keydrill verify checks its files only.`);
+  notes.push(`The ${count(records)} CloudTrail records exported of this unfinished run are not its first ${count(records)} (record ${found.missing.first.join(', ')} is not in the event store), so the bundle seals no digest of them: keydrill verify checks its files only.`);
   return null;
 }
 
@@ -159,7 +160,7 @@ async function exportedDigest(bundle: string, runId: string, records: number, no
 async function observationsInto(source: RunSource, file: string, options: BundleOptions, notes: string[]): Promise<number> {
   const made = source.head.observationCount;
   if (!options.exportObservations) {
-    if (made > 0) notes.push(notIncluded(`${made} client-side observations (calls that never reached KMS)`));
+    if (made > 0) notes.push(notIncluded(`${count(made)} client-side observations (calls that never reached KMS)`));
     return 0;
   }
   const { observations } = await options.exportObservations(file);
@@ -188,7 +189,7 @@ function notIncluded(what: string): string {
 /** A note for a store that holds more or fewer of a run's `things` than the run counted (`short`: the things, in a word). */
 function storeCountDiffers(things: string, short: string, stored: number, made: number): string {
   const why = stored < made ? `${short} are missing (was the run made on another machine, or with another events database?)` : `the store holds ${short} the run did not count`;
-  return `The event store holds ${stored} ${things} of this run, and the run made ${made}: ${why}.`;
+  return `The event store holds ${count(stored)} ${things} of this run, and the run made ${count(made)}: ${why}.`;
 }
 
 /** A folder the user keeps other files in is neither written into nor emptied; an earlier bundle is replaced. */

@@ -109,7 +109,7 @@ describe('the report of an interrupted run', () => {
     expect(sealed.status, sealed.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as { eventSet: { records: number | null; exported: number; exportedSha256?: string }; notes: string[] };
     expect(manifest.eventSet).toMatchObject({ records: null, exported: held?.records, exportedSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(manifest.notes).toContain(`This run is interrupted: it ended before it summed itself up, so it never counted its CloudTrail records; the ${held?.records} the event store holds of it are in this bundle.`);
+    expect(manifest.notes).toContain(`This run is interrupted: it ended before it summed itself up, so it never counted its CloudTrail records; the ${(held?.records as number).toLocaleString('en')} the event store holds of it are in this bundle.`);
     expect(manifest.notes.join(' ')).not.toContain('the run made 0');
 
     // It never sealed its event set, so the bundle seals the records it holds: keydrill verify
