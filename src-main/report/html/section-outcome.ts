@@ -51,7 +51,7 @@ ${card(count(errors), 'failed KMS calls')}
 ${card(usd(t.kmsCostPerMonthUsd), 'estimated KMS request cost per 30-day month at $0.03 per 10,000 requests')}
 ${card(ratioPercent(t.cacheHitRatio, 3), 'key cache hit ratio')}
 ${card(count(t.bulkOperations), 'counted workload operations')}
-${card(`${count(t.canaries.read)} / ${count(t.canaries.written)}`, 'canary records read back / written')}
+${card(`${count(t.canaries.read)} / ${count(t.canaries.written)}`, 'canary reads / canary records written (each sweep writes one a database and reads back the first and the newest)')}
 ${card(count(t.canaries.lost), 'canary records lost')}
 </div>
 <table class="totals"><thead><tr><th>Measure</th><th class="num">Value</th></tr></thead><tbody>
