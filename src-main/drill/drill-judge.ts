@@ -1,6 +1,6 @@
 import type { Expectation, TimelineStep } from '../../src-shared/scenario';
 import type { Evidence, Verdict } from '../../src-shared/run-record';
-import { count } from '../../src-shared/count';
+import { count, counted } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import type { DrillWorld } from './drill-world';
 import { pickSnapshot } from './drill-steps';
@@ -89,11 +89,11 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       // Evidence of a loss: why the first few clusters concerned could not read their canaries back.
       const why = concerned.slice(0, 3).map(([c]) => end.canaryEvidence.get(c) ?? NONE);
       const evidence: Evidence = { records: why.flatMap((x) => x.records).slice(0, 5), ...(why.some((x) => x.observations?.length) ? { observations: why.flatMap((x) => x.observations ?? []).slice(0, 3) } : {}) };
-      return { expectation, passed: lost.length === 0, measured: lost.length, measuredText: `${count(lost.length)} lost`, expected: 'none lost', evidence, summary: lost.length === 0 ? `every canary record written (${count(world.canaryWritten)}) could still be read at the end` : `${count(lost.length)} canary record(s) could not be read at the end, e.g. ${lost.slice(0, 3).join(', ')}` };
+      return { expectation, passed: lost.length === 0, measured: lost.length, measuredText: `${count(lost.length)} lost`, expected: 'none lost', evidence, summary: lost.length === 0 ? `every canary record written (${count(world.canaryWritten)}) could still be read at the end` : `${counted(lost.length, 'canary record')} could not be read at the end, e.g. ${lost.slice(0, 3).join(', ')}` };
     }
     case 'kms-calls-at-most': {
       const calls = world.trail.calls.filter((x) => (!e.region || x.region === e.region) && (!e.operation || x.name === e.operation));
-      return { expectation, passed: calls.length <= e.count, measured: calls.length, measuredText: `${count(calls.length)} calls`, expected: `at most ${count(e.count)}`, evidence: evidenceOf(calls.slice(-3)), summary: `${count(calls.length)} KMS call(s)${e.operation ? ` of ${e.operation}` : ''}${e.region ? ` in ${e.region}` : ''} (at most ${count(e.count)})` };
+      return { expectation, passed: calls.length <= e.count, measured: calls.length, measuredText: `${count(calls.length)} calls`, expected: `at most ${count(e.count)}`, evidence: evidenceOf(calls.slice(-3)), summary: `${counted(calls.length, 'KMS call')}${e.operation ? ` of ${e.operation}` : ''}${e.region ? ` in ${e.region}` : ''} (at most ${count(e.count)})` };
     }
     case 'no-success-during-outage': {
       const windows = outageWindows(world, e.region);
@@ -104,7 +104,7 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       const refused = world.trail.observations.filter(inWindow);
       return {
         expectation, passed: bad.length === 0, measured: bad.length, measuredText: `${count(bad.length)} succeeded`, expected: 'none succeed', evidence: evidenceOf(bad.slice(0, 5), bad.length ? [] : refused.slice(0, 3)),
-        summary: bad.length === 0 ? `no KMS call of the service's nodes succeeded in ${e.region} during its outage (${count(windows.length)} window(s); ${count(refused.length)} call(s) never reached KMS)` : `${count(bad.length)} KMS call(s) of the service's nodes succeeded in ${e.region} during its outage`,
+        summary: bad.length === 0 ? `no KMS call of the service's nodes succeeded in ${e.region} during its outage (${counted(windows.length, 'window')}; ${counted(refused.length, 'call')} never reached KMS)` : `${counted(bad.length, 'KMS call')} of the service's nodes succeeded in ${e.region} during its outage`,
       };
     }
     case 'snapshot-restorable': {

@@ -1,7 +1,7 @@
 import type { Expectation } from '../../src-shared/scenario';
 import type { Verdict } from '../../src-shared/run-record';
 import { formatDuration } from '../../src-shared/duration';
-import { count } from '../../src-shared/count';
+import { count, counted } from '../../src-shared/count';
 import { percentBounds, round, stepById, take, type EndState } from './drill-judge';
 import { pickSnapshot } from './drill-steps';
 import type { DrillWorld } from './drill-world';
@@ -43,7 +43,7 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
         expectation, passed, measured: lost.length, measuredText: `${count(lost.length)} of ${count(chosen.length)} lost for good, ${count(restorable.length)} restorable`, expected: e.lost === 'all' ? 'every one lost for good' : 'every one restorable', evidence,
         summary: chosen.length === 0
           ? `${e.cluster} has no snapshot ${which}`
-          : `${count(lost.length)} of the ${count(chosen.length)} snapshot(s) of ${e.cluster} ${which} are lost for good, ${count(restorable.length)} restore (expected ${e.lost === 'all' ? 'all lost' : 'none lost'})`,
+          : `${count(lost.length)} of the ${counted(chosen.length, 'snapshot')} of ${e.cluster} ${which} are lost for good, ${count(restorable.length)} restore (expected ${e.lost === 'all' ? 'all lost' : 'none lost'})`,
       };
     }
     case 'data-lost': {
@@ -51,8 +51,8 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
       const passed = items.length >= e.atLeast && (e.atMost === undefined || items.length <= e.atMost);
       const expected = [`at least ${count(e.atLeast)}`, e.atMost !== undefined ? `at most ${count(e.atMost)}` : ''].filter(Boolean).join(' and ');
       return {
-        expectation, passed, measured: items.length, measuredText: `${count(items.length)} item(s)`, expected: `${expected} item(s) of data at risk`, evidence: NONE,
-        summary: `${count(items.length)} item(s) of data at risk at the end${e.cluster ? ` in ${e.cluster}` : ''}${items.length ? `, e.g. ${items[0]?.what} (${items[0]?.reason})` : ''} (expected ${expected})`,
+        expectation, passed, measured: items.length, measuredText: counted(items.length, 'item'), expected: `${expected} item(s) of data at risk`, evidence: NONE,
+        summary: `${counted(items.length, 'item')} of data at risk at the end${e.cluster ? ` in ${e.cluster}` : ''}${items.length ? `, e.g. ${items[0]?.what} (${items[0]?.reason})` : ''} (expected ${expected})`,
       };
     }
     case 'node-availability': {
@@ -87,9 +87,9 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
         unreached.length ? `${count(unreached.length)} never reached KMS` : '',
       ].filter(Boolean).join('; ');
       return {
-        expectation, passed, measured: calls.length, measuredText: `${count(calls.length)} call(s)${problems ? `; ${problems}` : ''}`, expected,
+        expectation, passed, measured: calls.length, measuredText: `${counted(calls.length, 'call')}${problems ? `; ${problems}` : ''}`, expected,
         evidence: evidenceOf(passed ? calls.slice(0, 3) : [...elsewhere, ...failed].slice(0, 5), unreached.slice(0, 3)),
-        summary: `${count(calls.length)} KMS call(s)${what ? ` ${what}` : ''} ${window}${problems ? `: ${problems}` : ''} (expected ${expected})`,
+        summary: `${counted(calls.length, 'KMS call')}${what ? ` ${what}` : ''} ${window}${problems ? `: ${problems}` : ''} (expected ${expected})`,
       };
     }
     case 'error-code-after': {
