@@ -80,7 +80,8 @@ export const runsShowCommand = defineCommand({
     });
     const s = summariseRun(record, failedSteps, stored);
     if (values.json) {
-      output.json(s);
+      // As drill run --json prints it: ok: true beside the outcome, as a failure's ok: false.
+      output.json({ ok: true, ...s });
       return EXIT_OK;
     }
     console.log(`${s.runId}\n  ${s.scenario.title} (${s.scenario.name}), seed ${s.scenario.seed}\n  ${backendText(s.backend.kind, s.backend.endpoint)} · started ${record.startTime} (drill clock) · ${s.status}`);

@@ -110,7 +110,7 @@ describe('runs show on a run still playing in another process', () => {
     }
     const shown = keydrill(['runs', 'show', 'still-playing-cli', '--json']);
     expect(shown.status, shown.stderr).toBe(0);
-    expect((JSON.parse(shown.stdout) as { status: string }).status).toBe('running');
+    expect(JSON.parse(shown.stdout) as { status: string }).toMatchObject({ ok: true, status: 'running' });
     expect(keydrill(['runs', 'show', 'still-playing-cli']).stdout).toMatch(/ · running$/m);
     // runs list names the outcome as runs show does, in its table and in --json (its status was the store's "started", and "completed" for a run that failed).
     const listed = JSON.parse(keydrill(['runs', 'list', '--json']).stdout) as { runId: string; status: string }[];
