@@ -80,7 +80,7 @@ export const verifyCommand = defineCommand({
     console.log(`audit bundle ${dir}: run ${manifest.runId} (${manifest.scenario.title})`);
     console.log(files.ok ? `  files: all ${files.checked} match ${SUMS_FILE}, and no other file is in the folder` : `  files: ${files.problems.length} problem${files.problems.length === 1 ? '' : 's'} against ${SUMS_FILE}:\n${files.problems.map((p) => `    ${p}`).join('\n')}`);
     console.log(`  seal: SHA-256 of ${SUMS_FILE} is ${seal} (compare it with the sign-off's)`);
-    console.log(`  event set: ${eventSetText(sealed, recheck)}`);
+    console.log(`  event set: ${eventSetText(sealed, eventSet.exported, recheck)}`);
     console.log(verified ? 'verified' : 'NOT verified');
     return verified ? EXIT_OK : EXIT_FAILED;
   },
@@ -120,7 +120,8 @@ function sealedEventSet(eventSet: EventSet): { sha256: string; records: number; 
   return undefined;
 }
 
-function eventSetText(sealed: ReturnType<typeof sealedEventSet>, recheck: EventSetRecheck | undefined): string {
+function eventSetText(sealed: ReturnType<typeof sealedEventSet>, exported: number, recheck: EventSetRecheck | undefined): string {
+  if (!sealed && exported === 0) return 'not recomputed: the run did not finish, so it never sealed its event set with a digest, and the bundle holds none of its CloudTrail records';
   if (!sealed) return 'not recomputed: the run did not finish, so it never sealed its event set with a digest, and the bundle sealed none of the records it holds (its manifest\'s notes say why)';
   const unfinished = sealed.by === 'bundle' ? ' (the run did not finish, so it never sealed its event set; the bundle sealed the records it holds)' : '';
   if (!recheck) return sealed.records === 0 ? 'the run made no CloudTrail record' : `the bundle holds none of the run's ${sealed.records.toLocaleString('en')} CloudTrail records, so they cannot be checked (its manifest's notes say why)`;
