@@ -97,10 +97,13 @@ export const apiChannels = {
     args: z.object({ runId: RunId, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(200_000).optional() }).strict(),
     result: MomentsPage,
   },
-  /** The CloudTrail event ids of a run's records, by number (evidence cites records by number). */
+  /**
+   * The CloudTrail event ids of a run's records, by number (evidence cites records by number), and
+   * the ids of its client-side observations, by number, when asked (evidence cites those by number too).
+   */
   'runs:event-ids': {
-    args: z.object({ runId: RunId, records: z.array(z.number().int().positive()).max(1000) }).strict(),
-    result: z.object({ eventIds: z.array(z.string()) }),
+    args: z.object({ runId: RunId, records: z.array(z.number().int().positive()).max(1000), observations: z.array(z.number().int().positive()).max(1000).optional() }).strict(),
+    result: z.object({ eventIds: z.array(z.string()), observationIds: z.array(z.string()).optional() }),
   },
   /** Deletes a finished run and its history (its CloudTrail records stay in the event store). */
   'runs:delete': { args: z.object({ runId: RunId }).strict(), result: z.object({ deleted: z.boolean() }) },

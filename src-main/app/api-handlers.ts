@@ -35,7 +35,10 @@ const handlers: Handlers = {
   'runs:timeline': ({ services }, { runId, ...query }) => services.runs.timeline(runId, query),
   'runs:frames': ({ services }, { runId, at, seq, limit }) => services.runs.frames(runId, seq !== undefined ? { seq } : { at: at ?? 0 }, limit),
   'runs:moments': ({ services }, { runId, offset, limit }) => services.runs.moments(runId, offset, limit),
-  'runs:event-ids': ({ services }, { runId, records }) => ({ eventIds: services.runs.eventIds(runId, records) }),
+  'runs:event-ids': ({ services }, { runId, records, observations }) => ({
+    eventIds: services.runs.eventIds(runId, records),
+    ...(observations ? { observationIds: services.runs.observationIds(runId, observations) } : {}),
+  }),
   'runs:delete': ({ services }, { runId }) => ({ deleted: services.runs.delete(runId) }),
   'audit:lookup': ({ services }, query) => services.audit.lookup(query),
   'audit:aggregate': ({ services }, query, signal) => services.audit.aggregate(query, signal),

@@ -1,6 +1,6 @@
 import type { FramesPage, MomentsPage, RunOverview, RunRecord, RunSummary, TimelinePage } from '../../src-shared/api';
 import type { TimelineEntry } from '../../src-shared/run-record';
-import { eventIdOf } from '../drill/run-trail';
+import { eventIdOf, observationIdOf } from '../drill/run-trail';
 import type { EventStore } from '../audit/event-store';
 import type { RunSource } from '../report/run-source';
 import { storedEvidence } from '../report/stored-evidence';
@@ -77,6 +77,15 @@ export class RunService {
     return records.map((n) => {
       if (n > head.eventCount && head.execution.status === 'completed') throw new AppError('bad-request', `Run ${runId} made ${head.eventCount} CloudTrail records; there is no record ${n}.`);
       return eventIdOf(runId, n);
+    });
+  }
+
+  /** The ids of client-side observations `n` of the run (derived from its run id, as the records' are). */
+  observationIds(runId: string, observations: readonly number[]): string[] {
+    const head = this.overview(runId);
+    return observations.map((n) => {
+      if (n > head.observationCount && head.execution.status === 'completed') throw new AppError('bad-request', `Run ${runId} made ${head.observationCount} client-side observations; there is no observation ${n}.`);
+      return observationIdOf(runId, n);
     });
   }
 

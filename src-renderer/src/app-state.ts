@@ -28,6 +28,8 @@ export interface ExplorerFocus {
 export interface AuditPreset {
   eventId?: string;
   runId?: string;
+  /** With `runId`: one of its client-side observations, by the number a verdict cites it by, to open beside its CloudTrail events. */
+  observation?: number;
   /** A span of time, as the From/To fields show it and as the query asks for it (the same minutes). */
   range?: { start: string; end: string; startTime: string; endTime: string };
   /** Bumped on each request, so asking twice for the same event still applies. */

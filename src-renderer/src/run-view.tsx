@@ -71,11 +71,19 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
                 {v.evidence.records.length > 4 ? <span className="muted"> +{v.evidence.records.length - 4} more</span> : null}
               </span>
             ) : null}
-            {/* Calls that never reached KMS are evidence too (an outage refused them): no CloudTrail event to open, but the run's are charted in Audit. */}
+            {/* Calls that never reached KMS are evidence too (an outage refused them): no CloudTrail event, but each opens in Audit's table of the run's client-side observations. */}
             {v.evidence.observations?.length ? (
               <span className="evidence" data-testid="verdict-observations">
                 {v.evidence.records.length > 0 ? ' · ' : 'evidence: '}
-                {v.evidence.observations.length.toLocaleString('en')} call{v.evidence.observations.length === 1 ? '' : 's'} that never reached KMS (client-side observations #{v.evidence.observations.slice(0, 4).join(', #')}{v.evidence.observations.length > 4 ? ', …' : ''}){' '}
+                {v.evidence.observations.length.toLocaleString('en')} call{v.evidence.observations.length === 1 ? '' : 's'} that never reached KMS (client-side observations{' '}
+                {v.evidence.observations.slice(0, 4).map((n, k) => (
+                  <span key={n}>
+                    {k > 0 ? ', ' : ''}
+                    <button type="button" className="link mono" title={`Open client-side observation #${n} of the run (a call that never reached KMS, not a CloudTrail record) in the audit log`}
+                      onClick={() => openInAudit({ runId, observation: n })}>#{n}</button>
+                  </span>
+                ))}
+                {v.evidence.observations.length > 4 ? ', …' : ''}){' '}
                 <button type="button" className="link" title="Open the run's CloudTrail events and its calls that never reached KMS, charted by cause, in the audit log" onClick={() => openInAudit({ runId })}>see the run in Audit</button>
               </span>
             ) : null}

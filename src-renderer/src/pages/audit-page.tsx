@@ -1,10 +1,11 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditQuery, AuditRow } from '../../../src-shared/api';
 import { call, subscribe } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
 import { AuditFilterForm, EMPTY_FILTERS, toQuery, type FilterField, type Filters } from '../audit-filters';
 import { lookupRequest, takeEarlyAnswer } from '../audit-first-page';
 import { OutsideTheRangeNote } from '../audit-outside-range';
+import { RunObservations, type ObservationCite } from '../run-observations';
 import { formatTime } from '../format';
 import { useLoad } from '../use-call';
 import { VirtualTable, type Column } from '../virtual-table';
@@ -157,6 +158,11 @@ export function AuditPage() {
     void fetchPage(query, o, undefined, false);
   };
 
+  // A verdict's observation opens with its run's; the run filter changed since, it is no longer asked for.
+  const presetObservation = auditPreset?.observation;
+  const presetNonce = auditPreset?.nonce ?? 0;
+  const cite = useMemo((): ObservationCite | undefined => (presetObservation !== undefined ? { n: presetObservation, nonce: presetNonce } : undefined), [presetObservation, presetNonce]);
+  const citedRun = cite && query.runId === auditPreset?.runId ? cite : undefined;
   const row = selected !== undefined ? rows[selected] : undefined;
   const counted = total && total.of === query ? total.n : undefined;
   const ranged = query.startTime !== undefined || query.endTime !== undefined;
@@ -193,6 +199,8 @@ export function AuditPage() {
         ) : <div />}
         <EventDetail eventId={row?.eventId} />
       </div>
+      {/* Not CloudTrail: the run's calls that never reached KMS, in a table of their own below its records. */}
+      {query.runId ? <RunObservations runId={query.runId} cite={citedRun} /> : null}
     </div>
   );
 }
