@@ -9,7 +9,7 @@ import { AppServices } from '../../src-main/app/app-services';
 import type { ApiArgs, ApiChannel, ApiResult, FrameEntry, RunRecord } from '../../src-shared/api';
 import { replayAll } from '../../src-shared/hierarchy-replay';
 import { Scenario } from '../../src-shared/scenario';
-import { blastItemName, blastRadius } from '../../src-renderer/src/explorer/blast-radius';
+import { blastItemName, blastRadius, worstFirst } from '../../src-renderer/src/explorer/blast-radius';
 import { fleetTopology, total } from '../../src-renderer/src/explorer/fleet-model';
 import { FleetState } from '../../src-renderer/src/explorer/fleet-state';
 import { FrameHistory } from '../../src-renderer/src/explorer/frame-history';
@@ -111,6 +111,12 @@ describe('the Explorer at fleet size', () => {
     expect(new Set(names).size).toBe(names.length);
     const db = radius.items.find((i) => i.box.kind === 'database')!.box;
     expect(blastItemName(db)).toBe(`${db.cluster}/${db.node} · ${db.label}`);
+    // Worst first: what is hurt tops a list of thousands (a 300-tenant trial's down keys were buried among 2,520 rows).
+    const concern = ['lost', 'down', 'warn', 'idle', 'ok'];
+    const ranks = radius.items.map((i) => concern.indexOf(i.box.state));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    const hurt = worstFirst([...radius.items].reverse().map((i, k) => (k === 0 ? { ...i, box: { ...i.box, state: 'down' as const } } : i)));
+    expect(hurt[0]?.box.state).toBe('down');
     // The replica region is not hit by it.
     const west = blastRadius(moment.boxes(), moment.placement(), { kind: 'region', region: 'us-west-2' });
     expect(total(west.counts.master)).toBe(during.nodes.length - calling.length);

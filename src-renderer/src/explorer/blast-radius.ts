@@ -69,5 +69,13 @@ export function blastRadius(boxes: readonly GraphNode[], placement: ReadonlyMap<
     } else if (box.kind === 'database' && masters.has(box.parent)) add(box);
     else if (box.kind === 'snapshot' && hit.has(box.parent)) add(box);
   }
-  return { keys, items, tenants: tenants.size, counts };
+  return { keys, items: worstFirst(items), tenants: tenants.size, counts };
+}
+
+/** Lost first, then down, at risk, starting, serving: what is hurt tops a list of thousands. */
+const CONCERN: Record<GraphNode['state'], number> = { lost: 0, down: 1, warn: 2, idle: 3, ok: 4 };
+
+/** The dependants worst first; in the hierarchy's order (tenant by tenant, parents first) within a state. */
+export function worstFirst(items: readonly BlastItem[]): BlastItem[] {
+  return items.map((item, i) => ({ item, i })).sort((a, b) => CONCERN[a.item.box.state] - CONCERN[b.item.box.state] || a.i - b.i).map((x) => x.item);
 }
