@@ -134,6 +134,8 @@ export function DrillsPage() {
     return () => w.cancelIdleCallback?.(id);
   }, [record, visible, drawn]);
   const seen = drawn;
+  // A drill started and its run not listed yet: no run is shown rather than the one before it, whose verdicts read as this one's.
+  const starting = job && !job.listed ? job : undefined;
   const canRun = !job && text.trim() !== '' && validation?.valid === true;
   // A built-in scenario is picked while the editor holds it as it is: edited or pasted over, what runs is the editor's text.
   const picked = chosen && text === chosen.text ? chosen.name : undefined;
@@ -182,8 +184,8 @@ export function DrillsPage() {
             {job ? (
               <div className="progress" role="status" aria-live="polite">
                 {/* During set-up nothing of the drill's time has passed yet: the bar runs without a value (indeterminate) beside what is being made. */}
-                {job.fraction === 0 && job.setup ? <progress aria-label={`Setting up ${job.title}`} /> : <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />}
-                <span>{job.fraction === 0 && job.setup ? `Setting up, ${describeSetup(job.setup)}` : `${Math.round(job.fraction * 100)}%${timeLeft(job)}`} · {job.title}</span>
+                {settingUp(job) ? <progress aria-label={`Setting up ${job.title}`} /> : <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />}
+                <span>{settingUp(job) ? `Setting up${job.setup ? `, ${describeSetup(job.setup)}` : '…'}` : `${Math.round(job.fraction * 100)}%${timeLeft(job)}`} · {job.title}</span>
                 <button type="button" onClick={() => void stop()} disabled={stopping} data-testid="stop-drill">{stopping ? 'Stopping…' : 'Stop'}</button>
                 <button type="button" className="link" onClick={() => go('explorer')}>Watch the hierarchy</button>
               </div>
@@ -197,11 +199,16 @@ export function DrillsPage() {
         </section>
       </div>
       <div className="run-select"><RunPicker label="Showing run" /></div>
-      {recordError ? <p className="error" role="alert">{recordError}</p> : null}
-      {record && seen ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView record={record} /></Suspense> : null}
+      {starting ? <p className="muted" data-testid="run-starting">{starting.title}: its run shows here once it is kept (a moment after Run).</p> : null}
+      {recordError && !starting ? <p className="error" role="alert">{recordError}</p> : null}
+      {/* Drawn afresh when the run ends: shown from its start now, it was read (its verdicts' evidence ids too) while it had none. */}
+      {record && seen && !starting ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView key={`${record.execution.runId} ${record.execution.status}`} record={record} /></Suspense> : null}
     </div>
   );
 }
+
+/** Nothing of the drill's own time has passed yet: its keys are being made, its clusters started (or the backend opened, before either). */
+const settingUp = (job: DrillJob): boolean => job.fraction === 0 && (job.setup !== undefined || job.settingUp === true);
 
 /** " · about 40s left" once the drill's pace, as this window has seen it play, tells; otherwise nothing. */
 function timeLeft(job: DrillJob): string {
