@@ -45,6 +45,8 @@ export function DrillsPage() {
   const [seedRefused, setSeedRefused] = useState(false);
   const [pace, setPace] = useState(0);
   const [runError, setRunError] = useState<string | undefined>();
+  // Run clicked, drills:run not answered yet (a fleet's text takes a moment to check).
+  const [launching, setLaunching] = useState(false);
 
   // File › Open Scenario… hands its text over through the store.
   useEffect(() => {
@@ -104,21 +106,26 @@ export function DrillsPage() {
       return;
     }
     const scenario = chosen && text === chosen.text ? { name: chosen.name } : { text };
+    setLaunching(true);
     try {
       const speed = PACES[pace]?.speed;
       const started = await call('drills:run', { scenario, backend: backend ?? settings.data?.backend.kind, seed: seedNumber, ...(speed ? { speed } : {}) });
       startJob(started);
     } catch (err) {
       setRunError((err as Error).message);
+    } finally {
+      setLaunching(false);
     }
   };
 
   const visible = useAppStore((st) => st.page === 'drills');
   // Read again when the run's status changes: a run shown while it played (the newest, after a reload) is shown as it ended.
   const runStatus = useAppStore((st) => st.runs.find((r) => r.runId === runId)?.status);
-  const { data: record, error: recordError } = useLoad(() => (runId ? call('runs:overview', { runId }) : Promise.resolve(undefined)), [runId, runStatus]);
+  const { data: loaded, error: recordError } = useLoad(() => (runId ? call('runs:overview', { runId }) : Promise.resolve(undefined)), [runId, runStatus]);
   // Its charts are drawn once the browser is idle with this page in view: a tab opened right after
   // launch is not kept waiting behind them (recharts draws synchronously).
+  // The last run loaded is kept while the next loads: not shown under the other's name in the picker.
+  const record = loaded?.execution.runId === runId ? loaded : undefined;
   const [drawn, setDrawn] = useState(false);
   useEffect(() => {
     if (!record || !visible || drawn) return;
@@ -135,7 +142,7 @@ export function DrillsPage() {
   }, [record, visible, drawn]);
   const seen = drawn;
   // A drill started and its run not listed yet: no run is shown rather than the one before it, whose verdicts read as this one's.
-  const starting = job && !job.listed ? job : undefined;
+  const starting = launching || (job && !job.listed);
   const canRun = !job && text.trim() !== '' && validation?.valid === true;
   // A built-in scenario is picked while the editor holds it as it is: edited or pasted over, what runs is the editor's text.
   const picked = chosen && text === chosen.text ? chosen.name : undefined;
@@ -199,7 +206,7 @@ export function DrillsPage() {
         </section>
       </div>
       <div className="run-select"><RunPicker label="Showing run" /></div>
-      {starting ? <p className="muted" data-testid="run-starting">{starting.title}: its run shows here once it is kept (a moment after Run).</p> : null}
+      {starting ? <p className="muted" data-testid="run-starting">{job?.title ?? 'The drill'}: its run shows here as soon as it is kept, a moment after Run.</p> : null}
       {recordError && !starting ? <p className="error" role="alert">{recordError}</p> : null}
       {/* Drawn afresh when the run ends: shown from its start now, it was read (its verdicts' evidence ids too) while it had none. */}
       {record && seen && !starting ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView key={`${record.execution.runId} ${record.execution.status}`} record={record} /></Suspense> : null}
