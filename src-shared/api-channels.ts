@@ -35,5 +35,5 @@ export const API_CHANNEL_NAMES = [
 export type ApiChannelName = (typeof API_CHANNEL_NAMES)[number];
 
 /** Events main pushes to the UI without being asked: a drill's progress, frames and end; imports; menu commands. */
-export const API_EVENT_NAMES = ['drill:progress', 'drill:finished', 'drill:frame', 'import:progress', 'import:finished', 'menu:command'] as const;
+export const API_EVENT_NAMES = ['drill:started', 'drill:progress', 'drill:finished', 'drill:frame', 'import:progress', 'import:finished', 'menu:command'] as const;
 export type ApiEventName = (typeof API_EVENT_NAMES)[number];

@@ -135,7 +135,11 @@ export const apiChannels = {
 
 /** Pushed events: main → UI, never answered. */
 export const apiEvents = {
-  /** Fraction of a running drill's simulated time done. */
+  /**
+   * A drill has its run: the id and virtual start it is kept under while it plays (set-up still to
+   * come), so a window lists and shows it before its first event rather than the run before it.
+   */
+  'drill:started': z.object({ jobId: z.string(), title: z.string(), runId: z.string(), startTime: z.string() }),
   /** Progress of a drill: the fraction of simulated time played, and before its first event how far its set-up has got. */
   'drill:progress': z.object({ jobId: z.string(), fraction: z.number().min(0).max(1), setup: DrillSetup.optional() }),
   /** A drill ended: its saved run, or why it could not run. */

@@ -146,6 +146,7 @@ export class DrillService {
         onStart: (started) => {
           run = started;
           state.run = started;
+          events.emit('drill:started', { jobId, title: scenario.title, ...started });
         },
         onFrame: (entry) => events.emit('drill:frame', { jobId, title: scenario.title, ...run, entry }),
         onProgress: (fraction) => {

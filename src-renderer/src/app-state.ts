@@ -49,8 +49,16 @@ export interface DrillJob {
   history: LiveHistory;
   /** Bumped when new entries are in `history` (which is changed in place), at most every FLUSH_MS. */
   version: number;
-  /** Known from the first frame: the run's id and virtual start, to chart its calls while it plays. */
+  /** Known as the drill starts (before its set-up): the run's id and virtual start, to list it and chart its calls while it plays. */
   run?: { runId: string; startTime: string } | undefined;
+  /**
+   * Its run is in the runs list (the picker): once there it was selected, and the Drills page shows it
+   * (until then the page shows no run, rather than the one before it under this one's progress).
+   * A drill taken up already running (after a reload) is listed as the page loads, and not selected.
+   */
+  listed?: boolean | undefined;
+  /** Started here and not yet played its first moment: no set-up stage reported yet, or set-up still going. */
+  settingUp?: boolean | undefined;
   /** When this window first saw the drill play, and how far it was then: its pace, for the time left. */
   seenPlaying?: { at: number; fraction: number } | undefined;
 }
@@ -142,7 +150,7 @@ export const useAppStore = create<AppStore>()((set, get) => ({
   startJob: ({ jobId, title, durationMs }) => set((s) => ({
     jobError: undefined,
     // A frame can arrive before the call that started the job returns: keep those.
-    job: s.job?.jobId === jobId ? { ...s.job, title, durationMs } : { jobId, title, durationMs, fraction: 0, history: new LiveHistory(), version: 0 },
+    job: s.job?.jobId === jobId ? { ...s.job, title, durationMs } : { jobId, title, durationMs, fraction: 0, history: new LiveHistory(), version: 0, settingUp: true },
   })),
   setTheme: (theme) => {
     globalThis.localStorage?.setItem('keydrill-theme', theme);
@@ -154,6 +162,13 @@ export const useAppStore = create<AppStore>()((set, get) => ({
 /** The Explorer's chosen moment of `runId`, or undefined to follow its newest (live) or judged end (saved). */
 export const momentOf = (s: Pick<AppStore, 'explorerMoment'>, runId: string | undefined): number | undefined =>
   runId !== undefined && s.explorerMoment?.runId === runId ? s.explorerMoment.index : undefined;
+
+/**
+ * Where a live drill is on its own clock: its progress (quiet stretches make no frames), or its
+ * newest frame when that is later — progress comes a percent at a time, frames as they are made.
+ * Here, not beside the live charts, so the Explorer's label has it without loading the charts.
+ */
+export const liveElapsed = (job: DrillJob): number => Math.max(Math.round(job.fraction * (job.durationMs ?? 0)), job.history.at.at(-1) ?? 0);
 
 /** The selected run: the user's choice, else the newest. */
 export const selectedRunId = (s: Pick<AppStore, 'chosenRun' | 'runs'>): string | undefined => s.chosenRun ?? s.runs[0]?.runId;
@@ -200,7 +215,28 @@ async function attachRunningDrill(ended: ReadonlySet<string>): Promise<void> {
   const { jobs } = await call('drills:running', {}).catch(() => ({ jobs: [] }));
   const running = jobs.find((j) => !ended.has(j.jobId));
   if (!running || useAppStore.getState().job) return;
-  useAppStore.setState({ job: { jobId: running.jobId, title: running.title, durationMs: running.durationMs, fraction: running.fraction, history: new LiveHistory(), version: 0, run: running.run } });
+  useAppStore.setState({ job: { jobId: running.jobId, title: running.title, durationMs: running.durationMs, fraction: running.fraction, history: new LiveHistory(), version: 0, run: running.run, listed: true } });
+}
+
+let listing = false;
+
+/**
+ * Lists the followed drill's run as soon as it has one, and selects it: the Drills page showed the
+ * previous run's verdicts under a new drill's progress through a fleet's seconds of set-up. Its row
+ * is written once the backend is open, a moment after the run id is announced: each later event
+ * asks again until the list has it.
+ */
+function listLiveRun(): void {
+  const job = useAppStore.getState().job;
+  if (!job?.run || job.listed || listing) return;
+  listing = true;
+  void useAppStore.getState().refreshRuns().finally(() => {
+    listing = false;
+    const now = useAppStore.getState();
+    const run = now.job?.run;
+    if (!now.job || !run || now.job.listed || !now.runs.some((r) => r.runId === run.runId)) return;
+    useAppStore.setState({ job: { ...now.job, listed: true }, chosenRun: run.runId });
+  });
 }
 
 const FLUSH_MS = 50;
@@ -214,20 +250,34 @@ export function connectAppEvents(): () => void {
   void attachRunningDrill(ended);
   const sameJob = (jobId: string) => useAppStore.getState().job?.jobId === jobId;
   const offs = [
+    subscribe('drill:started', (p) => {
+      const job = useAppStore.getState().job;
+      if (job && !sameJob(p.jobId)) return;
+      // It may beat the answer to drills:run (another channel, over the web bridge): it starts the job's record here.
+      const base = job ?? { jobId: p.jobId, title: p.title, durationMs: undefined, fraction: 0, history: new LiveHistory(), version: 0, settingUp: true };
+      useAppStore.setState({ job: { ...base, run: { runId: p.runId, startTime: p.startTime } } });
+      listLiveRun();
+    }),
     subscribe('drill:progress', (p) => {
       const job = useAppStore.getState().job;
-      if (job && sameJob(p.jobId)) useAppStore.setState({ job: { ...job, fraction: p.fraction, setup: p.setup, seenPlaying: job.seenPlaying ?? (p.fraction > 0 ? { at: Date.now(), fraction: p.fraction } : undefined) } });
+      if (!job || !sameJob(p.jobId)) return;
+      // Progress without a set-up stage is the drill's own time: its set-up is over.
+      useAppStore.setState({ job: { ...job, fraction: p.fraction, setup: p.setup, settingUp: job.settingUp && p.setup !== undefined, seenPlaying: job.seenPlaying ?? (p.fraction > 0 ? { at: Date.now(), fraction: p.fraction } : undefined) } });
+      listLiveRun();
     }),
     subscribe('drill:frame', (p) => {
       const job = useAppStore.getState().job;
       // Two drills started at once from two windows: this window follows the one it shows, and takes
       // up the other when that ends (switching on each frame started each one's history afresh).
       if (job && job.jobId !== p.jobId) return;
-      // The first frame may beat the answer to drills:run; it starts the job's record here.
-      const base = job ?? { jobId: p.jobId, title: p.title, durationMs: undefined, fraction: 0, history: new LiveHistory(), version: 0 };
+      // A drill this window did not see start (another window's, met mid-play): taken up as after a
+      // reload, its run listed but not selected over the one the page shows.
+      const base = job ?? { jobId: p.jobId, title: p.title, durationMs: undefined, fraction: 0, history: new LiveHistory(), version: 0, listed: true };
       if (!base.history.add(p.entry)) return;
       if (base !== job || !base.run) {
         useAppStore.setState({ job: { ...base, run: { runId: p.runId, startTime: p.startTime }, version: base.version + 1 } });
+        if (base !== job) void useAppStore.getState().refreshRuns();
+        listLiveRun();
         return;
       }
       // A fleet's failover pushes thousands of entries at once: the pages redraw at most every FLUSH_MS.
@@ -242,6 +292,8 @@ export function connectAppEvents(): () => void {
       if (!sameJob(p.jobId)) return;
       if (!p.ok) {
         useAppStore.setState({ job: undefined, jobError: p.error });
+        // Its run, listed as running, is kept as interrupted now: the picker says so.
+        void useAppStore.getState().refreshRuns();
         void attachRunningDrill(ended);
         return;
       }

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { DrillJob } from './app-state';
+import { liveElapsed, type DrillJob } from './app-state';
 import { useChartWidth } from './charts/use-chart-width';
 import { AXIS, seriesColour, TOOLTIP_STYLE } from './charts/chart-colours';
 import { drillTickLabel, drillTicks } from './charts/time-ticks';
@@ -9,12 +9,6 @@ import { NO_GRID_LINES, plainTick } from './charts/axis-tick';
 const DRILL_TICK = plainTick(drillTickLabel);
 const COUNT_TICK = plainTick(String);
 import { formatDuration } from './format';
-
-/**
- * Where a live drill is on its own clock: its progress (quiet stretches make no frames), or its
- * newest frame when that is later — progress comes a percent at a time, frames as they are made.
- */
-export const liveElapsed = (job: DrillJob): number => Math.max(Math.round(job.fraction * (job.durationMs ?? 0)), job.history.at.at(-1) ?? 0);
 
 /**
  * While a drill runs: how many nodes of each cluster serve (their master key cached), moment by

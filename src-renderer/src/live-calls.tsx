@@ -1,12 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { call } from './api-client';
-import type { DrillJob } from './app-state';
+import { liveElapsed, type DrillJob } from './app-state';
 import { BucketBars, type BucketAxis, type CountSeries } from './charts/bucket-bars';
 
 /** Series on the drill's clock: offsets from its start. */
 const fromStart = (series: CountSeries[], start: number): CountSeries[] => series.map((s) => ({ label: s.label, points: s.points.map(([t, c]) => [t - start, c] as const) }));
 import { bucketMinutesFor, toCountSeries } from './charts/chart-range';
-import { liveElapsed } from './live-availability';
 import { formatDuration } from './format';
 
 const POLL_MS = 1000;

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleetScenario } from '../../bench/fleet-scenario';
 import { RunStore } from '../../src-main/runs/run-store';
 import { e2eChromium, openBrowserApp, type BrowserApp } from '../support/browser-app';
 
@@ -406,6 +408,37 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await page.getByTestId('run-view').locator('.badge', { hasText: 'cancelled' }).waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('stop-drill').count()).toBe(0);
   }, 60_000);
+
+  it('lists a fleet drill as running from its set-up on, never under the previous run\'s verdicts, and says how far it has played', async () => {
+    // The run before it, with its verdicts, is the one shown when Run is clicked.
+    const shown = page.locator('#page-drills').getByLabel('Showing run');
+    await page.getByRole('tab', { name: 'Drills' }).click();
+    const done = await shown.locator('option', { hasText: /^✓ Revocation and restore/ }).first().getAttribute('value');
+    await shown.selectOption(done!);
+    await expect.poll(() => page.getByTestId('verdict').count(), { timeout: 10_000 }).toBe(5);
+    // A fleet's set-up (keys made, clusters started) takes seconds before the drill's first event.
+    await page.getByRole('textbox', { name: 'Scenario YAML' }).fill(stringify(fleetScenario({ tenants: 60, days: 2, outageAtHours: 20, outageHours: 3 })));
+    await page.getByText('✓ Valid — ').waitFor();
+    await page.getByLabel('Pace').selectOption({ label: 'Watch: 1 hour a second' });
+    await page.getByRole('button', { name: 'Run drill' }).click();
+    const title = 'Fleet of 60 tenants: us-east-1 outage with multi-Region keys';
+    await page.getByRole('progressbar', { name: `Setting up ${title}` }).waitFor({ timeout: 10_000 });
+    // From the start the previous run's verdicts are gone, and the new run is soon listed and shown, as running.
+    expect(await page.getByTestId('verdict').count()).toBe(0);
+    await expect.poll(() => shown.locator('option:checked').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^● running ${title}`));
+    await screenshot('drills-fleet-setting-up');
+    expect(await page.getByTestId('verdict').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('run-view').getByTestId('run-outcome').textContent(), { timeout: 10_000 }).toBe('running: not judged yet');
+    // Played, the live Explorer says the drill time reached beside the percent.
+    await page.getByRole('progressbar', { name: `Running ${title}` }).waitFor({ timeout: 60_000 });
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    await expect.poll(() => page.locator('.live-badge').textContent(), { timeout: 20_000 }).toMatch(/live at \+\d+h(\d+m)? of 2d \(\d+%\)/);
+    await screenshot('explorer-fleet-live');
+    await page.getByRole('tab', { name: 'Drills' }).click();
+    await page.getByTestId('stop-drill').click();
+    await page.getByTestId('run-view').locator('.badge', { hasText: 'cancelled' }).waitFor({ timeout: 20_000 });
+    await page.getByLabel('Pace').selectOption({ label: 'As fast as it goes' });
+  }, 120_000);
 
   it('shows a run still playing in another process (keydrill drill run) as running, not as failed or cut short', async () => {
     // A run as `keydrill drill run` leaves it in the shared run store while it plays: started, its process alive.

@@ -42,6 +42,28 @@ describe('the services behind the contract, as the UI uses them', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
+  it('announces a drill\'s run as it starts, before its set-up and first progress, under the id it is kept as', async () => {
+    const seen: string[] = [];
+    let started: ApiEventPayload<'drill:started'> | undefined;
+    const offs = [
+      ctx.services.events.on('drill:started', (p) => {
+        started = p;
+        seen.push('started');
+      }),
+      ctx.services.events.on('drill:progress', (p) => seen.push(p.setup ? 'setup' : 'progress')),
+    ];
+    try {
+      const { finished } = await runToEnd(ctx, { scenario: { name: 'revocation-and-restore' } });
+      if (!finished.ok) throw new Error(finished.error);
+      expect(seen[0]).toBe('started');
+      expect(seen.filter((s) => s === 'started')).toHaveLength(1);
+      expect(started).toMatchObject({ jobId: finished.jobId, runId: finished.runId, title: 'Revocation and restore of CMK access across a tenant\'s clusters' });
+      expect(started?.startTime).toBe(ctx.services.runs.get(finished.runId).startTime);
+    } finally {
+      offs.forEach((off) => off());
+    }
+  }, 120_000);
+
   it('lists the built-in scenarios with their YAML for the editor', async () => {
     const out = await callApi(ctx, 'drills:list', {});
     const scenarios = (out as { result: { scenarios: { name: string; text: string }[] } }).result.scenarios;

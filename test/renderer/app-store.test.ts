@@ -68,6 +68,29 @@ describe('the renderer store', () => {
     expect(state().runs.map((r) => r.runId)).toContain(job.run?.runId);
   });
 
+  it('a started drill\'s run is listed as running and selected from its start, over the run chosen before it', async () => {
+    const { call } = await import('../../src-renderer/src/api-client');
+    const before = state().runs[0]!.runId;
+    state().selectRun(before);
+    const started = await call('drills:run', { scenario: { name: 'revocation-and-restore' }, speed: 600 });
+    state().startJob(started);
+    // Until then the Drills page shows no run: the one chosen before is not this drill's.
+    expect(state().job?.listed).toBeFalsy();
+    await until(() => state().job?.listed === true, 'the run to be listed');
+    const runId = state().job!.run!.runId;
+    expect(runId).not.toBe(before);
+    expect(store.selectedRunId(state())).toBe(runId);
+    expect(state().runs.find((r) => r.runId === runId)?.status).toBe('started');
+    // Chosen again by the user while it plays, the other run stays chosen.
+    state().selectRun(before);
+    await until(() => (state().job?.fraction ?? 0) > 0, 'progress');
+    expect(store.selectedRunId(state())).toBe(before);
+    await call('drills:cancel', { jobId: started.jobId });
+    await until(() => state().job === undefined, 'the drill to stop');
+    expect(store.selectedRunId(state())).toBe(runId);
+    expect(state().runs.find((r) => r.runId === runId)?.status).toBe('cancelled');
+  });
+
   it('a watched drill plays to its end on the wall clock, its progress climbing without a jump', async () => {
     const { call, subscribe } = await import('../../src-renderer/src/api-client');
     // 6 simulated hours at 2 hours a second: 3 s of wall time, though its last event is at 3 h.

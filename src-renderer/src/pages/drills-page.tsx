@@ -45,6 +45,8 @@ export function DrillsPage() {
   const [seedRefused, setSeedRefused] = useState(false);
   const [pace, setPace] = useState(0);
   const [runError, setRunError] = useState<string | undefined>();
+  // Run clicked, drills:run not answered yet (a fleet's text takes a moment to check).
+  const [launching, setLaunching] = useState(false);
 
   // File › Open Scenario… hands its text over through the store.
   useEffect(() => {
@@ -104,21 +106,26 @@ export function DrillsPage() {
       return;
     }
     const scenario = chosen && text === chosen.text ? { name: chosen.name } : { text };
+    setLaunching(true);
     try {
       const speed = PACES[pace]?.speed;
       const started = await call('drills:run', { scenario, backend: backend ?? settings.data?.backend.kind, seed: seedNumber, ...(speed ? { speed } : {}) });
       startJob(started);
     } catch (err) {
       setRunError((err as Error).message);
+    } finally {
+      setLaunching(false);
     }
   };
 
   const visible = useAppStore((st) => st.page === 'drills');
   // Read again when the run's status changes: a run shown while it played (the newest, after a reload) is shown as it ended.
   const runStatus = useAppStore((st) => st.runs.find((r) => r.runId === runId)?.status);
-  const { data: record, error: recordError } = useLoad(() => (runId ? call('runs:overview', { runId }) : Promise.resolve(undefined)), [runId, runStatus]);
+  const { data: loaded, error: recordError } = useLoad(() => (runId ? call('runs:overview', { runId }) : Promise.resolve(undefined)), [runId, runStatus]);
   // Its charts are drawn once the browser is idle with this page in view: a tab opened right after
   // launch is not kept waiting behind them (recharts draws synchronously).
+  // The last run loaded is kept while the next loads: not shown under the other's name in the picker.
+  const record = loaded?.execution.runId === runId ? loaded : undefined;
   const [drawn, setDrawn] = useState(false);
   useEffect(() => {
     if (!record || !visible || drawn) return;
@@ -134,6 +141,8 @@ export function DrillsPage() {
     return () => w.cancelIdleCallback?.(id);
   }, [record, visible, drawn]);
   const seen = drawn;
+  // A drill started and its run not listed yet: no run is shown rather than the one before it, whose verdicts read as this one's.
+  const starting = launching || (job && !job.listed);
   const canRun = !job && text.trim() !== '' && validation?.valid === true;
   // A built-in scenario is picked while the editor holds it as it is: edited or pasted over, what runs is the editor's text.
   const picked = chosen && text === chosen.text ? chosen.name : undefined;
@@ -182,8 +191,8 @@ export function DrillsPage() {
             {job ? (
               <div className="progress" role="status" aria-live="polite">
                 {/* During set-up nothing of the drill's time has passed yet: the bar runs without a value (indeterminate) beside what is being made. */}
-                {job.fraction === 0 && job.setup ? <progress aria-label={`Setting up ${job.title}`} /> : <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />}
-                <span>{job.fraction === 0 && job.setup ? `Setting up, ${describeSetup(job.setup)}` : `${Math.round(job.fraction * 100)}%${timeLeft(job)}`} · {job.title}</span>
+                {settingUp(job) ? <progress aria-label={`Setting up ${job.title}`} /> : <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />}
+                <span>{settingUp(job) ? `Setting up${job.setup ? `, ${describeSetup(job.setup)}` : '…'}` : `${Math.round(job.fraction * 100)}%${timeLeft(job)}`} · {job.title}</span>
                 <button type="button" onClick={() => void stop()} disabled={stopping} data-testid="stop-drill">{stopping ? 'Stopping…' : 'Stop'}</button>
                 <button type="button" className="link" onClick={() => go('explorer')}>Watch the hierarchy</button>
               </div>
@@ -197,11 +206,16 @@ export function DrillsPage() {
         </section>
       </div>
       <div className="run-select"><RunPicker label="Showing run" /></div>
-      {recordError ? <p className="error" role="alert">{recordError}</p> : null}
-      {record && seen ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView record={record} /></Suspense> : null}
+      {starting ? <p className="muted" data-testid="run-starting">{job?.title ?? 'The drill'}: its run shows here as soon as it is kept, a moment after Run.</p> : null}
+      {recordError && !starting ? <p className="error" role="alert">{recordError}</p> : null}
+      {/* Drawn afresh when the run ends: shown from its start now, it was read (its verdicts' evidence ids too) while it had none. */}
+      {record && seen && !starting ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView key={`${record.execution.runId} ${record.execution.status}`} record={record} /></Suspense> : null}
     </div>
   );
 }
+
+/** Nothing of the drill's own time has passed yet: its keys are being made, its clusters started (or the backend opened, before either). */
+const settingUp = (job: DrillJob): boolean => job.fraction === 0 && (job.setup !== undefined || job.settingUp === true);
 
 /** " · about 40s left" once the drill's pace, as this window has seen it play, tells; otherwise nothing. */
 function timeLeft(job: DrillJob): string {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { momentOf, useAppState, useAppStore } from '../app-state';
+import { liveElapsed, momentOf, useAppState, useAppStore } from '../app-state';
 import { blastRadius, type BlastTarget } from '../explorer/blast-radius';
 import { BlastView } from '../explorer/blast-view';
 import { findTenants } from '../explorer/find-tenant';
@@ -9,7 +9,7 @@ import { FleetState } from '../explorer/fleet-state';
 import { FleetTree } from '../explorer/fleet-tree';
 import { KeyPanel } from '../explorer/key-panel';
 import { timelineOf, useMoment, useRunHistory, type RunHistory } from '../explorer/use-run-history';
-import { formatMoment } from '../format';
+import { formatDuration, formatMoment } from '../format';
 import { HierarchyGraph } from '../hierarchy-graph';
 import { hierarchyGraph, viewOfFrame, viewOfRecordEnd, type HierarchyView } from '../hierarchy-model';
 import { RunPicker } from '../run-picker';
@@ -143,7 +143,7 @@ export function ExplorerPage() {
     <div className="page explorer">
       <div className="toolbar">
         {live ? (
-          <p className="live-badge" role="status">● Following <strong>{job.title}</strong> live ({Math.round(job.fraction * 100)}%)
+          <p className="live-badge" role="status">● Following <strong>{job.title}</strong> live{job.durationMs ? ` at +${formatDuration(liveElapsed(job))} of ${formatDuration(job.durationMs)}` : ''} ({Math.round(job.fraction * 100)}%)
             {' '}<button type="button" className="link" onClick={() => setShowSaved(true)}>show a saved run instead</button></p>
         ) : (
           <>
