@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { EmbeddedKms, type RequestRecord } from '../kms/embedded/embedded-kms';
 import type { Identity } from '../kms/embedded/identities';
 import { AWS_REGIONS } from '../kms/embedded/regions';
+import { randomUUID } from 'node:crypto';
+import { BatchedIngest } from '../audit/batched-ingest';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
+import { keyOwnerCopy } from '../kms/cloudtrail-cross-account';
+import { buildKmsServiceEvent } from '../kms/cloudtrail-service-event';
+import type { KmsServiceEvent } from '../kms/embedded/kms-core';
+import { servedCallRecord } from '../kms/served-call-event';
 import { defineCommand, intOption, type OptionSpecs, type OptionValues } from './command-spec';
 import { dataPath, keydrillHome } from './keydrill-home';
 import { eventsDbPath } from './audit-options';
@@ -16,7 +22,7 @@ const KMS_SERVE_OPTIONS = {
   port: { type: 'string', value: 'N', description: 'the port on 127.0.0.1 (default 4566; 0 picks a free one)' },
   data: { type: 'string', value: 'DIR', complete: 'dir', description: 'the data folder (default: kms in the data folder, $KEYDRILL_HOME or ~/.keydrill)' },
   'in-memory': { type: 'boolean', description: 'keep keys in memory only (gone when the server stops)' },
-  db: { type: 'string', value: 'FILE', complete: 'file', description: 'the event store that answers CloudTrail LookupEvents (default: events.sqlite in the data folder)' },
+  db: { type: 'string', value: 'FILE', complete: 'file', description: 'the event store every call answered is written to as CloudTrail, and that answers CloudTrail LookupEvents (default: events.sqlite in the data folder)' },
   json: { type: 'boolean', description: 'print the endpoint, account, regions and identities as one JSON line' },
   log: { type: 'boolean', description: 'log every request (time, region, caller, operation, status) on stderr' },
   'requests-per-second': { type: 'string', value: 'N', description: 'a per-region quota for cryptographic calls (ThrottlingException above it), as AWS has' },
@@ -27,7 +33,7 @@ const KMS_SERVE_OPTIONS = {
 export const kmsServeCommand = defineCommand({
   path: ['kms', 'serve'],
   summary: 'run the embedded AWS-KMS-compatible server on 127.0.0.1',
-  description: 'Serves the AWS KMS JSON 1.1 protocol on 127.0.0.1 for the AWS CLI (--endpoint-url) and any AWS SDK, with SigV4 checked, key policies and grants enforced, and keys kept in the data folder (one server per folder: a lock file enforces it). It prints the endpoint and the credentials of its two identities (the key administrator and the service role), and also answers CloudTrail LookupEvents from the event store. Ctrl-C stops it.',
+  description: 'Serves the AWS KMS JSON 1.1 protocol on 127.0.0.1 for the AWS CLI (--endpoint-url) and any AWS SDK, with SigV4 checked, key policies and grants enforced, and keys kept in the data folder (one server per folder: a lock file enforces it). It prints the endpoint and the credentials of its two identities (the key administrator and the service role), writes every call it answers (refusals included) and what KMS does on its own (rotations, deletions) to the event store as CloudTrail records, as AWS does, and answers CloudTrail LookupEvents from it. Ctrl-C stops it.',
   options: KMS_SERVE_OPTIONS,
   examples: [
     { command: 'keydrill kms serve', note: 'serve on http://127.0.0.1:4566 with keys kept in ~/.keydrill/kms' },
@@ -45,15 +51,34 @@ async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>, output: 
   const quota = values['requests-per-second'] === undefined ? undefined : intOption('requests-per-second', values['requests-per-second'], 0, 1, 1_000_000);
   const dataDir = values['in-memory'] ? undefined : values.data !== undefined ? dataPath('--data', values.data) : join(keydrillHome(), 'kms');
 
-  // CloudTrail LookupEvents is answered from the event store drills and imports write to.
+  // CloudTrail LookupEvents is answered from the event store drills and imports write to; every call
+  // the server answers is written there too, as AWS writes it, and what KMS does on its own.
   const eventsDb = values['in-memory'] && values.db === undefined ? undefined : eventsDbPath(values.db);
   const eventStore = eventsDb ? SqliteEventStore.open(eventsDb) : undefined;
-  const kms = new EmbeddedKms({ dataDir, requestsPerSecond: quota, eventStore, acceptTestCredentials: values['accept-test-credentials'] ?? false, version: keydrillVersion() });
+  const late: { trail?: BatchedIngest | undefined } = {};
+  const kms = new EmbeddedKms({
+    dataDir, requestsPerSecond: quota, eventStore, acceptTestCredentials: values['accept-test-credentials'] ?? false, version: keydrillVersion(),
+    onServiceEvent: (event: KmsServiceEvent) => late.trail?.record({ ...buildKmsServiceEvent(event), eventID: randomUUID() }, undefined),
+  });
+  // Once the data folder is this server's (the constructor refuses one another process holds): the ingest's thread would keep a refused process alive.
+  const trail = eventStore ? new BatchedIngest(eventStore) : undefined;
+  late.trail = trail;
+  const startedAt = Date.now();
+  if (trail) {
+    kms.onCall = (call) => {
+      const record = servedCallRecord(call, startedAt);
+      trail.record(record, undefined);
+      // A call on another account's key is written to that account too (cloudtrail-cross-account.ts).
+      const ownerCopy = keyOwnerCopy(record, () => randomUUID());
+      if (ownerCopy) trail.record(ownerCopy, undefined);
+    };
+  }
   let endpoint: string;
   try {
     endpoint = await kms.listen(port);
   } catch (err) {
     await kms.close();
+    await trail?.close();
     eventStore?.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} on 127.0.0.1 is already in use (LocalStack?). Choose another with --port, or --port 0 for any free port.`, { cause: err });
     throw err;
@@ -80,6 +105,8 @@ async function kmsServe(values: OptionValues<typeof KMS_SERVE_OPTIONS>, output: 
   });
   forgetState();
   await kms.close();
+  // Every call answered is stored before the server says it stopped.
+  await trail?.close();
   eventStore?.close();
   if (!values.json) console.log('embedded KMS stopped');
   return EXIT_OK;
@@ -106,7 +133,7 @@ function describeServer(endpoint: string, dataDir: string | undefined, eventsDb:
   const lines = [
     `KeyDrill embedded KMS listening on ${endpoint}`,
     `  data      ${dataDir ?? 'in memory (gone when the server stops)'}`,
-    `  events    ${eventsDb ? `${eventsDb} (answers CloudTrail LookupEvents)` : 'none (CloudTrail LookupEvents not served)'}`,
+    `  events    ${eventsDb ? `${eventsDb} (every call answered is written there as CloudTrail, and LookupEvents answered from it)` : 'none (calls not written as CloudTrail; LookupEvents not served)'}`,
     `  account   ${kms.account}`,
     `  regions   all ${AWS_REGIONS.length} AWS regions; a request's region is the one it is signed for`,
     '',

@@ -108,7 +108,7 @@ export function cloudTrailIdentity(identity: Identity, sessionCreatedAt: number)
 }
 
 /** The embedded KMS's ciphertexts name their key and key material (see embedded/ciphertext-blob.ts). */
-function embeddedCiphertextInfo(blob: Uint8Array): CiphertextInfo | undefined {
+export function embeddedCiphertextInfo(blob: Uint8Array): CiphertextInfo | undefined {
   const header = readBlobHeader(Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
   return header && { keyId: header.keyId, keyMaterialId: header.materialId };
 }

@@ -53,6 +53,27 @@ export interface RequestRecord {
   durationMs: number;
 }
 
+/**
+ * A KMS call the server answered for an authenticated caller, as `keydrill kms serve` writes it to
+ * CloudTrail (AWS writes every such call, refusals included). The request's members are as they came
+ * off the wire (blobs in base64), the answer's as they go back; the request id is the one answered.
+ */
+export interface ServedCall {
+  operation: string;
+  region: string;
+  identity: Identity;
+  input: Record<string, unknown>;
+  output: Record<string, unknown> | undefined;
+  error: { name: string; message: string } | undefined;
+  requestId: string;
+  userAgent: string | undefined;
+  /** When it was answered, on the server's clock (epoch ms). */
+  at: number;
+}
+
+/** What dispatch learns of a KMS call, for onCall: who called, in which region, with what, and what came back. */
+type CallFacts = Partial<Pick<ServedCall, 'region' | 'identity' | 'input' | 'output' | 'error'>>;
+
 /** One request as it came off the wire: what the server needs of it, whether it came over HTTP or in-process. */
 export interface WireRequest {
   method: string;
@@ -82,6 +103,8 @@ export class EmbeddedKms {
   readonly acceptsTestCredentials: boolean;
   private readonly version: string;
   onRequest: ((record: RequestRecord) => void) | undefined;
+  /** Each KMS call of an authenticated caller, answered or refused (`keydrill kms serve` writes them to CloudTrail; a drill records its calls on the client). */
+  onCall: ((call: ServedCall) => void) | undefined;
   private readonly verifier: SigV4Verifier;
   private readonly cloudTrailVerifier: SigV4Verifier;
   private readonly eventStore: EventStore | undefined;
@@ -249,32 +272,39 @@ export class EmbeddedKms {
     }
     let status = 200;
     let payload: unknown;
+    const call: CallFacts = {};
     try {
       const tooLarge = oversized ?? (request.body.length > MAX_BODY ? { bytes: request.body.length } : undefined);
       if (tooLarge) throw new KmsError('ValidationException', tooLargeMessage(tooLarge));
-      payload = this.dispatch(request, request.body, record);
+      payload = this.dispatch(request, request.body, record, call);
     } catch (err) {
       const error = err instanceof KmsError || err instanceof CloudTrailServiceError ? err : internalError(err);
       status = error.httpStatus;
       record.errorCode = error.code;
+      call.error = { name: error.code, message: error.message };
       payload = error.toWire();
     }
     const body = JSON.stringify(payload);
     record.status = status;
     record.durationMs = performance.now() - started;
     this.onRequest?.(record);
+    const requestId = this.core.ids.uuid();
+    if (this.onCall && call.identity && call.region && call.input) {
+      const userAgent = request.headers['user-agent'];
+      this.onCall({ operation: record.operation, region: call.region, identity: call.identity, input: call.input, output: call.output, error: call.error, requestId, userAgent: Array.isArray(userAgent) ? userAgent[0] : userAgent, at: this.core.clock.now() });
+    }
     return {
       status,
       headers: {
         'content-type': 'application/x-amz-json-1.1',
-        'x-amzn-requestid': this.core.ids.uuid(),
+        'x-amzn-requestid': requestId,
         ...(record.errorCode ? { 'x-amzn-errortype': record.errorCode } : {}),
       },
       body,
     };
   }
 
-  private dispatch(req: WireRequest, body: Buffer, record: RequestRecord): unknown {
+  private dispatch(req: WireRequest, body: Buffer, record: RequestRecord, call: CallFacts): unknown {
     const target = String(req.headers['x-amz-target'] ?? '');
     const cloudTrail = cloudTrailOperation(target);
     if (this.eventStore && cloudTrail !== undefined) return this.dispatchCloudTrail(this.eventStore, req, body, record, target, cloudTrail);
@@ -291,6 +321,8 @@ export class EmbeddedKms {
     } catch {
       throw new KmsError('SerializationException', 'The request body is not valid JSON.');
     }
+    // What CloudTrail would hold of it: an authenticated caller's request read as JSON (a body that is not an object is refused below, and written as {}).
+    Object.assign(call, { identity, region, input: json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {} });
     this.quota?.take(identity.account, region, name);
     this.letTimeAct();
     let result: Record<string, unknown>;
@@ -302,6 +334,7 @@ export class EmbeddedKms {
       throw err;
     }
     this.publishServiceEvents();
+    call.output = result;
     return result;
   }
 
