@@ -14,7 +14,11 @@ import { listLogFiles, NO_LOG_FILES, whyUnreadable } from './log-folder-walk';
  * is read twice — every record checked first, then stored a part at a time. An eventID already stored is counted
  * as a duplicate, not stored again. A record an older KeyDrill exported for a call that never
  * reached KMS (marked `reachedKms: false`) is not CloudTrail: it is kept as a client-side
- * observation and counted apart.
+ * observation and counted apart. Interrupted (an aborted signal: Ctrl-C), an import stores no
+ * further part and says exactly what of the file it stopped in is stored
+ * (CloudTrailImportInterruptedError); a large file's parts are not taken back, since their rows
+ * share minute counts, dictionary and observation tables with everything else in the store, and a
+ * transaction spanning the whole file would hold the write lock (and the WAL) for minutes.
  */
 export interface FileImportProgress {
   file: string;
@@ -59,7 +63,35 @@ export class CloudTrailImportStoppedError extends Error {
   }
 }
 
-export async function importCloudTrailLogs(store: EventStore, target: string, onProgress?: (p: FileImportProgress) => void): Promise<FileImportReport> {
+/**
+ * Stopped by the caller's signal (Ctrl-C) part-way through `file`: the files before it are stored
+ * whole (see `report`, which counts the records of `file` stored too), `stored` of its `records`
+ * records are (its first parts), the files after it are not. Importing again completes the import.
+ */
+export class CloudTrailImportInterruptedError extends Error {
+  override name = 'CloudTrailImportInterruptedError';
+  constructor(readonly file: string, readonly fileIndex: number, readonly report: FileImportReport, readonly stored: number, readonly records: number | undefined) {
+    const n = (k: number): string => k.toLocaleString('en');
+    const filesBefore = fileIndex - report.failed.length;
+    const before = report.imported + report.duplicates + report.observations - stored;
+    const after = report.files - fileIndex - 1;
+    const ofFile = stored > 0
+      ? `${n(stored)} of the ${records === undefined ? '' : `${n(records)} `}records of ${file} are stored`
+      : `none of the ${records === undefined ? '' : `${n(records)} `}records of ${file} are stored`;
+    const others = report.files === 1 ? '' :
+      ` (file ${fileIndex + 1} of ${report.files}); ${n(before)} records from the ${filesBefore} file${filesBefore === 1 ? '' : 's'} before it are stored` +
+      `${after ? `, the ${after} file${after === 1 ? '' : 's'} after it were not imported` : ''}`;
+    const again = stored + before > 0 ? 'run the import again to store the rest — already stored records are skipped' : 'run the import again to import it';
+    super(`interrupted: ${ofFile}${others}; ${again}`);
+  }
+}
+
+export async function importCloudTrailLogs(
+  store: EventStore,
+  target: string,
+  onProgress?: (p: FileImportProgress) => void,
+  signal?: AbortSignal,
+): Promise<FileImportReport> {
   let info;
   try {
     info = await stat(target);
@@ -71,13 +103,24 @@ export async function importCloudTrailLogs(store: EventStore, target: string, on
   if (files.length + unfollowable.length === 0) throw new CloudTrailFileError(target, NO_LOG_FILES);
   const failed = unfollowable.map(({ path, problem }) => ({ file: path, error: `${path}: ${problem}` }));
   const report: FileImportReport = { files: files.length + unfollowable.length, imported: 0, duplicates: 0, observations: 0, failed };
+  const progress = (file: string, filesDone: number, part?: FileCounts): void =>
+    onProgress?.({
+      file, filesDone, filesTotal: files.length, imported: report.imported + (part?.imported ?? 0),
+      duplicates: report.duplicates + (part?.duplicates ?? 0), observations: report.observations + (part?.observations ?? 0),
+    });
   for (const [i, file] of files.entries()) {
+    // Stopped between files: the next one is not begun.
+    if (signal?.aborted) throw new CloudTrailImportInterruptedError(file, i, report, 0, undefined);
     try {
-      const result = await importCloudTrailFile(store, file);
+      const result = await importCloudTrailFile(store, file, { signal, onStored: (part) => progress(file, i, part) });
       report.imported += result.imported;
       report.duplicates += result.duplicates;
       report.observations += result.observations;
     } catch (err) {
+      if (err instanceof FileImportInterruptedError) {
+        add(report, err.stored);
+        throw new CloudTrailImportInterruptedError(file, i, report, recordCount(err.stored), err.records);
+      }
       // A large file stopped part-way: what it stored is counted, and the stop said with its reason.
       const partly = err instanceof FilePartlyImportedError ? err : undefined;
       if (partly) add(report, partly.stored);
@@ -86,12 +129,32 @@ export async function importCloudTrailLogs(store: EventStore, target: string, on
       if (!(reason instanceof CloudTrailFileError)) throw new CloudTrailImportStoppedError(file, i, report, partly ?? err);
       report.failed.push({ file, error: partly ? partly.message : reason.message });
     }
-    onProgress?.({ file, filesDone: i + 1, filesTotal: files.length, imported: report.imported, duplicates: report.duplicates, observations: report.observations });
+    progress(file, i + 1);
   }
   return report;
 }
 
-type FileCounts = { imported: number; duplicates: number; observations: number };
+export type FileCounts = { imported: number; duplicates: number; observations: number };
+
+/** What a file import may be given besides the store and the file. */
+export interface FileImportOptions {
+  /** Once aborted (Ctrl-C), no further part of the file is stored: a FileImportInterruptedError says what is. */
+  signal?: AbortSignal;
+  /** After each part of a large file is stored: the file's records stored so far. */
+  onStored?: (stored: FileCounts) => void;
+}
+
+/**
+ * The caller's signal stopped the import of `file`: `stored` are its first records (whole parts,
+ * none if it stopped while the file was being checked), of `records` in all (undefined if it
+ * stopped before the file was read through).
+ */
+export class FileImportInterruptedError extends Error {
+  override name = 'FileImportInterruptedError';
+  constructor(readonly file: string, readonly stored: FileCounts, readonly records: number | undefined) {
+    super(`${file}: interrupted with ${recordCount(stored)}${records === undefined ? '' : ` of its ${records}`} records stored`);
+  }
+}
 
 /** The eventTimes of a file's first and last records in time (as the file writes them): where its events are in the Audit page. */
 export interface EventSpan {
@@ -117,8 +180,14 @@ const HELD_BYTES = 32 * 1024 * 1024;
 /** Records checked, and stored, together when a file is too large to hold. */
 const PART_RECORDS = 10_000;
 
-/** One file, all or nothing; throws CloudTrailFileError (nothing stored) if any record is malformed. */
-export async function importCloudTrailFile(store: EventStore, file: string): Promise<FileCounts & { span?: EventSpan }> {
+/**
+ * One file, all or nothing; throws CloudTrailFileError (nothing stored) if any record is malformed.
+ * Once `signal` is aborted no further part is stored: FileImportInterruptedError says what is. The
+ * last part stored, the file is imported, however late the signal comes.
+ */
+export async function importCloudTrailFile(store: EventStore, file: string, options: FileImportOptions = {}): Promise<FileCounts & { span?: EventSpan }> {
+  const { signal } = options;
+  const none: FileCounts = { imported: 0, duplicates: 0, observations: 0 };
   // First reading: every record checked; kept while the file is small enough to store in one transaction.
   let held: CloudTrailRecord[] = [];
   let heldBytes = 0;
@@ -127,7 +196,10 @@ export async function importCloudTrailFile(store: EventStore, file: string): Pro
   let part: CloudTrailRecord[] = [];
   let partStart = 0;
   const span = new SpanOfTimes();
+  let total = 0;
   for await (const { index, record, bytes } of cloudTrailLogRecords(file)) {
+    if (signal?.aborted) throw new FileImportInterruptedError(file, none, undefined);
+    total = index + 1;
     span.add(record.eventTime);
     if (!large) {
       held.push(record);
@@ -146,7 +218,10 @@ export async function importCloudTrailFile(store: EventStore, file: string): Pro
       part = [];
     }
   }
-  if (!large) return { ...appendRecords(store, file, held, 0), ...span.result() };
+  if (!large) {
+    await stopIfAborted(signal, file, none, total, held.length);
+    return { ...appendRecords(store, file, held, 0), ...span.result() };
+  }
   storeCheck(checker, part, partStart, file);
 
   // Second reading: every record is valid; stored a part at a time.
@@ -157,16 +232,34 @@ export async function importCloudTrailFile(store: EventStore, file: string): Pro
       if (part.length === 0) partStart = index;
       part.push(record);
       if (part.length === PART_RECORDS) {
+        await stopIfAborted(signal, file, stored, total, part.length);
         add(stored, appendRecords(store, file, part, partStart));
+        options.onStored?.({ ...stored });
         part = [];
       }
     }
+    await stopIfAborted(signal, file, stored, total, part.length);
     add(stored, appendRecords(store, file, part, partStart));
   } catch (err) {
-    if (stored.imported + stored.duplicates + stored.observations === 0) throw err;
+    if (err instanceof FileImportInterruptedError || recordCount(stored) === 0) throw err;
     throw new FilePartlyImportedError(file, stored, err);
   }
   return { ...stored, ...span.result() };
+}
+
+/**
+ * Before a part is stored: lets a pending signal (Ctrl-C) be handled — two turns of the event loop
+ * put an I/O poll between here and the write — and stops if it was. A part of no records stores
+ * nothing, so nothing is left to stop.
+ */
+async function stopIfAborted(signal: AbortSignal | undefined, file: string, stored: FileCounts, total: number, partRecords: number): Promise<void> {
+  if (!signal || partRecords === 0) return;
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  if (signal.aborted) throw new FileImportInterruptedError(file, { ...stored }, total);
+}
+
+function recordCount(counts: FileCounts): number {
+  return counts.imported + counts.duplicates + counts.observations;
 }
 
 /** The earliest and latest eventTime seen (records are in file order, not time order); files' spans are widened the same way. */

@@ -1,6 +1,6 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { resolve } from 'node:path';
-import { CloudTrailImportStoppedError, importCloudTrailLogs } from '../audit/cloudtrail-file-import';
+import { CloudTrailImportInterruptedError, CloudTrailImportStoppedError, importCloudTrailLogs } from '../audit/cloudtrail-file-import';
 import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
 import { importLookupEvents, LookupEventsImportError, LookupEventsStoppedError } from '../audit/lookup-events-import';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
@@ -9,7 +9,7 @@ import { attributeOption, DB_OPTION, eventsDbPath, regionOption } from './audit-
 import { progressReporter } from './progress';
 import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import type { JsonOutput } from './json-output';
-import { CouldNotRunError, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
+import { CouldNotRunError, EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
 
 /**
  * `keydrill audit import <file|dir>` imports CloudTrail log files (.json, .json.gz, or a folder in
@@ -20,7 +20,7 @@ import { CouldNotRunError, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error
 export const auditImportCommand = defineCommand({
   path: ['audit', 'import'],
   summary: 'import CloudTrail log files, or events from CloudTrail LookupEvents',
-  description: 'Imports .json and .json.gz CloudTrail log files, or a folder in the S3 AWSLogs/ layout, into the event store; or, with --lookup-events, pulls events from the CloudTrail LookupEvents API of an AWS account (the standard credential chain: AWS_PROFILE, AWS_REGION, SSO, instance roles). An event already stored is skipped. Symbolic links in a folder are followed, each file and folder read once (a link back up the tree is no loop). A malformed file is named with the record and field at fault and nothing from it is stored, as is a link that leads nowhere; the exit code is then 2.',
+  description: 'Imports .json and .json.gz CloudTrail log files, or a folder in the S3 AWSLogs/ layout, into the event store; or, with --lookup-events, pulls events from the CloudTrail LookupEvents API of an AWS account (the standard credential chain: AWS_PROFILE, AWS_REGION, SSO, instance roles). An event already stored is skipped. Symbolic links in a folder are followed, each file and folder read once (a link back up the tree is no loop). A malformed file is named with the record and field at fault and nothing from it is stored, as is a link that leads nowhere; the exit code is then 2. Ctrl-C stores no further part of a file over 32 MiB (stored in parts) and says how many of its records are stored; the exit code is then 130, and importing again stores the rest.',
   args: [{ name: 'file-or-dir', optional: true, complete: 'file', description: 'a CloudTrail log file or a folder of them (not with --lookup-events)' }],
   options: {
     'lookup-events': { type: 'boolean', description: 'pull events from CloudTrail LookupEvents instead of reading files' },
@@ -59,9 +59,19 @@ export const auditImportCommand = defineCommand({
 async function importFiles(dbPath: string, target: string, json: JsonOutput | undefined): Promise<number> {
   const store = SqliteEventStore.open(dbPath);
   const progress = progressReporter();
+  // Ctrl-C or TERM: no further part is stored, and what is stored is said (a large file's parts stay).
+  // Kept until the store is closed, so a late signal cannot cut the summary of a finished import.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!stop.signal.aborted) process.stderr.write(`\nkeydrill: ${signal}: stopping the import before its next part…\n`);
+    stop.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    const report = await importCloudTrailLogs(store, target, (p) => progress.update(`audit import: ${p.filesDone}/${p.filesTotal} files, ${p.imported} events imported`));
+    const report = await importCloudTrailLogs(store, target, (p) => progress.update(`audit import: ${p.filesDone}/${p.filesTotal} files, ${p.imported} events imported`), stop.signal);
     progress.done();
+    if (stop.signal.aborted) console.error(`keydrill: audit import: the ${String(stop.signal.reason)} came after the last record was stored: the import is complete`);
     if (json) json.json({ db: dbPath, files: report.files, imported: report.imported, duplicates: report.duplicates, observations: report.observations, failed: report.failed });
     else {
       console.log(`imported ${report.imported} events from ${report.files - report.failed.length} of ${report.files} files (${report.duplicates} already stored) into ${dbPath}`);
@@ -74,11 +84,20 @@ async function importFiles(dbPath: string, target: string, json: JsonOutput | un
     return EXIT_USAGE;
   } catch (err) {
     progress.done();
+    if (err instanceof CloudTrailImportInterruptedError) {
+      const r = err.report;
+      if (json) json.json({ db: dbPath, files: r.files, imported: r.imported, duplicates: r.duplicates, observations: r.observations, failed: r.failed, interrupted: { file: err.file, stored: err.stored, records: err.records ?? null } });
+      console.error(`keydrill: audit import: ${err.message}`);
+      // As an interrupted drill ends: 128 + SIGINT, as a shell reports an interrupted command.
+      return EXIT_CANCELLED;
+    }
     if (err instanceof CloudTrailFileError) throw new UsageError(`audit import: ${err.message}`);
     if (err instanceof CloudTrailImportStoppedError) throw new CouldNotRunError(`audit import: ${err.message}`, { code: 'store-failed', path: err.file });
     throw err;
   } finally {
     store.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -83,7 +83,8 @@ export const EXIT_CODES_TEXT = `Exit codes:
        another process holds (or a stale lock file names)…
   3    could not run: the KMS backend unreachable, credentials refused;
        or a drill ran but an output could not be written (its verdicts are printed first)
-  130  a drill stopped by Ctrl-C or SIGTERM (the run is kept as cancelled)`;
+  130  stopped by Ctrl-C or SIGTERM: a drill (the run is kept as cancelled), an audit import
+       (stderr says how many records of the file it stopped in are stored)`;
 
 export function overviewHelp(groups: readonly CommandGroup[], commands: readonly CommandSpec[], version: string): string {
   const visible = commands.filter((c) => !c.hidden);

@@ -51,7 +51,7 @@ export const EXIT_USAGE = 2;
 /** Could not run: the KMS backend unreachable or refusing the credentials, an unexpected error. */
 export const EXIT_COULD_NOT_RUN = 3;
 
-/** A drill stopped by SIGINT or SIGTERM (kept as cancelled): 128 + SIGINT, as a shell reports an interrupted command. */
+/** A drill (kept as cancelled) or an import stopped by SIGINT or SIGTERM: 128 + SIGINT, as a shell reports an interrupted command. */
 export const EXIT_CANCELLED = 130;
 
 /**

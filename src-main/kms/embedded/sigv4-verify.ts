@@ -42,9 +42,15 @@ export class SigV4Verifier {
     if (service !== this.service) throw new KmsError('InvalidSignatureException', `Credential should be scoped to correct service: '${this.service}'. `);
 
     const amzDate = headerValue(headers, 'x-amz-date');
-    if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) throw new KmsError('InvalidSignatureException', 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.');
+    if (!amzDate) {
+      // AWS would take the signing time from a Date header too; this server reads only X-Amz-Date, which every SDK sends: said, rather than call the Date header absent.
+      if (headerValue(headers, 'date')) throw new KmsError('IncompleteSignatureException', 'Authorization header requires an \'X-Amz-Date\' header: the embedded KMS does not take the signing time from the \'Date\' header.');
+      throw new KmsError('IncompleteSignatureException', 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.');
+    }
+    // Present but no time: AWS's words for it, and what was given.
+    if (!/^\d{8}T\d{6}Z$/.test(amzDate) || Number.isNaN(signedAtOf(amzDate))) throw new KmsError('InvalidSignatureException', `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'", not '${amzDate.slice(0, 64)}'.`);
     if (amzDate.slice(0, 8) !== date) throw new KmsError('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}'`);
-    const signedAt = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+    const signedAt = signedAtOf(amzDate);
     if (Math.abs(this.wallClock() - signedAt) > MAX_SKEW_MS) {
       throw new KmsError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier or later than the server's time by more than 15 minutes.`);
     }
@@ -60,11 +66,14 @@ export class SigV4Verifier {
     const scope = `${date}/${region}/${service}/aws4_request`;
     const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
     const expected = createHmac('sha256', this.signingKey(identity, date, region, service)).update(stringToSign).digest();
-    const given = Buffer.from(parsed.signature, 'hex');
+    // AWS compares the Signature as given: one that is no SHA-256 in hex simply does not match (said, so the fault is plain).
+    const wellFormed = /^[0-9a-f]{64}$/.test(parsed.signature);
+    const given = Buffer.from(wellFormed ? parsed.signature : '', 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new KmsError(
         'InvalidSignatureException',
-        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' +
+          (wellFormed ? '' : ` (The Signature given, '${parsed.signature.slice(0, 80)}', is not 64 lowercase hexadecimal digits.)`),
       );
     }
     return { identity, region };
@@ -102,10 +111,20 @@ function parseAuthorization(header: string): { credential: string; signedHeaders
     else if (name === 'SignedHeaders') signedHeaders = value;
     else if (name === 'Signature') signature = value;
   }
-  if (!credential || !signedHeaders || !signature || !/^[0-9a-f]{64}$/.test(signature)) {
-    throw new KmsError('IncompleteSignatureException', 'Authorization header requires \'Credential\', \'Signature\' and \'SignedHeaders\' parameters.');
+  // AWS names each parameter that is missing (or empty), one sentence each.
+  const missing = [['Credential', credential], ['Signature', signature], ['SignedHeaders', signedHeaders]].filter(([, value]) => !value).map(([name]) => name);
+  if (!credential || !signedHeaders || !signature) {
+    throw new KmsError('IncompleteSignatureException', missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' '));
   }
   return { credential, signedHeaders: signedHeaders.split(';'), signature };
+}
+
+/** The time an X-Amz-Date (yyyyMMdd'T'HHmmss'Z') names; NaN for a day or hour that is none (20260231T250000Z). */
+function signedAtOf(amzDate: string): number {
+  const iso = `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`;
+  const at = Date.parse(iso);
+  // Date.parse rolls 31 February over to March: only a time that prints back as given is one.
+  return Number.isNaN(at) || new Date(at).toISOString().slice(0, 19) !== iso.slice(0, 19) ? Number.NaN : at;
 }
 
 function sameToken(given: string | undefined, expected: string | undefined): boolean {
