@@ -51,7 +51,7 @@ export function asUsageError(err: unknown, option: string): unknown {
  */
 export function refuseUnknownRun(command: string, store: EventStore, runId: string | undefined): void {
   if (runId === undefined || store.lookup({ runId, maxResults: 1 }).events.length > 0) return;
-  if (!savedRun(runId)) throw new UsageError(`${command}: there is no run ${runId}: no event of the store belongs to it and no run by that id was saved (keydrill runs list shows the saved runs)`, { code: 'run-not-found', option: '--run' });
+  if (!savedRun(runId)) throw new UsageError(`${command}: there is no run ${runId}: no event of the store belongs to it and no run by that id was saved (keydrill runs list shows the saved runs; CloudTrail records imported from log files belong to no run, as CloudTrail has no such field: find them by time, event or key instead)`, { code: 'run-not-found', option: '--run' });
 }
 
 /** What the run store says of a run, or undefined when it holds no such run (imported events, another machine's --db) or cannot be read. */
