@@ -48,18 +48,29 @@ export async function endStep(world: DrillWorld, index: number): Promise<void> {
   const step = world.scenario.timeline[index] as TimelineStep;
   const mark = world.trail.mark;
   let detail: string;
+  // Another step of the same kind still in force holds what this one held: it stays, as that step says.
+  const still = (what: string) => {
+    const other = world.faultsInForce.end(what, index);
+    return other === undefined ? undefined : world.scenario.timeline[other];
+  };
+  const holder = (other: TimelineStep) => `${other.id ?? other.do} (from ${formatDuration(other.at)}${'duration' in other && other.duration !== undefined ? ` for ${formatDuration(other.duration)}` : ''})`;
   if (step.do === 'kms-region-outage') {
-    world.faults.restore(step.region);
-    detail = `KMS in ${step.region} reachable again`;
+    const other = still(`outage ${step.region}`);
+    if (other?.do === 'kms-region-outage') world.faults.outage(step.region, other.mode);
+    else world.faults.restore(step.region);
+    detail = other ? `this outage of KMS in ${step.region} ends, but ${step.region} stays unreachable: ${holder(other)} is still in force` : `KMS in ${step.region} reachable again`;
   } else if (step.do === 'kms-latency') {
-    world.faults.latency(step.region, undefined);
-    detail = `added latency in ${step.region} ends`;
+    const other = still(`latency ${step.region}`);
+    world.faults.latency(step.region, other?.do === 'kms-latency' ? { fixedMs: other.ms, jitterMs: other.jitterMs } : undefined);
+    detail = other ? `this added latency in ${step.region} ends; ${holder(other)}'s stays` : `added latency in ${step.region} ends`;
   } else if (step.do === 'kms-throttle') {
-    world.faults.throttle(step.region, 0);
-    detail = `throttling in ${step.region} ends`;
+    const other = still(`throttle ${step.region}`);
+    world.faults.throttle(step.region, other?.do === 'kms-throttle' ? other.rate : 0);
+    detail = other ? `this throttling in ${step.region} ends; ${holder(other)}'s stays` : `throttling in ${step.region} ends`;
   } else if (step.do === 'zone-outage') {
-    const back = await restartNodes(world, zoneNodes(world, step.zone), 'started again');
-    detail = `zone ${step.zone} back: ${back}`;
+    const other = still(`zone ${step.zone}`);
+    if (other) detail = `this outage of zone ${step.zone} ends, but the zone stays down: ${holder(other)} is still in force`;
+    else detail = `zone ${step.zone} back: ${await restartNodes(world, zoneNodes(world, step.zone), 'started again')}`;
   } else return;
   world.note({ kind: 'event', name: `${step.do}-ended`, detail, step: index, ...(step.id ? { stepId: step.id } : {}), outcome: 'ok', principal: stepPrincipal(world, step) }, mark);
   const affected = stepScope(world, step);
@@ -100,12 +111,15 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
   const admin = (region: string) => world.backend.admin.clientFor(region);
   switch (step.do) {
     case 'kms-region-outage':
+      world.faultsInForce.begin(`outage ${step.region}`, index);
       world.faults.outage(step.region, step.mode);
       return { detail: `KMS in ${step.region} unreachable (${step.mode === 'refused' ? 'connections refused' : 'connections time out'})${step.duration ? ` for ${formatDuration(step.duration)}` : ''}` };
     case 'kms-latency':
+      world.faultsInForce.begin(`latency ${step.region}`, index);
       world.faults.latency(step.region, { fixedMs: step.ms, jitterMs: step.jitterMs });
       return { detail: `KMS calls to ${step.region} take ${step.ms} ms${step.jitterMs ? ` (+ up to ${step.jitterMs} ms)` : ''} more` };
     case 'kms-throttle':
+      world.faultsInForce.begin(`throttle ${step.region}`, index);
       world.faults.throttle(step.region, step.rate);
       return { detail: `${Math.round(step.rate * 100)}% of KMS calls to ${step.region} throttled` };
     case 'key-disable': {
@@ -195,6 +209,7 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
       return { detail: `the customer cancelled the deletion of ${key.id} (the key is disabled until enabled)` };
     }
     case 'zone-outage': {
+      world.faultsInForce.begin(`zone ${step.zone}`, index);
       const nodes = zoneNodes(world, step.zone);
       for (const n of nodes) crash(world, n, `zone ${step.zone} outage`);
       return { detail: `zone ${step.zone} down: ${nodeList(nodes)}` };

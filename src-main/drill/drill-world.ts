@@ -1,4 +1,5 @@
 import type { Scenario } from '../../src-shared/scenario';
+import { FaultsInForce } from './faults-in-force';
 import type { TimelineEntry } from '../../src-shared/run-record';
 import type { ManualClock } from '../common/clock';
 import type { EnvelopeCluster } from '../envelope/envelope-cluster';
@@ -122,6 +123,8 @@ export class DrillWorld {
   canaryRead = 0;
   /** Set when the run is asked to stop: the agenda ends at the next event. */
   cancelled: { reason: string } | undefined;
+  /** Outages, latency, throttling and zone outages of the timeline in force: overlapping ones end one at a time. */
+  readonly faultsInForce = new FaultsInForce();
 
   constructor(
     readonly scenario: Scenario,
