@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { ApiResult } from '../../src-shared/api';
+import { MAX_SCENARIO_CHARACTERS } from '../../src-shared/api-types';
 import { call } from './api-client';
 import type { CodeEditorHandle } from './editor/code-editor';
 
@@ -41,6 +42,14 @@ export function ScenarioEditor({ text, onChange, onValidated }: { text: string; 
       if (!text.trim()) {
         setValidation(undefined);
         onValidated(undefined);
+        setError(undefined);
+        return;
+      }
+      // Said here, in plain words, rather than as the channel's schema refusing the text.
+      if (text.length > MAX_SCENARIO_CHARACTERS) {
+        setValidation(undefined);
+        onValidated(undefined);
+        setError(`the scenario is ${(text.length / 1024 / 1024).toFixed(1)} MiB; a scenario is at most ${MAX_SCENARIO_CHARACTERS / 1024 / 1024} MiB (a fleet of thousands of tenants is played from a file: keydrill drill run fleet.yaml)`);
         return;
       }
       call('drills:validate', { text }).then(
@@ -50,7 +59,13 @@ export function ScenarioEditor({ text, onChange, onValidated }: { text: string; 
           setError(undefined);
           onValidated(v);
         },
-        (err: Error) => live && setError(err.message),
+        (err: Error) => {
+          if (!live) return;
+          // Nothing of the text before stands beside the error: not its "Valid", not a Run it allowed.
+          setValidation(undefined);
+          onValidated(undefined);
+          setError(err.message);
+        },
       );
     }, 250);
     return () => {

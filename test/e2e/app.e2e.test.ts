@@ -100,6 +100,15 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     expect(await page.getByRole('button', { name: 'Run drill' }).isDisabled()).toBe(true);
     await screenshot('drills-validation');
     await editor.fill(text);
+    await page.getByText(/^✓ Valid — /).waitFor();
+    // Over the 2 MiB a scenario may be: said plainly, no "Valid" left from the text before, no Run (a UI trial saw both).
+    await editor.fill(`${text}\n# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    await expect.poll(() => page.locator('#scenario-problems .error').textContent()).toMatch(/^Could not validate: the scenario is 2\.0 MiB; a scenario is at most 2 MiB/);
+    expect(await page.getByText(/^✓ Valid — /).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Run drill' }).isDisabled()).toBe(true);
+    await editor.fill(text);
+    await page.getByText(/^✓ Valid — /).waitFor();
+    expect(await page.locator('#scenario-problems .error').count()).toBe(0);
   });
 
   it('makes a drill of the user\'s fleet from a CSV inventory, or lists the inventory\'s problems with their lines', async () => {
