@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SCENARIO_CHARACTERS } from './scenario-limits';
 import { LOOKUP_ATTRIBUTES, REPORT_FORMATS } from './api-lists';
 import { CloudTrailRecord } from './cloudtrail';
 import { FrameEntry, HierarchyFrame, RunOverview, RunRecord, RunStatus, TimelineEntry } from './run-record';
@@ -85,8 +86,6 @@ export const ScenarioProblem = z.object({ path: z.string(), line: z.number().int
 export type ScenarioProblem = z.infer<typeof ScenarioProblem>;
 
 /** Scenario YAML/JSON text, at most 2 MiB. */
-/** The most a scenario handed to the app may be, in characters (the file limit, scenario-loader.ts MAX_SCENARIO_BYTES, is in bytes). */
-export const MAX_SCENARIO_CHARACTERS = 2 * 1024 * 1024;
 export const ScenarioText = z.string().min(1, 'the scenario is empty').max(MAX_SCENARIO_CHARACTERS, `a scenario is at most ${MAX_SCENARIO_CHARACTERS / 1024 / 1024} MiB`);
 
 /** A drill to run: a built-in scenario by name, or scenario text from the editor. */

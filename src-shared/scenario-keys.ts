@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { didYouMean } from './did-you-mean';
-import { Expectation, TimelineStep } from './scenario';
+import { Expectation, Scenario, TimelineStep } from './scenario';
 
 /**
  * The keys each kind of expectation and timeline step takes, read from the schema itself so they
@@ -42,7 +42,12 @@ export function unknownKeyMessage(path: readonly PropertyKey[], key: string, ite
   const where = path.length === 2 && (list === 'expectations' || list === 'timeline') && typeof index === 'number' ? LISTS[list] : undefined;
   const kind = where && item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[where.discriminator] : undefined;
   const allowed = where && typeof kind === 'string' ? where.kinds.get(kind) : undefined;
-  if (!where || !allowed) return `unknown key "${key}"`;
+  if (!where || !allowed) {
+    // Elsewhere (the top level, policy, topology…): the key meant, when it is a slip of one the object takes.
+    const keys = objectKeysAt(Scenario, path);
+    const like = keys ? didYouMean(key, keys) : undefined;
+    return like ? `unknown key "${key}": did you mean ${like}?` : `unknown key "${key}"`;
+  }
   const like = didYouMean(key, allowed);
   const elsewhere = like ? [] : [...where.kinds].filter(([, keys]) => keys.includes(key)).map(([other]) => other);
   return `unknown key "${key}" in ${String(list)}[${String(index)}] (${String(kind)}): ${like ? `did you mean ${like}? ` : ''}${String(kind)} allows ${allowed.join(', ')}`
@@ -59,4 +64,21 @@ export function missingKeyMessage(path: readonly PropertyKey[], key: string, ite
   const where = path.length === 2 && (list === 'expectations' || list === 'timeline') ? LISTS[list] : undefined;
   const kind = where && item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[where.discriminator] : undefined;
   return `missing key "${key}"${typeof kind === 'string' && where?.kinds.has(kind) ? `: ${kind} needs it` : ''}`;
+}
+
+/** The keys the object at `path` of a schema takes (through optional, default, pipe and array), or undefined where the schema is no plain object. */
+function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let at: z.ZodType | undefined = schema;
+  for (const step of [...path, undefined]) {
+    for (;;) {
+      if (at instanceof z.ZodOptional || at instanceof z.ZodDefault || at instanceof z.ZodPrefault || at instanceof z.ZodNullable) at = at.unwrap() as z.ZodType;
+      else if (at instanceof z.ZodPipe) at = at.in as z.ZodType;
+      else break;
+    }
+    if (step === undefined) return at instanceof z.ZodObject ? Object.keys(at.shape) : undefined;
+    if (at instanceof z.ZodArray && typeof step === 'number') at = at.element as z.ZodType;
+    else if (at instanceof z.ZodObject && typeof step === 'string') at = (at.shape as Record<string, z.ZodType>)[step];
+    else return undefined;
+  }
+  return undefined;
 }

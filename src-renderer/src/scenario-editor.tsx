@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { ApiResult } from '../../src-shared/api';
-import { MAX_SCENARIO_CHARACTERS } from '../../src-shared/api-types';
+import { MAX_SCENARIO_CHARACTERS } from '../../src-shared/scenario-limits';
 import { call } from './api-client';
 import type { CodeEditorHandle } from './editor/code-editor';
 

@@ -115,8 +115,17 @@ describe('scenario files', () => {
     const line = (key: string) => text.split('\n').findIndex((l) => l.includes(`${key}:`)) + 1;
     expect(problems(text)).toEqual([
       `workload.opsPerSecnd: unknown key "opsPerSecnd" (line ${line('opsPerSecnd')})`,
-      `workload.canaryEvry: unknown key "canaryEvry" (line ${line('canaryEvry')})`,
+      `workload.canaryEvry: unknown key "canaryEvry": did you mean canaryEvery? (line ${line('canaryEvry')})`,
     ]);
+  });
+
+  // A UI trial: "duraton" and "healthChek" were refused with no word of the key meant, as expectations' and steps' keys are.
+  it('a slip of a key at the top level or in policy names the key meant', () => {
+    const text = `${valid.replace(/^duration:/m, 'duraton:')}\npolicy:\n  healthChek: 5m\n`;
+    expect(problems(text)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^duraton: unknown key "duraton": did you mean duration\? \(line \d+\)$/),
+      expect.stringMatching(/^policy\.healthChek: unknown key "healthChek": did you mean healthCheck\? \(line \d+\)$/),
+    ]));
   });
 
   it('a YAML alias bomb is refused with the line of its first alias', () => {
