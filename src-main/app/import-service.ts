@@ -291,7 +291,7 @@ async function logFilesAt(path: string): Promise<LogFileListing> {
     if (err instanceof AppError) throw err;
     throw unreadable(path, err as NodeJS.ErrnoException);
   }
-  if (!isFolder) return { files: [path], unfollowable: [] };
+  if (!isFolder) return { files: [path], unfollowable: [], skipped: [] };
   let found: LogFileListing;
   try {
     found = await listLogFiles(path);

@@ -36,6 +36,8 @@ export interface FileImportReport {
   duplicates: number;
   observations: number;
   failed: { file: string; error: string }[];
+  /** Folders passed over as holding no CloudTrail records (CloudTrail-Digest, CloudTrail-Insight). */
+  skippedFolders?: string[] | undefined;
 }
 
 /**
@@ -98,11 +100,11 @@ export async function importCloudTrailLogs(
   } catch (err) {
     throw new CloudTrailFileError(target, await whyUnreadable(target, err as NodeJS.ErrnoException));
   }
-  const { files, unfollowable } = info.isDirectory() ? await listLogFiles(target) : { files: [target], unfollowable: [] };
+  const { files, unfollowable, skipped } = info.isDirectory() ? await listLogFiles(target) : { files: [target], unfollowable: [], skipped: [] };
   // The wrong folder (a digest folder, a typo'd prefix) is an error to name, not an import of nothing.
   if (files.length + unfollowable.length === 0) throw new CloudTrailFileError(target, NO_LOG_FILES);
   const failed = unfollowable.map(({ path, problem }) => ({ file: path, error: `${path}: ${problem}` }));
-  const report: FileImportReport = { files: files.length + unfollowable.length, imported: 0, duplicates: 0, observations: 0, failed };
+  const report: FileImportReport = { files: files.length + unfollowable.length, imported: 0, duplicates: 0, observations: 0, failed, ...(skipped.length ? { skippedFolders: skipped } : {}) };
   const progress = (file: string, filesDone: number, part?: FileCounts): void =>
     onProgress?.({
       file, filesDone, filesTotal: files.length, imported: report.imported + (part?.imported ?? 0),

@@ -14,6 +14,8 @@ export interface LogFileListing {
   files: string[];
   /** Links that lead nowhere the import can read: the link's path and what is wrong with it. */
   unfollowable: { path: string; problem: string }[];
+  /** Folders of what CloudTrail writes beside its logs (digests, Insights), passed over: the import says so. */
+  skipped: string[];
 }
 
 /**
@@ -29,7 +31,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 export const NO_LOG_FILES = 'holds no CloudTrail log files (.json or .json.gz, e.g. under AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/)';
 
 export async function listLogFiles(dir: string): Promise<LogFileListing> {
-  const listing: LogFileListing = { files: [], unfollowable: [] };
+  const listing: LogFileListing = { files: [], unfollowable: [], skipped: [] };
   // Files and folders by device and inode: what two paths (a link and its target) lead to is taken once.
   const seen = new Set<string>();
   const firstVisit = (info: Stats): boolean => {
@@ -48,6 +50,7 @@ export async function listLogFiles(dir: string): Promise<LogFileListing> {
       const path = join(folder, entry.name);
       const kind = await entryKind(entry, path, listing);
       if (kind?.type === 'folder') {
+        if (SKIPPED_FOLDERS.has(entry.name)) listing.skipped.push(path);
         const wanted = !SKIPPED_FOLDERS.has(entry.name) && (!accountFolder || entry.name === 'CloudTrail');
         if (wanted && firstVisit(kind.info)) await walk(path, inAwsLogs || entry.name === 'AWSLogs');
       } else if (kind?.type === 'file' && (LOG_FILE.test(entry.name) || LOG_FILE.test(kind.target ?? '')) && firstVisit(kind.info)) {

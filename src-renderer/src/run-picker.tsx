@@ -5,7 +5,8 @@ import { formatUtc } from './format';
 /** A run as one line of the picker: its outcome, title, backend and seed, and when it ran (UTC). */
 export function runOptionText(r: RunSummary): string {
   const outcome = r.status === 'completed' ? (r.passed ? '✓' : '✗') : r.status === 'started' ? '● running' : r.status;
-  return `${outcome} ${r.title} · ${r.backend}, seed ${r.seed} · ${formatUtc(r.startedAt).slice(0, 16)} UTC`;
+  // To the second: two runs of one scenario and seed in the same minute read alike to the minute.
+  return `${outcome} ${r.title} · ${r.backend}, seed ${r.seed} · ${formatUtc(r.startedAt).slice(0, 19)} UTC`;
 }
 
 /** Chooses the run a page shows; says what to do when there is none yet. */

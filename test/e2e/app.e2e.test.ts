@@ -320,6 +320,13 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     expect(await endpoint.getAttribute('aria-invalid')).toBe('true');
     await endpoint.fill('http://localhost:4566');
     expect(await page.getByTestId('settings-problem').count()).toBe(0);
+    // A test's result stands beside the endpoint it tested only: a trial read "ENOTFOUND nosuchhost.invalid" beside the endpoint it had just corrected.
+    await endpoint.fill('http://127.0.0.1:9');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByTestId('connection-report').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('connection-report').getByRole('heading').textContent()).toBe('Could not connect to LocalStack');
+    await endpoint.fill('http://localhost:4566');
+    expect(await page.getByTestId('connection-report').count()).toBe(0);
     await page.getByRole('radio', { name: /^Embedded KMS/ }).check();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.', { exact: false }).waitFor();

@@ -36,7 +36,8 @@ export function SettingsPage() {
   const saved = useLoad(() => call('settings:get', {}), []);
   const [form, setForm] = useState<Form | undefined>();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
-  const [report, setReport] = useState<ConnectionReport | undefined>();
+  // The result of a connection test, with the backend as it was tested: shown only while the form still says that backend.
+  const [report, setReport] = useState<{ of: string; result: ConnectionReport } | undefined>();
   const [testing, setTesting] = useState(false);
   const [checked, setChecked] = useState(false);
 
@@ -74,7 +75,8 @@ export function SettingsPage() {
     setTesting(true);
     setReport(undefined);
     try {
-      setReport(await call('settings:test-connection', { backend: toBackend(form) }));
+      const backend = toBackend(form);
+      setReport({ of: JSON.stringify(backend), result: await call('settings:test-connection', { backend }) });
       setMessage(undefined);
     } catch (err) {
       setMessage({ ok: false, text: (err as Error).message });
@@ -111,18 +113,18 @@ export function SettingsPage() {
         {problem ? <p className="error" role="alert" data-testid="settings-problem">Not saved or tested: {problem.text}</p> : null}
         {message ? <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'}>{message.text}</p> : null}
       </form>
-      {/* A test of another backend than the one chosen now says nothing about it (a trial read "Connected to the embedded KMS" under LocalStack). */}
-      {report && report.backend === form?.kind ? (
+      {/* A test of another backend than the one the form says now tells nothing of it: a trial read "Connected to the embedded KMS" under LocalStack, and "ENOTFOUND nosuchhost.invalid" beside the endpoint it had just corrected. */}
+      {report && report.of === JSON.stringify(toBackend(form)) ? (
         <section className="connection" aria-label="Connection test" data-testid="connection-report">
-          <h3>{report.ok ? `Connected to ${BACKEND_NAME[report.backend]} in ${(report.elapsedMs / 1000).toFixed(1)} s` : `Could not connect to ${BACKEND_NAME[report.backend]}`}</h3>
-          {report.error ? <p className="error" role="alert">{report.error}</p> : null}
+          <h3>{report.result.ok ? `Connected to ${BACKEND_NAME[report.result.backend]} in ${(report.result.elapsedMs / 1000).toFixed(1)} s` : `Could not connect to ${BACKEND_NAME[report.result.backend]}`}</h3>
+          {report.result.error ? <p className="error" role="alert">{report.result.error}</p> : null}
           <ul className="capabilities">
-            {Object.entries(report.capabilities).map(([k, v]) => (
+            {Object.entries(report.result.capabilities).map(([k, v]) => (
               <li key={k} className={v ? 'pass' : 'fail'}><span className="mark">{v ? '✓' : '✗'}</span> {CAPABILITY_TEXT[k] ?? k}</li>
             ))}
           </ul>
-          {report.notes.length ? <ul className="notes">{report.notes.map((n) => <li key={n}>{n}</li>)}</ul> : null}
-          {report.ok && Object.values(report.capabilities).some((v) => !v) ? (
+          {report.result.notes.length ? <ul className="notes">{report.result.notes.map((n) => <li key={n}>{n}</li>)}</ul> : null}
+          {report.result.ok && Object.values(report.result.capabilities).some((v) => !v) ? (
             <p className="muted">Steps this backend cannot enforce are simulated on the client, with a note in the report (or refused when a scenario says onUnsupportedStep: refuse).</p>
           ) : null}
         </section>
