@@ -272,7 +272,8 @@ export class EmbeddedKms {
     }
     let status = 200;
     let payload: unknown;
-    const call: CallFacts = {};
+    // Gathered only for a listener (kms serve): a drill's calls, recorded on the client, pay nothing for it.
+    const call: CallFacts | undefined = this.onCall ? {} : undefined;
     try {
       const tooLarge = oversized ?? (request.body.length > MAX_BODY ? { bytes: request.body.length } : undefined);
       if (tooLarge) throw new KmsError('ValidationException', tooLargeMessage(tooLarge));
@@ -281,7 +282,7 @@ export class EmbeddedKms {
       const error = err instanceof KmsError || err instanceof CloudTrailServiceError ? err : internalError(err);
       status = error.httpStatus;
       record.errorCode = error.code;
-      call.error = { name: error.code, message: error.message };
+      if (call) call.error = { name: error.code, message: error.message };
       payload = error.toWire();
     }
     const body = JSON.stringify(payload);
@@ -289,7 +290,7 @@ export class EmbeddedKms {
     record.durationMs = performance.now() - started;
     this.onRequest?.(record);
     const requestId = this.core.ids.uuid();
-    if (this.onCall && call.identity && call.region && call.input) {
+    if (this.onCall && call?.identity && call.region && call.input) {
       const userAgent = request.headers['user-agent'];
       this.onCall({ operation: record.operation, region: call.region, identity: call.identity, input: call.input, output: call.output, error: call.error, requestId, userAgent: Array.isArray(userAgent) ? userAgent[0] : userAgent, at: this.core.clock.now() });
     }
@@ -304,7 +305,7 @@ export class EmbeddedKms {
     };
   }
 
-  private dispatch(req: WireRequest, body: Buffer, record: RequestRecord, call: CallFacts): unknown {
+  private dispatch(req: WireRequest, body: Buffer, record: RequestRecord, call: CallFacts | undefined): unknown {
     const target = String(req.headers['x-amz-target'] ?? '');
     const cloudTrail = cloudTrailOperation(target);
     if (this.eventStore && cloudTrail !== undefined) return this.dispatchCloudTrail(this.eventStore, req, body, record, target, cloudTrail);
@@ -322,7 +323,7 @@ export class EmbeddedKms {
       throw new KmsError('SerializationException', 'The request body is not valid JSON.');
     }
     // What CloudTrail would hold of it: an authenticated caller's request read as JSON (a body that is not an object is refused below, and written as {}).
-    Object.assign(call, { identity, region, input: json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {} });
+    if (call) Object.assign(call, { identity, region, input: json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {} });
     this.quota?.take(identity.account, region, name);
     this.letTimeAct();
     let result: Record<string, unknown>;
@@ -334,7 +335,7 @@ export class EmbeddedKms {
       throw err;
     }
     this.publishServiceEvents();
-    call.output = result;
+    if (call) call.output = result;
     return result;
   }
 
