@@ -6,6 +6,7 @@ import type { CloudTrailSink } from './cloudtrail-sink';
 import { BatchPacker } from './event-batch';
 import type { EventStore, InvalidEventError, NewEvent } from './event-store';
 import type { NewObservation } from './observation-codec';
+import { counted } from '../../src-shared/count';
 
 /**
  * The CloudTrail sink the KMS client middleware calls on every KMS call. `record()` only queues:
@@ -82,7 +83,7 @@ export interface IngestStats {
 export class DuplicateEventsError extends Error {
   override name = 'DuplicateEventsError';
   constructor(readonly records: number, readonly observations: number, readonly ids: readonly string[]) {
-    super(`${records} CloudTrail record(s) and ${observations} client-side observation(s) of this run were not stored: the event store already holds their ids (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`);
+    super(`${counted(records, 'CloudTrail record')} and ${counted(observations, 'client-side observation')} of this run were not stored: the event store already holds their ids (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`);
   }
 }
 

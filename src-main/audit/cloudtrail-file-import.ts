@@ -4,6 +4,7 @@ import { BatchPacker } from './event-batch';
 import { InvalidEventError, type EventStore } from './event-store';
 import { CloudTrailFileError, cloudTrailLogRecords, recordName } from './cloudtrail-log-file';
 import { listLogFiles, NO_LOG_FILES, whyUnreadable } from './log-folder-walk';
+import { counted } from '../../src-shared/count';
 
 /**
  * Imports CloudTrail log files into the store: one file, or a folder walked recursively (the S3
@@ -58,7 +59,7 @@ export class CloudTrailImportStoppedError extends Error {
         (part
           ? `${report.imported} events are stored, from the ${done} file${done === 1 ? '' : 's'} before it and the first ${part} records of it`
           : `${report.imported} events from the ${done} file${done === 1 ? '' : 's'} before it are stored`) +
-        `${report.duplicates ? ` (${report.duplicates} already stored)` : ''}${report.failed.length ? `, ${report.failed.length} file(s) refused (malformed, or a link that cannot be followed)` : ''}; ` +
+        `${report.duplicates ? ` (${report.duplicates} already stored)` : ''}${report.failed.length ? `, ${counted(report.failed.length, 'file')} refused (malformed, or a link that cannot be followed)` : ''}; ` +
         `${part ? 'the rest of it' : 'it'} and the ${after} file${after === 1 ? '' : 's'} after it were not imported. Importing the same path again skips what is stored.`,
       { cause },
     );

@@ -10,6 +10,7 @@ import { progressReporter } from './progress';
 import { TIME_RANGE_OPTIONS, timeRange } from './time-options';
 import type { JsonOutput } from './json-output';
 import { CouldNotRunError, EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error';
+import { count, counted } from '../../src-shared/count';
 
 /**
  * `keydrill audit import <file|dir>` imports CloudTrail log files (.json, .json.gz, or a folder in
@@ -74,14 +75,14 @@ async function importFiles(dbPath: string, target: string, json: JsonOutput | un
     if (stop.signal.aborted) console.error(`keydrill: audit import: the ${String(stop.signal.reason)} came after the last record was stored: the import is complete`);
     if (json) json.json({ db: dbPath, files: report.files, imported: report.imported, duplicates: report.duplicates, observations: report.observations, failed: report.failed, skippedFolders: report.skippedFolders ?? [] });
     else {
-      console.log(`imported ${report.imported} events from ${report.files - report.failed.length} of ${report.files} files (${report.duplicates} already stored) into ${dbPath}`);
+      console.log(`imported ${counted(report.imported, 'event')} from ${count(report.files - report.failed.length)} of ${counted(report.files, 'file')} (${count(report.duplicates)} already stored) into ${dbPath}`);
       // Older KeyDrill exports wrote calls that never reached KMS as records: not CloudTrail, kept apart.
-      if (report.observations > 0) console.log(`${report.observations} record(s) of calls that never reached KMS kept as client-side observations, not as CloudTrail`);
+      if (report.observations > 0) console.log(`${counted(report.observations, 'record')} of calls that never reached KMS kept as client-side observations, not as CloudTrail`);
       const skipped = report.skippedFolders ?? [];
       if (skipped.length > 0) console.log(`passed over ${skipped.length === 1 ? `the folder ${skipped[0]}` : `${skipped.length} folders (${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''})`}: CloudTrail's digest and Insights files hold no CloudTrail records`);
     }
     if (report.failed.length === 0) return EXIT_OK;
-    console.error(`keydrill: audit import: ${report.failed.length} file(s) not imported, nothing from them stored:`);
+    console.error(`keydrill: audit import: ${counted(report.failed.length, 'file')} not imported, nothing from ${report.failed.length === 1 ? 'it' : 'them'} stored:`);
     for (const f of report.failed) console.error(`  ${f.error}`);
     return EXIT_USAGE;
   } catch (err) {

@@ -5,6 +5,7 @@ import { regionOption } from './audit-options';
 import { defineCommand, intOption } from './command-spec';
 import { progressReporter } from './progress';
 import { EXIT_OK, UsageError } from './usage-error';
+import { counted } from '../../src-shared/count';
 
 /**
  * `keydrill cleanup --backend aws|localstack`: finds the keys drills created (tag keydrill:scenario)
@@ -86,8 +87,8 @@ export const cleanupCommand = defineCommand({
         for (const k of found) console.log(`${values['dry-run'] ? 'would schedule' : 'scheduled'} ${k.region} ${k.keyId} (${k.scenario}${k.replica ? ', replica' : ''}, was ${k.state})${k.aliases.length ? `; aliases ${k.aliases.join(', ')}` : ''}`);
         for (const s of skippedRegions) console.error(`keydrill: cleanup: skipped ${s.region}: ${s.reason}`);
         console.log(found.length === 0
-          ? `no drill keys left in ${regions.length} region(s) of the ${backend} KMS`
-          : values['dry-run'] ? `${found.length} key(s) would be scheduled for deletion; run again without --dry-run to do it` : `${scheduled} key(s) scheduled for deletion in ${pendingDays} days, ${aliasesDeleted} alias(es) deleted`);
+          ? `no drill keys left in ${counted(regions.length, 'region')} of the ${backend} KMS`
+          : values['dry-run'] ? `${counted(found.length, 'key')} would be scheduled for deletion; run again without --dry-run to do it` : `${counted(scheduled, 'key')} scheduled for deletion in ${pendingDays} days, ${counted(aliasesDeleted, 'alias', 'aliases')} deleted`);
       }
       return EXIT_OK;
     } finally {

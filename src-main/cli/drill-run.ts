@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { DrillSetup } from '../../src-shared/api-types';
-import { count } from '../../src-shared/count';
+import { count, counted } from '../../src-shared/count';
 import { callsAndRecords } from '../../src-shared/record-counts';
 import { describeSetup } from '../../src-shared/drill-setup';
 import { formatDuration } from '../../src-shared/duration';
@@ -178,7 +178,7 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
     } else {
       printVerdicts(summary);
       for (const w of written) console.log(`report: ${w.file} (${w.format}, ${w.bytes} bytes)`);
-      if (cloudtrail) console.log(`CloudTrail logs: ${count(cloudtrail.files.length)} file(s), ${count(cloudtrail.records)} record(s) under ${values['cloudtrail-out']}${othersNote(cloudtrail.others)}`);
+      if (cloudtrail) console.log(`CloudTrail logs: ${counted(cloudtrail.files.length, 'file')}, ${counted(cloudtrail.records, 'record')} under ${values['cloudtrail-out']}${othersNote(cloudtrail.others)}`);
       console.log(`run ${runId} ${summary.status === 'cancelled' ? 'cancelled and kept' : 'saved'}; export it again with: keydrill report ${runId} --out report.html`);
     }
     if (failedOutputs.length) {
@@ -187,7 +187,7 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
         ...(failedOutputs.some((f) => f.option === '--report') ? [`keydrill report ${runId} --out FILE`] : []),
         ...(failedOutputs.some((f) => f.option === '--cloudtrail-out') ? [`keydrill audit export --run ${runId} --cloudtrail-out DIR`] : []),
       ];
-      console.error(`keydrill: could not write ${failedOutputs.length} output(s); the drill ran (${summary.status}) and run ${runId} is saved: write them again with ${again.join(' and ')}`);
+      console.error(`keydrill: could not write ${counted(failedOutputs.length, 'output')}; the drill ran (${summary.status}) and run ${runId} is saved: write them again with ${again.join(' and ')}`);
       return EXIT_COULD_NOT_RUN;
     }
     // A cancelled drill ends as the signal that stopped it would have (128 + SIGINT).
@@ -237,7 +237,7 @@ function printVerdicts(s: DrillSummary): void {
   for (const v of s.verdicts) console.log(`  ${v.passed ? 'PASS' : 'FAIL'}  ${v.summary}`);
   const tenants = describeTenants(s);
   if (tenants) console.log(`  ${tenants}`);
-  if (s.dataAtRisk.length) console.log(`  DATA AT RISK: ${s.dataAtRisk.length} item(s) unreadable at the end, e.g. ${s.dataAtRisk[0]?.what} (${s.dataAtRisk[0]?.reason})`);
+  if (s.dataAtRisk.length) console.log(`  DATA AT RISK: ${counted(s.dataAtRisk.length, 'item')} unreadable at the end, e.g. ${s.dataAtRisk[0]?.what} (${s.dataAtRisk[0]?.reason})`);
   const outcome = s.status === 'cancelled' ? `cancelled at ${formatDuration(Math.floor(s.reachedAt / 1000) * 1000)} of ${formatDuration(s.scenario.duration)}: nothing was judged` : s.passed ? 'all expectations met' : 'some expectations failed';
   // KMS's own RotateKey/DeleteKey records and key owners' copies are CloudTrail records of the run but no calls: say so when there are any.
   const records = callsAndRecords(s.totals, s.totals.cloudTrailRecords);

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { formatDuration } from '../../src-shared/duration';
 import { isFleet } from '../../src-shared/tenant-ranking';
 import { describeFailedStep, describeTenants, type DrillSummary } from './drill-summary';
+import { counted } from '../../src-shared/count';
 
 /**
  * A drill's verdicts as JUnit XML, the format CI systems (GitHub Actions, GitLab, Jenkins, Azure
@@ -65,7 +66,7 @@ export function renderJUnit(outcome: JUnitOutcome, endedAt = new Date()): string
   const props = properties.length ? `    <properties>\n${properties.map(([n, v]) => `      <property name="${attr(n)}" value="${attr(v)}"/>`).join('\n')}\n    </properties>\n` : '';
   const duration = outcome.kind === 'ran' ? ` (${formatDuration(outcome.summary.scenario.duration)} of drill time)` : '';
   const failed = outcome.kind === 'ran' ? outcome.summary.failedSteps : [];
-  const failedSteps = failed.length ? [`${failed.length} step(s) failed when played (the verdicts judge what followed):`, ...failed.map((f) => `  ${describeFailedStep(f)}`)] : [];
+  const failedSteps = failed.length ? [`${counted(failed.length, 'step')} failed when played (the verdicts judge what followed):`, ...failed.map((f) => `  ${describeFailedStep(f)}`)] : [];
   const tenants = outcome.kind === 'ran' ? describeTenants(outcome.summary) : undefined;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

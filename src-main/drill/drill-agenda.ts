@@ -6,6 +6,7 @@ import type { ClusterRuntime, DrillWorld, SimEvent } from './drill-world';
 import type { FrameScope } from './hierarchy-frames';
 import type { TrailMark } from './run-trail';
 import { canarySweep, healthCheck, noteNodesStopped, scheduleWorkload, accountWorkload } from './node-behaviour';
+import { counted } from '../../src-shared/count';
 
 /**
  * The drill's agenda: what is scheduled at the start, and how each event is played — steps and their
@@ -149,7 +150,7 @@ async function handle(world: DrillWorld, event: SimEvent): Promise<void> {
         const report = await cluster.envelope.rotateMasterKeys();
         world.masterKeyRotations += report.rotated.length;
         cluster.masterKeyRotations += report.rotated.length;
-        world.note({ kind: 'event', name: 'master-keys-rotated', detail: `scheduled rolling master-key rotation of ${cluster.id}: ${report.rotated.length} node(s), ${report.rotated.reduce((s, r) => s + r.databaseKeysRewrapped, 0)} database keys re-wrapped, ${report.skipped.length} skipped`, outcome: report.skipped.length ? 'failed' : 'ok', cluster: cluster.id, principal: world.principals.service }, mark);
+        world.note({ kind: 'event', name: 'master-keys-rotated', detail: `scheduled rolling master-key rotation of ${cluster.id}: ${counted(report.rotated.length, 'node')}, ${counted(report.rotated.reduce((s, r) => s + r.databaseKeysRewrapped, 0), 'database key')} re-wrapped, ${report.skipped.length} skipped`, outcome: report.skipped.length ? 'failed' : 'ok', cluster: cluster.id, principal: world.principals.service }, mark);
       } catch (err) {
         world.note({ kind: 'event', name: 'master-keys-rotated', detail: `scheduled master-key rotation of ${cluster.id} failed: ${(err as Error).message}`, outcome: 'failed', cluster: cluster.id, principal: world.principals.service }, mark);
       }

@@ -3,7 +3,7 @@ import {
   ReplicateKeyCommand, RevokeGrantCommand, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import type { TimelineStep } from '../../src-shared/scenario';
-import { count } from '../../src-shared/count';
+import { count, counted } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import { deletedOnDrillClock, noteStepDeparture, unsupportedNote } from './backend-departures';
 import { setKeyCondition } from './hierarchy-frames';
@@ -249,7 +249,7 @@ async function perform(world: DrillWorld, step: TimelineStep, index: number): Pr
       const snap = pickSnapshot(cluster.snapshots, step.snapshot);
       if (!snap) throw new Error(`${cluster.id} has no snapshot ${step.snapshot}`);
       const plain = await cluster.envelope.restoreSnapshot(snap.id, snap.records);
-      return { detail: `snapshot ${snap.id} of ${cluster.id} restored: ${plain.length} record(s) read` };
+      return { detail: `snapshot ${snap.id} of ${cluster.id} restored: ${counted(plain.length, 'record')} read` };
     }
   }
 }
@@ -279,7 +279,7 @@ async function rotateCmk(world: DrillWorld, step: Extract<TimelineStep, { do: 'r
     if (cluster.key !== key) continue;
     if (step.reEncrypt) {
       const report = await cluster.envelope.replaceCmk(arn);
-      parts.push(`${cluster.id}: ${report.rewrapped.length} master key(s) re-encrypted under the new key; ${report.snapshotsNeedingOldKey.length} snapshot(s) still need the old one`);
+      parts.push(`${cluster.id}: ${counted(report.rewrapped.length, 'master key')} re-encrypted under the new key; ${counted(report.snapshotsNeedingOldKey.length, 'snapshot')} still ${report.snapshotsNeedingOldKey.length === 1 ? 'needs' : 'need'} the old one`);
     } else {
       // The Konnect story: the service is pointed at the new ARN but nothing is re-wrapped, so every
       // wrapped master key now names a key that did not wrap it (IncorrectKeyException on next unwrap).

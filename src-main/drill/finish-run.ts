@@ -6,6 +6,7 @@ import { accountWorkload, canarySweep, isCanaryOf, notUnwrapped } from './node-b
 import { backendBlock, executionOf, headAtStart, type RunContext } from './run-head';
 import { availabilitySeries, bucketFor, countSeries, fleetSeries, PER_CLUSTER_SERIES_LIMIT } from './run-series';
 import { evidenceOf, type TrailEntry, type TrailMark } from './run-trail';
+import { counted } from '../../src-shared/count';
 
 /**
  * The end of a drill: a last canary sweep, then the checks that need real cryptography — can every
@@ -185,7 +186,7 @@ function risks(world: DrillWorld, end: EndState): RunRecord['dataAtRisk'] {
       if (r && !r.ok) out.push({ what: `snapshot ${s.id}`, cluster: c.id, reason: r.reason ?? 'cannot be restored' });
     }
     const lost = end.lostCanaries.get(c.id) ?? [];
-    if (lost.length) out.push({ what: `${lost.length} canary record(s)`, cluster: c.id, reason: 'unreadable at the end of the drill' });
+    if (lost.length) out.push({ what: counted(lost.length, 'canary record'), cluster: c.id, reason: 'unreadable at the end of the drill' });
   }
   return out;
 }

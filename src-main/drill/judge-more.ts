@@ -51,7 +51,7 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
       const passed = items.length >= e.atLeast && (e.atMost === undefined || items.length <= e.atMost);
       const expected = [`at least ${count(e.atLeast)}`, e.atMost !== undefined ? `at most ${count(e.atMost)}` : ''].filter(Boolean).join(' and ');
       return {
-        expectation, passed, measured: items.length, measuredText: counted(items.length, 'item'), expected: `${expected} item(s) of data at risk`, evidence: NONE,
+        expectation, passed, measured: items.length, measuredText: counted(items.length, 'item'), expected: `${expected} ${(e.atMost ?? e.atLeast) === 1 ? 'item' : 'items'} of data at risk`, evidence: NONE,
         summary: `${counted(items.length, 'item')} of data at risk at the end${e.cluster ? ` in ${e.cluster}` : ''}${items.length ? `, e.g. ${items[0]?.what} (${items[0]?.reason})` : ''} (expected ${expected})`,
       };
     }

@@ -2,6 +2,7 @@ import { FailoverRefusedError } from '../envelope/envelope-errors';
 import { KmsCallError } from '../envelope/kms-port';
 import { REVOCATION_CODES } from '../envelope/node-context';
 import { serving, type ClusterRuntime, type DrillWorld, type NodeRuntime } from './drill-world';
+import { counted } from '../../src-shared/count';
 
 /**
  * How a node lives between scenario steps: bulk workload counted against its key cache (a KMS
@@ -194,7 +195,7 @@ export async function healthCheck(world: DrillWorld, cluster: ClusterRuntime, n:
   if (shutsDown && n.failedChecks >= policy.onKeyAccessLoss.afterFailedChecks) {
     n.node.shutdown('key access lost');
     n.keyLoss = true;
-    world.note({ kind: 'event', name: 'node-shut-down', detail: `${cluster.id}/${n.id} shut down after ${n.failedChecks} failed health check(s): KMS answered ${result.kmsCode}`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: service }, mark);
+    world.note({ kind: 'event', name: 'node-shut-down', detail: `${cluster.id}/${n.id} shut down after ${counted(n.failedChecks, 'failed health check')}: KMS answered ${result.kmsCode}`, outcome: 'failed', cluster: cluster.id, node: n.id, principal: service }, mark);
   } else {
     // Every failed check is a failed call the timeline cites: on the way to a shut-down one per check;
     // otherwise the node checks again only when something that concerns it changes.

@@ -4,6 +4,7 @@ import { fromBase64, toBase64, type CmkState, type SnapshotState } from './hiera
 import { KmsCallError } from './kms-port';
 import { keyIdOfArn, regionalArn } from './kms-region-router';
 import type { NodeContext } from './node-context';
+import { counted } from '../../src-shared/count';
 
 /** What a CMK replacement did, and what still depends on the old key. */
 export interface CmkReplacementReport {
@@ -76,7 +77,7 @@ export async function replaceCmk(ctx: NodeContext, nodes: readonly EnvelopeNode[
     const list = failures.map((f) => `${f.node}: ${f.error instanceof KmsCallError ? f.error.code : f.error.message}`).join('; ');
     throw new EnvelopeError(
       'CMK_REPLACEMENT_INCOMPLETE',
-      `Replacing ${from.keyArn} by ${to.keyArn} is incomplete: ${failures.length} node(s) still depend on the old key (${list}). ${report.rewrapped.length + report.alreadyOnNewKey.length} node(s) are on the new key; run the replacement again to finish.`,
+      `Replacing ${from.keyArn} by ${to.keyArn} is incomplete: ${counted(failures.length, 'node')} still ${failures.length === 1 ? 'depends' : 'depend'} on the old key (${list}). ${counted(report.rewrapped.length + report.alreadyOnNewKey.length, 'node')} ${report.rewrapped.length + report.alreadyOnNewKey.length === 1 ? 'is' : 'are'} on the new key; run the replacement again to finish.`,
       { cause: failures[0]?.error },
     );
   }

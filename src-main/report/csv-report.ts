@@ -7,6 +7,7 @@ import { historyRows } from './csv-history';
 import type { RunSource, StoredEvidence } from './run-source';
 import { summedUp } from '../../src-shared/record-counts';
 import { checkedSource } from './valid-record';
+import { counted } from '../../src-shared/count';
 
 /** The columns of the long-format CSV; docs/run-record.md describes what each section puts in them. */
 export const CSV_COLUMNS = ['section', 'subject', 'name', 'at_ms', 'at', 'value', 'outcome', 'detail', 'evidence', 'principal', 'observations'] as const;
@@ -108,10 +109,10 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
   else storedRows(source.stored, push);
 
   for (const c of record.clusters) {
-    push({ section: 'cluster-summary', subject: c.cluster, name: 'availabilityPercent', value: c.availabilityPercent, detail: `tenant ${c.tenant}; ${c.minutesUnavailable} min unavailable; ${c.nodesDownAtEnd}/${c.nodes} nodes down at the end; ${c.dataAtRisk} item(s) at risk; ${c.kmsCalls} KMS calls, ${c.failedKmsCalls} failed` });
+    push({ section: 'cluster-summary', subject: c.cluster, name: 'availabilityPercent', value: c.availabilityPercent, detail: `tenant ${c.tenant}; ${c.minutesUnavailable} min unavailable; ${c.nodesDownAtEnd}/${c.nodes} nodes down at the end; ${counted(c.dataAtRisk, 'item')} at risk; ${c.kmsCalls} KMS calls, ${c.failedKmsCalls} failed` });
     for (const [from, to] of c.downIntervals) push({ section: 'cluster-down', subject: c.cluster, name: 'not serving', at_ms: from, value: to - from, detail: `until ${offset(to)}` });
   }
-  for (const r of record.regions) push({ section: 'region-summary', subject: r.region, name: 'kmsCalls', value: r.kmsCalls, detail: `${r.failedKmsCalls} failed; ${r.clientSideFailures} never reached KMS; ${r.outageMinutes} min outage; ${r.clustersDown} cluster(s) down at some moment` });
+  for (const r of record.regions) push({ section: 'region-summary', subject: r.region, name: 'kmsCalls', value: r.kmsCalls, detail: `${r.failedKmsCalls} failed; ${r.clientSideFailures} never reached KMS; ${r.outageMinutes} min outage; ${counted(r.clustersDown, 'cluster')} down at some moment` });
 
   for (const r of record.dataAtRisk) push({ section: 'data-at-risk', subject: r.cluster, name: r.what, detail: r.reason });
   yield* flush();
@@ -130,7 +131,7 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
 function timelineRow(e: TimelineEntry, ids: (records: readonly number[]) => string, observed: (observations: readonly number[] | undefined) => string | undefined): CsvRow {
   const where = e.cluster ? `${e.cluster}${e.node ? `/${e.node}` : ''}` : '';
   const step = e.step !== undefined ? `timeline[${e.step}]${e.stepId ? ` (${e.stepId})` : ''}: ` : '';
-  const calls = e.calls.count > 0 ? ` [${e.calls.count} CloudTrail record(s) from #${e.calls.from}]` : '';
+  const calls = e.calls.count > 0 ? ` [${counted(e.calls.count, 'CloudTrail record')} from #${e.calls.from}]` : '';
   const cited = callsEvidence(e);
   return { section: 'timeline', subject: where, name: e.name, at_ms: e.at, value: e.kind, outcome: e.outcome, detail: `${step}${e.detail}${calls}`, evidence: ids(cited.records), principal: e.principal, observations: observed(cited.observations) };
 }

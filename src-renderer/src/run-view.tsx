@@ -10,6 +10,7 @@ import { coarserBucket, rebucket } from './charts/chart-range';
 import { LineChart } from './charts/line-chart';
 import { formatDuration, formatHitRatio, outcomeBadge } from './format';
 import { RunTenants } from './run-tenants';
+import { counted } from '../../src-shared/count';
 
 /** A finished run: its verdicts with links to their evidence events, and its charts (not redrawn while a drill's progress ticks). */
 export const RunView = memo(function RunView({ record }: { record: RunOverview }) {
@@ -33,7 +34,7 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
       <header className="run-head">
         <h2>{record.scenario.title}</h2>
         <span className={`badge ${outcome.tone}`} data-testid="run-outcome">{outcome.text}</span>
-        {record.dataAtRisk.length > 0 ? <span className="badge fail">{record.dataAtRisk.length} item(s) of data at risk</span> : null}
+        {record.dataAtRisk.length > 0 ? <span className="badge fail">{counted(record.dataAtRisk.length, 'item')} of data at risk</span> : null}
         {stopped ? <p>Why it stopped: <span data-testid="run-stop-reason">{stopped}</span></p> : null}
         <p className="muted">
           <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatDuration(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}

@@ -126,7 +126,7 @@ describe('keydrill audit on the command line', () => {
     mkdirSync(join(digestsOnly, 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/15'), { recursive: true });
     writeFileSync(join(digestsOnly, 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/15/111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20260115T091500Z.json.gz'), '');
     const cases: [string[], RegExp][] = [
-      [['import', bad], new RegExp(`1 file\\(s\\) not imported, nothing from them stored:\\n  ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: Records\\[0\\]: userIdentity: `)],
+      [['import', bad], new RegExp(`1 file not imported, nothing from it stored:\\n  ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: Records\\[0\\]: userIdentity: `)],
       [['import', join(home, 'missing.json')], /audit import: .*missing\.json: cannot be read: ENOENT/],
       [['import', digestsOnly], /audit import: .*digests-only: holds no CloudTrail log files \(\.json or \.json\.gz/],
       [['import'], /give a log file or folder, or --lookup-events/],

@@ -248,7 +248,7 @@ describe('keydrill drill run for CI', () => {
     expect(outcome.verdicts).toEqual([expect.objectContaining({ kind: 'unreadable-within', passed: true })]);
     expect(outcome.failedOutputs.map((f) => [f.option, f.path])).toEqual([['--report', join(out, 'report.html')], ['--report', join(out, 'verdicts.xml')], ['--cloudtrail-out', join(out, 'trail')]]);
     expect(stderr).toContain(`Could not write the html report to ${join(out, 'report.html')}`);
-    expect(stderr).toContain(`could not write 3 output(s); the drill ran (passed) and run ${outcome.runId} is saved`);
+    expect(stderr).toContain(`could not write 3 outputs; the drill ran (passed) and run ${outcome.runId} is saved`);
     expect(keydrill(['runs', 'show', outcome.runId]).stdout).toContain('PASS');
   });
 
