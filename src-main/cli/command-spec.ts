@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { didYouMean } from '../../src-shared/did-you-mean';
 import type { JsonOutput } from './json-output';
 import { UsageError } from './usage-error';
 
@@ -101,7 +102,7 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
     const option = ambiguous?.[1]?.replace(/^-\w, /, '');
     const message = option
       ? `${option} needs a value; a value that starts with a dash is written ${option}=-…, as in ${option}=${argv[argv.indexOf(option) + 1] ?? '-1'}`
-      : (err as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\.$/, '');
+      : withOptionsNamed((err as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\.$/, ''), spec.options);
     throw new UsageError(`${name}: ${message}. See 'keydrill ${name} --help'.`, option ? { option } : {});
   }
   const required = args.filter((a) => !a.optional);
@@ -119,6 +120,21 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
     if (o.type === 'string' && !o.multiple && value === '') throw new UsageError(`--${option} needs a value`);
   }
   return { values: parsed.values as OptionValues<O>, positionals: parsed.positionals };
+}
+
+/**
+ * Node's "Unknown option '--sped'" with the option meant, or the options there are: a user who
+ * guessed `--format` or `--since` learns what the command takes without a trip to --help.
+ */
+function withOptionsNamed(message: string, options: OptionSpecs): string {
+  const unknown = /^Unknown option '(-[^'=]+)/.exec(message);
+  if (!unknown?.[1]) return message;
+  const known = Object.keys(options).map((o) => `--${o}`);
+  if (known.length === 0) return `${message}: this command takes no options`;
+  // Every option as close as a slip ('--sped' is --seed or --speed), not only the first found.
+  const given = unknown[1];
+  const close = known.filter((option) => didYouMean(given, [option]) !== undefined);
+  return close.length > 0 && close.length <= 3 ? `${message} (did you mean ${close.join(' or ')}?)` : `${message} (it takes ${known.join(', ')})`;
 }
 
 /** A whole number in [min, max], or a UsageError naming the option and what it got. */

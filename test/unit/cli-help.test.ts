@@ -78,8 +78,12 @@ describe('keydrill help', () => {
     expect(verb.err).toContain('needs one of: run, list, validate, show');
     const option = await run('drill', 'run', 'x', '--sped', '2');
     expect(option.code).toBe(2);
-    expect(option.err).toContain("Unknown option '--sped'");
+    expect(option.err).toContain("Unknown option '--sped' (did you mean --seed or --speed?)");
     expect(option.err).toContain("'keydrill drill run --help'");
+    // An option guessed from another tool is answered with the options the command takes.
+    const guessed = await run('report', 'some-run', '--format', 'html');
+    expect(guessed.code).toBe(2);
+    expect(guessed.err).toContain("report: Unknown option '--format' (it takes --out, --bundle, --db, --json)");
     const choice = await run('drill', 'run', 'revocation-and-restore', '--backend', 'gcp');
     expect(choice.code).toBe(2);
     expect(choice.err).toContain('--backend must be one of embedded, localstack, aws');
