@@ -95,7 +95,7 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
   const args = spec.args ?? [];
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: config, allowPositionals: args.length > 0, strict: true });
+    parsed = parseArgs({ args: argv, options: config, allowPositionals: args.length > 0, strict: true, tokens: true });
   } catch (err) {
     // Node's "argument is ambiguous. Did you forget…" for `--seed -1` becomes what to write.
     const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec((err as Error).message);
@@ -104,6 +104,16 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
       ? `${option} needs a value; a value that starts with a dash is written ${option}=-…, as in ${option}=${argv[argv.indexOf(option) + 1] ?? '-1'}`
       : withOptionsNamed((err as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\.$/, ''), spec.options);
     throw new UsageError(`${name}: ${message}. See 'keydrill ${name} --help'.`, option ? { option } : {});
+  }
+  // `--seed 1 … --seed 2` would otherwise run with the last one given, silently.
+  const seen = new Map<string, string | undefined>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || spec.options[token.name]?.multiple) continue;
+    if (seen.has(token.name)) {
+      const values = [seen.get(token.name), token.value].map((v) => (v === undefined ? '' : ` '${v}'`));
+      throw new UsageError(`${name}: --${token.name} is given twice (${token.rawName}${values[0]}, then ${token.rawName}${values[1]}): give it once`, { option: `--${token.name}` });
+    }
+    seen.set(token.name, token.value);
   }
   const required = args.filter((a) => !a.optional);
   if (parsed.positionals.length < required.length) {

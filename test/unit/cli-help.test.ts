@@ -84,6 +84,10 @@ describe('keydrill help', () => {
     const guessed = await run('report', 'some-run', '--format', 'html');
     expect(guessed.code).toBe(2);
     expect(guessed.err).toContain("report: Unknown option '--format' (it takes --out, --bundle, --db, --json)");
+    // A single-value option given twice is refused, not run with the last one.
+    const twice = await run('drill', 'run', 'revocation-and-restore', '--seed', '1', '--seed', '2');
+    expect(twice.code).toBe(2);
+    expect(twice.err).toContain("--seed is given twice (--seed '1', then --seed '2'): give it once");
     const choice = await run('drill', 'run', 'revocation-and-restore', '--backend', 'gcp');
     expect(choice.code).toBe(2);
     expect(choice.err).toContain('--backend must be one of embedded, localstack, aws');
