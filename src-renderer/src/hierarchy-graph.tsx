@@ -1,5 +1,7 @@
+import type { KeyboardEvent } from 'react';
 import type { GraphNode } from './hierarchy-model';
 import { onActivate } from './format';
+import { useRovingFocus } from './use-roving-focus';
 
 export const BOX_W = 220;
 const BOX_H = 40;
@@ -13,7 +15,11 @@ const SUB_CHARS = 34;
 const x = (column: number) => 10 + column * (BOX_W + COL_GAP);
 const y = (row: number) => 34 + row * (BOX_H + ROW_GAP);
 
-/** The key hierarchy as SVG: boxes coloured by state, an edge from each key to the key that wraps it. */
+/**
+ * The key hierarchy as SVG: boxes coloured by state, an edge from each key to the key that wraps it.
+ * One Tab stop: Up/Down step through the keys in order, Right goes to the first key a key wraps,
+ * Left to the key wrapping it, Enter selects.
+ */
 export function HierarchyGraph({ nodes, selected, onSelect, highlight, zoom }: {
   nodes: readonly GraphNode[];
   selected: string | undefined;
@@ -26,8 +32,14 @@ export function HierarchyGraph({ nodes, selected, onSelect, highlight, zoom }: {
   const rows = Math.max(...nodes.map((n) => n.row)) + 1;
   const width = x(columns) - COL_GAP + 20;
   const height = y(rows) + 10;
+  const across = (id: string, e: KeyboardEvent) => {
+    const to = e.key === 'ArrowRight' ? nodes.find((n) => n.parent === id)?.id : e.key === 'ArrowLeft' ? byId.get(id)?.parent : undefined;
+    return to !== undefined && byId.has(to) ? to : undefined;
+  };
+  const roving = useRovingFocus<SVGSVGElement>(nodes.map((n) => n.id), selected, 'data-node', across);
   return (
-    <svg className="hierarchy" width={width * zoom} height={height * zoom} viewBox={`0 0 ${width} ${height}`} role="tree" aria-label="Key hierarchy">
+    <svg className="hierarchy" width={width * zoom} height={height * zoom} viewBox={`0 0 ${width} ${height}`} role="tree" aria-label="Key hierarchy"
+      ref={roving.box} onKeyDown={roving.onKeyDown} onFocus={roving.onFocus}>
       {COLUMN_TITLES.slice(0, columns).map((t, i) => <text key={t} x={x(i)} y={18} className="col-title" aria-hidden="true">{t}</text>)}
       {nodes.map((n) => {
         const p = n.parent ? byId.get(n.parent) : undefined;
@@ -47,7 +59,7 @@ export function HierarchyGraph({ nodes, selected, onSelect, highlight, zoom }: {
         const label = clip(n.label, LABEL_CHARS);
         const sub = clip(n.sub, SUB_CHARS);
         return (
-          <g key={n.id} role="treeitem" tabIndex={0} aria-selected={selected === n.id} data-node={n.id}
+          <g key={n.id} role="treeitem" tabIndex={roving.tabIndexOf(n.id)} aria-selected={selected === n.id} data-node={n.id}
             className={`box ${n.state} ${selected === n.id ? 'selected' : ''} ${highlight(n) ? 'match' : ''}`}
             transform={`translate(${x(n.column)},${y(n.row)})`} onClick={() => onSelect(n.id)} onKeyDown={onActivate(() => onSelect(n.id))}>
             <rect width={BOX_W} height={BOX_H} rx={6} />

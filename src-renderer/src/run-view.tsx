@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import type { RunOverview } from '../../src-shared/api';
 import { summedUp } from '../../src-shared/record-counts';
 import { stopReasonAlone } from '../../src-shared/stop-reason';
@@ -11,10 +11,22 @@ import { LineChart } from './charts/line-chart';
 import { formatDuration, formatHitRatio, outcomeBadge } from './format';
 import { RunTenants } from './run-tenants';
 import { counted } from '../../src-shared/count';
+import { focusIsLost } from './focus-is-lost';
 
 /** A finished run: its verdicts with links to their evidence events, and its charts (not redrawn while a drill's progress ticks). */
-export const RunView = memo(function RunView({ record }: { record: RunOverview }) {
+export const RunView = memo(function RunView({ record, takeFocus, onFocusTaken }: {
+  record: RunOverview;
+  /** Focus the run's heading (the drill run from this page just ended, and its Stop button with it). */
+  takeFocus?: boolean;
+  onFocusTaken?: () => void;
+}) {
   const { openInAudit } = useAppState();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!takeFocus) return;
+    if (focusIsLost()) heading.current?.focus();
+    onFocusTaken?.();
+  }, [takeFocus, onFocusTaken]);
   const t = record.totals;
   const runId = record.execution.runId;
   // Evidence cites the run's CloudTrail records by number; their event ids come from the run id.
@@ -32,7 +44,7 @@ export const RunView = memo(function RunView({ record }: { record: RunOverview }
   return (
     <section className="run-view" aria-label="Run result" data-testid="run-view">
       <header className="run-head">
-        <h2>{record.scenario.title}</h2>
+        <h2 ref={heading} tabIndex={-1}>{record.scenario.title}</h2>
         <span className={`badge ${outcome.tone}`} data-testid="run-outcome">{outcome.text}</span>
         {record.dataAtRisk.length > 0 ? <span className="badge fail">{counted(record.dataAtRisk.length, 'item')} of data at risk</span> : null}
         {stopped ? <p>Why it stopped: <span data-testid="run-stop-reason">{stopped}</span></p> : null}

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { GraphNode } from '../hierarchy-model';
+import { focusIsLost } from '../focus-is-lost';
 import { STATE_WORDS, STATES, TENANT_WORDS, total, type StateCounts, type TenantGroup, type TenantState } from './fleet-model';
 
 const ROW = 30;
@@ -46,8 +47,8 @@ export function FleetTree({ tenants, expanded, onToggle, focused, onFocus, scrol
   /** The tenant whose key hierarchy is shown beside the tree. */
   focused: string | undefined;
   onFocus: (tenant: string) => void;
-  /** Brings this tenant's row into view when it changes (a search jumped to it). */
-  scrollTo?: { tenant: string; nonce: number } | undefined;
+  /** Brings this tenant's row into view when it changes (a search jumped to it), and the focus to it if asked (another page sent the user here). */
+  scrollTo?: { tenant: string; nonce: number; focus?: boolean } | undefined;
   height?: number;
 }) {
   const rows = useMemo(() => rowsOf(tenants, expanded), [tenants, expanded]);
@@ -70,6 +71,7 @@ export function FleetTree({ tenants, expanded, onToggle, focused, onFocus, scrol
     setActive(i);
     const el = box.current;
     if (el) el.scrollTop = Math.max(0, i * ROW - ROW);
+    if (scrollTo.focus && focusIsLost()) el?.focus();
     // Only when asked again: the rows change under a scrub without moving the view.
   }, [scrollTo?.nonce]);
 

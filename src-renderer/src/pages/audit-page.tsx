@@ -5,6 +5,7 @@ import { useAppState, useAppStore } from '../app-state';
 import { AuditFilterForm, EMPTY_FILTERS, toQuery, type FilterField, type Filters } from '../audit-filters';
 import { lookupRequest, takeEarlyAnswer } from '../audit-first-page';
 import { OutsideTheRangeNote } from '../audit-outside-range';
+import { focusIsLost } from '../focus-is-lost';
 import { RunObservations, type ObservationCite } from '../run-observations';
 import { formatTime } from '../format';
 import { useLoad } from '../use-call';
@@ -73,6 +74,14 @@ export function AuditPage() {
   }, [chartQuery]);
   const generation = useRef(0);
   const inflight = useRef<AbortController | undefined>(undefined);
+  // A link on another page opened this one (a verdict's evidence, a key's events): the rows it
+  // asked for take the keyboard once they are here, as the link that was pressed is now hidden.
+  const focusRows = useRef(false);
+  const [rowsAsked, setRowsAsked] = useState(0);
+  const table = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (rowsAsked && focusIsLost()) table.current?.querySelector<HTMLElement>('[role="grid"]')?.focus();
+  }, [rowsAsked]);
 
   const fetchPage = useCallback(async (q: AuditQuery, o: Order, token: string | undefined, append: boolean) => {
     const mine = ++generation.current;
@@ -91,8 +100,11 @@ export function AuditPage() {
       setError(undefined);
       if (!append) setChartQuery((old) => (old === q ? old : q));
       if (!append) setSelected(page.events.length > 0 && q.attribute?.key === 'EventId' ? 0 : undefined);
+      if (!append && focusRows.current && page.events.length > 0) setRowsAsked((n) => n + 1);
+      if (!append) focusRows.current = false;
     } catch (err) {
       if (mine === generation.current) {
+        focusRows.current = false;
         setError((err as Error).message);
         // Nothing of an earlier query stays beside the error: no rows, no further pages, no count or
         // charts (which would only ask the refused query again).
@@ -128,6 +140,8 @@ export function AuditPage() {
         ? { ...EMPTY_FILTERS, start: auditPreset.range.start, end: auditPreset.range.end }
         : { ...EMPTY_FILTERS, runId: auditPreset?.runId ?? '' };
     // Through the form, the query presetQuery (audit-first-page.ts) asks for as the tab opens.
+    // A cited observation takes the keyboard in its own table (RunObservations).
+    focusRows.current = auditPreset !== undefined && auditPreset.observation === undefined;
     setFilters(f);
     apply(f);
   }, [auditPreset, apply]);
@@ -193,7 +207,7 @@ export function AuditPage() {
       ) : !loading && rows.length === 0 && !error ? (
         <p className="empty">No CloudTrail events match. {runs.length === 0 ? 'Run a drill on the Drills page: every KMS call it makes lands here.' : 'Loosen the filters, or press Reset.'}</p>
       ) : null}
-      <div className="audit-grid">
+      <div className="audit-grid" ref={table}>
         {rows.length > 0 ? (
           <VirtualTable label="CloudTrail events" rows={rows} columns={COLUMNS} rowKey={(r) => r.eventId} selected={selected} onSelect={setSelected} onNearEnd={onNearEnd} />
         ) : <div />}

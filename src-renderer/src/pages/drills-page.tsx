@@ -1,4 +1,4 @@
-import { lazy, startTransition, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, startTransition, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { BackendKind, ScenarioSummary } from '../../../src-shared/api';
 import { timeLeftText } from '../../../src-shared/drill-eta';
 import { describeSetup } from '../../../src-shared/drill-setup';
@@ -16,6 +16,8 @@ const LiveAvailability = lazy(() => import('../live-availability').then((m) => (
 const LiveCalls = lazy(() => import('../live-calls').then((m) => ({ default: m.LiveCalls })));
 import { ScenarioEditor, type Validation } from '../scenario-editor';
 import { useLoad } from '../use-call';
+import { useFollowRun } from '../use-follow-run';
+import { useRovingFocus } from '../use-roving-focus';
 
 /** How fast a drill plays: as fast as it goes (virtual time), or on the wall clock to watch it unfold. */
 const PACES = [
@@ -75,8 +77,9 @@ export function DrillsPage() {
 
   const [stopping, setStopping] = useState(false);
   useEffect(() => setStopping(false), [job?.jobId]);
+  const follow = useFollowRun(job);
   const stop = async () => {
-    if (!job) return;
+    if (!job || stopping) return;
     setStopping(true);
     try {
       const { cancelled } = await call('drills:cancel', { jobId: job.jobId });
@@ -111,6 +114,7 @@ export function DrillsPage() {
       const speed = PACES[pace]?.speed;
       const started = await call('drills:run', { scenario, backend: backend ?? settings.data?.backend.kind, seed: seedNumber, ...(speed ? { speed } : {}) });
       startJob(started);
+      follow.ranHere();
     } catch (err) {
       setRunError((err as Error).message);
     } finally {
@@ -146,6 +150,7 @@ export function DrillsPage() {
   const canRun = !job && text.trim() !== '' && validation?.valid === true;
   // A built-in scenario is picked while the editor holds it as it is: edited or pasted over, what runs is the editor's text.
   const picked = chosen && text === chosen.text ? chosen.name : undefined;
+  const roving = useRovingFocus<HTMLUListElement>(useMemo(() => (scenarios.data ?? []).map((s) => s.name), [scenarios.data]), picked, 'data-scenario');
 
   return (
     <div className="page drills">
@@ -154,9 +159,9 @@ export function DrillsPage() {
           <h2>Built-in scenarios</h2>
           {scenarios.error ? <p className="error" role="alert">{scenarios.error}</p> : null}
           {scenarios.loading && !scenarios.data ? <p className="muted">Loading…</p> : null}
-          <ul role="listbox" aria-label="Built-in scenarios">
+          <ul role="listbox" aria-label="Built-in scenarios" ref={roving.box} onKeyDown={roving.onKeyDown} onFocus={roving.onFocus}>
             {(scenarios.data ?? []).map((s) => (
-              <li key={s.name} role="option" tabIndex={0} aria-selected={picked === s.name} data-scenario={s.name}
+              <li key={s.name} role="option" tabIndex={roving.tabIndexOf(s.name)} aria-selected={picked === s.name} data-scenario={s.name}
                 onClick={() => pick(s)} onKeyDown={onActivate(() => pick(s))}>
                 <strong>{s.title}</strong>
                 <span className="muted">{scenarioFacts(s)}</span>
@@ -189,12 +194,14 @@ export function DrillsPage() {
             </label>
             <button type="button" className="primary" disabled={!canRun} onClick={() => void run()}>Run drill</button>
             {job ? (
-              <div className="progress" role="status" aria-live="polite">
+              <div className="progress" role="status" aria-live="polite" onFocus={follow.onFocus} onBlur={follow.onBlur}>
                 {/* During set-up nothing of the drill's time has passed yet: the bar runs without a value (indeterminate) beside what is being made. */}
                 {settingUp(job) ? <progress aria-label={`Setting up ${job.title}`} /> : <progress value={job.fraction} max={1} aria-label={`Running ${job.title}`} />}
                 <span>{settingUp(job) ? `Setting up${job.setup ? `, ${describeSetup(job.setup)}` : '…'}` : `${Math.round(job.fraction * 100)}%${timeLeft(job)}`} · {job.title}</span>
-                <button type="button" onClick={() => void stop()} disabled={stopping} data-testid="stop-drill">{stopping ? 'Stopping…' : 'Stop'}</button>
-                <button type="button" className="link" onClick={() => go('explorer')}>Watch the hierarchy</button>
+                {/* aria-disabled, not disabled: a disabled button drops the focus the keyboard user pressed it with. */}
+                <button type="button" ref={follow.stopButton} onClick={() => void stop()} aria-disabled={stopping} data-testid="stop-drill">{stopping ? 'Stopping…' : 'Stop'}</button>
+                {/* This page is hidden under the pressed link: the keyboard goes to the Explorer's tab, as arrowing along the tabs does. */}
+                <button type="button" className="link" onClick={() => { go('explorer'); document.getElementById('tab-explorer')?.focus(); }}>Watch the hierarchy</button>
               </div>
             ) : null}
           </div>
@@ -209,7 +216,8 @@ export function DrillsPage() {
       {starting ? <p className="muted" data-testid="run-starting">{job?.title ?? 'The drill'}: its run shows here as soon as it is kept, a moment after Run.</p> : null}
       {recordError && !starting ? <p className="error" role="alert">{recordError}</p> : null}
       {/* Drawn afresh when the run ends: shown from its start now, it was read (its verdicts' evidence ids too) while it had none. */}
-      {record && seen && !starting ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView key={`${record.execution.runId} ${record.execution.status}`} record={record} /></Suspense> : null}
+      {record && seen && !starting ? <Suspense fallback={<p className="muted">Loading the run…</p>}><RunView key={`${record.execution.runId} ${record.execution.status}`} record={record}
+        takeFocus={follow.resultFor === record.execution.runId && record.execution.status !== 'started'} onFocusTaken={follow.taken} /></Suspense> : null}
     </div>
   );
 }

@@ -62,7 +62,7 @@ export function ExplorerPage() {
   const [selected, setSelected] = useState<string | undefined>();
   const [blast, setBlast] = useState<BlastTarget | undefined>();
   const [search, setSearch] = useState('');
-  const [found, setFound] = useState<{ tenant: string; nonce: number; term?: string; nth?: number } | undefined>();
+  const [found, setFound] = useState<{ tenant: string; nonce: number; term?: string; nth?: number; focus?: boolean } | undefined>();
   const [searchNote, setSearchNote] = useState<string | undefined>();
   const [zoom, setZoom] = useState(1);
   const pan = useDragPan<HTMLDivElement>();
@@ -99,7 +99,8 @@ export function ExplorerPage() {
     setOnlyTrouble(false);
     setExpanded((x) => new Set([...(x ?? open), focusAsk.tenant]));
     showTenant(focusAsk.tenant);
-    setFound((f) => ({ tenant: focusAsk.tenant, nonce: (f?.nonce ?? 0) + 1 }));
+    // The link that asked is on a page now hidden: the focus goes to the tenant's row.
+    setFound((f) => ({ tenant: focusAsk.tenant, nonce: (f?.nonce ?? 0) + 1, focus: true }));
     scrubTo(focusAsk.runId, focusAsk.at === undefined ? undefined : timeline.indexAtOrBefore(focusAsk.at));
   }, [focusAsk, live, shownRun, run.moments, allTenants, timeline]);
 
@@ -218,7 +219,7 @@ export function ExplorerPage() {
               </div>
             )}
             {node ? <KeyPanel node={node} nodes={tenantBoxes} runId={shownRun} start={start} at={shown?.at ?? 0} onBlast={setBlast} /> : (
-              <aside className="detail empty">Select a key (click it, or Tab to it and press Enter) to see its ARN, key material, what depends on it, its blast radius and its latest CloudTrail events.</aside>
+              <aside className="detail empty">Select a key (click it, or Tab to the graph, move to it with the arrow keys and press Enter) to see its ARN, key material, what depends on it, its blast radius and its latest CloudTrail events.</aside>
             )}
           </div>
         </>
