@@ -1,6 +1,7 @@
 import { ListKeysCommand } from '@aws-sdk/client-kms';
 import type { BackendSettings, ConnectionReport } from '../../src-shared/api';
 import { drillCapabilities, probeCapabilities, type BackendCapabilities } from '../kms/backend-capabilities';
+import { checkAwsProfile, UnknownAwsProfileError } from '../kms/aws-profile-check';
 import { startEmbeddedBackend } from '../kms/embedded-backend';
 import { KmsClientFactory } from '../kms/kms-client-factory';
 
@@ -52,6 +53,7 @@ async function probe(backend: BackendSettings): Promise<BackendCapabilities> {
       other.destroy();
     }
   }
+  await checkAwsProfile(backend.profile);
   const factory = new KmsClientFactory({ backend: 'aws', profile: backend.profile, maxAttempts: 1 });
   try {
     for (const region of backend.regions) await factory.clientFor(region).send(new ListKeysCommand({ Limit: 1 }));
@@ -63,6 +65,8 @@ async function probe(backend: BackendSettings): Promise<BackendCapabilities> {
 }
 
 function describe(err: unknown): string {
+  // Already a sentence for the user: its class name would only be noise before it.
+  if (err instanceof UnknownAwsProfileError) return err.message;
   const e = err as Error & { code?: string };
   const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
   return `${name}${e.message || e.code || String(err)}`.split('\n')[0] ?? 'failed';

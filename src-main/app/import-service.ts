@@ -8,6 +8,7 @@ import { listLogFiles, NO_LOG_FILES, type LogFileListing } from '../audit/log-fo
 import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
 import type { EventStore } from '../audit/event-store';
 import { importLookupEvents } from '../audit/lookup-events-import';
+import { checkAwsProfile, UnknownAwsProfileError } from '../kms/aws-profile-check';
 import { AppError } from './app-error';
 import type { AppEvents } from './app-events';
 
@@ -191,6 +192,7 @@ export class ImportService {
     let stored = 0;
     let client: CloudTrailClient | undefined;
     try {
+      if (target.backend === 'aws') await checkAwsProfile(target.profile);
       client = (this.options.cloudTrailClient ?? defaultCloudTrailClient)(target);
       const result = await importLookupEvents(client, this.options.store(), {
         startTime: query.startTime === undefined ? undefined : new Date(query.startTime),
@@ -208,7 +210,7 @@ export class ImportService {
       this.finished({ jobId, ok: true, source: 'lookup-events', stored: result.imported, duplicates: result.duplicates, failed: [] });
     } catch (err) {
       const e = err as Error;
-      const error = err instanceof Stopped ? e.message : `LookupEvents (${target.backend}, ${target.region}) failed: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`;
+      const error = err instanceof Stopped || err instanceof UnknownAwsProfileError ? e.message : `LookupEvents (${target.backend}, ${target.region}) failed: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`;
       this.finished({ jobId, ok: false, source: 'lookup-events', error, stored });
     } finally {
       client?.destroy();

@@ -4,6 +4,7 @@ import { CloudTrailImportInterruptedError, CloudTrailImportStoppedError, importC
 import { CloudTrailFileError } from '../audit/cloudtrail-log-file';
 import { importLookupEvents, LookupEventsImportError, LookupEventsStoppedError } from '../audit/lookup-events-import';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
+import { checkAwsProfile } from '../kms/aws-profile-check';
 import { defineCommand } from './command-spec';
 import { attributeOption, DB_OPTION, eventsDbPath, regionOption } from './audit-options';
 import { progressReporter } from './progress';
@@ -115,7 +116,9 @@ interface LookupSettings {
 }
 
 async function importFromLookupEvents(dbPath: string, s: LookupSettings): Promise<number> {
-  // The standard credential chain and region settings (AWS_PROFILE, AWS_REGION, ...), as every AWS tool.
+  // The standard credential chain and region settings (AWS_PROFILE, AWS_REGION, ...), as every AWS tool;
+  // an AWS_PROFILE in neither AWS file is named as such, not as credentials that could not be loaded.
+  await checkAwsProfile(undefined);
   const client = new CloudTrailClient({ ...(s.region ? { region: s.region } : {}), ...(s.endpoint ? { endpoint: s.endpoint } : {}) });
   const store = SqliteEventStore.open(dbPath);
   const progress = progressReporter();

@@ -1,4 +1,5 @@
 import { DeleteAliasCommand, DescribeKeyCommand, ListAliasesCommand, ListKeysCommand, ListResourceTagsCommand, ScheduleKeyDeletionCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { checkAwsProfile } from '../kms/aws-profile-check';
 import { AWS_REGIONS } from '../kms/embedded/regions';
 import { backendUnavailable, KmsClientFactory } from '../kms/kms-client-factory';
 import { regionOption } from './audit-options';
@@ -48,6 +49,8 @@ export const cleanupCommand = defineCommand({
     const backend = values.backend as 'localstack' | 'aws';
     const regions = (values.region ?? [...AWS_REGIONS]).map((r) => regionOption(r) as string);
     const pendingDays = intOption('pending-days', values['pending-days'], 7, 7, 30);
+    // Else every region would be "skipped: refused the credentials" for what is a mistyped name.
+    await checkAwsProfile(values.profile);
     const factory = new KmsClientFactory({ backend, endpoint: values.endpoint, profile: values.profile, maxAttempts: 2 });
     const progress = progressReporter();
     const found: Leftover[] = [];

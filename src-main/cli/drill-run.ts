@@ -14,6 +14,7 @@ import { exportCloudTrailLogs, type ExportReport } from '../audit/cloudtrail-exp
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { DrillRefusedError, runDrill } from '../drill/drill-runner';
 import { resolveKmsEndpoint } from '../kms/aws-endpoint-config';
+import { checkAwsProfile } from '../kms/aws-profile-check';
 import { backendUnavailable, KMS_BACKENDS, type KmsBackend } from '../kms/kms-client-factory';
 import { ReportError } from '../report/report-error';
 import type { RunSource } from '../report/run-source';
@@ -114,6 +115,8 @@ async function drillRun(values: DrillRunValues, ref: string, output: JsonOutput)
   // A big drill says how big before it starts, so nobody waits blind (a drill too big to play was refused above).
   if (estimate.events > LARGE_ESTIMATED_EVENTS) process.stderr.write(`keydrill: ${scenario.name} will play ${describeEstimate(estimate)}\n`);
 
+  // A mistyped --profile is bad input, said before a dry run's plan as before a real run.
+  if (backend !== 'embedded') await checkAwsProfile(values.profile);
   const resolved = backend === 'embedded' ? undefined : resolveKmsEndpoint({ backend, explicit: values.endpoint, profile: values.profile });
   if (resolved && !values['dry-run']) console.error(`drill ${scenario.name}: ${backendText(backend, resolved.url)}${resolved.url ? ` (from ${resolved.source})` : ''}${values.profile ?? process.env.AWS_PROFILE ? `, profile ${values.profile ?? process.env.AWS_PROFILE}` : ''}`);
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { NotADatabaseError } from '../common/sqlite-file';
 import { DataFolderLockedError } from '../kms/embedded/data-folder';
+import { UnknownAwsProfileError } from '../kms/aws-profile-check';
 import { BackendUnavailableError } from '../kms/kms-client-factory';
 import { ReportError } from '../report/report-error';
 import { parseCommandLine, type CommandSpec } from './command-spec';
@@ -99,6 +100,8 @@ function failureOf(err: unknown): Failure {
   if (err instanceof DataFolderLockedError) return usage('data-folder-locked', { path: err.lockFile });
   // A store file that is no database (--db naming the wrong file, a data folder holding something else): the user's to point elsewhere.
   if (err instanceof NotADatabaseError) return usage('not-a-database', { path: err.file });
+  // A profile name that is in neither AWS file (--profile, AWS_PROFILE): a slip of typing, not a backend down.
+  if (err instanceof UnknownAwsProfileError) return usage('unknown-aws-profile');
   if (err instanceof ReportError && (err.code === 'unknown-format' || err.code === 'bad-destination')) return usage(err.code);
   if (err instanceof CouldNotRunError) return couldNotRun(err.details.code ?? 'could-not-run', err.details);
   if (err instanceof BackendUnavailableError) return couldNotRun(`backend-${err.reason}`);

@@ -1,6 +1,7 @@
 import type { CloudTrailSink } from '../audit/cloudtrail-sink';
 import type { Clock } from '../common/clock';
 import { seededIds } from '../common/id-source';
+import { checkAwsProfile } from '../kms/aws-profile-check';
 import { AWS_CAPABILITIES, drillCapabilities, probeCapabilities, type DrillCapabilities } from '../kms/backend-capabilities';
 import { startEmbeddedBackend, type EmbeddedBackend } from '../kms/embedded-backend';
 import { vendorIamPolicy } from '../kms/embedded/identities';
@@ -106,6 +107,8 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
       close: () => embedded.close(),
     };
   }
+  // A mistyped profile is named as such before anything is provisioned (see aws-profile-check.ts).
+  await checkAwsProfile(o.profile);
   const account = o.kind === 'localstack' ? '000000000000' : (process.env.KEYDRILL_AWS_ACCOUNT ?? 'unknown');
   const base = { backend: o.kind, endpoint: o.endpoint, profile: o.profile } as const;
   const admin = new KmsClientFactory({ ...base, ...common });

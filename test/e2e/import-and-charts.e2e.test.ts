@@ -71,6 +71,27 @@ describe.skipIf(!e2eChromium)('importing CloudTrail logs and charting them (Play
     return chart.locator('.recharts-bar-rectangle path').count();
   }
 
+  /** The colour a chart draws `key` in, as the page computes it: its legend swatch and its bars (recharts draws one bar group per key, in legend order). */
+  async function drawnColour(id: string, key: string): Promise<{ swatch: string; bars: string[] }> {
+    const chart = page.getByTestId(id);
+    await chart.locator('.recharts-bar-rectangle path').first().waitFor({ state: 'attached' });
+    // Runs in the page; the tests' own TypeScript has no DOM types.
+    type El = { textContent: string | null; querySelector(s: string): El | null; querySelectorAll(s: string): El[] };
+    type Styles = { getComputedStyle(element: El): { backgroundColor: string; fill: string } };
+    return chart.evaluate((figure: unknown, name: string) => {
+      const fig = figure as El;
+      const view = globalThis as unknown as Styles;
+      const items = [...fig.querySelectorAll('.legend li:not(.unit)')];
+      const at = items.findIndex((li) => li.textContent === name);
+      const swatch = items[at]?.querySelector('.swatch');
+      const group = fig.querySelectorAll('.recharts-bar')[at];
+      return {
+        swatch: swatch ? view.getComputedStyle(swatch).backgroundColor : 'no legend entry',
+        bars: [...new Set([...(group?.querySelectorAll('.recharts-bar-rectangle path') ?? [])].map((p) => view.getComputedStyle(p).fill))],
+      };
+    }, key);
+  }
+
   /** What the chart says it counted (its caption, and data-total for the test). */
   const charted = async (id: string) => Number(await page.getByTestId(id).getAttribute('data-total'));
   const audit = () => page.locator('#page-audit');
@@ -148,9 +169,13 @@ describe.skipIf(!e2eChromium)('importing CloudTrail logs and charting them (Play
       expect(looksDrawn(shot), `${id} looks blank: ${JSON.stringify(shot)}`).toBe(true);
     }
     await screenshot('audit-charts');
+    await screenshot('audit-operations', byOperation);
   });
 
   it('charts follow every filter the table follows, and the count is the true total', async () => {
+    // Decrypt's colour before any filter: the EventName filter below must not repaint it.
+    const decryptBefore = await drawnColour('chart-calls-eventName', 'Decrypt');
+    expect(decryptBefore.bars, 'the legend shows the colour the bars are drawn in').toEqual([decryptBefore.swatch]);
     const errors = errorsStored();
     await audit().getByLabel('Errors only').check();
     await audit().getByRole('button', { name: 'Apply' }).click();
@@ -163,6 +188,8 @@ describe.skipIf(!e2eChromium)('importing CloudTrail logs and charting them (Play
     const decrypts = services.eventStore().lookup({ attribute: { key: 'EventName', value: 'Decrypt' }, maxResults: 10_000 }).events.length;
     await expect.poll(() => charted('chart-calls-region')).toBe(decrypts);
     expect(await page.getByTestId('chart-calls-eventName').locator('.legend li:not(.unit)').allTextContents()).toEqual(['Decrypt']);
+    expect(await drawnColour('chart-calls-eventName', 'Decrypt')).toEqual(decryptBefore);
+    await screenshot('audit-operations-filtered', page.getByTestId('chart-calls-eventName'));
     await audit().getByLabel('Region').fill('us-east-1');
     await audit().getByRole('button', { name: 'Apply' }).click();
     await page.getByTestId('audit-charts-empty').waitFor();

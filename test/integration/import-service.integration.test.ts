@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent, ApiEventPayload } from '../../src-shared/api';
 import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { callApi, type AppContext } from '../../src-main/app/api-handlers';
@@ -69,6 +69,7 @@ function open(options: Partial<AppServicesOptions> = {}): void {
 beforeEach(() => open());
 afterEach(async () => {
   await services.close();
+  vi.unstubAllEnvs();
 });
 
 const progressOf = (jobId: string) => events.filter((e) => e.name === 'import:progress').map((e) => e.payload as ApiEventPayload<'import:progress'>).filter((p) => p.jobId === jobId);
@@ -282,6 +283,11 @@ describe('importing from CloudTrail LookupEvents (audit:import-lookup)', () => {
 
   it('uses the AWS profile and the asked region from the settings', async () => {
     await services.close();
+    // The profile must be in an AWS file (it is checked before any call); no credentials needed for that.
+    const config = join(scratch, 'aws-config');
+    writeFileSync(config, '[profile auditor]\nregion = eu-west-1\n');
+    vi.stubEnv('AWS_CONFIG_FILE', config);
+    vi.stubEnv('AWS_PROFILE', undefined);
     const targets: CloudTrailTarget[] = [];
     open({
       cloudTrailClient: (target) => {
@@ -294,6 +300,20 @@ describe('importing from CloudTrail LookupEvents (audit:import-lookup)', () => {
     const jobId = await start('audit:import-lookup', { region: 'us-east-1', maxPages: 1 });
     expect(await finished(jobId)).toMatchObject({ ok: true, stored: 50 });
     expect(targets).toEqual([{ backend: 'aws', region: 'us-east-1', profile: 'auditor' }]);
+  });
+
+  it('a profile in neither AWS file ends the job naming it and the profiles there, before any call', async () => {
+    await services.close();
+    const config = join(scratch, 'aws-config-typo');
+    writeFileSync(config, '[profile auditor]\nregion = eu-west-1\n');
+    vi.stubEnv('AWS_CONFIG_FILE', config);
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(scratch, 'no-credentials'));
+    const targets: CloudTrailTarget[] = [];
+    open({ cloudTrailClient: (target) => { targets.push(target); return defaultCloudTrailClient(target); } });
+    await callApi(ctx, 'settings:set', { backend: { kind: 'aws', profile: 'audtior', regions: ['eu-west-1'] } });
+    const jobId = await start('audit:import-lookup', { region: 'us-east-1' });
+    expect(await finished(jobId)).toMatchObject({ ok: false, stored: 0, error: `AWS profile "audtior" is not in ${config} or ${join(scratch, 'no-credentials')} (profiles there: auditor). Did you mean "auditor"?` });
+    expect(targets).toEqual([]);
   });
 
   it('says which backend to choose when the embedded KMS serves no CloudTrail', async () => {

@@ -1,7 +1,9 @@
-import { memo, useMemo } from 'react';
+import { memo, useId, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { useChartWidth } from './use-chart-width';
-import { AXIS, formatCount, keyColours, TOOLTIP_STYLE } from './chart-colours';
+import { AXIS, formatCount, TOOLTIP_STYLE } from './chart-colours';
+import { hatchFill, HatchPatterns, swatchStyle } from './hatch-fill';
+import { ALL_OTHERS, seriesLooks, type SeriesLook } from './series-looks';
 import { bucketName, drillTickLabel, drillTicks, utcLabel, wallTickLabel, wallTicks } from './time-ticks';
 import { NO_GRID_LINES, plainTick } from './axis-tick';
 import { formatDuration } from '../format';
@@ -44,7 +46,9 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
   testId?: string;
   height?: number;
 }) {
-  const { rows, keys, colours, total } = useMemo(() => denseRows(series, axis), [series, axis]);
+  const { rows, keys, looks, total } = useMemo(() => denseRows(series, axis), [series, axis]);
+  // Pattern ids are document-wide: each chart's own, in characters url(#…) takes as they are.
+  const patternIds = `hatch-${useId().replace(/[^\w-]/g, '')}`;
   const { ref: box, width } = useChartWidth<HTMLDivElement>();
   const heading = `${title}, per ${bucketName(axis.bucketMs)}`;
   if (total === 0) {
@@ -67,25 +71,26 @@ export const BucketBars = memo(function BucketBars({ title, note, series, axis, 
         <XAxis dataKey="mid" type="number" domain={[axis.from, Math.max(axis.to, gridEnd)]} allowDataOverflow ticks={ticks} interval={0} stroke={AXIS.stroke} tick={xTick} />
         <YAxis allowDecimals={false} interval={0} stroke={AXIS.stroke} tick={COUNT_TICK} width={44} />
         <Tooltip {...TOOLTIP_STYLE} labelFormatter={(mid) => bucketLabel(Number(mid))} formatter={(v) => `${Number(v).toLocaleString('en')} ${noun}`} />
+        <HatchPatterns looks={looks} idPrefix={patternIds} />
         {keys.map((key, i) => (
-          <Bar key={key} dataKey={`s${i}`} name={key} stackId="bucket" fill={colours[i]} isAnimationActive={false} minPointSize={(v) => (Number(v) > 0 ? 2 : 0)} />
+          <Bar key={key} dataKey={`s${i}`} name={key} stackId="bucket" fill={hatchFill(looks[i] as SeriesLook, patternIds, i)} isAnimationActive={false} minPointSize={(v) => (Number(v) > 0 ? 2 : 0)} />
         ))}
       </BarChart> : null}</div>
       <ul className="legend">
-        {keys.map((key, i) => <li key={key}><span className="swatch" style={{ background: colours[i] }} />{key}</li>)}
+        {keys.map((key, i) => <li key={key}><span className="swatch" style={swatchStyle(looks[i] as SeriesLook)} />{key}</li>)}
         <li className="unit">{noun} per {bucketName(axis.bucketMs)}</li>
       </ul>
     </figure>
   );
 });
 
-/** One row per bucket of the axis, zeros included (recharts sizes bars by the gap between rows): `{ mid, s0, s1, … }`; each key's colour (by its name). */
-export function denseRows(series: readonly CountSeries[], axis: BucketAxis): { rows: Record<string, number>[]; keys: string[]; colours: string[]; total: number } {
+/** One row per bucket of the axis, zeros included (recharts sizes bars by the gap between rows): `{ mid, s0, s1, … }`; each key's look (by its name: series-looks.ts). */
+export function denseRows(series: readonly CountSeries[], axis: BucketAxis): { rows: Record<string, number>[]; keys: string[]; looks: SeriesLook[]; total: number } {
   const totals = series.map((s) => ({ label: s.label, total: s.points.reduce((n, [, c]) => n + c, 0), s }))
     .filter((s) => s.total > 0)
     .sort((a, b) => b.total - a.total || (a.label < b.label ? -1 : 1));
   const kept = totals.length > MAX_KEYS ? totals.slice(0, MAX_KEYS - 1) : totals;
-  const keys = [...kept.map((k) => k.label), ...(totals.length > kept.length ? ['all others'] : [])];
+  const keys = [...kept.map((k) => k.label), ...(totals.length > kept.length ? [ALL_OTHERS] : [])];
   const size = axis.bucketMs;
   const origin = axis.origin ?? axis.from;
   const rows: Record<string, number>[] = [];
@@ -101,5 +106,5 @@ export function denseRows(series: readonly CountSeries[], axis: BucketAxis): { r
       if (row) row[`s${i}`] = (row[`s${i}`] ?? 0) + c;
     }
   });
-  return { rows, keys, colours: keyColours(keys), total: totals.reduce((n, s) => n + s.total, 0) };
+  return { rows, keys, looks: seriesLooks(keys), total: totals.reduce((n, s) => n + s.total, 0) };
 }

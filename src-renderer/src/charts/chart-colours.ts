@@ -2,31 +2,11 @@
  * Series colours as CSS variables (`--series-1` … `--series-8` in styles.css), so one chart is
  * readable in both themes: SVG presentation attributes accept `var()` in Chromium.
  */
-const SERIES = 8;
+export const PALETTE_SIZE = 8;
 
+/** The palette's colours in order, for series drawn by rank (clusters); keys drawn by name: series-looks.ts. */
 export function seriesColour(index: number): string {
-  return `var(--series-${(index % SERIES) + 1})`;
-}
-
-/**
- * One colour per key (a region, an operation, an error code) that depends on the key's name, not on
- * its rank in the chart: us-east-1 is drawn alike in the live chart, the finished run and the Audit
- * page, whichever region had more calls. Each key wants the slot its name hashes to; keys are
- * placed in name order and one whose slot is taken moves to the next free one, so a chart's keys
- * differ while the palette lasts.
- */
-export function keyColours(keys: readonly string[]): string[] {
-  const slot = new Map<string, number>();
-  const used = new Set<number>();
-  for (const key of [...keys].sort()) {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
-    let s = h % SERIES;
-    for (let tries = 0; used.has(s) && tries < SERIES; tries++) s = (s + 1) % SERIES;
-    used.add(s);
-    slot.set(key, s);
-  }
-  return keys.map((k) => seriesColour(slot.get(k) ?? 0));
+  return `var(--series-${(index % PALETTE_SIZE) + 1})`;
 }
 
 /** Axis, grid and tooltip colours shared by every chart, from the theme's variables (tick labels: axis-tick.tsx). */
