@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as kmsSdk from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
@@ -348,6 +348,30 @@ describe('scenario checks that stop a drill failing at run time', () => {
       `expectations[0].operation: Decrpyt is not an AWS KMS operation (did you mean Decrypt?): write an API name as CloudTrail shows it, like Decrypt, GenerateDataKey or ReEncrypt (line ${lineOf(text, 'Decrpyt')})`,
       `expectations[1].operation: Frobnicate is not an AWS KMS operation: write an API name as CloudTrail shows it, like Decrypt, GenerateDataKey or ReEncrypt (line ${lineOf(text, 'Frobnicate')})`,
     ]);
+  });
+
+  // A user wrote AccessDenied: it validated, and the drill then failed the expectation ("no KMS call failed with AccessDenied").
+  it('an error code no KMS call gives is refused where it is written, with the code meant', () => {
+    const text = withExpectations(
+      '{ expect: error-code-after, after: outage, code: AccessDenied }',
+      '{ expect: kms-calls, errorCode: KMSInvalidStateExeption, atMost: 0 }',
+      '{ expect: kms-calls, errorCode: KeyRevoked, atMost: 0 }',
+      '{ expect: error-code-after, after: outage, code: NetworkingError, within: 5m }',
+      '{ expect: kms-calls, errorCode: AccessDeniedException, atLeast: 1 }',
+    );
+    const tail = 'write it as CloudTrail\'s errorCode shows it, like AccessDeniedException, DisabledException or KMSInvalidStateException (or NetworkingError, TimeoutError for a call that never reached KMS)';
+    expect(problems(text)).toEqual([
+      `expectations[0].code: AccessDenied is not an error code a KMS call gives (did you mean AccessDeniedException?): ${tail} (line ${lineOf(text, 'AccessDenied }')})`,
+      `expectations[1].errorCode: KMSInvalidStateExeption is not an error code a KMS call gives (did you mean KMSInvalidStateException?): ${tail} (line ${lineOf(text, 'KMSInvalidStateExeption')})`,
+      `expectations[2].errorCode: KeyRevoked is not an error code a KMS call gives: ${tail} (line ${lineOf(text, 'KeyRevoked')})`,
+    ]);
+  });
+
+  it('the built-in scenarios still validate', () => {
+    const dir = new URL('../../resources/scenarios/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) expect(() => parseScenarioText(readFileSync(new URL(file, dir), 'utf8'), file)).not.toThrow();
   });
 
   it('the KMS operations a scenario may name are the SDK\'s commands, and hold every operation the embedded KMS answers', () => {
