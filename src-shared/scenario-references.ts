@@ -1,6 +1,7 @@
 import { KMS_API_OPERATIONS } from './cloudtrail';
 import { didYouMean } from './did-you-mean';
 import { formatDuration } from './duration';
+import { KMS_ERROR_CODES, likelyErrorCode } from './kms-error-codes';
 import type { Scenario } from './scenario';
 
 /**
@@ -167,6 +168,12 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
     if ((e.expect === 'kms-calls' || e.expect === 'kms-calls-at-most') && e.operation !== undefined && !KMS_API_OPERATIONS.has(e.operation)) {
       const like = didYouMean(e.operation, KMS_API_OPERATIONS);
       problem([...path, 'operation'], `${e.operation} is not an AWS KMS operation${like ? ` (did you mean ${like}?)` : ''}: write an API name as CloudTrail shows it, like Decrypt, GenerateDataKey or ReEncrypt`);
+    }
+    // Matched exactly against what the drill's calls carry (judge-more.ts): a code no call can carry never matches.
+    const [codeField, code] = e.expect === 'error-code-after' ? ['code', e.code] : e.expect === 'kms-calls' ? ['errorCode', e.errorCode] : [];
+    if (codeField !== undefined && code !== undefined && !KMS_ERROR_CODES.has(code)) {
+      const like = likelyErrorCode(code);
+      problem([...path, codeField], `${code} is not an error code a KMS call gives${like ? ` (did you mean ${like}?)` : ''}: write it as CloudTrail's errorCode shows it, like AccessDeniedException, DisabledException or KMSInvalidStateException (or NetworkingError, TimeoutError for a call that never reached KMS)`);
     }
     if ('atLeast' in e && 'atMost' in e && e.atLeast !== undefined && e.atMost !== undefined && e.atLeast > e.atMost) {
       problem([...path, 'atLeast'], `atLeast (${e.atLeast}) is more than atMost (${e.atMost}): no result can meet both`);

@@ -269,13 +269,13 @@ export const Expectation = z.discriminatedUnion('expect', [
     cluster: Id.optional(),
     region: Region.optional(),
     operation: z.string().optional(),
-    errorCode: z.string().optional().describe('Only calls that failed with this error code.'),
+    errorCode: z.string().optional().describe('Only calls that failed with this error code, as CloudTrail\'s errorCode gives it (AccessDeniedException, not AccessDenied).'),
     atLeast: z.number().int().min(0).optional(),
     atMost: z.number().int().min(0).optional(),
     allIn: Region.optional().describe('Every matching call went to this region.'),
     allSucceed: z.boolean().optional().describe('Every matching call succeeded.'),
   }).strict().describe('KMS calls (CloudTrail records) in a window or after a step: how many, where, whether they succeeded.'),
-  z.object({ expect: z.literal('error-code-after'), after: Id, code: z.string().min(1), within: Duration.optional(), cluster: Id.optional() }).strict()
+  z.object({ expect: z.literal('error-code-after'), after: Id, code: z.string().min(1).describe('As CloudTrail\'s errorCode gives it (AccessDeniedException, not AccessDenied); NetworkingError or TimeoutError for a call that never reached KMS.'), within: Duration.optional(), cluster: Id.optional() }).strict()
     .describe('A KMS call failed with this error code after the step (within the time given).'),
   z.object({ expect: z.literal('rotations'), kind: z.enum(['master-key', 'cmk']), cluster: Id.optional(), atLeast: z.number().int().min(0).optional(), atMost: z.number().int().min(0).optional() }).strict()
     .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'rotations needs atLeast or atMost', path: ['atLeast'] }),

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { isNode, LineCounter, parseDocument, type Pair, type YAMLError } from 'yaml';
 import { Scenario } from '../../src-shared/scenario';
 import { missingKeyMessage, unknownKeyMessage } from '../../src-shared/scenario-keys';
 import { issueText } from '../../src-shared/issue-text';
+import { YamlReferences } from './yaml-references';
 
 /**
  * Reads a scenario file (YAML, or JSON — a subset of YAML, so one parser gives line numbers for
@@ -60,9 +61,11 @@ export function loadScenarioFile(file: string, target: ScenarioTarget = {}): Sce
 export function parseScenarioText(text: string, file = 'scenario', target: ScenarioTarget = {}): Scenario {
   if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError(file, [{ path: '', line: undefined, message: `the file is larger than ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB` }]);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  // merge: YAML 1.1's merge key (`<<: *node`), which hand-written scenarios use to share a node's settings.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) throw new ScenarioError(file, syntaxProblems(doc.errors, text));
-  const data = toData(doc, lines, file);
+  const refs = new YamlReferences(doc, lines);
+  const data = toData(refs, file);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioError(file, [{ path: '', line: 1, message: `a scenario is a mapping with name, title, duration, topology, workload… (${basename(file)} holds ${data === null ? 'nothing' : Array.isArray(data) ? 'a list' : typeof data})` }]);
   }
@@ -72,22 +75,25 @@ export function parseScenarioText(text: string, file = 'scenario', target: Scena
     const { regions } = target;
     const unserved = regions ? result.data.topology.regions.flatMap((region, i) => (regions.has(region) ? [] : [{ region, path: ['topology', 'regions', i] }])) : [];
     if (unserved.length === 0) return result.data;
-    throw new ScenarioError(file, unserved.map(({ region, path }) => ({ path: formatPath(path), line: lineOf(doc, lines, path), message: regions?.problem(region) ?? '' })));
+    throw new ScenarioError(file, unserved.map(({ region, path }) => ({ path: formatPath(path), line: lineOf(refs, path), message: regions?.problem(region) ?? '' })));
   }
   const problems = result.error.issues.flatMap((issue): ScenarioProblem[] => {
     // An unknown key is reported where it is written, one problem a key, not at its parent's line;
     // in an expectation or a step, with what its kind allows and the key meant.
     if (issue.code === 'unrecognized_keys') {
       const item = valueAt(data, issue.path);
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), line: keyLine(doc, lines, issue.path, key), message: unknownKeyMessage(issue.path, key, item) }));
+      return issue.keys.map((key) => {
+        const pair = refs.pairAt(issue.path, key);
+        return { path: formatPath([...issue.path, key]), line: refs.lineOf(pair?.key) ?? lineOf(refs, issue.path), message: `${unknownKeyMessage(issue.path, key, item)}${yamlHint(pair, key)}` };
+      });
     }
     // A required key left out: say so, rather than zod's "expected string, received undefined".
     const key = issue.path.at(-1);
     const parent = valueAt(data, issue.path.slice(0, -1));
     if (issue.code === 'invalid_type' && typeof key === 'string' && parent !== null && typeof parent === 'object' && !Array.isArray(parent) && !(key in parent)) {
-      return [{ path: formatPath(issue.path), line: lineOf(doc, lines, issue.path), message: missingKeyMessage(issue.path.slice(0, -1), key, parent) }];
+      return [{ path: formatPath(issue.path), line: lineOf(refs, issue.path), message: missingKeyMessage(issue.path.slice(0, -1), key, parent) }];
     }
-    return [{ path: formatPath(issue.path), line: lineOf(doc, lines, issue.path), message: issueText(issue, valueAt(data, issue.path), 'yaml') }];
+    return [{ path: formatPath(issue.path), line: lineOf(refs, issue.path), message: issueText(issue, valueAt(data, issue.path), 'yaml') }];
   });
   throw new ScenarioError(file, dedupe(problems));
 }
@@ -142,54 +148,24 @@ function syntaxReason(e: YAMLError, text: string): string {
   return first.charAt(0).toLowerCase() + first.slice(1);
 }
 
-/** Aliases a scenario may use before it looks like an alias bomb (a billion laughs): each expansion counts. */
-const MAX_ALIAS_COUNT = 100;
-
 /**
- * The document as plain data. YAML aliases are resolved here, so the two ways they go wrong are
- * named with the alias's line: one that names no anchor defined before it, and so many expansions
- * that the file would blow up to gigabytes in memory.
+ * The document as plain data, once its aliases and merge keys are known to be sound (yaml-references.ts):
+ * each problem with them is named with its line, rather than as the parser's exception.
  */
-function toData(doc: Document, lines: LineCounter, file: string): unknown {
-  const aliases: { source: string; line: number | undefined }[] = [];
-  visit(doc, {
-    Alias(_, node) {
-      aliases.push({ source: node.source, line: node.range ? lines.linePos(node.range[0]).line : undefined });
-    },
-  });
-  const anchors = new Set<string>();
-  visit(doc, {
-    Node(_, node) {
-      if (node.anchor) anchors.add(node.anchor);
-    },
-  });
-  const dangling = aliases.filter((a) => !anchors.has(a.source));
-  if (dangling.length) throw new ScenarioError(file, dangling.map((a) => ({ path: '', line: a.line, message: `the alias *${a.source} names no anchor (&${a.source}) defined before it` })));
-  try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    const message = (err as Error).message;
-    if (/alias/i.test(message)) {
-      const first = aliases[0];
-      const unresolved = /Unresolved alias[^:]*: (\S+)/.exec(message)?.[1];
-      const at = unresolved ? aliases.find((a) => a.source === unresolved) ?? first : first;
-      throw new ScenarioError(file, [{ path: '', line: at?.line, message: unresolved
-        ? `the alias *${unresolved} names no anchor (&${unresolved}) defined before it`
-        : `the YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions: an alias bomb?); the first alias is *${first?.source ?? '?'}` }]);
-    }
-    throw err;
-  }
+function toData(refs: YamlReferences, file: string): unknown {
+  const problems = refs.problems();
+  if (problems.length) throw new ScenarioError(file, problems.map((p) => ({ path: formatPath(p.path), line: p.line, message: p.message })));
+  return refs.data();
 }
 
-/** The line a key of the mapping at `path` is written on (its parent's line if it cannot be found). */
-function keyLine(doc: Document, lines: LineCounter, path: readonly PropertyKey[], key: string): number | undefined {
-  const parent = path.length === 0 ? doc.contents : doc.getIn(path as (string | number)[], true);
-  if (isMap(parent)) {
-    const pair = parent.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === key);
-    const node = pair && isNode(pair.key) ? pair.key : undefined;
-    if (node?.range) return lines.linePos(node.range[0]).line;
-  }
-  return lineOf(doc, lines, path);
+/**
+ * A word on YAML written for anchors, where a key is unknown: a key that only holds an anchor
+ * (`x-node: &node {…}`, a Compose habit) has no place in a scenario, and a quoted "<<" is a plain key.
+ */
+function yamlHint(pair: Pair | undefined, key: string): string {
+  const anchor = pair && isNode(pair.value) ? pair.value.anchor : undefined;
+  if (anchor) return ` (a scenario has no keys only to hold anchors: put &${anchor} on the first value that uses it, and merge it into the others with <<: *${anchor})`;
+  return key === '<<' ? ' (a merge key is written unquoted: <<: *name)' : '';
 }
 
 /** The value at `path` in the document's data (undefined where there is none). */
@@ -202,11 +178,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), '');
 }
 
-/** The line of the deepest node on the path that exists (a missing member points at its parent). */
-function lineOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
+/** The line of the deepest node on the path that exists (a missing member points at its parent), read through aliases and merges. */
+function lineOf(refs: YamlReferences, path: readonly PropertyKey[]): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as (string | number)[], true);
-    if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+    const line = refs.lineOf(refs.nodeAt(path.slice(0, depth)));
+    if (line !== undefined) return line;
   }
   return undefined;
 }

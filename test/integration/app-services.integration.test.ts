@@ -101,6 +101,15 @@ describe('the services behind the contract, as the UI uses them', () => {
     expect(await callApi(ctx, 'drills:fleet', { inventory: 'x'.repeat(2 * 1024 * 1024 + 1), name: 'big.csv' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('at most 2 MiB') } });
   });
 
+  it('the editor\'s validation reads YAML merge keys as the CLI does, and names a bad merge with its line', async () => {
+    const text = readFileSync('resources/scenarios/regional-outage-multi-region-key.yaml', 'utf8')
+      .replace('- { id: n1,', '- &node { id: n1,').replace('- { id: n2, region: us-east-1, zone: us-east-1b }', '- { <<: *node, id: n2, zone: us-east-1b }');
+    expect(await callApi(ctx, 'drills:validate', { text })).toMatchObject({ ok: true, result: { valid: true } });
+    const out = await callApi(ctx, 'drills:validate', { text: text.replace('{ <<: *node, id: n2', '{ <<: [*node, 3], id: n2') });
+    const line = text.split('\n').findIndex((l) => l.includes('id: n2')) + 1;
+    expect(out).toMatchObject({ ok: true, result: { valid: false, problems: [{ path: 'topology.clusters[0].nodes[1]', line, message: expect.stringMatching(/^a merge key \(<<\) merges mappings into this one, and this is the number 3/) }] } });
+  });
+
   it('a YAML syntax error comes with its line and column, for the editor to put the cursor there', async () => {
     const out = await callApi(ctx, 'drills:validate', { text: 'name: x\ntitle: y\n}\nduration: 1h\n' });
     expect(out).toMatchObject({ ok: true, result: { valid: false, problems: [{ path: '', line: 3, column: 1 }] } });

@@ -71,16 +71,18 @@ describe('located errors for hostile or stale input', () => {
 
   it('a YAML alias bomb and an unresolved alias: exit 2 with the line', () => {
     const bomb = join(home, 'bomb.yaml');
-    const levels = ['a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]'];
+    const levels = ['a: &a [x,x,x,x,x,x,x,x,x]'];
+    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e']]) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    levels.push(`f: [${Array(9).fill('*e').join(',')}]`);
     writeFileSync(bomb, `name: bomb\n${levels.join('\n')}\n`);
     const r = keydrill('drill', 'run', bomb);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('an alias bomb?); the first alias is *a (line 3)');
+    expect(r.stderr).toContain('an alias bomb?); the largest is *e, 66,430 values (line 7)');
     const dangling = join(home, 'dangling.yaml');
     writeFileSync(dangling, 'name: x\ntitle: y\nduration: *missing\n');
     const v = keydrill('drill', 'validate', dangling);
     expect(v.status).toBe(2);
-    expect(v.stderr).toContain(`${dangling}: 1 problem\n  the alias *missing names no anchor (&missing) defined before it (line 3)`);
+    expect(v.stderr).toContain(`${dangling}: 1 problem\n  duration: the alias *missing names no anchor (&missing) defined before it (line 3)`);
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as kmsSdk from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
@@ -6,45 +6,13 @@ import { KMS_API_OPERATIONS, KMS_READ_ONLY_EVENTS } from '../../src-shared/cloud
 import { formatDuration, parseDuration } from '../../src-shared/duration';
 import { ipVersion } from '../../src-shared/ip-address';
 import { scenarioJsonSchemaText } from '../../src-main/drill/scenario-json-schema';
-import { parseScenarioText, ScenarioError } from '../../src-main/drill/scenario-loader';
+import { parseScenarioText } from '../../src-main/drill/scenario-loader';
 import { EXPECTATION_KINDS, TIMELINE_KINDS } from '../../src-shared/scenario';
 import { EXPECTATION_KEYS, STEP_KEYS } from '../../src-shared/scenario-keys';
 import { KMS_OPERATIONS } from '../../src-main/kms/embedded/operations';
+import { edit as editText, lineOf, problems, validScenario } from '../support/scenario-text';
 
-const valid = `name: outage
-title: Regional outage
-duration: 6h
-topology:
-  regions: [us-east-1, us-west-2]
-  tenants:
-    - id: acme
-      keys:
-        - { id: acme-cmk, region: us-east-1, multiRegion: true, replicas: [us-west-2] }
-  clusters:
-    - id: prod
-      tenant: acme
-      key: acme-cmk
-      nodes:
-        - { id: n1, region: us-east-1, zone: us-east-1a }
-      databases: [orders]
-workload:
-  opsPerSecondPerDatabase: 100
-timeline:
-  - { do: kms-region-outage, at: 1h, region: us-east-1, duration: 2h, id: outage }
-expectations:
-  - { expect: availability, cluster: prod, atLeast: "99.5%" }
-  - { expect: readable-within, after: outage, within: 30m }
-`;
-
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text, 'drill.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioError);
-    return (err as ScenarioError).message.split('\n').slice(1).map((l) => l.trim());
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const valid = validScenario;
 
 describe('scenario files', () => {
   it('a valid scenario parses, with durations in milliseconds and the policy defaults filled in', () => {
@@ -128,16 +96,16 @@ describe('scenario files', () => {
     ]));
   });
 
-  it('a YAML alias bomb is refused with the line of its first alias', () => {
+  it('a YAML alias bomb is refused at once, with the line of the alias that expands most', () => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g']]) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     const [message, ...more] = problems(`name: bomb\n${levels.join('\n')}\n`);
     expect(more).toEqual([]);
-    expect(message).toMatch(/the YAML aliases expand too far \(more than 100 expansions: an alias bomb\?\); the first alias is \*a \(line 3\)/);
+    expect(message).toBe('g[0]: the YAML aliases add 6,053,373 values to this scenario, more than the 100,000 they may (an alias bomb?); the largest is *f, 597,871 values (line 8)');
   });
 
   it('an alias that names no anchor is refused with its line', () => {
-    expect(problems('name: x\ntitle: y\nduration: *later\nlater: &later 1h\n')).toEqual(['the alias *later names no anchor (&later) defined before it (line 3)']);
+    expect(problems('name: x\ntitle: y\nduration: *later\nlater: &later 1h\n')).toEqual(['duration: the alias *later names no anchor (&later) defined before it (line 3)']);
   });
 
   it('JSON scenarios get line numbers too', () => {
@@ -183,15 +151,8 @@ describe('scenario files', () => {
   });
 });
 
-/** `base` with each [from, to] replaced, exactly once. */
-function edit(...pairs: [string, string][]): string {
-  return pairs.reduce((text, [from, to]) => {
-    expect(text.split(from)).toHaveLength(2);
-    return text.replace(from, to);
-  }, valid);
-}
-
-const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+/** `valid` with each [from, to] replaced, exactly once. */
+const edit = (...pairs: [string, string][]): string => editText(valid, ...pairs);
 
 const withExpectations = (...lines: string[]) => edit(['  - { expect: availability, cluster: prod, atLeast: "99.5%" }\n', lines.map((l) => `  - ${l}\n`).join('')]);
 const withSteps = (...lines: string[]) => edit(['duration: 2h, id: outage }\n', `duration: 2h, id: outage }\n${lines.map((l) => `  - ${l}\n`).join('')}`], ['regions: [us-east-1, us-west-2]', 'regions: [us-east-1, us-west-2, eu-west-1]']);
@@ -348,6 +309,30 @@ describe('scenario checks that stop a drill failing at run time', () => {
       `expectations[0].operation: Decrpyt is not an AWS KMS operation (did you mean Decrypt?): write an API name as CloudTrail shows it, like Decrypt, GenerateDataKey or ReEncrypt (line ${lineOf(text, 'Decrpyt')})`,
       `expectations[1].operation: Frobnicate is not an AWS KMS operation: write an API name as CloudTrail shows it, like Decrypt, GenerateDataKey or ReEncrypt (line ${lineOf(text, 'Frobnicate')})`,
     ]);
+  });
+
+  // A user wrote AccessDenied: it validated, and the drill then failed the expectation ("no KMS call failed with AccessDenied").
+  it('an error code no KMS call gives is refused where it is written, with the code meant', () => {
+    const text = withExpectations(
+      '{ expect: error-code-after, after: outage, code: AccessDenied }',
+      '{ expect: kms-calls, errorCode: KMSInvalidStateExeption, atMost: 0 }',
+      '{ expect: kms-calls, errorCode: KeyRevoked, atMost: 0 }',
+      '{ expect: error-code-after, after: outage, code: NetworkingError, within: 5m }',
+      '{ expect: kms-calls, errorCode: AccessDeniedException, atLeast: 1 }',
+    );
+    const tail = 'write it as CloudTrail\'s errorCode shows it, like AccessDeniedException, DisabledException or KMSInvalidStateException (or NetworkingError, TimeoutError for a call that never reached KMS)';
+    expect(problems(text)).toEqual([
+      `expectations[0].code: AccessDenied is not an error code a KMS call gives (did you mean AccessDeniedException?): ${tail} (line ${lineOf(text, 'AccessDenied }')})`,
+      `expectations[1].errorCode: KMSInvalidStateExeption is not an error code a KMS call gives (did you mean KMSInvalidStateException?): ${tail} (line ${lineOf(text, 'KMSInvalidStateExeption')})`,
+      `expectations[2].errorCode: KeyRevoked is not an error code a KMS call gives: ${tail} (line ${lineOf(text, 'KeyRevoked')})`,
+    ]);
+  });
+
+  it('the built-in scenarios still validate', () => {
+    const dir = new URL('../../resources/scenarios/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) expect(() => parseScenarioText(readFileSync(new URL(file, dir), 'utf8'), file)).not.toThrow();
   });
 
   it('the KMS operations a scenario may name are the SDK\'s commands, and hold every operation the embedded KMS answers', () => {
