@@ -26,6 +26,7 @@ export const API_CHANNEL_NAMES = [
   'audit:observations',
   'audit:observation-aggregate',
   'reports:export',
+  'reports:verify',
   'audit:import-files',
   'audit:import-lookup',
   'settings:get',

@@ -7,10 +7,12 @@ import {
   DrillSetup, FrameEntry, FramesPage, MomentsPage, RunOverview, RunRecord, RunSummary, TimelinePage, ScenarioProblem, ScenarioRef, ScenarioSummary, ScenarioText, Settings, BackendSettings, BackendKind,
 } from './api-types';
 import { ObservationAggregateQuery, ObservationPage, ObservationQuery } from './api-observations';
+import { VerifyBundleArgs, VerifyBundleOutcome } from './api-bundle-verification';
 import { Seed } from './seed';
 
 export * from './api-types';
 export * from './api-observations';
+export * from './api-bundle-verification';
 
 /**
  * The whole surface between the UI and the main process: request channels (`domain:verb`) with
@@ -122,6 +124,12 @@ export const apiChannels = {
    * `saveAs` in the desktop window — where the user picks in a native save dialog (`cancelled` if closed).
    */
   'reports:export': { args: z.object({ runId: RunId, format: ReportFormat, saveAs: z.boolean().optional() }).strict(), result: ExportOutcome },
+  /**
+   * Checks an audit bundle as `keydrill verify` does (files against SHA256SUMS, files added, the
+   * seal, the event set recomputed from its CloudTrail files): the folder at `path` on the machine
+   * main runs on, or — `pick` in the desktop window — the one chosen in a folder dialog (`cancelled` if closed).
+   */
+  'reports:verify': { args: VerifyBundleArgs, result: VerifyBundleOutcome },
   /** Starts importing CloudTrail log files; progress and the end arrive as `import:progress` / `import:finished`. */
   'audit:import-files': { args: z.object({ files: z.array(ImportFile).min(1).max(100) }).strict(), result: z.object({ jobId: z.string() }) },
   /** Starts importing from CloudTrail LookupEvents of the configured backend (AWS, or the embedded KMS). */

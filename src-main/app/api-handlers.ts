@@ -4,6 +4,7 @@ import type { EmbeddedKms } from '../kms/embedded/embedded-kms';
 import { AppError } from './app-error';
 import type { AppServices } from './app-services';
 import type { DesktopShell } from './desktop-shell';
+import { verifyBundleFromApp } from './bundle-verify-service';
 import { testConnection } from './connection-test';
 import { kmsStatus } from './kms-status-service';
 
@@ -46,6 +47,7 @@ const handlers: Handlers = {
   'audit:observations': ({ services }, query) => services.audit.observations(query),
   'audit:observation-aggregate': ({ services }, query) => services.audit.observationAggregate(query),
   'reports:export': ({ services, desktop }, { runId, format, saveAs }) => services.reports.export(runId, format, { saveAs: saveAs === true, desktop }),
+  'reports:verify': ({ desktop }, args, signal) => verifyBundleFromApp(args, desktop, signal),
   'audit:import-files': ({ services }, { files }) => services.imports.startFiles(files),
   'audit:import-lookup': ({ services }, query) => services.imports.startLookup(query),
   'settings:get': ({ services }) => services.settings.get(),

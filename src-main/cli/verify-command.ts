@@ -1,23 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { z } from 'zod';
-import { BUNDLE_FILES, BUNDLE_FORMAT } from '../report/audit-bundle';
-import { recheckEventSet, type EventSetRecheck } from '../report/bundle-event-set';
-import { digestFile, MANIFEST_FILE, SUMS_FILE, verifyBundle } from '../report/manifest';
+import type { BundleVerification } from '../../src-shared/api-bundle-verification';
+import { NotAnAuditBundle, verifyAuditBundle } from '../report/bundle-verification';
+import { MANIFEST_FILE, SUMS_FILE } from '../report/manifest';
 import { defineCommand } from './command-spec';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
-
-/** What the verification reads of manifest.json (sealed by SHA256SUMS, which is checked first). */
-const Manifest = z.object({
-  format: z.literal(BUNDLE_FORMAT),
-  runId: z.string().min(1),
-  scenario: z.object({ title: z.string() }).passthrough(),
-  eventSet: z.object({
-    sha256: z.string().nullable(), records: z.number().int().nonnegative().nullable(), exported: z.number().int().nonnegative(),
-    // A bundle of an unfinished run seals the digest of the records it holds (absent in bundles made before it did).
-    exportedSha256: z.string().nullable().optional(),
-  }).passthrough(),
-}).passthrough();
 
 /**
  * `keydrill verify audit/`: what an auditor checks before signing off an audit bundle, in one
@@ -37,90 +22,34 @@ export const verifyCommand = defineCommand({
   ],
   async run({ values, positionals, output }) {
     const dir = positionals[0] as string;
-    let manifest: z.output<typeof Manifest>;
+    let verdict: BundleVerification;
     try {
-      manifest = await manifestOf(dir);
+      verdict = await verifyAuditBundle(dir);
     } catch (err) {
-      // A manifest.json that SHA256SUMS seals with another digest was damaged or changed: the
-      // folder is a bundle that does not verify, not "no bundle".
-      const files = err instanceof UsageError && err.message.startsWith(`verify: ${join(dir, MANIFEST_FILE)} `) ? await verifyBundle(dir) : undefined;
-      if (!(err instanceof UsageError) || !files?.problems.includes(`changed: ${MANIFEST_FILE}`)) throw err;
-      const seal = (await digestFile(join(dir, SUMS_FILE))).sha256;
-      if (values.json) {
-        output.json({ bundle: dir, runId: null, seal, files: { checked: files.checked, problems: files.problems }, eventSet: null, verified: false });
-        return EXIT_FAILED;
-      }
-      console.log(`audit bundle ${dir}: its ${MANIFEST_FILE} cannot be read (${err.message.slice(`verify: ${join(dir, MANIFEST_FILE)} `.length)}), and ${SUMS_FILE} sealed another`);
-      console.log(`  files: ${files.problems.length} problem${files.problems.length === 1 ? '' : 's'} against ${SUMS_FILE}:\n${files.problems.map((p) => `    ${p}`).join('\n')}`);
-      console.log(`  seal: SHA-256 of ${SUMS_FILE} is ${seal} (compare it with the sign-off's)`);
-      console.log(`  event set: not recomputed: the run and its digest are named in ${MANIFEST_FILE}`);
-      console.log('NOT verified');
-      return EXIT_FAILED;
+      if (err instanceof NotAnAuditBundle) throw new UsageError(`verify: ${err.message}`, { path: err.path });
+      throw err;
     }
-    const files = await verifyBundle(dir);
-    const seal = (await digestFile(join(dir, SUMS_FILE))).sha256;
-    const { eventSet } = manifest;
-    const sealed = sealedEventSet(eventSet);
-    // A bundle made without the run's records has nothing to recompute the digest from.
-    const recheck = sealed && eventSet.exported > 0 ? await recheckEventSet(dir, BUNDLE_FILES.cloudtrail, manifest.runId, sealed.records) : undefined;
-    // A finished run's bundle without its CloudTrail records is not the evidence it claims to hold;
-    // an unfinished run's bundle that sealed no digest of its records has nothing to hold them to.
-    const eventSetHolds = recheck === undefined
-      ? sealed === undefined || sealed.records === 0
-      : recheck.sha256 === sealed?.sha256 && recheck.missing.count === 0 && recheck.foreign === 0 && recheck.duplicates === 0 && recheck.unreadable.length === 0;
-    const verified = files.ok && eventSetHolds;
+    const { run, seal, files, eventSet, verified } = verdict;
+    const exit = verified ? EXIT_OK : EXIT_FAILED;
     if (values.json) {
+      const { sealed, recheck } = eventSet ?? {};
       output.json({
-        bundle: dir, runId: manifest.runId, seal, files: { checked: files.checked, problems: files.problems },
+        bundle: dir, runId: run?.runId ?? null, seal, files: { checked: files.checked, problems: files.problems },
         eventSet: recheck && sealed ? { expected: sealed.sha256, sealedBy: sealed.by, recomputed: recheck.sha256, found: recheck.found, records: recheck.expected, missing: recheck.missing.count, foreign: recheck.foreign, duplicates: recheck.duplicates, unreadable: recheck.unreadable } : null,
         verified,
       });
-      return verified ? EXIT_OK : EXIT_FAILED;
+      return exit;
     }
-    console.log(`audit bundle ${dir}: run ${manifest.runId} (${manifest.scenario.title})`);
+    console.log(run ? `audit bundle ${dir}: run ${run.runId} (${run.scenarioTitle})` : `audit bundle ${dir}: its ${MANIFEST_FILE} cannot be read (${verdict.manifestProblem}), and ${SUMS_FILE} sealed another`);
     console.log(files.ok ? `  files: all ${files.checked} match ${SUMS_FILE}, and no other file is in the folder` : `  files: ${files.problems.length} problem${files.problems.length === 1 ? '' : 's'} against ${SUMS_FILE}:\n${files.problems.map((p) => `    ${p}`).join('\n')}`);
     console.log(`  seal: SHA-256 of ${SUMS_FILE} is ${seal} (compare it with the sign-off's)`);
-    console.log(`  event set: ${eventSetText(sealed, eventSet.exported, recheck)}`);
+    console.log(`  event set: ${eventSet ? eventSetText(eventSet) : `not recomputed: the run and its digest are named in ${MANIFEST_FILE}`}`);
     console.log(verified ? 'verified' : 'NOT verified');
-    return verified ? EXIT_OK : EXIT_FAILED;
+    return exit;
   },
 });
 
-async function manifestOf(dir: string): Promise<z.output<typeof Manifest>> {
-  const info = await stat(dir).catch(() => undefined);
-  if (!info) throw new UsageError(`verify: ${dir}: no such folder`, { path: dir });
-  if (!info.isDirectory()) throw new UsageError(`verify: ${dir}: not a folder; an audit bundle is the folder keydrill report RUN --bundle DIR wrote`, { path: dir });
-  for (const file of [SUMS_FILE, MANIFEST_FILE]) {
-    const found = await stat(join(dir, file)).catch(() => undefined);
-    if (!found) throw new UsageError(`verify: ${dir} is not an audit bundle: it has no ${file}`, { path: dir });
-    if (!found.isFile()) throw new UsageError(`verify: ${dir} is not an audit bundle: its ${file} is not a file`, { path: dir });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
-  } catch {
-    throw new UsageError(`verify: ${join(dir, MANIFEST_FILE)} is not JSON`, { path: dir });
-  }
-  const parsed = Manifest.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`verify: ${join(dir, MANIFEST_FILE)} is not a KeyDrill audit bundle manifest (${parsed.error.issues[0]?.path.join('.') || 'format'}: ${parsed.error.issues[0]?.message})`, { path: dir });
-  return parsed.data;
-}
-
-type EventSet = z.output<typeof Manifest>['eventSet'];
-
-/**
- * The digest the bundle's CloudTrail records are held to, and how many records it covers: the
- * run's own (a finished run sealed its event set), or for a run that did not finish the digest the
- * bundle sealed of the records it exported. Undefined when there is none (an unfinished run's
- * bundle made before bundles sealed one, or whose exported records were not the run's first N).
- */
-function sealedEventSet(eventSet: EventSet): { sha256: string; records: number; by: 'run' | 'bundle' } | undefined {
-  if (eventSet.sha256 !== null && eventSet.records !== null) return { sha256: eventSet.sha256, records: eventSet.records, by: 'run' };
-  if (eventSet.exportedSha256) return { sha256: eventSet.exportedSha256, records: eventSet.exported, by: 'bundle' };
-  return undefined;
-}
-
-function eventSetText(sealed: ReturnType<typeof sealedEventSet>, exported: number, recheck: EventSetRecheck | undefined): string {
+function eventSetText({ sealed, exported, recheck }: NonNullable<BundleVerification['eventSet']>): string {
   if (!sealed && exported === 0) return 'not recomputed: the run did not finish, so it never sealed its event set with a digest, and the bundle holds none of its CloudTrail records';
   if (!sealed) return 'not recomputed: the run did not finish, so it never sealed its event set with a digest, and the bundle sealed none of the records it holds (its manifest\'s notes say why)';
   const unfinished = sealed.by === 'bundle' ? ' (the run did not finish, so it never sealed its event set; the bundle sealed the records it holds)' : '';

@@ -14,7 +14,7 @@ const SAVE_DIALOGS: Record<ReportFormat, { title: string; filters: FileFilter[] 
   bundle: { title: 'Export a Sealed Audit Bundle into a New Folder', filters: [] },
 };
 
-/** The services' view of the desktop window: its native save dialog and its printToPDF. */
+/** The services' view of the desktop window: its native save and folder dialogs and its printToPDF. */
 export function createDesktopShell(window: BrowserWindow): DesktopShell {
   return {
     async chooseSavePath(suggestedName, format) {
@@ -29,6 +29,10 @@ export function createDesktopShell(window: BrowserWindow): DesktopShell {
       };
       const chosen = await dialog.showSaveDialog(window, options);
       return chosen.canceled || !chosen.filePath ? undefined : chosen.filePath;
+    },
+    async chooseFolder(title, buttonLabel) {
+      const chosen = await dialog.showOpenDialog(window, { title, buttonLabel, defaultPath: app.getPath('documents'), properties: ['openDirectory'] });
+      return chosen.canceled ? undefined : chosen.filePaths[0];
     },
     printPdf: (html, footer) => printHtmlInHiddenWindow(html, footer),
   };

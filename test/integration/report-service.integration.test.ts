@@ -30,6 +30,10 @@ class DesktopStandIn implements DesktopShell {
     return this.answer;
   }
 
+  async chooseFolder(): Promise<string | undefined> {
+    throw new Error('an export never opens a folder dialog');
+  }
+
   async printPdf(html: string, footer: string): Promise<Buffer> {
     this.printed.push({ html, footer });
     if (this.print instanceof Error) throw this.print;

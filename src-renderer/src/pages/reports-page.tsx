@@ -5,6 +5,7 @@ import { summedUp } from '../../../src-shared/record-counts';
 import { stopReasonText } from '../../../src-shared/stop-reason';
 import { call, transportName } from '../api-client';
 import { useAppState, useAppStore } from '../app-state';
+import { BundleVerify } from '../bundle-verify';
 import { CloudTrailImport } from '../cloudtrail-import';
 import { expectationsText, formatBytes, formatUtc } from '../format';
 import { RunPicker } from '../run-picker';
@@ -15,7 +16,7 @@ const DESCRIPTIONS: Record<ReportFormat, string> = {
   json: 'The run record as stable JSON: the same scenario and seed give the same bytes.',
   csv: 'Long-format CSV of verdicts, timeline and series, for spreadsheets.',
   cloudtrail: 'The run’s KMS calls as CloudTrail log files in the S3 AWSLogs/ layout, for Athena or CloudTrail Lake.',
-  bundle: 'For the auditor: every report and the CloudTrail logs in one folder, sealed by a SHA256SUMS manifest (check it with keydrill verify, or sha256sum -c SHA256SUMS in the folder).',
+  bundle: 'For the auditor: every report and the CloudTrail logs in one folder, sealed by a SHA256SUMS manifest (check it under Verify an audit bundle below, with keydrill verify, or with sha256sum -c SHA256SUMS in the folder).',
 };
 
 const LABELS: Partial<Record<ReportFormat, string>> = { cloudtrail: 'CloudTrail logs', bundle: 'audit bundle' };
@@ -100,6 +101,7 @@ export function ReportsPage() {
           </>
         ) : null}
       </section>
+      <BundleVerify />
       <CloudTrailImport />
     </div>
   );

@@ -1,0 +1,118 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { BundleVerification } from '../../src-shared/api-bundle-verification';
+import { BUNDLE_FILES, BUNDLE_FORMAT } from './audit-bundle';
+import { recheckEventSet } from './bundle-event-set';
+import { digestFile, MANIFEST_FILE, SUMS_FILE, verifyBundle } from './manifest';
+
+/**
+ * What an auditor checks before signing off an audit bundle, in one place for `keydrill verify`
+ * and the app's Reports page (`reports:verify`), so both give the same verdict: every file against
+ * SHA256SUMS and no file added beside them (which `sha256sum -c` does not notice), the seal's own
+ * digest to compare with the one quoted in the sign-off, and the run's event-set digest recomputed
+ * from its CloudTrail files.
+ */
+
+/** The folder is no audit bundle (none there, not a folder, no SHA256SUMS or manifest, a manifest of something else). */
+export class NotAnAuditBundle extends Error {
+  override name = 'NotAnAuditBundle';
+  /** @param found whether anything is at `path` at all. */
+  constructor(message: string, readonly path: string, readonly found = true) {
+    super(message);
+  }
+}
+
+/** A manifest.json that is not JSON, or not a KeyDrill bundle's: `problem` says which, without the file's name. */
+class UnreadableManifest extends NotAnAuditBundle {
+  constructor(readonly file: string, readonly problem: string, dir: string) {
+    super(`${file} ${problem}`, dir);
+  }
+}
+
+/** What the verification reads of manifest.json (sealed by SHA256SUMS, which is checked first). */
+const Manifest = z.object({
+  format: z.literal(BUNDLE_FORMAT),
+  runId: z.string().min(1),
+  scenario: z.object({ title: z.string() }).passthrough(),
+  eventSet: z.object({
+    sha256: z.string().nullable(), records: z.number().int().nonnegative().nullable(), exported: z.number().int().nonnegative(),
+    // A bundle of an unfinished run seals the digest of the records it holds (absent in bundles made before it did).
+    exportedSha256: z.string().nullable().optional(),
+  }).passthrough(),
+}).passthrough();
+type Manifest = z.output<typeof Manifest>;
+
+type EventSetVerdict = NonNullable<BundleVerification['eventSet']>;
+
+/**
+ * Verifies the audit bundle in `dir`; throws NotAnAuditBundle when it is none. `signal` stops the
+ * recount of a large bundle's records when nobody waits for the verdict any more.
+ */
+export async function verifyAuditBundle(dir: string, options: { signal?: AbortSignal | undefined } = {}): Promise<BundleVerification> {
+  let manifest: Manifest;
+  try {
+    manifest = await manifestOf(dir);
+  } catch (err) {
+    if (!(err instanceof UnreadableManifest)) throw err;
+    // A manifest.json that SHA256SUMS seals with another digest was damaged or changed: the
+    // folder is a bundle that does not verify, not "no bundle".
+    const files = await verifyBundle(dir);
+    if (!files.problems.includes(`changed: ${MANIFEST_FILE}`)) throw err;
+    return { bundle: dir, run: null, manifestProblem: err.problem, seal: await sealOf(dir), files, eventSet: null, verified: false };
+  }
+  const files = await verifyBundle(dir);
+  const seal = await sealOf(dir);
+  const eventSet = await eventSetVerdict(dir, manifest, options.signal);
+  return { bundle: dir, run: { runId: manifest.runId, scenarioTitle: manifest.scenario.title }, manifestProblem: null, seal, files, eventSet, verified: files.ok && eventSet.holds };
+}
+
+async function sealOf(dir: string): Promise<string> {
+  return (await digestFile(join(dir, SUMS_FILE))).sha256;
+}
+
+async function eventSetVerdict(dir: string, manifest: Manifest, signal: AbortSignal | undefined): Promise<EventSetVerdict> {
+  const { eventSet } = manifest;
+  const sealed = sealedEventSet(eventSet);
+  // A bundle made without the run's records has nothing to recompute the digest from.
+  const recheck = sealed && eventSet.exported > 0 ? await recheckEventSet(dir, BUNDLE_FILES.cloudtrail, manifest.runId, sealed.records, signal) : null;
+  // A finished run's bundle without its CloudTrail records is not the evidence it claims to hold;
+  // an unfinished run's bundle that sealed no digest of its records has nothing to hold them to.
+  const holds = recheck === null
+    ? sealed === null || sealed.records === 0
+    : recheck.sha256 === sealed?.sha256 && recheck.missing.count === 0 && recheck.foreign === 0 && recheck.duplicates === 0 && recheck.unreadable.length === 0;
+  return { sealed, exported: eventSet.exported, recheck, holds };
+}
+
+/**
+ * The digest the bundle's CloudTrail records are held to, and how many records it covers: the
+ * run's own (a finished run sealed its event set), or for a run that did not finish the digest the
+ * bundle sealed of the records it exported. Null when there is none (an unfinished run's bundle
+ * made before bundles sealed one, or whose exported records were not the run's first N).
+ */
+function sealedEventSet(eventSet: Manifest['eventSet']): EventSetVerdict['sealed'] {
+  if (eventSet.sha256 !== null && eventSet.records !== null) return { sha256: eventSet.sha256, records: eventSet.records, by: 'run' };
+  if (eventSet.exportedSha256) return { sha256: eventSet.exportedSha256, records: eventSet.exported, by: 'bundle' };
+  return null;
+}
+
+async function manifestOf(dir: string): Promise<Manifest> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) throw new NotAnAuditBundle(`${dir}: no such folder`, dir, false);
+  if (!info.isDirectory()) throw new NotAnAuditBundle(`${dir}: not a folder; an audit bundle is the folder keydrill report RUN --bundle DIR wrote`, dir);
+  for (const file of [SUMS_FILE, MANIFEST_FILE]) {
+    const found = await stat(join(dir, file)).catch(() => undefined);
+    if (!found) throw new NotAnAuditBundle(`${dir} is not an audit bundle: it has no ${file}`, dir);
+    if (!found.isFile()) throw new NotAnAuditBundle(`${dir} is not an audit bundle: its ${file} is not a file`, dir);
+  }
+  const file = join(dir, MANIFEST_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    throw new UnreadableManifest(file, 'is not JSON', dir);
+  }
+  const parsed = Manifest.safeParse(raw);
+  if (!parsed.success) throw new UnreadableManifest(file, `is not a KeyDrill audit bundle manifest (${parsed.error.issues[0]?.path.join('.') || 'format'}: ${parsed.error.issues[0]?.message})`, dir);
+  return parsed.data;
+}
