@@ -61,6 +61,25 @@ describe.skipIf(!e2eChromium)('the scenario editor', () => {
     await app.screenshot('editor-completion');
   });
 
+  it('offers the clusters the scenario declares where a step names one, and the timeline\'s step ids where an expectation does', async () => {
+    const { page } = app;
+    const list = page.locator('.cm-tooltip-autocomplete');
+    const offered = async (text: string) => {
+      await editor().fill(text);
+      await editor().press('Control+End');
+      await page.keyboard.press('Control+Space');
+      await list.waitFor();
+      const labels = await list.locator('.cm-completionLabel').allTextContents();
+      await page.keyboard.press('Escape');
+      return labels;
+    };
+    // CodeMirror lists the options in alphabetical order.
+    const body = BUILT_IN.replace(/\n+$/, '');
+    const withStep = body.replace(/^timeline:\n/m, 'timeline:\n  - { do: rotate-master-keys, at: 2h, cluster: }\n');
+    expect(await offered(withStep.replace(/cluster: }\n[\s\S]*$/, 'cluster: '))).toEqual(['globex-analytics', 'globex-prod']);
+    expect(await offered(`${body}\n  - { expect: error-code-after, after: `)).toEqual(['restore', 'revoke']);
+  });
+
   it('explains a key on hover, from the schema', async () => {
     const { page } = app;
     await editor().fill(BUILT_IN);

@@ -10,6 +10,7 @@ import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import type { ScenarioProblem } from '../../../src-shared/api';
 import { scenarioJsonSchema } from '../../../src-shared/scenario-json-schema';
 import { describeKey, placeAt, suggestions, type JsonSchema } from './schema-context';
+import { nameSuggestions, scenarioNames } from './scenario-names';
 
 /**
  * The scenario editor: CodeMirror 6 with YAML highlighting, completion and hover help from the
@@ -49,7 +50,10 @@ const theme = EditorView.theme({
 function complete(context: CompletionContext): CompletionResult | null {
   const text = context.state.doc.toString();
   const place = placeAt(text, context.pos);
-  const options = suggestions(SCHEMA, place);
+  // Where a value names something the scenario declares (a cluster, a step id, a region), those names;
+  // else what the schema says (keys, kinds, enums, examples).
+  const names = place.kind === 'value' ? nameSuggestions(place.path, place.key, scenarioNames(text)) : [];
+  const options = names.length > 0 ? names : suggestions(SCHEMA, place);
   if (options.length === 0) return null;
   // With nothing typed yet, offer only where something is expected: after "key:", "{", "," or "- ".
   if (!context.explicit && place.from === context.pos && !context.matchBefore(/(^\s*|[:{,-]\s*)$/)) return null;

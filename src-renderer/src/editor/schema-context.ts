@@ -65,7 +65,9 @@ export function placeAt(text: string, offset: number): Place {
     if (m && (m[4] === undefined || m[4].trim() === '')) path.unshift({ key: m[3] as string });
     limit = ind;
   }
-  const siblings = blockSiblings(lines, indent, inItem);
+  // The members written above the cursor and below it: neither is offered again.
+  const after = text.slice(offset).split('\n').slice(1);
+  const siblings = { ...followingSiblings(after, indent, inItem), ...blockSiblings(lines, indent, inItem) };
 
   // Inside a one-line flow mapping `{ ... }`: its members, and the key or value being written.
   const open = line.lastIndexOf('{');
@@ -117,6 +119,21 @@ function blockSiblings(lines: string[], indent: number, inItem: boolean): Record
     const m = l.match(KEY_LINE);
     if (m && ind + (m[2]?.length ?? 0) === memberIndent) out[m[3] as string] = (m[4] ?? '').trim();
     if (!inItem && /^\s*-\s/.test(l) && ind === indent) break;
+  }
+  return out;
+}
+
+/** The members written below the cursor line in the same block mapping, until the mapping ends. */
+function followingSiblings(lines: string[], indent: number, inItem: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  const memberIndent = inItem ? indent + 2 : indent;
+  for (const l of lines) {
+    if (!l.trim() || l.trim().startsWith('#')) continue;
+    const ind = l.match(/^\s*/)?.[0].length ?? 0;
+    // A line less indented ends the mapping; so does the next item of the list the cursor's item is in.
+    if (ind < memberIndent || /^\s*-\s/.test(l) && ind <= indent) break;
+    const m = l.match(KEY_LINE);
+    if (m && !m[2] && ind === memberIndent) out[m[3] as string] = (m[4] ?? '').trim();
   }
   return out;
 }
@@ -184,7 +201,8 @@ export function describeKey(root: JsonSchema, place: Place, key: string): string
   const prop = branch(here, place.siblings).properties?.[key];
   if (!prop) return undefined;
   const values = valuesOf(prop);
-  return [prop.description ?? `${key}: ${typeOf(prop) ?? 'value'}`, values.length ? `One of: ${values.join(', ')}.` : '', prop.default !== undefined ? `Default: ${JSON.stringify(prop.default)}.` : ''].filter(Boolean).join(' ');
+  // The editor shows the key beside this: without a description, the type alone (not "region: region: string").
+  return [prop.description ?? typeOf(prop) ?? 'a value', values.length ? `One of: ${values.join(', ')}.` : '', prop.default !== undefined ? `Default: ${JSON.stringify(prop.default)}.` : ''].filter(Boolean).join(' ');
 }
 
 function valuesOf(p: JsonSchema): unknown[] {
