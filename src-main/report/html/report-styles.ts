@@ -74,6 +74,8 @@ figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
 svg.chart { display: block; width: 100%; height: auto; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif; }
 ul.legend { list-style: none; padding: 0; margin: 6px 0 0; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 13px; }
 ul.legend li::before { content: ""; display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; background: var(--swatch); }
+ul.legend li.hatched::before { content: none; }
+ul.legend svg.swatch { width: 12px; height: 12px; margin-right: 6px; vertical-align: -1px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: 10px; margin: 12px 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; break-inside: avoid; }
 .card .value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; }

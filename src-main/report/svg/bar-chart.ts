@@ -2,6 +2,7 @@ import { html, type Html } from '../html/html-template';
 import { offset } from '../html/format-text';
 import { bands, emptyChart, plotHeight, plotWidth, svg, TIME_CHART, timeAxis, valueAxis, type Band, type ChartIdentity, type Frame } from './chart-frame';
 import { groupSum } from './downsample';
+import { hatchDefs, hatchFill } from './hatch';
 import type { ChartSeries } from './line-chart';
 import { r1, valueTicks } from './scale';
 
@@ -19,8 +20,9 @@ export interface BarChartOptions extends ChartIdentity {
 const MAX_BARS = 480;
 
 /**
- * Stacked bars per time bucket, one colour per series. Sparse counts (errors) read better as bars
- * than as lines. Long runs are grouped into wider bars whose heights are sums, and the unit says so.
+ * Stacked bars per time bucket, one colour per series, striped where its look is hatched (patterns
+ * `${id}-hatch-N`). Sparse counts (errors) read better as bars than as lines. Long runs are grouped
+ * into wider bars whose heights are sums, and the unit says so.
  */
 export function stackedBarChart(series: readonly ChartSeries[], options: BarChartOptions): Html {
   const present = series.filter((s) => s.points.some((p) => p[1] !== 0));
@@ -39,12 +41,13 @@ export function stackedBarChart(series: readonly ChartSeries[], options: BarChar
   const barWidth = Math.max(1, r1((width / duration) * plotWidth(f) * 0.85));
   const base = f.top + plotHeight(f);
   const filled = new Map<number, number>();
-  const rects = grouped.map((g) => html`<g class="series" data-series="${g.label}" fill="${g.colour}">${g.points.filter((p) => p[1] > 0).map(([t, v]) => {
+  const hatches = `${options.id}-hatch`;
+  const rects = grouped.map((g, i) => html`<g class="series" data-series="${g.label}" fill="${hatchFill(`${hatches}-${i}`, g)}">${g.points.filter((p) => p[1] > 0).map(([t, v]) => {
     const below = filled.get(t) ?? 0;
     filled.set(t, below + v);
     return html`<rect x="${r1(x(t))}" y="${r1(base - h(below + v))}" width="${barWidth}" height="${Math.max(0.5, r1(h(v)))}"><title>${`${g.label}: ${v} at ${offset(t)}`}</title></rect>`;
   })}</g>`);
   const unit = `${options.unitPrefix} ${offset(width)}`;
-  const body = html`${bands(f, duration, options.bands ?? [])}${valueAxis(f, top, ticks, unit)}${timeAxis(f, duration)}${rects}`;
+  const body = html`${hatchDefs(hatches, grouped)}${bands(f, duration, options.bands ?? [])}${valueAxis(f, top, ticks, unit)}${timeAxis(f, duration)}${rects}`;
   return svg(options, f, body, html` data-series-count="${present.length}"`);
 }

@@ -1,11 +1,12 @@
 import { html, type Html } from '../html/html-template';
 import { bands, emptyChart, plotHeight, plotWidth, svg, TIME_CHART, timeAxis, valueAxis, type Band, type ChartIdentity, type Frame } from './chart-frame';
 import { downsample, type Point } from './downsample';
+import { hatchDash, type Hatched } from './hatch';
 import { r1, valueTicks } from './scale';
 
-export interface ChartSeries {
+/** A series to draw; `hatch` (a named key's look, palette.ts `keyLooks`): striped bars, a dashed line. */
+export interface ChartSeries extends Hatched {
   label: string;
-  colour: string;
   points: readonly Point[];
 }
 
@@ -33,7 +34,8 @@ export function lineChart(series: readonly ChartSeries[], options: LineChartOpti
     const first = s.points[0] as Point;
     // A single point has no length; a short tick keeps it visible.
     const stroke = s.points.length === 1 ? `M${x(first[0]) - 2} ${y(first[1])}L${x(first[0]) + 2} ${y(first[1])}` : line;
-    return html`<g class="series" data-series="${s.label}"><path class="line" d="${stroke}" fill="none" stroke="${s.colour}" stroke-width="1.4" stroke-linejoin="round"><title>${s.label}</title></path></g>`;
+    const dash = hatchDash(s);
+    return html`<g class="series" data-series="${s.label}"><path class="line" d="${stroke}" fill="none" stroke="${s.colour}" stroke-width="1.4" stroke-linejoin="round"${dash ? html` stroke-dasharray="${dash}"` : html``}><title>${s.label}</title></path></g>`;
   });
   const body = html`${bands(f, duration, options.bands ?? [])}${valueAxis(f, top, ticks, options.unit)}${timeAxis(f, duration)}${paths}`;
   return svg(options, f, body, html` data-series-count="${drawn.length}"`);

@@ -2,7 +2,7 @@
  * Series colours as CSS variables (`--series-1` … `--series-8` in styles.css), so one chart is
  * readable in both themes: SVG presentation attributes accept `var()` in Chromium.
  */
-export const PALETTE_SIZE = 8;
+import { PALETTE_SIZE } from '../../../src-shared/series-looks';
 
 /** The palette's colours in order, for series drawn by rank (clusters); keys drawn by name: series-looks.ts. */
 export function seriesColour(index: number): string {

@@ -1,21 +1,20 @@
 import type { CSSProperties } from 'react';
+import { HATCH_STRIPES } from '../../../src-shared/series-looks';
 import type { Hatch, SeriesLook } from './series-looks';
 
 /**
- * Hatches drawn as stripes of the chart's background over the series colour: in the bars as SVG
+ * Hatches (their stripes: src-shared/series-looks.ts, as the report draws them) in the bars as SVG
  * patterns, in the legend as the same stripes in CSS, so a swatch shows which bars it names.
- * Stripes 2 px wide every 6 px stay visible on a bar a few pixels wide.
  */
-const PERIOD = 6;
-const GAP = 2;
+const { period: PERIOD, gap: GAP, rotate: ROTATE } = HATCH_STRIPES;
 
-/** SVG rotation of a vertical stripe, and the CSS gradient angle that draws the same stripe. */
-const ANGLES: Record<Exclude<Hatch, 'solid'>, { svg: number; css: number[] }> = {
-  diagonal: { svg: 45, css: [135] },
-  'back-diagonal': { svg: -45, css: [45] },
-  horizontal: { svg: 90, css: [0] },
-  vertical: { svg: 0, css: [90] },
-  cross: { svg: 45, css: [135, 45] },
+/** The CSS gradient angles that draw the stripes of each SVG rotation. */
+const CSS_ANGLES: Record<Exclude<Hatch, 'solid'>, number[]> = {
+  diagonal: [135],
+  'back-diagonal': [45],
+  horizontal: [0],
+  vertical: [90],
+  cross: [135, 45],
 };
 
 /** The `fill` of a series' bars: its colour, or its pattern among `<HatchPatterns>` of the same prefix. */
@@ -29,7 +28,7 @@ export function HatchPatterns({ looks, idPrefix }: { looks: readonly SeriesLook[
   return (
     <defs>
       {looks.map((look, i) => (look.hatch === 'solid' ? null : (
-        <pattern key={i} id={`${idPrefix}-${i}`} width={PERIOD} height={PERIOD} patternUnits="userSpaceOnUse" patternTransform={`rotate(${ANGLES[look.hatch].svg})`}>
+        <pattern key={i} id={`${idPrefix}-${i}`} width={PERIOD} height={PERIOD} patternUnits="userSpaceOnUse" patternTransform={`rotate(${ROTATE[look.hatch]})`}>
           <rect width={PERIOD} height={PERIOD} fill={look.colour} />
           <rect width={GAP} height={PERIOD} fill="var(--bg)" />
           {look.hatch === 'cross' ? <rect width={PERIOD} height={GAP} fill="var(--bg)" /> : null}
@@ -42,6 +41,6 @@ export function HatchPatterns({ looks, idPrefix }: { looks: readonly SeriesLook[
 /** A legend swatch's background: the colour, striped as the bars are. */
 export function swatchStyle(look: SeriesLook): CSSProperties {
   if (look.hatch === 'solid') return { background: look.colour };
-  const stripes = ANGLES[look.hatch].css.map((deg) => `repeating-linear-gradient(${deg}deg, transparent 0 ${PERIOD - GAP}px, var(--bg) ${PERIOD - GAP}px ${PERIOD}px)`);
+  const stripes = CSS_ANGLES[look.hatch].map((deg) => `repeating-linear-gradient(${deg}deg, transparent 0 ${PERIOD - GAP}px, var(--bg) ${PERIOD - GAP}px ${PERIOD}px)`);
   return { background: `${stripes.join(', ')}, ${look.colour}` };
 }

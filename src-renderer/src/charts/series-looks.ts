@@ -1,96 +1,21 @@
-import { PALETTE_SIZE, seriesColour } from './chart-colours';
+import { ALL_OTHERS, chartLooks, HATCHES, isFixed, ownSlotLook, paintLook, PALETTE_SIZE, type Hatch, type SeriesLook, type SeriesPalette } from '../../../src-shared/series-looks';
+import { seriesColour } from './chart-colours';
 
 /**
- * How a chart draws each key (an operation, a region, an error code): a colour from the palette
- * (`--series-1` … `--series-8` in styles.css) and a hatch. A key's colour depends on its name
- * alone, never on what else is charted, so Decrypt is the same blue with and without a filter and
- * two screenshots compare: the keys drills and CloudTrail chart most have a fixed look below,
- * any other takes the colour its name hashes to. Eight colours cannot keep every key apart; when
- * two keys of one chart would still look alike, the later one by name is hatched (and its legend
- * swatch with it), rather than moved to another colour, which would repaint the rest.
+ * The app's charts paint each key's look (src-shared/series-looks.ts, shared with the report) with
+ * the palette's CSS variables (`--series-1` … `--series-8`, `--series-rest` in styles.css), so one
+ * chart reads in both themes.
  */
-export const HATCHES = ['solid', 'diagonal', 'back-diagonal', 'horizontal', 'vertical', 'cross'] as const;
-export type Hatch = (typeof HATCHES)[number];
+const CSS_PALETTE: SeriesPalette = { slots: Array.from({ length: PALETTE_SIZE }, (_, i) => seriesColour(i)), rest: 'var(--series-rest)' };
 
-export interface SeriesLook {
-  /** A CSS colour (a var(), so both themes apply). */
-  colour: string;
-  hatch: Hatch;
-}
+export { ALL_OTHERS, HATCHES, isFixed, type Hatch, type SeriesLook };
 
-/** The folded remainder of a chart is grey: no key's colour, so it is never read as one. */
-export const ALL_OTHERS = 'all others';
-const REST: SeriesLook = { colour: 'var(--series-rest)', hatch: 'solid' };
-
-/**
- * [palette slot (1–8), hatch] by name. Operations: the commonest in CloudTrail (Decrypt,
- * GenerateDataKey, Encrypt, DescribeKey) in blue, amber, green and cyan, well apart, the other common
- * ones in the other four, each rarer one hatched in the colour of its kin
- * (GenerateDataKeyWithoutPlaintext in GenerateDataKey's, ScheduleKeyDeletion in DisableKey's red,
- * the alias calls in DescribeKey's). Regions and error codes are charted apart from operations,
- * so they reuse the colours.
- */
-const FIXED: Readonly<Record<string, readonly [number, Hatch]>> = {
-  Decrypt: [1, 'solid'], GenerateDataKey: [2, 'solid'], Encrypt: [3, 'solid'], DisableKey: [4, 'solid'],
-  CreateKey: [5, 'solid'], DescribeKey: [6, 'solid'], ReplicateKey: [7, 'solid'], ReEncrypt: [8, 'solid'],
-  GenerateDataKeyWithoutPlaintext: [2, 'diagonal'], GenerateDataKeyPair: [2, 'back-diagonal'],
-  EnableKey: [3, 'diagonal'], CancelKeyDeletion: [3, 'back-diagonal'],
-  ScheduleKeyDeletion: [4, 'diagonal'], RevokeGrant: [4, 'back-diagonal'], RetireGrant: [4, 'horizontal'],
-  RotateKeyOnDemand: [5, 'diagonal'], EnableKeyRotation: [5, 'back-diagonal'], GetKeyRotationStatus: [5, 'horizontal'], ListKeyRotations: [5, 'vertical'],
-  PutKeyPolicy: [8, 'diagonal'], CreateGrant: [8, 'back-diagonal'],
-  UpdatePrimaryRegion: [7, 'diagonal'],
-  ListAliases: [6, 'diagonal'], CreateAlias: [6, 'back-diagonal'], DeleteAlias: [6, 'horizontal'], ListKeys: [6, 'vertical'],
-  // Regions (red left out: a region in red reads as a region in trouble).
-  'us-east-1': [1, 'solid'], 'us-west-2': [2, 'solid'], 'eu-west-1': [3, 'solid'], 'eu-central-1': [5, 'solid'],
-  'ap-southeast-2': [6, 'solid'], 'ap-northeast-1': [7, 'solid'], 'us-east-2': [8, 'solid'],
-  // Error codes, as CloudTrail and the SDK name them.
-  AccessDenied: [4, 'solid'], AccessDeniedException: [4, 'diagonal'], DisabledException: [2, 'solid'], KMSInvalidStateException: [5, 'solid'],
-  InvalidCiphertextException: [7, 'solid'], IncorrectKeyException: [6, 'solid'], NotFoundException: [8, 'solid'], ThrottlingException: [1, 'solid'],
-};
-
-/** The look of `key` by its name alone: fixed, or the hashed colour, solid. */
+/** The look of `key` by its name alone, in the theme's colours. */
 export function ownLook(key: string): SeriesLook {
-  if (key === ALL_OTHERS) return REST;
-  const fixed = FIXED[key];
-  return fixed ? { colour: slotColour(fixed[0]), hatch: fixed[1] } : { colour: slotColour(hashSlot(key)), hatch: 'solid' };
+  return paintLook(ownSlotLook(key), CSS_PALETTE);
 }
 
-/** Whether `key` has a look of its own in the table (else its colour is hashed from its name). */
-export function isFixed(key: string): boolean {
-  return key in FIXED;
-}
-
-/**
- * Each key's look in one chart. Fixed keys keep theirs; a hashed key keeps its colour and takes
- * the first hatch no other key of the chart has in that colour — fixed keys first, then hashed
- * ones in name order — so adding or filtering out a key changes no fixed key's look and no key's
- * colour.
- */
+/** Each key's look in one chart, in the theme's colours (see `chartSlotLooks` in src-shared). */
 export function seriesLooks(keys: readonly string[]): SeriesLook[] {
-  const taken = new Set<string>();
-  const looks = new Map<string, SeriesLook>();
-  const id = (l: SeriesLook) => `${l.colour} ${l.hatch}`;
-  for (const key of keys) {
-    if (key !== ALL_OTHERS && !isFixed(key)) continue;
-    looks.set(key, ownLook(key));
-    taken.add(id(ownLook(key)));
-  }
-  for (const key of keys.filter((k) => !looks.has(k)).sort()) {
-    const { colour } = ownLook(key);
-    const hatch = HATCHES.find((h) => !taken.has(id({ colour, hatch: h }))) ?? 'solid';
-    looks.set(key, { colour, hatch });
-    taken.add(id({ colour, hatch }));
-  }
-  return keys.map((k) => looks.get(k) ?? REST);
-}
-
-function slotColour(slot: number): string {
-  return seriesColour(slot - 1);
-}
-
-/** FNV-1a of the name, onto a palette slot (1–8). */
-function hashSlot(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
-  return (h % PALETTE_SIZE) + 1;
+  return chartLooks(keys, CSS_PALETTE);
 }
