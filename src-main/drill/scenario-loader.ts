@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { isNode, LineCounter, parseDocument, type Pair, type YAMLError } from 'yaml';
+import { isMap, isNode, isSeq, LineCounter, parseDocument, type Pair, type YAMLError } from 'yaml';
 import { Scenario } from '../../src-shared/scenario';
 import { missingKeyMessage, unknownKeyMessage } from '../../src-shared/scenario-keys';
 import { issueText } from '../../src-shared/issue-text';
@@ -163,9 +163,21 @@ function toData(refs: YamlReferences, file: string): unknown {
  * (`x-node: &node {…}`, a Compose habit) has no place in a scenario, and a quoted "<<" is a plain key.
  */
 function yamlHint(pair: Pair | undefined, key: string): string {
-  const anchor = pair && isNode(pair.value) ? pair.value.anchor : undefined;
+  const anchor = firstAnchor(pair?.value);
   if (anchor) return ` (a scenario has no keys only to hold anchors: put &${anchor} on the first value that uses it, and merge it into the others with <<: *${anchor})`;
   return key === '<<' ? ' (a merge key is written unquoted: <<: *name)' : '';
+}
+
+/** The first anchor written in `node` or anywhere inside it (`x-defaults: { node: &node … }` holds one a level down). */
+function firstAnchor(node: unknown): string | undefined {
+  if (!isNode(node)) return undefined;
+  if (node.anchor) return node.anchor;
+  const children: unknown[] = isMap(node) ? node.items.map((p) => p.value) : isSeq(node) ? node.items : [];
+  for (const child of children) {
+    const found = firstAnchor(child);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The value at `path` in the document's data (undefined where there is none). */

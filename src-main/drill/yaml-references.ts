@@ -46,6 +46,8 @@ export class YamlReferences {
   private readonly sizes = new Map<Node, number>();
   private readonly aliases: AliasUse[] = [];
   private readonly merges: { pair: Pair; path: (string | number)[] }[] = [];
+  /** A second merge key in one mapping: YAML 1.1 writes several merges as one list, and a mapping's keys are unique. */
+  private readonly repeatedMerges: { pair: Pair; path: (string | number)[] }[] = [];
   private readonly path: (string | number)[] = [];
   /** Values as written (an alias counts one), and once every alias is expanded. */
   private written = 0;
@@ -66,6 +68,9 @@ export class YamlReferences {
     if (largest && added > MAX_ALIAS_EXPANSION) {
       const n = (count: number) => count.toLocaleString('en');
       return [this.at(largest.path, largest.alias, `the YAML aliases add ${n(added)} values to this scenario, more than the ${n(MAX_ALIAS_EXPANSION)} they may (an alias bomb?); the largest is *${largest.alias.source}, ${n(largest.size)} values`)];
+    }
+    if (this.repeatedMerges.length) {
+      return this.repeatedMerges.map(({ pair, path }) => this.at(path, pair.key, 'the merge key << is written twice in this mapping: merge several mappings with one, <<: [*a, *b] (the first listed wins a key both have)'));
     }
     return this.merges.flatMap(({ pair, path }) => this.mergeSources(pair).flatMap((source) => {
       const target = this.resolve(source);
@@ -152,11 +157,12 @@ export class YamlReferences {
     if (node.anchor) this.anchors.set(node.anchor, node);
     let size = 1;
     if (isMap(node)) {
+      let merges = 0;
       for (const pair of node.items) {
         size += this.walk(pair.key);
         // A merged mapping's members are this mapping's: no path step for the merge key.
         const merge = isMergeKey(pair.key);
-        if (merge) this.merges.push({ pair, path: [...this.path] });
+        if (merge) (++merges > 1 ? this.repeatedMerges : this.merges).push({ pair, path: [...this.path] });
         else this.path.push(keyText(pair.key));
         size += this.walk(pair.value, merge);
         if (!merge) this.path.pop();

@@ -75,6 +75,16 @@ describe('YAML anchors and merge keys in a scenario', () => {
     expect(problems(quoted)).toEqual([`topology.clusters[0].nodes[1].<<: unknown key "<<" (a merge key is written unquoted: <<: *name) (line ${lineOf(quoted, '"<<"')})`]);
   });
 
+  it('a merge key written twice in one mapping is refused, as a repeated key is, saying how to merge several', () => {
+    const text = edit(merged, ['{ <<: *node, id: n2, zone: us-east-1b }', '{ <<: *node, <<: *cmk, id: n2, zone: us-east-1b }']);
+    expect(problems(text)).toEqual([`topology.clusters[0].nodes[1]: the merge key << is written twice in this mapping: merge several mappings with one, <<: [*a, *b] (the first listed wins a key both have) (line ${lineOf(text, '<<: *node, <<: *cmk')})`]);
+  });
+
+  it('a key holding anchors a level down gets the same word on where anchors go', () => {
+    const text = `x-defaults:\n  node: &base { region: us-east-1 }\n${merged.replace('          region: us-east-1\n', '          <<: *base\n')}`;
+    expect(problems(text)).toEqual(['x-defaults: unknown key "x-defaults" (a scenario has no keys only to hold anchors: put &base on the first value that uses it, and merge it into the others with <<: *base) (line 1)']);
+  });
+
   it('a bomb of merge keys is refused at once, not expanded', () => {
     const levels = [`l0: &l0 { ${Array.from({ length: 50 }, (_, i) => `k${i}: lol`).join(', ')} }`];
     for (let i = 1; i < 12; i++) levels.push(`l${i}: &l${i} { <<: [${Array(9).fill(`*l${i - 1}`).join(', ')}], n${i}: x }`);
