@@ -147,6 +147,16 @@ describe.skipIf(!e2eChromium)('keyboard focus (Playwright, Chromium, web bridge)
     expect(await grid.locator(`[id="${await grid.getAttribute('aria-activedescendant')}"]`).getAttribute('aria-rowindex')).toBe('2');
   });
 
+  it('keeps the focus on an export button while it exports, and after', async () => {
+    await page.getByRole('tab', { name: 'Reports' }).click();
+    const html = page.locator('button[data-format="html"]');
+    await html.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('exported-path').first().waitFor({ timeout: 30_000 });
+    // While it read "Exporting…" it was disabled, which dropped the focus on <body>.
+    expect(await focused()).toBe('button Export HTML');
+  }, 60_000);
+
   it('gives the Explorer tab the focus after "Watch the hierarchy" (the link\'s page is hidden)', async () => {
     await page.getByRole('tab', { name: 'Drills' }).click();
     await page.getByRole('button', { name: 'Run drill' }).click();
