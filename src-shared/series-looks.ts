@@ -3,9 +3,10 @@
  * code): a palette slot and a hatch. A key's look depends on its name alone, never on what else is
  * charted, so Decrypt is the same blue with and without a filter, in the app and in the report,
  * and in reports of different runs: the keys drills and CloudTrail chart most have a fixed look
- * below, any other takes the slot its name hashes to. Eight colours cannot keep every key apart;
- * when two keys of one chart would still look alike, the later one by name is hatched (and its
- * legend swatch with it), rather than moved to another colour, which would repaint the rest.
+ * below, any other takes the slot its name hashes to. Eight colours cannot keep every key apart:
+ * a hashed key is hatched (and its legend swatch with it) so that it never looks like a fixed key,
+ * nor like a hashed key before it by name in the same chart, rather than moved to another colour,
+ * which would repaint the rest.
  *
  * A slot is not a colour: each medium paints the slots its own way (`paintLook`) — the app with
  * `var(--series-N)` for both themes, the report with the app's light colours for white paper.
@@ -15,7 +16,7 @@
 export const PALETTE_SIZE = 8;
 
 /** How a key is told from another of its colour; 'solid' is no hatch. In the order a hashed key takes them. */
-export const HATCHES = ['solid', 'diagonal', 'back-diagonal', 'horizontal', 'vertical', 'cross'] as const;
+export const HATCHES = ['solid', 'diagonal', 'back-diagonal', 'horizontal', 'vertical', 'cross', 'grid'] as const;
 export type Hatch = (typeof HATCHES)[number];
 
 /** A key's look in any medium: its palette slot (1–8, or 'rest' for "all others") and its hatch. */
@@ -79,26 +80,32 @@ export function isFixed(key: string): boolean {
   return key in FIXED;
 }
 
+/** `slot hatch`: two looks are alike when their ids are equal. */
+const lookId = (l: SlotLook) => `${l.slot} ${l.hatch}`;
+
+/**
+ * Every fixed look, held back from hashed keys whatever is charted: GetKeyPolicy, hashed to slot 1,
+ * drawn solid when charted alone, was exactly Decrypt's look.
+ */
+const FIXED_LOOKS: ReadonlySet<string> = new Set(Object.keys(FIXED).map((key) => lookId(ownSlotLook(key))));
+
 /**
  * Each key's look in one chart. Fixed keys keep theirs; a hashed key keeps its slot and takes
- * the first hatch no other key of the chart has in that slot — fixed keys first, then hashed
- * ones in name order — so adding or filtering out a key changes no fixed key's look and no key's
- * colour.
+ * the first hatch of that slot no fixed key has (charted or not) and no hashed key before it in
+ * name order has in this chart — so adding or filtering out a key changes no fixed key's look and
+ * no key's colour, and a hashed key never looks like a fixed one. When the slot has no such hatch
+ * left, it shares the first one no fixed key has.
  */
 export function chartSlotLooks(keys: readonly string[]): SlotLook[] {
-  const taken = new Set<string>();
+  const taken = new Set(FIXED_LOOKS);
   const looks = new Map<string, SlotLook>();
-  const id = (l: SlotLook) => `${l.slot} ${l.hatch}`;
-  for (const key of keys) {
-    if (key !== ALL_OTHERS && !isFixed(key)) continue;
-    looks.set(key, ownSlotLook(key));
-    taken.add(id(ownSlotLook(key)));
-  }
+  for (const key of keys) if (key === ALL_OTHERS || isFixed(key)) looks.set(key, ownSlotLook(key));
   for (const key of keys.filter((k) => !looks.has(k)).sort()) {
     const { slot } = ownSlotLook(key);
-    const hatch = HATCHES.find((h) => !taken.has(id({ slot, hatch: h }))) ?? 'solid';
+    const free = (hatch: Hatch, held: ReadonlySet<string>) => !held.has(lookId({ slot, hatch }));
+    const hatch = HATCHES.find((h) => free(h, taken)) ?? HATCHES.find((h) => free(h, FIXED_LOOKS)) ?? 'solid';
     looks.set(key, { slot, hatch });
-    taken.add(id({ slot, hatch }));
+    taken.add(lookId({ slot, hatch }));
   }
   return keys.map((k) => looks.get(k) ?? REST);
 }
@@ -123,10 +130,11 @@ function hashSlot(key: string): number {
 /**
  * Hatches are stripes of the chart's background over the series colour, 2 px wide every 6 px so
  * they stay visible on a bar a few pixels wide; `rotate` turns a vertical stripe (SVG degrees),
- * `cross` adds the perpendicular one. The app and the report draw them from these numbers.
+ * the `crossed` ones add the perpendicular one. The app and the report draw them from these numbers.
  */
 export const HATCH_STRIPES = {
   period: 6,
   gap: 2,
-  rotate: { diagonal: 45, 'back-diagonal': -45, horizontal: 90, vertical: 0, cross: 45 } satisfies Record<Exclude<Hatch, 'solid'>, number>,
+  rotate: { diagonal: 45, 'back-diagonal': -45, horizontal: 90, vertical: 0, cross: 45, grid: 0 } satisfies Record<Exclude<Hatch, 'solid'>, number>,
+  crossed: ['cross', 'grid'] as readonly Hatch[],
 } as const;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ObservationRow } from '../../src-shared/api';
 import { causeText, injectedCause } from '../../src-shared/client-observation';
 import { call } from './api-client';
+import { focusIsLost } from './focus-is-lost';
 import { formatTime } from './format';
 import { callerText, observationCountText, verifiedNumbers } from './observation-text';
 import { VirtualTable, type Column } from './virtual-table';
@@ -44,6 +45,12 @@ export function RunObservations({ runId, cite }: { runId: string; cite: Observat
   const section = useRef<HTMLElement>(null);
   const generation = useRef(0);
   const loaded = useRef<Numbered[]>([]);
+  // Once the cited row is rendered, not before (the grid appears with its first rows): the pressed
+  // link is on a hidden page, so the focus is on <body> unless the user has put it somewhere since.
+  const [focusAsked, setFocusAsked] = useState(0);
+  useEffect(() => {
+    if (focusAsked && focusIsLost()) section.current?.querySelector<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true });
+  }, [focusAsked]);
 
   /** One more page, oldest first, numbered where main's ids for those numbers match. */
   const loadPage = useCallback(async (token: string | undefined, mine: number): Promise<string | undefined> => {
@@ -84,7 +91,7 @@ export function RunObservations({ runId, cite }: { runId: string; cite: Observat
         setSelected(index);
         // Brought into view and given the keyboard, as the CloudTrail event of a verdict is.
         if (section.current) keepInView(section.current);
-        section.current?.querySelector<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true });
+        setFocusAsked((n) => n + 1);
       } catch (err) {
         if (mine === generation.current) setError((err as Error).message);
       } finally {

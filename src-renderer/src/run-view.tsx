@@ -92,7 +92,9 @@ export const RunView = memo(function RunView({ record, takeFocus, onFocusTaken }
                 {v.evidence.observations.slice(0, 4).map((n, k) => (
                   <span key={n}>
                     {k > 0 ? ', ' : ''}
-                    <button type="button" className="link mono" title={`Open client-side observation #${n} of the run (a call that never reached KMS, not a CloudTrail record) in the audit log`}
+                    {/* Named in full: a screen reader's list of buttons would read only "#1", "#2". */}
+                    <button type="button" className="link mono" aria-label={`Open client-side observation #${n} in Audit`}
+                      title={`Open client-side observation #${n} of the run (a call that never reached KMS, not a CloudTrail record) in the audit log`}
                       onClick={() => openInAudit({ runId, observation: n })}>#{n}</button>
                   </span>
                 ))}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 export interface Column<T> {
   key: string;
@@ -40,6 +40,9 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onN
   minWidth?: number;
 }) {
   const body = useRef<HTMLDivElement>(null);
+  // Row ids unique to this table: with two tables on a page (Audit's CloudTrail events and calls
+  // that never reached KMS), `vrow-1` of one made the other's active row the first table's.
+  const rowId = `${useId()}vrow-`;
   const [scrollTop, setScrollTop] = useState(0);
   const template = columns.map((c) => c.width).join(' ');
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
@@ -74,7 +77,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onN
   return (
     <div className="vtable" role="grid" aria-label={label} aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKey} ref={body}
       style={{ height: height + HEAD_HEIGHT + 2 }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-      aria-activedescendant={selected !== undefined && selected >= first && selected < last ? `vrow-${selected}` : undefined}>
+      aria-activedescendant={selected !== undefined && selected >= first && selected < last ? `${rowId}${selected}` : undefined}>
       <div className="vtable-inner" role="presentation" style={{ minWidth: minWidth ?? narrowest(columns) }}>
         <div className="vhead-group" role="rowgroup">
           <div className="vhead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, height: HEAD_HEIGHT }}>
@@ -85,7 +88,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onN
           {rows.slice(first, last).map((row, i) => {
             const index = first + i;
             return (
-              <div key={rowKey(row)} id={`vrow-${index}`} role="row" aria-rowindex={index + 2} aria-selected={index === selected}
+              <div key={rowKey(row)} id={`${rowId}${index}`} role="row" aria-rowindex={index + 2} aria-selected={index === selected}
                 className={`vrow ${index === selected ? 'selected' : ''} ${index % 2 ? 'odd' : ''}`}
                 style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT, gridTemplateColumns: template }} onClick={() => onSelect(index)}>
                 {columns.map((c) => <div key={c.key} role="gridcell">{c.render(row)}</div>)}

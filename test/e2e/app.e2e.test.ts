@@ -253,6 +253,10 @@ describe.skipIf(!e2eChromium)('KeyDrill in the browser (Playwright, Chromium, we
     await page.mouse.up();
     expect(await area.evaluate((el) => el.scrollLeft + el.scrollTop)).toBeGreaterThan(100);
     for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
+    // A master key's KMS keyMaterialId is an id, labelled as one: "Key material" read like the secret.
+    await page.locator('[data-node^="master:"]').first().click();
+    await expect.poll(() => panel.locator('dt').allTextContents()).toContain('Key material ID');
+    expect(await panel.locator('dt', { hasText: 'Key material ID' }).locator('xpath=following-sibling::dd[1]').textContent()).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('scrubs back through the run: access revoked takes every master key down, restored brings them back', async () => {

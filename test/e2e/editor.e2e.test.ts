@@ -48,6 +48,32 @@ describe.skipIf(!e2eChromium)('the scenario editor', () => {
     }
   });
 
+  it('leaves the focus where the user moved it while the editor loaded', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    try {
+      // CodeMirror's chunk as slow as on a loaded machine (~1.5 s in a trial), so the user moves on first.
+      await page.route('**/assets/code-editor-*.js', async (route) => {
+        await new Promise((done) => setTimeout(done, 1_000));
+        await route.continue();
+      });
+      await page.goto(app.bridge.url);
+      await page.locator('[data-scenario="revocation-and-restore"]').waitFor();
+      await page.getByRole('textbox', { name: 'Scenario (YAML)' }).focus();
+      await page.keyboard.press('Shift+Tab');
+      const moved = () => page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { activeElement: { outerHTML: string } | null } }).document;
+        return doc.activeElement?.outerHTML.slice(0, 120);
+      });
+      const away = await moved();
+      expect(away).not.toMatch(/^<body/);
+      await page.getByRole('textbox', { name: 'Scenario YAML' }).waitFor();
+      await page.waitForTimeout(200);
+      expect(await moved()).toBe(away);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('offers the step kinds after "- do: ", each with what it does', async () => {
     const { page } = app;
     await editor().fill(`${BUILT_IN.replace(/\n+$/, '')}\ntimeline:\n  - do: `);

@@ -143,8 +143,19 @@ describe.skipIf(!e2eChromium)('keyboard focus (Playwright, Chromium, web bridge)
     await evidence.focus();
     await page.keyboard.press('Enter');
     await expect.poll(focused).toBe('div[grid] CloudTrail events');
-    expect(await page.getByRole('grid', { name: 'CloudTrail events' }).getAttribute('aria-activedescendant')).toBe('vrow-0');
+    const grid = page.getByRole('grid', { name: 'CloudTrail events' });
+    expect(await grid.locator(`[id="${await grid.getAttribute('aria-activedescendant')}"]`).getAttribute('aria-rowindex')).toBe('2');
   });
+
+  it('keeps the focus on an export button while it exports, and after', async () => {
+    await page.getByRole('tab', { name: 'Reports' }).click();
+    const html = page.locator('button[data-format="html"]');
+    await html.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('exported-path').first().waitFor({ timeout: 30_000 });
+    // While it read "Exporting…" it was disabled, which dropped the focus on <body>.
+    expect(await focused()).toBe('button Export HTML');
+  }, 60_000);
 
   it('gives the Explorer tab the focus after "Watch the hierarchy" (the link\'s page is hidden)', async () => {
     await page.getByRole('tab', { name: 'Drills' }).click();

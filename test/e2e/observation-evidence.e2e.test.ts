@@ -37,8 +37,17 @@ describe.skipIf(!e2eChromium)("a verdict's calls that never reached KMS, opened 
     const cited = run.verdicts.find((v) => v.expectation.expect === 'no-success-during-outage')?.evidence.observations ?? [];
     expect(cited.length).toBeGreaterThan(1);
     const n = cited[1]!;
-    await verdict.getByRole('button', { name: `#${n}`, exact: true }).click();
+    // Named for what it opens, though it reads "#n" on screen; pressed from the keyboard.
+    const link = verdict.getByRole('button', { name: `Open client-side observation #${n} in Audit`, exact: true });
+    expect(await link.textContent()).toBe(`#${n}`);
+    await link.focus();
+    await page.keyboard.press('Enter');
     await expect.poll(() => panel().locator('.vrow.selected').count(), { timeout: 30_000 }).toBe(1);
+    // The keyboard lands on the observations' grid with the cited row active, not on <body>.
+    const grid = page.getByRole('grid', { name: 'Calls that never reached KMS (client-side observations)' });
+    await expect.poll(() => grid.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    const active = await grid.getAttribute('aria-activedescendant');
+    expect(await page.evaluate((id) => (globalThis as unknown as { document: { getElementById(i: string): { textContent: string | null } | null } }).document.getElementById(id)?.textContent, active ?? '')).toContain(`#${n}`);
     const detail = page.getByTestId('observation-detail');
     const text = (await detail.textContent()) ?? '';
     expect(text).toContain(`Number#${n} of the run`);

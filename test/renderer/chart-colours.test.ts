@@ -74,6 +74,21 @@ describe('chart colours follow the key, not its rank', () => {
     expect(together['Decrypt']).toEqual(alone['Decrypt']);
   });
 
+  it('never draws a key whose colour is hashed from its name exactly as a fixed key, whatever is charted', () => {
+    // The trial's case: GetKeyPolicy, hashed to Decrypt's slot, filtered alone was drawn solid, as Decrypt.
+    const fixedLooks = new Set([...DRILL_OPS, 'us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'ap-northeast-1', 'us-east-2',
+      'AccessDenied', 'AccessDeniedException', 'DisabledException', 'KMSInvalidStateException', 'InvalidCiphertextException', 'IncorrectKeyException', 'NotFoundException', 'ThrottlingException']
+      .map((key) => { expect(isFixed(key), key).toBe(true); return JSON.stringify(ownLook(key)); }));
+    const hashed = [...OTHER_OPS, 'GetKeyPolicy', 'ListGrants', 'QuotaExceeded', 'Teapot', 'ap-south-1', 'sa-east-1'];
+    expect(seriesLooks(['GetKeyPolicy'])[0]).not.toEqual(ownLook('Decrypt'));
+    const charts = [...hashed.map((key) => [key]), ...subsets([...DRILL_OPS, ...hashed], 300, 7), hashed];
+    for (const keys of charts) {
+      seriesLooks(keys).forEach((look, i) => {
+        if (!isFixed(keys[i] as string)) expect(fixedLooks.has(JSON.stringify(look)), `${keys[i]} among ${keys.join(', ')}`).toBe(false);
+      });
+    }
+  });
+
   it('never draws two keys of one chart alike, and the remainder grey', () => {
     for (const subset of subsets([...DRILL_OPS, ...OTHER_OPS], 300, 7)) {
       const looks = seriesLooks([...subset, ALL_OTHERS]).map((l) => JSON.stringify(l));

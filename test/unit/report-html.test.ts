@@ -38,6 +38,13 @@ describe('the HTML report', () => {
     expect(html).toContain('recovery points at 90m, 150m, 210m');
   });
 
+  it('labels a CMK material id "key material ID", so the id does not read as the key material itself', () => {
+    const material = record.hierarchy.nodes.find((n) => n.cmkMaterialId)?.cmkMaterialId as string;
+    expect(material).toBeTruthy();
+    expect(html).toContain(`key material ID ${material}`);
+    expect(html).not.toMatch(/[^ ]material [0-9a-f]{8}/);
+  });
+
   it('draws each chart as inline SVG with an id and a data-chart attribute', () => {
     for (const kind of CHARTS) {
       const tag = tagWithId(html, `chart-${kind}`);

@@ -15,8 +15,8 @@ export interface Hatched {
  */
 export function hatchPattern(id: string, look: Hatched): Html {
   if (!look.hatch || look.hatch === 'solid') return html``;
-  const { period, gap, rotate } = HATCH_STRIPES;
-  const cross = look.hatch === 'cross' ? html`<rect width="${period}" height="${gap}" fill="${INK.paper}"/>` : html``;
+  const { period, gap, rotate, crossed } = HATCH_STRIPES;
+  const cross = crossed.includes(look.hatch) ? html`<rect width="${period}" height="${gap}" fill="${INK.paper}"/>` : html``;
   return html`<pattern id="${id}" class="hatch" data-hatch="${look.hatch}" width="${period}" height="${period}" patternUnits="userSpaceOnUse" patternTransform="rotate(${rotate[look.hatch]})"><rect width="${period}" height="${period}" fill="${look.colour}"/><rect width="${gap}" height="${period}" fill="${INK.paper}"/>${cross}</pattern>`;
 }
 
@@ -42,6 +42,7 @@ const DASHES: Record<Exclude<Hatch, 'solid'>, string> = {
   horizontal: '10 3',
   vertical: '1 2',
   cross: '6 2 1 2',
+  grid: '10 2 2 2',
 };
 
 /** The stroke-dasharray of a series' line, or none for a solid one. */

@@ -84,8 +84,8 @@ export function hierarchyDiagram(topology: Topology, hierarchy: Hierarchy, ident
   const snapshotParts: Html[] = [];
   for (const s of shown) {
     const tone: Tone = s.restorable ? 'ok' : 'bad';
-    const lines = [s.id, `${s.cluster} · taken at ${offset(s.takenAt)}`, s.cmkMaterialId ? `material ${s.cmkMaterialId}` : (s.restorable ? 'restorable' : 'not restorable')];
-    const box: Box = { ...COLUMNS.snapshots, y: snapY, h: boxHeight(lines.length), lines, ...TONE[tone], dashed: !s.restorable, kind: 'snapshot', title: `Snapshot ${s.id} of ${s.cluster}, taken at ${offset(s.takenAt)} under ${s.cmkArn}${s.cmkMaterialId ? ` (material ${s.cmkMaterialId})` : ''}: ${s.restorable ? 'restorable' : `not restorable${s.reason ? ` — ${s.reason}` : ''}`}` };
+    const lines = [s.id, `${s.cluster} · taken at ${offset(s.takenAt)}`, s.cmkMaterialId ? `key material ID ${s.cmkMaterialId}` : (s.restorable ? 'restorable' : 'not restorable')];
+    const box: Box = { ...COLUMNS.snapshots, y: snapY, h: boxHeight(lines.length), lines, ...TONE[tone], dashed: !s.restorable, kind: 'snapshot', title: `Snapshot ${s.id} of ${s.cluster}, taken at ${offset(s.takenAt)} under ${s.cmkArn}${s.cmkMaterialId ? ` (key material ID ${s.cmkMaterialId})` : ''}: ${s.restorable ? 'restorable' : `not restorable${s.reason ? ` — ${s.reason}` : ''}`}` };
     const key = allKeys.find((k) => k.arn === s.cmkArn) ?? findKeyBox(allKeys, s.cmkArn, '');
     if (key) snapshotParts.push(edge(key, box, s.restorable ? '#94a3b8' : INK.bad, { leftward: true, dashed: !s.restorable }));
     snapshotParts.push(drawBox(box));

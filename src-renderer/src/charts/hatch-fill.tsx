@@ -6,7 +6,7 @@ import type { Hatch, SeriesLook } from './series-looks';
  * Hatches (their stripes: src-shared/series-looks.ts, as the report draws them) in the bars as SVG
  * patterns, in the legend as the same stripes in CSS, so a swatch shows which bars it names.
  */
-const { period: PERIOD, gap: GAP, rotate: ROTATE } = HATCH_STRIPES;
+const { period: PERIOD, gap: GAP, rotate: ROTATE, crossed: CROSSED } = HATCH_STRIPES;
 
 /** The CSS gradient angles that draw the stripes of each SVG rotation. */
 const CSS_ANGLES: Record<Exclude<Hatch, 'solid'>, number[]> = {
@@ -15,6 +15,7 @@ const CSS_ANGLES: Record<Exclude<Hatch, 'solid'>, number[]> = {
   horizontal: [0],
   vertical: [90],
   cross: [135, 45],
+  grid: [90, 0],
 };
 
 /** The `fill` of a series' bars: its colour, or its pattern among `<HatchPatterns>` of the same prefix. */
@@ -31,7 +32,7 @@ export function HatchPatterns({ looks, idPrefix }: { looks: readonly SeriesLook[
         <pattern key={i} id={`${idPrefix}-${i}`} width={PERIOD} height={PERIOD} patternUnits="userSpaceOnUse" patternTransform={`rotate(${ROTATE[look.hatch]})`}>
           <rect width={PERIOD} height={PERIOD} fill={look.colour} />
           <rect width={GAP} height={PERIOD} fill="var(--bg)" />
-          {look.hatch === 'cross' ? <rect width={PERIOD} height={GAP} fill="var(--bg)" /> : null}
+          {CROSSED.includes(look.hatch) ? <rect width={PERIOD} height={GAP} fill="var(--bg)" /> : null}
         </pattern>
       )))}
     </defs>

@@ -9,6 +9,7 @@ import { tags } from '@lezer/highlight';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import type { ScenarioProblem } from '../../../src-shared/api';
 import { scenarioJsonSchema } from '../../../src-shared/scenario-json-schema';
+import { focusIsLost } from '../focus-is-lost';
 import { describeKey, placeAt, suggestions, type JsonSchema } from './schema-context';
 import { nameSuggestions, scenarioNames } from './scenario-names';
 
@@ -124,8 +125,10 @@ export const CodeEditor = forwardRef<CodeEditorHandle, { text: string; onChange:
         }),
       });
       view.current = v;
-      // Made because its placeholder was focused (clicked, or tabbed to): the focus moves into it.
-      if (autoFocus) v.focus();
+      // Made because its placeholder was focused (clicked, or tabbed to): the focus moves into it —
+      // if it is still where the placeholder left it (on <body>, the placeholder gone). A user who
+      // tabbed on while CodeMirror loaded is left where they went.
+      if (autoFocus && focusIsLost()) v.focus();
       return () => {
         v.destroy();
         view.current = undefined;

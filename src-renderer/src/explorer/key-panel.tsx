@@ -42,7 +42,7 @@ export function KeyPanel({ node, nodes, runId, start, at, onBlast }: {
       <p><span className={`badge ${node.state}`}>{node.stateText}</span></p>
       <dl>
         {node.arn ? <><dt>{node.kind === 'cmk' ? 'ARN' : 'Wrapped under'}</dt><dd className="mono">{node.arn}</dd></> : null}
-        {node.materialId ? <><dt>Key material</dt><dd className="mono">{node.materialId}</dd></> : null}
+        {node.materialId ? <><dt>Key material ID</dt><dd className="mono">{node.materialId}</dd></> : null}
         <dt>Depend on it</dt>
         <dd>{parts.length ? `${parts.join(', ')} depend${parts.length === 1 && (deps.masters + deps.databases + deps.snapshots) === 1 ? 's' : ''} on this key` : 'nothing'}</dd>
       </dl>

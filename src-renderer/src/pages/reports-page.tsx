@@ -74,7 +74,8 @@ export function ReportsPage() {
           <ul className="formats">
             {REPORT_FORMATS.map((f) => (
               <li key={f}>
-                <button type="button" className="primary" disabled={busy !== undefined} onClick={() => void exportAs(f)} data-format={f}>
+                {/* aria-disabled, not disabled: a disabled button drops the focus the keyboard user pressed it with. */}
+                <button type="button" className="primary" aria-disabled={busy !== undefined} onClick={() => void (busy === undefined && exportAs(f))} data-format={f}>
                   {busy === f ? 'Exporting…' : `Export ${LABELS[f] ?? f.toUpperCase()}${desktop ? '…' : ''}`}
                 </button>
                 <span className="muted">{DESCRIPTIONS[f]}</span>
