@@ -40,7 +40,7 @@ export type EventSetRecheck = z.infer<typeof EventSetRecheck>;
 
 /**
  * The verdict on one audit bundle, as `keydrill verify` gives it. `verified` holds only when every
- * file matches SHA256SUMS, none is added beside them, and the CloudTrail records give the digest
+ * file matches SHA256SUMS, none is added beside them, each is what manifest.json says it is, and the CloudTrail records give the digest
  * they are held to.
  */
 export const BundleVerification = z.object({
@@ -58,6 +58,12 @@ export const BundleVerification = z.object({
     /** `changed: report.html`, `missing: …`, `not listed: …` (added beside the sealed files), `outside the bundle: …`, a symbolic link. */
     problems: z.array(z.string()),
   }),
+  /**
+   * Where the bundle's files are not what its sealed manifest.json says they are: a file with
+   * another digest than the manifest gives, a run record of another run or another event-set
+   * digest (a bundle with files of two runs, under a SHA256SUMS rewritten to match).
+   */
+  againstManifest: z.array(z.string()),
   /** Null when the manifest cannot be read: it names the run and its digest. */
   eventSet: z.object({
     /**

@@ -13,9 +13,9 @@ import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error';
 export const verifyCommand = defineCommand({
   path: ['verify'],
   summary: 'check an audit bundle: its files, its seal, and its CloudTrail records against the run\'s event-set digest',
-  description: `Checks every file of an audit bundle (keydrill report RUN --bundle DIR) against ${SUMS_FILE}, reports files added beside them, prints the SHA-256 of ${SUMS_FILE} (the seal: compare it with the one in the sign-off), and recomputes the run's event-set digest from the bundle's CloudTrail files (for a run that did not finish, the digest the bundle sealed of the records it holds), naming records changed, missing or added. Exit 0 when all holds, 1 when anything does not, 2 when the folder is no audit bundle.`,
+  description: `Checks every file of an audit bundle (keydrill report RUN --bundle DIR) against ${SUMS_FILE}, reports files added beside them and files that are not what ${MANIFEST_FILE} says (another run's run record, another digest), prints the SHA-256 of ${SUMS_FILE} (the seal: compare it with the one in the sign-off), and recomputes the run's event-set digest from the bundle's CloudTrail files (for a run that did not finish, the digest the bundle sealed of the records it holds), naming records changed, missing or added. Exit 0 when all holds, 1 when anything does not, 2 when the folder is no audit bundle.`,
   args: [{ name: 'bundle', complete: 'dir', description: 'the audit bundle\'s folder' }],
-  options: { json: { type: 'boolean', description: 'print {bundle, runId, seal, files: {checked, problems}, eventSet: {expected, sealedBy (run | bundle), recomputed, found, records, missing, foreign, duplicates, unreadable} | null, verified}' } },
+  options: { json: { type: 'boolean', description: 'print {bundle, runId, seal, files: {checked, problems}, againstManifest: [problem], eventSet: {expected, sealedBy (run | bundle), recomputed, found, records, missing, foreign, duplicates, unreadable} | null, verified}' } },
   examples: [
     { command: 'keydrill verify audit/', note: 'before signing off a bundle handed over' },
     { command: 'keydrill verify audit/ --json', note: 'for a script' },
@@ -29,12 +29,12 @@ export const verifyCommand = defineCommand({
       if (err instanceof NotAnAuditBundle) throw new UsageError(`verify: ${err.message}`, { path: err.path });
       throw err;
     }
-    const { run, seal, files, eventSet, verified } = verdict;
+    const { run, seal, files, againstManifest, eventSet, verified } = verdict;
     const exit = verified ? EXIT_OK : EXIT_FAILED;
     if (values.json) {
       const { sealed, recheck } = eventSet ?? {};
       output.json({
-        bundle: dir, runId: run?.runId ?? null, seal, files: { checked: files.checked, problems: files.problems },
+        bundle: dir, runId: run?.runId ?? null, seal, files: { checked: files.checked, problems: files.problems }, againstManifest,
         eventSet: recheck && sealed ? { expected: sealed.sha256, sealedBy: sealed.by, recomputed: recheck.sha256, found: recheck.found, records: recheck.expected, missing: recheck.missing.count, foreign: recheck.foreign, duplicates: recheck.duplicates, unreadable: recheck.unreadable } : null,
         verified,
       });
@@ -42,6 +42,7 @@ export const verifyCommand = defineCommand({
     }
     console.log(run ? `audit bundle ${dir}: run ${run.runId} (${run.scenarioTitle})` : `audit bundle ${dir}: its ${MANIFEST_FILE} cannot be read (${verdict.manifestProblem}), and ${SUMS_FILE} sealed another`);
     console.log(files.ok ? `  files: all ${files.checked} match ${SUMS_FILE}, and no other file is in the folder` : `  files: ${files.problems.length} problem${files.problems.length === 1 ? '' : 's'} against ${SUMS_FILE}:\n${files.problems.map((p) => `    ${p}`).join('\n')}`);
+    if (againstManifest.length) console.log(`  manifest: ${againstManifest.length} file${againstManifest.length === 1 ? ' is' : 's are'} not what ${MANIFEST_FILE} says:\n${againstManifest.map((p) => `    ${p}`).join('\n')}`);
     console.log(`  seal: SHA-256 of ${SUMS_FILE} is ${seal} (compare it with the sign-off's)`);
     console.log(`  event set: ${eventSet ? eventSetText(eventSet) : `not recomputed: the run and its digest are named in ${MANIFEST_FILE}`}`);
     console.log(verified ? 'verified' : 'NOT verified');

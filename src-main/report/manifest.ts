@@ -48,6 +48,12 @@ export interface BundleCheck {
   checked: number;
   /** One line per problem: `changed: report.html`, `missing: …`, `not listed: …`, `outside the bundle: …`, `a symbolic link, not a file of the bundle: …`. */
   problems: string[];
+  /**
+   * Each path SHA256SUMS lists, with its digest where the file has it (undefined where it was not
+   * read or is already a problem), so what manifest.json says of a file is checked without reading
+   * a large one twice, and a changed file is not named twice.
+   */
+  read: Map<string, string | undefined>;
 }
 
 /** A line of SHA256SUMS as sha256sum reads it: the digest, then the path (text or binary mode). */
@@ -66,6 +72,7 @@ export async function verifyBundle(dir: string): Promise<BundleCheck> {
   const text = await readFile(join(dir, SUMS_FILE), 'utf8');
   const problems: string[] = [];
   const listed = new Set<string>([SUMS_FILE]);
+  const read = new Map<string, string | undefined>();
   let checked = 0;
   const lines = text.split('\n');
   for (const [i, entry] of sumsEntries(text).entries()) {
@@ -83,6 +90,7 @@ export async function verifyBundle(dir: string): Promise<BundleCheck> {
       continue;
     }
     const actual = await digestFile(join(dir, ...path.split('/'))).catch(() => undefined);
+    read.set(path, actual?.sha256 === expected ? expected : undefined);
     if (!actual) problems.push(`missing: ${path}`);
     else if (actual.sha256 !== expected) problems.push(`changed: ${path}`);
   }
@@ -93,7 +101,7 @@ export async function verifyBundle(dir: string): Promise<BundleCheck> {
     const path = relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/');
     problems.push(`${entry.isSymbolicLink() ? 'a symbolic link, not a file of the bundle' : 'not a file'}: ${path}`);
   }
-  return { ok: problems.length === 0, checked, problems };
+  return { ok: problems.length === 0, checked, problems, read };
 }
 
 /** Every file under `dir`, relative and `/`-separated, sorted. */
