@@ -127,6 +127,21 @@ describe('verifying an audit bundle from the app', () => {
     expect(text.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
   }, 120_000);
 
+  it('will not export a run\'s bundle over another run\'s, chosen in the save dialog: the app says whose bundle is there, and keeps it', async () => {
+    const other = await runAndExport();
+    const sums = readFileSync(join(other.bundle, 'SHA256SUMS'), 'utf8');
+    const saveOver = new (class extends DesktopStandIn {
+      override async chooseSavePath(): Promise<string | undefined> {
+        return other.bundle;
+      }
+    })(undefined);
+    const refused = await callApi({ services, desktop: saveOver }, 'reports:export', { runId, format: 'bundle', saveAs: true });
+    expect(refused).toEqual({ ok: false, error: { code: 'bad-request', message: `${other.bundle} holds the audit bundle of run ${other.runId}: write the bundle of ${runId} into another folder, or delete that bundle first to replace it.` } });
+    expect(readFileSync(join(other.bundle, 'SHA256SUMS'), 'utf8')).toBe(sums);
+    // The same run's bundle into its own folder is replaced, as before.
+    expect(await callApi({ services, desktop: new DesktopStandIn(undefined) }, 'reports:export', { runId, format: 'bundle' })).toMatchObject({ ok: true, result: { path: bundle } });
+  }, 120_000);
+
   it('does not verify a folder with a file added beside the sealed ones, or with a sealed file removed', async () => {
     const added = copy('added');
     writeFileSync(join(added, 'cloudtrail', 'extra.json'), '{"Records":[]}');
