@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 /**
@@ -67,7 +68,11 @@ export function sumsEntries(text: string): ({ sha256: string; path: string } | u
   });
 }
 
-/** What `sha256sum -c SHA256SUMS` checks, plus files added to the folder that the seal does not list. */
+/**
+ * What `sha256sum -c SHA256SUMS` checks, plus files added to the folder that the seal does not list.
+ * Only regular files are read: a FIFO or a link to /dev/zero handed over in a bundle would be read
+ * forever, so each path is looked at (lstat) before it is opened, and anything else is a finding.
+ */
 export async function verifyBundle(dir: string): Promise<BundleCheck> {
   const text = await readFile(join(dir, SUMS_FILE), 'utf8');
   const problems: string[] = [];
@@ -89,19 +94,61 @@ export async function verifyBundle(dir: string): Promise<BundleCheck> {
       problems.push(`outside the bundle: ${path}`);
       continue;
     }
-    const actual = await digestFile(join(dir, ...path.split('/'))).catch(() => undefined);
-    read.set(path, actual?.sha256 === expected ? expected : undefined);
-    if (!actual) problems.push(`missing: ${path}`);
-    else if (actual.sha256 !== expected) problems.push(`changed: ${path}`);
+    read.set(path, undefined);
+    const file = join(dir, ...path.split('/'));
+    const info = await lstat(file).catch(() => undefined);
+    if (!info) problems.push(`missing: ${path}`);
+    // A link's target is not handed over with the folder (and its digest would be the target's).
+    else if (info.isSymbolicLink()) problems.push(`${LINK}: ${path}`);
+    else if (!info.isFile()) problems.push(`${path} is not a regular file (${whatIs(info)})`);
+    else {
+      const actual = await digestFile(file).catch(() => undefined);
+      if (!actual) problems.push(`missing: ${path}`);
+      else if (actual.sha256 !== expected) problems.push(`changed: ${path}`);
+      else read.set(path, actual.sha256);
+    }
   }
-  for (const file of await filesUnder(dir)) if (!listed.has(file)) problems.push(`not listed: ${file}`);
-  // A link's target is not handed over with the folder (and a listed file's digest would be its target's).
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() || entry.isDirectory()) continue;
-    const path = relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/');
-    problems.push(`${entry.isSymbolicLink() ? 'a symbolic link, not a file of the bundle' : 'not a file'}: ${path}`);
+  const tree = await bundleTree(dir);
+  for (const file of tree.files) if (!listed.has(file)) problems.push(`not listed: ${file}`);
+  for (const { path, what } of tree.others) {
+    if (!listed.has(path)) problems.push(what === 'a symbolic link' ? `${LINK}: ${path}` : `${path} is not a regular file (${what})`);
   }
   return { ok: problems.length === 0, checked, problems, read };
+}
+
+const LINK = 'a symbolic link, not a file of the bundle';
+
+/** What a path is when it is not a regular file: "a FIFO", "a symbolic link"… */
+function whatIs(entry: Dirent | Stats): string {
+  if (entry.isSymbolicLink()) return 'a symbolic link';
+  if (entry.isDirectory()) return 'a folder';
+  if (entry.isFIFO()) return 'a FIFO';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isCharacterDevice()) return 'a character device';
+  if (entry.isBlockDevice()) return 'a block device';
+  return 'not a file';
+}
+
+/** What is in a bundle's folder, relative and `/`-separated: its regular files (sorted), and anything else but folders. */
+export interface BundleTree {
+  files: string[];
+  others: { path: string; what: string }[];
+}
+
+/** The bundle's folder walked without following links (a link to a folder is one entry, not read). */
+export async function bundleTree(dir: string): Promise<BundleTree> {
+  const tree: BundleTree = { files: [], others: [] };
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(at ? join(dir, ...at.split('/')) : dir, { withFileTypes: true })) {
+      const path = at ? `${at}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) tree.files.push(path);
+      else tree.others.push({ path, what: whatIs(entry) });
+    }
+  };
+  await walk('');
+  tree.files.sort();
+  return tree;
 }
 
 /** Every file under `dir`, relative and `/`-separated, sorted. */

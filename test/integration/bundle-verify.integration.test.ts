@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +155,16 @@ describe('verifying an audit bundle from the app', () => {
     expect(withoutCsv).toMatchObject({ verified: false, files: { problems: ['missing: report.csv'] } });
     expectSameAsCli(withoutCsv);
   });
+
+  it('answers for a bundle holding a FIFO or a link to /dev/zero, never reading them: not verified (it spun forever)', async () => {
+    const odd = copy('odd-files');
+    rmSync(join(odd, 'report.csv'));
+    expect(spawnSync('mkfifo', [join(odd, 'report.csv')]).status).toBe(0);
+    symlinkSync('/dev/zero', join(odd, 'cloudtrail', 'zero.json'));
+    const verdict = await verdictOf(odd);
+    expect(verdict).toMatchObject({ verified: false, files: { ok: false } });
+    expect(verdict.files.problems).toEqual(expect.arrayContaining(['report.csv is not a regular file (a FIFO)', 'a symbolic link, not a file of the bundle: cloudtrail/zero.json']));
+  }, 30_000);
 
   it('does not verify a bundle whose manifest.json was changed: it names the manifest, and recomputes nothing it cannot name', async () => {
     const damaged = copy('damaged-manifest');

@@ -79,6 +79,24 @@ describe('keydrill verify', () => {
     expect(o.stdout).toContain('    outside the bundle: ../elsewhere.txt\n');
   });
 
+  it('never reads what is not a regular file: a FIFO in place of a file, a link to /dev/zero, a FIFO added; each named, exit 1 (it hung)', () => {
+    const odd = join(home, 'odd-files');
+    spawnSync('cp', ['-r', bundle, odd]);
+    rmSync(join(odd, 'report.csv'));
+    expect(spawnSync('mkfifo', [join(odd, 'report.csv')]).status).toBe(0);
+    expect(spawnSync('mkfifo', [join(odd, 'cloudtrail', 'pipe.json')]).status).toBe(0);
+    rmSync(join(odd, 'report.html'));
+    symlinkSync('/dev/zero', join(odd, 'report.html'));
+    symlinkSync('/dev/zero', join(odd, 'cloudtrail', 'zero.json'));
+    const r = spawnSync(process.execPath, ['bin/keydrill.mjs', 'verify', odd], { encoding: 'utf8', env: { ...process.env, KEYDRILL_HOME: home }, timeout: 30_000 });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('    report.csv is not a regular file (a FIFO)\n');
+    expect(r.stdout).toContain('    cloudtrail/pipe.json is not a regular file (a FIFO)\n');
+    expect(r.stdout).toContain('    a symbolic link, not a file of the bundle: report.html\n');
+    expect(r.stdout).toContain('    a symbolic link, not a file of the bundle: cloudtrail/zero.json\n');
+    expect(r.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+  });
+
   it('finds a record changed, left out or added under a rewritten SHA256SUMS, by the event set', () => {
     const changed = tampered(bundle, 'changed', (records) => records.map((rec, i) => (i === 0 ? { ...rec, sourceIPAddress: '198.51.100.7' } : rec)));
     const r = keydrill('verify', changed);
