@@ -40,7 +40,8 @@ export const verifyCommand = defineCommand({
       });
       return exit;
     }
-    console.log(run ? `audit bundle ${dir}: run ${run.runId} (${run.scenarioTitle})` : `audit bundle ${dir}: its ${MANIFEST_FILE} cannot be read (${verdict.manifestProblem}), and ${SUMS_FILE} sealed another`);
+    const sealedAnother = files.problems.includes(`changed: ${MANIFEST_FILE}`) ? `, and ${SUMS_FILE} sealed another` : '';
+    console.log(run ? `audit bundle ${dir}: run ${run.runId} (${run.scenarioTitle})` : `audit bundle ${dir}: its ${MANIFEST_FILE} cannot be read (${verdict.manifestProblem})${sealedAnother}`);
     console.log(files.ok ? `  files: all ${files.checked} match ${SUMS_FILE}, and no other file is in the folder` : `  files: ${files.problems.length} problem${files.problems.length === 1 ? '' : 's'} against ${SUMS_FILE}:\n${files.problems.map((p) => `    ${p}`).join('\n')}`);
     if (againstManifest.length) console.log(`  manifest: ${againstManifest.length} file${againstManifest.length === 1 ? ' is' : 's are'} not what ${MANIFEST_FILE} says:\n${againstManifest.map((p) => `    ${p}`).join('\n')}`);
     console.log(`  seal: SHA-256 of ${SUMS_FILE} is ${seal} (compare it with the sign-off's)`);

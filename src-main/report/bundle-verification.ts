@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { BundleVerification } from '../../src-shared/api-bundle-verification';
 import { BUNDLE_FILES, BUNDLE_FORMAT } from './audit-bundle';
 import { recheckEventSet } from './bundle-event-set';
-import { digestFile, MANIFEST_FILE, SUMS_FILE, verifyBundle } from './manifest';
+import { DENIED, digestFile, isDenied, MANIFEST_FILE, SUMS_FILE, verifyBundle } from './manifest';
 
 /**
  * What an auditor checks before signing off an audit bundle, in one place for `keydrill verify`
@@ -25,7 +25,8 @@ export class NotAnAuditBundle extends Error {
 
 /** A manifest.json that is not JSON, or not a KeyDrill bundle's: `problem` says which, without the file's name. */
 class UnreadableManifest extends NotAnAuditBundle {
-  constructor(readonly file: string, readonly problem: string, dir: string) {
+  /** @param denied the user may not read it: a bundle that does not verify for them, sealed or not. */
+  constructor(readonly file: string, readonly problem: string, dir: string, readonly denied = false) {
     super(`${file} ${problem}`, dir);
   }
 }
@@ -62,7 +63,7 @@ export async function verifyAuditBundle(dir: string, options: { signal?: AbortSi
     // folder is a bundle that does not verify, not "no bundle".
     const { ok, checked, problems } = await verifyBundle(dir);
     const files = { ok, checked, problems };
-    if (!files.problems.includes(`changed: ${MANIFEST_FILE}`)) throw err;
+    if (!err.denied && !files.problems.includes(`changed: ${MANIFEST_FILE}`)) throw err;
     return { bundle: dir, run: null, manifestProblem: err.problem, seal: await sealOf(dir), files, againstManifest: [], eventSet: null, verified: false };
   }
   const { read, ok, checked, problems } = await verifyBundle(dir);
@@ -146,11 +147,16 @@ async function manifestOf(dir: string): Promise<Manifest> {
     if (!found) throw new NotAnAuditBundle(`${dir} is not an audit bundle: it has no ${file}`, dir);
     if (!found.isFile()) throw new NotAnAuditBundle(`${dir} is not an audit bundle: its ${file} is not a file`, dir);
   }
+  // Without its seal there is nothing to check the files against, nor a seal to quote.
+  await readFile(join(dir, SUMS_FILE)).catch((err: unknown) => {
+    if (isDenied(err)) throw new NotAnAuditBundle(`${dir}: its ${SUMS_FILE} ${DENIED}`, dir);
+  });
   const file = join(dir, MANIFEST_FILE);
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
+  } catch (err) {
+    if (isDenied(err)) throw new UnreadableManifest(file, 'permission denied', dir, true);
     throw new UnreadableManifest(file, 'is not JSON', dir);
   }
   const parsed = Manifest.safeParse(raw);

@@ -96,14 +96,16 @@ export async function verifyBundle(dir: string): Promise<BundleCheck> {
     }
     read.set(path, undefined);
     const file = join(dir, ...path.split('/'));
-    const info = await lstat(file).catch(() => undefined);
-    if (!info) problems.push(`missing: ${path}`);
+    const info = await lstat(file).catch((err: unknown) => (isDenied(err) ? 'denied' : undefined));
+    if (info === 'denied') problems.push(`${path} ${DENIED}`);
+    else if (!info) problems.push(`missing: ${path}`);
     // A link's target is not handed over with the folder (and its digest would be the target's).
     else if (info.isSymbolicLink()) problems.push(`${LINK}: ${path}`);
     else if (!info.isFile()) problems.push(`${path} is not a regular file (${whatIs(info)})`);
     else {
-      const actual = await digestFile(file).catch(() => undefined);
-      if (!actual) problems.push(`missing: ${path}`);
+      const actual = await digestFile(file).catch((err: unknown) => (isDenied(err) ? 'denied' : undefined));
+      if (actual === 'denied') problems.push(`${path} ${DENIED}`);
+      else if (!actual) problems.push(`missing: ${path}`);
       else if (actual.sha256 !== expected) problems.push(`changed: ${path}`);
       else read.set(path, actual.sha256);
     }
@@ -113,10 +115,18 @@ export async function verifyBundle(dir: string): Promise<BundleCheck> {
   for (const { path, what } of tree.others) {
     if (!listed.has(path)) problems.push(what === 'a symbolic link' ? `${LINK}: ${path}` : `${path} is not a regular file (${what})`);
   }
+  for (const folder of tree.unreadable) problems.push(`${folder || '.'}/ ${DENIED}`);
   return { ok: problems.length === 0, checked, problems, read };
 }
 
 const LINK = 'a symbolic link, not a file of the bundle';
+/** A file or folder the user running the check may not read: not missing, and not the check failing. */
+export const DENIED = 'cannot be read (permission denied)';
+
+export function isDenied(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EACCES' || code === 'EPERM';
+}
 
 /** What a path is when it is not a regular file: "a FIFO", "a symbolic link"… */
 function whatIs(entry: Dirent | Stats): string {
@@ -129,17 +139,23 @@ function whatIs(entry: Dirent | Stats): string {
   return 'not a file';
 }
 
-/** What is in a bundle's folder, relative and `/`-separated: its regular files (sorted), and anything else but folders. */
+/** What is in a bundle's folder, relative and `/`-separated: its regular files (sorted), anything else but folders, and folders that cannot be read. */
 export interface BundleTree {
   files: string[];
   others: { path: string; what: string }[];
+  unreadable: string[];
 }
 
 /** The bundle's folder walked without following links (a link to a folder is one entry, not read). */
 export async function bundleTree(dir: string): Promise<BundleTree> {
-  const tree: BundleTree = { files: [], others: [] };
+  const tree: BundleTree = { files: [], others: [], unreadable: [] };
   const walk = async (at: string): Promise<void> => {
-    for (const entry of await readdir(at ? join(dir, ...at.split('/')) : dir, { withFileTypes: true })) {
+    const entries = await readdir(at ? join(dir, ...at.split('/')) : dir, { withFileTypes: true }).catch((err: unknown) => {
+      if (!isDenied(err)) throw err;
+      tree.unreadable.push(at);
+      return [];
+    });
+    for (const entry of entries) {
       const path = at ? `${at}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await walk(path);
       else if (entry.isFile()) tree.files.push(path);

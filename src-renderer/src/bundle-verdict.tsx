@@ -21,7 +21,7 @@ export const BundleVerdict = forwardRef<HTMLHeadingElement, { verdict: BundleVer
       <dl>
         <dt>Run</dt>
         <dd data-testid="bundle-verdict-run">
-          {run ? <><code className="mono">{run.runId}</code> · {run.scenarioTitle}</> : <span className="error">unknown: manifest.json cannot be read ({verdict.manifestProblem}), and SHA256SUMS sealed another</span>}
+          {run ? <><code className="mono">{run.runId}</code> · {run.scenarioTitle}</> : <span className="error">unknown: manifest.json cannot be read ({verdict.manifestProblem}){files.problems.includes('changed: manifest.json') ? ', and SHA256SUMS sealed another' : ''}</span>}
         </dd>
         <dt>Seal</dt>
         <dd>

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,46 @@ describe('keydrill verify', () => {
     expect(r.stdout).toContain('    a symbolic link, not a file of the bundle: report.html\n');
     expect(r.stdout).toContain('    a symbolic link, not a file of the bundle: cloudtrail/zero.json\n');
     expect(r.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+  });
+
+  it('names files and folders the user may not read, exit 1: not missing, not a crash (it said missing, is not JSON, or could not run: EACCES)', () => {
+    // Root reads whatever the modes say: the check runs as nobody where it can, as the user otherwise.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && !existsSync('/usr/bin/setpriv')) return;
+    const open = mkdtempSync(join(tmpdir(), 'keydrill-verify-denied-'));
+    try {
+      chmodSync(open, 0o755);
+      mkdirSync(join(open, 'home'), { mode: 0o777 });
+      const asUser = (dir: string) => spawnSync(asRoot ? '/usr/bin/setpriv' : process.execPath, [...(asRoot ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : []), 'bin/keydrill.mjs', 'verify', dir], { encoding: 'utf8', env: { ...process.env, HOME: open, KEYDRILL_HOME: join(open, 'home') }, timeout: 60_000 });
+      const copyOf = (name: string) => {
+        const to = join(open, name);
+        spawnSync('cp', ['-r', bundle, to]);
+        spawnSync('chmod', ['-R', 'a+rX', to]);
+        return to;
+      };
+      const locked = copyOf('locked');
+      chmodSync(join(locked, 'report.csv'), 0);
+      chmodSync(join(locked, 'cloudtrail'), 0);
+      const r = asUser(locked);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain('    report.csv cannot be read (permission denied)\n');
+      expect(r.stdout).toContain('    cloudtrail/ cannot be read (permission denied)\n');
+      expect(r.stdout).not.toContain('missing: report.csv');
+      expect(r.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+
+      const manifest = copyOf('locked-manifest');
+      chmodSync(join(manifest, 'manifest.json'), 0);
+      const m = asUser(manifest);
+      expect(m.stderr).toBe('');
+      expect(m.status).toBe(1);
+      expect(m.stdout).toContain(`audit bundle ${manifest}: its manifest.json cannot be read (permission denied)\n`);
+      expect(m.stdout).toContain('    manifest.json cannot be read (permission denied)\n');
+      expect(m.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+    } finally {
+      spawnSync('chmod', ['-R', 'u+rwX', open]);
+      rmSync(open, { recursive: true, force: true });
+    }
   });
 
   it('finds a record changed, left out or added under a rewritten SHA256SUMS, by the event set', () => {
