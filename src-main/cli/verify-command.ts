@@ -59,10 +59,11 @@ function eventSetText({ sealed, exported, recheck }: NonNullable<BundleVerificat
   const faults = [
     recheck.missing.count ? `${recheck.missing.count.toLocaleString('en')} of the run's records missing (record ${recheck.missing.first.join(', ')}${recheck.missing.count > recheck.missing.first.length ? ', …' : ''})` : '',
     recheck.foreign ? `${recheck.foreign.toLocaleString('en')} record${recheck.foreign === 1 ? '' : 's'} not of this run` : '',
-    recheck.duplicates ? `${recheck.duplicates.toLocaleString('en')} eventID${recheck.duplicates === 1 ? '' : 's'} twice` : '',
+    recheck.duplicates ? `${recheck.duplicates.toLocaleString('en')} eventID${recheck.duplicates === 1 ? ' occurs' : 's occur'} twice` : '',
     recheck.unreadable.length ? `${recheck.unreadable.length} CloudTrail file${recheck.unreadable.length === 1 ? '' : 's'} not readable as CloudTrail:\n${recheck.unreadable.map((u) => `    ${u}`).join('\n')}` : '',
   ].filter(Boolean);
   const digest = sealed.by === 'run' ? 'the run\'s digest' : 'the digest the bundle sealed';
-  if (recheck.sha256 === sealed.sha256 && faults.length === 0) return `${recheck.found.toLocaleString('en')} CloudTrail records give ${recheck.sha256}, ${digest}${unfinished}`;
+  const gives = `${recheck.found.toLocaleString('en')} CloudTrail records give ${recheck.sha256}, ${digest}`;
+  if (recheck.sha256 === sealed.sha256) return faults.length === 0 ? `${gives}${unfinished}` : `${gives}, but ${faults.join('; ')}${unfinished}`;
   return `the CloudTrail records give ${recheck.sha256}, not ${sealed.by === 'run' ? 'the run\'s' : 'the bundle\'s sealed'} ${sealed.sha256}${faults.length ? `: ${faults.join('; ')}` : ': a record was changed'}${unfinished}`;
 }

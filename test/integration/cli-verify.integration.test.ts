@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 import { sha256, tamperedCopy } from '../support/tampered-bundle';
@@ -151,7 +152,23 @@ describe('keydrill verify', () => {
     expect(keydrill('verify', dropped).stdout).toMatch(/: 1 of the run's records missing \(record \d+\)\n/);
 
     const added = tampered(bundle, 'added-record', (records) => [...records, { ...records[0], eventID: '00000000-0000-4000-8000-000000000000' }]);
-    expect(keydrill('verify', added).stdout).toMatch(/: 1 record not of this run\n/);
+    expect(keydrill('verify', added).stdout).toMatch(/, the run's digest, but 1 record not of this run\n/);
+  });
+
+  it('says a duplicated CloudTrail file leaves the digest the run\'s but its eventIDs occur twice (it said the digest was not the run\'s, quoting the same one)', () => {
+    const doubled = join(home, 'doubled');
+    spawnSync('cp', ['-r', bundle, doubled]);
+    const path = (readFileSync(join(doubled, 'SHA256SUMS'), 'utf8').split('\n').find((l) => l.includes('  cloudtrail/')) as string).slice(66);
+    const copyPath = path.replace(/\.json\.gz$/, '-copy.json.gz');
+    const bytes = readFileSync(join(doubled, ...path.split('/')));
+    writeFileSync(join(doubled, ...copyPath.split('/')), bytes);
+    writeFileSync(join(doubled, 'SHA256SUMS'), `${readFileSync(join(doubled, 'SHA256SUMS'), 'utf8')}${sha256(bytes)}  ${copyPath}\n`);
+    const records = (JSON.parse(gunzipSync(bytes).toString('utf8')) as { Records: unknown[] }).Records.length;
+    const digest = (JSON.parse(readFileSync(join(bundle, 'run-record.json'), 'utf8')) as { execution: { eventSetSha256: string } }).execution.eventSetSha256;
+    const r = keydrill('verify', doubled);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`  event set: 34 CloudTrail records give ${digest}, the run's digest, but ${records} eventID${records === 1 ? ' occurs' : 's occur'} twice\n`);
+    expect(r.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
   });
 
   it('does not verify a bundle whose CloudTrail file is damaged, naming the file, exit 1 (it stopped with exit 3)', () => {
