@@ -57,14 +57,17 @@ export interface BundleCheck {
   read: Map<string, string | undefined>;
 }
 
-/** A line of SHA256SUMS as sha256sum reads it: the digest, then the path (text or binary mode). */
-const SUMS_LINE = /^([0-9a-f]{64}) [ *](.+)$/;
+/**
+ * A line of SHA256SUMS as sha256sum reads it: the digest, then the path (text or binary mode). As
+ * `sha256sum -c` does, a digest in capitals and a line ended CRLF (the file saved on Windows) are taken.
+ */
+const SUMS_LINE = /^([0-9a-fA-F]{64}) [ *](.+?)\r?$/;
 
-/** The lines of a SHA256SUMS text, each its digest and path, or undefined where it is not such a line. */
+/** The lines of a SHA256SUMS text, each its digest (lower case) and path, or undefined where it is not such a line. */
 export function sumsEntries(text: string): ({ sha256: string; path: string } | undefined)[] {
   return text.split('\n').map((line) => {
     const match = SUMS_LINE.exec(line);
-    return match ? { sha256: match[1] as string, path: match[2] as string } : undefined;
+    return match ? { sha256: (match[1] as string).toLowerCase(), path: match[2] as string } : undefined;
   });
 }
 
@@ -81,7 +84,7 @@ export async function verifyBundle(dir: string): Promise<BundleCheck> {
   let checked = 0;
   const lines = text.split('\n');
   for (const [i, entry] of sumsEntries(text).entries()) {
-    if (lines[i] === '') continue;
+    if (lines[i] === '' || lines[i] === '\r') continue;
     if (!entry) {
       problems.push(`line ${i + 1} of ${SUMS_FILE} is not "<sha256>  <path>"`);
       continue;

@@ -47,6 +47,18 @@ describe('keydrill verify', () => {
     expect(json).toMatchObject({ runId, seal, files: { problems: [] }, eventSet: { expected: digest, recomputed: digest, found: 34, records: 34, missing: 0, foreign: 0, duplicates: 0 }, verified: true });
   });
 
+  it('takes a SHA256SUMS saved with CRLF line ends and digests in capitals, as sha256sum -c does (every line was a problem, every file not listed)', () => {
+    const windows = join(home, 'crlf');
+    spawnSync('cp', ['-r', bundle, windows]);
+    const lines = readFileSync(join(windows, 'SHA256SUMS'), 'utf8').split('\n').filter(Boolean);
+    writeFileSync(join(windows, 'SHA256SUMS'), lines.map((l) => `${l.slice(0, 64).toUpperCase()}${l.slice(64)}\r\n`).join(''));
+    expect(spawnSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: windows }).status).toBe(0);
+    const r = keydrill('verify', windows);
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toContain(`  files: all ${lines.length} match SHA256SUMS, and no other file is in the folder\n`);
+    expect(r.stdout.trimEnd().endsWith('\nverified')).toBe(true);
+  });
+
   it('names a file added beside the sealed ones, which sha256sum -c lets through', () => {
     const copy = join(home, 'added');
     spawnSync('cp', ['-r', bundle, copy]);
