@@ -7,8 +7,14 @@ import { z } from 'zod';
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const Count = z.number().int().nonnegative();
 
-/** At most this many characters of a typed path: longer than any a file system takes. */
-const MAX_PATH_CHARACTERS = 4096;
+/** At most this many characters of a path: longer than any a file system takes. */
+export const MAX_PATH_CHARACTERS = 4096;
+/**
+ * What the contract lets through: a cap on the payload, well above MAX_PATH_CHARACTERS, so a longer
+ * path pasted in is answered by main in words ("a path is at most 4,096 characters"), not with the
+ * schema's own text.
+ */
+const MAX_TYPED_CHARACTERS = 65_536;
 
 /**
  * Which bundle to verify: the path of its folder on the machine main runs on (the browser served by
@@ -16,7 +22,7 @@ const MAX_PATH_CHARACTERS = 4096;
  * user picks in a native folder dialog.
  */
 export const VerifyBundleArgs = z.object({
-  path: z.string().trim().min(1, 'give the audit bundle folder\'s full path').max(MAX_PATH_CHARACTERS).optional(),
+  path: z.string().trim().min(1, 'give the audit bundle folder\'s full path').max(MAX_TYPED_CHARACTERS).optional(),
   pick: z.boolean().optional(),
 }).strict().refine((a) => (a.path !== undefined) !== (a.pick === true), { message: 'give either the audit bundle folder\'s path or pick: true (a folder dialog, in the desktop window)' });
 

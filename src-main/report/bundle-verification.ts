@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { BundleVerification } from '../../src-shared/api-bundle-verification';
+import { MAX_PATH_CHARACTERS, type BundleVerification } from '../../src-shared/api-bundle-verification';
 import { BUNDLE_FILES, BUNDLE_FORMAT } from './audit-bundle';
 import { recheckEventSet } from './bundle-event-set';
 import { DENIED, digestFile, isDenied, MANIFEST_FILE, SUMS_FILE, verifyBundle } from './manifest';
@@ -139,6 +139,7 @@ function sealedEventSet(eventSet: Manifest['eventSet']): EventSetVerdict['sealed
 }
 
 async function manifestOf(dir: string): Promise<Manifest> {
+  if (dir.length > MAX_PATH_CHARACTERS) throw new NotAnAuditBundle(`a path is at most ${MAX_PATH_CHARACTERS.toLocaleString('en')} characters, and this one has ${dir.length.toLocaleString('en')}`, dir);
   const info = await stat(dir).catch(() => undefined);
   if (!info) throw new NotAnAuditBundle(`${dir}: no such folder`, dir, false);
   if (!info.isDirectory()) throw new NotAnAuditBundle(`${dir}: not a folder; an audit bundle is the folder keydrill report RUN --bundle DIR wrote`, dir);

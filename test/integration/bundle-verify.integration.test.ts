@@ -181,6 +181,8 @@ describe('verifying an audit bundle from the app', () => {
     const sums = join(bundle, 'SHA256SUMS');
     expect(await verifyVia({ path: sums })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(new RegExp(`^${sums}: not a folder`)) } });
     expect(await verifyVia({ path: home })).toEqual({ ok: false, error: { code: 'bad-request', message: `${home} is not an audit bundle: it has no SHA256SUMS.` } });
+    // A path pasted far too long is answered in words, not with the schema's text (it was "path: Too big: expected string…").
+    expect(await verifyVia({ path: `/${'a'.repeat(4999)}` })).toEqual({ ok: false, error: { code: 'bad-request', message: 'a path is at most 4,096 characters, and this one has 5,000.' } });
     // Neither a path nor the dialog, and both at once, are refused by the contract before main looks.
     expect(await verifyVia({})).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await verifyVia({ path: bundle, pick: true })).toMatchObject({ ok: false, error: { code: 'bad-request' } });

@@ -236,6 +236,7 @@ describe('keydrill verify', () => {
       [home, 'is not an audit bundle: it has no SHA256SUMS'],
       [join(bundle, 'SHA256SUMS'), 'not a folder'],
       [sumsFolder, 'is not an audit bundle: its SHA256SUMS is not a file'],
+      [`/${'a'.repeat(4999)}`, 'verify: a path is at most 4,096 characters, and this one has 5,000\n'],
     ] as const) {
       const r = keydrill('verify', target);
       expect(r.status, target).toBe(2);
