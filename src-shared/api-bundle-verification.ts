@@ -7,8 +7,14 @@ import { z } from 'zod';
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const Count = z.number().int().nonnegative();
 
-/** At most this many characters of a typed path: longer than any a file system takes. */
-const MAX_PATH_CHARACTERS = 4096;
+/** At most this many characters of a path: longer than any a file system takes. */
+export const MAX_PATH_CHARACTERS = 4096;
+/**
+ * What the contract lets through: a cap on the payload, well above MAX_PATH_CHARACTERS, so a longer
+ * path pasted in is answered by main in words ("a path is at most 4,096 characters"), not with the
+ * schema's own text.
+ */
+const MAX_TYPED_CHARACTERS = 65_536;
 
 /**
  * Which bundle to verify: the path of its folder on the machine main runs on (the browser served by
@@ -16,7 +22,7 @@ const MAX_PATH_CHARACTERS = 4096;
  * user picks in a native folder dialog.
  */
 export const VerifyBundleArgs = z.object({
-  path: z.string().trim().min(1, 'give the audit bundle folder\'s full path').max(MAX_PATH_CHARACTERS).optional(),
+  path: z.string().trim().min(1, 'give the audit bundle folder\'s full path').max(MAX_TYPED_CHARACTERS).optional(),
   pick: z.boolean().optional(),
 }).strict().refine((a) => (a.path !== undefined) !== (a.pick === true), { message: 'give either the audit bundle folder\'s path or pick: true (a folder dialog, in the desktop window)' });
 
@@ -40,7 +46,7 @@ export type EventSetRecheck = z.infer<typeof EventSetRecheck>;
 
 /**
  * The verdict on one audit bundle, as `keydrill verify` gives it. `verified` holds only when every
- * file matches SHA256SUMS, none is added beside them, and the CloudTrail records give the digest
+ * file matches SHA256SUMS, none is added beside them, each is what manifest.json says it is, and the CloudTrail records give the digest
  * they are held to.
  */
 export const BundleVerification = z.object({
@@ -58,6 +64,12 @@ export const BundleVerification = z.object({
     /** `changed: report.html`, `missing: …`, `not listed: …` (added beside the sealed files), `outside the bundle: …`, a symbolic link. */
     problems: z.array(z.string()),
   }),
+  /**
+   * Where the bundle's files are not what its sealed manifest.json says they are: a file with
+   * another digest than the manifest gives, a run record of another run or another event-set
+   * digest (a bundle with files of two runs, under a SHA256SUMS rewritten to match).
+   */
+  againstManifest: z.array(z.string()),
   /** Null when the manifest cannot be read: it names the run and its digest. */
   eventSet: z.object({
     /**

@@ -8,6 +8,7 @@ import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { exportObservations } from '../audit/observation-export';
 import type { EventStore } from '../audit/event-store';
 import { writeAuditBundle } from '../report/audit-bundle';
+import { ReportError } from '../report/report-error';
 import { swapFolder } from '../report/report-file';
 import { writeReport } from '../report/write-report';
 import { AppError } from './app-error';
@@ -67,7 +68,11 @@ export class ReportService {
    */
   private async exportBundle(runId: string, folder: string, desktop: DesktopShell | undefined): Promise<ExportedReport> {
     const printPdf = desktop ? (html: string, footer: string) => desktop.printPdf(html, footer) : undefined;
-    const out = await writeAuditBundle(this.runs.source(runId, this.store()), folder, { printPdf, exportCloudTrail: (dir) => exportCloudTrailLogs(this.store(), dir, { runId }), exportObservations: (file) => exportObservations(this.store(), file, runId) });
+    const out = await writeAuditBundle(this.runs.source(runId, this.store()), folder, { printPdf, exportCloudTrail: (dir) => exportCloudTrailLogs(this.store(), dir, { runId }), exportObservations: (file) => exportObservations(this.store(), file, runId) }).catch((err: unknown) => {
+      // A folder chosen in the save dialog that holds another run's bundle or other files is the user's to change.
+      if (err instanceof ReportError && err.code === 'bad-destination') throw new AppError('bad-request', err.message);
+      throw err;
+    });
     // files: every file the seal lists, and the seal itself.
     return { format: 'bundle', path: folder, bytes: out.bytes, files: out.files.length + 1, sealSha256: out.sealSha256, notes: out.notes };
   }

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { SqliteEventStore } from '../audit/sqlite-event-store';
 import { exportCloudTrailLogs } from '../audit/cloudtrail-export';
 import { exportObservations } from '../audit/observation-export';
-import { writeAuditBundle, type BundleOutcome } from '../report/audit-bundle';
+import { refuseOtherRunsBundle, writeAuditBundle, type BundleOutcome } from '../report/audit-bundle';
 import { SUMS_FILE } from '../report/manifest';
 import { reportFormatFor, writeReport } from '../report/write-report';
 import { DB_OPTION, eventsDbPath, openExistingStore } from './audit-options';
@@ -60,6 +60,8 @@ export const reportCommand = defineCommand({
       } catch (err) {
         throw runLookupError('report', err);
       }
+      // Before any --out report is written: a bundle folder that is another run's is refused whole.
+      if (values.bundle !== undefined) await refuseOtherRunsBundle(resolve(values.bundle), source.head.execution.runId);
       // The timeline and frames are read from the run store as each report is written, so the store stays open until the last.
       for (const file of outs) {
         if (/\.xml$/i.test(file)) {

@@ -48,12 +48,12 @@ export interface BundleOutcome {
  * An audit bundle of one run, in a folder: the run record (the JSON report), the HTML, PDF and CSV
  * reports, the run's CloudTrail log files, `manifest.json` saying what each file is, and
  * `SHA256SUMS` sealing them all (see manifest.ts). Built in a hidden folder beside `dir` and renamed
- * into place, so a failed export leaves nothing half-written; an earlier bundle at `dir` is replaced,
- * any other non-empty folder is refused.
+ * into place, so a failed export leaves nothing half-written; an earlier bundle of the same run at
+ * `dir` is replaced, another run's bundle and any other non-empty folder are refused.
  */
 export async function writeAuditBundle(input: RunSource, dir: string, options: BundleOptions = {}): Promise<BundleOutcome> {
   const source = checkedSource(input);
-  await refuseForeignFolder(dir);
+  await refuseForeignFolder(dir, source.head.execution.runId);
   const temp = join(dirname(dir), `.${basename(dir)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const notes: string[] = [];
   const files: ManifestEntry[] = [];
@@ -192,8 +192,8 @@ function storeCountDiffers(things: string, short: string, stored: number, made: 
   return `The event store holds ${count(stored)} ${things} of this run, and the run made ${count(made)}: ${why}.`;
 }
 
-/** A folder the user keeps other files in is neither written into nor emptied; an earlier bundle is replaced. */
-async function refuseForeignFolder(dir: string): Promise<void> {
+/** A folder the user keeps other files in is neither written into nor emptied; an earlier bundle of the run is replaced. */
+async function refuseForeignFolder(dir: string, runId: string): Promise<void> {
   const existing = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     if (err.code === 'ENOTDIR') throw new ReportError('bad-destination', `${dir} is a file: an audit bundle is a folder, so choose a folder name.`);
@@ -203,6 +203,24 @@ async function refuseForeignFolder(dir: string): Promise<void> {
   if (!(await isReplaceableBundle(dir))) {
     throw new ReportError('bad-destination', `${dir} already holds other files: an audit bundle goes into a new or empty folder (or over an earlier bundle holding nothing else), so choose another folder name.`);
   }
+  await refuseOtherRunsBundle(dir, runId);
+}
+
+/**
+ * Another run's bundle is evidence someone may have handed over or signed off: replacing it
+ * silently with this run's would lose it, so only the same run's bundle is written over.
+ */
+export async function refuseOtherRunsBundle(dir: string, runId: string): Promise<void> {
+  const other = await bundleRunOf(dir);
+  if (other !== undefined && other !== runId) {
+    throw new ReportError('bad-destination', `${dir} holds the audit bundle of run ${other}: write the bundle of ${runId} into another folder, or delete that bundle first to replace it.`);
+  }
+}
+
+/** The run whose bundle `dir` holds, by its manifest; undefined when it holds none. */
+async function bundleRunOf(dir: string): Promise<string | undefined> {
+  const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8').then((t) => JSON.parse(t) as { format?: unknown; runId?: unknown }).catch(() => undefined);
+  return manifest?.format === BUNDLE_FORMAT && typeof manifest.runId === 'string' ? manifest.runId : undefined;
 }
 
 /**

@@ -6,7 +6,7 @@ import { canonicalJson } from '../drill/canonical-json';
 import { eventIdOf } from '../drill/run-trail';
 import type { EventSetRecheck } from '../../src-shared/api-bundle-verification';
 import { EventLoopTurns } from '../common/event-loop-turns';
-import { filesUnder } from './manifest';
+import { bundleTree, DENIED, isDenied } from './manifest';
 
 export type { EventSetRecheck } from '../../src-shared/api-bundle-verification';
 
@@ -49,8 +49,10 @@ export async function recheckEventSet(bundleDir: string, cloudTrailFolder: strin
       for (const [id, line] of batch) stored += insert.run(id, line).changes;
       batch.length = 0;
     });
-    const files = (await filesUnder(bundleDir)).filter((f) => f.startsWith(`${cloudTrailFolder}/`));
-    const unreadable: string[] = [];
+    const tree = await bundleTree(bundleDir);
+    const files = tree.files.filter((f) => f.startsWith(`${cloudTrailFolder}/`));
+    // A folder or file the user may not read is a finding about the bundle too, not a failure of the check.
+    const unreadable = tree.unreadable.filter((f) => f === cloudTrailFolder || f.startsWith(`${cloudTrailFolder}/`)).map((f) => `${f}/: ${DENIED}`);
     for (const file of files) {
       try {
         for await (const { record } of cloudTrailLogRecords(join(bundleDir, ...file.split('/')))) {
@@ -61,8 +63,9 @@ export async function recheckEventSet(bundleDir: string, cloudTrailFolder: strin
         }
       } catch (err) {
         // A damaged file is a finding about the bundle, not a failure of the check.
-        if (!(err instanceof CloudTrailFileError)) throw err;
-        unreadable.push(`${file}: ${err.problem}`);
+        if (err instanceof CloudTrailFileError) unreadable.push(`${file}: ${err.problem}`);
+        else if (isDenied(err)) unreadable.push(`${file}: ${DENIED}`);
+        else throw err;
       }
       // Its records before a fault count too.
       store();

@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { BundleVerification } from '../../src-shared/api-bundle-verification';
+import { MAX_PATH_CHARACTERS, type BundleVerification } from '../../src-shared/api-bundle-verification';
 import { BUNDLE_FILES, BUNDLE_FORMAT } from './audit-bundle';
 import { recheckEventSet } from './bundle-event-set';
-import { digestFile, MANIFEST_FILE, SUMS_FILE, verifyBundle } from './manifest';
+import { DENIED, digestFile, isDenied, MANIFEST_FILE, SUMS_FILE, verifyBundle } from './manifest';
 
 /**
  * What an auditor checks before signing off an audit bundle, in one place for `keydrill verify`
@@ -25,7 +25,8 @@ export class NotAnAuditBundle extends Error {
 
 /** A manifest.json that is not JSON, or not a KeyDrill bundle's: `problem` says which, without the file's name. */
 class UnreadableManifest extends NotAnAuditBundle {
-  constructor(readonly file: string, readonly problem: string, dir: string) {
+  /** @param denied the user may not read it: a bundle that does not verify for them, sealed or not. */
+  constructor(readonly file: string, readonly problem: string, dir: string, readonly denied = false) {
     super(`${file} ${problem}`, dir);
   }
 }
@@ -40,6 +41,9 @@ const Manifest = z.object({
     // A bundle of an unfinished run seals the digest of the records it holds (absent in bundles made before it did).
     exportedSha256: z.string().nullable().optional(),
   }).passthrough(),
+  // What the bundle says each file is: its own claim, sealed with it (optional: read, not required).
+  runRecord: z.object({ path: z.string(), sha256: z.string().optional() }).passthrough().optional(),
+  files: z.array(z.object({ path: z.string(), sha256: z.string() }).passthrough()).optional(),
 }).passthrough();
 type Manifest = z.output<typeof Manifest>;
 
@@ -57,15 +61,53 @@ export async function verifyAuditBundle(dir: string, options: { signal?: AbortSi
     if (!(err instanceof UnreadableManifest)) throw err;
     // A manifest.json that SHA256SUMS seals with another digest was damaged or changed: the
     // folder is a bundle that does not verify, not "no bundle".
-    const files = await verifyBundle(dir);
-    if (!files.problems.includes(`changed: ${MANIFEST_FILE}`)) throw err;
-    return { bundle: dir, run: null, manifestProblem: err.problem, seal: await sealOf(dir), files, eventSet: null, verified: false };
+    const { ok, checked, problems } = await verifyBundle(dir);
+    const files = { ok, checked, problems };
+    if (!err.denied && !files.problems.includes(`changed: ${MANIFEST_FILE}`)) throw err;
+    return { bundle: dir, run: null, manifestProblem: err.problem, seal: await sealOf(dir), files, againstManifest: [], eventSet: null, verified: false };
   }
-  const files = await verifyBundle(dir);
+  const { read, ok, checked, problems } = await verifyBundle(dir);
+  const files = { ok, checked, problems };
   const seal = await sealOf(dir);
+  const againstManifest = await heldTogether(dir, manifest, read);
   const eventSet = await eventSetVerdict(dir, manifest, options.signal);
-  return { bundle: dir, run: { runId: manifest.runId, scenarioTitle: manifest.scenario.title }, manifestProblem: null, seal, files, eventSet, verified: files.ok && eventSet.holds };
+  return {
+    bundle: dir, run: { runId: manifest.runId, scenarioTitle: manifest.scenario.title }, manifestProblem: null, seal, files, againstManifest, eventSet,
+    verified: files.ok && againstManifest.length === 0 && eventSet.holds,
+  };
 }
+
+/**
+ * Whether the files are the ones the manifest describes, one run's. SHA256SUMS alone is only what
+ * the bundle holds now: rewritten with `sha256sum` over another run's run record and reports, it
+ * passes, and the event set still matches the manifest's run. manifest.json, sealed by SHA256SUMS,
+ * gives each file's digest as written and the run's event-set digest; the run record must agree.
+ */
+async function heldTogether(dir: string, manifest: Manifest, read: ReadonlyMap<string, string | undefined>): Promise<string[]> {
+  const problems: string[] = [];
+  const claims: [string, string][] = (manifest.files ?? []).map((f) => [f.path, f.sha256]);
+  if (manifest.runRecord?.sha256 !== undefined) claims.push([manifest.runRecord.path, manifest.runRecord.sha256]);
+  for (const [path, claimed] of claims) {
+    // A file listed but not read (missing, not a file) is already a problem against SHA256SUMS.
+    if (!read.has(path)) problems.push(`${path}: ${MANIFEST_FILE} lists it, ${SUMS_FILE} does not`);
+    const actual = read.get(path);
+    if (actual !== undefined && actual !== claimed) problems.push(`${path}: ${MANIFEST_FILE} gives sha256 ${claimed}, the file has ${actual}`);
+  }
+  // Only a file read whole as a regular file is read again.
+  if (read.get(BUNDLE_FILES.record) !== undefined) {
+    const record = await readFile(join(dir, BUNDLE_FILES.record), 'utf8').then((t) => RunRecordHead.safeParse(JSON.parse(t)), () => undefined).catch(() => undefined);
+    if (!record?.success) problems.push(`${BUNDLE_FILES.record} is not a KeyDrill run record`);
+    else {
+      const { runId, eventSetSha256 } = record.data.execution;
+      if (runId !== manifest.runId) problems.push(`${BUNDLE_FILES.record} is run ${runId}'s, the manifest's is run ${manifest.runId}`);
+      else if ((eventSetSha256 ?? null) !== manifest.eventSet.sha256) problems.push(`${BUNDLE_FILES.record} gives the event-set digest ${eventSetSha256 ?? 'none'}, the manifest's is ${manifest.eventSet.sha256 ?? 'none'}`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+/** What the check reads of run-record.json: which run it is, and the event-set digest it sealed. */
+const RunRecordHead = z.object({ execution: z.object({ runId: z.string(), eventSetSha256: z.string().optional() }) });
 
 async function sealOf(dir: string): Promise<string> {
   return (await digestFile(join(dir, SUMS_FILE))).sha256;
@@ -97,6 +139,7 @@ function sealedEventSet(eventSet: Manifest['eventSet']): EventSetVerdict['sealed
 }
 
 async function manifestOf(dir: string): Promise<Manifest> {
+  if (dir.length > MAX_PATH_CHARACTERS) throw new NotAnAuditBundle(`a path is at most ${MAX_PATH_CHARACTERS.toLocaleString('en')} characters, and this one has ${dir.length.toLocaleString('en')}`, dir);
   const info = await stat(dir).catch(() => undefined);
   if (!info) throw new NotAnAuditBundle(`${dir}: no such folder`, dir, false);
   if (!info.isDirectory()) throw new NotAnAuditBundle(`${dir}: not a folder; an audit bundle is the folder keydrill report RUN --bundle DIR wrote`, dir);
@@ -105,11 +148,16 @@ async function manifestOf(dir: string): Promise<Manifest> {
     if (!found) throw new NotAnAuditBundle(`${dir} is not an audit bundle: it has no ${file}`, dir);
     if (!found.isFile()) throw new NotAnAuditBundle(`${dir} is not an audit bundle: its ${file} is not a file`, dir);
   }
+  // Without its seal there is nothing to check the files against, nor a seal to quote.
+  await readFile(join(dir, SUMS_FILE)).catch((err: unknown) => {
+    if (isDenied(err)) throw new NotAnAuditBundle(`${dir}: its ${SUMS_FILE} ${DENIED}`, dir);
+  });
   const file = join(dir, MANIFEST_FILE);
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
+  } catch (err) {
+    if (isDenied(err)) throw new UnreadableManifest(file, 'permission denied', dir, true);
     throw new UnreadableManifest(file, 'is not JSON', dir);
   }
   const parsed = Manifest.safeParse(raw);

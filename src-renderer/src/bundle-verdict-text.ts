@@ -73,6 +73,8 @@ export function eventSetFindings(v: Pick<BundleVerification, 'eventSet' | 'manif
   const differences = rows.filter((r) => r.bad).length;
   const summary = set.holds
     ? `${counted(recheck.found, 'CloudTrail record')} give ${sealed.by === 'run' ? 'the run’s digest' : 'the digest the bundle sealed'}.`
-    : same || differences > 1 ? 'The CloudTrail records do not match the run’s:' : 'The CloudTrail records give another digest: a record was changed.';
+    // A record found twice leaves the digest as it was: it matches, and the bundle still does not hold.
+    : same ? `The CloudTrail records give ${sealed.by === 'run' ? 'the run’s digest' : 'the digest the bundle sealed'}, but:`
+      : differences > 1 ? 'The CloudTrail records do not match the run’s:' : 'The CloudTrail records give another digest: a record was changed.';
   return { holds: set.holds, summary, rows, unreadable: recheck.unreadable };
 }

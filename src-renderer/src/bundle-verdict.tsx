@@ -10,7 +10,7 @@ import { eventSetFindings, fileProblem, fileProblemWords } from './bundle-verdic
  * The heading takes focus when a verdict arrives (ref), so a keyboard or screen-reader user lands on it.
  */
 export const BundleVerdict = forwardRef<HTMLHeadingElement, { verdict: BundleVerification }>(function BundleVerdict({ verdict }, ref) {
-  const { run, files, verified } = verdict;
+  const { run, files, againstManifest, verified } = verdict;
   const events = eventSetFindings(verdict);
   return (
     <article className={`bundle-verdict ${verified ? 'verified' : 'not-verified'}`} aria-labelledby="bundle-verdict-title" data-testid="bundle-verdict">
@@ -21,7 +21,7 @@ export const BundleVerdict = forwardRef<HTMLHeadingElement, { verdict: BundleVer
       <dl>
         <dt>Run</dt>
         <dd data-testid="bundle-verdict-run">
-          {run ? <><code className="mono">{run.runId}</code> · {run.scenarioTitle}</> : <span className="error">unknown: manifest.json cannot be read ({verdict.manifestProblem}), and SHA256SUMS sealed another</span>}
+          {run ? <><code className="mono">{run.runId}</code> · {run.scenarioTitle}</> : <span className="error">unknown: manifest.json cannot be read ({verdict.manifestProblem}){files.problems.includes('changed: manifest.json') ? ', and SHA256SUMS sealed another' : ''}</span>}
         </dd>
         <dt>Seal</dt>
         <dd>
@@ -44,6 +44,17 @@ export const BundleVerdict = forwardRef<HTMLHeadingElement, { verdict: BundleVer
             </>
           )}
         </dd>
+        {againstManifest.length ? (
+          <>
+            <dt>Manifest</dt>
+            <dd data-testid="bundle-verdict-manifest">
+              <span className="error">{againstManifest.length === 1 ? 'A file is' : `${againstManifest.length.toLocaleString('en')} files are`} not what manifest.json says:</span>
+              <ul className="bundle-problems">
+                {againstManifest.map((p) => <li key={p}>{p}</li>)}
+              </ul>
+            </dd>
+          </>
+        ) : null}
         <dt>Event set</dt>
         <dd data-testid="bundle-verdict-events">
           <span className={events.holds ? 'ok' : 'error'}>{events.summary}</span>

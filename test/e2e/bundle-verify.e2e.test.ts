@@ -92,4 +92,16 @@ describe.skipIf(!e2eChromium)('verifying an audit bundle in the browser (Playwri
     // The bridge answers the refusal as any bad request (400), which is all the browser reports.
     for (const e of app.pageErrors.splice(errorsBefore)) expect(e).toMatch(/400|reports%3Averify|Bad Request/);
   });
+
+  it('refuses a path pasted far too long in words, and its error stays inside the section (it ran off it, in the schema\'s words)', async () => {
+    const errorsBefore = app.pageErrors.length;
+    await verify(`/${'a'.repeat(4999)}`);
+    const alert = page.getByTestId('bundle-verify').getByRole('alert');
+    expect(await alert.textContent()).toBe('a path is at most 4,096 characters, and this one has 5,000.');
+    await verify(`/${'b'.repeat(3000)}`);
+    expect(await alert.textContent()).toMatch(/^\/b{3000}: no such folder\.$/);
+    // Its text wraps within the paragraph instead of running out past the section's edge.
+    expect(await alert.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    for (const e of app.pageErrors.splice(errorsBefore)) expect(e).toMatch(/40\d|reports%3Averify|Bad Request|Not Found/);
+  });
 });

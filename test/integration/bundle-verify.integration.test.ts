@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { ApiEventPayload, ApiOutcome, BundleVerification, ReportFormat } fr
 import { callApi } from '../../src-main/app/api-handlers';
 import { AppServices } from '../../src-main/app/app-services';
 import type { DesktopShell } from '../../src-main/app/desktop-shell';
-import { sha256, tamperedCopy } from '../support/tampered-bundle';
+import { resealed, sha256, tamperedCopy } from '../support/tampered-bundle';
 
 /**
  * An auditor verifies a bundle from the app (`reports:verify`) and gets `keydrill verify`'s verdict:
@@ -45,13 +45,13 @@ describe('verifying an audit bundle from the app', () => {
   /** `keydrill verify --json` on the same folder: the verdict the app must agree with. */
   const cliVerdict = (path: string) => {
     const r = spawnSync(process.execPath, ['bin/keydrill.mjs', 'verify', path, '--json'], { encoding: 'utf8', env: { ...process.env, KEYDRILL_HOME: home }, timeout: 60_000 });
-    return { exit: r.status, json: JSON.parse(r.stdout) as { runId: string | null; seal: string; files: { problems: string[] }; eventSet: { recomputed: string } | null; verified: boolean } };
+    return { exit: r.status, json: JSON.parse(r.stdout) as { runId: string | null; seal: string; files: { problems: string[] }; againstManifest: string[]; eventSet: { recomputed: string } | null; verified: boolean } };
   };
   const expectSameAsCli = (verdict: BundleVerification) => {
     const cli = cliVerdict(verdict.bundle);
     expect(cli.exit).toBe(verdict.verified ? 0 : 1);
-    expect({ runId: verdict.run?.runId ?? null, seal: verdict.seal, problems: verdict.files.problems, recomputed: verdict.eventSet?.recheck?.sha256, verified: verdict.verified })
-      .toEqual({ runId: cli.json.runId, seal: cli.json.seal, problems: cli.json.files.problems, recomputed: cli.json.eventSet?.recomputed, verified: cli.json.verified });
+    expect({ runId: verdict.run?.runId ?? null, seal: verdict.seal, problems: verdict.files.problems, againstManifest: verdict.againstManifest, recomputed: verdict.eventSet?.recheck?.sha256, verified: verdict.verified })
+      .toEqual({ runId: cli.json.runId, seal: cli.json.seal, problems: cli.json.files.problems, againstManifest: cli.json.againstManifest, recomputed: cli.json.eventSet?.recomputed, verified: cli.json.verified });
   };
   const copy = (name: string) => {
     const to = join(home, name);
@@ -59,20 +59,25 @@ describe('verifying an audit bundle from the app', () => {
     return to;
   };
 
-  beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'keydrill-bundle-verify-'));
-    services = new AppServices({ home });
-    const finished = new Promise<ApiEventPayload<'drill:finished'>>((resolve) => services.events.on('drill:finished', resolve));
+  /** A drill run from the app, and its bundle as the Reports page exports it (the desktop window prints its PDF). */
+  const runAndExport = async (): Promise<{ runId: string; bundle: string }> => {
+    let stop = () => {};
+    const finished = new Promise<ApiEventPayload<'drill:finished'>>((resolve) => { stop = services.events.on('drill:finished', resolve); });
     const started = await callApi({ services }, 'drills:run', { scenario: { name: 'revocation-and-restore' } });
     if (!started.ok) throw new Error(started.error.message);
     const end = await finished;
+    stop();
     if (!end.ok) throw new Error(end.error);
-    runId = end.runId;
-    // The bundle as the Reports page exports it (the desktop window prints its PDF).
     const format: ReportFormat = 'bundle';
-    const exported = await callApi({ services, desktop: new DesktopStandIn(undefined) }, 'reports:export', { runId, format });
+    const exported = await callApi({ services, desktop: new DesktopStandIn(undefined) }, 'reports:export', { runId: end.runId, format });
     if (!exported.ok) throw new Error(exported.error.message);
-    bundle = (exported.result as { path: string }).path;
+    return { runId: end.runId, bundle: (exported.result as { path: string }).path };
+  };
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'keydrill-bundle-verify-'));
+    services = new AppServices({ home });
+    ({ runId, bundle } = await runAndExport());
   }, 120_000);
   afterAll(async () => {
     await services.close();
@@ -101,6 +106,42 @@ describe('verifying an audit bundle from the app', () => {
     expectSameAsCli(verdict);
   });
 
+  it('does not verify a bundle of two runs: run B\'s run record and reports in run A\'s bundle, under a SHA256SUMS rewritten to match', async () => {
+    const other = await runAndExport();
+    const mixed = copy('mixed');
+    for (const file of ['run-record.json', 'report.html', 'report.csv']) copyFileSync(join(other.bundle, file), join(mixed, file));
+    resealed(mixed);
+    expect(spawnSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: mixed }).status).toBe(0);
+    const verdict = await verdictOf(mixed);
+    const file = (dir: string, name: string) => sha256(readFileSync(join(dir, name)));
+    expect(verdict).toMatchObject({ verified: false, run: { runId }, files: { ok: true }, eventSet: { holds: true } });
+    expect(verdict.againstManifest).toEqual(expect.arrayContaining([
+      `run-record.json is run ${other.runId}'s, the manifest's is run ${runId}`,
+      `report.html: manifest.json gives sha256 ${file(bundle, 'report.html')}, the file has ${file(mixed, 'report.html')}`,
+      `report.csv: manifest.json gives sha256 ${file(bundle, 'report.csv')}, the file has ${file(mixed, 'report.csv')}`,
+      `run-record.json: manifest.json gives sha256 ${file(bundle, 'run-record.json')}, the file has ${file(mixed, 'run-record.json')}`,
+    ]));
+    expectSameAsCli(verdict);
+    const text = spawnSync(process.execPath, ['bin/keydrill.mjs', 'verify', mixed], { encoding: 'utf8', env: { ...process.env, KEYDRILL_HOME: home }, timeout: 60_000 });
+    expect(text.stdout).toContain(`    run-record.json is run ${other.runId}'s, the manifest's is run ${runId}\n`);
+    expect(text.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+  }, 120_000);
+
+  it('will not export a run\'s bundle over another run\'s, chosen in the save dialog: the app says whose bundle is there, and keeps it', async () => {
+    const other = await runAndExport();
+    const sums = readFileSync(join(other.bundle, 'SHA256SUMS'), 'utf8');
+    const saveOver = new (class extends DesktopStandIn {
+      override async chooseSavePath(): Promise<string | undefined> {
+        return other.bundle;
+      }
+    })(undefined);
+    const refused = await callApi({ services, desktop: saveOver }, 'reports:export', { runId, format: 'bundle', saveAs: true });
+    expect(refused).toEqual({ ok: false, error: { code: 'bad-request', message: `${other.bundle} holds the audit bundle of run ${other.runId}: write the bundle of ${runId} into another folder, or delete that bundle first to replace it.` } });
+    expect(readFileSync(join(other.bundle, 'SHA256SUMS'), 'utf8')).toBe(sums);
+    // The same run's bundle into its own folder is replaced, as before.
+    expect(await callApi({ services, desktop: new DesktopStandIn(undefined) }, 'reports:export', { runId, format: 'bundle' })).toMatchObject({ ok: true, result: { path: bundle } });
+  }, 120_000);
+
   it('does not verify a folder with a file added beside the sealed ones, or with a sealed file removed', async () => {
     const added = copy('added');
     writeFileSync(join(added, 'cloudtrail', 'extra.json'), '{"Records":[]}');
@@ -114,6 +155,16 @@ describe('verifying an audit bundle from the app', () => {
     expect(withoutCsv).toMatchObject({ verified: false, files: { problems: ['missing: report.csv'] } });
     expectSameAsCli(withoutCsv);
   });
+
+  it('answers for a bundle holding a FIFO or a link to /dev/zero, never reading them: not verified (it spun forever)', async () => {
+    const odd = copy('odd-files');
+    rmSync(join(odd, 'report.csv'));
+    expect(spawnSync('mkfifo', [join(odd, 'report.csv')]).status).toBe(0);
+    symlinkSync('/dev/zero', join(odd, 'cloudtrail', 'zero.json'));
+    const verdict = await verdictOf(odd);
+    expect(verdict).toMatchObject({ verified: false, files: { ok: false } });
+    expect(verdict.files.problems).toEqual(expect.arrayContaining(['report.csv is not a regular file (a FIFO)', 'a symbolic link, not a file of the bundle: cloudtrail/zero.json']));
+  }, 30_000);
 
   it('does not verify a bundle whose manifest.json was changed: it names the manifest, and recomputes nothing it cannot name', async () => {
     const damaged = copy('damaged-manifest');
@@ -130,6 +181,8 @@ describe('verifying an audit bundle from the app', () => {
     const sums = join(bundle, 'SHA256SUMS');
     expect(await verifyVia({ path: sums })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(new RegExp(`^${sums}: not a folder`)) } });
     expect(await verifyVia({ path: home })).toEqual({ ok: false, error: { code: 'bad-request', message: `${home} is not an audit bundle: it has no SHA256SUMS.` } });
+    // A path pasted far too long is answered in words, not with the schema's text (it was "path: Too big: expected string…").
+    expect(await verifyVia({ path: `/${'a'.repeat(4999)}` })).toEqual({ ok: false, error: { code: 'bad-request', message: 'a path is at most 4,096 characters, and this one has 5,000.' } });
     // Neither a path nor the dialog, and both at once, are refused by the contract before main looks.
     expect(await verifyVia({})).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await verifyVia({ path: bundle, pick: true })).toMatchObject({ ok: false, error: { code: 'bad-request' } });

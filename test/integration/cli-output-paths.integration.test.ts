@@ -165,6 +165,21 @@ describe('an output path is checked before the work, and a bad one is named (exi
     expect(readdirSync(bundle)).toContain('auditor-notes.txt');
   }, 120_000);
 
+  it("a bundle folder holding another run's bundle is refused, exit 2, naming that run: the bundle is kept, the --out beside it not written", () => {
+    const other = keydrill(['drill', 'run', 'revocation-and-restore', '--json']);
+    expect(other.status, other.stderr).toBe(0);
+    const otherRun = (JSON.parse(other.stdout) as { runId: string }).runId;
+    const bundle = join(out, 'other-runs-bundle');
+    expect(keydrill(['report', otherRun, '--bundle', bundle]).status).toBe(0);
+    const sums = readFileSync(join(bundle, 'SHA256SUMS'), 'utf8');
+    const beside = join(out, 'beside-other.csv');
+    const r = keydrill(['report', runId, '--out', beside, '--bundle', bundle]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`keydrill: ${bundle} holds the audit bundle of run ${otherRun}: write the bundle of ${runId} into another folder, or delete that bundle first to replace it.`);
+    expect(readFileSync(join(bundle, 'SHA256SUMS'), 'utf8')).toBe(sums);
+    expect(existsSync(beside)).toBe(false);
+  }, 120_000);
+
   it('exporting a run again into the same folder finds its files there instead of writing every record twice', () => {
     const trail = join(out, 'trail-twice');
     const first = keydrill(['audit', 'export', '--run', runId, '--cloudtrail-out', trail, '--json']);

@@ -198,7 +198,7 @@ describe('exporting a report from the desktop window', () => {
     expect(await verifyBundle(folder)).toMatchObject({ ok: true, checked: files.length - 1 });
     // Exported again over it, the earlier bundle is replaced; a folder of the user's own files is refused.
     expect(await exportVia(new DesktopStandIn(folder), { format: 'bundle', saveAs: true })).toMatchObject({ ok: true });
-    expect(await exportVia(new DesktopStandIn(join(saveDir, 'my-documents')), { format: 'bundle', saveAs: true })).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringContaining('already holds other files') } });
+    expect(await exportVia(new DesktopStandIn(join(saveDir, 'my-documents')), { format: 'bundle', saveAs: true })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('already holds other files') } });
   });
 
   it('an unknown run is refused before any save dialog opens', async () => {

@@ -29,6 +29,12 @@ describe('the verdict on a bundle\'s event set, as the Reports page words it', (
     expect(f.rows.find((r) => r.bad)?.value).toBe(OTHER);
   });
 
+  it('says a digest that matches with eventIDs found twice matches, and what still does not hold', () => {
+    const f = findings({ sealed: sealedByRun, exported: 34, recheck: recheck({ duplicates: 34 }), holds: false });
+    expect(f.summary).toBe('The CloudTrail records give the run’s digest, but:');
+    expect(f.rows.filter((r) => r.bad).map((r) => [r.label, r.value])).toEqual([['Found twice', '34 eventIDs']]);
+  });
+
   it('counts records missing, not of the run, twice, and files not readable, each as a row that does not hold', () => {
     const f = findings({
       sealed: sealedByRun, exported: 34, holds: false,

@@ -24,3 +24,10 @@ export function tamperedCopy(bundle: string, copy: string, change: (records: Rec
   writeFileSync(join(copy, 'SHA256SUMS'), sums.join('\n'));
   return copy;
 }
+
+/** SHA256SUMS of `dir` rewritten over its files as they are now, as `sha256sum FILES > SHA256SUMS` would: `sha256sum -c` passes it. */
+export function resealed(dir: string): string {
+  const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8').split('\n').filter(Boolean);
+  writeFileSync(join(dir, 'SHA256SUMS'), sums.map((line) => `${sha256(readFileSync(join(dir, ...line.slice(66).split('/'))))}  ${line.slice(66)}\n`).join(''));
+  return dir;
+}
