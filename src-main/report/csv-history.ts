@@ -42,5 +42,5 @@ function nodeState(n: FrameNode): string {
 }
 
 function snapshotState(s: FrameSnapshot): string {
-  return `under ${s.cmkArn}${s.cmkMaterialId ? ` material ${s.cmkMaterialId}` : ''}`;
+  return `under ${s.cmkArn}${s.cmkMaterialId ? ` key material ID ${s.cmkMaterialId}` : ''}`;
 }

@@ -81,10 +81,10 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
     for (const n of c.nodes) push({ section: 'cluster', subject: c.id, name: n.id, value: c.key, detail: `tenant ${c.tenant}; ${n.region} ${n.zone}; databases ${c.databases.join(' ')}` });
   }
   for (const n of record.hierarchy.nodes) {
-    push({ section: 'node', subject: `${n.cluster}/${n.node}`, name: n.status, value: n.masterKeyVersion, detail: `KMS ${n.kmsRegion}; ${n.cmkArn}${n.cmkMaterialId ? `; material ${n.cmkMaterialId}` : ''}; ${n.databases.map((d) => `${d.name} v${d.keyVersions}`).join(' ')}` });
+    push({ section: 'node', subject: `${n.cluster}/${n.node}`, name: n.status, value: n.masterKeyVersion, detail: `KMS ${n.kmsRegion}; ${n.cmkArn}${n.cmkMaterialId ? `; key material ID ${n.cmkMaterialId}` : ''}; ${n.databases.map((d) => `${d.name} v${d.keyVersions}`).join(' ')}` });
   }
   for (const s of record.hierarchy.snapshots) {
-    push({ section: 'snapshot', subject: s.cluster, name: s.id, at_ms: s.takenAt, value: s.cmkArn, outcome: s.restorable ? 'restorable' : 'not restorable', detail: [s.cmkMaterialId && `material ${s.cmkMaterialId}`, s.reason].filter(Boolean).join('; ') });
+    push({ section: 'snapshot', subject: s.cluster, name: s.id, at_ms: s.takenAt, value: s.cmkArn, outcome: s.restorable ? 'restorable' : 'not restorable', detail: [s.cmkMaterialId && `key material ID ${s.cmkMaterialId}`, s.reason].filter(Boolean).join('; ') });
   }
 
   yield* flush();

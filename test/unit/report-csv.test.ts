@@ -61,6 +61,12 @@ describe('the CSV report', () => {
     for (const s of ['run', 'scenario', 'backend', 'capability', 'simulated', 'verdict', 'key', 'cluster', 'node', 'snapshot', 'timeline', 'series', 'totals', 'data-at-risk']) expect(sections).toContain(s);
   });
 
+  it('names a CMK\'s key material by its ID, as the HTML report and the Explorer do: an id, not the secret', () => {
+    const node = section('node')[0]!;
+    expect(node[col('detail')]).toContain(`key material ID ${record.hierarchy.nodes[0]!.cmkMaterialId}`);
+    expect(body.some((r) => / material [0-9a-f]/.test(r[col('detail')] ?? '') && !/key material ID [0-9a-f]/.test(r[col('detail')] ?? ''))).toBe(false);
+  });
+
   it('holds the same content as the record: every verdict, timeline entry, series point and total', () => {
     expect(section('verdict')).toHaveLength(record.verdicts.length);
     const failed = section('verdict').filter((r) => r[col('outcome')] === 'failed');
