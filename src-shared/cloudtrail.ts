@@ -10,21 +10,31 @@ import { z } from 'zod';
  * Never holds key material: requestParameters carry keyId, encryptionContext, keySpec and the like,
  * responseElements only identifiers.
  */
+
+/**
+ * An optional field, read as absent when it holds null. AWS leaves out a field that has no value,
+ * but CloudTrail Lake and Athena exports write every column, null where it is empty — and a log of
+ * those is the same evidence. (Fields KeyDrill does not know keep whatever they hold: `loose`.)
+ */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+}
+
 export const CloudTrailUserIdentity = z.looseObject({
   /** Absent from what AWS does on its own (an AwsServiceEvent names only the account and `invokedBy`). */
-  type: z.string().optional(),
-  principalId: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.string().optional(),
-  accessKeyId: z.string().optional(),
-  userName: z.string().optional(),
-  invokedBy: z.string().optional(),
+  type: optional(z.string()),
+  principalId: optional(z.string()),
+  arn: optional(z.string()),
+  accountId: optional(z.string()),
+  accessKeyId: optional(z.string()),
+  userName: optional(z.string()),
+  invokedBy: optional(z.string()),
 });
 
 export const CloudTrailResource = z.looseObject({
-  ARN: z.string().optional(),
-  accountId: z.string().optional(),
-  type: z.string().optional(),
+  ARN: optional(z.string()),
+  accountId: optional(z.string()),
+  type: optional(z.string()),
 });
 
 export const CloudTrailRecord = z.looseObject({
@@ -35,22 +45,22 @@ export const CloudTrailRecord = z.looseObject({
   eventSource: z.string(),
   eventName: z.string(),
   awsRegion: z.string(),
-  sourceIPAddress: z.string().optional(),
-  userAgent: z.string().optional(),
+  sourceIPAddress: optional(z.string()),
+  userAgent: optional(z.string()),
   requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
   responseElements: z.record(z.string(), z.unknown()).nullable().optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  requestID: z.string().optional(),
+  errorCode: optional(z.string()),
+  errorMessage: optional(z.string()),
+  requestID: optional(z.string()),
   eventID: z.string().min(1),
-  readOnly: z.boolean().optional(),
-  resources: z.array(CloudTrailResource).optional(),
-  eventType: z.string().optional(),
-  managementEvent: z.boolean().optional(),
-  recipientAccountId: z.string().optional(),
+  readOnly: optional(z.boolean()),
+  resources: optional(z.array(CloudTrailResource)),
+  eventType: optional(z.string()),
+  managementEvent: optional(z.boolean()),
+  recipientAccountId: optional(z.string()),
   /** The same on the records of one call delivered to two accounts (a call on another account's KMS key): caller's and key owner's. */
-  sharedEventID: z.string().optional(),
-  eventCategory: z.string().optional(),
+  sharedEventID: optional(z.string()),
+  eventCategory: optional(z.string()),
 });
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecord>;
 

@@ -155,6 +155,32 @@ describe('importing CloudTrail log files', () => {
     expect(store.count()).toBe(0);
   });
 
+  it('imports a log exported from CloudTrail Lake or Athena, which writes null where AWS leaves a field out, and stores those fields as absent', async () => {
+    const records = goodLog().Records;
+    const decrypt = records.find((r) => r.eventName === 'Decrypt');
+    const failed = records.find((r) => r.eventName === 'GenerateDataKey');
+    if (!decrypt || !failed) throw new Error('the sample log has a Decrypt and a GenerateDataKey record');
+    const empties = { errorCode: null, errorMessage: null, sharedEventID: null, vpcEndpointId: null, additionalEventData: null };
+    const exported = [
+      { ...decrypt, eventID: 'lake-1', ...empties, userIdentity: { ...(decrypt.userIdentity as object), invokedBy: null, userName: null } },
+      { ...failed, eventID: 'lake-2', errorCode: 'AccessDeniedException', errorMessage: 'denied', resources: null, readOnly: null, managementEvent: null },
+    ];
+    const file = join(dir, 'lake-export.json');
+    writeFileSync(file, JSON.stringify({ Records: exported }));
+    expect(await importCloudTrailFile(store, file)).toMatchObject({ imported: 2, duplicates: 0 });
+    const byId = new Map(everything().map((r) => [r.eventID, r]));
+    const [first, second] = [byId.get('lake-1'), byId.get('lake-2')];
+    // Null in a field CloudTrail defines is no value: the field is left out, as AWS writes it.
+    const { userName: _u, ...identity } = decrypt.userIdentity as Record<string, unknown>;
+    expect(first).toEqual({ ...decrypt, eventID: 'lake-1', userIdentity: identity, vpcEndpointId: null, additionalEventData: null });
+    expect(first).not.toHaveProperty('errorCode');
+    const { resources: _r, readOnly: _o, managementEvent: _m, ...rest } = failed;
+    expect(second).toEqual({ ...rest, eventID: 'lake-2', errorCode: 'AccessDeniedException', errorMessage: 'denied' });
+    // A null where CloudTrail writes a value is still refused, with its place.
+    writeFileSync(file, JSON.stringify({ Records: [{ ...decrypt, eventID: 'lake-3', eventName: null }] }));
+    await expect(importCloudTrailFile(store, file)).rejects.toThrow(/lake-export\.json: Records\[0\] \(eventID lake-3\): eventName: /);
+  });
+
   it('reads a log file saved with a UTF-8 byte order mark and Windows line ends, as an editor on Windows writes it', async () => {
     const file = join(dir, 'edited.json');
     writeFileSync(file, `\ufeff${JSON.stringify(goodLog(), null, 2).replace(/\n/g, '\r\n')}`);
