@@ -147,7 +147,6 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
       const [clusterId, nodeId] = e.node.split('/');
       const cluster = clusterId ? clusters.get(clusterId) : undefined;
       if (!cluster || !cluster.nodes.some((n) => n.id === nodeId)) problem([...path, 'node'], `no node ${e.node}: write it as "cluster/node"`);
-      if (e.to !== undefined && (e.to > s.duration || e.to <= e.from)) problem([...path, 'to'], 'the window must end after it starts and within the drill');
     }
     if (e.expect === 'kms-calls') {
       if (e.after !== undefined && e.from !== 0) problem([...path, 'from'], 'give either after (a step) or from, not both');
@@ -160,7 +159,11 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
       if (!cluster) problem([...path, 'cluster'], `no cluster named ${e.cluster}`);
       else if (e.expect === 'availability' && e.database !== undefined && !cluster.databases.includes(e.database)) problem([...path, 'database'], `cluster ${e.cluster} has no database ${e.database}`);
     }
-    if (e.expect === 'availability' && e.to !== undefined && (e.to > s.duration || e.to <= e.from)) problem([...path, 'to'], 'the window must end after it starts and within the drill');
+    // A window past the drill's end holds nothing, and a bound over nothing passes whatever the drill did.
+    if (e.expect === 'availability' || e.expect === 'node-availability' || e.expect === 'kms-calls') {
+      if (e.from >= s.duration) problem([...path, 'from'], `the window starts at ${formatDuration(e.from)}, when the drill has ended (duration ${formatDuration(s.duration)}): nothing in it could be judged`);
+      else if (e.to !== undefined && (e.to > s.duration || e.to <= e.from)) problem([...path, 'to'], 'the window must end after it starts and within the drill');
+    }
     if ('region' in e && e.region !== undefined) inRegions([...path, 'region'], e.region);
     if (e.expect === 'no-success-during-outage' && !s.timeline.some((t) => t.do === 'kms-region-outage' && t.region === e.region)) {
       problem([...path, 'region'], `no kms-region-outage step takes ${e.region} down: with no outage to judge, this would pass whatever happens`);

@@ -45,6 +45,23 @@ describe('scenario files', () => {
     expect(problems(text)).toContain(`timeline[0].at: this step is at 7h, after the end of the drill (duration 6h) (line ${lineOf(text, 'at: 7h')})`);
   });
 
+  it('a window that starts when the drill has ended is refused: a bound over nothing would pass whatever the drill did', () => {
+    const text = valid.replace('  - { expect: readable-within, after: outage, within: 30m }', [
+      '  - { expect: availability, cluster: prod, from: 40h, atLeast: 99 }',
+      '  - { expect: node-availability, node: prod/n1, from: 6h, atLeast: 99.99 }',
+      '  - { expect: kms-calls, from: 5d, atMost: 0 }',
+      '  - { expect: kms-calls, from: 1h, to: 7h, atLeast: 1 }',
+    ].join('\n'));
+    expect(problems(text)).toEqual([
+      `expectations[1].from: the window starts at 1d16h, when the drill has ended (duration 6h): nothing in it could be judged (line ${lineOf(text, 'from: 40h')})`,
+      `expectations[2].from: the window starts at 6h, when the drill has ended (duration 6h): nothing in it could be judged (line ${lineOf(text, 'from: 6h')})`,
+      `expectations[3].from: the window starts at 5d, when the drill has ended (duration 6h): nothing in it could be judged (line ${lineOf(text, 'from: 5d')})`,
+      `expectations[4].to: the window must end after it starts and within the drill (line ${lineOf(text, 'to: 7h')})`,
+    ]);
+    // Within the drill, the same windows are judged.
+    expect(parseScenarioText(text.replace('from: 40h', 'from: 4h').replace('from: 6h', 'from: 5h').replace('from: 5d', 'from: 5h').replace('to: 7h', 'to: 6h')).expectations).toHaveLength(5);
+  });
+
   it('a value of the wrong type or out of range says what was written and what to write, not zod\'s "Invalid input: expected int, received number"', () => {
     const text = valid
       .replace('name: outage', 'name: outage\nseed: 1.5')
