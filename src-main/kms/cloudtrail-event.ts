@@ -155,8 +155,9 @@ function responseElements(eventName: string, facts: KmsCallFacts, resources: str
     if (RESPONSE_KEY_ID_BARE.has(eventName) && typeof kept.keyId === 'string') kept.keyId = kept.keyId.slice(kept.keyId.lastIndexOf('/') + 1);
     return kept;
   }
-  if (KEY_ARN_RESPONSE.has(eventName) && resources[0]) return { keyId: resources[0] };
-  return null;
+  // The key's ARN, not the alias's: an alias call lists both (keyArns).
+  const key = KEY_ARN_RESPONSE.has(eventName) ? resources.find((arn) => arn.includes(':key/')) : undefined;
+  return key ? { keyId: key } : null;
 }
 
 /** additionalEventData.keyMaterialId (ReEncrypt: source and destination) of a successful cryptographic call. */
@@ -203,7 +204,8 @@ const KEY_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|m
  * The key (and alias) ARNs a call touched, in AWS's order: from the response where KMS named them,
  * else from the request, else (a failed Decrypt or ReEncrypt naming no key) from the ciphertext
  * where the backend can read it. ReEncrypt lists its source, then its destination (ct-reencrypt);
- * CreateAlias the key, then the alias (ct-createalias).
+ * CreateAlias the key, then the alias (ct-createalias); UpdateAlias the alias, then the key it now
+ * points to (ct-updatealias).
  */
 function keyArns(facts: KmsCallFacts): string[] {
   const { input, region, account } = facts;
@@ -220,9 +222,12 @@ function keyArns(facts: KmsCallFacts): string[] {
       add(out.KeyId ?? input.DestinationKeyId);
       return arns;
     case 'CreateAlias':
-    case 'UpdateAlias':
       add(input.TargetKeyId);
       add(aliasArn(input.AliasName, region, account));
+      return arns;
+    case 'UpdateAlias':
+      add(aliasArn(input.AliasName, region, account));
+      add(input.TargetKeyId);
       return arns;
     case 'DeleteAlias':
       add(aliasArn(input.AliasName, region, account));

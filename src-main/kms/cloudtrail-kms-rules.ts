@@ -49,9 +49,10 @@ export const OMITTED_WHEN_EMPTY: ReadonlySet<string> = new Set(['ReplicaTags']);
 /**
  * Operations that return nothing but whose entries, "recorded on or after December 2022, include the
  * key ARN of the affected KMS key in the responseElements.keyId value" (ct-disablekey,
- * ct-enablekey, ct-enablekeyrotation; DisableKeyRotation is EnableKeyRotation's twin).
+ * ct-enablekey, ct-enablekeyrotation, ct-createalias, ct-updatealias; DisableKeyRotation is
+ * EnableKeyRotation's twin).
  */
-export const KEY_ARN_RESPONSE: ReadonlySet<string> = new Set(['EnableKey', 'DisableKey', 'EnableKeyRotation', 'DisableKeyRotation']);
+export const KEY_ARN_RESPONSE: ReadonlySet<string> = new Set(['EnableKey', 'DisableKey', 'EnableKeyRotation', 'DisableKeyRotation', 'CreateAlias', 'UpdateAlias']);
 
 /**
  * Cryptographic operations whose entries name the key material they used in

@@ -3,7 +3,7 @@ import type {
 import {
   CancelKeyDeletionCommand, CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, DecryptCommand, DeleteAliasCommand, DescribeKeyCommand, DisableKeyCommand,
   EnableKeyCommand, EnableKeyRotationCommand, EncryptCommand, GenerateDataKeyCommand, GenerateDataKeyWithoutPlaintextCommand, GetKeyRotationStatusCommand, ListKeyRotationsCommand, ListKeysCommand, PutKeyPolicyCommand, ReEncryptCommand, ReplicateKeyCommand, RevokeGrantCommand, RotateKeyOnDemandCommand,
-  ScheduleKeyDeletionCommand, UpdatePrimaryRegionCommand,
+  ScheduleKeyDeletionCommand, UpdateAliasCommand, UpdatePrimaryRegionCommand,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientObservation } from '../../src-shared/client-observation';
@@ -200,9 +200,16 @@ describe('CloudTrail records as AWS writes them, operation by operation', () => 
     matchesReference(await recordOf(() => kms.send(new RevokeGrantCommand({ KeyId: key.id, GrantId: grantId }))), 'RevokeGrant');
   });
 
-  it('CreateAlias lists the key then the alias; DeleteAlias the alias (the departure its reference notes)', async () => {
+  it('CreateAlias lists the key then the alias, UpdateAlias the alias then the key, both with the key\'s ARN as responseElements.keyId; DeleteAlias the alias (the departure its reference notes)', async () => {
     const key = await newKey();
-    matchesReference(await recordOf(() => kms.send(new CreateAliasCommand({ AliasName: 'alias/acme-prod', TargetKeyId: key.id }))), 'CreateAlias');
+    const created = await recordOf(() => kms.send(new CreateAliasCommand({ AliasName: 'alias/acme-prod', TargetKeyId: key.id })));
+    matchesReference(created, 'CreateAlias');
+    expect(created.responseElements).toEqual({ keyId: key.arn });
+    const other = await newKey();
+    const updated = await recordOf(() => kms.send(new UpdateAliasCommand({ AliasName: 'alias/acme-prod', TargetKeyId: other.id })));
+    matchesReference(updated, 'UpdateAlias');
+    expect(updated.responseElements).toEqual({ keyId: other.arn });
+    expect(updated.resources?.map((r) => r.ARN)).toEqual([`arn:aws:kms:${REGION}:${account}:alias/acme-prod`, other.arn]);
     const deleted = await recordOf(() => kms.send(new DeleteAliasCommand({ AliasName: 'alias/acme-prod' })));
     matchesReference(deleted, 'DeleteAlias');
     expect(deleted.resources?.map((r) => r.ARN)).toEqual([`arn:aws:kms:${REGION}:${account}:alias/acme-prod`]);
