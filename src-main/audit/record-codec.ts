@@ -95,6 +95,7 @@ export class RecordEncoder {
     const errorCode = record.errorCode === undefined || typeof record.errorCode === 'string' ? record.errorCode : invalid('errorCode must be a string', ['errorCode']);
     guardKeyMaterial(record.requestParameters, 'requestParameters');
     guardKeyMaterial(record.responseElements, 'responseElements');
+    guardKeyMaterial((record as Record<string, unknown>).additionalEventData, 'additionalEventData', false);
     const resources = record.resources as unknown;
     if (resources !== undefined && !Array.isArray(resources)) invalid('resources must be an array', ['resources']);
     const refs = resources === undefined ? { names: [], types: [] } : resourceRefs(resources as unknown[]);
@@ -260,12 +261,34 @@ function resourceRefs(resources: readonly unknown[]): { names: string[]; types: 
   return { names, types };
 }
 
-function guardKeyMaterial(value: unknown, field: string): void {
+/**
+ * Refuses key material anywhere in what a record carries of its call — a data key one level down
+ * (`responseElements.dataKey.Plaintext`) or under additionalEventData leaks as much as one at the
+ * top. Walked with a stack of its own: an imported record may nest deeper than a call stack goes.
+ * An encryption context is not looked into: its keys are the caller's own labels, never key material.
+ */
+function guardKeyMaterial(value: unknown, field: string, mustBeObject = true): void {
   if (value === null || value === undefined) return;
-  if (typeof value !== 'object' || Array.isArray(value)) invalid(`${field} must be an object or null`, [field]);
-  for (const key in value as object) {
-    const held = (value as Record<string, unknown>)[key];
-    if (KEY_MATERIAL_FIELD.test(key) && held !== null && !(typeof held === 'string' && REDACTED.has(held))) invalid(`${field}.${key} would put key material in the audit trail; the record is refused`, [field, key]);
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    if (mustBeObject) invalid(`${field} must be an object or null`, [field]);
+    return;
+  }
+  const stack: { value: object; path: (string | number)[] }[] = [{ value, path: [field] }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { value: at, path } = next;
+    if (Array.isArray(at)) {
+      at.forEach((item: unknown, i) => {
+        if (typeof item === 'object' && item !== null) stack.push({ value: item, path: [...path, i] });
+      });
+      continue;
+    }
+    for (const key in at) {
+      const held = (at as Record<string, unknown>)[key];
+      if (KEY_MATERIAL_FIELD.test(key) && held !== null && !(typeof held === 'string' && REDACTED.has(held))) {
+        invalid(`${[...path, key].join('.')} would put key material in the audit trail; the record is refused`, [...path, key]);
+      }
+      if (typeof held === 'object' && held !== null && key !== 'encryptionContext') stack.push({ value: held, path: [...path, key] });
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,6 +154,27 @@ describe('importing CloudTrail log files', () => {
     writeFileSync(file, JSON.stringify({ Records: [{ ...goodLog().Records[2], eventID: 'leak-2', responseElements: { keyMaterial: 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==' } }] }));
     await expect(importCloudTrailFile(store, file)).rejects.toThrow(/leak\.json: Records\[0\] \(eventID leak-2\): responseElements\.keyMaterial would put key material in the audit trail; the record is refused$/);
     expect(store.count()).toBe(0);
+  });
+
+  it('refuses key material one level down or under additionalEventData as it refuses it at the top, naming where; an encryption context is the caller\'s labels and is stored', async () => {
+    const file = join(dir, 'nested.json');
+    const dataKey = randomBytes(32).toString('base64');
+    const base = goodLog().Records[2] as Record<string, unknown>;
+    for (const [what, leak, path] of [
+      ['a data key inside a response member', { responseElements: { dataKey: { Plaintext: dataKey } } }, 'responseElements.dataKey.Plaintext'],
+      ['a list of keys', { responseElements: { keys: [{ id: 'k1' }, { plaintext: dataKey }] } }, 'responseElements.keys.1.plaintext'],
+      ['additionalEventData', { additionalEventData: { plaintext: dataKey } }, 'additionalEventData.plaintext'],
+    ] as const) {
+      writeFileSync(file, JSON.stringify({ Records: [{ ...base, eventID: `nested-${what}`, ...leak }] }));
+      const refused = importCloudTrailFile(store, file);
+      await expect(refused, what).rejects.toThrow(`: ${path} would put key material in the audit trail; the record is refused`);
+      await expect(refused, what).rejects.not.toThrow(dataKey);
+    }
+    expect(store.count()).toBe(0);
+    const labelled = { ...base, eventID: 'context-label', requestParameters: { keyId: 'alias/tenant-a', encryptionContext: { plaintext: 'no', tenant: 'a' } } };
+    writeFileSync(file, JSON.stringify({ Records: [labelled] }));
+    expect(await importCloudTrailFile(store, file)).toMatchObject({ imported: 1 });
+    expect(everything()).toEqual([labelled]);
   });
 
   it('imports a log exported from CloudTrail Lake or Athena, which writes null where AWS leaves a field out, and stores those fields as absent', async () => {
