@@ -71,6 +71,8 @@ describe('the report of an interrupted run', () => {
     const figure = (id: string) => page.match(new RegExp(`<div class="card" id="figure-${id}"><div class="value">([^<]*)</div><div class="label">([^<]*)</div>`))?.slice(1) ?? [];
     expect(figure('kms-calls')).toEqual([(held?.records as number).toLocaleString('en-US'), 'CloudTrail records of this run in the event store (the run did not finish, so it never summed up its calls)']);
     expect(figure('data-at-risk-count')[0]).toBe('—');
+    // Nothing at risk was found because nothing was looked at: no green "none".
+    expect(page).toMatch(/<section id="data-at-risk"><h2>Data at risk<\/h2>\s*<p><span class="pill unknown">not checked<\/span> None recorded: the run did not finish/);
     expect(page).toMatch(/<section id="measurements"><h2>Measurements<\/h2>\s*<p class="not-summed">This run did not finish, so its measurements were never summed up; none are shown rather than zeros\. The event store holds [\d,]+ CloudTrail records? of it/);
     expect(page).not.toContain('No KMS call failed during the drill');
     expect(page).not.toContain('id="chart-kms-calls-by-region"');

@@ -62,6 +62,7 @@ td.nowrap, span.nowrap { white-space: nowrap; }
 .pill.ok { background: var(--ok-bg); color: var(--ok); }
 .pill.bad { background: var(--bad-bg); color: var(--bad); }
 .pill.warn { background: var(--warn-bg); color: var(--warn); }
+.pill.unknown { background: var(--soft); color: var(--muted); border: 1px solid var(--line); }
 .verdict { border: 1px solid var(--line); border-left: 5px solid var(--ok); border-radius: 6px; padding: 10px 14px; margin: 10px 0; break-inside: avoid; }
 .verdict.failed { border-left-color: var(--bad); background: #fffafa; }
 .verdict .summary { font-size: 15.5px; font-weight: 600; margin: 4px 0; }

@@ -15,7 +15,10 @@ export function dataAtRiskSection(record: RunRecord): Html {
   const risks = record.dataAtRisk;
   if (risks.length === 0) {
     return html`<section id="data-at-risk"><h2>Data at risk</h2>
-<p><span class="pill ok">none</span> ${record.execution.status === 'completed' ? 'Every database and snapshot was readable at the end of the drill.' : 'None recorded: the run did not finish, so what was readable at its end was never checked.'}</p>
+${record.execution.status === 'completed'
+    ? html`<p><span class="pill ok">none</span> Every database and snapshot was readable at the end of the drill.</p>`
+    // Not the green "none" of a finished run: nothing was found because nothing was looked at.
+    : html`<p><span class="pill unknown">not checked</span> None recorded: the run did not finish, so what was readable at its end was never checked.</p>`}
 </section>`;
   }
   const byCluster = new Map<string, { items: number; first: (typeof risks)[number] }>();
