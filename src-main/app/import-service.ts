@@ -293,7 +293,7 @@ async function logFilesAt(path: string): Promise<LogFileListing> {
     if (err instanceof AppError) throw err;
     throw unreadable(path, err as NodeJS.ErrnoException);
   }
-  if (!isFolder) return { files: [path], unfollowable: [], skipped: [] };
+  if (!isFolder) return { files: [path], unfollowable: [], skipped: [], passedOver: [] };
   let found: LogFileListing;
   try {
     found = await listLogFiles(path);

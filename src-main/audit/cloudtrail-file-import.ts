@@ -39,6 +39,8 @@ export interface FileImportReport {
   failed: { file: string; error: string }[];
   /** Folders passed over as holding no CloudTrail records (CloudTrail-Digest, CloudTrail-Insight). */
   skippedFolders?: string[] | undefined;
+  /** Files of a folder passed over for their name: not .json or .json.gz, so not read. */
+  passedOverFiles?: string[] | undefined;
 }
 
 /**
@@ -101,11 +103,11 @@ export async function importCloudTrailLogs(
   } catch (err) {
     throw new CloudTrailFileError(target, await whyUnreadable(target, err as NodeJS.ErrnoException));
   }
-  const { files, unfollowable, skipped } = info.isDirectory() ? await listLogFiles(target) : { files: [target], unfollowable: [], skipped: [] };
+  const { files, unfollowable, skipped, passedOver } = info.isDirectory() ? await listLogFiles(target) : { files: [target], unfollowable: [], skipped: [], passedOver: [] };
   // The wrong folder (a digest folder, a typo'd prefix) is an error to name, not an import of nothing.
   if (files.length + unfollowable.length === 0) throw new CloudTrailFileError(target, NO_LOG_FILES);
   const failed = unfollowable.map(({ path, problem }) => ({ file: path, error: `${path}: ${problem}` }));
-  const report: FileImportReport = { files: files.length + unfollowable.length, imported: 0, duplicates: 0, observations: 0, failed, ...(skipped.length ? { skippedFolders: skipped } : {}) };
+  const report: FileImportReport = { files: files.length + unfollowable.length, imported: 0, duplicates: 0, observations: 0, failed, ...(skipped.length ? { skippedFolders: skipped } : {}), ...(passedOver.length ? { passedOverFiles: passedOver } : {}) };
   const progress = (file: string, filesDone: number, part?: FileCounts): void =>
     onProgress?.({
       file, filesDone, filesTotal: files.length, imported: report.imported + (part?.imported ?? 0),

@@ -82,6 +82,8 @@ export async function* cloudTrailLogRecords(file: string): AsyncGenerator<LogFil
     const members = Object.create(null) as Record<string, unknown>;
     for (const [name, value] of frame.members) members[name] = parsedValue(value, `the member ${JSON.stringify(name)}`, notJson);
     const document = frame.notAnObject !== undefined ? parsedValue(frame.notAnObject, undefined, notJson) : members;
+    // What `aws cloudtrail lookup-events` prints, saved to a file: said so, with the way to import such events.
+    if (typeof document === 'object' && document !== null && Array.isArray((document as { Events?: unknown }).Events)) throw new CloudTrailFileError(file, LOOKUP_EVENTS_OUTPUT);
     const log = CloudTrailLogFile.safeParse(document);
     throw new CloudTrailFileError(file, `is not a CloudTrail log file ({"Records": [...]}): ${log.success ? 'Records: missing' : describeIssue(log.error.issues[0], document)}`);
   }
@@ -131,6 +133,8 @@ export function checkedRecord(raw: unknown, index: number, source: string): Clou
   if (!parsed.success) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${describeIssue(parsed.error.issues[0], raw)}`, index);
   return parsed.data;
 }
+
+export const LOOKUP_EVENTS_OUTPUT = 'is the output of CloudTrail LookupEvents ({"Events": [...]}, as `aws cloudtrail lookup-events` prints it), not a CloudTrail log file ({"Records": [...]}): keydrill audit import --lookup-events reads the same events from the account itself, or import the log files of the trail (S3: AWSLogs/<account>/CloudTrail/)';
 
 export const PROTO_REFUSED = 'a field named __proto__ cannot be stored as it is';
 

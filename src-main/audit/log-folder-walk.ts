@@ -16,6 +16,11 @@ export interface LogFileListing {
   unfollowable: { path: string; problem: string }[];
   /** Folders of what CloudTrail writes beside its logs (digests, Insights), passed over: the import says so. */
   skipped: string[];
+  /**
+   * Files passed over for their name (not .json or .json.gz): a folder handed over as evidence may
+   * hold records in another form (JSON lines, say), and the import says it did not read them.
+   */
+  passedOver: string[];
 }
 
 /**
@@ -31,7 +36,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 export const NO_LOG_FILES = 'holds no CloudTrail log files (.json or .json.gz, e.g. under AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/)';
 
 export async function listLogFiles(dir: string): Promise<LogFileListing> {
-  const listing: LogFileListing = { files: [], unfollowable: [], skipped: [] };
+  const listing: LogFileListing = { files: [], unfollowable: [], skipped: [], passedOver: [] };
   // Files and folders by device and inode: what two paths (a link and its target) lead to is taken once.
   const seen = new Set<string>();
   const firstVisit = (info: Stats): boolean => {
@@ -53,8 +58,10 @@ export async function listLogFiles(dir: string): Promise<LogFileListing> {
         if (SKIPPED_FOLDERS.has(entry.name)) listing.skipped.push(path);
         const wanted = !SKIPPED_FOLDERS.has(entry.name) && (!accountFolder || entry.name === 'CloudTrail');
         if (wanted && firstVisit(kind.info)) await walk(path, inAwsLogs || entry.name === 'AWSLogs');
-      } else if (kind?.type === 'file' && (LOG_FILE.test(entry.name) || LOG_FILE.test(kind.target ?? '')) && firstVisit(kind.info)) {
-        listing.files.push(path);
+      } else if (kind?.type === 'file' && firstVisit(kind.info)) {
+        if (LOG_FILE.test(entry.name) || LOG_FILE.test(kind.target ?? '')) listing.files.push(path);
+        // Not what a folder of logs holds besides them: the system's own litter (.DS_Store) goes unsaid.
+        else if (!entry.name.startsWith('.')) listing.passedOver.push(path);
       }
     }
   };
@@ -74,7 +81,7 @@ type EntryKind = { type: 'file' | 'folder'; info: Stats; target?: string };
 async function entryKind(entry: Dirent, path: string, listing: LogFileListing): Promise<EntryKind | undefined> {
   if (!entry.isSymbolicLink()) {
     if (entry.isDirectory()) return { type: 'folder', info: await stat(path) };
-    return entry.isFile() && LOG_FILE.test(entry.name) ? { type: 'file', info: await stat(path) } : undefined;
+    return entry.isFile() ? { type: 'file', info: await stat(path) } : undefined;
   }
   let info: Stats;
   try {

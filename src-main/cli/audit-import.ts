@@ -74,13 +74,15 @@ async function importFiles(dbPath: string, target: string, json: JsonOutput | un
     const report = await importCloudTrailLogs(store, target, (p) => progress.update(`audit import: ${p.filesDone}/${p.filesTotal} files, ${p.imported} events imported`), stop.signal);
     progress.done();
     if (stop.signal.aborted) console.error(`keydrill: audit import: the ${String(stop.signal.reason)} came after the last record was stored: the import is complete`);
-    if (json) json.json({ db: dbPath, files: report.files, imported: report.imported, duplicates: report.duplicates, observations: report.observations, failed: report.failed, skippedFolders: report.skippedFolders ?? [] });
+    if (json) json.json({ db: dbPath, files: report.files, imported: report.imported, duplicates: report.duplicates, observations: report.observations, failed: report.failed, skippedFolders: report.skippedFolders ?? [], passedOverFiles: report.passedOverFiles ?? [] });
     else {
       console.log(`imported ${counted(report.imported, 'event')} from ${count(report.files - report.failed.length)} of ${counted(report.files, 'file')} (${count(report.duplicates)} already stored) into ${dbPath}`);
       // Older KeyDrill exports wrote calls that never reached KMS as records: not CloudTrail, kept apart.
       if (report.observations > 0) console.log(`${counted(report.observations, 'record')} of calls that never reached KMS kept as client-side observations, not as CloudTrail`);
       const skipped = report.skippedFolders ?? [];
       if (skipped.length > 0) console.log(`passed over ${skipped.length === 1 ? `the folder ${skipped[0]}` : `${skipped.length} folders (${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''})`}: CloudTrail's digest and Insights files hold no CloudTrail records`);
+      const others = report.passedOverFiles ?? [];
+      if (others.length > 0) console.log(`passed over ${others.length === 1 ? `the file ${others[0]}` : `${count(others.length)} files (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})`}, not read: CloudTrail log files are .json or .json.gz`);
     }
     if (report.failed.length === 0) return EXIT_OK;
     console.error(`keydrill: audit import: ${counted(report.failed.length, 'file')} not imported, nothing from ${report.failed.length === 1 ? 'it' : 'them'} stored:`);

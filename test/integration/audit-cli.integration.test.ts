@@ -42,6 +42,19 @@ describe('keydrill audit on the command line', () => {
     expect(again.stdout).toMatch(/imported 0 events from 3 of 3 files \(11 already stored\)/);
   });
 
+  it('says which files of a folder it did not read for their name (JSON lines beside the logs), so a folder handed over is not taken as imported whole', async () => {
+    const folder = join(home, 'handed-over');
+    cpSync(SAMPLES, folder, { recursive: true });
+    writeFileSync(join(folder, 'lake-results.jsonl'), '{"eventID":"x"}\n');
+    writeFileSync(join(folder, 'notes.txt'), 'exported by the customer on 2026-01-16');
+    writeFileSync(join(folder, '.DS_Store'), '');
+    const run = await keydrill(['import', folder]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(`passed over 2 files (${join(folder, 'lake-results.jsonl')}, ${join(folder, 'notes.txt')}), not read: CloudTrail log files are .json or .json.gz`);
+    const json = await keydrill(['import', folder, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ files: 3, passedOverFiles: [join(folder, 'lake-results.jsonl'), join(folder, 'notes.txt')] });
+  });
+
   it('queries by attribute and errors, newest first, as JSON that is itself a CloudTrail log file', async () => {
     const decrypts = await keydrill(['query', '--attribute', 'EventName=Decrypt', '--json']);
     expect(decrypts.code).toBe(0);
