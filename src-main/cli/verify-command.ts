@@ -51,11 +51,12 @@ export const verifyCommand = defineCommand({
   },
 });
 
-function eventSetText({ sealed, exported, recheck }: NonNullable<BundleVerification['eventSet']>): string {
+function eventSetText({ sealed, exported, recheck, holds }: NonNullable<BundleVerification['eventSet']>): string {
   if (!sealed && exported === 0) return 'not recomputed: the run did not finish, so it never sealed its event set with a digest, and the bundle holds none of its CloudTrail records';
   if (!sealed) return 'not recomputed: the run did not finish, so it never sealed its event set with a digest, and the bundle sealed none of the records it holds (its manifest\'s notes say why)';
   const unfinished = sealed.by === 'bundle' ? ' (the run did not finish, so it never sealed its event set; the bundle sealed the records it holds)' : '';
-  if (!recheck) return sealed.records === 0 ? 'the run made no CloudTrail record' : `the bundle holds none of the run's ${sealed.records.toLocaleString('en')} CloudTrail records, so they cannot be checked (its manifest's notes say why)`;
+  if (!recheck && sealed.records === 0) return holds ? 'the run made no CloudTrail record' : `the manifest counts no CloudTrail record, but the run's event-set digest ${sealed.sha256} is not the digest of none: records were taken out`;
+  if (!recheck) return `the bundle holds none of the run's ${sealed.records.toLocaleString('en')} CloudTrail records, so they cannot be checked (its manifest's notes say why)`;
   const faults = [
     recheck.missing.count ? `${recheck.missing.count.toLocaleString('en')} of the run's records missing (record ${recheck.missing.first.join(', ')}${recheck.missing.count > recheck.missing.first.length ? ', …' : ''})` : '',
     recheck.foreign ? `${recheck.foreign.toLocaleString('en')} record${recheck.foreign === 1 ? '' : 's'} not of this run` : '',

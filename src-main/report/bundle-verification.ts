@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { count, counted } from '../../src-shared/count';
 import { MAX_PATH_CHARACTERS, type BundleVerification } from '../../src-shared/api-bundle-verification';
 import { BUNDLE_FILES, BUNDLE_FORMAT } from './audit-bundle';
 import { recheckEventSet } from './bundle-event-set';
@@ -41,6 +42,8 @@ const Manifest = z.object({
     // A bundle of an unfinished run seals the digest of the records it holds (absent in bundles made before it did).
     exportedSha256: z.string().nullable().optional(),
   }).passthrough(),
+  // The run's client-side observations: how many it made (null: never summed up) and the bundle holds (absent in early bundles).
+  observations: z.object({ made: z.number().int().nonnegative().nullable(), exported: z.number().int().nonnegative() }).passthrough().optional(),
   // What the bundle says each file is: its own claim, sealed with it (optional: read, not required).
   runRecord: z.object({ path: z.string(), sha256: z.string().optional() }).passthrough().optional(),
   files: z.array(z.object({ path: z.string(), sha256: z.string() }).passthrough()).optional(),
@@ -101,13 +104,44 @@ async function heldTogether(dir: string, manifest: Manifest, read: ReadonlyMap<s
       const { runId, eventSetSha256 } = record.data.execution;
       if (runId !== manifest.runId) problems.push(`${BUNDLE_FILES.record} is run ${runId}'s, the manifest's is run ${manifest.runId}`);
       else if ((eventSetSha256 ?? null) !== manifest.eventSet.sha256) problems.push(`${BUNDLE_FILES.record} gives the event-set digest ${eventSetSha256 ?? 'none'}, the manifest's is ${manifest.eventSet.sha256 ?? 'none'}`);
+      else problems.push(...countsDisagree(record.data, manifest));
     }
   }
   return [...new Set(problems)];
 }
 
+/**
+ * A finished run's record counts what it made; the manifest counts what the bundle holds of it. A
+ * manifest rewritten to claim fewer (its CloudTrail folder or observations taken out, SHA256SUMS
+ * redone) would otherwise verify: an empty event set holds against "0 records".
+ */
+function countsDisagree(record: z.output<typeof RunRecordHead>, manifest: Manifest): string[] {
+  // An unfinished run never summed itself up: its counts are zeros, not counts.
+  if (record.execution.eventSetSha256 === undefined) return [];
+  const problems: string[] = [];
+  const { eventCount, observationCount } = record;
+  if (eventCount !== undefined && manifest.eventSet.records !== eventCount) {
+    problems.push(`${BUNDLE_FILES.record} says the run made ${counted(eventCount, 'CloudTrail record')}, the manifest ${manifest.eventSet.records === null ? 'counts none' : `says ${count(manifest.eventSet.records)}`}`);
+  }
+  const observations = manifest.observations;
+  if (observationCount !== undefined && observations && observations.made !== observationCount) {
+    problems.push(`${BUNDLE_FILES.record} says the run made ${counted(observationCount, 'client-side observation')}, the manifest ${observations.made === null ? 'counts none' : `says ${count(observations.made)}`}`);
+  }
+  if (observationCount !== undefined && observations && observations.made === observationCount && observations.exported < observationCount) {
+    problems.push(`the bundle holds ${count(observations.exported)} of the run's ${counted(observationCount, 'client-side observation')}`);
+  }
+  return problems;
+}
+
 /** What the check reads of run-record.json: which run it is, and the event-set digest it sealed. */
-const RunRecordHead = z.object({ execution: z.object({ runId: z.string(), eventSetSha256: z.string().optional() }) });
+const RunRecordHead = z.object({
+  execution: z.object({ runId: z.string(), eventSetSha256: z.string().optional() }),
+  eventCount: z.number().int().nonnegative().optional(),
+  observationCount: z.number().int().nonnegative().optional(),
+});
+
+/** SHA-256 of no bytes: the event-set digest of a run that made no record. */
+const EMPTY_SET_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 async function sealOf(dir: string): Promise<string> {
   return (await digestFile(join(dir, SUMS_FILE))).sha256;
@@ -121,7 +155,8 @@ async function eventSetVerdict(dir: string, manifest: Manifest, signal: AbortSig
   // A finished run's bundle without its CloudTrail records is not the evidence it claims to hold;
   // an unfinished run's bundle that sealed no digest of its records has nothing to hold them to.
   const holds = recheck === null
-    ? sealed === null || sealed.records === 0
+    // No records to recompute from holds only where there are none to hold: a digest of none is the digest of nothing.
+    ? sealed === null || (sealed.records === 0 && sealed.sha256 === EMPTY_SET_SHA256)
     : recheck.sha256 === sealed?.sha256 && recheck.missing.count === 0 && recheck.foreign === 0 && recheck.duplicates === 0 && recheck.unreadable.length === 0;
   return { sealed, exported: eventSet.exported, recheck, holds };
 }

@@ -56,7 +56,9 @@ export function eventSetFindings(v: Pick<BundleVerification, 'eventSet' | 'manif
     return { holds: set.holds, summary: `Not recomputed: the run did not finish, so it never sealed its event set with a digest, ${why}.`, rows: [], unreadable: [] };
   }
   if (!recheck) {
-    const summary = sealed.records === 0 ? 'The run made no CloudTrail record.' : `The bundle holds none of the run’s ${counted(sealed.records, 'CloudTrail record')}, so they cannot be checked (its manifest’s notes say why).`;
+    const summary = sealed.records === 0
+      ? (set.holds ? 'The run made no CloudTrail record.' : `The manifest counts no CloudTrail record, but the run’s event-set digest ${sealed.sha256} is not the digest of none: records were taken out.`)
+      : `The bundle holds none of the run’s ${counted(sealed.records, 'CloudTrail record')}, so they cannot be checked (its manifest’s notes say why).`;
     return { holds: set.holds, summary, rows: [], unreadable: [] };
   }
   const same = recheck.sha256 === sealed.sha256;

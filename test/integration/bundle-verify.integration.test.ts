@@ -106,6 +106,27 @@ describe('verifying an audit bundle from the app', () => {
     expectSameAsCli(verdict);
   });
 
+  it('does not verify a bundle stripped of its CloudTrail records, its manifest rewritten to claim none and SHA256SUMS redone: the run record says how many the run made', async () => {
+    const stripped = copy('stripped');
+    rmSync(join(stripped, 'cloudtrail'), { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(stripped, 'manifest.json'), 'utf8')) as { eventSet: { records: number; exported: number }; files: { path: string }[] };
+    manifest.eventSet.records = 0;
+    manifest.eventSet.exported = 0;
+    manifest.files = manifest.files.filter((f) => !f.path.startsWith('cloudtrail/'));
+    writeFileSync(join(stripped, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const sums = readFileSync(join(stripped, 'SHA256SUMS'), 'utf8').split('\n').filter((l) => l && !l.includes('  cloudtrail/'));
+    writeFileSync(join(stripped, 'SHA256SUMS'), `${sums.join('\n')}\n`);
+    resealed(stripped);
+    expect(spawnSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: stripped }).status).toBe(0);
+    const verdict = await verdictOf(stripped);
+    expect(verdict).toMatchObject({ verified: false, files: { ok: true }, eventSet: { holds: false, recheck: null } });
+    expect(verdict.againstManifest).toEqual(['run-record.json says the run made 34 CloudTrail records, the manifest says 0']);
+    expectSameAsCli(verdict);
+    const text = spawnSync(process.execPath, ['bin/keydrill.mjs', 'verify', stripped], { encoding: 'utf8', env: { ...process.env, KEYDRILL_HOME: home }, timeout: 60_000 });
+    expect(text.stdout).toMatch(/event set: the manifest counts no CloudTrail record, but the run's event-set digest [0-9a-f]{64} is not the digest of none: records were taken out/);
+    expect(text.stdout.trimEnd().endsWith('NOT verified')).toBe(true);
+  });
+
   it('does not verify a bundle of two runs: run B\'s run record and reports in run A\'s bundle, under a SHA256SUMS rewritten to match', async () => {
     const other = await runAndExport();
     const mixed = copy('mixed');

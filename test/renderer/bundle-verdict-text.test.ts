@@ -56,6 +56,10 @@ describe('the verdict on a bundle\'s event set, as the Reports page words it', (
     expect(findings(null, 'is not JSON').summary).toBe('Not recomputed: manifest.json names the run and its digest, and it cannot be read (is not JSON).');
     expect(findings({ sealed: null, exported: 0, recheck: null, holds: true }).summary).toMatch(/^Not recomputed: the run did not finish, .* holds none of its CloudTrail records\.$/);
     expect(findings({ sealed: sealedByRun, exported: 0, recheck: null, holds: false }).summary).toBe('The bundle holds none of the run’s 34 CloudTrail records, so they cannot be checked (its manifest’s notes say why).');
+    // A run that made none holds; a manifest that counts none under a digest of some does not.
+    const EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    expect(findings({ sealed: { sha256: EMPTY, records: 0, by: 'run' }, exported: 0, recheck: null, holds: true }).summary).toBe('The run made no CloudTrail record.');
+    expect(findings({ sealed: { sha256: RUN, records: 0, by: 'run' }, exported: 0, recheck: null, holds: false }).summary).toBe(`The manifest counts no CloudTrail record, but the run’s event-set digest ${RUN} is not the digest of none: records were taken out.`);
     expect(findings({ sealed: { sha256: RUN, records: 12, by: 'bundle' }, exported: 12, recheck: recheck({ found: 12, expected: 12 }), holds: true }).summary).toBe('12 CloudTrail records give the digest the bundle sealed.');
   });
 });
