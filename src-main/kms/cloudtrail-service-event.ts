@@ -6,7 +6,9 @@ import type { KmsServiceEvent } from './embedded/kms-core';
 /**
  * The CloudTrail record KMS writes for what it does on its own — an `AwsServiceEvent` with no
  * caller, no request and no request id — field for field as the KMS developer guide shows them:
- * RotateKey (ct-rotatekey: `serviceEventDetails` names the key and the kind of rotation) and
+ * RotateKey (ct-rotatekey, eventVersion 1.11: `serviceEventDetails` names the kind of rotation, the
+ * key's origin — AWS_KMS, the only one the embedded KMS makes — the material replaced and the
+ * material now current, and the key) and
  * DeleteKey at the end of a waiting period (ct-delete-key: the key ARN in `responseElements.keyId`,
  * as entries written since December 2022 carry it). The eventID is the run's (see run-trail.ts).
  */
@@ -27,9 +29,19 @@ export function buildKmsServiceEvent(event: KmsServiceEvent): CloudTrailRecord {
     readOnly: false,
     resources: [{ accountId: event.account, type: 'AWS::KMS::Key', ARN: event.arn }],
     eventType: 'AwsServiceEvent',
-    ...(rotation ? {} : { managementEvent: true }),
+    managementEvent: true,
     recipientAccountId: event.account,
-    ...(rotation ? { serviceEventDetails: { rotationType: event.rotationType ?? 'AUTOMATIC', keyId: event.keyId } } : {}),
+    ...(rotation ? { serviceEventDetails: rotationDetails(event) } : {}),
     eventCategory: 'Management',
+  };
+}
+
+function rotationDetails(event: KmsServiceEvent): Record<string, string> {
+  return {
+    rotationType: event.rotationType ?? 'AUTOMATIC',
+    keyOrigin: 'AWS_KMS',
+    ...(event.previousKeyMaterialId ? { previousKeyMaterialId: event.previousKeyMaterialId } : {}),
+    ...(event.currentKeyMaterialId ? { currentKeyMaterialId: event.currentKeyMaterialId } : {}),
+    keyId: event.keyId,
   };
 }

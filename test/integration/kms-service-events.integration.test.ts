@@ -1,4 +1,4 @@
-import { CreateKeyCommand, DisableKeyCommand, EnableKeyRotationCommand, type KMSClient, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, EnableKeyRotationCommand, type KMSClient, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { buildKmsServiceEvent } from '../../src-main/kms/cloudtrail-service-event';
@@ -32,13 +32,19 @@ const createKey = async (): Promise<{ keyId: string; arn: string }> => {
 describe('the embedded KMS writes what it does on its own', () => {
   it('an automatic rotation at its own date, though noticed by a later request; an on-demand one as it happens', async () => {
     const { keyId, arn } = await createKey();
+    const material = async () => (await admin.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.CurrentKeyMaterialId;
+    const first = await material();
     await admin.send(new EnableKeyRotationCommand({ KeyId: keyId, RotationPeriodInDays: 90 }));
     h.clock.advance(100 * DAY);
     expect(events).toEqual([]);
     h.kms.letTimeAct();
-    expect(events).toEqual([{ name: 'RotateKey', at: start + 90 * DAY, region: 'us-east-1', account: '111122223333', keyId, arn, rotationType: 'AUTOMATIC' }]);
+    const second = await material();
+    // Each names the material it replaced and the one now current, as DescribeKey gives them.
+    expect(events).toEqual([{ name: 'RotateKey', at: start + 90 * DAY, region: 'us-east-1', account: '111122223333', keyId, arn, rotationType: 'AUTOMATIC', previousKeyMaterialId: first, currentKeyMaterialId: second }]);
     await admin.send(new RotateKeyOnDemandCommand({ KeyId: keyId }));
     expect(events.map((e) => [e.name, e.rotationType, e.at])).toEqual([['RotateKey', 'AUTOMATIC', start + 90 * DAY], ['RotateKey', 'ON_DEMAND', start + 100 * DAY]]);
+    expect(events[1]).toMatchObject({ previousKeyMaterialId: second, currentKeyMaterialId: await material() });
+    expect(new Set([first, second, await material()]).size).toBe(3);
   });
 
   it('a deletion when the waiting period ends, at that moment; nothing for a request that was refused', async () => {
@@ -67,7 +73,10 @@ describe('the embedded KMS writes what it does on its own', () => {
     });
     expect(deleted).not.toHaveProperty('requestID');
     expect(deleted?.userIdentity).not.toHaveProperty('type');
-    const rotated = buildKmsServiceEvent({ name: 'RotateKey', at: start, region: 'us-west-2', account: '111122223333', keyId, arn, rotationType: 'AUTOMATIC' });
-    expect(rotated).toMatchObject({ eventName: 'RotateKey', responseElements: null, serviceEventDetails: { rotationType: 'AUTOMATIC', keyId } });
+    const [before, after] = ['a'.repeat(64), 'b'.repeat(64)];
+    const rotated = buildKmsServiceEvent({ name: 'RotateKey', at: start, region: 'us-west-2', account: '111122223333', keyId, arn, rotationType: 'AUTOMATIC', previousKeyMaterialId: before, currentKeyMaterialId: after });
+    // As ct-rotatekey's eventVersion 1.11 example, field for field and in its order.
+    expect(rotated).toMatchObject({ eventName: 'RotateKey', responseElements: null, eventType: 'AwsServiceEvent', managementEvent: true, eventCategory: 'Management' });
+    expect(JSON.stringify(rotated.serviceEventDetails)).toBe(JSON.stringify({ rotationType: 'AUTOMATIC', keyOrigin: 'AWS_KMS', previousKeyMaterialId: before, currentKeyMaterialId: after, keyId }));
   });
 });

@@ -38,6 +38,9 @@ export interface KmsServiceEvent {
   keyId: string;
   arn: string;
   rotationType?: 'AUTOMATIC' | 'ON_DEMAND' | undefined;
+  /** A rotation's material before and after: CloudTrail names both (ct-rotatekey, eventVersion 1.11). */
+  previousKeyMaterialId?: string | undefined;
+  currentKeyMaterialId?: string | undefined;
 }
 
 const NO_SERVICE_EVENTS: readonly KmsServiceEvent[] = Object.freeze([]);
@@ -153,7 +156,12 @@ export class KmsCore {
     this.dueAt = -Infinity;
     // CloudTrail's RotateKey is written in the primary's region (a replica shares its material).
     const primary = this.store.getKey(family.primaryRegion, family.keyId);
-    if (primary) this.serviceEvents.push({ name: 'RotateKey', at, region: primary.region, account: primary.account, keyId: primary.keyId, arn: primary.arn, rotationType });
+    if (primary) {
+      this.serviceEvents.push({
+        name: 'RotateKey', at, region: primary.region, account: primary.account, keyId: primary.keyId, arn: primary.arn, rotationType,
+        previousKeyMaterialId: family.materials.at(-1)?.id, currentKeyMaterialId: material.id,
+      });
+    }
     return {
       ...family,
       materials: [...family.materials, material],
