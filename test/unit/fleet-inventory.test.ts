@@ -21,6 +21,15 @@ function problemsOf(text: string): string[] {
 }
 
 describe('CSV rows', () => {
+  it('reads a file whose lines end in CR alone, as Excel saves "CSV (Macintosh)", line for line', () => {
+    const rows = csvRows('tenant,region,replicas\racme,us-east-1,us-west-2\r"globex\rinc",eu-west-1,\r');
+    expect(rows).toEqual([
+      { line: 1, fields: ['tenant', 'region', 'replicas'] },
+      { line: 2, fields: ['acme', 'us-east-1', 'us-west-2'] },
+      { line: 3, fields: ['globex\ninc', 'eu-west-1', ''] },
+    ]);
+  });
+
   it('reads quoted fields with commas, quotes and line breaks, CRLF, a byte order mark, and skips blank and # lines', () => {
     const rows = csvRows('\ufeffa,b\r\n# a comment\r\n\r\n"x, y","say ""hi""\nthere"\r\nlast,\n');
     expect(rows).toEqual([
@@ -156,6 +165,10 @@ describe('the drill of an inventory', () => {
         expect(s.at + ('duration' in s ? s.duration ?? 0 : 0)).toBeLessThan(end);
       }
     }
+    // An outage that outlasts the drill is written as the part it plays, and said to be cut short.
+    const long = Scenario.parse(inventoryScenario(fleet, { ...options, outageFor: days(40) }));
+    expect(long.timeline[0]).toMatchObject({ do: 'kms-region-outage', at: (10 * 24 + 2) * 3_600_000, duration: (30 * 24 - 10 * 24 - 2) * 3_600_000 });
+    expect(long.description).toContain('a 19d22h KMS outage (of the 40d asked for, cut short by the end of the drill) of us-east-1');
     // Restarts take no time of their own: even a 10 ms outage has them all inside it.
     const brief = Scenario.parse(inventoryScenario(fleet, { ...options, outageFor: { text: '10ms', ms: 10 } }));
     for (const s of brief.timeline.slice(1)) expect(s.at).toBeLessThan((brief.timeline[0]?.at ?? 0) + 10);

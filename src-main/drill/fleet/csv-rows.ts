@@ -2,7 +2,8 @@
  * CSV as spreadsheets and inventory exports write it (RFC 4180): comma-separated fields — or
  * semicolons or tabs, as spreadsheets in many locales save "CSV", taken from the first line when
  * it has no comma — a field in
- * double quotes may hold commas, line breaks and "" for a quote; CRLF or LF line ends; a UTF-8 byte
+ * double quotes may hold commas, line breaks and "" for a quote; CRLF, LF or CR line ends (Excel's
+ * "CSV (Macintosh)" ends lines with CR alone); a UTF-8 byte
  * order mark is dropped. Each row keeps the line it starts on, so a problem names its line. Blank
  * lines and lines starting with '#' (comments) are skipped.
  */
@@ -20,7 +21,9 @@ export class CsvSyntaxError extends Error {
 
 export function csvRows(text: string): CsvRow[] {
   const rows: CsvRow[] = [];
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const bomless = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // A CR alone ends a line as LF does (CRLF is read as it is).
+  const src = bomless.includes('\r') ? bomless.replace(/\r(?!\n)/g, '\n') : bomless;
   const sep = separatorOf(src);
   let line = 1;
   let i = 0;

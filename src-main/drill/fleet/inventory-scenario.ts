@@ -69,16 +69,21 @@ export function inventoryScenario(fleet: readonly InventoryTenant[], o: Inventor
   const outageAt = o.outageAt ?? { text: formatDuration(atMs), ms: atMs };
   const outage = o.outageFor.ms > 0;
   if (outage && outageAt.ms >= o.duration.ms) throw new InventoryDrillError(`the outage at ${outageAt.text} does not start within a ${o.duration.text} drill; give a longer --duration or an earlier --outage-at`);
+  // An outage that outlasts the drill is cut to the part the drill plays, and its description says
+  // so: the scenario and the report named the whole length asked for, which was never played.
+  const left = o.duration.ms - outageAt.ms;
+  const cut = outage && o.outageFor.ms > left;
+  const outageFor = cut ? { text: formatDuration(left), ms: left } : o.outageFor;
   const revoked = o.revoke === undefined ? undefined : fleet.find((t) => t.tenant === o.revoke);
   if (o.revoke !== undefined && !revoked) throw new InventoryDrillError(`--revoke ${o.revoke}: no such tenant in the inventory`);
   if (revoked && o.duration.ms <= DAY_MS) throw new InventoryDrillError(`--revoke ${o.revoke}: the revocation comes after day 1; give a --duration longer than 1d`);
 
   const timeline: NonNullable<ScenarioInput['timeline']> = [];
-  if (outage) timeline.push({ do: 'kms-region-outage', id: 'outage', at: outageAt.text, region: outageRegion, duration: o.outageFor.text });
+  if (outage) timeline.push({ do: 'kms-region-outage', id: 'outage', at: outageAt.text, region: outageRegion, duration: outageFor.text });
   // A cached key outlives an outage of hours: only a node that needs KMS then shows whether its
   // tenant can fail over. So the region's zones restart in turn during the outage (a rolling deploy).
   // The restarts fit in the part of the outage the drill plays (one that starts near its end is cut short).
-  const zones = outage ? rollingRestart(fleet, outageRegion, outageAt.ms, Math.min(o.outageFor.ms, o.duration.ms - outageAt.ms)) : [];
+  const zones = outage ? rollingRestart(fleet, outageRegion, outageAt.ms, outageFor.ms) : [];
   for (const [i, z] of zones.entries()) timeline.push({ do: 'node-restart', id: `restart-${i + 1}`, at: z.at, zone: z.zone });
   if (revoked) timeline.push({ do: 'key-policy-revoke', id: 'revoke', at: '1d', key: keyId(revoked) });
   const exposed = fleet.filter((t) => t.region === outageRegion && !t.replicas.some((r) => r !== outageRegion)).length;
@@ -86,7 +91,7 @@ export function inventoryScenario(fleet: readonly InventoryTenant[], o: Inventor
   return {
     name: `fleet-${slug(o.source)}`,
     title: `Fleet of ${count(fleet.length, 'tenant')} from ${o.source}${outage ? `: ${outageRegion} outage` : ''}${revoked ? `, ${revoked.tenant} revoked` : ''}`,
-    description: `${count(fleet.length, 'tenant')} from the inventory ${o.source}, each a cluster with its own CMK; ${o.duration.text}${outage ? `, a ${o.outageFor.text} KMS outage of ${outageRegion} with automatic failover to the tenants' replicas${zones.length ? `; during it the region's ${zones.length === 1 ? 'zone restarts' : `${zones.length} zones restart in turn`}, so every node there needs its keys` : ''}. ${count(exposed, 'tenant')} there ha${exposed === 1 ? 's' : 've'} no replica outside it and cannot fail over` : ''}${revoked ? `; ${revoked.tenant} revokes the service's access to its key after day 1, for the rest of the drill` : ''}.`,
+    description: `${count(fleet.length, 'tenant')} from the inventory ${o.source}, each a cluster with its own CMK; ${o.duration.text}${outage ? `, a ${outageFor.text} KMS outage${cut ? ` (of the ${o.outageFor.text} asked for, cut short by the end of the drill)` : ''} of ${outageRegion} with automatic failover to the tenants' replicas${zones.length ? `; during it the region's ${zones.length === 1 ? 'zone restarts' : `${zones.length} zones restart in turn`}, so every node there needs its keys` : ''}. ${count(exposed, 'tenant')} there ha${exposed === 1 ? 's' : 've'} no replica outside it and cannot fail over` : ''}${revoked ? `; ${revoked.tenant} revokes the service's access to its key after day 1, for the rest of the drill` : ''}.`,
     source: `keydrill drill fleet ${o.source}`,
     seed: o.seed,
     duration: o.duration.text,
