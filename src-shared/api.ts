@@ -114,7 +114,8 @@ export const apiChannels = {
   /** Calls per time bucket by operation, region or error code. */
   'audit:aggregate': { args: AggregateQuery, result: AggregateResult },
   /** The full CloudTrail record of one event. */
-  'audit:event': { args: z.object({ eventId: z.string().min(1).max(200) }).strict(), result: AuditEvent },
+  // With its row's eventTime: the record of that row, should an import have stored another under the same eventID.
+  'audit:event': { args: z.object({ eventId: z.string().min(1).max(200), eventTime: z.iso.datetime({ offset: false }).optional() }).strict(), result: AuditEvent },
   /** Client-side observations (calls that never reached KMS: never CloudTrail records), a page at a time. */
   'audit:observations': { args: ObservationQuery, result: ObservationPage },
   /** Client-side observations per time bucket by operation, region, error code or cause. */

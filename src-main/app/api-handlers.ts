@@ -43,7 +43,7 @@ const handlers: Handlers = {
   'runs:delete': ({ services }, { runId }) => ({ deleted: services.runs.delete(runId) }),
   'audit:lookup': ({ services }, query) => services.audit.lookup(query),
   'audit:aggregate': ({ services }, query, signal) => services.audit.aggregate(query, signal),
-  'audit:event': ({ services }, { eventId }) => services.audit.event(eventId),
+  'audit:event': ({ services }, { eventId, eventTime }) => services.audit.event(eventId, eventTime),
   'audit:observations': ({ services }, query) => services.audit.observations(query),
   'audit:observation-aggregate': ({ services }, query) => services.audit.observationAggregate(query),
   'reports:export': ({ services, desktop }, { runId, format, saveAs }) => services.reports.export(runId, format, { saveAs: saveAs === true, desktop }),

@@ -51,8 +51,15 @@ export class AuditService {
     return aggregateResult(rows);
   }
 
-  event(eventId: string): AuditEvent {
-    const found = this.guard(() => this.store().lookup({ attribute: { key: 'EventId', value: eventId }, maxResults: 1 })).events[0];
+  /**
+   * The record with this eventID; given the eventTime of the row it was picked from, the one of that
+   * second: the store skips a second copy of a record only within its second, so an import may hold
+   * another record under the same eventID at another time, and the row picked is the one meant.
+   */
+  event(eventId: string, eventTime?: string): AuditEvent {
+    const second = eventTime === undefined ? undefined : Math.floor(Date.parse(eventTime) / 1000) * 1000;
+    const within = second === undefined ? {} : { startTime: second, endTime: second + 999 };
+    const found = this.guard(() => this.store().lookup({ attribute: { key: 'EventId', value: eventId }, ...within, maxResults: 1 })).events[0];
     if (!found) throw new AppError('not-found', `No event ${eventId} in the event store.`);
     return { record: found.record, runId: found.runId ?? null };
   }

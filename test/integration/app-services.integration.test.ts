@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -7,6 +7,8 @@ import { fleetScenario } from '../../bench/fleet-scenario';
 import { apiEvents, type ApiEventPayload } from '../../src-shared/api';
 import { callApi, type AppContext } from '../../src-main/app/api-handlers';
 import { AppServices } from '../../src-main/app/app-services';
+import { importCloudTrailFile } from '../../src-main/audit/cloudtrail-file-import';
+import { SqliteEventStore } from '../../src-main/audit/sqlite-event-store';
 
 /** Runs a drill through the contract and waits for its drill:finished event. */
 async function runToEnd(ctx: AppContext, args: unknown): Promise<{ finished: ApiEventPayload<'drill:finished'>; progress: number[] }> {
@@ -131,6 +133,28 @@ describe('the services behind the contract, as the UI uses them', () => {
     const evidence = ids.result.eventIds[0];
     const event = await callApi(ctx, 'audit:event', { eventId: evidence });
     expect(event).toMatchObject({ ok: true, result: { runId, record: { eventID: evidence } } });
+  });
+
+  it('the record shown for an Audit row is that row\'s, even where an import stored another record under the same eventID a second later', async () => {
+    const ids = (await callApi(ctx, 'runs:event-ids', { runId, records: [1] })) as { ok: true; result: { eventIds: string[] } };
+    const eventId = ids.result.eventIds[0] as string;
+    const genuine = (await callApi(ctx, 'audit:event', { eventId })) as { ok: true; result: { record: Record<string, unknown> } };
+    const later = new Date(Date.parse(genuine.result.record.eventTime as string) + 1000).toISOString().replace('.000Z', 'Z');
+    const file = join(home, 'doctored.json');
+    writeFileSync(file, JSON.stringify({ Records: [{ ...genuine.result.record, eventTime: later, userAgent: 'doctored' }] }));
+    const store = SqliteEventStore.open(join(home, 'events.sqlite'));
+    try {
+      await importCloudTrailFile(store, file);
+    } finally {
+      store.close();
+    }
+    const rows = (await callApi(ctx, 'audit:lookup', { attribute: { key: 'EventId', value: eventId } })) as { ok: true; result: { events: { eventTime: string }[] } };
+    expect(rows.result.events.map((r) => r.eventTime)).toEqual([later, genuine.result.record.eventTime]);
+    for (const row of rows.result.events) {
+      const shown = (await callApi(ctx, 'audit:event', { eventId, eventTime: row.eventTime })) as { ok: true; result: { record: Record<string, unknown> } };
+      expect(shown.result.record.eventTime).toBe(row.eventTime);
+    }
+    expect(await callApi(ctx, 'audit:event', { eventId, eventTime: 'yesterday' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
   });
 
   it('audit lookups page with a token and filter errors', async () => {

@@ -211,7 +211,7 @@ export function AuditPage() {
         {rows.length > 0 ? (
           <VirtualTable label="CloudTrail events" rows={rows} columns={COLUMNS} rowKey={(r) => r.eventId} selected={selected} onSelect={setSelected} onNearEnd={onNearEnd} />
         ) : <div />}
-        <EventDetail eventId={row?.eventId} />
+        <EventDetail eventId={row?.eventId} eventTime={row?.eventTime} />
       </div>
       {/* Not CloudTrail: the run's calls that never reached KMS, in a table of their own below its records. */}
       {query.runId ? <RunObservations runId={query.runId} cite={citedRun} /> : null}
@@ -232,8 +232,8 @@ function countText(loading: boolean, loaded: number, more: boolean, total: numbe
   return `${of}, ${order} first`;
 }
 
-function EventDetail({ eventId }: { eventId: string | undefined }) {
-  const { data, error } = useLoad(() => (eventId ? call('audit:event', { eventId }) : Promise.resolve(undefined)), [eventId]);
+function EventDetail({ eventId, eventTime }: { eventId: string | undefined; eventTime: string | undefined }) {
+  const { data, error } = useLoad(() => (eventId ? call('audit:event', { eventId, ...(eventTime ? { eventTime } : {}) }) : Promise.resolve(undefined)), [eventId, eventTime]);
   if (!eventId) return <aside className="detail empty">Select an event (click, or the arrow keys in the table) to see its full CloudTrail record.</aside>;
   return (
     <aside className="detail" aria-label="Event record" data-testid="event-detail">
