@@ -36,6 +36,11 @@ export const Evidence = z.object({
   records: z.array(z.number().int().positive()),
   /** Numbers (from 1) of the run's client-side observations: calls that never reached KMS. */
   observations: z.array(z.number().int().positive()).optional(),
+  /**
+   * How many records (and observations) support the verdict, where more do than are cited: those
+   * cited are the first of them. Absent when every one is cited.
+   */
+  supporting: z.object({ records: z.number().int().nonnegative(), observations: z.number().int().nonnegative().optional() }).optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 

@@ -4,7 +4,7 @@ import { count, counted } from '../../src-shared/count';
 import { formatDuration } from '../../src-shared/duration';
 import type { DrillWorld } from './drill-world';
 import { pickSnapshot } from './drill-steps';
-import { evidenceOf, type TrailEntry } from './run-trail';
+import { citedEvidence, evidenceOf, type TrailEntry } from './run-trail';
 import { judgeMore } from './judge-more';
 import { judgeFleetAvailability } from './judge-fleet-availability';
 
@@ -103,7 +103,7 @@ async function judgeOne(world: DrillWorld, e: Expectation, end: EndState): Promi
       const bad = world.trail.calls.filter((x) => inWindow(x) && !x.error);
       const refused = world.trail.observations.filter(inWindow);
       return {
-        expectation, passed: bad.length === 0, measured: bad.length, measuredText: `${count(bad.length)} succeeded`, expected: 'none succeed', evidence: evidenceOf(bad.slice(0, 5), bad.length ? [] : refused.slice(0, 3)),
+        expectation, passed: bad.length === 0, measured: bad.length, measuredText: `${count(bad.length)} succeeded`, expected: 'none succeed', evidence: citedEvidence(bad, 5, bad.length ? [] : refused),
         summary: bad.length === 0 ? `no KMS call of the service's nodes succeeded in ${e.region} during its outage (${counted(windows.length, 'window')}; ${counted(refused.length, 'call')} never reached KMS)` : `${counted(bad.length, 'KMS call')} of the service's nodes succeeded in ${e.region} during its outage`,
       };
     }

@@ -5,7 +5,7 @@ import { hierarchyNodes } from './hierarchy-frames';
 import { accountWorkload, canarySweep, isCanaryOf, notUnwrapped } from './node-behaviour';
 import { backendBlock, executionOf, headAtStart, type RunContext } from './run-head';
 import { availabilitySeries, bucketFor, countSeries, fleetSeries, PER_CLUSTER_SERIES_LIMIT } from './run-series';
-import { evidenceOf, type TrailEntry, type TrailMark } from './run-trail';
+import { citedEvidence, evidenceOf, type TrailEntry, type TrailMark } from './run-trail';
 import { counted } from '../../src-shared/count';
 
 /**
@@ -164,7 +164,7 @@ function canaryLossEvidence(world: DrillWorld, cluster: string, since: TrailMark
   // A mark counts entries (what KMS did on its own and key owners' copies too), so read the entries since it, not the calls.
   const failed = world.trail.entries.slice(since.records).filter((x) => x.error !== undefined && !x.byKms && !x.forKeyOwner && ofCluster(x));
   const unreached = world.trail.observations.slice(since.observations).filter(ofCluster);
-  if (failed.length || unreached.length) return evidenceOf(failed.slice(0, 5), unreached.slice(0, 3));
+  if (failed.length || unreached.length) return citedEvidence(failed, 5, unreached);
   return evidenceOf(lastMatching(world.trail.calls, 3, (x) => x.error !== undefined && ofCluster(x)));
 }
 

@@ -5,7 +5,7 @@ import { count, counted } from '../../src-shared/count';
 import { percentBounds, round, stepById, take, type EndState } from './drill-judge';
 import { pickSnapshot } from './drill-steps';
 import type { DrillWorld } from './drill-world';
-import { evidenceOf, type TrailEntry } from './run-trail';
+import { citedEvidence, evidenceOf, type TrailEntry } from './run-trail';
 
 /**
  * The expectations about data lost, single nodes, KMS calls in a window and rotations: what a story
@@ -88,7 +88,7 @@ export function judgeMore(world: DrillWorld, e: MoreKinds, end: EndState, expect
       ].filter(Boolean).join('; ');
       return {
         expectation, passed, measured: calls.length, measuredText: `${counted(calls.length, 'call')}${problems ? `; ${problems}` : ''}`, expected,
-        evidence: evidenceOf(passed ? calls.slice(0, 3) : [...elsewhere, ...failed].slice(0, 5), unreached.slice(0, 3)),
+        evidence: passed ? citedEvidence(calls, 3, unreached) : citedEvidence([...elsewhere, ...failed], 5, unreached),
         summary: `${counted(calls.length, 'KMS call')}${what ? ` ${what}` : ''} ${window}${problems ? `: ${problems}` : ''} (expected ${expected})`,
       };
     }

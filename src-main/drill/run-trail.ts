@@ -163,6 +163,16 @@ export function evidenceOf(records: readonly TrailEntry[], observations: readonl
   return { records: records.map((e) => e.n), ...(observations.length ? { observations: observations.map((e) => e.n) } : {}) };
 }
 
+/**
+ * The first few of the records (and observations) that support a verdict, and how many support it
+ * when more do than are cited, so a reader of "15 calls, all succeeded" sees 3 cited of 15, not 3.
+ */
+export function citedEvidence(records: readonly TrailEntry[], recordLimit: number, observations: readonly TrailEntry[] = [], observationLimit = 3): Evidence {
+  const evidence = evidenceOf(records.slice(0, recordLimit), observations.slice(0, observationLimit));
+  if (records.length <= recordLimit && observations.length <= observationLimit) return evidence;
+  return { ...evidence, supporting: { records: records.length, ...(observations.length ? { observations: observations.length } : {}) } };
+}
+
 /** The eventID of record `n` of run `runId`: a UUID from SHA-256, so anyone holding the run record can recompute it. */
 export function eventIdOf(runId: string, n: number): string {
   return formatUuid(sha256(`keydrill-event\0${runId}\0${n}`).subarray(0, 16));

@@ -1,6 +1,6 @@
 import type { FullRunRecord, RunRecord, TimelineEntry } from '../../src-shared/run-record';
 import { eventIdOf, observationIdOf } from '../drill/run-trail';
-import { callsEvidence } from './html/evidence';
+import { callsEvidence, supportingText } from './html/evidence';
 import { csvRows, type CsvValue } from './csv-cell';
 import { describeExpectation, offset } from './html/format-text';
 import { historyRows } from './csv-history';
@@ -71,7 +71,7 @@ export function* csvReportChunks(input: RunSource | FullRunRecord): Generator<st
   for (const s of backend.simulated) push({ section: 'simulated', subject: `timeline[${s.step}]`, name: s.do, detail: s.note });
   for (const d of backend.departures ?? []) push({ section: 'departure', subject: d.key ?? '', name: d.name, at_ms: d.at, value: d.capability, detail: d.note });
 
-  record.verdicts.forEach((v, i) => push({ section: 'verdict', subject: `verdict ${i + 1}`, name: describeExpectation(v.expectation), value: v.measured, outcome: v.passed ? 'passed' : 'failed', detail: `${v.summary} — measured: ${v.measuredText ?? (v.measured === null ? 'nothing' : String(v.measured))}; expected: ${v.expected}`, evidence: ids(v.evidence.records), observations: observed(v.evidence.observations) }));
+  record.verdicts.forEach((v, i) => push({ section: 'verdict', subject: `verdict ${i + 1}`, name: describeExpectation(v.expectation), value: v.measured, outcome: v.passed ? 'passed' : 'failed', detail: `${v.summary} — measured: ${v.measuredText ?? (v.measured === null ? 'nothing' : String(v.measured))}; expected: ${v.expected}${v.evidence.supporting ? ` ${supportingText(v.evidence)}` : ''}`, evidence: ids(v.evidence.records), observations: observed(v.evidence.observations) }));
 
   for (const k of record.topology.keys) {
     push({ section: 'key', subject: k.id, name: k.multiRegion ? 'multi-Region key' : 'single-Region key', value: k.arn, detail: [`tenant ${k.tenant}`, `region ${k.region}`, k.service && `service ${k.service}`, k.alias].filter(Boolean).join('; ') });

@@ -81,7 +81,8 @@ export const RunView = memo(function RunView({ record, takeFocus, onFocusTaken }
                     </button>
                   );
                 })}
-                {v.evidence.records.length > 4 ? <span className="muted"> +{v.evidence.records.length - 4} more</span> : null}
+                {/* Beyond those shown, the others cited, and those that support the verdict but are not cited (evidence.supporting). */}
+                {(v.evidence.supporting?.records ?? v.evidence.records.length) > 4 ? <span className="muted"> +{((v.evidence.supporting?.records ?? v.evidence.records.length) - 4).toLocaleString('en')} more</span> : null}
               </span>
             ) : null}
             {/* Calls that never reached KMS are evidence too (an outage refused them): no CloudTrail event, but each opens in Audit's table of the run's client-side observations. */}

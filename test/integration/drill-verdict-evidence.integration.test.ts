@@ -3,7 +3,8 @@ import type { CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { parseScenarioText } from '../../src-main/drill/scenario-loader';
 import { fleetScenario } from '../../bench/fleet-scenario';
 import { Scenario } from '../../src-shared/scenario';
-import { runWhole } from '../support/drill-run';
+import { renderHtmlReport } from '../../src-main/report/html-report';
+import { builtIn, runWhole } from '../support/drill-run';
 
 /**
  * A verdict about one cluster cites that cluster's calls. In a drill of two tenants where only one
@@ -114,6 +115,19 @@ describe('availability of every cluster', () => {
     expect(after?.passed).toBe(true);
     expect(after?.measured).toBe(100);
   }, 60_000);
+
+  it('a verdict over more calls than it cites says how many support it, and the report says the cited are the first of them', async () => {
+    const { record, full } = await runWhole(builtIn('regional-outage-multi-region-key'));
+    const verdict = record.verdicts.find((v) => v.expectation.expect === 'kms-calls' && v.expectation.allSucceed === true);
+    const measured = verdict?.measured as number;
+    expect(measured).toBeGreaterThan(3);
+    expect(verdict?.evidence).toEqual({ records: [expect.any(Number), expect.any(Number), expect.any(Number)], supporting: { records: measured } });
+    const page = renderHtmlReport(full);
+    expect(page).toContain(`(cited: the first 3 of the ${measured} CloudTrail records that support it)`);
+    // Where every supporting record is cited, nothing is said of more.
+    const all = record.verdicts.filter((v) => v.evidence.supporting === undefined && v.evidence.records.length > 0);
+    expect(all.length).toBeGreaterThan(0);
+  });
 
   it('availability of a database names its cluster', () => {
     const text = scenario.replace(/expectations:\n[\s\S]*$/, 'expectations:\n  - { expect: availability, database: orders, atLeast: 99 }\n');

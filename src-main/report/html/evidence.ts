@@ -1,7 +1,7 @@
 import type { Evidence, TimelineEntry, Verdict } from '../../../src-shared/run-record';
 import { eventIdOf, observationIdOf } from '../../drill/run-trail';
 import { html, idFragment, type Html } from './html-template';
-import { offset } from './format-text';
+import { count, offset } from './format-text';
 
 /** Inline evidence lists stop here; the evidence index at the end lists every ID with what cites it. */
 const INLINE_LIMIT = 20;
@@ -25,7 +25,18 @@ export function evidenceLinks(runId: string, evidence: Evidence & { more?: numbe
   if (ids.length === 0 && observed.length === 0) return html``;
   const shown = ids.slice(0, INLINE_LIMIT);
   const more = ids.length - shown.length + (evidence.more ?? 0);
-  return html`<div class="evidence">${shown.length ? html`<span class="muted">CloudTrail evidence: </span>${shown.map((id) => html`<a href="#${evidenceAnchor(id)}"><code>${id}</code></a> `)}` : html``}${observed.length ? html`<span class="muted">calls that never reached KMS (client-side, not CloudTrail): </span>${observed.slice(0, INLINE_LIMIT).map((id) => html`<code>${id}</code> `)}` : html``}${more > 0 ? html`<span class="muted">${`and ${more} more`}</span>` : html``}</div>`;
+  return html`<div class="evidence">${shown.length ? html`<span class="muted">CloudTrail evidence: </span>${shown.map((id) => html`<a href="#${evidenceAnchor(id)}"><code>${id}</code></a> `)}` : html``}${observed.length ? html`<span class="muted">calls that never reached KMS (client-side, not CloudTrail): </span>${observed.slice(0, INLINE_LIMIT).map((id) => html`<code>${id}</code> `)}` : html``}${more > 0 ? html`<span class="muted">${`and ${more} more`}</span>` : html``}${evidence.supporting ? html` <span class="muted">${supportingText(evidence)}</span>` : html``}</div>`;
+}
+
+/** "(the first 3 of the 15 records that support it)": the cited are a sample of more. */
+export function supportingText(evidence: Evidence): string {
+  const of = evidence.supporting;
+  if (!of) return '';
+  const parts = [
+    of.records > evidence.records.length ? `the first ${evidence.records.length} of the ${count(of.records)} CloudTrail records` : '',
+    (of.observations ?? 0) > (evidence.observations?.length ?? 0) ? `the first ${evidence.observations?.length ?? 0} of the ${count(of.observations ?? 0)} calls that never reached KMS` : '',
+  ].filter(Boolean);
+  return parts.length ? `(cited: ${parts.join(' and ')} that support it)` : '';
 }
 
 interface Citation {
