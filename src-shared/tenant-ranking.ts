@@ -40,7 +40,8 @@ export const TenantsSummary = z.object({
   /** Tenants not serving at some moment, and the minutes they were not, summed over them. */
   down: Count,
   minutesUnavailable: z.number().nonnegative(),
-  withDataAtRisk: Count,
+  /** Null for a run that did not finish: data at risk is checked at a drill's end, so it never was. */
+  withDataAtRisk: Count.nullable(),
   withNodesDownAtEnd: Count,
   /** How many tenants the run hurt; `affected` lists them worst first, or the first of them when cut short. */
   affectedCount: Count,
@@ -53,14 +54,17 @@ export function isFleet(t: TenantsSummary): boolean {
   return t.total > 1;
 }
 
-/** The tenants of a run summed up from its cluster summaries; `limit` keeps only the worst so many in `affected`. */
-export function summariseTenants(clusters: readonly ClusterSummary[], limit = Infinity): TenantsSummary {
+/**
+ * The tenants of a run summed up from its cluster summaries; `limit` keeps only the worst so many in
+ * `affected`. `finished`: whether the run reached its end, where data at risk is checked.
+ */
+export function summariseTenants(clusters: readonly ClusterSummary[], limit = Infinity, finished = true): TenantsSummary {
   const affected = clusters.filter(isAffected).sort(byWorst);
   return {
     total: clusters.length,
     down: clusters.filter((c) => c.minutesUnavailable > 0).length,
     minutesUnavailable: clusters.reduce((sum, c) => sum + c.minutesUnavailable, 0),
-    withDataAtRisk: clusters.filter((c) => c.dataAtRisk > 0).length,
+    withDataAtRisk: finished ? clusters.filter((c) => c.dataAtRisk > 0).length : null,
     withNodesDownAtEnd: clusters.filter((c) => c.nodesDownAtEnd > 0).length,
     affectedCount: affected.length,
     affected: affected.slice(0, limit).map((c) => ({

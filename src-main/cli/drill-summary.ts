@@ -122,7 +122,7 @@ export function summariseRun(record: RunRecord, timeline: Iterable<TimelineEntry
     failedSteps: failedStepsOf(timeline),
     totals: { kmsCalls: record.totals.kmsCalls, cloudTrailRecords: record.eventCount, keyOwnerCopies: record.totals.keyOwnerCopies, errorsByCode: record.totals.errorsByCode, clientSideCalls: record.totals.clientSideCalls, clientSideByCode: record.totals.clientSideByCode },
     dataAtRisk: record.dataAtRisk,
-    ...(record.clusters.length ? { tenants: summariseTenants(record.clusters) } : {}),
+    ...(record.clusters.length ? { tenants: summariseTenants(record.clusters, Infinity, execution.status === 'completed') } : {}),
     eventSetSha256: execution.eventSetSha256,
     ...(stored ? { stored } : {}),
   };
@@ -140,7 +140,7 @@ export function describeTenants(s: Pick<DrillSummary, 'tenants' | 'status' | 're
   const t = s.tenants;
   if (!t || !isFleet(t)) return undefined;
   // A run stopped before its end never checked its data at risk, and its "end" is where it stopped.
-  if (s.status === 'cancelled') {
+  if (s.status === 'cancelled' || t.withDataAtRisk === null) {
     const until = `up to ${formatDuration(Math.floor(s.reachedAt / 1000) * 1000)}, where the run was stopped`;
     if (t.affectedCount === 0) return `tenants (clusters): all ${count(t.total)} served ${until}; data at risk is checked only at a drill's end`;
     return tenantsHurt(t, `${count(t.down)} of ${count(t.total)} not serving at some moment ${until}, ${count(Math.round(t.minutesUnavailable))} minutes in all; ${count(t.withNodesDownAtEnd)} with nodes down when it stopped`, 'when it stopped');

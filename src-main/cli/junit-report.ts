@@ -35,8 +35,10 @@ export function renderJUnit(outcome: JUnitOutcome, endedAt = new Date()): string
     // A fleet's tenants as numbers a CI dashboard can follow from run to run, whatever the verdicts held.
     const t = s.tenants;
     if (t && isFleet(t)) {
-      properties.push(['tenants.total', String(t.total)], ['tenants.down', String(t.down)], ['tenants.minutesUnavailable', String(Math.round(t.minutesUnavailable))],
-        ['tenants.withDataAtRisk', String(t.withDataAtRisk)], ['tenants.withNodesDownAtEnd', String(t.withNodesDownAtEnd)]);
+      properties.push(['tenants.total', String(t.total)], ['tenants.down', String(t.down)], ['tenants.minutesUnavailable', String(Math.round(t.minutesUnavailable))]);
+      // A run stopped before its end never checked its data at risk: no number is given, rather than a 0 a dashboard would chart.
+      if (t.withDataAtRisk !== null) properties.push(['tenants.withDataAtRisk', String(t.withDataAtRisk)]);
+      properties.push(['tenants.withNodesDownAtEnd', String(t.withNodesDownAtEnd)]);
     }
     const classname = `keydrill.${s.scenario.name}`;
     const names = testCaseNames(s.verdicts);

@@ -101,7 +101,7 @@ export class RunStore {
     }
     if (!row) return undefined;
     const clusters = row.summaries === null ? [] : parseStored(CLUSTER_SUMMARIES, storedJson(row.summaries, runId), runId);
-    const tenants = clusters.length ? { tenants: summariseTenants(clusters, TENANTS_IN_OVERVIEW) } : {};
+    const tenants = clusters.length ? { tenants: summariseTenants(clusters, TENANTS_IN_OVERVIEW, row.status === 'completed') } : {};
     return withStatus(parseStored(RunOverview, { ...(storedJson(row.overview, runId) as object), clusterCount: row.clusters, ...tenants }, runId), row);
   }
 

@@ -15,9 +15,11 @@ export function tenantsSentence(tenants: TenantsSummary, stoppedAt?: number): st
       : `All ${n(tenants.total)} tenants (clusters) served throughout; none has data at risk or nodes down at the end.`;
   }
   const down = `${n(tenants.down)} of ${n(tenants.total)} tenants (clusters) were not serving at some moment${until ? ` ${until}` : ''}, ${n(Math.round(tenants.minutesUnavailable))} minutes in all`;
-  return until
+  // Null where the run never reached its end, where data at risk is checked.
+  const atRisk = tenants.withDataAtRisk;
+  return atRisk === null || until
     ? `${down}; ${n(tenants.withNodesDownAtEnd)} with nodes down ${nodesDownWhen(stoppedAt)}.`
-    : `${down}; ${n(tenants.withDataAtRisk)} with data at risk, ${n(tenants.withNodesDownAtEnd)} with nodes down ${nodesDownWhen(stoppedAt)}.`;
+    : `${down}; ${n(atRisk)} with data at risk, ${n(tenants.withNodesDownAtEnd)} with nodes down ${nodesDownWhen(stoppedAt)}.`;
 }
 
 /** When a run's "nodes down" were counted: at its end, or when it was stopped. */

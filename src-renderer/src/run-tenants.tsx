@@ -36,7 +36,8 @@ export function RunTenants({ runId, tenants, stoppedAt }: { runId: string; tenan
                 <td className="num">{n(Math.round(t.minutesUnavailable))}</td>
                 <td>{t.downFrom === undefined ? '—' : `+${formatMoment(t.downFrom)}`}</td>
                 <td className="num">{`${t.nodesDownAtEnd}/${t.nodes}`}</td>
-                <td className="num">{n(t.dataAtRisk)}</td>
+                {/* Checked at a drill's end: a run stopped before it has no count, not a 0. */}
+                <td className="num">{stoppedAt === undefined && tenants.withDataAtRisk !== null ? n(t.dataAtRisk) : <span className="muted" title="checked only at a drill's end">not checked</span>}</td>
                 <td>
                   <button type="button" className="link" aria-label={`show in Explorer: ${t.tenant}`} title={t.downFrom === undefined ? `Open the Explorer on ${t.tenant} at the end of the run` : `Open the Explorer on ${t.tenant} at +${formatMoment(t.downFrom)}, when it stopped serving`}
                     onClick={() => openInExplorer({ runId, tenant: t.tenant, at: t.downFrom })}>show in Explorer</button>

@@ -51,7 +51,7 @@ export const RunView = memo(function RunView({ record, takeFocus, onFocusTaken }
         <p className="muted">
           <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatDuration(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}
           {summed ? (
-            <>{t.kmsCalls.toLocaleString('en')} KMS calls · cache hit ratio {formatHitRatio(t.cacheHitRatio)} · {t.canaries.written.toLocaleString('en')} canary records written, {t.canaries.lost.toLocaleString('en')} lost</>
+            <>{t.kmsCalls.toLocaleString('en')} KMS calls · cache hit ratio {formatHitRatio(t.cacheHitRatio)} · {t.canaries.written.toLocaleString('en')} canary records written, {record.execution.status === 'completed' ? `${t.canaries.lost.toLocaleString('en')} lost` : 'lost ones counted only at a drill\'s end'}</>
           ) : (
             <span data-testid="not-summed">
               {playing ? 'not summed up yet (the run is still playing)' : 'never summed up (the run did not finish)'}

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -74,6 +74,13 @@ describe('a fleet drill stops when asked, while it plays as fast as it goes', ()
     const tenantsLine = shown.stdout.split('\n').find((l) => l.startsWith('  tenants (clusters): ')) ?? '';
     expect(tenantsLine).toMatch(/ up to \S+, where the run was stopped[;,]/);
     expect(tenantsLine).not.toMatch(/throughout|data at risk,|at the end/);
+    // Nor do its JSON summary and its HTML report give a count of tenants with data at risk: never checked is not 0.
+    expect(summary.tenants?.withDataAtRisk).toBeNull();
+    const html = join(cliHome, 'cancelled.html');
+    expect(spawnSync(process.execPath, ['bin/keydrill.mjs', 'report', summary.runId, '--out', html], { env: { ...CLEAN_ENV, KEYDRILL_HOME: cliHome }, encoding: 'utf8' }).status).toBe(0);
+    const sentence = /<p id="fleet-sentence">([^<]*)<\/p>/.exec(readFileSync(html, 'utf8'))?.[1] ?? '';
+    expect(sentence).toContain('data at risk was never checked (it is, at a drill&#39;s end, and this run did not finish)');
+    expect(sentence).not.toMatch(/ended with data at risk/);
   }, 120_000);
 
   describe('in the app, over the web bridge', () => {

@@ -22,5 +22,7 @@ describe('the Drills page\'s tenants sentence', () => {
     const stoppedAt = (10 * 24 + 2) * 3_600_000;
     expect(tenantsSentence(calm, stoppedAt)).toBe('All 2 tenants (clusters) served up to +10d2h, where the run was stopped; data at risk is checked only at a drill\'s end.');
     expect(tenantsSentence(hurt, stoppedAt)).toBe('1 of 2 tenants (clusters) were not serving at some moment up to +10d2h, where the run was stopped, 90 minutes in all; 1 with nodes down when it stopped.');
+    // Summed up as unchecked (withDataAtRisk null), it gives no count of data at risk either.
+    expect(tenantsSentence({ ...hurt, withDataAtRisk: null })).not.toMatch(/data at risk/);
   });
 });

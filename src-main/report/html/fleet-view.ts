@@ -15,7 +15,8 @@ export interface FleetView {
   /** Minutes unavailable, summed over clusters. */
   minutesUnavailable: number;
   /** Clusters with at least one item of data at risk. */
-  tenantsAtRisk: number;
+  /** Null for a run that did not finish: data at risk is checked at its end. */
+  tenantsAtRisk: number | null;
   /** Clusters with a node down at the end. */
   tenantsWithNodesDown: number;
   /** More clusters than a small drill: per-cluster charts and the whole diagram give way to tables. */
@@ -26,7 +27,7 @@ export function fleetView(record: RunRecord): FleetView {
   const ranked = [...record.clusters].sort(byWorst);
   const affected = ranked.filter(isAffected);
   // Counted as the CLI and the Drills page count them (tenant-ranking.ts).
-  const sums = summariseTenants(record.clusters, 0);
+  const sums = summariseTenants(record.clusters, 0, record.execution.status === 'completed');
   return {
     ranked,
     affected,

@@ -25,7 +25,7 @@ export function headline(record: RunRecord, timeline: Pick<TimelineDigest, 'last
   const { execution, scenario } = record;
   const risks = record.dataAtRisk.length;
   // Tenants counted as the tenants section, the CLI and the Drills page count them (tenant-ranking.ts).
-  const tenantsAtRisk = summariseTenants(record.clusters, 0).withDataAtRisk;
+  const tenantsAtRisk = summariseTenants(record.clusters, 0, execution.status === 'completed').withDataAtRisk ?? 0;
   const atRisk = `${count(risks)} item${risks === 1 ? '' : 's'} of data at risk${tenantsAtRisk > 1 ? ` in ${count(tenantsAtRisk)} tenants` : ''}`;
   const reached = reachedAt(record, timeline, stored);
   const stopped = (how: string): Headline => ({

@@ -25,7 +25,7 @@ export function tenantsSection(record: RunRecord, fleet: FleetView, timeline: Ti
   }
   const index = indexRecord(record);
   return html`<section id="tenants"><h2>Tenants and regions</h2>
-<p id="fleet-sentence">${`${count(fleet.tenantsDown)} of ${count(clusters)} tenants (clusters) were not serving at some moment, ${count(Math.round(fleet.minutesUnavailable))} minutes in all; ${count(fleet.tenantsAtRisk)} ended with data at risk (${count(record.dataAtRisk.length)} items); ${count(fleet.tenantsWithNodesDown)} had nodes down at the end.`}</p>
+<p id="fleet-sentence">${`${count(fleet.tenantsDown)} of ${count(clusters)} tenants (clusters) were not serving at some moment, ${count(Math.round(fleet.minutesUnavailable))} minutes in all; ${fleet.tenantsAtRisk === null ? `data at risk was never checked (it is, at a drill's end, and this run did not finish); ${count(fleet.tenantsWithNodesDown)} had nodes down when it stopped` : `${count(fleet.tenantsAtRisk)} ended with data at risk (${count(record.dataAtRisk.length)} items); ${count(fleet.tenantsWithNodesDown)} had nodes down at the end`}.`}</p>
 <h3 id="regions">Per region</h3>
 ${regionTable(record)}
 <h3 id="worst-tenants">${fleet.worst.length === 0 ? 'Worst tenants' : `The ${fleet.worst.length === 1 ? 'one tenant' : `${fleet.worst.length} worst tenants`} in detail`}</h3>
