@@ -6,11 +6,12 @@ import type { z } from 'zod';
 import { CloudTrailLogFile, CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { issueText } from '../../src-shared/issue-text';
 import { jsonFaultMessage, type JsonText } from './json-syntax-fault';
+import { TEXT_START } from './text-position';
 import { DocumentSyntaxError, RecordsSplitter } from './records-splitter';
 
 /**
  * Reads one CloudTrail log file as CloudTrail delivers it to S3 — `{"Records": [...]}`, plain or
- * gzipped — a record at a time, validating each: a file of any size is read holding one record,
+ * gzipped — a record at a time (or a saved LookupEvents answer, `{"Events": [...]}`), validating each: a file of any size is read holding one record,
  * never the whole file. The first problem is reported as a CloudTrailFileError naming the file, the
  * record (index and eventID) and the field.
  */
@@ -27,7 +28,7 @@ export class CloudTrailFileError extends Error {
 }
 
 export interface LogFileRecord {
-  /** Its index in the file's Records array, from 0. */
+  /** Its index in the file's Records array (a saved LookupEvents answer's Events), from 0. */
   index: number;
   record: CloudTrailRecord;
   /** Length of its JSON text in the file (characters, about its bytes). */
@@ -82,8 +83,13 @@ export async function* cloudTrailLogRecords(file: string): AsyncGenerator<LogFil
     const members = Object.create(null) as Record<string, unknown>;
     for (const [name, value] of frame.members) members[name] = parsedValue(value, `the member ${JSON.stringify(name)}`, notJson);
     const document = frame.notAnObject !== undefined ? parsedValue(frame.notAnObject, undefined, notJson) : members;
-    // What `aws cloudtrail lookup-events` prints, saved to a file: said so, with the way to import such events.
-    if (typeof document === 'object' && document !== null && Array.isArray((document as { Events?: unknown }).Events)) throw new CloudTrailFileError(file, LOOKUP_EVENTS_OUTPUT);
+    // What `aws cloudtrail lookup-events` prints, saved to a file (an auditor is handed one by an
+    // account they cannot call): each event's record, as --lookup-events stores it.
+    const events = typeof document === 'object' && document !== null ? (document as { Events?: unknown }).Events : undefined;
+    if (Array.isArray(events)) {
+      yield* lookupEventsRecords(events, file);
+      return;
+    }
     const log = CloudTrailLogFile.safeParse(document);
     throw new CloudTrailFileError(file, `is not a CloudTrail log file ({"Records": [...]}): ${log.success ? 'Records: missing' : describeIssue(log.error.issues[0], document)}`);
   }
@@ -126,15 +132,34 @@ function parsedValue(value: JsonText, what: string | undefined, notJson: (what: 
 }
 
 /** One element of a log's Records array as a CloudTrail record, or a CloudTrailFileError naming it and the field. */
-export function checkedRecord(raw: unknown, index: number, source: string): CloudTrailRecord {
+export function checkedRecord(raw: unknown, index: number, source: string, name = recordName(raw, index)): CloudTrailRecord {
   const proto = protoField(raw);
-  if (proto) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${proto}: ${PROTO_REFUSED}`, index);
+  if (proto) throw new CloudTrailFileError(source, `${name}: ${proto}: ${PROTO_REFUSED}`, index);
   const parsed = CloudTrailRecord.safeParse(raw);
-  if (!parsed.success) throw new CloudTrailFileError(source, `${recordName(raw, index)}: ${describeIssue(parsed.error.issues[0], raw)}`, index);
+  if (!parsed.success) throw new CloudTrailFileError(source, `${name}: ${describeIssue(parsed.error.issues[0], raw)}`, index);
   return parsed.data;
 }
 
-export const LOOKUP_EVENTS_OUTPUT = 'is the output of CloudTrail LookupEvents ({"Events": [...]}, as `aws cloudtrail lookup-events` prints it), not a CloudTrail log file ({"Records": [...]}): keydrill audit import --lookup-events reads the same events from the account itself, or import the log files of the trail (S3: AWSLogs/<account>/CloudTrail/)';
+/**
+ * The records of a saved LookupEvents answer, `{"Events": [{"EventId", "CloudTrailEvent": "<the
+ * record as JSON text>", …}]}`: each checked as a log file's record is, a problem named by its
+ * place among the Events. (Held whole while read, unlike a log file's Records: such a file is one
+ * answer of at most 90 days of management events.)
+ */
+function* lookupEventsRecords(events: readonly unknown[], file: string): Generator<LogFileRecord> {
+  for (const [index, event] of events.entries()) {
+    const { EventId: id, CloudTrailEvent: text } = (typeof event === 'object' && event !== null ? event : {}) as { EventId?: unknown; CloudTrailEvent?: unknown };
+    const where = `Events[${index}]${typeof id === 'string' && id ? ` (EventId ${id.slice(0, 64)})` : ''}`;
+    if (typeof text !== 'string') throw new CloudTrailFileError(file, `${where}: CloudTrailEvent: missing (expected the event's CloudTrail record as JSON text, as LookupEvents gives it)`, index);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new CloudTrailFileError(file, `${where}: CloudTrailEvent is not valid JSON: ${jsonFaultMessage({ text, start: TEXT_START }, undefined)}`, index);
+    }
+    yield { index, record: checkedRecord(raw, index, file, `${where}: CloudTrailEvent`), bytes: text.length };
+  }
+}
 
 export const PROTO_REFUSED = 'a field named __proto__ cannot be stored as it is';
 

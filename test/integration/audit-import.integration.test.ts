@@ -72,8 +72,8 @@ describe('importing CloudTrail log files', () => {
     ['a record without eventID', 'no-id.json.gz', gzipSync(JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[1], eventID: undefined }] })), /no-id\.json\.gz: Records\[1\]: eventID: missing \(expected text\)$/],
     // What the file holds, in JSON's words, not zod's "Invalid input: expected boolean, received string".
     ['a readOnly written as text', 'read-only-text.json', JSON.stringify({ Records: [{ ...goodLog().Records[0], eventID: 'ro-1', readOnly: 'yes' }] }), /read-only-text\.json: Records\[0\] \(eventID ro-1\): readOnly: expected true or false, not the text "yes"$/],
-    // What `aws cloudtrail lookup-events > events.json` saves: named for what it is, with the way to import those events.
-    ['the saved output of LookupEvents', 'lookup-events.json', JSON.stringify({ Events: [{ EventId: 'e-1', EventName: 'Decrypt', CloudTrailEvent: JSON.stringify(goodLog().Records[3]) }] }), /lookup-events\.json: is the output of CloudTrail LookupEvents \(\{"Events": \[\.\.\.\]\}, as `aws cloudtrail lookup-events` prints it\), not a CloudTrail log file \(\{"Records": \[\.\.\.\]\}\): keydrill audit import --lookup-events reads the same events/],
+    // A saved LookupEvents answer whose event carries no record: named by its place among the Events.
+    ['a LookupEvents event without its record', 'lookup-events.json', JSON.stringify({ Events: [{ EventId: 'e-1', EventName: 'Decrypt' }] }), /lookup-events\.json: Events\[0\] \(EventId e-1\): CloudTrailEvent: missing \(expected the event's CloudTrail record as JSON text, as LookupEvents gives it\)$/],
     ['a Records that is not an array', 'records-object.json', JSON.stringify({ Records: { eventID: 'x' } }), /records-object\.json: is not a CloudTrail log file \(\{"Records": \[\.\.\.\]\}\): Records: expected an array, not an object$/],
     ['an eventTime in the wrong format', 'bad-time.json', JSON.stringify({ Records: [goodLog().Records[0], { ...goodLog().Records[2], eventTime: '15/01/2026 09:03' }] }), /bad-time\.json: Records\[1\] \(eventID c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f\): eventTime: expected an ISO 8601 UTC time/],
     ['an impossible date', 'bad-date.json', JSON.stringify({ Records: [{ ...goodLog().Records[0], eventID: 'fresh-id', eventTime: '2026-02-30T00:00:00Z' }] }), /bad-date\.json: Records\[0\] \(eventID fresh-id\): eventTime 2026-02-30T00:00:00Z is not a calendar time$/],
@@ -177,6 +177,20 @@ describe('importing CloudTrail log files', () => {
     writeFileSync(file, JSON.stringify({ Records: [labelled] }));
     expect(await importCloudTrailFile(store, file)).toMatchObject({ imported: 1 });
     expect(everything()).toEqual([labelled]);
+  });
+
+  it('imports what `aws cloudtrail lookup-events` saves, as --lookup-events stores it: the same records a log file holds count as already stored', async () => {
+    const records = goodLog().Records;
+    const answer = { Events: records.map((r) => ({ EventId: r.eventID, EventName: r.eventName, EventTime: r.eventTime, Username: 'x', CloudTrailEvent: JSON.stringify(r) })), NextToken: null };
+    const file = join(dir, 'lookup-events.json');
+    writeFileSync(file, JSON.stringify(answer, null, 2));
+    expect(await importCloudTrailFile(store, file)).toMatchObject({ imported: 5, duplicates: 0 });
+    expect(everything()).toEqual(records);
+    expect(await importCloudTrailFile(store, PLAIN)).toMatchObject({ imported: 0, duplicates: 5 });
+    // An event whose record is not a CloudTrail record is refused with its place, and nothing of the file is stored.
+    writeFileSync(file, JSON.stringify({ Events: [{ EventId: 'new-1', CloudTrailEvent: JSON.stringify({ ...records[0], eventID: 'new-1' }) }, { EventId: 'new-2', CloudTrailEvent: JSON.stringify({ ...records[1], eventID: 'new-2', eventName: 7 }) }] }));
+    await expect(importCloudTrailFile(store, file)).rejects.toThrow(/lookup-events\.json: Events\[1\] \(EventId new-2\): CloudTrailEvent: eventName: /);
+    expect(store.count()).toBe(5);
   });
 
   it('imports a log exported from CloudTrail Lake or Athena, which writes null where AWS leaves a field out, and stores those fields as absent', async () => {
