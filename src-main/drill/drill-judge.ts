@@ -135,15 +135,33 @@ export function stepById(world: DrillWorld, id: string): TimelineStep | undefine
 const madeBy = (clusters: ReadonlySet<string> | undefined, x: TrailEntry): boolean => !clusters || (x.cluster !== undefined && clusters.has(x.cluster));
 
 export function firstErrors(world: DrillWorld, from: number, to: number, n: number, clusters?: ReadonlySet<string>): TrailEntry[] {
-  return take(world.trail.calls, n, (x) => x.at >= from && x.at <= to && x.error !== undefined && madeBy(clusters, x));
+  return takeAcross(world.trail.calls, n, (x) => x.at >= from && x.at <= to && x.error !== undefined && madeBy(clusters, x), clusters);
 }
 
 export function firstObservations(world: DrillWorld, from: number, to: number, n: number, clusters?: ReadonlySet<string>): TrailEntry[] {
-  return take(world.trail.observations, n, (x) => x.at >= from && x.at <= to && madeBy(clusters, x));
+  return takeAcross(world.trail.observations, n, (x) => x.at >= from && x.at <= to && madeBy(clusters, x), clusters);
 }
 
 function firstSuccesses(world: DrillWorld, from: number, n: number, clusters?: ReadonlySet<string>): TrailEntry[] {
-  return take(world.trail.calls, n, (x) => x.at >= from && !x.error && (x.name === 'Decrypt' || x.name === 'GenerateDataKey') && madeBy(clusters, x));
+  return takeAcross(world.trail.calls, n, (x) => x.at >= from && !x.error && (x.name === 'Decrypt' || x.name === 'GenerateDataKey') && madeBy(clusters, x), clusters);
+}
+
+/**
+ * The first `n` entries that match, shared among the clusters a verdict judges: none has more than
+ * its share while another has none. "globex-prod, globex-analytics unreadable" cited three calls of
+ * globex-prod, the first to be refused, and nothing of globex-analytics.
+ */
+export function takeAcross(entries: readonly TrailEntry[], n: number, match: (e: TrailEntry) => boolean, clusters: ReadonlySet<string> | undefined): TrailEntry[] {
+  if (!clusters || clusters.size <= 1) return take(entries, n, match);
+  const share = Math.ceil(n / Math.min(n, clusters.size));
+  const cited = new Map<string | undefined, number>();
+  return take(entries, n, (e) => {
+    if (!match(e)) return false;
+    const already = cited.get(e.cluster) ?? 0;
+    if (already >= share) return false;
+    cited.set(e.cluster, already + 1);
+    return true;
+  });
 }
 
 /** The first `n` entries that match, without filtering the whole trail. */

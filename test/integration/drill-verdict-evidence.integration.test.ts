@@ -68,6 +68,18 @@ describe('a verdict about a cluster cites that cluster\'s calls', () => {
     }
     expect(readable?.evidence.records.map((n) => records[n - 1]?.errorCode)).toEqual(readable?.evidence.records.map(() => undefined));
   }, 60_000);
+
+  it('a verdict on two clusters cites calls of each: "globex-prod, globex-analytics unreadable" cited three of globex-prod\'s and none of globex-analytics\'', async () => {
+    const records: CloudTrailRecord[] = [];
+    const sink = { record: (e: CloudTrailRecord) => void records.push(e), observe: () => undefined };
+    const { full } = await runWhole(builtIn('revocation-and-restore'), { eventSink: sink });
+    const clusterOf = (n: number) => (records[n - 1]?.requestParameters?.encryptionContext as Record<string, string> | undefined)?.cluster;
+    for (const expect_ of ['unreadable-within', 'readable-within']) {
+      const verdict = full.verdicts.find((v) => v.expectation.expect === expect_);
+      expect(verdict?.summary).toMatch(/^globex-prod, globex-analytics /);
+      expect(new Set(verdict?.evidence.records.map(clusterOf)), verdict?.summary).toEqual(new Set(['globex-prod', 'globex-analytics']));
+    }
+  }, 60_000);
 });
 
 describe('a lost canary is cited', () => {
