@@ -87,6 +87,11 @@ export interface LookupQuery {
   runId?: string | undefined;
   /** Only events of this AWS region (CloudTrail answers LookupEvents per region). */
   region?: string | undefined;
+  /**
+   * Only records delivered to this account (`recipientAccountId`): LookupEvents answers a caller
+   * the event history of its own account, never another's.
+   */
+  recipientAccount?: string | undefined;
   /** 1 to MAX_PAGE_SIZE; default 50. */
   maxResults?: number | undefined;
   /** Newest first (CloudTrail's order, the default) or oldest first. */

@@ -26,7 +26,7 @@ const MAX_RESULTS = 50;
 
 export type CloudTrailErrorName =
   | 'InvalidLookupAttributesException' | 'InvalidTimeRangeException' | 'InvalidNextTokenException' | 'InvalidMaxResultsException'
-  | 'InvalidEventCategoryException' | 'SerializationException' | 'UnknownOperationException';
+  | 'InvalidEventCategoryException' | 'SerializationException' | 'UnknownOperationException' | 'AccessDeniedException';
 
 /** A CloudTrail error on the wire: `{"__type": name, "message": ...}` with HTTP 400. */
 export class CloudTrailServiceError extends Error {
@@ -77,14 +77,19 @@ export interface LookupEventsResponse {
   NextToken?: string;
 }
 
-/** Answers one CloudTrail operation; only LookupEvents is served. `region` is the one the request was signed for. */
-export function serveCloudTrail(store: EventStore, operation: string, body: Buffer | string, region: string): unknown {
+/**
+ * Answers one CloudTrail operation; only LookupEvents is served. Event history is an account's and
+ * a Region's: `region` is the one the request was signed for, `account` the caller's, whose trail
+ * alone it reads (a vendor's role sees its own side of its cross-account calls, never its
+ * customer's history).
+ */
+export function serveCloudTrail(store: EventStore, operation: string, body: Buffer | string, where: { region: string; account: string }): unknown {
   if (operation !== 'LookupEvents') throw new CloudTrailServiceError('UnknownOperationException', `Unknown operation ${CLOUDTRAIL_TARGET_PREFIX}${operation}`);
-  return lookupEvents(store, body, region);
+  return lookupEvents(store, body, where.region, where.account);
 }
 
 /** LookupEvents from the raw request body: validated, then at most 50 events newest first, in CloudTrail's response shape. */
-export function lookupEvents(store: EventStore, body: Buffer | string, region: string): LookupEventsResponse {
+export function lookupEvents(store: EventStore, body: Buffer | string, region: string, account?: string): LookupEventsResponse {
   let json: unknown;
   try {
     const text = typeof body === 'string' ? body : body.toString('utf8');
@@ -113,6 +118,7 @@ export function lookupEvents(store: EventStore, body: Buffer | string, region: s
       startTime: request.StartTime === undefined ? undefined : request.StartTime * 1000,
       endTime: request.EndTime === undefined ? undefined : request.EndTime * 1000,
       region,
+      recipientAccount: account,
       maxResults: request.MaxResults ?? MAX_RESULTS,
       nextToken: request.NextToken,
     });

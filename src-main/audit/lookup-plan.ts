@@ -49,7 +49,7 @@ interface Narrowed {
 }
 
 /** The filters without an index of their own: the run (whose id range also narrows lo..hi), region, errors. */
-function narrow(query: Pick<LookupQuery, 'runId' | 'region' | 'errorsOnly'>, index: LookupIndex, lo: number, hi: number): Narrowed | undefined {
+function narrow(query: Pick<LookupQuery, 'runId' | 'region' | 'errorsOnly' | 'recipientAccount'>, index: LookupIndex, lo: number, hi: number): Narrowed | undefined {
   const filters: string[] = [];
   const params: unknown[] = [];
   if (query.runId !== undefined) {
@@ -67,6 +67,14 @@ function narrow(query: Pick<LookupQuery, 'runId' | 'region' | 'errorsOnly'>, ind
     params.push(region);
   }
   if (query.errorsOnly) filters.push('e.error_code IS NOT NULL');
+  if (query.recipientAccount !== undefined) {
+    // The account a record was delivered to is a caller field, kept in its actor (record-codec.ts):
+    // the few actors of that account, found once per statement. A record without one (an import of
+    // a trimmed record) belongs to its caller's account, where CloudTrail writes a call by default.
+    filters.push(`e.actor IN (SELECT a.actor FROM actors a JOIN dict d ON d.id = a.actor
+      WHERE CASE WHEN json_valid(d.value) THEN coalesce(json_extract(d.value, '$.recipientAccountId'), json_extract(d.value, '$.userIdentity.accountId')) END = ?)`);
+    params.push(query.recipientAccount);
+  }
   return lo > hi ? undefined : { filters, params, lo, hi };
 }
 

@@ -121,7 +121,7 @@ export class SqliteEventStore implements EventStore {
     const limit = pageSize(query.maxResults);
     const range = idRange(query.startTime, query.endTime);
     const oldest = query.order === 'oldest';
-    const print = fingerprint([query.attribute?.key, query.attribute?.value, query.startTime, query.endTime, Boolean(query.errorsOnly), query.runId, query.region, ...(oldest ? ['oldest'] : [])]);
+    const print = fingerprint([query.attribute?.key, query.attribute?.value, query.startTime, query.endTime, Boolean(query.errorsOnly), query.runId, query.region, ...(query.recipientAccount === undefined ? [] : ['account', query.recipientAccount]), ...(oldest ? ['oldest'] : [])]);
     const cursor = query.nextToken === undefined ? undefined : this.tokens.open(query.nextToken, print);
     if (!range) return { events: [], nextToken: undefined };
     // The next page starts just past the last event of the previous one, in the order asked for.

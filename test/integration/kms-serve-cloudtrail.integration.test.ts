@@ -92,4 +92,56 @@ describe('kms serve writes the calls it answers to CloudTrail', () => {
       for (const s of secret) expect(bytes.includes(s), `${file} holds ${s}`).toBe(false);
     }
   }, 90_000);
+
+  it("answers LookupEvents with the caller's own account's history, and only to a caller whose IAM policy allows cloudtrail:LookupEvents", async () => {
+    const { endpoint, identities } = await serve();
+    const as = (name: string): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } => {
+      const { accessKeyId, secretAccessKey, sessionToken } = identities.find((i) => i.name === name)!;
+      return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+    };
+    const admin = new KMSClient({ endpoint, region: 'eu-west-1', maxAttempts: 1, credentials: as('admin') });
+    const { Arn: keyArn } = (await admin.send(new CreateKeyCommand({ Description: 'not shared with the vendor' }))).KeyMetadata! as { Arn: string };
+    admin.destroy();
+    // The vendor's role tries the customer's key: refused, and written to the vendor's account only.
+    const vendor = new KMSClient({ endpoint, region: 'eu-west-1', maxAttempts: 1, credentials: as('vendor') });
+    const refused = await vendor.send(new EncryptCommand({ KeyId: keyArn, Plaintext: Buffer.from('x') })).then(() => undefined, (e: Error) => e);
+    expect(refused?.name).toBe('AccessDeniedException');
+    vendor.destroy();
+
+    const lookup = async (name: string): Promise<{ accounts: string[]; callers: string[] } | Error> => {
+      const cloudtrail = new CloudTrailClient({ endpoint, region: 'eu-west-1', maxAttempts: 1, credentials: as(name) });
+      try {
+        const events: { EventName?: string; CloudTrailEvent?: string }[] = [];
+        let NextToken: string | undefined;
+        do {
+          const page = await cloudtrail.send(new LookupEventsCommand({ NextToken }));
+          events.push(...(page.Events ?? []));
+          NextToken = page.NextToken;
+        } while (NextToken);
+        const records = events.map((e) => JSON.parse(e.CloudTrailEvent!) as { recipientAccountId: string; userIdentity: { accountId: string } });
+        return { accounts: [...new Set(records.map((r) => r.recipientAccountId))], callers: [...new Set(records.map((r) => r.userIdentity.accountId))] };
+      } catch (err) {
+        return err as Error;
+      } finally {
+        cloudtrail.destroy();
+      }
+    };
+    // The customer's administrator reads the customer's history, which holds no record of the vendor's refused call.
+    const customer = await lookup('admin');
+    expect(customer).not.toBeInstanceOf(Error);
+    expect(customer).toEqual({ accounts: ['111122223333'], callers: ['111122223333'] });
+    // Neither the service role (no IAM policy) nor the vendor's role (its policy is for KMS keys) may read event history.
+    for (const name of ['service', 'vendor']) {
+      const answer = await lookup(name);
+      expect(answer).toBeInstanceOf(Error);
+      expect(answer).toMatchObject({ name: 'AccessDeniedException', message: expect.stringMatching(/is not authorized to perform: cloudtrail:LookupEvents .*because no identity-based policy allows/) });
+    }
+    server?.kill('SIGINT');
+    expect(await new Promise((done) => server?.once('exit', done))).toBe(0);
+    // The vendor's refused call is stored, in the vendor's account: the administrator's answer left it out, it did not lose it.
+    const query = spawnSync(process.execPath, [BIN, 'audit', 'query', '--json', '--max', '100', '--attribute', 'EventName=Encrypt'], { env: { ...process.env, KEYDRILL_HOME: home }, encoding: 'utf8', timeout: 60_000 });
+    expect(query.status, query.stderr).toBe(0);
+    expect((JSON.parse(query.stdout) as { Records: Record<string, unknown>[] }).Records).toContainEqual(
+      expect.objectContaining({ errorCode: 'AccessDeniedException', recipientAccountId: '444455556666', userIdentity: expect.objectContaining({ accountId: '444455556666' }) }));
+  }, 90_000);
 });

@@ -49,6 +49,6 @@ describe('LookupEvents request validation', () => {
   });
 
   it('answers only LookupEvents among CloudTrail operations', () => {
-    expect(() => serveCloudTrail(store, 'DeleteTrail', '{}', 'us-east-1')).toThrow(expect.objectContaining({ code: 'UnknownOperationException', message: 'Unknown operation CloudTrail_20131101.DeleteTrail' }));
+    expect(() => serveCloudTrail(store, 'DeleteTrail', '{}', { region: 'us-east-1', account: '111122223333' })).toThrow(expect.objectContaining({ code: 'UnknownOperationException', message: 'Unknown operation CloudTrail_20131101.DeleteTrail' }));
   });
 });

@@ -346,7 +346,18 @@ export class EmbeddedKms {
     const { identity, region } = this.cloudTrailVerifier.verify('POST', req.url, req.headers, body);
     record.region = region;
     record.caller = identity.name;
-    return serveCloudTrail(store, name, body, region);
+    if (name === 'LookupEvents') authorizeTrailRead(this.core, identity);
+    return serveCloudTrail(store, name, body, { region, account: identity.account });
+  }
+}
+
+/** As in AWS, reading event history takes cloudtrail:LookupEvents in the caller's IAM policy (the service role has none). */
+function authorizeTrailRead(core: KmsCore, caller: Identity): void {
+  try {
+    core.access.authorize({ caller, action: 'cloudtrail:LookupEvents', key: undefined });
+  } catch (err) {
+    if (err instanceof KmsError) throw new CloudTrailServiceError('AccessDeniedException', err.message);
+    throw err;
   }
 }
 

@@ -81,14 +81,27 @@ export function vendorIamPolicy(customerAccount: string): string {
   });
 }
 
+/** The administrator's IAM policy: its account's keys, and its account's CloudTrail event history. */
 export function adminIamPolicy(account: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'AdministerKeysOfThisAccount', Effect: 'Allow', Action: 'kms:*', Resource: `arn:aws:kms:*:${account}:*` },
-      { Sid: 'OperationsOnNoKey', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:ListKeys', 'kms:ListAliases', 'kms:GenerateRandom'], Resource: '*' },
+      ...adminKmsStatements(account),
+      { Sid: 'ReadThisAccountsEventHistory', Effect: 'Allow', Action: 'cloudtrail:LookupEvents', Resource: '*' },
     ],
   });
+}
+
+function adminKmsStatements(account: string): object[] {
+  return [
+    { Sid: 'AdministerKeysOfThisAccount', Effect: 'Allow', Action: 'kms:*', Resource: `arn:aws:kms:*:${account}:*` },
+    { Sid: 'OperationsOnNoKey', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:ListKeys', 'kms:ListAliases', 'kms:GenerateRandom'], Resource: '*' },
+  ];
+}
+
+/** What adminIamPolicy was before LookupEvents asked for cloudtrail:LookupEvents: an older data folder's admin holds it. */
+function adminIamPolicyWithoutEventHistory(account: string): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: adminKmsStatements(account) });
 }
 
 /** Access key ids look like AWS's: a 4-letter prefix and 16 upper-case base32 characters. */
@@ -136,9 +149,10 @@ export function vendorIdentity(service: Identity, customerAccount: string): Iden
   });
 }
 
-/** Identities from an older data folder gain what they now have: session tokens, the vendor identity. */
+/** Identities from an older data folder gain what they now have: session tokens, the vendor identity, the admin's reading of its event history. */
 export function upgradeIdentities(identities: readonly Identity[], customerAccount: string): Identity[] {
-  const upgraded = identities.map(withSessionToken);
+  const upgraded = identities.map(withSessionToken).map((i) =>
+    i.name === 'admin' && i.iamPolicy === adminIamPolicyWithoutEventHistory(i.account) ? { ...i, iamPolicy: adminIamPolicy(i.account) } : i);
   const service = upgraded.find((i) => i.name === 'service');
   if (service && !upgraded.some((i) => i.name === 'vendor')) upgraded.push(vendorIdentity(service, customerAccount));
   return upgraded;
