@@ -2,7 +2,7 @@ import type { IdSource } from '../common/id-source';
 import { KMS_READ_ONLY_EVENTS, type CloudTrailRecord } from '../../src-shared/cloudtrail';
 import { accountOfKmsArn, keyOwnerToNotify } from './cloudtrail-cross-account';
 import {
-  DROPPED_MEMBERS, KEEP_RESPONSE, KEY_ARN_RESPONSE, KEY_MATERIAL_OPERATIONS, KMS_EVENT_VERSION, NO_REQUEST_PARAMETERS, OMITTED_WHEN_EMPTY, REQUEST_DEFAULTS, RESPONSE_KEY_ID_BARE, VERBATIM_MAPS,
+  DROPPED_MEMBERS, KEEP_RESPONSE, KEY_ARN_RESPONSE, KEY_MATERIAL_OPERATIONS, KMS_EVENT_VERSION, NO_REQUEST_PARAMETERS, OMITTED_WHEN_EMPTY, REQUEST_DEFAULTS, RESPONSE_KEY_ID_BARE, TWIN_PARAMETERS, VERBATIM_MAPS,
 } from './cloudtrail-kms-rules';
 
 /**
@@ -144,19 +144,24 @@ function userIdentity(identity: CallerIdentity): CloudTrailRecord['userIdentity'
 function requestParameters(eventName: string, input: Record<string, unknown>): Record<string, unknown> | null {
   if (NO_REQUEST_PARAMETERS.has(eventName)) return null;
   const params = { ...(sanitize(input) as Record<string, unknown>) };
+  for (const [a, b] of TWIN_PARAMETERS[eventName] ?? []) {
+    params[a] ??= params[b];
+    params[b] ??= params[a];
+  }
   for (const [name, value] of Object.entries(REQUEST_DEFAULTS[eventName] ?? {})) params[name] ??= value;
   return Object.keys(params).length === 0 ? null : params;
 }
 
 function responseElements(eventName: string, facts: KmsCallFacts, resources: string[]): Record<string, unknown> | null {
   if (facts.error || !facts.output) return null;
+  // The key's ARN, not the alias's: an alias call lists both (keyArns).
+  const key = KEY_ARN_RESPONSE.has(eventName) ? resources.find((arn) => arn.includes(':key/')) : undefined;
   if (KEEP_RESPONSE.has(eventName)) {
     const kept = sanitize(facts.output) as Record<string, unknown>;
     if (RESPONSE_KEY_ID_BARE.has(eventName) && typeof kept.keyId === 'string') kept.keyId = kept.keyId.slice(kept.keyId.lastIndexOf('/') + 1);
+    if (key) kept.keyId ??= key;
     return kept;
   }
-  // The key's ARN, not the alias's: an alias call lists both (keyArns).
-  const key = KEY_ARN_RESPONSE.has(eventName) ? resources.find((arn) => arn.includes(':key/')) : undefined;
   return key ? { keyId: key } : null;
 }
 

@@ -50,9 +50,19 @@ export const OMITTED_WHEN_EMPTY: ReadonlySet<string> = new Set(['ReplicaTags']);
  * Operations that return nothing but whose entries, "recorded on or after December 2022, include the
  * key ARN of the affected KMS key in the responseElements.keyId value" (ct-disablekey,
  * ct-enablekey, ct-enablekeyrotation, ct-createalias, ct-updatealias; DisableKeyRotation is
- * EnableKeyRotation's twin).
+ * EnableKeyRotation's twin). CreateGrant's entry adds it beside the grant id it keeps
+ * (ct-creategrant), UpdatePrimaryRegion's names the key of its Region (ct-update-primary-region).
  */
-export const KEY_ARN_RESPONSE: ReadonlySet<string> = new Set(['EnableKey', 'DisableKey', 'EnableKeyRotation', 'DisableKeyRotation', 'CreateAlias', 'UpdateAlias']);
+export const KEY_ARN_RESPONSE: ReadonlySet<string> = new Set(['EnableKey', 'DisableKey', 'EnableKeyRotation', 'DisableKeyRotation', 'CreateAlias', 'UpdateAlias', 'CreateGrant', 'UpdatePrimaryRegion']);
+
+/**
+ * Request parameters that are twins: one the deprecated name of the other, always written with the
+ * same value ("The KeySpec and CustomerMasterKeySpec parameters work the same way", API_CreateKey).
+ * A request naming one gets the other as it is, before any default is filled in.
+ */
+export const TWIN_PARAMETERS: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  CreateKey: [['keySpec', 'customerMasterKeySpec']],
+};
 
 /**
  * Cryptographic operations whose entries name the key material they used in

@@ -19,8 +19,8 @@ export function servedCallRecord(call: ServedCall, sessionsCreatedAt: number): C
   return buildKmsEvent({
     operation: call.operation,
     region: call.region,
-    input: asBytes(call.input),
-    output: call.output && asBytes(call.output),
+    input: asDates(asBytes(call.input)),
+    output: call.output && asDates(asBytes(call.output)),
     error: call.error,
     identity: cloudTrailIdentity(call.identity, sessionsCreatedAt),
     account: call.identity.account,
@@ -32,6 +32,26 @@ export function servedCallRecord(call: ServedCall, sessionsCreatedAt: number): C
     ids: randomIds,
     ciphertextInfo: embeddedCiphertextInfo,
   });
+}
+
+/**
+ * The members of KMS requests and answers that are timestamps: epoch seconds on the wire, Dates as
+ * the SDK reads them — and a record writes a Date as AWS does ("Aug 10, 2022, 10:38:27 PM"), where
+ * a number would be kept as the number.
+ */
+const TIMESTAMP_MEMBERS: ReadonlySet<string> = new Set([
+  'CreationDate', 'DeletionDate', 'ValidTo', 'NextRotationDate', 'RotationDate', 'OnDemandRotationStartDate', 'LastUpdatedDate', 'ParametersValidTo',
+]);
+
+/** The request or answer with its timestamps as Dates, at any depth (KeyMetadata, ReplicaKeyMetadata, Aliases[]…). */
+function asDates<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(asDates) as T;
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(value)) {
+    out[name] = TIMESTAMP_MEMBERS.has(name) && typeof member === 'number' ? new Date(member * 1000) : asDates(member);
+  }
+  return out as T;
 }
 
 /** The members of KMS requests and answers that are blobs (base64 on the wire). */

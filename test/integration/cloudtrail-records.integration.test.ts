@@ -78,6 +78,11 @@ describe('CloudTrail records as AWS writes them, operation by operation', () => 
     expect(record.responseElements).toMatchObject({ keyMetadata: { aWSAccountId: account, creationDate: 'Feb 3, 2026, 10:15:42 AM', keyState: 'Enabled' } });
   });
 
+  it('CreateKey of another key spec: customerMasterKeySpec, its deprecated twin, says the same, refused or not', async () => {
+    const record = await recordOf(() => kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' })));
+    expect(record.requestParameters).toMatchObject({ keySpec: 'HMAC_256', customerMasterKeySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' });
+  });
+
   it('DescribeKey', async () => {
     const key = await newKey();
     matchesReference(await recordOf(() => kms.send(new DescribeKeyCommand({ KeyId: key.id }))), 'DescribeKey');
@@ -178,7 +183,9 @@ describe('CloudTrail records as AWS writes them, operation by operation', () => 
     const replicated = await recordOf(() => kms.send(new ReplicateKeyCommand({ KeyId: mrk.id, ReplicaRegion: 'eu-west-1' })));
     matchesReference(replicated, 'ReplicateKey');
     expect(replicated.resources?.map((r) => r.ARN)).toEqual([mrk.arn]);
-    matchesReference(await recordOf(() => kms.send(new UpdatePrimaryRegionCommand({ KeyId: mrk.id, PrimaryRegion: 'eu-west-1' }))), 'UpdatePrimaryRegion');
+    const promoted = await recordOf(() => kms.send(new UpdatePrimaryRegionCommand({ KeyId: mrk.id, PrimaryRegion: 'eu-west-1' })));
+    matchesReference(promoted, 'UpdatePrimaryRegion');
+    expect(promoted.responseElements).toEqual({ keyId: mrk.arn });
   });
 
   it('PutKeyPolicy: policyName and the lockout flag as KMS understood them', async () => {
@@ -195,6 +202,7 @@ describe('CloudTrail records as AWS writes them, operation by operation', () => 
       KeyId: key.arn, GranteePrincipal: backend.kms.identity('service').principalArn, Operations: ['Decrypt', 'GenerateDataKey'], Constraints: { EncryptionContextSubset: { tenant: 'acme' } },
     })));
     matchesReference(created, 'CreateGrant');
+    expect((created.responseElements as { keyId: string }).keyId).toBe(key.arn);
     const grantId = (created.responseElements as { grantId: string }).grantId;
     expect(JSON.stringify(created)).not.toMatch(/grantToken/i);
     matchesReference(await recordOf(() => kms.send(new RevokeGrantCommand({ KeyId: key.id, GrantId: grantId }))), 'RevokeGrant');

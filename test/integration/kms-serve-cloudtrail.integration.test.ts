@@ -72,7 +72,9 @@ describe('kms serve writes the calls it answers to CloudTrail', () => {
     expect(records.map((r) => [r.eventName, r.errorCode ?? null])).toEqual([
       ['CreateKey', null], ['Encrypt', null], ['Decrypt', null], ['Decrypt', 'InvalidCiphertextException'], ['DisableKey', null],
     ]);
-    const [, encrypt, decrypt, decryptRefused] = records as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+    const [createKey, encrypt, decrypt, decryptRefused] = records as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+    // Dates as AWS writes them in a record (ct-createkey: "Aug 10, 2022, 10:38:27 PM"), not the wire's epoch seconds.
+    expect(createKey).toMatchObject({ responseElements: { keyMetadata: { creationDate: expect.stringMatching(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M$/) } } });
     expect(decrypt).toMatchObject({
       eventSource: 'kms.amazonaws.com', awsRegion: 'eu-west-1', sourceIPAddress: '127.0.0.1', eventType: 'AwsApiCall', readOnly: true,
       userIdentity: { type: 'IAMUser', arn: admin.callerArn, accessKeyId: admin.accessKeyId },
