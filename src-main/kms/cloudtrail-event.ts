@@ -203,6 +203,9 @@ function compact(obj: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
 }
 
+/** A key's ARN inside a message. */
+const KEY_ARN_IN_TEXT = /arn:aws:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})/;
+
 const KEY_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
 /**
@@ -241,9 +244,12 @@ function keyArns(facts: KmsCallFacts): string[] {
       add((out.KeyMetadata as { Arn?: unknown } | undefined)?.Arn);
       return arns;
     default:
-      add(out.KeyId);
+      add(out.KeyId ?? (out.KeyMetadata as { Arn?: unknown } | undefined)?.Arn);
       if (arns.length === 0) add(input.KeyId);
       if (arns.length === 0 && facts.operation === 'Decrypt') add(fromBlob(input.CiphertextBlob));
+      // Named by an alias and refused: KMS found the key before it refused, and its answer names it
+      // ("… is not authorized to perform: kms:Encrypt on resource: arn:aws:kms:…:key/…", "arn:… is disabled.").
+      if (arns.length === 0 && facts.error) add(KEY_ARN_IN_TEXT.exec(facts.error.message)?.[0]);
       return arns;
   }
 }

@@ -83,6 +83,18 @@ describe('CloudTrail records as AWS writes them, operation by operation', () => 
     expect(record.requestParameters).toMatchObject({ keySpec: 'HMAC_256', customerMasterKeySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' });
   });
 
+  it('a key named by its alias is under resources: DescribeKey answered, and an Encrypt refused once KMS had found the key', async () => {
+    const key = await newKey();
+    await kms.send(new CreateAliasCommand({ AliasName: 'alias/by-name', TargetKeyId: key.id }));
+    const described = await recordOf(() => kms.send(new DescribeKeyCommand({ KeyId: 'alias/by-name' })));
+    expect(described.resources?.map((r) => r.ARN)).toEqual([key.arn]);
+    const service = backend.factory('service', { sink, maxAttempts: 1 }).clientFor(REGION);
+    const refused = await recordOf(() => service.send(new EncryptCommand({ KeyId: 'alias/by-name', Plaintext: Buffer.from('x') })));
+    expect(refused.errorCode).toBe('AccessDeniedException');
+    expect(refused.resources?.map((r) => r.ARN)).toEqual([key.arn]);
+    service.destroy();
+  });
+
   it('DescribeKey', async () => {
     const key = await newKey();
     matchesReference(await recordOf(() => kms.send(new DescribeKeyCommand({ KeyId: key.id }))), 'DescribeKey');
