@@ -23,12 +23,12 @@ function requireSymmetricAlgorithm(algorithm: string | undefined, key: KeyRecord
   }
 }
 
-function dryRunStop(dry: boolean | undefined): void {
+export function dryRunStop(dry: boolean | undefined): void {
   if (dry) throw new KmsError('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.');
 }
 
 /** Encrypts under the key's current material; the caller checks access and key state first. */
-function seal(core: KmsCore, key: KeyRecord, plaintext: Buffer, context: EncryptionContext | undefined): { blob: Buffer; material: MaterialVersion } {
+export function seal(core: KmsCore, key: KeyRecord, plaintext: Buffer, context: EncryptionContext | undefined): { blob: Buffer; material: MaterialVersion } {
   const material = currentMaterial(core.family(key));
   return { blob: sealBlob({ keyId: key.keyId, materialId: material.id }, material.bytes, plaintext, context), material };
 }
@@ -65,7 +65,7 @@ function unseal(
 }
 
 /** Base64 for the response, then the plaintext buffer is zeroed: it should not linger in memory. */
-function takePlaintext(plaintext: Buffer): string {
+export function takePlaintext(plaintext: Buffer): string {
   const text = b64(plaintext);
   plaintext.fill(0);
   return text;
