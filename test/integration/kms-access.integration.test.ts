@@ -159,6 +159,21 @@ describe('conditions in key policy statements', () => {
     await expectRefused(dataKey(service, key.keyId), 'kms:GenerateDataKey', key.arn);
   });
 
+  it('a key policy naming a principal that does not exist is refused when it is set, as AWS refuses it; one of an account KeyDrill does not model is taken on trust', async () => {
+    const typo = policyWith({ ...serviceUse(), Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/keydrill-servise` } });
+    const invalid = { name: 'MalformedPolicyDocumentException', message: 'Policy contains a statement with one or more invalid principals.' };
+    expect(await failure(admin.send(new CreateKeyCommand({ Policy: typo })))).toMatchObject(invalid);
+    const key = await createKey(policyWith(serviceUse()));
+    for (const principal of [`arn:aws:iam::${ACCOUNT}:user/nobody`, `arn:aws:sts::${ACCOUNT}:assumed-role/no-such-role/s1`]) {
+      const policy = policyWith({ ...serviceUse(), Principal: { AWS: [SERVICE_ROLE, principal] } });
+      expect(await failure(admin.send(new PutKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default', Policy: policy })))).toMatchObject(invalid);
+    }
+    // The policy in force is the one the key had: the service role still uses the key.
+    await dataKey(service, key.keyId);
+    const known = policyWith({ ...serviceUse(), Principal: { AWS: [`arn:aws:sts::${ACCOUNT}:assumed-role/keydrill-service/any-session`, 'arn:aws:iam::444455556666:role/keydrill-vendor', 'arn:aws:iam::999988887777:role/elsewhere', ADMIN] } });
+    await admin.send(new PutKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default', Policy: known }));
+  });
+
   it('kms:CallerAccount allows callers of the named account only', async () => {
     const own = await createKey(policyWith(serviceUse({ StringEquals: { 'kms:CallerAccount': ACCOUNT } })));
     await dataKey(service, own.keyId);

@@ -123,6 +123,7 @@ export class EmbeddedKms {
       this.registry = new IdentityRegistry(identities, options.ids, dir && !options.identities ? (ids) => saveIdentities(dir, ids) : undefined);
       const vault = dir ? MaterialVault.openOrCreate(dir) : MaterialVault.ephemeral();
       this.core = new KmsCore(KmsStore.open(dir, vault), options.clock ?? systemClock, options.ids);
+      this.core.principalExists = (arn) => this.registry.principalExists(arn);
     } catch (err) {
       this.releaseLock();
       throw err;

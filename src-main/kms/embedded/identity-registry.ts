@@ -1,5 +1,6 @@
 import { randomIds, type IdSource } from '../../common/id-source';
 import { renewedCredentials, sessionTokenFor, uniqueIdOf, type Identity } from './identities';
+import { normalisePrincipalArn } from './policy/evaluate';
 
 /**
  * Every credential the embedded KMS accepts, and the administrator's levers over them:
@@ -50,6 +51,19 @@ export class IdentityRegistry {
     const id = this.named.find((i) => i.name === name);
     if (!id) throw new Error(`No identity named ${name}; known: ${this.named.map((i) => i.name).join(', ')}`);
     return id;
+  }
+
+  /**
+   * Whether `arn` (a key policy's AWS principal) names an IAM principal that exists: an account's
+   * root, or a named identity's user or role (an assumed-role session: its role). An account none
+   * of the named identities is in is not modelled here, so its principals are taken on trust.
+   */
+  principalExists(arn: string): boolean {
+    const account = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
+    if (account === undefined || !this.named.some((i) => i.account === account)) return true;
+    if (arn.endsWith(`:iam::${account}:root`)) return true;
+    const principal = normalisePrincipalArn(arn);
+    return this.named.some((i) => i.principalArn === principal);
   }
 
   /** Who signs with this access key, with the current IAM policy of its role; undefined if nobody. */

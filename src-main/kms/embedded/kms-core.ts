@@ -48,6 +48,11 @@ const NO_SERVICE_EVENTS: readonly KmsServiceEvent[] = Object.freeze([]);
 export class KmsCore {
   readonly access = new AccessControl();
   /**
+   * Whether an IAM principal a key policy names exists. The server that knows its identities
+   * answers for the accounts they are in; of any other account nothing is known, so all pass.
+   */
+  principalExists: (arn: string) => boolean = () => true;
+  /**
    * No rotation or deletion is due before this time (-Infinity: look at every key). A change to a key
    * can only bring its own dates nearer, so the store tells us of each and this takes the nearer one:
    * a fleet's thousands of CreateKeys do not each cost a look at every key.

@@ -21,7 +21,10 @@ const KEY_SPECS = [
  * lockout safety check it must still let the caller change the policy later.
  */
 export function checkNewPolicy(core: KmsCore, call: CallContext, key: KeyRecord, policy: string, bypass: boolean | undefined): void {
-  core.access.policy(policy, true);
+  const doc = core.access.policy(policy, true);
+  // AWS resolves every principal when the policy is set: a typo in a role's ARN fails here, not at the first refused call.
+  const named = doc.statements.flatMap((st) => [st.principals, st.notPrincipals]).flatMap((p) => (p && !p.any ? p.aws : []));
+  if (named.some((arn) => !core.principalExists(arn))) throw new KmsError('MalformedPolicyDocumentException', 'Policy contains a statement with one or more invalid principals.');
   if (!bypass && !core.access.keepsPolicyAdmin(policy, call.caller, key)) throw new KmsError('MalformedPolicyDocumentException', LOCKOUT);
 }
 
