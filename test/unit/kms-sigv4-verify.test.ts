@@ -12,9 +12,9 @@ const verifier = new SigV4Verifier((id) => (id === admin.accessKeyId ? admin : u
 const body = '{}';
 
 /** Headers of a DescribeKey request signed as the SDK signs it, at NOW. */
-async function signed(): Promise<Record<string, string>> {
+async function signed(at = NOW): Promise<Record<string, string>> {
   const request = { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4599, path: '/', query: {}, headers: { host: '127.0.0.1:4599', 'x-amz-target': 'TrentService.DescribeKey' }, body };
-  const out = await new SignatureV4({ credentials: admin, region: 'eu-west-1', service: 'kms', sha256: Sha256 }).sign(request, { signingDate: new Date(NOW) });
+  const out = await new SignatureV4({ credentials: admin, region: 'eu-west-1', service: 'kms', sha256: Sha256 }).sign(request, { signingDate: new Date(at) });
   return Object.fromEntries(Object.entries(out.headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
@@ -36,6 +36,11 @@ function withParameter(auth: string, name: string, value: string | undefined): s
 }
 
 describe('the embedded KMS says what is wrong with a SigV4 Authorization', () => {
+  it("a request signed more than 15 minutes from the server's time is refused in AWS's words, which name the server's time", async () => {
+    expect(refusal(await signed(NOW - 20 * 60_000))).toMatchObject({ code: 'InvalidSignatureException', message: 'Signature expired: 20260304T044607Z is now earlier than 20260304T045107Z (20260304T050607Z - 15 min.)' });
+    expect(refusal(await signed(NOW + 20 * 60_000))).toMatchObject({ code: 'InvalidSignatureException', message: 'Signature not yet current: 20260304T052607Z is still later than 20260304T052107Z (20260304T050607Z + 15 min.)' });
+  });
+
   it('a request signed as the SDK signs it is accepted', async () => {
     expect(verifier.verify('POST', '/', await signed(), Buffer.from(body)).region).toBe('eu-west-1');
   });

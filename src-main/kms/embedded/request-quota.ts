@@ -5,7 +5,7 @@ import { KmsError } from './errors';
  * in most regions). Off unless configured, since a drill on a virtual clock would otherwise be
  * throttled by wall-clock speed; when on, an over-quota call gets AWS's ThrottlingException.
  */
-export const CRYPTO_OPERATIONS = new Set(['Encrypt', 'Decrypt', 'ReEncrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateRandom']);
+export const CRYPTO_OPERATIONS = new Set(['Encrypt', 'Decrypt', 'ReEncrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'GenerateRandom']);
 
 export class RequestQuota {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -21,7 +21,7 @@ export class RequestQuota {
     bucket.at = now;
     this.buckets.set(id, bucket);
     if (bucket.tokens < 1) {
-      throw new KmsError('ThrottlingException', `Rate exceeded: you have exceeded the rate at which you may call KMS cryptographic operations in ${region} (${this.perSecond}/s).`);
+      throw new KmsError('ThrottlingException', 'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.');
     }
     bucket.tokens -= 1;
   }

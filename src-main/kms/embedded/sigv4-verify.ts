@@ -51,8 +51,13 @@ export class SigV4Verifier {
     if (!/^\d{8}T\d{6}Z$/.test(amzDate) || Number.isNaN(signedAtOf(amzDate))) throw new KmsError('InvalidSignatureException', `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'", not '${amzDate.slice(0, 64)}'.`);
     if (amzDate.slice(0, 8) !== date) throw new KmsError('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}'`);
     const signedAt = signedAtOf(amzDate);
-    if (Math.abs(this.wallClock() - signedAt) > MAX_SKEW_MS) {
-      throw new KmsError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier or later than the server's time by more than 15 minutes.`);
+    const now = this.wallClock();
+    // AWS's words, which name the server's time: what a client with a skewed clock needs to see.
+    if (signedAt < now - MAX_SKEW_MS) {
+      throw new KmsError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${amzDateOf(now - MAX_SKEW_MS)} (${amzDateOf(now)} - 15 min.)`);
+    }
+    if (signedAt > now + MAX_SKEW_MS) {
+      throw new KmsError('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${amzDateOf(now + MAX_SKEW_MS)} (${amzDateOf(now)} + 15 min.)`);
     }
     if (!parsed.signedHeaders.includes('host')) throw new KmsError('InvalidSignatureException', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
@@ -159,4 +164,9 @@ function canonicalQuery(path: string): string {
 /** One-shot hashing: half the cost of createHash().update().digest(), twice on every request. */
 function sha256Hex(data: string | Buffer): string {
   return hash('sha256', data, 'hex');
+}
+
+/** A time as X-Amz-Date writes it: 20170111T204052Z. */
+function amzDateOf(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
