@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # LocalStack's AWS-validated KMS suite against the embedded KMS (or LocalStack itself): prints
-# "N of 66 passed" and every failure, and exits 1 when the embedded KMS falls below the floor in
+# "N of 73 passed" and every failure, and exits 1 when the embedded KMS falls below the floor in
 # test/conformance/localstack-kms/suite.json. See docs/backends.md for the figures.
 #
 #   bash scripts/kms-conformance.sh                       # against `keydrill kms serve` on a free port

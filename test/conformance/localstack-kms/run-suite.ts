@@ -1,6 +1,6 @@
 /**
  * Runs LocalStack's AWS-validated KMS tests (pinned in suite.json, listed in in-scope.txt) against
- * the embedded KMS or LocalStack and prints "N of 66 passed" with every failure. Called by
+ * the embedded KMS or LocalStack and prints "N of 73 passed" with every failure. Called by
  * scripts/kms-conformance.sh, which sets up the Python side and the test files first.
  *
  * Exit codes: 0 measured (and, for the embedded KMS, at or above the floor), 1 below the floor,
