@@ -89,6 +89,10 @@ export function scenarioReferenceIssues(s: Scenario): ReferenceIssue[] {
   s.timeline.forEach((step, i) => {
     const path = ['timeline', i];
     if (step.at > s.duration) problem([...path, 'at'], `this step is at ${formatDuration(step.at)}, after the end of the drill (duration ${formatDuration(s.duration)})`);
+    // A fault that would outlast the drill is played only to its end: its stated length would be read (and reported) as what was drilled.
+    else if ('duration' in step && step.duration !== undefined && step.at + step.duration > s.duration) {
+      problem([...path, 'duration'], `this fault would last until ${formatDuration(step.at + step.duration)}, after the end of the drill (duration ${formatDuration(s.duration)}): give a duration of at most ${formatDuration(s.duration - step.at)}, or none to keep it until the end`);
+    }
     if (step.id) {
       if (stepIds.has(step.id)) problem([...path, 'id'], `step id ${step.id} is used twice`);
       stepIds.add(step.id);

@@ -129,20 +129,26 @@ describe('CloudTrail LookupEvents in every SDK\'s form', () => {
   const python = ['.venv/kms-conformance/bin/python', '.venv/localstack/bin/python'].map((p) => resolve(p))
     .find((p) => existsSync(p) && spawnSync(p, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0);
 
-  it.skipIf(!python)('boto3 reads the events, as the service identity with its session token', { timeout: 60_000 }, async () => {
-    const service = h.kms.identity('service');
+  it.skipIf(!python)('boto3 reads the events as the administrator; as the service identity its session token is accepted and the call refused for want of cloudtrail:LookupEvents', { timeout: 60_000 }, async () => {
     const script = [
-      'import boto3, json, os',
+      'import boto3, json, os, botocore.exceptions',
       "ct = boto3.client('cloudtrail', endpoint_url=os.environ['ENDPOINT'], region_name='us-east-1')",
-      "out = ct.lookup_events(MaxResults=7, LookupAttributes=[{'AttributeKey': 'EventSource', 'AttributeValue': 'kms.amazonaws.com'}])",
-      "print(json.dumps([e['EventId'] for e in out['Events']]))",
+      'try:',
+      "    out = ct.lookup_events(MaxResults=7, LookupAttributes=[{'AttributeKey': 'EventSource', 'AttributeValue': 'kms.amazonaws.com'}])",
+      "    print(json.dumps([e['EventId'] for e in out['Events']]))",
+      'except botocore.exceptions.ClientError as e:',
+      "    print(json.dumps(e.response['Error']))",
     ].join('\n');
-    const env = {
-      PATH: process.env.PATH, HOME: dir, ENDPOINT: h.endpoint, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_ACCESS_KEY_ID: service.accessKeyId, AWS_SECRET_ACCESS_KEY: service.secretAccessKey, AWS_SESSION_TOKEN: service.sessionToken,
+    const asIdentity = async (name: string): Promise<unknown> => {
+      const identity = h.kms.identity(name);
+      const env = {
+        PATH: process.env.PATH, HOME: dir, ENDPOINT: h.endpoint, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_ACCESS_KEY_ID: identity.accessKeyId, AWS_SECRET_ACCESS_KEY: identity.secretAccessKey, ...(identity.sessionToken ? { AWS_SESSION_TOKEN: identity.sessionToken } : {}),
+      };
+      return JSON.parse((await promisify(execFile)(python as string, ['-c', script], { env, timeout: 60_000 })).stdout) as unknown;
     };
-    const { stdout } = await promisify(execFile)(python as string, ['-c', script], { env, timeout: 60_000 });
-    const ids = JSON.parse(stdout) as string[];
+    expect(await asIdentity('service')).toMatchObject({ Code: 'AccessDeniedException', Message: expect.stringContaining('is not authorized to perform: cloudtrail:LookupEvents') });
+    const ids = await asIdentity('admin') as string[];
     expect(ids).toHaveLength(7);
     const smithy = await signedRequest(h.endpoint, {
       target: 'CloudTrail_20131101.LookupEvents', service: 'cloudtrail', credentials: credentials('admin'), contentType: 'application/x-amz-json-1.1',

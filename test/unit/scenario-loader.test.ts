@@ -45,6 +45,12 @@ describe('scenario files', () => {
     expect(problems(text)).toContain(`timeline[0].at: this step is at 7h, after the end of the drill (duration 6h) (line ${lineOf(text, 'at: 7h')})`);
   });
 
+  it('a fault that would outlast the drill is refused with the most it can last: the report would call it longer than what was played', () => {
+    const text = valid.replace('at: 1h, region: us-east-1, duration: 2h', 'at: 1h, region: us-east-1, duration: 40d');
+    expect(problems(text)).toEqual([`timeline[0].duration: this fault would last until 40d1h, after the end of the drill (duration 6h): give a duration of at most 5h, or none to keep it until the end (line ${lineOf(text, 'duration: 40d')})`]);
+    expect(parseScenarioText(valid.replace('at: 1h, region: us-east-1, duration: 2h', 'at: 1h, region: us-east-1, duration: 5h')).timeline[0]).toMatchObject({ duration: 5 * 3_600_000 });
+  });
+
   it('a window that starts when the drill has ended is refused: a bound over nothing would pass whatever the drill did', () => {
     const text = valid.replace('  - { expect: readable-within, after: outage, within: 30m }', [
       '  - { expect: availability, cluster: prod, from: 40h, atLeast: 99 }',
