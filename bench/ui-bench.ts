@@ -38,6 +38,7 @@ const FIGURES: [keyof Sample, string, number | undefined][] = [
   ['listInPage', 'the same, in the page: navigation start → list in the DOM', undefined],
   ['auditGotoToRows', 'audit: goto → first rows visible', undefined],
   ['auditTabToRows', 'audit: open the tab → first rows visible', 300],
+  ['auditKeystroke', 'audit: a keystroke in a filter box → next frame (slowest of 9)', 50],
   ['auditFilter', 'audit: Errors only + Apply → filtered rows visible', 100],
   ['auditNameFilter', 'audit: EventName=Decrypt + Apply → filtered rows visible', 100],
   ['auditCounted', 'audit: EventName=Decrypt + Apply → charts drawn, total counted', undefined],

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type { ObservationRow } from '../../src-shared/api';
 import { causeText, injectedCause } from '../../src-shared/client-observation';
 import { call } from './api-client';
@@ -35,7 +35,8 @@ const COLUMNS: Column<Numbered>[] = [
  * of — in a table of their own, apart from the CloudTrail events, numbered as the run's evidence
  * cites them, and one of them in full. Asked to open a cited one, it pages to it and selects it.
  */
-export function RunObservations({ runId, cite }: { runId: string; cite: ObservationCite | undefined }) {
+/** Memoized: the Audit page re-renders as its filter form is typed in. */
+export const RunObservations = memo(function RunObservations({ runId, cite }: { runId: string; cite: ObservationCite | undefined }) {
   const [rows, setRows] = useState<Numbered[]>([]);
   const [next, setNext] = useState<string | undefined>();
   const [loading, setLoading] = useState(false);
@@ -131,7 +132,7 @@ export function RunObservations({ runId, cite }: { runId: string; cite: Observat
       </div>
     </section>
   );
-}
+});
 
 /** How long the page may still grow above a cited observation (the charts and records loading) before it stays where it is. */
 const SETTLE_MS = 5_000;

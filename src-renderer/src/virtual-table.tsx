@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 export interface Column<T> {
   key: string;
@@ -25,9 +25,12 @@ const OVERSCAN = 8;
 /**
  * A table that renders only the rows in view (fixed row height), so a million rows scroll as
  * smoothly as fifty. Arrow keys, Page Up/Down, Home/End move the selection; `onNearEnd` asks for
- * the next page when the last rows come into view.
+ * the next page when the last rows come into view. Memoized: a page that re-renders for a form
+ * beside it does not draw the table again while its rows, columns and handlers are the same.
  */
-export function VirtualTable<T>({ rows, columns, rowKey, selected, onSelect, onNearEnd, height = 440, label, minWidth }: {
+export const VirtualTable = memo(VirtualTableOf) as typeof VirtualTableOf;
+
+function VirtualTableOf<T>({ rows, columns, rowKey, selected, onSelect, onNearEnd, height = 440, label, minWidth }: {
   rows: readonly T[];
   columns: readonly Column<T>[];
   rowKey: (row: T) => string;

@@ -178,6 +178,8 @@ export function AuditPage() {
   const cite = useMemo((): ObservationCite | undefined => (presetObservation !== undefined ? { n: presetObservation, nonce: presetNonce } : undefined), [presetObservation, presetNonce]);
   const citedRun = cite && query.runId === auditPreset?.runId ? cite : undefined;
   const row = selected !== undefined ? rows[selected] : undefined;
+  // The same object while the applied query is: the charts (memoized) are not drawn again as the form is typed in.
+  const chartFilter = useMemo(() => (chartQuery ? chartFilterOf(chartQuery) : undefined), [chartQuery]);
   const counted = total && total.of === query ? total.n : undefined;
   const ranged = query.startTime !== undefined || query.endTime !== undefined;
   return (
@@ -189,7 +191,7 @@ export function AuditPage() {
       {/* The applied query, not the form being edited: the charts and the table show the same filter. */}
       {shown && chartQuery ? (
         <Suspense fallback={<p className="muted" data-testid="audit-charts-loading">Counting the records…</p>}>
-          <AuditCharts filter={chartFilterOf(chartQuery)} version={chartQuery} onTotal={onTotal} />
+          <AuditCharts filter={chartFilter ?? {}} version={chartQuery} onTotal={onTotal} />
         </Suspense>
       ) : null}
       <div className="count-bar">
@@ -209,7 +211,7 @@ export function AuditPage() {
       ) : null}
       <div className="audit-grid" ref={table}>
         {rows.length > 0 ? (
-          <VirtualTable label="CloudTrail events" rows={rows} columns={COLUMNS} rowKey={(r) => r.eventId} selected={selected} onSelect={setSelected} onNearEnd={onNearEnd} />
+          <VirtualTable label="CloudTrail events" rows={rows} columns={COLUMNS} rowKey={eventIdOf} selected={selected} onSelect={setSelected} onNearEnd={onNearEnd} />
         ) : <div />}
         <EventDetail eventId={row?.eventId} eventTime={row?.eventTime} />
       </div>
@@ -218,6 +220,8 @@ export function AuditPage() {
     </div>
   );
 }
+
+const eventIdOf = (r: AuditRow): string => r.eventId;
 
 function chartFilterOf(q: AuditQuery) {
   return { startTime: q.startTime, endTime: q.endTime, runId: q.runId, attribute: q.attribute, errorsOnly: q.errorsOnly, region: q.region };
