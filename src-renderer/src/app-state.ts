@@ -97,6 +97,11 @@ interface AppStore {
   explorerFocus: ExplorerFocus | undefined;
   /** Bumped by "Run a built-in drill" (the empty state): the Drills page picks one and puts focus on it. */
   scenarioOffer: number;
+  /**
+   * Bumped each time the runs are asked for again while a run another process plays (the CLI, a
+   * second window's server) is listed as playing: pages showing that run read it again.
+   */
+  elsewhereTick: number;
   go: (page: PageId) => void;
   offerScenarios: () => void;
   selectRun: (runId: string | undefined) => void;
@@ -134,12 +139,15 @@ export const useAppStore = create<AppStore>()((set, get) => ({
   explorerMoment: undefined,
   explorerFocus: undefined,
   scenarioOffer: 0,
+  elsewhereTick: 0,
   go: (page) => set({ page }),
   offerScenarios: () => set((s) => ({ page: 'drills', scenarioOffer: s.scenarioOffer + 1 })),
   selectRun: (chosenRun) => set({ chosenRun }),
   refreshRuns: async () => {
     try {
       const { runs } = await call('runs:list', {});
+      // The same list again (asked for on a timer) is not a change: every page that lists runs would draw again.
+      if (get().runsError === undefined && JSON.stringify(runs) === JSON.stringify(get().runs)) return;
       set({ runs, runsError: undefined });
     } catch (err) {
       set({ runsError: (err as Error).message });
@@ -242,6 +250,35 @@ function listLiveRun(): void {
 const FLUSH_MS = 50;
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
+/** How often the runs are asked for again while one is played elsewhere, and while none is (to see a new one start). */
+const ELSEWHERE_PLAYING_MS = 3_000;
+const ELSEWHERE_IDLE_MS = 15_000;
+
+/** A run listed as playing that this window is not following: the CLI's, or another server's. */
+export const playedElsewhere = (s: Pick<AppStore, 'runs' | 'job'>, runId?: string): boolean =>
+  s.runs.some((r) => r.status === 'started' && r.runId !== s.job?.run?.runId && (runId === undefined || r.runId === runId));
+
+/**
+ * Runs another process plays push nothing to this window: without asking again, a drill run from
+ * the CLI stayed "running … 10m of 6h simulated" on the Drills page and frozen in the Explorer after
+ * it had ended. So the list is asked for again, often while such a run plays (pages showing it read
+ * it again on each tick), seldom otherwise (a CLI drill that starts shows up in the picker).
+ */
+function watchRunsPlayedElsewhere(): () => void {
+  let since = 0;
+  const timer = setInterval(() => {
+    const s = useAppStore.getState();
+    const playing = playedElsewhere(s);
+    since += ELSEWHERE_PLAYING_MS;
+    if (!playing && since < ELSEWHERE_IDLE_MS) return;
+    since = 0;
+    void s.refreshRuns().then(() => {
+      if (playing) useAppStore.setState((st) => ({ elsewhereTick: st.elsewhereTick + 1 }));
+    });
+  }, ELSEWHERE_PLAYING_MS);
+  return () => clearInterval(timer);
+}
+
 /** Loads the runs and wires main's pushed events into the store; returns the unsubscribe. */
 export function connectAppEvents(): () => void {
   void useAppStore.getState().refreshRuns();
@@ -304,6 +341,7 @@ export function connectAppEvents(): () => void {
     }),
     subscribe('menu:command', onMenu),
     connectImportEvents(),
+    watchRunsPlayedElsewhere(),
   ];
   return () => offs.forEach((off) => off());
 }

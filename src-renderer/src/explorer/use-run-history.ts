@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { HierarchyFrame, RunRecord } from '../../../src-shared/api';
 import { call } from '../api-client';
-import type { DrillJob } from '../app-state';
+import { playedElsewhere, useAppStore, type DrillJob } from '../app-state';
 import type { Timeline } from '../scrubber-axis';
 import { useLoad } from '../use-call';
 import { FrameHistory } from './frame-history';
@@ -28,6 +28,9 @@ export interface RunHistory {
  * time as the scrubber reaches them), or of the drill running now (the entries it pushed).
  */
 export function useRunHistory(job: DrillJob | undefined, runId: string | undefined): RunHistory {
+  // A run another process plays (the CLI) is read again on each look at the runs, and once it has ended.
+  const elsewhere = useAppStore((s) => (playedElsewhere(s, runId) ? s.elsewhereTick : -1));
+  const status = useAppStore((s) => s.runs.find((r) => r.runId === runId)?.status);
   const saved = useLoad(async (signal) => {
     if (job || !runId) return undefined;
     const record = await call('runs:get', { runId }, { signal });
@@ -41,7 +44,7 @@ export function useRunHistory(job: DrillJob | undefined, runId: string | undefin
     }
     const history = new FrameHistory({ at, keyframes }, (seq) => call('runs:frames', { runId, seq, limit: SEGMENT_LIMIT }).then((p) => p.entries));
     return { runId, record, history };
-  }, [job ? undefined : runId]);
+  }, [job ? undefined : runId, status, elsewhere]);
 
   // A running drill: its head once the run store has it (the topology names each cluster's tenant).
   const liveRun = job?.run?.runId;

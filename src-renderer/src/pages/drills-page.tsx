@@ -4,7 +4,7 @@ import { timeLeftText } from '../../../src-shared/drill-eta';
 import { describeSetup } from '../../../src-shared/drill-setup';
 import { parseSeed, SEED_RANGE } from '../../../src-shared/seed-text';
 import { call } from '../api-client';
-import { useAppState, useAppStore, type DrillJob } from '../app-state';
+import { playedElsewhere, useAppState, useAppStore, type DrillJob } from '../app-state';
 import { onActivate, scenarioFacts } from '../format';
 import { FleetInventory } from '../fleet-inventory';
 import { RunPicker } from '../run-picker';
@@ -125,7 +125,9 @@ export function DrillsPage() {
   const visible = useAppStore((st) => st.page === 'drills');
   // Read again when the run's status changes: a run shown while it played (the newest, after a reload) is shown as it ended.
   const runStatus = useAppStore((st) => st.runs.find((r) => r.runId === runId)?.status);
-  const { data: loaded, error: recordError } = useLoad(() => (runId ? call('runs:overview', { runId }) : Promise.resolve(undefined)), [runId, runStatus]);
+  // And on each look at the runs while another process plays it (the CLI): its progress moves on here too.
+  const elsewhere = useAppStore((st) => (playedElsewhere(st, runId) ? st.elsewhereTick : -1));
+  const { data: loaded, error: recordError } = useLoad(() => (runId ? call('runs:overview', { runId }) : Promise.resolve(undefined)), [runId, runStatus, elsewhere]);
   // Its charts are drawn once the browser is idle with this page in view: a tab opened right after
   // launch is not kept waiting behind them (recharts draws synchronously).
   // The last run loaded is kept while the next loads: not shown under the other's name in the picker.
