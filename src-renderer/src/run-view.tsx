@@ -1,6 +1,6 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { RunOverview } from '../../src-shared/api';
-import { summedUp } from '../../src-shared/record-counts';
+import { callsAndRecords, summedUp } from '../../src-shared/record-counts';
 import { stopReasonAlone } from '../../src-shared/stop-reason';
 import { call } from './api-client';
 import { useAppState } from './app-state';
@@ -51,7 +51,7 @@ export const RunView = memo(function RunView({ record, takeFocus, onFocusTaken }
         <p className="muted">
           <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatDuration(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}
           {summed ? (
-            <>{t.kmsCalls.toLocaleString('en')} KMS calls · cache hit ratio {formatHitRatio(t.cacheHitRatio)} · {t.canaries.written.toLocaleString('en')} canary records written, {record.execution.status === 'completed' ? `${t.canaries.lost.toLocaleString('en')} lost` : 'lost ones counted only at a drill\'s end'}</>
+            <><span data-testid="run-calls">{callsAndRecords(t, record.eventCount)}</span> · cache hit ratio {formatHitRatio(t.cacheHitRatio)} · {t.canaries.written.toLocaleString('en')} canary records written, {record.execution.status === 'completed' ? `${t.canaries.lost.toLocaleString('en')} lost` : 'lost ones counted only at a drill\'s end'}</>
           ) : (
             <span data-testid="not-summed">
               {playing ? 'not summed up yet (the run is still playing)' : 'never summed up (the run did not finish)'}
@@ -89,7 +89,8 @@ export const RunView = memo(function RunView({ record, takeFocus, onFocusTaken }
             {v.evidence.observations?.length ? (
               <span className="evidence" data-testid="verdict-observations">
                 {v.evidence.records.length > 0 ? ' · ' : 'evidence: '}
-                {v.evidence.observations.length.toLocaleString('en')} call{v.evidence.observations.length === 1 ? '' : 's'} that never reached KMS (client-side observations{' '}
+                {/* A sample of many says so, as the reports do ("cited: the first 3 of the 751"): three calls are not the evidence, they are its first. */}
+                {observationsText(v.evidence.observations.length, v.evidence.supporting?.observations)} (client-side observations{' '}
                 {v.evidence.observations.slice(0, 4).map((n, k) => (
                   <span key={n}>
                     {k > 0 ? ', ' : ''}
@@ -153,3 +154,9 @@ const RunCharts = memo(function RunCharts({ record }: { record: RunOverview }) {
     </div>
   );
 });
+
+/** "3 calls that never reached KMS", or "the first 3 of the 751 calls that never reached KMS" when more support the verdict than it cites. */
+function observationsText(cited: number, supporting: number | undefined): string {
+  const calls = (n: number) => `${n.toLocaleString('en')} call${n === 1 ? '' : 's'} that never reached KMS`;
+  return supporting !== undefined && supporting > cited ? `the first ${cited.toLocaleString('en')} of the ${calls(supporting)}` : calls(cited);
+}

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callsAndRecords } from '../../src-shared/record-counts';
 import { e2eChromium, openBrowserApp, type BrowserApp } from '../support/browser-app';
 
 /**
@@ -41,6 +42,10 @@ describe.skipIf(!e2eChromium)('a drill played by the CLI, in an open window', ()
       // Once the CLI has saved it: judged, on the page already open.
       await drills.getByTestId('verdict').first().waitFor({ timeout: 15_000 });
       expect(await drills.getByText('the run is still playing').count()).toBe(0);
+      // Its calls and records as the CLI said them when it ended: the Audit page's count of records is accounted for.
+      const runId = (await drills.locator('.run-head code').first().textContent()) ?? '';
+      const run = app.services.runs.get(runId);
+      expect(await drills.getByTestId('run-calls').textContent()).toBe(callsAndRecords(run.totals, run.eventCount));
       await app.screenshot('drills-run-played-by-the-cli');
     } finally {
       if (cli.exitCode === null) cli.kill('SIGKILL');
