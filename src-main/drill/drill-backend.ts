@@ -26,6 +26,13 @@ export interface DrillBackendOptions {
   regions: string[];
   clock: Clock;
   seed: number;
+  /**
+   * The scenario's hash (runIdentity): the embedded KMS's key ids come from the seed *and* the
+   * scenario, so a re-run of a drill repeats its keys while two drills with one seed never share
+   * one — their records under one key ARN in the same store or the same exported folder would name
+   * another drill's tenant's key.
+   */
+  scenarioHash: string;
   runId: string;
   sink: CloudTrailSink;
   faults: FaultInjector;
@@ -77,7 +84,7 @@ export async function openDrillBackend(o: DrillBackendOptions): Promise<DrillBac
   const common = { sink: o.sink, clock: o.clock, runId: () => o.runId, ids: seededIds(`trail:${o.runId}`), maxAttempts: 1, sleep: async () => undefined };
   if (o.kind === 'embedded') {
     // A drill's own clients hand their requests to the embedded KMS in this process (see in-process-handler.ts).
-    const embedded = await startEmbeddedBackend({ clock: o.clock, ids: seededIds(`kms:${o.seed}`), inProcess: inProcessTransport(), onServiceEvent: o.onKmsEvent });
+    const embedded = await startEmbeddedBackend({ clock: o.clock, ids: seededIds(`kms:${o.seed}:${o.scenarioHash}`), inProcess: inProcessTransport(), onServiceEvent: o.onKmsEvent });
     const admin = embedded.factory('admin', common);
     const role = o.serviceAccount === 'vendor' ? 'vendor' : 'service';
     const service = embedded.factory(role, { ...common, faults: o.faults });

@@ -87,7 +87,7 @@ export async function runDrill(scenario: Scenario, options: RunDrillOptions = {}
   const trail = new RunTrail(() => clock.now(), start, ids.runId, options.eventSink, digest);
   const faults = new FaultInjector(seededRandom(seed));
   const backend = await openDrillBackend({
-    kind, endpoint: options.endpoint, profile: options.profile, regions: scenario.topology.regions, clock, seed, runId: ids.runId, sink: trail, faults, serviceAccount: scenario.topology.serviceAccount,
+    kind, endpoint: options.endpoint, profile: options.profile, regions: scenario.topology.regions, clock, seed, scenarioHash: ids.hash, runId: ids.runId, sink: trail, faults, serviceAccount: scenario.topology.serviceAccount,
     // What the embedded KMS does on its own is a CloudTrail record of the run too, as AWS writes it.
     onKmsEvent: (event) => trail.recordKmsEvent(buildKmsServiceEvent(event), event.at, event.keyId),
   }).catch(async (err: unknown) => {

@@ -45,6 +45,12 @@ describe('what the drills show', () => {
     expect(second.record.execution.eventSetSha256).not.toBe(first.record.execution.eventSetSha256);
     const other = await runWhole(scenario, { seed: 12 });
     expect(renderJsonReport(withoutExecution(other.full))).not.toBe(renderJsonReport(withoutExecution(first.full)));
+    // Its keys repeat with it; another drill with the same seed has keys of its own: a lookup by key ARN in a shared store finds one drill's calls.
+    expect(second.record.topology.keys.map((k) => k.arn)).toEqual(first.record.topology.keys.map((k) => k.arn));
+    const renamed = await runWhole({ ...scenario, name: 'revocation-and-restore-copy' });
+    const firstKeys = new Set(first.record.topology.keys.map((k) => k.arn));
+    expect(renamed.record.topology.keys.length).toBeGreaterThan(0);
+    for (const k of renamed.record.topology.keys) expect(firstKeys.has(k.arn), k.arn).toBe(false);
   });
 
   it('a drill over loopback HTTP to the embedded KMS makes the same record as one whose calls are handed over in-process', async () => {
