@@ -36,7 +36,7 @@ export function CloudTrailImport() {
       <h2 id="import-title">Import CloudTrail logs</h2>
       <p className="muted">Events already stored (same eventID) are counted as duplicates and not stored twice; a file with a malformed record is refused whole.</p>
       <h4>Log files</h4>
-      <ImportFilesForm onStarted={(jobId, files) => setFilesJob({ jobId, files })} />
+      <ImportFilesForm onStarted={(jobId, files) => setFilesJob({ jobId, files })} onChosen={() => setFilesJob(undefined)} />
       {view(filesJob)}
       <h4>CloudTrail LookupEvents</h4>
       <ImportLookupForm onStarted={(jobId) => setLookupJob({ jobId })} />

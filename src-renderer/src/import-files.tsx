@@ -12,7 +12,7 @@ const LOG_NAME = /\.(json|gz)$/i;
  * (`audit:import-files`): a browser has no file paths to give, and the desktop window uses the
  * same path. Files that cannot be sent are named here, before anything is sent.
  */
-export function ImportFilesForm({ onStarted }: { onStarted: (jobId: string, files: number) => void }) {
+export function ImportFilesForm({ onStarted, onChosen }: { onStarted: (jobId: string, files: number) => void; onChosen: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -20,6 +20,8 @@ export function ImportFilesForm({ onStarted }: { onStarted: (jobId: string, file
 
   const send = async (list: File[]) => {
     setError(undefined);
+    // A new choice: what became of the last one is not shown under what becomes of this one.
+    onChosen();
     const skipped = list.filter((f) => !LOG_NAME.test(f.name)).map((f) => f.name);
     const files = list.filter((f) => LOG_NAME.test(f.name));
     const large = files.filter((f) => f.size > MAX_BYTES).map((f) => f.name);

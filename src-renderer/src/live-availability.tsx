@@ -4,7 +4,7 @@ import { liveElapsed, type DrillJob } from './app-state';
 import { useChartWidth } from './charts/use-chart-width';
 import { AXIS, seriesColour, TOOLTIP_STYLE } from './charts/chart-colours';
 import { drillTickLabel, drillTicks } from './charts/time-ticks';
-import { NO_GRID_LINES, plainTick } from './charts/axis-tick';
+import { countTicks, NO_GRID_LINES, plainTick } from './charts/axis-tick';
 
 const DRILL_TICK = plainTick(drillTickLabel);
 const COUNT_TICK = plainTick(String);
@@ -34,6 +34,8 @@ export function LiveAvailability({ job }: { job: DrillJob }) {
   // The newest state holds until now: extend it to the present moment of the drill.
   const last = rows.at(-1);
   const data = last && elapsed > (last.at ?? 0) ? [...rows, { ...last, at: elapsed }] : rows;
+  // The most nodes seen serving in any one line: the axis's top, labelled, with no round tick crowding it.
+  const yMax = useMemo(() => rows.reduce((m, r) => Math.max(m, ...lines.map((_, i) => r[`s${i}`] ?? 0)), 0), [rows, lines]);
   const title = `Nodes serving, live · +${formatDuration(elapsed)} of ${formatDuration(duration)}`;
   return (
     <figure className="chart live-chart" data-testid="live-availability" aria-label={`Nodes serving in ${job.title}, live`}>
@@ -42,7 +44,7 @@ export function LiveAvailability({ job }: { job: DrillJob }) {
         <CartesianGrid vertical={false} verticalCoordinatesGenerator={NO_GRID_LINES} stroke={AXIS.stroke} />
         <XAxis dataKey="at" type="number" domain={[0, duration]} ticks={drillTicks(duration)} interval={0} stroke={AXIS.stroke} tick={DRILL_TICK} />
         {/* Up to the most nodes seen serving (the whole fleet at the start), not a round number above it: a full fleet fills the chart. */}
-        <YAxis allowDecimals={false} domain={[0, 'dataMax']} interval={0} stroke={AXIS.stroke} tick={COUNT_TICK} width={40} />
+        <YAxis allowDecimals={false} domain={[0, yMax]} ticks={countTicks(yMax)} interval={0} stroke={AXIS.stroke} tick={COUNT_TICK} width={40} />
         <Tooltip {...TOOLTIP_STYLE} labelFormatter={(v) => `+${formatDuration(Number(v))}`} />
         {lines.map((c, i) => <Line key={c} name={c} type="stepAfter" dataKey={`s${i}`} stroke={seriesColour(i)} dot={false} isAnimationActive={false} />)}
       </LineChart> : null}</div>

@@ -47,7 +47,18 @@ export function RunTenants({ runId, tenants, stoppedAt }: { runId: string; tenan
           </tbody>
         </table>
       ) : null}
-      {more > 0 ? <p className="muted" data-testid="tenants-more">{`${n(more)} more tenant${more === 1 ? ' was' : 's were'} hurt: the report (Reports page) lists every tenant, and the Explorer's “Only tenants with something down or at risk” shows them.`}</p> : null}
+      {more > 0 ? <p className="muted" data-testid="tenants-more">{moreHurtText(more, tenants.affected)}</p> : null}
     </section>
   );
+}
+
+/**
+ * Where the tenants beyond the table are. The Explorer's filter is of the moment it shows, and it
+ * opens at the run's end, when a failover drill's tenants have recovered: "shows them" led to an
+ * empty list. So it says which moment to look at.
+ */
+function moreHurtText(more: number, shown: TenantsSummary['affected']): string {
+  const firstDown = Math.min(...shown.map((t) => t.downFrom ?? Number.POSITIVE_INFINITY));
+  const when = Number.isFinite(firstDown) ? `: scrub to +${formatMoment(firstDown)}, when the first of those above went down` : '';
+  return `${more.toLocaleString('en')} more tenant${more === 1 ? ' was' : 's were'} hurt: the report (Reports page) lists every tenant. The Explorer's “Only tenants with something down or at risk” lists those hurt at the moment it shows${when}.`;
 }

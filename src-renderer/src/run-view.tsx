@@ -8,7 +8,7 @@ import { useLoad } from './use-call';
 import { BucketBars, type BucketAxis } from './charts/bucket-bars';
 import { coarserBucket, rebucket } from './charts/chart-range';
 import { LineChart } from './charts/line-chart';
-import { formatDuration, formatHitRatio, outcomeBadge } from './format';
+import { formatDuration, formatHitRatio, formatMoment, outcomeBadge } from './format';
 import { RunTenants } from './run-tenants';
 import { counted } from '../../src-shared/count';
 import { focusIsLost } from './focus-is-lost';
@@ -49,7 +49,7 @@ export const RunView = memo(function RunView({ record, takeFocus, onFocusTaken }
         {record.dataAtRisk.length > 0 ? <span className="badge fail">{counted(record.dataAtRisk.length, 'item')} of data at risk</span> : null}
         {stopped ? <p>Why it stopped: <span data-testid="run-stop-reason">{stopped}</span></p> : null}
         <p className="muted">
-          <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatDuration(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}
+          <code>{runId}</code> · {record.backend.kind} KMS · seed {record.scenario.seed} · {played < record.scenario.duration ? `${formatMoment(played)} of ${formatDuration(record.scenario.duration)}` : formatDuration(record.scenario.duration)} simulated ·{' '}
           {summed ? (
             <><span data-testid="run-calls">{callsAndRecords(t, record.eventCount)}</span> · cache hit ratio {formatHitRatio(t.cacheHitRatio)} · {t.canaries.written.toLocaleString('en')} canary records written, {record.execution.status === 'completed' ? `${t.canaries.lost.toLocaleString('en')} lost` : 'lost ones counted only at a drill\'s end'}</>
           ) : (

@@ -3,6 +3,7 @@ import type { RunRecord } from '../../src-shared/run-record';
 import { denseRows } from '../../src-renderer/src/charts/bucket-bars';
 import { coarserBucket, rebucket } from '../../src-renderer/src/charts/chart-range';
 import { bucketName, drillTickLabel, drillTicks, wallTickLabel, wallTicks } from '../../src-renderer/src/charts/time-ticks';
+import { countTicks } from '../../src-renderer/src/charts/axis-tick';
 import { builtIn, runWhole } from '../support/drill-run';
 
 /**
@@ -65,5 +66,23 @@ describe('the charts of a year-long run', () => {
     // Each failed call sits in some bucket's bar.
     expect(errors.rows.filter((r) => Object.entries(r).some(([k, v]) => k !== 'mid' && v > 0)).length).toBeGreaterThan(0);
     expect(sum(rebucket(year.series.errorsByCode, bucket))).toBe(sum(year.series.errorsByCode));
+  });
+});
+
+/** The live chart of a 604-node fleet drew its round tick 600 and its top 604 on top of each other. */
+describe('a count axis up to the whole fleet', () => {
+  it('has round ticks and the fleet size on top, none of them crowding it', () => {
+    expect(countTicks(604)).toEqual([0, 200, 400, 604]);
+    expect(countTicks(1003)).toEqual([0, 500, 1003]);
+    expect(countTicks(3000)).toEqual([0, 1000, 2000, 3000]);
+    expect(countTicks(3)).toEqual([0, 1, 2, 3]);
+    expect(countTicks(1)).toEqual([0, 1]);
+    expect(countTicks(0)).toEqual([0]);
+    for (const max of [7, 58, 604, 1003, 3006, 12_501]) {
+      const ticks = countTicks(max);
+      expect(ticks.at(-1)).toBe(max);
+      // No label within a tenth of the axis of the one above it.
+      for (let i = 1; i < ticks.length; i++) expect((ticks[i]! - ticks[i - 1]!) / max, `${max}: ${ticks.join(', ')}`).toBeGreaterThanOrEqual(0.1);
+    }
   });
 });

@@ -32,3 +32,17 @@ export function plainTick(format: (value: number) => string) {
  * measuring a label for every bucket; there are none to draw.
  */
 export const NO_GRID_LINES = (): number[] => [];
+
+/**
+ * Ticks of a count axis from 0 up to `max` itself (the whole fleet, say): round steps, and `max` on
+ * top. A round tick too near `max` is left out — recharts drew 600 and 604 on top of each other.
+ */
+export function countTicks(max: number, about = 4): number[] {
+  if (!(max > 0)) return [0];
+  const rough = max / about;
+  const p = 10 ** Math.floor(Math.log10(rough));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * p).find((c) => c >= rough) ?? rough);
+  const ticks: number[] = [];
+  for (let t = 0; t < max - step * 0.4; t += step) ticks.push(t);
+  return [...ticks, max];
+}

@@ -27,7 +27,7 @@ export interface BlastRadius {
 export function blastTitle(target: BlastTarget): string {
   // What a region's outage takes: KMS there, so every key there and what calls KMS with it (a zone outage in the region is not in it).
   if (target.kind === 'region') return `KMS in the ${target.region} region`;
-  return target.kind === 'cmk' ? `the CMK ${target.label} (every region)` : `the replica ${target.label}`;
+  return target.kind === 'cmk' ? `the CMK ${target.label} (every region)` : `the ${target.label}`;
 }
 
 /**

@@ -116,7 +116,11 @@ export function ExplorerPage() {
 
   const find = (e: FormEvent) => {
     e.preventDefault();
-    if (!term) return;
+    // An empty box finds nothing, and a note about the last words would stay under it as if it still applied.
+    if (!term) {
+      setSearchNote('Type a tenant, cluster, node, key or region to find.');
+      return;
+    }
     // A region's name is in every ARN there: it names the region, whose blast radius is the answer, not its first tenant.
     const region = regions.find((r) => r.toLowerCase() === term);
     if (region) {

@@ -67,7 +67,9 @@ export function ReportsPage() {
         {summary ? (
           <p className="muted">
             {summary.title} · {expectationsText(summary)} ·{' '}
-            {summedUp(summary) ? `${summary.kmsCalls.toLocaleString('en')} KMS calls` : 'calls never summed up (its report counts its records in the event store)'} · {stopReasonText(summary) ?? summary.status} · started {formatUtc(summary.startedAt)}
+            {/* A run still playing is not a dead one: it is summed up at its end (the Drills page's words). */}
+            {summedUp(summary) ? `${summary.kmsCalls.toLocaleString('en')} KMS calls` : summary.status === 'started' ? 'not summed up yet (the run is still playing; a report now counts its records so far in the event store)' : 'calls never summed up (its report counts its records in the event store)'}
+            {summary.status === 'started' ? '' : ` · ${stopReasonText(summary) ?? summary.status}`} · started {formatUtc(summary.startedAt)}
           </p>
         ) : null}
         {runId ? (
