@@ -54,21 +54,55 @@ export function reuseSigner(client: KMSClient): void {
  * configuration on every call, three times (`{ ...config }` in its endpoint, serialize and
  * deserialize steps). Its own object is in V8's slow dictionary mode — the SDK redefines
  * `credentials` on it as an accessor, which turns an object so — and each copy of its 44 properties
- * costs ~8 µs on Node 20 (~6 on Node 24), ten times a copy of the same properties in fast mode.
+ * costs ~8 µs on Node 20 (~6 on Node 24), ten times a copy of the same properties in fast mode,
+ * and allocates a dictionary of ~7 KB.
  *
- * The copy has the same properties and the same `credentials` accessor: its getter and setter close
- * over the SDK's own state, so credentials set through either object are what both give. The steps
- * that write to the configuration as calls go (the signer's clock-skew offset, its signing region)
- * hold the SDK's object and keep reading and writing it; the copy serves the steps that only read
- * it: endpoint resolution (per command, from `client.config`) and serialization (re-registered
- * here, under the names it had, so it replaces the SDK's). Call it after anything that changes
+ * The copy has the same properties in the same order, and a `credentials` accessor that reads and
+ * writes the SDK's own: credentials set through either object are what both give. Its getter and
+ * setter are the same two functions for every client's copy, because V8 keeps an object fast only
+ * while it follows the shape of the objects built before it: a copy whose accessor has functions
+ * of its own is put in dictionary mode at once. (Copying the SDK's accessor itself, as this did
+ * first, kept only the first client of a process fast; a drill's nodes each have a client of their
+ * own, so a thousand-tenant drill copied in dictionary mode on all but one.) The steps that write
+ * to the configuration as calls go (the signer's clock-skew offset, its signing region) hold the
+ * SDK's object and keep reading and writing it; the copy serves the steps that only read it:
+ * endpoint resolution (per command, from `client.config`) and serialization (re-registered here,
+ * under the names it had, so it replaces the SDK's). Call it after anything that changes
  * `client.config`, as `reuseSigner`.
  */
 export function quicklyCopiedConfig(client: KMSClient): void {
   const sdkConfig = client.config;
-  const copy = Object.create(Object.getPrototypeOf(sdkConfig) as object | null, Object.getOwnPropertyDescriptors(sdkConfig)) as typeof sdkConfig;
+  const descriptors = Object.getOwnPropertyDescriptors(sdkConfig);
+  for (const [name, descriptor] of Object.entries(descriptors)) {
+    if (descriptor.get || descriptor.set) descriptors[name] = { ...sharedAccessor(name), enumerable: descriptor.enumerable ?? false, configurable: descriptor.configurable ?? false };
+  }
+  const copy = Object.create(Object.getPrototypeOf(sdkConfig) as object | null, descriptors) as typeof sdkConfig;
+  configBehind.set(copy, sdkConfig);
   (client as { config: typeof sdkConfig }).config = copy;
   client.middlewareStack.use(getSchemaSerdePlugin(copy as unknown as Parameters<typeof getSchemaSerdePlugin>[0]));
+}
+
+/** Each quick copy's SDK configuration, which its accessors read and write. */
+const configBehind = new WeakMap<object, object>();
+/** One getter and setter per accessor property name, shared by every copy (see quicklyCopiedConfig). */
+const accessors = new Map<string, { get: () => unknown; set: (value: unknown) => void }>();
+
+function sharedAccessor(name: string): { get: () => unknown; set: (value: unknown) => void } {
+  let pair = accessors.get(name);
+  if (!pair) {
+    pair = {
+      get(this: object) {
+        const behind = configBehind.get(this);
+        return behind ? Reflect.get(behind, name) : undefined;
+      },
+      set(this: object, value: unknown) {
+        const behind = configBehind.get(this);
+        if (behind) Reflect.set(behind, name, value);
+      },
+    };
+    accessors.set(name, pair);
+  }
+  return pair;
 }
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;

@@ -50,6 +50,30 @@ describe('SDK clients built once per client: signer, hashing and parsed endpoint
     client.destroy();
   });
 
+  it("keeps each client's credentials its own though every quick copy shares one accessor", async () => {
+    const admin = credentialsOf(backend.kms.identity('admin'));
+    const service = credentialsOf(backend.kms.identity('service'));
+    const build = (credentials: typeof admin) => {
+      const client = new KMSClient({ region: 'us-east-1', endpoint: parsedEndpoint(backend.endpoint), credentials, maxAttempts: 1 });
+      reuseSigner(client);
+      quicklyCopiedConfig(client);
+      return client;
+    };
+    const asAdmin = build(admin);
+    const asService = build(service);
+    // The service role may not create keys; the admin may: each client signed with its own credentials.
+    expect((await asAdmin.send(new CreateKeyCommand({ Description: 'made by the admin' }))).KeyMetadata?.Description).toBe('made by the admin');
+    expect(await failure(asService.send(new CreateKeyCommand({})))).toMatchObject({ name: 'AccessDeniedException' });
+    // Credentials set on one client's configuration change that client only.
+    (asService.config as { credentials: unknown }).credentials = admin;
+    expect((await asService.send(new CreateKeyCommand({ Description: 'now as the admin' }))).KeyMetadata?.Description).toBe('now as the admin');
+    (asAdmin.config as { credentials: unknown }).credentials = service;
+    expect(await failure(asAdmin.send(new CreateKeyCommand({})))).toMatchObject({ name: 'AccessDeniedException' });
+    expect((await asService.send(new CreateKeyCommand({ Description: 'still the admin' }))).KeyMetadata?.Description).toBe('still the admin');
+    asAdmin.destroy();
+    asService.destroy();
+  });
+
   it('parses an endpoint as the SDK does, port and path included', () => {
     expect(parsedEndpoint('http://127.0.0.1:4566')).toEqual({ protocol: 'http:', hostname: '127.0.0.1', port: 4566, path: '/' });
     expect(parsedEndpoint('https://kms.eu-west-1.amazonaws.com')).toEqual({ protocol: 'https:', hostname: 'kms.eu-west-1.amazonaws.com', port: undefined, path: '/' });
