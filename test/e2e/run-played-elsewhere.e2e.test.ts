@@ -10,7 +10,7 @@ import { e2eChromium, openBrowserApp, type BrowserApp } from '../support/browser
  * A drill the CLI plays pushes nothing to an open window. The window showed such a run as "still
  * playing" long after the CLI had saved it, and its Explorer frozen, until a reload. Here the window
  * is open first, the CLI plays a drill into the same data folder, and the window shows the run
- * while it plays and then as it ended — with no reload.
+ * while it plays — its Explorer's moments growing — and then as it ended, with no reload.
  */
 describe.skipIf(!e2eChromium)('a drill played by the CLI, in an open window', () => {
   let home: string;
@@ -38,7 +38,17 @@ describe.skipIf(!e2eChromium)('a drill played by the CLI, in an open window', ()
     try {
       const drills = page.locator('#page-drills');
       await drills.getByText('the run is still playing').first().waitFor({ timeout: 30_000 });
+      // The Explorer follows it as it plays: its moments grow, read a few at a time, no reload.
+      await page.getByRole('tab', { name: 'Explorer' }).click();
+      const moment = page.locator('#page-explorer [data-testid="scrubber"] output');
+      const count = async () => Number(/of ([\d,]+)\)/.exec((await moment.textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
+      await expect.poll(count, { timeout: 15_000 }).toBeGreaterThan(1);
+      const first = await count();
+      await expect.poll(count, { timeout: 20_000 }).toBeGreaterThan(first);
       expect(await exited).toBe(0);
+      // Once saved: the run as it ended, its judged end the last moment.
+      await expect.poll(async () => (await moment.textContent()) ?? '', { timeout: 15_000 }).toContain('the end of the run, as judged');
+      await page.getByRole('tab', { name: 'Drills' }).click();
       // Once the CLI has saved it: judged, on the page already open.
       await drills.getByTestId('verdict').first().waitFor({ timeout: 15_000 });
       expect(await drills.getByText('the run is still playing').count()).toBe(0);

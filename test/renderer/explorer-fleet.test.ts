@@ -82,6 +82,41 @@ describe('the Explorer at fleet size', () => {
     }
   });
 
+  it('grows with a run another process is still writing: new moments added, the last segment read again, the rest kept', async () => {
+    const keyframes = all.filter((e) => e.keyframe).map((e) => e.seq);
+    expect(keyframes.length).toBeGreaterThan(1);
+    // Written so far: part of the first keyframe's segment, as when the window looks mid-run.
+    let written = Math.floor(keyframes[1]! / 2);
+    expect(written).toBeGreaterThan(3);
+    const loads: number[] = [];
+    const segment = (k: number) => {
+      loads.push(k);
+      const next = keyframes.find((x) => x > k) ?? Infinity;
+      return all.filter((e) => e.seq >= k && e.seq < Math.min(next, written));
+    };
+    const page = (offset: number) => ({ at: all.slice(offset, written).map((e) => e.at), keyframes: keyframes.filter((k) => k >= offset && k < written) });
+    const h = new FrameHistory({ at: [], keyframes: [] }, segment);
+    expect(h.grow(page(0), 0)).toBe(written);
+    const whole = replayAll(all);
+    expect(sorted((await h.frameAt(written - 1)).frame)).toEqual(sorted(whole[written - 1]!));
+    expect(sorted((await h.frameAt(2)).frame)).toEqual(sorted(whole[2]!));
+    expect(loads).toEqual([0]);
+
+    // The run goes on to its end; the window reads only what was added since.
+    const before = h.length;
+    written = all.length;
+    expect(h.grow(page(before), before)).toBe(all.length - before);
+    expect(h.grow(page(before), before)).toBe(0);
+    expect(h.length).toBe(all.length);
+    // A moment past what was known, in the segment read before it grew: read again, and right.
+    const further = before + 1;
+    expect(sorted((await h.frameAt(further)).frame)).toEqual(sorted(whole[further]!));
+    expect(sorted((await h.frameAt(all.length - 1)).frame)).toEqual(sorted(whole[all.length - 1]!));
+    // The segment that grew was read again once, the next one once; neither again after that.
+    await h.frameAt(1);
+    expect(loads).toEqual([0, 0, h.keyframeOf(all.length - 1)]);
+  });
+
   it('keeps each tenant’s counts from moment to moment exactly as counting afresh does', async () => {
     const topology = fleetTopology(record.topology);
     const kept = new FleetState(topology);

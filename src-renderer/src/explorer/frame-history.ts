@@ -43,6 +43,25 @@ export class FrameHistory {
     this.index = index;
   }
 
+  /**
+   * A saved run another process still plays has more moments: `page` lists them from entry
+   * `offset` on (runs:moments). What was known stays as it was — entries never change once written
+   * — but the last segment may have gained entries, so it is loaded again when next reached.
+   * Returns how many moments were added.
+   */
+  grow(page: { at: readonly number[]; keyframes: readonly number[] }, offset: number): number {
+    const known = this.length;
+    const skip = known - offset;
+    if (skip < 0 || skip >= page.at.length) return 0;
+    const lastKeyframe = this.keyframeOf(known - 1);
+    this.index = {
+      at: [...this.index.at, ...page.at.slice(skip)],
+      keyframes: [...this.index.keyframes, ...page.keyframes.filter((k) => k >= known)],
+    };
+    this.segments.delete(lastKeyframe);
+    return this.length - known;
+  }
+
   /** The keyframe at or before `seq`. */
   keyframeOf(seq: number): number {
     const k = this.index.keyframes;
@@ -80,7 +99,12 @@ export class FrameHistory {
   async frameAt(seq: number): Promise<{ frame: HierarchyFrame; entry: FrameEntry }> {
     const target = Math.max(0, Math.min(seq, this.length - 1));
     const keyframe = this.keyframeOf(target);
-    const entries = await this.segment(keyframe);
+    let entries = await this.segment(keyframe);
+    // The last segment, loaded before the history grew (grow): loaded again, now with the new entries.
+    if (target - keyframe >= entries.length && this.keep > 0) {
+      this.segments.delete(keyframe);
+      entries = await this.segment(keyframe);
+    }
     // Forward within the same segment: apply only what lies between; otherwise start at the keyframe.
     const from = this.position >= keyframe && this.position <= target && this.keyframeOf(this.position) === keyframe ? this.position + 1 : keyframe;
     if (from === keyframe) this.replay = new HierarchyReplay();

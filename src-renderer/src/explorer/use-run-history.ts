@@ -28,23 +28,32 @@ export interface RunHistory {
  * time as the scrubber reaches them), or of the drill running now (the entries it pushed).
  */
 export function useRunHistory(job: DrillJob | undefined, runId: string | undefined): RunHistory {
-  // A run another process plays (the CLI) is read again on each look at the runs, and once it has ended.
-  const elsewhere = useAppStore((s) => (playedElsewhere(s, runId) ? s.elsewhereTick : -1));
+  // A run is read whole when picked and again once it has ended (its status changes).
   const status = useAppStore((s) => s.runs.find((r) => r.runId === runId)?.status);
   const saved = useLoad(async (signal) => {
     if (job || !runId) return undefined;
     const record = await call('runs:get', { runId }, { signal });
-    const at: number[] = [];
-    const keyframes: number[] = [];
-    for (let offset = 0; ; offset += MOMENTS_PAGE) {
-      const page = await call('runs:moments', { runId, offset, limit: MOMENTS_PAGE }, { signal });
-      at.push(...page.at);
-      keyframes.push(...page.keyframes);
-      if (page.at.length < MOMENTS_PAGE || at.length >= page.total) break;
-    }
-    const history = new FrameHistory({ at, keyframes }, (seq) => call('runs:frames', { runId, seq, limit: SEGMENT_LIMIT }).then((p) => p.entries));
+    const history = new FrameHistory({ at: [], keyframes: [] }, (seq) => call('runs:frames', { runId, seq, limit: SEGMENT_LIMIT }).then((p) => p.entries));
+    await readNewMoments(runId, history, signal);
     return { runId, record, history };
-  }, [job ? undefined : runId, status, elsewhere]);
+  }, [job ? undefined : runId, status]);
+  const data = saved.data?.runId === runId ? saved.data : undefined;
+
+  // While another process plays it (the CLI), each look at the runs reads only the moments added
+  // since: at fleet size its head is ~2 MB and a keyframe's segment more, which reading the whole
+  // run again every few seconds fetched and replayed each time. Its topology and scenario do not
+  // change while it plays; what it ended as is read whole when its status changes.
+  const elsewhere = useAppStore((s) => (playedElsewhere(s, runId) ? s.elsewhereTick : -1));
+  const [grown, setGrown] = useState(0);
+  useEffect(() => {
+    if (elsewhere < 0 || !data) return;
+    const abort = new AbortController();
+    readNewMoments(data.runId, data.history, abort.signal).then(
+      (added) => added > 0 && !abort.signal.aborted && setGrown((g) => g + 1),
+      () => undefined, // the next look tries again
+    );
+    return () => abort.abort();
+  }, [elsewhere, data]);
 
   // A running drill: its head once the run store has it (the topology names each cluster's tenant).
   const liveRun = job?.run?.runId;
@@ -69,12 +78,24 @@ export function useRunHistory(job: DrillJob | undefined, runId: string | undefin
   if (job) {
     return { record: liveRecord?.topology.keys.length ? liveRecord : undefined, history: liveHistory, moments: job.history.length, judgedEnd: false, error: undefined, version: job.version };
   }
-  const data = saved.data?.runId === runId ? saved.data : undefined;
   const judgedEnd = data?.record.execution.status === 'completed';
   return {
     record: data?.record, history: data?.history, moments: data ? data.history.length + (judgedEnd ? 1 : 0) : 0, judgedEnd,
-    error: saved.error, version: 0,
+    error: saved.error, version: grown,
   };
+}
+
+/** Adds to `history` the moments the run store holds past it, a page at a time; how many were added. */
+async function readNewMoments(runId: string, history: FrameHistory, signal: AbortSignal): Promise<number> {
+  let added = 0;
+  for (;;) {
+    const offset = history.length;
+    const page = await call('runs:moments', { runId, offset, limit: MOMENTS_PAGE }, { signal });
+    if (signal.aborted) return added;
+    const n = history.grow(page, offset);
+    added += n;
+    if (n === 0 || page.at.length < MOMENTS_PAGE || history.length >= page.total) return added;
+  }
 }
 
 /** What the scrubber points at: the hierarchy after an entry, or the judged end. */
