@@ -21,15 +21,15 @@ export class WriteSkippedError extends Error {
   override name = 'WriteSkippedError';
 }
 
+/** Young generation of the writer thread's heap, MiB. */
+const WRITER_YOUNG_GENERATION_MB = 8;
+
 /**
  * The calling thread's side of the store's writer thread (store-writer-worker.ts). Batches are
  * transferred, not copied, and written in the order given; several may be in flight, so the
  * caller encodes the next while the worker writes the last. A write that fails rejects with the
  * store's error, and the writes sent after it reject with WriteSkippedError.
  */
-/** Young generation of the writer thread's heap, MiB. */
-const WRITER_YOUNG_GENERATION_MB = 8;
-
 export class BackgroundWriter {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (result: WriteResult) => void; reject: (err: Error) => void }>();

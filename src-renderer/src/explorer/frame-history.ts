@@ -25,6 +25,8 @@ export class FrameHistory {
   private replay = new HierarchyReplay();
   /** The entry the replay stands at (-1: none applied). */
   private position = -1;
+  /** The moments as grown by `grow`, in arrays of this history's own. */
+  private grown: { at: number[]; keyframes: number[] } | undefined;
 
   /** `keep`: segments kept once loaded (0: ask the loader every time, as for a live drill's growing history in memory). */
   constructor(private index: MomentIndex, private readonly load: SegmentLoader, private readonly keep = 4) {}
@@ -41,6 +43,7 @@ export class FrameHistory {
   /** A live drill's history grows: its moments now. */
   extend(index: MomentIndex): void {
     this.index = index;
+    this.grown = undefined;
   }
 
   /**
@@ -54,10 +57,11 @@ export class FrameHistory {
     const skip = known - offset;
     if (skip < 0 || skip >= page.at.length) return 0;
     const lastKeyframe = this.keyframeOf(known - 1);
-    this.index = {
-      at: [...this.index.at, ...page.at.slice(skip)],
-      keyframes: [...this.index.keyframes, ...page.keyframes.filter((k) => k >= known)],
-    };
+    // Copied once into arrays of its own, then added to in place: a look costs what was added.
+    if (!this.grown) this.grown = { at: [...this.index.at], keyframes: [...this.index.keyframes] };
+    for (let i = skip; i < page.at.length; i++) this.grown.at.push(page.at[i] as number);
+    for (const k of page.keyframes) if (k >= known) this.grown.keyframes.push(k);
+    this.index = this.grown;
     this.segments.delete(lastKeyframe);
     return this.length - known;
   }
