@@ -6,7 +6,7 @@ import { KeyCache, type CacheStats } from './key-cache';
 import { KmsCallError } from './kms-port';
 import { failoverAdvice } from './kms-region-router';
 import { REVOCATION_CODES, type NodeContext } from './node-context';
-import { countOperations, decryptRecords, encryptRecords, type NodeKeyAccess } from './node-records';
+import { countOperations, decryptOneCached, decryptRecords, encryptOneCached, encryptRecords, type NodeKeyAccess } from './node-records';
 import type { PlainRecord, SealedRecord } from './record-cipher-pool';
 import { runReencryptJob, type ReencryptOptions, type ReencryptResult } from './reencrypt-job';
 import { KEY_BYTES, SecretKey } from './secret-key';
@@ -242,10 +242,12 @@ export class EnvelopeNode {
     return decryptRecords(this.access, records);
   }
   async encryptRecord(database: string, recordId: string, plaintext: Uint8Array): Promise<Uint8Array> {
-    return (await encryptRecords(this.access, database, [{ recordId, plaintext }]))[0] as Uint8Array;
+    const record = { recordId, plaintext };
+    return encryptOneCached(this.access, database, record) ?? ((await encryptRecords(this.access, database, [record]))[0] as Uint8Array);
   }
   async decryptRecord(recordId: string, sealed: Uint8Array): Promise<Uint8Array> {
-    return (await decryptRecords(this.access, [{ recordId, sealed }]))[0] as Uint8Array;
+    const record = { recordId, sealed };
+    return decryptOneCached(this.access, record) ?? ((await decryptRecords(this.access, [record]))[0] as Uint8Array);
   }
   /** Counts bulk operations (and bytes) against the current key's cache limits without doing the crypto. */
   countOperations(database: string, operations: number, bytes = 0): Promise<void> {

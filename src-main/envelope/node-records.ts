@@ -4,7 +4,7 @@ import { UnknownRecordKeyError } from './envelope-errors';
 import type { DatabaseState } from './hierarchy-state';
 import type { KeyCache } from './key-cache';
 import type { PlainRecord, RecordCipherPool, SealedRecord } from './record-cipher-pool';
-import { RECORD_OVERHEAD, keyRefLabel, readKeyRef } from './record-format';
+import { RECORD_OVERHEAD, keyRefLabel, readKeyRef, type KeyRef } from './record-format';
 import type { SecretKey } from './secret-key';
 
 /** What record crypto needs from a node: its databases and its cached database keys. */
@@ -66,11 +66,7 @@ export async function encryptRecords(node: NodeKeyAccess, database: string, reco
 export async function decryptRecords(node: NodeKeyAccess, records: readonly SealedRecord[]): Promise<Uint8Array[]> {
   const groups = new Map<string, { db: DatabaseState; version: number; indexes: number[] }>();
   records.forEach((r, i) => {
-    const ref = readKeyRef(r.sealed, r.recordId);
-    const db = node.databaseByKeyId(ref.keyId);
-    if (!db || !db.keys.some((k) => k.version === ref.version)) {
-      throw new UnknownRecordKeyError(`Record '${r.recordId}' was sealed with key ${keyRefLabel(ref)}, which node ${node.id} does not hold${db ? ` (database ${db.name} has ${db.keys.map((k) => `v${k.version}`).join(', ')})` : ''}.`);
-    }
+    const { ref, db } = sealedWith(node, r);
     const group = groups.get(keyRefLabel(ref)) ?? { db, version: ref.version, indexes: [] };
     group.indexes.push(i);
     groups.set(keyRefLabel(ref), group);
@@ -81,6 +77,51 @@ export async function decryptRecords(node: NodeKeyAccess, records: readonly Seal
     indexes.forEach((index, k) => (out[index] = opened[k] as Uint8Array));
   }
   return out;
+}
+
+/** The database and key version a record names in its header; UnknownRecordKeyError when this node holds no such key. */
+function sealedWith(node: NodeKeyAccess, r: SealedRecord): { ref: KeyRef; db: DatabaseState } {
+  const ref = readKeyRef(r.sealed, r.recordId);
+  const db = node.databaseByKeyId(ref.keyId);
+  if (!db || !db.keys.some((k) => k.version === ref.version)) {
+    throw new UnknownRecordKeyError(`Record '${r.recordId}' was sealed with key ${keyRefLabel(ref)}, which node ${node.id} does not hold${db ? ` (database ${db.name} has ${db.keys.map((k) => `v${k.version}`).join(', ')})` : ''}.`);
+  }
+  return { ref, db };
+}
+
+/**
+ * One record sealed under the database's current key, at once, when that key is in the cache with
+ * allowance left: what a drill's canaries do at every sweep, where a batch's bookkeeping (slices,
+ * promises, groups) cost more than the AES. Counted against the key as `inBudget` counts a slice
+ * of one. Undefined when the key must first be unwrapped or refreshed: the caller then takes the
+ * batch path, which does that (and counts the cache miss once, as it always did).
+ */
+export function encryptOneCached(node: NodeKeyAccess, database: string, record: PlainRecord): Uint8Array | undefined {
+  const db = node.database(database);
+  const version = db.currentVersion;
+  return withCachedKey(node, db, version, record.plaintext.length, (key) => node.pool.sealOne(key, { keyId: db.keyId, version }, record));
+}
+
+/** One record opened at once with its key from the cache, as `encryptOneCached`; undefined when the key is not at hand. */
+export function decryptOneCached(node: NodeKeyAccess, record: SealedRecord): Uint8Array | undefined {
+  const { ref, db } = sealedWith(node, record);
+  return withCachedKey(node, db, ref.version, record.sealed.length - RECORD_OVERHEAD, (key) => node.pool.openOne(key, record));
+}
+
+function withCachedKey(node: NodeKeyAccess, db: DatabaseState, version: number, bytes: number, work: (key: SecretKey) => Uint8Array): Uint8Array | undefined {
+  const name = databaseKeyName(node.id, db.name, version);
+  // `has` first: it neither counts a miss nor evicts, so a key not at hand is left to the batch path as it was.
+  if (!node.cache.has(name)) return undefined;
+  const budget = node.cache.budget(name);
+  if (!budget || budget.operations < 1) return undefined;
+  const key = node.cache.get(name);
+  if (!key || key.destroyed) return undefined;
+  try {
+    return work(key);
+  } finally {
+    // Counted whether or not it opened, as a failed slice is.
+    node.cache.count(name, 1, bytes);
+  }
 }
 
 /**

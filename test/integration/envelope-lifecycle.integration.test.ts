@@ -132,6 +132,31 @@ describe('a tenant cluster from CMK to records', () => {
     expect(node.cacheStats().evictionsByReason['max-operations']).toBeGreaterThanOrEqual(120 / 7 - 1);
   });
 
+  it('one record at a time counts against the cache limits exactly as a batch does: keys refreshed at the same operations', async () => {
+    const cmk = await f.createCmk();
+    const cluster = await f.cluster({ cmk: cmk.keyId, cacheLimits: { maxOperations: 5 } });
+    const single = await cluster.addNode('n1');
+    const batched = await cluster.addNode('n2');
+    for (const node of [single, batched]) await node.addDatabase('orders');
+    const records = Array.from({ length: 12 }, (_, i) => ({ recordId: `r${i}`, plaintext: bytes(`value ${i}`) }));
+    const one: Uint8Array[] = [];
+    for (const r of records) one.push(await single.encryptRecord('orders', r.recordId, r.plaintext));
+    const opened: Uint8Array[] = [];
+    for (const [i, s] of one.entries()) opened.push(await single.decryptRecord(`r${i}`, s));
+    const many = await batched.encryptRecords('orders', records);
+    const manyOpened = await batched.decryptRecords(many.map((sealed, i) => ({ recordId: `r${i}`, sealed })));
+    expect(opened.map(text)).toEqual(records.map((r) => text(r.plaintext)));
+    expect(manyOpened.map(text)).toEqual(records.map((r) => text(r.plaintext)));
+    // 24 operations at 5 a key: the master key (and its database key with it) evicted after operations 5, 10, 15 and 20,
+    // and unwrapped again with Decrypt before operations 6, 11, 16 and 21 — on either path.
+    const decrypts = (node: string) => f.events.filter((e) => e.name === 'kms-call' && (e.payload as { operation: string; node?: string }).operation === 'Decrypt' && JSON.stringify(e.payload).includes(`"${node}"`)).length;
+    expect(decrypts('n1')).toBe(4);
+    expect(decrypts('n2')).toBe(4);
+    const { misses, evictionsByReason } = single.cacheStats();
+    expect({ misses, evictionsByReason }).toEqual({ misses: batched.cacheStats().misses, evictionsByReason: batched.cacheStats().evictionsByReason });
+    expect(evictionsByReason['max-operations']).toBe(4);
+  });
+
   it('restoring state that is not valid says which field is wrong', () => {
     expect(() => EnvelopeCluster.restore({ format: 'keydrill.envelope/1', tenant: 'acme' }, { kms: f.port })).toThrow(/The stored envelope state is not valid: cluster/);
   });
