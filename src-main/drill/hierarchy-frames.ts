@@ -48,10 +48,12 @@ export class FrameRecorder {
           nodes.push(node);
         }
       }
-      const known = this.snapshotIds.get(c.id) ?? new Set<string>();
+      const known = this.snapshotIds.get(c.id);
+      // Most events change no snapshot: then nothing is built (a fleet has a cluster per tenant).
+      if ((known?.size ?? 0) === c.snapshots.length && c.snapshots.every((s) => known?.has(s.id))) continue;
       const now = new Set(c.snapshots.map((s) => s.id));
-      for (const id of known) if (!now.has(id)) removed.push(id);
-      for (const s of c.snapshots) if (!known.has(s.id)) snapshots.push(frameSnapshot(c, s));
+      for (const id of known ?? []) if (!now.has(id)) removed.push(id);
+      for (const s of c.snapshots) if (!known?.has(s.id)) snapshots.push(frameSnapshot(c, s));
       this.snapshotIds.set(c.id, now);
     }
     // Keys change only with steps and KMS-side events (scope 'all'), or when a node starts using a key made during the run.

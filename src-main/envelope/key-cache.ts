@@ -80,6 +80,22 @@ export class KeyCache {
   }
 
   /** True when `name` is cached and usable, without counting a hit or miss. */
+  /**
+   * The key under `name` for one more operation, in one pass: when it and every key above it are
+   * unexpired — so each has at least one operation of allowance left — a hit, counted as `get`
+   * counts it; otherwise undefined, with nothing counted or evicted (`get` then evicts and counts
+   * the miss, as it always does).
+   */
+  hitForOne(name: string): SecretKey | undefined {
+    const entry = this.entries.get(name);
+    for (let at = entry; at !== undefined; at = at.parent === undefined ? undefined : this.entries.get(at.parent)) {
+      if (this.ownExpiry(at)) return undefined;
+    }
+    if (!entry) return undefined;
+    this.counters.hits++;
+    return entry.key;
+  }
+
   has(name: string): boolean {
     return this.entries.has(name) && this.expired(name) === undefined;
   }

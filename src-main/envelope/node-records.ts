@@ -110,12 +110,9 @@ export function decryptOneCached(node: NodeKeyAccess, record: SealedRecord): Uin
 
 function withCachedKey(node: NodeKeyAccess, db: DatabaseState, version: number, bytes: number, work: (key: SecretKey) => Uint8Array): Uint8Array | undefined {
   const name = databaseKeyName(node.id, db.name, version);
-  // `has` first: it neither counts a miss nor evicts, so a key not at hand is left to the batch path as it was.
-  if (!node.cache.has(name)) return undefined;
-  const budget = node.cache.budget(name);
-  if (!budget || budget.operations < 1) return undefined;
-  const key = node.cache.get(name);
-  if (!key || key.destroyed) return undefined;
+  // Neither counts a miss nor evicts when the key is not at hand: that is left to the batch path, as it was.
+  const key = node.cache.hitForOne(name);
+  if (!key) return undefined;
   try {
     return work(key);
   } finally {

@@ -29,6 +29,31 @@ describe('the key cache', () => {
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, evictions: 0, entries: 2 });
   });
 
+  it('gives a key for one more operation only while it and the key above it have allowance, touching nothing when not', () => {
+    const { cache, db, evicted } = setup({ maxOperations: 3 });
+    expect(cache.hitForOne('db')).toBe(db);
+    cache.count('db', 2, 0);
+    expect(cache.hitForOne('db')).toBe(db);
+    expect(cache.stats()).toMatchObject({ hits: 2, misses: 0 });
+    // The master key above it has used its three operations: no key, and nothing evicted or counted yet.
+    cache.count('db', 1, 0);
+    expect(evicted).toEqual([['db', 'parent-evicted'], ['master', 'max-operations']]);
+    expect(cache.hitForOne('db')).toBeUndefined();
+    expect(cache.hitForOne('absent')).toBeUndefined();
+    expect(cache.stats()).toMatchObject({ hits: 2, misses: 0 });
+    expect(cache.get('db')).toBeUndefined();
+    expect(cache.stats()).toMatchObject({ hits: 2, misses: 1 });
+  });
+
+  it('gives no key for one more operation once the age limit has passed, and leaves its eviction to get', () => {
+    const { cache, clock, evicted } = setup();
+    clock.advance(24 * HOUR);
+    expect(cache.hitForOne('db')).toBeUndefined();
+    expect(evicted).toEqual([]);
+    expect(cache.get('db')).toBeUndefined();
+    expect(evicted).toEqual([['db', 'parent-evicted'], ['master', 'max-age']]);
+  });
+
   it('evicts a key at its maximum age on the injected clock, and zeroes it', () => {
     const { cache, clock, master, db, evicted } = setup();
     clock.advance(24 * HOUR - 1);

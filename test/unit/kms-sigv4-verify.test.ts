@@ -71,7 +71,7 @@ describe('the embedded KMS says what is wrong with a SigV4 Authorization', () =>
   });
 
   it("X-Amz-Date: notadate (present) is said to be no ISO 8601 long-format time, not missing", async () => {
-    for (const bad of ['notadate', '20260304T056007Z', '20260231T050607Z', '2026-03-04T05:06:07Z']) {
+    for (const bad of ['notadate', '20260304T056007Z', '20260231T050607Z', '20261301T000000Z', '20260100T000000Z', '20260101T240000Z', '20260101T000060Z', '2026-03-04T05:06:07Z']) {
       const err = refusal({ ...(await signed()), 'x-amz-date': bad });
       expect(err.name).toBe('InvalidSignatureException');
       expect(err.message).toBe(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'", not '${bad}'.`);

@@ -48,9 +48,9 @@ export class SigV4Verifier {
       throw new KmsError('IncompleteSignatureException', 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.');
     }
     // Present but no time: AWS's words for it, and what was given.
-    if (!/^\d{8}T\d{6}Z$/.test(amzDate) || Number.isNaN(signedAtOf(amzDate))) throw new KmsError('InvalidSignatureException', `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'", not '${amzDate.slice(0, 64)}'.`);
+    const signedAt = /^\d{8}T\d{6}Z$/.test(amzDate) ? signedAtOf(amzDate) : Number.NaN;
+    if (Number.isNaN(signedAt)) throw new KmsError('InvalidSignatureException', `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'", not '${amzDate.slice(0, 64)}'.`);
     if (amzDate.slice(0, 8) !== date) throw new KmsError('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}'`);
-    const signedAt = signedAtOf(amzDate);
     const now = this.wallClock();
     // AWS's words, which name the server's time: what a client with a skewed clock needs to see.
     if (signedAt < now - MAX_SKEW_MS) {
@@ -124,12 +124,18 @@ function parseAuthorization(header: string): { credential: string; signedHeaders
   return { credential, signedHeaders: signedHeaders.split(';'), signature };
 }
 
-/** The time an X-Amz-Date (yyyyMMdd'T'HHmmss'Z') names; NaN for a day or hour that is none (20260231T250000Z). */
+/**
+ * The time an X-Amz-Date of 15 characters, digits where digits go (yyyyMMdd'T'HHmmss'Z'), names;
+ * NaN for a day or hour that is none (20260231T250000Z). Read as numbers, not through a date
+ * string: every request is checked.
+ */
 function signedAtOf(amzDate: string): number {
-  const iso = `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`;
-  const at = Date.parse(iso);
-  // Date.parse rolls 31 February over to March: only a time that prints back as given is one.
-  return Number.isNaN(at) || new Date(at).toISOString().slice(0, 19) !== iso.slice(0, 19) ? Number.NaN : at;
+  const n = (from: number, to: number) => Number(amzDate.slice(from, to));
+  const [year, month, day, hour, minute, second] = [n(0, 4), n(4, 6), n(6, 8), n(9, 11), n(11, 13), n(13, 15)];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  const at = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC rolls 31 February over to March: only a day that is in its month is one.
+  return new Date(at).getUTCDate() === day ? at : Number.NaN;
 }
 
 function sameToken(given: string | undefined, expected: string | undefined): boolean {
