@@ -79,7 +79,6 @@ export class KeyCache {
     return entry.key;
   }
 
-  /** True when `name` is cached and usable, without counting a hit or miss. */
   /**
    * The key under `name` for one more operation, in one pass: when it and every key above it are
    * unexpired — so each has at least one operation of allowance left — a hit, counted as `get`
@@ -96,6 +95,7 @@ export class KeyCache {
     return entry.key;
   }
 
+  /** True when `name` is cached and usable, without counting a hit or miss. */
   has(name: string): boolean {
     return this.entries.has(name) && this.expired(name) === undefined;
   }

@@ -35,7 +35,7 @@ describe('the key cache', () => {
     cache.count('db', 2, 0);
     expect(cache.hitForOne('db')).toBe(db);
     expect(cache.stats()).toMatchObject({ hits: 2, misses: 0 });
-    // The master key above it has used its three operations: no key, and nothing evicted or counted yet.
+    // The master key above it has used its three operations (counting them evicted both): no key, and no miss counted.
     cache.count('db', 1, 0);
     expect(evicted).toEqual([['db', 'parent-evicted'], ['master', 'max-operations']]);
     expect(cache.hitForOne('db')).toBeUndefined();

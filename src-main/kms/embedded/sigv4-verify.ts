@@ -133,9 +133,12 @@ function signedAtOf(amzDate: string): number {
   const n = (from: number, to: number) => Number(amzDate.slice(from, to));
   const [year, month, day, hour, minute, second] = [n(0, 4), n(4, 6), n(6, 8), n(9, 11), n(11, 13), n(13, 15)];
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
-  const at = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC rolls 31 February over to March: only a day that is in its month is one.
-  return new Date(at).getUTCDate() === day ? at : Number.NaN;
+  // setUTCFullYear, not Date.UTC: that reads years 0–99 as 1900–1999.
+  const time = new Date(0);
+  time.setUTCFullYear(year, month - 1, day);
+  time.setUTCHours(hour, minute, second, 0);
+  // A day past its month's end rolls over (31 February to March): only a day that is in its month is one.
+  return time.getUTCDate() === day ? time.getTime() : Number.NaN;
 }
 
 function sameToken(given: string | undefined, expected: string | undefined): boolean {
