@@ -61,11 +61,16 @@ describe('SDK clients built once per client: signer, hashing and parsed endpoint
     };
     const asAdmin = build(admin);
     const asService = build(service);
+    // Read back through each copy: each client's own credentials, though both copies share one getter.
+    const keyOf = async (client: KMSClient) => (await (client.config.credentials as () => Promise<{ accessKeyId: string }>)()).accessKeyId;
+    expect(await keyOf(asAdmin)).toBe(admin.accessKeyId);
+    expect(await keyOf(asService)).toBe(service.accessKeyId);
     // The service role may not create keys; the admin may: each client signed with its own credentials.
     expect((await asAdmin.send(new CreateKeyCommand({ Description: 'made by the admin' }))).KeyMetadata?.Description).toBe('made by the admin');
     expect(await failure(asService.send(new CreateKeyCommand({})))).toMatchObject({ name: 'AccessDeniedException' });
     // Credentials set on one client's configuration change that client only.
     (asService.config as { credentials: unknown }).credentials = admin;
+    expect(await keyOf(asService)).toBe(admin.accessKeyId);
     expect((await asService.send(new CreateKeyCommand({ Description: 'now as the admin' }))).KeyMetadata?.Description).toBe('now as the admin');
     (asAdmin.config as { credentials: unknown }).credentials = service;
     expect(await failure(asAdmin.send(new CreateKeyCommand({})))).toMatchObject({ name: 'AccessDeniedException' });

@@ -108,6 +108,9 @@ describe('the Explorer at fleet size', () => {
     expect(h.grow(page(before), before)).toBe(all.length - before);
     expect(h.grow(page(before), before)).toBe(0);
     expect(h.length).toBe(all.length);
+    // A moment it held already is shown from what was read: nothing read again.
+    expect(sorted((await h.frameAt(before - 1)).frame)).toEqual(sorted(whole[before - 1]!));
+    expect(loads).toEqual([0]);
     // A moment past what was known, in the segment read before it grew: read again, and right.
     const further = before + 1;
     expect(sorted((await h.frameAt(further)).frame)).toEqual(sorted(whole[further]!));

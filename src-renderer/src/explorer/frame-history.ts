@@ -49,20 +49,18 @@ export class FrameHistory {
   /**
    * A saved run another process still plays has more moments: `page` lists them from entry
    * `offset` on (runs:moments). What was known stays as it was — entries never change once written
-   * — but the last segment may have gained entries, so it is loaded again when next reached.
-   * Returns how many moments were added.
+   * — and a segment read before it gained entries is read again only when a moment past what it
+   * held is asked for (frameAt). Returns how many moments were added.
    */
   grow(page: { at: readonly number[]; keyframes: readonly number[] }, offset: number): number {
     const known = this.length;
     const skip = known - offset;
     if (skip < 0 || skip >= page.at.length) return 0;
-    const lastKeyframe = this.keyframeOf(known - 1);
     // Copied once into arrays of its own, then added to in place: a look costs what was added.
     if (!this.grown) this.grown = { at: [...this.index.at], keyframes: [...this.index.keyframes] };
     for (let i = skip; i < page.at.length; i++) this.grown.at.push(page.at[i] as number);
     for (const k of page.keyframes) if (k >= known) this.grown.keyframes.push(k);
     this.index = this.grown;
-    this.segments.delete(lastKeyframe);
     return this.length - known;
   }
 
@@ -104,7 +102,7 @@ export class FrameHistory {
     const target = Math.max(0, Math.min(seq, this.length - 1));
     const keyframe = this.keyframeOf(target);
     let entries = await this.segment(keyframe);
-    // The last segment, loaded before the history grew (grow): loaded again, now with the new entries.
+    // A segment read before the history grew (grow), or while it grew: read again, now with the new entries.
     if (target - keyframe >= entries.length && this.keep > 0) {
       this.segments.delete(keyframe);
       entries = await this.segment(keyframe);
