@@ -90,8 +90,8 @@ export const apiChannels = {
    * at or before that entry — up to the next keyframe.
    */
   'runs:frames': {
-    args: z.object({ runId: RunId, at: z.number().min(0).optional(), seq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(20_000).optional() })
-      .strict().refine((a) => a.at !== undefined || a.seq !== undefined, { message: 'give at (ms of the drill) or seq (an entry of the history)' }),
+    args: z.object({ runId: RunId, at: z.number().min(0).optional(), seq: z.number().int().min(0).optional(), after: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(20_000).optional() })
+      .strict().refine((a) => a.at !== undefined || a.seq !== undefined || a.after !== undefined, { message: 'give at (ms of the drill), seq (an entry of the history) or after (the last entry you have of a segment)' }),
     result: FramesPage,
   },
   /** When each entry of a run's hierarchy history happened, and which are keyframes: what the Explorer's scrubber steps through. */

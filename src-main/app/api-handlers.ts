@@ -34,7 +34,7 @@ const handlers: Handlers = {
   'runs:get': ({ services }, { runId }) => services.runs.get(runId),
   'runs:overview': ({ services }, { runId }) => services.runs.overview(runId, services.eventStore()),
   'runs:timeline': ({ services }, { runId, ...query }) => services.runs.timeline(runId, query),
-  'runs:frames': ({ services }, { runId, at, seq, limit }) => services.runs.frames(runId, seq !== undefined ? { seq } : { at: at ?? 0 }, limit),
+  'runs:frames': ({ services }, { runId, at, seq, after, limit }) => services.runs.frames(runId, seq !== undefined ? { seq } : after !== undefined ? { after } : { at: at ?? 0 }, limit),
   'runs:moments': ({ services }, { runId, offset, limit }) => services.runs.moments(runId, offset, limit),
   'runs:event-ids': ({ services }, { runId, records, observations }) => ({
     eventIds: services.runs.eventIds(runId, records),

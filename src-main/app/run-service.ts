@@ -61,7 +61,7 @@ export class RunService {
     return this.runStore().timeline(runId, query);
   }
 
-  frames(runId: string, from: number | { at: number } | { seq: number }, limit?: number): FramesPage {
+  frames(runId: string, from: number | { at: number } | { seq: number } | { after: number }, limit?: number): FramesPage {
     this.mustExist(runId);
     return this.runStore().frames(runId, from, limit);
   }

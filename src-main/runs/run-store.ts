@@ -129,9 +129,11 @@ export class RunStore {
    * The hierarchy history from the keyframe at or before `at` (or at or before entry `seq`; the
    * first keyframe when none is), up to the next keyframe or `limit` entries: replaying these gives
    * the hierarchy at every moment from that keyframe on. `total` is the number of entries in the whole history.
+   * With `after`, the rest of a segment instead (framesAfter).
    */
-  frames(runId: string, from: number | { at: number } | { seq: number }, limit = 5000): { entries: FrameEntry[]; total: number; lastAt: number } {
+  frames(runId: string, from: number | { at: number } | { seq: number } | { after: number }, limit = 5000): { entries: FrameEntry[]; total: number; lastAt: number } {
     const f = typeof from === 'number' ? { at: from } : from;
+    if ('after' in f) return this.framesAfter(runId, f.after, limit);
     const keyframe = ('seq' in f
       ? this.db.prepare<[string, number], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 AND seq <= ? ORDER BY seq DESC LIMIT 1').get(runId, f.seq)
       : this.db.prepare<[string, number], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1').get(runId, f.at))
@@ -142,6 +144,21 @@ export class RunStore {
     const entries: FrameEntry[] = [];
     for (const r of rows) {
       if (r.keyframe === 1 && r.seq !== keyframe.seq) break;
+      entries.push(JSON.parse(r.body) as FrameEntry);
+    }
+    return { entries, total: stats.n, lastAt: stats.last ?? 0 };
+  }
+
+  /**
+   * The rest of a segment: the entries after entry `after`, up to the next keyframe or `limit`
+   * entries — what a reader that has a segment's start adds when a run still being written grows.
+   */
+  private framesAfter(runId: string, after: number, limit: number): { entries: FrameEntry[]; total: number; lastAt: number } {
+    const stats = this.db.prepare<[string], { n: number; last: number | null }>('SELECT count(*) AS n, max(at) AS last FROM frames WHERE run_id = ?').get(runId) ?? { n: 0, last: null };
+    const rows = this.db.prepare<[string, number, number], { body: string; keyframe: number }>('SELECT body, keyframe FROM frames WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(runId, after, Math.min(Math.max(limit, 1), 20_000));
+    const entries: FrameEntry[] = [];
+    for (const r of rows) {
+      if (r.keyframe === 1) break;
       entries.push(JSON.parse(r.body) as FrameEntry);
     }
     return { entries, total: stats.n, lastAt: stats.last ?? 0 };

@@ -66,7 +66,11 @@ describe('the Explorer at fleet size', () => {
     const page = await api('runs:frames', { runId, seq: second + 1 });
     expect(page.entries[0]!.seq).toBe(second);
     expect(page.entries[0]!.keyframe).toBe(true);
-    await expect(api('runs:frames', { runId } as ApiArgs<'runs:frames'>)).rejects.toThrow(/give at .* or seq/);
+    await expect(api('runs:frames', { runId } as ApiArgs<'runs:frames'>)).rejects.toThrow(/give at .*, seq .* or after/);
+    // The rest of a segment: the entries after one, up to the next keyframe.
+    const rest = await api('runs:frames', { runId, after: 2 });
+    expect(rest.entries.map((e) => e.seq)).toEqual(all.filter((e) => e.seq > 2 && e.seq < second).map((e) => e.seq));
+    expect((await api('runs:frames', { runId, after: second })).entries[0]?.seq).toBe(second + 1);
   });
 
   it('shows the same hierarchy at every moment, stepping forward, back, or jumping, as replaying the whole history', async () => {
@@ -118,6 +122,34 @@ describe('the Explorer at fleet size', () => {
     // The segment that grew was read again once, the next one once; neither again after that.
     await h.frameAt(1);
     expect(loads).toEqual([0, 0, h.keyframeOf(all.length - 1)]);
+  });
+
+  it('adds only a segment’s new entries when a tail loader is given: the store’s rest of the segment after the last one held', async () => {
+    const keyframes = all.filter((e) => e.keyframe).map((e) => e.seq);
+    let written = Math.floor(keyframes[1]! / 2);
+    const asked: string[] = [];
+    const upTo = (rows: FrameEntry[]) => rows.filter((e) => e.seq < written);
+    const h = new FrameHistory(
+      { at: [], keyframes: [] },
+      async (k) => {
+        asked.push(`segment ${k}`);
+        return upTo((await api('runs:frames', { runId, seq: k, limit: 20_000 })).entries);
+      },
+      4,
+      async (after) => {
+        asked.push(`after ${after}`);
+        return upTo((await api('runs:frames', { runId, after, limit: 20_000 })).entries);
+      },
+    );
+    const page = (offset: number) => ({ at: all.slice(offset, written).map((e) => e.at), keyframes: keyframes.filter((k) => k >= offset && k < written) });
+    h.grow(page(0), 0);
+    await h.frameAt(written - 1);
+    const before = h.length;
+    written = all.length;
+    h.grow(page(before), before);
+    const whole = replayAll(all);
+    for (const seq of [before, keyframes[1]! - 1, 0, all.length - 1]) expect(sorted((await h.frameAt(seq)).frame), `moment ${seq}`).toEqual(sorted(whole[seq]!));
+    expect(asked).toEqual(['segment 0', `after ${before - 1}`, `segment ${h.keyframeOf(all.length - 1)}`]);
   });
 
   it('keeps each tenant’s counts from moment to moment exactly as counting afresh does', async () => {

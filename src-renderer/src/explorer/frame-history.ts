@@ -12,6 +12,9 @@ export interface MomentIndex {
 /** The entries of one keyframe's segment: from keyframe `seq` up to the next keyframe (loaded, or at hand). */
 export type SegmentLoader = (keyframeSeq: number) => Promise<readonly FrameEntry[]> | readonly FrameEntry[];
 
+/** The rest of a segment: the entries after entry `lastSeq`, up to the next keyframe (runs:frames with `after`). */
+export type SegmentTailLoader = (lastSeq: number) => Promise<readonly FrameEntry[]>;
+
 /**
  * A run's key hierarchy at any moment, for the Explorer's scrubber at fleet size: the history is a
  * keyframe now and then with small deltas between (run-record.ts), loaded a keyframe's segment at a
@@ -28,8 +31,12 @@ export class FrameHistory {
   /** The moments as grown by `grow`, in arrays of this history's own. */
   private grown: { at: number[]; keyframes: number[] } | undefined;
 
-  /** `keep`: segments kept once loaded (0: ask the loader every time, as for a live drill's growing history in memory). */
-  constructor(private index: MomentIndex, private readonly load: SegmentLoader, private readonly keep = 4) {}
+  /**
+   * `keep`: segments kept once loaded (0: ask the loader every time, as for a live drill's growing
+   * history in memory). `loadTail`: how a segment read before the history grew (grow) gets its new
+   * entries; without it the segment is read again whole.
+   */
+  constructor(private index: MomentIndex, private readonly load: SegmentLoader, private readonly keep = 4, private readonly loadTail?: SegmentTailLoader) {}
 
   get length(): number {
     return this.index.at.length;
@@ -102,11 +109,8 @@ export class FrameHistory {
     const target = Math.max(0, Math.min(seq, this.length - 1));
     const keyframe = this.keyframeOf(target);
     let entries = await this.segment(keyframe);
-    // A segment read before the history grew (grow), or while it grew: read again, now with the new entries.
-    if (target - keyframe >= entries.length && this.keep > 0) {
-      this.segments.delete(keyframe);
-      entries = await this.segment(keyframe);
-    }
+    // A segment read before the history grew (grow), or while it grew: its new entries read and added.
+    if (target - keyframe >= entries.length && this.keep > 0) entries = await this.grownSegment(keyframe, entries);
     // Forward within the same segment: apply only what lies between; otherwise start at the keyframe.
     const from = this.position >= keyframe && this.position <= target && this.keyframeOf(this.position) === keyframe ? this.position + 1 : keyframe;
     if (from === keyframe) this.replay = new HierarchyReplay();
@@ -118,6 +122,20 @@ export class FrameHistory {
     this.position = target;
     const entry = entries[target - keyframe] as FrameEntry;
     return { frame: this.replay.frame(), entry };
+  }
+
+  /** A cached segment with the entries written since it was read: only those when a tail loader is given, else the whole segment again. */
+  private async grownSegment(keyframe: number, had: readonly FrameEntry[]): Promise<readonly FrameEntry[]> {
+    if (this.loadTail && had.length > 0) {
+      const tail = await this.loadTail(keyframe + had.length - 1);
+      // Another caller may have grown or replaced it meanwhile: keep the longer.
+      const now = this.segments.get(keyframe) ?? had;
+      const grown = now.length > had.length ? now : [...had, ...tail];
+      this.segments.set(keyframe, grown);
+      return grown;
+    }
+    this.segments.delete(keyframe);
+    return this.segment(keyframe);
   }
 
   private async segment(keyframe: number): Promise<readonly FrameEntry[]> {

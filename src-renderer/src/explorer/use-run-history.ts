@@ -33,15 +33,21 @@ export function useRunHistory(job: DrillJob | undefined, runId: string | undefin
   const saved = useLoad(async (signal) => {
     if (job || !runId) return undefined;
     const record = await call('runs:get', { runId }, { signal });
-    const history = new FrameHistory({ at: [], keyframes: [] }, (seq) => call('runs:frames', { runId, seq, limit: SEGMENT_LIMIT }).then((p) => p.entries));
+    const history = new FrameHistory(
+      { at: [], keyframes: [] },
+      (seq) => call('runs:frames', { runId, seq, limit: SEGMENT_LIMIT }).then((p) => p.entries),
+      undefined,
+      (after) => call('runs:frames', { runId, after, limit: SEGMENT_LIMIT }).then((p) => p.entries),
+    );
     await readNewMoments(runId, history, signal);
     return { runId, record, history };
   }, [job ? undefined : runId, status]);
   const data = saved.data?.runId === runId ? saved.data : undefined;
 
   // While another process plays it (the CLI), each look at the runs reads only the moments added
-  // since: at fleet size its head is ~2 MB and a keyframe's segment more, which reading the whole
-  // run again every few seconds fetched and replayed each time. Its topology and scenario do not
+  // since, and a moment past what a segment held reads only that segment's new entries: at fleet
+  // size its head is ~2 MB and a keyframe's segment more, which reading the whole run again every
+  // few seconds fetched and replayed each time. Its topology and scenario do not
   // change while it plays; what it ended as is read whole when its status changes.
   const elsewhere = useAppStore((s) => (playedElsewhere(s, runId) ? s.elsewhereTick : -1));
   const [grown, setGrown] = useState(0);
