@@ -138,7 +138,7 @@ export class RunStore {
       ? this.db.prepare<[string, number], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 AND seq <= ? ORDER BY seq DESC LIMIT 1').get(runId, f.seq)
       : this.db.prepare<[string, number], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1').get(runId, f.at))
       ?? this.db.prepare<[string], { seq: number }>('SELECT seq FROM frames WHERE run_id = ? AND keyframe = 1 ORDER BY seq LIMIT 1').get(runId);
-    const stats = this.db.prepare<[string], { n: number; last: number | null }>('SELECT count(*) AS n, max(at) AS last FROM frames WHERE run_id = ?').get(runId) ?? { n: 0, last: null };
+    const stats = this.frameStats(runId);
     if (!keyframe) return { entries: [], total: stats.n, lastAt: stats.last ?? 0 };
     const rows = this.db.prepare<[string, number, number], { body: string; keyframe: number; seq: number }>('SELECT body, keyframe, seq FROM frames WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(runId, keyframe.seq, Math.min(Math.max(limit, 1), 20_000));
     const entries: FrameEntry[] = [];
@@ -154,7 +154,7 @@ export class RunStore {
    * entries — what a reader that has a segment's start adds when a run still being written grows.
    */
   private framesAfter(runId: string, after: number, limit: number): { entries: FrameEntry[]; total: number; lastAt: number } {
-    const stats = this.db.prepare<[string], { n: number; last: number | null }>('SELECT count(*) AS n, max(at) AS last FROM frames WHERE run_id = ?').get(runId) ?? { n: 0, last: null };
+    const stats = this.frameStats(runId);
     const rows = this.db.prepare<[string, number, number], { body: string; keyframe: number }>('SELECT body, keyframe FROM frames WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(runId, after, Math.min(Math.max(limit, 1), 20_000));
     const entries: FrameEntry[] = [];
     for (const r of rows) {
@@ -162,6 +162,11 @@ export class RunStore {
       entries.push(JSON.parse(r.body) as FrameEntry);
     }
     return { entries, total: stats.n, lastAt: stats.last ?? 0 };
+  }
+
+  /** How many entries a run's history has, and when the last happened (null: none). */
+  private frameStats(runId: string): { n: number; last: number | null } {
+    return this.db.prepare<[string], { n: number; last: number | null }>('SELECT count(*) AS n, max(at) AS last FROM frames WHERE run_id = ?').get(runId) ?? { n: 0, last: null };
   }
 
   /** When each history entry from `offset` happened and which are keyframes (no bodies read): the Explorer's scrubber. */

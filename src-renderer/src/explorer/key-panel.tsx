@@ -49,7 +49,7 @@ export function KeyPanel({ node, nodes, runId, start, at, onBlast }: {
       {node.kind === 'cmk' && node.arn ? (
         <p className="blast-actions">
           {/* A multi-Region key: the CMK is every region's copy; the replica is the one here. */}
-          <button type="button" onClick={() => onBlast({ kind: 'cmk', arn: node.arn as string, label: node.label.replace(/ replica$/, '') })}>Blast radius of this CMK</button>{' '}
+          <button type="button" onClick={() => onBlast({ kind: 'cmk', arn: node.arn as string, label: cmkName(node.label) })}>Blast radius of this CMK</button>{' '}
           {node.arn.includes('/mrk-') ? <button type="button" onClick={() => onBlast({ kind: 'replica', arn: node.arn as string, label: regionCopyLabel(node.label, node.sub.split(' · ')[0] ?? '') })}>… of this {node.label.endsWith('replica') ? 'replica' : 'region’s copy'} only</button> : null}
         </p>
       ) : null}
@@ -71,5 +71,10 @@ export function KeyPanel({ node, nodes, runId, start, at, onBlast }: {
 
 /** One region's copy of a multi-Region key, as the blast view heads it: "the replica of t001-cmk in us-west-2", "the us-east-1 copy of t001-cmk" (the primary is no replica). */
 function regionCopyLabel(label: string, region: string): string {
-  return label.endsWith(' replica') ? `replica of ${label.replace(/ replica$/, '')} in ${region}` : `${region} copy of ${label}`;
+  return label.endsWith(' replica') ? `replica of ${cmkName(label)} in ${region}` : `${region} copy of ${label}`;
+}
+
+/** The CMK a key box names, whichever region's copy it is ("t001-cmk replica" → "t001-cmk"). */
+function cmkName(label: string): string {
+  return label.replace(/ replica$/, '');
 }
