@@ -117,8 +117,13 @@ export function buildKmsEvent(facts: KmsCallFacts): CloudTrailRecord {
 
 /** CloudTrail's time format: ISO 8601, UTC, whole seconds. */
 export function cloudTrailTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  // A drill's records come many to a second of its clock: the last second's text is kept.
+  if (second !== lastSecond.second) lastSecond = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+  return lastSecond.text;
 }
+
+let lastSecond = { second: Number.NaN, text: '' };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

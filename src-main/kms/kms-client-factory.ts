@@ -11,6 +11,9 @@ import type { FaultInjector } from './fault-injector';
 import type { InProcessHandler } from './in-process-handler';
 import { installKmsMiddleware } from './kms-middleware';
 import { OneShotSha256, parsedEndpoint, quicklyCopiedConfig, reuseSigner } from './sdk-call-overhead';
+import { signQuickly } from './quick-request-signer';
+import { attemptOnce } from './single-attempt-step';
+import { rememberUserAgent } from './user-agent-step';
 
 /**
  * The one place KeyDrill builds @aws-sdk/client-kms clients, for every backend: the embedded KMS
@@ -124,7 +127,12 @@ export class KmsClientFactory {
     // KeyDrill gives the SDK no logger, yet its logger step still copies every call's input and
     // output through the sensitive-data filter for the no-op logger (~2% of a drill's time).
     client.middlewareStack.remove('loggerMiddleware');
-    reuseSigner(client);
+    // The embedded KMS's requests are signed by a quicker signer that writes the SDK's signatures
+    // (quick-request-signer.ts); LocalStack and AWS get the SDK's own, built once (sdk-call-overhead.ts).
+    if (backend === 'embedded') signQuickly(client);
+    else reuseSigner(client);
+    if (config.maxAttempts === 1) attemptOnce(client);
+    rememberUserAgent(client);
     quicklyCopiedConfig(client);
     installKmsMiddleware(client, {
       region,
