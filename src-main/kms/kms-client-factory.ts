@@ -10,7 +10,7 @@ import type { CallerIdentity, CallerNetwork, CiphertextInfo } from './cloudtrail
 import type { FaultInjector } from './fault-injector';
 import type { InProcessHandler } from './in-process-handler';
 import { installKmsMiddleware } from './kms-middleware';
-import { OneShotSha256, parsedEndpoint, quicklyCopiedConfig, reuseSigner } from './sdk-call-overhead';
+import { OneShotSha256, dropLambdaTracing, parsedEndpoint, quicklyCopiedConfig, reuseSigner } from './sdk-call-overhead';
 import { signQuickly } from './quick-request-signer';
 import { attemptOnce } from './single-attempt-step';
 import { rememberUserAgent } from './user-agent-step';
@@ -127,6 +127,7 @@ export class KmsClientFactory {
     // KeyDrill gives the SDK no logger, yet its logger step still copies every call's input and
     // output through the sensitive-data filter for the no-op logger (~2% of a drill's time).
     client.middlewareStack.remove('loggerMiddleware');
+    dropLambdaTracing(client);
     // The embedded KMS's requests are signed by a quicker signer that writes the SDK's signatures
     // (quick-request-signer.ts); LocalStack and AWS get the SDK's own, built once (sdk-call-overhead.ts).
     if (backend === 'embedded') signQuickly(client);

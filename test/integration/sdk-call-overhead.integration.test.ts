@@ -3,8 +3,9 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentialsOf, startEmbeddedBackend, type EmbeddedBackend } from '../../src-main/kms/embedded-backend';
-import { OneShotSha256, parsedEndpoint, quicklyCopiedConfig, reuseSigner } from '../../src-main/kms/sdk-call-overhead';
+import { OneShotSha256, dropLambdaTracing, parsedEndpoint, quicklyCopiedConfig, reuseSigner } from '../../src-main/kms/sdk-call-overhead';
 import { failure } from '../support/kms-harness';
+import { requestsSent } from '../support/sdk-requests';
 
 /**
  * The SDK's per-call work done once per client (sdk-call-overhead.ts), against the embedded KMS over
@@ -133,5 +134,38 @@ describe('SDK clients built once per client: signer, hashing and parsed endpoint
     expect(client.config.sha256).toBe(OneShotSha256);
     const key = await client.send(new CreateKeyCommand({ Description: 'hashed in one shot' }));
     expect((await client.send(new DescribeKeyCommand({ KeyId: key.KeyMetadata?.KeyId }))).KeyMetadata?.Description).toBe('hashed in one shot');
+  });
+
+  it('outside AWS Lambda, a client without the Lambda trace step sends what the SDK sends; in Lambda the step stays', async () => {
+    const admin = credentialsOf(backend.kms.identity('admin'));
+    const build = (dropped: boolean) => {
+      const client = new KMSClient({ region: 'us-east-1', endpoint: parsedEndpoint(backend.endpoint), credentials: admin, maxAttempts: 1 });
+      if (dropped) dropLambdaTracing(client);
+      return { client, sent: requestsSent(client, 'signed') };
+    };
+    const sdk = build(false);
+    const ours = build(true);
+    expect(ours.client.middlewareStack.identify().some((name) => name.startsWith('recursionDetectionMiddleware'))).toBe(false);
+    const shared = await backend.factory('admin').clientFor('us-east-1').send(new CreateKeyCommand({}));
+    for (const { client } of [sdk, ours]) {
+      await client.send(new CreateKeyCommand({}));
+      await client.send(new DescribeKeyCommand({ KeyId: shared.KeyMetadata?.KeyId }));
+    }
+    // Every header but those that differ from call to call (the invocation id, the signature).
+    const steady = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).filter(([name]) => !['amz-sdk-invocation-id', 'authorization', 'x-amz-date'].includes(name)));
+    expect(ours.sent.map((r) => steady(r.headers))).toEqual(sdk.sent.map((r) => steady(r.headers)));
+    expect(ours.sent).toHaveLength(2);
+    const before = process.env.AWS_LAMBDA_FUNCTION_NAME;
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'keydrill-in-lambda';
+    try {
+      const inLambda = build(true);
+      expect(inLambda.client.middlewareStack.identify().some((name) => name.startsWith('recursionDetectionMiddleware'))).toBe(true);
+      inLambda.client.destroy();
+    } finally {
+      if (before === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+      else process.env.AWS_LAMBDA_FUNCTION_NAME = before;
+    }
+    sdk.client.destroy();
+    ours.client.destroy();
   });
 });
