@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { amzDateOf, deriveSigningKey } from '../../src-main/kms/sigv4-key';
 
 /**
  * A lean AWS Signature Version 4 signer for KMS's JSON protocol (POST /, no query string): what
@@ -21,7 +22,7 @@ export class SigV4Signer {
 
   /** The headers of a signed request: `host` is host:port as the server sees it. */
   sign(host: string, target: string, body: string, now = Date.now()): Record<string, string> {
-    const amzDate = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const amzDate = amzDateOf(now);
     const date = amzDate.slice(0, 8);
     const payloadHash = sha256Hex(body);
     const canonicalRequest = `POST\n/\n\ncontent-type:${CONTENT_TYPE}\nhost:${host}\nx-amz-content-sha256:${payloadHash}\nx-amz-date:${amzDate}\nx-amz-target:${target}\n\n${SIGNED_HEADERS}\n${payloadHash}`;
@@ -41,10 +42,7 @@ export class SigV4Signer {
   // The signing key depends only on the day: derive it once a day, as the SDK does.
   private signingKey(date: string): Buffer {
     if (date !== this.keyDate) {
-      const kDate = createHmac('sha256', `AWS4${this.credentials.secretAccessKey}`).update(date).digest();
-      const kRegion = createHmac('sha256', kDate).update(this.region).digest();
-      const kService = createHmac('sha256', kRegion).update(this.service).digest();
-      this.key = createHmac('sha256', kService).update('aws4_request').digest();
+      this.key = deriveSigningKey(this.credentials.secretAccessKey, date, this.region, this.service);
       this.keyDate = date;
     }
     return this.key;

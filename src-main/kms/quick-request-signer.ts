@@ -1,6 +1,7 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { HttpRequest } from '@smithy/core/transport';
-import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
+import { amzDateOf, SigningKeys } from './sigv4-key';
 
 /**
  * AWS Signature Version 4 for the requests @aws-sdk/client-kms sends to the embedded KMS in this
@@ -41,7 +42,7 @@ export class QuickRequestSigner {
   private second = Number.NaN;
   private longDate = '';
   /** Signing keys by secret, day, region and service: derived with four HMACs, once a day per region. */
-  private readonly signingKeys = new Map<string, KeyObject>();
+  private readonly signingKeys = new SigningKeys(SIGNING_KEYS_KEPT);
 
   constructor(
     /** The client's credential provider, asked on every call as the SDK's signer asks it. */
@@ -77,7 +78,7 @@ export class QuickRequestSigner {
     const signedHeaders = names.join(';');
     const canonicalRequest = `POST\n/\n\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
     const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
-    const signature = createHmac('sha256', this.signingKey(credentials.secretAccessKey, shortDate, region, service)).update(stringToSign).digest('hex');
+    const signature = createHmac('sha256', this.signingKeys.of(credentials.secretAccessKey, shortDate, region, service)).update(stringToSign).digest('hex');
     headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
     return signed;
   }
@@ -87,22 +88,9 @@ export class QuickRequestSigner {
     const second = Math.floor(date.getTime() / 1000);
     if (second !== this.second) {
       this.second = second;
-      this.longDate = new Date(second * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+      this.longDate = amzDateOf(second * 1000);
     }
     return this.longDate;
-  }
-
-  private signingKey(secret: string, shortDate: string, region: string, service: string): KeyObject {
-    const cacheKey = `${shortDate}/${region}/${service}/${secret}`;
-    let key = this.signingKeys.get(cacheKey);
-    if (!key) {
-      let derived = createHmac('sha256', `AWS4${secret}`).update(shortDate).digest();
-      for (const part of [region, service, 'aws4_request']) derived = createHmac('sha256', derived).update(part).digest();
-      key = createSecretKey(derived);
-      if (this.signingKeys.size >= SIGNING_KEYS_KEPT) this.signingKeys.clear();
-      this.signingKeys.set(cacheKey, key);
-    }
-    return key;
   }
 }
 

@@ -4,9 +4,8 @@ import { HttpRequest } from '@smithy/core/transport';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentialsOf, startEmbeddedBackend, type EmbeddedBackend } from '../../src-main/kms/embedded-backend';
-import { QuickRequestSigner, signQuickly } from '../../src-main/kms/quick-request-signer';
-import { parsedEndpoint, quicklyCopiedConfig } from '../../src-main/kms/sdk-call-overhead';
-import { failure } from '../support/kms-harness';
+import { QuickRequestSigner } from '../../src-main/kms/quick-request-signer';
+import { parsedEndpoint } from '../../src-main/kms/sdk-call-overhead';
 import { requestsSent } from '../support/sdk-requests';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -14,7 +13,8 @@ type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?
 /**
  * The quick signer (quick-request-signer.ts) must write what the SDK's SignatureV4 writes: every
  * header of the signed request, the signature included, for the requests the SDK really builds.
- * The embedded KMS checks every signature, so the calls it accepts are a second check.
+ * The embedded KMS checks every signature, so the calls it accepts are a second check (a client
+ * signing quickly, with credentials changing between calls: sdk-call-overhead.integration.test.ts).
  */
 describe('quick request signer: the SDK signature, byte for byte', () => {
   let backend: EmbeddedBackend;
@@ -103,26 +103,5 @@ describe('quick request signer: the SDK signature, byte for byte', () => {
     // Credentials that are not credentials: the SDK's words.
     const broken = new QuickRequestSigner(() => Promise.resolve({ accessKeyId: 'AKID' } as Credentials), 'eu-west-1', 'kms', () => Promise.resolve(fallback));
     await expect(broken.sign(new HttpRequest(base), options)).rejects.toThrow('Resolved credential object is not valid');
-  });
-
-  it("a client signing quickly is accepted by the embedded KMS and signs with the credentials of the moment", async () => {
-    const admin = credentialsOf(backend.kms.identity('admin'));
-    const service = credentialsOf(backend.kms.identity('service'));
-    let current = admin;
-    const client = new KMSClient({ region: 'us-east-1', endpoint: parsedEndpoint(backend.endpoint), credentials: async () => ({ ...current, expiration: new Date(Date.now() + 60_000) }), maxAttempts: 1 });
-    signQuickly(client);
-    quicklyCopiedConfig(client);
-    const key = await client.send(new CreateKeyCommand({ Description: 'signed quickly' }));
-    expect((await client.send(new DescribeKeyCommand({ KeyId: key.KeyMetadata?.KeyId }))).KeyMetadata?.Description).toBe('signed quickly');
-    current = { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'not-a-key' };
-    expect(await failure(client.send(new DescribeKeyCommand({ KeyId: key.KeyMetadata?.KeyId })))).toMatchObject({ name: 'UnrecognizedClientException' });
-    current = service;
-    expect(await failure(client.send(new CreateKeyCommand({})))).toMatchObject({ name: 'AccessDeniedException' });
-    (client.config as { credentials: unknown }).credentials = admin;
-    expect((await client.send(new CreateKeyCommand({ Description: 'the admin, set on the configuration' }))).KeyMetadata?.Description).toBe('the admin, set on the configuration');
-    // A wrong secret for a known access key: the embedded KMS recomputes the signature and refuses it.
-    (client.config as { credentials: unknown }).credentials = { ...admin, secretAccessKey: `${admin.secretAccessKey}x` };
-    expect(await failure(client.send(new ListAliasesCommand({})))).toMatchObject({ name: 'InvalidSignatureException' });
-    client.destroy();
   });
 });

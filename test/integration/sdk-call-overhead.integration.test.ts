@@ -1,9 +1,10 @@
-import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DescribeKeyCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentialsOf, startEmbeddedBackend, type EmbeddedBackend } from '../../src-main/kms/embedded-backend';
 import { OneShotSha256, dropLambdaTracing, parsedEndpoint, quicklyCopiedConfig, reuseSigner } from '../../src-main/kms/sdk-call-overhead';
+import { signQuickly } from '../../src-main/kms/quick-request-signer';
 import { failure } from '../support/kms-harness';
 import { requestsSent } from '../support/sdk-requests';
 
@@ -18,13 +19,14 @@ describe('SDK clients built once per client: signer, hashing and parsed endpoint
   });
   afterEach(() => backend.close());
 
-  it('signs every call with the credentials its provider gives at that moment, though the signer is built once', async () => {
+  // Both ways KeyDrill's clients sign: the SDK's signer built once (LocalStack, AWS) and the quick signer (the embedded KMS).
+  it.each([['the SDK signer, built once', reuseSigner], ['the quick signer', signQuickly]] as const)('%s signs every call with the credentials its provider gives at that moment', async (_signer, install) => {
     const admin = credentialsOf(backend.kms.identity('admin'));
     const service = credentialsOf(backend.kms.identity('service'));
     let current = admin;
     // Credentials that expire within five minutes: the SDK asks its provider again before every call.
     const client = new KMSClient({ region: 'us-east-1', endpoint: parsedEndpoint(backend.endpoint), credentials: async () => ({ ...current, expiration: new Date(Date.now() + 60_000) }), maxAttempts: 1 });
-    reuseSigner(client);
+    install(client);
     quicklyCopiedConfig(client);
     const key = await client.send(new CreateKeyCommand({ Description: 'signed by the admin' }));
     const keyId = key.KeyMetadata?.KeyId;
@@ -48,6 +50,9 @@ describe('SDK clients built once per client: signer, hashing and parsed endpoint
     expect(await failure(client.send(new CreateKeyCommand({})))).toMatchObject({ name: 'AccessDeniedException' });
     settable.credentials = admin;
     expect((await client.send(new CreateKeyCommand({ Description: 'the admin again' }))).KeyMetadata?.Description).toBe('the admin again');
+    // A wrong secret for a known access key: the embedded KMS recomputes the signature and refuses it.
+    settable.credentials = { ...admin, secretAccessKey: `${admin.secretAccessKey}x` };
+    expect(await failure(client.send(new ListAliasesCommand({})))).toMatchObject({ name: 'InvalidSignatureException' });
     client.destroy();
   });
 

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { KmsError } from './errors';
 import type { Identity } from './identities';
 import { isKnownRegion } from './regions';
+import { amzDateOf, SigningKeys } from '../sigv4-key';
 
 /**
  * Checks an AWS Signature Version 4 `Authorization` header the way AWS does for a JSON-protocol
@@ -19,7 +20,7 @@ const MAX_SKEW_MS = 15 * 60_000;
 
 export class SigV4Verifier {
   // Signing keys change once a day per region; deriving one costs four HMACs, so keep them.
-  private readonly signingKeys = new Map<string, Buffer>();
+  private readonly signingKeys = new SigningKeys(1024);
 
   /** `lookup` names who holds an access key now (identities, sessions and aliases come and go). */
   constructor(private readonly lookup: (accessKeyId: string) => Identity | undefined, private readonly service: string, private readonly wallClock: () => number = Date.now) {}
@@ -70,7 +71,7 @@ export class SigV4Verifier {
     const canonicalRequest = [method, canonicalPath(path), canonicalQuery(path), canonicalHeaders, parsed.signedHeaders.join(';'), declaredHash ?? payloadHash].join('\n');
     const scope = `${date}/${region}/${service}/aws4_request`;
     const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-    const expected = createHmac('sha256', this.signingKey(identity, date, region, service)).update(stringToSign).digest();
+    const expected = createHmac('sha256', this.signingKeys.of(identity.secretAccessKey, date, region, service)).update(stringToSign).digest();
     // AWS compares the Signature as given: one that is no SHA-256 in hex simply does not match (said, so the fault is plain).
     const wellFormed = /^[0-9a-f]{64}$/.test(parsed.signature);
     const given = Buffer.from(wellFormed ? parsed.signature : '', 'hex');
@@ -82,20 +83,6 @@ export class SigV4Verifier {
       );
     }
     return { identity, region };
-  }
-
-  private signingKey(identity: Identity, date: string, region: string, service: string): Buffer {
-    const cacheKey = `${identity.accessKeyId}/${identity.secretAccessKey}/${date}/${region}/${service}`;
-    let key = this.signingKeys.get(cacheKey);
-    if (!key) {
-      const kDate = createHmac('sha256', `AWS4${identity.secretAccessKey}`).update(date).digest();
-      const kRegion = createHmac('sha256', kDate).update(region).digest();
-      const kService = createHmac('sha256', kRegion).update(service).digest();
-      key = createHmac('sha256', kService).update('aws4_request').digest();
-      if (this.signingKeys.size > 1024) this.signingKeys.clear();
-      this.signingKeys.set(cacheKey, key);
-    }
-    return key;
   }
 }
 
@@ -173,9 +160,4 @@ function canonicalQuery(path: string): string {
 /** One-shot hashing: half the cost of createHash().update().digest(), twice on every request. */
 function sha256Hex(data: string | Buffer): string {
   return hash('sha256', data, 'hex');
-}
-
-/** A time as X-Amz-Date writes it: 20170111T204052Z. */
-function amzDateOf(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
